@@ -1,0 +1,283 @@
+package linli
+
+import "strings"
+
+// Role is a job a person holds on a node of the community tree.
+type Role string
+
+// The roles of DOMAIN.md "Places and people".
+const (
+	RoleAdmin          Role = "admin"
+	RoleStreetStaff    Role = "street_staff"
+	RoleCommunityStaff Role = "community_staff"
+	RoleGridWorker     Role = "grid_worker"
+	RoleBuildingHead   Role = "building_head"
+	RoleUnitHead       Role = "unit_head"
+	RoleResidentRep    Role = "resident_rep"
+	RoleResident       Role = "resident"
+	RoleProperty       Role = "property"
+	RoleContractor     Role = "contractor"
+	RoleDepartment     Role = "department"
+	RoleVolunteer      Role = "volunteer"
+)
+
+// Roles lists every role, most senior first.
+func Roles() []Role {
+	return []Role{RoleAdmin, RoleStreetStaff, RoleCommunityStaff, RoleDepartment, RoleGridWorker,
+		RoleProperty, RoleBuildingHead, RoleUnitHead, RoleResidentRep, RoleContractor, RoleVolunteer, RoleResident}
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// rank orders roles for delegation: one may grant only roles ranked below
+// one's own (admins grant anything).
+func (r Role) rank() int {
+	switch r {
+	case RoleAdmin:
+		return 100
+	case RoleStreetStaff:
+		return 90
+	case RoleCommunityStaff:
+		return 80
+	case RoleDepartment:
+		return 70
+	case RoleGridWorker:
+		return 60
+	case RoleProperty:
+		return 50
+	case RoleBuildingHead:
+		return 48
+	case RoleUnitHead:
+		return 46
+	case RoleResidentRep:
+		return 44
+	case RoleContractor:
+		return 40
+	case RoleVolunteer:
+		return 30
+	case RoleResident:
+		return 20
+	}
+	return 0
+}
+
+// Label is the Chinese name of the role.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "系统管理员"
+	case RoleStreetStaff:
+		return "街道工作人员"
+	case RoleCommunityStaff:
+		return "社区工作人员"
+	case RoleGridWorker:
+		return "网格员"
+	case RoleBuildingHead:
+		return "楼栋长"
+	case RoleUnitHead:
+		return "单元长"
+	case RoleResidentRep:
+		return "居民代表"
+	case RoleResident:
+		return "居民"
+	case RoleProperty:
+		return "物业公司"
+	case RoleContractor:
+		return "施工方"
+	case RoleDepartment:
+		return "职能部门"
+	case RoleVolunteer:
+		return "志愿者"
+	}
+	return string(r)
+}
+
+// LabelEN is the English name of the role.
+func (r Role) LabelEN() string {
+	switch r {
+	case RoleAdmin:
+		return "Administrator"
+	case RoleStreetStaff:
+		return "Street office staff"
+	case RoleCommunityStaff:
+		return "Community staff"
+	case RoleGridWorker:
+		return "Grid worker"
+	case RoleBuildingHead:
+		return "Building head"
+	case RoleUnitHead:
+		return "Unit head"
+	case RoleResidentRep:
+		return "Resident representative"
+	case RoleResident:
+		return "Resident"
+	case RoleProperty:
+		return "Property company"
+	case RoleContractor:
+		return "Contractor"
+	case RoleDepartment:
+		return "Functional department"
+	case RoleVolunteer:
+		return "Volunteer"
+	}
+	return string(r)
+}
+
+// Permission is something an actor may do within the subtree of a grant.
+type Permission string
+
+// Permissions checked by the services.
+const (
+	PermRegistryRead  Permission = "registry.read"  // places, households and people in scope (masked)
+	PermRegistryWrite Permission = "registry.write" // create, edit, move, import
+	PermPeopleReveal  Permission = "people.reveal"  // plain phone / ID number, audited
+	PermUsersManage   Permission = "users.manage"   // accounts and role grants in scope
+	PermAuditRead     Permission = "audit.read"     // the audit log of the scope
+)
+
+// Has reports whether the role carries the permission. Residents read only
+// their own household; that is handled by Actor.CanHousehold.
+func (r Role) Has(p Permission) bool {
+	switch r {
+	case RoleAdmin:
+		return true
+	case RoleStreetStaff, RoleCommunityStaff:
+		return true
+	case RoleGridWorker:
+		// Grid workers visit households: they need the phone, and
+		// revealing it is audited.
+		return p == PermRegistryRead || p == PermPeopleReveal
+	case RoleBuildingHead, RoleUnitHead, RoleResidentRep, RoleProperty, RoleDepartment:
+		return p == PermRegistryRead
+	}
+	return false
+}
+
+// Grant is a role held on a node. NodePath is the materialised path of the
+// node ("/1/4/9/"), so a scope check is a prefix test. A resident's grant
+// also names the household.
+type Grant struct {
+	ID          int64  `json:"id"`
+	Role        Role   `json:"role"`
+	NodeID      int64  `json:"node_id"`
+	NodePath    string `json:"node_path"`
+	NodeName    string `json:"node_name"`
+	HouseholdID int64  `json:"household_id,omitempty"`
+}
+
+// Actor is the authenticated user acting on a request.
+type Actor struct {
+	AccountID   int64
+	Username    string
+	DisplayName string
+	PersonID    int64
+	Grants      []Grant
+}
+
+// System is the actor for work Linli does itself (imports from the CLI,
+// demo data, timers).
+func System() *Actor {
+	return &Actor{Username: "system", DisplayName: "系统", Grants: []Grant{{Role: RoleAdmin, NodePath: "/"}}}
+}
+
+// Within reports whether path lies in the subtree rooted at scope.
+func Within(path, scope string) bool { return strings.HasPrefix(path, scope) }
+
+// Can reports whether the actor holds p on the node at path.
+func (a *Actor) Can(p Permission, path string) bool {
+	if a == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.Role.Has(p) && Within(path, g.NodePath) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanHousehold is Can for a household record: a resident may read the
+// household bound to the grant, and nothing else.
+func (a *Actor) CanHousehold(p Permission, path string, householdID int64) bool {
+	if a.Can(p, path) {
+		return true
+	}
+	if a == nil || p != PermRegistryRead {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.Role == RoleResident && g.HouseholdID == householdID {
+			return true
+		}
+	}
+	return false
+}
+
+// CanAny reports whether the actor holds p anywhere.
+func (a *Actor) CanAny(p Permission) bool {
+	if a == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.Role.Has(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scopes returns the node paths on which the actor holds p, for filtering
+// lists in SQL (path LIKE scope || '%').
+func (a *Actor) Scopes(p Permission) []string {
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, g := range a.Grants {
+		if g.Role.Has(p) {
+			out = append(out, g.NodePath)
+		}
+	}
+	return out
+}
+
+// CanGrant reports whether the actor may grant role r on the node at path.
+func (a *Actor) CanGrant(r Role, path string) bool {
+	if a == nil || !r.Valid() {
+		return false
+	}
+	for _, g := range a.Grants {
+		if !g.Role.Has(PermUsersManage) || !Within(path, g.NodePath) {
+			continue
+		}
+		if g.Role == RoleAdmin || r.rank() < g.Role.rank() {
+			return true
+		}
+	}
+	return false
+}
+
+// HasRole reports whether the actor holds role r anywhere.
+func (a *Actor) HasRole(r Role) bool {
+	if a == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Primary returns the actor's most senior grant, used to choose a home page.
+func (a *Actor) Primary() Grant {
+	var best Grant
+	for _, g := range a.Grants {
+		if g.Role.rank() > best.Role.rank() {
+			best = g
+		}
+	}
+	return best
+}

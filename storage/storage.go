@@ -1,0 +1,273 @@
+// Package storage opens Linli's database — embedded SQLite by default,
+// PostgreSQL for a city — runs the embedded migrations and offers one
+// transaction helper used by every capability. SQL is written once with
+// "?" placeholders and rebound for PostgreSQL.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the database. For SQLite, writes go through a one-connection pool
+// (SQLite has one writer; queueing in Go beats spinning on SQLITE_BUSY) and
+// reads through a wider pool; for PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	// Label says where the data lives, for logs (path or host/db).
+	Label string
+}
+
+// Open opens the database named by dsn: a postgres:// URL, or otherwise a
+// path to an SQLite file (created with its directory).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, dsn)
+}
+
+// sqliteDSN keeps every pragma in the DSN so each pooled connection has it:
+// WAL for concurrent readers, foreign keys on, a busy timeout, and
+// synchronous=FULL so an acknowledged commit survives power loss.
+func sqliteDSN(path string, readOnly bool) string {
+	q := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate"
+	if readOnly {
+		q = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&mode=ro"
+	}
+	return "file:" + path + "?" + q
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{Dialect: SQLite, write: w, read: r, Label: path}, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxOpenConns(32)
+	p.SetMaxIdleConns(32)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	label := dsn
+	if i := strings.Index(label, "@"); i >= 0 {
+		label = "postgres://…" + label[i:]
+	}
+	return &DB{Dialect: Postgres, write: p, read: p, Label: label}, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Pools returns the underlying pools for metrics (name → pool).
+func (db *DB) Pools() map[string]*sql.DB {
+	if db.read == db.write {
+		return map[string]*sql.DB{"main": db.write}
+	}
+	return map[string]*sql.DB{"write": db.write, "read": db.read}
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Rebind turns "?" placeholders into "$n" for PostgreSQL. Question marks
+// inside string literals are left alone.
+func (db *DB) Rebind(q string) string {
+	if db.Dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	inStr := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inStr = !inStr
+		}
+		if c == '?' && !inStr {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// Query runs a read query outside a transaction.
+func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.Rebind(q), args...)
+}
+
+// QueryRow runs a one-row read query outside a transaction.
+func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.Rebind(q), args...)
+}
+
+// Tx is a write transaction. Work that must only happen once the data is
+// durable (events, notifications) is queued with AfterCommit.
+type Tx struct {
+	db    *DB
+	tx    *sql.Tx
+	after []func()
+}
+
+// Exec runs a statement.
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.db.Rebind(q), args...)
+}
+
+// Query runs a query inside the transaction.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.db.Rebind(q), args...)
+}
+
+// QueryRow runs a one-row query inside the transaction.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.db.Rebind(q), args...)
+}
+
+// Insert runs an INSERT … RETURNING id and returns the id.
+func (t *Tx) Insert(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	err := t.QueryRow(ctx, q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// Dialect returns the engine of the transaction.
+func (t *Tx) Dialect() Dialect { return t.db.Dialect }
+
+// AfterCommit queues f to run after a successful commit.
+func (t *Tx) AfterCommit(f func()) { t.after = append(t.after, f) }
+
+// InTx runs f in one write transaction: committed if f returns nil, rolled
+// back otherwise. Hooks queued with AfterCommit run after the commit.
+func (db *DB) InTx(ctx context.Context, f func(*Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{db: db, tx: sqlTx}
+	if err := f(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	for _, h := range tx.after {
+		h()
+	}
+	return nil
+}
+
+// IsUnique reports whether err is a unique-constraint violation on either engine.
+func IsUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return false
+}
+
+// IsForeignKey reports whether err is a foreign-key violation on either engine.
+func IsForeignKey(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	return false
+}
+
+// Millis converts a time to the stored form: Unix milliseconds, UTC.
+func Millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// FromMillis converts the stored form back; zero stays the zero time.
+func FromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// Bool converts a stored 0/1 integer.
+func Bool(i int64) bool { return i != 0 }
+
+// Int converts a bool to the stored 0/1 integer.
+func Int(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}

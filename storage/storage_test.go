@@ -1,0 +1,103 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"linli/storage"
+	"linli/storage/storagetest"
+)
+
+func TestMigrationsCurrentAndIdempotent(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ok, err := db.Current(ctx)
+		if err != nil || !ok {
+			t.Fatalf("current = %v, %v; want true", ok, err)
+		}
+		n, err := db.Migrate(ctx, func() int64 { return 1 })
+		if err != nil || n != 0 {
+			t.Fatalf("second migrate applied %d, %v; want 0", n, err)
+		}
+	})
+}
+
+func TestRollbackKeepsNothingAndHooksWaitForCommit(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ran := false
+		boom := errors.New("boom")
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			if _, err := tx.Insert(ctx, `INSERT INTO people (name, created_at, updated_at) VALUES (?, ?, ?)`, "甲", 1, 1); err != nil {
+				return err
+			}
+			tx.AfterCommit(func() { ran = true })
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v", err)
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM people`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 || ran {
+			t.Fatalf("rolled-back tx left %d rows, hook ran=%v", n, ran)
+		}
+	})
+}
+
+func TestUniqueViolationIsRecognised(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ins := func() error {
+			return db.InTx(ctx, func(tx *storage.Tx) error {
+				_, err := tx.Insert(ctx, `INSERT INTO nodes (kind, name, code, path, depth, created_at, updated_at) VALUES ('city', '运城市', '140800000000', '/', 0, 1, 1)`)
+				return err
+			})
+		}
+		if err := ins(); err != nil {
+			t.Fatal(err)
+		}
+		if err := ins(); !storage.IsUnique(err) {
+			t.Fatalf("second insert: %v; want unique violation", err)
+		}
+	})
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor, action, entity) VALUES (1, 'a', 'x', 'y')`)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.InTx(ctx, func(tx *storage.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE audit_log SET actor = 'b'`)
+			return err
+		})
+		if err == nil {
+			t.Fatal("update of audit_log succeeded")
+		}
+		err = db.InTx(ctx, func(tx *storage.Tx) error {
+			_, err := tx.Exec(ctx, `DELETE FROM audit_log`)
+			return err
+		})
+		if err == nil {
+			t.Fatal("delete from audit_log succeeded")
+		}
+	})
+}
+
+func TestRebind(t *testing.T) {
+	db := &storage.DB{Dialect: storage.Postgres}
+	got := db.Rebind(`SELECT '?' , a FROM t WHERE b = ? AND c = ?`)
+	want := `SELECT '?' , a FROM t WHERE b = $1 AND c = $2`
+	if got != want {
+		t.Fatalf("got %q", got)
+	}
+}
