@@ -1,6 +1,9 @@
 package linli
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // Role is a job a person holds on a node of the community tree.
 type Role string
@@ -280,4 +283,17 @@ func (a *Actor) Primary() Grant {
 		}
 	}
 	return best
+}
+
+type ipKey struct{}
+
+// WithIP remembers the client address of a request, for audit entries.
+func WithIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, ipKey{}, ip)
+}
+
+// IPFrom returns the client address remembered by WithIP.
+func IPFrom(ctx context.Context) string {
+	s, _ := ctx.Value(ipKey{}).(string)
+	return s
 }

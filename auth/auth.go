@@ -1,0 +1,280 @@
+// Package auth holds accounts, their passwords (argon2id), server-side
+// sessions, API tokens and the roles granted on nodes of the community
+// tree. It turns a session cookie or bearer token into the linli.Actor
+// every service checks permissions against.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"linli"
+	"linli/audit"
+	"linli/registry"
+	"linli/storage"
+)
+
+// Policy holds the session and lockout settings.
+type Policy struct {
+	SessionIdle     time.Duration // a session unused this long ends
+	SessionMax      time.Duration // a session ends this long after login regardless
+	MaxFailures     int           // failed logins within FailureWindow before a lockout
+	FailureWindow   time.Duration
+	LockoutDuration time.Duration
+}
+
+// DefaultPolicy: 2 hours idle, 7 days at most, 5 failures in 15 minutes
+// lock the login name for 15 minutes.
+func DefaultPolicy() Policy {
+	return Policy{SessionIdle: 2 * time.Hour, SessionMax: 7 * 24 * time.Hour, MaxFailures: 5, FailureWindow: 15 * time.Minute, LockoutDuration: 15 * time.Minute}
+}
+
+// Service is the account store.
+type Service struct {
+	DB       *storage.DB
+	Clock    linli.Clock
+	Registry *registry.Service
+	Hash     HashParams
+	Policy   Policy
+	dummy    string // a hash checked for unknown logins so timing does not tell
+}
+
+// New builds the service.
+func New(db *storage.DB, clock linli.Clock, reg *registry.Service, hash HashParams, p Policy) *Service {
+	if clock == nil {
+		clock = linli.SystemClock{}
+	}
+	return &Service{DB: db, Clock: clock, Registry: reg, Hash: hash, Policy: p, dummy: hash.Hash("not-a-password-0")}
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now() }
+
+func hashToken(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+func newToken(prefix string) string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Session is a logged-in browser.
+type Session struct {
+	Token string // the cookie value; only its hash is stored
+	Actor *linli.Actor
+}
+
+var errBadLogin = linli.Errorf(linli.EUnauthorized, "用户名或密码错误 / wrong login or password")
+
+// Login checks a login name (username or phone) and password and opens a
+// session. Failed attempts are counted per login name, known or not; too
+// many lock it for a while (429).
+func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (Session, error) {
+	login = strings.TrimSpace(login)
+	key := strings.ToLower(login)
+	now := s.now()
+	if login == "" || password == "" {
+		return Session{}, linli.Invalid("请输入用户名和密码 / login and password are required",
+			linli.FieldError{Field: "login", Reason: "必填 / required"})
+	}
+	var failures int
+	var firstAt, lockedUntil int64
+	err := s.DB.QueryRow(ctx, `SELECT failures, first_at, locked_until FROM login_failures WHERE login = ?`, key).Scan(&failures, &firstAt, &lockedUntil)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Session{}, err
+	}
+	if lockedUntil > storage.Millis(now) {
+		wait := storage.FromMillis(lockedUntil).Sub(now).Round(time.Minute)
+		if wait < time.Minute {
+			wait = time.Minute
+		}
+		return Session{}, linli.Errorf(linli.ETooMany, "登录失败次数过多，请%d分钟后再试 / too many failed logins, try again in %d minutes", int(wait.Minutes()), int(wait.Minutes()))
+	}
+	var id int64
+	var hash string
+	var disabled int64
+	err = s.DB.QueryRow(ctx, `SELECT id, password_hash, disabled FROM accounts WHERE username = ? OR phone = ?`, login, login).Scan(&id, &hash, &disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		CheckPassword(s.dummy, password)
+		return Session{}, s.fail(ctx, key, failures, firstAt, now)
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	if !CheckPassword(hash, password) || disabled != 0 {
+		return Session{}, s.fail(ctx, key, failures, firstAt, now)
+	}
+	tok := newToken("")
+	var actor *linli.Actor
+	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE login = ?`, key); err != nil {
+			return err
+		}
+		ms := storage.Millis(now)
+		if _, err := tx.Exec(ctx, `INSERT INTO sessions (id, account_id, created_at, last_seen_at, expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			hashToken(tok), id, ms, ms, storage.Millis(now.Add(s.Policy.SessionMax)), truncate(userAgent, 200), ip); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET last_login_at = ? WHERE id = ?`, ms, id); err != nil {
+			return err
+		}
+		var err error
+		if actor, err = s.actor(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, now, audit.Change{Action: "account.login", Entity: "account", EntityID: id, ScopePath: "/", Summary: "登录"})
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{Token: tok, Actor: actor}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// fail counts a failed login and locks the name when the limit is reached.
+func (s *Service) fail(ctx context.Context, key string, failures int, firstAt int64, now time.Time) error {
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		ms := storage.Millis(now)
+		if firstAt == 0 || now.Sub(storage.FromMillis(firstAt)) > s.Policy.FailureWindow {
+			failures, firstAt = 0, ms
+		}
+		failures++
+		var locked int64
+		if failures >= s.Policy.MaxFailures {
+			locked = storage.Millis(now.Add(s.Policy.LockoutDuration))
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE login = ?`, key); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO login_failures (login, failures, first_at, locked_until) VALUES (?, ?, ?, ?)`, key, failures, firstAt, locked)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return errBadLogin
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, hashToken(token))
+		return err
+	})
+}
+
+// ActorForSession returns the actor of a live session and marks it used.
+// Sessions idle past the policy end.
+func (s *Service) ActorForSession(ctx context.Context, token string) (*linli.Actor, error) {
+	if token == "" {
+		return nil, linli.Errorf(linli.EUnauthorized, "请先登录 / please log in")
+	}
+	id := hashToken(token)
+	var accountID, lastSeen, expires int64
+	err := s.DB.QueryRow(ctx, `SELECT account_id, last_seen_at, expires_at FROM sessions WHERE id = ?`, id).Scan(&accountID, &lastSeen, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, linli.Errorf(linli.EUnauthorized, "登录已失效，请重新登录 / session ended, please log in again")
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if storage.Millis(now) > expires || now.Sub(storage.FromMillis(lastSeen)) > s.Policy.SessionIdle {
+		_ = s.Logout(ctx, token)
+		return nil, linli.Errorf(linli.EUnauthorized, "登录已超时，请重新登录 / session timed out, please log in again")
+	}
+	// Touch at most once a minute: idle timeout needs no finer grain and
+	// every page view would otherwise be a write.
+	if now.Sub(storage.FromMillis(lastSeen)) > time.Minute {
+		if err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, storage.Millis(now), id)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return s.actor(ctx, s.DB, accountID)
+}
+
+// ActorForToken returns the actor of an API bearer token.
+func (s *Service) ActorForToken(ctx context.Context, token string) (*linli.Actor, error) {
+	var accountID, revoked int64
+	err := s.DB.QueryRow(ctx, `SELECT account_id, revoked_at FROM api_tokens WHERE token_hash = ?`, hashToken(token)).Scan(&accountID, &revoked)
+	if errors.Is(err, sql.ErrNoRows) || revoked != 0 {
+		return nil, linli.Errorf(linli.EUnauthorized, "令牌无效 / invalid token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.actor(ctx, s.DB, accountID)
+}
+
+type querier interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+	Query(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// actor loads an enabled account with its grants.
+func (s *Service) actor(ctx context.Context, q querier, accountID int64) (*linli.Actor, error) {
+	a := &linli.Actor{AccountID: accountID}
+	var person sql.NullInt64
+	var disabled int64
+	err := q.QueryRow(ctx, `SELECT username, display_name, person_id, disabled FROM accounts WHERE id = ?`, accountID).Scan(&a.Username, &a.DisplayName, &person, &disabled)
+	if errors.Is(err, sql.ErrNoRows) || disabled != 0 {
+		return nil, linli.Errorf(linli.EUnauthorized, "账号不可用 / account unavailable")
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.PersonID = person.Int64
+	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.node_id, n.path, n.name, g.household_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.account_id = ? ORDER BY g.id`, accountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g linli.Grant
+		if err := rows.Scan(&g.ID, &g.Role, &g.NodeID, &g.NodePath, &g.NodeName, &g.HouseholdID); err != nil {
+			return nil, err
+		}
+		a.Grants = append(a.Grants, g)
+	}
+	return a, rows.Err()
+}
+
+// CreateToken issues an API bearer token for the actor's own account. The
+// plain token is returned once; only its hash is kept.
+func (s *Service) CreateToken(ctx context.Context, a *linli.Actor, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", linli.Invalid("请填写令牌名称 / name is required", linli.FieldError{Field: "name", Reason: "必填 / required"})
+	}
+	if a == nil || a.AccountID == 0 {
+		return "", linli.Errorf(linli.EUnauthorized, "请先登录 / please log in")
+	}
+	tok := newToken("lnl_")
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		id, err := tx.Insert(ctx, `INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`, a.AccountID, name, hashToken(tok), storage.Millis(s.now()))
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "token.create", Entity: "api_token", EntityID: id, ScopePath: "/", Summary: fmt.Sprintf("创建API令牌「%s」", name)})
+	})
+	return tok, err
+}

@@ -1,0 +1,519 @@
+package auth
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"linli"
+	"linli/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Pages returns the account pages and their English.
+func Pages() web.Pages {
+	sub, _ := fs.Sub(templates, "templates")
+	return web.Pages{FS: sub, Prefix: "auth", Catalog: catalog(), Funcs: template.FuncMap{}}
+}
+
+// Secure marks cookies Secure (set when served over HTTPS).
+type HTTP struct {
+	*Service
+	Renderer     *web.Renderer
+	SecureCookie bool
+}
+
+// Routes registers login, logout, the language switch, account pages and
+// the account API.
+func (h *HTTP) Routes(rt *web.Router) {
+	rt.Page("GET /login", web.Public, h.pageLogin)
+	rt.Page("POST /login", web.Public, h.pageLoginPost)
+	rt.Page("POST /logout", web.Public, h.pageLogout)
+	rt.Page("POST /lang", web.Public, h.pageLang)
+	rt.Page("GET /account", web.LoggedIn, h.pageAccount)
+	rt.Page("POST /account/password", web.LoggedIn, h.pagePassword)
+	rt.Page("POST /account/tokens", web.LoggedIn, h.pageToken)
+	rt.Page("GET /users", web.LoggedIn, h.pageUsers)
+	rt.Page("POST /users", web.LoggedIn, h.pageCreateUser)
+	rt.Page("GET /users/{id}", web.LoggedIn, h.pageUser)
+	rt.Page("POST /users/{id}/grants", web.LoggedIn, h.pageGrant)
+	rt.Page("POST /users/{id}/grants/{grant}/delete", web.LoggedIn, h.pageRevoke)
+	rt.Page("POST /users/{id}/password", web.LoggedIn, h.pageReset)
+	rt.Page("POST /users/{id}/disable", web.LoggedIn, h.pageDisable)
+
+	rt.API("POST /api/login", web.Public, h.apiLogin)
+	rt.API("POST /api/logout", web.LoggedIn, h.apiLogout)
+	rt.API("GET /api/me", web.LoggedIn, h.apiMe)
+	rt.API("POST /api/tokens", web.LoggedIn, h.apiToken)
+	rt.API("GET /api/accounts", web.LoggedIn, h.apiAccounts)
+	rt.API("POST /api/accounts", web.LoggedIn, h.apiCreateAccount)
+	rt.API("GET /api/accounts/{id}", web.LoggedIn, h.apiAccount)
+	rt.API("POST /api/accounts/{id}/grants", web.LoggedIn, h.apiGrant)
+	rt.API("DELETE /api/accounts/{id}/grants/{grant}", web.LoggedIn, h.apiRevoke)
+	rt.API("POST /api/accounts/{id}/password", web.LoggedIn, h.apiReset)
+	rt.API("POST /api/accounts/{id}/disable", web.LoggedIn, h.apiDisable)
+}
+
+func (h *HTTP) setSession(w http.ResponseWriter, tok string) {
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: h.SecureCookie, MaxAge: int(h.Policy.SessionMax.Seconds())})
+}
+
+// safeNext keeps redirects after login on this site.
+func safeNext(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	return s
+}
+
+func (h *HTTP) pageLogin(w http.ResponseWriter, r *http.Request) error {
+	if web.ActorFrom(r.Context()) != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	h.Renderer.Render(w, r, http.StatusOK, "auth/login.html", &web.Page{Title: "登录", Form: url.Values{"next": {r.URL.Query().Get("next")}}})
+	return nil
+}
+
+func (h *HTTP) pageLoginPost(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return linli.Errorf(linli.EBadRequest, "表单无法读取 / bad form")
+	}
+	sess, err := h.Login(r.Context(), r.PostFormValue("login"), r.PostFormValue("password"), web.ClientIP(r), r.UserAgent())
+	if err != nil {
+		code := linli.ErrorCode(err)
+		if code == linli.EInternal {
+			return err
+		}
+		form := url.Values{"login": {r.PostFormValue("login")}, "next": {r.PostFormValue("next")}}
+		h.Renderer.Render(w, r, web.StatusOf(code), "auth/login.html", &web.Page{Title: "登录", Error: linli.ErrorMessage(err), Form: form})
+		return nil
+	}
+	h.setSession(w, sess.Token)
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+func (h *HTTP) pageLogout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		_ = h.Logout(r.Context(), c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func (h *HTTP) pageLang(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PostFormValue("lang")
+	if lang != "en" {
+		lang = "zh"
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+type accountData struct {
+	Account Account
+	Token   string
+}
+
+func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	acc, err := h.Account(r.Context(), a, a.AccountID)
+	if err != nil {
+		return err
+	}
+	h.Renderer.Render(w, r, http.StatusOK, "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc}, Flash: r.URL.Query().Get("flash")})
+	return nil
+}
+
+func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	err := h.ChangePassword(r.Context(), a, r.PostFormValue("old_password"), r.PostFormValue("password"))
+	if err != nil {
+		fields, msg := web.FormErrors(err)
+		if fields == nil {
+			return err
+		}
+		acc, aerr := h.Account(r.Context(), a, a.AccountID)
+		if aerr != nil {
+			return aerr
+		}
+		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc}, Errors: fields, Error: msg})
+		return nil
+	}
+	// Changing the password ends every session, this one included.
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func (h *HTTP) pageToken(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	tok, err := h.CreateToken(r.Context(), a, r.PostFormValue("name"))
+	acc, aerr := h.Account(r.Context(), a, a.AccountID)
+	if aerr != nil {
+		return aerr
+	}
+	p := &web.Page{Title: "我的账号", Data: accountData{Account: acc, Token: tok}}
+	status := http.StatusOK
+	if err != nil {
+		fields, msg := web.FormErrors(err)
+		if fields == nil {
+			return err
+		}
+		p.Errors, p.Error, status = fields, msg, web.StatusOf(linli.ErrorCode(err))
+	}
+	h.Renderer.Render(w, r, status, "auth/account.html", p)
+	return nil
+}
+
+type usersData struct {
+	Accounts []Account
+	Query    string
+}
+
+func (h *HTTP) usersPage(r *http.Request) (*web.Page, error) {
+	q := r.URL.Query().Get("q")
+	accs, err := h.ListAccounts(r.Context(), web.ActorFrom(r.Context()), q)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Title: "账号与角色", Data: usersData{Accounts: accs, Query: q}}, nil
+}
+
+func (h *HTTP) pageUsers(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.usersPage(r)
+	if err != nil {
+		return err
+	}
+	p.Flash = r.URL.Query().Get("flash")
+	h.Renderer.Render(w, r, http.StatusOK, "auth/users.html", p)
+	return nil
+}
+
+func (h *HTTP) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
+	in := AccountInput{Username: r.PostFormValue("username"), Phone: r.PostFormValue("phone"), DisplayName: r.PostFormValue("display_name"), Password: r.PostFormValue("password")}
+	acc, err := h.CreateAccount(r.Context(), web.ActorFrom(r.Context()), in)
+	if err != nil {
+		fields, msg := web.FormErrors(err)
+		if fields == nil {
+			return err
+		}
+		p, perr := h.usersPage(r)
+		if perr != nil {
+			return perr
+		}
+		r.PostForm.Del("password")
+		p.Errors, p.Error, p.Form = fields, msg, r.PostForm
+		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/users.html", p)
+		return nil
+	}
+	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", acc.ID, url.QueryEscape("账号已创建，请授予角色")), http.StatusSeeOther)
+	return nil
+}
+
+// NodeOption is a place a role can be granted on, for the grant form.
+type NodeOption struct {
+	ID    int64
+	Label string
+}
+
+type userData struct {
+	Account Account
+	Places  []NodeOption
+	Self    bool
+}
+
+func (h *HTTP) userPage(r *http.Request, id int64) (*web.Page, error) {
+	a := web.ActorFrom(r.Context())
+	acc, err := h.Account(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	places, err := h.grantablePlaces(r, a)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Title: acc.DisplayName, Crumbs: []web.NavItem{{Href: "/users", Label: "账号与角色"}},
+		Data: userData{Account: acc, Places: places, Self: id == a.AccountID}}, nil
+}
+
+// grantablePlaces lists the nodes down to estates where the actor
+// manages users (buildings and units too for small scopes).
+func (h *HTTP) grantablePlaces(r *http.Request, a *linli.Actor) ([]NodeOption, error) {
+	var out []NodeOption
+	for _, sc := range a.Scopes(linli.PermUsersManage) {
+		rows, err := h.DB.Query(r.Context(), `SELECT id, kind, name, depth FROM nodes WHERE path LIKE ? AND kind IN ('city','district','street','community','grid','estate','building','unit') ORDER BY path LIMIT 2000`, sc+"%")
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var o NodeOption
+			var kind, name string
+			var depth int
+			if err := rows.Scan(&o.ID, &kind, &name, &depth); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			o.Label = strings.Repeat("　", max(depth-1, 0)) + name
+			out = append(out, o)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (h *HTTP) pageUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := h.userPage(r, id)
+	if err != nil {
+		return err
+	}
+	p.Flash = r.URL.Query().Get("flash")
+	h.Renderer.Render(w, r, http.StatusOK, "auth/user.html", p)
+	return nil
+}
+
+func (h *HTTP) userFormFailed(w http.ResponseWriter, r *http.Request, id int64, err error) error {
+	fields, msg := web.FormErrors(err)
+	if fields == nil {
+		return err
+	}
+	p, perr := h.userPage(r, id)
+	if perr != nil {
+		return perr
+	}
+	r.PostForm.Del("password")
+	p.Errors, p.Error, p.Form = fields, msg, r.PostForm
+	h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/user.html", p)
+	return nil
+}
+
+func (h *HTTP) pageGrant(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	node, _ := strconv.ParseInt(r.PostFormValue("node_id"), 10, 64)
+	hh, _ := strconv.ParseInt(r.PostFormValue("household_id"), 10, 64)
+	_, err = h.Grant(r.Context(), web.ActorFrom(r.Context()), id, GrantInput{Role: linli.Role(r.PostFormValue("role")), NodeID: node, HouseholdID: hh})
+	if err != nil {
+		return h.userFormFailed(w, r, id, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("已授予角色")), http.StatusSeeOther)
+	return nil
+}
+
+func (h *HTTP) pageRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	gid, err := web.PathID(r, "grant")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Revoke(r.Context(), web.ActorFrom(r.Context()), id, gid); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("已撤销角色")), http.StatusSeeOther)
+	return nil
+}
+
+func (h *HTTP) pageReset(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.ResetPassword(r.Context(), web.ActorFrom(r.Context()), id, r.PostFormValue("password")); err != nil {
+		return h.userFormFailed(w, r, id, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("密码已重置")), http.StatusSeeOther)
+	return nil
+}
+
+func (h *HTTP) pageDisable(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.SetDisabled(r.Context(), web.ActorFrom(r.Context()), id, r.PostFormValue("disabled") == "1"); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("已保存")), http.StatusSeeOther)
+	return nil
+}
+
+// --- JSON API ---
+
+func (h *HTTP) apiLogin(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Login    string `json:"login"`
+		Password string `json:"password"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	sess, err := h.Login(r.Context(), in.Login, in.Password, web.ClientIP(r), r.UserAgent())
+	if err != nil {
+		return err
+	}
+	h.setSession(w, sess.Token)
+	web.WriteJSON(w, http.StatusOK, map[string]any{"account_id": sess.Actor.AccountID, "display_name": sess.Actor.DisplayName, "grants": sess.Actor.Grants})
+	return nil
+}
+
+func (h *HTTP) apiLogout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		if err := h.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *HTTP) apiMe(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	web.WriteJSON(w, http.StatusOK, map[string]any{"account_id": a.AccountID, "username": a.Username, "display_name": a.DisplayName, "grants": a.Grants})
+	return nil
+}
+
+func (h *HTTP) apiToken(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	tok, err := h.CreateToken(r.Context(), web.ActorFrom(r.Context()), in.Name)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, map[string]string{"token": tok})
+	return nil
+}
+
+func (h *HTTP) apiAccounts(w http.ResponseWriter, r *http.Request) error {
+	accs, err := h.ListAccounts(r.Context(), web.ActorFrom(r.Context()), r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	if accs == nil {
+		accs = []Account{}
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"accounts": accs})
+	return nil
+}
+
+func (h *HTTP) apiCreateAccount(w http.ResponseWriter, r *http.Request) error {
+	var in AccountInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	acc, err := h.CreateAccount(r.Context(), web.ActorFrom(r.Context()), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, acc)
+	return nil
+}
+
+func (h *HTTP) apiAccount(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	acc, err := h.Account(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, acc)
+	return nil
+}
+
+func (h *HTTP) apiGrant(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in GrantInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	acc, err := h.Grant(r.Context(), web.ActorFrom(r.Context()), id, in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, acc)
+	return nil
+}
+
+func (h *HTTP) apiRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	gid, err := web.PathID(r, "grant")
+	if err != nil {
+		return err
+	}
+	acc, err := h.Revoke(r.Context(), web.ActorFrom(r.Context()), id, gid)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, acc)
+	return nil
+}
+
+func (h *HTTP) apiReset(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Password string `json:"password"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if err := h.ResetPassword(r.Context(), web.ActorFrom(r.Context()), id, in.Password); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *HTTP) apiDisable(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Disabled bool `json:"disabled"`
+	}
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	acc, err := h.SetDisabled(r.Context(), web.ActorFrom(r.Context()), id, in.Disabled)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, acc)
+	return nil
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"linli"
+	"linli/audit"
+	"linli/auth"
+	"linli/home"
+	"linli/registry"
+	"linli/storage"
+	"linli/web"
+)
+
+// Config is everything Main needs; flags and LINLI_* variables fill it.
+type Config struct {
+	Addr         string // listen address, ":8080"; "127.0.0.1:0" picks a port
+	Data         string // data directory (SQLite file, uploads)
+	DB           string // postgres:// URL; empty means SQLite in Data
+	Zone         string // display time zone
+	SecureCookie bool   // set Secure on cookies (behind HTTPS)
+	Clock        linli.Clock
+	Hash         auth.HashParams
+	Policy       auth.Policy
+}
+
+// DefaultConfig is the configuration without flags.
+func DefaultConfig() Config {
+	return Config{Addr: ":8080", Data: "./linli-data", Zone: "Asia/Shanghai", Clock: linli.SystemClock{}, Hash: auth.DefaultHashParams(), Policy: auth.DefaultPolicy()}
+}
+
+// DSN returns the database to open.
+func (c Config) DSN() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return filepath.Join(c.Data, "linli.db")
+}
+
+// Main is a running Linli: the database, the services and the HTTP server.
+// Tests start one on port 0 with a temporary data directory.
+type Main struct {
+	Config   Config
+	DB       *storage.DB
+	Registry *registry.Service
+	Auth     *auth.Service
+	Audit    *audit.Log
+	Handler  http.Handler
+	Metrics  *prometheus.Registry
+
+	server   *http.Server
+	listener net.Listener
+	done     chan error
+}
+
+// OpenDB opens and migrates the database.
+func OpenDB(ctx context.Context, cfg Config) (*storage.DB, error) {
+	db, err := storage.Open(ctx, cfg.DSN())
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx, func() int64 { return storage.Millis(cfg.Clock.Now()) })
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		slog.Info("migrated database", "applied", n, "db", db.Label)
+	}
+	return db, nil
+}
+
+// Open opens the database, builds the services and the handler.
+func (m *Main) Open(ctx context.Context) error {
+	cfg := m.Config
+	if cfg.Clock == nil {
+		cfg.Clock = linli.SystemClock{}
+		m.Config.Clock = cfg.Clock
+	}
+	zone, err := time.LoadLocation(cfg.Zone)
+	if err != nil {
+		return fmt.Errorf("time zone %q: %w", cfg.Zone, err)
+	}
+	if m.DB, err = OpenDB(ctx, cfg); err != nil {
+		return err
+	}
+	m.Registry = registry.New(m.DB, cfg.Clock)
+	m.Auth = auth.New(m.DB, cfg.Clock, m.Registry, cfg.Hash, cfg.Policy)
+	m.Audit = &audit.Log{DB: m.DB}
+
+	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages())
+	if err != nil {
+		return err
+	}
+	render.Nav = func(a *linli.Actor, lang string) []web.NavItem { return home.Nav(a, lang, render.T) }
+	m.Registry.SetRenderer(render)
+
+	m.Metrics = prometheus.NewRegistry()
+	m.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for name, pool := range m.DB.Pools() {
+		m.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
+	}
+	rt := web.NewRouter(m.Auth, render, m.Metrics)
+	rt.Handle("GET /static/", web.Public, web.Static())
+	rt.Handle("GET /healthz", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	}))
+	rt.Handle("GET /readyz", web.Public, http.HandlerFunc(m.ready))
+	rt.Handle("GET /metrics", web.Public, promhttp.HandlerFor(m.Metrics, promhttp.HandlerOpts{}))
+	(&home.Home{Registry: m.Registry, Renderer: render}).Routes(rt)
+	m.Registry.Routes(rt)
+	(&auth.HTTP{Service: m.Auth, Renderer: render, SecureCookie: cfg.SecureCookie}).Routes(rt)
+	m.Audit.Routes(rt, render)
+	rt.Handle("/", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
+			web.WriteError(w, r, linli.Errorf(linli.ENotFound, "没有这个接口 / no such endpoint"))
+			return
+		}
+		render.Error(w, r, linli.Errorf(linli.ENotFound, "页面不存在 / not found"))
+	}))
+
+	// CSRF: browsers say where a request comes from (Sec-Fetch-Site,
+	// Origin); cross-origin state changes are refused.
+	csrf := http.NewCrossOriginProtection()
+	m.Handler = securityHeaders(csrf.Handler(rt))
+	return nil
+}
+
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := m.DB.Ping(ctx); err != nil {
+		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable", "error": err.Error()})
+		return
+	}
+	ok, err := m.DB.Current(ctx)
+	if err != nil || !ok {
+		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "migrations pending"})
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "db": string(m.DB.Dialect)})
+}
+
+// Listen binds the address and starts serving in the background.
+func (m *Main) Listen() error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return err
+	}
+	m.listener = ln
+	m.server = &http.Server{Handler: m.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	m.done = make(chan error, 1)
+	go func() { m.done <- m.server.Serve(ln) }()
+	return nil
+}
+
+// URL is the base URL of the listening server.
+func (m *Main) URL() string {
+	addr := m.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+// Wait blocks until the server stops.
+func (m *Main) Wait() error {
+	err := <-m.done
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close stops accepting requests, lets running ones finish (up to 15 s)
+// and closes the database.
+func (m *Main) Close() error {
+	var err error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		err = m.server.Shutdown(ctx)
+	}
+	if m.DB != nil {
+		err = errors.Join(err, m.DB.Close())
+	}
+	return err
+}
+
+func openStorage(ctx context.Context, cfg Config) (*storage.DB, error) {
+	return storage.Open(ctx, cfg.DSN())
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"linli/demo"
+)
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	cfg.Data = "./linli-demo"
+	f := newFlags("demo", stderr)
+	f.str(&cfg.Addr, "addr", cfg.Addr, "listen address")
+	f.common(&cfg)
+	var reset bool
+	f.boolean(&reset, "reset", false, "delete the demo data directory and load the demo data again")
+	var level string
+	f.str(&level, "log-level", "info", "log level")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	setupLogging(stderr, level)
+	start := time.Now()
+	if reset && cfg.DB == "" {
+		if err := os.RemoveAll(cfg.Data); err != nil {
+			return err
+		}
+	}
+	m := &Main{Config: cfg}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	d := demo.Build()
+	loaded, err := ensureDemo(ctx, m, d)
+	if err != nil {
+		m.Close()
+		return err
+	}
+	if err := m.Listen(); err != nil {
+		m.Close()
+		return err
+	}
+	if loaded {
+		slog.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond))
+	}
+	printDemo(stdout, m.URL(), d, time.Since(start))
+	select {
+	case <-ctx.Done():
+		return m.Close()
+	case err := <-m.done:
+		m.Close()
+		return err
+	}
+}
+
+// ensureDemo loads the demo data unless the database already has it.
+func ensureDemo(ctx context.Context, m *Main, d demo.Dataset) (bool, error) {
+	var n int
+	if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil
+	}
+	res, err := demo.Load(ctx, m.Registry, m.Auth, d)
+	if err != nil {
+		return false, fmt.Errorf("load demo data: %w", err)
+	}
+	slog.Info("demo data", "places", res.Nodes, "households", res.Households, "accounts", res.Accounts)
+	return true, nil
+}
+
+func printDemo(w io.Writer, url string, d demo.Dataset, took time.Duration) {
+	fmt.Fprintf(w, "\n邻里 Linli demo is running at %s  (ready in %s)\n\n", url, took.Round(time.Millisecond))
+	fmt.Fprintln(w, "Demo accounts / 演示账号:")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  username\tpassword\trole\tname")
+	for _, a := range d.Accounts {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Username, a.Password, a.Role, a.DisplayName)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")
+}

@@ -1,0 +1,162 @@
+// Command linli runs Linli (邻里), the community co-governance platform.
+//
+//	linli serve     run the server
+//	linli demo      run the server with demo data
+//	linli migrate   show or apply database migrations
+//	linli user      create accounts, reset passwords, grant roles
+//	linli import    import a community's household ledger
+//	linli export    export a household ledger
+//	linli version   print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // intranet machines may lack a zoneinfo database
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "linli:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `linli — 邻里 社区多元共治平台 / Linli community co-governance platform
+
+Usage:
+  linli serve   [--addr HOST:PORT] [--data DIR] [--db postgres://…]   run the server
+  linli demo    [--addr HOST:PORT] [--data DIR] [--reset]              run with demo data
+  linli migrate status|up [--data DIR] [--db URL]                      database migrations
+  linli user    create|reset|grant …                                   manage accounts
+  linli import  --community 运城市/盐湖区/东城街道/学苑社区 FILE.xlsx    import a household ledger
+  linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
+  linli version                                                        print the version
+
+Every flag can also be set by an environment variable: --addr is LINLI_ADDR,
+--data is LINLI_DATA, --db is LINLI_DB, and so on. Run "linli COMMAND -h" for
+the flags of one command.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, rest, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, rest, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, stdout, stderr)
+	case "import":
+		return runImport(ctx, rest, stdout, stderr)
+	case "export":
+		return runExport(ctx, rest, stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "linli", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// flags builds a flag set whose defaults come from LINLI_* variables.
+type flags struct {
+	*flag.FlagSet
+}
+
+func newFlags(name string, stderr io.Writer) flags {
+	fs := flag.NewFlagSet("linli "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return flags{fs}
+}
+
+func envName(flagName string) string {
+	return "LINLI_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f flags) str(p *string, name, def, help string) {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		def = v
+	}
+	f.StringVar(p, name, def, help+" (env "+envName(name)+")")
+}
+
+func (f flags) boolean(p *bool, name string, def bool, help string) {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		def = v == "1" || strings.EqualFold(v, "true")
+	}
+	f.BoolVar(p, name, def, help+" (env "+envName(name)+")")
+}
+
+// common registers the flags every command that opens the database has.
+func (f flags) common(c *Config) {
+	f.str(&c.Data, "data", c.Data, "data directory")
+	f.str(&c.DB, "db", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory")
+	f.str(&c.Zone, "zone", c.Zone, "time zone for display")
+}
+
+func setupLogging(stderr io.Writer, level string) {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: l})))
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	f := newFlags("serve", stderr)
+	f.str(&cfg.Addr, "addr", cfg.Addr, "listen address")
+	f.common(&cfg)
+	f.boolean(&cfg.SecureCookie, "secure-cookie", false, "mark cookies Secure (serve behind HTTPS)")
+	var level string
+	f.str(&level, "log-level", "info", "log level: debug, info, warn, error")
+	if err := f.Parse(args); err != nil {
+		return err
+	}
+	setupLogging(stderr, level)
+	m := &Main{Config: cfg}
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	return serveUntilDone(ctx, m, stdout)
+}
+
+func serveUntilDone(ctx context.Context, m *Main, stdout io.Writer) error {
+	if err := m.Listen(); err != nil {
+		m.Close()
+		return err
+	}
+	slog.Info("linli serving", "url", m.URL(), "db", m.DB.Label, "version", version)
+	fmt.Fprintf(stdout, "Linli is running at %s\n", m.URL())
+	select {
+	case <-ctx.Done():
+		slog.Info("shutting down")
+		return m.Close()
+	case err := <-m.done:
+		m.Close()
+		return err
+	}
+}

@@ -1,0 +1,129 @@
+// Package home is the landing page each role sees after login, and the
+// navigation that follows the actor's permissions. Later capabilities
+// (cases, projects, campaigns) add their own tiles here.
+package home
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"linli"
+	"linli/registry"
+	"linli/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Pages returns the home page template and its English.
+func Pages() web.Pages {
+	sub, _ := fs.Sub(templates, "templates")
+	return web.Pages{FS: sub, Prefix: "home", Catalog: map[string]string{
+		"您好": "Hello", "您负责的范围": "Your scope", "小区": "Estates", "楼栋": "Buildings", "住户": "Households",
+		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export",
+		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
+		"首页": "Home",
+	}}
+}
+
+// Home serves "/".
+type Home struct {
+	Registry *registry.Service
+	Renderer *web.Renderer
+}
+
+// Nav builds the navigation for an actor from its permissions.
+func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavItem {
+	items := []web.NavItem{{Href: "/", Label: t(lang, "首页"), Icon: "⌂"}}
+	if a.CanAny(linli.PermRegistryRead) {
+		items = append(items, web.NavItem{Href: "/places", Label: t(lang, "地点"), Icon: "▦"}, web.NavItem{Href: "/households", Label: t(lang, "住户"), Icon: "户"})
+	}
+	for _, g := range a.Grants {
+		if g.Role == linli.RoleResident && g.HouseholdID != 0 {
+			items = append(items, web.NavItem{Href: fmt.Sprintf("/households/%d", g.HouseholdID), Label: t(lang, "我的家"), Icon: "户"})
+			break
+		}
+	}
+	if a.CanAny(linli.PermRegistryWrite) {
+		items = append(items, web.NavItem{Href: "/import", Label: t(lang, "导入导出"), Icon: "⇅"})
+	}
+	if a.CanAny(linli.PermUsersManage) {
+		items = append(items, web.NavItem{Href: "/users", Label: t(lang, "账号"), Icon: "人"})
+	}
+	if a.CanAny(linli.PermAuditRead) {
+		items = append(items, web.NavItem{Href: "/audit", Label: t(lang, "审计日志"), Icon: "≡"})
+	}
+	return items
+}
+
+// Tile is a place the actor looks after, with its counts.
+type Tile struct {
+	Node       registry.Node
+	Estates    int
+	Buildings  int
+	Households int
+}
+
+type homeData struct {
+	Primary   linli.Grant
+	Tiles     []Tile
+	Household *registry.Household
+}
+
+// Routes registers "/".
+func (h *Home) Routes(rt *web.Router) {
+	rt.Page("GET /{$}", web.LoggedIn, h.page)
+}
+
+func (h *Home) page(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	d := homeData{Primary: a.Primary()}
+	roots, err := h.Registry.Roots(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	for _, n := range roots {
+		t := Tile{Node: n, Households: n.Households}
+		t.Estates, t.Buildings, err = h.counts(r.Context(), n.Path)
+		if err != nil {
+			return err
+		}
+		d.Tiles = append(d.Tiles, t)
+	}
+	for _, g := range a.Grants {
+		if g.Role == linli.RoleResident && g.HouseholdID != 0 {
+			hh, err := h.Registry.Household(r.Context(), a, g.HouseholdID)
+			if err == nil {
+				d.Household = &hh
+			}
+			break
+		}
+	}
+	h.Renderer.Render(w, r, http.StatusOK, "home/home.html", &web.Page{Title: "首页", Data: d})
+	return nil
+}
+
+func (h *Home) counts(ctx context.Context, path string) (estates, buildings int, err error) {
+	rows, err := h.Registry.DB.Query(ctx, `SELECT kind, COUNT(*) FROM nodes WHERE path LIKE ? AND kind IN ('estate', 'building') GROUP BY kind`, path+"%")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return 0, 0, err
+		}
+		if strings.EqualFold(k, "estate") {
+			estates = n
+		} else {
+			buildings = n
+		}
+	}
+	return estates, buildings, rows.Err()
+}

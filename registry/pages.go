@@ -1,0 +1,479 @@
+package registry
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"linli"
+	"linli/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Pages returns the registry's page templates and English catalogue.
+func Pages() web.Pages {
+	return web.Pages{FS: mustSub(templates, "templates"), Prefix: "registry", Catalog: catalog(), Funcs: template.FuncMap{
+		"relation": RelationLabel,
+		"codeHint": func(k Kind) string {
+			switch k {
+			case KindStreet, KindCommunity:
+				return "12位统计用区划代码"
+			case KindGrid:
+				return "如 XY-01"
+			}
+			return "可选"
+		},
+	}}
+}
+
+func (s *Service) pages(rt *web.Router) {
+	rt.Page("GET /places", web.LoggedIn, s.pagePlaces)
+	rt.Page("GET /places/{id}", web.LoggedIn, s.pagePlace)
+	rt.Page("POST /places/{id}/children", web.LoggedIn, s.pageCreateChild)
+	rt.Page("POST /places/{id}/edit", web.LoggedIn, s.pageEditPlace)
+	rt.Page("POST /places/{id}/move", web.LoggedIn, s.pageMovePlace)
+	rt.Page("POST /places/{id}/delete", web.LoggedIn, s.pageDeletePlace)
+	rt.Page("POST /places/{id}/households", web.LoggedIn, s.pageCreateHousehold)
+	rt.Page("GET /buildings/{id}", web.LoggedIn, s.pageBuilding)
+	rt.Page("GET /households", web.LoggedIn, s.pageHouseholds)
+	rt.Page("GET /households/{id}", web.LoggedIn, s.pageHousehold)
+	rt.Page("POST /households/{id}/edit", web.LoggedIn, s.pageEditHousehold)
+	rt.Page("POST /households/{id}/members", web.LoggedIn, s.pageAddMember)
+	rt.Page("POST /households/{id}/members/{member}/delete", web.LoggedIn, s.pageRemoveMember)
+	rt.Page("GET /import", web.LoggedIn, s.pageImport)
+	rt.Page("POST /import", web.LoggedIn, s.pageImportPost)
+}
+
+// placeData is what the place page shows.
+type placeData struct {
+	Node      Node
+	Children  []Node
+	ChildKind Kind
+	CanWrite  bool
+	Parents   []Node // candidate new parents for a move
+	Edit      bool
+}
+
+func crumbs(anc []Node, n *Node) []web.NavItem {
+	out := []web.NavItem{{Href: "/places", Label: "地点"}}
+	for _, a := range anc {
+		out = append(out, web.NavItem{Href: fmt.Sprintf("/places/%d", a.ID), Label: a.Name})
+	}
+	if n != nil {
+		out = append(out, web.NavItem{Href: fmt.Sprintf("/places/%d", n.ID), Label: n.Name})
+	}
+	return out
+}
+
+func (s *Service) pagePlaces(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	roots, err := s.Roots(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	if len(roots) == 1 {
+		http.Redirect(w, r, fmt.Sprintf("/places/%d", roots[0].ID), http.StatusSeeOther)
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "registry/places.html", &web.Page{Title: "地点", Data: placeData{Children: roots}})
+	return nil
+}
+
+func (s *Service) render(w http.ResponseWriter, r *http.Request, status int, name string, p *web.Page) {
+	s.Renderer.Render(w, r, status, name, p)
+}
+
+func (s *Service) placePage(r *http.Request, id int64) (*web.Page, error) {
+	a := web.ActorFrom(r.Context())
+	n, err := s.Node(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(linli.PermRegistryRead, n.Path) && !a.Can(linli.PermRegistryWrite, n.Path) {
+		// Breadcrumb-only visibility: show nothing of the subtree.
+		return nil, errForbidden()
+	}
+	anc, err := s.Ancestors(r.Context(), n)
+	if err != nil {
+		return nil, err
+	}
+	kids, err := s.Children(r.Context(), a, n.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := placeData{Node: n, Children: kids, ChildKind: n.Kind.ChildKind(), CanWrite: a.Can(linli.PermRegistryWrite, n.Path)}
+	if d.CanWrite && n.ParentID != 0 {
+		// Siblings of the parent are the natural places to move to.
+		if len(anc) >= 2 {
+			d.Parents, _ = s.Children(r.Context(), a, anc[len(anc)-2].ID)
+		}
+	}
+	return &web.Page{Title: n.Name, Crumbs: crumbs(anc, nil), Data: d}, nil
+}
+
+func (s *Service) pagePlace(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.placePage(r, id)
+	if err != nil {
+		return err
+	}
+	p.Flash = r.URL.Query().Get("flash")
+	s.render(w, r, http.StatusOK, "registry/place.html", p)
+	return nil
+}
+
+func formInt(r *http.Request, name string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
+	return n
+}
+
+func nodeInputFromForm(r *http.Request) NodeInput {
+	return NodeInput{
+		Kind: Kind(r.PostFormValue("kind")), Name: r.PostFormValue("name"), Code: r.PostFormValue("code"),
+		Sort: formInt(r, "sort"), Floors: formInt(r, "floors"), BuiltYear: formInt(r, "built_year"),
+		Address: r.PostFormValue("address"), PropertyCompany: r.PostFormValue("property_company"),
+		Boundary: strings.TrimSpace(r.PostFormValue("boundary")), Note: r.PostFormValue("note"),
+	}
+}
+
+// formFailed re-renders the place page with the errors beside the fields
+// and what the user typed, or returns err when it is not a form problem.
+func (s *Service) formFailed(w http.ResponseWriter, r *http.Request, id int64, err error, page string, edit bool) error {
+	fields, msg := web.FormErrors(err)
+	if fields == nil {
+		return err
+	}
+	var p *web.Page
+	var perr error
+	if page == "registry/household.html" {
+		p, perr = s.householdPage(r, id)
+	} else {
+		p, perr = s.placePage(r, id)
+		if perr == nil {
+			d := p.Data.(placeData)
+			d.Edit = edit
+			p.Data = d
+		}
+	}
+	if perr != nil {
+		return perr
+	}
+	p.Errors, p.Error, p.Form = fields, msg, r.PostForm
+	s.render(w, r, web.StatusOf(linli.ErrorCode(err)), page, p)
+	return nil
+}
+
+func (s *Service) pageCreateChild(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := nodeInputFromForm(r)
+	in.ParentID = id
+	n, err := s.CreateNode(r.Context(), web.ActorFrom(r.Context()), in)
+	if err != nil {
+		return s.formFailed(w, r, id, err, "registry/place.html", false)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", id, url.QueryEscape("已新建「"+n.Name+"」")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Service) pageEditPlace(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.UpdateNode(r.Context(), web.ActorFrom(r.Context()), id, nodeInputFromForm(r))
+	if err != nil {
+		return s.formFailed(w, r, id, err, "registry/place.html", true)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", id, url.QueryEscape("已保存")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Service) pageMovePlace(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.MoveNode(r.Context(), web.ActorFrom(r.Context()), id, int64(formInt(r, "parent_id")))
+	if err != nil {
+		return s.formFailed(w, r, id, err, "registry/place.html", false)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", id, url.QueryEscape("已移动")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Service) pageDeletePlace(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := web.ActorFrom(r.Context())
+	n, err := s.Node(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	if err := s.DeleteNode(r.Context(), a, id); err != nil {
+		if linli.ErrorCode(err) == linli.EConflict {
+			p, perr := s.placePage(r, id)
+			if perr != nil {
+				return perr
+			}
+			p.Error = linli.ErrorMessage(err)
+			s.render(w, r, http.StatusConflict, "registry/place.html", p)
+			return nil
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", n.ParentID, url.QueryEscape("已删除「"+n.Name+"」")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Service) pageCreateHousehold(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := HouseholdInput{UnitID: id, Floor: formInt(r, "floor"), Room: r.PostFormValue("room"), Area: Decimal(strings.TrimSpace(r.PostFormValue("area"))), Note: r.PostFormValue("note")}
+	var members []MemberInput
+	if name := strings.TrimSpace(r.PostFormValue("owner_name")); name != "" {
+		members = append(members, MemberInput{Name: name, Relation: RelOwner, IsOwner: true, Phone: r.PostFormValue("owner_phone"), IDNumber: r.PostFormValue("owner_id_number")})
+	}
+	h, err := s.CreateHousehold(r.Context(), web.ActorFrom(r.Context()), in, members)
+	if err != nil {
+		// Member fields come back as members[0].x; show them beside the owner inputs.
+		if e, ok := err.(*linli.Error); ok {
+			for i, f := range e.Fields {
+				e.Fields[i].Field = strings.Replace(f.Field, "members[0].", "owner_", 1)
+			}
+		}
+		return s.formFailed(w, r, id, err, "registry/place.html", false)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/households/%d", h.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Service) pageBuilding(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.Building(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	anc, err := s.Ancestors(r.Context(), v.Building)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "registry/building.html", &web.Page{Title: v.Estate.Name + v.Building.Name, Crumbs: crumbs(anc, &v.Building), Data: v})
+	return nil
+}
+
+type householdsData struct {
+	Households []Household
+	Total      int
+	Query      string
+	NodeID     int
+	Offset     int
+	Next, Prev int
+}
+
+func (s *Service) pageHouseholds(w http.ResponseWriter, r *http.Request) error {
+	node, _ := web.QueryInt(r, "node_id", 0)
+	offset, _ := web.QueryInt(r, "offset", 0)
+	if offset < 0 {
+		offset = 0
+	}
+	q := r.URL.Query().Get("q")
+	hs, total, err := s.ListHouseholds(r.Context(), web.ActorFrom(r.Context()), HouseholdFilter{NodeID: int64(node), Query: q, Limit: 50, Offset: offset})
+	if err != nil {
+		return err
+	}
+	d := householdsData{Households: hs, Total: total, Query: q, NodeID: node, Offset: offset, Prev: -1, Next: -1}
+	if offset > 0 {
+		d.Prev = max(offset-50, 0)
+	}
+	if offset+50 < total {
+		d.Next = offset + 50
+	}
+	s.render(w, r, http.StatusOK, "registry/households.html", &web.Page{Title: "住户", Data: d})
+	return nil
+}
+
+type householdData struct {
+	Household
+	CanWrite, CanReveal bool
+}
+
+func (s *Service) householdPage(r *http.Request, id int64) (*web.Page, error) {
+	a := web.ActorFrom(r.Context())
+	h, err := s.Household(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.node(r.Context(), s.DB, h.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	var cr []web.NavItem
+	if a.Can(linli.PermRegistryRead, h.Path) {
+		anc, err := s.Ancestors(r.Context(), u)
+		if err != nil {
+			return nil, err
+		}
+		cr = crumbs(anc, &u)
+		cr = append(cr[:len(cr)-2], web.NavItem{Href: fmt.Sprintf("/buildings/%d", h.BuildingID), Label: h.Building}, cr[len(cr)-1])
+	}
+	return &web.Page{Title: h.Estate + h.Label(), Crumbs: cr, Data: householdData{Household: h,
+		CanWrite: a.Can(linli.PermRegistryWrite, h.Path), CanReveal: a.Can(linli.PermPeopleReveal, h.Path)}}, nil
+}
+
+func (s *Service) pageHousehold(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.householdPage(r, id)
+	if err != nil {
+		return err
+	}
+	p.Flash = r.URL.Query().Get("flash")
+	s.render(w, r, http.StatusOK, "registry/household.html", p)
+	return nil
+}
+
+func (s *Service) pageEditHousehold(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := HouseholdInput{Floor: formInt(r, "floor"), Room: r.PostFormValue("room"), Area: Decimal(strings.TrimSpace(r.PostFormValue("area"))), Note: r.PostFormValue("note")}
+	if _, err := s.UpdateHousehold(r.Context(), web.ActorFrom(r.Context()), id, in); err != nil {
+		return s.formFailed(w, r, id, err, "registry/household.html", true)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/households/%d?flash=%s", id, url.QueryEscape("已保存")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Service) pageAddMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	in := MemberInput{Name: r.PostFormValue("name"), Relation: r.PostFormValue("relation"), IsOwner: r.PostFormValue("is_owner") == "1",
+		Phone: r.PostFormValue("phone"), IDNumber: r.PostFormValue("id_number")}
+	if _, err := s.AddMember(r.Context(), web.ActorFrom(r.Context()), id, in); err != nil {
+		return s.formFailed(w, r, id, err, "registry/household.html", false)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/households/%d?flash=%s", id, url.QueryEscape("已添加成员")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Service) pageRemoveMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := web.PathID(r, "member")
+	if err != nil {
+		return err
+	}
+	if _, err := s.RemoveMember(r.Context(), web.ActorFrom(r.Context()), id, mid); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/households/%d?flash=%s", id, url.QueryEscape("已移除成员")), http.StatusSeeOther)
+	return nil
+}
+
+type importData struct {
+	Communities []Node
+	Selected    int64
+	Result      *ImportResult
+	Problems    []linli.FieldError
+}
+
+// writableCommunities lists the communities where the actor may edit the
+// register (import targets).
+func (s *Service) writableCommunities(r *http.Request, a *linli.Actor) ([]Node, error) {
+	var out []Node
+	for _, sc := range a.Scopes(linli.PermRegistryWrite) {
+		rows, err := s.DB.Query(r.Context(), `SELECT `+nodeColumns+` FROM nodes n WHERE n.kind = 'community' AND n.path LIKE ? ORDER BY n.path`, sc+"%")
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			n, err := scanNode(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, n)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) pageImport(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	cs, err := s.writableCommunities(r, a)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		return errForbidden()
+	}
+	sel, _ := web.QueryInt(r, "community_id", 0)
+	s.render(w, r, http.StatusOK, "registry/import.html", &web.Page{Title: "导入导出", Data: importData{Communities: cs, Selected: int64(sel)}})
+	return nil
+}
+
+func (s *Service) pageImportPost(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	cs, err := s.writableCommunities(r, a)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		return errForbidden()
+	}
+	data, format, err := readUpload(w, r)
+	d := importData{Communities: cs}
+	page := &web.Page{Title: "导入导出"}
+	if err == nil {
+		id, _ := strconv.ParseInt(r.FormValue("community_id"), 10, 64)
+		d.Selected = id
+		var res ImportResult
+		res, err = s.ImportFile(r, a, id, data, format)
+		if err == nil {
+			d.Result = &res
+			page.Flash = fmt.Sprintf("导入成功：%d户（新增%d，更新%d），%d人", res.Households, res.Created, res.Updated, res.People)
+		}
+	}
+	status := http.StatusOK
+	if err != nil {
+		code := linli.ErrorCode(err)
+		if code == linli.EInternal || code == linli.EForbidden || code == linli.ENotFound {
+			return err
+		}
+		status = web.StatusOf(code)
+		page.Error = linli.ErrorMessage(err)
+		d.Problems = linli.ErrorFields(err)
+	}
+	page.Data = d
+	s.render(w, r, status, "registry/import.html", page)
+	return nil
+}

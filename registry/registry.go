@@ -1,0 +1,120 @@
+// Package registry is the community register: the tree of places (city →
+// district/county → street → community → grid → estate → building → unit),
+// the households in the units, and the people who own or live in them.
+//
+// Every method takes the acting user and checks the permission in the
+// service, so the JSON API and the pages enforce the same rules. Phone and
+// ID numbers leave the service masked; the plain value comes only from
+// Reveal, which writes an audit entry.
+package registry
+
+import (
+	"time"
+
+	"linli"
+	"linli/storage"
+	"linli/web"
+)
+
+// Kind is the level of a node in the tree.
+type Kind string
+
+// The levels of the community tree.
+const (
+	KindCity      Kind = "city"
+	KindDistrict  Kind = "district" // 区、县、县级市
+	KindStreet    Kind = "street"   // 街道、乡镇
+	KindCommunity Kind = "community"
+	KindGrid      Kind = "grid"
+	KindEstate    Kind = "estate" // 小区
+	KindBuilding  Kind = "building"
+	KindUnit      Kind = "unit"
+)
+
+// Kinds lists the levels from the top.
+func Kinds() []Kind {
+	return []Kind{KindCity, KindDistrict, KindStreet, KindCommunity, KindGrid, KindEstate, KindBuilding, KindUnit}
+}
+
+// ChildKind is the kind a child of k must have ("" for units, whose
+// children are households).
+func (k Kind) ChildKind() Kind {
+	ks := Kinds()
+	for i, x := range ks {
+		if x == k && i+1 < len(ks) {
+			return ks[i+1]
+		}
+	}
+	return ""
+}
+
+// Valid reports whether k is a known level.
+func (k Kind) Valid() bool {
+	for _, x := range Kinds() {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the Chinese name of the level.
+func (k Kind) Label() string {
+	return map[Kind]string{KindCity: "市", KindDistrict: "区县", KindStreet: "街道", KindCommunity: "社区",
+		KindGrid: "网格", KindEstate: "小区", KindBuilding: "楼栋", KindUnit: "单元"}[k]
+}
+
+// LabelEN is the English name of the level.
+func (k Kind) LabelEN() string {
+	return map[Kind]string{KindCity: "City", KindDistrict: "District/county", KindStreet: "Street", KindCommunity: "Community",
+		KindGrid: "Grid", KindEstate: "Estate", KindBuilding: "Building", KindUnit: "Unit"}[k]
+}
+
+// Node is a place in the tree.
+type Node struct {
+	ID              int64     `json:"id"`
+	ParentID        int64     `json:"parent_id,omitempty"`
+	Kind            Kind      `json:"kind"`
+	Name            string    `json:"name"`
+	Code            string    `json:"code,omitempty"`
+	Path            string    `json:"path"`
+	Depth           int       `json:"depth"`
+	Sort            int       `json:"sort"`
+	Floors          int       `json:"floors,omitempty"`
+	BuiltYear       int       `json:"built_year,omitempty"`
+	Address         string    `json:"address,omitempty"`
+	PropertyCompany string    `json:"property_company,omitempty"`
+	Boundary        string    `json:"boundary,omitempty"`
+	Note            string    `json:"note,omitempty"`
+	Children        int       `json:"children"`
+	Households      int       `json:"households"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// Service is the registry.
+type Service struct {
+	DB       *storage.DB
+	Clock    linli.Clock
+	Renderer *web.Renderer // for pages; nil when used without HTTP
+}
+
+// New builds a registry service.
+func New(db *storage.DB, clock linli.Clock) *Service {
+	if clock == nil {
+		clock = linli.SystemClock{}
+	}
+	return &Service{DB: db, Clock: clock}
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now() }
+
+// errNotFound is the 404 for a record of the given kind.
+func errNotFound(zh, en string) error {
+	return linli.Errorf(linli.ENotFound, "%s不存在 / %s not found", zh, en)
+}
+
+// errForbidden says no more than "no": the record's content never leaks.
+func errForbidden() error {
+	return linli.Errorf(linli.EForbidden, "无权访问 / not allowed")
+}

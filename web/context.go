@@ -1,0 +1,6 @@
+package web
+
+import "context"
+
+// contextLike keeps the Authenticator signature readable.
+type contextLike = context.Context

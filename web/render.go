@@ -1,0 +1,267 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"linli"
+)
+
+//go:embed templates/*.html
+var layoutFS embed.FS
+
+// Pages is one capability's page templates and its English catalogue
+// (Chinese text → English). Templates are written in Chinese; {{t "…"}}
+// marks text to translate.
+type Pages struct {
+	FS      fs.FS  // holds *.html files, each defining "title" and "content"
+	Prefix  string // names pages "prefix/file.html"
+	Catalog map[string]string
+	Funcs   template.FuncMap // extra template functions (no I/O)
+}
+
+// FieldArgs feeds the shared "field" template: a labelled input with its
+// error beside it and the value the user typed kept.
+type FieldArgs struct {
+	P                       *Page
+	Name, Label, Type, Hint string
+	Value                   string
+}
+
+// NavItem is a link in the navigation.
+type NavItem struct {
+	Href, Label, Icon string
+	Active            bool
+}
+
+// Page is what every page template receives.
+type Page struct {
+	Title  string
+	Actor  *linli.Actor
+	Lang   string // "zh" or "en"
+	URL    *url.URL
+	Nav    []NavItem
+	Crumbs []NavItem
+	Data   any
+	Errors map[string]string // field → reason, shown beside the field
+	Error  string            // a message for the whole form
+	Form   url.Values        // what the user typed, kept on error
+	Flash  string
+}
+
+// Err returns the error message for a field.
+func (p *Page) Err(field string) string { return p.Errors[field] }
+
+// Val returns what the user typed for a field.
+func (p *Page) Val(field string) string { return p.Form.Get(field) }
+
+// Renderer renders pages in Chinese or English.
+type Renderer struct {
+	sets    map[string]map[string]*template.Template // lang → page → template
+	catalog map[string]string
+	Zone    *time.Location
+	// Nav builds the navigation for an actor; set by the wiring.
+	Nav func(a *linli.Actor, lang string) []NavItem
+	// Untranslated collects catalogue misses in tests.
+	Untranslated func(s string)
+}
+
+// NewRenderer parses the layout with every capability's pages, once per
+// language.
+func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
+	r := &Renderer{sets: map[string]map[string]*template.Template{}, catalog: map[string]string{}, Zone: zone}
+	for k, v := range baseCatalog() {
+		r.catalog[k] = v
+	}
+	for _, p := range pages {
+		for k, v := range p.Catalog {
+			r.catalog[k] = v
+		}
+	}
+	for _, lang := range []string{"zh", "en"} {
+		fm := r.funcs(lang)
+		for _, p := range pages {
+			for k, f := range p.Funcs {
+				fm[k] = f
+			}
+		}
+		base, err := template.New("layout").Funcs(fm).ParseFS(layoutFS, "templates/*.html")
+		if err != nil {
+			return nil, err
+		}
+		set := map[string]*template.Template{}
+		for _, p := range pages {
+			files, err := fs.Glob(p.FS, "*.html")
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range files {
+				t, err := base.Clone()
+				if err != nil {
+					return nil, err
+				}
+				b, err := fs.ReadFile(p.FS, f)
+				if err != nil {
+					return nil, err
+				}
+				if _, err := t.New(f).Parse(string(b)); err != nil {
+					return nil, fmt.Errorf("%s/%s: %w", p.Prefix, f, err)
+				}
+				set[p.Prefix+"/"+f] = t
+			}
+		}
+		r.sets[lang] = set
+	}
+	return r, nil
+}
+
+// T translates Chinese text for the language.
+func (r *Renderer) T(lang, s string) string {
+	if lang != "en" {
+		return s
+	}
+	if e, ok := r.catalog[s]; ok {
+		return e
+	}
+	if r.Untranslated != nil {
+		r.Untranslated(s)
+	}
+	return s
+}
+
+func (r *Renderer) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":    func(s string) string { return r.T(lang, s) },
+		"lang": func() string { return lang },
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			t = t.In(r.Zone)
+			if lang == "en" {
+				return t.Format("2006-01-02")
+			}
+			return t.Format("2006年1月2日")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(r.Zone).Format("2006-01-02 15:04")
+		},
+		"role": func(ro linli.Role) string {
+			if lang == "en" {
+				return ro.LabelEN()
+			}
+			return ro.Label()
+		},
+		"roles": linli.Roles,
+		"initial": func(s string) string {
+			for _, c := range s {
+				return string(c)
+			}
+			return "?"
+		},
+		"add": func(a, b int) int { return a + b },
+		"num": func(n int) string { // thousands separators
+			s := fmt.Sprint(n)
+			var b strings.Builder
+			for i, c := range s {
+				if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+					b.WriteByte(',')
+				}
+				b.WriteRune(c)
+			}
+			return b.String()
+		},
+		"fieldArgs": func(p *Page, name, label, typ, hint string) FieldArgs {
+			return FieldArgs{P: p, Name: name, Label: label, Type: typ, Hint: hint, Value: p.Val(name)}
+		},
+		// fieldArgsV is fieldArgs for an edit form: the current value,
+		// unless this form was posted back with an error.
+		"fieldArgsV": func(p *Page, name, label, typ, hint string, current any, edit bool) FieldArgs {
+			v := fmt.Sprint(current)
+			if _, posted := p.Form[name]; posted && edit {
+				v = p.Val(name)
+			}
+			if v == "0" && typ == "number" && !edit {
+				v = ""
+			}
+			return FieldArgs{P: p, Name: name, Label: label, Type: typ, Hint: hint, Value: v}
+		},
+		"query": func(u *url.URL, k, v string) string {
+			q := u.Query()
+			q.Set(k, v)
+			return u.Path + "?" + q.Encode()
+		},
+	}
+}
+
+// Lang returns the language of a request: the "lang" cookie, else Chinese.
+func Lang(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil && c.Value == "en" {
+		return "en"
+	}
+	return "zh"
+}
+
+// Render writes a page with the status.
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, p *Page) {
+	lang := Lang(req)
+	t, ok := r.sets[lang][name]
+	if !ok {
+		http.Error(w, "no template "+name, http.StatusInternalServerError)
+		return
+	}
+	p.Lang, p.URL = lang, req.URL
+	if p.Actor == nil {
+		p.Actor = ActorFrom(req.Context())
+	}
+	if r.Nav != nil && p.Actor != nil && p.Nav == nil {
+		p.Nav = r.Nav(p.Actor, lang)
+		for i := range p.Nav {
+			h := p.Nav[i].Href
+			p.Nav[i].Active = req.URL.Path == h || (h != "/" && strings.HasPrefix(req.URL.Path, h))
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		slog.ErrorContext(req.Context(), "render", "page", name, "err", err)
+		http.Error(w, "render error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// Error renders an error page with the status of err.
+func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
+	p := ProblemOf(req, err)
+	r.Render(w, req, p.Status, "web/error.html", &Page{Title: fmt.Sprint(p.Status), Data: p})
+}
+
+// FormErrors turns a validation error into field → reason for a form,
+// and the message for the whole form. Non-validation errors give nil.
+func FormErrors(err error) (map[string]string, string) {
+	code := linli.ErrorCode(err)
+	if code == linli.EInternal || code == linli.EForbidden || code == linli.ENotFound {
+		return nil, ""
+	}
+	m := map[string]string{}
+	for _, f := range linli.ErrorFields(err) {
+		if m[f.Field] == "" {
+			m[f.Field] = f.Reason
+		}
+	}
+	return m, linli.ErrorMessage(err)
+}
