@@ -34,7 +34,10 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	cfg := DefaultConfig()
 	f := newFlags("migrate", stderr)
 	f.common(&cfg)
-	f.Usage = func() { fmt.Fprintln(stderr, "usage: linli migrate status|up [--data DIR] [--db URL]"); f.PrintDefaults() }
+	f.Usage = func() {
+		fmt.Fprintln(stderr, "usage: linli migrate status|up [--data DIR] [--db URL]")
+		f.PrintDefaults()
+	}
 	if err := f.Parse(args); err != nil {
 		return err
 	}

@@ -92,8 +92,10 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", cfg.Zone, err)
 	}
-	if m.DB, err = OpenDB(ctx, cfg); err != nil {
-		return err
+	if m.DB == nil { // tests may hand in an open, migrated database
+		if m.DB, err = OpenDB(ctx, cfg); err != nil {
+			return err
+		}
 	}
 	m.Registry = registry.New(m.DB, cfg.Clock)
 	m.Auth = auth.New(m.DB, cfg.Clock, m.Registry, cfg.Hash, cfg.Policy)
