@@ -650,3 +650,17 @@ func BenchmarkParseXLSX5000(b *testing.B) {
 	}
 	b.ReportMetric(float64(row-2), "rows/op") // after the loop: b.Loop resets the timer and metrics
 }
+
+// One owner of two flats: the same ID number and name in two households
+// is not an error.
+func TestParseSameOwnerTwoFlats(t *testing.T) {
+	path := writeBook(t, [][]any{
+		{"小区", "楼栋", "单元", "楼层", "房号", "建筑面积(㎡)", "姓名", "与户关系", "是否业主", "手机号", "身份证号", "备注"},
+		{"小区A", "1号楼", "1单元", 2, "201", "80.00", "甲", "业主", "是", "13812345678", id1980},
+		{"小区A", "1号楼", "1单元", 3, "301", "80.00", "甲", "业主", "是", "13812345678", id1980},
+	})
+	hs, errs := parseFile(t, path, "xlsx")
+	if len(errs) != 0 || len(hs) != 2 {
+		t.Fatalf("got %d households, errors %v", len(hs), errs)
+	}
+}

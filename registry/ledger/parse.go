@@ -86,7 +86,10 @@ type person struct {
 	id  string
 }
 
-type idSeen struct{ row, household int }
+type idSeen struct {
+	row, household int
+	name           string
+}
 
 // rowError is a FieldError before it is sorted and named.
 type rowError struct {
@@ -285,10 +288,13 @@ func (p *parser) checkDuplicate(n int, g *group, m Member) {
 			return
 		}
 		g.idRows[m.IDNumber] = n
-		if prev, ok := p.ids[m.IDNumber]; ok && prev.household != g.idx {
-			p.add(n, colID, fmt.Sprintf("身份证号与第%d行（另一户）重复 / ID number already listed in row %d for another household", prev.row, prev.row))
+		// One person may own or live in several flats, so the same ID
+		// number in two households is fine — under two different names it
+		// is a typing error.
+		if prev, ok := p.ids[m.IDNumber]; ok && prev.household != g.idx && prev.name != m.Name {
+			p.add(n, colID, fmt.Sprintf("身份证号与第%d行（%s）相同但姓名不同 / ID number already listed in row %d under another name", prev.row, prev.name, prev.row))
 		} else if !ok {
-			p.ids[m.IDNumber] = idSeen{row: n, household: g.idx}
+			p.ids[m.IDNumber] = idSeen{row: n, household: g.idx, name: m.Name}
 		}
 	}
 	key := m.Name + "\x00" + m.Phone

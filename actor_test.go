@@ -1,0 +1,78 @@
+package linli_test
+
+import (
+	"testing"
+
+	"linli"
+)
+
+func TestActorScope(t *testing.T) {
+	grid := &linli.Actor{Grants: []linli.Grant{{Role: linli.RoleGridWorker, NodePath: "/1/2/3/4/5/"}}}
+	staff := &linli.Actor{Grants: []linli.Grant{{Role: linli.RoleCommunityStaff, NodePath: "/1/2/3/4/"}}}
+	resident := &linli.Actor{Grants: []linli.Grant{{Role: linli.RoleResident, NodePath: "/1/2/3/4/5/6/7/8/", HouseholdID: 42}}}
+	tests := []struct {
+		name string
+		a    *linli.Actor
+		p    linli.Permission
+		path string
+		want bool
+	}{
+		{"grid reads own grid", grid, linli.PermRegistryRead, "/1/2/3/4/5/6/", true},
+		{"grid reads sibling grid", grid, linli.PermRegistryRead, "/1/2/3/4/9/", false},
+		{"grid reads other community", grid, linli.PermRegistryRead, "/1/2/3/40/5/", false},
+		{"prefix is by whole ids", grid, linli.PermRegistryRead, "/1/2/3/4/55/", false},
+		{"grid cannot write", grid, linli.PermRegistryWrite, "/1/2/3/4/5/6/", false},
+		{"grid reveals in grid", grid, linli.PermPeopleReveal, "/1/2/3/4/5/6/", true},
+		{"staff writes community", staff, linli.PermRegistryWrite, "/1/2/3/4/5/", true},
+		{"staff not the street", staff, linli.PermRegistryWrite, "/1/2/3/", false},
+		{"resident no registry read", resident, linli.PermRegistryRead, "/1/2/3/4/5/6/7/8/", false},
+		{"nil actor", nil, linli.PermRegistryRead, "/", false},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Can(tt.p, tt.path); got != tt.want {
+			t.Errorf("%s: Can = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if !resident.CanHousehold(linli.PermRegistryRead, "/1/2/3/4/5/6/7/8/", 42) {
+		t.Error("resident cannot read own household")
+	}
+	if resident.CanHousehold(linli.PermRegistryRead, "/1/2/3/4/5/6/7/8/", 43) {
+		t.Error("resident reads a neighbour's household")
+	}
+	if resident.CanHousehold(linli.PermRegistryWrite, "/1/2/3/4/5/6/7/8/", 42) {
+		t.Error("resident may write own household")
+	}
+}
+
+func TestCanGrant(t *testing.T) {
+	staff := &linli.Actor{Grants: []linli.Grant{{Role: linli.RoleCommunityStaff, NodePath: "/1/2/3/4/"}}}
+	admin := &linli.Actor{Grants: []linli.Grant{{Role: linli.RoleAdmin, NodePath: "/1/"}}}
+	tests := []struct {
+		a    *linli.Actor
+		r    linli.Role
+		path string
+		want bool
+	}{
+		{staff, linli.RoleGridWorker, "/1/2/3/4/5/", true},
+		{staff, linli.RoleResident, "/1/2/3/4/5/6/", true},
+		{staff, linli.RoleCommunityStaff, "/1/2/3/4/", false}, // not one's own rank
+		{staff, linli.RoleStreetStaff, "/1/2/3/", false},
+		{staff, linli.RoleAdmin, "/1/2/3/4/", false},
+		{staff, linli.RoleGridWorker, "/1/2/3/9/", false}, // another community
+		{admin, linli.RoleAdmin, "/1/2/", true},
+		{admin, linli.Role("mayor"), "/1/", false},
+	}
+	for _, tt := range tests {
+		if got := tt.a.CanGrant(tt.r, tt.path); got != tt.want {
+			t.Errorf("%v grants %s on %s = %v, want %v", tt.a.Grants[0].Role, tt.r, tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestRolesAreLabelled(t *testing.T) {
+	for _, r := range linli.Roles() {
+		if !r.Valid() || r.Label() == string(r) || r.LabelEN() == string(r) {
+			t.Errorf("role %s lacks a rank or a label", r)
+		}
+	}
+}
