@@ -137,6 +137,8 @@ const (
 	PermPeopleReveal  Permission = "people.reveal"  // plain phone / ID number, audited
 	PermUsersManage   Permission = "users.manage"   // accounts and role grants in scope
 	PermAuditRead     Permission = "audit.read"     // the audit log of the scope
+	PermCasesRead     Permission = "cases.read"     // cases located in the scope
+	PermCasesManage   Permission = "cases.manage"   // register, dispatch, verify, close; configure categories
 )
 
 // Has reports whether the role carries the permission. Residents read only
@@ -150,9 +152,9 @@ func (r Role) Has(p Permission) bool {
 	case RoleGridWorker:
 		// Grid workers visit households: they need the phone, and
 		// revealing it is audited.
-		return p == PermRegistryRead || p == PermPeopleReveal
+		return p == PermRegistryRead || p == PermPeopleReveal || p == PermCasesRead
 	case RoleBuildingHead, RoleUnitHead, RoleResidentRep, RoleProperty, RoleDepartment:
-		return p == PermRegistryRead
+		return p == PermRegistryRead || p == PermCasesRead
 	}
 	return false
 }

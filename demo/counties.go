@@ -16,7 +16,7 @@ func hejin(p *people) Place {
 	return Place{Kind: kindDistrict, Name: "河津市", Code: codeHejin + "000000", Children: []Place{{
 		Kind: kindStreet, Name: "城区街道", Code: codeHejin + "001000",
 		Children: []Place{{
-			Kind: kindCommunity, Name: "麟岛社区", Code: codeHejin + "001001",
+			Kind: kindCommunity, Name: "麟岛社区", Abbr: "LD", Code: codeHejin + "001001",
 			Children: []Place{{
 				Kind: kindGrid, Name: "第一网格", Code: "LD-01",
 				Boundary: gridBox(110.7080, 35.5950, 0.0050, 0.0040),
@@ -64,7 +64,7 @@ func linyi(p *people) Place {
 	return Place{Kind: kindDistrict, Name: "临猗县", Code: codeLinyi + "000000", Children: []Place{{
 		Kind: kindStreet, Name: "猗氏镇", Code: codeLinyi + "100000",
 		Children: []Place{{
-			Kind: kindCommunity, Name: "郇阳社区", Code: codeLinyi + "100001",
+			Kind: kindCommunity, Name: "郇阳社区", Abbr: "XNY", Code: codeLinyi + "100001",
 			Children: grids,
 		}},
 	}}}

@@ -25,7 +25,7 @@ func Load(ctx context.Context, reg *registry.Service, au *auth.Service, d Datase
 	var walk func(p Place, parentID int64, community int64, hs *[]ledger.Household, estate, building string) error
 	walk = func(p Place, parentID int64, community int64, hs *[]ledger.Household, estate, building string) error {
 		n, err := reg.CreateNode(ctx, sys, registry.NodeInput{ParentID: parentID, Kind: registry.Kind(p.Kind), Name: p.Name, Code: p.Code,
-			Floors: p.Floors, BuiltYear: p.BuiltYear, Address: p.Address, PropertyCompany: p.PropertyCompany, Boundary: p.Boundary})
+			Floors: p.Floors, BuiltYear: p.BuiltYear, Address: p.Address, PropertyCompany: p.PropertyCompany, Boundary: p.Boundary, Abbr: p.Abbr})
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", p.Kind, p.Name, err)
 		}

@@ -34,6 +34,8 @@ type Place struct {
 
 	Boundary string // grids: a GeoJSON Polygon
 
+	Abbr string // communities: the case-number prefix, e.g. "XY"
+
 	Children   []Place
 	Households []Household // only on units
 }

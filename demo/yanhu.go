@@ -32,7 +32,7 @@ func xueyuan(p *people) Place {
 	}, 1996,
 		layout{name: "1号楼", floors: 5, units: 3, perFloor: 2, minArea: 5800, maxArea: 9000})
 
-	return Place{Kind: kindCommunity, Name: "学苑社区", Code: codeYanhu + "003001", Children: []Place{
+	return Place{Kind: kindCommunity, Name: "学苑社区", Abbr: "XY", Code: codeYanhu + "003001", Children: []Place{
 		{Kind: kindGrid, Name: "第一网格", Code: "XY-01",
 			Boundary: gridBox(111.0050, 35.0260, 0.0060, 0.0040),
 			Children: []Place{huicui}},
@@ -53,7 +53,7 @@ func jixiang(p *people) Place {
 		layout{name: "1号楼", floors: 6, units: 3, perFloor: 2, minArea: 7000, maxArea: 11500})
 	ownerOccupied(&jx, "1号楼", "2单元", "402", "502") // the two parties of the leak
 
-	return Place{Kind: kindCommunity, Name: "吉祥社区", Code: codeYanhu + "003002", Children: []Place{
+	return Place{Kind: kindCommunity, Name: "吉祥社区", Abbr: "JX", Code: codeYanhu + "003002", Children: []Place{
 		{Kind: kindGrid, Name: "第一网格", Code: "JX-01",
 			Boundary: gridBox(111.0200, 35.0300, 0.0050, 0.0040),
 			Children: []Place{jx}},

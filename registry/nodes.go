@@ -16,7 +16,7 @@ import (
 )
 
 const nodeColumns = `n.id, COALESCE(n.parent_id, 0), n.kind, n.name, COALESCE(n.code, ''), n.path, n.depth, n.sort, n.floors, n.built_year,
-	n.address, n.property_company, n.boundary, n.note, n.created_at, n.updated_at,
+	n.address, n.property_company, n.boundary, n.note, n.abbr, n.created_at, n.updated_at,
 	(SELECT COUNT(*) FROM nodes c WHERE c.parent_id = n.id),
 	(SELECT COUNT(*) FROM households h WHERE h.path LIKE n.path || '%')`
 
@@ -26,7 +26,7 @@ func scanNode(r scanner) (Node, error) {
 	var n Node
 	var created, updated int64
 	err := r.Scan(&n.ID, &n.ParentID, &n.Kind, &n.Name, &n.Code, &n.Path, &n.Depth, &n.Sort, &n.Floors, &n.BuiltYear,
-		&n.Address, &n.PropertyCompany, &n.Boundary, &n.Note, &created, &updated, &n.Children, &n.Households)
+		&n.Address, &n.PropertyCompany, &n.Boundary, &n.Note, &n.Abbr, &created, &updated, &n.Children, &n.Households)
 	n.CreatedAt, n.UpdatedAt = storage.FromMillis(created), storage.FromMillis(updated)
 	return n, err
 }
@@ -192,6 +192,7 @@ type NodeInput struct {
 	PropertyCompany string `json:"property_company"`
 	Boundary        string `json:"boundary"`
 	Note            string `json:"note"`
+	Abbr            string `json:"abbr"` // communities: case-number prefix, e.g. XY
 }
 
 // validate checks a node's own fields against the rules of its level.
@@ -234,6 +235,10 @@ func (in *NodeInput) validate(parent Node, now int) error {
 			v.Add("code", "编码不超过32字 / code is at most 32 characters")
 		}
 	}
+	in.Abbr = strings.ToUpper(strings.TrimSpace(in.Abbr))
+	if in.Abbr != "" && (in.Kind != KindCommunity || len(in.Abbr) > 6 || !isUpperAlnum(in.Abbr)) {
+		v.Add("abbr", "简称为社区的1到6位大写字母或数字 / abbreviation: 1-6 capital letters or digits, communities only")
+	}
 	if in.Kind == KindBuilding || in.Kind == KindUnit {
 		if in.Floors < 1 || in.Floors > 120 {
 			v.Add("floors", "层数应在1到120之间 / floors must be 1 to 120")
@@ -252,6 +257,15 @@ func (in *NodeInput) validate(parent Node, now int) error {
 		}
 	}
 	return v.Err()
+}
+
+func isUpperAlnum(s string) bool {
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigits(s string, n int) bool {
@@ -344,9 +358,9 @@ func (s *Service) CreateNode(ctx context.Context, a *linli.Actor, in NodeInput) 
 		if parent.ID != 0 {
 			parentID = parent.ID
 		}
-		id, err := tx.Insert(ctx, `INSERT INTO nodes (parent_id, kind, name, code, path, depth, sort, floors, built_year, address, property_company, boundary, note, created_at, updated_at)
-			VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			parentID, in.Kind, in.Name, nullable(in.Code), parent.Depth+1, in.Sort, in.Floors, in.BuiltYear, in.Address, in.PropertyCompany, in.Boundary, in.Note, now, now)
+		id, err := tx.Insert(ctx, `INSERT INTO nodes (parent_id, kind, name, code, path, depth, sort, floors, built_year, address, property_company, boundary, note, abbr, created_at, updated_at)
+			VALUES (?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			parentID, in.Kind, in.Name, nullable(in.Code), parent.Depth+1, in.Sort, in.Floors, in.BuiltYear, in.Address, in.PropertyCompany, in.Boundary, in.Note, in.Abbr, now, now)
 		if err != nil {
 			return conflictOrErr(err, in)
 		}
@@ -388,8 +402,8 @@ func (s *Service) UpdateNode(ctx context.Context, a *linli.Actor, id int64, in N
 		if err := in.validate(parent, s.now().Year()); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE nodes SET name = ?, code = ?, sort = ?, floors = ?, built_year = ?, address = ?, property_company = ?, boundary = ?, note = ?, updated_at = ? WHERE id = ?`,
-			in.Name, nullable(in.Code), in.Sort, in.Floors, in.BuiltYear, in.Address, in.PropertyCompany, in.Boundary, in.Note, storage.Millis(s.now()), id)
+		_, err = tx.Exec(ctx, `UPDATE nodes SET name = ?, code = ?, sort = ?, floors = ?, built_year = ?, address = ?, property_company = ?, boundary = ?, note = ?, abbr = ?, updated_at = ? WHERE id = ?`,
+			in.Name, nullable(in.Code), in.Sort, in.Floors, in.BuiltYear, in.Address, in.PropertyCompany, in.Boundary, in.Note, in.Abbr, storage.Millis(s.now()), id)
 		if err != nil {
 			return conflictOrErr(err, in)
 		}

@@ -141,7 +141,7 @@ func nodeInputFromForm(r *http.Request) NodeInput {
 		Kind: Kind(r.PostFormValue("kind")), Name: r.PostFormValue("name"), Code: r.PostFormValue("code"),
 		Sort: formInt(r, "sort"), Floors: formInt(r, "floors"), BuiltYear: formInt(r, "built_year"),
 		Address: r.PostFormValue("address"), PropertyCompany: r.PostFormValue("property_company"),
-		Boundary: strings.TrimSpace(r.PostFormValue("boundary")), Note: r.PostFormValue("note"),
+		Boundary: strings.TrimSpace(r.PostFormValue("boundary")), Note: r.PostFormValue("note"), Abbr: r.PostFormValue("abbr"),
 	}
 }
 

@@ -86,6 +86,7 @@ type Node struct {
 	PropertyCompany string    `json:"property_company,omitempty"`
 	Boundary        string    `json:"boundary,omitempty"`
 	Note            string    `json:"note,omitempty"`
+	Abbr            string    `json:"abbr,omitempty"`
 	Children        int       `json:"children"`
 	Households      int       `json:"households"`
 	CreatedAt       time.Time `json:"created_at"`
