@@ -415,3 +415,12 @@ func (s *Service) FindAccount(ctx context.Context, username string) (int64, erro
 	}
 	return id, err
 }
+
+// ActorByUsername loads the actor of an account (CLI, demo and tests).
+func (s *Service) ActorByUsername(ctx context.Context, username string) (*linli.Actor, error) {
+	id, err := s.FindAccount(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	return s.actor(ctx, s.DB, id)
+}

@@ -26,7 +26,7 @@ func Pages() web.Pages {
 		"您好": "Hello", "您负责的范围": "Your scope", "小区": "Estates", "楼栋": "Buildings", "住户": "Households",
 		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
-		"首页": "Home",
+		"首页": "Home", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report", "我的上报": "My reports",
 	}}
 }
 
@@ -47,6 +47,16 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 			items = append(items, web.NavItem{Href: fmt.Sprintf("/households/%d", g.HouseholdID), Label: t(lang, "我的家"), Icon: "户"})
 			break
 		}
+	}
+	worker := a.HasRole(linli.RoleGridWorker) || a.HasRole(linli.RoleProperty) || a.HasRole(linli.RoleDepartment)
+	if worker {
+		items = append(items, web.NavItem{Href: "/tasks", Label: t(lang, "我的任务"), Icon: "✓"})
+	}
+	if a.CanAny(linli.PermCasesManage) {
+		items = append(items, web.NavItem{Href: "/cases", Label: t(lang, "案件"), Icon: "☰"}, web.NavItem{Href: "/stats", Label: t(lang, "统计"), Icon: "▤"})
+	}
+	if a.HasRole(linli.RoleResident) || !worker {
+		items = append(items, web.NavItem{Href: "/report", Label: t(lang, "我要上报"), Icon: "＋"}, web.NavItem{Href: "/cases/mine", Label: t(lang, "我的上报"), Icon: "✉"})
 	}
 	if a.CanAny(linli.PermRegistryWrite) {
 		items = append(items, web.NavItem{Href: "/import", Label: t(lang, "导入导出"), Icon: "⇅"})

@@ -55,6 +55,7 @@ type Page struct {
 	Error  string            // a message for the whole form
 	Form   url.Values        // what the user typed, kept on error
 	Flash  string
+	Unread int // unread notifications, for the bell
 }
 
 // Err returns the error message for a field.
@@ -70,6 +71,8 @@ type Renderer struct {
 	Zone    *time.Location
 	// Nav builds the navigation for an actor; set by the wiring.
 	Nav func(a *linli.Actor, lang string) []NavItem
+	// Unread counts an actor's unread notifications; set by the wiring.
+	Unread func(r *http.Request, a *linli.Actor) int
 	// Untranslated collects catalogue misses in tests.
 	Untranslated func(s string)
 }
@@ -98,13 +101,39 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 			return nil, err
 		}
 		set := map[string]*template.Template{}
+		// The layout's own templates include the error page.
+		errPage, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		set["web/error.html"] = errPage
 		for _, p := range pages {
 			files, err := fs.Glob(p.FS, "*.html")
 			if err != nil {
 				return nil, err
 			}
+			// Files named _*.html are partials shared by the capability's
+			// pages, not pages themselves.
+			capBase, err := base.Clone()
+			if err != nil {
+				return nil, err
+			}
+			var pagesOnly []string
 			for _, f := range files {
-				t, err := base.Clone()
+				if !strings.HasPrefix(f, "_") {
+					pagesOnly = append(pagesOnly, f)
+					continue
+				}
+				b, err := fs.ReadFile(p.FS, f)
+				if err != nil {
+					return nil, err
+				}
+				if _, err := capBase.New(f).Parse(string(b)); err != nil {
+					return nil, fmt.Errorf("%s/%s: %w", p.Prefix, f, err)
+				}
+			}
+			for _, f := range pagesOnly {
+				t, err := capBase.Clone()
 				if err != nil {
 					return nil, err
 				}
@@ -231,6 +260,9 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 			h := p.Nav[i].Href
 			p.Nav[i].Active = req.URL.Path == h || (h != "/" && strings.HasPrefix(req.URL.Path, h))
 		}
+	}
+	if r.Unread != nil && p.Actor != nil {
+		p.Unread = r.Unread(req, p.Actor)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -17,7 +18,10 @@ import (
 	"linli"
 	"linli/audit"
 	"linli/auth"
+	"linli/calendar"
+	"linli/cases"
 	"linli/home"
+	"linli/jobs"
 	"linli/registry"
 	"linli/storage"
 	"linli/web"
@@ -33,6 +37,8 @@ type Config struct {
 	Clock        linli.Clock
 	Hash         auth.HashParams
 	Policy       auth.Policy
+	CalendarDir  string // extra calendar years (*.json), e.g. the 2027 notice
+	NoTimers     bool   // do not run due timers in the background (tests drive them)
 }
 
 // DefaultConfig is the configuration without flags.
@@ -56,6 +62,8 @@ type Main struct {
 	Registry *registry.Service
 	Auth     *auth.Service
 	Audit    *audit.Log
+	Cases    *cases.Service
+	Jobs     *jobs.Runner
 	Handler  http.Handler
 	Metrics  *prometheus.Registry
 
@@ -100,12 +108,34 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Registry = registry.New(m.DB, cfg.Clock)
 	m.Auth = auth.New(m.DB, cfg.Clock, m.Registry, cfg.Hash, cfg.Policy)
 	m.Audit = &audit.Log{DB: m.DB}
+	cal, err := calendar.Default()
+	if err != nil {
+		return err
+	}
+	if cfg.CalendarDir != "" {
+		years, err := calendar.LoadDir(os.DirFS(cfg.CalendarDir))
+		if err != nil {
+			return fmt.Errorf("calendar %s: %w", cfg.CalendarDir, err)
+		}
+		if cal, err = cal.With(years...); err != nil {
+			return err
+		}
+	}
+	m.Cases = cases.New(m.DB, cfg.Clock, cal, m.Registry, zone)
+	if err := m.Cases.Seed(ctx); err != nil {
+		return err
+	}
+	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: m.Cases.JobHandlers()}
 
-	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages())
+	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock))
 	if err != nil {
 		return err
 	}
 	render.Nav = func(a *linli.Actor, lang string) []web.NavItem { return home.Nav(a, lang, render.T) }
+	render.Unread = func(r *http.Request, a *linli.Actor) int {
+		n, _ := m.Cases.Unread(r.Context(), a)
+		return n
+	}
 	m.Registry.SetRenderer(render)
 
 	m.Metrics = prometheus.NewRegistry()
@@ -124,6 +154,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Registry.Routes(rt)
 	(&auth.HTTP{Service: m.Auth, Renderer: render, SecureCookie: cfg.SecureCookie}).Routes(rt)
 	m.Audit.Routes(rt, render)
+	m.Cases.Routes(rt)
+	m.Cases.PageRoutes(rt, render)
+	m.Cases.FileRoutes(rt)
 	rt.Handle("/", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
 			web.WriteError(w, r, linli.Errorf(linli.ENotFound, "没有这个接口 / no such endpoint"))
@@ -175,6 +208,9 @@ func (m *Main) Listen() error {
 	m.server = &http.Server{Handler: m.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(ln) }()
+	if !m.Config.NoTimers && m.Jobs != nil {
+		m.Jobs.Start(context.Background(), 5*time.Second)
+	}
 	return nil
 }
 
@@ -205,6 +241,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
 		err = m.server.Shutdown(ctx)
+	}
+	if m.Jobs != nil {
+		m.Jobs.Stop()
 	}
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())

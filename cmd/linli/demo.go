@@ -72,7 +72,11 @@ func ensureDemo(ctx context.Context, m *Main, d demo.Dataset) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("load demo data: %w", err)
 	}
-	slog.Info("demo data", "places", res.Nodes, "households", res.Households, "accounts", res.Accounts)
+	n, err = demo.LoadCases(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, m.Config.Clock.Now())
+	if err != nil {
+		return false, fmt.Errorf("load demo cases: %w", err)
+	}
+	slog.Info("demo data", "places", res.Nodes, "households", res.Households, "accounts", res.Accounts, "cases", n)
 	return true, nil
 }
 

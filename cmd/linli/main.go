@@ -117,6 +117,7 @@ func (f flags) common(c *Config) {
 	f.str(&c.Data, "data", c.Data, "data directory")
 	f.str(&c.DB, "db", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory")
 	f.str(&c.Zone, "zone", c.Zone, "time zone for display")
+	f.str(&c.CalendarDir, "calendar-dir", "", "directory of extra working-calendar years (*.json, e.g. the next year's holiday notice)")
 }
 
 func setupLogging(stderr io.Writer, level string) {

@@ -39,6 +39,7 @@ func startServer(t testing.TB, db *storage.DB) *testServer {
 	cfg.Data = t.TempDir()
 	cfg.Clock = clock
 	cfg.Hash = auth.CheapHashParams()
+	cfg.NoTimers = true // tests advance the fake clock and run due timers themselves
 	m := &Main{Config: cfg, DB: db}
 	ctx := context.Background()
 	if err := m.Open(ctx); err != nil {

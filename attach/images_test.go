@@ -1,0 +1,179 @@
+package attach
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"testing"
+)
+
+// Test images are made here, in memory, so every byte a test sends is known.
+
+// gradient is a w×h picture whose left half is red and right half blue, with
+// a vertical fade, so scaled and rotated results can be told apart.
+func gradient(w, h int) *image.NRGBA {
+	m := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.NRGBA{R: 220, G: uint8(y * 255 / max(1, h)), B: 30, A: 255}
+			if x >= w/2 {
+				c = color.NRGBA{R: 30, G: uint8(y * 255 / max(1, h)), B: 220, A: 255}
+			}
+			m.SetNRGBA(x, y, c)
+		}
+	}
+	return m
+}
+
+func pngOf(t testing.TB, m image.Image) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func jpegOf(t testing.TB, m image.Image) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func gifOf(t testing.TB, m image.Image) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := gif.Encode(&b, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// withExif inserts an Exif APP1 segment holding only an orientation tag
+// right after the JPEG's start-of-image marker, as a phone camera does.
+func withExif(jpg []byte, orient uint16, order binary.AppendByteOrder) []byte {
+	var tiff []byte
+	if order.String() == binary.LittleEndian.String() {
+		tiff = append(tiff, 'I', 'I')
+	} else {
+		tiff = append(tiff, 'M', 'M')
+	}
+	tiff = order.AppendUint16(tiff, 42)
+	tiff = order.AppendUint32(tiff, 8) // IFD0 right after the header
+	tiff = order.AppendUint16(tiff, 2) // two entries: something else, then orientation
+	tiff = order.AppendUint16(tiff, 0x010F)
+	tiff = order.AppendUint16(tiff, 2) // ASCII "Make", 4 bytes inline
+	tiff = order.AppendUint32(tiff, 4)
+	tiff = append(tiff, 'L', 'n', 'L', 0)
+	tiff = order.AppendUint16(tiff, 0x0112)
+	tiff = order.AppendUint16(tiff, 3)
+	tiff = order.AppendUint32(tiff, 1)
+	tiff = order.AppendUint16(tiff, orient)
+	tiff = order.AppendUint16(tiff, 0)
+	tiff = order.AppendUint32(tiff, 0) // no next IFD
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	out := []byte{0xFF, 0xD8, 0xFF, 0xE1}
+	out = binary.BigEndian.AppendUint16(out, uint16(len(seg)+2))
+	out = append(out, seg...)
+	return append(out, jpg[2:]...)
+}
+
+// bombPNG is a real PNG whose header claims w×h pixels: a tiny image with
+// its IHDR patched and the chunk checksum recomputed, so DecodeConfig
+// accepts it and only the pixel limit can stop it.
+func bombPNG(t testing.TB, w, h uint32) []byte {
+	t.Helper()
+	b := pngOf(t, image.NewGray(image.Rect(0, 0, 4, 4)))
+	// 8-byte signature, then IHDR: length(4) "IHDR"(4) width(4) height(4) … crc.
+	if string(b[12:16]) != "IHDR" {
+		t.Fatal("unexpected PNG layout")
+	}
+	binary.BigEndian.PutUint32(b[16:], w)
+	binary.BigEndian.PutUint32(b[20:], h)
+	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
+	return b
+}
+
+// webpOf writes a lossless WebP (VP8L) of one solid colour. Each of its five
+// prefix codes is a "simple code" with a single symbol, which takes zero bits
+// per pixel, so the whole image is a header and no pixel data. Go has no
+// WebP encoder; this exercises the real decoder on real bytes.
+func webpOf(w, h int, c color.NRGBA) []byte {
+	var bw bitWriter
+	bw.write(0x2f, 8) // VP8L signature
+	bw.write(uint64(w-1), 14)
+	bw.write(uint64(h-1), 14)
+	bw.write(0, 1)                                       // alpha unused
+	bw.write(0, 3)                                       // version 0
+	bw.write(0, 1)                                       // no transform
+	bw.write(0, 1)                                       // no colour cache
+	bw.write(0, 1)                                       // no meta prefix codes
+	for _, sym := range []uint8{c.G, c.R, c.B, c.A, 0} { // green, red, blue, alpha, distance
+		bw.write(1, 1) // simple code
+		bw.write(0, 1) // one symbol
+		bw.write(1, 1) // eight-bit symbol
+		bw.write(uint64(sym), 8)
+	}
+	data := bw.bytes()
+	chunk := append([]byte("VP8L"), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
+	chunk = append(chunk, data...)
+	if len(data)%2 == 1 {
+		chunk = append(chunk, 0)
+	}
+	out := append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(4+len(chunk)))...)
+	out = append(out, "WEBP"...)
+	return append(out, chunk...)
+}
+
+type bitWriter struct {
+	buf []byte
+	acc uint64
+	n   uint
+}
+
+// write appends the low bits of v, least significant first (VP8L order).
+func (b *bitWriter) write(v uint64, bits uint) {
+	b.acc |= v << b.n
+	b.n += bits
+	for b.n >= 8 {
+		b.buf = append(b.buf, byte(b.acc))
+		b.acc >>= 8
+		b.n -= 8
+	}
+}
+
+func (b *bitWriter) bytes() []byte {
+	if b.n > 0 {
+		b.buf = append(b.buf, byte(b.acc))
+		b.acc, b.n = 0, 0
+	}
+	return b.buf
+}
+
+func decodeJPEG(t testing.TB, b []byte) image.Image {
+	t.Helper()
+	m, err := jpeg.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("thumbnail is not a JPEG: %v", err)
+	}
+	return m
+}
+
+// reddish reports whether the pixel is clearly more red than blue.
+func reddish(c color.Color) bool {
+	r, _, b, _ := c.RGBA()
+	return r > b+0x4000
+}
+
+func bluish(c color.Color) bool {
+	r, _, b, _ := c.RGBA()
+	return b > r+0x4000
+}

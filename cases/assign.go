@@ -1,0 +1,258 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"linli"
+	"linli/registry"
+	"linli/storage"
+)
+
+// Assignee kinds: who a case is dispatched to.
+const (
+	AssignGrid       = "grid"       // the grid workers of a grid node
+	AssignProperty   = "property"   // the property company of an estate node
+	AssignDepartment = "department" // a functional department
+	AssignCommunity  = "community"  // the community staff (no grid)
+)
+
+// route picks the assignee: the one asked for, or the category's rule —
+// the grid of the location; the estate's property company (the grid when
+// the estate has none, as in estates without property management); or a
+// department by code.
+func (s *Service) route(ctx context.Context, tx *storage.Tx, c Case, cat Category, kind string, id int64) (string, int64, string, error) {
+	p, err := s.locate(ctx, tx, c.LocationID)
+	if err != nil {
+		return "", 0, "", err
+	}
+	if kind == "" {
+		switch {
+		case cat.Route == AssignProperty && p.Estate.ID != 0 && p.Estate.PropertyCompany != "":
+			return AssignProperty, p.Estate.ID, p.Estate.PropertyCompany, nil
+		case strings.HasPrefix(cat.Route, "department:"):
+			d, err := s.departmentByCode(ctx, tx, strings.TrimPrefix(cat.Route, "department:"))
+			if err == nil {
+				return AssignDepartment, d.ID, d.Name, nil
+			}
+		}
+		if p.Grid.ID != 0 {
+			return AssignGrid, p.Grid.ID, p.Community.Name + p.Grid.Name, nil
+		}
+		return AssignCommunity, p.Community.ID, p.Community.Name, nil
+	}
+	bad := func(r string) error {
+		return linli.Invalid(r, linli.FieldError{Field: "assignee_id", Reason: r})
+	}
+	switch kind {
+	case AssignGrid, AssignCommunity, AssignProperty:
+		n, err := s.Registry.NodeByID(ctx, id)
+		if err != nil {
+			return "", 0, "", bad("承办对象不存在 / assignee not found")
+		}
+		if !linli.Within(n.Path, p.Community.Path) {
+			return "", 0, "", bad("只能派给本社区的网格、物业 / assign within the case's community")
+		}
+		switch {
+		case kind == AssignGrid && n.Kind == registry.KindGrid:
+			return kind, n.ID, p.Community.Name + n.Name, nil
+		case kind == AssignCommunity && n.Kind == registry.KindCommunity:
+			return kind, n.ID, n.Name, nil
+		case kind == AssignProperty && n.Kind == registry.KindEstate && n.PropertyCompany != "":
+			return kind, n.ID, n.PropertyCompany, nil
+		}
+		return "", 0, "", bad("承办对象类型不符 / the assignee does not match its kind")
+	case AssignDepartment:
+		var name string
+		if err := tx.QueryRow(ctx, `SELECT name FROM departments WHERE id = ?`, id).Scan(&name); err != nil {
+			return "", 0, "", bad("部门不存在 / department not found")
+		}
+		return kind, id, name, nil
+	}
+	return "", 0, "", linli.Invalid("承办类型应为 grid、property、department 或 community / unknown assignee kind",
+		linli.FieldError{Field: "assignee_kind", Reason: "未知类型 / unknown kind"})
+}
+
+// Department is a functional department.
+type Department struct {
+	ID     int64  `json:"id"`
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	NodeID int64  `json:"node_id"`
+}
+
+func (s *Service) departmentByCode(ctx context.Context, q querier, code string) (Department, error) {
+	var d Department
+	err := q.QueryRow(ctx, `SELECT id, code, name, node_id FROM departments WHERE code = ?`, code).Scan(&d.ID, &d.Code, &d.Name, &d.NodeID)
+	return d, err
+}
+
+// Departments lists the departments.
+func (s *Service) Departments(ctx context.Context) ([]Department, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, code, name, node_id FROM departments ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Department
+	for rows.Next() {
+		var d Department
+		if err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.NodeID); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CreateDepartment adds a department serving an area (admins only).
+func (s *Service) CreateDepartment(ctx context.Context, a *linli.Actor, code, name string, nodeID int64, members []int64) (Department, error) {
+	if !a.HasRole(linli.RoleAdmin) {
+		return Department{}, linli.Errorf(linli.EForbidden, "只有管理员可以设置部门 / only administrators configure departments")
+	}
+	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
+	var v linli.Validation
+	if code == "" {
+		v.Add("code", "代码必填 / code is required")
+	}
+	if name == "" {
+		v.Add("name", "名称必填 / name is required")
+	}
+	if err := v.Err(); err != nil {
+		return Department{}, err
+	}
+	d := Department{Code: code, Name: name, NodeID: nodeID}
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		var err error
+		d.ID, err = tx.Insert(ctx, `INSERT INTO departments (code, name, node_id, created_at) VALUES (?, ?, ?, ?)`, code, name, nodeID, storage.Millis(s.now()))
+		if storage.IsUnique(err) {
+			return linli.Errorf(linli.EConflict, "部门代码已存在 / department code exists")
+		}
+		if storage.IsForeignKey(err) {
+			return linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
+		}
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if _, err := tx.Exec(ctx, `INSERT INTO department_members (department_id, account_id) VALUES (?, ?)`, d.ID, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return d, err
+}
+
+// isAssignee reports whether the actor works the case: a grid worker of
+// its grid, the property company of its estate, a member of its
+// department, staff of its community (kind community), or a co-handler.
+func (s *Service) isAssignee(ctx context.Context, q querier, a *linli.Actor, c Case) (bool, error) {
+	if a == nil || c.AssigneeKind == "" {
+		return false, nil
+	}
+	if ok, err := s.holds(ctx, q, a, c.AssigneeKind, c.AssigneeID); ok || err != nil {
+		return ok, err
+	}
+	rows, err := q.Query(ctx, `SELECT kind, ref_id FROM case_cohandlers WHERE case_id = ?`, c.ID)
+	if err != nil {
+		return false, err
+	}
+	type ref struct {
+		kind string
+		id   int64
+	}
+	var refs []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.kind, &r.id); err != nil {
+			rows.Close()
+			return false, err
+		}
+		refs = append(refs, r)
+	}
+	rows.Close()
+	for _, r := range refs {
+		if ok, err := s.holds(ctx, q, a, r.kind, r.id); ok || err != nil {
+			return ok, err
+		}
+	}
+	return false, nil
+}
+
+// holds reports whether the actor acts for (kind, id).
+func (s *Service) holds(ctx context.Context, q querier, a *linli.Actor, kind string, id int64) (bool, error) {
+	if kind == AssignDepartment {
+		var one int
+		err := q.QueryRow(ctx, `SELECT 1 FROM department_members WHERE department_id = ? AND account_id = ?`, id, a.AccountID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	role := map[string]linli.Role{AssignGrid: linli.RoleGridWorker, AssignProperty: linli.RoleProperty, AssignCommunity: linli.RoleCommunityStaff,
+		"street": linli.RoleStreetStaff, "district": linli.RoleStreetStaff}[kind]
+	for _, g := range a.Grants {
+		if g.NodeID == id && (g.Role == role || (kind != AssignGrid && kind != AssignProperty && g.Role == linli.RoleAdmin)) {
+			return true, nil
+		}
+	}
+	// A grant higher up the tree also covers the node (a grid worker
+	// granted on a community covers its grids; street staff cover their
+	// communities).
+	n, err := s.Registry.NodeByID(ctx, id)
+	if err != nil {
+		return false, nil
+	}
+	for _, g := range a.Grants {
+		if g.Role == role && linli.Within(n.Path, g.NodePath) {
+			return true, nil
+		}
+		if (kind == AssignCommunity || kind == "street") && (g.Role == linli.RoleStreetStaff || g.Role == linli.RoleAdmin) && linli.Within(n.Path, g.NodePath) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// authorize checks who may take an action: staff manage (register,
+// dispatch, verify, close, merge, shelve, extensions); the assignee works
+// (acknowledge, start, handle, ask for more time, blow the whistle); only
+// the reporter rates.
+func (s *Service) authorize(ctx context.Context, tx querier, a *linli.Actor, c Case, act Action) error {
+	staff := a.Can(linli.PermCasesManage, c.Path)
+	switch act {
+	case ActAccept, ActReject, ActDispatch, ActTransfer, ActVerify, ActSendBack, ActClose, ActMerge, ActShelve, ActResume, ActDecideExtension, ActAddCoHandler:
+		if staff {
+			return nil
+		}
+	case ActAcknowledge, ActStart, ActHandle, ActRequestExtension:
+		ok, err := s.isAssignee(ctx, tx, a, c)
+		if err != nil || ok {
+			return err
+		}
+		if staff && c.AssigneeKind == AssignCommunity {
+			return nil
+		}
+	case ActWhistle, ActNote:
+		if staff {
+			return nil
+		}
+		ok, err := s.isAssignee(ctx, tx, a, c)
+		if err != nil || ok {
+			return err
+		}
+	case ActRate:
+		if a.AccountID != 0 && a.AccountID == c.ReporterID {
+			return nil
+		}
+		return linli.Errorf(linli.EForbidden, "只有反映人可以评价 / only the reporter rates the case")
+	case ActReopen:
+		return nil // checked with the rating
+	case ActReportIn:
+		return nil // checked against the whistle's target
+	}
+	return errForbidden()
+}

@@ -1,0 +1,23 @@
+package cases
+
+func catalog() map[string]string {
+	return map[string]string{
+		"我要上报": "Report a problem", "三步完成：选类别、拍照片、说一句话。": "Three steps: pick a category, take a photo, say what is wrong.",
+		"选择类别": "Category", "类别": "Category", "城市管理事件和部件": "Urban management events and components", "拍照或选择照片": "Photos",
+		"可选，最多9张，每张不超过10MB": "Optional, up to 9, 10 MB each", "说一句话": "In a sentence", "发生了什么？": "What happened?",
+		"例如：楼上卫生间漏水，我家天花板渗水": "e.g. the bathroom upstairs leaks through my ceiling", "补充说明（可选）": "More detail (optional)",
+		"地点": "Location", "默认是您家": "Your home by default", "地点编号": "Place number", "楼栋、单元或小区的编号（见地点页面）": "The number of a building, unit or estate (see the place pages)",
+		"公开（邻居可以看到进展）": "Public (neighbours can follow it)", "提交": "Submit", "超期": "Overdue", "已吹哨": "Whistle blown", "暂无案件": "No cases",
+		"案件": "Cases", "案件调度": "Dispatch board", "登记新案件": "Register a case", "统计": "Statistics", "吹哨报到": "Whistles", "请在": "Report in by",
+		"前报到": "", "待受理/待派遣": "New", "已升级": "Escalated", "待核查/待结案": "To verify", "全部案件": "All cases", "编号或标题": "Number or title",
+		"我的上报": "My reports", "我的任务": "My tasks", "巡查上报": "Patrol report", "报到": "Report in", "办结": "Resolve", "暂无待办任务": "Nothing to do",
+		"消息": "Notifications", "全部标为已读": "Mark all read", "暂无消息": "No notifications", "编号": "Number", "来源": "Source", "上报时间": "Reported",
+		"承办": "Assignee", "响应时限": "Respond by", "已于": "at", "办结时限": "Resolve by", "评价": "Rating", "描述": "Description", "照片": "Photos",
+		"办理": "Actions", "派往": "Assign to", "按类别规则（网格或物业）": "By the category's rule (grid or property)", "职能部门": "Department", "部门": "Department",
+		"说明": "Note", "处置结果": "Result", "处置照片": "Result photos", "提交处置结果": "Submit the result", "核查意见（可选）": "Verification note (optional)",
+		"请评价办理结果": "Please rate the result", "满意": "Satisfied", "基本满意": "Basically satisfied", "不满意": "Unsatisfied", "意见（可选）": "Comment (optional)",
+		"提交评价": "Submit rating", "召集": "Call in", "社区": "Community", "街道": "Street", "原因": "Reason", "吹哨": "Blow the whistle", "延期至": "Extend to",
+		"提交申请": "Submit request", "审批意见": "Decision note", "批准延期": "Approve", "驳回延期": "Refuse", "合并到案件ID": "Merge into case ID",
+		"自动升级": "Automatic", "时限": "Due", "已报到": "Reported in", "未按时报到": "Missed", "待报到": "Waiting", "办理过程": "Timeline",
+	}
+}

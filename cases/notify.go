@@ -1,0 +1,156 @@
+package cases
+
+import (
+	"context"
+	"time"
+
+	"linli"
+	"linli/storage"
+)
+
+// accountsFor lists the accounts that act for an assignee or a whistle
+// target.
+func (s *Service) accountsFor(ctx context.Context, q querier, kind string, id int64) ([]int64, error) {
+	var query string
+	switch kind {
+	case AssignDepartment:
+		query = `SELECT account_id FROM department_members WHERE department_id = ?`
+	case AssignGrid:
+		query = `SELECT account_id FROM grants WHERE role = 'grid_worker' AND node_id = ?`
+	case AssignProperty:
+		query = `SELECT account_id FROM grants WHERE role = 'property' AND node_id = ?`
+	case AssignCommunity:
+		query = `SELECT account_id FROM grants WHERE role = 'community_staff' AND node_id = ?`
+	case "street", "district":
+		query = `SELECT account_id FROM grants WHERE role = 'street_staff' AND node_id = ?`
+	default:
+		return nil, nil
+	}
+	rows, err := q.Query(ctx, query, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var a int64
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// notify writes in-app notifications; with outbox, also a row for outside
+// channels (SMS, WeChat) that a delivery worker will drain.
+func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, caseID int64, text string, outbox bool) error {
+	now := storage.Millis(s.now())
+	seen := map[int64]bool{}
+	for _, acc := range accounts {
+		if acc == 0 || seen[acc] {
+			continue
+		}
+		seen[acc] = true
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text) VALUES (?, ?, ?, 'case', ?, ?)`, acc, now, kind, caseID, text); err != nil {
+			return err
+		}
+		if outbox {
+			if _, err := tx.Exec(ctx, `INSERT INTO outbox (at, channel, account_id, payload) VALUES (?, 'notify', ?, ?)`, now, acc,
+				toJSON(map[string]any{"kind": kind, "case_id": caseID, "text": text})); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) notifyStaff(ctx context.Context, tx *storage.Tx, c Case, text string) error {
+	accs, err := s.accountsFor(ctx, tx, AssignCommunity, c.CommunityID)
+	if err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, accs, "case", c.ID, text, false)
+}
+
+func (s *Service) notifyAssignee(ctx context.Context, tx *storage.Tx, c Case, text string) error {
+	accs, err := s.accountsFor(ctx, tx, c.AssigneeKind, c.AssigneeID)
+	if err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, accs, "case", c.ID, text, true)
+}
+
+// notifyReporter tells the reporter; hotline callers without an account get
+// an outbox row (SMS) only.
+func (s *Service) notifyReporter(ctx context.Context, tx *storage.Tx, c Case, text string) error {
+	if c.ReporterID != 0 {
+		return s.notify(ctx, tx, []int64{c.ReporterID}, "case", c.ID, text, true)
+	}
+	var phone string
+	if err := tx.QueryRow(ctx, `SELECT reporter_phone FROM cases WHERE id = ?`, c.ID).Scan(&phone); err != nil || phone == "" {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO outbox (at, channel, payload) VALUES (?, 'sms', ?)`, storage.Millis(s.now()),
+		toJSON(map[string]any{"phone": phone, "case_id": c.ID, "text": text}))
+	return err
+}
+
+// Notification is an in-app message.
+type Notification struct {
+	ID      int64     `json:"id"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	RefKind string    `json:"ref_kind"`
+	RefID   int64     `json:"ref_id"`
+	Text    string    `json:"text"`
+	Read    bool      `json:"read"`
+}
+
+// Notifications lists the actor's newest notifications and the unread count.
+func (s *Service) Notifications(ctx context.Context, a *linli.Actor, limit int) ([]Notification, int, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var unread int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = ? AND read_at = 0`, a.AccountID).Scan(&unread); err != nil {
+		return nil, 0, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT id, at, kind, ref_kind, ref_id, text, read_at FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT ?`, a.AccountID, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Notification
+	for rows.Next() {
+		var n Notification
+		var at, read int64
+		if err := rows.Scan(&n.ID, &at, &n.Kind, &n.RefKind, &n.RefID, &n.Text, &read); err != nil {
+			return nil, 0, err
+		}
+		n.At, n.Read = storage.FromMillis(at), read != 0
+		out = append(out, n)
+	}
+	return out, unread, rows.Err()
+}
+
+// Unread counts the actor's unread notifications (the bell).
+func (s *Service) Unread(ctx context.Context, a *linli.Actor) (int, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = ? AND read_at = 0`, a.AccountID).Scan(&n)
+	return n, err
+}
+
+// MarkRead marks the actor's notifications read (all when id is 0).
+func (s *Service) MarkRead(ctx context.Context, a *linli.Actor, id int64) error {
+	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		q := `UPDATE notifications SET read_at = ? WHERE account_id = ? AND read_at = 0`
+		args := []any{storage.Millis(s.now()), a.AccountID}
+		if id != 0 {
+			q += ` AND id = ?`
+			args = append(args, id)
+		}
+		_, err := tx.Exec(ctx, q, args...)
+		return err
+	})
+}

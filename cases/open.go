@@ -1,0 +1,266 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli"
+	"linli/registry"
+	"linli/registry/ledger"
+	"linli/storage"
+)
+
+// NewCase is a report. LocationID is a node of the register (community or
+// below); HouseholdID, when set, narrows it to a household (and sets the
+// location to its unit).
+type NewCase struct {
+	Category       string   `json:"category"` // code, e.g. "water_leak"
+	Title          string   `json:"title"`
+	Description    string   `json:"description"`
+	Source         Source   `json:"source"`
+	SourceRef      string   `json:"source_ref"` // e.g. the meeting or inspection id
+	LocationID     int64    `json:"location_id"`
+	HouseholdID    int64    `json:"household_id"`
+	Lat            float64  `json:"lat"`
+	Lon            float64  `json:"lon"`
+	Address        string   `json:"address"`
+	Priority       Priority `json:"priority"`
+	Public         bool     `json:"public"`
+	ReporterName   string   `json:"reporter_name"`  // hotline entries by staff
+	ReporterPhone  string   `json:"reporter_phone"` // hotline entries by staff
+	IdempotencyKey string   `json:"-"`
+}
+
+func (in *NewCase) validate() error {
+	var v linli.Validation
+	in.Title = strings.TrimSpace(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	if in.Category == "" {
+		v.Add("category", "请选择类别 / category is required")
+	}
+	if in.Title == "" && in.Description == "" {
+		v.Add("title", "请用一句话描述问题 / describe the problem in a sentence")
+	}
+	if utf8.RuneCountInString(in.Title) > 80 {
+		v.Add("title", "标题不超过80字 / title is at most 80 characters")
+	}
+	if utf8.RuneCountInString(in.Description) > 4000 {
+		v.Add("description", "描述不超过4000字 / description is at most 4000 characters")
+	}
+	if in.Source == "" {
+		in.Source = SourceResident
+	}
+	if !in.Source.Valid() {
+		v.Add("source", "来源无效 / unknown source")
+	}
+	if in.Priority == "" {
+		in.Priority = Normal
+	}
+	if in.Priority.Label() == "" {
+		v.Add("priority", "优先级应为 normal、urgent 或 emergency / unknown priority")
+	}
+	if in.LocationID == 0 && in.HouseholdID == 0 {
+		v.Add("location_id", "请选择地点 / location is required")
+	}
+	if in.Lat != 0 || in.Lon != 0 {
+		if in.Lat < -90 || in.Lat > 90 || in.Lon < -180 || in.Lon > 180 {
+			v.Add("lat", "坐标超出范围 / coordinates out of range")
+		}
+	}
+	if in.ReporterPhone = ledger.NormalizePhone(in.ReporterPhone); in.ReporterPhone != "" && !ledger.ValidPhone(in.ReporterPhone) {
+		v.Add("reporter_phone", "手机号无效 / not a valid phone number")
+	}
+	if len(in.IdempotencyKey) > 200 {
+		v.Add("Idempotency-Key", "不超过200字符 / at most 200 characters")
+	}
+	return v.Err()
+}
+
+// Open reports a case. Residents report in their own community; staff and
+// grid workers within their scope; other capabilities (inspections,
+// meetings, cameras) call Open with the system actor or their user. A
+// grid worker's patrol report is registered and dispatched to their grid at
+// once. With an idempotency key, a retry returns the case the first call
+// created.
+func (s *Service) Open(ctx context.Context, a *linli.Actor, in NewCase) (Case, error) {
+	c, _, err := s.OpenIdempotent(ctx, a, in)
+	return c, err
+}
+
+// OpenIdempotent is Open that also says whether the idempotency key
+// matched an earlier call (replay).
+func (s *Service) OpenIdempotent(ctx context.Context, a *linli.Actor, in NewCase) (Case, bool, error) {
+	if err := in.validate(); err != nil {
+		return Case{}, false, err
+	}
+	replay := false
+	if in.Title == "" {
+		in.Title = firstRunes(in.Description, 30)
+	}
+	var id int64
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		if in.IdempotencyKey != "" && a.AccountID != 0 {
+			err := tx.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&id)
+			if err == nil {
+				replay = true
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		var err error
+		id, err = s.open(ctx, tx, a, in)
+		return err
+	})
+	if err != nil {
+		return Case{}, false, err
+	}
+	c, err := s.Get(ctx, a, id)
+	return c, replay, err
+}
+
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+func (s *Service) open(ctx context.Context, tx *storage.Tx, a *linli.Actor, in NewCase) (int64, error) {
+	cat, err := s.category(ctx, tx, 0, in.Category)
+	if err != nil {
+		return 0, err
+	}
+	locID := in.LocationID
+	if in.HouseholdID != 0 {
+		if err := tx.QueryRow(ctx, `SELECT unit_id FROM households WHERE id = ?`, in.HouseholdID).Scan(&locID); err != nil {
+			return 0, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
+		}
+	}
+	p, err := s.locate(ctx, tx, locID)
+	if err != nil {
+		if linli.ErrorCode(err) == linli.ENotFound {
+			return 0, linli.Invalid("地点不存在 / location not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / location not found"})
+		}
+		return 0, err
+	}
+	path := p.Location.Path
+	if !s.mayReport(a, path, in.HouseholdID, p.Community.Path) {
+		return 0, errForbidden()
+	}
+	if in.Source == SourcePatrol && !a.HasRole(linli.RoleGridWorker) {
+		return 0, linli.Invalid("只有网格员可以提交巡查发现 / only grid workers report patrol findings", linli.FieldError{Field: "source", Reason: "巡查来源仅限网格员 / patrol is for grid workers"})
+	}
+	if in.Source == SourceHotline && !a.Can(linli.PermCasesManage, path) {
+		return 0, linli.Invalid("热线工单由工作人员录入 / hotline entries are made by staff", linli.FieldError{Field: "source", Reason: "热线来源仅限工作人员 / hotline is for staff"})
+	}
+	now := s.now()
+	ms := storage.Millis(now)
+	day := s.day(now)
+	seq, err := s.nextNumber(ctx, tx, p.Community.ID, day)
+	if err != nil {
+		return 0, err
+	}
+	prefix := p.Community.Abbr
+	if prefix == "" {
+		prefix = "C" + itoa(p.Community.ID)
+	}
+	reporterName, reporterPhone := in.ReporterName, in.ReporterPhone
+	if in.Source != SourceHotline || reporterName == "" {
+		reporterName = actorName(a)
+	}
+	var idem any
+	if in.IdempotencyKey != "" {
+		idem = in.IdempotencyKey
+	}
+	id, err := tx.Insert(ctx, `INSERT INTO cases (number, community_id, grid_id, location_id, household_id, lat_e6, lon_e6, address, path, category_id,
+		title, description, source, source_ref, reporter_id, reporter_name, reporter_phone, priority, public, state, idem_key, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		fmtNumber(prefix, day, seq), p.Community.ID, p.Grid.ID, p.Location.ID, in.HouseholdID, int64(in.Lat*1e6), int64(in.Lon*1e6), in.Address, path, cat.ID,
+		in.Title, in.Description, in.Source, in.SourceRef, a.AccountID, reporterName, reporterPhone, maxPriority(in.Priority, cat.Priority), storage.Int(in.Public), Reported, idem, ms, ms)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.event(ctx, tx, id, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
+		return 0, err
+	}
+	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
+		return 0, err
+	}
+	c, err := s.get(ctx, tx, id, false)
+	if err != nil {
+		return 0, err
+	}
+	// A grid worker's own patrol finding needs no registration step: it is
+	// registered and dispatched to the worker's grid straight away.
+	if in.Source == SourcePatrol && p.Grid.ID != 0 {
+		if c, err = s.transition(ctx, tx, a, c, ActAccept, ActionInput{Note: "巡查发现，自动立案", trusted: true}); err != nil {
+			return 0, err
+		}
+		if _, err = s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true}); err != nil {
+			return 0, err
+		}
+		return id, nil
+	}
+	return id, s.notifyStaff(ctx, tx, c, fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number))
+}
+
+func maxPriority(a, b Priority) Priority {
+	rank := map[Priority]int{Normal: 0, Urgent: 1, Emergency: 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// mayReport: staff and workers within their scope; residents in their own
+// community (location their own household or a shared place).
+func (s *Service) mayReport(a *linli.Actor, path string, householdID int64, communityPath string) bool {
+	if a.Can(linli.PermCasesRead, path) {
+		return true
+	}
+	for _, g := range a.Grants {
+		if g.Role != linli.RoleResident || !linli.Within(g.NodePath, communityPath) {
+			continue
+		}
+		if householdID == 0 || householdID == g.HouseholdID {
+			return true
+		}
+	}
+	return false
+}
+
+// nextNumber returns the next sequence number of a community's day.
+func (s *Service) nextNumber(ctx context.Context, tx *storage.Tx, community int64, day int) (int, error) {
+	var seq int
+	err := tx.QueryRow(ctx, `UPDATE case_counters SET last = last + 1 WHERE community_id = ? AND day = ? RETURNING last`, community, day).Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = tx.Exec(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)`, community, day)
+		return 1, err
+	}
+	return seq, err
+}
+
+// event appends a timeline step.
+func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *linli.Actor, at time.Time, action string, from, to State, note string, data any, public bool) error {
+	js := ""
+	if data != nil {
+		js = toJSON(data)
+	}
+	var actorID int64
+	if a != nil {
+		actorID = a.AccountID
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		caseID, storage.Millis(at), actorID, actorName(a), action, from, to, note, js, storage.Int(public))
+	return err
+}
+
+var _ = registry.KindGrid

@@ -1,0 +1,195 @@
+package cases
+
+import (
+	"context"
+	"strings"
+
+	"linli"
+)
+
+// Filter narrows a case list.
+type Filter struct {
+	NodeID    int64   // a place whose subtree to list (0: all the actor may read)
+	States    []State // any of these
+	Overdue   bool
+	Escalated bool
+	Category  int64
+	Query     string // number or words in the title
+	Limit     int
+	Offset    int
+	Order     string // "due" (deadline first) or "new" (newest first, default)
+}
+
+// List returns the cases the actor may read as staff or worker (cases.read
+// scopes), newest first, and the total.
+func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Case, int, error) {
+	scopes := a.Scopes(linli.PermCasesRead)
+	if f.NodeID != 0 {
+		n, err := s.Registry.NodeByID(ctx, f.NodeID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !a.Can(linli.PermCasesRead, n.Path) {
+			return nil, 0, errForbidden()
+		}
+		scopes = []string{n.Path}
+	}
+	if len(scopes) == 0 {
+		return nil, 0, errForbidden()
+	}
+	var or []string
+	var args []any
+	for _, sc := range scopes {
+		or = append(or, "c.path LIKE ?")
+		args = append(args, sc+"%")
+	}
+	where := []string{"(" + strings.Join(or, " OR ") + ")"}
+	return s.query(ctx, where, args, f)
+}
+
+func (s *Service) query(ctx context.Context, where []string, args []any, f Filter) ([]Case, int, error) {
+	if len(f.States) > 0 {
+		marks := make([]string, len(f.States))
+		for i, st := range f.States {
+			marks[i] = "?"
+			args = append(args, st)
+		}
+		where = append(where, "c.state IN ("+strings.Join(marks, ",")+")")
+	}
+	if f.Overdue {
+		where = append(where, "c.overdue = 1 AND c.state NOT IN ('closed','rejected','merged')")
+	}
+	if f.Escalated {
+		where = append(where, "c.escalation_level > 0 AND c.state NOT IN ('closed','rejected','merged')")
+	}
+	if f.Category != 0 {
+		where = append(where, "(c.category_id = ? OR k.parent_id = ?)")
+		args = append(args, f.Category, f.Category)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, "(c.number = ? OR c.title LIKE ?)")
+		args = append(args, q, "%"+q+"%")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	cond := " WHERE " + strings.Join(where, " AND ")
+	var total int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+caseFrom+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	order := " ORDER BY c.id DESC"
+	if f.Order == "due" {
+		order = " ORDER BY CASE WHEN c.resolve_due = 0 THEN 1 ELSE 0 END, c.resolve_due, c.id"
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+caseColumns+caseFrom+cond+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+// MyReports lists the cases the actor reported.
+func (s *Service) MyReports(ctx context.Context, a *linli.Actor, f Filter) ([]Case, int, error) {
+	return s.query(ctx, []string{"c.reporter_id = ?"}, []any{a.AccountID}, f)
+}
+
+// MyTasks lists the open cases assigned to the actor (its grids, its
+// estates' property company, its departments, co-handled ones), deadline
+// first.
+func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case, int, error) {
+	var or []string
+	var args []any
+	for _, g := range a.Grants {
+		switch g.Role {
+		case linli.RoleGridWorker:
+			or = append(or, "(c.assignee_kind = 'grid' AND c.assignee_id IN (SELECT id FROM nodes WHERE path LIKE ?))")
+			args = append(args, g.NodePath+"%")
+		case linli.RoleProperty:
+			or = append(or, "(c.assignee_kind = 'property' AND c.assignee_id IN (SELECT id FROM nodes WHERE path LIKE ?))")
+			args = append(args, g.NodePath+"%")
+		case linli.RoleCommunityStaff:
+			or = append(or, "(c.assignee_kind = 'community' AND c.assignee_id = ?)")
+			args = append(args, g.NodeID)
+		}
+	}
+	or = append(or, "(c.assignee_kind = 'department' AND c.assignee_id IN (SELECT department_id FROM department_members WHERE account_id = ?))",
+		"c.id IN (SELECT h.case_id FROM case_cohandlers h JOIN department_members m ON h.kind = 'department' AND m.department_id = h.ref_id WHERE m.account_id = ?)")
+	args = append(args, a.AccountID, a.AccountID)
+	if len(f.States) == 0 {
+		f.States = []State{Dispatched, Acknowledged, InProgress, Handled, Shelved}
+	}
+	if f.Order == "" {
+		f.Order = "due"
+	}
+	return s.query(ctx, []string{"(" + strings.Join(or, " OR ") + ")"}, args, f)
+}
+
+// Calls lists the open whistles waiting for the actor to report in.
+func (s *Service) Calls(ctx context.Context, a *linli.Actor) ([]Whistle, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due, acked_at, acked_by, lapsed_at
+		FROM case_whistles WHERE acked_at = 0 ORDER BY ack_due LIMIT 500`)
+	if err != nil {
+		return nil, err
+	}
+	var all []Whistle
+	for rows.Next() {
+		var w Whistle
+		var auto, called, due, acked, lapsed int64
+		if err := rows.Scan(&w.ID, &w.CaseID, &w.TargetKind, &w.TargetID, &w.TargetName, &w.Level, &auto, &w.Reason, &called, &due, &acked, &w.AckedBy, &lapsed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		w.Automatic = auto != 0
+		w.CalledAt, w.AckDue, w.LapsedAt = fromMs(called), fromMs(due), fromMs(lapsed)
+		all = append(all, w)
+	}
+	rows.Close()
+	var out []Whistle
+	for _, w := range all {
+		if ok, _ := s.holds(ctx, s.DB, a, w.TargetKind, w.TargetID); ok {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+// Board is the community staff's dispatch board.
+type Board struct {
+	New, Overdue, Escalated, Verify []Case
+	Counts                          map[string]int
+}
+
+// DispatchBoard returns the board for the actor's scope (or a node).
+func (s *Service) DispatchBoard(ctx context.Context, a *linli.Actor, nodeID int64) (Board, error) {
+	b := Board{Counts: map[string]int{}}
+	var err error
+	lists := []struct {
+		name string
+		dst  *[]Case
+		f    Filter
+	}{
+		{"new", &b.New, Filter{States: []State{Reported, Accepted}}},
+		{"overdue", &b.Overdue, Filter{Overdue: true, Order: "due"}},
+		{"escalated", &b.Escalated, Filter{Escalated: true, Order: "due"}},
+		{"verify", &b.Verify, Filter{States: []State{Handled, Verified}}},
+	}
+	for _, l := range lists {
+		l.f.NodeID, l.f.Limit = nodeID, 20
+		var n int
+		if *l.dst, n, err = s.List(ctx, a, l.f); err != nil {
+			return b, err
+		}
+		b.Counts[l.name] = n
+	}
+	return b, nil
+}

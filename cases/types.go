@@ -1,0 +1,163 @@
+package cases
+
+import (
+	"time"
+
+	"linli/calendar"
+)
+
+// Source says where a report came from.
+type Source string
+
+// The sources of DOMAIN.md. Meeting actions, inspection findings and
+// camera alerts arrive through Service.Open from other capabilities.
+const (
+	SourceResident   Source = "resident"
+	SourcePatrol     Source = "patrol"
+	SourceHotline    Source = "hotline"
+	SourceMeeting    Source = "meeting"
+	SourceInspection Source = "inspection"
+	SourceCamera     Source = "camera"
+)
+
+// Label is the Chinese name of a source.
+func (s Source) Label() string {
+	return map[Source]string{SourceResident: "居民上报", SourcePatrol: "网格巡查", SourceHotline: "热线转办", SourceMeeting: "会议事项",
+		SourceInspection: "排查发现", SourceCamera: "视频告警"}[s]
+}
+
+// Valid reports whether s is a known source.
+func (s Source) Valid() bool { return s.Label() != "" }
+
+// Priority orders work.
+type Priority string
+
+// Priorities. Emergencies count natural time (respond 30 min, first
+// feedback 2 h, final 24 h).
+const (
+	Normal    Priority = "normal"
+	Urgent    Priority = "urgent"
+	Emergency Priority = "emergency"
+)
+
+// Label is the Chinese name of a priority.
+func (p Priority) Label() string {
+	return map[Priority]string{Normal: "一般", Urgent: "紧急", Emergency: "特急"}[p]
+}
+
+// Rating is the reporter's verdict.
+type Rating string
+
+// Ratings; satisfaction = (satisfied + weight × basic) / rated.
+const (
+	Satisfied   Rating = "satisfied"
+	Basic       Rating = "basic"
+	Unsatisfied Rating = "unsatisfied"
+)
+
+// Label is the Chinese name of a rating.
+func (r Rating) Label() string {
+	return map[Rating]string{Satisfied: "满意", Basic: "基本满意", Unsatisfied: "不满意"}[r]
+}
+
+// Category is one entry of the taxonomy with its routing rule, time limits
+// and escalation chain.
+type Category struct {
+	ID            int64          `json:"id"`
+	Code          string         `json:"code"`
+	ParentID      int64          `json:"parent_id,omitempty"`
+	Name          string         `json:"name"`
+	NameEN        string         `json:"name_en"`
+	Class         string         `json:"class"` // community, urban_event, urban_component
+	Route         string         `json:"route"` // grid, property, department:CODE
+	ResponseLimit calendar.Limit `json:"-"`
+	ResolveLimit  calendar.Limit `json:"-"`
+	AckLimit      calendar.Limit `json:"-"`
+	Response      string         `json:"response_limit"` // "4wh"
+	Resolve       string         `json:"resolve_limit"`  // "15wd"
+	Ack           string         `json:"ack_limit"`      // "30m"
+	Escalation    []string       `json:"escalation"`     // "community", "street", "department:housing"
+	Priority      Priority       `json:"priority"`
+	Active        bool           `json:"active"`
+	Sort          int            `json:"sort"`
+}
+
+// Case is a reported problem.
+type Case struct {
+	ID              int64     `json:"id"`
+	Number          string    `json:"number"`
+	CommunityID     int64     `json:"community_id"`
+	GridID          int64     `json:"grid_id,omitempty"`
+	LocationID      int64     `json:"location_id"`
+	HouseholdID     int64     `json:"household_id,omitempty"`
+	Lat             float64   `json:"lat,omitempty"`
+	Lon             float64   `json:"lon,omitempty"`
+	Address         string    `json:"address,omitempty"`
+	Path            string    `json:"-"`
+	CategoryID      int64     `json:"category_id"`
+	Category        string    `json:"category"`
+	Title           string    `json:"title"`
+	Description     string    `json:"description"`
+	Source          Source    `json:"source"`
+	SourceRef       string    `json:"source_ref,omitempty"`
+	ReporterID      int64     `json:"reporter_id,omitempty"`
+	ReporterName    string    `json:"reporter_name"`
+	ReporterPhone   string    `json:"reporter_phone,omitempty"` // masked
+	Priority        Priority  `json:"priority"`
+	Public          bool      `json:"public"`
+	State           State     `json:"state"`
+	AssigneeKind    string    `json:"assignee_kind,omitempty"`
+	AssigneeID      int64     `json:"assignee_id,omitempty"`
+	AssigneeName    string    `json:"assignee_name,omitempty"`
+	HandlerID       int64     `json:"handler_id,omitempty"`
+	ResponseDue     time.Time `json:"response_due"`
+	ResolveDue      time.Time `json:"resolve_due"`
+	DispatchedAt    time.Time `json:"dispatched_at"`
+	RespondedAt     time.Time `json:"responded_at"`
+	HandledAt       time.Time `json:"handled_at"`
+	ClosedAt        time.Time `json:"closed_at"`
+	Overdue         bool      `json:"overdue"`
+	Warned          bool      `json:"warned"`
+	EscalationLevel int       `json:"escalation_level"`
+	Reopened        int       `json:"reopened"`
+	Extensions      int       `json:"extensions"`
+	Rating          Rating    `json:"rating,omitempty"`
+	RatingComment   string    `json:"rating_comment,omitempty"`
+	MergedInto      int64     `json:"merged_into,omitempty"`
+	Location        string    `json:"location"` // a readable place: 荟萃花园南区1号楼3单元602
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	Version         int       `json:"version"`
+}
+
+// Event is one step on a case's timeline.
+type Event struct {
+	ID        int64     `json:"id"`
+	CaseID    int64     `json:"case_id"`
+	At        time.Time `json:"at"`
+	ActorID   int64     `json:"actor_id,omitempty"`
+	ActorName string    `json:"actor_name"`
+	Action    string    `json:"action"`
+	From      State     `json:"from_state,omitempty"`
+	To        State     `json:"to_state,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	Data      string    `json:"data,omitempty"`
+	Public    bool      `json:"public"`
+}
+
+// Whistle is a level or department called in on a case.
+type Whistle struct {
+	ID         int64     `json:"id"`
+	CaseID     int64     `json:"case_id"`
+	TargetKind string    `json:"target_kind"` // community, street, district, department
+	TargetID   int64     `json:"target_id"`
+	TargetName string    `json:"target_name"`
+	Level      int       `json:"level"`
+	Automatic  bool      `json:"automatic"`
+	Reason     string    `json:"reason,omitempty"`
+	CalledAt   time.Time `json:"called_at"`
+	AckDue     time.Time `json:"ack_due"`
+	AckedAt    time.Time `json:"acked_at"`
+	AckedBy    int64     `json:"acked_by,omitempty"`
+	LapsedAt   time.Time `json:"lapsed_at"`
+}
