@@ -50,12 +50,6 @@ type Runner struct {
 // errNoJob ends a claim transaction that found nothing to run.
 var errNoJob = errors.New("jobs: nothing due")
 
-// handlerError carries a handler's failure out of the claim transaction.
-type handlerError struct{ err error }
-
-func (e *handlerError) Error() string { return e.err.Error() }
-func (e *handlerError) Unwrap() error { return e.err }
-
 // RunDue runs the jobs due by Clock.Now(), oldest first, each in its own
 // transaction, and returns how many completed. A failing job is recorded
 // and skipped, not returned as an error; the error is for the database
@@ -154,13 +148,10 @@ func (r *Runner) call(ctx context.Context, tx *storage.Tx, j Job) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.logger().Error("job handler panicked", "kind", j.Kind, "key", j.Key, "id", j.ID, "panic", p, "stack", string(debug.Stack()))
-			err = &handlerError{fmt.Errorf("panic: %v", p)}
+			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
-	if err := r.Handlers[j.Kind](ctx, tx, j); err != nil {
-		return &handlerError{err}
-	}
-	return nil
+	return r.Handlers[j.Kind](ctx, tx, j)
 }
 
 // recordFailure counts a failed run in its own small transaction. It

@@ -30,7 +30,12 @@ type Router struct {
 	render   *Renderer
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	patterns []string
 }
+
+// Patterns lists every registered route pattern, in registration order
+// (the OpenAPI test checks each /api/ route is documented).
+func (rt *Router) Patterns() []string { return append([]string(nil), rt.patterns...) }
 
 // NewRouter builds a router. reg receives the HTTP metrics.
 func NewRouter(auth Authenticator, render *Renderer, reg prometheus.Registerer) *Router {
@@ -96,6 +101,7 @@ func (w *statusWriter) Flush() {
 // Handle registers a plain handler, measured under its pattern.
 func (rt *Router) Handle(pattern string, access Access, h http.Handler) {
 	route := pattern
+	rt.patterns = append(rt.patterns, pattern)
 	counter := rt.requests
 	hist := rt.latency.WithLabelValues(route)
 	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -65,6 +65,7 @@ type Main struct {
 	Cases    *cases.Service
 	Jobs     *jobs.Runner
 	Handler  http.Handler
+	Router   *web.Router
 	Metrics  *prometheus.Registry
 
 	server   *http.Server
@@ -144,6 +145,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
 	rt := web.NewRouter(m.Auth, render, m.Metrics)
+	m.Router = rt
 	rt.Handle("GET /static/", web.Public, web.Static())
 	rt.Handle("GET /healthz", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
