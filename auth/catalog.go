@@ -3,7 +3,7 @@ package auth
 func catalog() map[string]string {
 	return map[string]string{
 		"登录": "Log in", "登录邻里": "Log in to Linli", "居民吹哨、网格报到": "Residents blow the whistle, the grid reports in",
-		"手机号或用户名": "Phone or username", "密码": "Password", "姓名": "Name", "用户名": "Username", "手机号": "Phone", "角色": "Roles",
+		"手机号或用户名": "Phone or username", "密码": "Password", "姓名": "Name", "用户名": "Username", "手机号": "Phone", "角色": "Role",
 		"上次登录": "Last login", "修改密码": "Change password", "原密码": "Current password", "新密码": "New password",
 		"至少10位，含字母和数字": "At least 10 characters with letters and digits", "API 令牌": "API tokens",
 		"新令牌（只显示一次）：": "New token (shown once): ", "令牌名称": "Token name", "例如：12345热线对接": "e.g. 12345 hotline link",
@@ -13,5 +13,8 @@ func catalog() map[string]string {
 		"尚未授予角色": "No roles yet", "范围": "Scope", "住户编号（仅居民）": "Household no. (residents only)",
 		"居民角色须绑定住户": "A resident is bound to a household", "授予角色": "Grant role", "重置密码": "Reset password",
 		"启用账号": "Enable account", "停用账号": "Disable account",
+		"供热线、摄像头等系统对接": "For linking systems such as the hotline or cameras", "停用后该账号不能登录，已有会话立即失效。": "A disabled account cannot log in; its sessions end at once.",
+		"账号已停用，不能登录。": "This account is disabled and cannot log in.", "忘记密码请联系社区或平台管理员重置。": "Forgot your password? Ask your community or platform administrator to reset it.",
+		"暂无账号": "No accounts yet", "没有找到账号": "No accounts found",
 	}
 }

@@ -39,7 +39,7 @@ type ActionInput struct {
 // A transition not allowed from the current state is a 409 that lists the
 // allowed actions.
 func (s *Service) Act(ctx context.Context, a *linli.Actor, id int64, in ActionInput) (Case, error) {
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.DB.Batch(ctx, func(tx *storage.Tx) error {
 		c, err := s.get(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -135,6 +135,10 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 			if err := bump("dispatched", 1); err != nil {
 				return c, err
 			}
+			// The deadlines ride on the event so statistics can be
+			// rebuilt from the timeline alone.
+			data = map[string]any{"assignee_kind": kind, "assignee_id": id, "assignee_name": name,
+				"response_due": storage.Millis(c.ResponseDue), "resolve_due": storage.Millis(c.ResolveDue)}
 		}
 		c.AssigneeKind, c.AssigneeID, c.AssigneeName = kind, id, name
 	case ActAcknowledge:
@@ -188,6 +192,7 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 			return c, linli.Invalid("请选择评价 / choose a rating", linli.FieldError{Field: "rating", Reason: "满意、基本满意或不满意 / satisfied, basic or unsatisfied"})
 		}
 		set["rating"], set["rating_comment"] = in.Rating, strings.TrimSpace(in.Comment)
+		data = map[string]any{"rating": in.Rating}
 		note = joinNote(in.Rating.Label(), strings.TrimSpace(in.Comment))
 		col := map[Rating]string{Satisfied: "satisfied", Basic: "basic", Unsatisfied: "unsatisfied"}[in.Rating]
 		if err := bump(col, 1); err != nil {
@@ -221,6 +226,7 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 		if err := s.startClock(ctx, tx, &c, cat, now, set); err != nil {
 			return c, err
 		}
+		data = map[string]any{"response_due": storage.Millis(c.ResponseDue), "resolve_due": storage.Millis(c.ResolveDue)}
 		if err := s.notifyAssignee(ctx, tx, c, fmt.Sprintf("案件重新办理：%s（%s）", c.Title, c.Number)); err != nil {
 			return c, err
 		}

@@ -213,7 +213,7 @@ func (s *Service) blow(ctx context.Context, tx *storage.Tx, a *linli.Actor, c Ca
 		verb = "自动升级吹哨"
 	}
 	if err := s.event(ctx, tx, c.ID, a, now, "whistle", "", "", fmt.Sprintf("%s：%s须在 %s 前报到", verb, name, s.fmtTime(due)),
-		map[string]any{"whistle_id": wid, "target": name, "level": level}, false); err != nil {
+		map[string]any{"whistle_id": wid, "target": name, "level": level, "automatic": auto}, false); err != nil {
 		return err
 	}
 	accounts, err := s.accountsFor(ctx, tx, kind, id)
@@ -407,7 +407,7 @@ func (s *Service) decideExtension(ctx context.Context, tx *storage.Tx, a *linli.
 			return err
 		}
 	}
-	if err := s.event(ctx, tx, c.ID, a, now, string(ActDecideExtension), "", "", joinNote(word, in.Note), map[string]any{"extension_id": id, "approved": in.Approve}, false); err != nil {
+	if err := s.event(ctx, tx, c.ID, a, now, string(ActDecideExtension), "", "", joinNote(word, in.Note), map[string]any{"extension_id": id, "approved": in.Approve, "new_due": newDue}, false); err != nil {
 		return err
 	}
 	return s.notify(ctx, tx, []int64{by}, "extension", c.ID, fmt.Sprintf("%s：%s（%s）", word, c.Title, c.Number), false)

@@ -103,7 +103,7 @@ func (s *Service) OpenIdempotent(ctx context.Context, a *linli.Actor, in NewCase
 		in.Title = firstRunes(in.Description, 30)
 	}
 	var id int64
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.DB.Batch(ctx, func(tx *storage.Tx) error {
 		if in.IdempotencyKey != "" && a.AccountID != 0 {
 			err := tx.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&id)
 			if err == nil {

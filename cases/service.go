@@ -61,17 +61,14 @@ type place struct {
 // locate resolves a node id to its community, grid and estate.
 func (s *Service) locate(ctx context.Context, q querier, nodeID int64) (place, error) {
 	var p place
-	n, err := s.Registry.NodeByID(ctx, nodeID)
+	line, err := s.Registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return p, err
 	}
+	n := line[len(line)-1]
 	p.Location = n
-	anc, err := s.Registry.Ancestors(ctx, n)
-	if err != nil {
-		return p, err
-	}
 	var names []string
-	for _, a := range append(anc, n) {
+	for _, a := range line {
 		switch a.Kind {
 		case registry.KindStreet:
 			p.Street = a

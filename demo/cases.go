@@ -69,7 +69,13 @@ func LoadCases(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 			if rng.IntN(3) == 0 {
 				continue
 			}
-			clock.Set(now.Add(time.Duration(-28+day)*24*time.Hour + time.Duration(8+rng.IntN(9))*time.Hour))
+			// Reports come in during the day, Beijing time.
+			local := now.In(zone).AddDate(0, 0, -28+day)
+			at := time.Date(local.Year(), local.Month(), local.Day(), 8+rng.IntN(10), rng.IntN(60), 0, 0, zone)
+			if at.After(now) {
+				continue
+			}
+			clock.Set(at)
 			b, err := reg.FindNode(ctx, pl.estate)
 			if err != nil {
 				return made, err
@@ -128,8 +134,8 @@ func LoadCases(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 				{staff, cases.ActionInput{Action: cases.ActClose}, 10 * time.Minute},
 			}
 			for i, p := range plan {
-				if i >= steps {
-					break
+				if i >= steps || clock.Now().Add(p.after).After(now) {
+					break // nothing happens in the future
 				}
 				if c.State != cases.Reported && p.in.Action == cases.ActAccept || c.State != cases.Accepted && p.in.Action == cases.ActDispatch {
 					continue // patrol finds are registered and dispatched at once
@@ -152,6 +158,9 @@ func LoadCases(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 			}
 			if c.State == cases.Closed && c.ReporterID == reporter.AccountID && reporter.HasRole(linli.RoleResident) && steps >= 8 {
 				r := []cases.Rating{cases.Satisfied, cases.Satisfied, cases.Satisfied, cases.Basic, cases.Unsatisfied}[rng.IntN(5)]
+				if clock.Now().Add(5 * time.Hour).After(now) {
+					continue
+				}
 				if err := act(reporter, cases.ActionInput{Action: cases.ActRate, Rating: r}, 5*time.Hour); err != nil {
 					return made, err
 				}

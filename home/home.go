@@ -23,10 +23,10 @@ var templates embed.FS
 func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "home", Catalog: map[string]string{
-		"您好": "Hello", "您负责的范围": "Your scope", "小区": "Estates", "楼栋": "Buildings", "住户": "Households",
+		"您好": "Hello", "您负责的范围": "Your scope", "小区数": "Estates", "楼栋数": "Buildings", "住户数": "Households", "楼栋": "Buildings", "住户": "Households",
 		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
-		"首页": "Home", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report", "我的上报": "My reports",
+		"首页": "Home", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
 	}}
 }
 

@@ -4,8 +4,8 @@ package registry
 func catalog() map[string]string {
 	return map[string]string{
 		"个下级": "children", "您还没有可以查看的地点。": "No places to show yet.", "楼栋视图": "Building view", "住户列表": "Household list",
-		"下级": "Children", "建成年份": "Built", "地址": "Address", "物业": "Property company", "无物业管理": "No property management",
-		"层数": "Floors", "层": "F", "暂无下级": "None yet", "查看本单元住户": "Households of this unit", "名称": "Name", "编码": "Code",
+		"下级": "Child places", "建成年份": "Built", "地址": "Address", "物业": "Property company", "无物业管理": "No property management",
+		"层数": "Floors", "层": "floors", "暂无下级": "None yet", "查看本单元住户": "Households of this unit", "名称": "Name", "编码": "Code",
 		"物业公司": "Property company", "留空表示无物业管理": "Leave empty when there is none", "边界（GeoJSON）": "Boundary (GeoJSON)",
 		"可选：GeoJSON Polygon": "Optional: a GeoJSON Polygon", "新建住户": "New household", "楼层": "Floor", "房号": "Room",
 		"建筑面积（㎡）": "Floor area (m²)", "最多两位小数": "Up to two decimals", "业主姓名": "Owner's name", "业主手机号": "Owner's phone",
@@ -22,5 +22,9 @@ func catalog() map[string]string {
 		"下载模板": "Download the template", "社区": "Community", "文件": "File", "检查并导入": "Check and import", "导出": "Export",
 		"导出包含完整手机号和身份证号，操作会记入审计日志。": "Exports hold full phone and ID numbers and are recorded in the audit log.",
 		"12位统计用区划代码": "12-digit division code", "如 XY-01": "e.g. XY-01",
+		"产权共有人（家属或其他关系的共同业主）": "Co-owner (a family member or other person who shares ownership)", "单元": "Units",
+		"只能删除没有下级和住户的地点。": "Only a place without child places and households can be deleted.", "左右滑动查看全部单元": "Swipe sideways to see every unit",
+		"导入结果": "Import result", "无住户": "No household", "未登记业主": "No owner recorded", "这栋楼还没有登记住户。": "No households are recorded in this building yet.",
+		"这里还没有登记住户。": "No households are recorded here yet.",
 	}
 }

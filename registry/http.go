@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"linli"
@@ -346,6 +347,15 @@ func (s *Service) ImportFile(r *http.Request, a *linli.Actor, communityID int64,
 		return ImportResult{}, linli.Invalid("无法读取文件 / cannot read the file: "+err.Error(), linli.FieldError{Field: "file", Reason: err.Error()})
 	}
 	if len(bad) > 0 {
+		// Rows the parser understood are also checked against the
+		// register (unknown estate, floor above the unit's), so one
+		// round of corrections fixes the whole file.
+		more, err := s.RegisterProblems(r.Context(), a, communityID, hs)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		bad = append(bad, more...)
+		slices.SortStableFunc(bad, func(x, y linli.FieldError) int { return x.Row - y.Row })
 		return ImportResult{}, linli.Invalid(fmt.Sprintf("有%d处错误，未导入任何数据 / %d problems, nothing imported", len(bad), len(bad)), bad...)
 	}
 	return s.Import(r.Context(), a, communityID, hs)

@@ -48,37 +48,12 @@ func (s *Service) Import(ctx context.Context, a *linli.Actor, communityID int64,
 		return res, linli.Invalid("文件中没有住户 / the file holds no households", linli.FieldError{Row: 2, Field: "房号", Reason: "没有数据行 / no data rows"})
 	}
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		nodes, err := subtree(ctx, tx, comm.Path)
+		estates, byParent, err := indexPlaces(ctx, tx, comm)
 		if err != nil {
 			return err
 		}
-		estates := map[string]Node{}
-		byParent := map[placeKey]Node{}
-		for _, n := range nodes {
-			if n.Kind == KindEstate {
-				if _, dup := estates[n.Name]; !dup {
-					estates[n.Name] = n
-				}
-			}
-			byParent[placeKey{n.ParentID, n.Name}] = n
-		}
 		// Check every row against the register before writing anything.
-		var bad []linli.FieldError
-		for _, h := range hs {
-			e, ok := estates[h.Estate]
-			if !ok {
-				bad = append(bad, linli.FieldError{Row: h.Row, Field: "小区", Reason: fmt.Sprintf("本社区没有名为「%s」的小区 / no estate named %s in %s", h.Estate, h.Estate, comm.Name)})
-				continue
-			}
-			if b, ok := byParent[placeKey{e.ID, h.Building}]; ok {
-				if b.Kind != KindBuilding {
-					bad = append(bad, linli.FieldError{Row: h.Row, Field: "楼栋", Reason: "不是楼栋 / not a building"})
-				} else if u, ok := byParent[placeKey{b.ID, h.Unit}]; ok && u.Floors > 0 && h.Floor > u.Floors {
-					bad = append(bad, linli.FieldError{Row: h.Row, Field: "楼层", Reason: fmt.Sprintf("超过该单元的层数%d / above the unit's %d floors", u.Floors, u.Floors)})
-				}
-			}
-		}
-		if len(bad) > 0 {
+		if bad := registerProblems(comm, estates, byParent, hs); len(bad) > 0 {
 			return linli.Invalid(fmt.Sprintf("有%d处错误，未导入任何数据 / %d problems, nothing imported", len(bad), len(bad)), bad...)
 		}
 		maxFloor := map[placeKey]int{}
@@ -133,8 +108,71 @@ func (s *Service) Import(ctx context.Context, a *linli.Actor, communityID int64,
 	return res, err
 }
 
-func subtree(ctx context.Context, tx *storage.Tx, path string) ([]Node, error) {
-	rows, err := tx.Query(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.path LIKE ? ORDER BY n.depth, n.sort, n.id`, path+"%")
+// indexPlaces indexes the community's subtree: estates by name, every node by
+// parent and name.
+func indexPlaces(ctx context.Context, q querier, comm Node) (map[string]Node, map[placeKey]Node, error) {
+	nodes, err := subtree(ctx, q, comm.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	estates := map[string]Node{}
+	byParent := map[placeKey]Node{}
+	for _, n := range nodes {
+		if n.Kind == KindEstate {
+			if _, dup := estates[n.Name]; !dup {
+				estates[n.Name] = n
+			}
+		}
+		byParent[placeKey{n.ParentID, n.Name}] = n
+	}
+	return estates, byParent, nil
+}
+
+// registerProblems lists the rows that do not fit the community's register:
+// an estate it does not have, a 楼栋 that is not a building, a floor above
+// the unit's.
+func registerProblems(comm Node, estates map[string]Node, byParent map[placeKey]Node, hs []ledger.Household) []linli.FieldError {
+	var bad []linli.FieldError
+	for _, h := range hs {
+		e, ok := estates[h.Estate]
+		if !ok {
+			bad = append(bad, linli.FieldError{Row: h.Row, Field: "小区", Reason: fmt.Sprintf("本社区没有名为「%s」的小区 / no estate named %s in %s", h.Estate, h.Estate, comm.Name)})
+			continue
+		}
+		if b, ok := byParent[placeKey{e.ID, h.Building}]; ok {
+			if b.Kind != KindBuilding {
+				bad = append(bad, linli.FieldError{Row: h.Row, Field: "楼栋", Reason: "不是楼栋 / not a building"})
+			} else if u, ok := byParent[placeKey{b.ID, h.Unit}]; ok && u.Floors > 0 && h.Floor > u.Floors {
+				bad = append(bad, linli.FieldError{Row: h.Row, Field: "楼层", Reason: fmt.Sprintf("超过该单元的层数%d / above the unit's %d floors", u.Floors, u.Floors)})
+			}
+		}
+	}
+	return bad
+}
+
+// RegisterProblems checks parsed rows against the register of a community
+// the actor may import into, without writing; ImportFile uses it to report
+// a file's register problems together with its format problems.
+func (s *Service) RegisterProblems(ctx context.Context, a *linli.Actor, communityID int64, hs []ledger.Household) ([]linli.FieldError, error) {
+	comm, err := s.node(ctx, s.DB, communityID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(linli.PermRegistryWrite, comm.Path) {
+		return nil, errForbidden()
+	}
+	if comm.Kind != KindCommunity {
+		return nil, nil // Import says so
+	}
+	estates, byParent, err := indexPlaces(ctx, s.DB, comm)
+	if err != nil {
+		return nil, err
+	}
+	return registerProblems(comm, estates, byParent, hs), nil
+}
+
+func subtree(ctx context.Context, q querier, path string) ([]Node, error) {
+	rows, err := q.Query(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.path LIKE ? ORDER BY n.depth, n.sort, n.id`, path+"%")
 	if err != nil {
 		return nil, err
 	}

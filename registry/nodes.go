@@ -527,3 +527,45 @@ func (s *Service) FindNode(ctx context.Context, names []string) (Node, error) {
 // NodeByPath loads a node by its id without permission checks, for other
 // services that have already checked the actor (e.g. auth granting roles).
 func (s *Service) NodeByID(ctx context.Context, id int64) (Node, error) { return s.node(ctx, s.DB, id) }
+
+// lightColumns are the node's own fields without the counts (cheap).
+const lightColumns = `n.id, COALESCE(n.parent_id, 0), n.kind, n.name, COALESCE(n.code, ''), n.path, n.depth, n.sort, n.floors, n.built_year,
+	n.address, n.property_company, n.boundary, n.note, n.abbr, n.created_at, n.updated_at, 0, 0`
+
+// Lineage returns a node and its ancestors, root first, without the
+// child and household counts — the cheap lookup other capabilities use on
+// every request (no permission check).
+func (s *Service) Lineage(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+	Query(context.Context, string, ...any) (*sql.Rows, error)
+}, id int64) ([]Node, error) {
+	var path string
+	if err := q.QueryRow(ctx, `SELECT path FROM nodes WHERE id = ?`, id).Scan(&path); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, errNotFound("地点", "place")
+		}
+		return nil, err
+	}
+	var ids []any
+	var marks []string
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		if n, err := strconv.ParseInt(p, 10, 64); err == nil {
+			ids = append(ids, n)
+			marks = append(marks, "?")
+		}
+	}
+	rows, err := q.Query(ctx, `SELECT `+lightColumns+` FROM nodes n WHERE n.id IN (`+strings.Join(marks, ",")+`) ORDER BY n.depth`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Node
+	for rows.Next() {
+		n, err := scanNode(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

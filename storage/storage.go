@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -38,6 +39,11 @@ type DB struct {
 	read    *sql.DB
 	// Label says where the data lives, for logs (path or host/db).
 	Label string
+
+	batchOnce sync.Once
+	batch     *batcher
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or otherwise a
@@ -84,7 +90,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Dialect: SQLite, write: w, read: r, Label: path}, nil
+	return &DB{Dialect: SQLite, write: w, read: r, Label: path, closing: make(chan struct{})}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -103,11 +109,12 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	if i := strings.Index(label, "@"); i >= 0 {
 		label = "postgres://…" + label[i:]
 	}
-	return &DB{Dialect: Postgres, write: p, read: p, Label: label}, nil
+	return &DB{Dialect: Postgres, write: p, read: p, Label: label, closing: make(chan struct{})}, nil
 }
 
-// Close closes both pools.
+// Close closes both pools. Queued batched writes are answered first.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() { close(db.closing) })
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

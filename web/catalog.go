@@ -35,5 +35,16 @@ func baseCatalog() map[string]string {
 		"共":           "Total",
 		"户":           "households",
 		"请修正标出的字段。":   "Please correct the marked fields.",
+		"跳到正文":        "Skip to content",
+		"当前位置":        "You are here",
+		"更多":          "More",
+		"收起":          "Close",
+		"消息":          "Notifications",
+		"无权访问":        "Access denied",
+		"页面不存在":       "Page not found",
+		"如需访问，请联系社区或平台管理员开通权限。": "Ask your community or platform administrator for access.",
+		"请检查网址，或从导航重新进入。":       "Check the address, or start again from the navigation.",
+		"清除": "Clear",
+		"管理": "Manage",
 	}
 }

@@ -9,9 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"linli"
 	"linli/auth"
+	"linli/calendar"
+	"linli/cases"
 	"linli/registry"
 	"linli/registry/ledger"
 )
@@ -261,5 +264,37 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stderr, "exported %d households to %s\n", len(hs), out)
+	return nil
+}
+
+func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	f := newFlags("stats", stderr)
+	f.common(&cfg)
+	if len(args) == 0 || args[0] != "rebuild" {
+		return errors.New("usage: linli stats rebuild [--data DIR] [--db URL]")
+	}
+	if err := f.Parse(args[1:]); err != nil {
+		return err
+	}
+	m, err := openServices(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer m.DB.Close()
+	zone, err := time.LoadLocation(cfg.Zone)
+	if err != nil {
+		return err
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	n, err := cases.New(m.DB, cfg.Clock, cal, m.Registry, zone).RebuildStats(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rebuilt %d statistics rows in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

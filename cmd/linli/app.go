@@ -23,6 +23,7 @@ import (
 	"linli/home"
 	"linli/jobs"
 	"linli/registry"
+	"linli/stats"
 	"linli/storage"
 	"linli/web"
 )
@@ -39,11 +40,12 @@ type Config struct {
 	Policy       auth.Policy
 	CalendarDir  string // extra calendar years (*.json), e.g. the 2027 notice
 	NoTimers     bool   // do not run due timers in the background (tests drive them)
+	Weights      stats.Weights
 }
 
 // DefaultConfig is the configuration without flags.
 func DefaultConfig() Config {
-	return Config{Addr: ":8080", Data: "./linli-data", Zone: "Asia/Shanghai", Clock: linli.SystemClock{}, Hash: auth.DefaultHashParams(), Policy: auth.DefaultPolicy()}
+	return Config{Addr: ":8080", Data: "./linli-data", Zone: "Asia/Shanghai", Clock: linli.SystemClock{}, Hash: auth.DefaultHashParams(), Policy: auth.DefaultPolicy(), Weights: stats.DefaultWeights()}
 }
 
 // DSN returns the database to open.
@@ -63,6 +65,7 @@ type Main struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Cases    *cases.Service
+	Stats    *stats.Service
 	Jobs     *jobs.Runner
 	Handler  http.Handler
 	Router   *web.Router
@@ -128,7 +131,10 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: m.Cases.JobHandlers()}
 
-	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock))
+	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock}
+	m.Cases.BasicWeight = cfg.Weights.Basic
+
+	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages())
 	if err != nil {
 		return err
 	}
@@ -159,6 +165,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Cases.Routes(rt)
 	m.Cases.PageRoutes(rt, render)
 	m.Cases.FileRoutes(rt)
+	m.Stats.Routes(rt, render)
 	rt.Handle("/", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
 			web.WriteError(w, r, linli.Errorf(linli.ENotFound, "没有这个接口 / no such endpoint"))

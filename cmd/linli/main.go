@@ -46,6 +46,7 @@ Usage:
   linli user    create|reset|grant …                                   manage accounts
   linli import  --community 运城市/盐湖区/东城街道/学苑社区 FILE.xlsx    import a household ledger
   linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
+  linli stats   rebuild                                                recompute case statistics from the timelines
   linli version                                                        print the version
 
 Every flag can also be set by an environment variable: --addr is LINLI_ADDR,
@@ -72,6 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, rest, stdout, stderr)
 	case "export":
 		return runExport(ctx, rest, stdout, stderr)
+	case "loadtest":
+		return runLoadtest(ctx, rest, stdout, stderr)
+	case "stats":
+		return runStats(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "linli", version)
 		return nil

@@ -1,0 +1,68 @@
+package stats
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+
+	"linli"
+	"linli/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Pages returns the statistics page and its English.
+func Pages() web.Pages {
+	sub, _ := fs.Sub(templates, "templates")
+	return web.Pages{FS: sub, Prefix: "stats", Catalog: map[string]string{
+		"统计": "Statistics", "三率统计": "Response, resolution and satisfaction", "本月": "This month", "近30天": "Last 30 days", "本年": "This year",
+		"按网格": "By grid", "按社区": "By community", "按街道": "By street", "按类别": "By category", "响应率": "Response", "解决率": "Resolution",
+		"满意率": "Satisfaction", "结案率": "Closure", "按期结案率": "On-time closure", "返工率": "Rework", "延期率": "Extension", "综合得分": "Composite",
+		"上报": "Reported", "派遣": "Dispatched", "应结": "Due", "结案": "Closed", "评价": "Rated", "升级": "Escalated", "合计": "Total",
+		"网格按期结案排名": "Grids ranked by on-time closure", "每日上报与结案": "Reported and closed per day", "暂无数据": "No data",
+		"口径：响应率=按时报到/派遣；解决率=满意与基本满意/已评价；满意率=(满意+0.9×基本满意)/已评价；结案率、按期结案率以期限落在本时段的案件为分母。": "Definitions: response = acknowledged on time / dispatched; resolution = satisfied or basically satisfied / rated; satisfaction = (satisfied + 0.9 × basically satisfied) / rated; closure rates are over cases whose deadline falls in the period.",
+		"范围": "Scope", "名称": "Name", "时段": "Period", "分组": "Group", "查看": "Show",
+	}, Funcs: template.FuncMap{
+		"barChart":   func(rows []Row, a, b, c string) template.HTML { return BarChart(rows, [3]string{a, b, c}) },
+		"trendChart": func(ps []Point, a, b string) template.HTML { return TrendChart(ps, [2]string{a, b}) },
+	}}
+}
+
+// Routes registers GET /api/stats and the /stats page.
+func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
+	rt.API("GET /api/stats", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		rep, err := s.fromRequest(r)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusOK, rep)
+		return nil
+	})
+	rt.Page("GET /stats", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		rep, err := s.fromRequest(r)
+		if err != nil {
+			if linli.ErrorCode(err) != linli.EInvalid {
+				return err
+			}
+			render.Render(w, r, http.StatusUnprocessableEntity, "stats/stats.html", &web.Page{Title: "统计", Error: linli.ErrorMessage(err), Data: Report{}})
+			return nil
+		}
+		render.Render(w, r, http.StatusOK, "stats/stats.html", &web.Page{Title: "统计", Data: rep, Form: r.URL.Query()})
+		return nil
+	})
+}
+
+func (s *Service) fromRequest(r *http.Request) (Report, error) {
+	q := r.URL.Query()
+	from, to, err := s.Period(q.Get("period"), q.Get("from"), q.Get("to"))
+	if err != nil {
+		return Report{}, err
+	}
+	node, err := web.QueryInt(r, "node_id", 0)
+	if err != nil {
+		return Report{}, err
+	}
+	return s.Report(r.Context(), web.ActorFrom(r.Context()), Query{NodeID: int64(node), From: from, To: to, By: Group(q.Get("by"))})
+}

@@ -1,0 +1,140 @@
+// Package stats reports the 三率 and the other rates of the case loop by
+// grid, community, street, category and period, from the counters the
+// cases package maintains as cases change (table case_stats: one row per
+// day, grid and category). Dashboards read those aggregates, never the
+// cases themselves, so they stay fast however many cases there are.
+//
+// Definitions (every weight is configuration):
+//
+//	响应率 response      = responded on time / dispatched
+//	解决率 resolution    = resolved (rated satisfied or basically satisfied) / rated
+//	满意率 satisfaction  = (satisfied + BasicWeight × basically satisfied) / rated
+//	结案率 closure       = closed / due
+//	按期结案率 on time    = closed on time / due
+//	返工率 rework        = reopened / closed
+//	延期率 extension     = extended / dispatched
+//	综合得分 composite   = Wresponse × response + Wresolution × resolution + Wsatisfaction × satisfaction
+//
+// "Due" counts the cases whose resolution deadline falls in the period.
+package stats
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"linli"
+	"linli/registry"
+	"linli/storage"
+)
+
+// Weights configures the satisfaction rate and the composite score. Cities
+// differ (e.g. 0.1/0.5/0.4 or 0.3/0.35/0.35).
+type Weights struct {
+	Basic        float64 `json:"basic"`
+	Response     float64 `json:"response"`
+	Resolution   float64 `json:"resolution"`
+	Satisfaction float64 `json:"satisfaction"`
+}
+
+// DefaultWeights: basic satisfaction counts 0.9; composite 0.3/0.35/0.35.
+func DefaultWeights() Weights {
+	return Weights{Basic: 0.9, Response: 0.3, Resolution: 0.35, Satisfaction: 0.35}
+}
+
+// Service answers statistics queries.
+type Service struct {
+	DB       *storage.DB
+	Registry *registry.Service
+	Weights  Weights
+	Zone     *time.Location
+	Clock    linli.Clock
+}
+
+// Counters are the summed counters of case_stats.
+type Counters struct {
+	Reported        int `json:"reported"`
+	Dispatched      int `json:"dispatched"`
+	Responded       int `json:"responded"`
+	RespondedOnTime int `json:"responded_on_time"`
+	Due             int `json:"due"`
+	Closed          int `json:"closed"`
+	ClosedOnTime    int `json:"closed_on_time"`
+	Resolved        int `json:"resolved"`
+	Satisfied       int `json:"satisfied"`
+	Basic           int `json:"basic"`
+	Unsatisfied     int `json:"unsatisfied"`
+	Rework          int `json:"rework"`
+	Extended        int `json:"extended"`
+	Escalated       int `json:"escalated"`
+}
+
+// Rated is how many cases were rated.
+func (c Counters) Rated() int { return c.Satisfied + c.Basic + c.Unsatisfied }
+
+// Rate is a ratio; Valid is false when its denominator is zero (shown "—").
+type Rate struct {
+	Value float64 `json:"value"`
+	Valid bool    `json:"valid"`
+}
+
+func ratio(n, d int) Rate {
+	if d <= 0 {
+		return Rate{}
+	}
+	v := float64(n) / float64(d)
+	if v > 1 {
+		v = 1
+	}
+	return Rate{Value: v, Valid: true}
+}
+
+// Percent formats a rate for people: "96.5%" or "—".
+func (r Rate) Percent() string {
+	if !r.Valid {
+		return "—"
+	}
+	return strings.TrimSuffix(strconv.FormatFloat(r.Value*100, 'f', 1, 64), ".0") + "%"
+}
+
+// Rates are the derived rates of a set of counters.
+type Rates struct {
+	Response     Rate `json:"response"`
+	Resolution   Rate `json:"resolution"`
+	Satisfaction Rate `json:"satisfaction"`
+	Closure      Rate `json:"closure"`
+	OnTime       Rate `json:"on_time"`
+	Rework       Rate `json:"rework"`
+	Extension    Rate `json:"extension"`
+	Composite    Rate `json:"composite"`
+}
+
+// RatesOf computes the rates with the weights.
+func (w Weights) RatesOf(c Counters) Rates {
+	r := Rates{
+		Response:   ratio(c.RespondedOnTime, c.Dispatched),
+		Resolution: ratio(c.Resolved, c.Rated()),
+		Closure:    ratio(c.Closed, c.Due),
+		OnTime:     ratio(c.ClosedOnTime, c.Due),
+		Rework:     ratio(c.Rework, c.Closed),
+		Extension:  ratio(c.Extended, c.Dispatched),
+	}
+	if c.Rated() > 0 {
+		r.Satisfaction = Rate{Value: (float64(c.Satisfied) + w.Basic*float64(c.Basic)) / float64(c.Rated()), Valid: true}
+	}
+	// The composite uses what is known; missing parts do not count as zero.
+	var sum, weight float64
+	for _, p := range []struct {
+		r Rate
+		w float64
+	}{{r.Response, w.Response}, {r.Resolution, w.Resolution}, {r.Satisfaction, w.Satisfaction}} {
+		if p.r.Valid {
+			sum += p.r.Value * p.w
+			weight += p.w
+		}
+	}
+	if weight > 0 {
+		r.Composite = Rate{Value: sum / weight, Valid: true}
+	}
+	return r
+}

@@ -1,0 +1,162 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// Group commit. SQLite has one writer and synchronous=FULL makes every
+// commit wait for the disk, so one transaction per request caps writes at
+// the disk's flush rate. Batch runs concurrent writers' functions one
+// after another inside one shared transaction, each under its own
+// savepoint (a failing one is rolled back alone), and commits once for all
+// of them: every caller still sees "my change committed, or it did not",
+// and is told only after the commit is durable.
+//
+// On PostgreSQL, Batch is InTx: the server has its own group commit and
+// many connections.
+
+type batchReq struct {
+	ctx  context.Context
+	f    func(*Tx) error
+	done chan error
+	tx   *Tx // for after-commit hooks of this request
+}
+
+type batcher struct {
+	db   *DB
+	reqs chan *batchReq
+	once sync.Once
+}
+
+// maxBatch bounds one shared transaction, so a long queue still commits
+// regularly and latency stays bounded.
+const maxBatch = 256
+
+func (db *DB) batcher() *batcher {
+	db.batchOnce.Do(func() {
+		db.batch = &batcher{db: db, reqs: make(chan *batchReq, 4096)}
+		go db.batch.loop()
+	})
+	return db.batch
+}
+
+// Batch runs f in a transaction shared with other concurrent Batch calls
+// (SQLite) or in its own (PostgreSQL). f's AfterCommit hooks run after the
+// shared commit. f must use only the Tx it is given.
+func (db *DB) Batch(ctx context.Context, f func(*Tx) error) error {
+	if db.Dialect != SQLite {
+		return db.InTx(ctx, f)
+	}
+	r := &batchReq{ctx: ctx, f: f, done: make(chan error, 1)}
+	b := db.batcher()
+	select {
+	case b.reqs <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.closing:
+		return fmt.Errorf("database closed")
+	}
+	// Once queued, the request will be answered: wait for the commit even
+	// if the caller gives up, so "acknowledged" never means "maybe".
+	return <-r.done
+}
+
+func (b *batcher) loop() {
+	for {
+		var first *batchReq
+		select {
+		case first = <-b.reqs:
+		case <-b.db.closing:
+			b.drain()
+			return
+		}
+		batch := []*batchReq{first}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-b.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		b.run(batch)
+	}
+}
+
+// drain answers the requests still queued when the database closes.
+func (b *batcher) drain() {
+	for {
+		select {
+		case r := <-b.reqs:
+			r.done <- fmt.Errorf("database closed")
+		default:
+			return
+		}
+	}
+}
+
+func (b *batcher) run(batch []*batchReq) {
+	ctx := context.Background()
+	sqlTx, err := b.db.write.BeginTx(ctx, nil)
+	if err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("begin: %w", err)
+		}
+		return
+	}
+	errs := make([]error, len(batch))
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		tx := &Tx{db: b.db, tx: sqlTx}
+		r.tx = tx
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT req"); err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := safeCall(r.f, tx); err != nil {
+			errs[i] = err
+			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO req"); rerr != nil {
+				// The transaction is unusable: fail the whole batch.
+				_ = sqlTx.Rollback()
+				for _, r := range batch {
+					r.done <- fmt.Errorf("batch rollback: %w", rerr)
+				}
+				return
+			}
+		}
+		if _, err := sqlTx.ExecContext(ctx, "RELEASE req"); err != nil && errs[i] == nil {
+			errs[i] = err
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("commit: %w", err)
+		}
+		return
+	}
+	for i, r := range batch {
+		if errs[i] == nil && r.tx != nil {
+			for _, h := range r.tx.after {
+				h()
+			}
+		}
+		r.done <- errs[i]
+	}
+}
+
+// safeCall turns a panic in f into an error so one request cannot take
+// the batch down.
+func safeCall(f func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in transaction: %v", p)
+		}
+	}()
+	return f(tx)
+}
