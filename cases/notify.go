@@ -82,9 +82,10 @@ func (s *Service) notifyAssignee(ctx context.Context, tx *storage.Tx, c Case, te
 }
 
 // notifyReporter tells the reporter; hotline callers without an account get
-// an outbox row (SMS) only.
+// an outbox row (SMS) only. A hotline case's reporter_id is the staff member
+// who entered the call, not the caller, so it is never used for them.
 func (s *Service) notifyReporter(ctx context.Context, tx *storage.Tx, c Case, text string) error {
-	if c.ReporterID != 0 {
+	if c.ReporterID != 0 && c.Source != SourceHotline {
 		return s.notify(ctx, tx, []int64{c.ReporterID}, "case", c.ID, text, true)
 	}
 	var phone string

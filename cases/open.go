@@ -118,6 +118,12 @@ func (s *Service) OpenIdempotent(ctx context.Context, a *linli.Actor, in NewCase
 		id, err = s.open(ctx, tx, a, in)
 		return err
 	})
+	if err != nil && in.IdempotencyKey != "" && a.AccountID != 0 && storage.IsUnique(err) {
+		// A concurrent call with the same key committed first: a replay.
+		if s.DB.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&id) == nil {
+			err, replay = nil, true
+		}
+	}
 	if err != nil {
 		return Case{}, false, err
 	}
@@ -237,14 +243,13 @@ func (s *Service) mayReport(a *linli.Actor, path string, householdID int64, comm
 	return false
 }
 
-// nextNumber returns the next sequence number of a community's day.
+// nextNumber returns the next sequence number of a community's day. One
+// upsert, so two first reports of the day cannot both insert the row (on
+// PostgreSQL the second would fail with a duplicate key).
 func (s *Service) nextNumber(ctx context.Context, tx *storage.Tx, community int64, day int) (int, error) {
 	var seq int
-	err := tx.QueryRow(ctx, `UPDATE case_counters SET last = last + 1 WHERE community_id = ? AND day = ? RETURNING last`, community, day).Scan(&seq)
-	if errors.Is(err, sql.ErrNoRows) {
-		_, err = tx.Exec(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)`, community, day)
-		return 1, err
-	}
+	err := tx.QueryRow(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day).Scan(&seq)
 	return seq, err
 }
 

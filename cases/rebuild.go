@@ -7,13 +7,13 @@ import (
 	"linli/storage"
 )
 
-// statKey is one row of case_stats.
+// statKey is one counter cell: day, community, grid, category.
 type statKey struct {
 	day                       int
 	community, grid, category int64
 }
 
-// RebuildStats recomputes case_stats from the timelines, replaying each
+// RebuildStats recomputes the statistics rollups from the timelines, replaying each
 // case's events with the same rules Act applies as it goes. The maintained
 // counters and the rebuilt ones must agree (a test checks it); run it with
 // `linli stats rebuild` after a restore or a change of rules. It returns
@@ -123,8 +123,10 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM case_stats`); err != nil {
-			return err
+		for _, t := range StatTables {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+t.Name); err != nil {
+				return err
+			}
 		}
 		for k, cols := range counts {
 			for col, v := range cols {

@@ -76,27 +76,29 @@ func TestRebuildStatsMatchesMaintainedCounters(t *testing.T) {
 
 func snapshot(t *testing.T, db *storage.DB) map[string]string {
 	t.Helper()
-	rows, err := db.Query(context.Background(), `SELECT day, community_id, grid_id, category_id, reported, dispatched, responded, responded_on_time,
-		due, closed, closed_on_time, resolved, satisfied, basic, unsatisfied, rework, extended, escalated FROM case_stats`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
-		var k [4]int64
-		var v [14]int
-		dst := []any{&k[0], &k[1], &k[2], &k[3]}
-		for i := range v {
-			dst = append(dst, &v[i])
-		}
-		if err := rows.Scan(dst...); err != nil {
+	for _, tb := range cases.StatTables {
+		rows, err := db.Query(context.Background(), `SELECT period, community_id, ref_id, reported, dispatched, responded, responded_on_time,
+			due, closed, closed_on_time, resolved, satisfied, basic, unsatisfied, rework, extended, escalated FROM `+tb.Name)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if v == [14]int{} {
-			continue // an all-zero row is the same as no row
+		for rows.Next() {
+			var k [3]int64
+			var v [14]int
+			dst := []any{&k[0], &k[1], &k[2]}
+			for i := range v {
+				dst = append(dst, &v[i])
+			}
+			if err := rows.Scan(dst...); err != nil {
+				t.Fatal(err)
+			}
+			if v == [14]int{} {
+				continue // an all-zero row is the same as no row
+			}
+			out[tb.Name+fmt.Sprint(k)] = fmt.Sprint(v)
 		}
-		out[fmt.Sprint(k)] = fmt.Sprint(v)
+		rows.Close()
 	}
 	return out
 }

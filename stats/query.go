@@ -57,6 +57,9 @@ type Report struct {
 	Rows    []Row         `json:"rows"`
 	Trend   []Point       `json:"trend"`
 	Ranking []Row         `json:"ranking"` // grids by on-time closure, best first
+	// Monthly is set when grid and category rows cover whole calendar
+	// months (large scopes read the monthly rollups).
+	Monthly bool `json:"monthly"`
 }
 
 const sums = `COALESCE(SUM(st.reported),0), COALESCE(SUM(st.dispatched),0), COALESCE(SUM(st.responded),0), COALESCE(SUM(st.responded_on_time),0),
@@ -86,24 +89,92 @@ func (s *Service) scope(ctx context.Context, a *linli.Actor, id int64) (registry
 	if id == 0 {
 		return registry.Node{}, linli.Errorf(linli.EForbidden, "无权查看统计 / not allowed to see statistics")
 	}
-	n, err := s.Registry.NodeByID(ctx, id)
+	line, err := s.Registry.Lineage(ctx, s.DB, id)
 	if err != nil {
-		return n, err
+		return registry.Node{}, err
 	}
+	n := line[len(line)-1]
 	if !a.Can(linli.PermCasesRead, n.Path) {
 		return n, linli.Errorf(linli.EForbidden, "无权查看该范围的统计 / not allowed for this scope")
 	}
 	return n, nil
 }
 
-// where limits case_stats rows to the scope: by community for places at
-// community level or above, by grid below.
-func where(n registry.Node) (string, []any) {
+// plan says which rollups answer a query (see migration 0008): totals and
+// the trend come from the community-by-day rollup (or the grid's own rows
+// for a grid); grids and categories come from the by-day rollups when the
+// scope holds few communities, else from the by-month ones over the months
+// the period touches.
+type plan struct {
+	scopeCond string // on alias st: which rows belong to the scope
+	scopeArgs []any
+	gridOnly  int64 // the scope is one grid
+	exact     bool  // small scope: breakdowns by day
+	from, to  int   // days YYYYMMDD
+}
+
+// smallScope is the most communities whose grids and categories are
+// summed by day; above it the monthly rollups are used.
+const smallScope = 20
+
+func (s *Service) plan(ctx context.Context, n registry.Node, from, to time.Time) (plan, error) {
+	p := plan{from: s.day(from), to: s.day(to)}
 	switch n.Kind {
 	case registry.KindGrid, registry.KindEstate, registry.KindBuilding, registry.KindUnit:
-		return `st.grid_id IN (SELECT id FROM nodes WHERE kind = 'grid' AND (path LIKE ? OR ? LIKE path || '%'))`, []any{n.Path + "%", n.Path}
+		// A grid (or a place inside one): its grid's rows.
+		line, err := s.Registry.Lineage(ctx, s.DB, n.ID)
+		if err != nil {
+			return p, err
+		}
+		for _, x := range line {
+			if x.Kind == registry.KindGrid {
+				p.gridOnly = x.ID
+			}
+			if x.Kind == registry.KindCommunity {
+				p.scopeCond, p.scopeArgs = `st.community_id = ?`, []any{x.ID}
+			}
+		}
+		p.exact = true
+		return p, nil
+	case registry.KindCommunity:
+		p.scopeCond, p.scopeArgs, p.exact = `st.community_id = ?`, []any{n.ID}, true
+		return p, nil
 	}
-	return `st.community_id IN (SELECT id FROM nodes WHERE kind = 'community' AND path LIKE ?)`, []any{n.Path + "%"}
+	var count int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM nodes WHERE kind = 'community' AND path LIKE ?`, n.Path+"%").Scan(&count); err != nil {
+		return p, err
+	}
+	p.scopeCond = `st.community_id IN (SELECT id FROM nodes WHERE kind = 'community' AND path LIKE ?)`
+	p.scopeArgs = []any{n.Path + "%"}
+	p.exact = count <= smallScope
+	return p, nil
+}
+
+// source returns the table and the WHERE clause for one rollup family:
+// "community", "grid" or "category".
+func (p plan) source(family string) (string, string, []any) {
+	args := append([]any(nil), p.scopeArgs...)
+	cond := p.scopeCond
+	table := "stats_community_day"
+	from, to := p.from, p.to
+	switch family {
+	case "grid", "category":
+		table = "stats_" + family + "_day"
+		if !p.exact {
+			table = "stats_" + family + "_month"
+			from, to = from/100, to/100
+		}
+	}
+	if p.gridOnly != 0 {
+		if family == "community" || family == "grid" {
+			table = "stats_grid_day"
+			from, to = p.from, p.to
+			cond += ` AND st.ref_id = ?`
+			args = append(args, p.gridOnly)
+		}
+	}
+	args = append(args, from, to)
+	return table, ` WHERE ` + cond + ` AND st.period BETWEEN ? AND ?`, args
 }
 
 // Report answers a query for the actor.
@@ -121,33 +192,24 @@ func (s *Service) Report(ctx context.Context, a *linli.Actor, q Query) (Report, 
 	if q.By == "" {
 		q.By = defaultGroup(n.Kind)
 	}
-	r := Report{Scope: n, From: q.From, To: q.To, By: q.By, Weights: s.Weights}
-	cond, args := where(n)
-	cond = ` WHERE ` + cond + ` AND st.day BETWEEN ? AND ?`
-	args = append(args, s.day(q.From), s.day(q.To))
-
-	if err := s.DB.QueryRow(ctx, `SELECT `+sums+` FROM case_stats st`+cond, args...).Scan(counterPtrs(&r.Total.Counters)...); err != nil {
+	p, err := s.plan(ctx, n, q.From, q.To)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{Scope: n, From: q.From, To: q.To, By: q.By, Weights: s.Weights, Monthly: !p.exact}
+	table, cond, args := p.source("community")
+	if err := s.DB.QueryRow(ctx, `SELECT `+sums+` FROM `+table+` st`+cond, args...).Scan(counterPtrs(&r.Total.Counters)...); err != nil {
 		return r, err
 	}
 	r.Total.Name, r.Total.Rates = "合计", s.Weights.RatesOf(r.Total.Counters)
-	if r.Rows, err = s.rows(ctx, q.By, cond, args); err != nil {
+	if r.Rows, err = s.rows(ctx, q.By, p); err != nil {
 		return r, err
 	}
-	if r.Trend, err = s.trend(ctx, cond, args, q.From, q.To); err != nil {
+	if r.Trend, err = s.trend(ctx, p, q.From, q.To); err != nil {
 		return r, err
 	}
-	grids, err := s.rows(ctx, ByGrid, cond, args)
-	if err != nil {
+	if r.Ranking, err = s.ranking(ctx, p, 20); err != nil {
 		return r, err
-	}
-	for _, g := range grids {
-		if g.Rates.OnTime.Valid {
-			r.Ranking = append(r.Ranking, g)
-		}
-	}
-	sort.SliceStable(r.Ranking, func(i, j int) bool { return r.Ranking[i].Rates.OnTime.Value > r.Ranking[j].Rates.OnTime.Value })
-	if len(r.Ranking) > 20 {
-		r.Ranking = r.Ranking[:20]
 	}
 	return r, nil
 }
@@ -162,20 +224,94 @@ func defaultGroup(k registry.Kind) Group {
 	return ByGrid
 }
 
-func (s *Service) rows(ctx context.Context, by Group, cond string, args []any) ([]Row, error) {
-	var q string
+// rows aggregates without joins (one pass over the rollup), then names
+// the groups: at city scale the joins cost more than the sums.
+func (s *Service) rows(ctx context.Context, by Group, p plan) ([]Row, error) {
+	var family, key string
 	switch by {
 	case ByGrid:
-		q = `SELECT st.grid_id, COALESCE(c.name || g.name, '（未分网格）'), ` + sums + ` FROM case_stats st LEFT JOIN nodes g ON g.id = st.grid_id LEFT JOIN nodes c ON c.id = st.community_id` + cond + ` GROUP BY st.grid_id, c.name, g.name`
-	case ByCommunity:
-		q = `SELECT st.community_id, c.name, ` + sums + ` FROM case_stats st JOIN nodes c ON c.id = st.community_id` + cond + ` GROUP BY st.community_id, c.name`
-	case ByStreet:
-		q = `SELECT p.id, p.name, ` + sums + ` FROM case_stats st JOIN nodes c ON c.id = st.community_id JOIN nodes p ON p.id = c.parent_id` + cond + ` GROUP BY p.id, p.name`
+		family, key = "grid", "st.ref_id"
 	case ByCategory:
-		q = `SELECT st.category_id, k.name, ` + sums + ` FROM case_stats st JOIN categories k ON k.id = st.category_id` + cond + ` GROUP BY st.category_id, k.name`
+		family, key = "category", "st.ref_id"
+	case ByCommunity, ByStreet:
+		family, key = "community", "st.community_id"
 	default:
 		return nil, linli.Invalid("分组应为 grid、community、street 或 category / by must be grid, community, street or category", linli.FieldError{Field: "by", Reason: "未知分组 / unknown grouping"})
 	}
+	table, cond, args := p.source(family)
+	out, err := s.scanRows(ctx, `SELECT `+key+`, '', `+sums+` FROM `+table+` st`+cond+` GROUP BY `+key, args)
+	if err != nil {
+		return nil, err
+	}
+	if by == ByStreet {
+		if out, err = s.rollUpToParents(ctx, out); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.name(ctx, by, out); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// rollUpToParents sums community rows into their streets.
+func (s *Service) rollUpToParents(ctx context.Context, rows []Row) ([]Row, error) {
+	parents, err := s.parents(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	byParent := map[int64]*Row{}
+	var order []int64
+	for _, r := range rows {
+		pid := parents[r.ID]
+		sum, ok := byParent[pid]
+		if !ok {
+			sum = &Row{ID: pid}
+			byParent[pid] = sum
+			order = append(order, pid)
+		}
+		addCounters(&sum.Counters, r.Counters)
+	}
+	out := make([]Row, 0, len(order))
+	for _, id := range order {
+		r := *byParent[id]
+		r.Rates = s.Weights.RatesOf(r.Counters)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func addCounters(d *Counters, c Counters) {
+	d.Reported += c.Reported
+	d.Dispatched += c.Dispatched
+	d.Responded += c.Responded
+	d.RespondedOnTime += c.RespondedOnTime
+	d.Due += c.Due
+	d.Closed += c.Closed
+	d.ClosedOnTime += c.ClosedOnTime
+	d.Resolved += c.Resolved
+	d.Satisfied += c.Satisfied
+	d.Basic += c.Basic
+	d.Unsatisfied += c.Unsatisfied
+	d.Rework += c.Rework
+	d.Extended += c.Extended
+	d.Escalated += c.Escalated
+}
+
+// ranking returns the grids with the best on-time closure, best first,
+// ordered in SQL so only the top rows are named.
+func (s *Service) ranking(ctx context.Context, p plan, limit int) ([]Row, error) {
+	table, cond, args := p.source("grid")
+	out, err := s.scanRows(ctx, `SELECT st.ref_id, '', `+sums+` FROM `+table+` st`+cond+` GROUP BY st.ref_id
+		HAVING SUM(st.due) > 0 ORDER BY CAST(SUM(st.closed_on_time) AS REAL) / SUM(st.due) DESC, st.ref_id LIMIT `+fmt.Sprint(limit), args)
+	if err != nil {
+		return nil, err
+	}
+	return out, s.name(ctx, ByGrid, out)
+}
+
+func (s *Service) scanRows(ctx context.Context, q string, args []any) ([]Row, error) {
 	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -190,12 +326,12 @@ func (s *Service) rows(ctx context.Context, by Group, cond string, args []any) (
 		r.Rates = s.Weights.RatesOf(r.Counters)
 		out = append(out, r)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, rows.Err()
 }
 
-func (s *Service) trend(ctx context.Context, cond string, args []any, from, to time.Time) ([]Point, error) {
-	rows, err := s.DB.Query(ctx, `SELECT st.day, COALESCE(SUM(st.reported),0), COALESCE(SUM(st.closed),0) FROM case_stats st`+cond+` GROUP BY st.day`, args...)
+func (s *Service) trend(ctx context.Context, p plan, from, to time.Time) ([]Point, error) {
+	table, cond, args := p.source("community")
+	rows, err := s.DB.Query(ctx, `SELECT st.period, COALESCE(SUM(st.reported),0), COALESCE(SUM(st.closed),0) FROM `+table+` st`+cond+` GROUP BY st.period`, args...)
 	if err != nil {
 		return nil, err
 	}

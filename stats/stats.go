@@ -1,8 +1,11 @@
 // Package stats reports the 三率 and the other rates of the case loop by
 // grid, community, street, category and period, from the counters the
-// cases package maintains as cases change (table case_stats: one row per
-// day, grid and category). Dashboards read those aggregates, never the
-// cases themselves, so they stay fast however many cases there are.
+// cases package maintains as cases change (the rollup tables of migration
+// 0008: by community and day, by grid and day or month, by category and
+// day or month). Dashboards read those aggregates, never the cases
+// themselves, so they stay fast however many cases there are. Large
+// scopes (more than 20 communities) break grids and categories down by
+// whole calendar months; totals and the trend are always exact to the day.
 //
 // Definitions (every weight is configuration):
 //
@@ -49,9 +52,11 @@ type Service struct {
 	Weights  Weights
 	Zone     *time.Location
 	Clock    linli.Clock
+
+	names names
 }
 
-// Counters are the summed counters of case_stats.
+// Counters are the summed counters of the statistics rollups.
 type Counters struct {
 	Reported        int `json:"reported"`
 	Dispatched      int `json:"dispatched"`

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"linli"
+	"linli/apidoc"
 	"linli/audit"
 	"linli/auth"
 	"linli/calendar"
@@ -158,6 +159,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}))
 	rt.Handle("GET /readyz", web.Public, http.HandlerFunc(m.ready))
 	rt.Handle("GET /metrics", web.Public, promhttp.HandlerFor(m.Metrics, promhttp.HandlerOpts{}))
+	rt.Handle("GET /api/openapi.json", web.Public, apidoc.Handler())
 	(&home.Home{Registry: m.Registry, Renderer: render}).Routes(rt)
 	m.Registry.Routes(rt)
 	(&auth.HTTP{Service: m.Auth, Renderer: render, SecureCookie: cfg.SecureCookie}).Routes(rt)
