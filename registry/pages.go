@@ -60,10 +60,16 @@ type placeData struct {
 	Edit      bool
 }
 
-func crumbs(anc []Node, n *Node) []web.NavItem {
+// crumbs links the ancestors the actor may open; those above its scope
+// are shown as plain text (a link would only lead to a 403).
+func crumbs(act *linli.Actor, anc []Node, n *Node) []web.NavItem {
 	out := []web.NavItem{{Href: "/places", Label: "地点"}}
 	for _, a := range anc {
-		out = append(out, web.NavItem{Href: fmt.Sprintf("/places/%d", a.ID), Label: a.Name})
+		href := ""
+		if act.Can(linli.PermRegistryRead, a.Path) {
+			href = fmt.Sprintf("/places/%d", a.ID)
+		}
+		out = append(out, web.NavItem{Href: href, Label: a.Name})
 	}
 	if n != nil {
 		out = append(out, web.NavItem{Href: fmt.Sprintf("/places/%d", n.ID), Label: n.Name})
@@ -114,7 +120,7 @@ func (s *Service) placePage(r *http.Request, id int64) (*web.Page, error) {
 			d.Parents, _ = s.Children(r.Context(), a, anc[len(anc)-2].ID)
 		}
 	}
-	return &web.Page{Title: n.Name, Crumbs: crumbs(anc, nil), Data: d}, nil
+	return &web.Page{Title: n.Name, Crumbs: crumbs(a, anc, nil), Data: d}, nil
 }
 
 func (s *Service) pagePlace(w http.ResponseWriter, r *http.Request) error {
@@ -276,7 +282,7 @@ func (s *Service) pageBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "registry/building.html", &web.Page{Title: v.Estate.Name + v.Building.Name, Crumbs: crumbs(anc, &v.Building), Data: v})
+	s.render(w, r, http.StatusOK, "registry/building.html", &web.Page{Title: v.Estate.Name + v.Building.Name, Crumbs: crumbs(web.ActorFrom(r.Context()), anc, &v.Building), Data: v})
 	return nil
 }
 
@@ -332,7 +338,7 @@ func (s *Service) householdPage(r *http.Request, id int64) (*web.Page, error) {
 		if err != nil {
 			return nil, err
 		}
-		cr = crumbs(anc, &u)
+		cr = crumbs(a, anc, &u)
 		cr = append(cr[:len(cr)-2], web.NavItem{Href: fmt.Sprintf("/buildings/%d", h.BuildingID), Label: h.Building}, cr[len(cr)-1])
 	}
 	return &web.Page{Title: h.Estate + h.Label(), Crumbs: cr, Data: householdData{Household: h,

@@ -18,9 +18,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // intranet machines may lack a zoneinfo database
+
+	"linli/stats"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -123,6 +126,43 @@ func (f flags) common(c *Config) {
 	f.str(&c.DB, "db", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory")
 	f.str(&c.Zone, "zone", c.Zone, "time zone for display")
 	f.str(&c.CalendarDir, "calendar-dir", "", "directory of extra working-calendar years (*.json, e.g. the next year's holiday notice)")
+	f.Func("weights", "composite score weights response,resolution,satisfaction (default 0.3,0.35,0.35; env LINLI_WEIGHTS)", func(v string) error {
+		return parseWeights(&c.Weights, v)
+	})
+	f.Func("basic-weight", "weight of 'basically satisfied' in the satisfaction rate (default 0.9; env LINLI_BASIC_WEIGHT)", func(v string) error {
+		w, err := strconv.ParseFloat(v, 64)
+		if err != nil || w < 0 || w > 1 {
+			return fmt.Errorf("basic weight must be between 0 and 1")
+		}
+		c.Weights.Basic = w
+		return nil
+	})
+	if v := os.Getenv("LINLI_WEIGHTS"); v != "" {
+		_ = parseWeights(&c.Weights, v)
+	}
+	if v := os.Getenv("LINLI_BASIC_WEIGHT"); v != "" {
+		if w, err := strconv.ParseFloat(v, 64); err == nil {
+			c.Weights.Basic = w
+		}
+	}
+}
+
+// parseWeights reads "0.3,0.35,0.35" into the composite weights.
+func parseWeights(w *stats.Weights, v string) error {
+	parts := strings.Split(v, ",")
+	if len(parts) != 3 {
+		return fmt.Errorf("weights: want three numbers response,resolution,satisfaction")
+	}
+	var f [3]float64
+	for i, p := range parts {
+		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || x < 0 {
+			return fmt.Errorf("weights: %q is not a non-negative number", p)
+		}
+		f[i] = x
+	}
+	w.Response, w.Resolution, w.Satisfaction = f[0], f[1], f[2]
+	return nil
 }
 
 func setupLogging(stderr io.Writer, level string) {
