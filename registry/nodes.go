@@ -15,10 +15,13 @@ import (
 	"linli/storage"
 )
 
+// nodeColumns counts the households under a node with a range on the
+// materialised path ("/1/4/" up to "/1/40", exclusive): a correlated
+// LIKE cannot use the index, a range can ('/' sorts just before '0').
 const nodeColumns = `n.id, COALESCE(n.parent_id, 0), n.kind, n.name, COALESCE(n.code, ''), n.path, n.depth, n.sort, n.floors, n.built_year,
 	n.address, n.property_company, n.boundary, n.note, n.abbr, n.created_at, n.updated_at,
 	(SELECT COUNT(*) FROM nodes c WHERE c.parent_id = n.id),
-	(SELECT COUNT(*) FROM households h WHERE h.path LIKE n.path || '%')`
+	(SELECT COUNT(*) FROM households h WHERE h.path >= n.path AND h.path < SUBSTR(n.path, 1, LENGTH(n.path) - 1) || '0')`
 
 type scanner interface{ Scan(...any) error }
 

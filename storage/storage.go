@@ -59,9 +59,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // WAL for concurrent readers, foreign keys on, a busy timeout, and
 // synchronous=FULL so an acknowledged commit survives power loss.
 func sqliteDSN(path string, readOnly bool) string {
-	q := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate"
+	// case_sensitive_like lets "path LIKE '/1/4/%'" use the index on
+	// path (materialised paths hold only digits and slashes).
+	q := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=case_sensitive_like(1)&_txlock=immediate"
 	if readOnly {
-		q = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&mode=ro"
+		q = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=case_sensitive_like(1)&mode=ro"
 	}
 	return "file:" + path + "?" + q
 }

@@ -132,18 +132,22 @@ func loadtest(ctx context.Context, cfg loadConfig, log io.Writer) (*loadReport, 
 	c := newLoadClient(base, cfg.Concurrency)
 	defer c.http.CloseIdleConnections()
 	rep := &loadReport{cfg: cfg, base: base}
-	mode := cfg.Mode
-	if mode == "baseline" || mode == "all" {
+	// does reports whether the run includes a phase of one of the modes;
+	// once interrupted (Ctrl+C, SIGTERM) no further phase starts.
+	does := func(modes ...string) bool {
+		return ctx.Err() == nil && (cfg.Mode == "all" || slices.Contains(modes, cfg.Mode))
+	}
+	if does("baseline") {
 		fmt.Fprintln(log, "loadtest: GET /healthz")
 		rep.add(healthzPhase(ctx, c, cfg))
 	}
 	var teams []loadTeam
-	if mode == "create" || mode == "mixed" || mode == "all" {
+	if does("create", "mixed") {
 		if teams, err = loginTeams(ctx, c, cfg.Password); err != nil {
 			return nil, err
 		}
 	}
-	if mode == "create" || mode == "all" {
+	if does("create") {
 		fmt.Fprintln(log, "loadtest: create")
 		var rec *recordFile
 		if cfg.Record != "" {
@@ -159,18 +163,18 @@ func loadtest(ctx context.Context, cfg loadConfig, log io.Writer) (*loadReport, 
 			rep.recorded = rec.n
 		}
 	}
-	if mode == "mixed" || mode == "all" {
+	if does("mixed") {
 		fmt.Fprintln(log, "loadtest: mixed")
 		rep.add(mixedPhase(ctx, c, cfg, teams))
 	}
-	if mode == "baseline" || mode == "all" {
+	if does("baseline") {
 		fmt.Fprintln(log, "loadtest: raw inserts")
 		p, err := rawPhase(ctx, cfg, false)
 		if err != nil {
 			return nil, err
 		}
 		rep.add(p)
-		if p.Engine == string(storage.SQLite) { // on PostgreSQL, Batch is InTx
+		if p.Engine == string(storage.SQLite) && does("baseline") { // on PostgreSQL, Batch is InTx
 			fmt.Fprintln(log, "loadtest: raw inserts, group commit")
 			if p, err = rawPhase(ctx, cfg, true); err != nil {
 				return nil, err
