@@ -110,6 +110,7 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 		if acc, err = s.account(ctx, tx, id); err != nil {
 			return err
 		}
+		tx.AfterCommit(s.tokens.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "account.create", Entity: "account", EntityID: id, ScopePath: "/",
 			Summary: fmt.Sprintf("创建账号「%s」", in.Username), After: acc})
 	})
@@ -291,6 +292,7 @@ func (s *Service) Grant(ctx context.Context, a *linli.Actor, accountID int64, in
 		if acc, err = s.account(ctx, tx, accountID); err != nil {
 			return err
 		}
+		tx.AfterCommit(s.tokens.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "grant.create", Entity: "account", EntityID: accountID, ScopePath: path,
 			Summary: fmt.Sprintf("授予「%s」%s角色", target.Username, in.Role.Label()), After: map[string]any{"grant_id": id, "role": in.Role, "node_id": nodeID, "household_id": in.HouseholdID}})
 	})
@@ -323,6 +325,7 @@ func (s *Service) Revoke(ctx context.Context, a *linli.Actor, accountID, grantID
 		if acc, err = s.account(ctx, tx, accountID); err != nil {
 			return err
 		}
+		tx.AfterCommit(s.tokens.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "grant.revoke", Entity: "account", EntityID: accountID, ScopePath: g.NodePath,
 			Summary: fmt.Sprintf("撤销「%s」的%s角色", target.Username, g.Role.Label()), Before: g})
 	})
@@ -372,6 +375,7 @@ func (s *Service) setPassword(ctx context.Context, a *linli.Actor, acc Account, 
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = ?`, acc.ID); err != nil {
 			return err
 		}
+		tx.AfterCommit(s.tokens.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: action, Entity: "account", EntityID: acc.ID, ScopePath: "/", Summary: summary + "「" + acc.Username + "」"})
 	})
 }
@@ -401,6 +405,7 @@ func (s *Service) SetDisabled(ctx context.Context, a *linli.Actor, accountID int
 		if disabled {
 			word = "停用"
 		}
+		tx.AfterCommit(s.tokens.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "account.disable", Entity: "account", EntityID: accountID, ScopePath: "/", Summary: word + "账号「" + acc.Username + "」", After: map[string]bool{"disabled": disabled}})
 	})
 	return acc, err

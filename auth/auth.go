@@ -45,6 +45,7 @@ type Service struct {
 	Hash     HashParams
 	Policy   Policy
 	dummy    string // a hash checked for unknown logins so timing does not tell
+	tokens   tokenCache
 }
 
 // New builds the service.
@@ -213,16 +214,28 @@ func (s *Service) ActorForSession(ctx context.Context, token string) (*linli.Act
 }
 
 // ActorForToken returns the actor of an API bearer token.
+//
+// Integrations call with the same token many times a second, so the actor
+// is kept for tokenTTL; changes to accounts and roles made through this
+// process clear the cache at once (another replica's within tokenTTL).
 func (s *Service) ActorForToken(ctx context.Context, token string) (*linli.Actor, error) {
+	h := hashToken(token)
+	if a, ok := s.tokens.get(h); ok {
+		return a, nil
+	}
 	var accountID, revoked int64
-	err := s.DB.QueryRow(ctx, `SELECT account_id, revoked_at FROM api_tokens WHERE token_hash = ?`, hashToken(token)).Scan(&accountID, &revoked)
+	err := s.DB.QueryRow(ctx, `SELECT account_id, revoked_at FROM api_tokens WHERE token_hash = ?`, h).Scan(&accountID, &revoked)
 	if errors.Is(err, sql.ErrNoRows) || revoked != 0 {
 		return nil, linli.Errorf(linli.EUnauthorized, "令牌无效 / invalid token")
 	}
 	if err != nil {
 		return nil, err
 	}
-	return s.actor(ctx, s.DB, accountID)
+	a, err := s.actor(ctx, s.DB, accountID)
+	if err == nil {
+		s.tokens.put(h, a)
+	}
+	return a, err
 }
 
 type querier interface {
@@ -277,4 +290,48 @@ func (s *Service) CreateToken(ctx context.Context, a *linli.Actor, name string) 
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "token.create", Entity: "api_token", EntityID: id, ScopePath: "/", Summary: fmt.Sprintf("创建API令牌「%s」", name)})
 	})
 	return tok, err
+}
+
+// Token is an API token as its owner sees it (never the token itself).
+type Token struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	RevokedAt  time.Time `json:"revoked_at"`
+}
+
+// Tokens lists the actor's own API tokens.
+func (s *Service) Tokens(ctx context.Context, a *linli.Actor) ([]Token, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = ? ORDER BY id DESC`, a.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Token{}
+	for rows.Next() {
+		var t Token
+		var c, u, r int64
+		if err := rows.Scan(&t.ID, &t.Name, &c, &u, &r); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.LastUsedAt, t.RevokedAt = storage.FromMillis(c), storage.FromMillis(u), storage.FromMillis(r)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken ends one of the actor's own API tokens at once.
+func (s *Service) RevokeToken(ctx context.Context, a *linli.Actor, id int64) error {
+	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND account_id = ? AND revoked_at = 0`, storage.Millis(s.now()), id, a.AccountID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return linli.Errorf(linli.ENotFound, "令牌不存在或已撤销 / no such active token")
+		}
+		tx.AfterCommit(s.tokens.clear)
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "token.revoke", Entity: "api_token", EntityID: id, ScopePath: "/", Summary: "撤销API令牌"})
+	})
 }

@@ -52,6 +52,9 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.API("POST /api/logout", web.LoggedIn, h.apiLogout)
 	rt.API("GET /api/me", web.LoggedIn, h.apiMe)
 	rt.API("POST /api/tokens", web.LoggedIn, h.apiToken)
+	rt.API("GET /api/tokens", web.LoggedIn, h.apiTokens)
+	rt.API("DELETE /api/tokens/{id}", web.LoggedIn, h.apiRevokeToken)
+	rt.Page("POST /account/tokens/{id}/revoke", web.LoggedIn, h.pageRevokeToken)
 	rt.API("GET /api/accounts", web.LoggedIn, h.apiAccounts)
 	rt.API("POST /api/accounts", web.LoggedIn, h.apiCreateAccount)
 	rt.API("GET /api/accounts/{id}", web.LoggedIn, h.apiAccount)
@@ -124,6 +127,7 @@ func (h *HTTP) pageLang(w http.ResponseWriter, r *http.Request) error {
 type accountData struct {
 	Account Account
 	Token   string
+	Tokens  []Token
 }
 
 func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
@@ -132,7 +136,11 @@ func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.Renderer.Render(w, r, http.StatusOK, "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc}, Flash: r.URL.Query().Get("flash")})
+	ts, err := h.Tokens(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	h.Renderer.Render(w, r, http.StatusOK, "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc, Tokens: ts}, Flash: r.URL.Query().Get("flash")})
 	return nil
 }
 
@@ -163,7 +171,8 @@ func (h *HTTP) pageToken(w http.ResponseWriter, r *http.Request) error {
 	if aerr != nil {
 		return aerr
 	}
-	p := &web.Page{Title: "我的账号", Data: accountData{Account: acc, Token: tok}}
+	ts, _ := h.Tokens(r.Context(), a)
+	p := &web.Page{Title: "我的账号", Data: accountData{Account: acc, Token: tok, Tokens: ts}}
 	status := http.StatusOK
 	if err != nil {
 		fields, msg := web.FormErrors(err)
@@ -406,6 +415,39 @@ func (h *HTTP) apiToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.WriteJSON(w, http.StatusCreated, map[string]string{"token": tok})
+	return nil
+}
+
+func (h *HTTP) apiTokens(w http.ResponseWriter, r *http.Request) error {
+	ts, err := h.Tokens(r.Context(), web.ActorFrom(r.Context()))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]any{"tokens": ts})
+	return nil
+}
+
+func (h *HTTP) apiRevokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.RevokeToken(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *HTTP) pageRevokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.RevokeToken(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
 	return nil
 }
 

@@ -202,10 +202,11 @@ func (s *Service) holds(ctx context.Context, q querier, a *linli.Actor, kind str
 	// A grant higher up the tree also covers the node (a grid worker
 	// granted on a community covers its grids; street staff cover their
 	// communities).
-	n, err := s.Registry.NodeByID(ctx, id)
+	line, err := s.Registry.Lineage(ctx, s.DB, id)
 	if err != nil {
 		return false, nil
 	}
+	n := line[len(line)-1]
 	for _, g := range a.Grants {
 		if g.Role == role && linli.Within(n.Path, g.NodePath) {
 			return true, nil

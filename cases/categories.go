@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"linli"
@@ -133,6 +134,28 @@ func (s *Service) category(ctx context.Context, q querier, id int64, code string
 	return c, nil
 }
 
+// categoryCached is category by code through a short-lived cache (every
+// report looks its category up); UpdateCategory clears it.
+func (s *Service) categoryCached(ctx context.Context, code string) (Category, error) {
+	s.catMu.Lock()
+	if time.Since(s.catAt) > 5*time.Second {
+		s.cats, s.catAt = map[string]Category{}, time.Now()
+	}
+	c, ok := s.cats[code]
+	s.catMu.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := s.category(ctx, s.DB, 0, code)
+	if err != nil {
+		return c, err
+	}
+	s.catMu.Lock()
+	s.cats[code] = c
+	s.catMu.Unlock()
+	return c, nil
+}
+
 // CategoryInput changes a category's rules.
 type CategoryInput struct {
 	Name       string   `json:"name"`
@@ -193,6 +216,7 @@ func (s *Service) UpdateCategory(ctx context.Context, a *linli.Actor, id int64, 
 		if err != nil {
 			return err
 		}
+		tx.AfterCommit(func() { s.catMu.Lock(); s.catAt = time.Time{}; s.catMu.Unlock() })
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "category.update", Entity: "category", EntityID: id, ScopePath: "/",
 			Summary: "修改案件类别「" + out.Name + "」", Before: before, After: out})
 	})

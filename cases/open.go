@@ -94,20 +94,29 @@ func (s *Service) Open(ctx context.Context, a *linli.Actor, in NewCase) (Case, e
 
 // OpenIdempotent is Open that also says whether the idempotency key
 // matched an earlier call (replay).
+//
+// The reads and checks happen first, outside the writer (prepare); only
+// the writes go into the shared transaction (write), because SQLite has
+// one writer and whatever runs there runs on one core for everyone.
 func (s *Service) OpenIdempotent(ctx context.Context, a *linli.Actor, in NewCase) (Case, bool, error) {
 	if err := in.validate(); err != nil {
 		return Case{}, false, err
 	}
-	replay := false
 	if in.Title == "" {
 		in.Title = firstRunes(in.Description, 30)
 	}
-	var id int64
-	err := s.DB.Batch(ctx, func(tx *storage.Tx) error {
+	o, err := s.prepareOpen(ctx, a, in)
+	if err != nil {
+		return Case{}, false, err
+	}
+	replay := false
+	var c Case
+	err = s.DB.Batch(ctx, func(tx *storage.Tx) error {
 		if in.IdempotencyKey != "" && a.AccountID != 0 {
+			var id int64
 			err := tx.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&id)
 			if err == nil {
-				replay = true
+				replay, c.ID = true, id
 				return nil
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
@@ -115,20 +124,66 @@ func (s *Service) OpenIdempotent(ctx context.Context, a *linli.Actor, in NewCase
 			}
 		}
 		var err error
-		id, err = s.open(ctx, tx, a, in)
+		c, err = s.writeOpen(ctx, tx, a, in, o)
 		return err
 	})
 	if err != nil && in.IdempotencyKey != "" && a.AccountID != 0 && storage.IsUnique(err) {
 		// A concurrent call with the same key committed first: a replay.
-		if s.DB.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&id) == nil {
+		if s.DB.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&c.ID) == nil {
 			err, replay = nil, true
 		}
 	}
 	if err != nil {
 		return Case{}, false, err
 	}
-	c, err := s.Get(ctx, a, id)
+	if replay || c.State != Reported {
+		c, err = s.Get(ctx, a, c.ID)
+	}
 	return c, replay, err
+}
+
+// opening is what prepareOpen learned about a new report.
+type opening struct {
+	cat   Category
+	place place
+	loc   int64
+	staff []int64 // community staff, told of the new report
+	label string
+}
+
+// prepareOpen resolves and checks a report with reads only.
+func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (opening, error) {
+	var o opening
+	var err error
+	if o.cat, err = s.categoryCached(ctx, in.Category); err != nil {
+		return o, err
+	}
+	o.loc = in.LocationID
+	var room string
+	if in.HouseholdID != 0 {
+		if err := s.DB.QueryRow(ctx, `SELECT unit_id, room FROM households WHERE id = ?`, in.HouseholdID).Scan(&o.loc, &room); err != nil {
+			return o, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
+		}
+	}
+	if o.place, err = s.locate(ctx, s.DB, o.loc); err != nil {
+		if linli.ErrorCode(err) == linli.ENotFound {
+			return o, linli.Invalid("地点不存在 / location not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / location not found"})
+		}
+		return o, err
+	}
+	o.label = o.place.Label + room
+	path := o.place.Location.Path
+	if !s.mayReport(a, path, in.HouseholdID, o.place.Community.Path) {
+		return o, errForbidden()
+	}
+	if in.Source == SourcePatrol && !a.HasRole(linli.RoleGridWorker) {
+		return o, linli.Invalid("只有网格员可以提交巡查发现 / only grid workers report patrol findings", linli.FieldError{Field: "source", Reason: "巡查来源仅限网格员 / patrol is for grid workers"})
+	}
+	if in.Source == SourceHotline && !a.Can(linli.PermCasesManage, path) {
+		return o, linli.Invalid("热线工单由工作人员录入 / hotline entries are made by staff", linli.FieldError{Field: "source", Reason: "热线来源仅限工作人员 / hotline is for staff"})
+	}
+	o.staff, err = s.accountsFor(ctx, s.DB, AssignCommunity, o.place.Community.ID)
+	return o, err
 }
 
 func firstRunes(s string, n int) string {
@@ -139,40 +194,17 @@ func firstRunes(s string, n int) string {
 	return s
 }
 
-func (s *Service) open(ctx context.Context, tx *storage.Tx, a *linli.Actor, in NewCase) (int64, error) {
-	cat, err := s.category(ctx, tx, 0, in.Category)
-	if err != nil {
-		return 0, err
-	}
-	locID := in.LocationID
-	if in.HouseholdID != 0 {
-		if err := tx.QueryRow(ctx, `SELECT unit_id FROM households WHERE id = ?`, in.HouseholdID).Scan(&locID); err != nil {
-			return 0, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
-		}
-	}
-	p, err := s.locate(ctx, tx, locID)
-	if err != nil {
-		if linli.ErrorCode(err) == linli.ENotFound {
-			return 0, linli.Invalid("地点不存在 / location not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / location not found"})
-		}
-		return 0, err
-	}
+// writeOpen writes a prepared report inside the shared transaction and
+// returns the case as written.
+func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor, in NewCase, o opening) (Case, error) {
+	p, cat := o.place, o.cat
 	path := p.Location.Path
-	if !s.mayReport(a, path, in.HouseholdID, p.Community.Path) {
-		return 0, errForbidden()
-	}
-	if in.Source == SourcePatrol && !a.HasRole(linli.RoleGridWorker) {
-		return 0, linli.Invalid("只有网格员可以提交巡查发现 / only grid workers report patrol findings", linli.FieldError{Field: "source", Reason: "巡查来源仅限网格员 / patrol is for grid workers"})
-	}
-	if in.Source == SourceHotline && !a.Can(linli.PermCasesManage, path) {
-		return 0, linli.Invalid("热线工单由工作人员录入 / hotline entries are made by staff", linli.FieldError{Field: "source", Reason: "热线来源仅限工作人员 / hotline is for staff"})
-	}
 	now := s.now()
 	ms := storage.Millis(now)
 	day := s.day(now)
 	seq, err := s.nextNumber(ctx, tx, p.Community.ID, day)
 	if err != nil {
-		return 0, err
+		return Case{}, err
 	}
 	prefix := p.Community.Abbr
 	if prefix == "" {
@@ -186,36 +218,37 @@ func (s *Service) open(ctx context.Context, tx *storage.Tx, a *linli.Actor, in N
 	if in.IdempotencyKey != "" {
 		idem = in.IdempotencyKey
 	}
-	id, err := tx.Insert(ctx, `INSERT INTO cases (number, community_id, grid_id, location_id, household_id, lat_e6, lon_e6, address, path, category_id,
+	c := Case{Number: fmtNumber(prefix, day, seq), CommunityID: p.Community.ID, GridID: p.Grid.ID, LocationID: p.Location.ID, HouseholdID: in.HouseholdID,
+		Lat: float64(int64(in.Lat*1e6)) / 1e6, Lon: float64(int64(in.Lon*1e6)) / 1e6, Address: in.Address, Path: path, CategoryID: cat.ID, Category: cat.Name,
+		Title: in.Title, Description: in.Description, Source: in.Source, SourceRef: in.SourceRef, ReporterID: a.AccountID, ReporterName: reporterName,
+		Priority: maxPriority(in.Priority, cat.Priority), Public: in.Public, State: Reported, Location: o.label, CreatedAt: storage.FromMillis(ms),
+		UpdatedAt: storage.FromMillis(ms), Version: 1}
+	if reporterPhone != "" {
+		c.ReporterPhone = registry.MaskPhone(reporterPhone)
+	}
+	c.ID, err = tx.Insert(ctx, `INSERT INTO cases (number, community_id, grid_id, location_id, household_id, lat_e6, lon_e6, address, path, category_id,
 		title, description, source, source_ref, reporter_id, reporter_name, reporter_phone, priority, public, state, idem_key, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		fmtNumber(prefix, day, seq), p.Community.ID, p.Grid.ID, p.Location.ID, in.HouseholdID, int64(in.Lat*1e6), int64(in.Lon*1e6), in.Address, path, cat.ID,
-		in.Title, in.Description, in.Source, in.SourceRef, a.AccountID, reporterName, reporterPhone, maxPriority(in.Priority, cat.Priority), storage.Int(in.Public), Reported, idem, ms, ms)
+		c.Number, c.CommunityID, c.GridID, c.LocationID, c.HouseholdID, int64(in.Lat*1e6), int64(in.Lon*1e6), c.Address, path, cat.ID,
+		c.Title, c.Description, c.Source, c.SourceRef, a.AccountID, reporterName, reporterPhone, c.Priority, storage.Int(c.Public), Reported, idem, ms, ms)
 	if err != nil {
-		return 0, err
+		return c, err
 	}
-	if err := s.event(ctx, tx, id, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
-		return 0, err
+	if err := s.event(ctx, tx, c.ID, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
+		return c, err
 	}
 	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
-		return 0, err
-	}
-	c, err := s.get(ctx, tx, id, false)
-	if err != nil {
-		return 0, err
+		return c, err
 	}
 	// A grid worker's own patrol finding needs no registration step: it is
 	// registered and dispatched to the worker's grid straight away.
 	if in.Source == SourcePatrol && p.Grid.ID != 0 {
 		if c, err = s.transition(ctx, tx, a, c, ActAccept, ActionInput{Note: "巡查发现，自动立案", trusted: true}); err != nil {
-			return 0, err
+			return c, err
 		}
-		if _, err = s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true}); err != nil {
-			return 0, err
-		}
-		return id, nil
+		return s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true})
 	}
-	return id, s.notifyStaff(ctx, tx, c, fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number))
+	return c, s.notify(ctx, tx, o.staff, "case", c.ID, fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), false)
 }
 
 func maxPriority(a, b Priority) Priority {
@@ -267,5 +300,3 @@ func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *li
 		caseID, storage.Millis(at), actorID, actorName(a), action, from, to, note, js, storage.Int(public))
 	return err
 }
-
-var _ = registry.KindGrid

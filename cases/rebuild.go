@@ -123,7 +123,11 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		for _, t := range StatTables {
+		for _, t := range append(StatTables[:len(StatTables):len(StatTables)], struct {
+			Name    string
+			Monthly bool
+			Ref     string
+		}{Name: "stats_deltas"}) {
 			if _, err := tx.Exec(ctx, `DELETE FROM `+t.Name); err != nil {
 				return err
 			}
@@ -133,7 +137,7 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 				if v == 0 {
 					continue
 				}
-				if err := s.bump(ctx, tx, k.day, k.community, k.grid, k.category, col, v); err != nil {
+				if err := apply(ctx, tx, k.day, k.community, k.grid, k.category, col, v); err != nil {
 					return err
 				}
 			}

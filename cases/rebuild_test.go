@@ -51,6 +51,9 @@ func TestRebuildStatsMatchesMaintainedCounters(t *testing.T) {
 		if _, err := runner.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := svc.Fold(ctx); err != nil {
+			t.Fatal(err)
+		}
 		before := snapshot(t, db)
 		if len(before) == 0 {
 			t.Fatal("no statistics maintained")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"linli"
@@ -25,6 +26,10 @@ type Service struct {
 	// BasicWeight is the weight of "basically satisfied" in the
 	// satisfaction rate (0.9 in one published practice).
 	BasicWeight float64
+
+	catMu sync.Mutex
+	cats  map[string]Category
+	catAt time.Time
 }
 
 // New builds the service.

@@ -245,6 +245,9 @@ var statNames = []string{"reported", "dispatched", "responded", "responded_on_ti
 // the community-by-day rollup (migration 0008, which replaced case_stats).
 func (f *fixture) stats(communityID int64) map[string]int64 {
 	f.t.Helper()
+	if _, err := f.svc.Fold(f.ctx); err != nil { // queued changes into the rollups
+		f.t.Fatal(err)
+	}
 	cols := make([]string, len(statNames))
 	for i, c := range statNames {
 		cols[i] = "COALESCE(SUM(" + c + "), 0)"

@@ -26,13 +26,20 @@ var StatTables = []struct {
 	{"stats_category_month", true, "category"},
 }
 
-// bump adds d to one counter in every rollup, in the caller's transaction,
-// so the dashboards read maintained aggregates instead of scanning cases.
+// bump records that one counter changed by d, in the caller's
+// transaction: a row in stats_deltas, folded into every rollup by Fold.
 // day is YYYYMMDD; the monthly rollups use YYYYMM.
 func (s *Service) bump(ctx context.Context, tx *storage.Tx, day int, community, grid, category int64, col string, d int) error {
 	if !statColumns[col] {
 		return fmt.Errorf("unknown statistics column %q", col)
 	}
+	_, err := tx.Exec(ctx, `INSERT INTO stats_deltas (day, community_id, grid_id, category_id, col, d) VALUES (?, ?, ?, ?, ?, ?)`,
+		day, community, grid, category, col, d)
+	return err
+}
+
+// apply adds d to one counter in every rollup.
+func apply(ctx context.Context, tx *storage.Tx, day int, community, grid, category int64, col string, d int) error {
 	for _, t := range StatTables {
 		period := day
 		if t.Monthly {
@@ -52,6 +59,71 @@ func (s *Service) bump(ctx context.Context, tx *storage.Tx, day int, community, 
 		}
 	}
 	return nil
+}
+
+// foldBatch bounds one folding transaction.
+const foldBatch = 5000
+
+// Fold moves queued counter changes into the rollups: it sums them per
+// cell in memory and applies each sum once, so a thousand reports of one
+// grid today cost a handful of upserts. It returns how many changes it
+// folded. Statistics reads call it first, so they see every committed
+// change; a timer calls it too, so the queue stays short.
+func (s *Service) Fold(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := s.DB.Batch(ctx, func(tx *storage.Tx) error {
+			rows, err := tx.Query(ctx, `SELECT id, day, community_id, grid_id, category_id, col, d FROM stats_deltas ORDER BY id LIMIT `+fmt.Sprint(foldBatch))
+			if err != nil {
+				return err
+			}
+			type cell struct {
+				day                  int
+				community, grid, cat int64
+				col                  string
+			}
+			sums := map[cell]int{}
+			var order []cell
+			var last int64
+			for rows.Next() {
+				var c cell
+				var d int
+				if err := rows.Scan(&last, &c.day, &c.community, &c.grid, &c.cat, &c.col, &d); err != nil {
+					rows.Close()
+					return err
+				}
+				if _, ok := sums[c]; !ok {
+					order = append(order, c)
+				}
+				sums[c] += d
+				n++
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if n == 0 {
+				return nil
+			}
+			for _, c := range order {
+				if sums[c] == 0 {
+					continue
+				}
+				if err := apply(ctx, tx, c.day, c.community, c.grid, c.cat, c.col, sums[c]); err != nil {
+					return err
+				}
+			}
+			_, err = tx.Exec(ctx, `DELETE FROM stats_deltas WHERE id <= ?`, last)
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < foldBatch {
+			return total, nil
+		}
+	}
 }
 
 // conflictKey is the primary key of a rollup, in its declared order.

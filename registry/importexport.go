@@ -102,6 +102,7 @@ func (s *Service) Import(ctx context.Context, a *linli.Actor, communityID int64,
 			}
 		}
 		res.Households = len(hs)
+		tx.AfterCommit(s.lineages.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "registry.import", Entity: "node", EntityID: comm.ID, ScopePath: comm.Path,
 			Summary: fmt.Sprintf("导入住户台账：%d户（新增%d，更新%d），%d人", res.Households, res.Created, res.Updated, res.People), After: res})
 	})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"linli"
@@ -378,6 +379,7 @@ func (s *Service) CreateNode(ctx context.Context, a *linli.Actor, in NodeInput) 
 		if err != nil {
 			return err
 		}
+		tx.AfterCommit(s.lineages.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.create", Entity: "node", EntityID: id, ScopePath: path,
 			Summary: fmt.Sprintf("新建%s「%s」", in.Kind.Label(), in.Name), After: created})
 	})
@@ -413,6 +415,7 @@ func (s *Service) UpdateNode(ctx context.Context, a *linli.Actor, id int64, in N
 		if updated, err = s.node(ctx, tx, id); err != nil {
 			return err
 		}
+		tx.AfterCommit(s.lineages.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.update", Entity: "node", EntityID: id, ScopePath: before.Path,
 			Summary: fmt.Sprintf("修改%s「%s」", before.Kind.Label(), updated.Name), Before: before, After: updated})
 	})
@@ -464,6 +467,7 @@ func (s *Service) MoveNode(ctx context.Context, a *linli.Actor, id, newParentID 
 		if moved, err = s.node(ctx, tx, id); err != nil {
 			return err
 		}
+		tx.AfterCommit(s.lineages.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.move", Entity: "node", EntityID: id, ScopePath: np.Path,
 			Summary: fmt.Sprintf("将%s「%s」移到「%s」下", n.Kind.Label(), n.Name, np.Name), Before: n, After: moved})
 	})
@@ -499,6 +503,7 @@ func (s *Service) DeleteNode(ctx context.Context, a *linli.Actor, id int64) erro
 			}
 			return err
 		}
+		tx.AfterCommit(s.lineages.clear)
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.delete", Entity: "node", EntityID: id, ScopePath: n.Path,
 			Summary: fmt.Sprintf("删除%s「%s」", n.Kind.Label(), n.Name), Before: n})
 	})
@@ -538,7 +543,25 @@ const lightColumns = `n.id, COALESCE(n.parent_id, 0), n.kind, n.name, COALESCE(n
 // Lineage returns a node and its ancestors, root first, without the
 // child and household counts — the cheap lookup other capabilities use on
 // every request (no permission check).
+//
+// Lineages are cached for a few seconds (lineageTTL) because every case
+// request needs one; this process's own changes to the tree clear the
+// cache at once, another replica's show within the TTL.
 func (s *Service) Lineage(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+	Query(context.Context, string, ...any) (*sql.Rows, error)
+}, id int64) ([]Node, error) {
+	if line, ok := s.lineages.get(id, time.Now()); ok {
+		return line, nil
+	}
+	line, err := s.lineage(ctx, q, id)
+	if err == nil {
+		s.lineages.put(id, line, time.Now())
+	}
+	return line, err
+}
+
+func (s *Service) lineage(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) *sql.Row
 	Query(context.Context, string, ...any) (*sql.Rows, error)
 }, id int64) ([]Node, error) {

@@ -98,6 +98,8 @@ type Service struct {
 	DB       *storage.DB
 	Clock    linli.Clock
 	Renderer *web.Renderer // for pages; nil when used without HTTP
+
+	lineages lineageCache
 }
 
 // New builds a registry service.

@@ -192,6 +192,11 @@ func (s *Service) Report(ctx context.Context, a *linli.Actor, q Query) (Report, 
 	if q.By == "" {
 		q.By = defaultGroup(n.Kind)
 	}
+	if s.Fresh != nil {
+		if _, err := s.Fresh(ctx); err != nil {
+			return Report{}, err
+		}
+	}
 	p, err := s.plan(ctx, n, q.From, q.To)
 	if err != nil {
 		return Report{}, err

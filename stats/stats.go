@@ -22,6 +22,7 @@
 package stats
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,9 @@ type Service struct {
 	Weights  Weights
 	Zone     *time.Location
 	Clock    linli.Clock
+	// Fresh brings the rollups up to date before a read (the wiring sets
+	// it to cases.Service.Fold); nil reads them as they are.
+	Fresh func(ctx context.Context) (int, error)
 
 	names names
 }

@@ -98,48 +98,79 @@ func (b *batcher) drain() {
 	}
 }
 
+// run executes a batch. Failures are rare (requests validate before they
+// queue), so the first attempt runs without savepoints; if any request
+// fails, everything is rolled back and the batch runs again with a
+// savepoint per request, so the failing one is undone alone.
 func (b *batcher) run(batch []*batchReq) {
-	ctx := context.Background()
-	sqlTx, err := b.db.write.BeginTx(ctx, nil)
-	if err != nil {
-		for _, r := range batch {
-			r.done <- fmt.Errorf("begin: %w", err)
-		}
+	if errs, ok := b.attempt(batch, false); ok {
+		b.finish(batch, errs)
 		return
 	}
-	errs := make([]error, len(batch))
+	errs, _ := b.attempt(batch, true)
+	b.finish(batch, errs)
+}
+
+// attempt runs the batch in one transaction. Without savepoints it gives
+// up (ok=false, rolled back) at the first failing request.
+func (b *batcher) attempt(batch []*batchReq, savepoints bool) (errs []error, ok bool) {
+	ctx := context.Background()
+	errs = make([]error, len(batch))
+	fail := func(err error) ([]error, bool) {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs, true
+	}
+	sqlTx, err := b.db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(fmt.Errorf("begin: %w", err))
+	}
 	for i, r := range batch {
+		r.tx = nil
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
 		tx := &Tx{db: b.db, tx: sqlTx}
-		r.tx = tx
-		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT req"); err != nil {
-			errs[i] = err
+		if !savepoints {
+			if err := safeCall(r.f, tx); err != nil {
+				_ = sqlTx.Rollback()
+				return nil, false
+			}
+			r.tx = tx
 			continue
+		}
+		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT req"); err != nil {
+			_ = sqlTx.Rollback()
+			return fail(err)
 		}
 		if err := safeCall(r.f, tx); err != nil {
 			errs[i] = err
 			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO req"); rerr != nil {
-				// The transaction is unusable: fail the whole batch.
 				_ = sqlTx.Rollback()
-				for _, r := range batch {
-					r.done <- fmt.Errorf("batch rollback: %w", rerr)
-				}
-				return
+				return fail(fmt.Errorf("batch rollback: %w", rerr))
 			}
+		} else {
+			r.tx = tx
 		}
-		if _, err := sqlTx.ExecContext(ctx, "RELEASE req"); err != nil && errs[i] == nil {
-			errs[i] = err
+		if _, err := sqlTx.ExecContext(ctx, "RELEASE req"); err != nil {
+			_ = sqlTx.Rollback()
+			return fail(err)
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		for _, r := range batch {
-			r.done <- fmt.Errorf("commit: %w", err)
+			r.tx = nil
 		}
-		return
+		return fail(fmt.Errorf("commit: %w", err))
 	}
+	return errs, true
+}
+
+// finish runs the after-commit hooks of the requests that committed and
+// answers every request.
+func (b *batcher) finish(batch []*batchReq, errs []error) {
 	for i, r := range batch {
 		if errs[i] == nil && r.tx != nil {
 			for _, h := range r.tx.after {

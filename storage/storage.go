@@ -42,8 +42,10 @@ type DB struct {
 
 	batchOnce sync.Once
 	batch     *batcher
-	closing   chan struct{}
-	closeOnce sync.Once
+	// prepared statements of the SQLite pools (nil on PostgreSQL)
+	writeStmts, readStmts *stmtCache
+	closing               chan struct{}
+	closeOnce             sync.Once
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or otherwise a
@@ -92,7 +94,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Dialect: SQLite, write: w, read: r, Label: path, closing: make(chan struct{})}, nil
+	return &DB{Dialect: SQLite, write: w, read: r, Label: path, closing: make(chan struct{}), writeStmts: &stmtCache{}, readStmts: &stmtCache{}}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -117,6 +119,10 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // Close closes both pools. Queued batched writes are answered first.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() { close(db.closing) })
+	if db.writeStmts != nil {
+		db.writeStmts.close()
+		db.readStmts.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -163,11 +169,21 @@ func (db *DB) Rebind(q string) string {
 
 // Query runs a read query outside a transaction.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if db.readStmts != nil {
+		if st := db.readStmts.get(ctx, db.read, q); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
 	return db.read.QueryContext(ctx, db.Rebind(q), args...)
 }
 
 // QueryRow runs a one-row read query outside a transaction.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if db.readStmts != nil {
+		if st := db.readStmts.get(ctx, db.read, q); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
 	return db.read.QueryRowContext(ctx, db.Rebind(q), args...)
 }
 
@@ -179,18 +195,40 @@ type Tx struct {
 	after []func()
 }
 
+// stmt returns the transaction's handle on a cached prepared statement,
+// or nil to run the text unprepared.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.db.writeStmts == nil {
+		return nil
+	}
+	st := t.db.writeStmts.lookup(t.db.write, q)
+	if st == nil {
+		return nil
+	}
+	return t.tx.StmtContext(ctx, st)
+}
+
 // Exec runs a statement.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.db.Rebind(q), args...)
 }
 
 // Query runs a query inside the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.db.Rebind(q), args...)
 }
 
 // QueryRow runs a one-row query inside the transaction.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.db.Rebind(q), args...)
 }
 

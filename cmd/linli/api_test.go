@@ -524,7 +524,7 @@ func testProblems(t *testing.T, s *testServer, p places, xueyuan, street *client
 	wantProblem(t, xueyuan, "POST", "/api/nodes", `{"parent_id": 1, "kind": "grid", "name": `, 400)
 	wantProblem(t, xueyuan, "POST", "/api/nodes", `{"parent_id": "one"}`, 400)
 	wantProblem(t, xueyuan, "POST", "/api/nodes", `not json`, 400)
-	big := `{"parent_id": 1, "kind": "grid", "name": "` + strings.Repeat("长", 400_000) + `"}`
+	big := fmt.Sprintf(`{"parent_id": %d, "kind": "grid", "name": "`, p.xueyuan) + strings.Repeat("长", 400_000) + `"}`
 	wantProblem(t, xueyuan, "POST", "/api/nodes", big, 413)
 
 	for _, path := range []string{"/api/nodes/999999999", "/api/households/999999999", "/api/nodes/abc", "/api/households/abc",

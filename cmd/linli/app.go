@@ -42,6 +42,7 @@ type Config struct {
 	CalendarDir  string // extra calendar years (*.json), e.g. the 2027 notice
 	NoTimers     bool   // do not run due timers in the background (tests drive them)
 	Weights      stats.Weights
+	Pprof        string // loopback address for net/http/pprof; empty: off
 }
 
 // DefaultConfig is the configuration without flags.
@@ -73,6 +74,7 @@ type Main struct {
 	Metrics  *prometheus.Registry
 
 	server   *http.Server
+	stopFold func()
 	listener net.Listener
 	done     chan error
 }
@@ -132,7 +134,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: m.Cases.JobHandlers()}
 
-	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock}
+	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
 	m.Cases.BasicWeight = cfg.Weights.Basic
 
 	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages())
@@ -219,8 +221,14 @@ func (m *Main) Listen() error {
 	m.server = &http.Server{Handler: m.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(ln) }()
+	if m.Config.Pprof != "" {
+		if err := servePprof(m.Config.Pprof); err != nil {
+			return err
+		}
+	}
 	if !m.Config.NoTimers && m.Jobs != nil {
 		m.Jobs.Start(context.Background(), 5*time.Second)
+		m.startFolding(2 * time.Second)
 	}
 	return nil
 }
@@ -256,6 +264,9 @@ func (m *Main) Close() error {
 	if m.Jobs != nil {
 		m.Jobs.Stop()
 	}
+	if m.stopFold != nil {
+		m.stopFold()
+	}
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())
 	}
@@ -264,4 +275,27 @@ func (m *Main) Close() error {
 
 func openStorage(ctx context.Context, cfg Config) (*storage.DB, error) {
 	return storage.Open(ctx, cfg.DSN())
+}
+
+// startFolding folds queued statistics changes into the rollups every
+// interval, so the queue stays short between statistics reads.
+func (m *Main) startFolding(every time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	m.stopFold = func() { cancel(); <-done }
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := m.Cases.Fold(ctx); err != nil && ctx.Err() == nil {
+					slog.Error("folding statistics", "err", err)
+				}
+			}
+		}
+	}()
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"linli/auth"
-	"linli/storage"
 )
 
 // This file tests logging in, lockouts, session timeouts, API tokens,
@@ -155,14 +154,21 @@ func TestAuthAPI(t *testing.T) {
 			if res.StatusCode != 401 {
 				t.Errorf("bad token with a good cookie: %d %s", res.StatusCode, body)
 			}
-			// There is no revoke endpoint yet: revoke in the database.
-			err := s.DB.InTx(context.Background(), func(tx *storage.Tx) error {
-				_, err := tx.Exec(context.Background(), `UPDATE api_tokens SET revoked_at = ? WHERE account_id = ?`, storage.Millis(s.Clock.Now()), m.AccountID)
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
+			// Revoking ends the token at once (the actor cache is cleared).
+			var list struct {
+				Tokens []struct {
+					ID   int64  `json:"id"`
+					Name string `json:"name"`
+				} `json:"tokens"`
 			}
+			wantStatus(t, c, "GET", "/api/tokens", nil, 200, &list)
+			if len(list.Tokens) == 0 {
+				t.Fatal("token not listed")
+			}
+			for _, tk := range list.Tokens {
+				wantStatus(t, c, "DELETE", fmt.Sprintf("/api/tokens/%d", tk.ID), nil, 204, nil)
+			}
+			wantProblem(t, c, "DELETE", fmt.Sprintf("/api/tokens/%d", list.Tokens[0].ID), nil, 404)
 			wantProblem(t, b, "GET", "/api/me", nil, 401)
 			wantProblem(t, bearer(s, t, ""), "GET", "/api/me", nil, 401)
 		})

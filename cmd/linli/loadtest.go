@@ -663,8 +663,9 @@ func rawPhase(ctx context.Context, cfg loadConfig, batch bool) (phaseReport, err
 }
 
 // rawRows is how many rows one raw case writes: the case, its timeline
-// step, the counter and one row per statistics rollup.
-var rawRows = 3 + len(cases.StatTables)
+// step, the counter and its statistics change (folded into the rollups
+// later, as the case service does).
+const rawRows = 4
 
 func insertRawCase(ctx context.Context, tx *storage.Tx, community, category, n int64) error {
 	now := time.Now()
@@ -688,18 +689,9 @@ func insertRawCase(ctx context.Context, tx *storage.Tx, community, category, n i
 		VALUES (?, ?, 1, '压测居民', 'report', '', 'reported', ?, '', 1)`, id, ms, title); err != nil {
 		return err
 	}
-	for _, t := range cases.StatTables {
-		period, ref := day, int64(0)
-		if t.Monthly {
-			period = day / 100
-		}
-		if t.Ref == "category" {
-			ref = category
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO `+t.Name+` (period, community_id, ref_id, reported) VALUES (?, ?, ?, 1)
-			ON CONFLICT (period, community_id, ref_id) DO UPDATE SET reported = `+t.Name+`.reported + 1`, period, community, ref); err != nil {
-			return err
-		}
+	if _, err := tx.Exec(ctx, `INSERT INTO stats_deltas (day, community_id, grid_id, category_id, col, d) VALUES (?, ?, 0, ?, 'reported', 1)`,
+		day, community, category); err != nil {
+		return err
 	}
 	return nil
 }
@@ -1133,7 +1125,8 @@ func checkCaseTables(ctx context.Context, dsn string) (int, []string, error) {
 	}
 	for _, t := range cases.StatTables {
 		checks = append(checks, struct{ what, q string }{"cases minus " + t.Name + ".reported (must be 0)",
-			`SELECT (SELECT COUNT(*) FROM cases) - (SELECT CAST(COALESCE(SUM(reported), 0) AS BIGINT) FROM ` + t.Name + `)`})
+			`SELECT (SELECT COUNT(*) FROM cases) - (SELECT CAST(COALESCE(SUM(reported), 0) AS BIGINT) FROM ` + t.Name + `)
+				- (SELECT CAST(COALESCE(SUM(d), 0) AS BIGINT) FROM stats_deltas WHERE col = 'reported')`})
 	}
 	var problems []string
 	for _, c := range checks {

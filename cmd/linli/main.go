@@ -125,6 +125,7 @@ func (f flags) common(c *Config) {
 	f.str(&c.Data, "data", c.Data, "data directory")
 	f.str(&c.DB, "db", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory")
 	f.str(&c.Zone, "zone", c.Zone, "time zone for display")
+	f.str(&c.Pprof, "pprof", "", "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060")
 	f.str(&c.CalendarDir, "calendar-dir", "", "directory of extra working-calendar years (*.json, e.g. the next year's holiday notice)")
 	f.Func("weights", "composite score weights response,resolution,satisfaction (default 0.3,0.35,0.35; env LINLI_WEIGHTS)", func(v string) error {
 		return parseWeights(&c.Weights, v)
