@@ -64,8 +64,8 @@ func (in *NewCase) validate() error {
 	if in.Priority.Label() == "" {
 		v.Add("priority", "优先级应为 normal、urgent 或 emergency / unknown priority")
 	}
-	if in.LocationID == 0 && in.HouseholdID == 0 {
-		v.Add("location_id", "请选择地点 / location is required")
+	if in.LocationID == 0 && in.HouseholdID == 0 && in.Lat == 0 && in.Lon == 0 {
+		v.Add("location_id", "请选择地点或给出坐标 / a location or a map point is required")
 	}
 	if in.Lat != 0 || in.Lon != 0 {
 		if in.Lat < -90 || in.Lat > 90 || in.Lon < -180 || in.Lon > 180 {
@@ -163,6 +163,24 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 	if in.HouseholdID != 0 {
 		if err := s.DB.QueryRow(ctx, `SELECT unit_id, room FROM households WHERE id = ?`, in.HouseholdID).Scan(&o.loc, &room); err != nil {
 			return o, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
+		}
+	}
+	if o.loc == 0 {
+		// A map point: the grid whose boundary contains it (within the
+		// reporter's own scope, or anywhere for the system).
+		scope := "/"
+		if sc := a.Scopes(linli.PermCasesRead); len(sc) == 1 {
+			scope = sc[0]
+		} else if len(sc) == 0 {
+			for _, g := range a.Grants {
+				if g.Role == linli.RoleResident {
+					scope = communityPath(g.NodePath)
+					break
+				}
+			}
+		}
+		if o.loc, err = s.gridAt(ctx, scope, in.Lon, in.Lat); err != nil {
+			return o, err
 		}
 	}
 	if o.place, err = s.locate(ctx, s.DB, o.loc); err != nil {

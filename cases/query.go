@@ -2,10 +2,14 @@ package cases
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"linli"
 )
+
+// countCap bounds how far a list's total is counted.
+const countCap = 10000
 
 // Filter narrows a case list.
 type Filter struct {
@@ -74,8 +78,10 @@ func (s *Service) query(ctx context.Context, where []string, args []any, f Filte
 		f.Limit = 50
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
+	// The total is counted up to countCap: beyond that a list says
+	// "10,000+" rather than scan every case of a busy scope on each call.
 	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+caseFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+caseFrom+cond+` LIMIT `+strconv.Itoa(countCap)+`) x`, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	order := " ORDER BY c.id DESC"
@@ -105,26 +111,90 @@ func (s *Service) MyReports(ctx context.Context, a *linli.Actor, f Filter) ([]Ca
 
 // MyTasks lists the open cases assigned to the actor (its grids, its
 // estates' property company, its departments, co-handled ones), deadline
-// first.
+// first. The assignee ids are resolved first so each branch of the query
+// is an index lookup on (assignee_kind, assignee_id, state).
 func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case, int, error) {
 	var or []string
 	var args []any
-	for _, g := range a.Grants {
-		switch g.Role {
-		case linli.RoleGridWorker:
-			or = append(or, "(c.assignee_kind = 'grid' AND c.assignee_id IN (SELECT id FROM nodes WHERE path LIKE ?))")
-			args = append(args, g.NodePath+"%")
-		case linli.RoleProperty:
-			or = append(or, "(c.assignee_kind = 'property' AND c.assignee_id IN (SELECT id FROM nodes WHERE path LIKE ?))")
-			args = append(args, g.NodePath+"%")
-		case linli.RoleCommunityStaff:
-			or = append(or, "(c.assignee_kind = 'community' AND c.assignee_id = ?)")
-			args = append(args, g.NodeID)
+	in := func(kind string, ids []int64) {
+		if len(ids) == 0 {
+			return
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		or = append(or, "(c.assignee_kind = ? AND c.assignee_id IN ("+marks+"))")
+		args = append(args, kind)
+		for _, id := range ids {
+			args = append(args, id)
 		}
 	}
-	or = append(or, "(c.assignee_kind = 'department' AND c.assignee_id IN (SELECT department_id FROM department_members WHERE account_id = ?))",
-		"c.id IN (SELECT h.case_id FROM case_cohandlers h JOIN department_members m ON h.kind = 'department' AND m.department_id = h.ref_id WHERE m.account_id = ?)")
-	args = append(args, a.AccountID, a.AccountID)
+	nodesOf := func(kind string, role linli.Role) ([]int64, error) {
+		var ids []int64
+		for _, g := range a.Grants {
+			if g.Role != role {
+				continue
+			}
+			rows, err := s.DB.Query(ctx, `SELECT id FROM nodes WHERE kind = ? AND path LIKE ?`, kind, g.NodePath+"%")
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				ids = append(ids, id)
+			}
+			if err := rows.Close(); err != nil {
+				return nil, err
+			}
+		}
+		return ids, nil
+	}
+	grids, err := nodesOf("grid", linli.RoleGridWorker)
+	if err != nil {
+		return nil, 0, err
+	}
+	in(AssignGrid, grids)
+	estates, err := nodesOf("estate", linli.RoleProperty)
+	if err != nil {
+		return nil, 0, err
+	}
+	in(AssignProperty, estates)
+	var communities []int64
+	for _, g := range a.Grants {
+		if g.Role == linli.RoleCommunityStaff {
+			communities = append(communities, g.NodeID)
+		}
+	}
+	in(AssignCommunity, communities)
+	var depts []int64
+	rows, err := s.DB.Query(ctx, `SELECT department_id FROM department_members WHERE account_id = ?`, a.AccountID)
+	if err != nil {
+		return nil, 0, err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		depts = append(depts, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, 0, err
+	}
+	in(AssignDepartment, depts)
+	if len(depts) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(depts)), ",")
+		or = append(or, "c.id IN (SELECT case_id FROM case_cohandlers WHERE kind = 'department' AND ref_id IN ("+marks+"))")
+		for _, id := range depts {
+			args = append(args, id)
+		}
+	}
+	if len(or) == 0 {
+		return nil, 0, nil
+	}
 	if len(f.States) == 0 {
 		f.States = []State{Dispatched, Acknowledged, InProgress, Handled, Shelved}
 	}
