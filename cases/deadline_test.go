@@ -26,6 +26,7 @@ func (f *fixture) hasEvent(id int64, action string) bool {
 // its chain community → street → department:housing as each level lets its
 // 30 minutes lapse, and stops escalating once the department reports in.
 func TestOverdueAcrossHolidaysEscalates(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		// The 2026 notice as the deadline below relies on it.
@@ -220,6 +221,7 @@ func TestOverdueAcrossHolidaysEscalates(t *testing.T) {
 // staffs lapses after its 30 minutes; the lapse is recorded and, like an
 // automatic one, moves the case up its escalation chain.
 func TestManualWhistleLapses(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		c := f.dispatched("resident", "xueyuan")
@@ -313,6 +315,7 @@ func TestManualWhistleLapses(t *testing.T) {
 }
 
 func TestExtension(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		// Dispatched Tue 10 March 09:00 → due Tue 17 March 17:30.

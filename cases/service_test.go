@@ -279,6 +279,7 @@ func (f *fixture) checkStats(communityID int64, want map[string]int64) {
 }
 
 func TestFullLoop(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		xueyuan, grid1 := f.node(pXueyuan...), f.node(pGrid1...)
@@ -410,6 +411,7 @@ func (f *fixture) closedCase(reporter string) cases.Case {
 }
 
 func TestUnsatisfiedRatingReopens(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		c := f.closedCase("resident")
@@ -457,6 +459,7 @@ func TestUnsatisfiedRatingReopens(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		accepted := f.leak("resident")
@@ -598,6 +601,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestIdempotentOpen(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		in := cases.NewCase{Category: "water_leak", Title: "厨房漏水", HouseholdID: f.household("resident"), IdempotencyKey: "a1b2c3"}
@@ -637,6 +641,7 @@ func TestIdempotentOpen(t *testing.T) {
 // flight gets the same case back, and the first reports of a day get
 // distinct numbers. (On PostgreSQL both used to fail with duplicate keys.)
 func TestConcurrentReports(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		const n = 8
@@ -700,6 +705,7 @@ func TestConcurrentReports(t *testing.T) {
 }
 
 func TestPatrolIsDispatchedAtOnce(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		grid1 := f.node(pGrid1...)
@@ -731,6 +737,7 @@ func TestPatrolIsDispatchedAtOnce(t *testing.T) {
 // A hotline call is entered by staff in the caller's name; the caller has
 // no account and hears back by SMS (the outbox), not the staff member.
 func TestHotlineCallerIsToldBySMS(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		// 00:30 on the 11th in Shanghai is still the 10th in UTC: the number
@@ -757,6 +764,7 @@ func TestHotlineCallerIsToldBySMS(t *testing.T) {
 }
 
 func TestRouting(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		huicui := f.node(pHuicui...)
@@ -815,6 +823,7 @@ func TestRouting(t *testing.T) {
 }
 
 func TestMergeShelveTransferNote(t *testing.T) {
+	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 
