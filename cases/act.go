@@ -142,13 +142,18 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 		}
 		c.AssigneeKind, c.AssigneeID, c.AssigneeName = kind, id, name
 	case ActAcknowledge:
-		set["responded_at"] = ms
-		if err := bump("responded", 1); err != nil {
-			return c, err
-		}
-		if !c.ResponseDue.IsZero() && !now.After(c.ResponseDue) {
-			if err := bump("responded_on_time", 1); err != nil {
+		// A case counts as responded once: after a transfer or a reopening
+		// the new acknowledgement is on the timeline but not counted again
+		// (response rate = responded on time / dispatched).
+		if c.RespondedAt.IsZero() {
+			set["responded_at"] = ms
+			if err := bump("responded", 1); err != nil {
 				return c, err
+			}
+			if !c.ResponseDue.IsZero() && !now.After(c.ResponseDue) {
+				if err := bump("responded_on_time", 1); err != nil {
+					return c, err
+				}
 			}
 		}
 		if err := jobs.Cancel(ctx, tx, jobResponseDue, itoa(c.ID)); err != nil {
@@ -231,6 +236,17 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 			return c, err
 		}
 	case ActResume:
+		// Off the standing ledger: the resolution timer runs again (at
+		// once when the deadline has passed meanwhile).
+		due := c.ResolveDue
+		if due.Before(now) {
+			due = now
+		}
+		if !c.ResolveDue.IsZero() {
+			if err := jobs.Schedule(ctx, tx, jobResolveDue, itoa(c.ID), due, nil); err != nil {
+				return c, err
+			}
+		}
 	case ActMerge:
 		if in.MergeInto == 0 || in.MergeInto == c.ID {
 			return c, linli.Invalid("请选择要合并到的案件 / choose the case to merge into", linli.FieldError{Field: "merge_into", Reason: "必填 / required"})

@@ -48,6 +48,7 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 	}
 	type clock struct{ response, resolve int64 }
 	clocks := map[int64]clock{}
+	responded := map[int64]bool{}
 	ev, err := s.DB.Query(ctx, `SELECT case_id, at, action, data FROM case_events ORDER BY case_id, id`)
 	if err != nil {
 		return 0, err
@@ -84,9 +85,12 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 			clocks[caseID] = clock{d.ResponseDue, d.ResolveDue}
 			add(caseID, s.day(storage.FromMillis(d.ResolveDue)), "due", 1)
 		case ActAcknowledge:
-			add(caseID, day, "responded", 1)
-			if c.response != 0 && at <= c.response {
-				add(caseID, day, "responded_on_time", 1)
+			if !responded[caseID] { // counted once per case, as Act does
+				responded[caseID] = true
+				add(caseID, day, "responded", 1)
+				if c.response != 0 && at <= c.response {
+					add(caseID, day, "responded_on_time", 1)
+				}
 			}
 		case ActClose:
 			add(caseID, day, "closed", 1)

@@ -154,7 +154,9 @@ func (db *DB) Migrate(ctx context.Context, now func() int64) (int, error) {
 	for _, m := range ms {
 		err := db.InTx(ctx, func(tx *Tx) error {
 			if db.Dialect == Postgres {
-				if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7157001)`); err != nil {
+				// One lock per schema: replicas of one deployment queue
+				// here; test schemas side by side do not.
+				if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7157001, hashtext(current_schema()))`); err != nil {
 					return err
 				}
 			}
