@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"linli"
@@ -202,19 +203,31 @@ func (s *Service) Report(ctx context.Context, a *linli.Actor, q Query) (Report, 
 		return Report{}, err
 	}
 	r := Report{Scope: n, From: q.From, To: q.To, By: q.By, Weights: s.Weights, Monthly: !p.exact}
-	table, cond, args := p.source("community")
-	if err := s.DB.QueryRow(ctx, `SELECT `+sums+` FROM `+table+` st`+cond, args...).Scan(counterPtrs(&r.Total.Counters)...); err != nil {
-		return r, err
+	// Three independent scans, run side by side on the read pool: the
+	// trend (whose per-day sums also give the totals), the rows, the
+	// ranking.
+	var trend []dayCounters
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Add(3)
+	go func() { defer wg.Done(); trend, errs[0] = s.trend(ctx, p) }()
+	go func() { defer wg.Done(); r.Rows, errs[1] = s.rows(ctx, q.By, p) }()
+	go func() { defer wg.Done(); r.Ranking, errs[2] = s.ranking(ctx, p, 20) }()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return r, err
+		}
+	}
+	byDay := map[int]Counters{}
+	for _, d := range trend {
+		addCounters(&r.Total.Counters, d.c)
+		byDay[d.day] = d.c
 	}
 	r.Total.Name, r.Total.Rates = "合计", s.Weights.RatesOf(r.Total.Counters)
-	if r.Rows, err = s.rows(ctx, q.By, p); err != nil {
-		return r, err
-	}
-	if r.Trend, err = s.trend(ctx, p, q.From, q.To); err != nil {
-		return r, err
-	}
-	if r.Ranking, err = s.ranking(ctx, p, 20); err != nil {
-		return r, err
+	for t := q.From.In(s.Zone); !t.After(q.To.In(s.Zone)); t = t.AddDate(0, 0, 1) {
+		c := byDay[s.day(t)]
+		r.Trend = append(r.Trend, Point{Day: t, Reported: c.Reported, Closed: c.Closed})
 	}
 	return r, nil
 }
@@ -334,32 +347,28 @@ func (s *Service) scanRows(ctx context.Context, q string, args []any) ([]Row, er
 	return out, rows.Err()
 }
 
-func (s *Service) trend(ctx context.Context, p plan, from, to time.Time) ([]Point, error) {
+type dayCounters struct {
+	day int
+	c   Counters
+}
+
+// trend sums every counter per day of the period.
+func (s *Service) trend(ctx context.Context, p plan) ([]dayCounters, error) {
 	table, cond, args := p.source("community")
-	rows, err := s.DB.Query(ctx, `SELECT st.period, COALESCE(SUM(st.reported),0), COALESCE(SUM(st.closed),0) FROM `+table+` st`+cond+` GROUP BY st.period`, args...)
+	rows, err := s.DB.Query(ctx, `SELECT st.period, `+sums+` FROM `+table+` st`+cond+` GROUP BY st.period`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	byDay := map[int]Point{}
+	var out []dayCounters
 	for rows.Next() {
-		var d int
-		var p Point
-		if err := rows.Scan(&d, &p.Reported, &p.Closed); err != nil {
+		var d dayCounters
+		if err := rows.Scan(append([]any{&d.day}, counterPtrs(&d.c)...)...); err != nil {
 			return nil, err
 		}
-		byDay[d] = p
+		out = append(out, d)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var out []Point
-	for t := from.In(s.Zone); !t.After(to.In(s.Zone)); t = t.AddDate(0, 0, 1) {
-		p := byDay[s.day(t)]
-		p.Day = t
-		out = append(out, p)
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // Period parses the page's period choice into days in the zone: "month"
