@@ -173,20 +173,7 @@ func (s *Service) RegisterProblems(ctx context.Context, a *linli.Actor, communit
 }
 
 func subtree(ctx context.Context, q querier, path string) ([]Node, error) {
-	rows, err := q.Query(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.path LIKE ? ORDER BY n.depth, n.sort, n.id`, path+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Node
-	for rows.Next() {
-		n, err := scanNode(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryNodes(ctx, q, `SELECT `+nodeColumns+` FROM nodes n WHERE n.path LIKE ? ORDER BY n.depth, n.sort, n.id`, path+"%")
 }
 
 func (s *Service) importHousehold(ctx context.Context, tx *storage.Tx, u Node, h ledger.Household, now int64, res *ImportResult) error {

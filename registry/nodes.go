@@ -88,20 +88,7 @@ func (s *Service) Ancestors(ctx context.Context, n Node) ([]Node, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.id IN (`+strings.Join(marks, ",")+`) ORDER BY n.depth`, ids...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Node
-	for rows.Next() {
-		x, err := scanNode(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return queryNodes(ctx, s.DB, `SELECT `+nodeColumns+` FROM nodes n WHERE n.id IN (`+strings.Join(marks, ",")+`) ORDER BY n.depth`, ids...)
 }
 
 // Children returns the children of a node the actor may see; parentID 0
@@ -114,22 +101,17 @@ func (s *Service) Children(ctx context.Context, a *linli.Actor, parentID int64) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.parent_id = ? ORDER BY n.sort, n.id`, p.ID)
+	all, err := queryNodes(ctx, s.DB, `SELECT `+nodeColumns+` FROM nodes n WHERE n.parent_id = ? ORDER BY n.sort, n.id`, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Node
-	for rows.Next() {
-		n, err := scanNode(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, n := range all {
 		if canSee(a, n.Path) {
 			out = append(out, n)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Roots returns the nodes on which the actor holds a registry-reading role
@@ -167,20 +149,7 @@ func (s *Service) Roots(ctx context.Context, a *linli.Actor) ([]Node, error) {
 }
 
 func (s *Service) topNodes(ctx context.Context) ([]Node, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.parent_id IS NULL ORDER BY n.sort, n.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Node
-	for rows.Next() {
-		n, err := scanNode(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryNodes(ctx, s.DB, `SELECT `+nodeColumns+` FROM nodes n WHERE n.parent_id IS NULL ORDER BY n.sort, n.id`)
 }
 
 // NodeInput is what a user may set on a node.
@@ -580,7 +549,15 @@ func (s *Service) lineage(ctx context.Context, q interface {
 			marks = append(marks, "?")
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT `+lightColumns+` FROM nodes n WHERE n.id IN (`+strings.Join(marks, ",")+`) ORDER BY n.depth`, ids...)
+	return queryNodes(ctx, q, `SELECT `+lightColumns+` FROM nodes n WHERE n.id IN (`+strings.Join(marks, ",")+`) ORDER BY n.depth`, ids...)
+}
+
+// queryNodes runs a query selecting nodeColumns or lightColumns and scans
+// every row.
+func queryNodes(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]Node, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

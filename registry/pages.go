@@ -414,21 +414,11 @@ type importData struct {
 func (s *Service) writableCommunities(r *http.Request, a *linli.Actor) ([]Node, error) {
 	var out []Node
 	for _, sc := range a.Scopes(linli.PermRegistryWrite) {
-		rows, err := s.DB.Query(r.Context(), `SELECT `+nodeColumns+` FROM nodes n WHERE n.kind = 'community' AND n.path LIKE ? ORDER BY n.path`, sc+"%")
+		ns, err := queryNodes(r.Context(), s.DB, `SELECT `+nodeColumns+` FROM nodes n WHERE n.kind = 'community' AND n.path LIKE ? ORDER BY n.path`, sc+"%")
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			n, err := scanNode(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, n)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
+		out = append(out, ns...)
 	}
 	return out, nil
 }
