@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"linli"
+	"linli/attach"
 	"linli/registry"
 	"linli/registry/ledger"
 	"linli/storage"
@@ -34,6 +35,8 @@ type NewCase struct {
 	ReporterName   string   `json:"reporter_name"`  // hotline entries by staff
 	ReporterPhone  string   `json:"reporter_phone"` // hotline entries by staff
 	IdempotencyKey string   `json:"-"`
+	// Photos are checked uploads saved with the case, in its transaction.
+	Photos []attach.Checked `json:"-"`
 }
 
 func (in *NewCase) validate() error {
@@ -257,6 +260,14 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	}
 	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
 		return c, err
+	}
+	if len(in.Photos) > 0 {
+		if _, err := attach.Save(ctx, tx, "case", c.ID, 0, a.AccountID, in.Photos, now); err != nil {
+			return c, err
+		}
+		if err := s.event(ctx, tx, c.ID, a, now, "photos", "", "", fmt.Sprintf("上传%d张照片", len(in.Photos)), nil, true); err != nil {
+			return c, err
+		}
 	}
 	// A grid worker's own patrol finding needs no registration step: it is
 	// registered and dispatched to the worker's grid straight away.

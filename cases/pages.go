@@ -172,13 +172,13 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 			in.Source = SourcePatrol
 		}
 	}
-	files, ferr := h.s.uploads(r, "photos")
-	c, _, err := h.s.OpenIdempotent(r.Context(), a, in)
-	if err == nil && ferr == nil && len(files) > 0 {
-		err = h.s.AddPhotos(r.Context(), a, c.ID, 0, files)
-	}
+	// Photos are checked before anything is written, and saved in the
+	// case's own transaction: a bad photo leaves no case behind.
+	files, err := h.s.uploads(r, "photos")
+	var c Case
 	if err == nil {
-		err = ferr
+		in.Photos = files
+		c, _, err = h.s.OpenIdempotent(r.Context(), a, in)
 	}
 	if err != nil {
 		fields, msg := web.FormErrors(err)

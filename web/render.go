@@ -294,6 +294,10 @@ func FormErrors(err error) (map[string]string, string) {
 		if m[f.Field] == "" {
 			m[f.Field] = f.Reason
 		}
+		// "photos[2]" is shown beside the form's "photos" input.
+		if base, _, ok := strings.Cut(f.Field, "["); ok && m[base] == "" {
+			m[base] = f.Reason
+		}
 	}
 	return m, linli.ErrorMessage(err)
 }
