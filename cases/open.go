@@ -203,7 +203,7 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 	if in.Source == SourceHotline && !a.Can(linli.PermCasesManage, path) {
 		return o, linli.Invalid("热线工单由工作人员录入 / hotline entries are made by staff", linli.FieldError{Field: "source", Reason: "热线来源仅限工作人员 / hotline is for staff"})
 	}
-	o.staff, err = s.accountsFor(ctx, s.DB, AssignCommunity, o.place.Community.ID)
+	o.staff, err = s.communityStaff(ctx, o.place.Community.ID)
 	return o, err
 }
 
@@ -328,4 +328,35 @@ func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *li
 	_, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		caseID, storage.Millis(at), actorID, actorName(a), action, from, to, note, js, storage.Int(public))
 	return err
+}
+
+// communityStaff is accountsFor(community) through a cache of a few
+// seconds: every new report notifies the community's staff, and roles
+// change rarely (a new staff member is told of reports from then on, at
+// most staffTTL late).
+func (s *Service) communityStaff(ctx context.Context, community int64) ([]int64, error) {
+	s.staffMu.Lock()
+	e, ok := s.staff[community]
+	s.staffMu.Unlock()
+	if ok && time.Since(e.at) < staffTTL {
+		return e.ids, nil
+	}
+	ids, err := s.accountsFor(ctx, s.DB, AssignCommunity, community)
+	if err != nil {
+		return nil, err
+	}
+	s.staffMu.Lock()
+	if s.staff == nil || len(s.staff) > 10000 {
+		s.staff = map[int64]staffEntry{}
+	}
+	s.staff[community] = staffEntry{ids: ids, at: time.Now()}
+	s.staffMu.Unlock()
+	return ids, nil
+}
+
+const staffTTL = 5 * time.Second
+
+type staffEntry struct {
+	ids []int64
+	at  time.Time
 }

@@ -27,6 +27,9 @@ type Service struct {
 	// satisfaction rate (0.9 in one published practice).
 	BasicWeight float64
 
+	staffMu sync.Mutex
+	staff   map[int64]staffEntry
+
 	catMu sync.Mutex
 	cats  map[string]Category
 	catAt time.Time
