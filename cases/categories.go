@@ -166,7 +166,7 @@ type CategoryInput struct {
 	Ack        string   `json:"ack_limit"`
 	Escalation []string `json:"escalation"`
 	Priority   Priority `json:"priority"`
-	Active     bool     `json:"active"`
+	Active     *bool    `json:"active"` // required: a PUT replaces the rules whole
 }
 
 func validLevel(l string) bool {
@@ -179,7 +179,14 @@ func (s *Service) UpdateCategory(ctx context.Context, a *linli.Actor, id int64, 
 	if !a.HasRole(linli.RoleAdmin) && !a.HasRole(linli.RoleStreetStaff) {
 		return Category{}, linli.Errorf(linli.EForbidden, "只有管理员和街道可以修改类别 / only administrators and street staff configure categories")
 	}
+	// An unknown category is a 404 whatever the body says.
+	if _, err := scanCategory(s.DB.QueryRow(ctx, `SELECT `+categoryColumns+` FROM categories WHERE id = ?`, id)); err != nil {
+		return Category{}, linli.Errorf(linli.ENotFound, "类别不存在 / category not found")
+	}
 	var v linli.Validation
+	if in.Active == nil {
+		v.Add("active", "请明确是否启用 / active is required (true or false)")
+	}
 	if in.Name = strings.TrimSpace(in.Name); in.Name == "" || utf8.RuneCountInString(in.Name) > 30 {
 		v.Add("name", "名称必填，不超过30字 / name is required, at most 30 characters")
 	}
@@ -209,7 +216,7 @@ func (s *Service) UpdateCategory(ctx context.Context, a *linli.Actor, id int64, 
 			return linli.Errorf(linli.ENotFound, "类别不存在 / category not found")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE categories SET name = ?, name_en = ?, route = ?, response_limit = ?, resolve_limit = ?, ack_limit = ?, escalation = ?, priority = ?, active = ?, updated_at = ? WHERE id = ?`,
-			in.Name, in.NameEN, in.Route, in.Response, in.Resolve, in.Ack, strings.Join(in.Escalation, ","), in.Priority, storage.Int(in.Active), storage.Millis(s.now()), id); err != nil {
+			in.Name, in.NameEN, in.Route, in.Response, in.Resolve, in.Ack, strings.Join(in.Escalation, ","), in.Priority, storage.Int(*in.Active), storage.Millis(s.now()), id); err != nil {
 			return err
 		}
 		out, err = scanCategory(tx.QueryRow(ctx, `SELECT `+categoryColumns+` FROM categories WHERE id = ?`, id))
