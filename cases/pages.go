@@ -352,7 +352,13 @@ func (h *pages) notifications(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *pages) markRead(w http.ResponseWriter, r *http.Request) error {
-	id, _ := strconv.ParseInt(r.FormValue("id"), 10, 64)
+	var id int64
+	if v := r.FormValue("id"); v != "" { // empty: mark everything read
+		var err error
+		if id, err = strconv.ParseInt(v, 10, 64); err != nil || id <= 0 {
+			return &linli.Error{Code: linli.EBadRequest, Message: "消息编号无效 / bad notification id", Fields: []linli.FieldError{{Field: "id", Reason: "应为正整数 / must be a positive integer"}}}
+		}
+	}
 	if err := h.s.MarkRead(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -289,8 +290,7 @@ func (s *Service) apiReveal(w http.ResponseWriter, r *http.Request) error {
 func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, format string, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes)
 	tooBig := func(err error) error {
-		var mb *http.MaxBytesError
-		if err != nil && (strings.Contains(err.Error(), "too large") || asMaxBytes(err, &mb)) {
+		if isTooLarge(err) {
 			return linli.Errorf(linli.ETooLarge, "文件超过%dMB / file larger than %d MB", MaxImportBytes>>20, MaxImportBytes>>20)
 		}
 		return err
@@ -331,12 +331,12 @@ func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, format str
 	return data, format, nil
 }
 
-func asMaxBytes(err error, target **http.MaxBytesError) bool {
-	e, ok := err.(*http.MaxBytesError)
-	if ok {
-		*target = e
-	}
-	return ok
+// isTooLarge reports whether reading the body hit http.MaxBytesReader's
+// limit. The multipart reader does not always wrap that error, so its
+// text is the fallback.
+func isTooLarge(err error) bool {
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb) || (err != nil && strings.Contains(err.Error(), "request body too large"))
 }
 
 // ImportFile parses a ledger file and imports it; parse problems and

@@ -94,12 +94,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // flags builds a flag set whose defaults come from LINLI_* variables.
 type flags struct {
 	*flag.FlagSet
+	envErrs *[]error // bad LINLI_* values, reported by Parse
 }
 
 func newFlags(name string, stderr io.Writer) flags {
 	fs := flag.NewFlagSet("linli "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	return flags{fs}
+	return flags{fs, new([]error)}
+}
+
+// Parse parses the arguments, then reports any LINLI_* variable that
+// held a bad value (a typo must not silently fall back to a default).
+func (f flags) Parse(args []string) error {
+	if err := f.FlagSet.Parse(args); err != nil {
+		return err
+	}
+	return errors.Join(*f.envErrs...)
+}
+
+// fn registers a flag parsed by set, whose default comes from its LINLI_*
+// variable through the same set.
+func (f flags) fn(name, help string, set func(string) error) {
+	f.Func(name, help+" (env "+envName(name)+")", set)
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		if err := set(v); err != nil {
+			*f.envErrs = append(*f.envErrs, fmt.Errorf("%s: %w", envName(name), err))
+		}
+	}
 }
 
 func envName(flagName string) string {
@@ -127,10 +148,10 @@ func (f flags) common(c *Config) {
 	f.str(&c.Zone, "zone", c.Zone, "time zone for display")
 	f.str(&c.Pprof, "pprof", "", "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060")
 	f.str(&c.CalendarDir, "calendar-dir", "", "directory of extra working-calendar years (*.json, e.g. the next year's holiday notice)")
-	f.Func("weights", "composite score weights response,resolution,satisfaction (default 0.3,0.35,0.35; env LINLI_WEIGHTS)", func(v string) error {
+	f.fn("weights", "composite score weights response,resolution,satisfaction (default 0.3,0.35,0.35)", func(v string) error {
 		return parseWeights(&c.Weights, v)
 	})
-	f.Func("basic-weight", "weight of 'basically satisfied' in the satisfaction rate (default 0.9; env LINLI_BASIC_WEIGHT)", func(v string) error {
+	f.fn("basic-weight", "weight of 'basically satisfied' in the satisfaction rate (default 0.9)", func(v string) error {
 		w, err := strconv.ParseFloat(v, 64)
 		if err != nil || w < 0 || w > 1 {
 			return fmt.Errorf("basic weight must be between 0 and 1")
@@ -138,14 +159,6 @@ func (f flags) common(c *Config) {
 		c.Weights.Basic = w
 		return nil
 	})
-	if v := os.Getenv("LINLI_WEIGHTS"); v != "" {
-		_ = parseWeights(&c.Weights, v)
-	}
-	if v := os.Getenv("LINLI_BASIC_WEIGHT"); v != "" {
-		if w, err := strconv.ParseFloat(v, 64); err == nil {
-			c.Weights.Basic = w
-		}
-	}
 }
 
 // parseWeights reads "0.3,0.35,0.35" into the composite weights.
