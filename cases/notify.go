@@ -155,3 +155,17 @@ func (s *Service) MarkRead(ctx context.Context, a *linli.Actor, id int64) error 
 		return err
 	})
 }
+
+// MarkCaseRead marks the actor's notifications about one case read: the
+// person opened the case, so the bell stops counting it.
+func (s *Service) MarkCaseRead(ctx context.Context, a *linli.Actor, caseID int64) error {
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = ? AND ref_kind = 'case' AND ref_id = ? AND read_at = 0`, a.AccountID, caseID).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE account_id = ? AND ref_kind = 'case' AND ref_id = ? AND read_at = 0`,
+			storage.Millis(s.now()), a.AccountID, caseID)
+		return err
+	})
+}

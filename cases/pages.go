@@ -284,6 +284,9 @@ func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := h.s.MarkCaseRead(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
 	p.Flash = r.URL.Query().Get("flash")
 	h.r.Render(w, r, http.StatusOK, "cases/case.html", p)
 	return nil
