@@ -259,26 +259,13 @@ func (h *HTTP) userPage(r *http.Request, id int64) (*web.Page, error) {
 // grantablePlaces lists the nodes down to estates where the actor
 // manages users (buildings and units too for small scopes).
 func (h *HTTP) grantablePlaces(r *http.Request, a *linli.Actor) ([]NodeOption, error) {
-	var out []NodeOption
-	for _, sc := range a.Scopes(linli.PermUsersManage) {
-		rows, err := h.DB.Query(r.Context(), `SELECT id, kind, name, depth FROM nodes WHERE path LIKE ? AND kind IN ('city','district','street','community','grid','estate','building','unit') ORDER BY path LIMIT 2000`, sc+"%")
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var o NodeOption
-			var kind, name string
-			var depth int
-			if err := rows.Scan(&o.ID, &kind, &name, &depth); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			o.Label = strings.Repeat("　", max(depth-1, 0)) + name
-			out = append(out, o)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
+	ns, err := h.Registry.PlacesIn(r.Context(), a.Scopes(linli.PermUsersManage), 2000)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NodeOption, len(ns))
+	for i, n := range ns {
+		out[i] = NodeOption{ID: n.ID, Label: strings.Repeat("　", max(n.Depth-1, 0)) + n.Name}
 	}
 	return out, nil
 }

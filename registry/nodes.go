@@ -572,3 +572,28 @@ func queryNodes(ctx context.Context, q interface {
 	}
 	return out, rows.Err()
 }
+
+// PlacesIn lists the nodes under the given scopes (node paths), of the
+// given kinds (all when none), in path order, at most limit per scope,
+// without counts — for pickers such as "grant a role on…" and "import
+// into…". No permission check: the caller passes the actor's scopes.
+func (s *Service) PlacesIn(ctx context.Context, scopes []string, limit int, kinds ...Kind) ([]Node, error) {
+	cond := ""
+	var kindArgs []any
+	if len(kinds) > 0 {
+		cond = ` AND n.kind IN (` + strings.TrimSuffix(strings.Repeat("?,", len(kinds)), ",") + `)`
+		for _, k := range kinds {
+			kindArgs = append(kindArgs, k)
+		}
+	}
+	var out []Node
+	for _, sc := range scopes {
+		args := append([]any{sc + "%"}, kindArgs...)
+		ns, err := queryNodes(ctx, s.DB, `SELECT `+lightColumns+` FROM nodes n WHERE n.path LIKE ?`+cond+` ORDER BY n.path LIMIT `+strconv.Itoa(limit), args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ns...)
+	}
+	return out, nil
+}

@@ -412,15 +412,7 @@ type importData struct {
 // writableCommunities lists the communities where the actor may edit the
 // register (import targets).
 func (s *Service) writableCommunities(r *http.Request, a *linli.Actor) ([]Node, error) {
-	var out []Node
-	for _, sc := range a.Scopes(linli.PermRegistryWrite) {
-		ns, err := queryNodes(r.Context(), s.DB, `SELECT `+nodeColumns+` FROM nodes n WHERE n.kind = 'community' AND n.path LIKE ? ORDER BY n.path`, sc+"%")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ns...)
-	}
-	return out, nil
+	return s.PlacesIn(r.Context(), a.Scopes(linli.PermRegistryWrite), 5000, KindCommunity)
 }
 
 func (s *Service) pageImport(w http.ResponseWriter, r *http.Request) error {
