@@ -226,7 +226,7 @@ func (h *HTTP) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
 		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/users.html", p)
 		return nil
 	}
-	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", acc.ID, url.QueryEscape("账号已创建，请授予角色")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/users/%d", acc.ID), "账号已创建，请授予角色")
 	return nil
 }
 
@@ -310,7 +310,7 @@ func (h *HTTP) pageGrant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.userFormFailed(w, r, id, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("已授予角色")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/users/%d", id), "已授予角色")
 	return nil
 }
 
@@ -326,7 +326,7 @@ func (h *HTTP) pageRevoke(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.Revoke(r.Context(), web.ActorFrom(r.Context()), id, gid); err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("已撤销角色")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/users/%d", id), "已撤销角色")
 	return nil
 }
 
@@ -338,7 +338,7 @@ func (h *HTTP) pageReset(w http.ResponseWriter, r *http.Request) error {
 	if err := h.ResetPassword(r.Context(), web.ActorFrom(r.Context()), id, r.PostFormValue("password")); err != nil {
 		return h.userFormFailed(w, r, id, err)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("密码已重置")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/users/%d", id), "密码已重置")
 	return nil
 }
 
@@ -350,7 +350,7 @@ func (h *HTTP) pageDisable(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.SetDisabled(r.Context(), web.ActorFrom(r.Context()), id, r.PostFormValue("disabled") == "1"); err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/users/%d?flash=%s", id, url.QueryEscape("已保存")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/users/%d", id), "已保存")
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -193,7 +192,7 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "cases/report.html", p)
 		return nil
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", c.ID, url.QueryEscape("已提交，编号 "+c.Number)), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", c.ID), "已提交，编号 "+c.Number)
 	return nil
 }
 
@@ -341,7 +340,7 @@ func (h *pages) act(w http.ResponseWriter, r *http.Request) error {
 		h.r.Render(w, r, web.StatusOf(code), "cases/case.html", p)
 		return nil
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", id, url.QueryEscape(in.Action.Label()+"：已完成")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", id), in.Action.Label()+"：已完成")
 	return nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -189,7 +188,7 @@ func (s *Service) pageCreateChild(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return s.formFailed(w, r, id, err, "registry/place.html", false)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", id, url.QueryEscape("已新建「"+n.Name+"」")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/places/%d", id), "已新建「"+n.Name+"」")
 	return nil
 }
 
@@ -202,7 +201,7 @@ func (s *Service) pageEditPlace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.formFailed(w, r, id, err, "registry/place.html", true)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", id, url.QueryEscape("已保存")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/places/%d", id), "已保存")
 	return nil
 }
 
@@ -215,7 +214,7 @@ func (s *Service) pageMovePlace(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.formFailed(w, r, id, err, "registry/place.html", false)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", id, url.QueryEscape("已移动")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/places/%d", id), "已移动")
 	return nil
 }
 
@@ -241,7 +240,7 @@ func (s *Service) pageDeletePlace(w http.ResponseWriter, r *http.Request) error 
 		}
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/places/%d?flash=%s", n.ParentID, url.QueryEscape("已删除「"+n.Name+"」")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/places/%d", n.ParentID), "已删除「"+n.Name+"」")
 	return nil
 }
 
@@ -368,7 +367,7 @@ func (s *Service) pageEditHousehold(w http.ResponseWriter, r *http.Request) erro
 	if _, err := s.UpdateHousehold(r.Context(), web.ActorFrom(r.Context()), id, in); err != nil {
 		return s.formFailed(w, r, id, err, "registry/household.html", true)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/households/%d?flash=%s", id, url.QueryEscape("已保存")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/households/%d", id), "已保存")
 	return nil
 }
 
@@ -382,7 +381,7 @@ func (s *Service) pageAddMember(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.AddMember(r.Context(), web.ActorFrom(r.Context()), id, in); err != nil {
 		return s.formFailed(w, r, id, err, "registry/household.html", false)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/households/%d?flash=%s", id, url.QueryEscape("已添加成员")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/households/%d", id), "已添加成员")
 	return nil
 }
 
@@ -398,7 +397,7 @@ func (s *Service) pageRemoveMember(w http.ResponseWriter, r *http.Request) error
 	if _, err := s.RemoveMember(r.Context(), web.ActorFrom(r.Context()), id, mid); err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/households/%d?flash=%s", id, url.QueryEscape("已移除成员")), http.StatusSeeOther)
+	web.RedirectFlash(w, r, fmt.Sprintf("/households/%d", id), "已移除成员")
 	return nil
 }
 
