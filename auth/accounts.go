@@ -363,7 +363,9 @@ func (s *Service) ChangePassword(ctx context.Context, a *linli.Actor, old, passw
 
 func (s *Service) setPassword(ctx context.Context, a *linli.Actor, acc Account, password, action, summary string) error {
 	var phone sql.NullString
-	_ = s.DB.QueryRow(ctx, `SELECT phone FROM accounts WHERE id = ?`, acc.ID).Scan(&phone)
+	if err := s.DB.QueryRow(ctx, `SELECT phone FROM accounts WHERE id = ?`, acc.ID).Scan(&phone); err != nil {
+		return err
+	}
 	if err := CheckPolicy(password, acc.Username, phone.String); err != nil {
 		return err
 	}

@@ -171,7 +171,10 @@ func (h *HTTP) pageToken(w http.ResponseWriter, r *http.Request) error {
 	if aerr != nil {
 		return aerr
 	}
-	ts, _ := h.Tokens(r.Context(), a)
+	ts, terr := h.Tokens(r.Context(), a)
+	if terr != nil {
+		return terr
+	}
 	p := &web.Page{Title: "我的账号", Data: accountData{Account: acc, Token: tok, Tokens: ts}}
 	status := http.StatusOK
 	if err != nil {

@@ -403,7 +403,10 @@ func (s *Service) apiExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	n, _ := s.node(r.Context(), s.DB, id)
+	n, err := s.node(r.Context(), s.DB, id)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if format == "csv" {
 		err = ledger.WriteCSV(&buf, hs)
