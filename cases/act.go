@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/attach"
 	"linli/jobs"
 	"linli/storage"
 )
@@ -28,6 +29,9 @@ type ActionInput struct {
 	Targets      []string  `json:"targets"`    // whistle: community, street, district, department:CODE
 	CoHandler    string    `json:"cohandler"`  // add_cohandler: grid:ID, property:ID, department:CODE
 	WhistleID    int64     `json:"whistle_id"` // report_in
+
+	// Photos are checked uploads saved with the step (a result's photos).
+	Photos []attach.Checked `json:"-"`
 
 	// trusted skips the permission check for steps Linli takes itself
 	// (a patrol finding registered and dispatched on report).
@@ -284,6 +288,11 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 	}
 	if err := s.applyTransition(ctx, tx, a, c, act, to, note, data, public, set, now); err != nil {
 		return c, err
+	}
+	if len(in.Photos) > 0 {
+		if _, err := attach.Save(ctx, tx, "case", c.ID, 0, a.AccountID, in.Photos, now); err != nil {
+			return c, err
+		}
 	}
 	switch act {
 	case ActDispatch, ActTransfer:

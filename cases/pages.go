@@ -317,14 +317,11 @@ func (h *pages) act(w http.ResponseWriter, r *http.Request) error {
 			in.NewDue = t.Add(17*time.Hour + 30*time.Minute).UTC()
 		}
 	}
-	files, ferr := h.s.uploads(r, "photos")
-	if ferr == nil {
+	// Result photos are checked first and saved in the action's own
+	// transaction, like a report's.
+	in.Photos, err = h.s.uploads(r, "photos")
+	if err == nil {
 		_, err = h.s.Act(r.Context(), a, id, in)
-		if err == nil && len(files) > 0 {
-			err = h.s.AddPhotos(r.Context(), a, id, 0, files)
-		}
-	} else {
-		err = ferr
 	}
 	if err != nil {
 		code := linli.ErrorCode(err)
