@@ -139,6 +139,11 @@ const (
 	PermAuditRead     Permission = "audit.read"     // the audit log of the scope
 	PermCasesRead     Permission = "cases.read"     // cases located in the scope
 	PermCasesManage   Permission = "cases.manage"   // register, dispatch, verify, close; configure categories
+	// Negotiation and projects (issue 4).
+	PermProjectsRead   Permission = "projects.read"    // projects, votes, meetings and visits in the scope
+	PermProjectsManage Permission = "projects.manage"  // create and run projects, votes, cost plans, meetings
+	PermVisitsWrite    Permission = "visits.write"     // record door-to-door visits; sign people in at meetings
+	PermMediate        Permission = "mediation.manage" // people's mediation: disputes, sessions, agreements
 )
 
 // Has reports whether the role carries the permission. Residents read only
@@ -152,9 +157,17 @@ func (r Role) Has(p Permission) bool {
 	case RoleGridWorker:
 		// Grid workers visit households: they need the phone, and
 		// revealing it is audited.
-		return p == PermRegistryRead || p == PermPeopleReveal || p == PermCasesRead
-	case RoleBuildingHead, RoleUnitHead, RoleResidentRep, RoleProperty, RoleDepartment:
-		return p == PermRegistryRead || p == PermCasesRead
+		return p == PermRegistryRead || p == PermPeopleReveal || p == PermCasesRead ||
+			p == PermProjectsRead || p == PermVisitsWrite
+	case RoleBuildingHead, RoleUnitHead, RoleResidentRep:
+		// Building and unit heads and residents' representatives go door
+		// to door with the grid worker.
+		return p == PermRegistryRead || p == PermCasesRead || p == PermProjectsRead || p == PermVisitsWrite
+	case RoleProperty, RoleDepartment:
+		return p == PermRegistryRead || p == PermCasesRead || p == PermProjectsRead
+	case RoleContractor:
+		// A contractor sees the projects it builds (granted on their scope).
+		return p == PermProjectsRead
 	}
 	return false
 }

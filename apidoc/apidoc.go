@@ -10,27 +10,108 @@
 // the schemas carry the same JSON names as the Go types. So a new route or a
 // renamed field fails the build until openapi.json says so too.
 //
-// When you add or change a route: edit openapi.json (path, operationId,
+// Each capability added after the case loop keeps its routes in its own
+// fragment, parts/<capability>.json, holding "tags", "paths" and
+// "components" (schemas, parameters) to add; they are merged into the
+// document when the package loads, and a name defined twice is an error.
+//
+// When you add or change a route: edit openapi.json or the capability's part (path, operationId,
 // parameters, the 4xx statuses the handler can return, the schema), then run
 // `go test -run OpenAPI ./cmd/linli/ ./apidoc/`.
 package apidoc
 
 import (
 	"crypto/sha256"
-	_ "embed"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 )
 
-// document is a string, not a []byte, so no caller can change it.
+// base is the hand-written document; parts are merged into it.
 //
 //go:embed openapi.json
-var document string
+var base string
+
+//go:embed parts
+var parts embed.FS
+
+// document is a string, not a []byte, so no caller can change it.
+var document = mustMerge(base, parts)
+
+func mustMerge(base string, parts fs.FS) string {
+	s, err := merge(base, parts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// merge adds every parts/*.json fragment to the base document: its tags,
+// paths and components. A path or component defined twice is an error.
+func merge(base string, parts fs.FS) (string, error) {
+	names, err := fs.Glob(parts, "parts/*.json")
+	if err != nil || len(names) == 0 {
+		return base, err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(base), &doc); err != nil {
+		return "", fmt.Errorf("apidoc: openapi.json: %w", err)
+	}
+	section := func(m map[string]any, key string) map[string]any {
+		v, ok := m[key].(map[string]any)
+		if !ok {
+			v = map[string]any{}
+			m[key] = v
+		}
+		return v
+	}
+	for _, name := range names {
+		b, err := fs.ReadFile(parts, name)
+		if err != nil {
+			return "", err
+		}
+		var part struct {
+			Tags       []any                     `json:"tags"`
+			Paths      map[string]any            `json:"paths"`
+			Components map[string]map[string]any `json:"components"`
+		}
+		if err := json.Unmarshal(b, &part); err != nil {
+			return "", fmt.Errorf("apidoc: %s: %w", name, err)
+		}
+		if len(part.Tags) > 0 {
+			tags, _ := doc["tags"].([]any)
+			doc["tags"] = append(tags, part.Tags...)
+		}
+		paths := section(doc, "paths")
+		for k, v := range part.Paths {
+			if _, dup := paths[k]; dup {
+				return "", fmt.Errorf("apidoc: %s: path %s is already documented", name, k)
+			}
+			paths[k] = v
+		}
+		comps := section(doc, "components")
+		for kind, defs := range part.Components {
+			dst := section(comps, kind)
+			for k, v := range defs {
+				if _, dup := dst[k]; dup {
+					return "", fmt.Errorf("apidoc: %s: components.%s.%s is already defined", name, kind, k)
+				}
+				dst[k] = v
+			}
+		}
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
 
 // Document returns a copy of the OpenAPI document.
 func Document() []byte { return []byte(document) }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"linli"
+	"linli/links"
 	"linli/web"
 )
 
@@ -187,6 +188,9 @@ type Detail struct {
 	Actions  []Action  `json:"actions"`
 	// ReportIn lists the whistles the actor may report in to.
 	ReportIn []int64 `json:"report_in"`
+	// Links are the records this case came out of or led to (the meeting
+	// whose action it is, the project it complains about, a mediation).
+	Links []links.Item `json:"links"`
 }
 
 // Detail loads a case page's data.
@@ -228,6 +232,12 @@ func (s *Service) Detail(r *http.Request, id int64) (Detail, error) {
 	}
 	if d.Timeline == nil {
 		d.Timeline = []Event{}
+	}
+	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindCase, ID: id}); err != nil {
+		return d, err
+	}
+	if d.Links == nil {
+		d.Links = []links.Item{}
 	}
 	if d.Whistles == nil {
 		d.Whistles = []Whistle{}

@@ -2,9 +2,11 @@ package cases
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"linli"
+	"linli/links"
 	"linli/storage"
 )
 
@@ -40,6 +42,36 @@ func (s *Service) accountsFor(ctx context.Context, q querier, kind string, id in
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// NotifyAbout writes in-app notifications about a record of another
+// capability (a project update to its followers, a meeting invitation) in
+// the caller's transaction; the bell links to url.
+func NotifyAbout(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, ref links.Ref, text string, at time.Time) error {
+	seen := map[int64]bool{}
+	for _, acc := range accounts {
+		if acc == 0 || seen[acc] {
+			continue
+		}
+		seen[acc] = true
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text) VALUES (?, ?, ?, ?, ?, ?)`,
+			acc, storage.Millis(at), kind, ref.Kind, ref.ID, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// URL is where the bell sends the reader: the case, or the page of the
+// record another capability notified about ("/projects/3").
+func (n Notification) URL() string {
+	switch n.RefKind {
+	case "", "case":
+		return fmt.Sprintf("/cases/%d", n.RefID)
+	case links.KindDispute:
+		return fmt.Sprintf("/mediation/%d", n.RefID)
+	}
+	return fmt.Sprintf("/%ss/%d", n.RefKind, n.RefID)
 }
 
 // notify writes in-app notifications; with outbox, also a row for outside

@@ -12,6 +12,7 @@ import (
 
 	"linli"
 	"linli/calendar"
+	"linli/links"
 	"linli/registry"
 	"linli/storage"
 )
@@ -26,6 +27,8 @@ type Service struct {
 	// BasicWeight is the weight of "basically satisfied" in the
 	// satisfaction rate (0.9 in one published practice).
 	BasicWeight float64
+	// Links shows what a case came out of or led to; set at start-up.
+	Links *links.Registry
 
 	staffMu sync.Mutex
 	staff   map[int64]staffEntry
@@ -292,3 +295,19 @@ func fmtNumber(prefix string, day, seq int) string {
 }
 
 func fromMs(ms int64) time.Time { return storage.FromMillis(ms) }
+
+// ResolveLinks describes linked cases the actor may read (a links.Resolver).
+func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+	out := map[int64]links.Item{}
+	for _, id := range ids {
+		c, err := s.Get(ctx, a, id)
+		if linli.ErrorCode(err) == linli.ENotFound || linli.ErrorCode(err) == linli.EForbidden {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = links.Item{Title: c.Number + " " + c.Title, URL: fmt.Sprintf("/cases/%d", id), State: c.State.Label(), At: c.CreatedAt}
+	}
+	return out, nil
+}

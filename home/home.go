@@ -26,7 +26,7 @@ func Pages() web.Pages {
 		"您好": "Hello", "您负责的范围": "Your scope", "小区数": "Estates", "楼栋数": "Buildings", "住户数": "Households", "楼栋": "Buildings", "住户": "Households",
 		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
-		"首页": "Home", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
+		"首页": "Home", "项目": "Projects", "会议": "Meetings", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
 	}}
 }
 
@@ -58,6 +58,16 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 	if a.HasRole(linli.RoleResident) || !worker {
 		items = append(items, web.NavItem{Href: "/report", Label: t(lang, "我要上报"), Icon: "＋"}, web.NavItem{Href: "/cases/mine", Label: t(lang, "我的上报"), Icon: "✉"})
 	}
+	if a.CanAny(linli.PermProjectsRead) || a.HasRole(linli.RoleResident) {
+		items = append(items, web.NavItem{Href: "/projects", Label: t(lang, "项目"), Icon: "◆"})
+	}
+	if a.CanAny(linli.PermProjectsManage) {
+		items = append(items, web.NavItem{Href: "/meetings", Label: t(lang, "会议"), Icon: "◎"})
+	}
+	if a.CanAny(linli.PermMediate) {
+		items = append(items, web.NavItem{Href: "/mediation", Label: t(lang, "调解"), Icon: "⚖"})
+	}
+	items = append(items, web.NavItem{Href: "/happiness", Label: t(lang, "幸福清单"), Icon: "♥"})
 	if a.CanAny(linli.PermRegistryWrite) {
 		items = append(items, web.NavItem{Href: "/import", Label: t(lang, "导入导出"), Icon: "⇅"})
 	}

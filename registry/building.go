@@ -17,6 +17,10 @@ type BuildingView struct {
 	Units    []Node
 	Floors   []FloorRow // top floor first
 	Total    int
+	// Layer is the matter colouring the view (?layer=vote:12), if any;
+	// LayerOptions are the layers that apply to this building.
+	Layer        *Layer        `json:"layer,omitempty"`
+	LayerOptions []LayerOption `json:"layer_options"`
 }
 
 // FloorRow is one floor across all units.

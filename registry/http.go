@@ -147,7 +147,7 @@ func (s *Service) apiBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.Building(r.Context(), web.ActorFrom(r.Context()), id)
+	v, err := s.BuildingWithLayer(r.Context(), web.ActorFrom(r.Context()), id, r.URL.Query().Get("layer"))
 	if err != nil {
 		return err
 	}

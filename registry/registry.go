@@ -100,6 +100,7 @@ type Service struct {
 	Renderer *web.Renderer // for pages; nil when used without HTTP
 
 	lineages lineageCache
+	layers   map[string]LayerSource
 }
 
 // New builds a registry service.

@@ -4,7 +4,11 @@ package web
 // capability brings its own in web.Pages.Catalog.
 func baseCatalog() map[string]string {
 	return map[string]string{
-		"邻里":       "Linli",
+		"邻里":   "Linli",
+		"关联事项": "Linked records", "关联": "Linked", "会议待办转为案件": "Meeting action became this case", "来自会议待办": "From a meeting action",
+		"施工期间的投诉": "Complaint during construction", "所涉项目": "Project", "转入人民调解": "Taken to mediation", "来自案件": "From a case",
+		"意见征询表决": "Consent vote", "所属项目": "Project", "协调会": "Coordination meeting", "入户走访": "Door-to-door visit", "走访事项": "Visited about",
+		"由此产生": "Led to", "来源": "Came from",
 		"社区多元共治平台": "Community co-governance",
 		"我的账号":     "My account",
 		"退出登录":     "Log out",

@@ -108,6 +108,9 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 		}
 		set["web/error.html"] = errPage
 		for _, p := range pages {
+			if p.FS == nil {
+				continue
+			}
 			files, err := fs.Glob(p.FS, "*.html")
 			if err != nil {
 				return nil, err
@@ -150,6 +153,18 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 		r.sets[lang] = set
 	}
 	return r, nil
+}
+
+// linkRels names each link relation as seen from the record it came out
+// of and from the record it led to.
+var linkRels = map[string][2]string{
+	"action":    {"会议待办转为案件", "来自会议待办"},
+	"complaint": {"施工期间的投诉", "所涉项目"},
+	"mediation": {"转入人民调解", "来自案件"},
+	"vote":      {"意见征询表决", "所属项目"},
+	"meeting":   {"协调会", "所属项目"},
+	"visit":     {"入户走访", "走访事项"},
+	"origin":    {"由此产生", "来源"},
 }
 
 // T translates Chinese text for the language.
@@ -200,6 +215,18 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			return "?"
 		},
 		"add": func(a, b int) int { return a + b },
+		// linkRel names a link's relation from the page's side: out is
+		// true when the linked record came out of this one.
+		"linkRel": func(rel string, out bool) string {
+			zh, ok := linkRels[rel]
+			if !ok {
+				zh = [2]string{"关联", "关联"}
+			}
+			if out {
+				return r.T(lang, zh[0])
+			}
+			return r.T(lang, zh[1])
+		},
 		"num": func(n int) string { // thousands separators
 			s := fmt.Sprint(n)
 			var b strings.Builder

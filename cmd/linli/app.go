@@ -21,11 +21,18 @@ import (
 	"linli/auth"
 	"linli/calendar"
 	"linli/cases"
+	"linli/happiness"
 	"linli/home"
 	"linli/jobs"
+	"linli/links"
+	"linli/mediation"
+	"linli/meetings"
+	"linli/projects"
 	"linli/registry"
 	"linli/stats"
 	"linli/storage"
+	"linli/visits"
+	"linli/votes"
 	"linli/web"
 )
 
@@ -69,9 +76,18 @@ type Main struct {
 	Cases    *cases.Service
 	Stats    *stats.Service
 	Jobs     *jobs.Runner
-	Handler  http.Handler
-	Router   *web.Router
-	Metrics  *prometheus.Registry
+	Links    *links.Registry
+	// Negotiation and projects.
+	Projects  *projects.Service
+	Votes     *votes.Service
+	Visits    *visits.Service
+	Meetings  *meetings.Service
+	Mediation *mediation.Service
+	Happiness *happiness.Service
+
+	Handler http.Handler
+	Router  *web.Router
+	Metrics *prometheus.Registry
 
 	server   *http.Server
 	stopFold func()
@@ -132,12 +148,36 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.Cases.Seed(ctx); err != nil {
 		return err
 	}
-	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: m.Cases.JobHandlers()}
+	m.Links = &links.Registry{DB: m.DB}
+	m.Cases.Links = m.Links
+	m.Links.Register(links.KindCase, m.Cases.ResolveLinks)
+	m.Projects = &projects.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
+	m.Votes = &votes.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
+	m.Visits = &visits.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
+	m.Meetings = &meetings.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
+	m.Mediation = &mediation.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
+	m.Happiness = &happiness.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
+	// The capabilities meet only here.
+	m.Projects.VoteGate = m.Votes.ProjectGate
+	m.Votes.Visits = m.Visits.ForHousehold
+	m.Happiness.Projects = m.Projects.HappinessEntries
+	handlers := m.Cases.JobHandlers()
+	for _, c := range m.capabilities() {
+		c.Register()
+		for kind, h := range c.JobHandlers() {
+			if _, dup := handlers[kind]; dup {
+				return fmt.Errorf("timer kind %q is handled twice", kind)
+			}
+			handlers[kind] = h
+		}
+	}
+	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: handlers}
 
 	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
 	m.Cases.BasicWeight = cfg.Weights.Basic
 
-	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages())
+	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages(),
+		projects.Pages(), votes.Pages(), visits.Pages(), meetings.Pages(), mediation.Pages(), happiness.Pages())
 	if err != nil {
 		return err
 	}
@@ -170,6 +210,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Cases.PageRoutes(rt, render)
 	m.Cases.FileRoutes(rt)
 	m.Stats.Routes(rt, render)
+	for _, c := range m.capabilities() {
+		c.Routes(rt, render)
+	}
 	rt.Handle("/", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
 			web.WriteError(w, r, linli.Errorf(linli.ENotFound, "没有这个接口 / no such endpoint"))
@@ -183,6 +226,17 @@ func (m *Main) Open(ctx context.Context) error {
 	csrf := http.NewCrossOriginProtection()
 	m.Handler = securityHeaders(csrf.Handler(rt))
 	return nil
+}
+
+// capability is what each negotiation-and-projects package offers the wiring.
+type capability interface {
+	Register()
+	Routes(rt *web.Router, render *web.Renderer)
+	JobHandlers() map[string]jobs.Handler
+}
+
+func (m *Main) capabilities() []capability {
+	return []capability{m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness}
 }
 
 func securityHeaders(h http.Handler) http.Handler {

@@ -1,0 +1,140 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"linli"
+)
+
+// A layer colours the building view for one matter: the ballots of a
+// consent vote, which households a project's visitors have not reached
+// yet. The capability owning the matter registers a [LayerSource] for its
+// kind; the page asks for ?layer=kind:id and offers the layers that apply
+// to the building.
+
+// Mark classes a layer may give a household (styled in app.css).
+const (
+	MarkAgree     = "mark-agree"     // agreed / supports
+	MarkDisagree  = "mark-disagree"  // disagreed / opposes
+	MarkAbstain   = "mark-abstain"   // abstained / undecided
+	MarkNone      = "mark-none"      // no ballot yet / not visited
+	MarkVisited   = "mark-visited"   // visited
+	MarkAttention = "mark-attention" // needs attention (e.g. an open objection)
+)
+
+// HouseholdMark is how a layer shows one household.
+type HouseholdMark struct {
+	Class string `json:"class"`
+	Title string `json:"title"` // hover text / screen-reader label
+}
+
+// LegendItem explains one mark class with its count.
+type LegendItem struct {
+	Class string `json:"class"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// Layer is one matter's colouring of a building.
+type Layer struct {
+	Key     string                  `json:"key"` // "vote:12"
+	Title   string                  `json:"title"`
+	URL     string                  `json:"url"`     // the matter's page
+	Summary []string                `json:"summary"` // lines such as the live tally
+	Legend  []LegendItem            `json:"legend"`
+	Marks   map[int64]HouseholdMark `json:"-"` // by household id
+}
+
+// LayerOption names a layer that applies to a building.
+type LayerOption struct {
+	Key   string `json:"key"`
+	Title string `json:"title"`
+}
+
+// LayerSource serves the layers of one kind of matter. Both methods check
+// the actor's permissions; Layer returns a 404 for a matter the actor may
+// not see.
+type LayerSource interface {
+	LayerOptions(ctx context.Context, a *linli.Actor, building Node) ([]LayerOption, error)
+	Layer(ctx context.Context, a *linli.Actor, building Node, id int64) (Layer, error)
+}
+
+// RegisterLayer adds the layers of a kind ("vote", "visits"). Call it at
+// start-up, before serving.
+func (s *Service) RegisterLayer(kind string, src LayerSource) {
+	if s.layers == nil {
+		s.layers = map[string]LayerSource{}
+	}
+	s.layers[kind] = src
+}
+
+// layerOptions lists every layer applying to the building, by kind.
+func (s *Service) layerOptions(ctx context.Context, a *linli.Actor, b Node) ([]LayerOption, error) {
+	kinds := make([]string, 0, len(s.layers))
+	for k := range s.layers {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	var out []LayerOption
+	for _, k := range kinds {
+		opts, err := s.layers[k].LayerOptions(ctx, a, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, opts...)
+	}
+	return out, nil
+}
+
+// applyLayer colours v with the layer named by key ("kind:id").
+func (s *Service) applyLayer(ctx context.Context, a *linli.Actor, v *BuildingView, key string) error {
+	kind, idText, _ := strings.Cut(key, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	src := s.layers[kind]
+	if err != nil || src == nil || id <= 0 {
+		e := linli.Errorf(linli.EBadRequest, "没有这个图层 / no such layer: %q", key)
+		e.Fields = []linli.FieldError{{Field: "layer", Reason: "unknown layer"}}
+		return e
+	}
+	l, err := src.Layer(ctx, a, v.Building, id)
+	if err != nil {
+		return err
+	}
+	if l.Key == "" {
+		l.Key = fmt.Sprintf("%s:%d", kind, id)
+	}
+	for fi := range v.Floors {
+		for ci := range v.Floors[fi].Cells {
+			hs := v.Floors[fi].Cells[ci].Households
+			for hi := range hs {
+				if m, ok := l.Marks[hs[hi].ID]; ok {
+					hs[hi].Mark, hs[hi].Title = m.Class, m.Title
+				}
+			}
+		}
+	}
+	v.Layer = &l
+	return nil
+}
+
+// BuildingWithLayer is Building coloured by the layer key ("" for none),
+// with the layers that apply to the building.
+func (s *Service) BuildingWithLayer(ctx context.Context, a *linli.Actor, buildingID int64, key string) (BuildingView, error) {
+	v, err := s.Building(ctx, a, buildingID)
+	if err != nil {
+		return v, err
+	}
+	if v.LayerOptions, err = s.layerOptions(ctx, a, v.Building); err != nil {
+		return v, err
+	}
+	if key != "" {
+		if err := s.applyLayer(ctx, a, &v, key); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
