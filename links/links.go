@@ -84,7 +84,6 @@ func Add(ctx context.Context, tx *storage.Tx, from, to Ref, rel string, at time.
 	return err
 }
 
-
 // List returns every link touching ref, either way, oldest first.
 func List(ctx context.Context, db *storage.DB, ref Ref) ([]Link, error) {
 	rows, err := db.Query(ctx, `SELECT from_kind, from_id, to_kind, to_id, rel, created_at FROM links
