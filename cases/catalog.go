@@ -2,7 +2,7 @@ package cases
 
 func catalog() map[string]string {
 	return map[string]string{
-		"我要上报": "Report a problem", "三步完成：选类别、拍照片、说一句话。": "Three steps: pick a category, take a photo, say what is wrong.",
+		"转人民调解": "Take to mediation", "我要上报": "Report a problem", "三步完成：选类别、拍照片、说一句话。": "Three steps: pick a category, take a photo, say what is wrong.",
 		"选择类别": "Category", "类别": "Category", "城市管理事件和部件": "Urban management events and components", "拍照或选择照片": "Photos",
 		"可选，最多9张，每张不超过10MB": "Optional, up to 9, 10 MB each", "说一句话": "In a sentence", "发生了什么？": "What happened?",
 		"例如：楼上卫生间漏水，我家天花板渗水": "e.g. the bathroom upstairs leaks through my ceiling", "补充说明（可选）": "More detail (optional)",

@@ -256,6 +256,9 @@ type detailData struct {
 	Photos   []Photo
 	Reporter bool
 	Depts    []Department
+	// Mediate: the actor may take the dispute behind this case to
+	// people's mediation.
+	Mediate bool
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
@@ -264,7 +267,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	a := web.ActorFrom(r.Context())
-	dd := detailData{Detail: d, Reporter: a.AccountID != 0 && a.AccountID == d.Case.ReporterID}
+	dd := detailData{Detail: d, Reporter: a.AccountID != 0 && a.AccountID == d.Case.ReporterID, Mediate: a.Can(linli.PermMediate, d.Case.Path)}
 	if dd.Photos, err = h.s.Photos(r.Context(), a, id); err != nil {
 		return nil, err
 	}

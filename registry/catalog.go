@@ -3,7 +3,7 @@ package registry
 // catalog is the English of the registry pages.
 func catalog() map[string]string {
 	return map[string]string{
-		"个下级": "children", "您还没有可以查看的地点。": "No places to show yet.", "楼栋视图": "Building view", "图层": "Layer", "不着色": "No colouring", "住户列表": "Household list",
+		"个下级": "children", "您还没有可以查看的地点。": "No places to show yet.", "楼栋视图": "Building view", "图层": "Layer", "不着色": "No colouring", "记录走访": "Record a visit", "住户列表": "Household list",
 		"下级": "Child places", "建成年份": "Built", "地址": "Address", "物业": "Property company", "无物业管理": "No property management",
 		"层数": "Floors", "层": "floors", "暂无下级": "None yet", "查看本单元住户": "Households of this unit", "名称": "Name", "编码": "Code",
 		"物业公司": "Property company", "留空表示无物业管理": "Leave empty when there is none", "边界（GeoJSON）": "Boundary (GeoJSON)",

@@ -319,6 +319,7 @@ func (s *Service) pageHouseholds(w http.ResponseWriter, r *http.Request) error {
 type householdData struct {
 	Household
 	CanWrite, CanReveal bool
+	Visit               bool // may record a door-to-door visit
 }
 
 func (s *Service) householdPage(r *http.Request, id int64) (*web.Page, error) {
@@ -341,7 +342,7 @@ func (s *Service) householdPage(r *http.Request, id int64) (*web.Page, error) {
 		cr = append(cr[:len(cr)-2], web.NavItem{Href: fmt.Sprintf("/buildings/%d", h.BuildingID), Label: h.Building}, cr[len(cr)-1])
 	}
 	return &web.Page{Title: h.Estate + h.Label(), Crumbs: cr, Data: householdData{Household: h,
-		CanWrite: a.Can(linli.PermRegistryWrite, h.Path), CanReveal: a.Can(linli.PermPeopleReveal, h.Path)}}, nil
+		CanWrite: a.Can(linli.PermRegistryWrite, h.Path), CanReveal: a.Can(linli.PermPeopleReveal, h.Path), Visit: a.Can(linli.PermVisitsWrite, h.Path)}}, nil
 }
 
 func (s *Service) pageHousehold(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,81 @@
+package registry_test
+
+import (
+	"context"
+	"testing"
+
+	"linli"
+	"linli/registry"
+	"linli/storage"
+	"linli/storage/storagetest"
+)
+
+// ballotLayer colours the first household as agreeing; it refuses the
+// matter 2 as the capability would for a matter out of the actor's scope.
+type ballotLayer struct{ first int64 }
+
+func (l ballotLayer) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node) ([]registry.LayerOption, error) {
+	return []registry.LayerOption{{Key: "vote:1", Title: "3单元加装电梯表决"}}, nil
+}
+
+func (l ballotLayer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
+	if id != 1 {
+		return registry.Layer{}, linli.Errorf(linli.ENotFound, "没有这次表决 / no such vote")
+	}
+	return registry.Layer{Title: "3单元加装电梯表决", Summary: []string{"还差1户"},
+		Legend: []registry.LegendItem{{Class: registry.MarkAgree, Label: "同意", Count: 1}},
+		Marks:  map[int64]registry.HouseholdMark{l.first: {Class: registry.MarkAgree, Title: "101 同意"}}}, nil
+}
+
+func TestBuildingLayerColoursHouseholds(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx, sys := context.Background(), linli.System()
+		svc := registry.New(db, nil)
+		_, estate := benchPlaces(t, svc)
+		b, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindBuilding, Name: "1号楼", ParentID: estate.ID, Floors: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindUnit, Name: "3单元", ParentID: b.ID, Floors: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, room := range []string{"101", "102"} {
+			h, err := svc.CreateHousehold(ctx, sys, registry.HouseholdInput{UnitID: u.ID, Floor: 1, Room: room, Area: registry.Decimal("87.66")}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, h.ID)
+		}
+		svc.RegisterLayer("vote", ballotLayer{first: ids[0]})
+
+		v, err := svc.BuildingWithLayer(ctx, sys, b.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Layer != nil || len(v.LayerOptions) != 1 || v.LayerOptions[0].Key != "vote:1" {
+			t.Fatalf("no layer asked: layer %v, options %v", v.Layer, v.LayerOptions)
+		}
+		v, err = svc.BuildingWithLayer(ctx, sys, b.ID, "vote:1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		marks := map[int64]string{}
+		for _, f := range v.Floors {
+			for _, c := range f.Cells {
+				for _, h := range c.Households {
+					marks[h.ID] = h.Mark
+				}
+			}
+		}
+		if marks[ids[0]] != registry.MarkAgree || marks[ids[1]] != "" || v.Layer == nil || v.Layer.Key != "vote:1" {
+			t.Errorf("marks %v, layer %+v; want only %d agreeing", marks, v.Layer, ids[0])
+		}
+		for key, code := range map[string]string{"vote:2": linli.ENotFound, "poll:1": linli.EBadRequest, "vote:x": linli.EBadRequest, "vote": linli.EBadRequest} {
+			if _, err := svc.BuildingWithLayer(ctx, sys, b.ID, key); linli.ErrorCode(err) != code {
+				t.Errorf("layer %q: %v, want %s", key, err, code)
+			}
+		}
+	})
+}
