@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -154,9 +155,8 @@ func ReminderAt(effective time.Time, zone *time.Location) time.Time {
 // last day, negative when past it.
 func DaysLeft(due, now time.Time, zone *time.Location) int {
 	a, b := Day(now, zone), Day(due, zone)
-	// Days between two local midnights; AddDate keeps DST-free zones exact
-	// and rounding covers the others.
-	return int((b.Sub(a) + 12*time.Hour).Hours() / 24)
+	// Days between two local midnights, rounded for zones with DST.
+	return int(math.Round(b.Sub(a).Hours() / 24))
 }
 
 // Number formats a dispute number: （2026）东城调字第12号.
