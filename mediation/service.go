@@ -54,7 +54,9 @@ func (s *Service) zone() *time.Location {
 	return s.Zone
 }
 
-func errNotFound() error { return linli.Errorf(linli.ENotFound, "调解案件不存在 / dispute not found") }
+func errNotFound() error {
+	return linli.Errorf(linli.ENotFound, "调解案件不存在 / dispute not found")
+}
 
 func errState(d Dispute, what string) error {
 	return linli.Errorf(linli.EConflict, "案件%s，不能%s / the dispute is %s", d.State.Label(), what, d.State)
