@@ -1,6 +1,7 @@
 package mediation
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
@@ -85,17 +86,21 @@ func chineseNumber(n int) string {
 }
 
 type pages struct {
-	s *Service
-	r *web.Renderer
+	s     *Service
+	r     *web.Renderer
+	print map[string]*template.Template // the agreement's print view, by language
 }
 
 func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
-	h := &pages{s: s, r: render}
+	h := &pages{s: s, r: render, print: map[string]*template.Template{}}
+	for _, lang := range []string{"zh", "en"} {
+		h.print[lang] = template.Must(template.New("print").Funcs(h.printFuncs(lang)).ParseFS(templates, "templates/_print.html"))
+	}
 	rt.Page("GET /mediation", web.LoggedIn, h.list)
 	rt.Page("GET /mediation/new", web.LoggedIn, h.newForm)
 	rt.Page("POST /mediation/new", web.LoggedIn, h.create)
 	rt.Page("GET /mediation/{id}", web.LoggedIn, h.detail)
-	rt.Page("GET /mediation/{id}/agreement", web.LoggedIn, h.print)
+	rt.Page("GET /mediation/{id}/agreement", web.LoggedIn, h.printView)
 	rt.Page("POST /mediation/{id}/sessions", web.LoggedIn, h.postSession)
 	rt.Page("POST /mediation/{id}/agreement", web.LoggedIn, h.postAgreement)
 	rt.Page("POST /mediation/{id}/sign", web.LoggedIn, h.postSign)
@@ -340,7 +345,31 @@ func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *pages) print(w http.ResponseWriter, r *http.Request) error {
+// printFuncs are the print view's template functions: the renderer's
+// translation and the capability's own.
+func (h *pages) printFuncs(lang string) template.FuncMap {
+	fm := template.FuncMap{
+		"t":    func(s string) string { return h.r.T(lang, s) },
+		"lang": func() string { return lang },
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			if lang == "en" {
+				return t.In(h.s.zone()).Format("2006-01-02")
+			}
+			return t.In(h.s.zone()).Format("2006年1月2日")
+		},
+	}
+	for k, f := range Pages().Funcs {
+		fm[k] = f
+	}
+	return fm
+}
+
+// printView is the agreement as a document of its own, ready for A4
+// paper: no navigation and no script, so what prints is the agreement.
+func (h *pages) printView(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -349,9 +378,14 @@ func (h *pages) print(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Title = "人民调解协议书"
-	h.r.Render(w, r, http.StatusOK, "mediation/agreement.html", p)
-	return nil
+	var buf bytes.Buffer
+	if err := h.print[web.Lang(r)].ExecuteTemplate(&buf, "med-print", p.Data); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = buf.WriteTo(w)
+	return err
 }
 
 // answer finishes a form post on the detail page: back to the page with a
