@@ -369,6 +369,18 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 		if det.Dispute.State != mediation.Closed || len(det.FollowUps) != 1 || len(det.Sessions) != 2 || det.Agreement.CourtChoice != mediation.CourtNotApplying {
 			t.Errorf("closed dispute %+v, %d follow-ups, %d sessions, court %q", det.Dispute.State, len(det.FollowUps), len(det.Sessions), det.Agreement.CourtChoice)
 		}
+		// The happiness list shows it without the parties.
+		es, err := f.svc.HappinessEntries(f.ctx, det.Dispute.CommunityID)
+		if err != nil || len(es) != 1 || es[0].Place != "吉祥花园1号楼" || es[0].Satisfied != 1 || es[0].Rated != 1 {
+			t.Errorf("happiness entries %+v, %v", es, err)
+		}
+		for _, e := range es {
+			for _, leak := range []string{"402", "502", det.Dispute.Parties[0].Name, det.Dispute.Parties[1].Name} {
+				if strings.Contains(e.Title+e.Summary+e.Place, leak) {
+					t.Errorf("happiness entry shows %q: %+v", leak, e)
+				}
+			}
+		}
 		var n int
 		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'dispute' AND entity_id = ?`, id).Scan(&n); err != nil || n < 9 {
 			t.Errorf("audit rows %d, %v (accept, 2 sessions, 3 saves, sign, reminder, court, follow-up)", n, err)
