@@ -2,4 +2,42 @@
 // parties, mediation sessions, the written agreement with its statutory
 // content and print view, the court-confirmation reminder and the
 // follow-up visit.
+//
+// The rules, and where they come from:
+//   - 人民调解法 (2011) art. 28–29: the written agreement (调解协议书) holds
+//     the parties' basic situation; the main facts, the disputed matters and
+//     each party's responsibility; the terms agreed with the way and time
+//     limit of performance. It takes effect when every party has signed
+//     (sealed, fingerprinted), the mediator has signed and the committee has
+//     sealed it; each party holds a copy and the committee keeps one.
+//     Missing lists what is absent; MarkSigned refuses (422) while anything
+//     is, naming each item (terms[1].deadline, signatures.party[2]; lists
+//     are counted from 1, as the document numbers them).
+//   - art. 31: the committee supervises performance — the follow-up visit
+//     (回访) records performance, satisfaction and remaining risk; full
+//     performance closes the dispute.
+//   - art. 33: the parties may jointly apply to a people's court for
+//     judicial confirmation within 30 days of the agreement taking effect.
+//     Signing schedules the timer "mediation.court_reminder" for 09:00 on
+//     day 25, which notifies the mediators unless the parties' choice is
+//     recorded (RecordCourtChoice).
+//   - 司法部《人民调解工作若干规定》(2002) art. 33: a dispute is generally
+//     settled within one month. The due date is the 30th day after
+//     acceptance (the starting day is not counted, 民法典 art. 201); the
+//     timer "mediation.due" marks a dispute still being mediated overdue
+//     the day after and notifies the mediators.
+//
+// States: accepted → mediating (first session) → agreed (signed) | failed;
+// agreed → closed (follow-up finds it performed). Numbers run per street
+// and year: （2026）东城调字第12号; the committee is named after the street
+// and community: 东城街道吉祥社区人民调解委员会.
+//
+// Who: staff holding linli.PermMediate on the dispute's place, and the
+// dispute's named mediators (grid workers, volunteers…), manage it;
+// residents of a party household read it and its agreement; anyone else
+// gets not found. Phones are always masked.
+//
+// Go API (the demo plays the Jixiang leak with it): OpenFromCase or Open,
+// AddSession, SaveAgreement, MarkSigned, RecordCourtChoice, Fail,
+// AddFollowUp, Get, List, HappinessEntries.
 package mediation

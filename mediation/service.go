@@ -9,7 +9,6 @@ import (
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
-	"linli/web"
 )
 
 // Service is the mediation capability. cmd/linli fills the fields and calls
@@ -23,14 +22,42 @@ type Service struct {
 	Links    *links.Registry
 }
 
-// Register adds the capability's link resolvers and building-view layers.
-func (s *Service) Register() {}
+// Timer kinds.
+const (
+	JobDue           = "mediation.due"            // the one-month target has passed
+	JobCourtReminder = "mediation.court_reminder" // the court-confirmation window is closing
+)
 
-// Routes registers the pages and the JSON API.
-func (s *Service) Routes(rt *web.Router, render *web.Renderer) {}
+// Register adds the capability's link resolver.
+func (s *Service) Register() {
+	if s.Links != nil {
+		s.Links.Register(links.KindDispute, s.ResolveLinks)
+	}
+}
 
 // JobHandlers are the capability's timers, by kind.
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
+func (s *Service) JobHandlers() map[string]jobs.Handler {
+	return map[string]jobs.Handler{JobDue: s.handleDue, JobCourtReminder: s.handleCourtReminder}
+}
 
-// Pages are the capability's templates and English catalogue.
-func Pages() web.Pages { return web.Pages{} }
+func (s *Service) now() time.Time {
+	if s.Clock == nil {
+		return time.Now()
+	}
+	return s.Clock.Now()
+}
+
+func (s *Service) zone() *time.Location {
+	if s.Zone == nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return s.Zone
+}
+
+func errNotFound() error {
+	return linli.Errorf(linli.ENotFound, "调解案件不存在 / dispute not found")
+}
+
+func errState(d Dispute, what string) error {
+	return linli.Errorf(linli.EConflict, "案件%s，不能%s / the dispute is %s", d.State.Label(), what, d.State)
+}

@@ -1,0 +1,56 @@
+package mediation
+
+// catalog is the English of the mediation pages and of the labels the Go
+// code hands them.
+func catalog() map[string]string {
+	return map[string]string{
+		// Labels from Go.
+		"邻里纠纷": "Neighbour dispute", "漏水及财产损害纠纷": "Water leak / property damage", "物业管理纠纷": "Property management dispute",
+		"婚姻家庭纠纷": "Family dispute", "其他纠纷": "Other dispute",
+		"已受理": "Accepted", "调解中": "Mediating", "已达成协议": "Agreed", "调解不成": "Failed", "已履行结案": "Performed and closed",
+		"申请人": "Applicant", "被申请人": "Respondent",
+		"双方已申请司法确认": "The parties applied for judicial confirmation", "双方不申请司法确认": "The parties do not apply for judicial confirmation",
+		"已全部履行": "Fully performed", "部分履行": "Partly performed", "未履行": "Not performed",
+		"无": "None", "较低": "Low", "较高": "High",
+		// Pages.
+		"人民调解": "People's mediation", "人民调解协议书": "People's mediation agreement", "调解协议书": "Mediation agreement",
+		"人民调解员": "Mediators", "受理人民调解": "Accept a mediation", "受理纠纷": "Accept a dispute", "受理": "Accept",
+		"全部": "All", "暂无调解案件": "No disputes", "期限": "Due", "剩余": "", "天": "days left", "今天到期": "due today",
+		"已超期": "overdue by", "受理时间": "Accepted at", "调解期限": "Mediation due", "调解组织": "Mediation committee",
+		"纠纷类型": "Dispute type", "所在社区": "Community", "按当事人住户确定": "From the parties' household",
+		"纠纷概要": "Summary", "纠纷事实": "Facts", "当事人住户": "Household",
+		"（非本社区住户或不按住户）":     "(not a household here, or a person)",
+		"姓名（选择住户时可不填，默认业主）": "Name (leave empty to use the household's owner)",
+		"请求事项": "Claims", "当事人": "Parties", "住所": "Address", "来源案件": "Source case", "查看案件": "View the case",
+		"调解不成原因": "Why mediation failed", "告知事项": "Advice given",
+		"调解记录": "Mediation sessions", "尚无调解记录": "No sessions yet", "记录一次调解": "Record a session",
+		"调解时间": "When", "调解地点": "Where", "参加人员": "Participants", "调解情况": "Record", "保存调解记录": "Save the session",
+		"尚缺以下法定内容，补齐后方可标记为已签署：": "Statutory content still missing (needed before the agreement can be marked signed):",
+		"法定内容已齐全，可以标记为已签署。":     "All statutory content is present; the agreement can be marked signed.",
+		"协议书已签署，生效日期":           "The agreement is signed; in effect from",
+		"打印协议书":                 "Print the agreement", "编辑协议书": "Edit the agreement",
+		"纠纷的主要事实": "Main facts of the dispute", "争议事项": "Disputed matters", "各方当事人的责任": "Each party's responsibility",
+		"协议内容": "Agreed terms", "第": "Term", "项": "", "协议事项": "What is agreed", "履行方式": "How it is performed",
+		"履行期限": "By when", "金额（元，可不填）": "Amount (yuan, optional)", "其他履行约定（可不填）": "Other arrangements for performance (optional)",
+		"份数": "Copies", "收执": "Held by", "签名与盖章": "Signatures and seal",
+		"已签名（盖章或按指印）": "signed (or sealed, or fingerprinted)", "签名日期": "Date signed",
+		"人民调解员已签名": "The mediator signed", "已加盖人民调解委员会印章": "The committee's seal is affixed", "盖章日期": "Date sealed",
+		"保存协议书": "Save the agreement", "标记为已签署": "Mark as signed",
+		"司法确认": "Judicial confirmation", "司法确认申请期限：": "Apply for judicial confirmation by: ", "前": "",
+		"经人民调解委员会调解达成调解协议后，双方当事人认为有必要的，可以自协议生效之日起三十日内共同向人民法院申请司法确认。": "If both parties think it necessary, they may jointly apply to a people's court for judicial confirmation within thirty days of the agreement taking effect.",
+		"回访": "Follow-up visits", "尚未回访": "No follow-up visit yet", "记录回访": "Record a follow-up visit", "回访日期": "Visit date",
+		"履行情况": "Performance", "当事人满意度": "Satisfaction", "剩余风险": "Remaining risk", "回访记录": "Notes", "保存回访": "Save the visit",
+		"调解不成，终止调解": "Mediation failed: end it", "调解不成的原因": "Why mediation failed",
+		"告知当事人（如：可依法向人民法院提起诉讼）": "Advice to the parties (e.g. they may sue in a people's court)", "终止调解": "End mediation",
+		"返回": "Back", "使用浏览器的打印功能（Ctrl+P）打印，纸张 A4。": "Print with the browser (Ctrl+P) on A4 paper.",
+		"（草稿，尚未签署生效）": "(Draft, not yet signed and in effect)",
+		"一、当事人基本情况":   "1. The parties", "二、纠纷主要事实、争议事项": "2. Main facts and disputed matters",
+		"三、各方当事人的责任": "3. Each party's responsibility", "四、经调解，当事人自愿达成如下协议": "4. Through mediation the parties voluntarily agree as follows",
+		"五、履行": "5. Performance", "六、生效与份数": "6. Effect and copies", "金额": "Amount",
+		"当事人应当按照本协议约定的方式和期限履行。人民调解委员会对协议的履行情况进行监督，督促当事人履行约定的义务。": "The parties shall perform this agreement in the way and within the time agreed. The mediation committee supervises its performance and urges the parties to fulfil their obligations.",
+		"本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效。":          "This agreement takes effect on the day every party has signed, sealed or fingerprinted it and the mediator has signed it and the committee has sealed it.",
+		"本协议一式": "This agreement is made in", "份": "copies",
+		"签名、盖章或按指印": "signature, seal or fingerprint", "日期": "Date", "人民调解员（签名）": "Mediator (signature)",
+		"（印章）": "(seal)", "（盖章）": "(seal here)",
+	}
+}

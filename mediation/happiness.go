@@ -1,0 +1,62 @@
+package mediation
+
+import (
+	"context"
+
+	"linli/happiness"
+	"linli/registry"
+	"linli/storage"
+)
+
+// HappinessEntries lists a community's disputes settled by mediation and
+// performed (closed), for the public happiness list. Mediation is private:
+// an entry names the kind of dispute and the building, never the parties,
+// the rooms or the agreement's terms. Satisfaction is the last follow-up
+// visit's. Meant to be wired like projects' entries
+// (happiness.Service gaining a Disputes func of the same shape).
+func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, type, location_id, closed_at FROM disputes WHERE community_id = ? AND state = ? ORDER BY closed_at DESC, id DESC LIMIT 200`,
+		communityID, Closed)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		id, loc, closed int64
+		typ             Type
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.typ, &r.loc, &r.closed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	out := []happiness.Entry{}
+	for _, r := range rs {
+		place := ""
+		if line, err := s.Registry.Lineage(ctx, s.DB, r.loc); err == nil {
+			for _, n := range line {
+				if n.Kind == registry.KindEstate || n.Kind == registry.KindBuilding {
+					place += n.Name
+				}
+			}
+		}
+		e := happiness.Entry{Kind: "dispute", ID: r.id, Title: r.typ.Label() + "调解成功", Summary: "经人民调解委员会调解，双方自愿达成协议并已履行完毕",
+			Place: place, DoneAt: storage.FromMillis(r.closed), Photos: []happiness.Photo{}, Thanks: []happiness.Thanks{}}
+		var sat string
+		err := s.DB.QueryRow(ctx, `SELECT satisfaction FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on DESC, id DESC LIMIT 1`, r.id).Scan(&sat)
+		if err == nil {
+			e.Rated = 1
+			if sat == Satisfied || sat == Basic {
+				e.Satisfied = 1
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,143 @@
+package mediation
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"linli"
+)
+
+func fieldsOf(fe []linli.FieldError) []string {
+	var out []string
+	for _, f := range fe {
+		out = append(out, f.Field)
+	}
+	return out
+}
+
+// TestMediationAgreementCompleteness: an agreement may be marked signed
+// only with every item of 人民调解法 art. 29, and every missing item is
+// named.
+func TestMediationAgreementCompleteness(t *testing.T) {
+	day := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	parties := func() []Party {
+		return []Party{
+			{ID: 1, Role: RoleApplicant, Name: "甲", Address: "吉祥花园1号楼2单元402", Signed: true, SignedOn: day},
+			{ID: 2, Role: RoleRespondent, Name: "乙", Address: "吉祥花园1号楼2单元502", Signed: true, SignedOn: day},
+		}
+	}
+	complete := func() Agreement {
+		return Agreement{Facts: "502卫生间下水管渗漏，402顶棚受损", Matters: "维修与赔偿", Responsibilities: "502承担全部责任",
+			Terms: []Term{{What: "修复下水管", How: "502自行请人维修", Deadline: day.AddDate(0, 0, 7)},
+				{What: "赔偿顶棚修复费用", How: "一次性转账", Deadline: day.AddDate(0, 0, 15), AmountFen: 180000}},
+			Copies: 3, CopiesHeldBy: DefaultCopiesHeldBy, MediatorSigned: true, MediatorSignedOn: day, Sealed: true, SealedOn: day}
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(ps []Party, ag *Agreement) []Party
+		meds   int
+		want   []string
+	}{
+		{"complete", func(ps []Party, ag *Agreement) []Party { return ps }, 1, nil},
+		{"no facts, matters or responsibilities", func(ps []Party, ag *Agreement) []Party {
+			ag.Facts, ag.Matters, ag.Responsibilities = " ", "", ""
+			return ps
+		}, 1, []string{"facts", "matters", "responsibilities"}},
+		{"no terms", func(ps []Party, ag *Agreement) []Party { ag.Terms = nil; return ps }, 1, []string{"terms"}},
+		{"a term without how and deadline", func(ps []Party, ag *Agreement) []Party {
+			ag.Terms[1].How, ag.Terms[1].Deadline = "", time.Time{}
+			return ps
+		}, 1, []string{"terms[2].how", "terms[2].deadline"}},
+		{"first term without what", func(ps []Party, ag *Agreement) []Party { ag.Terms[0].What = ""; return ps }, 1, []string{"terms[1].what"}},
+		{"second party not signed", func(ps []Party, ag *Agreement) []Party { ps[1].Signed = false; return ps }, 1, []string{"signatures.party[2]"}},
+		{"signed without a date", func(ps []Party, ag *Agreement) []Party { ps[0].SignedOn = time.Time{}; return ps }, 1, []string{"signatures.party[1].date"}},
+		{"no mediator signature, no seal", func(ps []Party, ag *Agreement) []Party {
+			ag.MediatorSigned, ag.Sealed = false, false
+			return ps
+		}, 1, []string{"signatures.mediator", "signatures.committee_seal"}},
+		{"no mediator on the dispute", func(ps []Party, ag *Agreement) []Party { return ps }, 0, []string{"signatures.mediator"}},
+		{"seal without date", func(ps []Party, ag *Agreement) []Party { ag.SealedOn = time.Time{}; return ps }, 1, []string{"signatures.committee_seal.date"}},
+		{"too few copies, no holders", func(ps []Party, ag *Agreement) []Party {
+			ag.Copies, ag.CopiesHeldBy = 2, ""
+			return ps
+		}, 1, []string{"copies", "copies_held_by"}},
+		{"a third party needs a fourth copy", func(ps []Party, ag *Agreement) []Party {
+			return append(ps, Party{Role: RoleRespondent, Name: "物业", Address: "吉祥花园物业服务中心", Signed: true, SignedOn: day})
+		}, 1, []string{"copies"}},
+		{"no respondent, a party without address", func(ps []Party, ag *Agreement) []Party {
+			ps[1].Role, ps[1].Address = RoleApplicant, ""
+			return ps
+		}, 1, []string{"parties", "parties[2].address"}},
+		{"blank agreement", func(ps []Party, ag *Agreement) []Party {
+			*ag = Agreement{}
+			ps[0].Signed, ps[1].Signed = false, false
+			return ps
+		}, 1, []string{"facts", "matters", "responsibilities", "terms", "signatures.party[1]", "signatures.party[2]",
+			"signatures.mediator", "signatures.committee_seal", "copies", "copies_held_by"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ag := complete()
+			ps := tc.change(parties(), &ag)
+			got := fieldsOf(Missing(ps, tc.meds, ag))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Missing = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestMediationPeriods(t *testing.T) {
+	zone := time.FixedZone("CST", 8*3600)
+	accepted := time.Date(2026, 11, 26, 10, 0, 0, 0, zone)
+	if got, want := DueDate(accepted, zone), time.Date(2026, 12, 26, 0, 0, 0, 0, zone); !got.Equal(want) {
+		t.Errorf("DueDate = %v, want %v (the acceptance day is not counted)", got, want)
+	}
+	eff := time.Date(2026, 11, 27, 0, 0, 0, 0, zone)
+	if got, want := CourtDeadline(eff, zone), time.Date(2026, 12, 27, 0, 0, 0, 0, zone); !got.Equal(want) {
+		t.Errorf("CourtDeadline = %v, want %v", got, want)
+	}
+	if got, want := ReminderAt(eff, zone), time.Date(2026, 12, 22, 9, 0, 0, 0, zone); !got.Equal(want) {
+		t.Errorf("ReminderAt = %v, want %v (day 25, 09:00)", got, want)
+	}
+	due := DueDate(accepted, zone)
+	for _, tc := range []struct {
+		now  time.Time
+		want int
+	}{
+		{accepted, 30},
+		{time.Date(2026, 12, 25, 23, 59, 0, 0, zone), 1},
+		{time.Date(2026, 12, 26, 8, 0, 0, 0, zone), 0},
+		{time.Date(2026, 12, 28, 8, 0, 0, 0, zone), -2},
+	} {
+		if got := DaysLeft(due, tc.now, zone); got != tc.want {
+			t.Errorf("DaysLeft at %v = %d, want %d", tc.now, got, tc.want)
+		}
+	}
+	if got := Number(2026, "东城街道", 12); got != "（2026）东城调字第12号" {
+		t.Errorf("Number = %q", got)
+	}
+	if got := Committee("东城街道", "吉祥社区"); got != "东城街道吉祥社区人民调解委员会" {
+		t.Errorf("Committee = %q", got)
+	}
+	for fen, want := range map[int64]string{180000: "¥1,800.00", 5: "¥0.05", 123456789: "¥1,234,567.89"} {
+		if got := Yuan(fen); got != want {
+			t.Errorf("Yuan(%d) = %q, want %q", fen, got, want)
+		}
+	}
+	for n, want := range map[int]string{3: "三", 10: "十", 12: "十二", 20: "二十", 35: "三十五"} {
+		if got := chineseNumber(n); got != want {
+			t.Errorf("chineseNumber(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for s, want := range map[string]int64{"1800": 180000, "1,800.5": 180050, "0.05": 5, "": 0} {
+		if got, ok := yuanToFen(s); !ok || got != want {
+			t.Errorf("yuanToFen(%q) = %d, %v", s, got, ok)
+		}
+	}
+	for _, s := range []string{"1.234", "-5", "abc"} {
+		if _, ok := yuanToFen(s); ok {
+			t.Errorf("yuanToFen(%q) accepted", s)
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package mediation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"linli"
+	"linli/registry"
+	"linli/storage"
+)
+
+type querier interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+	Query(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+const disputeColumns = `id, number, community_id, location_id, path, committee, type, title, facts, state, case_id, accepted_at, due_date,
+	overdue, failed_reason, failed_advice, ended_at, closed_at, created_at, updated_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanDispute(r scanner) (Dispute, error) {
+	var d Dispute
+	var acc, due, over, ended, closed, cr, up int64
+	err := r.Scan(&d.ID, &d.Number, &d.CommunityID, &d.LocationID, &d.path, &d.Committee, &d.Type, &d.Title, &d.Facts, &d.State, &d.CaseID,
+		&acc, &due, &over, &d.FailedReason, &d.FailedAdvice, &ended, &closed, &cr, &up)
+	d.AcceptedAt, d.DueDate, d.Overdue = storage.FromMillis(acc), storage.FromMillis(due), over != 0
+	d.EndedAt, d.ClosedAt, d.CreatedAt, d.UpdatedAt = storage.FromMillis(ended), storage.FromMillis(closed), storage.FromMillis(cr), storage.FromMillis(up)
+	return d, err
+}
+
+// load reads a dispute with its parties and mediators; forUpdate locks the
+// row on PostgreSQL (SQLite has one writer).
+func (s *Service) load(ctx context.Context, q querier, id int64, forUpdate bool) (Dispute, error) {
+	qs := `SELECT ` + disputeColumns + ` FROM disputes WHERE id = ?`
+	if forUpdate && s.DB.Dialect == storage.Postgres {
+		qs += ` FOR UPDATE`
+	}
+	d, err := scanDispute(q.QueryRow(ctx, qs, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, errNotFound()
+	}
+	if err != nil {
+		return d, err
+	}
+	if d.Parties, err = s.parties(ctx, q, id); err != nil {
+		return d, err
+	}
+	d.Mediators, err = s.mediators(ctx, q, id)
+	if d.Parties == nil {
+		d.Parties = []Party{}
+	}
+	if d.Mediators == nil {
+		d.Mediators = []Mediator{}
+	}
+	if d.State.Open() {
+		d.DaysLeft = DaysLeft(d.DueDate, s.now(), s.zone())
+	}
+	return d, err
+}
+
+func (s *Service) parties(ctx context.Context, q querier, id int64) ([]Party, error) {
+	rows, err := q.Query(ctx, `SELECT id, role, household_id, person_id, name, address, phone, claims, signed, signed_on
+		FROM dispute_parties WHERE dispute_id = ? ORDER BY sort, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Party
+	for rows.Next() {
+		var p Party
+		var signed, on int64
+		if err := rows.Scan(&p.ID, &p.Role, &p.HouseholdID, &p.PersonID, &p.Name, &p.Address, &p.Phone, &p.Claims, &signed, &on); err != nil {
+			return nil, err
+		}
+		if p.Phone != "" {
+			p.Phone = registry.MaskPhone(p.Phone)
+		}
+		p.Signed, p.SignedOn = signed != 0, storage.FromMillis(on)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) mediators(ctx context.Context, q querier, id int64) ([]Mediator, error) {
+	rows, err := q.Query(ctx, `SELECT account_id, name FROM dispute_mediators WHERE dispute_id = ? ORDER BY account_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Mediator
+	for rows.Next() {
+		var m Mediator
+		if err := rows.Scan(&m.AccountID, &m.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (s *Service) sessions(ctx context.Context, q querier, id int64) ([]Session, error) {
+	rows, err := q.Query(ctx, `SELECT id, held_at, place, participants, record, created_at FROM dispute_sessions WHERE dispute_id = ? ORDER BY held_at, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var x Session
+		var held, cr int64
+		if err := rows.Scan(&x.ID, &held, &x.Place, &x.Participants, &x.Record, &cr); err != nil {
+			return nil, err
+		}
+		x.HeldAt, x.CreatedAt = storage.FromMillis(held), storage.FromMillis(cr)
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// agreement reads the agreement and works out what is missing. A dispute
+// without a saved agreement gets a blank one (Exists false) with the
+// facts and the default copies filled in, as the editor starts.
+func (s *Service) agreement(ctx context.Context, q querier, d Dispute) (Agreement, error) {
+	var ag Agreement
+	var med, medOn, sealed, sealedOn, signedAt, eff, deadline, choiceAt int64
+	err := q.QueryRow(ctx, `SELECT facts, matters, responsibilities, performance, copies, copies_held_by, mediator_signed, mediator_signed_on,
+		sealed, sealed_on, signed_at, effective_on, court_deadline, court_choice, court_choice_at FROM dispute_agreements WHERE dispute_id = ?`, d.ID).
+		Scan(&ag.Facts, &ag.Matters, &ag.Responsibilities, &ag.Performance, &ag.Copies, &ag.CopiesHeldBy, &med, &medOn,
+			&sealed, &sealedOn, &signedAt, &eff, &deadline, &ag.CourtChoice, &choiceAt)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		ag = Agreement{Facts: d.Facts, Copies: len(d.Parties) + 1, CopiesHeldBy: DefaultCopiesHeldBy}
+	case err != nil:
+		return ag, err
+	default:
+		ag.Exists = true
+		ag.MediatorSigned, ag.MediatorSignedOn = med != 0, storage.FromMillis(medOn)
+		ag.Sealed, ag.SealedOn = sealed != 0, storage.FromMillis(sealedOn)
+		ag.SignedAt, ag.EffectiveOn, ag.CourtDeadline = storage.FromMillis(signedAt), storage.FromMillis(eff), storage.FromMillis(deadline)
+		ag.CourtChoiceAt = storage.FromMillis(choiceAt)
+		rows, err := q.Query(ctx, `SELECT what, how, deadline, amount_fen FROM dispute_terms WHERE dispute_id = ? ORDER BY sort, id`, d.ID)
+		if err != nil {
+			return ag, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t Term
+			var dl int64
+			if err := rows.Scan(&t.What, &t.How, &dl, &t.AmountFen); err != nil {
+				return ag, err
+			}
+			t.Deadline = storage.FromMillis(dl)
+			ag.Terms = append(ag.Terms, t)
+		}
+		if err := rows.Err(); err != nil {
+			return ag, err
+		}
+	}
+	if ag.Terms == nil {
+		ag.Terms = []Term{}
+	}
+	ag.Missing = Missing(d.Parties, len(d.Mediators), ag)
+	if ag.Missing == nil {
+		ag.Missing = []linli.FieldError{}
+	}
+	return ag, nil
+}
+
+func (s *Service) followUps(ctx context.Context, q querier, id int64) ([]FollowUp, error) {
+	rows, err := q.Query(ctx, `SELECT id, visited_on, performance, satisfaction, risk, notes, visitor_name, created_at
+		FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on, id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []FollowUp
+	for rows.Next() {
+		var f FollowUp
+		var on, cr int64
+		if err := rows.Scan(&f.ID, &on, &f.Performance, &f.Satisfaction, &f.Risk, &f.Notes, &f.VisitorName, &cr); err != nil {
+			return nil, err
+		}
+		f.VisitedOn, f.CreatedAt = storage.FromMillis(on), storage.FromMillis(cr)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// likePrefix escapes nothing: node paths hold only digits and slashes.
+func likePrefix(path string) string { return strings.TrimSpace(path) + "%" }
