@@ -20,7 +20,7 @@ func Pages() web.Pages {
 		"统计": "Statistics", "三率统计": "Response, resolution and satisfaction", "本月": "This month", "近30天": "Last 30 days", "本年": "This year",
 		"按网格": "By grid", "按社区": "By community", "按街道": "By street", "按类别": "By category", "响应率": "Response", "解决率": "Resolution",
 		"满意率": "Satisfaction", "结案率": "Closure", "按期结案率": "On-time closure", "返工率": "Rework", "延期率": "Extension", "综合得分": "Composite",
-		"上报": "Reported", "派遣": "Dispatched", "应结": "Due", "结案": "Closed", "评价": "Rated", "升级": "Escalated", "合计": "Total",
+		"上报": "Reported", "派遣": "Dispatched", "应结": "Due", "结案": "Closed", "已评价": "Rated", "升级": "Escalated", "合计": "Total",
 		"网格按期结案排名": "Grids ranked by on-time closure", "每日上报与结案": "Reported and closed per day", "暂无数据": "No data",
 		"口径：响应率=按时报到/派遣；解决率=满意与基本满意/已评价；满意率=(满意+0.9×基本满意)/已评价；结案率、按期结案率以期限落在本时段的案件为分母。": "Definitions: response = acknowledged on time / dispatched; resolution = satisfied or basically satisfied / rated; satisfaction = (satisfied + 0.9 × basically satisfied) / rated; closure rates are over cases whose deadline falls in the period.",
 		"范围": "Scope", "名称": "Name", "时段": "Period", "范围较大：网格和类别按所涉及的整月统计，合计与趋势按日精确统计。": "Large scope: grids and categories are counted by the whole calendar months the period touches; totals and the trend are exact to the day.", "分组": "Group", "查看": "Show",

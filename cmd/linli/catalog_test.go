@@ -35,9 +35,16 @@ import (
 	"linli/audit"
 	"linli/auth"
 	"linli/cases"
+	"linli/happiness"
 	"linli/home"
+	"linli/mediation"
+	"linli/meetings"
+	"linli/projects"
 	"linli/registry"
+	"linli/stats"
 	"linli/storage/storagetest"
+	"linli/visits"
+	"linli/votes"
 	"linli/web"
 )
 
@@ -45,7 +52,9 @@ import (
 // capability here when it brings pages.
 func capabilityPages() map[string]web.Pages {
 	return map[string]web.Pages{"registry": registry.Pages(), "auth": auth.Pages(), "audit": audit.Pages(), "home": home.Pages(),
-		"cases": cases.Pages(linli.SystemClock{})}
+		"cases": cases.Pages(linli.SystemClock{}), "stats": stats.Pages(),
+		"projects": projects.Pages(), "votes": votes.Pages(), "visits": visits.Pages(), "meetings": meetings.Pages(),
+		"mediation": mediation.Pages(), "happiness": happiness.Pages()}
 }
 
 // misses collects untranslated texts and the page that asked for each.
