@@ -43,7 +43,12 @@ type pages struct {
 }
 
 // t translates a text the package hands the layout (crumbs, flashes).
-func (h *pages) t(r *http.Request, zh string) string { return h.r.T(web.Lang(r), zh) }
+func (h *pages) t(r *http.Request, zh string) string {
+	if zh == "" {
+		return ""
+	}
+	return h.r.T(web.Lang(r), zh)
+}
 
 func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	if render == nil {
