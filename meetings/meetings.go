@@ -2,6 +2,8 @@ package meetings
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -254,7 +256,11 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 	for i, acc := range in.AccountIDs {
 		var name string
 		var disabled int64
-		if err := tx.QueryRow(ctx, `SELECT display_name, disabled FROM accounts WHERE id = ?`, acc).Scan(&name, &disabled); err != nil || disabled != 0 {
+		err := tx.QueryRow(ctx, `SELECT display_name, disabled FROM accounts WHERE id = ?`, acc).Scan(&name, &disabled)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		if err != nil || disabled != 0 {
 			v.Add(fmt.Sprintf("account_ids[%d]", i), "账号不存在或已停用 / no such active account")
 			continue
 		}

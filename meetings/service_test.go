@@ -518,3 +518,46 @@ func TestMeetingScope(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The demo records meetings as the system (no account): every step works
+// without an account id, and the action still becomes one case only.
+func TestMeetingSystemActor(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		ctx, sys := f.ctx, linli.System()
+		d, err := f.svc.Create(ctx, sys, meetings.MeetingInput{Title: "加装电梯议事会", Kind: meetings.KindCouncil, ScopeID: f.unit3().ID,
+			StartsAt: cst(t, 2026, time.March, 12, 19, 30), EndsAt: cst(t, 2026, time.March, 12, 21, 0), Place: "会议室", Host: "韩素芬",
+			Invite: &meetings.InviteInput{HouseholdIDs: []int64{f.household("resident")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(d.StartsAt)
+		if _, err := f.svc.Hold(ctx, sys, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SignIn(ctx, sys, d.ID, meetings.SignInInput{HouseholdID: f.household("resident"), Name: "住户代表"}); err != nil {
+			t.Fatal(err)
+		}
+		act, err := f.svc.AddAction(ctx, sys, d.ID, meetings.ActionInput{Title: "清理楼道", OwnerName: "荟安物业", Due: "2026-03-13"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c1, err := f.svc.ToCase(ctx, sys, d.ID, act.ID, meetings.CaseInput{Category: "sanitation"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err := f.svc.ToCase(ctx, sys, d.ID, act.ID, meetings.CaseInput{Category: "sanitation"})
+		if err != nil || c2.CaseID != c1.CaseID {
+			t.Fatalf("second call %+v %v", c2, err)
+		}
+		if _, err := f.svc.RecordMinutes(ctx, sys, d.ID, meetings.MinutesInput{Minutes: "议定清理楼道。", Recorder: "柴晓燕"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.PublishMinutes(ctx, sys, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.count(`SELECT COUNT(*) FROM notifications WHERE kind = 'meeting_minutes' AND ref_id = ? AND account_id = ?`, d.ID, f.a("resident").AccountID); n != 1 {
+			t.Errorf("the resident of the household that attended was not told of the minutes")
+		}
+	})
+}
