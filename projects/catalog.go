@@ -1,0 +1,3 @@
+package projects
+
+func catalog() map[string]string { return map[string]string{} }
