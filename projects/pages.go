@@ -45,6 +45,24 @@ func Pages() web.Pages {
 		"ratingName": func(r string) string {
 			return map[string]string{"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}[r]
 		},
+		// ferr is the error of a field of one of the page's forms: only
+		// when that form was the one posted (several forms share names).
+		"ferr": func(p *web.Page, form, field string) string {
+			if p.Val("form") != form {
+				return ""
+			}
+			return p.Err(field)
+		},
+		// fval is what was typed in a form posted back, else def.
+		"fval": func(p *web.Page, form, field string, def any) string {
+			if p.Val("form") == form {
+				return p.Val(field)
+			}
+			if def == nil {
+				return ""
+			}
+			return fmt.Sprint(def)
+		},
 		"pct": func(n int) string { return strconv.Itoa(n) + "%" },
 		"inScope": func(scope []ScopeNode, id int64) bool {
 			for _, n := range scope {
