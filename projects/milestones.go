@@ -32,7 +32,9 @@ func (s *Service) milestones(ctx context.Context, q querier, projectID int64) ([
 	return out, rows.Err()
 }
 
-func errNoMilestone() error { return linli.Errorf(linli.ENotFound, "里程碑不存在 / milestone not found") }
+func errNoMilestone() error {
+	return linli.Errorf(linli.ENotFound, "里程碑不存在 / milestone not found")
+}
 
 func (s *Service) milestone(ctx context.Context, q querier, projectID, id int64) (Milestone, error) {
 	var m Milestone

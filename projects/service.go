@@ -243,7 +243,9 @@ func (s *Service) manage(ctx context.Context, a *linli.Actor, id int64) (Project
 }
 
 // Get returns one project the actor may read.
-func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Project, error) { return s.view(ctx, a, id) }
+func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Project, error) {
+	return s.view(ctx, a, id)
+}
 
 // record writes the audit entry of a change in tx.
 func (s *Service) record(ctx context.Context, tx *storage.Tx, a *linli.Actor, at time.Time, p Project, action, summary string, before, after any) error {
