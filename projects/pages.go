@@ -254,7 +254,7 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	var p Project
 	var err error
 	if len(bad) > 0 {
-		err = linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "budget_fen", Reason: "金额格式如 1234.56 / amount like 1234.56"})
+		err = h.badBudget(r, in)
 	} else {
 		p, err = h.s.Create(r.Context(), web.ActorFrom(r.Context()), in)
 	}
@@ -263,6 +263,17 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/projects/%d", p.ID), "项目已创建 / project created")
 	return nil
+}
+
+// badBudget is the refusal of a form whose budget cannot be read, with
+// whatever else is wrong in it.
+func (h *pages) badBudget(r *http.Request, in ProjectInput) error {
+	in.BudgetFen = 0
+	fields := []linli.FieldError{{Field: "budget_fen", Reason: "金额格式如 1234.56 / amount like 1234.56"}}
+	if _, _, err := h.s.validate(r.Context(), &in); err != nil {
+		fields = append(fields, linli.ErrorFields(err)...)
+	}
+	return linli.Invalid("输入有误 / invalid input", fields...)
 }
 
 func (h *pages) formFailed(w http.ResponseWriter, r *http.Request, p *Project, in ProjectInput, err error) error {
@@ -329,7 +340,7 @@ func (h *pages) edit(w http.ResponseWriter, r *http.Request) error {
 	in, bad := inputFromForm(r)
 	in.CommunityID = p.CommunityID
 	if len(bad) > 0 {
-		err = linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "budget_fen", Reason: "金额格式如 1234.56 / amount like 1234.56"})
+		err = h.badBudget(r, in)
 	} else {
 		_, err = h.s.Update(r.Context(), a, id, in)
 	}
