@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -352,3 +355,77 @@ func setPhase(t *testing.T, s *testServer, id int64, phase string) {
 }
 
 func storagetestSQLite(t *testing.T) *storage.DB { return storagetest.SQLite(t) }
+
+// TestProjectPhotos: staff attach before/after photos; they are served to
+// readers, and to anyone once the project is public and in service (the
+// happiness list), listed in HappinessEntries.
+func TestProjectPhotos(t *testing.T) {
+	s := startServer(t, storagetest.SQLite(t))
+	community, units := projectScope(t, s)
+	p, err := s.Projects.Create(t.Context(), mustActor(t, s, "xueyuan"), projects.ProjectInput{CommunityID: community, Scope: units,
+		Title: "荟萃花园南区1号楼加装电梯", Kind: "elevator", Public: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	upload := func(c *client, stage string) (int, []byte) {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		_ = w.WriteField("stage", stage)
+		_ = w.WriteField("caption", "1号楼北侧")
+		f, _ := w.CreateFormFile("photos", "before.png")
+		_, _ = f.Write(buf.Bytes())
+		_ = w.Close()
+		req, _ := http.NewRequest("POST", c.base+fmt.Sprintf("/api/projects/%d/photos", p.ID), &b)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		res, err := c.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out bytes.Buffer
+		_, _ = out.ReadFrom(res.Body)
+		return res.StatusCode, out.Bytes()
+	}
+	staff := s.login(t, "xueyuan")
+	if st, body := upload(staff, "during"); st != 422 || !bytes.Contains(body, []byte(`"stage"`)) {
+		t.Errorf("bad stage: %d %s", st, body)
+	}
+	if st, _ := upload(s.login(t, "grid1"), "before"); st != 403 {
+		t.Errorf("grid worker uploads: %d", st)
+	}
+	st, body := upload(staff, "before")
+	if st != 201 {
+		t.Fatalf("upload: %d %s", st, body)
+	}
+	projectValid(t, body, "ProjectPhotoList")
+	var got struct {
+		Photos []projects.Photo `json:"photos"`
+	}
+	_ = json.Unmarshal(body, &got)
+	if len(got.Photos) != 1 || got.Photos[0].Stage != "before" {
+		t.Fatalf("photos %+v", got.Photos)
+	}
+	photoURL := got.Photos[0].URL
+	if st, _ := s.anon(t).do("GET", photoURL, nil); st != 404 {
+		t.Errorf("anonymous before service: %d", st)
+	}
+	if st, _ := s.login(t, "resident").do("GET", photoURL, nil); st != 200 {
+		t.Errorf("resident reads the photo: %d", st)
+	}
+	setPhase(t, s, p.ID, "in_service")
+	if st, _ := s.anon(t).do("GET", photoURL+"?thumb=1", nil); st != 200 {
+		t.Errorf("anonymous once on the happiness list: %d", st)
+	}
+	es, err := s.Projects.HappinessEntries(t.Context(), community)
+	if err != nil || len(es) != 1 || len(es[0].Photos) != 1 || es[0].Photos[0].AttachmentID != got.Photos[0].AttachmentID || es[0].Photos[0].Caption != "1号楼北侧" {
+		t.Errorf("happiness entries %+v %v", es, err)
+	}
+}
