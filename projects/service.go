@@ -106,7 +106,7 @@ func (s *Service) load(ctx context.Context, q querier, id int64) (Project, error
 
 // fill adds the scope, the community's name and the progress.
 func (s *Service) fill(ctx context.Context, q querier, p *Project) error {
-	rows, err := q.Query(ctx, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY path`, p.ID)
+	rows, err := q.Query(ctx, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY node_id`, p.ID)
 	if err != nil {
 		return err
 	}

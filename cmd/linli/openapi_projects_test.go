@@ -1,6 +1,11 @@
 package main
 
-import "linli/projects"
+import (
+	"slices"
+	"testing"
+
+	"linli/projects"
+)
 
 func init() {
 	for name, v := range map[string]any{
@@ -19,5 +24,30 @@ func init() {
 		"ProjectRatingInput": projects.RatingInput{}, "ProjectThanksInput": projects.ThanksInput{},
 	} {
 		oaRead[name] = v
+	}
+}
+
+// TestProjectOpenAPIEnums: the documented phases, roles and kinds are the
+// code's, in the code's order.
+func TestProjectOpenAPIEnums(t *testing.T) {
+	doc := oaDoc(t)
+	enum := func(name string) []string {
+		var out []string
+		for _, v := range oaList(oaSchema(t, doc, name)["enum"]) {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	var phases, roles []string
+	for _, p := range projects.Phases() {
+		phases = append(phases, string(p))
+	}
+	for _, r := range projects.Roles() {
+		roles = append(roles, string(r))
+	}
+	for name, want := range map[string][]string{"ProjectPhase": phases, "ProjectRole": roles, "ProjectKind": projects.Kinds()} {
+		if got := enum(name); !slices.Equal(got, want) {
+			t.Errorf("%s enum %v, code has %v", name, got, want)
+		}
 	}
 }
