@@ -2,16 +2,19 @@ package projects
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"linli"
+	"linli/audit"
 	"linli/cases"
-	"linli/happiness"
 	"linli/jobs"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
-	"linli/web"
 )
 
 // Service is the projects capability. cmd/linli fills the fields and calls
@@ -29,20 +32,275 @@ type Service struct {
 	VoteGate func(ctx context.Context, projectID int64) (missing []string, err error)
 }
 
-// Register adds the capability's link resolvers and building-view layers.
-func (s *Service) Register() {}
+// Register adds the capability's link resolvers: a case page lists the
+// project its complaint belongs to, a vote or meeting page its project.
+func (s *Service) Register() {
+	if s.Links != nil {
+		s.Links.Register(links.KindProject, s.ResolveLinks)
+	}
+}
 
-// Routes registers the pages and the JSON API.
-func (s *Service) Routes(rt *web.Router, render *web.Renderer) {}
-
-// JobHandlers are the capability's timers, by kind.
+// JobHandlers are the capability's timers, by kind (none yet).
 func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
 
-// Pages are the capability's templates and English catalogue.
-func Pages() web.Pages { return web.Pages{} }
+func (s *Service) now() time.Time { return s.Clock.Now() }
 
-// HappinessEntries lists the community's completed projects for the public
-// happiness list. Wired into happiness.Service.Projects.
-func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
-	return nil, nil
+func (s *Service) zone() *time.Location {
+	if s.Zone == nil {
+		return time.UTC
+	}
+	return s.Zone
+}
+
+func errNotFound() error { return linli.Errorf(linli.ENotFound, "项目不存在 / project not found") }
+
+func errForbidden() error {
+	return linli.Errorf(linli.EForbidden, "无权管理此项目 / not allowed to manage this project")
+}
+
+type querier interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+	Query(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+func actorName(a *linli.Actor) string {
+	if a == nil {
+		return "系统"
+	}
+	if a.DisplayName != "" {
+		return a.DisplayName
+	}
+	return a.Username
+}
+
+const projectColumns = `id, community_id, path, title, kind, description, budget_fen, public, phase, contractor, start_date, end_date,
+	work_hours, quiet_hours, approval_number, approval_department, approval_department_id, approval_date, acceptance_date,
+	acceptance_passed, acceptance_participants, completed_at, created_at, updated_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanProject(r scanner) (Project, error) {
+	var p Project
+	var pub, passed, done, cr, up int64
+	var work, quiet string
+	err := r.Scan(&p.ID, &p.CommunityID, &p.Path, &p.Title, &p.Kind, &p.Description, &p.BudgetFen, &pub, &p.Phase, &p.Contractor,
+		&p.StartDate, &p.EndDate, &work, &quiet, &p.ApprovalNumber, &p.ApprovalDepartment, &p.ApprovalDepartmentID, &p.ApprovalDate,
+		&p.AcceptanceDate, &passed, &p.AcceptanceParticipants, &done, &cr, &up)
+	p.Public, p.AcceptancePassed = storage.Bool(pub), storage.Bool(passed)
+	p.CompletedAt, p.CreatedAt, p.UpdatedAt = storage.FromMillis(done), storage.FromMillis(cr), storage.FromMillis(up)
+	p.WorkHours, p.QuietHours = splitHours(work), splitHours(quiet)
+	return p, err
+}
+
+// load reads a project with its scope, without a permission check.
+func (s *Service) load(ctx context.Context, q querier, id int64) (Project, error) {
+	p, err := scanProject(q.QueryRow(ctx, `SELECT `+projectColumns+` FROM projects WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, errNotFound()
+	}
+	if err != nil {
+		return p, err
+	}
+	return p, s.fill(ctx, q, &p)
+}
+
+// fill adds the scope, the community's name and the progress.
+func (s *Service) fill(ctx context.Context, q querier, p *Project) error {
+	rows, err := q.Query(ctx, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY node_id`, p.ID)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+		p.scopePaths = append(p.scopePaths, path)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	p.Scope = make([]ScopeNode, 0, len(ids))
+	var places []string
+	for _, id := range ids {
+		line, err := s.Registry.Lineage(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		n := line[len(line)-1]
+		var full, place []string
+		for _, x := range line {
+			switch x.Kind {
+			case registry.KindEstate, registry.KindBuilding:
+				full = append(full, x.Name)
+				place = append(place, x.Name)
+			case registry.KindUnit:
+				full = append(full, x.Name)
+			}
+		}
+		p.Scope = append(p.Scope, ScopeNode{ID: n.ID, Kind: string(n.Kind), Label: strings.Join(full, "")})
+		// The public place names no unit: the estate and the building.
+		if pl := strings.Join(place, " "); pl != "" && !contains(places, pl) {
+			places = append(places, pl)
+		}
+	}
+	p.Place = strings.Join(places, "、")
+	if n, err := s.Registry.NodeByID(ctx, p.CommunityID); err == nil {
+		p.Community = n.Name
+	}
+	ms, err := s.milestones(ctx, q, p.ID)
+	if err != nil {
+		return err
+	}
+	_, p.Progress = ComputeProgress(ms)
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// communityPath cuts a node path to its community: the tree is
+// city/district/street/community.
+func communityPath(path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) < 4 {
+		return path
+	}
+	return "/" + strings.Join(parts[:4], "/") + "/"
+}
+
+// canManage: staff holding projects.manage on the community.
+func canManage(a *linli.Actor, p Project) bool { return a.Can(linli.PermProjectsManage, p.Path) }
+
+// canRead: managers; holders of projects.read on the community, on a scope
+// node, or inside a scope node (a building head whose building the estate
+// project covers); residents of the community for public projects.
+func canRead(a *linli.Actor, p Project, scope []string) bool {
+	if a == nil {
+		return false
+	}
+	if canManage(a, p) || a.Can(linli.PermProjectsRead, p.Path) {
+		return true
+	}
+	for _, sp := range scope {
+		if a.Can(linli.PermProjectsRead, sp) {
+			return true
+		}
+		for _, g := range a.Grants {
+			if g.Role.Has(linli.PermProjectsRead) && linli.Within(g.NodePath, sp) {
+				return true
+			}
+		}
+	}
+	return p.Public && isResidentOf(a, p.Path)
+}
+
+// isResidentOf reports whether the actor is a resident of a household in
+// the community.
+func isResidentOf(a *linli.Actor, community string) bool {
+	for _, g := range a.Grants {
+		if g.Role == linli.RoleResident && g.HouseholdID != 0 && linli.Within(g.NodePath, community) {
+			return true
+		}
+	}
+	return false
+}
+
+// view loads a project the actor may read; others get a 404, so the
+// existence of projects elsewhere does not leak.
+func (s *Service) view(ctx context.Context, a *linli.Actor, id int64) (Project, error) {
+	p, err := s.load(ctx, s.DB, id)
+	if err != nil {
+		return p, err
+	}
+	if !canRead(a, p, p.scopePaths) {
+		return Project{}, errNotFound()
+	}
+	return p, nil
+}
+
+// manage loads a project the actor manages: 404 when it may not even see
+// it, 403 when it sees but may not manage.
+func (s *Service) manage(ctx context.Context, a *linli.Actor, id int64) (Project, error) {
+	p, err := s.view(ctx, a, id)
+	if err != nil {
+		return p, err
+	}
+	if !canManage(a, p) {
+		return Project{}, errForbidden()
+	}
+	return p, nil
+}
+
+// Get returns one project the actor may read.
+func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Project, error) {
+	return s.view(ctx, a, id)
+}
+
+// record writes the audit entry of a change in tx.
+func (s *Service) record(ctx context.Context, tx *storage.Tx, a *linli.Actor, at time.Time, p Project, action, summary string, before, after any) error {
+	return audit.Record(ctx, tx, a, at, audit.Change{Action: "project." + action, Entity: "project", EntityID: p.ID, ScopePath: p.Path,
+		Summary: summary, Before: before, After: after})
+}
+
+// touch bumps the project's updated_at.
+func touch(ctx context.Context, tx *storage.Tx, id int64, at time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE projects SET updated_at = ? WHERE id = ?`, storage.Millis(at), id)
+	return err
+}
+
+// post adds an update to the feed and tells the followers in-app, in tx.
+// The bell links to /projects/{id}.
+func (s *Service) post(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, kind, text string, at time.Time) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO project_updates (project_id, at, kind, text, by_name) VALUES (?, ?, ?, ?, ?)`,
+		p.ID, storage.Millis(at), kind, text, actorName(a)); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT account_id FROM project_followers WHERE project_id = ? ORDER BY account_id`, p.ID)
+	if err != nil {
+		return err
+	}
+	var accs []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		if a == nil || id != a.AccountID { // not the one who made the change
+			accs = append(accs, id)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	return cases.NotifyAbout(ctx, tx, accs, "project_update", links.Ref{Kind: links.KindProject, ID: p.ID},
+		fmt.Sprintf("%s：%s", p.Title, text), at)
+}
+
+// ResolveLinks describes linked projects the actor may read (a
+// links.Resolver).
+func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+	out := map[int64]links.Item{}
+	for _, id := range ids {
+		p, err := s.view(ctx, a, id)
+		if linli.ErrorCode(err) == linli.ENotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = links.Item{Title: p.Title, URL: fmt.Sprintf("/projects/%d", id), State: p.Phase.Label(), At: p.CreatedAt}
+	}
+	return out, nil
 }
