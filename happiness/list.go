@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"linli"
 	"linli/attach"
@@ -226,7 +227,46 @@ func Scrub(s string) string {
 	s = roomCode.ReplaceAllString(s, "某户")
 	s = unitRoom.ReplaceAllString(s, "$1")
 	s = roomWord.ReplaceAllString(s, "某户")
-	return s
+	return bareRooms(s)
+}
+
+// bareRooms blots out 3–4 digit numbers that may be room numbers ("更换502
+// 卫生间防水层"), keeping those that count something ("2026年", "120天",
+// "1200元", "108号院").
+func bareRooms(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if !unicode.IsDigit(rs[i]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.IsDigit(rs[j]) {
+			j++
+		}
+		n := j - i
+		prev, next, after := ' ', ' ', ' '
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if j < len(rs) {
+			next = rs[j]
+		}
+		if j+1 < len(rs) {
+			after = rs[j+1]
+		}
+		counts := strings.ContainsRune("年月日栋单米元部台个平万千百人次%层天时分期批项条件吨块辆套间座", next) ||
+			(next == '号' && strings.ContainsRune("楼院", after)) || next == '.' || prev == '.' || prev == '¥'
+		if (n == 3 || n == 4) && !counts {
+			b.WriteString("某户")
+		} else {
+			b.WriteString(string(rs[i:j]))
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // thanks loads the thanks recorded for a community, by subject.
