@@ -184,7 +184,7 @@ func (h *pages) listPage(r *http.Request, id int64) (*web.Page, error) {
 		}
 	}
 	return &web.Page{Title: l.Community + " 幸福清单", Data: d, Flash: r.URL.Query().Get("flash"),
-		Crumbs: []web.NavItem{{Href: "/happiness", Label: "幸福清单"}, {Label: l.Community}}}, nil
+		Crumbs: []web.NavItem{{Href: "/happiness", Label: h.r.T(web.Lang(r), "幸福清单")}, {Label: l.Community}}}, nil
 }
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {

@@ -28,8 +28,8 @@ func (s *Service) pages(rt *web.Router, render *web.Renderer) {
 	rt.Page("GET /visit-matters/{id}", web.LoggedIn, h.matter)
 }
 
-func crumbs(items ...web.NavItem) []web.NavItem {
-	return append([]web.NavItem{{Href: "/visits", Label: "入户走访"}}, items...)
+func (h *pages) crumbs(r *http.Request, items ...web.NavItem) []web.NavItem {
+	return append([]web.NavItem{{Href: "/visits", Label: h.r.T(web.Lang(r), "入户走访")}}, items...)
 }
 
 type listData struct {
@@ -100,7 +100,7 @@ func (h *pages) formPage(r *http.Request, form url.Values) *web.Page {
 		form.Set("visited_date", now.Format("2006-01-02"))
 		form.Set("visited_time", now.Format("15:04"))
 	}
-	return &web.Page{Title: "记录走访", Data: d, Form: form, Crumbs: crumbs(web.NavItem{Label: "记录走访"})}
+	return &web.Page{Title: "记录走访", Data: d, Form: form, Crumbs: h.crumbs(r, web.NavItem{Label: h.r.T(web.Lang(r), "记录走访")})}
 }
 
 func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -203,7 +203,7 @@ func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	title := h.s.Title(d.Visit)
 	h.r.Render(w, r, http.StatusOK, "visits/visit.html", &web.Page{Title: title, Flash: r.URL.Query().Get("flash"),
-		Crumbs: crumbs(web.NavItem{Href: fmt.Sprintf("/visit-matters/%d", d.Matter.ID), Label: d.Matter.Title}, web.NavItem{Label: d.Visit.Household}),
+		Crumbs: h.crumbs(r, web.NavItem{Href: fmt.Sprintf("/visit-matters/%d", d.Matter.ID), Label: d.Matter.Title}, web.NavItem{Label: d.Visit.Household}),
 		Data:   detailData{Detail: d, Title: title, CanWrite: a.Can(linli.PermVisitsWrite, d.Visit.Path)}})
 	return nil
 }
@@ -259,6 +259,6 @@ func (h *pages) matter(w http.ResponseWriter, r *http.Request) error {
 	if n, err := h.s.Registry.NodeByID(ctx, c.NodeID); err == nil && n.Kind == "building" {
 		d.Building = n.ID
 	}
-	h.r.Render(w, r, http.StatusOK, "visits/matter.html", &web.Page{Title: m.Title, Crumbs: crumbs(web.NavItem{Label: m.Title}), Data: d})
+	h.r.Render(w, r, http.StatusOK, "visits/matter.html", &web.Page{Title: m.Title, Crumbs: h.crumbs(r, web.NavItem{Label: m.Title}), Data: d})
 	return nil
 }
