@@ -192,7 +192,7 @@ func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node,
 		return registry.Layer{}, err
 	}
 	layer := registry.Layer{Key: fmt.Sprintf("%s:%d", LayerKind, m.ID), Title: "走访：" + m.Title,
-		URL: fmt.Sprintf("/visit-matters/%d?node_id=%d", m.ID, b.ID), Marks: map[int64]registry.HouseholdMark{}}
+		URL: fmt.Sprintf("/visits/matters/%d?node_id=%d", m.ID, b.ID), Marks: map[int64]registry.HouseholdMark{}}
 	var visited, attention, none int
 	for _, h := range hs {
 		st, ok := seen[h.ID]

@@ -20,9 +20,9 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/visits/{id}/photos", web.LoggedIn, s.apiPhotos)
 	rt.API("GET /api/visits/{id}/files/{file}", web.LoggedIn, s.serveFile)
 	rt.API("POST /api/visits/{id}/follow-ups/{item}", web.LoggedIn, s.apiFollowUp)
-	rt.API("GET /api/visit-matters", web.LoggedIn, s.apiMatters)
-	rt.API("POST /api/visit-matters", web.LoggedIn, s.apiCreateMatter)
-	rt.API("GET /api/visit-matters/{id}", web.LoggedIn, s.apiMatter)
+	rt.API("GET /api/visits/matters", web.LoggedIn, s.apiMatters)
+	rt.API("POST /api/visits/matters", web.LoggedIn, s.apiCreateMatter)
+	rt.API("GET /api/visits/matters/{id}", web.LoggedIn, s.apiMatter)
 	rt.API("GET /visits/{id}/files/{file}", web.LoggedIn, s.serveFile)
 	s.pages(rt, render)
 }

@@ -25,7 +25,7 @@ func (s *Service) pages(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /visits", web.LoggedIn, h.create)
 	rt.Page("GET /visits/{id}", web.LoggedIn, h.detail)
 	rt.Page("POST /visits/{id}/follow-ups/{item}", web.LoggedIn, h.followUp)
-	rt.Page("GET /visit-matters/{id}", web.LoggedIn, h.matter)
+	rt.Page("GET /visits/matters/{id}", web.LoggedIn, h.matter)
 }
 
 func (h *pages) crumbs(r *http.Request, items ...web.NavItem) []web.NavItem {
@@ -203,7 +203,7 @@ func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	title := h.s.Title(d.Visit)
 	h.r.Render(w, r, http.StatusOK, "visits/visit.html", &web.Page{Title: title, Flash: r.URL.Query().Get("flash"),
-		Crumbs: h.crumbs(r, web.NavItem{Href: fmt.Sprintf("/visit-matters/%d", d.Matter.ID), Label: d.Matter.Title}, web.NavItem{Label: d.Visit.Household}),
+		Crumbs: h.crumbs(r, web.NavItem{Href: fmt.Sprintf("/visits/matters/%d", d.Matter.ID), Label: d.Matter.Title}, web.NavItem{Label: d.Visit.Household}),
 		Data:   detailData{Detail: d, Title: title, CanWrite: a.Can(linli.PermVisitsWrite, d.Visit.Path)}})
 	return nil
 }

@@ -122,15 +122,15 @@ func TestVisitHTTP(t *testing.T) {
 		if st, _ := grid1.do("GET", "/api/visits/coverage?subject=project:4", nil); st != http.StatusUnprocessableEntity {
 			t.Errorf("coverage of an unvisited subject without a place: %d", st)
 		}
-		st, b = grid1.do("GET", "/api/visit-matters", nil)
-		oaFits(t, "GET", "/api/visit-matters", st, b)
-		st, b = grid1.do("GET", fmt.Sprintf("/api/visit-matters/%d", v.MatterID), nil)
-		oaFits(t, "GET", "/api/visit-matters/{id}", st, b)
-		st, b = s.login(t, "xueyuan").do("POST", "/api/visit-matters", map[string]any{"title": "楼道堆物清理", "scope_id": building})
+		st, b = grid1.do("GET", "/api/visits/matters", nil)
+		oaFits(t, "GET", "/api/visits/matters", st, b)
+		st, b = grid1.do("GET", fmt.Sprintf("/api/visits/matters/%d", v.MatterID), nil)
+		oaFits(t, "GET", "/api/visits/matters/{id}", st, b)
+		st, b = s.login(t, "xueyuan").do("POST", "/api/visits/matters", map[string]any{"title": "楼道堆物清理", "scope_id": building})
 		if st != http.StatusCreated {
 			t.Errorf("create matter: %d %s", st, b)
 		}
-		oaFits(t, "POST", "/api/visit-matters", st, b)
+		oaFits(t, "POST", "/api/visits/matters", st, b)
 
 		// Files.
 		mb, ct := multipartBody(t, nil, map[string][2]string{"photos": {"wall.jpg", jpegBytes(t, 30)}})
@@ -228,7 +228,7 @@ func TestVisitPages(t *testing.T) {
 			if lang == "en" {
 				c = english(t, s, "grid1")
 			}
-			for _, p := range []string{"/visits", fmt.Sprintf("/visits?matter_id=%d", matter), fmt.Sprintf("/visits/%d", id), fmt.Sprintf("/visit-matters/%d", matter)} {
+			for _, p := range []string{"/visits", fmt.Sprintf("/visits?matter_id=%d", matter), fmt.Sprintf("/visits/%d", id), fmt.Sprintf("/visits/matters/%d", matter)} {
 				m.at(lang + " GET " + p)
 				if st, b := c.do("GET", p, nil); st != 200 {
 					t.Errorf("%s GET %s: %d %.300s", lang, p, st, b)
