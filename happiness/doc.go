@@ -2,4 +2,20 @@
 // completed projects and the resolved public cases, with photos,
 // residents' satisfaction and the thanks received, on a page anyone can
 // open without logging in.
+//
+// What reaches the public page, and only that:
+//   - projects: the entries the projects capability hands over
+//     (Service.Projects), with thanks recorded here added;
+//   - cases: closed, marked public (by the reporter), not merged. The
+//     title and the handler's result are shown with phone, ID and room
+//     numbers blotted out (Scrub); the place only down to the building;
+//     the rating as counts; never the reporter, the rating comment, or
+//     anyone's name. Names in free text cannot be recognised — the title
+//     is the reporter's own choice to publish.
+//
+// Photos are served at /happiness/{community}/photos/{attachment} only
+// while they belong to an entry of that community's list. Public JPEGs
+// lose their metadata (the Exif GPS position of a phone photo points at a
+// home) but keep their orientation; other formats are served as the
+// thumbnail, which carries no metadata.
 package happiness

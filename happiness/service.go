@@ -2,6 +2,10 @@ package happiness
 
 import (
 	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
 	"time"
 
 	"linli"
@@ -28,16 +32,42 @@ type Service struct {
 }
 
 // Register adds the capability's link resolvers and building-view layers.
+// The happiness list has neither: it only reads what others record.
 func (s *Service) Register() {}
 
-// Routes registers the pages and the JSON API.
-func (s *Service) Routes(rt *web.Router, render *web.Renderer) {}
-
-// JobHandlers are the capability's timers, by kind.
+// JobHandlers are the capability's timers, by kind. None.
 func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
 
+//go:embed templates/*.html
+var templates embed.FS
+
 // Pages are the capability's templates and English catalogue.
-func Pages() web.Pages { return web.Pages{} }
+func Pages() web.Pages {
+	sub, _ := fs.Sub(templates, "templates")
+	return web.Pages{FS: sub, Prefix: "happiness", Catalog: catalog(), Funcs: template.FuncMap{
+		"pct":        Percent,
+		"thanksKind": func(k string) string { return map[string]string{ThanksBanner: "锦旗", ThanksLetter: "感谢信"}[k] },
+	}}
+}
+
+// Percent writes satisfied/rated as a percentage with one decimal
+// ("96.0%"), rounded half up in integers so 2/3 is 66.7%.
+func Percent(satisfied, rated int) string {
+	if rated <= 0 {
+		return "—"
+	}
+	pm := (int64(satisfied)*2000 + int64(rated)) / (2 * int64(rated))
+	return fmt.Sprintf("%d.%d%%", pm/10, pm%10)
+}
+
+// Satisfaction is the Chinese line for an entry or a list:
+// "满意率 96.0%（25人评价）", or "暂无评价".
+func Satisfaction(satisfied, rated int) string {
+	if rated <= 0 {
+		return "暂无评价"
+	}
+	return fmt.Sprintf("满意率 %s（%d人评价）", Percent(satisfied, rated), rated)
+}
 
 // Entry is one line of the happiness list: a completed project or a
 // resolved case marked public. Only what may be shown to anyone is here —

@@ -1,4 +1,26 @@
 // Package visits records door-to-door visits (逐户走访): who visited which
 // household about which matter, the household's stance, its concerns and
 // the follow-ups, and which households of a matter are not visited yet.
+//
+// A visit is about a subject — a project, a consent vote, a dispute
+// (links.Ref) or a general matter. Every subject visited has a visit
+// matter (table visit_matters) holding its title and its scope: the place
+// whose households it concerns. The first visit about a subject creates
+// the matter scoped to the household's building (CreateMatter can scope it
+// beforehand); a visit outside the scope widens it to the nearest place
+// holding both. A general matter exists only as a visit matter; its
+// subject is "matter:<its id>".
+//
+// Coverage counts, under any place, the households visited about a
+// subject (by their latest stance) and lists those not visited yet. The
+// building view shows the same as the layer "visits:<matter id>":
+// visited households MarkVisited, opposed ones MarkAttention, the rest
+// MarkNone.
+//
+// Recording needs PermVisitsWrite on the household; reading needs
+// PermProjectsRead (staff, grid workers, building and unit heads,
+// residents' representatives, property, departments). Residents do not
+// see visit records, not even those of their own household: the notes are
+// the visitors' working notes. Every change writes its audit entry in the
+// same transaction.
 package visits

@@ -1,0 +1,290 @@
+package happiness_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"strings"
+	"testing"
+	"time"
+
+	"linli"
+	"linli/attach"
+	"linli/auth"
+	"linli/calendar"
+	"linli/cases"
+	"linli/demo"
+	"linli/happiness"
+	"linli/links"
+	"linli/registry"
+	"linli/storage"
+	"linli/storage/storagetest"
+)
+
+type fixture struct {
+	t      *testing.T
+	ctx    context.Context
+	db     *storage.DB
+	clock  *linli.FakeClock
+	reg    *registry.Service
+	cases  *cases.Service
+	svc    *happiness.Service
+	actors map[string]*linli.Actor
+}
+
+func newFixture(t *testing.T, db *storage.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := linli.NewFakeClock(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
+	reg := registry.New(db, clock)
+	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
+	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
+		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
+	}
+	cs := cases.New(db, clock, cal, reg, zone)
+	if err := cs.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := &happiness.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: &links.Registry{DB: db}}
+	svc.Register()
+	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, svc: svc, actors: map[string]*linli.Actor{}}
+	for _, u := range []string{"xueyuan", "jixiang", "jxgrid", "jxresident", "street"} {
+		a, err := au.ActorByUsername(ctx, u)
+		if err != nil {
+			t.Fatalf("actor %s: %v", u, err)
+		}
+		f.actors[u] = a
+	}
+	return f
+}
+
+func (f *fixture) node(names ...string) registry.Node {
+	f.t.Helper()
+	n, err := f.reg.FindNode(f.ctx, names)
+	if err != nil {
+		f.t.Fatalf("node %v: %v", names, err)
+	}
+	return n
+}
+
+var (
+	pXueyuan = []string{"运城市", "盐湖区", "东城街道", "学苑社区"}
+	pJixiang = []string{"运城市", "盐湖区", "东城街道", "吉祥社区"}
+)
+
+// Photo is a small JPEG checked for upload.
+func Photo(t *testing.T, shade uint8) []attach.Checked {
+	t.Helper()
+	m := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	for x := 0; x < 40; x++ {
+		for y := 0; y < 30; y++ {
+			m.Set(x, y, color.RGBA{shade, 100, 100, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := attach.Check(attach.PhotoLimits(), []attach.Upload{{Name: "p.jpg", Data: buf.Bytes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+func (f *fixture) act(who string, id int64, in cases.ActionInput) {
+	f.t.Helper()
+	if _, err := f.cases.Act(f.ctx, f.actors[who], id, in); err != nil {
+		f.t.Fatalf("%s %s on %d: %v %v", who, in.Action, id, err, linli.ErrorFields(err))
+	}
+}
+
+// resolved is the Jixiang leak reported by the resident (402) with a
+// photo, handled by the grid worker with a photo, closed and rated.
+func (f *fixture) resolved(public bool, title string, rating cases.Rating) cases.Case {
+	f.t.Helper()
+	hh := int64(0)
+	for _, g := range f.actors["jxresident"].Grants {
+		if g.HouseholdID != 0 {
+			hh = g.HouseholdID
+		}
+	}
+	c, err := f.cases.Open(f.ctx, f.actors["jxresident"], cases.NewCase{Category: "water_leak", Title: title, HouseholdID: hh, Public: public,
+		Photos: Photo(f.t, 10)})
+	if err != nil {
+		f.t.Fatalf("open: %v %v", err, linli.ErrorFields(err))
+	}
+	f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActAccept})
+	f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActDispatch})
+	f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActAcknowledge})
+	f.clock.Advance(2 * time.Hour)
+	f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActHandle, Note: "更换502卫生间防水层，业主电话13912345678", Photos: Photo(f.t, 200)})
+	f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActVerify})
+	f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActClose})
+	if rating != "" {
+		f.act("jxresident", c.ID, cases.ActionInput{Action: cases.ActRate, Rating: rating})
+	}
+	got, err := f.cases.Get(f.ctx, linli.System(), c.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return got
+}
+
+func TestHappinessListCases(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		jx := f.node(pJixiang...)
+		pub := f.resolved(true, "2单元402卫生间天花板渗水", cases.Satisfied)
+		priv := f.resolved(false, "楼道灯不亮", cases.Satisfied)
+		open, err := f.cases.Open(f.ctx, f.actors["jxresident"], cases.NewCase{Category: "water_leak", Title: "厨房漏水", Public: true,
+			HouseholdID: pub.HouseholdID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := f.svc.List(f.ctx, jx.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Community != "吉祥社区" || l.Area != "盐湖区 东城街道" {
+			t.Errorf("community %q area %q", l.Community, l.Area)
+		}
+		if len(l.Entries) != 1 {
+			t.Fatalf("entries %+v", l.Entries)
+		}
+		e := l.Entries[0]
+		if e.Kind != "case" || e.ID != pub.ID {
+			t.Errorf("entry is %s:%d, want case:%d (not the private %d or the open %d)", e.Kind, e.ID, pub.ID, priv.ID, open.ID)
+		}
+		if e.Title != "2单元卫生间天花板渗水" || e.Place != "吉祥花园 1号楼" || !e.DoneAt.Equal(pub.ClosedAt) {
+			t.Errorf("entry %q at %q done %v", e.Title, e.Place, e.DoneAt)
+		}
+		if !strings.Contains(e.Summary, "更换") || strings.Contains(e.Summary, "13912345678") || strings.Contains(e.Summary, "502") {
+			t.Errorf("summary %q", e.Summary)
+		}
+		if e.Rated != 1 || e.Satisfied != 1 || l.Rated != 1 || l.Satisfied != 1 {
+			t.Errorf("satisfaction %d/%d, list %d/%d", e.Satisfied, e.Rated, l.Satisfied, l.Rated)
+		}
+		if len(e.Photos) != 2 || e.Photos[0].Stage != "before" || e.Photos[1].Stage != "after" {
+			t.Errorf("photos %+v", e.Photos)
+		}
+		// Nothing of Xueyuan's, and Xueyuan has no list entries yet.
+		xy := f.node(pXueyuan...)
+		if l, err := f.svc.List(f.ctx, xy.ID); err != nil || len(l.Entries) != 0 {
+			t.Errorf("xueyuan list %+v %v", l, err)
+		}
+		// Only communities with entries are on the index.
+		cs, err := f.svc.Communities(f.ctx)
+		if err != nil || len(cs) != 1 || cs[0].ID != jx.ID || cs[0].Entries != 1 {
+			t.Errorf("index %+v %v", cs, err)
+		}
+		// A node that is not a community is a 404.
+		if _, err := f.svc.List(f.ctx, f.node(append(pJixiang, "第一网格")...).ID); linli.ErrorCode(err) != linli.ENotFound {
+			t.Errorf("list of a grid: %v", err)
+		}
+		// An unsatisfied rating sends the case back to work: off the list.
+		f.resolved(true, "雨水管堵塞", cases.Unsatisfied)
+		if l, _ = f.svc.List(f.ctx, jx.ID); len(l.Entries) != 1 || l.Rated != 1 || l.Satisfied != 1 {
+			t.Errorf("after an unsatisfied rating: %d entries, %d/%d", len(l.Entries), l.Satisfied, l.Rated)
+		}
+	})
+}
+
+func TestHappinessThanksAndProjects(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		jx, xy := f.node(pJixiang...), f.node(pXueyuan...)
+		done := time.Date(2026, 1, 20, 2, 0, 0, 0, time.UTC)
+		f.svc.Projects = func(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
+			if communityID != xy.ID {
+				return nil, nil
+			}
+			return []happiness.Entry{{Kind: "project", ID: 5, Title: "荟萃花园南区1号楼加装电梯", Summary: "8部电梯投入使用", Place: "荟萃花园南区 1号楼",
+				DoneAt: done, Rated: 25, Satisfied: 24, Thanks: []happiness.Thanks{{Kind: "letter", From: "1号楼居民", Text: "感谢信", At: done}}}}, nil
+		}
+		pub := f.resolved(true, "卫生间渗水", cases.Basic)
+		leak := links.Ref{Kind: links.KindCase, ID: pub.ID}
+		elevator := links.Ref{Kind: links.KindProject, ID: 5}
+		banner := happiness.ThanksInput{Kind: happiness.ThanksBanner, From: "吉祥花园1号楼2单元居民", Text: "邻里守望 排忧解难"}
+
+		for _, tc := range []struct {
+			name, who string
+			community int64
+			subject   links.Ref
+			in        happiness.ThanksInput
+			code      string
+			field     string
+		}{
+			{"grid worker", "jxgrid", jx.ID, leak, banner, linli.EForbidden, ""},
+			{"resident", "jxresident", jx.ID, leak, banner, linli.EForbidden, ""},
+			{"another community's staff", "xueyuan", jx.ID, leak, banner, linli.EForbidden, ""},
+			{"case of another community", "xueyuan", xy.ID, leak, banner, linli.EInvalid, "subject"},
+			{"subject of a wrong kind", "jixiang", jx.ID, links.Ref{Kind: "vote", ID: 1}, banner, linli.EInvalid, "subject"},
+			{"unknown kind", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "flowers", From: "居民", Text: "谢谢"}, linli.EInvalid, "kind"},
+			{"phone in from", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "banner", From: "王女士13812345678", Text: "谢谢"}, linli.EInvalid, "from"},
+			{"room in from", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "banner", From: "2单元402住户", Text: "谢谢"}, linli.EInvalid, "from"},
+			{"no text", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "banner", From: "居民"}, linli.EInvalid, "text"},
+			{"in the future", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "banner", From: "居民", Text: "谢谢", At: f.clock.Now().Add(48 * time.Hour)}, linli.EInvalid, "at"},
+			{"not a community", "jixiang", f.node(append(pJixiang, "第一网格")...).ID, leak, banner, linli.ENotFound, ""},
+		} {
+			_, err := f.svc.AddThanks(f.ctx, f.actors[tc.who], tc.community, tc.subject, tc.in)
+			if linli.ErrorCode(err) != tc.code {
+				t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+				continue
+			}
+			if tc.field != "" {
+				found := false
+				for _, fe := range linli.ErrorFields(err) {
+					found = found || fe.Field == tc.field
+				}
+				if !found {
+					t.Errorf("%s: fields %v, want %s", tc.name, linli.ErrorFields(err), tc.field)
+				}
+			}
+		}
+		if _, err := f.svc.AddThanks(f.ctx, f.actors["jixiang"], jx.ID, leak, banner); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(time.Hour)
+		if _, err := f.svc.AddThanks(f.ctx, f.actors["xueyuan"], xy.ID, elevator, happiness.ThanksInput{Kind: happiness.ThanksBanner,
+			From: "3单元全体居民", Text: "为民办实事 电梯暖人心"}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := f.svc.List(f.ctx, jx.ID)
+		if err != nil || len(l.Entries) != 1 || len(l.Entries[0].Thanks) != 1 || l.Entries[0].Thanks[0].Text != "邻里守望 排忧解难" {
+			t.Fatalf("jixiang list %+v %v", l, err)
+		}
+		if l.Entries[0].Satisfied != 1 {
+			t.Errorf("basic satisfaction counts as satisfied: %+v", l.Entries[0])
+		}
+		l, err = f.svc.List(f.ctx, xy.ID)
+		if err != nil || len(l.Entries) != 1 {
+			t.Fatalf("xueyuan list %+v %v", l, err)
+		}
+		e := l.Entries[0]
+		if e.Kind != "project" || len(e.Thanks) != 2 || e.Thanks[1].Text != "为民办实事 电梯暖人心" || e.Rated != 25 || l.Satisfied != 24 {
+			t.Errorf("project entry %+v", e)
+		}
+		if e.Photos == nil {
+			t.Error("nil photos would be JSON null")
+		}
+		var n int
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'thanks.create'`).Scan(&n); err != nil || n != 2 {
+			t.Errorf("audit rows %d %v", n, err)
+		}
+		cs, err := f.svc.Communities(f.ctx)
+		if err != nil || len(cs) != 2 {
+			t.Errorf("index %+v %v", cs, err)
+		}
+	})
+}

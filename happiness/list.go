@@ -1,0 +1,366 @@
+package happiness
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"linli"
+	"linli/attach"
+	"linli/cases"
+	"linli/links"
+	"linli/registry"
+	"linli/storage"
+)
+
+// List is a community's happiness list.
+type List struct {
+	CommunityID int64   `json:"community_id"`
+	Community   string  `json:"community"` // e.g. "学苑社区"
+	Area        string  `json:"area"`      // the district and street: "盐湖区 东城街道"
+	Entries     []Entry `json:"entries"`   // most recently done first
+	Rated       int     `json:"rated"`
+	Satisfied   int     `json:"satisfied"`
+}
+
+// Community is a community on the index of happiness lists.
+type Community struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Area    string `json:"area"`
+	Entries int    `json:"entries"`
+}
+
+func errNoCommunity() error {
+	return linli.Errorf(linli.ENotFound, "社区不存在 / community not found")
+}
+
+// community loads a community node and names its district and street.
+func (s *Service) community(ctx context.Context, id int64) (registry.Node, string, error) {
+	line, err := s.Registry.Lineage(ctx, s.DB, id)
+	if err != nil || len(line) == 0 || line[len(line)-1].Kind != registry.KindCommunity {
+		if err == nil || linli.ErrorCode(err) == linli.ENotFound {
+			err = errNoCommunity()
+		}
+		return registry.Node{}, "", err
+	}
+	var area []string
+	for _, n := range line {
+		if n.Kind == registry.KindDistrict || n.Kind == registry.KindStreet {
+			area = append(area, n.Name)
+		}
+	}
+	return line[len(line)-1], strings.Join(area, " "), nil
+}
+
+// List returns a community's happiness list: the completed projects (from
+// the projects capability) and the closed public cases, with their photos,
+// satisfaction and thanks. It needs no actor: everything in it is public,
+// and nothing in it names a resident.
+func (s *Service) List(ctx context.Context, communityID int64) (List, error) {
+	c, area, err := s.community(ctx, communityID)
+	if err != nil {
+		return List{}, err
+	}
+	l := List{CommunityID: c.ID, Community: c.Name, Area: area, Entries: []Entry{}}
+	thanks, err := s.thanks(ctx, c.ID)
+	if err != nil {
+		return l, err
+	}
+	if s.Projects != nil {
+		ps, err := s.Projects(ctx, c.ID)
+		if err != nil {
+			return l, err
+		}
+		for _, e := range ps {
+			e.Kind = links.KindProject
+			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: links.KindProject, ID: e.ID}]...)
+			l.Entries = append(l.Entries, e)
+		}
+	}
+	cs, err := s.caseEntries(ctx, c.ID)
+	if err != nil {
+		return l, err
+	}
+	for _, e := range cs {
+		e.Thanks = thanks[links.Ref{Kind: links.KindCase, ID: e.ID}]
+		l.Entries = append(l.Entries, e)
+	}
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		if e.Photos == nil {
+			e.Photos = []Photo{}
+		}
+		if e.Thanks == nil {
+			e.Thanks = []Thanks{}
+		}
+		sort.SliceStable(e.Thanks, func(a, b int) bool { return e.Thanks[a].At.Before(e.Thanks[b].At) })
+		l.Rated += e.Rated
+		l.Satisfied += e.Satisfied
+	}
+	sort.SliceStable(l.Entries, func(i, j int) bool { return l.Entries[i].DoneAt.After(l.Entries[j].DoneAt) })
+	return l, nil
+}
+
+// maxCases bounds the cases one list shows.
+const maxCases = 200
+
+// caseEntries are the community's closed public cases. A case shows its
+// title and the handler's result with phone numbers and room numbers
+// blotted out, its place at building level, the rating of its reporter
+// and its photos: those sent with the report (before) and with the result
+// (after).
+func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, error) {
+	rows, err := s.DB.Query(ctx, `SELECT c.id, c.title, c.location_id, c.created_at, c.handled_at, c.closed_at, c.rating, g.name
+		FROM cases c JOIN categories g ON g.id = c.category_id
+		WHERE c.community_id = ? AND c.public = 1 AND c.state = ? AND c.merged_into = 0
+		ORDER BY c.closed_at DESC, c.id DESC LIMIT `+fmt.Sprint(maxCases), communityID, string(cases.Closed))
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		e                          Entry
+		location, created, handled int64
+		category, rating           string
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		var closed int64
+		if err := rows.Scan(&r.e.ID, &r.e.Title, &r.location, &r.created, &r.handled, &closed, &r.rating, &r.category); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.e.Kind, r.e.DoneAt = links.KindCase, storage.FromMillis(closed)
+		rs = append(rs, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, len(rs))
+	for _, r := range rs {
+		e := r.e
+		e.Title = Scrub(e.Title)
+		var note string
+		err := s.DB.QueryRow(ctx, `SELECT note FROM case_events WHERE case_id = ? AND action = ? AND public = 1 ORDER BY id DESC LIMIT 1`,
+			e.ID, string(cases.ActHandle)).Scan(&note)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		e.Summary = r.category
+		if note = Scrub(strings.TrimSpace(note)); note != "" {
+			e.Summary += "：" + note
+		}
+		if e.Place, err = s.place(ctx, r.location); err != nil {
+			return nil, err
+		}
+		if r.rating != "" {
+			e.Rated = 1
+			if r.rating == string(cases.Satisfied) || r.rating == string(cases.Basic) {
+				e.Satisfied = 1
+			}
+		}
+		as, err := attach.List(ctx, s.DB, "case", e.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			if !a.IsImage() {
+				continue
+			}
+			p := Photo{AttachmentID: a.ID, Stage: "before", Caption: "办理前"}
+			if r.handled != 0 && storage.Millis(a.CreatedAt) >= r.handled {
+				p.Stage, p.Caption = "after", "办理后"
+			}
+			e.Photos = append(e.Photos, p)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// place names a location at building level at most: "荟萃花园南区 1号楼"
+// for a unit or a household's unit, the estate or community otherwise.
+func (s *Service) place(ctx context.Context, locationID int64) (string, error) {
+	line, err := s.Registry.Lineage(ctx, s.DB, locationID)
+	if err != nil {
+		return "", err
+	}
+	var estate, building, other string
+	for _, n := range line {
+		switch n.Kind {
+		case registry.KindEstate:
+			estate = n.Name
+		case registry.KindBuilding:
+			building = n.Name
+		case registry.KindCommunity, registry.KindGrid:
+			other = n.Name
+		}
+	}
+	switch {
+	case estate != "" && building != "":
+		return estate + " " + building, nil
+	case estate != "":
+		return estate, nil
+	}
+	return other, nil
+}
+
+var (
+	phoneLike = regexp.MustCompile(`\d{7,}`)
+	roomCode  = regexp.MustCompile(`\d+\s*-\s*\d+\s*-\s*\d{3,4}`)
+	unitRoom  = regexp.MustCompile(`(单元)\s*\d{3,4}(室|号|户)?`)
+	roomWord  = regexp.MustCompile(`\d{3,4}\s*(室|号房|房间|户)`)
+)
+
+// Scrub blots out what would point at one household or person in text
+// written by residents and workers: phone and ID numbers, room numbers
+// ("2单元402" → "2单元", "3-1-102", "402室"). Names cannot be recognised;
+// the public flag and the case title are the reporter's choice.
+func Scrub(s string) string {
+	s = phoneLike.ReplaceAllString(s, "***")
+	s = roomCode.ReplaceAllString(s, "某户")
+	s = unitRoom.ReplaceAllString(s, "$1")
+	s = roomWord.ReplaceAllString(s, "某户")
+	return bareRooms(s)
+}
+
+// bareRooms blots out 3–4 digit numbers that may be room numbers ("更换502
+// 卫生间防水层"), keeping those that count something ("2026年", "120天",
+// "1200元", "108号院").
+func bareRooms(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		if !unicode.IsDigit(rs[i]) {
+			b.WriteRune(rs[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && unicode.IsDigit(rs[j]) {
+			j++
+		}
+		n := j - i
+		prev, next, after := ' ', ' ', ' '
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if j < len(rs) {
+			next = rs[j]
+		}
+		if j+1 < len(rs) {
+			after = rs[j+1]
+		}
+		counts := strings.ContainsRune("年月日栋单米元部台个平万千百人次%层天时分期批项条件吨块辆套间座", next) ||
+			(next == '号' && strings.ContainsRune("楼院", after)) || next == '.' || prev == '.' || prev == '¥'
+		if (n == 3 || n == 4) && !counts {
+			b.WriteString("某户")
+		} else {
+			b.WriteString(string(rs[i:j]))
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// thanks loads the thanks recorded for a community, by subject.
+func (s *Service) thanks(ctx context.Context, communityID int64) (map[links.Ref][]Thanks, error) {
+	rows, err := s.DB.Query(ctx, `SELECT subject_kind, subject_id, kind, from_name, text, at FROM thanks WHERE community_id = ? ORDER BY at, id`, communityID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[links.Ref][]Thanks{}
+	for rows.Next() {
+		var r links.Ref
+		var t Thanks
+		var at int64
+		if err := rows.Scan(&r.Kind, &r.ID, &t.Kind, &t.From, &t.Text, &at); err != nil {
+			return nil, err
+		}
+		t.At = storage.FromMillis(at)
+		out[r] = append(out[r], t)
+	}
+	return out, rows.Err()
+}
+
+// Communities lists the communities whose happiness list has entries, in
+// tree order.
+func (s *Service) Communities(ctx context.Context) ([]Community, error) {
+	counts := map[int64]int{}
+	rows, err := s.DB.Query(ctx, `SELECT community_id, COUNT(*) FROM cases WHERE public = 1 AND state = ? AND merged_into = 0 GROUP BY community_id`, string(cases.Closed))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		counts[id] = min(n, maxCases)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	nrows, err := s.DB.Query(ctx, `SELECT id FROM nodes WHERE kind = ? ORDER BY path`, string(registry.KindCommunity))
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for nrows.Next() {
+		var id int64
+		if err := nrows.Scan(&id); err != nil {
+			nrows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := nrows.Close(); err != nil {
+		return nil, err
+	}
+	out := []Community{}
+	for _, id := range ids {
+		n := counts[id]
+		if s.Projects != nil {
+			ps, err := s.Projects(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			n += len(ps)
+		}
+		if n == 0 {
+			continue
+		}
+		c, area, err := s.community(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Community{ID: c.ID, Name: c.Name, Area: area, Entries: n})
+	}
+	return out, nil
+}
+
+// hasPhoto reports whether the attachment is a photo of an entry on the
+// community's list now.
+func (s *Service) hasPhoto(ctx context.Context, communityID, attachmentID int64) (bool, error) {
+	l, err := s.List(ctx, communityID)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range l.Entries {
+		for _, p := range e.Photos {
+			if p.AttachmentID == attachmentID {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}

@@ -1,0 +1,224 @@
+package visits
+
+import (
+	"context"
+	"fmt"
+
+	"linli"
+	"linli/links"
+	"linli/registry"
+	"linli/storage"
+)
+
+// latest is a household's most recent visit about a matter.
+type latest struct {
+	Stance Stance
+	At     int64
+}
+
+// latestStances returns, per household under path, the stance of its most
+// recent visit about the matter.
+func (s *Service) latestStances(ctx context.Context, matterID int64, path string) (map[int64]latest, error) {
+	out := map[int64]latest{}
+	if matterID == 0 {
+		return out, nil
+	}
+	rows, err := s.DB.Query(ctx, `SELECT household_id, stance, visited_at FROM visits WHERE matter_id = ? AND path LIKE ? ORDER BY visited_at, id`, matterID, path+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var l latest
+		if err := rows.Scan(&id, &l.Stance, &l.At); err != nil {
+			return nil, err
+		}
+		out[id] = l // later rows win
+	}
+	return out, rows.Err()
+}
+
+// householdsUnder lists the households under a node path (and, when
+// within is set, also under that path), in building, unit, floor, room
+// order.
+func (s *Service) householdsUnder(ctx context.Context, path, within string) ([]CoverageHousehold, error) {
+	q := `SELECT h.id, e.name, b.name, u.name, h.room FROM households h JOIN nodes u ON u.id = h.unit_id
+		JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id WHERE h.path LIKE ?`
+	args := []any{path + "%"}
+	if within != "" {
+		q += ` AND h.path LIKE ?`
+		args = append(args, within+"%")
+	}
+	rows, err := s.DB.Query(ctx, q+` ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id, h.floor, h.room`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []CoverageHousehold
+	for rows.Next() {
+		var h CoverageHousehold
+		var e, b, u, room string
+		if err := rows.Scan(&h.ID, &e, &b, &u, &room); err != nil {
+			return nil, err
+		}
+		h.Label = e + b + u + room
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// Coverage says which households under a place have been visited about a
+// subject, and lists those not visited yet. nodeID 0 means the scope of
+// the subject's visit matter. Needs PermProjectsRead on the place.
+func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Ref, nodeID int64) (Coverage, error) {
+	if subject.IsZero() || !validSubjectKind(subject.Kind) {
+		return Coverage{}, linli.Invalid("走访事项无效 / invalid subject", linli.FieldError{Field: "subject",
+			Reason: "应为 project:ID、vote:ID、dispute:ID 或 matter:ID / must be project:ID, vote:ID, dispute:ID or matter:ID"})
+	}
+	m, ok, err := s.matterBySubject(ctx, s.DB, subject)
+	if err != nil {
+		return Coverage{}, err
+	}
+	if !ok && subject.Kind == KindMatter {
+		return Coverage{}, errNoMatter()
+	}
+	c := Coverage{Subject: subject.String(), Title: subjectLabel(subject), Pending: []CoverageHousehold{}}
+	if ok {
+		c.MatterID, c.Title = m.ID, m.Title
+		if nodeID == 0 {
+			nodeID = m.ScopeID
+		}
+	}
+	if nodeID == 0 {
+		return c, linli.Invalid("请选择范围 / choose a place", linli.FieldError{Field: "node_id", Reason: "必填：尚无走访记录 / required: nothing visited yet"})
+	}
+	n, err := s.Registry.NodeByID(ctx, nodeID)
+	if err != nil {
+		return c, err
+	}
+	if !a.Can(linli.PermProjectsRead, n.Path) {
+		return Coverage{}, s.refuse(ctx, a, n.Path, linli.Errorf(linli.ENotFound, "地点不存在 / place not found"))
+	}
+	c.NodeID, c.Node = n.ID, n.Name
+	hs, err := s.householdsUnder(ctx, n.Path, "")
+	if err != nil {
+		return c, err
+	}
+	seen, err := s.latestStances(ctx, c.MatterID, n.Path)
+	if err != nil {
+		return c, err
+	}
+	c.Total = len(hs)
+	for _, h := range hs {
+		l, ok := seen[h.ID]
+		if !ok {
+			c.Pending = append(c.Pending, h)
+			continue
+		}
+		c.Visited++
+		switch l.Stance {
+		case Support:
+			c.Support++
+		case Oppose:
+			c.Oppose++
+		default:
+			c.Undecided++
+		}
+	}
+	c.NotVisited = c.Total - c.Visited
+	return c, nil
+}
+
+// MatterCoverage is Coverage for a visit matter by its id.
+func (s *Service) MatterCoverage(ctx context.Context, a *linli.Actor, matterID, nodeID int64) (Matter, Coverage, error) {
+	m, err := s.Matter(ctx, a, matterID)
+	if err != nil {
+		return m, Coverage{}, err
+	}
+	c, err := s.Coverage(ctx, a, m.SubjectRef(), nodeID)
+	return m, c, err
+}
+
+// LayerKind is the building-view layer kind of visit coverage:
+// ?layer=visits:<matter id>.
+const LayerKind = "visits"
+
+// layerSource colours a building by who has been visited about a matter.
+type layerSource struct{ s *Service }
+
+// LayerOptions lists the visit matters whose scope overlaps the building.
+func (l layerSource) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node) ([]registry.LayerOption, error) {
+	if !a.Can(linli.PermProjectsRead, b.Path) {
+		return nil, nil
+	}
+	rows, err := l.s.DB.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE ? LIKE m.scope_path || '%' OR m.scope_path LIKE ? ORDER BY m.id DESC LIMIT 50`,
+		b.Path, b.Path+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []registry.LayerOption
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, registry.LayerOption{Key: fmt.Sprintf("%s:%d", LayerKind, m.ID), Title: "走访：" + m.Title})
+	}
+	return out, rows.Err()
+}
+
+// Layer marks the building's households in the matter's scope: visited
+// (MarkVisited), visited and opposed (MarkAttention), not yet (MarkNone).
+func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
+	s := l.s
+	m, err := s.matter(ctx, s.DB, id)
+	if err != nil {
+		return registry.Layer{}, err
+	}
+	if !linli.Within(b.Path, m.Path) && !linli.Within(m.Path, b.Path) {
+		return registry.Layer{}, errNoMatter()
+	}
+	if !a.Can(linli.PermProjectsRead, b.Path) {
+		return registry.Layer{}, linli.Errorf(linli.EForbidden, "无权查看 / not allowed")
+	}
+	hs, err := s.householdsUnder(ctx, b.Path, m.Path)
+	if err != nil {
+		return registry.Layer{}, err
+	}
+	seen, err := s.latestStances(ctx, m.ID, b.Path)
+	if err != nil {
+		return registry.Layer{}, err
+	}
+	layer := registry.Layer{Key: fmt.Sprintf("%s:%d", LayerKind, m.ID), Title: "走访：" + m.Title,
+		URL: fmt.Sprintf("/visits/matters/%d?node_id=%d", m.ID, b.ID), Marks: map[int64]registry.HouseholdMark{}}
+	var visited, attention, none int
+	for _, h := range hs {
+		st, ok := seen[h.ID]
+		switch {
+		case !ok:
+			none++
+			layer.Marks[h.ID] = registry.HouseholdMark{Class: registry.MarkNone, Title: "未走访"}
+		case st.Stance == Oppose:
+			attention++
+			layer.Marks[h.ID] = registry.HouseholdMark{Class: registry.MarkAttention,
+				Title: s.date(storage.FromMillis(st.At)) + " 走访：" + st.Stance.Label()}
+		default:
+			visited++
+			layer.Marks[h.ID] = registry.HouseholdMark{Class: registry.MarkVisited,
+				Title: s.date(storage.FromMillis(st.At)) + " 走访：" + st.Stance.Label()}
+		}
+	}
+	total := len(hs)
+	layer.Summary = []string{fmt.Sprintf("已走访 %d/%d 户，未走访 %d 户", visited+attention, total, none)}
+	if attention > 0 {
+		layer.Summary = append(layer.Summary, fmt.Sprintf("其中 %d 户反对，需重点做工作", attention))
+	}
+	layer.Legend = []registry.LegendItem{
+		{Class: registry.MarkVisited, Label: "已走访", Count: visited},
+		{Class: registry.MarkAttention, Label: "已走访·反对", Count: attention},
+		{Class: registry.MarkNone, Label: "未走访", Count: none},
+	}
+	return layer, nil
+}

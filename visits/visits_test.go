@@ -1,0 +1,389 @@
+package visits_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"linli"
+	"linli/auth"
+	"linli/demo"
+	"linli/links"
+	"linli/registry"
+	"linli/storage"
+	"linli/storage/storagetest"
+	"linli/visits"
+)
+
+type fixture struct {
+	t      *testing.T
+	ctx    context.Context
+	db     *storage.DB
+	clock  *linli.FakeClock
+	reg    *registry.Service
+	links  *links.Registry
+	svc    *visits.Service
+	actors map[string]*linli.Actor
+}
+
+var (
+	pHuicui   = []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"}
+	pBuilding = append(slices.Clone(pHuicui), "1号楼")
+)
+
+func newFixture(t *testing.T, db *storage.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	zone, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2026-03-10 09:00 in Yuncheng.
+	clock := linli.NewFakeClock(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
+	reg := registry.New(db, clock)
+	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
+	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
+		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
+	}
+	lr := &links.Registry{DB: db}
+	svc := &visits.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Links: lr}
+	svc.Register()
+	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
+	for _, u := range []string{"xueyuan", "grid1", "building", "resident", "jixiang", "jxgrid", "property", "rep"} {
+		a, err := au.ActorByUsername(ctx, u)
+		if err != nil {
+			t.Fatalf("actor %s: %v", u, err)
+		}
+		f.actors[u] = a
+	}
+	return f
+}
+
+func (f *fixture) node(names ...string) registry.Node {
+	f.t.Helper()
+	n, err := f.reg.FindNode(f.ctx, names)
+	if err != nil {
+		f.t.Fatalf("node %v: %v", names, err)
+	}
+	return n
+}
+
+// room is the household id of a room in a unit of Huicui 1号楼.
+func (f *fixture) room(unit, room string) int64 {
+	f.t.Helper()
+	u := f.node(append(slices.Clone(pBuilding), unit)...)
+	id, err := f.reg.HouseholdByRoom(f.ctx, u.ID, room)
+	if err != nil {
+		f.t.Fatalf("room %s %s: %v", unit, room, err)
+	}
+	return id
+}
+
+func (f *fixture) record(who string, in visits.VisitInput) visits.Visit {
+	f.t.Helper()
+	v, err := f.svc.Record(f.ctx, f.actors[who], in)
+	if err != nil {
+		f.t.Fatalf("%s records %+v: %v %v", who, in, err, linli.ErrorFields(err))
+	}
+	return v
+}
+
+func wantCode(t *testing.T, what string, err error, code string) {
+	t.Helper()
+	if got := linli.ErrorCode(err); got != code {
+		t.Errorf("%s: error %v (code %q), want %q", what, err, got, code)
+	}
+}
+
+func hasField(err error, field string) bool {
+	for _, fe := range linli.ErrorFields(err) {
+		if fe.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func TestVisitValidation(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		hh := f.room("3单元", "602")
+		ok := func() visits.VisitInput {
+			return visits.VisitInput{HouseholdID: hh, Subject: "project:3", Stance: visits.Support}
+		}
+		for _, tc := range []struct {
+			name  string
+			edit  func(*visits.VisitInput)
+			field string
+		}{
+			{"no stance", func(in *visits.VisitInput) { in.Stance = "" }, "stance"},
+			{"unknown stance", func(in *visits.VisitInput) { in.Stance = "maybe" }, "stance"},
+			{"unknown concern", func(in *visits.VisitInput) { in.Concerns = []visits.Concern{visits.Light, "smell"} }, "concerns[1]"},
+			{"other without notes", func(in *visits.VisitInput) { in.Concerns = []visits.Concern{visits.Other} }, "notes"},
+			{"no subject", func(in *visits.VisitInput) { in.Subject = "" }, "subject"},
+			{"subject of a wrong kind", func(in *visits.VisitInput) { in.Subject = "case:1" }, "subject"},
+			{"subject not kind:id", func(in *visits.VisitInput) { in.Subject = "project" }, "subject"},
+			{"general matter that does not exist", func(in *visits.VisitInput) { in.Subject = "matter:999" }, "subject"},
+			{"in the future", func(in *visits.VisitInput) { in.VisitedAt = f.clock.Now().Add(time.Hour) }, "visited_at"},
+			{"follow-up with a bad date", func(in *visits.VisitInput) {
+				in.FollowUps = []visits.FollowUpInput{{Text: "送图纸", Due: "3月17日"}}
+			}, "follow_ups[0].due"},
+			{"follow-up without text", func(in *visits.VisitInput) { in.FollowUps = []visits.FollowUpInput{{Due: "2026-03-17"}} }, "follow_ups[0].text"},
+			{"no household", func(in *visits.VisitInput) { in.HouseholdID = 0 }, "household_id"},
+			{"no such household", func(in *visits.VisitInput) { in.HouseholdID = 999999 }, "household_id"},
+			{"unknown visitor account", func(in *visits.VisitInput) { in.VisitorIDs = []int64{999999} }, "visitor_ids[0]"},
+		} {
+			in := ok()
+			tc.edit(&in)
+			_, err := f.svc.Record(f.ctx, f.actors["grid1"], in)
+			wantCode(t, tc.name, err, linli.EInvalid)
+			if !hasField(err, tc.field) {
+				t.Errorf("%s: fields %v, want %s", tc.name, linli.ErrorFields(err), tc.field)
+			}
+		}
+		var n int
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM visits`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("refused visits were stored: %d %v", n, err)
+		}
+		// The good one, with repeated tags and names folded.
+		v := f.record("grid1", visits.VisitInput{HouseholdID: hh, Subject: "project:3", Stance: visits.Oppose,
+			Concerns: []visits.Concern{visits.Structural, visits.Light, visits.Structural}, Notes: "担心外墙开洞影响结构",
+			VisitorNames: []string{" 李单元长 ", "李单元长", ""}, FollowUps: []visits.FollowUpInput{{Text: "带施工图纸再来解释", Due: "2026-03-17"}, {}}})
+		if !slices.Equal(v.Concerns, []visits.Concern{visits.Structural, visits.Light}) || v.Stance != visits.Oppose {
+			t.Errorf("concerns %v stance %s", v.Concerns, v.Stance)
+		}
+		if len(v.Visitors) != 1 || v.Visitors[0].Name != "李单元长" {
+			t.Errorf("visitors %+v", v.Visitors)
+		}
+		if len(v.FollowUps) != 1 || v.FollowUps[0].Due != "2026-03-17" || v.FollowUps[0].Done {
+			t.Errorf("follow-ups %+v", v.FollowUps)
+		}
+		if !v.VisitedAt.Equal(f.clock.Now()) || v.Household != "荟萃花园南区1号楼3单元602" {
+			t.Errorf("visited %v household %q", v.VisitedAt, v.Household)
+		}
+		// Without visitors, the recorder made the visit.
+		v2 := f.record("grid1", visits.VisitInput{HouseholdID: f.room("3单元", "601"), Subject: "project:3", Stance: visits.Support})
+		if len(v2.Visitors) != 1 || v2.Visitors[0].AccountID != f.actors["grid1"].AccountID {
+			t.Errorf("default visitor %+v", v2.Visitors)
+		}
+		// Audited in the same transaction.
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'visit.create' AND entity_id = ?`, v.ID).Scan(&n); err != nil || n != 1 {
+			t.Errorf("audit rows for the visit: %d %v", n, err)
+		}
+	})
+}
+
+func TestVisitPermissions(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		hh := f.room("3单元", "602")
+		in := visits.VisitInput{HouseholdID: hh, Subject: "project:3", Stance: visits.Undecided}
+		for _, who := range []string{"jixiang", "jxgrid", "resident", "property"} {
+			_, err := f.svc.Record(f.ctx, f.actors[who], in)
+			wantCode(t, who+" records a Huicui visit", err, linli.EForbidden)
+		}
+		// Bad input from outside the scope is still a 403, not a 422.
+		bad := in
+		bad.Stance = "maybe"
+		_, err := f.svc.Record(f.ctx, f.actors["jxgrid"], bad)
+		wantCode(t, "jxgrid with a bad stance", err, linli.EForbidden)
+		v := f.record("building", in)
+		if _, err := f.svc.Get(f.ctx, f.actors["property"], v.ID); err != nil {
+			t.Errorf("property reads projects in its scope: %v", err)
+		}
+		_, err = f.svc.Get(f.ctx, f.actors["jixiang"], v.ID)
+		wantCode(t, "another community's staff", err, linli.ENotFound)
+		_, err = f.svc.Get(f.ctx, f.actors["resident"], v.ID)
+		wantCode(t, "a resident of the building", err, linli.EForbidden)
+		vs, total, err := f.svc.List(f.ctx, f.actors["jixiang"], visits.Filter{})
+		if err != nil || total != 0 || len(vs) != 0 {
+			t.Errorf("jixiang lists %d visits (%v)", total, err)
+		}
+		_, err = f.svc.SetFollowUp(f.ctx, f.actors["property"], v.ID, 1, true)
+		wantCode(t, "property marks a follow-up", err, linli.EForbidden)
+		_, err = f.svc.Coverage(f.ctx, f.actors["jixiang"], links.Ref{Kind: "project", ID: 3}, f.node(pBuilding...).ID)
+		wantCode(t, "jixiang asks Huicui coverage", err, linli.ENotFound)
+	})
+}
+
+func TestVisitCoverageAndLayer(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		b := f.node(pBuilding...)
+		unit3 := f.node(append(slices.Clone(pBuilding), "3单元")...)
+		project := links.Ref{Kind: links.KindProject, ID: 3}
+		// Nothing visited yet: the place must be named.
+		_, err := f.svc.Coverage(f.ctx, f.actors["grid1"], project, 0)
+		if wantCode(t, "coverage without a place", err, linli.EInvalid); !hasField(err, "node_id") {
+			t.Errorf("fields %v", linli.ErrorFields(err))
+		}
+		c, err := f.svc.Coverage(f.ctx, f.actors["grid1"], project, unit3.ID)
+		if err != nil || c.Total != 12 || c.Visited != 0 || len(c.Pending) != 12 {
+			t.Fatalf("coverage before visits: %+v %v", c, err)
+		}
+
+		f.record("grid1", visits.VisitInput{HouseholdID: f.room("3单元", "101"), Subject: "project:3", MatterTitle: "3单元加装电梯", Stance: visits.Support})
+		f.record("grid1", visits.VisitInput{HouseholdID: f.room("3单元", "102"), Subject: "project:3", Stance: visits.Oppose,
+			Concerns: []visits.Concern{visits.Structural}})
+		f.clock.Advance(time.Hour)
+		f.record("grid1", visits.VisitInput{HouseholdID: f.room("3单元", "201"), Subject: "project:3", Stance: visits.Oppose})
+		f.clock.Advance(24 * time.Hour)
+		// 201 changed its mind: the latest visit counts.
+		f.record("grid1", visits.VisitInput{HouseholdID: f.room("3单元", "201"), Subject: "project:3", Stance: visits.Undecided})
+		// Another subject does not count.
+		f.record("grid1", visits.VisitInput{HouseholdID: f.room("3单元", "202"), Subject: "vote:7", Stance: visits.Support})
+
+		c, err = f.svc.Coverage(f.ctx, f.actors["grid1"], project, unit3.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Total != 12 || c.Visited != 3 || c.NotVisited != 9 || c.Support != 1 || c.Oppose != 1 || c.Undecided != 1 || len(c.Pending) != 9 {
+			t.Errorf("unit coverage %+v", c)
+		}
+		for _, p := range c.Pending {
+			if p.ID == f.room("3单元", "101") || p.ID == f.room("3单元", "201") {
+				t.Errorf("visited household %s listed as pending", p.Label)
+			}
+		}
+		if c.Title != "3单元加装电梯" || c.Percent() != "25.0" {
+			t.Errorf("title %q percent %s", c.Title, c.Percent())
+		}
+		// The matter's scope is the building of the first visit.
+		c, err = f.svc.Coverage(f.ctx, f.actors["grid1"], project, 0)
+		if err != nil || c.NodeID != b.ID || c.Total != 96 || c.Visited != 3 || c.NotVisited != 93 {
+			t.Errorf("matter coverage %+v %v", c, err)
+		}
+
+		// The building view offers the layer and colours the households.
+		v, err := f.reg.BuildingWithLayer(f.ctx, f.actors["grid1"], b.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := "visits:" + itoa(c.MatterID)
+		found := false
+		for _, o := range v.LayerOptions {
+			found = found || o.Key == key
+		}
+		if !found {
+			t.Fatalf("layer %s not offered: %+v", key, v.LayerOptions)
+		}
+		v, err = f.reg.BuildingWithLayer(f.ctx, f.actors["grid1"], b.ID, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marks := map[int64]string{}
+		for _, fl := range v.Floors {
+			for _, cell := range fl.Cells {
+				for _, h := range cell.Households {
+					marks[h.ID] = h.Mark
+				}
+			}
+		}
+		for room, want := range map[string]string{"101": registry.MarkVisited, "102": registry.MarkAttention, "201": registry.MarkVisited, "202": registry.MarkNone, "602": registry.MarkNone} {
+			if got := marks[f.room("3单元", room)]; got != want {
+				t.Errorf("3单元%s: mark %q, want %q", room, got, want)
+			}
+		}
+		if v.Layer == nil || len(v.Layer.Summary) == 0 || v.Layer.Summary[0] != "已走访 3/96 户，未走访 93 户" {
+			t.Errorf("summary %+v", v.Layer)
+		}
+		legend := map[string]int{}
+		for _, l := range v.Layer.Legend {
+			legend[l.Class] = l.Count
+		}
+		if legend[registry.MarkVisited] != 2 || legend[registry.MarkAttention] != 1 || legend[registry.MarkNone] != 93 {
+			t.Errorf("legend %+v", v.Layer.Legend)
+		}
+		// Another community's staff gets neither the option nor the layer.
+		if _, err := f.reg.BuildingWithLayer(f.ctx, f.actors["jixiang"], b.ID, key); err == nil {
+			t.Error("jixiang coloured a Huicui building")
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestVisitForHouseholdAndLinks(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		hh := f.room("3单元", "102")
+		project := links.Ref{Kind: links.KindProject, ID: 3}
+		// 2026-03-05 10:00 Yuncheng time.
+		at := time.Date(2026, 3, 5, 2, 0, 0, 0, time.UTC)
+		v := f.record("grid1", visits.VisitInput{HouseholdID: hh, Subject: "project:3", VisitedAt: at, Stance: visits.Oppose,
+			Concerns: []visits.Concern{visits.Structural}})
+		f.record("grid1", visits.VisitInput{HouseholdID: hh, Subject: "vote:9", Stance: visits.Support})
+		items, err := f.svc.ForHousehold(f.ctx, f.actors["xueyuan"], project, hh)
+		if err != nil || len(items) != 1 {
+			t.Fatalf("ForHousehold: %+v %v", items, err)
+		}
+		it := items[0]
+		if it.Title != "2026年3月5日 走访：反对 · 结构安全" || it.URL != "/visits/"+itoa(v.ID) || it.Ref != v.Ref() || !it.At.Equal(at) {
+			t.Errorf("item %+v", it)
+		}
+		if items, err := f.svc.ForHousehold(f.ctx, f.actors["jixiang"], project, hh); err != nil || len(items) != 0 {
+			t.Errorf("jixiang sees %+v (%v)", items, err)
+		}
+		// The project's links list the visit through the resolver.
+		ls, err := f.links.Items(f.ctx, f.actors["grid1"], project)
+		if err != nil || len(ls) != 1 || ls[0].Ref != v.Ref() || !ls[0].Out || ls[0].Rel != "visit" {
+			t.Errorf("project links %+v %v", ls, err)
+		}
+		if ls, _ := f.links.Items(f.ctx, f.actors["jixiang"], project); len(ls) != 0 {
+			t.Errorf("jixiang sees the project's visits: %+v", ls)
+		}
+	})
+}
+
+func TestVisitFollowUpsAndMatters(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		unit3 := f.node(append(slices.Clone(pBuilding), "3单元")...)
+		// A general matter, scoped to unit 3.
+		m, err := f.svc.CreateMatter(f.ctx, f.actors["xueyuan"], visits.MatterInput{Title: "楼道堆物清理意见", ScopeID: unit3.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Subject != "matter:"+itoa(m.ID) {
+			t.Errorf("general matter subject %q", m.Subject)
+		}
+		_, err = f.svc.CreateMatter(f.ctx, f.actors["grid1"], visits.MatterInput{ScopeID: unit3.ID})
+		if wantCode(t, "general matter without title", err, linli.EInvalid); !hasField(err, "title") {
+			t.Errorf("fields %v", linli.ErrorFields(err))
+		}
+		_, err = f.svc.CreateMatter(f.ctx, f.actors["jxgrid"], visits.MatterInput{Title: "x", ScopeID: unit3.ID})
+		wantCode(t, "jxgrid creates a Huicui matter", err, linli.EForbidden)
+
+		v := f.record("rep", visits.VisitInput{HouseholdID: f.room("3单元", "301"), Subject: m.Subject, Stance: visits.Support,
+			FollowUps: []visits.FollowUpInput{{Text: "联系物业清运", Due: "2026-03-12"}}})
+		// A visit in unit 4 widens the matter to the building.
+		f.record("grid1", visits.VisitInput{HouseholdID: f.room("4单元", "301"), Subject: m.Subject, Stance: visits.Support})
+		got, err := f.svc.Matter(f.ctx, f.actors["grid1"], m.ID)
+		if err != nil || got.ScopeID != f.node(pBuilding...).ID {
+			t.Errorf("widened matter %+v %v", got, err)
+		}
+		fu, err := f.svc.SetFollowUp(f.ctx, f.actors["grid1"], v.ID, v.FollowUps[0].ID, true)
+		if err != nil || !fu.Done || !fu.DoneAt.Equal(f.clock.Now()) {
+			t.Errorf("follow-up done: %+v %v", fu, err)
+		}
+		_, err = f.svc.SetFollowUp(f.ctx, f.actors["grid1"], v.ID, 99999, true)
+		wantCode(t, "unknown follow-up", err, linli.ENotFound)
+		v, _ = f.svc.Get(f.ctx, f.actors["grid1"], v.ID)
+		if !v.FollowUps[0].Done {
+			t.Error("follow-up not stored done")
+		}
+		var n int
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('visit_matter.create', 'visit_matter.widen', 'visit.followup_done')`).Scan(&n); err != nil || n != 3 {
+			t.Errorf("audit rows: %d %v", n, err)
+		}
+		ms, err := f.svc.Matters(f.ctx, f.actors["grid1"])
+		if err != nil || len(ms) != 1 {
+			t.Errorf("matters %+v %v", ms, err)
+		}
+		if ms, err := f.svc.Matters(f.ctx, f.actors["jixiang"]); err != nil || len(ms) != 0 {
+			t.Errorf("jixiang matters %+v %v", ms, err)
+		}
+	})
+}
