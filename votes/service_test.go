@@ -311,6 +311,14 @@ func TestVoteOnlineBallotOnlyByOwner(t *testing.T) {
 		if fe := linli.ErrorFields(err); code(err) != linli.EInvalid || len(fe) != 1 || fe[0].Field != "collector" {
 			t.Errorf("no collector: %v %v", err, fe)
 		}
+		// The resident lists the vote over the own household; another
+		// community's staff do not.
+		if vs, err := f.svc.ListVotes(f.ctx, res, votes.VoteFilter{}); err != nil || len(vs) != 1 || vs[0].ID != v.ID {
+			t.Errorf("resident list: %+v %v", vs, err)
+		}
+		if vs, err := f.svc.ListVotes(f.ctx, f.actor("jixiang"), votes.VoteFilter{}); err != nil || len(vs) != 0 {
+			t.Errorf("jixiang list: %+v %v", vs, err)
+		}
 		// The resident sees the tally and only the own household.
 		d, err := f.svc.Detail(f.ctx, res, v.ID)
 		if err != nil || len(d.Households) != 1 || d.Households[0].Room != "602" || !slices.Equal(d.Can.MyHouseholds, []int64{f.rooms["602"]}) || d.Can.Record {
