@@ -53,7 +53,11 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 		case MethodOnline:
 			in.Collector = ""
 			if in.HouseholdID == 0 {
-				if own := s.ownHouseholdsUnder(ctx, a, v.Path); len(own) == 1 {
+				own := s.ownHouseholdsUnder(ctx, a, v.Path)
+				if len(own) == 0 {
+					return linli.Errorf(linli.EForbidden, "只有该户登记的业主本人可以网上投票 / only a registered owner of the household may vote online for it")
+				}
+				if len(own) == 1 {
 					in.HouseholdID = own[0]
 				}
 			}
