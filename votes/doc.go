@@ -3,4 +3,45 @@
 // votes kept as history, objections followed to resolution, the live tally
 // from package consent — and the cost plans that share a project's cost by
 // floor.
+//
+// # Votes
+//
+// A vote covers the households under one unit or building (its scope) and
+// may name a project (stored as an id and linked project → vote, rel
+// "vote"). The electorate is read live from the register: the households
+// under the scope with their exclusive area (0.01 m²) and floor; each is one
+// owner (see package consent, "Headcount"). Its rule is the matter
+// (renovation-class or ordinary), optional unanimity and households that
+// must consent themselves.
+//
+// Every ballot is a row; a household's latest counts and the earlier ones
+// are its history. Paper ballots are recorded by those holding
+// projects.manage or visits.write in the scope, naming the collector.
+// Online ballots come only from an account with a resident grant on the
+// household that is a registered owner member of it (household_members
+// .is_owner), matched by the account's person or, failing that, its phone —
+// the demo binds accounts to people by phone. Ballots before opens_at, at
+// or after closes_at, or after a manager closed the vote are refused (409).
+//
+// A disagree ballot with a reason opens an objection; follow-up notes and
+// the household's visits about the matter (the Visits hook, asked about the
+// project when there is one, else the vote) are shown with it; a later agree
+// ballot resolves it ("改投同意"), or a manager resolves it by hand.
+//
+// ProjectGate holds a project in its consent phase until it has a vote and
+// the latest vote of every scope is valid (a failed vote held again on the
+// same scope is superseded by the new one).
+//
+// # Cost plans
+//
+// A plan shares total − subsidy (fen, parsed exactly from yuan text) among
+// the scope's households by floor coefficient × area with consent.Allocate
+// (largest remainder in fen; the shares add up exactly). Coefficients
+// default to consent.DefaultScheme; a floor with households and no
+// coefficient is a 422 naming the floor. Bills are exported as .xlsx at
+// /cost-plans/{id}/bills.xlsx and /votes/{id}/cost.xlsx (the vote's newest
+// plan). The vote page shows its plans once the tally is valid.
+//
+// The building view's "vote" layer colours households by their current
+// ballot (an open objection first).
 package votes

@@ -25,22 +25,28 @@ type Service struct {
 	// Visits lists a household's visits about a matter (shown beside its
 	// objection). Wired to visits.Service.ForHousehold.
 	Visits func(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error)
+
+	render *web.Renderer // error pages for the spreadsheet downloads
 }
 
 // Register adds the capability's link resolvers and building-view layers.
-func (s *Service) Register() {}
+func (s *Service) Register() {
+	if s.Links != nil {
+		s.Links.Register(links.KindVote, s.resolveVotes)
+		s.Links.Register(links.KindCostPlan, s.resolvePlans)
+	}
+	if s.Registry != nil {
+		s.Registry.RegisterLayer(links.KindVote, layer{s})
+	}
+}
 
 // Routes registers the pages and the JSON API.
-func (s *Service) Routes(rt *web.Router, render *web.Renderer) {}
-
-// JobHandlers are the capability's timers, by kind.
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
-
-// Pages are the capability's templates and English catalogue.
-func Pages() web.Pages { return web.Pages{} }
-
-// ProjectGate says what is missing before the project may leave its
-// consent-vote phase; nothing when its votes are valid.
-func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, error) {
-	return []string{"尚未发起表决 / no vote yet"}, nil
+func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
+	s.render = render
+	s.apiRoutes(rt)
+	(&pages{s: s, r: render}).routes(rt)
 }
+
+// JobHandlers are the capability's timers, by kind. Votes need none: a
+// vote closes by its closes_at, read at every ballot.
+func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }

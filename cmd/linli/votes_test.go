@@ -1,0 +1,356 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"linli/audit"
+	"linli/auth"
+	"linli/cases"
+	"linli/home"
+	"linli/registry"
+	"linli/storage/storagetest"
+	"linli/votes"
+)
+
+// voteUnit3 is 荟萃花园南区 1号楼 3单元 of the demo.
+func voteUnit3(t *testing.T, s *testServer) registry.Node {
+	t.Helper()
+	n, err := s.Registry.FindNode(context.Background(), []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼", "3单元"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// openVote opens a renovation vote for unit 3 through the API, open now
+// for 30 days; 201 must consent itself.
+func openVote(t *testing.T, s *testServer, c *client, extra map[string]any) votes.Detail {
+	t.Helper()
+	body := map[string]any{"scope_id": voteUnit3(t, s).ID, "title": "3单元加装电梯意见征询", "matter": "renovation",
+		"opens_at": s.Clock.Now().Format(time.RFC3339), "closes_at": s.Clock.Now().AddDate(0, 0, 30).Format(time.RFC3339)}
+	for k, v := range extra {
+		body[k] = v
+	}
+	var v votes.Vote
+	if st := c.json("POST", "/api/votes", body, &v); st != http.StatusCreated {
+		t.Fatalf("create vote: %d %+v", st, v)
+	}
+	var d votes.Detail
+	if st := c.json("GET", fmt.Sprintf("/api/votes/%d", v.ID), nil, &d); st != 200 || len(d.Households) != 12 {
+		t.Fatalf("get vote: %d, %d households", st, len(d.Households))
+	}
+	return d
+}
+
+func roomIDs(d votes.Detail) map[string]int64 {
+	out := map[string]int64{}
+	for _, h := range d.Households {
+		out[h.Room] = h.ID
+	}
+	return out
+}
+
+// The issue's story through the pages: staff record paper ballots for the
+// whole unit, one household objects, a follow-up is noted, the household
+// changes to agree, the tally turns valid and the cost table appears; the
+// spreadsheet sums to the fen.
+func TestVoteHTTPPaperBallotsToCostTable(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		staff := s.login(t, "xueyuan")
+		grid := s.login(t, "grid1")
+		d := openVote(t, s, staff, map[string]any{"required_rooms": []string{"201"}})
+		id := d.Vote.ID
+		rooms := roomIDs(d)
+		var plan votes.CostSheet
+		if st := staff.json("POST", "/api/cost-plans", map[string]any{"vote_id": id, "title": "加装电梯费用分摊", "total": 580000, "subsidy": "200000.50"}, &plan); st != http.StatusCreated {
+			t.Fatalf("cost plan: %d %+v", st, plan)
+		}
+		page := func(c *client) string {
+			t.Helper()
+			st, body := c.do("GET", fmt.Sprintf("/votes/%d", id), nil)
+			if st != 200 {
+				t.Fatalf("vote page: %d %.300s", st, body)
+			}
+			return string(body)
+		}
+		ballot := func(room, choice, reason string) {
+			t.Helper()
+			s.Clock.Advance(time.Minute)
+			st, body := grid.form(fmt.Sprintf("/votes/%d/ballots", id), url.Values{"method": {"paper"}, "household_id": {fmt.Sprint(rooms[room])},
+				"choice": {choice}, "reason": {reason}, "collector": {"柴晓燕"}})
+			if st != http.StatusSeeOther {
+				t.Fatalf("ballot %s: %d %.400s", room, st, body)
+			}
+		}
+		for fl := 1; fl <= 6; fl++ {
+			for _, r := range []string{"01", "02"} {
+				room := fmt.Sprintf("%d%s", fl, r)
+				if room == "201" {
+					ballot(room, "disagree", "担心墙体安全")
+				} else {
+					ballot(room, "agree", "")
+				}
+			}
+		}
+		p := page(grid)
+		for _, want := range []string{`data-test="tally-invalid"`, "1号楼3单元201户须同意", `data-test="objection"`, "担心墙体安全", `data-test="cost-hidden"`} {
+			if !strings.Contains(p, want) {
+				t.Errorf("before the change, the page lacks %s", want)
+			}
+		}
+		if strings.Contains(p, `data-test="cost-table"`) {
+			t.Error("the cost table shows before the tally is valid")
+		}
+		// A paper ballot without the collector is refused beside the field.
+		st, body := grid.form(fmt.Sprintf("/votes/%d/ballots", id), url.Values{"method": {"paper"}, "household_id": {fmt.Sprint(rooms["101"])}, "choice": {"agree"}})
+		if st != http.StatusUnprocessableEntity || !bytes.Contains(body, []byte(`data-test="err-collector"`)) {
+			t.Errorf("no collector: %d %.300s", st, body)
+		}
+		// The follow-up.
+		d = votes.Detail{}
+		staff.json("GET", fmt.Sprintf("/api/votes/%d", id), nil, &d)
+		if len(d.Objections) != 1 {
+			t.Fatalf("objections %+v", d.Objections)
+		}
+		oid := d.Objections[0].ID
+		if st, body := grid.form(fmt.Sprintf("/votes/%d/objections/%d/notes", id, oid), url.Values{"note": {"看了施工图纸，了解墙体加固方案"}}); st != http.StatusSeeOther {
+			t.Fatalf("note: %d %.300s", st, body)
+		}
+		if st, body := grid.form(fmt.Sprintf("/votes/%d/objections/%d/notes", id, oid), url.Values{"note": {""}}); st != http.StatusUnprocessableEntity || !bytes.Contains(body, []byte(`data-test="err-note"`)) {
+			t.Errorf("empty note: %d", st)
+		}
+		ballot("201", "agree", "看了图纸，同意")
+		p = page(grid)
+		for _, want := range []string{`data-test="tally-valid"`, `data-test="cost-table"`, `data-test="objection-resolved"`, "看了施工图纸，了解墙体加固方案", `data-test="history"`} {
+			if !strings.Contains(p, want) {
+				t.Errorf("after the change, the page lacks %s", want)
+			}
+		}
+		if strings.Count(p, `data-test="bill"`) != 12 {
+			t.Errorf("%d bill rows", strings.Count(p, `data-test="bill"`))
+		}
+		d = votes.Detail{}
+		staff.json("GET", fmt.Sprintf("/api/votes/%d", id), nil, &d)
+		if !d.Tally.Valid || d.Tally.ParticipatingOwners != 12 || len(d.Tally.Missing) != 0 {
+			t.Errorf("tally %+v", d.Tally)
+		}
+		for _, h := range d.Households {
+			if h.Room == "201" && (len(h.History) != 2 || h.Choice != "agree" || h.History[0].Collector != "柴晓燕") {
+				t.Errorf("201: %+v", h)
+			}
+		}
+		// The spreadsheet: every household's share, summing exactly to
+		// total − subsidy.
+		st, xb := staff.do("GET", fmt.Sprintf("/votes/%d/cost.xlsx", id), nil)
+		if st != 200 {
+			t.Fatalf("xlsx: %d %.300s", st, xb)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(xb))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := x.GetRows(votes.CostSheetName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum, total int64
+		n := 0
+		for _, r := range rows[4:] {
+			if len(r) < 7 {
+				continue
+			}
+			fen, err := votes.ParseYuan(r[6])
+			if err != nil {
+				t.Fatalf("row %v: %v", r, err)
+			}
+			if r[0] == "合计" {
+				total = fen
+				break
+			}
+			sum += fen
+			n++
+		}
+		if n != 12 || sum != 58000000-20000050 || total != sum {
+			t.Errorf("xlsx: %d rows, sum %d, total row %d", n, sum, total)
+		}
+		// The building view offers and colours the vote.
+		st, body = staff.do("GET", fmt.Sprintf("/buildings/%d?layer=vote:%d", voteUnit3(t, s).ParentID, id), nil)
+		if st != 200 || !bytes.Contains(body, []byte("mark-agree")) {
+			t.Errorf("building view: %d", st)
+		}
+	})
+}
+
+func TestVoteHTTPBadInput(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		staff := s.login(t, "xueyuan")
+		res := s.login(t, "resident")
+		d := openVote(t, s, staff, nil)
+		id := d.Vote.ID
+		rooms := roomIDs(d)
+		var p problem
+		// Online ballot for someone else's household: 403.
+		if st := res.json("POST", fmt.Sprintf("/api/votes/%d/ballots", id), map[string]any{"household_id": rooms["601"], "choice": "agree", "method": "online"}, &p); st != http.StatusForbidden {
+			t.Errorf("resident for 601: %d %+v", st, p)
+		}
+		// ...and for the own one: counted.
+		var br votes.BallotResult
+		if st := res.json("POST", fmt.Sprintf("/api/votes/%d/ballots", id), map[string]any{"choice": "agree", "method": "online"}, &br); st != http.StatusCreated || br.Ballot.HouseholdID != rooms["602"] || br.Tally.ParticipatingOwners != 1 {
+			t.Errorf("resident online: %d %+v", st, br)
+		}
+		// The online form is on the resident's page; the paper form is not.
+		_, body := res.do("GET", fmt.Sprintf("/votes/%d", id), nil)
+		if !bytes.Contains(body, []byte(`data-test="online-form"`)) || bytes.Contains(body, []byte(`data-test="paper-form"`)) {
+			t.Error("resident page forms")
+		}
+		// Unknown fields are refused.
+		if st := staff.json("POST", fmt.Sprintf("/api/votes/%d/ballots", id), map[string]any{"choice": "agree", "method": "paper", "extra": 1}, &p); st != http.StatusBadRequest {
+			t.Errorf("unknown field: %d", st)
+		}
+		// Another community: 404.
+		jx := s.login(t, "jixiang")
+		if st := jx.json("GET", fmt.Sprintf("/api/votes/%d", id), nil, &p); st != http.StatusNotFound {
+			t.Errorf("jixiang: %d", st)
+		}
+		// A vote not open yet: 409; closed: 409.
+		later := openVote(t, s, staff, map[string]any{"opens_at": s.Clock.Now().Add(48 * time.Hour).Format(time.RFC3339)})
+		body2 := map[string]any{"household_id": rooms["101"], "choice": "agree", "method": "paper", "collector": "柴晓燕"}
+		if st := staff.json("POST", fmt.Sprintf("/api/votes/%d/ballots", later.Vote.ID), body2, &p); st != http.StatusConflict {
+			t.Errorf("before opening: %d %+v", st, p)
+		}
+		if st := staff.json("POST", fmt.Sprintf("/api/votes/%d/close", id), nil, nil); st != 200 {
+			t.Errorf("close: %d", st)
+		}
+		if st := staff.json("POST", fmt.Sprintf("/api/votes/%d/ballots", id), body2, &p); st != http.StatusConflict {
+			t.Errorf("after closing: %d %+v", st, p)
+		}
+		s.Clock.Advance(31 * 24 * time.Hour)
+		staff = s.login(t, "xueyuan") // the session has expired meanwhile
+		if st := staff.json("POST", fmt.Sprintf("/api/votes/%d/ballots", later.Vote.ID), body2, &p); st != http.StatusConflict {
+			t.Errorf("after closes_at: %d", st)
+		}
+		// A bad vote: 422 naming the fields.
+		p = problem{}
+		if st := staff.json("POST", "/api/votes", map[string]any{"scope_id": 0, "title": "", "matter": "x", "opens_at": s.Clock.Now(), "closes_at": s.Clock.Now()}, &p); st != http.StatusUnprocessableEntity || !p.hasField("title") || !p.hasField("scope_id") || !p.hasField("matter") {
+			t.Errorf("bad vote: %d %+v", st, p)
+		}
+	})
+}
+
+func TestCostHTTPUncoveredFloorAndForms(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		staff := s.login(t, "xueyuan")
+		unit := voteUnit3(t, s)
+		var p problem
+		st := staff.json("POST", "/api/cost-plans", map[string]any{"scope_id": unit.ID, "title": "方案", "total": "1000.00",
+			"coefficients": []map[string]any{{"floor": 1, "factor": 0}, {"floor": 2, "factor": "0"}, {"floor": 3, "factor": 0.7}, {"floor": 5, "factor": "0.9"}, {"floor": 6, "factor": "1"}}}, &p)
+		if st != http.StatusUnprocessableEntity || !p.hasField("coefficients") || !strings.Contains(p.Errors[0].Reason, "第4层没有分摊系数") {
+			t.Errorf("uncovered floor: %d %+v", st, p)
+		}
+		if st := staff.json("POST", "/api/cost-plans", map[string]any{"scope_id": unit.ID, "title": "方案", "total": 1000.005}, &p); st != http.StatusUnprocessableEntity || !p.hasField("total") {
+			t.Errorf("three decimals: %d %+v", st, p)
+		}
+		// The form: the error beside the coefficients, naming the floor.
+		v := url.Values{"scope_id": {fmt.Sprint(unit.ID)}, "title": {"方案"}, "total": {"1000"}, "subsidy": {"0"}}
+		for fl, c := range map[int]string{1: "0", 2: "0", 3: "0.7", 4: "", 5: "0.9", 6: "1"} {
+			v.Set(fmt.Sprintf("coef_%d", fl), c)
+		}
+		stf, body := staff.form("/cost-plans", v)
+		if stf != http.StatusUnprocessableEntity || !bytes.Contains(body, []byte(`data-test="err-coefficients"`)) || !bytes.Contains(body, []byte("第4层没有分摊系数")) {
+			t.Errorf("form: %d %.300s", stf, body)
+		}
+		v.Set("coef_4", "0.8")
+		stf, body = staff.form("/cost-plans", v)
+		if stf != http.StatusSeeOther {
+			t.Fatalf("form ok: %d %.300s", stf, body)
+		}
+		loc, _ := url.Parse(string(bytes.TrimSpace(body)))
+		_ = loc
+		var sheet votes.CostSheet
+		var planID int64
+		if err := s.DB.QueryRow(context.Background(), `SELECT MAX(id) FROM cost_plans`).Scan(&planID); err != nil {
+			t.Fatal(err)
+		}
+		if st := staff.json("GET", fmt.Sprintf("/api/cost-plans/%d", planID), nil, &sheet); st != 200 || sheet.SumFen != 100000 || len(sheet.Bills) != 12 {
+			t.Errorf("plan %d: %d %+v", planID, st, sheet)
+		}
+		// A grid worker may read the plan but not change it.
+		grid := s.login(t, "grid1")
+		if st := grid.json("PUT", fmt.Sprintf("/api/cost-plans/%d", planID), map[string]any{"title": "x", "total": "1"}, &p); st != http.StatusForbidden {
+			t.Errorf("grid worker PUT: %d", st)
+		}
+		if st, _ := grid.do("GET", fmt.Sprintf("/cost-plans/%d/bills.xlsx", planID), nil); st != 200 {
+			t.Errorf("grid worker xlsx: %d", st)
+		}
+	})
+}
+
+// The vote pages in English have every Chinese text translated, and the
+// votes catalogue agrees with the others.
+func TestVoteEnglishPages(t *testing.T) {
+	s := startServer(t, storagetest.SQLite(t))
+	m := &misses{seen: map[string][]string{}}
+	s.Registry.Renderer.Untranslated = m.add
+	t.Cleanup(func() { s.Registry.Renderer.Untranslated = nil })
+	staff := s.login(t, "xueyuan")
+	d := openVote(t, s, staff, map[string]any{"required_rooms": []string{"201"}})
+	id := d.Vote.ID
+	rooms := roomIDs(d)
+	s.login(t, "grid1").form(fmt.Sprintf("/votes/%d/ballots", id), url.Values{"method": {"paper"}, "household_id": {fmt.Sprint(rooms["201"])}, "choice": {"disagree"}, "reason": {"担心墙体安全"}, "collector": {"柴晓燕"}})
+	var plan votes.CostSheet
+	staff.json("POST", "/api/cost-plans", map[string]any{"vote_id": id, "title": "分摊", "total": "1000"}, &plan)
+	for _, who := range []string{"xueyuan", "resident", "grid1"} {
+		c := english(t, s, who)
+		for _, path := range []string{"/votes", fmt.Sprintf("/votes/%d", id), fmt.Sprintf("/cost-plans/%d", plan.Plan.ID)} {
+			m.at(who + " GET " + path)
+			if st, body := c.do("GET", path, nil); st != 200 {
+				t.Errorf("%s GET %s: %d %.200s", who, path, st, body)
+			}
+		}
+	}
+	c := english(t, s, "xueyuan")
+	for _, path := range []string{"/votes/new", fmt.Sprintf("/cost-plans/new?vote_id=%d", id), fmt.Sprintf("/cost-plans/%d/edit", plan.Plan.ID)} {
+		m.at("xueyuan GET " + path)
+		if st, body := c.do("GET", path, nil); st != 200 {
+			t.Errorf("GET %s: %d %.200s", path, st, body)
+		}
+	}
+	m.at("xueyuan POST /votes (bad)")
+	if st, _ := c.form("/votes", url.Values{"title": {""}}); st != http.StatusUnprocessableEntity {
+		t.Errorf("bad vote form: %d", st)
+	}
+	m.at("xueyuan POST ballot (bad)")
+	if st, _ := c.form(fmt.Sprintf("/votes/%d/ballots", id), url.Values{"method": {"paper"}}); st != http.StatusUnprocessableEntity {
+		t.Errorf("bad ballot form: %d", st)
+	}
+	m.report(t, "vote pages")
+
+	// Agreement with the other catalogues.
+	all := map[string]map[string]string{"votes": votes.Pages().Catalog, "registry": registry.Pages().Catalog, "auth": auth.Pages().Catalog,
+		"audit": audit.Pages().Catalog, "home": home.Pages().Catalog, "cases": cases.Pages(s.Clock).Catalog}
+	var bad []string
+	for name, cat := range all {
+		if name == "votes" {
+			continue
+		}
+		for zh, en := range cat {
+			if mine, ok := all["votes"][zh]; ok && mine != en {
+				bad = append(bad, fmt.Sprintf("%q: votes %q, %s %q", zh, mine, name, en))
+			}
+		}
+	}
+	sort.Strings(bad)
+	if len(bad) > 0 {
+		t.Errorf("catalogues disagree:\n%s", strings.Join(bad, "\n"))
+	}
+}

@@ -1,0 +1,137 @@
+package votes
+
+import (
+	"context"
+	"strings"
+
+	"linli"
+	"linli/consent"
+	"linli/links"
+	"linli/registry/ledger"
+	"linli/storage"
+)
+
+// Detail returns a vote with its live tally, its households with their
+// current choice and ballot history, its objections, its cost plans and
+// links. Staff and grid workers see every household; a resident sees the
+// tally and the own household.
+func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
+	v, err := s.Vote(ctx, a, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	d := Detail{Vote: v}
+	hs, err := electorateOf(ctx, s.DB, v.Path)
+	if err != nil {
+		return d, err
+	}
+	history, err := ballotHistory(ctx, s.DB, v.ID)
+	if err != nil {
+		return d, err
+	}
+	choices := map[int64]consent.Choice{}
+	for h, bs := range history {
+		choices[h] = bs[len(bs)-1].Choice
+	}
+	d.Tally = evaluate(v, hs, choices)
+	if d.Objections, err = s.objections(ctx, a, v); err != nil {
+		return d, err
+	}
+	openObj := map[int64]bool{}
+	for _, o := range d.Objections {
+		if o.Open() {
+			openObj[o.HouseholdID] = true
+		}
+	}
+	d.Can = Permissions{Manage: a.Can(linli.PermProjectsManage, v.Path), Record: canFollow(a, v.Path), MyHouseholds: []int64{}}
+	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
+		if ok, err := s.isOwner(ctx, s.DB, a, h); err != nil {
+			return d, err
+		} else if ok {
+			d.Can.MyHouseholds = append(d.Can.MyHouseholds, h)
+		}
+	}
+	staff := a.Can(linli.PermProjectsRead, v.Path)
+	own := map[int64]bool{}
+	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
+		own[h] = true
+	}
+	var owners map[int64]string
+	if a.Can(linli.PermRegistryRead, v.Path) {
+		if owners, err = ownerNames(ctx, s.DB, v.Path); err != nil {
+			return d, err
+		}
+	}
+	required := map[int64]bool{}
+	for _, h := range v.Required {
+		required[h] = true
+	}
+	d.Households = []VoteHousehold{}
+	for _, h := range hs {
+		if !staff && !own[h.ID] {
+			continue
+		}
+		vh := VoteHousehold{ID: h.ID, Label: h.label(), Unit: h.Unit, Floor: h.Floor, Room: h.Room, AreaCenti: h.AreaCenti,
+			Area: ledger.FormatArea(h.AreaCenti), Owners: owners[h.ID], Required: required[h.ID], Choice: choices[h.ID],
+			History: history[h.ID], OpenObjection: openObj[h.ID]}
+		if vh.History == nil {
+			vh.History = []Ballot{}
+		}
+		d.Households = append(d.Households, vh)
+	}
+	if d.CostPlans, err = s.costSheetsForVote(ctx, a, v); err != nil {
+		return d, err
+	}
+	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindVote, ID: v.ID}); err != nil {
+		return d, err
+	}
+	if d.Links == nil {
+		d.Links = []links.Item{}
+	}
+	return d, nil
+}
+
+// ballotHistory is every ballot of the vote by household, oldest first;
+// the last one of each household counts.
+func ballotHistory(ctx context.Context, q querier, voteID int64) (map[int64][]Ballot, error) {
+	rows, err := q.Query(ctx, `SELECT id, household_id, choice, reason, method, collector, recorded_by, cast_at FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]Ballot{}
+	for rows.Next() {
+		b := Ballot{VoteID: voteID}
+		var at int64
+		if err := rows.Scan(&b.ID, &b.HouseholdID, &b.Choice, &b.Reason, &b.Method, &b.Collector, &b.RecordedBy, &at); err != nil {
+			return nil, err
+		}
+		b.CastAt = storage.FromMillis(at)
+		out[b.HouseholdID] = append(out[b.HouseholdID], b)
+	}
+	return out, rows.Err()
+}
+
+// ownerNames are the owners of each household under path, joined by 、.
+func ownerNames(ctx context.Context, q querier, path string) (map[int64]string, error) {
+	rows, err := q.Query(ctx, `SELECT m.household_id, p.name FROM household_members m JOIN people p ON p.id = m.person_id
+		JOIN households h ON h.id = m.household_id WHERE h.path LIKE ? AND m.is_owner = 1 ORDER BY m.household_id, m.sort, m.id`, path+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	names := map[int64][]string{}
+	for rows.Next() {
+		var h int64
+		var n string
+		if err := rows.Scan(&h, &n); err != nil {
+			return nil, err
+		}
+		names[h] = append(names[h], n)
+	}
+	out := make(map[int64]string, len(names))
+	for h, ns := range names {
+		out[h] = strings.Join(ns, "、")
+	}
+	return out, rows.Err()
+}

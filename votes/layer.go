@@ -1,0 +1,189 @@
+package votes
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"linli"
+	"linli/consent"
+	"linli/links"
+	"linli/registry"
+)
+
+// layer colours the building view by the ballots of a vote
+// (registry.LayerSource for kind "vote").
+type layer struct{ s *Service }
+
+// LayerOptions lists the votes the actor may see whose scope is the
+// building, a unit in it, or a place above it.
+func (l layer) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node) ([]registry.LayerOption, error) {
+	vs, err := l.s.ListVotes(ctx, a, VoteFilter{NodeID: b.ID})
+	if err != nil {
+		return nil, err
+	}
+	out := []registry.LayerOption{}
+	for _, v := range vs {
+		out = append(out, registry.LayerOption{Key: fmt.Sprintf("vote:%d", v.ID), Title: "表决：" + v.Title + "（" + v.Scope + "）"})
+	}
+	return out, nil
+}
+
+// Layer marks each household of the vote in the building by its current
+// ballot, an open objection drawing attention first.
+func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
+	v, err := l.s.Vote(ctx, a, id)
+	if err != nil {
+		return registry.Layer{}, err
+	}
+	if !linli.Within(v.Path, b.Path) && !linli.Within(b.Path, v.Path) {
+		return registry.Layer{}, errNotFound()
+	}
+	d, err := l.s.Detail(ctx, a, id)
+	if err != nil {
+		return registry.Layer{}, err
+	}
+	out := registry.Layer{Key: fmt.Sprintf("vote:%d", v.ID), Title: "表决：" + v.Title, URL: fmt.Sprintf("/votes/%d", v.ID),
+		Marks: map[int64]registry.HouseholdMark{}}
+	out.Summary = append(append([]string{}, d.Tally.Summary...), d.Tally.Missing...)
+	if d.Tally.Valid {
+		out.Summary = append(out.Summary, "表决有效通过 / the decision is valid")
+	}
+	counts := map[string]int{}
+	for _, h := range d.Households {
+		class, title := markOf(h)
+		out.Marks[h.ID] = registry.HouseholdMark{Class: class, Title: h.Label + "：" + title}
+		counts[class]++
+	}
+	for _, li := range []struct{ class, label string }{
+		{registry.MarkAgree, "同意"}, {registry.MarkDisagree, "反对"}, {registry.MarkAbstain, "弃权"},
+		{registry.MarkAttention, "有未解决的异议"}, {registry.MarkNone, "未投票"},
+	} {
+		out.Legend = append(out.Legend, registry.LegendItem{Class: li.class, Label: li.label, Count: counts[li.class]})
+	}
+	return out, nil
+}
+
+func markOf(h VoteHousehold) (class, title string) {
+	if h.OpenObjection {
+		return registry.MarkAttention, "反对，异议待解决"
+	}
+	switch h.Choice {
+	case consent.Agree:
+		return registry.MarkAgree, "同意"
+	case consent.Disagree:
+		return registry.MarkDisagree, "反对"
+	case consent.Abstain:
+		return registry.MarkAbstain, "弃权"
+	}
+	return registry.MarkNone, "未投票"
+}
+
+// resolveVotes describes votes for links (only those the actor may see).
+func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+	out := map[int64]links.Item{}
+	for _, id := range ids {
+		v, err := s.vote(ctx, s.DB, id)
+		if linli.ErrorCode(err) == linli.ENotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !s.canRead(ctx, a, v.Path) {
+			continue
+		}
+		t, err := s.tally(ctx, s.DB, v)
+		if err != nil {
+			return nil, err
+		}
+		state := stateLabel(v.State)
+		if t.Valid {
+			state += " · 有效通过"
+		}
+		out[id] = links.Item{Title: v.Title + "（" + v.Scope + "）", URL: fmt.Sprintf("/votes/%d", id), State: state, At: v.CreatedAt}
+	}
+	return out, nil
+}
+
+// resolvePlans describes cost plans for links.
+func (s *Service) resolvePlans(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+	out := map[int64]links.Item{}
+	for _, id := range ids {
+		p, _, err := s.plan(ctx, s.DB, id)
+		if linli.ErrorCode(err) == linli.ENotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !s.canRead(ctx, a, p.Path) {
+			continue
+		}
+		out[id] = links.Item{Title: "费用分摊：" + p.Title, URL: fmt.Sprintf("/cost-plans/%d", id), State: "¥" + FormatYuan(p.PayableFen), At: p.CreatedAt}
+	}
+	return out, nil
+}
+
+func stateLabel(st string) string {
+	switch st {
+	case StatePending:
+		return "未开始"
+	case StateOpen:
+		return "投票中"
+	case StateClosed:
+		return "已结束"
+	}
+	return st
+}
+
+// ProjectGate says what is missing before the project may leave its
+// consent-vote phase: nothing when it has at least one vote and the latest
+// vote of each scope is valid. A vote that failed and was held again on the
+// same scope is superseded by the new one. Lines read "3单元表决未通过：还需…".
+func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[int64]Vote{}
+	var order []int64
+	for rows.Next() {
+		v, err := s.scanVote(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if _, seen := latest[v.ScopeID]; !seen {
+			order = append(order, v.ScopeID)
+		}
+		latest[v.ScopeID] = v
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if len(order) == 0 {
+		return []string{"尚未发起表决 / no vote yet"}, nil
+	}
+	var missing []string
+	for _, sc := range order {
+		v, err := s.complete(ctx, s.DB, latest[sc])
+		if err != nil {
+			return nil, err
+		}
+		t, err := s.tally(ctx, s.DB, v)
+		if err != nil {
+			return nil, err
+		}
+		if t.Valid {
+			continue
+		}
+		var zh, en []string
+		for _, line := range append(append([]string{}, t.Problems...), t.Missing...) {
+			z, e, _ := strings.Cut(line, " / ")
+			zh, en = append(zh, z), append(en, e)
+		}
+		missing = append(missing, fmt.Sprintf("%s表决未通过：%s / the vote of %s is not valid: %s", v.Scope, strings.Join(zh, "；"), v.Scope, strings.Join(en, "; ")))
+	}
+	return missing, nil
+}

@@ -1,0 +1,203 @@
+package votes
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli"
+	"linli/audit"
+	"linli/links"
+	"linli/storage"
+)
+
+// canFollow reports whether the actor may record ballots and follow
+// objections on the vote at path.
+func canFollow(a *linli.Actor, path string) bool {
+	return a.Can(linli.PermProjectsManage, path) || a.Can(linli.PermVisitsWrite, path)
+}
+
+// objectionFor loads an objection of the vote for a change, checking the
+// actor.
+func (s *Service) objectionFor(ctx context.Context, tx *storage.Tx, a *linli.Actor, voteID, objectionID int64) (Vote, bool, error) {
+	v, err := s.vote(ctx, tx, voteID)
+	if err != nil {
+		return v, false, err
+	}
+	if !s.canRead(ctx, a, v.Path) {
+		return v, false, errNotFound()
+	}
+	if !canFollow(a, v.Path) {
+		return v, false, linli.Errorf(linli.EForbidden, "无权跟进异议 / not allowed to follow objections here")
+	}
+	var resolved int64
+	err = tx.QueryRow(ctx, `SELECT resolved_at FROM vote_objections WHERE id = ? AND vote_id = ?`, objectionID, voteID).Scan(&resolved)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, linli.Errorf(linli.ENotFound, "异议不存在 / objection not found")
+	}
+	return v, resolved == 0, err
+}
+
+func checkNote(note string) (string, error) {
+	note = strings.TrimSpace(note)
+	var v linli.Validation
+	switch {
+	case note == "":
+		v.Add("note", "请填写跟进情况 / write what was done")
+	case utf8.RuneCountInString(note) > 1000:
+		v.Add("note", "不超过1000字 / at most 1000 characters")
+	}
+	return note, v.Err()
+}
+
+// AddObjectionNote records a follow-up on an objection ("看了施工图纸，了解
+// 墙体加固方案"). Staff, grid workers, building and unit heads and
+// residents' representatives in the scope may add one.
+func (s *Service) AddObjectionNote(ctx context.Context, a *linli.Actor, voteID, objectionID int64, note string) (Objection, error) {
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		v, _, err := s.objectionFor(ctx, tx, a, voteID, objectionID)
+		if err != nil {
+			return err
+		}
+		if note, err = checkNote(note); err != nil {
+			return err
+		}
+		return s.addNote(ctx, tx, a, v, objectionID, note)
+	})
+	if err != nil {
+		return Objection{}, err
+	}
+	return s.objection(ctx, a, voteID, objectionID)
+}
+
+// ResolveObjection closes an objection by hand, with a note saying how it
+// was settled. An objection is also resolved when the household's new
+// ballot is agree (CastBallot).
+func (s *Service) ResolveObjection(ctx context.Context, a *linli.Actor, voteID, objectionID int64, note string) (Objection, error) {
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		v, open, err := s.objectionFor(ctx, tx, a, voteID, objectionID)
+		if err != nil {
+			return err
+		}
+		if note, err = checkNote(note); err != nil {
+			return err
+		}
+		if !open {
+			return linli.Errorf(linli.EConflict, "异议已解决 / the objection is already resolved")
+		}
+		return s.resolve(ctx, tx, a, v, objectionID, note, s.now())
+	})
+	if err != nil {
+		return Objection{}, err
+	}
+	return s.objection(ctx, a, voteID, objectionID)
+}
+
+func (s *Service) addNote(ctx context.Context, tx *storage.Tx, a *linli.Actor, v Vote, objectionID int64, note string) error {
+	now := s.now()
+	id, err := tx.Insert(ctx, `INSERT INTO vote_objection_notes (objection_id, note, author, account_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		objectionID, note, actorName(a), accountID(a), storage.Millis(now))
+	if err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, a, now, audit.Change{Action: "vote.objection.note", Entity: "vote_objection", EntityID: objectionID, ScopePath: v.Path,
+		Summary: "跟进异议：" + note, After: map[string]any{"note_id": id, "note": note}})
+}
+
+func (s *Service) resolve(ctx context.Context, tx *storage.Tx, a *linli.Actor, v Vote, objectionID int64, resolution string, at time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE vote_objections SET resolved_at = ?, resolution = ?, resolved_by = ? WHERE id = ? AND resolved_at = 0`,
+		storage.Millis(at), resolution, actorName(a), objectionID); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, a, at, audit.Change{Action: "vote.objection.resolve", Entity: "vote_objection", EntityID: objectionID, ScopePath: v.Path,
+		Summary: fmt.Sprintf("异议已解决：%s", resolution)})
+}
+
+// objection returns one objection with its notes and visits.
+func (s *Service) objection(ctx context.Context, a *linli.Actor, voteID, objectionID int64) (Objection, error) {
+	v, err := s.Vote(ctx, a, voteID)
+	if err != nil {
+		return Objection{}, err
+	}
+	os, err := s.objections(ctx, a, v)
+	if err != nil {
+		return Objection{}, err
+	}
+	for _, o := range os {
+		if o.ID == objectionID {
+			return o, nil
+		}
+	}
+	return Objection{}, linli.Errorf(linli.ENotFound, "异议不存在 / objection not found")
+}
+
+// objections lists a vote's objections, open ones first, with their notes
+// and the household's visits about the matter. A resident sees only those
+// of the own household.
+func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Objection, error) {
+	rows, err := s.DB.Query(ctx, `SELECT o.id, o.household_id, o.ballot_id, o.reason, o.opened_at, o.resolved_at, o.resolution, o.resolved_by,
+		b.name || u.name || h.room
+		FROM vote_objections o JOIN households h ON h.id = o.household_id JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
+		WHERE o.vote_id = ? ORDER BY CASE WHEN o.resolved_at = 0 THEN 0 ELSE 1 END, o.id`, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	staff := a.Can(linli.PermProjectsRead, v.Path)
+	own := map[int64]bool{}
+	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
+		own[h] = true
+	}
+	out := []Objection{}
+	for rows.Next() {
+		o := Objection{VoteID: v.ID, Notes: []ObjectionNote{}, Visits: []links.Item{}}
+		var opened, resolved int64
+		if err := rows.Scan(&o.ID, &o.HouseholdID, &o.BallotID, &o.Reason, &opened, &resolved, &o.Resolution, &o.ResolvedBy, &o.Household); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		o.OpenedAt, o.ResolvedAt = storage.FromMillis(opened), storage.FromMillis(resolved)
+		if staff || own[o.HouseholdID] {
+			out = append(out, o)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	subject := links.Ref{Kind: links.KindVote, ID: v.ID}
+	if v.ProjectID > 0 {
+		subject = links.Ref{Kind: links.KindProject, ID: v.ProjectID}
+	}
+	for i := range out {
+		nrows, err := s.DB.Query(ctx, `SELECT id, note, author, created_at FROM vote_objection_notes WHERE objection_id = ? ORDER BY id`, out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		for nrows.Next() {
+			var n ObjectionNote
+			var at int64
+			if err := nrows.Scan(&n.ID, &n.Note, &n.Author, &at); err != nil {
+				nrows.Close()
+				return nil, err
+			}
+			n.At = storage.FromMillis(at)
+			out[i].Notes = append(out[i].Notes, n)
+		}
+		if err := nrows.Close(); err != nil {
+			return nil, err
+		}
+		if s.Visits != nil {
+			vs, err := s.Visits(ctx, a, subject, out[i].HouseholdID)
+			if err != nil {
+				return nil, err
+			}
+			if vs != nil {
+				out[i].Visits = vs
+			}
+		}
+	}
+	return out, nil
+}

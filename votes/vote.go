@@ -1,0 +1,547 @@
+package votes
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"linli"
+	"linli/audit"
+	"linli/consent"
+	"linli/links"
+	"linli/registry"
+	"linli/registry/ledger"
+	"linli/storage"
+)
+
+// querier is what reads need: the database or a transaction.
+type querier interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+	Query(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+func errNotFound() error { return linli.Errorf(linli.ENotFound, "表决不存在 / vote not found") }
+
+func (s *Service) now() time.Time { return s.Clock.Now() }
+
+const voteColumns = `v.id, v.community_id, v.scope_id, v.path, v.project_id, v.title, v.matter, v.unanimous, v.opens_at, v.closes_at, v.closed_at, v.created_by, v.created_at, v.updated_at, n.name, n.kind`
+const voteFrom = ` FROM votes v JOIN nodes n ON n.id = v.scope_id`
+
+func (s *Service) scanVote(r interface{ Scan(...any) error }) (Vote, error) {
+	var v Vote
+	var unanimous, opens, closes, closed, created, updated int64
+	var scopeName string
+	err := r.Scan(&v.ID, &v.CommunityID, &v.ScopeID, &v.Path, &v.ProjectID, &v.Title, &v.Matter, &unanimous, &opens, &closes, &closed,
+		&v.CreatedBy, &created, &updated, &scopeName, &v.ScopeKind)
+	v.Unanimous = storage.Bool(unanimous)
+	v.OpensAt, v.ClosesAt, v.ClosedAt = storage.FromMillis(opens), storage.FromMillis(closes), storage.FromMillis(closed)
+	v.CreatedAt, v.UpdatedAt = storage.FromMillis(created), storage.FromMillis(updated)
+	v.Scope = scopeName
+	return v, err
+}
+
+// state is where the vote stands at now.
+func (v Vote) stateAt(now time.Time) string {
+	switch {
+	case !v.ClosedAt.IsZero() || !now.Before(v.ClosesAt):
+		return StateClosed
+	case now.Before(v.OpensAt):
+		return StatePending
+	}
+	return StateOpen
+}
+
+// vote loads a vote without a permission check, with its full scope name
+// and required households.
+func (s *Service) vote(ctx context.Context, q querier, id int64) (Vote, error) {
+	v, err := s.scanVote(q.QueryRow(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, errNotFound()
+	}
+	if err != nil {
+		return v, err
+	}
+	return s.complete(ctx, q, v)
+}
+
+// complete fills what a vote row does not hold: the scope's full name,
+// the required households and the state.
+func (s *Service) complete(ctx context.Context, q querier, v Vote) (Vote, error) {
+	v.State = v.stateAt(s.now())
+	if name, err := s.placeName(ctx, q, v.ScopeID); err == nil {
+		v.Scope = name
+	}
+	rows, err := q.Query(ctx, `SELECT household_id FROM vote_required WHERE vote_id = ? ORDER BY household_id`, v.ID)
+	if err != nil {
+		return v, err
+	}
+	defer rows.Close()
+	v.Required = []int64{}
+	for rows.Next() {
+		var h int64
+		if err := rows.Scan(&h); err != nil {
+			return v, err
+		}
+		v.Required = append(v.Required, h)
+	}
+	return v, rows.Err()
+}
+
+// placeName is a scope's name from its estate down ("荟萃花园南区1号楼3单元").
+func (s *Service) placeName(ctx context.Context, q querier, nodeID int64) (string, error) {
+	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, n := range line {
+		if n.Kind == registry.KindEstate || n.Kind == registry.KindBuilding || n.Kind == registry.KindUnit {
+			b.WriteString(n.Name)
+		}
+	}
+	if b.Len() == 0 && len(line) > 0 {
+		return line[len(line)-1].Name, nil
+	}
+	return b.String(), nil
+}
+
+// communityOf is the community node above (or at) a node.
+func (s *Service) communityOf(ctx context.Context, q querier, nodeID int64) (int64, error) {
+	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	if err != nil {
+		return 0, err
+	}
+	for _, n := range line {
+		if n.Kind == registry.KindCommunity {
+			return n.ID, nil
+		}
+	}
+	return 0, nil
+}
+
+// electorate is one household of a scope as the tally and the bills see it.
+type electorate struct {
+	ID        int64
+	Path      string
+	Unit      string
+	Building  string
+	Floor     int
+	Room      string
+	AreaCenti int64
+}
+
+func (e electorate) label() string { return e.Building + e.Unit + e.Room }
+
+// electorateOf lists the households under a scope node, by unit, floor
+// and room. It reads the register directly (no permission check): the
+// caller has checked the actor on the vote or plan.
+func electorateOf(ctx context.Context, q querier, path string) ([]electorate, error) {
+	rows, err := q.Query(ctx, `SELECT h.id, h.path, u.name, b.name, h.floor, h.room, h.area_centi
+		FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
+		WHERE h.path LIKE ? ORDER BY b.sort, b.id, u.sort, u.id, h.floor, h.room`, path+"%")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []electorate
+	for rows.Next() {
+		var e electorate
+		if err := rows.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// scopeNode loads and checks the node a vote or a cost plan covers.
+func (s *Service) scopeNode(ctx context.Context, q querier, id int64, field string) (registry.Node, error) {
+	if id <= 0 {
+		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "请选择单元或楼栋 / choose a unit or a building"})
+	}
+	n, err := s.Registry.NodeByID(ctx, id)
+	if linli.ErrorCode(err) == linli.ENotFound {
+		return n, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "地点不存在 / no such place"})
+	}
+	if err != nil {
+		return n, err
+	}
+	if n.Kind != registry.KindUnit && n.Kind != registry.KindBuilding {
+		return n, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "表决和分摊按单元或楼栋进行 / votes and cost plans cover a unit or a building"})
+	}
+	return n, nil
+}
+
+// CreateVote opens a consent vote for the households under a unit or a
+// building. The actor needs projects.manage on the scope. A project id is
+// stored and linked (project → vote, rel "vote").
+func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) (Vote, error) {
+	var out Vote
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		n, err := s.scopeNode(ctx, tx, in.ScopeID, "scope_id")
+		if err != nil && linli.ErrorCode(err) != linli.EInvalid {
+			return err
+		}
+		if err == nil && !a.Can(linli.PermProjectsManage, n.Path) {
+			return linli.Errorf(linli.EForbidden, "无权在此发起表决 / not allowed to open a vote here")
+		}
+		var v linli.Validation
+		if err != nil {
+			v.Fields = append(v.Fields, linli.ErrorFields(err)...)
+		}
+		in.Title = strings.TrimSpace(in.Title)
+		switch {
+		case in.Title == "":
+			v.Add("title", "标题必填 / title is required")
+		case utf8.RuneCountInString(in.Title) > 100:
+			v.Add("title", "标题不超过100字 / title is at most 100 characters")
+		}
+		if in.Matter != consent.Renovation && in.Matter != consent.Ordinary {
+			v.Add("matter", "请选择表决事项类别 / choose renovation or ordinary")
+		}
+		if in.ProjectID < 0 {
+			v.Add("project_id", "项目编号无效 / bad project id")
+		}
+		if in.OpensAt.IsZero() {
+			v.Add("opens_at", "开始时间必填 / opening time is required")
+		}
+		if in.ClosesAt.IsZero() {
+			v.Add("closes_at", "截止时间必填 / closing time is required")
+		} else if !in.OpensAt.IsZero() && !in.ClosesAt.After(in.OpensAt) {
+			v.Add("closes_at", "截止时间须晚于开始时间 / must be after the opening time")
+		} else if !in.ClosesAt.After(s.now()) {
+			v.Add("closes_at", "截止时间须在将来 / must be in the future")
+		}
+		var required []int64
+		if err == nil {
+			hs, herr := electorateOf(ctx, tx, n.Path)
+			if herr != nil {
+				return herr
+			}
+			if len(hs) == 0 {
+				v.Add("scope_id", "该地点下没有住户 / no households there")
+			}
+			required = resolveRequired(hs, in, &v)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		community, err := s.communityOf(ctx, tx, n.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		id, err := tx.Insert(ctx, `INSERT INTO votes (community_id, scope_id, path, project_id, title, matter, unanimous, opens_at, closes_at, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, community, n.ID, n.Path, in.ProjectID, in.Title, string(in.Matter), storage.Int(in.Unanimous),
+			storage.Millis(in.OpensAt), storage.Millis(in.ClosesAt), actorName(a), storage.Millis(now), storage.Millis(now))
+		if err != nil {
+			return err
+		}
+		for _, h := range required {
+			if _, err := tx.Exec(ctx, `INSERT INTO vote_required (vote_id, household_id) VALUES (?, ?)`, id, h); err != nil {
+				return err
+			}
+		}
+		if in.ProjectID > 0 {
+			if err := links.Add(ctx, tx, links.Ref{Kind: links.KindProject, ID: in.ProjectID}, links.Ref{Kind: links.KindVote, ID: id}, "vote", now); err != nil {
+				return err
+			}
+		}
+		if out, err = s.vote(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, a, now, audit.Change{Action: "vote.create", Entity: "vote", EntityID: id, ScopePath: n.Path,
+			Summary: fmt.Sprintf("发起表决「%s」（%s）", out.Title, out.Scope), After: out})
+	})
+	return out, err
+}
+
+// resolveRequired turns the ids and rooms of in into household ids of the
+// electorate, reporting the ones that are not in it.
+func resolveRequired(hs []electorate, in VoteInput, v *linli.Validation) []int64 {
+	var out []int64
+	byID := map[int64]bool{}
+	for _, h := range hs {
+		byID[h.ID] = true
+	}
+	for _, id := range in.Required {
+		if !byID[id] {
+			v.Add("required_household_ids", fmt.Sprintf("住户#%d不在表决范围内 / household #%d is not in the scope", id, id))
+			continue
+		}
+		out = append(out, id)
+	}
+	for _, room := range in.RequiredRooms {
+		room = strings.TrimSpace(room)
+		if room == "" {
+			continue
+		}
+		var match []int64
+		for _, h := range hs {
+			if h.Room == room || h.Unit+h.Room == room || h.label() == room {
+				match = append(match, h.ID)
+			}
+		}
+		switch len(match) {
+		case 1:
+			out = append(out, match[0])
+		case 0:
+			v.Add("required_rooms", fmt.Sprintf("表决范围内没有房号%s / no room %s in the scope", room, room))
+		default:
+			v.Add("required_rooms", fmt.Sprintf("房号%s不唯一，请写明单元，如3单元%s / room %s is ambiguous; name the unit", room, room, room))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func actorName(a *linli.Actor) string {
+	if a == nil {
+		return ""
+	}
+	if a.DisplayName != "" {
+		return a.DisplayName
+	}
+	return a.Username
+}
+
+// canRead reports whether the actor may see the vote at path: staff and
+// grid workers reading projects in the scope, and residents whose own
+// household lies under it.
+func (s *Service) canRead(ctx context.Context, a *linli.Actor, path string) bool {
+	if a.Can(linli.PermProjectsRead, path) {
+		return true
+	}
+	return len(s.ownHouseholdsUnder(ctx, a, path)) > 0
+}
+
+// ownHouseholdsUnder lists the households of the actor's resident grants
+// that lie under path.
+func (s *Service) ownHouseholdsUnder(ctx context.Context, a *linli.Actor, path string) []int64 {
+	if a == nil {
+		return nil
+	}
+	var out []int64
+	for _, g := range a.Grants {
+		if g.Role != linli.RoleResident || g.HouseholdID == 0 {
+			continue
+		}
+		var hp string
+		if err := s.DB.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil && linli.Within(hp, path) {
+			out = append(out, g.HouseholdID)
+		}
+	}
+	return out
+}
+
+// Vote returns a vote the actor may see (404 otherwise: its existence does
+// not leak to other communities).
+func (s *Service) Vote(ctx context.Context, a *linli.Actor, id int64) (Vote, error) {
+	v, err := s.vote(ctx, s.DB, id)
+	if err != nil {
+		return v, err
+	}
+	if !s.canRead(ctx, a, v.Path) {
+		return Vote{}, errNotFound()
+	}
+	return v, nil
+}
+
+// VoteFilter narrows ListVotes.
+type VoteFilter struct {
+	ProjectID int64 // 0: any
+	NodeID    int64 // votes whose scope is in, under or over this node; 0: any
+}
+
+// ListVotes lists the votes the actor may see, newest first.
+func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) ([]Vote, error) {
+	q := `SELECT ` + voteColumns + voteFrom + ` WHERE 1 = 1`
+	var args []any
+	if f.ProjectID != 0 {
+		q += ` AND v.project_id = ?`
+		args = append(args, f.ProjectID)
+	}
+	if f.NodeID != 0 {
+		n, err := s.Registry.NodeByID(ctx, f.NodeID)
+		if err != nil {
+			return nil, err
+		}
+		q += ` AND (v.path LIKE ? OR ? LIKE v.path || '%')`
+		args = append(args, n.Path+"%", n.Path)
+	}
+	// Narrow by scope in SQL: the actor's project scopes, and the paths
+	// of its own households.
+	var or []string
+	for _, sc := range a.Scopes(linli.PermProjectsRead) {
+		or = append(or, `v.path LIKE ?`)
+		args = append(args, sc+"%")
+	}
+	if a != nil {
+		for _, g := range a.Grants {
+			if g.Role == linli.RoleResident && g.HouseholdID != 0 {
+				or = append(or, `EXISTS (SELECT 1 FROM households h WHERE h.id = ? AND h.path LIKE v.path || '%')`)
+				args = append(args, g.HouseholdID)
+			}
+		}
+	}
+	if len(or) == 0 {
+		return []Vote{}, nil
+	}
+	q += ` AND (` + strings.Join(or, " OR ") + `) ORDER BY v.id DESC LIMIT 500`
+	rows, err := s.DB.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Vote
+	for rows.Next() {
+		v, err := s.scanVote(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i], err = s.complete(ctx, s.DB, out[i]); err != nil {
+			return nil, err
+		}
+	}
+	if out == nil {
+		out = []Vote{}
+	}
+	return out, nil
+}
+
+// CloseVote ends a vote before its closing time; no ballot is accepted
+// afterwards. The actor needs projects.manage on the scope.
+func (s *Service) CloseVote(ctx context.Context, a *linli.Actor, id int64) (Vote, error) {
+	var out Vote
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		v, err := s.vote(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !s.canRead(ctx, a, v.Path) {
+			return errNotFound()
+		}
+		if !a.Can(linli.PermProjectsManage, v.Path) {
+			return linli.Errorf(linli.EForbidden, "无权结束表决 / not allowed to close the vote")
+		}
+		if v.State == StateClosed {
+			return linli.Errorf(linli.EConflict, "表决已结束 / the vote is already closed")
+		}
+		now := s.now()
+		if _, err := tx.Exec(ctx, `UPDATE votes SET closed_at = ?, updated_at = ? WHERE id = ?`, storage.Millis(now), storage.Millis(now), id); err != nil {
+			return err
+		}
+		if out, err = s.vote(ctx, tx, id); err != nil {
+			return err
+		}
+		t, err := s.tally(ctx, tx, out)
+		if err != nil {
+			return err
+		}
+		result := "未通过 / not valid"
+		if t.Valid {
+			result = "有效通过 / valid"
+		}
+		return audit.Record(ctx, tx, a, now, audit.Change{Action: "vote.close", Entity: "vote", EntityID: id, ScopePath: v.Path,
+			Summary: fmt.Sprintf("结束表决「%s」：%s", v.Title, result), Before: v, After: out})
+	})
+	return out, err
+}
+
+// current is each household's counted (latest) ballot choice.
+func currentChoices(ctx context.Context, q querier, voteID int64) (map[int64]consent.Choice, error) {
+	rows, err := q.Query(ctx, `SELECT household_id, choice FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]consent.Choice{}
+	for rows.Next() {
+		var h int64
+		var c consent.Choice
+		if err := rows.Scan(&h, &c); err != nil {
+			return nil, err
+		}
+		out[h] = c // later rows overwrite: the latest ballot counts
+	}
+	return out, rows.Err()
+}
+
+// tally counts the vote's ballots now (consent.Evaluate).
+func (s *Service) tally(ctx context.Context, q querier, v Vote) (Tally, error) {
+	hs, err := electorateOf(ctx, q, v.Path)
+	if err != nil {
+		return Tally{}, err
+	}
+	choices, err := currentChoices(ctx, q, v.ID)
+	if err != nil {
+		return Tally{}, err
+	}
+	return evaluate(v, hs, choices), nil
+}
+
+// evaluate counts one vote: the households of the scope with their latest
+// ballots, under the vote's rule. Each household is one owner (consent
+// package doc, "Headcount").
+func evaluate(v Vote, hs []electorate, choices map[int64]consent.Choice) Tally {
+	rule := consent.Rule{Matter: v.Matter, Unanimous: v.Unanimous, Required: v.Required}
+	in := make([]consent.Household, len(hs))
+	var t Tally
+	for i, h := range hs {
+		in[i] = consent.Household{ID: h.ID, Label: h.label(), AreaCenti: h.AreaCenti, Floor: h.Floor, Choice: choices[h.ID]}
+		switch choices[h.ID] {
+		case consent.Disagree:
+			t.Disagree++
+		case consent.Abstain:
+			t.Abstain++
+		}
+	}
+	c := consent.Evaluate(rule, in)
+	t.Households = len(hs)
+	t.TotalOwners, t.TotalAreaCenti = c.TotalOwners, c.TotalArea
+	t.ParticipatingOwners, t.ParticipatingAreaCenti = c.ParticipatingOwners, c.ParticipatingArea
+	t.AgreeOwners, t.AgreeAreaCenti = c.AgreeOwners, c.AgreeArea
+	t.TotalArea, t.ParticipatingArea, t.AgreeArea = ledger.FormatArea(c.TotalArea), ledger.FormatArea(c.ParticipatingArea), ledger.FormatArea(c.AgreeArea)
+	t.ParticipationOK, t.ApprovalOK, t.UnanimityOK, t.RequiredOK, t.Valid = c.ParticipationOK, c.ApprovalOK, c.UnanimityOK, c.RequiredOK, c.Valid
+	t.Missing, t.Problems = nonNil(c.Missing), nonNil(c.Problems)
+	t.ParticipationRule = "参与表决：专有面积和业主人数均≥2/3 / participation: ≥ 2/3 of the area and of the owners"
+	if v.Matter == consent.Renovation {
+		t.ApprovalRule = "同意：参与表决的面积和人数均≥3/4（改建、重建等） / approval: ≥ 3/4 of the participating area and owners (renovation)"
+	} else {
+		t.ApprovalRule = "同意：参与表决的面积和人数均过半数 / approval: more than half of the participating area and owners"
+	}
+	t.Summary = []string{
+		fmt.Sprintf("参与表决%d/%d户，面积%s/%s㎡ / %d of %d owners took part, %s of %s m²",
+			t.ParticipatingOwners, t.TotalOwners, t.ParticipatingArea, t.TotalArea, t.ParticipatingOwners, t.TotalOwners, t.ParticipatingArea, t.TotalArea),
+		fmt.Sprintf("同意%d户，面积%s㎡；反对%d户，弃权%d户 / %d agree (%s m²), %d disagree, %d abstain",
+			t.AgreeOwners, t.AgreeArea, t.Disagree, t.Abstain, t.AgreeOwners, t.AgreeArea, t.Disagree, t.Abstain),
+	}
+	return t
+}
+
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// Tally is the live count of a vote the actor may see.
+func (s *Service) Tally(ctx context.Context, a *linli.Actor, id int64) (Tally, error) {
+	v, err := s.Vote(ctx, a, id)
+	if err != nil {
+		return Tally{}, err
+	}
+	return s.tally(ctx, s.DB, v)
+}
