@@ -23,7 +23,7 @@ func Pages() web.Pages {
 		"上报": "Reported", "派遣": "Dispatched", "应结": "Due", "结案": "Closed", "已评价": "Rated", "升级": "Escalated", "合计": "Total",
 		"网格按期结案排名": "Grids ranked by on-time closure", "每日上报与结案": "Reported and closed per day", "暂无数据": "No data",
 		"口径：响应率=按时报到/派遣；解决率=满意与基本满意/已评价；满意率=(满意+0.9×基本满意)/已评价；结案率、按期结案率以期限落在本时段的案件为分母。": "Definitions: response = acknowledged on time / dispatched; resolution = satisfied or basically satisfied / rated; satisfaction = (satisfied + 0.9 × basically satisfied) / rated; closure rates are over cases whose deadline falls in the period.",
-		"范围": "Scope", "名称": "Name", "时段": "Period", "范围较大：网格和类别按所涉及的整月统计，合计与趋势按日精确统计。": "Large scope: grids and categories are counted by the whole calendar months the period touches; totals and the trend are exact to the day.", "分组": "Group", "查看": "Show",
+		"范围": "Scope", "名称": "Name", "时段": "Period", "范围较大：网格和类别按所涉及的整月统计，合计与趋势按日精确统计。": "Large scope: grids and categories are counted by the whole calendar months the period touches; totals and the trend are exact to the day.", "分组": "Group", "查看": "View",
 	}, Funcs: template.FuncMap{
 		"barChart":   func(rows []Row, a, b, c string) template.HTML { return BarChart(rows, [3]string{a, b, c}) },
 		"trendChart": func(ps []Point, a, b string) template.HTML { return TrendChart(ps, [2]string{a, b}) },

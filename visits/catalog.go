@@ -10,7 +10,7 @@ func catalog() map[string]string {
 		"住户态度": "Stance", "主要顾虑": "Concerns", "走访记录": "Notes", "住户说了什么、担心什么": "What the household said and what worries it",
 		"照片或文件": "Photos or files", "可选，最多9个，每个不超过10MB": "Optional, up to 9, 10 MB each", "后续事项": "Follow-ups",
 		"事项": "Item", "例如：下周带施工图纸再来解释": "e.g. come back next week with the drawings", "期限": "Due",
-		"保存走访记录": "Save the visit", "查看": "View", "走访时间": "Visited at", "走访人员": "Visitors", "记录人": "Recorded by",
+		"保存走访记录": "Save the visit", "查看": "View", "走访时间": "Visited at", "走访人员": "Visitors", "记录人": "Recorder",
 		"已完成": "Done", "重新打开": "Reopen", "标记完成": "Mark done", "照片和文件": "Photos and files", "走访覆盖": "Visit coverage",
 		"已走访": "Visited", "未走访": "Not visited", "覆盖率": "Coverage", "在楼栋图上查看": "Show on the building view",
 		"尚未走访的住户": "Households not visited yet", "全部住户已走访": "Every household has been visited", "全部走访记录": "All visits",
