@@ -83,6 +83,17 @@ func (s *Service) List(ctx context.Context, communityID int64) (List, error) {
 			l.Entries = append(l.Entries, e)
 		}
 	}
+	if s.Disputes != nil {
+		ds, err := s.Disputes(ctx, c.ID)
+		if err != nil {
+			return l, err
+		}
+		for _, e := range ds {
+			e.Kind = links.KindDispute
+			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: links.KindDispute, ID: e.ID}]...)
+			l.Entries = append(l.Entries, e)
+		}
+	}
 	cs, err := s.caseEntries(ctx, c.ID)
 	if err != nil {
 		return l, err
@@ -329,12 +340,15 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 	out := []Community{}
 	for _, id := range ids {
 		n := counts[id]
-		if s.Projects != nil {
-			ps, err := s.Projects(ctx, id)
+		for _, hook := range []func(context.Context, int64) ([]Entry, error){s.Projects, s.Disputes} {
+			if hook == nil {
+				continue
+			}
+			es, err := hook(ctx, id)
 			if err != nil {
 				return nil, err
 			}
-			n += len(ps)
+			n += len(es)
 		}
 		if n == 0 {
 			continue

@@ -29,6 +29,9 @@ type Service struct {
 	// Projects lists a community's completed projects; wired to
 	// projects.Service.HappinessEntries.
 	Projects func(ctx context.Context, communityID int64) ([]Entry, error)
+	// Disputes lists a community's mediations whose agreement was
+	// performed; wired to mediation.Service.HappinessEntries.
+	Disputes func(ctx context.Context, communityID int64) ([]Entry, error)
 }
 
 // Register adds the capability's link resolvers and building-view layers.
@@ -45,8 +48,8 @@ var templates embed.FS
 func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "happiness", Catalog: catalog(), Funcs: template.FuncMap{
-		"pct":        Percent,
-		"thanksKind": func(k string) string { return map[string]string{ThanksBanner: "锦旗", ThanksLetter: "感谢信"}[k] },
+		"percentOf":   Percent,
+		"thanksLabel": func(k string) string { return map[string]string{ThanksBanner: "锦旗", ThanksLetter: "感谢信"}[k] },
 	}}
 }
 

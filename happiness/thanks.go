@@ -81,19 +81,22 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 	var v linli.Validation
 	switch subject.Kind {
 	case links.KindProject:
-	case links.KindCase:
+	case links.KindCase, links.KindDispute:
+		// Both tables carry the community; a mediation is thanked as
+		// often as the case behind it.
+		table := map[string]string{links.KindCase: "cases", links.KindDispute: "disputes"}[subject.Kind]
 		var cid int64
-		err := s.DB.QueryRow(ctx, `SELECT community_id FROM cases WHERE id = ?`, subject.ID).Scan(&cid)
+		err := s.DB.QueryRow(ctx, `SELECT community_id FROM `+table+` WHERE id = ?`, subject.ID).Scan(&cid)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && cid != c.ID) {
-			v.Add("subject", "该社区没有这个案件 / no such case in this community")
+			v.Add("subject", "该社区没有这条记录 / no such record in this community")
 		} else if err != nil {
 			return Thanks{}, err
 		}
 	default:
-		v.Add("subject", "应为 project:ID 或 case:ID / must be project:ID or case:ID")
+		v.Add("subject", "应为 project:ID、case:ID 或 dispute:ID / must be project:ID, case:ID or dispute:ID")
 	}
 	if subject.ID <= 0 && len(v.Fields) == 0 {
-		v.Add("subject", "应为 project:ID 或 case:ID / must be project:ID or case:ID")
+		v.Add("subject", "应为 project:ID、case:ID 或 dispute:ID / must be project:ID, case:ID or dispute:ID")
 	}
 	if verr != nil {
 		v.Fields = append(v.Fields, linli.ErrorFields(verr)...)

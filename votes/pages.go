@@ -30,7 +30,7 @@ func Pages() web.Pages {
 		"methodLabel": methodLabel,
 		"voteState":   stateLabel,
 		"matterLabel": matterLabel,
-		"yuan":        FormatYuan,
+		"amount":      FormatYuan,
 		// bi picks the language's half of a "中文 / English" line.
 		"bi": func(s, lang string) string {
 			zh, en, ok := strings.Cut(s, " / ")

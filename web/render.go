@@ -89,6 +89,21 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 			r.catalog[k] = v
 		}
 	}
+	// Template functions share one namespace: a name two capabilities
+	// define (or one that shadows a shared function) would make one of
+	// them call the other's, so it is refused at start.
+	owner := map[string]string{}
+	for k := range r.funcs("zh") {
+		owner[k] = "web"
+	}
+	for _, p := range pages {
+		for k := range p.Funcs {
+			if o, dup := owner[k]; dup {
+				return nil, fmt.Errorf("template function %q is defined by both %s and %s", k, o, p.Prefix)
+			}
+			owner[k] = p.Prefix
+		}
+	}
 	for _, lang := range []string{"zh", "en"} {
 		fm := r.funcs(lang)
 		for _, p := range pages {

@@ -161,6 +161,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Projects.VoteGate = m.Votes.ProjectGate
 	m.Votes.Visits = m.Visits.ForHousehold
 	m.Happiness.Projects = m.Projects.HappinessEntries
+	m.Happiness.Disputes = m.Mediation.HappinessEntries
 	handlers := m.Cases.JobHandlers()
 	for _, c := range m.capabilities() {
 		c.Register()

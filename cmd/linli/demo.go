@@ -76,7 +76,11 @@ func ensureDemo(ctx context.Context, m *Main, d demo.Dataset) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("load demo cases: %w", err)
 	}
-	slog.Info("demo data", "places", res.Nodes, "households", res.Households, "accounts", res.Accounts, "cases", n)
+	story, err := demo.LoadStory(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, m.Config.Clock.Now())
+	if err != nil {
+		return false, fmt.Errorf("load demo story: %w", err)
+	}
+	slog.Info("demo data", "places", res.Nodes, "households", res.Households, "accounts", res.Accounts, "cases", n, "story", story.String())
 	return true, nil
 }
 

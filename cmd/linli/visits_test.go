@@ -215,7 +215,7 @@ func TestVisitPages(t *testing.T) {
 			}
 		}
 		var id, matter, item int64
-		if err := s.DB.QueryRow(t.Context(), `SELECT v.id, v.matter_id, f.id FROM visits v JOIN visit_followups f ON f.visit_id = v.id ORDER BY v.id LIMIT 1`).Scan(&id, &matter, &item); err != nil {
+		if err := s.DB.QueryRow(t.Context(), `SELECT v.id, v.matter_id, f.id FROM visits v JOIN visit_followups f ON f.visit_id = v.id ORDER BY v.id DESC LIMIT 1`).Scan(&id, &matter, &item); err != nil {
 			t.Fatal(err)
 		}
 		var at int64

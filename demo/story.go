@@ -1,0 +1,737 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"linli"
+	"linli/attach"
+	"linli/auth"
+	"linli/calendar"
+	"linli/cases"
+	"linli/consent"
+	"linli/happiness"
+	"linli/links"
+	"linli/mediation"
+	"linli/meetings"
+	"linli/projects"
+	"linli/registry"
+	"linli/visits"
+	"linli/votes"
+)
+
+// The two stories of the seed, played through the real services on a clock
+// that walks through them, so every record carries its own date, audit
+// row and timeline:
+//
+//   - 荟萃花园南区 1号楼: eight elevators, from the building head's proposal
+//     in March 2025 through door-to-door visits, three coordination
+//     meetings, a consent vote in each unit (with the household worried
+//     about its wall, who agreed after seeing the drawings), cost sharing,
+//     approval, construction with its complaints, acceptance and service,
+//     to the residents' silk banner in May 2026;
+//   - 吉祥花园 1号楼 2单元: the leak from 502 into 402's bathroom ceiling,
+//     reported by 402, taken to people's mediation, settled by a written
+//     agreement and checked by a follow-up visit, in the six weeks before
+//     now.
+//
+// The people are the demo's fictional accounts and households.
+
+// Story is what LoadStory made.
+type Story struct {
+	ProjectID  int64
+	VoteIDs    []int64 // one per unit, 1单元 first
+	MeetingIDs []int64
+	DisputeID  int64
+	LeakCaseID int64
+}
+
+// storyServices are the capabilities on the story's walking clock. They are
+// not registered (no layers, no link resolvers): they only write.
+type storyServices struct {
+	clock     *linli.FakeClock
+	cases     *cases.Service
+	projects  *projects.Service
+	votes     *votes.Service
+	visits    *visits.Service
+	meetings  *meetings.Service
+	mediation *mediation.Service
+	happiness *happiness.Service
+}
+
+func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.Location, start time.Time) *storyServices {
+	clock := linli.NewFakeClock(start)
+	cs := cases.New(reg.DB, clock, cal, reg, zone)
+	lk := &links.Registry{DB: reg.DB}
+	cs.Links = lk
+	s := &storyServices{clock: clock, cases: cs,
+		projects:  &projects.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		votes:     &votes.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		visits:    &visits.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		meetings:  &meetings.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		mediation: &mediation.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		happiness: &happiness.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+	}
+	s.projects.VoteGate = s.votes.ProjectGate
+	s.votes.Visits = s.visits.ForHousehold
+	return s
+}
+
+// storyCast are the demo accounts the stories need.
+type storyCast map[string]*linli.Actor
+
+func loadCast(ctx context.Context, au *auth.Service, names ...string) (storyCast, error) {
+	c := storyCast{}
+	for _, n := range names {
+		a, err := au.ActorByUsername(ctx, n)
+		if err != nil {
+			return nil, fmt.Errorf("account %s: %w", n, err)
+		}
+		c[n] = a
+	}
+	return c, nil
+}
+
+// LoadStory plays both stories. now is the present: the elevator story is
+// dated (March 2025 – May 2026) and the leak happens in the six weeks
+// before now.
+func LoadStory(ctx context.Context, reg *registry.Service, au *auth.Service, cal *calendar.Calendar, zone *time.Location, now time.Time) (Story, error) {
+	var st Story
+	cast, err := loadCast(ctx, au, "xueyuan", "grid1", "building", "unit", "rep", "resident", "property", "contractor", "dept",
+		"jixiang", "jxgrid", "jxresident")
+	if err != nil {
+		return st, err
+	}
+	at := func(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, zone) }
+	if start := at(2025, 3, 10, 9, 0); now.After(at(2026, 5, 9, 0, 0)) {
+		s := newStoryServices(reg, cal, zone, start)
+		if err := s.elevators(ctx, reg, cast, at, &st); err != nil {
+			return st, fmt.Errorf("elevator story: %w", err)
+		}
+	}
+	s := newStoryServices(reg, cal, zone, now.Add(-45*24*time.Hour))
+	if err := s.leak(ctx, reg, cast, now, &st); err != nil {
+		return st, fmt.Errorf("leak story: %w", err)
+	}
+	return st, nil
+}
+
+// why wraps err with the step and the fields a refusal named.
+func why(step string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if fs := linli.ErrorFields(err); len(fs) > 0 {
+		return fmt.Errorf("%s: %w %v", step, err, fs)
+	}
+	return fmt.Errorf("%s: %w", step, err)
+}
+
+// playCase takes a case from wherever it stands to closed: registered and
+// dispatched by staff, taken and handled by whoever it went to, verified
+// and closed by staff, and rated by its reporter when a resident reported
+// it. Each step moves the clock on a little.
+func (s *storyServices) playCase(ctx context.Context, c cases.Case, staff *linli.Actor, handlers map[string]*linli.Actor, reporter *linli.Actor, result string) error {
+	step := func(a *linli.Actor, in cases.ActionInput, after time.Duration) error {
+		s.clock.Advance(after)
+		var err error
+		c, err = s.cases.Act(ctx, a, c.ID, in)
+		return why(fmt.Sprintf("case %s %s", c.Number, in.Action), err)
+	}
+	if c.State == cases.Reported {
+		if err := step(staff, cases.ActionInput{Action: cases.ActAccept}, 20*time.Minute); err != nil {
+			return err
+		}
+	}
+	if c.State == cases.Accepted {
+		if err := step(staff, cases.ActionInput{Action: cases.ActDispatch}, 10*time.Minute); err != nil {
+			return err
+		}
+	}
+	h := handlers[c.AssigneeKind]
+	if h == nil {
+		h = staff
+	}
+	for _, p := range []struct {
+		in    cases.ActionInput
+		after time.Duration
+	}{
+		{cases.ActionInput{Action: cases.ActAcknowledge}, 25 * time.Minute},
+		{cases.ActionInput{Action: cases.ActStart, Note: "已到现场查看"}, time.Hour},
+		{cases.ActionInput{Action: cases.ActHandle, Note: result}, 5 * time.Hour},
+	} {
+		if err := step(h, p.in, p.after); err != nil {
+			return err
+		}
+	}
+	if err := step(staff, cases.ActionInput{Action: cases.ActVerify, Note: "现场核实已解决"}, 2*time.Hour); err != nil {
+		return err
+	}
+	if err := step(staff, cases.ActionInput{Action: cases.ActClose}, 10*time.Minute); err != nil {
+		return err
+	}
+	if reporter != nil && reporter.HasRole(linli.RoleResident) {
+		return step(reporter, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied, Comment: "处理及时，谢谢"}, 6*time.Hour)
+	}
+	return nil
+}
+
+// unitHouseholds lists the households of a unit by room.
+func unitHouseholds(ctx context.Context, reg *registry.Service, unit registry.Node) (map[string]registry.Household, []registry.Household, error) {
+	hs, _, err := reg.ListHouseholds(ctx, linli.System(), registry.HouseholdFilter{NodeID: unit.ID, Limit: 500})
+	if err != nil {
+		return nil, nil, err
+	}
+	byRoom := map[string]registry.Household{}
+	for _, h := range hs {
+		byRoom[h.Room] = h
+	}
+	return byRoom, hs, nil
+}
+
+func checkedPicture(name string, data []byte) ([]attach.Checked, error) {
+	return attach.Check(attach.Limits{}, []attach.Upload{{Name: name, Data: data}})
+}
+
+func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, cast storyCast, at func(int, time.Month, int, int, int) time.Time, st *Story) error {
+	staff, grid := cast["xueyuan"], cast["grid1"]
+	community, err := reg.FindNode(ctx, pathXueyuan)
+	if err != nil {
+		return err
+	}
+	building, err := reg.FindNode(ctx, join(pathHuicui, "1号楼"))
+	if err != nil {
+		return err
+	}
+	var units []registry.Node
+	for u := 1; u <= 8; u++ {
+		n, err := reg.FindNode(ctx, join(pathHuicui, "1号楼", fmt.Sprintf("%d单元", u)))
+		if err != nil {
+			return err
+		}
+		units = append(units, n)
+	}
+	ids := func(ns []registry.Node) []int64 {
+		out := make([]int64, len(ns))
+		for i, n := range ns {
+			out[i] = n.ID
+		}
+		return out
+	}
+
+	// March 2025: the building head brings the residents' wish to the
+	// community, which opens the project.
+	p, err := s.projects.Create(ctx, staff, projects.ProjectInput{CommunityID: community.ID, Scope: ids(units),
+		Title: "荟萃花园南区1号楼加装电梯（8部）", Kind: "elevator", BudgetFen: 8 * 46_000_000, Public: true,
+		Description: "荟萃花园南区建于2005年，1号楼8个单元均为六层步梯。居民上下楼不便，楼栋长收集诉求后向社区反映，社区受理并协调住建部门、电梯公司和物业，为8个单元各加装1部钢结构内嵌式电梯。"})
+	if err != nil {
+		return why("create project", err)
+	}
+	st.ProjectID = p.ID
+	for _, pp := range []struct {
+		role projects.Role
+		who  string
+		name string
+	}{
+		{projects.RoleCommunityLead, "xueyuan", ""}, {projects.RoleGridWorker, "grid1", ""}, {projects.RoleBuildingHead, "building", ""},
+		{projects.RoleUnitHead, "unit", ""}, {projects.RoleResidentRep, "rep", ""}, {projects.RoleProperty, "property", ""},
+		{projects.RoleContractor, "contractor", ""}, {projects.RoleDepartment, "dept", ""},
+	} {
+		if _, err := s.projects.AddPerson(ctx, staff, p.ID, projects.PersonInput{Role: pp.role, AccountID: cast[pp.who].AccountID, Name: pp.name}); err != nil {
+			return why("add person "+pp.who, err)
+		}
+	}
+	if err := s.projects.Follow(ctx, cast["resident"], p.ID); err != nil {
+		return why("follow", err)
+	}
+	before, err := checkedPicture("加装前.jpg", BuildingPicture(false))
+	if err != nil {
+		return err
+	}
+	if _, err := s.projects.AddPhotos(ctx, staff, p.ID, "before", "加装电梯前的1号楼（2025年3月）", before); err != nil {
+		return why("photos before", err)
+	}
+	// Milestones: one per unit, each of four steps.
+	steps := []struct {
+		title  string
+		weight int
+	}{{"井道基础施工", 3}, {"钢结构井道安装", 3}, {"电梯设备安装调试", 3}, {"特种设备检验", 1}}
+	var leaves [][]int64
+	for i := range units {
+		one := 1
+		m, err := s.projects.AddMilestone(ctx, staff, p.ID, projects.MilestoneInput{Title: fmt.Sprintf("%d单元电梯", i+1), Weight: &one, Sort: i + 1})
+		if err != nil {
+			return why("milestone", err)
+		}
+		var ls []int64
+		for j, stp := range steps {
+			w := stp.weight
+			leaf, err := s.projects.AddMilestone(ctx, staff, p.ID, projects.MilestoneInput{ParentID: m.ID, Title: stp.title, Weight: &w, Sort: j + 1})
+			if err != nil {
+				return why("milestone", err)
+			}
+			ls = append(ls, leaf.ID)
+		}
+		leaves = append(leaves, ls)
+	}
+	s.clock.Set(at(2025, 3, 12, 10, 0))
+	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Proposer: "1号楼楼栋长及8个单元的居民代表",
+		Outcome: "楼栋长收集了各单元加装电梯的诉求并报社区；社区受理，向区住建局咨询了既有住宅加装电梯政策。"}); err != nil {
+		return why("advance to consultation", err)
+	}
+
+	// March–April 2025: the grid worker, the building head and the unit
+	// heads visit every household. High floors want the elevator; low
+	// floors worry about light, noise and their walls; the third floor
+	// about the cost.
+	rng := rand.New(rand.NewPCG(2025, 3))
+	day := at(2025, 3, 15, 9, 30)
+	var wallRoom registry.Household // 3单元201: worried about the wall
+	for ui, u := range units {
+		_, hs, err := unitHouseholds(ctx, reg, u)
+		if err != nil {
+			return err
+		}
+		for hi, h := range hs {
+			s.clock.Set(day.Add(time.Duration(ui*2+hi/6)*24*time.Hour + time.Duration(hi%6)*40*time.Minute))
+			in := visits.VisitInput{HouseholdID: h.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(), MatterTitle: "1号楼加装电梯",
+				VisitorIDs: []int64{grid.AccountID, cast["building"].AccountID}, Stance: visits.Support}
+			switch {
+			case ui == 2 && h.Room == "201":
+				wallRoom = h
+				in.Stance, in.Concerns = visits.Oppose, []visits.Concern{visits.Structural}
+				in.Notes = "担心井道贴近卧室外墙，施工会损坏墙体、影响房屋安全。"
+				in.FollowUps = []visits.FollowUpInput{{Text: "请施工方准备井道位置图和结构说明，再次上门解释", Due: "2025-04-20"}}
+			case h.Floor <= 2:
+				in.Stance = []visits.Stance{visits.Undecided, visits.Support, visits.Undecided}[rng.IntN(3)]
+				in.Concerns = []visits.Concern{visits.Light, visits.Noise}
+				in.Notes = "低层住户，担心采光和运行噪音；表示愿意先看方案再决定。"
+			case h.Floor == 3:
+				in.Concerns = []visits.Concern{visits.Cost}
+				in.Notes = "支持加装，关心费用怎么分摊。"
+			default:
+				in.Notes = "家中有老人，上下楼困难，盼望早日加装。"
+			}
+			if _, err := s.visits.Record(ctx, grid, in); err != nil {
+				return why("visit "+h.Room, err)
+			}
+		}
+	}
+
+	// Three coordination meetings.
+	type action struct {
+		title, owner string
+		ownerID      int64
+		due          string
+		done         string // done note; "" leaves it open for ToCase
+		toCase       *meetings.CaseInput
+	}
+	meeting := func(title string, start time.Time, agenda []string, minutes string, decisions []string, actions []action) error {
+		s.clock.Set(start.Add(-7 * 24 * time.Hour))
+		d, err := s.meetings.Create(ctx, staff, meetings.MeetingInput{Title: title, Kind: meetings.KindCoordination, ScopeID: building.ID,
+			Subject: &links.Ref{Kind: links.KindProject, ID: p.ID}, StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+			Place: "学苑社区党群服务中心二楼会议室", Host: "学苑社区党支部", Agenda: agenda,
+			Invite: &meetings.InviteInput{AccountIDs: []int64{grid.AccountID, cast["building"].AccountID, cast["unit"].AccountID, cast["rep"].AccountID,
+				cast["property"].AccountID, cast["contractor"].AccountID}, NodeIDs: []int64{building.ID}}})
+		if err != nil {
+			return why("meeting "+title, err)
+		}
+		id := d.Meeting.ID
+		st.MeetingIDs = append(st.MeetingIDs, id)
+		s.clock.Set(start)
+		if _, err := s.meetings.Hold(ctx, staff, id); err != nil {
+			return why("hold", err)
+		}
+		for _, who := range []string{"grid1", "building", "unit", "rep", "property", "contractor"} {
+			if _, err := s.meetings.SignIn(ctx, staff, id, meetings.SignInInput{AccountID: cast[who].AccountID}); err != nil {
+				return why("sign in "+who, err)
+			}
+		}
+		for ui, u := range units {
+			_, hs, err := unitHouseholds(ctx, reg, u)
+			if err != nil {
+				return err
+			}
+			for hi, h := range hs {
+				if (hi+ui)%3 == 0 {
+					if _, err := s.meetings.SignIn(ctx, staff, id, meetings.SignInInput{HouseholdID: h.ID}); err != nil {
+						return why("sign in household", err)
+					}
+				}
+			}
+		}
+		s.clock.Advance(2 * time.Hour)
+		if _, err := s.meetings.RecordMinutes(ctx, staff, id, meetings.MinutesInput{Minutes: minutes, Recorder: "学苑社区 柴晓燕"}); err != nil {
+			return why("minutes", err)
+		}
+		for _, text := range decisions {
+			if _, err := s.meetings.AddDecision(ctx, staff, id, meetings.DecisionInput{Text: text}); err != nil {
+				return why("decision", err)
+			}
+		}
+		var acts []meetings.Action
+		for _, a := range actions {
+			act, err := s.meetings.AddAction(ctx, staff, id, meetings.ActionInput{Title: a.title, OwnerAccountID: a.ownerID, OwnerName: a.owner, Due: a.due})
+			if err != nil {
+				return why("action "+a.title, err)
+			}
+			acts = append(acts, act)
+		}
+		if _, err := s.meetings.PublishMinutes(ctx, staff, id); err != nil {
+			return why("publish", err)
+		}
+		for i, a := range actions {
+			s.clock.Advance(3 * 24 * time.Hour)
+			if a.toCase != nil {
+				act, err := s.meetings.ToCase(ctx, staff, id, acts[i].ID, *a.toCase)
+				if err != nil {
+					return why("action to case", err)
+				}
+				c, err := s.cases.Get(ctx, staff, act.CaseID)
+				if err != nil {
+					return err
+				}
+				if err := s.playCase(ctx, c, staff, map[string]*linli.Actor{cases.AssignGrid: grid, cases.AssignProperty: cast["property"], cases.AssignDepartment: cast["dept"]}, nil, a.done); err != nil {
+					return err
+				}
+				continue
+			}
+			who := staff
+			if a.ownerID != 0 {
+				who = linli.System()
+			}
+			if _, err := s.meetings.CompleteAction(ctx, who, id, acts[i].ID, meetings.DoneInput{Note: a.done}); err != nil {
+				return why("action done", err)
+			}
+		}
+		return nil
+	}
+	if err := meeting("1号楼加装电梯第一次协调会", at(2025, 4, 12, 14, 30),
+		[]string{"通报入户走访情况", "电梯公司介绍加装方案", "低层住户提出顾虑，逐一答疑"},
+		"社区通报：走访96户，高层住户普遍支持，低层住户主要担心采光、噪音和墙体安全，三层住户关心费用。\n电梯公司介绍：采用钢结构内嵌式井道，独立桩基，不与住户墙体相连。\n低层住户代表希望看到每个单元的井道位置图后再表态。",
+		[]string{"由电梯公司提供8个单元的井道位置图和结构说明，在各单元张贴公示", "下次会议讨论费用分摊方案"},
+		[]action{
+			{title: "提供8个单元井道位置图和结构说明并张贴公示", ownerID: cast["contractor"].AccountID, due: "2025-04-26", done: "图纸已在各单元门厅张贴，并送达低层住户"},
+			{title: "测算加装后对一、二层采光的影响并书面答复", ownerID: grid.AccountID, due: "2025-04-30", done: "电梯公司出具日照测算，冬至日有效日照减少不超过20分钟，已逐户答复"},
+		}); err != nil {
+		return err
+	}
+	if err := meeting("1号楼加装电梯费用分摊协调会", at(2025, 5, 10, 14, 30),
+		[]string{"介绍补贴政策", "讨论按楼层分摊的系数方案", "确定意见征询安排"},
+		"社区介绍区住建局既有住宅加装电梯补贴政策，每部补贴16万元。\n经讨论，参照已公布的分摊方案：一、二层不出资，三层系数0.7，每升一层加0.1，按系数乘面积分摊。\n各单元以纸质意见征询表逐户征求意见，由网格员和单元长收集。",
+		[]string{"采用按楼层系数分摊方案：1–2层0，3层0.7，4层0.8，5层0.9，6层1.0", "5月20日起以单元为单位征询意见，6月20日截止"},
+		[]action{
+			{title: "向区住建局申报加装电梯补贴", owner: "学苑社区居委会", due: "2025-05-31", done: "已提交8部电梯的补贴申报材料"},
+		}); err != nil {
+		return err
+	}
+	s.clock.Set(at(2025, 5, 15, 10, 0))
+	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "入户走访96户，召开协调会两次，形成按楼层系数分摊的费用方案，各单元张贴了井道图纸。"}); err != nil {
+		return why("advance to vote", err)
+	}
+
+	// May–June 2025: one vote per unit, paper ballots collected door to
+	// door; 3单元201 first disagrees over its wall, sees the drawings on a
+	// second visit and changes its ballot.
+	opens, closes := at(2025, 5, 20, 8, 0), at(2025, 6, 20, 18, 0)
+	for ui, u := range units {
+		s.clock.Set(opens.Add(-24 * time.Hour))
+		v, err := s.votes.CreateVote(ctx, staff, votes.VoteInput{ScopeID: u.ID, ProjectID: p.ID, Title: fmt.Sprintf("1号楼%d单元加装电梯意见征询", ui+1),
+			Matter: consent.Renovation, RequiredRooms: []string{"102"}, OpensAt: opens, ClosesAt: closes})
+		if err != nil {
+			return why("vote", err)
+		}
+		st.VoteIDs = append(st.VoteIDs, v.ID)
+		_, hs, err := unitHouseholds(ctx, reg, u)
+		if err != nil {
+			return err
+		}
+		for hi, h := range hs {
+			s.clock.Set(opens.Add(time.Duration(2+ui)*24*time.Hour + time.Duration(hi)*30*time.Minute))
+			in := votes.BallotInput{HouseholdID: h.ID, Choice: consent.Agree, Method: votes.MethodPaper, Collector: "柴晓燕（网格员）"}
+			who := grid
+			switch {
+			case ui == 2 && h.Room == "602":
+				in.Method, in.Collector, who = votes.MethodOnline, "", cast["resident"]
+			case ui == 2 && h.Room == "201":
+				in.Choice, in.Reason = consent.Disagree, "担心加装电梯影响墙体安全"
+			case h.Room == "101" && ui%3 == 0:
+				in.Choice, in.Reason = consent.Abstain, "对采光仍有顾虑，不反对"
+			case h.Owners() == "":
+				continue // no registered owner to ask
+			}
+			if _, err := s.votes.CastBallot(ctx, who, v.ID, in); err != nil {
+				return why(fmt.Sprintf("ballot %d单元%s", ui+1, h.Room), err)
+			}
+		}
+		if ui == 2 && wallRoom.ID != 0 {
+			d, err := s.votes.Detail(ctx, staff, v.ID)
+			if err != nil {
+				return err
+			}
+			for _, o := range d.Objections {
+				s.clock.Set(at(2025, 5, 28, 16, 0))
+				if _, err := s.votes.AddObjectionNote(ctx, staff, v.ID, o.ID, "已联系电梯公司准备详细施工图纸，约定6月3日上门解释。"); err != nil {
+					return why("objection note", err)
+				}
+			}
+			s.clock.Set(at(2025, 6, 3, 19, 0))
+			if _, err := s.visits.Record(ctx, grid, visits.VisitInput{HouseholdID: wallRoom.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(),
+				VisitorIDs: []int64{grid.AccountID, cast["building"].AccountID}, VisitorNames: []string{"晋安电梯技术员"},
+				Stance: visits.Support, Concerns: []visits.Concern{visits.Structural},
+				Notes: "带施工图纸上门：电梯为钢架桩基独立井道，不破坏墙体，桩基与住户墙体保持安全距离。住户看过图纸后表示理解，同意加装。"}); err != nil {
+				return why("second visit", err)
+			}
+			s.clock.Set(at(2025, 6, 5, 10, 0))
+			if _, err := s.votes.CastBallot(ctx, grid, v.ID, votes.BallotInput{HouseholdID: wallRoom.ID, Choice: consent.Agree, Method: votes.MethodPaper,
+				Collector: "柴晓燕（网格员）", Reason: "看了图纸，放心了"}); err != nil {
+				return why("changed ballot", err)
+			}
+		}
+	}
+	s.clock.Set(closes.Add(time.Hour))
+	for _, id := range st.VoteIDs { // the votes closed by their closing time
+		if _, err := s.votes.CreateCostPlan(ctx, staff, votes.CostPlanInput{VoteID: id, ProjectID: p.ID, Title: "加装电梯费用分摊",
+			Total: registry.Decimal("460000.00"), Subsidy: registry.Decimal("160000.00")}); err != nil {
+			return why("cost plan", err)
+		}
+	}
+	s.clock.Set(at(2025, 6, 23, 9, 30))
+	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "8个单元意见征询均有效通过，3单元201户的墙体顾虑经图纸说明后改投同意。"}); err != nil {
+		return why("advance to approval", err)
+	}
+	s.clock.Set(at(2025, 8, 18, 9, 0))
+	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{ApprovalNumber: "盐住建审〔2025〕86号",
+		ApprovalDepartment: "盐湖区住房和城乡建设局", ApprovalDate: "2025-08-15", Outcome: "规划、消防和特种设备手续齐备，准予施工。"}); err != nil {
+		return why("advance to construction", err)
+	}
+	if _, err := s.projects.SetConstruction(ctx, staff, p.ID, projects.ConstructionInput{Contractor: "晋安电梯安装有限公司",
+		StartDate: "2025-09-01", EndDate: "2026-03-31", WorkHours: []string{"07:30-12:00", "13:00-19:00"}, QuietHours: []string{"12:00-13:00", "22:00-24:00", "00:00-06:00"}}); err != nil {
+		return why("construction", err)
+	}
+	if err := meeting("1号楼加装电梯施工协调会", at(2025, 8, 28, 15, 0),
+		[]string{"施工方介绍进度计划和作业时间", "材料堆放与通行安全", "居民监督与投诉渠道"},
+		"施工方介绍：9月1日进场，先做井道基础，再吊装钢结构，预计2026年3月底完工。\n物业说明小区内道路窄，材料不得占用消防通道。\n居民可通过邻里平台随时反映施工问题，社区当日响应。",
+		[]string{"施工期间每日作业结束后清扫楼道", "材料统一堆放在物业划定的区域"},
+		[]action{
+			{title: "在小区东侧空地划定临时材料堆放区", ownerID: cast["property"].AccountID, due: "2025-08-31", done: "已划定并设置围挡和标识"},
+			{title: "修复施工车辆进出口处破损路面", owner: "荟安物业", due: "2025-09-10", done: "已修补路面并恢复通行",
+				toCase: &meetings.CaseInput{Category: "public_facility", Title: "施工车辆进出口路面破损", Description: "施工协调会提出：小区北门内路面破损，施工车辆进出前需修复。"}},
+		}); err != nil {
+		return err
+	}
+	s.clock.Set(at(2025, 9, 1, 7, 30))
+	if _, err := s.projects.PostUpdate(ctx, staff, p.ID, "施工方今日进场，先进行1至4单元井道基础施工。"); err != nil {
+		return why("update", err)
+	}
+
+	// Construction, with the three complaints of the seed and what was done.
+	handlers := map[string]*linli.Actor{cases.AssignGrid: grid, cases.AssignProperty: cast["property"], cases.AssignDepartment: cast["dept"]}
+	complaints := []struct {
+		when     time.Time
+		by       string
+		in       projects.ComplaintInput
+		result   string
+		measure  string
+		newHours *projects.ConstructionInput
+	}{
+		{at(2025, 9, 16, 12, 20), "resident", projects.ComplaintInput{Category: "noise", Title: "中午还在切割钢材，噪音很大", Description: "3单元门口中午12点多仍在切割钢材，家里老人无法午休。"},
+			"已要求施工方调整作业时段，午间只安排低噪音作业。", "施工时段调整为8:00–12:00、14:30–18:30，午间只安排低噪音作业。",
+			&projects.ConstructionInput{Contractor: "晋安电梯安装有限公司", StartDate: "2025-09-01", EndDate: "2026-03-31",
+				WorkHours: []string{"08:00-12:00", "14:30-18:30"}, QuietHours: []string{"12:00-14:30", "22:00-24:00", "00:00-06:00"}, Reason: "居民反映午间切割噪音影响休息"}},
+		{at(2025, 10, 9, 8, 40), "grid1", projects.ComplaintInput{Category: "parking", Title: "钢材堆放占用消防通道", Description: "巡查发现5单元北侧消防通道堆放钢材，车辆无法通行。"},
+			"网格员当场督促施工方清理，材料移至临时堆放区。", "当场督促清理，物业在小区东侧规划临时材料堆放区，通道恢复畅通。", nil},
+		{at(2025, 11, 5, 15, 10), "rep", projects.ComplaintInput{Category: "safety_hazard", Title: "焊接火花落到楼下车棚", Description: "7单元井道焊接时火花落到楼下电动车棚，存在火灾隐患。"},
+			"已协调施工方加装防护挡板，焊接时安排专人看护。", "焊接作业面加装防护挡板，并安排专人值守、配备灭火器。", nil},
+	}
+	for _, cp := range complaints {
+		s.clock.Set(cp.when)
+		c, err := s.projects.Complain(ctx, cast[cp.by], p.ID, cp.in)
+		if err != nil {
+			return why("complaint "+cp.in.Title, err)
+		}
+		if cp.newHours != nil {
+			s.clock.Advance(2 * time.Hour)
+			if _, err := s.projects.SetConstruction(ctx, staff, p.ID, *cp.newHours); err != nil {
+				return why("changed hours", err)
+			}
+		}
+		if err := s.playCase(ctx, c, staff, handlers, cast[cp.by], cp.result); err != nil {
+			return err
+		}
+		if _, err := s.projects.RecordMeasure(ctx, staff, p.ID, c.ID, cp.measure); err != nil {
+			return why("measure", err)
+		}
+	}
+	// Progress through the winter: every unit's steps complete in turn.
+	for ui := range units {
+		for si, leaf := range leaves[ui] {
+			s.clock.Set(at(2025, 9, 20, 17, 0).Add(time.Duration(ui*12+si*40) * 24 * time.Hour / 4))
+			if _, err := s.projects.SetProgress(ctx, staff, p.ID, leaf, 100); err != nil {
+				return why("progress", err)
+			}
+		}
+	}
+	s.clock.Set(at(2026, 3, 31, 17, 0))
+	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "8部电梯全部安装完成，施工期间3起投诉均已办结。"}); err != nil {
+		return why("advance to acceptance", err)
+	}
+	s.clock.Set(at(2026, 4, 20, 10, 0))
+	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{AcceptanceDate: "2026-04-16", AcceptancePassed: true,
+		AcceptanceParticipants: "盐湖区住建局、特种设备检验机构、晋安电梯安装有限公司、荟安物业、学苑社区、居民代表",
+		Outcome:                "竣工验收合格，取得特种设备使用登记，8部电梯投入使用。"}); err != nil {
+		return why("advance to service", err)
+	}
+	after, err := checkedPicture("加装后.jpg", BuildingPicture(true))
+	if err != nil {
+		return err
+	}
+	if _, err := s.projects.AddPhotos(ctx, staff, p.ID, "after", "8部电梯投入使用（2026年4月）", after); err != nil {
+		return why("photos after", err)
+	}
+	for _, who := range []string{"resident", "rep", "unit", "building"} {
+		s.clock.Advance(26 * time.Hour)
+		err := s.projects.Rate(ctx, cast[who], p.ID, projects.RatingInput{Rating: "satisfied", Comment: "上下楼方便多了"})
+		if err != nil && linli.ErrorCode(err) != linli.EForbidden && linli.ErrorCode(err) != linli.ENotFound {
+			return why("rate "+who, err)
+		}
+	}
+	s.clock.Set(at(2026, 5, 8, 10, 0))
+	if _, err := s.projects.AddThanks(ctx, staff, p.ID, projects.ThanksInput{Kind: "banner", From: "荟萃花园南区1号楼全体居民",
+		Text: "为民办实事 电梯暖人心", Date: "2026-05-08"}); err != nil {
+		return why("banner", err)
+	}
+	return nil
+}
+
+func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast storyCast, now time.Time, st *Story) error {
+	staff, grid, resident := cast["jixiang"], cast["jxgrid"], cast["jxresident"]
+	unit, err := reg.FindNode(ctx, join(pathJixiang, "第一网格", "吉祥花园", "1号楼", "2单元"))
+	if err != nil {
+		return err
+	}
+	byRoom, _, err := unitHouseholds(ctx, reg, unit)
+	if err != nil {
+		return err
+	}
+	h402, h502 := byRoom["402"], byRoom["502"]
+	if h402.ID == 0 || h502.ID == 0 {
+		return fmt.Errorf("no 402/502 in 吉祥花园 1号楼 2单元")
+	}
+	day := func(d int, hh, mm int) time.Time {
+		t := now.AddDate(0, 0, d).In(s.cases.Zone)
+		return time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, s.cases.Zone)
+	}
+	date := func(d int) string { return day(d, 12, 0).Format("2006-01-02") }
+	s.clock.Set(day(-45, 8, 10))
+	c, err := s.cases.Open(ctx, resident, cases.NewCase{Category: "water_leak", Title: "卫生间顶部漏水", HouseholdID: h402.ID,
+		Description: "卫生间吊顶持续滴水，墙面起皮，怀疑楼上502下水管道渗漏，与楼上沟通未果。"})
+	if err != nil {
+		return why("leak case", err)
+	}
+	st.LeakCaseID = c.ID
+	step := func(a *linli.Actor, in cases.ActionInput, at time.Time) error {
+		s.clock.Set(at)
+		var err error
+		c, err = s.cases.Act(ctx, a, c.ID, in)
+		return why("leak "+string(in.Action), err)
+	}
+	for _, p := range []struct {
+		a  *linli.Actor
+		in cases.ActionInput
+		at time.Time
+	}{
+		{staff, cases.ActionInput{Action: cases.ActAccept}, day(-45, 8, 40)},
+		{staff, cases.ActionInput{Action: cases.ActDispatch}, day(-45, 8, 50)},
+		{grid, cases.ActionInput{Action: cases.ActAcknowledge}, day(-45, 9, 20)},
+		{grid, cases.ActionInput{Action: cases.ActStart, Note: "上门查看：502卫生间下水管接口老化渗漏，402吊顶和墙面受损。双方对赔偿有分歧，建议人民调解。"}, day(-45, 10, 30)},
+	} {
+		if err := step(p.a, p.in, p.at); err != nil {
+			return err
+		}
+	}
+	s.clock.Set(day(-44, 9, 0))
+	d, err := s.mediation.OpenFromCase(ctx, staff, c.ID, mediation.DisputeInput{Type: mediation.TypeLeak, Title: "吉祥花园1号楼2单元402、502漏水纠纷",
+		Facts:     "502卫生间下水管接口老化渗漏，导致402卫生间吊顶和墙面受损。402要求502维修并赔偿，502认为损失不大，双方协商未果。",
+		Parties:   []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: h402.ID, Claims: "502立即维修下水管，赔偿吊顶和墙面修复费用2,500元"}, {Role: mediation.RoleRespondent, HouseholdID: h502.ID, Claims: "愿意维修管道，认为修复费用过高"}},
+		Mediators: []int64{staff.AccountID, grid.AccountID}})
+	if err != nil {
+		return why("open mediation", err)
+	}
+	st.DisputeID = d.Dispute.ID
+	s.clock.Set(day(-43, 19, 30))
+	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-43, 19, 0).Format("2006-01-02T15:04"),
+		Place: "吉祥花园1号楼2单元402、502现场", Participants: "双方住户、网格员、社区调解员",
+		Record: "到两户现场查看：502下水管接口渗漏属实，402吊顶石膏板受潮变形约2平方米。双方同意先维修管道，赔偿金额待物业和装修师傅估价后再谈。"}); err != nil {
+		return why("session 1", err)
+	}
+	s.clock.Set(day(-41, 20, 30))
+	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-41, 19, 30).Format("2006-01-02T15:04"),
+		Place: "吉祥社区人民调解室", Participants: "双方住户、网格员、社区调解员",
+		Record: "装修师傅估价吊顶和墙面修复1,800元。经调解，502同意7日内更换下水管并承担1,800元修复费用，402同意不再主张其他损失。"}); err != nil {
+		return why("session 2", err)
+	}
+	det, err := s.mediation.Get(ctx, staff, d.Dispute.ID)
+	if err != nil {
+		return err
+	}
+	var sigs []mediation.SignatureInput
+	for _, p := range det.Dispute.Parties {
+		sigs = append(sigs, mediation.SignatureInput{PartyID: p.ID, Signed: true, On: date(-41)})
+	}
+	if _, err := s.mediation.SaveAgreement(ctx, staff, d.Dispute.ID, mediation.AgreementInput{
+		Facts:            "502卫生间下水管接口老化渗漏，致使402卫生间吊顶和墙面受损。",
+		Matters:          "管道维修责任和402修复费用的承担。",
+		Responsibilities: "502作为管道所有人，对渗漏造成的损失承担责任。",
+		Terms: []mediation.TermInput{
+			{What: "502更换卫生间下水管并做闭水试验", How: "由502自行联系维修，网格员到场见证", Deadline: date(-34)},
+			{What: "502向402支付吊顶和墙面修复费用", How: "一次性转账支付", Deadline: date(-26), AmountFen: 180000},
+		},
+		Performance: "双方自觉履行；网格员跟进履行情况。",
+		Copies:      3, CopiesHeldBy: "双方当事人各执一份，吉祥社区人民调解委员会留存一份",
+		PartySignatures: sigs, MediatorSigned: true, MediatorSignedOn: date(-41), Sealed: true, SealedOn: date(-41)}); err != nil {
+		return why("agreement", err)
+	}
+	if _, err := s.mediation.MarkSigned(ctx, staff, d.Dispute.ID); err != nil {
+		return why("sign", err)
+	}
+	s.clock.Set(day(-40, 10, 0))
+	if _, err := s.mediation.RecordCourtChoice(ctx, staff, d.Dispute.ID, mediation.CourtInput{Choice: mediation.CourtNotApplying}); err != nil {
+		return why("court choice", err)
+	}
+	if err := step(grid, cases.ActionInput{Action: cases.ActHandle, Note: "双方达成调解协议；502已更换下水管，闭水试验无渗漏。"}, day(-36, 16, 0)); err != nil {
+		return err
+	}
+	if err := step(staff, cases.ActionInput{Action: cases.ActVerify, Note: "回访402，卫生间不再滴水"}, day(-36, 18, 0)); err != nil {
+		return err
+	}
+	if err := step(staff, cases.ActionInput{Action: cases.ActClose}, day(-36, 18, 10)); err != nil {
+		return err
+	}
+	if err := step(resident, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied, Comment: "网格员和社区调解很耐心"}, day(-35, 9, 0)); err != nil {
+		return err
+	}
+	s.clock.Set(day(-20, 15, 0))
+	if _, err := s.mediation.AddFollowUp(ctx, staff, d.Dispute.ID, mediation.FollowUpInput{VisitedOn: date(-20), Performance: mediation.PerfFull,
+		Satisfaction: mediation.Satisfied, Risk: mediation.RiskNone, Notes: "管道已更换，修复费用已于约定期限内付清，402吊顶已修好，两户关系恢复。"}); err != nil {
+		return why("follow-up", err)
+	}
+	community, err := reg.FindNode(ctx, pathJixiang)
+	if err != nil {
+		return err
+	}
+	s.clock.Set(day(-15, 10, 0))
+	if _, err := s.happiness.AddThanks(ctx, staff, community.ID, links.Ref{Kind: links.KindDispute, ID: d.Dispute.ID},
+		happiness.ThanksInput{Kind: happiness.ThanksBanner, From: "吉祥花园1号楼2单元居民", Text: "邻里守望 排忧解难"}); err != nil {
+		return why("banner", err)
+	}
+	return nil
+}
+
+// storySummary is a line for the log.
+func (st Story) String() string {
+	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d", st.ProjectID, len(st.VoteIDs), len(st.MeetingIDs), st.DisputeID))
+}
