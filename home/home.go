@@ -59,7 +59,10 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 		items = append(items, web.NavItem{Href: "/report", Label: t(lang, "我要上报"), Icon: "＋"}, web.NavItem{Href: "/cases/mine", Label: t(lang, "我的上报"), Icon: "✉"})
 	}
 	if a.CanAny(linli.PermProjectsRead) || a.HasRole(linli.RoleResident) {
-		items = append(items, web.NavItem{Href: "/projects", Label: t(lang, "项目"), Icon: "◆"})
+		items = append(items, web.NavItem{Href: "/projects", Label: t(lang, "项目"), Icon: "◆"}, web.NavItem{Href: "/votes", Label: t(lang, "意见表决"), Icon: "☑"})
+	}
+	if a.CanAny(linli.PermVisitsWrite) {
+		items = append(items, web.NavItem{Href: "/visits", Label: t(lang, "入户走访"), Icon: "⌂"})
 	}
 	if a.CanAny(linli.PermProjectsManage) {
 		items = append(items, web.NavItem{Href: "/meetings", Label: t(lang, "会议"), Icon: "◎"})
