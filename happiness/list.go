@@ -114,7 +114,16 @@ func (s *Service) List(ctx context.Context, communityID int64) (List, error) {
 		l.Rated += e.Rated
 		l.Satisfied += e.Satisfied
 	}
-	sort.SliceStable(l.Entries, func(i, j int) bool { return l.Entries[i].DoneAt.After(l.Entries[j].DoneAt) })
+	// Completed projects lead the list, then settled mediations, then the
+	// residents' resolved reports; newest first within each.
+	rank := map[string]int{links.KindProject: 0, links.KindDispute: 1, links.KindCase: 2}
+	sort.SliceStable(l.Entries, func(i, j int) bool {
+		a, b := l.Entries[i], l.Entries[j]
+		if rank[a.Kind] != rank[b.Kind] {
+			return rank[a.Kind] < rank[b.Kind]
+		}
+		return a.DoneAt.After(b.DoneAt)
+	})
 	return l, nil
 }
 

@@ -5,7 +5,7 @@ package projects
 func catalog() map[string]string {
 	return map[string]string{
 		// Phases, kinds, roles, stages (from Go).
-		"提议": "Proposal", "协商": "Consultation", "表决": "Vote", "申请与审批": "Application and approval",
+		"已记录走访（次）": "Visits recorded", "查看走访记录": "See the visits", "提议": "Proposal", "协商": "Consultation", "表决": "Vote", "申请与审批": "Application and approval",
 		"施工": "Construction", "验收": "Acceptance", "投用": "In service",
 		"加装电梯": "Elevator retrofit", "老旧小区改造": "Old estate renovation", "道路修缮": "Road repair", "照明": "Lighting",
 		"绿化": "Greening", "停车设施": "Parking facilities", "公共设施": "Public facilities",

@@ -279,10 +279,15 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindProject, ID: id}); err != nil {
 		return d, err
 	}
-	// The complaints have their own section.
+	// The complaints have their own section; door-to-door visits (one
+	// per household, a hundred for a building) are counted, not listed.
 	kept := []links.Item{}
 	for _, it := range d.Links {
-		if !(it.Rel == "complaint" && it.Ref.Kind == links.KindCase) {
+		switch {
+		case it.Rel == "complaint" && it.Ref.Kind == links.KindCase:
+		case it.Ref.Kind == links.KindVisit:
+			d.Visits++
+		default:
 			kept = append(kept, it)
 		}
 	}

@@ -330,8 +330,11 @@ type Detail struct {
 	Thanks       []ThanksRecord     `json:"thanks"`
 	Satisfaction Satisfaction       `json:"satisfaction"`
 	Links        []links.Item       `json:"links"`
-	Following    bool               `json:"following"`
-	Followers    int                `json:"followers"`
-	CanManage    bool               `json:"can_manage"`
-	CanRate      bool               `json:"can_rate"`
+	// Visits counts the door-to-door visits about the project the reader
+	// may see (listed at /visits?subject=project:ID).
+	Visits    int  `json:"visits"`
+	Following bool `json:"following"`
+	Followers int  `json:"followers"`
+	CanManage bool `json:"can_manage"`
+	CanRate   bool `json:"can_rate"`
 }
