@@ -167,10 +167,7 @@ func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Obj
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	subject := links.Ref{Kind: links.KindVote, ID: v.ID}
-	if v.ProjectID > 0 {
-		subject = links.Ref{Kind: links.KindProject, ID: v.ProjectID}
-	}
+	subject := visitSubject(v)
 	for i := range out {
 		nrows, err := s.DB.Query(ctx, `SELECT id, note, author, created_at FROM vote_objection_notes WHERE objection_id = ? ORDER BY id`, out[i].ID)
 		if err != nil {
@@ -200,4 +197,13 @@ func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Obj
 		}
 	}
 	return out, nil
+}
+
+// visitSubject is what a door-to-door visit about a vote's objection is
+// about: the project the vote is held for, or the vote itself.
+func visitSubject(v Vote) links.Ref {
+	if v.ProjectID > 0 {
+		return links.Ref{Kind: links.KindProject, ID: v.ProjectID}
+	}
+	return links.Ref{Kind: links.KindVote, ID: v.ID}
 }

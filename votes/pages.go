@@ -237,6 +237,11 @@ type voteData struct {
 	Mine        []VoteHousehold // households the actor may vote for online
 	CostVisible bool            // the tally is valid: show the cost tables
 	Open        bool
+	// CanVisit: the actor may record a door-to-door visit about an
+	// objection; VisitSubject is what the visit is about (the project, or
+	// the vote itself).
+	CanVisit     bool
+	VisitSubject string
 }
 
 func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
@@ -245,7 +250,8 @@ func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	vd := voteData{Detail: d, Zone: h.s.Zone, CostVisible: d.Tally.Valid, Open: d.Vote.State == StateOpen}
+	vd := voteData{Detail: d, Zone: h.s.Zone, CostVisible: d.Tally.Valid, Open: d.Vote.State == StateOpen,
+		CanVisit: web.ActorFrom(r.Context()).Can(linli.PermVisitsWrite, d.Vote.Path), VisitSubject: visitSubject(d.Vote).String()}
 	for _, hh := range d.Households {
 		for _, m := range d.Can.MyHouseholds {
 			if hh.ID == m {
@@ -421,7 +427,6 @@ func (h *pages) newPlan(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := planFormValues(f)
 	v.Set("title", "加装电梯费用分摊")
-	v.Set("subsidy", "0")
 	h.r.Render(w, r, http.StatusOK, "votes/plan_form.html", &web.Page{Title: "费用分摊方案", Data: f, Form: v})
 	return nil
 }
@@ -462,6 +467,12 @@ func (h *pages) createPlan(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return h.formFailed(w, r, err, "votes/plan_form.html", &web.Page{Title: "费用分摊方案", Data: f})
+	}
+	// A plan made from a vote's page goes back to the vote, where its
+	// table now shows.
+	if p.VoteID != 0 {
+		web.RedirectFlash(w, r, fmt.Sprintf("/votes/%d#cost", p.VoteID), "已保存分摊方案")
+		return nil
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cost-plans/%d", p.ID), "已保存分摊方案")
 	return nil

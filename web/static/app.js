@@ -65,6 +65,14 @@
     if (nav && nav.classList.contains("open") && !ev.target.closest("#nav")) toggleNav(false);
   });
 
+  // A select marked data-autosubmit sends its form when a choice is made
+  // (the building view's layer picker); the form keeps its own button for
+  // when scripts do not run. Inline handlers are refused by the CSP.
+  document.addEventListener("change", function (ev) {
+    var sel = ev.target;
+    if (sel.matches && sel.matches("select[data-autosubmit]") && sel.form) sel.form.submit();
+  });
+
   // Photos chosen for a report: show them before they are sent. (The page's
   // Content-Security-Policy allows data: images, not blob: ones.)
   document.addEventListener("change", function (ev) {
