@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
