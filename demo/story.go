@@ -39,7 +39,9 @@ import (
 //     agreement and checked by a follow-up visit, in the six weeks before
 //     now.
 //
-// The people are the demo's fictional accounts and households.
+// The people are the demo's fictional accounts and households; five owners
+// of 1号楼 get accounts of their own (huicui-<unit>-<room>, with the demo
+// password), follow the elevator project and rate it.
 
 // Story is what LoadStory made.
 type Story struct {
@@ -48,6 +50,7 @@ type Story struct {
 	MeetingIDs []int64
 	DisputeID  int64
 	LeakCaseID int64
+	Residents  []string // usernames of the residents' accounts the story adds
 }
 
 // storyServices are the capabilities on the story's walking clock. They are
@@ -193,6 +196,9 @@ func LoadStory(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 		s := newStoryServices(reg, cal, zone, start)
 		if s.neighbours, err = addNeighbours(ctx, reg, au); err != nil {
 			return st, fmt.Errorf("elevator story: %w", err)
+		}
+		for _, n := range s.neighbours {
+			st.Residents = append(st.Residents, n.actor.Username)
 		}
 		if err := s.elevators(ctx, reg, cast, at, &st); err != nil {
 			return st, fmt.Errorf("elevator story: %w", err)
@@ -931,5 +937,6 @@ func ptr(n int) *int { return &n }
 
 // storySummary is a line for the log.
 func (st Story) String() string {
-	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d", st.ProjectID, len(st.VoteIDs), len(st.MeetingIDs), st.DisputeID))
+	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, resident accounts %s", st.ProjectID, len(st.VoteIDs),
+		len(st.MeetingIDs), st.DisputeID, strings.Join(st.Residents, " ")))
 }
