@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"time"
 
@@ -38,7 +39,9 @@ import (
 //     agreement and checked by a follow-up visit, in the six weeks before
 //     now.
 //
-// The people are the demo's fictional accounts and households.
+// The people are the demo's fictional accounts and households; five owners
+// of 1号楼 get accounts of their own (huicui-<unit>-<room>, with the demo
+// password), follow the elevator project and rate it.
 
 // Story is what LoadStory made.
 type Story struct {
@@ -47,6 +50,7 @@ type Story struct {
 	MeetingIDs []int64
 	DisputeID  int64
 	LeakCaseID int64
+	Residents  []string // usernames of the residents' accounts the story adds
 }
 
 // storyServices are the capabilities on the story's walking clock. They are
@@ -60,6 +64,88 @@ type storyServices struct {
 	meetings  *meetings.Service
 	mediation *mediation.Service
 	happiness *happiness.Service
+
+	// neighbours are residents of 1号楼 with accounts of their own, who
+	// follow the elevator project and rate it.
+	neighbours []neighbour
+	// back is the first step that would have moved the clock back.
+	back error
+}
+
+// set moves the story's clock to t. A story only walks forward, so that
+// feeds, timelines and the audit trail read in the order things happened;
+// a step dated before the one it follows is a mistake in the story, which
+// LoadStory reports.
+func (s *storyServices) set(t time.Time) {
+	if now := s.clock.Now(); t.Before(now) && s.back == nil {
+		s.back = fmt.Errorf("the story's clock would go back from %s to %s", now.In(t.Location()).Format(time.DateTime), t.Format(time.DateTime))
+	}
+	s.clock.Set(t)
+}
+
+// neighbour is a resident with an account, and the verdict they give on
+// the project in service.
+type neighbour struct {
+	actor           *linli.Actor
+	rating, comment string
+}
+
+// neighbourAccounts are owners of 1号楼 who use the platform themselves
+// (besides the demo's resident of 3单元602), with what they say of the
+// elevators; they log in with the demo password.
+var neighbourAccounts = []struct {
+	unit            int
+	room            string
+	rating, comment string
+}{
+	{1, "601", "satisfied", "住六楼，以前一个星期才下一次楼，现在每天都能下楼遛弯了"},
+	{2, "502", "satisfied", "施工期间有问题在平台上一说，社区当天就来人处理"},
+	{4, "402", "satisfied", "费用怎么分、每户多少钱都公示了，大家心里有数"},
+	{6, "602", "satisfied", "老伴腿脚不好，有了电梯去医院方便多了"},
+	{8, "201", "basic", "二楼用得少；电梯运行声音不大，就是卧室采光比以前差了一点"},
+}
+
+// addNeighbours gives the owners of neighbourAccounts an account bound to
+// their household (as a resident registering on the platform would get).
+func addNeighbours(ctx context.Context, reg *registry.Service, au *auth.Service) ([]neighbour, error) {
+	var out []neighbour
+	sys := linli.System()
+	for _, n := range neighbourAccounts {
+		unit, err := reg.FindNode(ctx, join(pathHuicui, "1号楼", fmt.Sprintf("%d单元", n.unit)))
+		if err != nil {
+			return nil, err
+		}
+		byRoom, _, err := unitHouseholds(ctx, reg, unit)
+		if err != nil {
+			return nil, err
+		}
+		h := byRoom[n.room]
+		var owner *registry.Member
+		for i, m := range h.Members {
+			if m.IsOwner {
+				owner = &h.Members[i]
+				break
+			}
+		}
+		if owner == nil {
+			continue // no registered owner: nobody to give an account to
+		}
+		username := fmt.Sprintf("huicui-%d-%s", n.unit, n.room)
+		acc, err := au.CreateAccount(ctx, sys, auth.AccountInput{Username: username, Password: demoPassword, PersonID: owner.PersonID,
+			DisplayName: fmt.Sprintf("%s（1号楼%d单元%s业主）", owner.Name, n.unit, n.room)})
+		if err != nil {
+			return nil, why("account "+username, err)
+		}
+		if _, err := au.Grant(ctx, sys, acc.ID, auth.GrantInput{Role: linli.RoleResident, NodeID: unit.ID, HouseholdID: h.ID}); err != nil {
+			return nil, why("grant "+username, err)
+		}
+		a, err := au.ActorByUsername(ctx, username)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, neighbour{actor: a, rating: n.rating, comment: n.comment})
+	}
+	return out, nil
 }
 
 func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.Location, start time.Time) *storyServices {
@@ -108,13 +194,25 @@ func LoadStory(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 	at := func(y int, m time.Month, d, hh, mm int) time.Time { return time.Date(y, m, d, hh, mm, 0, 0, zone) }
 	if start := at(2025, 3, 10, 9, 0); now.After(at(2026, 5, 9, 0, 0)) {
 		s := newStoryServices(reg, cal, zone, start)
+		if s.neighbours, err = addNeighbours(ctx, reg, au); err != nil {
+			return st, fmt.Errorf("elevator story: %w", err)
+		}
+		for _, n := range s.neighbours {
+			st.Residents = append(st.Residents, n.actor.Username)
+		}
 		if err := s.elevators(ctx, reg, cast, at, &st); err != nil {
 			return st, fmt.Errorf("elevator story: %w", err)
 		}
+		if s.back != nil {
+			return st, fmt.Errorf("elevator story: %w", s.back)
+		}
 	}
-	s := newStoryServices(reg, cal, zone, now.Add(-45*24*time.Hour))
+	s := newStoryServices(reg, cal, zone, now.Add(-46*24*time.Hour)) // the leak is reported on day -45
 	if err := s.leak(ctx, reg, cast, now, &st); err != nil {
 		return st, fmt.Errorf("leak story: %w", err)
+	}
+	if s.back != nil {
+		return st, fmt.Errorf("leak story: %w", s.back)
 	}
 	return st, nil
 }
@@ -221,6 +319,12 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		}
 		return out
 	}
+	households := make([][]registry.Household, len(units))
+	for ui, u := range units {
+		if _, households[ui], err = unitHouseholds(ctx, reg, u); err != nil {
+			return err
+		}
+	}
 
 	// March 2025: the building head brings the residents' wish to the
 	// community, which opens the project.
@@ -231,16 +335,20 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		return why("create project", err)
 	}
 	st.ProjectID = p.ID
+	note := func(when time.Time, text string) error {
+		s.set(when)
+		_, err := s.projects.PostUpdate(ctx, staff, p.ID, text)
+		return why("update", err)
+	}
 	for _, pp := range []struct {
 		role projects.Role
 		who  string
-		name string
 	}{
-		{projects.RoleCommunityLead, "xueyuan", ""}, {projects.RoleGridWorker, "grid1", ""}, {projects.RoleBuildingHead, "building", ""},
-		{projects.RoleUnitHead, "unit", ""}, {projects.RoleResidentRep, "rep", ""}, {projects.RoleProperty, "property", ""},
-		{projects.RoleContractor, "contractor", ""}, {projects.RoleDepartment, "dept", ""},
+		{projects.RoleCommunityLead, "xueyuan"}, {projects.RoleGridWorker, "grid1"}, {projects.RoleBuildingHead, "building"},
+		{projects.RoleUnitHead, "unit"}, {projects.RoleResidentRep, "rep"}, {projects.RoleProperty, "property"},
+		{projects.RoleContractor, "contractor"}, {projects.RoleDepartment, "dept"},
 	} {
-		if _, err := s.projects.AddPerson(ctx, staff, p.ID, projects.PersonInput{Role: pp.role, AccountID: cast[pp.who].AccountID, Name: pp.name}); err != nil {
+		if _, err := s.projects.AddPerson(ctx, staff, p.ID, projects.PersonInput{Role: pp.role, AccountID: cast[pp.who].AccountID}); err != nil {
 			return why("add person "+pp.who, err)
 		}
 	}
@@ -254,49 +362,69 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	if _, err := s.projects.AddPhotos(ctx, staff, p.ID, "before", "加装电梯前的1号楼（2025年3月）", before); err != nil {
 		return why("photos before", err)
 	}
-	// Milestones: one per unit, each of four steps.
+	// Milestones: the preparatory work, then one per unit, each of four
+	// steps named with the unit (so the update feed says which), then the
+	// acceptance.
+	milestone := func(parent int64, title string, weight, sort int) (int64, error) {
+		m, err := s.projects.AddMilestone(ctx, staff, p.ID, projects.MilestoneInput{ParentID: parent, Title: title, Weight: &weight, Sort: sort})
+		return m.ID, why("milestone "+title, err)
+	}
+	prepID, err := milestone(0, "前期工作", 2, 0)
+	if err != nil {
+		return err
+	}
+	prep := map[string]int64{}
+	for i, t := range []string{"入户走访", "协调会与方案公示", "意见征询", "审批手续"} {
+		if prep[t], err = milestone(prepID, t, 1, i+1); err != nil {
+			return err
+		}
+	}
 	steps := []struct {
 		title  string
 		weight int
 	}{{"井道基础施工", 3}, {"钢结构井道安装", 3}, {"电梯设备安装调试", 3}, {"特种设备检验", 1}}
 	var leaves [][]int64
 	for i := range units {
-		one := 1
-		m, err := s.projects.AddMilestone(ctx, staff, p.ID, projects.MilestoneInput{Title: fmt.Sprintf("%d单元电梯", i+1), Weight: &one, Sort: i + 1})
+		m, err := milestone(0, fmt.Sprintf("%d单元电梯", i+1), 1, i+1)
 		if err != nil {
-			return why("milestone", err)
+			return err
 		}
 		var ls []int64
 		for j, stp := range steps {
-			w := stp.weight
-			leaf, err := s.projects.AddMilestone(ctx, staff, p.ID, projects.MilestoneInput{ParentID: m.ID, Title: stp.title, Weight: &w, Sort: j + 1})
+			leaf, err := milestone(m, fmt.Sprintf("%d单元%s", i+1, stp.title), stp.weight, j+1)
 			if err != nil {
-				return why("milestone", err)
+				return err
 			}
-			ls = append(ls, leaf.ID)
+			ls = append(ls, leaf)
 		}
 		leaves = append(leaves, ls)
 	}
-	s.clock.Set(at(2025, 3, 12, 10, 0))
+	acceptanceID, err := milestone(0, "竣工验收", 1, 9)
+	if err != nil {
+		return err
+	}
+	done := func(when time.Time, id int64) error {
+		s.set(when)
+		_, err := s.projects.SetProgress(ctx, staff, p.ID, id, 100)
+		return why("progress", err)
+	}
+	s.set(at(2025, 3, 12, 10, 0))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Proposer: "1号楼楼栋长及8个单元的居民代表",
 		Outcome: "楼栋长收集了各单元加装电梯的诉求并报社区；社区受理，向区住建局咨询了既有住宅加装电梯政策。"}); err != nil {
 		return why("advance to consultation", err)
 	}
 
-	// March–April 2025: the grid worker, the building head and the unit
-	// heads visit every household. High floors want the elevator; low
-	// floors worry about light, noise and their walls; the third floor
-	// about the cost.
+	// March 2025: the grid worker and the building head visit every
+	// household. High floors want the elevator; low floors worry about
+	// light, noise and their walls; the third floor about the cost.
 	rng := rand.New(rand.NewPCG(2025, 3))
 	day := at(2025, 3, 15, 9, 30)
 	var wallRoom registry.Household // 3单元201: worried about the wall
-	for ui, u := range units {
-		_, hs, err := unitHouseholds(ctx, reg, u)
-		if err != nil {
-			return err
-		}
+	var wallVisit visits.Visit
+	stances := map[visits.Stance]int{}
+	for ui, hs := range households {
 		for hi, h := range hs {
-			s.clock.Set(day.Add(time.Duration(ui*2+hi/6)*24*time.Hour + time.Duration(hi%6)*40*time.Minute))
+			s.set(day.Add(time.Duration(ui*2+hi/6)*24*time.Hour + time.Duration(hi%6)*40*time.Minute))
 			in := visits.VisitInput{HouseholdID: h.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(), MatterTitle: "1号楼加装电梯",
 				VisitorIDs: []int64{grid.AccountID, cast["building"].AccountID}, Stance: visits.Support}
 			switch {
@@ -304,7 +432,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 				wallRoom = h
 				in.Stance, in.Concerns = visits.Oppose, []visits.Concern{visits.Structural}
 				in.Notes = "担心井道贴近卧室外墙，施工会损坏墙体、影响房屋安全。"
-				in.FollowUps = []visits.FollowUpInput{{Text: "请施工方准备井道位置图和结构说明，再次上门解释", Due: "2025-04-20"}}
+				in.FollowUps = []visits.FollowUpInput{{Text: "请施工方准备井道位置图和结构说明，送达住户", Due: "2025-04-30"}}
 			case h.Floor <= 2:
 				in.Stance = []visits.Stance{visits.Undecided, visits.Support, visits.Undecided}[rng.IntN(3)]
 				in.Concerns = []visits.Concern{visits.Light, visits.Noise}
@@ -315,22 +443,37 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			default:
 				in.Notes = "家中有老人，上下楼困难，盼望早日加装。"
 			}
-			if _, err := s.visits.Record(ctx, grid, in); err != nil {
+			v, err := s.visits.Record(ctx, grid, in)
+			if err != nil {
 				return why("visit "+h.Room, err)
 			}
+			if h.ID == wallRoom.ID {
+				wallVisit = v
+			}
+			stances[in.Stance]++
 		}
 	}
+	if err := done(at(2025, 3, 31, 10, 0), prep["入户走访"]); err != nil {
+		return err
+	}
+	if err := note(at(2025, 3, 31, 10, 5), fmt.Sprintf("入户走访完成：1号楼%d户全部走访，支持%d户、未决定%d户、反对%d户。低层住户主要担心采光、噪音和墙体安全，三层住户关心费用分摊，下一步召开协调会逐一答疑。",
+		stances[visits.Support]+stances[visits.Undecided]+stances[visits.Oppose], stances[visits.Support], stances[visits.Undecided], stances[visits.Oppose])); err != nil {
+		return err
+	}
 
-	// Three coordination meetings.
+	// Three coordination meetings. Each follow-up action is done by its
+	// owner (or the community) on its day, or becomes a case.
 	type action struct {
 		title, owner string
-		ownerID      int64
+		by           string // the owner's demo account, "" for an owner without one
 		due          string
-		done         string // done note; "" leaves it open for ToCase
+		at           time.Time // when it was done, or turned into a case
+		done         string
 		toCase       *meetings.CaseInput
 	}
-	meeting := func(title string, start time.Time, agenda []string, minutes string, decisions []string, actions []action) error {
-		s.clock.Set(start.Add(-7 * 24 * time.Hour))
+	handlers := map[string]*linli.Actor{cases.AssignGrid: grid, cases.AssignProperty: cast["property"], cases.AssignDepartment: cast["dept"]}
+	meeting := func(title string, start time.Time, agenda []string, minutes string, decisions []meetings.DecisionInput, actions []action) error {
+		s.set(start.Add(-7 * 24 * time.Hour))
 		d, err := s.meetings.Create(ctx, staff, meetings.MeetingInput{Title: title, Kind: meetings.KindCoordination, ScopeID: building.ID,
 			Subject: &links.Ref{Kind: links.KindProject, ID: p.ID}, StartsAt: start, EndsAt: start.Add(2 * time.Hour),
 			Place: "学苑社区党群服务中心二楼会议室", Host: "学苑社区党支部", Agenda: agenda,
@@ -341,7 +484,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		}
 		id := d.Meeting.ID
 		st.MeetingIDs = append(st.MeetingIDs, id)
-		s.clock.Set(start)
+		s.set(start)
 		if _, err := s.meetings.Hold(ctx, staff, id); err != nil {
 			return why("hold", err)
 		}
@@ -350,11 +493,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 				return why("sign in "+who, err)
 			}
 		}
-		for ui, u := range units {
-			_, hs, err := unitHouseholds(ctx, reg, u)
-			if err != nil {
-				return err
-			}
+		for ui, hs := range households {
 			for hi, h := range hs {
 				if (hi+ui)%3 == 0 {
 					if _, err := s.meetings.SignIn(ctx, staff, id, meetings.SignInInput{HouseholdID: h.ID}); err != nil {
@@ -367,24 +506,32 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		if _, err := s.meetings.RecordMinutes(ctx, staff, id, meetings.MinutesInput{Minutes: minutes, Recorder: "学苑社区 柴晓燕"}); err != nil {
 			return why("minutes", err)
 		}
-		for _, text := range decisions {
-			if _, err := s.meetings.AddDecision(ctx, staff, id, meetings.DecisionInput{Text: text}); err != nil {
+		for _, dec := range decisions {
+			if _, err := s.meetings.AddDecision(ctx, staff, id, dec); err != nil {
 				return why("decision", err)
 			}
 		}
-		var acts []meetings.Action
-		for _, a := range actions {
-			act, err := s.meetings.AddAction(ctx, staff, id, meetings.ActionInput{Title: a.title, OwnerAccountID: a.ownerID, OwnerName: a.owner, Due: a.due})
-			if err != nil {
+		acts := make([]meetings.Action, len(actions))
+		for i, a := range actions {
+			in := meetings.ActionInput{Title: a.title, OwnerName: a.owner, Due: a.due}
+			if a.by != "" {
+				in.OwnerAccountID = cast[a.by].AccountID
+			}
+			if acts[i], err = s.meetings.AddAction(ctx, staff, id, in); err != nil {
 				return why("action "+a.title, err)
 			}
-			acts = append(acts, act)
 		}
 		if _, err := s.meetings.PublishMinutes(ctx, staff, id); err != nil {
 			return why("publish", err)
 		}
-		for i, a := range actions {
-			s.clock.Advance(3 * 24 * time.Hour)
+		order := make([]int, len(actions))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(i, j int) bool { return actions[order[i]].at.Before(actions[order[j]].at) })
+		for _, i := range order {
+			a := actions[i]
+			s.set(a.at)
 			if a.toCase != nil {
 				act, err := s.meetings.ToCase(ctx, staff, id, acts[i].ID, *a.toCase)
 				if err != nil {
@@ -394,14 +541,14 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 				if err != nil {
 					return err
 				}
-				if err := s.playCase(ctx, c, staff, map[string]*linli.Actor{cases.AssignGrid: grid, cases.AssignProperty: cast["property"], cases.AssignDepartment: cast["dept"]}, nil, a.done); err != nil {
+				if err := s.playCase(ctx, c, staff, handlers, nil, a.done); err != nil {
 					return err
 				}
 				continue
 			}
 			who := staff
-			if a.ownerID != 0 {
-				who = linli.System()
+			if a.by != "" {
+				who = cast[a.by]
 			}
 			if _, err := s.meetings.CompleteAction(ctx, who, id, acts[i].ID, meetings.DoneInput{Note: a.done}); err != nil {
 				return why("action done", err)
@@ -412,45 +559,64 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	if err := meeting("1号楼加装电梯第一次协调会", at(2025, 4, 12, 14, 30),
 		[]string{"通报入户走访情况", "电梯公司介绍加装方案", "低层住户提出顾虑，逐一答疑"},
 		"社区通报：走访96户，高层住户普遍支持，低层住户主要担心采光、噪音和墙体安全，三层住户关心费用。\n电梯公司介绍：采用钢结构内嵌式井道，独立桩基，不与住户墙体相连。\n低层住户代表希望看到每个单元的井道位置图后再表态。",
-		[]string{"由电梯公司提供8个单元的井道位置图和结构说明，在各单元张贴公示", "下次会议讨论费用分摊方案"},
+		[]meetings.DecisionInput{{Text: "由电梯公司提供8个单元的井道位置图和结构说明，在各单元张贴公示"}, {Text: "下次会议讨论费用分摊方案"}},
 		[]action{
-			{title: "提供8个单元井道位置图和结构说明并张贴公示", ownerID: cast["contractor"].AccountID, due: "2025-04-26", done: "图纸已在各单元门厅张贴，并送达低层住户"},
-			{title: "测算加装后对一、二层采光的影响并书面答复", ownerID: grid.AccountID, due: "2025-04-30", done: "电梯公司出具日照测算，冬至日有效日照减少不超过20分钟，已逐户答复"},
+			{title: "提供8个单元井道位置图和结构说明并张贴公示", by: "contractor", due: "2025-04-26", at: at(2025, 4, 24, 16, 0), done: "图纸已在各单元门厅张贴，并送达低层住户"},
+			{title: "测算加装后对一、二层采光的影响并书面答复", by: "grid1", due: "2025-04-30", at: at(2025, 4, 28, 10, 0), done: "电梯公司出具日照测算，冬至日有效日照减少不超过20分钟，已逐户答复"},
 		}); err != nil {
 		return err
+	}
+	// The drawings reached the household worried about its wall.
+	if wallVisit.ID != 0 && len(wallVisit.FollowUps) > 0 {
+		s.set(at(2025, 4, 28, 11, 0))
+		if _, err := s.visits.SetFollowUp(ctx, grid, wallVisit.ID, wallVisit.FollowUps[0].ID, true); err != nil {
+			return why("visit follow-up", err)
+		}
 	}
 	if err := meeting("1号楼加装电梯费用分摊协调会", at(2025, 5, 10, 14, 30),
 		[]string{"介绍补贴政策", "讨论按楼层分摊的系数方案", "确定意见征询安排"},
 		"社区介绍区住建局既有住宅加装电梯补贴政策，每部补贴16万元。\n经讨论，参照已公布的分摊方案：一、二层不出资，三层系数0.7，每升一层加0.1，按系数乘面积分摊。\n各单元以纸质意见征询表逐户征求意见，由网格员和单元长收集。",
-		[]string{"采用按楼层系数分摊方案：1–2层0，3层0.7，4层0.8，5层0.9，6层1.0", "5月20日起以单元为单位征询意见，6月20日截止"},
+		[]meetings.DecisionInput{{Text: "采用按楼层系数分摊方案：1–2层0，3层0.7，4层0.8，5层0.9，6层1.0（到会住户代表举手表决）", For: ptr(27), Against: ptr(1), Abstain: ptr(4)},
+			{Text: "5月20日起以单元为单位征询意见，6月20日截止"}},
 		[]action{
-			{title: "向区住建局申报加装电梯补贴", owner: "学苑社区居委会", due: "2025-05-31", done: "已提交8部电梯的补贴申报材料"},
+			{title: "向区住建局申报加装电梯补贴", owner: "学苑社区居委会", due: "2025-05-31", at: at(2025, 5, 13, 16, 0), done: "已提交8部电梯的补贴申报材料"},
 		}); err != nil {
 		return err
 	}
-	s.clock.Set(at(2025, 5, 15, 10, 0))
+	if err := done(at(2025, 5, 14, 10, 0), prep["协调会与方案公示"]); err != nil {
+		return err
+	}
+	s.set(at(2025, 5, 15, 10, 0))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "入户走访96户，召开协调会两次，形成按楼层系数分摊的费用方案，各单元张贴了井道图纸。"}); err != nil {
 		return why("advance to vote", err)
 	}
 
 	// May–June 2025: one vote per unit, paper ballots collected door to
 	// door; 3单元201 first disagrees over its wall, sees the drawings on a
-	// second visit and changes its ballot.
+	// second visit and changes its ballot. Neighbours who heard of the
+	// platform at the door follow the project from then on.
 	opens, closes := at(2025, 5, 20, 8, 0), at(2025, 6, 20, 18, 0)
+	s.set(opens.Add(-24 * time.Hour))
 	for ui, u := range units {
-		s.clock.Set(opens.Add(-24 * time.Hour))
 		v, err := s.votes.CreateVote(ctx, staff, votes.VoteInput{ScopeID: u.ID, ProjectID: p.ID, Title: fmt.Sprintf("1号楼%d单元加装电梯意见征询", ui+1),
 			Matter: consent.Renovation, RequiredRooms: []string{"102"}, OpensAt: opens, ClosesAt: closes})
 		if err != nil {
 			return why("vote", err)
 		}
 		st.VoteIDs = append(st.VoteIDs, v.ID)
-		_, hs, err := unitHouseholds(ctx, reg, u)
-		if err != nil {
-			return err
+	}
+	if err := note(opens.Add(-23*time.Hour), "各单元意见征询表今日发放，5月20日起由网格员和单元长逐户收集，6月20日截止；井道位置图和费用分摊方案已在各单元门厅公示。业主也可在邻里平台上自行表决。"); err != nil {
+		return err
+	}
+	for _, n := range s.neighbours {
+		s.clock.Advance(17 * time.Minute)
+		if err := s.projects.Follow(ctx, n.actor, p.ID); err != nil {
+			return why("follow "+n.actor.Username, err)
 		}
+	}
+	for ui, hs := range households {
 		for hi, h := range hs {
-			s.clock.Set(opens.Add(time.Duration(2+ui)*24*time.Hour + time.Duration(hi)*30*time.Minute))
+			s.set(opens.Add(time.Duration(2+ui)*24*time.Hour + time.Duration(hi)*30*time.Minute))
 			in := votes.BallotInput{HouseholdID: h.ID, Choice: consent.Agree, Method: votes.MethodPaper, Collector: "柴晓燕（网格员）"}
 			who := grid
 			switch {
@@ -463,47 +629,56 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			case h.Owners() == "":
 				continue // no registered owner to ask
 			}
-			if _, err := s.votes.CastBallot(ctx, who, v.ID, in); err != nil {
+			if _, err := s.votes.CastBallot(ctx, who, st.VoteIDs[ui], in); err != nil {
 				return why(fmt.Sprintf("ballot %d单元%s", ui+1, h.Room), err)
 			}
 		}
-		if ui == 2 && wallRoom.ID != 0 {
-			d, err := s.votes.Detail(ctx, staff, v.ID)
-			if err != nil {
-				return err
-			}
-			for _, o := range d.Objections {
-				s.clock.Set(at(2025, 5, 28, 16, 0))
-				if _, err := s.votes.AddObjectionNote(ctx, staff, v.ID, o.ID, "已联系电梯公司准备详细施工图纸，约定6月3日上门解释。"); err != nil {
-					return why("objection note", err)
-				}
-			}
-			s.clock.Set(at(2025, 6, 3, 19, 0))
-			if _, err := s.visits.Record(ctx, grid, visits.VisitInput{HouseholdID: wallRoom.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(),
-				VisitorIDs: []int64{grid.AccountID, cast["building"].AccountID}, VisitorNames: []string{"晋安电梯技术员"},
-				Stance: visits.Support, Concerns: []visits.Concern{visits.Structural},
-				Notes: "带施工图纸上门：电梯为钢架桩基独立井道，不破坏墙体，桩基与住户墙体保持安全距离。住户看过图纸后表示理解，同意加装。"}); err != nil {
-				return why("second visit", err)
-			}
-			s.clock.Set(at(2025, 6, 5, 10, 0))
-			if _, err := s.votes.CastBallot(ctx, grid, v.ID, votes.BallotInput{HouseholdID: wallRoom.ID, Choice: consent.Agree, Method: votes.MethodPaper,
-				Collector: "柴晓燕（网格员）", Reason: "看了图纸，放心了"}); err != nil {
-				return why("changed ballot", err)
+	}
+	if wallRoom.ID != 0 {
+		v3 := st.VoteIDs[2]
+		d, err := s.votes.Detail(ctx, staff, v3)
+		if err != nil {
+			return err
+		}
+		s.set(at(2025, 5, 30, 16, 0))
+		for _, o := range d.Objections {
+			if _, err := s.votes.AddObjectionNote(ctx, staff, v3, o.ID, "已联系电梯公司准备详细施工图纸，约定6月3日上门解释。"); err != nil {
+				return why("objection note", err)
 			}
 		}
+		s.set(at(2025, 6, 3, 19, 0))
+		if _, err := s.visits.Record(ctx, grid, visits.VisitInput{HouseholdID: wallRoom.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(),
+			VisitorIDs: []int64{grid.AccountID, cast["building"].AccountID}, VisitorNames: []string{"晋安电梯技术员"},
+			Stance: visits.Support, Concerns: []visits.Concern{visits.Structural},
+			Notes: "带施工图纸上门：电梯为钢架桩基独立井道，不破坏墙体，桩基与住户墙体保持安全距离。住户看过图纸后表示理解，同意加装。"}); err != nil {
+			return why("second visit", err)
+		}
+		s.set(at(2025, 6, 5, 10, 0))
+		if _, err := s.votes.CastBallot(ctx, grid, v3, votes.BallotInput{HouseholdID: wallRoom.ID, Choice: consent.Agree, Method: votes.MethodPaper,
+			Collector: "柴晓燕（网格员）", Reason: "看了图纸，放心了"}); err != nil {
+			return why("changed ballot", err)
+		}
 	}
-	s.clock.Set(closes.Add(time.Hour))
+	s.set(closes.Add(time.Hour))
 	for _, id := range st.VoteIDs { // the votes closed by their closing time
 		if _, err := s.votes.CreateCostPlan(ctx, staff, votes.CostPlanInput{VoteID: id, ProjectID: p.ID, Title: "加装电梯费用分摊",
 			Total: registry.Decimal("460000.00"), Subsidy: registry.Decimal("160000.00")}); err != nil {
 			return why("cost plan", err)
 		}
 	}
-	s.clock.Set(at(2025, 6, 23, 9, 30))
+	if err := done(at(2025, 6, 21, 9, 0), prep["意见征询"]); err != nil {
+		return err
+	}
+	if err := note(at(2025, 6, 21, 9, 5), "8个单元意见征询全部有效通过。每部电梯总价46万元，区住建局补贴16万元，其余30万元由三层及以上住户按楼层系数和面积分摊，各户金额已在单元门厅公示。"); err != nil {
+		return err
+	}
+	s.set(at(2025, 6, 23, 9, 30))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "8个单元意见征询均有效通过，3单元201户的墙体顾虑经图纸说明后改投同意。"}); err != nil {
 		return why("advance to approval", err)
 	}
-	s.clock.Set(at(2025, 8, 18, 9, 0))
+	if err := done(at(2025, 8, 18, 9, 0), prep["审批手续"]); err != nil {
+		return err
+	}
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{ApprovalNumber: "盐住建审〔2025〕86号",
 		ApprovalDepartment: "盐湖区住房和城乡建设局", ApprovalDate: "2025-08-15", Outcome: "规划、消防和特种设备手续齐备，准予施工。"}); err != nil {
 		return why("advance to construction", err)
@@ -514,22 +689,44 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	}
 	if err := meeting("1号楼加装电梯施工协调会", at(2025, 8, 28, 15, 0),
 		[]string{"施工方介绍进度计划和作业时间", "材料堆放与通行安全", "居民监督与投诉渠道"},
-		"施工方介绍：9月1日进场，先做井道基础，再吊装钢结构，预计2026年3月底完工。\n物业说明小区内道路窄，材料不得占用消防通道。\n居民可通过邻里平台随时反映施工问题，社区当日响应。",
-		[]string{"施工期间每日作业结束后清扫楼道", "材料统一堆放在物业划定的区域"},
+		"施工方介绍：9月1日进场，1至4单元先做井道基础，5至8单元随后开工，预计2026年3月底完工。\n物业说明小区内道路窄，材料不得占用消防通道。\n居民可通过邻里平台随时反映施工问题，社区当日响应。",
+		[]meetings.DecisionInput{{Text: "施工期间每日作业结束后清扫楼道"}, {Text: "材料统一堆放在物业划定的区域"}},
 		[]action{
-			{title: "在小区东侧空地划定临时材料堆放区", ownerID: cast["property"].AccountID, due: "2025-08-31", done: "已划定并设置围挡和标识"},
-			{title: "修复施工车辆进出口处破损路面", owner: "荟安物业", due: "2025-09-10", done: "已修补路面并恢复通行",
+			{title: "在小区东侧空地划定临时材料堆放区", by: "property", due: "2025-08-31", at: at(2025, 8, 30, 10, 0), done: "已划定并设置围挡和标识"},
+			{title: "修复施工车辆进出口处破损路面", owner: "荟安物业", due: "2025-09-10", at: at(2025, 8, 29, 9, 0), done: "已修补路面并恢复通行",
 				toCase: &meetings.CaseInput{Category: "public_facility", Title: "施工车辆进出口路面破损", Description: "施工协调会提出：小区北门内路面破损，施工车辆进出前需修复。"}},
 		}); err != nil {
 		return err
 	}
-	s.clock.Set(at(2025, 9, 1, 7, 30))
-	if _, err := s.projects.PostUpdate(ctx, staff, p.ID, "施工方今日进场，先进行1至4单元井道基础施工。"); err != nil {
-		return why("update", err)
-	}
 
-	// Construction, with the three complaints of the seed and what was done.
-	handlers := map[string]*linli.Actor{cases.AssignGrid: grid, cases.AssignProperty: cast["property"], cases.AssignDepartment: cast["dept"]}
+	// September 2025 – March 2026: the building site, in the order things
+	// happened. Units 1–4 start on 1 September, units 5–8 some weeks
+	// later; the three complaints of the seed come in between, each with
+	// what was done about it; work stops for the Spring Festival.
+	type event struct {
+		at time.Time
+		do func() error
+	}
+	events := []event{
+		{at(2025, 9, 1, 7, 30), func() error {
+			return note(at(2025, 9, 1, 7, 30), "施工方今日进场，先进行1至4单元井道基础施工，5至8单元随后开工。")
+		}},
+		{at(2026, 2, 9, 17, 0), func() error {
+			return note(at(2026, 2, 9, 17, 0), "2月10日至24日春节停工，施工现场已封闭并安排人员值守；2月25日复工，进行5至8单元电梯调试和特种设备检验。")
+		}},
+	}
+	// When each unit's steps were done: units 1–4 and 5–8 three days
+	// apart within their batch.
+	stepDone := [2][4]time.Time{
+		{at(2025, 9, 26, 17, 0), at(2025, 10, 28, 17, 0), at(2025, 12, 1, 17, 0), at(2025, 12, 22, 11, 0)},
+		{at(2025, 10, 24, 17, 0), at(2025, 11, 28, 17, 0), at(2026, 1, 20, 17, 0), at(2026, 3, 6, 11, 0)},
+	}
+	for ui := range units {
+		for si, leaf := range leaves[ui] {
+			when := stepDone[ui/4][si].Add(time.Duration(ui%4) * 3 * 24 * time.Hour)
+			events = append(events, event{when, func() error { return done(when, leaf) }})
+		}
+	}
 	complaints := []struct {
 		when     time.Time
 		by       string
@@ -548,38 +745,39 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			"已协调施工方加装防护挡板，焊接时安排专人看护。", "焊接作业面加装防护挡板，并安排专人值守、配备灭火器。", nil},
 	}
 	for _, cp := range complaints {
-		s.clock.Set(cp.when)
-		c, err := s.projects.Complain(ctx, cast[cp.by], p.ID, cp.in)
-		if err != nil {
-			return why("complaint "+cp.in.Title, err)
-		}
-		if cp.newHours != nil {
-			s.clock.Advance(2 * time.Hour)
-			if _, err := s.projects.SetConstruction(ctx, staff, p.ID, *cp.newHours); err != nil {
-				return why("changed hours", err)
+		events = append(events, event{cp.when, func() error {
+			s.set(cp.when)
+			c, err := s.projects.Complain(ctx, cast[cp.by], p.ID, cp.in)
+			if err != nil {
+				return why("complaint "+cp.in.Title, err)
 			}
-		}
-		if err := s.playCase(ctx, c, staff, handlers, cast[cp.by], cp.result); err != nil {
+			if cp.newHours != nil {
+				s.clock.Advance(2 * time.Hour)
+				if _, err := s.projects.SetConstruction(ctx, staff, p.ID, *cp.newHours); err != nil {
+					return why("changed hours", err)
+				}
+			}
+			if err := s.playCase(ctx, c, staff, handlers, cast[cp.by], cp.result); err != nil {
+				return err
+			}
+			_, err = s.projects.RecordMeasure(ctx, staff, p.ID, c.ID, cp.measure)
+			return why("measure", err)
+		}})
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].at.Before(events[j].at) })
+	for _, e := range events {
+		if err := e.do(); err != nil {
 			return err
 		}
-		if _, err := s.projects.RecordMeasure(ctx, staff, p.ID, c.ID, cp.measure); err != nil {
-			return why("measure", err)
-		}
 	}
-	// Progress through the winter: every unit's steps complete in turn.
-	for ui := range units {
-		for si, leaf := range leaves[ui] {
-			s.clock.Set(at(2025, 9, 20, 17, 0).Add(time.Duration(ui*12+si*40) * 24 * time.Hour / 4))
-			if _, err := s.projects.SetProgress(ctx, staff, p.ID, leaf, 100); err != nil {
-				return why("progress", err)
-			}
-		}
-	}
-	s.clock.Set(at(2026, 3, 31, 17, 0))
-	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "8部电梯全部安装完成，施工期间3起投诉均已办结。"}); err != nil {
+	s.set(at(2026, 3, 31, 17, 0))
+	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "8部电梯全部安装完成并通过特种设备检验，施工期间3起投诉均已办结。"}); err != nil {
 		return why("advance to acceptance", err)
 	}
-	s.clock.Set(at(2026, 4, 20, 10, 0))
+	if err := done(at(2026, 4, 16, 17, 0), acceptanceID); err != nil {
+		return err
+	}
+	s.set(at(2026, 4, 20, 10, 0))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{AcceptanceDate: "2026-04-16", AcceptancePassed: true,
 		AcceptanceParticipants: "盐湖区住建局、特种设备检验机构、晋安电梯安装有限公司、荟安物业、学苑社区、居民代表",
 		Outcome:                "竣工验收合格，取得特种设备使用登记，8部电梯投入使用。"}); err != nil {
@@ -592,14 +790,18 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	if _, err := s.projects.AddPhotos(ctx, staff, p.ID, "after", "8部电梯投入使用（2026年4月）", after); err != nil {
 		return why("photos after", err)
 	}
-	for _, who := range []string{"resident", "rep", "unit", "building"} {
+	if err := note(at(2026, 4, 20, 10, 30), "8部电梯今日起正式投入使用。荟安物业负责日常维保，电梯有故障可拨打轿厢内的应急电话，或在邻里平台报修。欢迎居民对项目进行评价。"); err != nil {
+		return err
+	}
+	// The residents' verdicts, once the elevators run.
+	raters := append([]neighbour{{actor: cast["resident"], rating: "satisfied", comment: "上下楼方便多了，施工期间反映的噪音问题也很快解决了"}}, s.neighbours...)
+	for _, n := range raters {
 		s.clock.Advance(26 * time.Hour)
-		err := s.projects.Rate(ctx, cast[who], p.ID, projects.RatingInput{Rating: "satisfied", Comment: "上下楼方便多了"})
-		if err != nil && linli.ErrorCode(err) != linli.EForbidden && linli.ErrorCode(err) != linli.ENotFound {
-			return why("rate "+who, err)
+		if err := s.projects.Rate(ctx, n.actor, p.ID, projects.RatingInput{Rating: n.rating, Comment: n.comment}); err != nil {
+			return why("rate "+n.actor.Username, err)
 		}
 	}
-	s.clock.Set(at(2026, 5, 8, 10, 0))
+	s.set(at(2026, 5, 8, 10, 0))
 	if _, err := s.projects.AddThanks(ctx, staff, p.ID, projects.ThanksInput{Kind: "banner", From: "荟萃花园南区1号楼全体居民",
 		Text: "为民办实事 电梯暖人心", Date: "2026-05-08"}); err != nil {
 		return why("banner", err)
@@ -626,7 +828,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		return time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, s.cases.Zone)
 	}
 	date := func(d int) string { return day(d, 12, 0).Format("2006-01-02") }
-	s.clock.Set(day(-45, 8, 10))
+	s.set(day(-45, 8, 10))
 	c, err := s.cases.Open(ctx, resident, cases.NewCase{Category: "water_leak", Title: "卫生间顶部漏水", HouseholdID: h402.ID,
 		Description: "卫生间吊顶持续滴水，墙面起皮，怀疑楼上502下水管道渗漏，与楼上沟通未果。"})
 	if err != nil {
@@ -634,7 +836,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 	}
 	st.LeakCaseID = c.ID
 	step := func(a *linli.Actor, in cases.ActionInput, at time.Time) error {
-		s.clock.Set(at)
+		s.set(at)
 		var err error
 		c, err = s.cases.Act(ctx, a, c.ID, in)
 		return why("leak "+string(in.Action), err)
@@ -653,7 +855,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 			return err
 		}
 	}
-	s.clock.Set(day(-44, 9, 0))
+	s.set(day(-44, 9, 0))
 	d, err := s.mediation.OpenFromCase(ctx, staff, c.ID, mediation.DisputeInput{Type: mediation.TypeLeak, Title: "吉祥花园1号楼2单元402、502漏水纠纷",
 		Facts:     "502卫生间下水管接口老化渗漏，导致402卫生间吊顶和墙面受损。402要求502维修并赔偿，502认为损失不大，双方协商未果。",
 		Parties:   []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: h402.ID, Claims: "502立即维修下水管，赔偿吊顶和墙面修复费用2,500元"}, {Role: mediation.RoleRespondent, HouseholdID: h502.ID, Claims: "愿意维修管道，认为修复费用过高"}},
@@ -662,13 +864,13 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		return why("open mediation", err)
 	}
 	st.DisputeID = d.Dispute.ID
-	s.clock.Set(day(-43, 19, 30))
+	s.set(day(-43, 19, 30))
 	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-43, 19, 0).Format("2006-01-02T15:04"),
 		Place: "吉祥花园1号楼2单元402、502现场", Participants: "双方住户、网格员、社区调解员",
 		Record: "到两户现场查看：502下水管接口渗漏属实，402吊顶石膏板受潮变形约2平方米。双方同意先维修管道，赔偿金额待物业和装修师傅估价后再谈。"}); err != nil {
 		return why("session 1", err)
 	}
-	s.clock.Set(day(-41, 20, 30))
+	s.set(day(-41, 20, 30))
 	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-41, 19, 30).Format("2006-01-02T15:04"),
 		Place: "吉祥社区人民调解室", Participants: "双方住户、网格员、社区调解员",
 		Record: "装修师傅估价吊顶和墙面修复1,800元。经调解，502同意7日内更换下水管并承担1,800元修复费用，402同意不再主张其他损失。"}); err != nil {
@@ -698,7 +900,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 	if _, err := s.mediation.MarkSigned(ctx, staff, d.Dispute.ID); err != nil {
 		return why("sign", err)
 	}
-	s.clock.Set(day(-40, 10, 0))
+	s.set(day(-40, 10, 0))
 	if _, err := s.mediation.RecordCourtChoice(ctx, staff, d.Dispute.ID, mediation.CourtInput{Choice: mediation.CourtNotApplying}); err != nil {
 		return why("court choice", err)
 	}
@@ -714,7 +916,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 	if err := step(resident, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied, Comment: "网格员和社区调解很耐心"}, day(-35, 9, 0)); err != nil {
 		return err
 	}
-	s.clock.Set(day(-20, 15, 0))
+	s.set(day(-20, 15, 0))
 	if _, err := s.mediation.AddFollowUp(ctx, staff, d.Dispute.ID, mediation.FollowUpInput{VisitedOn: date(-20), Performance: mediation.PerfFull,
 		Satisfaction: mediation.Satisfied, Risk: mediation.RiskNone, Notes: "管道已更换，修复费用已于约定期限内付清，402吊顶已修好，两户关系恢复。"}); err != nil {
 		return why("follow-up", err)
@@ -723,7 +925,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 	if err != nil {
 		return err
 	}
-	s.clock.Set(day(-15, 10, 0))
+	s.set(day(-15, 10, 0))
 	if _, err := s.happiness.AddThanks(ctx, staff, community.ID, links.Ref{Kind: links.KindDispute, ID: d.Dispute.ID},
 		happiness.ThanksInput{Kind: happiness.ThanksBanner, From: "吉祥花园1号楼2单元居民", Text: "邻里守望 排忧解难"}); err != nil {
 		return why("banner", err)
@@ -731,7 +933,10 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 	return nil
 }
 
+func ptr(n int) *int { return &n }
+
 // storySummary is a line for the log.
 func (st Story) String() string {
-	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d", st.ProjectID, len(st.VoteIDs), len(st.MeetingIDs), st.DisputeID))
+	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, resident accounts %s", st.ProjectID, len(st.VoteIDs),
+		len(st.MeetingIDs), st.DisputeID, strings.Join(st.Residents, " ")))
 }
