@@ -921,6 +921,12 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		Satisfaction: mediation.Satisfied, Risk: mediation.RiskNone, Notes: "管道已更换，修复费用已于约定期限内付清，402吊顶已修好，两户关系恢复。"}); err != nil {
 		return why("follow-up", err)
 	}
+	// Mediation is private: it goes on the happiness list only because
+	// both households agreed at the follow-up visit.
+	if _, err := s.mediation.Publish(ctx, staff, d.Dispute.ID, mediation.PublishInput{
+		Consent: "双方当事人于回访时口头同意公开，由网格员段海鹏记录"}); err != nil {
+		return why("publish mediation", err)
+	}
 	community, err := reg.FindNode(ctx, pathJixiang)
 	if err != nil {
 		return err

@@ -52,5 +52,13 @@ func catalog() map[string]string {
 		"本协议一式": "This agreement is made in", "份": "copies",
 		"签名、盖章或按指印": "signature, seal or fingerprint", "日期": "Date", "人民调解员（签名）": "Mediator (signature)",
 		"（印章）": "(seal)", "（盖章）": "(seal here)",
+		// Phones and publication.
+		"查看完整号码（将记入审计日志）": "Show the full number (audited)", "显示": "Show",
+		"号码默认打码显示；点击“显示”查看完整号码，此操作会记入审计日志。": "Numbers are masked; “Show” reveals one and is recorded in the audit log.",
+		"幸福清单": "Happiness list", "已公开到社区幸福清单，公开日期": "On the community's happiness list since",
+		"当事人同意公开的情况": "The parties' consent", "撤回公开": "Withdraw from the list",
+		"调解不公开进行。经双方当事人同意，可将本案公开到社区幸福清单：只显示纠纷类型、楼栋和结案日期，不显示当事人、房号和协议内容。": "Mediation is private. With both parties' consent the dispute may be put on the community's happiness list: only the kind of dispute, the building and the date it was closed are shown, never the parties, the rooms or the terms.",
+		"公开到幸福清单": "Put on the happiness list", "双方当事人如何同意公开": "How both parties agreed to publication",
+		"例：双方当事人于回访时口头同意公开，由网格员记录": "e.g. both parties agreed orally at the follow-up visit; noted by the grid worker",
 	}
 }

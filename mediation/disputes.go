@@ -368,8 +368,18 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 			det.FollowUps = []FollowUp{}
 		}
 	}
-	det.Agreement, err = s.agreement(ctx, s.DB, d)
-	return det, err
+	if det.Agreement, err = s.agreement(ctx, s.DB, d); err != nil {
+		return det, err
+	}
+	if s.Links != nil {
+		if det.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindDispute, ID: id}); err != nil {
+			return det, err
+		}
+	}
+	if det.Links == nil {
+		det.Links = []links.Item{}
+	}
+	return det, nil
 }
 
 // ListFilter narrows List.

@@ -26,6 +26,12 @@
 //     acceptance (the starting day is not counted, 民法典 art. 201); the
 //     timer "mediation.due" marks a dispute still being mediated overdue
 //     the day after and notifies the mediators.
+//   - art. 23 (the parties may ask that mediation not be public) and
+//     art. 15 (a mediator must not disclose the parties' privacy): a closed
+//     dispute goes on the public happiness list only when a manager
+//     publishes it (Publish) recording how both parties consented; the list
+//     shows the kind of dispute, the building and the date. Unpublish takes
+//     it off. Both are audited.
 //
 // States: accepted → mediating (first session) → agreed (signed) | failed;
 // agreed → closed (follow-up finds it performed). Numbers run per street
@@ -35,9 +41,10 @@
 // Who: staff holding linli.PermMediate on the dispute's place, and the
 // dispute's named mediators (grid workers, volunteers…), manage it;
 // residents of a party household read it and its agreement; anyone else
-// gets not found. Phones are always masked.
+// gets not found. Phones are always masked; a manager or mediator who must
+// call a party reveals the full number (RevealPhone), which is audited.
 //
 // Go API (the demo plays the Jixiang leak with it): OpenFromCase or Open,
 // AddSession, SaveAgreement, MarkSigned, RecordCourtChoice, Fail,
-// AddFollowUp, Get, List, HappinessEntries.
+// AddFollowUp, Publish, Unpublish, RevealPhone, Get, List, HappinessEntries.
 package mediation

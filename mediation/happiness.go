@@ -8,14 +8,15 @@ import (
 	"linli/storage"
 )
 
-// HappinessEntries lists a community's disputes settled by mediation and
-// performed (closed), for the public happiness list. Mediation is private:
-// an entry names the kind of dispute and the building, never the parties,
-// the rooms or the agreement's terms. Satisfaction is the last follow-up
+// HappinessEntries lists a community's disputes settled by mediation,
+// performed (closed) and published with the parties' consent (Publish),
+// for the public happiness list. Mediation is private: an unpublished
+// dispute is never listed, and an entry names the kind of dispute and the
+// building, never the parties, the rooms or the agreement's terms. Satisfaction is the last follow-up
 // visit's. Meant to be wired like projects' entries
 // (happiness.Service gaining a Disputes func of the same shape).
 func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, type, location_id, closed_at FROM disputes WHERE community_id = ? AND state = ? ORDER BY closed_at DESC, id DESC LIMIT 200`,
+	rows, err := s.DB.Query(ctx, `SELECT id, type, location_id, closed_at FROM disputes WHERE community_id = ? AND state = ? AND public = 1 ORDER BY closed_at DESC, id DESC LIMIT 200`,
 		communityID, Closed)
 	if err != nil {
 		return nil, err

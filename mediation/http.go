@@ -19,6 +19,9 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/mediation/{id}/fail", web.LoggedIn, s.apiFail)
 	rt.API("POST /api/mediation/{id}/court", web.LoggedIn, s.apiCourt)
 	rt.API("POST /api/mediation/{id}/followups", web.LoggedIn, s.apiFollowUp)
+	rt.API("POST /api/mediation/{id}/publish", web.LoggedIn, s.apiPublish)
+	rt.API("POST /api/mediation/{id}/unpublish", web.LoggedIn, s.apiUnpublish)
+	rt.API("POST /api/mediation/{id}/parties/{party}/reveal", web.LoggedIn, s.apiReveal)
 	if render != nil {
 		s.pageRoutes(rt, render)
 	}
@@ -131,4 +134,40 @@ func (s *Service) apiCourt(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) apiFollowUp(w http.ResponseWriter, r *http.Request) error {
 	var in FollowUpInput
 	return withBody(w, r, &in, func(a *linli.Actor, id int64) (any, error) { return s.AddFollowUp(r.Context(), a, id, in) }, http.StatusCreated)
+}
+
+func (s *Service) apiPublish(w http.ResponseWriter, r *http.Request) error {
+	var in PublishInput
+	return withBody(w, r, &in, func(a *linli.Actor, id int64) (any, error) { return s.Publish(r.Context(), a, id, in) }, http.StatusOK)
+}
+
+func (s *Service) apiUnpublish(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.Unpublish(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Service) apiReveal(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	party, err := web.PathID(r, "party")
+	if err != nil {
+		return err
+	}
+	p, err := s.RevealPhone(r.Context(), web.ActorFrom(r.Context()), id, party)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	web.WriteJSON(w, http.StatusOK, p)
+	return nil
 }

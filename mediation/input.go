@@ -103,6 +103,13 @@ type FollowUpInput struct {
 	Notes        string `json:"notes"`
 }
 
+// PublishInput puts a closed dispute on the public happiness list.
+// Consent records how both parties agreed to it, e.g.
+// "双方当事人于回访时口头同意公开，由网格员段海鹏记录".
+type PublishInput struct {
+	Consent string `json:"consent"`
+}
+
 func tooLong(v *linli.Validation, field, s string, n int) {
 	if utf8.RuneCountInString(s) > n {
 		v.Add(field, fmt.Sprintf("不超过%d字 / at most %d characters", n, n))

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"linli"
-	"linli/links"
 	"linli/registry"
 	"linli/web"
 )
@@ -107,6 +106,9 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /mediation/{id}/fail", web.LoggedIn, h.postFail)
 	rt.Page("POST /mediation/{id}/court", web.LoggedIn, h.postCourt)
 	rt.Page("POST /mediation/{id}/followups", web.LoggedIn, h.postFollowUp)
+	rt.Page("POST /mediation/{id}/publish", web.LoggedIn, h.postPublish)
+	rt.Page("POST /mediation/{id}/unpublish", web.LoggedIn, h.postUnpublish)
+	rt.Page("POST /mediation/{id}/parties/{party}/reveal", web.LoggedIn, h.postReveal)
 }
 
 var crumbsList = web.NavItem{Href: "/mediation", Label: "人民调解"}
@@ -301,13 +303,15 @@ func formFields(m map[string]string) map[string]string {
 
 type detailData struct {
 	Detail
-	Links      []links.Item
 	Zone       *time.Location
 	TermRows   []Term // the saved terms and blank rows to add more
 	Committee  string
 	Print      bool
 	Today      string
 	CaseNumber string
+	// Revealed is the one party whose full phone is shown, after the
+	// mediator asked for it (audited).
+	Revealed PartyPhone
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
@@ -317,11 +321,6 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	d := detailData{Detail: det, Zone: h.s.zone(), Today: isoDay(h.s.now(), h.s.zone())}
-	if h.s.Links != nil {
-		if d.Links, err = h.s.Links.Items(r.Context(), a, links.Ref{Kind: links.KindDispute, ID: id}); err != nil {
-			return nil, err
-		}
-	}
 	d.TermRows = append(append([]Term{}, det.Agreement.Terms...), Term{}, Term{})
 	return &web.Page{Title: det.Dispute.Number, Data: d, Flash: r.URL.Query().Get("flash"),
 		Crumbs: []web.NavItem{crumbsList, {Label: det.Dispute.Number}}}, nil
@@ -519,4 +518,48 @@ func (h *pages) postFollowUp(w http.ResponseWriter, r *http.Request) error {
 	_, err = h.s.AddFollowUp(r.Context(), web.ActorFrom(r.Context()), id, FollowUpInput{VisitedOn: r.FormValue("visited_on"),
 		Performance: r.FormValue("performance"), Satisfaction: r.FormValue("satisfaction"), Risk: r.FormValue("risk"), Notes: r.FormValue("notes")})
 	return h.answer(w, r, id, err, "已记录回访")
+}
+
+func (h *pages) postPublish(w http.ResponseWriter, r *http.Request) error {
+	id, err := postID(r)
+	if err != nil {
+		return err
+	}
+	_, err = h.s.Publish(r.Context(), web.ActorFrom(r.Context()), id, PublishInput{Consent: r.FormValue("consent")})
+	return h.answer(w, r, id, err, "已公开到幸福清单")
+}
+
+func (h *pages) postUnpublish(w http.ResponseWriter, r *http.Request) error {
+	id, err := postID(r)
+	if err != nil {
+		return err
+	}
+	_, err = h.s.Unpublish(r.Context(), web.ActorFrom(r.Context()), id)
+	return h.answer(w, r, id, err, "已撤回公开")
+}
+
+// postReveal shows the page again with one party's full phone: the
+// number is in this response only, never in an address or a redirect.
+func (h *pages) postReveal(w http.ResponseWriter, r *http.Request) error {
+	id, err := postID(r)
+	if err != nil {
+		return err
+	}
+	party, err := web.PathID(r, "party")
+	if err != nil {
+		return err
+	}
+	ph, err := h.s.RevealPhone(r.Context(), web.ActorFrom(r.Context()), id, party)
+	if err != nil {
+		return err
+	}
+	p, err := h.detailPage(r, id)
+	if err != nil {
+		return err
+	}
+	d := p.Data.(detailData)
+	d.Revealed = ph
+	p.Data = d
+	h.r.Render(w, r, http.StatusOK, "mediation/detail.html", p)
+	return nil
 }

@@ -369,8 +369,16 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 		if det.Dispute.State != mediation.Closed || len(det.FollowUps) != 1 || len(det.Sessions) != 2 || det.Agreement.CourtChoice != mediation.CourtNotApplying {
 			t.Errorf("closed dispute %+v, %d follow-ups, %d sessions, court %q", det.Dispute.State, len(det.FollowUps), len(det.Sessions), det.Agreement.CourtChoice)
 		}
-		// The happiness list shows it without the parties.
+		// The happiness list shows it only once published with the
+		// parties' consent, and without the parties.
 		es, err := f.svc.HappinessEntries(f.ctx, det.Dispute.CommunityID)
+		if err != nil || len(es) != 0 {
+			t.Errorf("happiness entries before publication %+v, %v", es, err)
+		}
+		if _, err := f.svc.Publish(f.ctx, staff, id, mediation.PublishInput{Consent: "双方当事人于回访时口头同意公开，由网格员段海鹏记录"}); err != nil {
+			t.Fatalf("publish: %v %v", err, linli.ErrorFields(err))
+		}
+		es, err = f.svc.HappinessEntries(f.ctx, det.Dispute.CommunityID)
 		if err != nil || len(es) != 1 || es[0].Place != "吉祥花园1号楼" || es[0].Satisfied != 1 || es[0].Rated != 1 {
 			t.Errorf("happiness entries %+v, %v", es, err)
 		}
@@ -382,8 +390,8 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 			}
 		}
 		var n int
-		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'dispute' AND entity_id = ?`, id).Scan(&n); err != nil || n < 9 {
-			t.Errorf("audit rows %d, %v (accept, 2 sessions, 3 saves, sign, reminder, court, follow-up)", n, err)
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'dispute' AND entity_id = ?`, id).Scan(&n); err != nil || n < 10 {
+			t.Errorf("audit rows %d, %v (accept, 2 sessions, 3 saves, sign, reminder, court, follow-up, publish)", n, err)
 		}
 	})
 }

@@ -17,15 +17,16 @@ type querier interface {
 }
 
 const disputeColumns = `id, number, community_id, location_id, path, committee, type, title, facts, state, case_id, accepted_at, due_date,
-	overdue, failed_reason, failed_advice, ended_at, closed_at, created_at, updated_at`
+	overdue, failed_reason, failed_advice, ended_at, closed_at, public, public_consent, published_at, created_at, updated_at`
 
 type scanner interface{ Scan(...any) error }
 
 func scanDispute(r scanner) (Dispute, error) {
 	var d Dispute
-	var acc, due, over, ended, closed, cr, up int64
+	var acc, due, over, ended, closed, pub, pubAt, cr, up int64
 	err := r.Scan(&d.ID, &d.Number, &d.CommunityID, &d.LocationID, &d.path, &d.Committee, &d.Type, &d.Title, &d.Facts, &d.State, &d.CaseID,
-		&acc, &due, &over, &d.FailedReason, &d.FailedAdvice, &ended, &closed, &cr, &up)
+		&acc, &due, &over, &d.FailedReason, &d.FailedAdvice, &ended, &closed, &pub, &d.PublicConsent, &pubAt, &cr, &up)
+	d.Public, d.PublishedAt = pub != 0, storage.FromMillis(pubAt)
 	d.AcceptedAt, d.DueDate, d.Overdue = storage.FromMillis(acc), storage.FromMillis(due), over != 0
 	d.EndedAt, d.ClosedAt, d.CreatedAt, d.UpdatedAt = storage.FromMillis(ended), storage.FromMillis(closed), storage.FromMillis(cr), storage.FromMillis(up)
 	return d, err

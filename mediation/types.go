@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/links"
 )
 
 // Type is the kind of dispute.
@@ -187,28 +188,34 @@ type FollowUp struct {
 
 // Dispute is a people's mediation matter (纠纷).
 type Dispute struct {
-	ID           int64      `json:"id"`
-	Number       string     `json:"number"`    // （2026）东城调字第12号
-	Committee    string     `json:"committee"` // 东城街道吉祥社区人民调解委员会
-	CommunityID  int64      `json:"community_id"`
-	LocationID   int64      `json:"location_id"`
-	Type         Type       `json:"type"`
-	Title        string     `json:"title"`
-	Facts        string     `json:"facts"`
-	State        State      `json:"state"`
-	CaseID       int64      `json:"case_id,omitempty"`
-	AcceptedAt   time.Time  `json:"accepted_at"`
-	DueDate      time.Time  `json:"due_date"` // last day of the one-month target
-	DaysLeft     int        `json:"days_left"`
-	Overdue      bool       `json:"overdue"`
-	FailedReason string     `json:"failed_reason,omitempty"`
-	FailedAdvice string     `json:"failed_advice,omitempty"`
-	EndedAt      time.Time  `json:"ended_at"`
-	ClosedAt     time.Time  `json:"closed_at"`
-	Parties      []Party    `json:"parties"`
-	Mediators    []Mediator `json:"mediators"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	ID           int64     `json:"id"`
+	Number       string    `json:"number"`    // （2026）东城调字第12号
+	Committee    string    `json:"committee"` // 东城街道吉祥社区人民调解委员会
+	CommunityID  int64     `json:"community_id"`
+	LocationID   int64     `json:"location_id"`
+	Type         Type      `json:"type"`
+	Title        string    `json:"title"`
+	Facts        string    `json:"facts"`
+	State        State     `json:"state"`
+	CaseID       int64     `json:"case_id,omitempty"`
+	AcceptedAt   time.Time `json:"accepted_at"`
+	DueDate      time.Time `json:"due_date"` // last day of the one-month target
+	DaysLeft     int       `json:"days_left"`
+	Overdue      bool      `json:"overdue"`
+	FailedReason string    `json:"failed_reason,omitempty"`
+	FailedAdvice string    `json:"failed_advice,omitempty"`
+	EndedAt      time.Time `json:"ended_at"`
+	ClosedAt     time.Time `json:"closed_at"`
+	// Public says the dispute is on the community's happiness list; a
+	// manager publishes a closed dispute only with the parties' consent,
+	// recorded in PublicConsent (how and when both agreed, who noted it).
+	Public        bool       `json:"public"`
+	PublicConsent string     `json:"public_consent,omitempty"`
+	PublishedAt   time.Time  `json:"published_at"`
+	Parties       []Party    `json:"parties"`
+	Mediators     []Mediator `json:"mediators"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 
 	path string
 }
@@ -219,6 +226,17 @@ type Detail struct {
 	Sessions  []Session  `json:"sessions"`
 	Agreement Agreement  `json:"agreement"`
 	FollowUps []FollowUp `json:"followups"`
+	// Links are the records linked to the dispute the actor may see
+	// (the case it came from).
+	Links []links.Item `json:"links"`
 	// Manage says whether the actor may change the dispute.
 	Manage bool `json:"manage"`
+}
+
+// PartyPhone is a party's full phone number, revealed to a mediator who
+// must call them (the reveal is audited).
+type PartyPhone struct {
+	PartyID int64  `json:"party_id"`
+	Name    string `json:"name"`
+	Phone   string `json:"phone"`
 }

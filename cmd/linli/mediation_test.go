@@ -12,6 +12,8 @@ import (
 
 	"linli"
 	"linli/cases"
+	"linli/happiness"
+	"linli/links"
 	"linli/mediation"
 	"linli/storage/storagetest"
 )
@@ -269,6 +271,17 @@ func TestMediationEnglish(t *testing.T) {
 	wantStatus(t, jx, "POST", "/api/mediation/"+fmt.Sprint(id)+"/court", map[string]any{"choice": "not_applying"}, 200, nil)
 	wantStatus(t, jx, "POST", "/api/mediation/"+fmt.Sprint(id)+"/followups", map[string]any{"performance": "partial", "satisfaction": "basic", "risk": "low"}, 201, nil)
 	visit(detail, "/mediation?state=agreed", "/mediation?overdue=1")
+	// Closed: the publication form, its error, published; a revealed phone.
+	wantStatus(t, jx, "POST", "/api/mediation/"+fmt.Sprint(id)+"/followups", map[string]any{"performance": "full", "satisfaction": "satisfied", "risk": "none"}, 201, nil)
+	visit(detail)
+	m.at("publish form error")
+	en.form(detail+"/publish", url.Values{"consent": {""}})
+	wantStatus(t, jx, "POST", "/api/mediation/"+fmt.Sprint(id)+"/publish", map[string]any{"consent": "双方同意"}, 200, nil)
+	visit(detail)
+	m.at("revealed phone")
+	if st, b := en.form(fmt.Sprintf("%s/parties/%d/reveal", detail, d.Dispute.Parties[0].ID), url.Values{}); st != 200 || !strings.Contains(string(b), `data-test="phone-full"`) {
+		t.Errorf("reveal in English: %d", st)
+	}
 	// A failed one.
 	var other mediation.Detail
 	wantStatus(t, jx, "POST", "/api/mediation", map[string]any{"title": "楼道堆物", "location_id": d.Dispute.LocationID,
@@ -276,4 +289,197 @@ func TestMediationEnglish(t *testing.T) {
 	wantStatus(t, jx, "POST", fmt.Sprintf("/api/mediation/%d/fail", other.Dispute.ID), map[string]any{"reason": "拒绝调解"}, 200, nil)
 	visit(fmt.Sprintf("/mediation/%d", other.Dispute.ID), fmt.Sprintf("/mediation/%d/agreement", other.Dispute.ID))
 	m.report(t, "mediation pages")
+}
+
+// mediationClosed takes the Jixiang leak through the API to a signed
+// agreement and a follow-up visit that finds it performed.
+func mediationClosed(t *testing.T, s *testServer) (caseID int64, d mediation.Detail) {
+	t.Helper()
+	caseID, _, _, d = mediationLeak(t, s)
+	jx := s.login(t, "jixiang")
+	api := fmt.Sprintf("/api/mediation/%d", d.Dispute.ID)
+	sig := func(i int) map[string]any { return map[string]any{"party_id": d.Dispute.Parties[i].ID, "signed": true} }
+	wantStatus(t, jx, "PUT", api+"/agreement", map[string]any{"facts": "502漏水", "matters": "维修与赔偿", "responsibilities": "502承担",
+		"terms": []map[string]any{{"what": "修管", "how": "自修", "deadline": "2026-12-04"}}, "party_signatures": []any{sig(0), sig(1)},
+		"mediator_signed": true, "sealed": true}, 200, nil)
+	wantStatus(t, jx, "POST", api+"/agreement/sign", nil, 200, nil)
+	wantStatus(t, jx, "POST", api+"/followups", map[string]any{"performance": "full", "satisfaction": "satisfied", "risk": "none"}, 201, nil)
+	wantStatus(t, jx, "GET", api, nil, 200, &d)
+	if d.Dispute.State != mediation.Closed {
+		t.Fatalf("state %s, want closed", d.Dispute.State)
+	}
+	return caseID, d
+}
+
+// onHappinessList reports whether the dispute is on its community's public
+// happiness list, read without logging in.
+func onHappinessList(t *testing.T, s *testServer, d mediation.Dispute) bool {
+	t.Helper()
+	var l struct {
+		Entries []happiness.Entry `json:"entries"`
+	}
+	wantStatus(t, s.anon(t), "GET", fmt.Sprintf("/api/happiness/%d", d.CommunityID), nil, 200, &l)
+	return slices.ContainsFunc(l.Entries, func(e happiness.Entry) bool { return e.Kind == "dispute" && e.ID == d.ID })
+}
+
+// TestMediationPublishHTTP: a closed dispute is not on the public
+// happiness list until a manager publishes it with the parties' consent,
+// by API or by the form on the dispute page; withdrawing takes it off.
+func TestMediationPublishHTTP(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		// The demo's Jixiang mediation was published at its follow-up.
+		var demoID int64
+		if err := s.DB.QueryRow(t.Context(), `SELECT id FROM disputes WHERE title = '吉祥花园1号楼2单元402、502漏水纠纷'`).Scan(&demoID); err != nil {
+			t.Fatal(err)
+		}
+		var demo mediation.Detail
+		wantStatus(t, s.login(t, "jixiang"), "GET", fmt.Sprintf("/api/mediation/%d", demoID), nil, 200, &demo)
+		if !demo.Dispute.Public || demo.Dispute.PublicConsent == "" || !onHappinessList(t, s, demo.Dispute) {
+			t.Errorf("demo mediation: public %v, consent %q, not on the happiness list", demo.Dispute.Public, demo.Dispute.PublicConsent)
+		}
+
+		// Not performed yet: 409.
+		_, _, _, open := mediationLeak(t, s)
+		jx := s.login(t, "jixiang")
+		consent := map[string]any{"consent": "双方当事人于回访时口头同意公开，由网格员段海鹏记录"}
+		wantProblem(t, jx, "POST", fmt.Sprintf("/api/mediation/%d/publish", open.Dispute.ID), consent, 409)
+
+		_, d := mediationClosed(t, s)
+		id := d.Dispute.ID
+		api, page := fmt.Sprintf("/api/mediation/%d", id), fmt.Sprintf("/mediation/%d", id)
+		jx = s.login(t, "jixiang")
+		if d.Dispute.Public || onHappinessList(t, s, d.Dispute) {
+			t.Fatal("a closed dispute is on the public happiness list without consent")
+		}
+		// Bad input and the wrong people.
+		p, _ := wantProblem(t, jx, "POST", api+"/publish", map[string]any{"consent": " "}, 422)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "consent" {
+			t.Errorf("empty consent: %+v", p.Errors)
+		}
+		wantProblem(t, jx, "POST", api+"/publish", map[string]any{"consent": "x", "public": true}, 400)
+		wantProblem(t, s.login(t, "jxresident"), "POST", api+"/publish", consent, 403)
+		wantProblem(t, s.login(t, "xueyuan"), "POST", api+"/publish", consent, 404)
+		wantProblem(t, jx, "POST", api+"/unpublish", nil, 409)
+		if onHappinessList(t, s, d.Dispute) {
+			t.Fatal("published by a refused request")
+		}
+		// The page offers the form; an empty consent is shown beside it.
+		st, b := jx.do("GET", page, nil)
+		if st != 200 || !strings.Contains(string(b), `data-test="open-publish"`) || !strings.Contains(string(b), `data-test="private"`) {
+			t.Errorf("closed dispute page: %d, no publish form", st)
+		}
+		st, b = jx.form(page+"/publish", url.Values{"consent": {""}})
+		if st != 422 || !strings.Contains(string(b), `data-test="err-consent"`) {
+			t.Errorf("publish form without consent: %d", st)
+		}
+
+		// Published by API: on the list, the consent on the record.
+		wantStatus(t, jx, "POST", api+"/publish", consent, 200, &d)
+		if !d.Dispute.Public || d.Dispute.PublicConsent != consent["consent"] || d.Dispute.PublishedAt.IsZero() || !onHappinessList(t, s, d.Dispute) {
+			t.Errorf("after publishing: %+v, on list %v", d.Dispute, onHappinessList(t, s, d.Dispute))
+		}
+		wantProblem(t, jx, "POST", api+"/publish", consent, 409)
+		st, b = jx.do("GET", page, nil)
+		if st != 200 || !strings.Contains(string(b), `data-test="published"`) || !strings.Contains(string(b), "由网格员段海鹏记录") {
+			t.Errorf("published dispute page: %d", st)
+		}
+		// Withdrawn by the form, published again by the form.
+		if st, _ := jx.form(page+"/unpublish", url.Values{}); st != 303 {
+			t.Errorf("unpublish form: %d", st)
+		}
+		if onHappinessList(t, s, d.Dispute) {
+			t.Error("still listed after withdrawing")
+		}
+		if st, _ := jx.form(page+"/publish", url.Values{"consent": {"双方当事人书面同意"}}); st != 303 {
+			t.Errorf("publish form: %d", st)
+		}
+		if !onHappinessList(t, s, d.Dispute) {
+			t.Error("not listed after publishing by form")
+		}
+		var n int
+		if err := s.DB.QueryRow(t.Context(), `SELECT COUNT(*) FROM audit_log WHERE entity = 'dispute' AND entity_id = ? AND action IN ('dispute.publish', 'dispute.unpublish')`, id).Scan(&n); err != nil || n != 3 {
+			t.Errorf("%d publication audit rows, %v; want 3", n, err)
+		}
+	})
+}
+
+// TestMediationRevealHTTP: a mediator sees a party's full phone through
+// an audited POST, by API or by the button on the page; the page shows
+// that one number; parties get 403, others 404.
+func TestMediationRevealHTTP(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		_, _, _, d := mediationLeak(t, s)
+		id := d.Dispute.ID
+		app, resp := d.Dispute.Parties[0], d.Dispute.Parties[1]
+		plain := map[int64]string{}
+		for _, p := range []mediation.Party{app, resp} {
+			var ph string
+			if err := s.DB.QueryRow(t.Context(), `SELECT phone FROM people WHERE id = ?`, p.PersonID).Scan(&ph); err != nil || ph == "" {
+				t.Fatalf("party %s has no phone in the register: %v", p.Name, err)
+			}
+			plain[p.ID] = ph
+		}
+		reveal := func(party int64) string { return fmt.Sprintf("/api/mediation/%d/parties/%d/reveal", id, party) }
+		jx := s.login(t, "jixiang")
+		var got mediation.PartyPhone
+		wantStatus(t, jx, "POST", reveal(app.ID), nil, 200, &got)
+		if got.Phone != plain[app.ID] || got.PartyID != app.ID || got.Name != app.Name {
+			t.Errorf("revealed %+v, want %s", got, plain[app.ID])
+		}
+		wantProblem(t, s.login(t, "jxresident"), "POST", reveal(resp.ID), nil, 403)
+		wantProblem(t, s.login(t, "xueyuan"), "POST", reveal(app.ID), nil, 404)
+		wantProblem(t, s.login(t, "jxgrid"), "POST", reveal(app.ID), nil, 404) // not a mediator of this dispute
+		wantProblem(t, jx, "POST", reveal(999999), nil, 404)
+		wantProblem(t, jx, "POST", fmt.Sprintf("/api/mediation/%d/parties/x/reveal", id), nil, 404)
+		var n int
+		if err := s.DB.QueryRow(t.Context(), `SELECT COUNT(*) FROM audit_log WHERE entity = 'dispute' AND entity_id = ? AND action = 'dispute.reveal'`, id).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d reveal audit rows, %v; want 1", n, err)
+		}
+
+		// The page: masked numbers with a button each; the button shows
+		// that one number and nothing else.
+		page := fmt.Sprintf("/mediation/%d", id)
+		st, b := jx.do("GET", page, nil)
+		html := string(b)
+		if st != 200 || strings.Count(html, `data-test="reveal"`) != 2 || strings.Contains(html, plain[app.ID]) || strings.Contains(html, plain[resp.ID]) {
+			t.Errorf("dispute page: %d, %d reveal buttons, or a full number shown", st, strings.Count(html, `data-test="reveal"`))
+		}
+		st, b = jx.form(fmt.Sprintf("%s/parties/%d/reveal", page, resp.ID), url.Values{})
+		html = string(b)
+		if st != 200 || !strings.Contains(html, `<span data-test="phone-full">`+plain[resp.ID]+`</span>`) || strings.Contains(html, plain[app.ID]) ||
+			strings.Count(html, `data-test="reveal"`) != 1 {
+			t.Errorf("reveal by the page: %d", st)
+		}
+		if st, _ := s.login(t, "jxresident").form(fmt.Sprintf("%s/parties/%d/reveal", page, app.ID), url.Values{}); st != 403 {
+			t.Errorf("party reveals by the page: %d", st)
+		}
+		if err := s.DB.QueryRow(t.Context(), `SELECT COUNT(*) FROM audit_log WHERE entity = 'dispute' AND entity_id = ? AND action = 'dispute.reveal'`, id).Scan(&n); err != nil || n != 2 {
+			t.Errorf("%d reveal audit rows, %v; want 2", n, err)
+		}
+	})
+}
+
+// TestMediationDetailLinksHTTP: GET /api/mediation/{id} carries the link
+// to the case it came from, in its documented schema.
+func TestMediationDetailLinksHTTP(t *testing.T) {
+	s := startServer(t, storagetest.SQLite(t))
+	caseID, _, _, d := mediationLeak(t, s)
+	jx := s.login(t, "jixiang")
+	api := fmt.Sprintf("/api/mediation/%d", d.Dispute.ID)
+	var got mediation.Detail
+	wantStatus(t, jx, "GET", api, nil, 200, &got)
+	if len(got.Links) != 1 || got.Links[0].Ref != (links.Ref{Kind: links.KindCase, ID: caseID}) || got.Links[0].URL != fmt.Sprintf("/cases/%d", caseID) {
+		t.Errorf("links %+v", got.Links)
+	}
+	doc := oaDoc(t)
+	_, body := jx.do("GET", api, nil)
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range oaValidate(t, doc, oaSchema(t, doc, "MediationDetail"), v, "") {
+		t.Errorf("GET %s: %s", api, e)
+	}
 }
