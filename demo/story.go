@@ -163,6 +163,7 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	}
 	s.projects.VoteGate = s.votes.ProjectGate
 	s.votes.Visits = s.visits.ForHousehold
+	s.votes.Projects = s.projects.VoteScope
 	return s
 }
 

@@ -250,8 +250,11 @@ func (s *Service) planScope(ctx context.Context, q querier, a *linli.Actor, in *
 			return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "scope_id", Reason: "分摊范围须与表决范围相同 / the plan must cover the vote's scope"})
 		}
 		in.ScopeID = v.ScopeID
-		if in.ProjectID == 0 {
+		switch {
+		case in.ProjectID == 0:
 			in.ProjectID = v.ProjectID
+		case in.ProjectID != v.ProjectID:
+			return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "project_id", Reason: "须与表决所属的项目相同 / must be the vote's project"})
 		}
 	}
 	if in.ProjectID < 0 {
@@ -276,11 +279,32 @@ func (s *Service) CreateCostPlan(ctx context.Context, a *linli.Actor, in CostPla
 		if err != nil {
 			return err
 		}
+		// The project: visible (422), managed by the actor (403), and
+		// covering the plan's scope (422).
+		var pv linli.Validation
+		if in.ProjectID > 0 {
+			ps, fe, err := s.projectOf(ctx, a, in.ProjectID, "制定分摊方案")
+			if err != nil {
+				return err
+			}
+			if fe == nil {
+				fe = s.inProjectScope(ctx, ps, n)
+			}
+			if fe != nil {
+				pv.Fields = append(pv.Fields, *fe)
+			}
+		}
 		hs, err := electorateOf(ctx, tx, n.Path)
 		if err != nil {
 			return err
 		}
 		total, subsidy, sc, err := s.checkPlan(ctx, tx, &in, n, hs)
+		if err != nil && linli.ErrorCode(err) != linli.EInvalid {
+			return err
+		}
+		if len(pv.Fields) > 0 {
+			return linli.Invalid("输入有误 / invalid input", append(pv.Fields, linli.ErrorFields(err)...)...)
+		}
 		if err != nil {
 			return err
 		}

@@ -13,8 +13,12 @@ import (
 
 // Detail returns a vote with its live tally, its households with their
 // current choice and ballot history, its objections, its cost plans and
-// links. Staff and grid workers see every household; a resident sees the
-// tally and the own household.
+// links. Who may record ballots (projects.manage or visits.write in the
+// scope: staff, grid workers, building and unit heads, residents'
+// representatives) sees every household with its ballots, reasons and
+// owners, and the objections; a resident sees the own household's row and
+// objection; every other reader (property, contractor, department) sees
+// the tally, the counts and the cost tables only.
 func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
 	v, err := s.Vote(ctx, a, id)
 	if err != nil {
@@ -51,13 +55,13 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 			d.Can.MyHouseholds = append(d.Can.MyHouseholds, h)
 		}
 	}
-	staff := a.Can(linli.PermProjectsRead, v.Path)
+	record := d.Can.Record
 	own := map[int64]bool{}
 	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
 		own[h] = true
 	}
 	var owners map[int64]string
-	if a.Can(linli.PermRegistryRead, v.Path) {
+	if record && a.Can(linli.PermRegistryRead, v.Path) {
 		if owners, err = ownerNames(ctx, s.DB, v.Path); err != nil {
 			return d, err
 		}
@@ -68,7 +72,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	}
 	d.Households = []VoteHousehold{}
 	for _, h := range hs {
-		if !staff && !own[h.ID] {
+		if !record && !own[h.ID] {
 			continue
 		}
 		vh := VoteHousehold{ID: h.ID, Label: h.label(), Unit: h.Unit, Floor: h.Floor, Room: h.Room, AreaCenti: h.AreaCenti,

@@ -8,7 +8,11 @@
 //
 // A vote covers the households under one unit or building (its scope) and
 // may name a project (stored as an id and linked project → vote, rel
-// "vote"). The electorate is read live from the register: the households
+// "vote"). The project is checked through the Projects hook (wired to
+// projects.Service.VoteScope; votes does not import projects): it must be
+// visible to the actor (422 on project_id), managed by the actor (403), and
+// its scope must hold the vote's (422 on scope_id). Cost plans are checked
+// the same way. The electorate is read live from the register: the households
 // under the scope with their exclusive area (0.01 m²) and floor; each is one
 // owner (see package consent, "Headcount"). Its rule is the matter
 // (renovation-class or ordinary), optional unanimity and households that
@@ -28,9 +32,16 @@
 // project when there is one, else the vote) are shown with it; a later agree
 // ballot resolves it ("改投同意"), or a manager resolves it by hand.
 //
-// ProjectGate holds a project in its consent phase until it has a vote and
-// the latest vote of every scope is valid (a failed vote held again on the
-// same scope is superseded by the new one).
+// ProjectGate holds a project in its consent phase until every unit the
+// project covers has a vote of the project on it or on a place above it (a
+// building vote covers its units), the latest such vote is closed and
+// valid; a failed vote held again is superseded by the new one.
+//
+// Who may record ballots (projects.manage or visits.write in the scope)
+// sees each household's ballots, reasons and owners and the objections; a
+// resident sees the own household; other readers (property, contractor,
+// department) see the tally, the counts and the cost tables, and the
+// building view's legend without marks.
 //
 // # Cost plans
 //
@@ -43,5 +54,5 @@
 // plan). The vote page shows its plans once the tally is valid.
 //
 // The building view's "vote" layer colours households by their current
-// ballot (an open objection first).
+// ballot (an open objection first); the vote page links to it.
 package votes

@@ -3,7 +3,6 @@ package votes
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"linli"
 	"linli/consent"
@@ -30,7 +29,8 @@ func (l layer) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node
 }
 
 // Layer marks each household of the vote in the building by its current
-// ballot, an open objection drawing attention first.
+// ballot, an open objection drawing attention first. Only those who may
+// record ballots see the marks; other readers get the legend's counts.
 func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
 	v, err := l.s.Vote(ctx, a, id)
 	if err != nil {
@@ -48,6 +48,20 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 	out.Summary = append(append([]string{}, d.Tally.Summary...), d.Tally.Missing...)
 	if d.Tally.Valid {
 		out.Summary = append(out.Summary, "表决有效通过 / the decision is valid")
+	}
+	if !d.Can.Record {
+		t := d.Tally
+		agree := int(t.AgreeOwners)
+		for _, li := range []struct {
+			class, label string
+			n            int
+		}{
+			{registry.MarkAgree, "同意", agree}, {registry.MarkDisagree, "反对", t.Disagree}, {registry.MarkAbstain, "弃权", t.Abstain},
+			{registry.MarkNone, "未投票", t.Households - agree - t.Disagree - t.Abstain},
+		} {
+			out.Legend = append(out.Legend, registry.LegendItem{Class: li.class, Label: li.label, Count: li.n})
+		}
+		return out, nil
 	}
 	counts := map[string]int{}
 	for _, h := range d.Households {
@@ -135,55 +149,4 @@ func stateLabel(st string) string {
 		return "已结束"
 	}
 	return st
-}
-
-// ProjectGate says what is missing before the project may leave its
-// consent-vote phase: nothing when it has at least one vote and the latest
-// vote of each scope is valid. A vote that failed and was held again on the
-// same scope is superseded by the new one. Lines read "3单元表决未通过：还需…".
-func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	latest := map[int64]Vote{}
-	var order []int64
-	for rows.Next() {
-		v, err := s.scanVote(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if _, seen := latest[v.ScopeID]; !seen {
-			order = append(order, v.ScopeID)
-		}
-		latest[v.ScopeID] = v
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if len(order) == 0 {
-		return []string{"尚未发起表决 / no vote yet"}, nil
-	}
-	var missing []string
-	for _, sc := range order {
-		v, err := s.complete(ctx, s.DB, latest[sc])
-		if err != nil {
-			return nil, err
-		}
-		t, err := s.tally(ctx, s.DB, v)
-		if err != nil {
-			return nil, err
-		}
-		if t.Valid {
-			continue
-		}
-		var zh, en []string
-		for _, line := range append(append([]string{}, t.Problems...), t.Missing...) {
-			z, e, _ := strings.Cut(line, " / ")
-			zh, en = append(zh, z), append(en, e)
-		}
-		missing = append(missing, fmt.Sprintf("%s表决未通过：%s / the vote of %s is not valid: %s", v.Scope, strings.Join(zh, "；"), v.Scope, strings.Join(en, "; ")))
-	}
-	return missing, nil
 }

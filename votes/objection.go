@@ -136,8 +136,9 @@ func (s *Service) objection(ctx context.Context, a *linli.Actor, voteID, objecti
 }
 
 // objections lists a vote's objections, open ones first, with their notes
-// and the household's visits about the matter. A resident sees only those
-// of the own household.
+// and the household's visits about the matter, for those who may record
+// ballots and follow objections (canFollow). A resident sees only those of
+// the own household; other readers none.
 func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Objection, error) {
 	rows, err := s.DB.Query(ctx, `SELECT o.id, o.household_id, o.ballot_id, o.reason, o.opened_at, o.resolved_at, o.resolution, o.resolved_by,
 		b.name || u.name || h.room
@@ -146,7 +147,7 @@ func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Obj
 	if err != nil {
 		return nil, err
 	}
-	staff := a.Can(linli.PermProjectsRead, v.Path)
+	staff := canFollow(a, v.Path)
 	own := map[int64]bool{}
 	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
 		own[h] = true

@@ -15,6 +15,7 @@ import (
 
 	"linli"
 	"linli/consent"
+	"linli/links"
 	"linli/registry"
 	"linli/web"
 )
@@ -242,6 +243,12 @@ type voteData struct {
 	// the vote itself).
 	CanVisit     bool
 	VisitSubject string
+	// Project is the project the vote is held for, as the links resolver
+	// describes it to the actor (zero: none, or not visible).
+	Project links.Item
+	// BuildingURL colours the vote's building by this vote (empty when the
+	// actor may not read the building view).
+	BuildingURL string
 }
 
 func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
@@ -252,6 +259,20 @@ func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	vd := voteData{Detail: d, Zone: h.s.Zone, CostVisible: d.Tally.Valid, Open: d.Vote.State == StateOpen,
 		CanVisit: web.ActorFrom(r.Context()).Can(linli.PermVisitsWrite, d.Vote.Path), VisitSubject: visitSubject(d.Vote).String()}
+	if d.Vote.ProjectID > 0 {
+		for _, it := range d.Links {
+			if it.Ref == (links.Ref{Kind: links.KindProject, ID: d.Vote.ProjectID}) {
+				vd.Project = it
+			}
+		}
+	}
+	b, err := h.s.buildingOf(r.Context(), d.Vote.ScopeID)
+	if err != nil {
+		return nil, err
+	}
+	if b.ID != 0 && a.Can(linli.PermRegistryRead, b.Path) {
+		vd.BuildingURL = fmt.Sprintf("/buildings/%d?layer=vote:%d", b.ID, d.Vote.ID)
+	}
 	for _, hh := range d.Households {
 		for _, m := range d.Can.MyHouseholds {
 			if hh.ID == m {
@@ -261,6 +282,24 @@ func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	return &web.Page{Title: d.Vote.Title, Data: vd, Flash: r.URL.Query().Get("flash"),
 		Crumbs: []web.NavItem{{Href: "/votes", Label: h.r.T(web.Lang(r), "意见表决")}, {Label: d.Vote.Scope}}}, nil
+}
+
+// buildingOf is the building of a vote's scope: the scope itself when it
+// is a building, its parent when a unit (zero Node otherwise).
+func (s *Service) buildingOf(ctx context.Context, scopeID int64) (registry.Node, error) {
+	n, err := s.Registry.NodeByID(ctx, scopeID)
+	if err != nil {
+		return registry.Node{}, err
+	}
+	if n.Kind == registry.KindUnit {
+		if n, err = s.Registry.NodeByID(ctx, n.ParentID); err != nil {
+			return registry.Node{}, err
+		}
+	}
+	if n.Kind != registry.KindBuilding {
+		return registry.Node{}, nil
+	}
+	return n, nil
 }
 
 func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {

@@ -25,8 +25,21 @@ type Service struct {
 	// Visits lists a household's visits about a matter (shown beside its
 	// objection). Wired to visits.Service.ForHousehold.
 	Visits func(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error)
+	// Projects describes a project to the votes: its scope and whether
+	// the actor may manage it; a 404 error when the actor may not see it.
+	// CreateVote and CreateCostPlan check a project id through it, and
+	// ProjectGate reads the scope every vote must cover (as
+	// linli.System()). Wired to projects.Service.VoteScope.
+	Projects func(ctx context.Context, a *linli.Actor, projectID int64) (ProjectScope, error)
 
 	render *web.Renderer // error pages for the spreadsheet downloads
+}
+
+// ProjectScope is what the votes need to know of a project.
+type ProjectScope struct {
+	CommunityID int64
+	Scope       []registry.Node // the units, buildings and estates the project covers
+	Manage      bool            // the actor may manage the project
 }
 
 // Register adds the capability's link resolvers and building-view layers.

@@ -36,6 +36,17 @@ type fixture struct {
 	unit   registry.Node // 荟萃花园南区 1号楼 3单元
 	rooms  map[string]int64
 	visits []links.Ref // subjects the visits hook was asked about
+	// projects stand in for the projects capability (the Projects hook).
+	projects map[int64]fakeProject
+}
+
+// fakeProject is a project as the Projects hook describes it: readable by
+// projects.read on its community, managed by projects.manage there unless
+// noManage.
+type fakeProject struct {
+	community string
+	scope     []registry.Node
+	noManage  bool
 }
 
 var pUnit3 = []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼", "3单元"}
@@ -59,8 +70,16 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		f.visits = append(f.visits, subject)
 		return []links.Item{{Title: fmt.Sprintf("走访#%d", householdID), URL: "/visits/1"}}, nil
 	}
+	f.projects = map[int64]fakeProject{}
+	f.svc.Projects = func(ctx context.Context, a *linli.Actor, id int64) (votes.ProjectScope, error) {
+		p, ok := f.projects[id]
+		if !ok || !a.Can(linli.PermProjectsRead, p.community) {
+			return votes.ProjectScope{}, linli.Errorf(linli.ENotFound, "项目不存在 / project not found")
+		}
+		return votes.ProjectScope{Scope: p.scope, Manage: !p.noManage && a.Can(linli.PermProjectsManage, p.community)}, nil
+	}
 	f.svc.Register()
-	for _, u := range []string{"xueyuan", "grid1", "resident", "jixiang", "unit", "property"} {
+	for _, u := range []string{"xueyuan", "grid1", "resident", "jixiang", "unit", "property", "contractor", "dept"} {
 		a, err := au.ActorByUsername(ctx, u)
 		if err != nil {
 			t.Fatalf("actor %s: %v", u, err)
@@ -84,6 +103,21 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 }
 
 func (f *fixture) actor(u string) *linli.Actor { return f.actors[u] }
+
+// node finds a demo place by its names.
+func (f *fixture) node(names ...string) registry.Node {
+	f.t.Helper()
+	n, err := f.reg.FindNode(f.ctx, names)
+	if err != nil {
+		f.t.Fatalf("node %v: %v", names, err)
+	}
+	return n
+}
+
+// project registers a project of 学苑社区 covering the given places.
+func (f *fixture) project(id int64, scope ...registry.Node) {
+	f.projects[id] = fakeProject{community: f.node(pUnit3[:4]...).Path, scope: scope}
+}
 
 // newVote opens a renovation vote for unit 3, open from now for 30 days.
 func (f *fixture) newVote(in votes.VoteInput) votes.Vote {
@@ -138,6 +172,7 @@ func rooms() []string {
 func TestVoteBallotsObjectionAndTally(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
+		f.project(42, f.unit)
 		v := f.newVote(votes.VoteInput{ProjectID: 42})
 		for _, r := range rooms() {
 			switch r {
@@ -425,37 +460,172 @@ func TestVoteRequiredConsentAndUnanimity(t *testing.T) {
 	})
 }
 
+// The gate asks for every unit the project covers: a unit without a vote,
+// a vote still open and a vote that failed each hold the project back.
 func TestVoteProjectGate(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		lines, err := f.svc.ProjectGate(f.ctx, 7)
-		if err != nil || len(lines) != 1 || !strings.Contains(lines[0], "尚未发起表决") {
-			t.Fatalf("no vote: %v %v", lines, err)
+		u4 := f.node(append(slices.Clone(pUnit3[:7]), "4单元")...)
+		f.project(7, f.unit, u4)
+		gate := func(id int64) []string {
+			t.Helper()
+			lines, err := f.svc.ProjectGate(f.ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return lines
 		}
+		lines := gate(7)
+		if len(lines) != 2 || lines[0] != "荟萃花园南区1号楼3单元尚未表决 / 荟萃花园南区1号楼3单元 has no vote" || !strings.HasPrefix(lines[1], "荟萃花园南区1号楼4单元尚未表决") {
+			t.Fatalf("no vote: %q", lines)
+		}
+		// Unit 3's vote, every household agreeing, still open: the
+		// project does not pass, and unit 4 is still missing.
 		v := f.newVote(votes.VoteInput{ProjectID: 7})
-		for _, r := range rooms()[:6] {
+		for _, r := range rooms() {
 			f.paper(v.ID, r, consent.Agree, "")
 		}
-		lines, _ = f.svc.ProjectGate(f.ctx, 7)
-		if len(lines) != 1 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼3单元表决未通过：还需") || !strings.Contains(lines[0], "参与表决") {
-			t.Fatalf("half voted: %v", lines)
+		lines = gate(7)
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼3单元表决尚未结束") || !strings.HasPrefix(lines[1], "荟萃花园南区1号楼4单元尚未表决") {
+			t.Fatalf("unit 3 open: %q", lines)
 		}
-		for _, r := range rooms()[6:] {
-			f.paper(v.ID, r, consent.Agree, "")
+		if _, err := f.svc.CloseVote(f.ctx, f.actor("xueyuan"), v.ID); err != nil {
+			t.Fatal(err)
 		}
-		if lines, err = f.svc.ProjectGate(f.ctx, 7); err != nil || len(lines) != 0 {
-			t.Fatalf("all agreed: %v %v", lines, err)
+		if lines = gate(7); len(lines) != 1 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼4单元尚未表决") {
+			t.Fatalf("unit 3 closed: %q", lines)
 		}
-		// Another project's gate is not affected.
-		if lines, _ = f.svc.ProjectGate(f.ctx, 8); len(lines) != 1 {
-			t.Errorf("project 8: %v", lines)
+		// Unit 4's vote closes at its time without enough ballots.
+		v4 := f.newVote(votes.VoteInput{ProjectID: 7, ScopeID: u4.ID, Title: "4单元加装电梯", ClosesAt: f.clock.Now().Add(48 * time.Hour)})
+		f.clock.Advance(49 * time.Hour)
+		if lines = gate(7); len(lines) != 1 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼4单元表决未通过：还需") || !strings.Contains(lines[0], "参与表决") {
+			t.Fatalf("unit 4 failed: %q", lines)
 		}
-		// A second unit's vote for the same project that is not valid
-		// yet holds the project back.
-		u4, _ := f.reg.FindNode(f.ctx, append(slices.Clone(pUnit3[:7]), "4单元"))
-		f.newVote(votes.VoteInput{ProjectID: 7, ScopeID: u4.ID, Title: "4单元加装电梯"})
-		if lines, _ = f.svc.ProjectGate(f.ctx, 7); len(lines) != 1 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼4单元表决未通过") {
-			t.Errorf("second unit: %v", lines)
+		// Held again: the new vote supersedes the failed one.
+		again := f.newVote(votes.VoteInput{ProjectID: 7, ScopeID: u4.ID, Title: "4单元加装电梯（再次征询）"})
+		if again.ID == v4.ID {
+			t.Fatal("same vote")
+		}
+		hs, _, err := f.reg.ListHouseholds(f.ctx, linli.System(), registry.HouseholdFilter{NodeID: u4.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hs {
+			f.clock.Advance(time.Minute)
+			if _, err := f.svc.CastBallot(f.ctx, f.actor("grid1"), again.ID, votes.BallotInput{HouseholdID: h.ID, Choice: consent.Agree, Method: votes.MethodPaper, Collector: "柴晓燕"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if lines = gate(7); len(lines) != 1 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼4单元表决尚未结束") {
+			t.Fatalf("unit 4 again, open: %q", lines)
+		}
+		f.clock.Advance(31 * 24 * time.Hour)
+		if lines = gate(7); len(lines) != 0 {
+			t.Fatalf("both valid and closed: %q", lines)
+		}
+		// Another project's gate is not affected by these votes.
+		f.project(8, f.unit)
+		if lines = gate(8); len(lines) != 1 || !strings.Contains(lines[0], "尚未表决") {
+			t.Errorf("project 8: %q", lines)
+		}
+	})
+}
+
+// A building-wide vote covers each unit of a building project, reported
+// once; a later vote of one unit covers that unit instead.
+func TestVoteProjectGateBuildingVote(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		building := f.node(pUnit3[:7]...)
+		f.project(8, building)
+		lines, err := f.svc.ProjectGate(f.ctx, 8)
+		if err != nil || len(lines) != 8 {
+			t.Fatalf("no vote: %q %v", lines, err)
+		}
+		f.newVote(votes.VoteInput{ProjectID: 8, ScopeID: building.ID, Title: "1号楼加装电梯"})
+		if lines, _ = f.svc.ProjectGate(f.ctx, 8); len(lines) != 1 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼表决尚未结束") {
+			t.Fatalf("building vote open: %q", lines)
+		}
+		f.newVote(votes.VoteInput{ProjectID: 8, Title: "3单元加装电梯"})
+		if lines, _ = f.svc.ProjectGate(f.ctx, 8); len(lines) != 2 || !strings.HasPrefix(lines[0], "荟萃花园南区1号楼表决尚未结束") || !strings.HasPrefix(lines[1], "荟萃花园南区1号楼3单元表决尚未结束") {
+			t.Fatalf("building and unit 3 votes: %q", lines)
+		}
+	})
+}
+
+// A vote or a cost plan names only a project the actor sees (422), manages
+// (403), and whose scope holds the vote's (422 on scope_id).
+func TestVoteProjectChecks(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		u4 := f.node(append(slices.Clone(pUnit3[:7]), "4单元")...)
+		f.project(7, f.unit) // 学苑社区: 1号楼3单元
+		jxUnit := f.node("运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼", "2单元")
+		f.projects[9] = fakeProject{community: f.node("运城市", "盐湖区", "东城街道", "吉祥社区").Path, scope: []registry.Node{jxUnit}}
+		f.projects[10] = fakeProject{community: f.node(pUnit3[:4]...).Path, scope: []registry.Node{f.unit}, noManage: true}
+		at := f.clock.Now()
+		in := func(scope, project int64) votes.VoteInput {
+			return votes.VoteInput{ScopeID: scope, ProjectID: project, Title: "加装电梯", Matter: consent.Renovation, OpensAt: at, ClosesAt: at.AddDate(0, 0, 30)}
+		}
+		field := func(err error, name string) string {
+			for _, fe := range linli.ErrorFields(err) {
+				if fe.Field == name {
+					return fe.Reason
+				}
+			}
+			return ""
+		}
+		// 吉祥社区's staff name 学苑社区's project for a vote in 吉祥: 422.
+		_, err := f.svc.CreateVote(f.ctx, f.actor("jixiang"), in(jxUnit.ID, 7))
+		if code(err) != linli.EInvalid || !strings.Contains(field(err, "project_id"), "项目不存在") {
+			t.Errorf("jixiang with 学苑's project: %v %v", err, linli.ErrorFields(err))
+		}
+		// ...and 学苑's staff 吉祥's project.
+		if _, err = f.svc.CreateVote(f.ctx, f.actor("xueyuan"), in(f.unit.ID, 9)); code(err) != linli.EInvalid || field(err, "project_id") == "" {
+			t.Errorf("xueyuan with 吉祥's project: %v", err)
+		}
+		// No such project.
+		if _, err = f.svc.CreateVote(f.ctx, f.actor("xueyuan"), in(f.unit.ID, 999)); code(err) != linli.EInvalid || field(err, "project_id") == "" {
+			t.Errorf("no project: %v", err)
+		}
+		// A project seen but not managed: 403.
+		if _, err = f.svc.CreateVote(f.ctx, f.actor("xueyuan"), in(f.unit.ID, 10)); code(err) != linli.EForbidden {
+			t.Errorf("not managed: %v", err)
+		}
+		// Outside the project's scope: unit 4, and the whole building.
+		_, err = f.svc.CreateVote(f.ctx, f.actor("xueyuan"), in(u4.ID, 7))
+		if code(err) != linli.EInvalid || field(err, "scope_id") != "荟萃花园南区1号楼4单元不在项目范围（荟萃花园南区1号楼3单元）内 / 荟萃花园南区1号楼4单元 is outside the project's scope (荟萃花园南区1号楼3单元)" {
+			t.Errorf("unit 4: %v %v", err, linli.ErrorFields(err))
+		}
+		if _, err = f.svc.CreateVote(f.ctx, f.actor("xueyuan"), in(u4.ParentID, 7)); code(err) != linli.EInvalid || field(err, "scope_id") == "" {
+			t.Errorf("building: %v", err)
+		}
+		// Inside: made, and the gate of 学苑's project is not touched by
+		// any of the refused votes.
+		v, err := f.svc.CreateVote(f.ctx, f.actor("xueyuan"), in(f.unit.ID, 7))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Cost plans: the same checks, and a plan of a vote keeps its project.
+		plan := func(a string, p votes.CostPlanInput) error {
+			p.Title, p.Total = "分摊", "1000"
+			_, err := f.svc.CreateCostPlan(f.ctx, f.actor(a), p)
+			return err
+		}
+		if err := plan("xueyuan", votes.CostPlanInput{ScopeID: u4.ID, ProjectID: 7}); code(err) != linli.EInvalid || field(err, "scope_id") == "" {
+			t.Errorf("plan outside the project: %v", err)
+		}
+		if err := plan("jixiang", votes.CostPlanInput{ScopeID: jxUnit.ID, ProjectID: 7}); code(err) != linli.EInvalid || field(err, "project_id") == "" {
+			t.Errorf("plan with another community's project: %v", err)
+		}
+		if err := plan("xueyuan", votes.CostPlanInput{ScopeID: f.unit.ID, ProjectID: 10}); code(err) != linli.EForbidden {
+			t.Errorf("plan for a project not managed: %v", err)
+		}
+		if err := plan("xueyuan", votes.CostPlanInput{VoteID: v.ID, ProjectID: 8}); code(err) != linli.EInvalid || field(err, "project_id") == "" {
+			t.Errorf("plan naming another project than its vote's: %v", err)
+		}
+		if err := plan("xueyuan", votes.CostPlanInput{VoteID: v.ID}); err != nil {
+			t.Errorf("plan of the vote: %v %v", err, linli.ErrorFields(err))
 		}
 	})
 }
@@ -501,6 +671,7 @@ func TestVoteBuildingLayer(t *testing.T) {
 func TestCostPlanSharesAndExport(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
+		f.project(9, f.unit)
 		v := f.newVote(votes.VoteInput{ProjectID: 9})
 		p, err := f.svc.CreateCostPlan(f.ctx, f.actor("xueyuan"), votes.CostPlanInput{VoteID: v.ID, Title: "加装电梯费用分摊",
 			Total: "580000.01", Subsidy: "200,000"})
@@ -621,4 +792,82 @@ func TestCostParseFactor(t *testing.T) {
 			t.Errorf("ParseFactor(%q) = %v, %v; want %v fail=%v", tc.in, got, err, tc.want, tc.fail)
 		}
 	}
+}
+
+// Property companies, contractors and departments read a vote's tally,
+// counts and cost tables, not the households' ballots, reasons, owners or
+// objections; a resident sees the own household only; who records ballots
+// sees everything. The building view follows: marks only for recorders.
+func TestVoteReadersSeeCountsOnly(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		v := f.newVote(votes.VoteInput{})
+		f.paper(v.ID, "101", consent.Agree, "")
+		f.paper(v.ID, "102", consent.Disagree, "担心墙体安全")
+		f.paper(v.ID, "201", consent.Abstain, "")
+		f.paper(v.ID, "602", consent.Disagree, "采光受影响")
+		if _, err := f.svc.CreateCostPlan(f.ctx, f.actor("xueyuan"), votes.CostPlanInput{VoteID: v.ID, Title: "分摊", Total: "1000"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"property", "contractor", "dept"} {
+			d, err := f.svc.Detail(f.ctx, f.actor(who), v.ID)
+			if err != nil {
+				t.Fatalf("%s: %v", who, err)
+			}
+			if d.Households == nil || len(d.Households) != 0 || d.Objections == nil || len(d.Objections) != 0 {
+				t.Errorf("%s sees households %+v objections %+v", who, d.Households, d.Objections)
+			}
+			if d.Tally.AgreeOwners != 1 || d.Tally.Disagree != 2 || d.Tally.Abstain != 1 || d.Tally.Households != 12 {
+				t.Errorf("%s tally %+v", who, d.Tally)
+			}
+			if len(d.CostPlans) != 1 || len(d.CostPlans[0].Bills) != 12 || d.Can.Record || d.Can.Manage {
+				t.Errorf("%s cost plans %d, can %+v", who, len(d.CostPlans), d.Can)
+			}
+		}
+		// The resident (602) sees the own row and objection only.
+		d, err := f.svc.Detail(f.ctx, f.actor("resident"), v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Households) != 1 || d.Households[0].ID != f.rooms["602"] || len(d.Objections) != 1 || d.Objections[0].HouseholdID != f.rooms["602"] {
+			t.Errorf("resident sees %+v / %+v", d.Households, d.Objections)
+		}
+		// Recorders: the unit head and staff see all, staff with owners.
+		for _, who := range []string{"unit", "grid1", "xueyuan"} {
+			d, err := f.svc.Detail(f.ctx, f.actor(who), v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Households) != 12 || len(d.Objections) != 2 || !d.Can.Record {
+				t.Errorf("%s sees %d households, %d objections", who, len(d.Households), len(d.Objections))
+			}
+		}
+		// The building view: the property company gets the counts, no marks.
+		building := f.node(pUnit3[:7]...)
+		key := fmt.Sprintf("vote:%d", v.ID)
+		view, err := f.reg.BuildingWithLayer(f.ctx, f.actor("property"), building.ID, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]int{}
+		for _, li := range view.Layer.Legend {
+			counts[li.Class] = li.Count
+		}
+		if len(view.Layer.Marks) != 0 || counts[registry.MarkAgree] != 1 || counts[registry.MarkDisagree] != 2 || counts[registry.MarkAbstain] != 1 || counts[registry.MarkNone] != 8 {
+			t.Errorf("property layer: marks %v legend %+v", view.Layer.Marks, view.Layer.Legend)
+		}
+		for _, fl := range view.Floors {
+			for _, c := range fl.Cells {
+				for _, h := range c.Households {
+					if h.Mark != "" || h.Title != "" {
+						t.Errorf("property sees a mark on %d: %q %q", h.ID, h.Mark, h.Title)
+					}
+				}
+			}
+		}
+		view, err = f.reg.BuildingWithLayer(f.ctx, f.actor("grid1"), building.ID, key)
+		if err != nil || len(view.Layer.Marks) != 12 {
+			t.Errorf("grid worker layer: %d marks, %v", len(view.Layer.Marks), err)
+		}
+	})
 }

@@ -29,6 +29,13 @@ func errNotFound() error { return linli.Errorf(linli.ENotFound, "表决不存在
 
 func (s *Service) now() time.Time { return s.Clock.Now() }
 
+func (s *Service) zone() *time.Location {
+	if s.Zone == nil {
+		return time.UTC
+	}
+	return s.Zone
+}
+
 const voteColumns = `v.id, v.community_id, v.scope_id, v.path, v.project_id, v.title, v.matter, v.unanimous, v.opens_at, v.closes_at, v.closed_at, v.created_by, v.created_at, v.updated_at, n.name, n.kind`
 const voteFrom = ` FROM votes v JOIN nodes n ON n.id = v.scope_id`
 
@@ -179,9 +186,21 @@ func (s *Service) scopeNode(ctx context.Context, q querier, id int64, field stri
 
 // CreateVote opens a consent vote for the households under a unit or a
 // building. The actor needs projects.manage on the scope. A project id is
-// stored and linked (project → vote, rel "vote").
+// checked through the Projects hook (visible: else 422 on project_id;
+// managed by the actor: else 403; its scope holding the vote's: else 422
+// on scope_id), stored and linked (project → vote, rel "vote").
 func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) (Vote, error) {
 	var out Vote
+	// The project is read before the transaction (the hook reads through
+	// its own service).
+	var project ProjectScope
+	var projectErr *linli.FieldError
+	if in.ProjectID > 0 {
+		var err error
+		if project, projectErr, err = s.projectOf(ctx, a, in.ProjectID, "发起表决"); err != nil {
+			return out, err
+		}
+	}
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		n, err := s.scopeNode(ctx, tx, in.ScopeID, "scope_id")
 		if err != nil && linli.ErrorCode(err) != linli.EInvalid {
@@ -193,6 +212,13 @@ func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) 
 		var v linli.Validation
 		if err != nil {
 			v.Fields = append(v.Fields, linli.ErrorFields(err)...)
+		}
+		if projectErr != nil {
+			v.Fields = append(v.Fields, *projectErr)
+		} else if in.ProjectID > 0 && err == nil {
+			if fe := s.inProjectScope(ctx, project, n); fe != nil {
+				v.Fields = append(v.Fields, *fe)
+			}
 		}
 		in.Title = strings.TrimSpace(in.Title)
 		switch {

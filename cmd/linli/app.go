@@ -160,6 +160,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// The capabilities meet only here.
 	m.Projects.VoteGate = m.Votes.ProjectGate
 	m.Votes.Visits = m.Visits.ForHousehold
+	m.Votes.Projects = m.Projects.VoteScope
 	m.Happiness.Projects = m.Projects.HappinessEntries
 	m.Happiness.Disputes = m.Mediation.HappinessEntries
 	handlers := m.Cases.JobHandlers()

@@ -27,7 +27,8 @@ func TestVoteOpenAPIResponses(t *testing.T) {
 	doc := oaDoc(t)
 	staff := s.login(t, "xueyuan")
 	res := s.login(t, "resident")
-	d := openVote(t, s, staff, map[string]any{"project_id": 5, "required_rooms": []string{"201"}})
+	project := voteProject(t, s, staff, voteUnit3(t, s).ID)
+	d := openVote(t, s, staff, map[string]any{"project_id": project.ID, "required_rooms": []string{"201"}})
 	id := d.Vote.ID
 	rooms := roomIDs(d)
 	paper := func(room, choice, reason string) map[string]any {
@@ -50,7 +51,10 @@ func TestVoteOpenAPIResponses(t *testing.T) {
 		status       int
 	}{
 		{staff, "GET", "/api/votes", nil, "/api/votes", 200},
-		{staff, "GET", "/api/votes?project_id=5", nil, "/api/votes", 200},
+		{staff, "GET", fmt.Sprintf("/api/votes?project_id=%d", project.ID), nil, "/api/votes", 200},
+		{staff, "POST", "/api/votes", map[string]any{"scope_id": voteUnit3(t, s).ID, "project_id": 99999999, "title": "x", "matter": "renovation",
+			"opens_at": s.Clock.Now(), "closes_at": s.Clock.Now().AddDate(0, 0, 1)}, "/api/votes", 422},
+		{s.login(t, "property"), "GET", fmt.Sprintf("/api/votes/%d", id), nil, "/api/votes/{id}", 200},
 		{staff, "GET", "/api/votes?node_id=x", nil, "/api/votes", 400},
 		{res, "GET", "/api/votes", nil, "/api/votes", 200},
 		{staff, "POST", fmt.Sprintf("/api/votes/%d/ballots", id), paper("102", "agree", ""), "/api/votes/{id}/ballots", 201},

@@ -17,6 +17,7 @@ import (
 	"linli/auth"
 	"linli/cases"
 	"linli/home"
+	"linli/projects"
 	"linli/registry"
 	"linli/storage/storagetest"
 	"linli/votes"
@@ -353,4 +354,160 @@ func TestVoteEnglishPages(t *testing.T) {
 	if len(bad) > 0 {
 		t.Errorf("catalogues disagree:\n%s", strings.Join(bad, "\n"))
 	}
+}
+
+// voteProject creates a 学苑社区 project through the API covering the
+// given places and takes it to its consent-vote phase.
+func voteProject(t *testing.T, s *testServer, c *client, scope ...int64) projects.Project {
+	t.Helper()
+	community, err := s.Registry.FindNode(context.Background(), []string{"运城市", "盐湖区", "东城街道", "学苑社区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p projects.Project
+	if st := c.json("POST", "/api/projects", map[string]any{"community_id": community.ID, "scope": scope, "title": "1号楼3、4单元加装电梯",
+		"kind": "elevator", "public": true}, &p); st != http.StatusCreated {
+		t.Fatalf("create project: %d", st)
+	}
+	for _, in := range []map[string]any{{"to": "consultation", "proposer": "3、4单元居民", "outcome": "加装电梯"}, {"to": "consent_vote", "outcome": "入户走访"}} {
+		if st, body := c.do("POST", fmt.Sprintf("/api/projects/%d/advance", p.ID), in); st != 200 {
+			t.Fatalf("advance to %s: %d %.300s", in["to"], st, body)
+		}
+	}
+	return p
+}
+
+// A project covering units 3 and 4 does not leave its consent-vote phase
+// on unit 3's vote alone, nor while that vote is open; another
+// community's staff cannot lend it their vote. The vote page names the
+// project and opens the building view coloured by the vote.
+func TestVoteProjectHTTP(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		staff := s.login(t, "xueyuan")
+		u3 := voteUnit3(t, s)
+		u4, err := s.Registry.FindNode(context.Background(), []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼", "4单元"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := voteProject(t, s, staff, u3.ID, u4.ID)
+		d := openVote(t, s, staff, map[string]any{"project_id": p.ID})
+		id := d.Vote.ID
+		for _, h := range d.Households {
+			s.Clock.Advance(time.Minute)
+			if st, body := staff.do("POST", fmt.Sprintf("/api/votes/%d/ballots", id), map[string]any{"household_id": h.ID, "choice": "agree", "method": "paper", "collector": "柴晓燕"}); st != http.StatusCreated {
+				t.Fatalf("ballot: %d %.300s", st, body)
+			}
+		}
+		advance := func() (int, problem) {
+			var pr problem
+			st := staff.json("POST", fmt.Sprintf("/api/projects/%d/advance", p.ID), map[string]any{"to": "approval", "outcome": "表决通过"}, &pr)
+			return st, pr
+		}
+		reasons := func(pr problem) string {
+			var out []string
+			for _, e := range pr.Errors {
+				if e.Field == "vote" {
+					out = append(out, e.Reason)
+				}
+			}
+			return strings.Join(out, "\n")
+		}
+		st, pr := advance()
+		if got := reasons(pr); st != http.StatusConflict || !strings.Contains(got, "荟萃花园南区1号楼3单元表决尚未结束") || !strings.Contains(got, "荟萃花园南区1号楼4单元尚未表决") {
+			t.Fatalf("unit 3 open, unit 4 without a vote: %d %q", st, got)
+		}
+		// 吉祥社区's staff cannot make a vote for 学苑社区's project.
+		jx := s.login(t, "jixiang")
+		jxUnit, err := s.Registry.FindNode(context.Background(), []string{"运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼", "2单元"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr = problem{}
+		if st := jx.json("POST", "/api/votes", map[string]any{"scope_id": jxUnit.ID, "project_id": p.ID, "title": "借用项目", "matter": "renovation",
+			"opens_at": s.Clock.Now().Format(time.RFC3339), "closes_at": s.Clock.Now().AddDate(0, 0, 30).Format(time.RFC3339)}, &pr); st != http.StatusUnprocessableEntity || !pr.hasField("project_id") {
+			t.Errorf("jixiang with 学苑's project: %d %+v", st, pr)
+		}
+		// A vote outside the project's scope: 422 on scope_id.
+		building := u3.ParentID
+		pr = problem{}
+		if st := staff.json("POST", "/api/votes", map[string]any{"scope_id": building, "project_id": p.ID, "title": "整栋", "matter": "renovation",
+			"opens_at": s.Clock.Now().Format(time.RFC3339), "closes_at": s.Clock.Now().AddDate(0, 0, 30).Format(time.RFC3339)}, &pr); st != http.StatusUnprocessableEntity || !pr.hasField("scope_id") || pr.hasField("project_id") {
+			t.Errorf("building vote for a 2-unit project: %d %+v", st, pr)
+		}
+		// A cost plan naming the project for a place outside it: 422.
+		pr = problem{}
+		if st := staff.json("POST", "/api/cost-plans", map[string]any{"scope_id": building, "project_id": p.ID, "title": "分摊", "total": "1000"}, &pr); st != http.StatusUnprocessableEntity || !pr.hasField("scope_id") {
+			t.Errorf("cost plan outside the project: %d %+v", st, pr)
+		}
+
+		// The vote page: the project by its title, and the building view.
+		st, body := staff.do("GET", fmt.Sprintf("/votes/%d", id), nil)
+		if st != 200 || !bytes.Contains(body, []byte(fmt.Sprintf(`<a href="/projects/%d" data-test="vote-project">1号楼3、4单元加装电梯</a>`, p.ID))) ||
+			!bytes.Contains(body, []byte(fmt.Sprintf(`href="/buildings/%d?layer=vote:%d" data-test="vote-building"`, building, id))) {
+			t.Errorf("vote page: %d %s", st, body)
+		}
+		if st, body := staff.do("GET", fmt.Sprintf("/buildings/%d?layer=vote:%d", building, id), nil); st != 200 || !bytes.Contains(body, []byte("mark-agree")) {
+			t.Errorf("building view: %d", st)
+		}
+
+		// Unit 3 closes; unit 4 votes and closes: the project advances.
+		if st := staff.json("POST", fmt.Sprintf("/api/votes/%d/close", id), nil, nil); st != 200 {
+			t.Fatalf("close: %d", st)
+		}
+		st, pr = advance()
+		if got := reasons(pr); st != http.StatusConflict || strings.Contains(got, "3单元") || !strings.Contains(got, "荟萃花园南区1号楼4单元尚未表决") {
+			t.Fatalf("unit 4 without a vote: %d %q", st, got)
+		}
+		var v4 votes.Vote
+		if st := staff.json("POST", "/api/votes", map[string]any{"scope_id": u4.ID, "project_id": p.ID, "title": "4单元加装电梯", "matter": "renovation",
+			"opens_at": s.Clock.Now().Format(time.RFC3339), "closes_at": s.Clock.Now().AddDate(0, 0, 30).Format(time.RFC3339)}, &v4); st != http.StatusCreated {
+			t.Fatalf("unit 4 vote: %d", st)
+		}
+		var d4 votes.Detail
+		staff.json("GET", fmt.Sprintf("/api/votes/%d", v4.ID), nil, &d4)
+		for _, h := range d4.Households {
+			s.Clock.Advance(time.Minute)
+			staff.do("POST", fmt.Sprintf("/api/votes/%d/ballots", v4.ID), map[string]any{"household_id": h.ID, "choice": "agree", "method": "paper", "collector": "柴晓燕"})
+		}
+		staff.json("POST", fmt.Sprintf("/api/votes/%d/close", v4.ID), nil, nil)
+		if st, pr := advance(); st != 200 {
+			t.Errorf("both units valid and closed: %d %+v", st, pr)
+		}
+	})
+}
+
+// Who may read a vote but not record ballots (the property company, the
+// contractor, the department) gets the tally and the cost tables, not the
+// households' ballots, reasons, owners or objections.
+func TestVoteHTTPReadersSeeCountsOnly(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		staff := s.login(t, "xueyuan")
+		d := openVote(t, s, staff, nil)
+		id := d.Vote.ID
+		rooms := roomIDs(d)
+		for room, choice := range map[string]string{"101": "agree", "201": "disagree"} {
+			if st, body := staff.do("POST", fmt.Sprintf("/api/votes/%d/ballots", id), map[string]any{"household_id": rooms[room], "choice": choice,
+				"reason": "担心墙体安全", "method": "paper", "collector": "柴晓燕"}); st != http.StatusCreated {
+				t.Fatalf("ballot: %d %s", st, body)
+			}
+		}
+		for _, who := range []string{"property", "contractor", "dept"} {
+			c := s.login(t, who)
+			st, body := c.do("GET", fmt.Sprintf("/api/votes/%d", id), nil)
+			if st != 200 || !bytes.Contains(body, []byte(`"households":[]`)) || !bytes.Contains(body, []byte(`"objections":[]`)) ||
+				bytes.Contains(body, []byte("担心墙体安全")) || !bytes.Contains(body, []byte(`"agree_owners":1`)) {
+				t.Errorf("%s GET: %d %.500s", who, st, body)
+			}
+			st, body = c.do("GET", fmt.Sprintf("/votes/%d", id), nil)
+			if st != 200 || bytes.Contains(body, []byte(`data-test="household"`)) || bytes.Contains(body, []byte(`data-test="objection"`)) ||
+				bytes.Contains(body, []byte("担心墙体安全")) || !bytes.Contains(body, []byte(`data-test="tally"`)) {
+				t.Errorf("%s page: %d", who, st)
+			}
+		}
+		// The grid worker still sees every household with its reason.
+		st, body := s.login(t, "grid1").do("GET", fmt.Sprintf("/api/votes/%d", id), nil)
+		if st != 200 || !bytes.Contains(body, []byte("担心墙体安全")) || bytes.Count(body, []byte(`"label":`)) < 12 {
+			t.Errorf("grid worker: %d", st)
+		}
+	})
 }
