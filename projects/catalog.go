@@ -20,8 +20,9 @@ func catalog() map[string]string {
 		"全部": "All", "不公开": "Not public", "进度": "Progress", "预算": "Budget", "暂无项目。": "No projects yet.",
 		"选择社区": "Choose the community", "项目名称": "Title", "如：荟萃花园南区1号楼加装电梯": "e.g. Elevators for Building 1, Huicui Garden South",
 		"项目类型": "Kind", "预算（元）": "Budget (yuan)", "如 2400000.00": "e.g. 2400000.00", "项目说明": "Description",
-		"公开（居民可见，完成后进入幸福清单）": "Public (residents see it; on the happiness list once done)",
-		"项目范围（单元、楼栋或小区）":     "Scope (units, buildings or estates)", "您没有可以新建项目的社区。": "You manage no community where a project could be created.",
+		"公开（全社区居民可见，投用后进入幸福清单；项目范围内的住户始终可见）": "Public (every resident of the community sees it; on the happiness list once in service. Households in the scope always see it)",
+		"召开协调会": "Call a coordination meeting",
+		"项目范围（单元、楼栋或小区）": "Scope (units, buildings or estates)", "您没有可以新建项目的社区。": "You manage no community where a project could be created.",
 		// Project page.
 		"取消关注": "Unfollow", "关注项目": "Follow", "项目范围": "Scope", "关注人数": "Followers", "批准文号": "Approval number",
 		"合格": "Passed", "投用时间": "In service since", "项目阶段": "Phases", "进入下一阶段尚需：": "Still needed to move on:",

@@ -14,7 +14,14 @@
 // to it; complaints are cases linked with rel "complaint"), through the
 // VoteGate hook (the votes capability says whether the consent vote is
 // valid) and through HappinessEntries (completed public projects on the
-// happiness list). A project's photos are served at
-// /projects/{id}/photos/{attachment}: to readers of the project, and to
-// anyone once the project is public and in service.
+// happiness list). Readers of a project: staff and workers of its
+// community or scope, residents of households inside its scope, and every
+// resident of the community when it is public. A project's photos are
+// served at /projects/{id}/photos/{attachment} as uploaded to readers of
+// the project; anyone else is sent to the happiness list's copy without
+// metadata, which exists once the project is public and in service.
+//
+// Followers are notified of phase changes, working-hour changes, measures
+// taken on complaints, staff notes and top-level milestones completed;
+// smaller milestones go onto the update feed only.
 package projects

@@ -2,6 +2,8 @@ package projects
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,9 +40,17 @@ func (s *Service) AddPhotos(ctx context.Context, a *linli.Actor, projectID int64
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	// The file name a phone gives ("王家门口.jpg", a date and place) is
+	// not kept: the photos end up on the public list, whose download
+	// would carry it.
+	named := make([]attach.Checked, len(files))
+	for i, f := range files {
+		named[i] = f
+		named[i].Name = photoName(p.ID, stage, i+1, f.ContentType)
+	}
 	now := s.now()
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		saved, err := attach.Save(ctx, tx, "project", p.ID, 0, a.AccountID, files, now)
+		saved, err := attach.Save(ctx, tx, "project", p.ID, 0, a.AccountID, named, now)
 		if err != nil {
 			return err
 		}
@@ -61,6 +71,13 @@ func (s *Service) AddPhotos(ctx context.Context, a *linli.Actor, projectID int64
 		return nil, err
 	}
 	return s.photos(ctx, p.ID)
+}
+
+// photoName is the neutral file name a project photo is stored under:
+// project-12-before-1.jpg.
+func photoName(projectID int64, stage string, n int, contentType string) string {
+	ext := map[string]string{attach.JPEG: ".jpg", attach.PNG: ".png", attach.GIF: ".gif", attach.WebP: ".webp"}[contentType]
+	return fmt.Sprintf("project-%d-%s-%d%s", projectID, stage, n, ext)
 }
 
 func stageLabel(stage string) string {
@@ -187,15 +204,23 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, projectID int64
 	if in.Kind != "banner" && in.Kind != "letter" {
 		v.Add("kind", "应为 banner（锦旗）或 letter（感谢信） / kind is banner or letter")
 	}
-	if in.From == "" {
+	// The thanks go onto the public happiness list: no phone or room
+	// numbers (the same rule as happiness.AddThanks).
+	switch {
+	case in.From == "":
 		v.Add("from", "请填写致谢人 / who sent it is required")
-	} else if utf8.RuneCountInString(in.From) > 60 {
+	case utf8.RuneCountInString(in.From) > 60:
 		v.Add("from", "不超过60字 / at most 60 characters")
+	case happiness.Scrub(in.From) != in.From:
+		v.Add("from", "请勿填写电话或房号 / no phone or room numbers: the list is public")
 	}
-	if in.Text == "" {
+	switch {
+	case in.Text == "":
 		v.Add("text", "请填写内容 / the text is required")
-	} else if utf8.RuneCountInString(in.Text) > 500 {
+	case utf8.RuneCountInString(in.Text) > 500:
 		v.Add("text", "不超过500字 / at most 500 characters")
+	case happiness.Scrub(in.Text) != in.Text:
+		v.Add("text", "请勿填写电话或房号 / no phone or room numbers: the list is public")
 	}
 	if in.Date == "" {
 		in.Date = s.now().In(s.zone()).Format("2006-01-02")
@@ -263,8 +288,11 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 		if err != nil {
 			return nil, err
 		}
-		e := happiness.Entry{Kind: "project", ID: p.ID, Title: p.Title, Summary: p.Description, Place: p.Place, DoneAt: p.CompletedAt,
-			Photos: []happiness.Photo{}, Thanks: []happiness.Thanks{}}
+		// Staff wrote these texts for the residents of the project, not for
+		// the public: phone and room numbers are blotted out here, as the
+		// happiness list does for cases.
+		e := happiness.Entry{Kind: "project", ID: p.ID, Title: happiness.Scrub(p.Title), Summary: happiness.Scrub(p.Description), Place: p.Place,
+			DoneAt: p.CompletedAt, Photos: []happiness.Photo{}, Thanks: []happiness.Thanks{}}
 		if e.Summary == "" {
 			e.Summary = KindLabel(p.Kind)
 		}
@@ -273,7 +301,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 			return nil, err
 		}
 		for _, ph := range phs {
-			e.Photos = append(e.Photos, happiness.Photo{AttachmentID: ph.AttachmentID, Stage: ph.Stage, Caption: ph.Caption})
+			e.Photos = append(e.Photos, happiness.Photo{AttachmentID: ph.AttachmentID, Stage: ph.Stage, Caption: happiness.Scrub(ph.Caption)})
 		}
 		sat, err := s.satisfaction(ctx, p.ID, 0)
 		if err != nil {
@@ -286,18 +314,21 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 		}
 		for _, t := range ts {
 			at, _ := time.ParseInLocation("2006-01-02", t.Date, s.zone())
-			e.Thanks = append(e.Thanks, happiness.Thanks{Kind: t.Kind, From: t.From, Text: t.Text, At: at.UTC()})
+			e.Thanks = append(e.Thanks, happiness.Thanks{Kind: t.Kind, From: happiness.Scrub(t.From), Text: happiness.Scrub(t.Text), At: at.UTC()})
 		}
 		out = append(out, e)
 	}
 	return out, nil
 }
 
-// publicPhoto reports whether a project's photo may be shown to anyone:
-// the project is public and in service (it is on the happiness list).
-func (s *Service) publicPhoto(ctx context.Context, projectID, attachmentID int64) (bool, error) {
-	var n int
-	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM projects p JOIN project_photos f ON f.project_id = p.id
-		WHERE p.id = ? AND f.attachment_id = ? AND p.public = 1 AND p.phase = ?`, projectID, attachmentID, InService).Scan(&n)
-	return n > 0, err
+// publicPhoto reports whether a project's photo may be shown to anyone,
+// and the project's community: the project is public and in service (it
+// is on the happiness list, whose route serves the photo).
+func (s *Service) publicPhoto(ctx context.Context, projectID, attachmentID int64) (community int64, ok bool, err error) {
+	err = s.DB.QueryRow(ctx, `SELECT p.community_id FROM projects p JOIN project_photos f ON f.project_id = p.id
+		WHERE p.id = ? AND f.attachment_id = ? AND p.public = 1 AND p.phase = ?`, projectID, attachmentID, InService).Scan(&community)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return community, err == nil, err
 }

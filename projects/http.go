@@ -1,6 +1,7 @@
 package projects
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -351,10 +352,15 @@ func (s *Service) apiThanks(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// servePhoto serves a project photo: to anyone when the project is on the
-// happiness list (public, in service), otherwise to those who may read the
-// project.
+// servePhoto serves a project photo. Those who may read the project get
+// the original as uploaded. Anyone else — a visitor without an account, a
+// resident of another community — is sent to the happiness list's copy
+// (/happiness/{community}/photos/{file}), which is served without its
+// metadata (Exif, GPS position, comments) and without the uploaded file
+// name, and only while the project is on the list; otherwise 404. The
+// original never leaves this route for someone who is not a reader.
 func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
@@ -363,26 +369,39 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, err := s.publicPhoto(r.Context(), id, fid)
+	thumb := r.URL.Query().Get("thumb") == "1"
+	if a := web.ActorFrom(ctx); a != nil {
+		_, err := s.view(ctx, a, id)
+		switch {
+		case err == nil:
+			att, data, err := attach.Open(ctx, s.DB, fid, thumb)
+			if err != nil {
+				return err
+			}
+			if att.Owner != "project" || att.OwnerID != id {
+				return errNoPhoto()
+			}
+			attach.Serve(w, r, att, data)
+			return nil
+		case linli.ErrorCode(err) != linli.ENotFound:
+			return err
+		}
+	}
+	community, ok, err := s.publicPhoto(ctx, id, fid)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		a := web.ActorFrom(r.Context())
-		if a == nil {
-			return linli.Errorf(linli.ENotFound, "附件不存在 / attachment not found")
-		}
-		if _, err := s.view(r.Context(), a, id); err != nil {
-			return err
-		}
+		return errNoPhoto()
 	}
-	att, data, err := attach.Open(r.Context(), s.DB, fid, r.URL.Query().Get("thumb") == "1")
-	if err != nil {
-		return err
+	to := fmt.Sprintf("/happiness/%d/photos/%d", community, fid)
+	if thumb {
+		to += "?thumb=1"
 	}
-	if att.Owner != "project" || att.OwnerID != id {
-		return linli.Errorf(linli.ENotFound, "附件不存在 / attachment not found")
-	}
-	attach.Serve(w, r, att, data)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
+}
+
+func errNoPhoto() error {
+	return linli.Errorf(linli.ENotFound, "附件不存在 / attachment not found")
 }

@@ -163,8 +163,13 @@ func (s *Service) DeleteMilestone(ctx context.Context, a *linli.Actor, projectID
 }
 
 // SetProgress sets a leaf milestone's progress (0–100). When it reaches
-// 100, it and every ancestor completed by it are announced to the
-// followers.
+// 100, it and every ancestor completed by it are posted to the update
+// feed. The followers are notified only when a top-level milestone
+// completes ("3单元电梯" done, not each of its dozen steps): a building's
+// project carries hundreds of small steps, and a bell that rings for each
+// of them is soon ignored, drowning the phase changes, the changed
+// working hours and the answers to complaints that residents need to see.
+// Progress short of 100 is not posted at all.
 func (s *Service) SetProgress(ctx context.Context, a *linli.Actor, projectID, id int64, progress int) (Milestone, error) {
 	p, err := s.manage(ctx, a, projectID)
 	if err != nil {
@@ -218,8 +223,17 @@ func (s *Service) SetProgress(ctx context.Context, a *linli.Actor, projectID, id
 				}
 			}
 		}
+		// Every completion goes onto the feed; only a top-level one rings
+		// the followers' bell (see SetProgress).
 		for _, c := range completed {
-			if err := s.post(ctx, tx, a, p, "milestone", "里程碑完成："+c.Title, now); err != nil {
+			text := "里程碑完成：" + c.Title
+			var err error
+			if c.ParentID == 0 {
+				err = s.post(ctx, tx, a, p, "milestone", text, now)
+			} else {
+				err = s.addUpdate(ctx, tx, a, p, "milestone", text, now)
+			}
+			if err != nil {
 				return err
 			}
 		}

@@ -64,6 +64,9 @@ func Pages() web.Pages {
 			return fmt.Sprint(def)
 		},
 		"pct": func(n int) string { return strconv.Itoa(n) + "%" },
+		// projHalf picks the page language's half of a "中文 / English"
+		// text (the reasons of the services' errors and gates).
+		"projHalf": Half,
 		"inScope": func(scope []ScopeNode, id int64) bool {
 			for _, n := range scope {
 				if n.ID == id {
@@ -94,6 +97,20 @@ func Yuan(fen int64) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// Half returns the Chinese or the English half of a bilingual text
+// "中文 / English" (lang "en" for English); a text without the separator
+// is returned whole.
+func Half(s, lang string) string {
+	zh, en, ok := strings.Cut(s, " / ")
+	if !ok {
+		return s
+	}
+	if lang == "en" {
+		return strings.TrimSpace(en)
+	}
+	return strings.TrimSpace(zh)
 }
 
 // parseYuan reads "12345.67" (or "12,345.67", "¥12345") into fen.
@@ -163,7 +180,7 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "projects/list.html", &web.Page{Title: "民生实事项目", Flash: r.URL.Query().Get("flash"),
+	h.r.Render(w, r, http.StatusOK, "projects/list.html", &web.Page{Title: "民生实事项目", Flash: Half(r.URL.Query().Get("flash"), web.Lang(r)),
 		Data: listData{Projects: ps, CanCreate: a.CanAny(linli.PermProjectsManage), Phase: f.Phase}})
 	return nil
 }
@@ -357,6 +374,30 @@ type detailPage struct {
 	Next Phase
 }
 
+// VoteURL opens the new-vote form for the project (votes/new reads
+// project_id and scope_id); the scope is filled in when the project
+// covers one unit or building, the places a vote is taken in.
+func (d detailPage) VoteURL() string {
+	q := url.Values{"project_id": {strconv.FormatInt(d.Project.ID, 10)}}
+	if sc := d.Project.Scope; len(sc) == 1 && (sc[0].Kind == string(registry.KindUnit) || sc[0].Kind == string(registry.KindBuilding)) {
+		q.Set("scope_id", strconv.FormatInt(sc[0].ID, 10))
+	}
+	return "/votes/new?" + q.Encode()
+}
+
+// MeetingURL opens the new-meeting form for a coordination meeting about
+// the project (meetings/new fills its fields from the query): its subject
+// is the project, its place the project's one scope node or else the
+// community.
+func (d detailPage) MeetingURL() string {
+	q := url.Values{"kind": {"coordination"}, "subject": {fmt.Sprintf("project:%d", d.Project.ID)},
+		"scope_id": {strconv.FormatInt(d.Project.CommunityID, 10)}}
+	if sc := d.Project.Scope; len(sc) == 1 {
+		q.Set("scope_id", strconv.FormatInt(sc[0].ID, 10))
+	}
+	return "/meetings/new?" + q.Encode()
+}
+
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	a := web.ActorFrom(r.Context())
 	d, err := h.s.Detail(r.Context(), a, id)
@@ -364,7 +405,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	dp := detailPage{Detail: d, Next: d.Project.Phase.Next()}
-	return &web.Page{Title: d.Project.Title, Data: dp, Flash: r.URL.Query().Get("flash"),
+	return &web.Page{Title: d.Project.Title, Data: dp, Flash: Half(r.URL.Query().Get("flash"), web.Lang(r)),
 		Crumbs: []web.NavItem{{Href: "/projects", Label: "民生实事项目"}, {Label: d.Project.Title}}}, nil
 }
 

@@ -195,3 +195,27 @@ func TestProjectMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectHalf(t *testing.T) {
+	for _, tc := range []struct{ in, zh, en string }{
+		{"须有已生效的意见征询表决 / a valid consent vote is required", "须有已生效的意见征询表决", "a valid consent vote is required"},
+		{"只有中文", "只有中文", "只有中文"},
+		{"", "", ""},
+		{"「施工」阶段尚缺：开工日期 / cannot leave construction yet", "「施工」阶段尚缺：开工日期", "cannot leave construction yet"},
+	} {
+		if got := Half(tc.in, "zh"); got != tc.zh {
+			t.Errorf("Half(%q, zh) = %q, want %q", tc.in, got, tc.zh)
+		}
+		if got := Half(tc.in, "en"); got != tc.en {
+			t.Errorf("Half(%q, en) = %q, want %q", tc.in, got, tc.en)
+		}
+	}
+	// Every reason the gate gives splits into both halves.
+	for _, ph := range Phases() {
+		for _, f := range Missing(ph, Gate{}) {
+			if zh, en := Half(f.Reason, "zh"), Half(f.Reason, "en"); zh == en || zh == "" || en == "" {
+				t.Errorf("%s: reason %q is not bilingual", ph, f.Reason)
+			}
+		}
+	}
+}

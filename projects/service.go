@@ -184,7 +184,9 @@ func canManage(a *linli.Actor, p Project) bool { return a.Can(linli.PermProjects
 
 // canRead: managers; holders of projects.read on the community, on a scope
 // node, or inside a scope node (a building head whose building the estate
-// project covers); residents of the community for public projects.
+// project covers); residents of a household inside the scope (the project
+// is about their home, public or not); residents of the community for
+// public projects.
 func canRead(a *linli.Actor, p Project, scope []string) bool {
 	if a == nil {
 		return false
@@ -202,7 +204,24 @@ func canRead(a *linli.Actor, p Project, scope []string) bool {
 			}
 		}
 	}
-	return p.Public && isResidentOf(a, p.Path)
+	return livesInProjectScope(a, scope) || (p.Public && isResidentOf(a, p.Path))
+}
+
+// livesInProjectScope reports whether the actor is a resident of a
+// household inside one of the scope nodes (a resident's grant sits on the
+// household's unit).
+func livesInProjectScope(a *linli.Actor, scope []string) bool {
+	for _, g := range a.Grants {
+		if g.Role != linli.RoleResident || g.HouseholdID == 0 {
+			continue
+		}
+		for _, sp := range scope {
+			if linli.Within(g.NodePath, sp) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isResidentOf reports whether the actor is a resident of a household in
@@ -262,10 +281,23 @@ func touch(ctx context.Context, tx *storage.Tx, id int64, at time.Time) error {
 // post adds an update to the feed and tells the followers in-app, in tx.
 // The bell links to /projects/{id}.
 func (s *Service) post(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, kind, text string, at time.Time) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO project_updates (project_id, at, kind, text, by_name) VALUES (?, ?, ?, ?, ?)`,
-		p.ID, storage.Millis(at), kind, text, actorName(a)); err != nil {
+	if err := s.addUpdate(ctx, tx, a, p, kind, text, at); err != nil {
 		return err
 	}
+	return s.notifyFollowers(ctx, tx, a, p, text, at)
+}
+
+// addUpdate adds an update to the feed only: the project page shows it,
+// nobody's bell rings.
+func (s *Service) addUpdate(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, kind, text string, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO project_updates (project_id, at, kind, text, by_name) VALUES (?, ?, ?, ?, ?)`,
+		p.ID, storage.Millis(at), kind, text, actorName(a))
+	return err
+}
+
+// notifyFollowers tells the project's followers, except the one who made
+// the change, in tx.
+func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, text string, at time.Time) error {
 	rows, err := tx.Query(ctx, `SELECT account_id FROM project_followers WHERE project_id = ? ORDER BY account_id`, p.ID)
 	if err != nil {
 		return err

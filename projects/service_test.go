@@ -388,12 +388,50 @@ func TestProjectFollowersNotified(t *testing.T) {
 			texts = append(texts, n.Text)
 		}
 		joined := strings.Join(texts, "|")
-		if !strings.Contains(joined, "里程碑完成：井道施工") || !strings.Contains(joined, "里程碑完成：设备安装") || !strings.Contains(joined, "里程碑完成：3单元电梯") {
+		// Only the top-level milestone's completion rings the bell; its
+		// steps go onto the feed.
+		if len(ns) != 2 || !strings.Contains(joined, "里程碑完成：3单元电梯") || strings.Contains(joined, "井道施工") || strings.Contains(joined, "设备安装") {
 			t.Errorf("milestone notifications: %v", texts)
 		}
 		d, _ := f.svc.Detail(ctx, res, p.ID)
 		if d.Project.Progress != 100 || len(d.Updates) < 4 || !d.Following || d.Followers != 1 {
 			t.Errorf("detail: progress %d, %d updates, following %v (%d)", d.Project.Progress, len(d.Updates), d.Following, d.Followers)
+		}
+		var feed []string
+		for _, u := range d.Updates {
+			feed = append(feed, u.Text)
+		}
+		for _, want := range []string{"里程碑完成：井道施工", "里程碑完成：设备安装", "里程碑完成：3单元电梯"} {
+			if !slices.Contains(feed, want) {
+				t.Errorf("feed lacks %q: %v", want, feed)
+			}
+		}
+		// A top-level milestone without steps notifies when done.
+		top, err := f.svc.AddMilestone(ctx, staff, p.ID, projects.MilestoneInput{Title: "4单元电梯"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SetProgress(ctx, staff, p.ID, top.ID, 100); err != nil {
+			t.Fatal(err)
+		}
+		if ns := unread(res); len(ns) != 3 || !strings.Contains(ns[0].Text, "里程碑完成：4单元电梯") {
+			t.Errorf("a top-level leaf done: %+v", ns)
+		}
+		// Notes and changed working hours still notify.
+		if _, err := f.svc.PostUpdate(ctx, staff, p.ID, "3单元电梯通过验收"); err != nil {
+			t.Fatal(err)
+		}
+		exec(t, db, `UPDATE projects SET phase = 'construction' WHERE id = ?`, p.ID)
+		hours := projects.ConstructionInput{Contractor: "运城市建安公司", StartDate: "2027-04-01", EndDate: "2027-08-31", WorkHours: []string{"08:00-12:00", "14:00-18:00"}}
+		if _, err := f.svc.SetConstruction(ctx, staff, p.ID, hours); err != nil {
+			t.Fatal(err)
+		}
+		hours.WorkHours, hours.Reason = []string{"08:00-12:00", "14:30-18:00"}, "居民反映午休噪声"
+		if _, err := f.svc.SetConstruction(ctx, staff, p.ID, hours); err != nil {
+			t.Fatal(err)
+		}
+		if ns := unread(res); len(ns) != 5 || !strings.Contains(ns[1].Text, "3单元电梯通过验收") || !strings.Contains(ns[0].Text, "施工时间调整") {
+			t.Errorf("note and hours: %+v", ns)
 		}
 		// Unfollowed: no more notifications.
 		if err := f.svc.Unfollow(ctx, res, p.ID); err != nil {
@@ -409,11 +447,32 @@ func TestProjectFollowersNotified(t *testing.T) {
 	})
 }
 
+// unitProject creates a project on some units of 荟萃花园南区 1号楼 (the
+// demo resident lives in 3单元).
+func (f *fixture) unitProject(public bool, units ...string) projects.Project {
+	f.t.Helper()
+	var scope []int64
+	for _, u := range units {
+		scope = append(scope, f.node(append(slices.Clone(pBuilding), u)...).ID)
+	}
+	p, err := f.svc.Create(f.ctx, f.a("xueyuan"), projects.ProjectInput{CommunityID: f.node(pBuilding[:4]...).ID, Scope: scope,
+		Title: strings.Join(units, "、") + "楼道照明", Kind: "lighting", Public: public})
+	if err != nil {
+		f.t.Fatalf("create: %v %v", err, linli.ErrorFields(err))
+	}
+	return p
+}
+
+// TestProjectVisibility: residents of a household inside the scope read
+// a project, public or not; other residents of the community read only
+// public ones; other communities nothing.
 func TestProjectVisibility(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
 		ctx := f.ctx
 		pub, hidden := f.elevator(true), f.elevator(false)
+		// Projects on 1单元 only: the resident of 3单元 is outside them.
+		other, otherPub := f.unitProject(false, "1单元"), f.unitProject(true, "1单元")
 		for _, tc := range []struct {
 			who          string
 			id           int64
@@ -424,9 +483,12 @@ func TestProjectVisibility(t *testing.T) {
 			{"building", hidden.ID, "", linli.EForbidden},
 			{"contractor", hidden.ID, "", linli.EForbidden},
 			{"resident", pub.ID, "", linli.EForbidden},
-			{"resident", hidden.ID, linli.ENotFound, linli.ENotFound},
+			{"resident", hidden.ID, "", linli.EForbidden}, // lives in the scope
+			{"resident", otherPub.ID, "", linli.EForbidden},
+			{"resident", other.ID, linli.ENotFound, linli.ENotFound}, // neither in the scope nor public
 			{"jixiang", pub.ID, linli.ENotFound, linli.ENotFound},
 			{"jxresident", pub.ID, linli.ENotFound, linli.ENotFound},
+			{"jxresident", otherPub.ID, linli.ENotFound, linli.ENotFound},
 		} {
 			_, err := f.svc.Get(ctx, f.a(tc.who), tc.id)
 			if linli.ErrorCode(err) != tc.read {
@@ -448,17 +510,57 @@ func TestProjectVisibility(t *testing.T) {
 			}
 			return out
 		}
-		if got := ids("resident"); !slices.Equal(got, []int64{pub.ID}) {
-			t.Errorf("resident lists %v", got)
+		if got := ids("resident"); !slices.Equal(got, []int64{otherPub.ID, hidden.ID, pub.ID}) {
+			t.Errorf("resident lists %v, want %v", got, []int64{otherPub.ID, hidden.ID, pub.ID})
 		}
-		if got := ids("xueyuan"); len(got) != 2 {
+		if got := ids("xueyuan"); len(got) != 4 {
 			t.Errorf("staff lists %v", got)
 		}
 		if got := ids("jixiang"); len(got) != 0 {
 			t.Errorf("other community lists %v", got)
 		}
+
+		// The resident in the scope follows the project that is not public,
+		// complains during construction and rates it once in service; it
+		// stays off the happiness list.
+		res := f.a("resident")
+		if err := f.svc.Follow(ctx, res, hidden.ID); err != nil {
+			t.Fatalf("resident in the scope follows: %v", err)
+		}
+		if err := f.svc.Follow(ctx, res, other.ID); linli.ErrorCode(err) != linli.ENotFound {
+			t.Errorf("resident outside the scope follows a project that is not public: %v", err)
+		}
+		exec(t, db, `UPDATE projects SET phase = 'construction' WHERE id IN (?, ?)`, hidden.ID, other.ID)
+		if _, err := f.svc.Complain(ctx, res, hidden.ID, projects.ComplaintInput{Category: "noise", Title: "夜间施工噪声"}); err != nil {
+			t.Fatalf("resident in the scope complains: %v %v", err, linli.ErrorFields(err))
+		}
+		if _, err := f.svc.Complain(ctx, res, other.ID, projects.ComplaintInput{Category: "noise", Title: "噪声"}); linli.ErrorCode(err) != linli.ENotFound {
+			t.Errorf("resident outside the scope complains: %v", err)
+		}
+		exec(t, db, `UPDATE projects SET phase = 'in_service', completed_at = ? WHERE id IN (?, ?, ?)`, storage.Millis(f.clock.Now()), hidden.ID, other.ID, otherPub.ID)
+		if err := f.svc.Rate(ctx, res, hidden.ID, projects.RatingInput{Rating: "satisfied"}); err != nil {
+			t.Fatalf("resident in the scope rates: %v", err)
+		}
+		if err := f.svc.Rate(ctx, res, other.ID, projects.RatingInput{Rating: "satisfied"}); linli.ErrorCode(err) != linli.ENotFound {
+			t.Errorf("resident outside the scope rates a project that is not public: %v", err)
+		}
+		d, err := f.svc.Detail(ctx, res, hidden.ID)
+		if err != nil || !d.Following || d.Satisfaction.Mine != "satisfied" || len(d.Complaints) != 1 {
+			t.Errorf("detail for the resident in the scope: %+v %v", d, err)
+		}
+		es, err := f.svc.HappinessEntries(ctx, hidden.CommunityID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var listed []int64
+		for _, e := range es {
+			listed = append(listed, e.ID)
+		}
+		if !slices.Equal(listed, []int64{otherPub.ID}) {
+			t.Errorf("happiness list %v: only the public project in service, want %v", listed, otherPub.ID)
+		}
 		// Creating: a reader may not; bad input names its fields.
-		_, err := f.svc.Create(ctx, f.a("grid1"), projects.ProjectInput{CommunityID: pub.CommunityID, Scope: []int64{pub.Scope[0].ID}, Title: "x", Kind: "elevator"})
+		_, err = f.svc.Create(ctx, f.a("grid1"), projects.ProjectInput{CommunityID: pub.CommunityID, Scope: []int64{pub.Scope[0].ID}, Title: "x", Kind: "elevator"})
 		if linli.ErrorCode(err) != linli.EForbidden {
 			t.Errorf("grid worker creates: %v", err)
 		}
@@ -485,6 +587,13 @@ func TestProjectHappinessEntries(t *testing.T) {
 		if _, err := f.svc.AddThanks(ctx, staff, p.ID, projects.ThanksInput{Kind: "flag", Date: "2.11"}); !hasField(err, "kind") || !hasField(err, "from") || !hasField(err, "text") || !hasField(err, "date") {
 			t.Errorf("bad thanks: %v", linli.ErrorFields(err))
 		}
+		// The thanks go onto the public list: no phone or room numbers.
+		_, err := f.svc.AddThanks(ctx, staff, p.ID, projects.ThanksInput{Kind: "letter", From: "3单元602室住户", Text: "有事请打13912345678"})
+		if linli.ErrorCode(err) != linli.EInvalid || !hasField(err, "from") || !hasField(err, "text") {
+			t.Errorf("thanks with a room and a phone number: %v %v", err, linli.ErrorFields(err))
+		}
+		// Texts written for the project's readers are scrubbed on the list.
+		exec(t, db, `UPDATE projects SET description = ? WHERE id = ?`, "3单元602室王大爷牵头，联系电话13912345678", p.ID)
 		if err := f.svc.Rate(ctx, f.a("resident"), p.ID, projects.RatingInput{Rating: "satisfied"}); err != nil {
 			t.Fatal(err)
 		}
@@ -511,6 +620,19 @@ func TestProjectHappinessEntries(t *testing.T) {
 		}
 		if got := e.Thanks[0].At.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"); got != "2027-11-02" {
 			t.Errorf("thanks date %s", got)
+		}
+		if strings.Contains(e.Summary, "602") || strings.Contains(e.Summary, "13912345678") || !strings.Contains(e.Summary, "3单元") {
+			t.Errorf("summary not scrubbed: %q", e.Summary)
+		}
+		// A thanks recorded before the rule (straight into the table) is
+		// scrubbed too.
+		exec(t, db, `UPDATE project_thanks SET from_name = ?, text = ? WHERE project_id = ?`, "3单元602住户", "电话13912345678", p.ID)
+		es, err = f.svc.HappinessEntries(ctx, p.CommunityID)
+		if err != nil || len(es) != 1 || len(es[0].Thanks) != 1 {
+			t.Fatalf("entries %+v %v", es, err)
+		}
+		if th := es[0].Thanks[0]; strings.Contains(th.From, "602") || strings.Contains(th.Text, "13912345678") {
+			t.Errorf("thanks not scrubbed: %+v", th)
 		}
 	})
 }

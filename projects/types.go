@@ -80,7 +80,10 @@ type ProjectInput struct {
 	Kind        string  `json:"kind"`
 	Description string  `json:"description"`
 	BudgetFen   int64   `json:"budget_fen"`
-	Public      bool    `json:"public"`
+	// Public: every resident of the community may read the project, and
+	// once in service it is on the happiness list. Residents of households
+	// inside the scope read it either way.
+	Public bool `json:"public"`
 }
 
 // PhaseRecord is one phase the project entered.
