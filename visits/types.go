@@ -154,7 +154,7 @@ type FollowUpInput struct {
 
 // VisitInput is what a visitor records.
 type VisitInput struct {
-	HouseholdID int64  `json:"household_id"`
+	HouseholdID int64 `json:"household_id"`
 	// Subject is "project:3", "vote:2", "dispute:1" or "matter:5"; empty
 	// with a MatterTitle, the visit starts a new general matter of that
 	// title (其他事项).
