@@ -212,10 +212,14 @@ func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node,
 		}
 	}
 	total := len(hs)
-	layer.Summary = []string{fmt.Sprintf("已走访 %d/%d 户，未走访 %d 户", visited+attention, total, none)}
+	// "中文 / English": the building page shows the half for its language.
+	layer.Summary = []string{fmt.Sprintf("已走访 %d/%d 户，未走访 %d 户 / %d of %d households visited, %d not yet",
+		visited+attention, total, none, visited+attention, total, none)}
 	if attention > 0 {
-		layer.Summary = append(layer.Summary, fmt.Sprintf("其中 %d 户反对，需重点做工作", attention))
+		layer.Summary = append(layer.Summary, fmt.Sprintf("其中 %d 户反对，需重点做工作 / %d of them oppose: they need the most work", attention, attention))
 	}
+	// Legend labels are catalogue keys (visits/catalog.go): the page
+	// translates them.
 	layer.Legend = []registry.LegendItem{
 		{Class: registry.MarkVisited, Label: "已走访", Count: visited},
 		{Class: registry.MarkAttention, Label: "已走访·反对", Count: attention},

@@ -352,7 +352,7 @@ func TestVisitCoverageAndLayer(t *testing.T) {
 				t.Errorf("3单元%s: mark %q, want %q", room, got, want)
 			}
 		}
-		if v.Layer == nil || len(v.Layer.Summary) == 0 || v.Layer.Summary[0] != "已走访 3/96 户，未走访 93 户" {
+		if v.Layer == nil || len(v.Layer.Summary) == 0 || v.Layer.Summary[0] != "已走访 3/96 户，未走访 93 户 / 3 of 96 households visited, 93 not yet" {
 			t.Errorf("summary %+v", v.Layer)
 		}
 		legend := map[string]int{}
