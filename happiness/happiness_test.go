@@ -55,8 +55,26 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	if err := cs.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	svc := &happiness.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: &links.Registry{DB: db}}
+	lr := &links.Registry{DB: db}
+	svc := &happiness.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
 	svc.Register()
+	// The projects capability's resolver, as cmd/linli registers it: a
+	// project is visible to whoever reads projects where it is.
+	lr.Register(links.KindProject, func(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+		out := map[int64]links.Item{}
+		for _, id := range ids {
+			var path, title string
+			if err := db.QueryRow(ctx, `SELECT path, title FROM projects WHERE id = ?`, id).Scan(&path, &title); err != nil {
+				continue
+			}
+			for _, sc := range a.Scopes(linli.PermProjectsRead) {
+				if linli.Within(sc, path) || linli.Within(path, sc) {
+					out[id] = links.Item{Title: title}
+				}
+			}
+		}
+		return out, nil
+	})
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, svc: svc, actors: map[string]*linli.Actor{}}
 	for _, u := range []string{"xueyuan", "jixiang", "jxgrid", "jxresident", "street"} {
 		a, err := au.ActorByUsername(ctx, u)
@@ -66,6 +84,23 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		f.actors[u] = a
 	}
 	return f
+}
+
+// project stores a bare project of a community (the projects capability's
+// table) and returns its id.
+func (f *fixture) project(community registry.Node, title string) int64 {
+	f.t.Helper()
+	var id int64
+	err := f.db.InTx(f.ctx, func(tx *storage.Tx) error {
+		var err error
+		id, err = tx.Insert(f.ctx, `INSERT INTO projects (community_id, path, title, kind, phase, public, created_at, updated_at) VALUES (?, ?, ?, 'elevator', 'in_service', 1, 0, 0)`,
+			community.ID, community.Path, title)
+		return err
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return id
 }
 
 func (f *fixture) node(names ...string) registry.Node {
@@ -205,16 +240,18 @@ func TestHappinessThanksAndProjects(t *testing.T) {
 		f := newFixture(t, db)
 		jx, xy := f.node(pJixiang...), f.node(pXueyuan...)
 		done := time.Date(2026, 1, 20, 2, 0, 0, 0, time.UTC)
+		elevatorID := f.project(xy, "荟萃花园南区1号楼加装电梯")
+		jxRoad := f.project(jx, "吉祥花园道路硬化")
 		f.svc.Projects = func(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
 			if communityID != xy.ID {
 				return nil, nil
 			}
-			return []happiness.Entry{{Kind: "project", ID: 5, Title: "荟萃花园南区1号楼加装电梯", Summary: "8部电梯投入使用", Place: "荟萃花园南区 1号楼",
+			return []happiness.Entry{{Kind: "project", ID: elevatorID, Title: "荟萃花园南区1号楼加装电梯", Summary: "8部电梯投入使用", Place: "荟萃花园南区 1号楼",
 				DoneAt: done, Rated: 25, Satisfied: 24, Thanks: []happiness.Thanks{{Kind: "letter", From: "1号楼居民", Text: "感谢信", At: done}}}}, nil
 		}
 		pub := f.resolved(true, "卫生间渗水", cases.Basic)
 		leak := links.Ref{Kind: links.KindCase, ID: pub.ID}
-		elevator := links.Ref{Kind: links.KindProject, ID: 5}
+		elevator := links.Ref{Kind: links.KindProject, ID: elevatorID}
 		banner := happiness.ThanksInput{Kind: happiness.ThanksBanner, From: "吉祥花园1号楼2单元居民", Text: "邻里守望 排忧解难"}
 
 		for _, tc := range []struct {
@@ -230,6 +267,9 @@ func TestHappinessThanksAndProjects(t *testing.T) {
 			{"another community's staff", "xueyuan", jx.ID, leak, banner, linli.EForbidden, ""},
 			{"case of another community", "xueyuan", xy.ID, leak, banner, linli.EInvalid, "subject"},
 			{"subject of a wrong kind", "jixiang", jx.ID, links.Ref{Kind: "vote", ID: 1}, banner, linli.EInvalid, "subject"},
+			{"project that does not exist", "xueyuan", xy.ID, links.Ref{Kind: links.KindProject, ID: 99999}, banner, linli.EInvalid, "subject"},
+			{"project of another community", "xueyuan", xy.ID, links.Ref{Kind: links.KindProject, ID: jxRoad}, banner, linli.EInvalid, "subject"},
+			{"street staff: project of another community", "street", xy.ID, links.Ref{Kind: links.KindProject, ID: jxRoad}, banner, linli.EInvalid, "subject"},
 			{"unknown kind", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "flowers", From: "居民", Text: "谢谢"}, linli.EInvalid, "kind"},
 			{"phone in from", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "banner", From: "王女士13812345678", Text: "谢谢"}, linli.EInvalid, "from"},
 			{"room in from", "jixiang", jx.ID, leak, happiness.ThanksInput{Kind: "banner", From: "2单元402住户", Text: "谢谢"}, linli.EInvalid, "from"},
@@ -251,6 +291,13 @@ func TestHappinessThanksAndProjects(t *testing.T) {
 					t.Errorf("%s: fields %v, want %s", tc.name, linli.ErrorFields(err), tc.field)
 				}
 			}
+		}
+		// Without the projects capability's resolver nothing vouches for
+		// the project: refused, not taken on trust.
+		bare := *f.svc
+		bare.Links = &links.Registry{DB: db}
+		if _, err := bare.AddThanks(f.ctx, f.actors["xueyuan"], xy.ID, elevator, banner); linli.ErrorCode(err) != linli.EInvalid {
+			t.Errorf("thanks for a project nothing vouches for: %v", err)
 		}
 		if _, err := f.svc.AddThanks(f.ctx, f.actors["jixiang"], jx.ID, leak, banner); err != nil {
 			t.Fatal(err)
@@ -285,6 +332,51 @@ func TestHappinessThanksAndProjects(t *testing.T) {
 		cs, err := f.svc.Communities(f.ctx)
 		if err != nil || len(cs) != 2 {
 			t.Errorf("index %+v %v", cs, err)
+		}
+	})
+}
+
+// The public index must not ask the projects and disputes capabilities
+// about every community of the city on every anonymous visit.
+func TestHappinessIndexDoesNotAskEveryCommunity(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		xy := f.node(pXueyuan...)
+		var communities int
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM nodes WHERE kind = 'community'`).Scan(&communities); err != nil || communities < 3 {
+			t.Fatalf("%d communities (%v): the test needs several", communities, err)
+		}
+		asked := map[string]int{}
+		entries := func(kind string) func(context.Context, int64) ([]happiness.Entry, error) {
+			return func(ctx context.Context, id int64) ([]happiness.Entry, error) {
+				asked[kind]++
+				if id == xy.ID && kind == "project" {
+					return []happiness.Entry{{Kind: kind, ID: 1, Title: "加装电梯"}}, nil
+				}
+				return nil, nil
+			}
+		}
+		f.svc.Projects, f.svc.Disputes = entries("project"), entries("dispute")
+
+		// No project or dispute anywhere: nobody is asked.
+		cs, err := f.svc.Communities(f.ctx)
+		if err != nil || len(cs) != 0 || asked["project"]+asked["dispute"] != 0 {
+			t.Fatalf("index %+v %v; asked %v, want nobody", cs, err, asked)
+		}
+		// One community has a project: only it is asked, once.
+		f.project(xy, "荟萃花园南区1号楼加装电梯")
+		cs, err = f.svc.Communities(f.ctx)
+		if err != nil || len(cs) != 1 || cs[0].ID != xy.ID || cs[0].Entries != 1 || asked["project"] != 1 || asked["dispute"] != 0 {
+			t.Fatalf("index %+v %v; asked %v, want projects once", cs, err, asked)
+		}
+		// With the counting hooks wired, one call each and no listing.
+		calls := 0
+		f.svc.ProjectCounts = func(ctx context.Context) (map[int64]int, error) { calls++; return map[int64]int{xy.ID: 3}, nil }
+		f.svc.DisputeCounts = func(ctx context.Context) (map[int64]int, error) { calls++; return map[int64]int{xy.ID: 2}, nil }
+		asked = map[string]int{}
+		cs, err = f.svc.Communities(f.ctx)
+		if err != nil || len(cs) != 1 || cs[0].Entries != 5 || calls != 2 || len(asked) != 0 {
+			t.Fatalf("index %+v %v; %d count calls, asked %v", cs, err, calls, asked)
 		}
 	})
 }

@@ -346,19 +346,22 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 	if err := nrows.Close(); err != nil {
 		return nil, err
 	}
+	for _, src := range []struct {
+		counts func(context.Context) (map[int64]int, error)
+		list   func(context.Context, int64) ([]Entry, error)
+		table  string
+	}{{s.ProjectCounts, s.Projects, "projects"}, {s.DisputeCounts, s.Disputes, "disputes"}} {
+		m, err := s.entryCounts(ctx, src.counts, src.list, src.table)
+		if err != nil {
+			return nil, err
+		}
+		for id, n := range m {
+			counts[id] += n
+		}
+	}
 	out := []Community{}
 	for _, id := range ids {
 		n := counts[id]
-		for _, hook := range []func(context.Context, int64) ([]Entry, error){s.Projects, s.Disputes} {
-			if hook == nil {
-				continue
-			}
-			es, err := hook(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			n += len(es)
-		}
 		if n == 0 {
 			continue
 		}
@@ -367,6 +370,45 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 			return nil, err
 		}
 		out = append(out, Community{ID: c.ID, Name: c.Name, Area: area, Entries: n})
+	}
+	return out, nil
+}
+
+// entryCounts counts a capability's entries by community: with one call
+// of its counting hook when wired, else by listing the entries of each
+// community that has any row in the capability's table (its community_id
+// column), so communities without projects or disputes cost nothing.
+func (s *Service) entryCounts(ctx context.Context, counts func(context.Context) (map[int64]int, error),
+	list func(context.Context, int64) ([]Entry, error), table string) (map[int64]int, error) {
+	if counts != nil {
+		return counts(ctx)
+	}
+	if list == nil {
+		return nil, nil
+	}
+	rows, err := s.DB.Query(ctx, `SELECT DISTINCT community_id FROM `+table)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	out := map[int64]int{}
+	for _, id := range ids {
+		es, err := list(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = len(es)
 	}
 	return out, nil
 }

@@ -32,6 +32,16 @@ type Service struct {
 	// Disputes lists a community's mediations whose agreement was
 	// performed; wired to mediation.Service.HappinessEntries.
 	Disputes func(ctx context.Context, communityID int64) ([]Entry, error)
+	// ProjectCounts and DisputeCounts, when set, count what Projects and
+	// Disputes would list, for every community at once: the public index
+	// (/happiness) asks on every visit, and asking each community in a
+	// city is thousands of queries. Wired to
+	// projects.Service.HappinessCounts and
+	// mediation.Service.HappinessCounts. Without them the index still
+	// calls Projects and Disputes, but only for the communities that have
+	// any project or dispute at all (one query each to find them).
+	ProjectCounts func(ctx context.Context) (map[int64]int, error)
+	DisputeCounts func(ctx context.Context) (map[int64]int, error)
 }
 
 // Register adds the capability's link resolvers and building-view layers.

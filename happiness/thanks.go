@@ -67,7 +67,9 @@ func (in *ThanksInput) validate(now time.Time) error {
 
 // AddThanks records a banner or letter received for a completed project
 // or a resolved case of the community. Needs PermCasesManage or
-// PermProjectsManage on the community; a case must belong to it.
+// PermProjectsManage on the community; the project, case or dispute must
+// belong to it (422 naming "subject" otherwise), and a project must be
+// visible to the recorder through its link resolver.
 func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int64, subject links.Ref, in ThanksInput) (Thanks, error) {
 	c, _, err := s.community(ctx, communityID)
 	if err != nil {
@@ -80,17 +82,28 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 	verr := in.validate(now)
 	var v linli.Validation
 	switch subject.Kind {
-	case links.KindProject:
-	case links.KindCase, links.KindDispute:
-		// Both tables carry the community; a mediation is thanked as
+	case links.KindProject, links.KindCase, links.KindDispute:
+		// The three tables carry the community; a mediation is thanked as
 		// often as the case behind it.
-		table := map[string]string{links.KindCase: "cases", links.KindDispute: "disputes"}[subject.Kind]
+		table := map[string]string{links.KindProject: "projects", links.KindCase: "cases", links.KindDispute: "disputes"}[subject.Kind]
 		var cid int64
 		err := s.DB.QueryRow(ctx, `SELECT community_id FROM `+table+` WHERE id = ?`, subject.ID).Scan(&cid)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && cid != c.ID) {
 			v.Add("subject", "该社区没有这条记录 / no such record in this community")
+			break
 		} else if err != nil {
 			return Thanks{}, err
+		}
+		if subject.Kind != links.KindProject {
+			break
+		}
+		// A project is also one the recorder may see, as its owner says.
+		ok, err := s.Links.Visible(ctx, a, subject)
+		if err != nil {
+			return Thanks{}, err
+		}
+		if !ok {
+			v.Add("subject", "该社区没有这条记录 / no such record in this community")
 		}
 	default:
 		v.Add("subject", "应为 project:ID、case:ID 或 dispute:ID / must be project:ID, case:ID or dispute:ID")

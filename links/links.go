@@ -134,6 +134,28 @@ func (r *Registry) Register(kind string, f Resolver) {
 	r.resolvers[kind] = f
 }
 
+// Visible reports whether ref names a record the actor may see: the
+// resolver registered for its kind describes it. A kind without a resolver
+// is not visible — nothing can vouch for the record — so a capability that
+// checks a reference before storing it refuses what it cannot check. (A
+// Registry built by hand must have the resolvers of the kinds it is asked
+// about registered, as cmd/linli does through each capability's Register.)
+func (r *Registry) Visible(ctx context.Context, a *linli.Actor, ref Ref) (bool, error) {
+	if r == nil || ref.IsZero() {
+		return false, nil
+	}
+	f := r.resolvers[ref.Kind]
+	if f == nil {
+		return false, nil
+	}
+	m, err := f(ctx, a, []int64{ref.ID})
+	if err != nil {
+		return false, err
+	}
+	_, ok := m[ref.ID]
+	return ok, nil
+}
+
 // Items returns the records linked to ref that the actor may see, grouped
 // by relation and then oldest first.
 func (r *Registry) Items(ctx context.Context, a *linli.Actor, ref Ref) ([]Item, error) {

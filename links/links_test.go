@@ -63,3 +63,40 @@ func TestLinksBothWaysAndOnlyWhatTheActorMaySee(t *testing.T) {
 		}
 	})
 }
+
+func TestLinksVisible(t *testing.T) {
+	ctx := context.Background()
+	reg := &links.Registry{}
+	projectsOf := map[string][]int64{"xueyuan": {3}, "jixiang": {8}}
+	reg.Register(links.KindProject, func(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+		m := map[int64]links.Item{}
+		for _, id := range ids {
+			for _, mine := range projectsOf[a.Username] {
+				if id == mine {
+					m[id] = links.Item{Title: "加装电梯"}
+				}
+			}
+		}
+		return m, nil
+	})
+	xueyuan := &linli.Actor{Username: "xueyuan"}
+	for _, tc := range []struct {
+		ref  links.Ref
+		want bool
+	}{
+		{links.Ref{Kind: links.KindProject, ID: 3}, true},
+		{links.Ref{Kind: links.KindProject, ID: 8}, false},     // another community's
+		{links.Ref{Kind: links.KindProject, ID: 99999}, false}, // none such
+		{links.Ref{Kind: links.KindVote, ID: 3}, false},        // no resolver for the kind
+		{links.Ref{}, false},
+	} {
+		got, err := reg.Visible(ctx, xueyuan, tc.ref)
+		if err != nil || got != tc.want {
+			t.Errorf("Visible(%v) = %v, %v; want %v", tc.ref, got, err, tc.want)
+		}
+	}
+	var none *links.Registry
+	if ok, err := none.Visible(ctx, xueyuan, links.Ref{Kind: links.KindProject, ID: 3}); ok || err != nil {
+		t.Errorf("nil registry: %v %v", ok, err)
+	}
+}

@@ -31,6 +31,19 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 	if !a.Can(linli.PermProjectsManage, scope.Path) {
 		return Detail{}, linli.Errorf(linli.EForbidden, "无权在此地点召集会议 / not allowed to call meetings here")
 	}
+	if in.Subject != nil && !in.Subject.IsZero() {
+		// What the meeting is about must exist and be the caller's to see
+		// (its owner's link resolver says so): not project:99999, not
+		// another community's project.
+		ok, err := s.Links.Visible(ctx, a, *in.Subject)
+		if err != nil {
+			return Detail{}, err
+		}
+		if !ok {
+			return Detail{}, linli.Invalid("议题不存在或无权查看 / no such subject, or not visible to you",
+				linli.FieldError{Field: "subject", Reason: "议题不存在或无权查看 / no such record, or not visible to you"})
+		}
+	}
 	now := s.now()
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {

@@ -67,6 +67,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	lr := &links.Registry{DB: db}
 	cs.Links = lr
 	lr.Register(links.KindCase, cs.ResolveLinks)
+	registerProjects(t, ctx, reg, lr)
 	svc := &meetings.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
 	svc.Register()
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, zone: zone, reg: reg, cases: cs, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
@@ -81,6 +82,33 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 }
 
 var pHuicui = []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"}
+
+// registerProjects stands in for the projects capability: project 77 is
+// 学苑社区's, project 78 吉祥社区's; whoever reads projects in (a part of)
+// the community sees them.
+func registerProjects(t *testing.T, ctx context.Context, reg *registry.Service, lr *links.Registry) {
+	t.Helper()
+	owner := map[int64]string{}
+	for id, community := range map[int64]string{77: "学苑社区", 78: "吉祥社区"} {
+		n, err := reg.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", community})
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner[id] = n.Path
+	}
+	lr.Register(links.KindProject, func(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+		out := map[int64]links.Item{}
+		for _, id := range ids {
+			p, ok := owner[id]
+			for _, sc := range a.Scopes(linli.PermProjectsRead) {
+				if ok && (linli.Within(sc, p) || linli.Within(p, sc)) {
+					out[id] = links.Item{Title: "加装电梯", URL: "/projects/" + itoa(id)}
+				}
+			}
+		}
+		return out, nil
+	})
+}
 
 func (f *fixture) node(names ...string) registry.Node {
 	f.t.Helper()
@@ -558,6 +586,40 @@ func TestMeetingSystemActor(t *testing.T) {
 		}
 		if n := f.count(`SELECT COUNT(*) FROM notifications WHERE kind = 'meeting_minutes' AND ref_id = ? AND account_id = ?`, d.ID, f.a("resident").AccountID); n != 1 {
 			t.Errorf("the resident of the household that attended was not told of the minutes")
+		}
+	})
+}
+
+func TestMeetingSubjectMustExistAndBeVisible(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		in := func(subject links.Ref) meetings.MeetingInput {
+			return meetings.MeetingInput{Title: "3单元加装电梯协调会", Kind: meetings.KindCoordination, ScopeID: f.unit3().ID, Subject: &subject,
+				StartsAt: cst(f.t, 2026, time.March, 12, 19, 30), EndsAt: cst(f.t, 2026, time.March, 12, 21, 0), Place: "党群服务中心", Host: "韩素芬"}
+		}
+		for _, tc := range []struct {
+			name    string
+			subject links.Ref
+		}{
+			{"a project that does not exist", links.Ref{Kind: links.KindProject, ID: 99999}},
+			{"another community's project", links.Ref{Kind: links.KindProject, ID: 78}},
+			{"a case that does not exist", links.Ref{Kind: links.KindCase, ID: 99999}},
+			{"a vote nothing can vouch for", links.Ref{Kind: links.KindVote, ID: 1}},
+		} {
+			_, err := f.svc.Create(f.ctx, f.a("xueyuan"), in(tc.subject))
+			if code(err) != linli.EInvalid || !hasField(err, "subject") {
+				t.Errorf("%s: %v %v, want 422 naming subject", tc.name, err, linli.ErrorFields(err))
+			}
+		}
+		if n := f.count(`SELECT COUNT(*) FROM meetings`); n != 0 {
+			t.Errorf("%d refused meetings stored", n)
+		}
+		// Another community's staff gets 403 for the place first.
+		if _, err := f.svc.Create(f.ctx, f.a("jixiang"), in(links.Ref{Kind: links.KindProject, ID: 99999})); code(err) != linli.EForbidden {
+			t.Errorf("jixiang calls a Huicui meeting: %v", err)
+		}
+		if _, err := f.svc.Create(f.ctx, f.a("xueyuan"), in(links.Ref{Kind: links.KindProject, ID: 77})); err != nil {
+			t.Errorf("the community's own project: %v %v", err, linli.ErrorFields(err))
 		}
 	})
 }

@@ -40,6 +40,11 @@ type LegendItem struct {
 }
 
 // Layer is one matter's colouring of a building.
+//
+// The page shows the legend labels through the catalogue ({{t .Label}}):
+// give short Chinese labels with an English entry in some capability's
+// catalogue. Summary lines may be written "中文 / English"; the page shows
+// the half for its language (SummaryIn).
 type Layer struct {
 	Key     string                  `json:"key"` // "vote:12"
 	Title   string                  `json:"title"`
@@ -47,6 +52,31 @@ type Layer struct {
 	Summary []string                `json:"summary"` // lines such as the live tally
 	Legend  []LegendItem            `json:"legend"`
 	Marks   map[int64]HouseholdMark `json:"-"` // by household id
+}
+
+// SummaryIn returns the summary lines for a page in the language: of a
+// line written "中文 / English", the English half for "en" and the Chinese
+// half otherwise; a line without " / " as it is.
+func (l Layer) SummaryIn(lang string) []string {
+	out := make([]string, 0, len(l.Summary))
+	for _, line := range l.Summary {
+		out = append(out, InLanguage(line, lang))
+	}
+	return out
+}
+
+// InLanguage picks the half of a "中文 / English" text for the language
+// (the last " / " divides them, so the Chinese half may hold one); text
+// without " / " is returned as it is.
+func InLanguage(text, lang string) string {
+	i := strings.LastIndex(text, " / ")
+	if i < 0 {
+		return text
+	}
+	if lang == "en" {
+		return strings.TrimSpace(text[i+3:])
+	}
+	return strings.TrimSpace(text[:i])
 }
 
 // LayerOption names a layer that applies to a building.
@@ -79,7 +109,7 @@ func (s *Service) layerOptions(ctx context.Context, a *linli.Actor, b Node) ([]L
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
-	var out []LayerOption
+	out := []LayerOption{} // [] in JSON when no layer applies, not null
 	for _, k := range kinds {
 		opts, err := s.layers[k].LayerOptions(ctx, a, b)
 		if err != nil {
@@ -106,6 +136,12 @@ func (s *Service) applyLayer(ctx context.Context, a *linli.Actor, v *BuildingVie
 	}
 	if l.Key == "" {
 		l.Key = fmt.Sprintf("%s:%d", kind, id)
+	}
+	if l.Summary == nil {
+		l.Summary = []string{}
+	}
+	if l.Legend == nil {
+		l.Legend = []LegendItem{}
 	}
 	for fi := range v.Floors {
 		for ci := range v.Floors[fi].Cells {

@@ -2,6 +2,9 @@ package registry_test
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
 	"linli"
@@ -78,4 +81,64 @@ func TestBuildingLayerColoursHouseholds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// bareLayer gives a layer with neither summary nor legend.
+type bareLayer struct{}
+
+func (bareLayer) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node) ([]registry.LayerOption, error) {
+	return nil, nil
+}
+
+func (bareLayer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
+	return registry.Layer{Title: "空图层"}, nil
+}
+
+func TestBuildingLayerEmptyListsAreArrays(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx, sys := context.Background(), linli.System()
+		svc := registry.New(db, nil)
+		_, estate := benchPlaces(t, svc)
+		b, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindBuilding, Name: "2号楼", ParentID: estate.ID, Floors: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// No layer kinds registered at all, then one offering nothing.
+		for _, register := range []bool{false, true} {
+			if register {
+				svc.RegisterLayer("bare", bareLayer{})
+			}
+			v, err := svc.BuildingWithLayer(ctx, sys, b.ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			js, _ := json.Marshal(v)
+			if !strings.Contains(string(js), `"layer_options":[]`) {
+				t.Errorf("registered %v: %s, want layer_options []", register, js)
+			}
+		}
+		v, err := svc.BuildingWithLayer(ctx, sys, b.ID, "bare:1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, _ := json.Marshal(v.Layer)
+		if !strings.Contains(string(js), `"summary":[]`) || !strings.Contains(string(js), `"legend":[]`) {
+			t.Errorf("layer %s, want summary and legend []", js)
+		}
+	})
+}
+
+func TestBuildingLayerSummaryInTheLanguage(t *testing.T) {
+	l := registry.Layer{Summary: []string{"已走访 3/96 户，未走访 93 户 / 3 of 96 households visited, 93 not yet", "还差1户", "参与 ≥2/3 / participation ≥ 2/3"}}
+	for lang, want := range map[string][]string{
+		"zh": {"已走访 3/96 户，未走访 93 户", "还差1户", "参与 ≥2/3"},
+		"en": {"3 of 96 households visited, 93 not yet", "还差1户", "participation ≥ 2/3"},
+	} {
+		if got := l.SummaryIn(lang); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+	if got := registry.InLanguage("楼道 / 电梯 / stairs and lifts", "zh"); got != "楼道 / 电梯" {
+		t.Errorf("the last ' / ' divides: %q", got)
+	}
 }

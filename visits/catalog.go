@@ -14,6 +14,14 @@ func catalog() map[string]string {
 		"已完成": "Done", "重新打开": "Reopen", "标记完成": "Mark done", "照片和文件": "Photos and files", "走访覆盖": "Visit coverage",
 		"已走访": "Visited", "未走访": "Not visited", "覆盖率": "Coverage", "在楼栋图上查看": "Show on the building view",
 		"尚未走访的住户": "Households not visited yet", "全部住户已走访": "Every household has been visited", "全部走访记录": "All visits",
+		// The form opened from /visits: unit, then room; a matter, or another.
+		"第一步：选择单元": "Step 1: choose a unit", "楼栋单元": "Building and unit", "您负责走访的单元；下一步选择房号": "The units you visit; the room comes next",
+		"下一步": "Next", "您负责的范围内没有登记住户。": "No households are registered where you visit.", "房号": "Room",
+		"请选择房号": "Choose a room", "换一个单元": "Choose another unit", "其他事项": "Another matter",
+		"其他事项的名称": "Name of the other matter", "选择“其他事项”时填写，例如：楼道堆物清理意见": "When you choose “Another matter”, e.g. clearing the stairwell",
+		// Building-view legends (registry shows them through t): the
+		// visits layer's, and the vote layer's that no catalogue had.
+		"已走访·反对": "Visited · opposed", "有未解决的异议": "Open objection",
 		// Stances and concerns (Go labels shown through t).
 		"支持": "Support", "反对": "Oppose", "未决定": "Undecided",
 		"采光": "Light", "噪音": "Noise", "结构安全": "Structural safety", "费用": "Cost", "隐私": "Privacy", "其他": "Other",

@@ -70,7 +70,8 @@ func (s *Service) householdsUnder(ctx context.Context, path, within string) ([]C
 
 // Coverage says which households under a place have been visited about a
 // subject, and lists those not visited yet. nodeID 0 means the scope of
-// the subject's visit matter. Needs PermProjectsRead on the place.
+// the subject's visit matter. Needs PermVisitsWrite on the place (canRead);
+// another place answers 404.
 func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Ref, nodeID int64) (Coverage, error) {
 	if subject.IsZero() || !validSubjectKind(subject.Kind) {
 		return Coverage{}, linli.Invalid("走访事项无效 / invalid subject", linli.FieldError{Field: "subject",
@@ -97,8 +98,8 @@ func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Re
 	if err != nil {
 		return c, err
 	}
-	if !a.Can(linli.PermProjectsRead, n.Path) {
-		return Coverage{}, s.refuse(ctx, a, n.Path, linli.Errorf(linli.ENotFound, "地点不存在 / place not found"))
+	if !canRead(a, n.Path) {
+		return Coverage{}, linli.Errorf(linli.ENotFound, "地点不存在 / place not found")
 	}
 	c.NodeID, c.Node = n.ID, n.Name
 	hs, err := s.householdsUnder(ctx, n.Path, "")
@@ -149,7 +150,7 @@ type layerSource struct{ s *Service }
 
 // LayerOptions lists the visit matters whose scope overlaps the building.
 func (l layerSource) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node) ([]registry.LayerOption, error) {
-	if !a.Can(linli.PermProjectsRead, b.Path) {
+	if !canRead(a, b.Path) {
 		return nil, nil
 	}
 	rows, err := l.s.DB.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE ? LIKE m.scope_path || '%' OR m.scope_path LIKE ? ORDER BY m.id DESC LIMIT 50`,
@@ -180,8 +181,8 @@ func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node,
 	if !linli.Within(b.Path, m.Path) && !linli.Within(m.Path, b.Path) {
 		return registry.Layer{}, errNoMatter()
 	}
-	if !a.Can(linli.PermProjectsRead, b.Path) {
-		return registry.Layer{}, linli.Errorf(linli.EForbidden, "无权查看 / not allowed")
+	if !canRead(a, b.Path) {
+		return registry.Layer{}, errNoMatter()
 	}
 	hs, err := s.householdsUnder(ctx, b.Path, m.Path)
 	if err != nil {
@@ -211,10 +212,14 @@ func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node,
 		}
 	}
 	total := len(hs)
-	layer.Summary = []string{fmt.Sprintf("已走访 %d/%d 户，未走访 %d 户", visited+attention, total, none)}
+	// "中文 / English": the building page shows the half for its language.
+	layer.Summary = []string{fmt.Sprintf("已走访 %d/%d 户，未走访 %d 户 / %d of %d households visited, %d not yet",
+		visited+attention, total, none, visited+attention, total, none)}
 	if attention > 0 {
-		layer.Summary = append(layer.Summary, fmt.Sprintf("其中 %d 户反对，需重点做工作", attention))
+		layer.Summary = append(layer.Summary, fmt.Sprintf("其中 %d 户反对，需重点做工作 / %d of them oppose: they need the most work", attention, attention))
 	}
+	// Legend labels are catalogue keys (visits/catalog.go): the page
+	// translates them.
 	layer.Legend = []registry.LegendItem{
 		{Class: registry.MarkVisited, Label: "已走访", Count: visited},
 		{Class: registry.MarkAttention, Label: "已走访·反对", Count: attention},

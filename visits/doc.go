@@ -17,10 +17,14 @@
 // visited households MarkVisited, opposed ones MarkAttention, the rest
 // MarkNone.
 //
-// Recording needs PermVisitsWrite on the household; reading needs
-// PermProjectsRead (staff, grid workers, building and unit heads,
-// residents' representatives, property, departments). Residents do not
-// see visit records, not even those of their own household: the notes are
-// the visitors' working notes. Every change writes its audit entry in the
+// Recording needs PermVisitsWrite on the household, and so does reading
+// (staff, grid workers, building and unit heads, residents'
+// representatives): a household's stance and worries are not for the
+// property company, departments or contractors, who otherwise follow the
+// project. A visit, matter or coverage the actor may not read answers 404.
+// Residents do not see visit records, not even those of their own
+// household: the notes are the visitors' working notes. The project, vote
+// or dispute a visit is about must exist and be visible to the recorder
+// (links.Registry.Visible). Every change writes its audit entry in the
 // same transaction.
 package visits

@@ -56,10 +56,10 @@ func (s *Service) matterBySubject(ctx context.Context, q querier, subject links.
 	return m, err == nil, err
 }
 
-// overlaps reports whether the actor reads projects somewhere the scope
+// overlaps reports whether the actor reads visits somewhere the scope
 // path overlaps: inside it, or above it.
 func overlaps(a *linli.Actor, path string) bool {
-	for _, sc := range a.Scopes(linli.PermProjectsRead) {
+	for _, sc := range readScopes(a) {
 		if linli.Within(path, sc) || linli.Within(sc, path) {
 			return true
 		}
@@ -75,7 +75,7 @@ func (s *Service) Matter(ctx context.Context, a *linli.Actor, id int64) (Matter,
 		return m, err
 	}
 	if !overlaps(a, m.Path) {
-		return Matter{}, s.refuse(ctx, a, m.Path, errNoMatter())
+		return Matter{}, errNoMatter()
 	}
 	return m, nil
 }
@@ -83,7 +83,7 @@ func (s *Service) Matter(ctx context.Context, a *linli.Actor, id int64) (Matter,
 // Matters lists the visit matters overlapping the actor's scopes, newest
 // first.
 func (s *Service) Matters(ctx context.Context, a *linli.Actor) ([]Matter, error) {
-	scopes := a.Scopes(linli.PermProjectsRead)
+	scopes := readScopes(a)
 	if len(scopes) == 0 {
 		return nil, errForbidden()
 	}
@@ -144,6 +144,9 @@ func (s *Service) CreateMatter(ctx context.Context, a *linli.Actor, in MatterInp
 	}
 	if !a.Can(linli.PermVisitsWrite, scope.Path) {
 		return Matter{}, linli.Errorf(linli.EForbidden, "无权在此范围组织走访 / not allowed to organise visits here")
+	}
+	if err := s.checkSubject(ctx, a, subject); err != nil {
+		return Matter{}, err
 	}
 	var m Matter
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {

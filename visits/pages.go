@@ -1,6 +1,7 @@
 package visits
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"linli"
 	"linli/links"
+	"linli/registry"
 	"linli/web"
 )
 
@@ -37,6 +39,9 @@ type listData struct {
 	Total    int
 	Matters  []Matter
 	MatterID int64
+	// Paging: the first visit shown, and where the previous and next
+	// pages start (-1: none).
+	Offset, Prev, Next int
 }
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
@@ -53,33 +58,153 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "visits/list.html", &web.Page{Title: "入户走访", Flash: r.URL.Query().Get("flash"),
-		Data: listData{Visits: vs, Total: total, Matters: ms, MatterID: f.MatterID}})
+	d := listData{Visits: vs, Total: total, Matters: ms, MatterID: f.MatterID, Offset: max(f.Offset, 0), Prev: -1, Next: -1}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	if d.Offset > 0 {
+		d.Prev = max(d.Offset-limit, 0)
+	}
+	if d.Offset+limit < total {
+		d.Next = d.Offset + limit
+	}
+	h.r.Render(w, r, http.StatusOK, "visits/list.html", &web.Page{Title: "入户走访", Flash: r.URL.Query().Get("flash"), Data: d})
 	return nil
 }
 
 type formData struct {
 	HouseholdID int64
 	Household   string
-	Subject     string
-	Matter      *Matter
-	Checked     map[Concern]bool
-	FollowUps   []FollowUpInput
+	// Without a household (the form opened from /visits), the visitor
+	// picks a unit among those they visit (Units), then a room of it
+	// (Rooms).
+	UnitID int64
+	Unit   string
+	Units  []Option
+	Rooms  []Option
+	// Subject is what the visit is about. SubjectFixed: it came with the
+	// link that opened the form (a household's vote, a project) and is
+	// shown, not chosen; otherwise the visitor picks one of Matters, or
+	// "其他事项" and names it.
+	Subject      string
+	SubjectFixed bool
+	SubjectTitle string
+	Matter       *Matter
+	Matters      []Matter
+	Checked      map[Concern]bool
+	FollowUps    []FollowUpInput
+}
+
+// Option is a choice in a select.
+type Option struct {
+	ID    int64
+	Label string
+}
+
+// maxUnits bounds the units the form offers at once.
+const maxUnits = 1000
+
+// units lists the units with households where the actor records visits,
+// in estate, building, unit order.
+func (s *Service) units(ctx context.Context, a *linli.Actor) ([]Option, error) {
+	scopes := a.Scopes(linli.PermVisitsWrite)
+	if len(scopes) == 0 {
+		return nil, nil
+	}
+	var or []string
+	var args []any
+	for _, sc := range scopes {
+		or = append(or, "u.path LIKE ?")
+		args = append(args, sc+"%")
+	}
+	rows, err := s.DB.Query(ctx, `SELECT u.id, e.name, b.name, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id
+		WHERE u.kind = 'unit' AND (`+strings.Join(or, " OR ")+`) AND EXISTS (SELECT 1 FROM households h WHERE h.unit_id = u.id)
+		ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id LIMIT `+strconv.Itoa(maxUnits), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Option
+	for rows.Next() {
+		var o Option
+		var e, b, u string
+		if err := rows.Scan(&o.ID, &e, &b, &u); err != nil {
+			return nil, err
+		}
+		o.Label = e + " " + b + " " + u
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// rooms lists a unit's households (by floor and room) if the actor records
+// visits there; label is the unit's name.
+func (s *Service) rooms(ctx context.Context, a *linli.Actor, unitID int64) (label string, out []Option, err error) {
+	u, err := s.Registry.NodeByID(ctx, unitID)
+	if err != nil || u.Kind != registry.KindUnit || !a.Can(linli.PermVisitsWrite, u.Path) {
+		return "", nil, nil
+	}
+	var e, b string
+	if err := s.DB.QueryRow(ctx, `SELECT e.name, b.name FROM nodes b JOIN nodes e ON e.id = b.parent_id WHERE b.id = ?`, u.ParentID).Scan(&e, &b); err != nil {
+		return "", nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT id, room FROM households WHERE unit_id = ? ORDER BY floor, room`, unitID)
+	if err != nil {
+		return "", nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o Option
+		if err := rows.Scan(&o.ID, &o.Label); err != nil {
+			return "", nil, err
+		}
+		out = append(out, o)
+	}
+	return e + " " + b + " " + u.Name, out, rows.Err()
 }
 
 // formPage builds the visit form from what was asked or typed.
-func (h *pages) formPage(r *http.Request, form url.Values) *web.Page {
+func (h *pages) formPage(r *http.Request, form url.Values) (*web.Page, error) {
 	ctx, a := r.Context(), web.ActorFrom(r.Context())
-	d := formData{Subject: strings.TrimSpace(form.Get("subject")), Checked: map[Concern]bool{}}
+	d := formData{Subject: strings.TrimSpace(form.Get("subject")), SubjectFixed: form.Get("subject_fixed") == "1", Checked: map[Concern]bool{}}
 	if id, err := strconv.ParseInt(form.Get("household_id"), 10, 64); err == nil && id > 0 {
 		if hh, err := h.s.household(ctx, h.s.DB, id); err == nil && a.Can(linli.PermVisitsWrite, hh.Path) {
 			d.HouseholdID, d.Household = hh.ID, hh.Label
 		}
 	}
-	if ref, err := links.Parse(d.Subject); err == nil && validSubjectKind(ref.Kind) {
-		if m, ok, err := h.s.matterBySubject(ctx, h.s.DB, ref); err == nil && ok {
-			d.Matter = &m
+	if d.HouseholdID == 0 {
+		var err error
+		if id, perr := strconv.ParseInt(form.Get("unit_id"), 10, 64); perr == nil && id > 0 {
+			if d.Unit, d.Rooms, err = h.s.rooms(ctx, a, id); err != nil {
+				return nil, err
+			}
+			if d.Rooms != nil {
+				d.UnitID = id
+			}
 		}
+		if d.UnitID == 0 {
+			if d.Units, err = h.s.units(ctx, a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if ref, err := links.Parse(d.Subject); err == nil && validSubjectKind(ref.Kind) {
+		if m, ok, err := h.s.matterBySubject(ctx, h.s.DB, ref); err == nil && ok && overlaps(a, m.Path) {
+			d.Matter = &m
+			d.SubjectTitle = m.Title
+		} else if ref.Kind != KindMatter {
+			d.SubjectTitle = subjectLabel(ref)
+		}
+	} else {
+		d.SubjectFixed = false
+	}
+	if !d.SubjectFixed {
+		ms, err := h.s.Matters(ctx, a)
+		if err != nil && linli.ErrorCode(err) != linli.EForbidden {
+			return nil, err
+		}
+		d.Matters = ms
 	}
 	for _, c := range form["concerns"] {
 		d.Checked[Concern(c)] = true
@@ -100,7 +225,7 @@ func (h *pages) formPage(r *http.Request, form url.Values) *web.Page {
 		form.Set("visited_date", now.Format("2006-01-02"))
 		form.Set("visited_time", now.Format("15:04"))
 	}
-	return &web.Page{Title: "记录走访", Data: d, Form: form, Crumbs: h.crumbs(r, web.NavItem{Label: h.r.T(web.Lang(r), "记录走访")})}
+	return &web.Page{Title: "记录走访", Data: d, Form: form, Crumbs: h.crumbs(r, web.NavItem{Label: h.r.T(web.Lang(r), "记录走访")})}, nil
 }
 
 func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -108,7 +233,17 @@ func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
 	if !a.CanAny(linli.PermVisitsWrite) {
 		return linli.Errorf(linli.EForbidden, "无权记录走访 / not allowed to record visits")
 	}
-	h.r.Render(w, r, http.StatusOK, "visits/new.html", h.formPage(r, r.URL.Query()))
+	q := r.URL.Query()
+	if q.Get("subject") != "" && q.Get("subject_fixed") == "" {
+		// A link from a household, a vote or a project names the subject:
+		// show it rather than offer a choice.
+		q.Set("subject_fixed", "1")
+	}
+	p, err := h.formPage(r, q)
+	if err != nil {
+		return err
+	}
+	h.r.Render(w, r, http.StatusOK, "visits/new.html", p)
 	return nil
 }
 
@@ -176,7 +311,10 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 		if fields == nil {
 			return err
 		}
-		p := h.formPage(r, r.Form)
+		p, perr := h.formPage(r, r.Form)
+		if perr != nil {
+			return perr
+		}
 		p.Errors, p.Error = fields, msg
 		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "visits/new.html", p)
 		return nil

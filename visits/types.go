@@ -154,8 +154,11 @@ type FollowUpInput struct {
 
 // VisitInput is what a visitor records.
 type VisitInput struct {
-	HouseholdID int64  `json:"household_id"`
-	Subject     string `json:"subject"` // "project:3", "vote:2", "dispute:1" or "matter:5"
+	HouseholdID int64 `json:"household_id"`
+	// Subject is "project:3", "vote:2", "dispute:1" or "matter:5"; empty
+	// with a MatterTitle, the visit starts a new general matter of that
+	// title (其他事项).
+	Subject string `json:"subject"`
 	// MatterTitle names the matter when this visit is the first about the
 	// subject (default "项目 #3" etc.).
 	MatterTitle  string          `json:"matter_title"`
@@ -187,14 +190,17 @@ func (in *VisitInput) validate(now time.Time) (links.Ref, []int64, error) {
 	if in.HouseholdID <= 0 {
 		v.Add("household_id", "请选择住户 / household is required")
 	}
-	subject, err := links.Parse(strings.TrimSpace(in.Subject))
+	in.Subject, in.MatterTitle = strings.TrimSpace(in.Subject), strings.TrimSpace(in.MatterTitle)
+	subject, err := links.Parse(in.Subject)
 	switch {
-	case strings.TrimSpace(in.Subject) == "":
-		v.Add("subject", "请选择走访事项 / subject is required")
+	case in.Subject == "" && in.MatterTitle != "":
+		// Another matter: a new general matter named by its title.
+		subject = links.Ref{}
+	case in.Subject == "":
+		v.Add("subject", "请选择走访事项，或填写其他事项的名称 / choose a subject, or name another matter")
 	case err != nil || !validSubjectKind(subject.Kind):
 		v.Add("subject", "走访事项应为 project:ID、vote:ID、dispute:ID 或 matter:ID / subject must be project:ID, vote:ID, dispute:ID or matter:ID")
 	}
-	in.MatterTitle = strings.TrimSpace(in.MatterTitle)
 	if utf8.RuneCountInString(in.MatterTitle) > maxTitle {
 		v.Add("matter_title", fmt.Sprintf("事项名称不超过%d字 / at most %d characters", maxTitle, maxTitle))
 	}

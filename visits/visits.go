@@ -126,6 +126,14 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 	if !a.Can(linli.PermVisitsWrite, h.Path) {
 		return Visit{}, linli.Errorf(linli.EForbidden, "无权走访此住户 / not allowed to record visits to this household")
 	}
+	if !hasFieldErr(verr, "subject") {
+		// The project, vote or dispute must exist and be the actor's to see.
+		if err := s.checkSubject(ctx, a, subject); linli.ErrorCode(err) == linli.EInvalid {
+			verr = withField(verr, subjectUnseen())
+		} else if err != nil {
+			return Visit{}, err
+		}
+	}
 	if verr != nil {
 		return Visit{}, verr
 	}
@@ -140,9 +148,14 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 			return err
 		}
 		switch {
-		case !ok && subject.Kind == KindMatter:
+		case subject.Kind == KindMatter && (!ok || !overlaps(a, m.Path)):
+			// A general matter of another community is as unknown as one
+			// that does not exist.
 			return linli.Invalid("走访事项不存在 / no such visit matter", linli.FieldError{Field: "subject", Reason: "走访事项不存在 / no such visit matter"})
 		case !ok:
+			// The first visit about the subject — or about a new general
+			// matter named only by its title — creates the matter, scoped
+			// to the household's building.
 			b, err := s.Registry.NodeByID(ctx, h.BuildingID)
 			if err != nil {
 				return err
@@ -178,7 +191,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 				return err
 			}
 		}
-		if subject.Kind != KindMatter {
+		if subject.Kind != KindMatter && !subject.IsZero() {
 			// The subject's page lists its visits; the visit links back.
 			if err := links.Add(ctx, tx, subject, links.Ref{Kind: links.KindVisit, ID: id}, "visit", now); err != nil {
 				return err
@@ -247,15 +260,15 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, in VisitInput) (
 	return out, nil
 }
 
-// Get returns one visit the actor may read (PermProjectsRead on the
-// household).
+// Get returns one visit the actor may read (PermVisitsWrite on the
+// household; see canRead); any other visit is 404.
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Visit, error) {
 	v, err := s.visit(ctx, s.DB, id)
 	if err != nil {
 		return v, err
 	}
-	if !a.Can(linli.PermProjectsRead, v.Path) {
-		return Visit{}, s.refuse(ctx, a, v.Path, errNotFound())
+	if !canRead(a, v.Path) {
+		return Visit{}, errNotFound()
 	}
 	return v, nil
 }
@@ -272,7 +285,7 @@ type Filter struct {
 // List returns the visits in the actor's scope, most recent first, and the
 // total matching.
 func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, int, error) {
-	scopes := a.Scopes(linli.PermProjectsRead)
+	scopes := readScopes(a)
 	if len(scopes) == 0 {
 		return nil, 0, errForbidden()
 	}
@@ -319,10 +332,8 @@ func (s *Service) SetFollowUp(ctx context.Context, a *linli.Actor, visitID, item
 			return err
 		}
 		if !a.Can(linli.PermVisitsWrite, v.Path) {
-			if a.Can(linli.PermProjectsRead, v.Path) {
-				return errForbidden()
-			}
-			return s.refuse(ctx, a, v.Path, errNotFound())
+			// Who may not write a visit may not read it either (canRead).
+			return errNotFound()
 		}
 		var before *FollowUp
 		for i := range v.FollowUps {
@@ -375,10 +386,8 @@ func (s *Service) AddFiles(ctx context.Context, a *linli.Actor, visitID int64, f
 			return err
 		}
 		if !a.Can(linli.PermVisitsWrite, v.Path) {
-			if a.Can(linli.PermProjectsRead, v.Path) {
-				return errForbidden()
-			}
-			return s.refuse(ctx, a, v.Path, errNotFound())
+			// Who may not write a visit may not read it either (canRead).
+			return errNotFound()
 		}
 		now := s.now()
 		as, err := attach.Save(ctx, tx, "visit", visitID, 0, a.AccountID, files, now)
@@ -412,7 +421,7 @@ func (s *Service) Files(ctx context.Context, a *linli.Actor, visitID int64) ([]P
 }
 
 // ForHousehold lists the household's visits about a matter that the actor
-// may see, oldest first, as link items ("2026年3月5日 走访：反对 · 结构安全").
+// may read (canRead), oldest first, as link items ("2026年3月5日 走访：反对 · 结构安全").
 func (s *Service) ForHousehold(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error) {
 	vs, err := s.queryVisits(ctx, s.DB, ` WHERE v.subject_kind = ? AND v.subject_id = ? AND v.household_id = ? ORDER BY v.visited_at, v.id`,
 		subject.Kind, subject.ID, householdID)
@@ -421,7 +430,7 @@ func (s *Service) ForHousehold(ctx context.Context, a *linli.Actor, subject link
 	}
 	out := []links.Item{}
 	for _, v := range vs {
-		if a.Can(linli.PermProjectsRead, v.Path) {
+		if canRead(a, v.Path) {
 			out = append(out, s.item(v))
 		}
 	}
@@ -456,11 +465,21 @@ func (s *Service) resolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 		return nil, err
 	}
 	for _, v := range vs {
-		if a.Can(linli.PermProjectsRead, v.Path) {
+		if canRead(a, v.Path) {
 			it := s.item(v)
 			it.Title = v.Household + " " + it.Title
 			out[v.ID] = it
 		}
 	}
 	return out, nil
+}
+
+// hasFieldErr reports whether err names the field.
+func hasFieldErr(err error, field string) bool {
+	for _, fe := range linli.ErrorFields(err) {
+		if fe.Field == field {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,10 +49,11 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
 	}
 	lr := &links.Registry{DB: db}
+	registerSubjects(t, ctx, reg, lr)
 	svc := &visits.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Links: lr}
 	svc.Register()
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
-	for _, u := range []string{"xueyuan", "grid1", "building", "resident", "jixiang", "jxgrid", "property", "rep"} {
+	for _, u := range []string{"xueyuan", "grid1", "building", "resident", "jixiang", "jxgrid", "property", "rep", "contractor", "dept"} {
 		a, err := au.ActorByUsername(ctx, u)
 		if err != nil {
 			t.Fatalf("actor %s: %v", u, err)
@@ -59,6 +61,40 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		f.actors[u] = a
 	}
 	return f
+}
+
+// registerSubjects stands in for the projects, votes and mediation
+// capabilities: project 3 and votes 7 and 9 belong to 学苑社区, project 8
+// to 吉祥社区; whoever reads projects in the community, or in a part of
+// it, sees them.
+func registerSubjects(t *testing.T, ctx context.Context, reg *registry.Service, lr *links.Registry) {
+	t.Helper()
+	xy, err := reg.FindNode(ctx, pHuicui[:4])
+	if err != nil {
+		t.Fatal(err)
+	}
+	jx, err := reg.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "吉祥社区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := map[links.Ref]string{
+		{Kind: links.KindProject, ID: 3}: xy.Path, {Kind: links.KindVote, ID: 7}: xy.Path, {Kind: links.KindVote, ID: 9}: xy.Path,
+		{Kind: links.KindProject, ID: 8}: jx.Path,
+	}
+	for _, kind := range []string{links.KindProject, links.KindVote, links.KindDispute} {
+		lr.Register(kind, func(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
+			out := map[int64]links.Item{}
+			for _, id := range ids {
+				p, ok := owner[links.Ref{Kind: kind, ID: id}]
+				for _, sc := range a.Scopes(linli.PermProjectsRead) {
+					if ok && (linli.Within(sc, p) || linli.Within(p, sc)) {
+						out[id] = links.Item{Title: kind + " " + itoa(id)}
+					}
+				}
+			}
+			return out, nil
+		})
+	}
 }
 
 func (f *fixture) node(names ...string) registry.Node {
@@ -189,22 +225,52 @@ func TestVisitPermissions(t *testing.T) {
 		bad.Stance = "maybe"
 		_, err := f.svc.Record(f.ctx, f.actors["jxgrid"], bad)
 		wantCode(t, "jxgrid with a bad stance", err, linli.EForbidden)
+		in.FollowUps = []visits.FollowUpInput{{Text: "送图纸"}}
 		v := f.record("building", in)
-		if _, err := f.svc.Get(f.ctx, f.actors["property"], v.ID); err != nil {
-			t.Errorf("property reads projects in its scope: %v", err)
+		// Those who go door to door read the visit.
+		for _, who := range []string{"xueyuan", "grid1", "building", "rep"} {
+			if _, err := f.svc.Get(f.ctx, f.actors[who], v.ID); err != nil {
+				t.Errorf("%s reads the visit: %v", who, err)
+			}
 		}
-		_, err = f.svc.Get(f.ctx, f.actors["jixiang"], v.ID)
-		wantCode(t, "another community's staff", err, linli.ENotFound)
-		_, err = f.svc.Get(f.ctx, f.actors["resident"], v.ID)
-		wantCode(t, "a resident of the building", err, linli.EForbidden)
-		vs, total, err := f.svc.List(f.ctx, f.actors["jixiang"], visits.Filter{})
-		if err != nil || total != 0 || len(vs) != 0 {
-			t.Errorf("jixiang lists %d visits (%v)", total, err)
+		// Nobody else does, in the community or outside it: 404, so the
+		// visit's existence does not show. The property company, the
+		// department and the contractor read the project, not the
+		// households' stances.
+		b := f.node(pBuilding...)
+		project := links.Ref{Kind: "project", ID: 3}
+		for _, who := range []string{"property", "contractor", "dept", "resident", "jixiang", "jxgrid"} {
+			a := f.actors[who]
+			_, err := f.svc.Get(f.ctx, a, v.ID)
+			wantCode(t, who+" reads the visit", err, linli.ENotFound)
+			_, err = f.svc.Files(f.ctx, a, v.ID)
+			wantCode(t, who+" reads the visit's files", err, linli.ENotFound)
+			_, err = f.svc.SetFollowUp(f.ctx, a, v.ID, v.FollowUps[0].ID, true)
+			wantCode(t, who+" marks a follow-up", err, linli.ENotFound)
+			_, err = f.svc.Coverage(f.ctx, a, project, b.ID)
+			wantCode(t, who+" asks Huicui coverage", err, linli.ENotFound)
+			_, err = f.svc.Matter(f.ctx, a, v.MatterID)
+			wantCode(t, who+" reads the matter", err, linli.ENotFound)
+			if vs, total, err := f.svc.List(f.ctx, a, visits.Filter{}); total != 0 || len(vs) != 0 || (err != nil && linli.ErrorCode(err) != linli.EForbidden) {
+				t.Errorf("%s lists %d visits (%v)", who, total, err)
+			}
+			if items, err := f.svc.ForHousehold(f.ctx, a, project, hh); err != nil || len(items) != 0 {
+				t.Errorf("%s sees the household's visits: %+v %v", who, items, err)
+			}
+			if ls, _ := f.links.Items(f.ctx, a, project); len(ls) != 0 {
+				t.Errorf("%s sees the visit among the project's links: %+v", who, ls)
+			}
+			if bv, err := f.reg.BuildingWithLayer(f.ctx, a, b.ID, ""); err == nil {
+				for _, o := range bv.LayerOptions {
+					if strings.HasPrefix(o.Key, visits.LayerKind+":") {
+						t.Errorf("%s is offered the visits layer %s", who, o.Key)
+					}
+				}
+			}
+			if bv, err := f.reg.BuildingWithLayer(f.ctx, a, b.ID, visits.LayerKind+":"+itoa(v.MatterID)); err == nil {
+				t.Errorf("%s coloured the building by visits: %+v", who, bv.Layer)
+			}
 		}
-		_, err = f.svc.SetFollowUp(f.ctx, f.actors["property"], v.ID, 1, true)
-		wantCode(t, "property marks a follow-up", err, linli.EForbidden)
-		_, err = f.svc.Coverage(f.ctx, f.actors["jixiang"], links.Ref{Kind: "project", ID: 3}, f.node(pBuilding...).ID)
-		wantCode(t, "jixiang asks Huicui coverage", err, linli.ENotFound)
 	})
 }
 
@@ -286,7 +352,7 @@ func TestVisitCoverageAndLayer(t *testing.T) {
 				t.Errorf("3单元%s: mark %q, want %q", room, got, want)
 			}
 		}
-		if v.Layer == nil || len(v.Layer.Summary) == 0 || v.Layer.Summary[0] != "已走访 3/96 户，未走访 93 户" {
+		if v.Layer == nil || len(v.Layer.Summary) == 0 || v.Layer.Summary[0] != "已走访 3/96 户，未走访 93 户 / 3 of 96 households visited, 93 not yet" {
 			t.Errorf("summary %+v", v.Layer)
 		}
 		legend := map[string]int{}
@@ -384,6 +450,67 @@ func TestVisitFollowUpsAndMatters(t *testing.T) {
 		}
 		if ms, err := f.svc.Matters(f.ctx, f.actors["jixiang"]); err != nil || len(ms) != 0 {
 			t.Errorf("jixiang matters %+v %v", ms, err)
+		}
+	})
+}
+
+func TestVisitSubjectMustExistAndBeVisible(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		hh := f.room("3单元", "602")
+		unit3 := f.node(append(slices.Clone(pBuilding), "3单元")...)
+		for _, tc := range []struct{ name, subject string }{
+			{"a project that does not exist", "project:99999"},
+			{"another community's project", "project:8"},
+			{"a vote that does not exist", "vote:99999"},
+			{"a dispute that does not exist", "dispute:1"},
+		} {
+			_, err := f.svc.Record(f.ctx, f.actors["grid1"], visits.VisitInput{HouseholdID: hh, Subject: tc.subject, Stance: visits.Support})
+			if wantCode(t, "visit about "+tc.name, err, linli.EInvalid); !hasField(err, "subject") {
+				t.Errorf("visit about %s: fields %v, want subject", tc.name, linli.ErrorFields(err))
+			}
+			_, err = f.svc.CreateMatter(f.ctx, f.actors["xueyuan"], visits.MatterInput{Subject: tc.subject, ScopeID: unit3.ID})
+			if wantCode(t, "matter about "+tc.name, err, linli.EInvalid); !hasField(err, "subject") {
+				t.Errorf("matter about %s: fields %v, want subject", tc.name, linli.ErrorFields(err))
+			}
+		}
+		// The subject error comes with the other field errors.
+		_, err := f.svc.Record(f.ctx, f.actors["grid1"], visits.VisitInput{HouseholdID: hh, Subject: "project:99999"})
+		if !hasField(err, "subject") || !hasField(err, "stance") {
+			t.Errorf("fields %v, want subject and stance", linli.ErrorFields(err))
+		}
+		// A general matter of another community is refused too.
+		jxUnit := f.node("运城市", "盐湖区", "东城街道", "吉祥社区")
+		jm, err := f.svc.CreateMatter(f.ctx, f.actors["jixiang"], visits.MatterInput{Title: "吉祥花园停车意见", ScopeID: jxUnit.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Record(f.ctx, f.actors["grid1"], visits.VisitInput{HouseholdID: hh, Subject: jm.Subject, Stance: visits.Support})
+		if wantCode(t, "visit about another community's matter", err, linli.EInvalid); !hasField(err, "subject") {
+			t.Errorf("fields %v", linli.ErrorFields(err))
+		}
+		var n int
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM visits`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("refused visits were stored: %d %v", n, err)
+		}
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM visit_matters`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("refused matters were stored: %d matters %v", n, err)
+		}
+		// Without a resolver for the kind nothing can vouch for the record:
+		// the check stays strict.
+		bare := &visits.Service{DB: db, Clock: f.clock, Zone: f.svc.Zone, Registry: f.reg, Links: &links.Registry{DB: db}}
+		_, err = bare.Record(f.ctx, f.actors["grid1"], visits.VisitInput{HouseholdID: hh, Subject: "project:3", Stance: visits.Support})
+		if wantCode(t, "no resolvers", err, linli.EInvalid); !hasField(err, "subject") {
+			t.Errorf("fields %v", linli.ErrorFields(err))
+		}
+		// The visible project is fine; so is another matter named by its
+		// title alone (其他事项), which becomes a general matter of the
+		// household's building.
+		f.record("grid1", visits.VisitInput{HouseholdID: hh, Subject: "project:3", Stance: visits.Support})
+		v := f.record("grid1", visits.VisitInput{HouseholdID: hh, MatterTitle: "楼道堆物清理意见", Stance: visits.Support})
+		m, err := f.svc.Matter(f.ctx, f.actors["grid1"], v.MatterID)
+		if err != nil || m.Title != "楼道堆物清理意见" || m.Subject != "matter:"+itoa(m.ID) || m.ScopeID != f.node(pBuilding...).ID || v.Subject != m.Subject {
+			t.Errorf("general matter from the title: %+v %v (visit subject %s)", m, err, v.Subject)
 		}
 	})
 }

@@ -197,6 +197,20 @@ func TestHappinessHTTP(t *testing.T) {
 			t.Errorf("bad kind: %d %s", st, b)
 		}
 		oaFits(t, "POST", "/api/happiness/{id}/thanks", st, b)
+		// A project that does not exist, or another community's (the
+		// story's elevators are 学苑社区's): 422 naming the subject.
+		for _, subject := range []string{"project:99999", fmt.Sprintf("project:%d", storyProject(t, s))} {
+			var p problem
+			st := jixiang.json("POST", path, map[string]any{"subject": subject, "kind": "banner", "from": "居民", "text": "谢谢"}, &p)
+			if st != 422 || !p.hasField("subject") {
+				t.Errorf("thanks for %s: %d %+v", subject, st, p)
+			}
+		}
+		// The community's own project is fine.
+		if st, b := s.login(t, "xueyuan").do("POST", fmt.Sprintf("/api/happiness/%d/thanks", xueyuanID(t, s)),
+			map[string]any{"subject": fmt.Sprintf("project:%d", storyProject(t, s)), "kind": "letter", "from": "1号楼居民", "text": "感谢加装电梯"}); st != http.StatusCreated {
+			t.Errorf("thanks for the community's project: %d %s", st, b)
+		}
 		st, b = jixiang.do("POST", path, thanks)
 		if st != http.StatusCreated {
 			t.Fatalf("thanks: %d %s", st, b)
@@ -230,4 +244,13 @@ func TestHappinessHTTP(t *testing.T) {
 		}
 		m.report(t, "happiness pages")
 	})
+}
+
+func xueyuanID(t *testing.T, s *testServer) int64 {
+	t.Helper()
+	var id int64
+	if err := s.DB.QueryRow(t.Context(), `SELECT id FROM nodes WHERE kind = 'community' AND name = '学苑社区'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

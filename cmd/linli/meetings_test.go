@@ -53,7 +53,7 @@ func TestMeetingHTTP(t *testing.T) {
 		unit3 := meetingUnit3(t, s)
 		unitHead := oaAccountID(t, s, "unit")
 		base := map[string]any{"title": "3单元加装电梯协调会", "kind": "coordination", "scope_id": unit3,
-			"subject":   map[string]any{"kind": "project", "id": 5},
+			"subject":   map[string]any{"kind": "project", "id": storyProject(t, s)},
 			"starts_at": meetingStart, "ends_at": meetingEnd, "place": "学苑社区党群服务中心二楼会议室", "host": "韩素芬",
 			"agenda": []string{"通报加装电梯方案", "听取低楼层住户意见"},
 			"invite": map[string]any{"account_ids": []int64{unitHead}, "node_ids": []int64{unit3}}}
@@ -70,6 +70,19 @@ func TestMeetingHTTP(t *testing.T) {
 		}
 		if st, _ := staff.do("POST", "/api/meetings", map[string]any{"title": "x", "extra": 1}); st != 400 {
 			t.Errorf("unknown field: %d", st)
+		}
+
+		// The subject must exist and be the caller's to see: 422 naming it.
+		for _, subject := range []map[string]any{{"kind": "project", "id": 99999}, {"kind": "dispute", "id": jixiangDispute(t, s)}} {
+			bad := map[string]any{}
+			for k, v := range base {
+				bad[k] = v
+			}
+			bad["subject"] = subject
+			var p problem
+			if st := staff.json("POST", "/api/meetings", bad, &p); st != 422 || !p.hasField("subject") {
+				t.Errorf("meeting about %v: %d %+v", subject, st, p)
+			}
 		}
 
 		st, body := staff.do("POST", "/api/meetings", base)
