@@ -164,6 +164,15 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	s.projects.VoteGate = s.votes.ProjectGate
 	s.votes.Visits = s.visits.ForHousehold
 	s.votes.Projects = s.projects.VoteScope
+	// Visits, meetings and thanks check that what they are about exists
+	// and is visible (links.Registry.Visible), so the story's registry
+	// needs the resolvers. Only the resolvers: Register would also put
+	// the story's services, on their walking clock, on the shared
+	// registry's building-view layers.
+	lk.Register(links.KindCase, cs.ResolveLinks)
+	lk.Register(links.KindProject, s.projects.ResolveLinks)
+	lk.Register(links.KindMeeting, s.meetings.ResolveLinks)
+	lk.Register(links.KindDispute, s.mediation.ResolveLinks)
 	return s
 }
 

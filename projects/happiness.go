@@ -332,3 +332,9 @@ func (s *Service) publicPhoto(ctx context.Context, projectID, attachmentID int64
 	}
 	return community, err == nil, err
 }
+
+// HappinessCounts counts, per community, the projects HappinessEntries
+// would list, in one query (the public index of happiness lists).
+func (s *Service) HappinessCounts(ctx context.Context) (map[int64]int, error) {
+	return s.DB.Counts(ctx, `SELECT community_id, COUNT(*) FROM projects WHERE phase = ? AND public = 1 GROUP BY community_id`, InService)
+}

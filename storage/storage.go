@@ -318,3 +318,23 @@ func Int(b bool) int64 {
 	}
 	return 0
 }
+
+// Counts runs a query of (id, count) rows — "SELECT community_id, COUNT(*)
+// … GROUP BY community_id" — and returns them as a map.
+func (db *DB) Counts(ctx context.Context, q string, args ...any) (map[int64]int, error) {
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

@@ -163,6 +163,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Votes.Projects = m.Projects.VoteScope
 	m.Happiness.Projects = m.Projects.HappinessEntries
 	m.Happiness.Disputes = m.Mediation.HappinessEntries
+	m.Happiness.ProjectCounts = m.Projects.HappinessCounts
+	m.Happiness.DisputeCounts = m.Mediation.HappinessCounts
 	handlers := m.Cases.JobHandlers()
 	for _, c := range m.capabilities() {
 		c.Register()
