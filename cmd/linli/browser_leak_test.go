@@ -14,8 +14,6 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-
-	"linli/storage/storagetest"
 )
 
 // switchUser signs the tab out (drops the session cookie) and in again as
@@ -76,7 +74,7 @@ func photo(t *testing.T, name string, c color.RGBA) string {
 // photo, staff verify and close, the resident rates it, and the
 // community's statistics change.
 func TestBrowserLeakStory(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	b := openTab(t, s)
 	if b == nil {
 		return

@@ -203,7 +203,7 @@ func (b *tab) mobile() {
 // building view of 荟萃花园南区 1号楼 by clicking, and checks the grid:
 // 8 units × 6 floors × 2 households.
 func TestBrowserBuildingView(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	b := openTab(t, s)
 	b.mobile()
 	b.login("xueyuan")
@@ -262,7 +262,7 @@ func TestBrowserBuildingView(t *testing.T) {
 // without a name: the error must show beside the name field, in the open
 // form, and what was typed elsewhere must stay.
 func TestBrowserFormErrorBesideField(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	b := openTab(t, s)
 	b.login("xueyuan")
 	if st := b.load("click 学苑社区", chromedp.Click(chromedp.Search(`//main//h3/a[normalize-space()="学苑社区"]`))); st != 200 {
@@ -315,7 +315,7 @@ func TestBrowserFormErrorBesideField(t *testing.T) {
 
 // TestBrowserLanguageSwitch switches the interface to English and back.
 func TestBrowserLanguageSwitch(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	b := openTab(t, s)
 	b.login("xueyuan")
 	b.open("/households")
@@ -343,7 +343,7 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 // TestBrowserImportRejectsBadRows uploads a ledger with three bad rows:
 // the page lists each with its row number and nothing is imported.
 func TestBrowserImportRejectsBadRows(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	ctx := context.Background()
 
 	// Rows 2, 3 and 4, each wrong in one way.

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"linli/storage/storagetest"
 )
 
 // TestBrowserConsentVote plays issue #4's consent vote through the pages:
@@ -26,7 +24,7 @@ import (
 // from the vote's link shows its table on the vote page: ¥300,000.00 in
 // all, floors 1 and 2 paying nothing.
 func TestBrowserConsentVote(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	b := openTab(t, s)
 	if b == nil {
 		return

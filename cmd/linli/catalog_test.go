@@ -42,7 +42,6 @@ import (
 	"linli/projects"
 	"linli/registry"
 	"linli/stats"
-	"linli/storage/storagetest"
 	"linli/visits"
 	"linli/votes"
 	"linli/web"
@@ -154,7 +153,7 @@ func (c *client) upload(community int64, name string, data []byte) (int, []byte)
 }
 
 func TestEnglishCatalogueRendered(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	ctx := context.Background()
 	m := &misses{seen: map[string][]string{}}
 	s.Registry.Renderer.Untranslated = m.add
@@ -271,7 +270,7 @@ var (
 )
 
 func TestEnglishCatalogueStatic(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	root := filepath.Join("..", "..")
 	var files []string
 	err := fs.WalkDir(os.DirFS(root), ".", func(p string, d fs.DirEntry, err error) error {

@@ -3,15 +3,13 @@ package main
 import (
 	"fmt"
 	"testing"
-
-	"linli/storage/storagetest"
 )
 
 // The taxonomy is configuration: street staff change a category's limits
 // and route, and the next case follows them; bad input names the field
 // and changes nothing.
 func TestCategoriesAreConfigurable(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	street, staff := s.login(t, "street"), s.login(t, "xueyuan")
 	var list struct {
 		Categories []struct {

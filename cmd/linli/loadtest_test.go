@@ -224,14 +224,15 @@ func TestLoadtestRawPostgres(t *testing.T) {
 
 // postgresDSN is the URL of a test server's PostgreSQL schema.
 func postgresDSN(t *testing.T, db *storage.DB) string {
-	var schema string
-	if err := db.QueryRow(context.Background(), `SELECT current_schema()`).Scan(&schema); err != nil {
+	var schema, database string
+	if err := db.QueryRow(context.Background(), `SELECT current_schema(), current_database()`).Scan(&schema, &database); err != nil {
 		t.Fatal(err)
 	}
 	u, err := url.Parse(os.Getenv("LINLI_TEST_POSTGRES"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	u.Path = "/" + database // test servers run on their own copy of the demo database
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()

@@ -15,7 +15,6 @@ import (
 	"linli/happiness"
 	"linli/links"
 	"linli/mediation"
-	"linli/storage/storagetest"
 )
 
 // mediationLeak opens the Jixiang leak (a case by the resident of 402)
@@ -194,7 +193,7 @@ func TestMediationHTTP(t *testing.T) {
 // TestMediationPages: the list, the new form pre-filled from a case, a
 // form error shown beside the field, and the missing items on the page.
 func TestMediationPages(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	caseID, h402, h502, d := mediationLeak(t, s)
 	jx := s.login(t, "jixiang")
 	st, b := jx.do("GET", "/mediation", nil)
@@ -240,7 +239,7 @@ func TestMediationPages(t *testing.T) {
 // state that shows different text, and fails on a Chinese text without an
 // English entry.
 func TestMediationEnglish(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	m := &misses{seen: map[string][]string{}}
 	s.Registry.Renderer.Untranslated = m.add
 	caseID, _, _, d := mediationLeak(t, s)
@@ -462,7 +461,7 @@ func TestMediationRevealHTTP(t *testing.T) {
 // TestMediationDetailLinksHTTP: GET /api/mediation/{id} carries the link
 // to the case it came from, in its documented schema.
 func TestMediationDetailLinksHTTP(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	caseID, _, _, d := mediationLeak(t, s)
 	jx := s.login(t, "jixiang")
 	api := fmt.Sprintf("/api/mediation/%d", d.Dispute.ID)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"linli/meetings"
-	"linli/storage/storagetest"
 	"linli/web"
 )
 
@@ -323,7 +322,7 @@ func TestMeetingHTTPCancelledAndForms(t *testing.T) {
 // Chinese text without an English entry; and no catalogue gives one of the
 // meeting texts another English.
 func TestMeetingEnglish(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	m := &misses{seen: map[string][]string{}}
 	s.Registry.Renderer.Untranslated = m.add
 	t.Cleanup(func() { s.Registry.Renderer.Untranslated = nil })

@@ -3,14 +3,12 @@ package main
 import (
 	"fmt"
 	"testing"
-
-	"linli/storage/storagetest"
 )
 
 // Opening a case clears the bell for that case; the notifications list
 // and "mark all read" work through the API.
 func TestOpeningACaseReadsItsNotifications(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	staff := s.login(t, "xueyuan")
 	var before struct {
 		Unread        int `json:"unread"`

@@ -19,7 +19,6 @@ import (
 	"linli/cases"
 	"linli/registry"
 	"linli/stats"
-	"linli/storage/storagetest"
 	"linli/web"
 )
 
@@ -109,7 +108,7 @@ var oaParam = regexp.MustCompile(`\{[^}]*\}`)
 // TestOpenAPIRoutes starts the real server and compares its routes with
 // the document.
 func TestOpenAPIRoutes(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	documented, err := apidoc.Paths()
 	if err != nil {
 		t.Fatal(err)

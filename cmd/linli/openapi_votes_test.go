@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"linli/storage/storagetest"
 	"linli/votes"
 )
 
@@ -23,7 +22,7 @@ func init() {
 // TestVoteOpenAPIResponses checks live answers of the votes API against
 // the schemas documented for their status.
 func TestVoteOpenAPIResponses(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	doc := oaDoc(t)
 	staff := s.login(t, "xueyuan")
 	res := s.login(t, "resident")

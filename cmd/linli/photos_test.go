@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"linli/storage/storagetest"
 )
 
 // multipartBody builds a form with fields and files (field → name → bytes).
@@ -66,7 +64,7 @@ func countCases(t *testing.T, s *testServer) int {
 // and leaves no case behind; a real photo is saved with the case; the
 // photo API refuses a text file (422) and an oversized one (413).
 func TestReportPhotos(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	c := s.login(t, "resident")
 	before := countCases(t, s)
 	var home int64

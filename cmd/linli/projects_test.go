@@ -230,7 +230,7 @@ func TestProjectComplaintHTTP(t *testing.T) {
 }
 
 func TestProjectPages(t *testing.T) {
-	s := startServer(t, storagetestSQLite(t))
+	s := startServer(t, demoSQLite(t))
 	community, units := projectScope(t, s)
 	m := &misses{seen: map[string][]string{}}
 	s.Registry.Renderer.Untranslated = m.add

@@ -15,7 +15,6 @@ import (
 	"linli/auth"
 	"linli/demo"
 	"linli/storage"
-	"linli/storage/storagetest"
 )
 
 // testServer is a real Linli on a random port with the demo data, on one
@@ -30,17 +29,24 @@ type testServer struct {
 // demoPassword is the password of every demo account.
 const demoPassword = "Linli-demo-2026"
 
-// startServer starts a server with the demo data on db.
-func startServer(t testing.TB, db *storage.DB) *testServer {
-	t.Helper()
+// newTestMain is the configuration every test server runs with: a fake
+// clock, cheap password hashing, timers off, a port picked by the system.
+func newTestMain(tb testing.TB, db *storage.DB) (*Main, *linli.FakeClock) {
 	clock := linli.NewFakeClock(time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC))
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
-	cfg.Data = t.TempDir()
+	cfg.Data = tb.TempDir()
 	cfg.Clock = clock
 	cfg.Hash = auth.CheapHashParams()
 	cfg.NoTimers = true // tests advance the fake clock and run due timers themselves
-	m := &Main{Config: cfg, DB: db}
+	return &Main{Config: cfg, DB: db}, clock
+}
+
+// startServer starts a server on db, loading the demo data unless db
+// already holds it (the copies demoSQLite and demoPostgres give do).
+func startServer(t testing.TB, db *storage.DB) *testServer {
+	t.Helper()
+	m, clock := newTestMain(t, db)
 	ctx := context.Background()
 	if err := m.Open(ctx); err != nil {
 		t.Fatal(err)
@@ -56,9 +62,11 @@ func startServer(t testing.TB, db *storage.DB) *testServer {
 	return &testServer{Main: m, URL: m.URL(), Clock: clock, Data: d}
 }
 
-// eachServer runs f with a demo server on every engine.
+// eachServer runs f with a demo server on every engine, each on its own
+// copy of the demo database.
 func eachServer(t *testing.T, f func(t *testing.T, s *testServer)) {
-	storagetest.Engines(t, func(t *testing.T, db *storage.DB) { f(t, startServer(t, db)) })
+	t.Run("sqlite", func(t *testing.T) { f(t, startServer(t, demoSQLite(t))) })
+	t.Run("postgres", func(t *testing.T) { f(t, startServer(t, demoPostgres(t))) })
 }
 
 // client is a logged-in (or anonymous) HTTP client with a cookie jar.

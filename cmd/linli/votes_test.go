@@ -19,7 +19,6 @@ import (
 	"linli/home"
 	"linli/projects"
 	"linli/registry"
-	"linli/storage/storagetest"
 	"linli/votes"
 )
 
@@ -299,7 +298,7 @@ func TestCostHTTPUncoveredFloorAndForms(t *testing.T) {
 // The vote pages in English have every Chinese text translated, and the
 // votes catalogue agrees with the others.
 func TestVoteEnglishPages(t *testing.T) {
-	s := startServer(t, storagetest.SQLite(t))
+	s := startServer(t, demoSQLite(t))
 	m := &misses{seen: map[string][]string{}}
 	s.Registry.Renderer.Untranslated = m.add
 	t.Cleanup(func() { s.Registry.Renderer.Untranslated = nil })
