@@ -125,8 +125,11 @@ func ownerCounts(ctx context.Context, q querier, path string) (map[int64]int, er
 }
 
 // snapshotOf reads the frozen electorate of a vote, in register order.
+// The owners and required columns are part of the record (what the
+// register said when the vote closed); the count does not need them: each
+// household is one owner, and the required households are the vote's.
 func snapshotOf(ctx context.Context, q querier, voteID int64) ([]electorate, error) {
-	rows, err := q.Query(ctx, `SELECT household_id, path, unit, building, floor, room, area_centi, owners, required
+	rows, err := q.Query(ctx, `SELECT household_id, path, unit, building, floor, room, area_centi
 		FROM vote_snapshot_households WHERE vote_id = ? ORDER BY seq`, voteID)
 	if err != nil {
 		return nil, err
@@ -135,11 +138,9 @@ func snapshotOf(ctx context.Context, q querier, voteID int64) ([]electorate, err
 	var out []electorate
 	for rows.Next() {
 		var e electorate
-		var required int64
-		if err := rows.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti, &e.Owners, &required); err != nil {
+		if err := rows.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti); err != nil {
 			return nil, err
 		}
-		e.Required = storage.Bool(required)
 		out = append(out, e)
 	}
 	return out, rows.Err()

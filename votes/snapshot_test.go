@@ -79,13 +79,18 @@ func (f *fixture) sheet(planID int64) votes.CostSheet {
 	return sh
 }
 
-func (f *fixture) snapshots(voteID int64) int {
+func (f *fixture) count(q string, args ...any) int {
 	f.t.Helper()
 	var n int
-	if err := f.db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'vote.snapshot' AND entity_id = ?`, voteID).Scan(&n); err != nil {
+	if err := f.db.QueryRow(f.ctx, q, args...).Scan(&n); err != nil {
 		f.t.Fatal(err)
 	}
 	return n
+}
+
+func (f *fixture) snapshots(voteID int64) int {
+	f.t.Helper()
+	return f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'vote.snapshot' AND entity_id = ?`, voteID)
 }
 
 // A vote closed by a manager keeps its tally, its households and the
@@ -94,7 +99,7 @@ func (f *fixture) snapshots(voteID int64) int {
 func TestVoteClosedTallyAndBillsFrozen(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		closed := f.newVote(votes.VoteInput{})
+		closed := f.newVote(votes.VoteInput{RequiredRooms: []string{"102"}})
 		open := f.newVote(votes.VoteInput{Title: "3单元外墙保温意见征询"})
 		f.castAll(closed.ID)
 		f.castAll(open.ID)
@@ -119,8 +124,20 @@ func TestVoteClosedTallyAndBillsFrozen(t *testing.T) {
 			t.Fatal(err)
 		}
 		openBefore := f.tally(open.ID)
+		owners301 := f.count(`SELECT COUNT(*) FROM household_members WHERE household_id = ? AND is_owner = 1`, f.rooms["301"])
 
 		f.changeRegister()
+
+		// The snapshot records what the register said at closing: 301's
+		// owners before the new co-owner, 102 bound to consent itself.
+		if n := f.count(`SELECT owners FROM vote_snapshot_households WHERE vote_id = ? AND household_id = ?`, closed.ID, f.rooms["301"]); n != owners301 ||
+			f.count(`SELECT COUNT(*) FROM household_members WHERE household_id = ? AND is_owner = 1`, f.rooms["301"]) != owners301+1 {
+			t.Errorf("301 has %d owners in the snapshot, want %d", n, owners301)
+		}
+		if n := f.count(`SELECT COUNT(*) FROM vote_snapshot_households WHERE vote_id = ? AND required = 1`, closed.ID); n != 1 ||
+			f.count(`SELECT required FROM vote_snapshot_households WHERE vote_id = ? AND household_id = ?`, closed.ID, f.rooms["102"]) != 1 {
+			t.Errorf("%d required households in the snapshot, want 102 alone", n)
+		}
 
 		if got := f.tally(closed.ID); !reflect.DeepEqual(got, frozen) {
 			t.Errorf("closed tally changed with the register:\n got %+v\nwant %+v", got, frozen)

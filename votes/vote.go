@@ -144,7 +144,6 @@ func (s *Service) communityOf(ctx context.Context, q querier, nodeID int64) (int
 }
 
 // electorate is one household of a scope as the tally and the bills see it.
-// Owners and Required are filled in a frozen electorate only (snapshotOf).
 type electorate struct {
 	ID        int64
 	Path      string
@@ -153,8 +152,6 @@ type electorate struct {
 	Floor     int
 	Room      string
 	AreaCenti int64
-	Owners    int  // owner members registered on the household when the vote closed
-	Required  bool // the household had to consent itself
 }
 
 func (e electorate) label() string { return e.Building + e.Unit + e.Room }
