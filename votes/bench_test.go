@@ -266,8 +266,9 @@ func BenchmarkVoteBuildingLayer(b *testing.B) {
 // BenchmarkVoteCastBallot records a paper ballot entered by staff, one
 // household changing its vote again and again (agree, abstain, disagree
 // without a reason), on the unit vote and on the building vote (the
-// service reads the scope's households to check the ballot's), against a
-// bare INSERT of the same ballot row in its own transaction.
+// service checks the one household against the vote's scope, so the two
+// should cost the same), against a bare INSERT of the same ballot row in
+// its own transaction.
 func BenchmarkVoteCastBallot(b *testing.B) {
 	benchEngines(b, func(b *testing.B, open func(testing.TB) *storage.DB) {
 		w := newBenchWorld(b, open(b))

@@ -294,7 +294,7 @@ func (s *Service) CreateCostPlan(ctx context.Context, a *linli.Actor, in CostPla
 				pv.Fields = append(pv.Fields, *fe)
 			}
 		}
-		hs, err := electorateOf(ctx, tx, n.Path)
+		hs, err := s.planVoters(ctx, tx, in.VoteID, n.Path)
 		if err != nil {
 			return err
 		}
@@ -355,7 +355,7 @@ func (s *Service) UpdateCostPlan(ctx context.Context, a *linli.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		hs, err := electorateOf(ctx, tx, n.Path)
+		hs, err := s.planVoters(ctx, tx, before.VoteID, n.Path)
 		if err != nil {
 			return err
 		}
@@ -386,17 +386,33 @@ func (s *Service) CostSheet(ctx context.Context, a *linli.Actor, id int64) (Cost
 	if !s.canRead(ctx, a, p.Path) {
 		return CostSheet{}, linli.Errorf(linli.ENotFound, "分摊方案不存在 / cost plan not found")
 	}
-	return s.sheet(ctx, p, sc)
+	hs, err := s.planVoters(ctx, s.DB, p.VoteID, p.Path)
+	if err != nil {
+		return CostSheet{}, err
+	}
+	return sheet(p, sc, hs)
 }
 
-// sheet shares the plan among the scope's households as they are now
-// (consent.Allocate).
-func (s *Service) sheet(ctx context.Context, p CostPlan, sc consent.Scheme) (CostSheet, error) {
-	out := CostSheet{Plan: p, Bills: []CostBill{}, Rounding: RoundingRule}
-	hs, err := electorateOf(ctx, s.DB, p.Path)
-	if err != nil {
-		return out, err
+// planVoters are the households a plan shares its cost over: those of the
+// vote it was made from (frozen once the vote is closed: the bills of a
+// closed vote's plan do not move with the register), else those of its
+// scope as the register holds them now.
+func (s *Service) planVoters(ctx context.Context, q querier, voteID int64, path string) ([]electorate, error) {
+	if voteID != 0 {
+		v, err := s.vote(ctx, q, voteID)
+		if err == nil {
+			return voters(ctx, q, v)
+		}
+		if linli.ErrorCode(err) != linli.ENotFound {
+			return nil, err
+		}
 	}
+	return electorateOf(ctx, q, path)
+}
+
+// sheet shares the plan among hs (consent.Allocate).
+func sheet(p CostPlan, sc consent.Scheme, hs []electorate) (CostSheet, error) {
+	out := CostSheet{Plan: p, Bills: []CostBill{}, Rounding: RoundingRule}
 	in := make([]consent.Household, len(hs))
 	for i, h := range hs {
 		in[i] = consent.Household{ID: h.ID, Label: h.label(), AreaCenti: h.AreaCenti, Floor: h.Floor}
@@ -420,8 +436,9 @@ func (s *Service) sheet(ctx context.Context, p CostPlan, sc consent.Scheme) (Cos
 	return out, nil
 }
 
-// costSheetsForVote lists the plans made for the vote, with their bills.
-func (s *Service) costSheetsForVote(ctx context.Context, a *linli.Actor, v Vote) ([]CostSheet, error) {
+// costSheetsForVote lists the plans made for the vote, with their bills
+// over hs (the vote's voters).
+func (s *Service) costSheetsForVote(ctx context.Context, v Vote, hs []electorate) ([]CostSheet, error) {
 	rows, err := s.DB.Query(ctx, `SELECT `+planColumns+` FROM cost_plans WHERE vote_id = ? ORDER BY id`, v.ID)
 	if err != nil {
 		return nil, err
@@ -444,7 +461,7 @@ func (s *Service) costSheetsForVote(ctx context.Context, a *linli.Actor, v Vote)
 	}
 	out := []CostSheet{}
 	for _, l := range ps {
-		sh, err := s.sheet(ctx, l.p, l.sc)
+		sh, err := sheet(l.p, l.sc, hs)
 		if err != nil {
 			return nil, err
 		}

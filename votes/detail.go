@@ -11,7 +11,8 @@ import (
 	"linli/storage"
 )
 
-// Detail returns a vote with its live tally, its households with their
+// Detail returns a vote with its tally (live while the vote is open, over
+// the frozen electorate once it is closed), its households with their
 // current choice and ballot history, its objections, its cost plans and
 // links. Who may record ballots (projects.manage or visits.write in the
 // scope: staff, grid workers, building and unit heads, residents'
@@ -25,7 +26,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		return Detail{}, err
 	}
 	d := Detail{Vote: v}
-	hs, err := electorateOf(ctx, s.DB, v.Path)
+	hs, err := voters(ctx, s.DB, v)
 	if err != nil {
 		return d, err
 	}
@@ -48,7 +49,9 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		}
 	}
 	d.Can = Permissions{Manage: a.Can(linli.PermProjectsManage, v.Path), Record: canFollow(a, v.Path), MyHouseholds: []int64{}}
+	own := map[int64]bool{}
 	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
+		own[h] = true
 		if ok, err := s.isOwner(ctx, s.DB, a, h); err != nil {
 			return d, err
 		} else if ok {
@@ -56,10 +59,6 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		}
 	}
 	record := d.Can.Record
-	own := map[int64]bool{}
-	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
-		own[h] = true
-	}
 	var owners map[int64]string
 	if record && a.Can(linli.PermRegistryRead, v.Path) {
 		if owners, err = ownerNames(ctx, s.DB, v.Path); err != nil {
@@ -83,7 +82,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		}
 		d.Households = append(d.Households, vh)
 	}
-	if d.CostPlans, err = s.costSheetsForVote(ctx, a, v); err != nil {
+	if d.CostPlans, err = s.costSheetsForVote(ctx, v, hs); err != nil {
 		return d, err
 	}
 	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindVote, ID: v.ID}); err != nil {

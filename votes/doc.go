@@ -12,9 +12,15 @@
 // projects.Service.VoteScope; votes does not import projects): it must be
 // visible to the actor (422 on project_id), managed by the actor (403), and
 // its scope must hold the vote's (422 on scope_id). Cost plans are checked
-// the same way. The electorate is read live from the register: the households
-// under the scope with their exclusive area (0.01 m²) and floor; each is one
-// owner (see package consent, "Headcount"). Its rule is the matter
+// the same way. While a vote is pending or open its electorate is read live
+// from the register: the households under the scope with their exclusive
+// area (0.01 m²) and floor; each is one owner (see package consent,
+// "Headcount"). When it closes the electorate is frozen (table
+// vote_snapshot_households: household, label, floor, area, owners
+// registered, required) by whichever comes first of CloseVote, the
+// "votes.close" timer at closes_at, or the first read after closes_at; a
+// closed vote is counted over the frozen electorate, so later register
+// edits do not change its tally (snapshot.go). Its rule is the matter
 // (renovation-class or ordinary), optional unanimity and households that
 // must consent themselves.
 //
@@ -46,7 +52,9 @@
 // # Cost plans
 //
 // A plan shares total − subsidy (fen, parsed exactly from yuan text) among
-// the scope's households by floor coefficient × area with consent.Allocate
+// the scope's households — for a plan made from a vote, the vote's
+// electorate, frozen once the vote is closed — by floor coefficient × area
+// with consent.Allocate
 // (largest remainder in fen; the shares add up exactly). Coefficients
 // default to consent.DefaultScheme; a floor with households and no
 // coefficient is a 422 naming the floor. Bills are exported as .xlsx at

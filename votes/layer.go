@@ -31,6 +31,10 @@ func (l layer) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node
 // Layer marks each household of the vote in the building by its current
 // ballot, an open objection drawing attention first. Only those who may
 // record ballots see the marks; other readers get the legend's counts.
+// It reads what the marks need — the vote once, its electorate, each
+// household's latest ballot and the households with an open objection —
+// not the vote page's Detail (histories, objection notes, owners, cost
+// plans, links).
 func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
 	v, err := l.s.Vote(ctx, a, id)
 	if err != nil {
@@ -39,18 +43,22 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 	if !linli.Within(v.Path, b.Path) && !linli.Within(b.Path, v.Path) {
 		return registry.Layer{}, errNotFound()
 	}
-	d, err := l.s.Detail(ctx, a, id)
+	hs, err := voters(ctx, l.s.DB, v)
 	if err != nil {
 		return registry.Layer{}, err
 	}
+	choices, err := currentChoices(ctx, l.s.DB, v.ID)
+	if err != nil {
+		return registry.Layer{}, err
+	}
+	t := evaluate(v, hs, choices)
 	out := registry.Layer{Key: fmt.Sprintf("vote:%d", v.ID), Title: "表决：" + v.Title, URL: fmt.Sprintf("/votes/%d", v.ID),
 		Marks: map[int64]registry.HouseholdMark{}}
-	out.Summary = append(append([]string{}, d.Tally.Summary...), d.Tally.Missing...)
-	if d.Tally.Valid {
+	out.Summary = append(append([]string{}, t.Summary...), t.Missing...)
+	if t.Valid {
 		out.Summary = append(out.Summary, "表决有效通过 / the decision is valid")
 	}
-	if !d.Can.Record {
-		t := d.Tally
+	if !canFollow(a, v.Path) {
 		agree := int(t.AgreeOwners)
 		for _, li := range []struct {
 			class, label string
@@ -63,10 +71,14 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 		}
 		return out, nil
 	}
+	open, err := openObjections(ctx, l.s.DB, v.ID)
+	if err != nil {
+		return registry.Layer{}, err
+	}
 	counts := map[string]int{}
-	for _, h := range d.Households {
-		class, title := markOf(h)
-		out.Marks[h.ID] = registry.HouseholdMark{Class: class, Title: h.Label + "：" + title}
+	for _, h := range hs {
+		class, title := markOf(VoteHousehold{Choice: choices[h.ID], OpenObjection: open[h.ID]})
+		out.Marks[h.ID] = registry.HouseholdMark{Class: class, Title: h.label() + "：" + title}
 		counts[class]++
 	}
 	for _, li := range []struct{ class, label string }{
@@ -76,6 +88,25 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 		out.Legend = append(out.Legend, registry.LegendItem{Class: li.class, Label: li.label, Count: counts[li.class]})
 	}
 	return out, nil
+}
+
+// openObjections is the set of households of the vote with an objection
+// still open.
+func openObjections(ctx context.Context, q querier, voteID int64) (map[int64]bool, error) {
+	rows, err := q.Query(ctx, `SELECT household_id FROM vote_objections WHERE vote_id = ? AND resolved_at = 0`, voteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var h int64
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out[h] = true
+	}
+	return out, rows.Err()
 }
 
 func markOf(h VoteHousehold) (class, title string) {

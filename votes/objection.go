@@ -168,25 +168,37 @@ func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Obj
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	subject := visitSubject(v)
+	// The notes of all the vote's objections in one query (not one per
+	// objection), given to the objections the actor sees.
+	byID := make(map[int64]*Objection, len(out))
 	for i := range out {
-		nrows, err := s.DB.Query(ctx, `SELECT id, note, author, created_at FROM vote_objection_notes WHERE objection_id = ? ORDER BY id`, out[i].ID)
+		byID[out[i].ID] = &out[i]
+	}
+	if len(out) > 0 {
+		nrows, err := s.DB.Query(ctx, `SELECT n.objection_id, n.id, n.note, n.author, n.created_at
+			FROM vote_objection_notes n JOIN vote_objections o ON o.id = n.objection_id
+			WHERE o.vote_id = ? ORDER BY n.objection_id, n.id`, v.ID)
 		if err != nil {
 			return nil, err
 		}
 		for nrows.Next() {
 			var n ObjectionNote
-			var at int64
-			if err := nrows.Scan(&n.ID, &n.Note, &n.Author, &at); err != nil {
+			var oid, at int64
+			if err := nrows.Scan(&oid, &n.ID, &n.Note, &n.Author, &at); err != nil {
 				nrows.Close()
 				return nil, err
 			}
 			n.At = storage.FromMillis(at)
-			out[i].Notes = append(out[i].Notes, n)
+			if o := byID[oid]; o != nil {
+				o.Notes = append(o.Notes, n)
+			}
 		}
 		if err := nrows.Close(); err != nil {
 			return nil, err
 		}
+	}
+	subject := visitSubject(v)
+	for i := range out {
 		if s.Visits != nil {
 			vs, err := s.Visits(ctx, a, subject, out[i].HouseholdID)
 			if err != nil {

@@ -426,7 +426,7 @@ func (h *pages) planFormFor(r *http.Request, voteID, scopeID int64) (planForm, e
 		return f, linli.Errorf(linli.EForbidden, "无权制定分摊方案 / not allowed to make cost plans here")
 	}
 	f.Scope, _ = h.s.placeName(r.Context(), h.s.DB, n.ID)
-	hs, err := electorateOf(r.Context(), h.s.DB, n.Path)
+	hs, err := h.s.planVoters(r.Context(), h.s.DB, voteID, n.Path)
 	if err != nil {
 		return f, err
 	}

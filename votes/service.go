@@ -60,6 +60,10 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	(&pages{s: s, r: render}).routes(rt)
 }
 
-// JobHandlers are the capability's timers, by kind. Votes need none: a
-// vote closes by its closes_at, read at every ballot.
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
+// JobHandlers are the capability's timers, by kind: "votes.close" freezes
+// a vote's electorate at its closing time (a vote itself closes by its
+// closes_at, read at every ballot; a read after closes_at freezes it too,
+// should the timer not have run yet).
+func (s *Service) JobHandlers() map[string]jobs.Handler {
+	return map[string]jobs.Handler{CloseJob: s.closeJob}
+}

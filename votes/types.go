@@ -26,7 +26,10 @@ const (
 const ResolutionAgreed = "改投同意 / changed the ballot to agree"
 
 // Vote is one consent vote of the households under a unit or a building.
-// Times not reached are the zero time.
+// Times not reached are the zero time. SnapshotAt is when the electorate
+// was frozen (the vote closed, or was first read after closes_at): a
+// closed vote is counted over the households, areas and floors the
+// register held then, a pending or open one over the register as it is.
 type Vote struct {
 	ID          int64          `json:"id"`
 	CommunityID int64          `json:"community_id"`
@@ -46,6 +49,7 @@ type Vote struct {
 	CreatedBy   string         `json:"created_by"`
 	CreatedAt   time.Time      `json:"created_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`
+	SnapshotAt  time.Time      `json:"snapshot_at"` // electorate frozen (zero while pending or open; see snapshot.go)
 }
 
 // VoteInput creates a vote. Required names households by id (JSON API);

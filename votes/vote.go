@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +14,7 @@ import (
 	"linli"
 	"linli/audit"
 	"linli/consent"
+	"linli/jobs"
 	"linli/links"
 	"linli/registry"
 	"linli/registry/ledger"
@@ -36,16 +38,17 @@ func (s *Service) zone() *time.Location {
 	return s.Zone
 }
 
-const voteColumns = `v.id, v.community_id, v.scope_id, v.path, v.project_id, v.title, v.matter, v.unanimous, v.opens_at, v.closes_at, v.closed_at, v.created_by, v.created_at, v.updated_at, n.name, n.kind`
-const voteFrom = ` FROM votes v JOIN nodes n ON n.id = v.scope_id`
+const voteColumns = `v.id, v.community_id, v.scope_id, v.path, v.project_id, v.title, v.matter, v.unanimous, v.opens_at, v.closes_at, v.closed_at, v.created_by, v.created_at, v.updated_at, n.name, n.kind, COALESCE(vs.taken_at, 0)`
+const voteFrom = ` FROM votes v JOIN nodes n ON n.id = v.scope_id LEFT JOIN vote_snapshots vs ON vs.vote_id = v.id`
 
 func (s *Service) scanVote(r interface{ Scan(...any) error }) (Vote, error) {
 	var v Vote
-	var unanimous, opens, closes, closed, created, updated int64
+	var unanimous, opens, closes, closed, created, updated, frozen int64
 	var scopeName string
 	err := r.Scan(&v.ID, &v.CommunityID, &v.ScopeID, &v.Path, &v.ProjectID, &v.Title, &v.Matter, &unanimous, &opens, &closes, &closed,
-		&v.CreatedBy, &created, &updated, &scopeName, &v.ScopeKind)
+		&v.CreatedBy, &created, &updated, &scopeName, &v.ScopeKind, &frozen)
 	v.Unanimous = storage.Bool(unanimous)
+	v.SnapshotAt = storage.FromMillis(frozen)
 	v.OpensAt, v.ClosesAt, v.ClosedAt = storage.FromMillis(opens), storage.FromMillis(closes), storage.FromMillis(closed)
 	v.CreatedAt, v.UpdatedAt = storage.FromMillis(created), storage.FromMillis(updated)
 	v.Scope = scopeName
@@ -77,7 +80,8 @@ func (s *Service) vote(ctx context.Context, q querier, id int64) (Vote, error) {
 }
 
 // complete fills what a vote row does not hold: the scope's full name,
-// the required households and the state.
+// the required households and the state. A closed vote whose electorate is
+// not frozen yet is frozen now (snapshot.go), in q when q is a transaction.
 func (s *Service) complete(ctx context.Context, q querier, v Vote) (Vote, error) {
 	v.State = v.stateAt(s.now())
 	if name, err := s.placeName(ctx, q, v.ScopeID); err == nil {
@@ -87,16 +91,24 @@ func (s *Service) complete(ctx context.Context, q querier, v Vote) (Vote, error)
 	if err != nil {
 		return v, err
 	}
-	defer rows.Close()
 	v.Required = []int64{}
 	for rows.Next() {
 		var h int64
 		if err := rows.Scan(&h); err != nil {
+			rows.Close()
 			return v, err
 		}
 		v.Required = append(v.Required, h)
 	}
-	return v, rows.Err()
+	if err := rows.Close(); err != nil {
+		return v, err
+	}
+	if v.State == StateClosed && v.SnapshotAt.IsZero() {
+		if v.SnapshotAt, err = s.freezeVia(ctx, q, nil, v); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
 }
 
 // placeName is a scope's name from its estate down ("荟萃花园南区1号楼3单元").
@@ -272,6 +284,10 @@ func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) 
 			if _, err := tx.Exec(ctx, `INSERT INTO vote_required (vote_id, household_id) VALUES (?, ?)`, id, h); err != nil {
 				return err
 			}
+		}
+		// At its closing time the vote's electorate is frozen.
+		if err := jobs.Schedule(ctx, tx, CloseJob, strconv.FormatInt(id, 10), in.ClosesAt, nil); err != nil {
+			return err
 		}
 		if in.ProjectID > 0 {
 			if err := links.Add(ctx, tx, links.Ref{Kind: links.KindProject, ID: in.ProjectID}, links.Ref{Kind: links.KindVote, ID: id}, "vote", now); err != nil {
@@ -468,6 +484,12 @@ func (s *Service) CloseVote(ctx context.Context, a *linli.Actor, id int64) (Vote
 		if _, err := tx.Exec(ctx, `UPDATE votes SET closed_at = ?, updated_at = ? WHERE id = ?`, storage.Millis(now), storage.Millis(now), id); err != nil {
 			return err
 		}
+		// The electorate is frozen as the vote closes (and its timer
+		// cancelled); reading the closed vote back would do it too, but
+		// then the audit row would name the system, not the manager.
+		if _, err := s.freeze(ctx, tx, a, v); err != nil {
+			return err
+		}
 		if out, err = s.vote(ctx, tx, id); err != nil {
 			return err
 		}
@@ -504,9 +526,10 @@ func currentChoices(ctx context.Context, q querier, voteID int64) (map[int64]con
 	return out, rows.Err()
 }
 
-// tally counts the vote's ballots now (consent.Evaluate).
+// tally counts the vote's ballots now (consent.Evaluate), over the
+// frozen electorate once the vote is closed.
 func (s *Service) tally(ctx context.Context, q querier, v Vote) (Tally, error) {
-	hs, err := electorateOf(ctx, q, v.Path)
+	hs, err := voters(ctx, q, v)
 	if err != nil {
 		return Tally{}, err
 	}

@@ -510,3 +510,103 @@ func TestVoteHTTPReadersSeeCountsOnly(t *testing.T) {
 		}
 	})
 }
+
+// A closed vote is a legal record: editing a household's area in the
+// register afterwards changes neither its tally, nor its households, nor
+// the bills of the plan made from it. A vote past its closing time is read
+// frozen even before its timer ran (timers are off here); an open vote
+// follows the register.
+func TestVoteHTTPClosedVoteKeepsItsRecord(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		staff := s.login(t, "xueyuan")
+		closed := openVote(t, s, staff, nil)
+		timed := openVote(t, s, staff, map[string]any{"title": "3单元门禁改造意见征询", "matter": "ordinary",
+			"closes_at": s.Clock.Now().Add(time.Hour).Format(time.RFC3339)})
+		rooms := roomIDs(closed)
+		for _, id := range []int64{closed.Vote.ID, timed.Vote.ID} {
+			for room, hid := range rooms {
+				if st, body := staff.do("POST", fmt.Sprintf("/api/votes/%d/ballots", id), map[string]any{"household_id": hid, "choice": "agree",
+					"method": "paper", "collector": "柴晓燕"}); st != http.StatusCreated {
+					t.Fatalf("ballot %s: %d %s", room, st, body)
+				}
+			}
+		}
+		var v votes.Vote
+		if st := staff.json("POST", fmt.Sprintf("/api/votes/%d/close", closed.Vote.ID), nil, &v); st != 200 || v.State != votes.StateClosed || v.SnapshotAt.IsZero() {
+			t.Fatalf("close: %d %+v", st, v)
+		}
+		var made votes.CostSheet
+		if st := staff.json("POST", "/api/cost-plans", map[string]any{"vote_id": closed.Vote.ID, "title": "加装电梯费用分摊", "total": "460000",
+			"subsidy": "160000"}, &made); st != http.StatusCreated {
+			t.Fatalf("plan: %d %+v", st, made)
+		}
+		plan := made.Plan
+		s.Clock.Advance(2 * time.Hour) // the second vote is past closes_at; its timer has not run
+		get := func(id int64) votes.Detail {
+			t.Helper()
+			var d votes.Detail
+			if st := staff.json("GET", fmt.Sprintf("/api/votes/%d", id), nil, &d); st != 200 {
+				t.Fatalf("get vote %d: %d", id, st)
+			}
+			return d
+		}
+		bills := func() votes.CostSheet {
+			t.Helper()
+			var sh votes.CostSheet
+			if st := staff.json("GET", fmt.Sprintf("/api/cost-plans/%d", plan.ID), nil, &sh); st != 200 {
+				t.Fatalf("sheet: %d", st)
+			}
+			return sh
+		}
+		closed0, timed0, sheet0 := get(closed.Vote.ID), get(timed.Vote.ID), bills()
+		if timed0.Vote.State != votes.StateClosed || timed0.Vote.SnapshotAt.IsZero() {
+			t.Fatalf("vote past closes_at: %+v", timed0.Vote)
+		}
+		open := openVote(t, s, staff, map[string]any{"title": "3单元外墙保温意见征询"})
+
+		// The register: 602's area corrected.
+		var h registry.Household
+		if st := staff.json("GET", fmt.Sprintf("/api/households/%d", rooms["602"]), nil, &h); st != 200 {
+			t.Fatalf("household: %d", st)
+		}
+		if st, body := staff.do("PUT", fmt.Sprintf("/api/households/%d", h.ID), map[string]any{"unit_id": h.UnitID, "floor": h.Floor, "room": h.Room,
+			"area": "188.88", "note": h.Note}); st != 200 {
+			t.Fatalf("edit area: %d %s", st, body)
+		}
+		area := func(d votes.Detail) int64 {
+			for _, x := range d.Households {
+				if x.ID == h.ID {
+					return x.AreaCenti
+				}
+			}
+			return -1
+		}
+		if a := area(get(open.Vote.ID)); a != 18888 {
+			t.Errorf("open vote: 602 has %d, want the register's 18888", a)
+		}
+		for _, want := range []votes.Detail{closed0, timed0} {
+			got := get(want.Vote.ID)
+			if got.Tally.TotalAreaCenti != want.Tally.TotalAreaCenti || got.Tally.AgreeAreaCenti != want.Tally.AgreeAreaCenti ||
+				area(got) != area(want) || area(got) == 18888 || len(got.Households) != 12 {
+				t.Errorf("closed vote %q followed the register: area %d→%d, 602 %d→%d", want.Vote.Title, want.Tally.TotalAreaCenti,
+					got.Tally.TotalAreaCenti, area(want), area(got))
+			}
+		}
+		sheet := bills()
+		if len(sheet.Bills) != len(sheet0.Bills) || sheet.SumFen != 30000000 {
+			t.Fatalf("bills: %d, sum %d", len(sheet.Bills), sheet.SumFen)
+		}
+		for i := range sheet.Bills {
+			if sheet.Bills[i] != sheet0.Bills[i] {
+				t.Errorf("bill %s changed: %+v, was %+v", sheet0.Bills[i].Label, sheet.Bills[i], sheet0.Bills[i])
+			}
+		}
+		// The timer finds the vote frozen already: nothing changes.
+		if _, err := s.Jobs.RunDue(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got := get(timed.Vote.ID); got.Tally.TotalAreaCenti != timed0.Tally.TotalAreaCenti || !got.Vote.SnapshotAt.Equal(timed0.Vote.SnapshotAt) {
+			t.Errorf("after the timer: %+v", got.Vote)
+		}
+	})
+}
