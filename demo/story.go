@@ -107,6 +107,18 @@ var neighbourAccounts = []struct {
 
 // addNeighbours gives the owners of neighbourAccounts an account bound to
 // their household (as a resident registering on the platform would get).
+func neighbourUsername(unit int, room string) string { return fmt.Sprintf("huicui-%d-%s", unit, room) }
+
+// StoryResidents lists the owners' accounts the elevator story adds (they
+// rate and follow the project), for `linli demo` to print.
+func StoryResidents() []string {
+	out := make([]string, 0, len(neighbourAccounts))
+	for _, n := range neighbourAccounts {
+		out = append(out, neighbourUsername(n.unit, n.room))
+	}
+	return out
+}
+
 func addNeighbours(ctx context.Context, reg *registry.Service, au *auth.Service) ([]neighbour, error) {
 	var out []neighbour
 	sys := linli.System()
@@ -130,7 +142,7 @@ func addNeighbours(ctx context.Context, reg *registry.Service, au *auth.Service)
 		if owner == nil {
 			continue // no registered owner: nobody to give an account to
 		}
-		username := fmt.Sprintf("huicui-%d-%s", n.unit, n.room)
+		username := neighbourUsername(n.unit, n.room)
 		acc, err := au.CreateAccount(ctx, sys, auth.AccountInput{Username: username, Password: demoPassword, PersonID: owner.PersonID,
 			DisplayName: fmt.Sprintf("%s（1号楼%d单元%s业主）", owner.Name, n.unit, n.room)})
 		if err != nil {

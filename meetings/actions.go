@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -234,11 +235,15 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 		c, err := s.Cases.Open(ctx, a, cases.NewCase{Category: in.Category, Title: firstRunes(title, 80), Description: desc, Source: cases.SourceMeeting,
 			SourceRef: fmt.Sprintf("meeting:%d", meetingID), LocationID: m.ScopeID, Public: in.Public, IdempotencyKey: key})
 		if err != nil {
-			// Let the user correct the input and try again at once.
-			_ = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+			// Let the user correct the input and try again at once. If the
+			// claim cannot be released it lapses after claimTTL; the user
+			// still gets the reason the case was refused.
+			if rerr := s.DB.InTx(ctx, func(tx *storage.Tx) error {
 				_, err := tx.Exec(ctx, `UPDATE meeting_actions SET claim_at = 0, claim_by = 0 WHERE id = ? AND case_id = 0`, actionID)
 				return err
-			})
+			}); rerr != nil {
+				slog.Warn("meetings: releasing the claim on an action", "action", actionID, "err", rerr)
+			}
 			return Action{}, err
 		}
 		found = c.ID

@@ -425,7 +425,9 @@ func (h *pages) planFormFor(r *http.Request, voteID, scopeID int64) (planForm, e
 	if !a.Can(linli.PermProjectsManage, n.Path) {
 		return f, linli.Errorf(linli.EForbidden, "无权制定分摊方案 / not allowed to make cost plans here")
 	}
-	f.Scope, _ = h.s.placeName(r.Context(), h.s.DB, n.ID)
+	if f.Scope, err = h.s.placeName(r.Context(), h.s.DB, n.ID); err != nil {
+		return f, err
+	}
 	hs, err := h.s.planVoters(r.Context(), h.s.DB, voteID, n.Path)
 	if err != nil {
 		return f, err

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"text/tabwriter"
+	"strings"
 	"time"
 
 	"linli/demo"
@@ -93,5 +94,6 @@ func printDemo(w io.Writer, url string, d demo.Dataset, took time.Duration) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Username, a.Password, a.Role, a.DisplayName)
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nOwners in 荟萃花园南区 1号楼 who rated the elevators (same password): %s\n", strings.Join(demo.StoryResidents(), " "))
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")
 }
