@@ -12,10 +12,8 @@ import (
 
 	"linli"
 	"linli/attach"
-	"linli/auth"
-	"linli/calendar"
 	"linli/cases"
-	"linli/demo"
+	"linli/demo/demotest"
 	"linli/happiness"
 	"linli/links"
 	"linli/registry"
@@ -37,24 +35,9 @@ type fixture struct {
 func newFixture(t *testing.T, db *storage.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	zone, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := calendar.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := linli.NewFakeClock(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
-	reg := registry.New(db, clock)
-	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
-	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
-		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
-	}
-	cs := cases.New(db, clock, cal, reg, zone)
-	if err := cs.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w := demotest.New(t, db, time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
+	zone, clock, reg := w.Zone, w.Clock, w.Registry
+	cs := w.Cases
 	lr := &links.Registry{DB: db}
 	svc := &happiness.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
 	svc.Register()
@@ -76,13 +59,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		return out, nil
 	})
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, svc: svc, actors: map[string]*linli.Actor{}}
-	for _, u := range []string{"xueyuan", "jixiang", "jxgrid", "jxresident", "street"} {
-		a, err := au.ActorByUsername(ctx, u)
-		if err != nil {
-			t.Fatalf("actor %s: %v", u, err)
-		}
-		f.actors[u] = a
-	}
+	w.AddActors(t, f.actors, "xueyuan", "jixiang", "jxgrid", "jxresident", "street")
 	return f
 }
 

@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"linli"
-	"linli/auth"
-	"linli/calendar"
 	"linli/cases"
-	"linli/demo"
+	"linli/demo/demotest"
 	"linli/jobs"
 	"linli/links"
 	"linli/mediation"
@@ -43,39 +41,15 @@ type fixture struct {
 func newFixture(t *testing.T, db *storage.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	zone, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := calendar.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Thursday 2026-11-26 10:00.
-	clock := linli.NewFakeClock(time.Date(2026, 11, 26, 10, 0, 0, 0, zone))
-	reg := registry.New(db, clock)
-	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
-	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
-		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
-	}
-	cs := cases.New(db, clock, cal, reg, zone)
-	if err := cs.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	lr := &links.Registry{DB: db}
-	cs.Links = lr
-	lr.Register(links.KindCase, cs.ResolveLinks)
+	w := demotest.New(t, db, time.Date(2026, 11, 26, 10, 0, 0, 0, demotest.Beijing))
+	zone, clock, reg := w.Zone, w.Clock, w.Registry
+	cs := w.Cases
+	lr := w.Links
 	svc := &mediation.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
 	svc.Register()
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, zone: zone, reg: reg, cs: cs, links: lr, svc: svc,
 		runner: &jobs.Runner{DB: db, Clock: clock, Handlers: svc.JobHandlers()}, actors: map[string]*linli.Actor{}}
-	for _, u := range []string{"xueyuan", "jixiang", "jxgrid", "jxresident", "resident", "street"} {
-		a, err := au.ActorByUsername(ctx, u)
-		if err != nil {
-			t.Fatalf("actor %s: %v", u, err)
-		}
-		f.actors[u] = a
-	}
+	w.AddActors(t, f.actors, "xueyuan", "jixiang", "jxgrid", "jxresident", "resident", "street")
 	unit, err := reg.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼", "2单元"})
 	if err != nil {
 		t.Fatal(err)

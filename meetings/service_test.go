@@ -7,10 +7,8 @@ import (
 	"time"
 
 	"linli"
-	"linli/auth"
-	"linli/calendar"
 	"linli/cases"
-	"linli/demo"
+	"linli/demo/demotest"
 	"linli/links"
 	"linli/meetings"
 	"linli/registry"
@@ -46,38 +44,15 @@ func cst(t *testing.T, y int, m time.Month, d, hh, mm int) time.Time {
 func newFixture(t *testing.T, db *storage.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	zone, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := calendar.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := linli.NewFakeClock(cst(t, 2026, time.March, 10, 9, 0))
-	reg := registry.New(db, clock)
-	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
-	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
-		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
-	}
-	cs := cases.New(db, clock, cal, reg, zone)
-	if err := cs.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	lr := &links.Registry{DB: db}
-	cs.Links = lr
-	lr.Register(links.KindCase, cs.ResolveLinks)
+	w := demotest.New(t, db, cst(t, 2026, time.March, 10, 9, 0))
+	zone, clock, reg := w.Zone, w.Clock, w.Registry
+	cs := w.Cases
+	lr := w.Links
 	registerProjects(t, ctx, reg, lr)
 	svc := &meetings.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
 	svc.Register()
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, zone: zone, reg: reg, cases: cs, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
-	for _, u := range []string{"xueyuan", "grid1", "resident", "unit", "rep", "jixiang", "jxresident", "contractor", "street", "property"} {
-		a, err := au.ActorByUsername(ctx, u)
-		if err != nil {
-			t.Fatalf("actor %s: %v", u, err)
-		}
-		f.actors[u] = a
-	}
+	w.AddActors(t, f.actors, "xueyuan", "grid1", "resident", "unit", "rep", "jixiang", "jxresident", "contractor", "street", "property")
 	return f
 }
 

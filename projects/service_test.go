@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"linli"
-	"linli/auth"
-	"linli/calendar"
 	"linli/cases"
-	"linli/demo"
+	"linli/demo/demotest"
 	"linli/links"
 	"linli/projects"
 	"linli/registry"
@@ -38,37 +36,14 @@ type fixture struct {
 func newFixture(t *testing.T, db *storage.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	zone, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := calendar.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := linli.NewFakeClock(time.Date(2027, 3, 2, 1, 0, 0, 0, time.UTC))
-	reg := registry.New(db, clock)
-	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
-	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
-		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
-	}
-	cs := cases.New(db, clock, cal, reg, zone)
-	if err := cs.Seed(ctx); err != nil {
-		t.Fatal(err)
-	}
-	lr := &links.Registry{DB: db}
-	cs.Links = lr
-	lr.Register(links.KindCase, cs.ResolveLinks)
+	w := demotest.New(t, db, time.Date(2027, 3, 2, 1, 0, 0, 0, time.UTC))
+	zone, clock, reg := w.Zone, w.Clock, w.Registry
+	cs := w.Cases
+	lr := w.Links
 	svc := &projects.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
 	svc.Register()
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
-	for _, u := range []string{"xueyuan", "grid1", "resident", "rep", "jixiang", "jxresident", "contractor", "building"} {
-		a, err := au.ActorByUsername(ctx, u)
-		if err != nil {
-			t.Fatalf("actor %s: %v", u, err)
-		}
-		f.actors[u] = a
-	}
+	w.AddActors(t, f.actors, "xueyuan", "grid1", "resident", "rep", "jixiang", "jxresident", "contractor", "building")
 	return f
 }
 

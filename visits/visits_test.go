@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"linli"
-	"linli/auth"
-	"linli/demo"
+	"linli/demo/demotest"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
@@ -37,29 +36,14 @@ var (
 func newFixture(t *testing.T, db *storage.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	zone, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// 2026-03-10 09:00 in Yuncheng.
-	clock := linli.NewFakeClock(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
-	reg := registry.New(db, clock)
-	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
-	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
-		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
-	}
+	w := demotest.New(t, db, time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
+	zone, clock, reg := w.Zone, w.Clock, w.Registry
 	lr := &links.Registry{DB: db}
 	registerSubjects(t, ctx, reg, lr)
 	svc := &visits.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Links: lr}
 	svc.Register()
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
-	for _, u := range []string{"xueyuan", "grid1", "building", "resident", "jixiang", "jxgrid", "property", "rep", "contractor", "dept"} {
-		a, err := au.ActorByUsername(ctx, u)
-		if err != nil {
-			t.Fatalf("actor %s: %v", u, err)
-		}
-		f.actors[u] = a
-	}
+	w.AddActors(t, f.actors, "xueyuan", "grid1", "building", "resident", "jixiang", "jxgrid", "property", "rep", "contractor", "dept")
 	return f
 }
 

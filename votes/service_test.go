@@ -14,7 +14,7 @@ import (
 	"linli"
 	"linli/auth"
 	"linli/consent"
-	"linli/demo"
+	"linli/demo/demotest"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
@@ -54,16 +54,8 @@ var pUnit3 = []string{"运城市", "盐湖区", "东城街道", "学苑社区", 
 func newFixture(t *testing.T, db *storage.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	zone, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := linli.NewFakeClock(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
-	reg := registry.New(db, clock)
-	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
-	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
-		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
-	}
+	w := demotest.New(t, db, time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
+	zone, clock, reg, au := w.Zone, w.Clock, w.Registry, w.Auth
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, au: au, actors: map[string]*linli.Actor{}, rooms: map[string]int64{}}
 	f.svc = &votes.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Links: &links.Registry{DB: db}}
 	f.svc.Visits = func(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error) {
@@ -79,13 +71,8 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		return votes.ProjectScope{Scope: p.scope, Manage: !p.noManage && a.Can(linli.PermProjectsManage, p.community)}, nil
 	}
 	f.svc.Register()
-	for _, u := range []string{"xueyuan", "grid1", "resident", "jixiang", "unit", "property", "contractor", "dept"} {
-		a, err := au.ActorByUsername(ctx, u)
-		if err != nil {
-			t.Fatalf("actor %s: %v", u, err)
-		}
-		f.actors[u] = a
-	}
+	w.AddActors(t, f.actors, "xueyuan", "grid1", "resident", "jixiang", "unit", "property", "contractor", "dept")
+	var err error
 	if f.unit, err = reg.FindNode(ctx, pUnit3); err != nil {
 		t.Fatal(err)
 	}
