@@ -64,9 +64,6 @@ func Pages() web.Pages {
 			return fmt.Sprint(def)
 		},
 		"pct": func(n int) string { return strconv.Itoa(n) + "%" },
-		// projHalf picks the page language's half of a "中文 / English"
-		// text (the reasons of the services' errors and gates).
-		"projHalf": Half,
 		"inScope": func(scope []ScopeNode, id int64) bool {
 			for _, n := range scope {
 				if n.ID == id {
@@ -97,20 +94,6 @@ func Yuan(fen int64) string {
 		out = "-" + out
 	}
 	return out
-}
-
-// Half returns the Chinese or the English half of a bilingual text
-// "中文 / English" (lang "en" for English); a text without the separator
-// is returned whole.
-func Half(s, lang string) string {
-	zh, en, ok := strings.Cut(s, " / ")
-	if !ok {
-		return s
-	}
-	if lang == "en" {
-		return strings.TrimSpace(en)
-	}
-	return strings.TrimSpace(zh)
 }
 
 // parseYuan reads "12345.67" (or "12,345.67", "¥12345") into fen.
@@ -180,7 +163,7 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "projects/list.html", &web.Page{Title: "民生实事项目", Flash: Half(r.URL.Query().Get("flash"), web.Lang(r)),
+	h.r.Render(w, r, http.StatusOK, "projects/list.html", &web.Page{Title: "民生实事项目", Flash: web.InLanguage(r.URL.Query().Get("flash"), web.Lang(r)),
 		Data: listData{Projects: ps, CanCreate: a.CanAny(linli.PermProjectsManage), Phase: f.Phase}})
 	return nil
 }
@@ -405,7 +388,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	dp := detailPage{Detail: d, Next: d.Project.Phase.Next()}
-	return &web.Page{Title: d.Project.Title, Data: dp, Flash: Half(r.URL.Query().Get("flash"), web.Lang(r)),
+	return &web.Page{Title: d.Project.Title, Data: dp, Flash: web.InLanguage(r.URL.Query().Get("flash"), web.Lang(r)),
 		Crumbs: []web.NavItem{{Href: "/projects", Label: "民生实事项目"}, {Label: d.Project.Title}}}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"linli"
+	"linli/web"
 )
 
 func fieldsOf(fs []linli.FieldError) []string {
@@ -203,17 +204,17 @@ func TestProjectHalf(t *testing.T) {
 		{"", "", ""},
 		{"「施工」阶段尚缺：开工日期 / cannot leave construction yet", "「施工」阶段尚缺：开工日期", "cannot leave construction yet"},
 	} {
-		if got := Half(tc.in, "zh"); got != tc.zh {
-			t.Errorf("Half(%q, zh) = %q, want %q", tc.in, got, tc.zh)
+		if got := web.InLanguage(tc.in, "zh"); got != tc.zh {
+			t.Errorf("InLanguage(%q, zh) = %q, want %q", tc.in, got, tc.zh)
 		}
-		if got := Half(tc.in, "en"); got != tc.en {
-			t.Errorf("Half(%q, en) = %q, want %q", tc.in, got, tc.en)
+		if got := web.InLanguage(tc.in, "en"); got != tc.en {
+			t.Errorf("InLanguage(%q, en) = %q, want %q", tc.in, got, tc.en)
 		}
 	}
 	// Every reason the gate gives splits into both halves.
 	for _, ph := range Phases() {
 		for _, f := range Missing(ph, Gate{}) {
-			if zh, en := Half(f.Reason, "zh"), Half(f.Reason, "en"); zh == en || zh == "" || en == "" {
+			if zh, en := web.InLanguage(f.Reason, "zh"), web.InLanguage(f.Reason, "en"); zh == en || zh == "" || en == "" {
 				t.Errorf("%s: reason %q is not bilingual", ph, f.Reason)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"linli"
+	"linli/web"
 )
 
 // A layer colours the building view for one matter: the ballots of a
@@ -60,23 +61,9 @@ type Layer struct {
 func (l Layer) SummaryIn(lang string) []string {
 	out := make([]string, 0, len(l.Summary))
 	for _, line := range l.Summary {
-		out = append(out, InLanguage(line, lang))
+		out = append(out, web.InLanguage(line, lang))
 	}
 	return out
-}
-
-// InLanguage picks the half of a "中文 / English" text for the language
-// (the last " / " divides them, so the Chinese half may hold one); text
-// without " / " is returned as it is.
-func InLanguage(text, lang string) string {
-	i := strings.LastIndex(text, " / ")
-	if i < 0 {
-		return text
-	}
-	if lang == "en" {
-		return strings.TrimSpace(text[i+3:])
-	}
-	return strings.TrimSpace(text[:i])
 }
 
 // LayerOption names a layer that applies to a building.

@@ -11,6 +11,7 @@ import (
 	"linli/registry"
 	"linli/storage"
 	"linli/storage/storagetest"
+	"linli/web"
 )
 
 // ballotLayer colours the first household as agreeing; it refuses the
@@ -138,7 +139,7 @@ func TestBuildingLayerSummaryInTheLanguage(t *testing.T) {
 			t.Errorf("%s: %q, want %q", lang, got, want)
 		}
 	}
-	if got := registry.InLanguage("楼道 / 电梯 / stairs and lifts", "zh"); got != "楼道 / 电梯" {
+	if got := web.InLanguage("楼道 / 电梯 / stairs and lifts", "zh"); got != "楼道 / 电梯" {
 		t.Errorf("the last ' / ' divides: %q", got)
 	}
 }

@@ -182,6 +182,21 @@ var linkRels = map[string][2]string{
 	"origin":    {"由此产生", "来源"},
 }
 
+// InLanguage picks the half of a "中文 / English" text — the form of
+// linli.Error messages and field reasons — for the language (the last
+// " / " divides them, so the Chinese half may hold one); text without
+// " / " is returned as it is.
+func InLanguage(text, lang string) string {
+	i := strings.LastIndex(text, " / ")
+	if i < 0 {
+		return text
+	}
+	if lang == "en" {
+		return strings.TrimSpace(text[i+3:])
+	}
+	return strings.TrimSpace(text[:i])
+}
+
 // T translates Chinese text for the language.
 func (r *Renderer) T(lang, s string) string {
 	if lang != "en" {
@@ -230,6 +245,8 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			return "?"
 		},
 		"add": func(a, b int) int { return a + b },
+		// inLang shows the page language's half of a bilingual message.
+		"inLang": func(s string) string { return InLanguage(s, lang) },
 		// linkRel names a link's relation from the page's side: out is
 		// true when the linked record came out of this one.
 		"linkRel": func(rel string, out bool) string {
