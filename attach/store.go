@@ -165,3 +165,18 @@ func thumbDims(w, h int) (int, int) {
 	}
 	return w, h
 }
+
+// OpenOwned is Open for a file that must belong to one record (owner,
+// ownerID): the check every "/{record}/{id}/files/{file}" route makes after
+// checking the record may be read. A file of another record is a 404, as
+// if it did not exist.
+func OpenOwned(ctx context.Context, db *storage.DB, owner string, ownerID, id int64, thumb bool) (Attachment, []byte, error) {
+	a, data, err := Open(ctx, db, id, thumb)
+	if err != nil {
+		return a, nil, err
+	}
+	if a.Owner != owner || a.OwnerID != ownerID {
+		return Attachment{}, nil, notFound()
+	}
+	return a, data, nil
+}

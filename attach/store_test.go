@@ -215,3 +215,25 @@ func TestSaveSamePhotoFromTwoReplicas(t *testing.T) {
 		t.Errorf("%d blobs, %d attachments; want 1 and 2", b, a)
 	}
 }
+
+func TestOpenOwnedRefusesAnotherRecordsFile(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		photo := pngOf(t, gradient(30, 20))
+		a := save(t, db, "visit", 7, mustCheck(t, Upload{Name: "wall.png", Data: photo}))[0]
+		if _, data, err := OpenOwned(ctx, db, "visit", 7, a.ID, false); err != nil || !bytes.Equal(data, photo) {
+			t.Errorf("its own record: %v", err)
+		}
+		if _, _, err := OpenOwned(ctx, db, "visit", 7, a.ID, true); err != nil {
+			t.Errorf("its own record's thumbnail: %v", err)
+		}
+		for _, other := range []struct {
+			owner string
+			id    int64
+		}{{"visit", 8}, {"case", 7}} {
+			if _, data, err := OpenOwned(ctx, db, other.owner, other.id, a.ID, false); linli.ErrorCode(err) != linli.ENotFound || data != nil {
+				t.Errorf("%s %d opened another record's file: %v", other.owner, other.id, err)
+			}
+		}
+	})
+}

@@ -93,12 +93,9 @@ func (s *Service) FileRoutes(rt *web.Router) {
 		if _, err := s.Get(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
 			return err
 		}
-		att, data, err := attach.Open(r.Context(), s.DB, fid, r.URL.Query().Get("thumb") == "1")
+		att, data, err := attach.OpenOwned(r.Context(), s.DB, "case", id, fid, r.URL.Query().Get("thumb") == "1")
 		if err != nil {
 			return err
-		}
-		if att.Owner != "case" || att.OwnerID != id {
-			return linli.Errorf(linli.ENotFound, "附件不存在 / attachment not found")
 		}
 		attach.Serve(w, r, att, data)
 		return nil

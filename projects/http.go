@@ -374,12 +374,12 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 		_, err := s.view(ctx, a, id)
 		switch {
 		case err == nil:
-			att, data, err := attach.Open(ctx, s.DB, fid, thumb)
+			att, data, err := attach.OpenOwned(ctx, s.DB, "project", id, fid, thumb)
+			if linli.ErrorCode(err) == linli.ENotFound {
+				return errNoPhoto()
+			}
 			if err != nil {
 				return err
-			}
-			if att.Owner != "project" || att.OwnerID != id {
-				return errNoPhoto()
 			}
 			attach.Serve(w, r, att, data)
 			return nil

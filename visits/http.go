@@ -213,12 +213,9 @@ func (s *Service) serveFile(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Get(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
 		return err
 	}
-	att, data, err := attach.Open(r.Context(), s.DB, fid, r.URL.Query().Get("thumb") == "1")
+	att, data, err := attach.OpenOwned(r.Context(), s.DB, "visit", id, fid, r.URL.Query().Get("thumb") == "1")
 	if err != nil {
 		return err
-	}
-	if att.Owner != "visit" || att.OwnerID != id {
-		return linli.Errorf(linli.ENotFound, "附件不存在 / attachment not found")
 	}
 	attach.Serve(w, r, att, data)
 	return nil
