@@ -330,20 +330,8 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	nrows, err := s.DB.Query(ctx, `SELECT id FROM nodes WHERE kind = ? ORDER BY path`, string(registry.KindCommunity))
+	ids, err := s.DB.IDs(ctx, `SELECT id FROM nodes WHERE kind = ? ORDER BY path`, string(registry.KindCommunity))
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for nrows.Next() {
-		var id int64
-		if err := nrows.Scan(&id); err != nil {
-			nrows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := nrows.Close(); err != nil {
 		return nil, err
 	}
 	for _, src := range []struct {
@@ -386,20 +374,8 @@ func (s *Service) entryCounts(ctx context.Context, counts func(context.Context) 
 	if list == nil {
 		return nil, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT DISTINCT community_id FROM `+table)
+	ids, err := s.DB.IDs(ctx, `SELECT DISTINCT community_id FROM `+table)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	out := map[int64]int{}

@@ -265,21 +265,9 @@ func (s *Service) thanks(ctx context.Context, projectID int64) ([]ThanksRecord, 
 // public happiness list. Wired into happiness.Service.Projects. Only what
 // anyone may see: no names of residents, places down to the building.
 func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM projects WHERE community_id = ? AND phase = ? AND public = 1 ORDER BY completed_at DESC, id DESC`,
+	ids, err := s.DB.IDs(ctx, `SELECT id FROM projects WHERE community_id = ? AND phase = ? AND public = 1 ORDER BY completed_at DESC, id DESC`,
 		communityID, InService)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	out := []happiness.Entry{}

@@ -338,3 +338,21 @@ func (db *DB) Counts(ctx context.Context, q string, args ...any) (map[int64]int,
 	}
 	return out, rows.Err()
 }
+
+// IDs runs a query of one integer column and returns the values in order.
+func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

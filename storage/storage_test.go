@@ -101,3 +101,31 @@ func TestRebind(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestIDsAndCounts(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			for _, l := range [][2]int64{{3, 10}, {3, 11}, {4, 12}} {
+				if _, err := tx.Exec(ctx, `INSERT INTO links (from_kind, from_id, to_kind, to_id, rel, created_at) VALUES ('project', ?, 'case', ?, 'complaint', 0)`, l[0], l[1]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, err := db.IDs(ctx, `SELECT to_id FROM links WHERE from_id = ? ORDER BY to_id DESC`, 3)
+		if err != nil || len(ids) != 2 || ids[0] != 11 || ids[1] != 10 {
+			t.Errorf("IDs = %v, %v; want [11 10]", ids, err)
+		}
+		counts, err := db.Counts(ctx, `SELECT from_id, COUNT(*) FROM links GROUP BY from_id`)
+		if err != nil || len(counts) != 2 || counts[3] != 2 || counts[4] != 1 {
+			t.Errorf("Counts = %v, %v; want map[3:2 4:1]", counts, err)
+		}
+		if _, err := db.IDs(ctx, `SELECT nothing FROM links`); err == nil {
+			t.Error("IDs of a bad query: no error")
+		}
+	})
+}
