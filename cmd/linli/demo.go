@@ -6,8 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"text/tabwriter"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"linli/demo"
