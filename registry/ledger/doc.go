@@ -27,6 +27,12 @@
 //     stop Excel turning an 18-digit ID number into 1.40802E+17 or a room
 //     "3-12" into a date; Parse trims it. Other consumers of the CSV should
 //     trim cells too.
+//   - What a user may leave in the downloaded template is refused row by
+//     row, never imported: the example rows (marked in 备注, and their
+//     made-up people), instruction text and a repeated header, with Field
+//     "row". A title row above the header is skipped: the header is the first
+//     row, among the first ten, with at least three column titles, and
+//     households keep their spreadsheet row numbers. See leftovers.go.
 //   - Parse refuses files with more than MaxRows data rows and xlsx files that
 //     unzip to more than 1 GiB; the caller should still cap the upload size.
 package ledger

@@ -13,7 +13,7 @@ type Member struct {
 
 // Household is one flat and the people recorded in it.
 type Household struct {
-	Row                    int    // first spreadsheet row of the household (1-based; the header is row 1)
+	Row                    int    // first spreadsheet row of the household (1-based, as Excel numbers it)
 	Estate, Building, Unit string // as written, trimmed: "荟萃花园南区", "1号楼", "3单元"
 	Floor                  int    // 1..99, basements -1..-5; never 0
 	Room                   string // "302"

@@ -37,18 +37,50 @@ func parse(r io.Reader, format string, today time.Time, maxRows int) ([]Househol
 	}
 	defer closeTable()
 	p := &parser{today: today, maxRows: maxRows, groups: map[string]*group{}, ids: map[string]idSeen{}}
-	sawHeader := false
+	// The header is the first row with column titles among the first
+	// headerScanRows; the rows above it are kept until it is found.
+	type early struct {
+		row   int
+		cells []string
+	}
+	var above []early
+	headerRow := 0
 	err = each(func(row int, cells []string) error {
-		if row == 1 {
-			sawHeader = true
-			if !p.header(cells) {
+		if headerRow > 0 {
+			return p.row(row, cells)
+		}
+		if headerMatches(cells) >= 3 {
+			headerRow = row
+			for _, e := range above {
+				if !isTitleRow(e.cells) {
+					p.errs = append(p.errs, rowError{row: e.row, field: rowField, reason: errTitleRow})
+				}
+			}
+			if !p.header(row, cells) || len(p.errs) > 0 {
 				return errHeader
 			}
 			return nil
 		}
-		return p.row(row, cells)
+		if row >= headerScanRows {
+			return errHeader
+		}
+		if filled(cells) > 0 {
+			above = append(above, early{row, cells})
+		}
+		return nil
 	})
-	if !sawHeader && err == nil && !p.header(nil) {
+	if headerRow == 0 && (err == nil || errors.Is(err, errHeader)) {
+		// No header: report the columns missing from the first row that
+		// has anything in it — or from the row under it when that row is
+		// the likelier header, below a title.
+		first := early{row: 1}
+		if len(above) > 0 {
+			first = above[0]
+		}
+		if len(above) > 1 && isTitleRow(first.cells) && headerMatches(above[1].cells) > 0 {
+			first = above[1]
+		}
+		p.header(first.row, first.cells)
 		err = errHeader
 	}
 	switch {
@@ -91,15 +123,17 @@ type idSeen struct {
 	name           string
 }
 
-// rowError is a FieldError before it is sorted and named.
+// rowError is a FieldError before it is sorted and named. A problem with
+// the whole row has field rowField and sorts before the row's cells.
 type rowError struct {
 	row    int
 	col    column
+	field  string
 	reason string
 }
 
 func (p *parser) add(row int, c column, reason string) {
-	p.errs = append(p.errs, rowError{row, c, reason})
+	p.errs = append(p.errs, rowError{row: row, col: c, reason: reason})
 }
 
 func (p *parser) fieldErrors() []linli.FieldError {
@@ -107,42 +141,52 @@ func (p *parser) fieldErrors() []linli.FieldError {
 		if a.row != b.row {
 			return a.row - b.row
 		}
+		if (a.field == "") != (b.field == "") {
+			if a.field != "" {
+				return -1
+			}
+			return 1
+		}
 		return int(a.col - b.col)
 	})
 	out := make([]linli.FieldError, len(p.errs))
 	for i, e := range p.errs {
-		out[i] = linli.FieldError{Row: e.row, Field: e.col.title(), Reason: e.reason}
+		field := e.field
+		if field == "" {
+			field = e.col.title()
+		}
+		out[i] = linli.FieldError{Row: e.row, Field: field, Reason: e.reason}
 	}
 	return out
 }
 
-// header maps the columns by title and reports false when rows cannot be
-// read with it.
-func (p *parser) header(cells []string) bool {
+// header maps the columns by title from the header row n and reports false
+// when rows cannot be read with it.
+func (p *parser) header(n int, cells []string) bool {
 	for c := range p.index {
 		p.index[c] = -1
 	}
-	n := len(p.errs)
+	before := len(p.errs)
 	for i, h := range cells {
 		c, ok := matchTitle(h)
 		if !ok {
 			continue // 序号 and other columns of the office's own
 		}
 		if p.index[c] >= 0 {
-			p.add(1, c, fmt.Sprintf("表头中“%s”列出现了两次 / the %s column appears twice", c.title(), c.title()))
+			p.add(n, c, fmt.Sprintf("表头中“%s”列出现了两次 / the %s column appears twice", c.title(), c.title()))
 			continue
 		}
 		p.index[c] = i
 	}
 	for _, c := range requiredColumns {
 		if p.index[c] < 0 {
-			p.add(1, c, fmt.Sprintf("表头缺少“%s”列 / the header has no %s column", c.title(), c.title()))
+			p.add(n, c, fmt.Sprintf("表头缺少“%s”列 / the header has no %s column", c.title(), c.title()))
 		}
 	}
 	if p.index[colName] >= 0 && p.index[colRelation] < 0 {
-		p.add(1, colRelation, "有“姓名”列时必须有“与户关系”列 / a ledger with names needs the 与户关系 column")
+		p.add(n, colRelation, "有“姓名”列时必须有“与户关系”列 / a ledger with names needs the 与户关系 column")
 	}
-	return len(p.errs) == n
+	return len(p.errs) == before
 }
 
 // English names of the columns whose emptiness is reported.
@@ -165,6 +209,16 @@ func (p *parser) row(n int, cells []string) error {
 	}
 	if p.dataRows++; p.dataRows > p.maxRows {
 		return errTooManyRows(p.maxRows)
+	}
+	// Template leftovers are reported once, as a whole row, and not read
+	// as a household: their cells would only add confusing errors.
+	if isExampleRow(cells, &rec) {
+		p.errs = append(p.errs, rowError{row: n, field: rowField, reason: exampleReason(n)})
+		return nil
+	}
+	if reason := p.instructionReason(n, cells); reason != "" {
+		p.errs = append(p.errs, rowError{row: n, field: rowField, reason: reason})
+		return nil
 	}
 	rec[colRoom] = cleanCode(rec[colRoom])
 	for _, c := range []column{colEstate, colBuilding, colUnit, colRoom} {

@@ -24,7 +24,7 @@ const (
 )
 
 // GuideSheet is the name of the template's sheet of instructions; Parse
-// reads the first sheet that is not it.
+// reads the sheet named LedgerSheet, or else the first that is not GuideSheet.
 const GuideSheet = "填写说明"
 
 // eachRow calls fn with the row number (1-based) and cells of every row of a
@@ -47,11 +47,16 @@ func xlsxRows(r io.Reader) (eachRow, func(), error) {
 		return nil, nil, errUnreadable("xlsx", err)
 	}
 	closeFile := func() { _ = f.Close() }
+	// The ledger sheet by its name, else the first sheet that is not the
+	// template's instructions (users rename sheets and reorder them).
 	sheet := ""
 	for _, name := range f.GetSheetList() {
-		if name != GuideSheet {
+		if name == LedgerSheet {
 			sheet = name
 			break
+		}
+		if name != GuideSheet && sheet == "" {
+			sheet = name
 		}
 	}
 	if sheet == "" {

@@ -15,16 +15,23 @@ func exampleID(birth, seq string) string {
 	return first17 + string(IDCheckChar(first17))
 }
 
+// ExampleNote is the 备注 of the template's example rows. It starts with
+// the marker Parse refuses ("示例行"), so an example row left in the file is
+// reported instead of imported; see leftovers.go.
+const ExampleNote = "示例行，导入前请删除 / example row, delete before importing"
+
 // Examples are the two rows of the template: one household of two people,
 // which shows that the household columns repeat on every person's row.
+// Their phone and ID numbers are made up and recognised by Parse even when
+// the user has cleared the note, so they must not look like anyone's.
 func Examples() []Household {
 	return []Household{{
 		Row: 2, Estate: "荟萃花园南区", Building: "1号楼", Unit: "3单元", Floor: 3, Room: "302", AreaCenti: 8650,
 		Members: []Member{
-			{Name: "张三", Relation: RelationOwner, Phone: "13812345678", IDNumber: exampleID("19800101", "001"), IsOwner: true},
-			{Name: "李四", Relation: RelationFamily, Phone: "0359-2345678", IDNumber: exampleID("19820202", "002")},
+			{Name: "张三", Relation: RelationOwner, Phone: "13800000000", IDNumber: exampleID("19800101", "999"), IsOwner: true},
+			{Name: "李四", Relation: RelationFamily, Phone: "0359-2000000", IDNumber: exampleID("19820202", "998")},
 		},
-		Note: "示例行，填写时请删除 / example, delete before filling in",
+		Note: ExampleNote,
 	}}
 }
 
@@ -45,12 +52,12 @@ var guide = [][4]string{
 	{"身份证号", "选填", "18位居民身份证号，末位可为X。本列已设为文本格式，请勿改为数字，否则Excel会把号码改成1.40802E+17。同一身份证号只能出现在一户中。", "18-character resident ID number, last character may be X. Keep the column as text. One ID number belongs to one household only."},
 	{"备注", "选填", "任意说明，一户多行的备注会合并。", "Any remark; remarks on several rows of a household are joined."},
 	{"", "", "", ""},
-	{"规则", "", "第1行是表头，列名不要改；列的顺序可以调整，多出的列（如序号）会被忽略。", "Row 1 is the header; keep the titles. Columns may be reordered; extra columns (序号 …) are ignored."},
+	{"规则", "", "第1行是表头，列名不要改；列的顺序可以调整，多出的列（如序号）会被忽略。表头上方不要加标题行。", "Row 1 is the header; keep the titles. Columns may be reordered; extra columns (序号 …) are ignored. Put no title row above the header."},
 	{"", "", "完全空白的行会被跳过。", "Blank rows are skipped."},
 	{"", "", "同一户内同一人（姓名和手机号相同，或身份证号相同）不能重复登记。", "The same person (same name and phone, or same ID number) must not be listed twice in a household."},
 	{"", "", "导入时检查每一行，所有问题都会列出行号、列名和原因；全部改正后才能导入。", "Every row is checked on import and every problem listed with row, column and reason; fix them all to import."},
 	{"", "", fmt.Sprintf("一个文件最多%d行。也可以另存为CSV（UTF-8）后上传。", MaxRows), fmt.Sprintf("At most %d rows per file. CSV (UTF-8) is accepted too.", MaxRows)},
-	{"", "", "表中的示例行请在填写前删除。", "Delete the example rows before filling in."},
+	{"", "", "表中黄色的示例行（备注为“示例行”）请在填写前删除；导入时如仍有示例行，整个文件不会导入。", "Delete the yellow example rows (备注 says 示例行) before filling in; a file that still has them is not imported."},
 }
 
 // Template writes the empty ledger to fill in: the header and the example
@@ -61,7 +68,17 @@ func Template(w io.Writer) error {
 		return err
 	}
 	defer f.Close()
-	if err := writeRows(sw, Examples()); err != nil {
+	// Yellow and italic, and text like the digit columns: a user who types
+	// over an example row instead of deleting it keeps leading zeros.
+	example, err := f.NewStyle(&excelize.Style{
+		NumFmt: 49,
+		Font:   &excelize.Font{Italic: true, Color: "7F6000"},
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}},
+	})
+	if err != nil {
+		return err
+	}
+	if err := writeRows(sw, Examples(), example); err != nil {
 		return err
 	}
 	if err := writeGuide(f); err != nil {
@@ -69,6 +86,11 @@ func Template(w io.Writer) error {
 	}
 	return f.Write(w)
 }
+
+// TemplateCSV writes the template as CSV: the header and the example rows
+// (WriteCSV's encoding), for offices that keep their ledger in a text file.
+// It has no room for the rules; they are on the xlsx template's GuideSheet.
+func TemplateCSV(w io.Writer) error { return WriteCSV(w, Examples()) }
 
 func writeGuide(f *excelize.File) error {
 	if _, err := f.NewSheet(GuideSheet); err != nil {

@@ -65,20 +65,27 @@ func WriteXLSX(w io.Writer, hs []Household) error {
 		return err
 	}
 	defer f.Close()
-	if err := writeRows(sw, hs); err != nil {
+	if err := writeRows(sw, hs, 0); err != nil {
 		return err
 	}
 	return f.Write(w)
 }
 
-// writeRows writes the households below the header and ends the stream.
-func writeRows(sw *excelize.StreamWriter, hs []Household) error {
+// writeRows writes the households below the header and ends the stream;
+// style, when not 0, is given to every cell of their rows.
+func writeRows(sw *excelize.StreamWriter, hs []Household, style int) error {
 	row := 1
 	err := rows(hs, func(cells [numColumns]any) error {
 		row++
 		vals := make([]any, numColumns)
 		for c, v := range cells {
-			if v != "" {
+			switch {
+			case style != 0:
+				if v == "" {
+					v = nil
+				}
+				vals[c] = excelize.Cell{StyleID: style, Value: v}
+			case v != "":
 				vals[c] = v // an empty string would still write an empty cell
 			}
 		}
