@@ -2,6 +2,8 @@ package registry
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"linli"
@@ -40,6 +43,7 @@ func (s *Service) Routes(rt *web.Router) {
 	rt.API("POST /api/communities/{id}/import", web.LoggedIn, s.apiImport)
 	rt.API("GET /api/nodes/{id}/export", web.LoggedIn, s.apiExport)
 	rt.API("GET /api/ledger/template.xlsx", web.LoggedIn, s.apiTemplate)
+	rt.API("GET /api/ledger/template.csv", web.LoggedIn, s.apiTemplateCSV)
 	s.pages(rt)
 }
 
@@ -287,7 +291,7 @@ func (s *Service) apiReveal(w http.ResponseWriter, r *http.Request) error {
 
 // readUpload reads a ledger file from a multipart form field "file" or
 // from the raw body (format from ?format= or the Content-Type).
-func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, format string, err error) {
+func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, format, name string, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes)
 	tooBig := func(err error) error {
 		if isTooLarge(err) {
@@ -300,20 +304,21 @@ func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, format str
 		f, hdr, err := r.FormFile("file")
 		if err != nil {
 			if e := tooBig(err); e != err {
-				return nil, "", e
+				return nil, "", "", e
 			}
-			return nil, "", linli.Invalid("请选择文件 / choose a file", linli.FieldError{Field: "file", Reason: "请选择.xlsx或.csv文件 / choose an .xlsx or .csv file"})
+			return nil, "", "", linli.Invalid("请选择文件 / choose a file", linli.FieldError{Field: "file", Reason: "请选择.xlsx或.csv文件 / choose an .xlsx or .csv file"})
 		}
 		defer f.Close()
 		data, err = io.ReadAll(f)
 		if err != nil {
-			return nil, "", tooBig(err)
+			return nil, "", "", tooBig(err)
 		}
+		name = hdr.Filename
 		format = strings.TrimPrefix(strings.ToLower(path.Ext(hdr.Filename)), ".")
 	} else {
 		data, err = io.ReadAll(r.Body)
 		if err != nil {
-			return nil, "", tooBig(err)
+			return nil, "", "", tooBig(err)
 		}
 		format = r.URL.Query().Get("format")
 		if format == "" {
@@ -326,9 +331,12 @@ func readUpload(w http.ResponseWriter, r *http.Request) (data []byte, format str
 		}
 	}
 	if format != "xlsx" && format != "csv" {
-		return nil, "", linli.Invalid("只支持.xlsx和.csv文件 / only .xlsx and .csv files", linli.FieldError{Field: "file", Reason: "只支持.xlsx和.csv / only .xlsx and .csv"})
+		return nil, "", "", linli.Invalid("只支持.xlsx和.csv文件 / only .xlsx and .csv files", linli.FieldError{Field: "file", Reason: "只支持.xlsx和.csv / only .xlsx and .csv"})
 	}
-	return data, format, nil
+	if name == "" {
+		name = "ledger." + format
+	}
+	return data, format, name, nil
 }
 
 // isTooLarge reports whether reading the body hit http.MaxBytesReader's
@@ -339,28 +347,33 @@ func isTooLarge(err error) bool {
 	return errors.As(err, &mb) || (err != nil && strings.Contains(err.Error(), "request body too large"))
 }
 
-// ImportFile parses a ledger file and imports it; parse problems and
-// register problems come back together in one 422.
-func (s *Service) ImportFile(r *http.Request, a *linli.Actor, communityID int64, data []byte, format string) (ImportResult, error) {
+// parseUpload parses a ledger file for a community; parse problems and
+// register problems come back together in one 422, so one round of
+// corrections fixes the whole file.
+func (s *Service) parseUpload(ctx context.Context, a *linli.Actor, communityID int64, data []byte, format string) ([]ledger.Household, error) {
 	hs, bad, err := ledger.Parse(bytes.NewReader(data), format)
 	if err != nil {
-		return ImportResult{}, linli.Invalid("无法读取文件 / cannot read the file: "+err.Error(), linli.FieldError{Field: "file", Reason: err.Error()})
+		return nil, linli.Invalid("无法读取文件 / cannot read the file: "+err.Error(), linli.FieldError{Field: "file", Reason: err.Error()})
 	}
 	if len(bad) > 0 {
 		// Rows the parser understood are also checked against the
-		// register (unknown estate, floor above the unit's), so one
-		// round of corrections fixes the whole file.
-		more, err := s.RegisterProblems(r.Context(), a, communityID, hs)
+		// register (unknown estate, floor above the unit's).
+		more, err := s.RegisterProblems(ctx, a, communityID, hs)
 		if err != nil {
-			return ImportResult{}, err
+			return nil, err
 		}
 		bad = append(bad, more...)
 		slices.SortStableFunc(bad, func(x, y linli.FieldError) int { return x.Row - y.Row })
-		return ImportResult{}, linli.Invalid(fmt.Sprintf("有%d处错误，未导入任何数据 / %d problems, nothing imported", len(bad), len(bad)), bad...)
+		return nil, errProblems(bad)
 	}
-	return s.Import(r.Context(), a, communityID, hs)
+	return hs, nil
 }
 
+// apiImport imports a ledger file into a community. With dry_run=true it
+// only previews: the answer is an ImportPreview whose token commits exactly
+// that preview when posted back as ?token= (no body); a register that
+// changed in between is a 409. A file posted without either is committed
+// at once, for scripts that have checked it themselves.
 func (s *Service) apiImport(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
@@ -375,11 +388,39 @@ func (s *Service) apiImport(w http.ResponseWriter, r *http.Request) error {
 	if !a.Can(linli.PermRegistryWrite, n.Path) {
 		return errForbidden()
 	}
-	data, format, err := readUpload(w, r)
+	q := r.URL.Query()
+	dryRun, err := strconv.ParseBool(cmp.Or(q.Get("dry_run"), "false"))
+	if err != nil {
+		return linli.Invalid("dry_run只能是true或false / dry_run must be true or false", linli.FieldError{Field: "dry_run", Reason: "true | false"})
+	}
+	if token := q.Get("token"); token != "" {
+		if dryRun {
+			return linli.Invalid("token与dry_run不能同时使用 / token confirms a preview; it cannot be a dry run", linli.FieldError{Field: "token", Reason: "不能与dry_run同用 / not with dry_run"})
+		}
+		res, err := s.ConfirmImport(r.Context(), a, id, token)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusOK, res)
+		return nil
+	}
+	data, format, name, err := readUpload(w, r)
 	if err != nil {
 		return err
 	}
-	res, err := s.ImportFile(r, a, id, data, format)
+	if dryRun {
+		p, err := s.PreviewFile(r.Context(), a, id, name, data, format)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusOK, p)
+		return nil
+	}
+	hs, err := s.parseUpload(r.Context(), a, id, data, format)
+	if err != nil {
+		return err
+	}
+	res, err := s.Import(r.Context(), a, id, hs)
 	if err != nil {
 		return err
 	}
@@ -431,6 +472,17 @@ func (s *Service) apiTemplate(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("住户台账模板.xlsx"))
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+func (s *Service) apiTemplateCSV(w http.ResponseWriter, r *http.Request) error {
+	var buf bytes.Buffer
+	if err := ledger.TemplateCSV(&buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape("住户台账模板.csv"))
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -14,10 +14,11 @@ import (
 
 // ImportResult counts what an import changed.
 type ImportResult struct {
-	Households       int `json:"households"`
+	Households       int `json:"households"` // in the file
 	Created          int `json:"created"`
 	Updated          int `json:"updated"`
-	People           int `json:"people"`
+	Unchanged        int `json:"unchanged"` // on file already, as in the file; not written
+	People           int `json:"people"`    // in the file
 	BuildingsCreated int `json:"buildings_created"`
 	UnitsCreated     int `json:"units_created"`
 }
@@ -27,34 +28,77 @@ type placeKey struct {
 	name   string
 }
 
+func errNoRows() error {
+	return linli.Invalid("文件中没有住户 / the file holds no households", linli.FieldError{Row: 2, Field: "房号", Reason: "没有数据行 / no data rows"})
+}
+
+func errProblems(bad []linli.FieldError) error {
+	return linli.Invalid(fmt.Sprintf("有%d处错误，未导入任何数据 / %d problems, nothing imported", len(bad), len(bad)), bad...)
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
 // Import loads a parsed household ledger into a community in one
 // transaction. Estates must already exist in the community; missing
 // buildings and units are created. A household already on file (same unit
-// and room) is updated and its members replaced by the file's. Every bad
-// row is reported and nothing is written unless all rows are good.
+// and room) is updated and its members replaced by the file's, unless it is
+// already as the file has it. Every bad row is reported and nothing is
+// written unless all rows are good.
+//
+// Import commits without a preview; it is for the CLI and the demo. People
+// import through PreviewFile and ConfirmImport, which commit what they saw.
 func (s *Service) Import(ctx context.Context, a *linli.Actor, communityID int64, hs []ledger.Household) (ImportResult, error) {
+	return s.commitImport(ctx, a, communityID, hs, confirmation{})
+}
+
+// confirmation ties a commit to its preview: the staged upload's token,
+// the plan hash shown and the file's SHA-256 (for the audit entry). The
+// zero value commits without a preview.
+type confirmation struct {
+	token, plan, file string
+}
+
+// errRegisterChanged is the 409 of a confirmation whose plan no longer holds.
+func errRegisterChanged() error {
+	return linli.Errorf(linli.EConflict, "预览之后台账已有变化，未导入任何数据；请重新上传文件查看新的预览 / the register changed after the preview; nothing was imported — upload the file again to see a new preview")
+}
+
+func (s *Service) commitImport(ctx context.Context, a *linli.Actor, communityID int64, hs []ledger.Household, c confirmation) (ImportResult, error) {
 	var res ImportResult
-	comm, err := s.node(ctx, s.DB, communityID)
+	comm, err := s.importTarget(ctx, a, communityID)
 	if err != nil {
 		return res, err
 	}
-	if !a.Can(linli.PermRegistryWrite, comm.Path) {
-		return res, errForbidden()
-	}
-	if comm.Kind != KindCommunity {
-		return res, linli.Invalid("只能导入到社区 / import into a community", linli.FieldError{Field: "community_id", Reason: "不是社区 / not a community"})
-	}
 	if len(hs) == 0 {
-		return res, linli.Invalid("文件中没有住户 / the file holds no households", linli.FieldError{Row: 2, Field: "房号", Reason: "没有数据行 / no data rows"})
+		return res, errNoRows()
 	}
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		res = ImportResult{}
 		estates, byParent, err := indexPlaces(ctx, tx, comm)
 		if err != nil {
 			return err
 		}
 		// Check every row against the register before writing anything.
 		if bad := registerProblems(comm, estates, byParent, hs); len(bad) > 0 {
-			return linli.Invalid(fmt.Sprintf("有%d处错误，未导入任何数据 / %d problems, nothing imported", len(bad), len(bad)), bad...)
+			return errProblems(bad)
+		}
+		_, steps, plan, err := planImport(ctx, tx, comm, estates, byParent, hs)
+		if err != nil {
+			return err
+		}
+		if c.token != "" {
+			// Claim the upload first: of two confirmations of one preview
+			// only one deletes the row.
+			r, err := tx.Exec(ctx, `DELETE FROM ledger_uploads WHERE token = ?`, c.token)
+			if err != nil {
+				return err
+			}
+			if n, err := r.RowsAffected(); err != nil || n != 1 {
+				return errPreviewGone()
+			}
+			if plan != c.plan {
+				return errRegisterChanged()
+			}
 		}
 		maxFloor := map[placeKey]int{}
 		for _, h := range hs {
@@ -86,7 +130,12 @@ func (s *Service) Import(ctx context.Context, a *linli.Actor, communityID int64,
 			}
 			return n, nil
 		}
-		for _, h := range hs {
+		for i, h := range hs {
+			res.People += len(h.Members)
+			if steps[i] == stepSame {
+				res.Unchanged++
+				continue
+			}
 			e := estates[h.Estate]
 			floors := maxFloor[placeKey{e.ID, h.Building + "\x00" + h.Unit}]
 			b, err := ensure(e, KindBuilding, h.Building, floors)
@@ -103,8 +152,12 @@ func (s *Service) Import(ctx context.Context, a *linli.Actor, communityID int64,
 		}
 		res.Households = len(hs)
 		tx.AfterCommit(s.lineages.clear)
+		summary := fmt.Sprintf("导入住户台账：%d户（新增%d，更新%d，未变%d），%d人", res.Households, res.Created, res.Updated, res.Unchanged, res.People)
+		if c.token != "" {
+			summary += "；按预览确认，文件SHA-256 " + c.file
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "registry.import", Entity: "node", EntityID: comm.ID, ScopePath: comm.Path,
-			Summary: fmt.Sprintf("导入住户台账：%d户（新增%d，更新%d），%d人", res.Households, res.Created, res.Updated, res.People), After: res})
+			Summary: summary, After: res})
 	})
 	return res, err
 }
@@ -205,7 +258,7 @@ func (s *Service) importHousehold(ctx context.Context, tx *storage.Tx, u Node, h
 		if _, err := tx.Exec(ctx, `DELETE FROM household_members WHERE household_id = ?`, id); err != nil {
 			return err
 		}
-	case errors.Is(err, sql.ErrNoRows):
+	case isNoRows(err):
 		res.Created++
 		id, err = tx.Insert(ctx, `INSERT INTO households (unit_id, path, floor, room, area_centi, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.ID, u.Path, h.Floor, h.Room, h.AreaCenti, h.Note, now, now)
@@ -232,7 +285,6 @@ func (s *Service) importHousehold(ctx context.Context, tx *storage.Tx, u Node, h
 			id, pid, m.Relation, storage.Int(m.IsOwner), i); err != nil {
 			return err
 		}
-		res.People++
 	}
 	return nil
 }

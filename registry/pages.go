@@ -47,6 +47,7 @@ func (s *Service) pages(rt *web.Router) {
 	rt.Page("POST /households/{id}/members/{member}/delete", web.LoggedIn, s.pageRemoveMember)
 	rt.Page("GET /import", web.LoggedIn, s.pageImport)
 	rt.Page("POST /import", web.LoggedIn, s.pageImportPost)
+	rt.Page("POST /import/confirm", web.LoggedIn, s.pageImportConfirm)
 }
 
 // placeData is what the place page shows.
@@ -406,8 +407,20 @@ type importData struct {
 	Communities []Node
 	Selected    int64
 	Result      *ImportResult
+	Preview     *ImportPreview
+	FileName    string
 	Problems    []linli.FieldError
 }
+
+// previewShown is how many households of each list the preview page shows;
+// the counts are always whole and the API returns every one.
+const previewShown = 500
+
+// Shown is the part of a preview list the page shows.
+func (importData) Shown(xs []HouseholdDiff) []HouseholdDiff { return xs[:min(len(xs), previewShown)] }
+
+// Hidden is how many of a preview list the page leaves out.
+func (importData) Hidden(xs []HouseholdDiff) int { return max(len(xs)-previewShown, 0) }
 
 // writableCommunities lists the communities where the actor may edit the
 // register (import targets).
@@ -429,6 +442,8 @@ func (s *Service) pageImport(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// pageImportPost uploads a file and shows its preview: nothing is written
+// until the user confirms it (pageImportConfirm).
 func (s *Service) pageImportPost(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	cs, err := s.writableCommunities(r, a)
@@ -438,23 +453,49 @@ func (s *Service) pageImportPost(w http.ResponseWriter, r *http.Request) error {
 	if len(cs) == 0 {
 		return errForbidden()
 	}
-	data, format, err := readUpload(w, r)
+	data, format, name, err := readUpload(w, r)
 	d := importData{Communities: cs}
 	page := &web.Page{Title: "导入导出"}
 	if err == nil {
 		id, _ := strconv.ParseInt(r.FormValue("community_id"), 10, 64)
-		d.Selected = id
-		var res ImportResult
-		res, err = s.ImportFile(r, a, id, data, format)
+		d.Selected, d.FileName = id, name
+		var p ImportPreview
+		p, err = s.PreviewFile(r.Context(), a, id, name, data, format)
 		if err == nil {
-			d.Result = &res
-			page.Flash = fmt.Sprintf("导入成功：%d户（新增%d，更新%d），%d人", res.Households, res.Created, res.Updated, res.People)
+			d.Preview = &p
 		}
 	}
+	return s.renderImport(w, r, page, d, err)
+}
+
+// pageImportConfirm commits the previewed file.
+func (s *Service) pageImportConfirm(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	cs, err := s.writableCommunities(r, a)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		return errForbidden()
+	}
+	id, _ := strconv.ParseInt(r.FormValue("community_id"), 10, 64)
+	d := importData{Communities: cs, Selected: id}
+	page := &web.Page{Title: "导入导出"}
+	res, err := s.ConfirmImport(r.Context(), a, id, r.FormValue("token"))
+	if err == nil {
+		d.Result = &res
+		page.Flash = fmt.Sprintf("导入成功：%d户（新增%d，更新%d，未变%d），%d人", res.Households, res.Created, res.Updated, res.Unchanged, res.People)
+	}
+	return s.renderImport(w, r, page, d, err)
+}
+
+// renderImport shows the import page with err's message and problems; only
+// a missing right or a failure is an error page.
+func (s *Service) renderImport(w http.ResponseWriter, r *http.Request, page *web.Page, d importData, err error) error {
 	status := http.StatusOK
 	if err != nil {
 		code := linli.ErrorCode(err)
-		if code == linli.EInternal || code == linli.EForbidden || code == linli.ENotFound {
+		if code == linli.EInternal || code == linli.EForbidden {
 			return err
 		}
 		status = web.StatusOf(code)

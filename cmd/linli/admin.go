@@ -183,12 +183,14 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f := newFlags("import", stderr)
 	f.common(&cfg)
 	var community string
+	var dryRun bool
 	f.StringVar(&community, "community", "", "community to import into: names from the city down separated by /")
+	f.BoolVar(&dryRun, "dry-run", false, "show what the import would add and change, and write nothing")
 	if err := f.Parse(args); err != nil {
 		return err
 	}
 	if f.NArg() != 1 || community == "" {
-		return errors.New("usage: linli import --community 运城市/盐湖区/东城街道/学苑社区 FILE.xlsx|FILE.csv")
+		return errors.New("usage: linli import [--dry-run] --community 运城市/盐湖区/东城街道/学苑社区 FILE.xlsx|FILE.csv")
 	}
 	file := f.Arg(0)
 	data, err := os.ReadFile(file)
@@ -212,12 +214,36 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(bad) > 0 {
 		return describe(linli.Invalid(fmt.Sprintf("%d problems, nothing imported", len(bad)), bad...))
 	}
+	if dryRun {
+		p, err := m.Registry.PreviewImport(ctx, linli.System(), node.ID, hs)
+		if err != nil {
+			return describe(err)
+		}
+		printPreview(stdout, p)
+		return nil
+	}
 	res, err := m.Registry.Import(ctx, linli.System(), node.ID, hs)
 	if err != nil {
 		return describe(err)
 	}
-	fmt.Fprintf(stdout, "imported %d households (%d new, %d updated), %d people\n", res.Households, res.Created, res.Updated, res.People)
+	fmt.Fprintf(stdout, "imported %d households (%d new, %d updated, %d unchanged), %d people\n", res.Households, res.Created, res.Updated, res.Unchanged, res.People)
 	return nil
+}
+
+// printPreview writes what an import would do, one line per field.
+func printPreview(w io.Writer, p registry.ImportPreview) {
+	fmt.Fprintf(w, "dry run, nothing written: %d households, %d to add, %d to change, %d unchanged\n", p.Households, len(p.Add), len(p.Change), p.Unchanged)
+	for _, list := range []struct {
+		verb string
+		hs   []registry.HouseholdDiff
+	}{{"add", p.Add}, {"change", p.Change}} {
+		for _, h := range list.hs {
+			fmt.Fprintf(w, "%s row %d: %s %s %s %s\n", list.verb, h.Row, h.Estate, h.Building, h.Unit, h.Room)
+			for _, f := range h.Fields {
+				fmt.Fprintf(w, "  %s: %q → %q\n", f.Field, f.Old, f.New)
+			}
+		}
+	}
 }
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -47,7 +47,7 @@ Usage:
   linli demo    [--addr HOST:PORT] [--data DIR] [--reset]              run with demo data
   linli migrate status|up [--data DIR] [--db URL]                      database migrations
   linli user    create|reset|grant …                                   manage accounts
-  linli import  --community 运城市/盐湖区/东城街道/学苑社区 FILE.xlsx    import a household ledger
+  linli import  [--dry-run] --community PATH FILE.xlsx|FILE.csv       import a household ledger (--dry-run: show the changes only)
   linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
   linli stats   rebuild                                                recompute case statistics from the timelines
   linli version                                                        print the version
