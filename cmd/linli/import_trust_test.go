@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -363,4 +366,59 @@ func TestImportPagePreviewConfirm(t *testing.T) {
 		}
 		m.report(t, "import preview pages")
 	})
+}
+
+// linli import --dry-run prints the plan and writes nothing; the template
+// is refused from the command line too.
+func TestImportCLIDryRun(t *testing.T) {
+	demoSQLite(t).Close() // makes the demo template database
+	demoTemplates.mu.Lock()
+	src := demoTemplates.sqlite
+	demoTemplates.mu.Unlock()
+	data := t.TempDir()
+	if err := copyFile(src, filepath.Join(data, "linli.db")); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "cli.csv")
+	hs := []ledger.Household{{Estate: "荟萃花园南区", Building: "1号楼", Unit: "3单元", Floor: 3, Room: "302", AreaCenti: 12345,
+		Members: []ledger.Member{owner("命令行", "13900009200", "")}}}
+	var buf bytes.Buffer
+	if err := ledger.WriteCSV(&buf, hs); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	community := "运城市/盐湖区/东城街道/学苑社区"
+	var out bytes.Buffer
+	if err := run(ctx, []string{"import", "--data", data, "--dry-run", "--community", community, file}, &out, io.Discard); err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	for _, want := range []string{"nothing written", "0 to add, 1 to change", "change row 2: 荟萃花园南区 1号楼 3单元 302", `建筑面积(㎡): "104.51" → "123.45"`, "成员 命令行"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("dry run output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// Nothing was written: a second dry run shows the same change.
+	var again bytes.Buffer
+	if err := run(ctx, []string{"import", "--data", data, "--dry-run", "--community", community, file}, &again, io.Discard); err != nil || again.String() != out.String() {
+		t.Errorf("second dry run differs (%v):\n%s", err, again.String())
+	}
+	if err := os.WriteFile(file, mustTemplate(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(ctx, []string{"import", "--data", data, "--community", community, file}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "row 2") || !strings.Contains(err.Error(), "example row") {
+		t.Errorf("importing the template from the CLI: %v", err)
+	}
+}
+
+func mustTemplate(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := ledger.TemplateCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
