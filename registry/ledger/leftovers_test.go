@@ -113,6 +113,7 @@ func TestTitleRowAboveHeader(t *testing.T) {
 		want       []string
 	}{
 		{"csv title", "学苑社区住户台账,,,,,\n" + testHeader + "\n荟萃花园南区,1号楼,3单元,4,402,90\n", nil},
+		{"tab-separated under a bare title", "学苑社区住户台账\n" + strings.ReplaceAll(testHeader, ",", "\t") + "\n荟萃花园南区\t1号楼\t3单元\t4\t402\t90\n", nil},
 		{"data above the header", "荟萃花园南区,1号楼,3单元,4,401,90\n" + testHeader + "\n荟萃花园南区,1号楼,3单元,4,402,90\n", []string{"1 row"}},
 		{"two-row title", "学苑社区住户台账,,,\n东城街道,学苑社区,2026年3月,制表人：王芳\n" + testHeader + "\n荟萃花园南区,1号楼,3单元,4,402,90\n", []string{"2 row"}},
 		{"title over a broken header", "学苑社区住户台账\n小区,楼号,单元号,层,房号,面积\n", []string{"2 楼栋", "2 单元", "2 楼层", "2 建筑面积(㎡)"}},

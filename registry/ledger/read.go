@@ -106,7 +106,12 @@ func csvRows(r io.Reader) (eachRow, error) {
 			return nil, errUnreadable("csv", err)
 		}
 	}
-	first, _, _ := bytes.Cut(b, []byte("\n"))
+	// The separator is the one of the first line that has one: a title
+	// line above the header ("学苑社区住户台账") may have neither.
+	first, rest := []byte(nil), b
+	for len(rest) > 0 && !bytes.ContainsAny(first, ",\t") {
+		first, rest, _ = bytes.Cut(rest, []byte("\n"))
+	}
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true // a stray quote in a note should not sink the file
