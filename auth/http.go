@@ -51,6 +51,7 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.API("POST /api/login", web.Public, h.apiLogin)
 	rt.API("POST /api/logout", web.LoggedIn, h.apiLogout)
 	rt.API("GET /api/me", web.LoggedIn, h.apiMe)
+	rt.API("POST /api/account/password", web.LoggedIn, h.apiPassword)
 	rt.API("POST /api/tokens", web.LoggedIn, h.apiToken)
 	rt.API("GET /api/tokens", web.LoggedIn, h.apiTokens)
 	rt.API("DELETE /api/tokens/{id}", web.LoggedIn, h.apiRevokeToken)
@@ -410,6 +411,25 @@ func (h *HTTP) apiLogout(w http.ResponseWriter, r *http.Request) error {
 func (h *HTTP) apiMe(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	web.WriteJSON(w, http.StatusOK, map[string]any{"account_id": a.AccountID, "username": a.Username, "display_name": a.DisplayName, "grants": a.Grants})
+	return nil
+}
+
+func (h *HTTP) apiPassword(w http.ResponseWriter, r *http.Request) error {
+	var in PasswordChange
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var session string
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		session = c.Value
+	}
+	if err := h.ChangePassword(r.Context(), web.ActorFrom(r.Context()), session, in); err != nil {
+		return err
+	}
+	if in.SignOutEverywhere {
+		http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -209,6 +209,31 @@ func TestAuthTrustAccounts(t *testing.T) {
 			if st, _, _ := tryLogin(t, s, "volunteer", "Own-change-2027"); st != 200 {
 				t.Errorf("login with the new password: %d", st)
 			}
+
+			// The same through the API.
+			here, there = login2(t, s, "Own-change-2027"), login2(t, s, "Own-change-2027")
+			tok = newToken(here)
+			pr, _ := wantProblem(t, here, "POST", "/api/account/password", map[string]any{"old_password": "Wrong-old-2026", "password": "Api-change-2028"}, 422)
+			if !pr.hasField("old_password") {
+				t.Errorf("wrong current password: %+v", pr.Errors)
+			}
+			wantStatus(t, here, "POST", "/api/account/password", map[string]any{"old_password": "Own-change-2027", "password": "Api-change-2028"}, 204, nil)
+			wantStatus(t, here, "GET", "/api/me", nil, 200, nil)
+			wantProblem(t, there, "GET", "/api/me", nil, 401)
+			wantStatus(t, bearer(s, t, tok), "GET", "/api/me", nil, 200, nil)
+			wantStatus(t, here, "POST", "/api/account/password", map[string]any{"old_password": "Api-change-2028", "password": "Api-change-2029", "sign_out_everywhere": true}, 204, nil)
+			wantProblem(t, here, "GET", "/api/me", nil, 401)
+			wantProblem(t, bearer(s, t, tok), "GET", "/api/me", nil, 401)
 		})
 	})
+}
+
+// login2 logs the volunteer in with a password.
+func login2(t *testing.T, s *testServer, password string) *client {
+	t.Helper()
+	st, c, b := tryLogin(t, s, "volunteer", password)
+	if st != 200 {
+		t.Fatalf("login: %d %s", st, b)
+	}
+	return c
 }
