@@ -27,6 +27,10 @@ type Account struct {
 	LastLoginAt time.Time     `json:"last_login_at"`
 	CreatedAt   time.Time     `json:"created_at"`
 	Grants      []linli.Grant `json:"grants"`
+
+	// homePath is the place a role-less account belongs to (see sees);
+	// empty means administrators only.
+	homePath string
 }
 
 // AccountInput creates an account.
@@ -36,6 +40,10 @@ type AccountInput struct {
 	DisplayName string `json:"display_name"`
 	Password    string `json:"password"`
 	PersonID    int64  `json:"person_id"`
+	// Grant, when given, is the account's first role, granted in the same
+	// transaction: creating an account and saying where it belongs is one
+	// step.
+	Grant *GrantInput `json:"grant,omitempty"`
 }
 
 func (in *AccountInput) validate() error {
@@ -72,8 +80,11 @@ func validUsername(s string) bool {
 	return true
 }
 
-// CreateAccount adds an account. The actor needs users.manage somewhere;
-// roles are granted separately (Grant), within the actor's scope.
+// CreateAccount adds an account, with its first role when in.Grant is set
+// (the actor must be allowed to grant it there). The actor needs
+// users.manage somewhere. An account created without a role belongs to the
+// creator's (first) user-management scope until it gets one: staff of
+// other places cannot see it.
 func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountInput) (Account, error) {
 	if !a.CanAny(linli.PermUsersManage) {
 		return Account{}, linli.Errorf(linli.EForbidden, "无权管理账号 / not allowed to manage accounts")
@@ -87,13 +98,24 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 		now := storage.Millis(s.now())
 		var person, phone any
 		if in.PersonID != 0 {
+			ok, err := s.personInScope(ctx, tx, a, in.PersonID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return linli.Invalid("人员不存在 / person not found", linli.FieldError{Field: "person_id", Reason: "人员不存在 / person not found"})
+			}
 			person = in.PersonID
 		}
 		if in.Phone != "" {
 			phone = in.Phone
 		}
-		id, err := tx.Insert(ctx, `INSERT INTO accounts (username, phone, display_name, person_id, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			in.Username, phone, in.DisplayName, person, hash, now, now)
+		var home any
+		if n := homeOf(a); n != 0 {
+			home = n
+		}
+		id, err := tx.Insert(ctx, `INSERT INTO accounts (username, phone, display_name, person_id, password_hash, home_node_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Username, phone, in.DisplayName, person, hash, home, now, now)
 		if storage.IsUnique(err) {
 			field, msg := "username", "用户名已被使用 / username already taken"
 			if strings.Contains(err.Error(), "phone") {
@@ -111,19 +133,78 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 			return err
 		}
 		tx.AfterCommit(s.tokens.clear)
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "account.create", Entity: "account", EntityID: id, ScopePath: "/",
-			Summary: fmt.Sprintf("创建账号「%s」", in.Username), After: acc})
+		if err := audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "account.create", Entity: "account", EntityID: id, ScopePath: "/",
+			Summary: fmt.Sprintf("创建账号「%s」", in.Username), After: acc}); err != nil {
+			return err
+		}
+		if in.Grant == nil {
+			return nil
+		}
+		node, err := s.grant(ctx, tx, a, acc, *in.Grant)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET home_node_id = ? WHERE id = ?`, node, id); err != nil {
+			return err
+		}
+		acc, err = s.account(ctx, tx, id)
+		return err
 	})
-	return acc, err
+	if err != nil {
+		return Account{}, err
+	}
+	return acc, nil
+}
+
+// personInScope reports whether the person lives in a household where the
+// actor manages users (administrators: any person, also one with no
+// household). Others are answered like people that do not exist, so a
+// person id from another community tells nothing.
+func (s *Service) personInScope(ctx context.Context, q querier, a *linli.Actor, personID int64) (bool, error) {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, personID).Scan(&n); err != nil || n == 0 {
+		return false, err
+	}
+	if a.HasRole(linli.RoleAdmin) {
+		return true, nil
+	}
+	rows, err := q.Query(ctx, `SELECT h.path FROM household_members m JOIN households h ON h.id = m.household_id WHERE m.person_id = ?`, personID)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	ok := false
+	for rows.Next() {
+		var path string
+		if err := rows.Scan(&path); err != nil {
+			return false, err
+		}
+		ok = ok || a.Can(linli.PermUsersManage, path)
+	}
+	return ok, rows.Err()
+}
+
+// homeOf is the node a role-less account created by a belongs to: the
+// node of a's first user-management grant (0 for the system actor, whose
+// accounts only administrators see until they get a role).
+func homeOf(a *linli.Actor) int64 {
+	for _, g := range a.Grants {
+		if g.Role.Has(linli.PermUsersManage) {
+			return g.NodeID
+		}
+	}
+	return 0
 }
 
 func (s *Service) account(ctx context.Context, q querier, id int64) (Account, error) {
 	var acc Account
 	var phone sql.NullString
 	var person sql.NullInt64
+	var home sql.NullString
 	var disabled, last, created int64
-	err := q.QueryRow(ctx, `SELECT id, username, phone, display_name, person_id, disabled, last_login_at, created_at FROM accounts WHERE id = ?`, id).
-		Scan(&acc.ID, &acc.Username, &phone, &acc.DisplayName, &person, &disabled, &last, &created)
+	err := q.QueryRow(ctx, `SELECT a.id, a.username, a.phone, a.display_name, a.person_id, a.disabled, a.last_login_at, a.created_at, h.path
+		FROM accounts a LEFT JOIN nodes h ON h.id = a.home_node_id WHERE a.id = ?`, id).
+		Scan(&acc.ID, &acc.Username, &phone, &acc.DisplayName, &person, &disabled, &last, &created, &home)
 	if errors.Is(err, sql.ErrNoRows) {
 		return acc, linli.Errorf(linli.ENotFound, "账号不存在 / account not found")
 	}
@@ -133,7 +214,7 @@ func (s *Service) account(ctx context.Context, q querier, id int64) (Account, er
 	if phone.String != "" {
 		acc.Phone = registry.MaskPhone(phone.String)
 	}
-	acc.PersonID, acc.Disabled = person.Int64, disabled != 0
+	acc.PersonID, acc.Disabled, acc.homePath = person.Int64, disabled != 0, home.String
 	acc.LastLoginAt, acc.CreatedAt = storage.FromMillis(last), storage.FromMillis(created)
 	act, err := s.actorGrants(ctx, q, id)
 	acc.Grants = act
@@ -157,13 +238,40 @@ func (s *Service) actorGrants(ctx context.Context, q querier, id int64) ([]linli
 	return out, rows.Err()
 }
 
+// sees reports whether an account is in the actor's view: the actor's
+// own; one holding a role on a node where the actor manages users; or,
+// with no role, one whose home (the place that created it or last held
+// it) is such a node. Administrators also see every role-less account.
+// An account out of view is answered like one that does not exist (404),
+// so its id tells nothing.
+func sees(a *linli.Actor, acc Account) bool {
+	if a == nil {
+		return false
+	}
+	if acc.ID == a.AccountID && a.AccountID != 0 {
+		return true
+	}
+	if len(acc.Grants) == 0 {
+		return a.HasRole(linli.RoleAdmin) || (acc.homePath != "" && a.Can(linli.PermUsersManage, acc.homePath))
+	}
+	for _, g := range acc.Grants {
+		if a.Can(linli.PermUsersManage, g.NodePath) {
+			return true
+		}
+	}
+	return false
+}
+
 // manages reports whether the actor may manage an account: it must hold
 // users.manage over every node the account has a role on, and outrank
-// each of those roles. An account with no roles yet is managed by anyone
-// who manages users.
+// each of those roles. An account with no role is managed by
+// administrators and by whoever manages users at its home.
 func manages(a *linli.Actor, acc Account) bool {
 	if !a.CanAny(linli.PermUsersManage) {
 		return false
+	}
+	if len(acc.Grants) == 0 {
+		return a.HasRole(linli.RoleAdmin) || (acc.homePath != "" && a.Can(linli.PermUsersManage, acc.homePath))
 	}
 	for _, g := range acc.Grants {
 		if !a.CanGrant(g.Role, g.NodePath) {
@@ -173,20 +281,41 @@ func manages(a *linli.Actor, acc Account) bool {
 	return true
 }
 
-// Account returns one account the actor manages (or the actor's own).
+func errNoAccount() error {
+	return linli.Errorf(linli.ENotFound, "账号不存在 / account not found")
+}
+
+// managed loads an account the actor is to change: 404 when it is out of
+// the actor's view, 403 when in view but not the actor's to manage.
+func (s *Service) managed(ctx context.Context, q querier, a *linli.Actor, id int64, forbidden string) (Account, error) {
+	acc, err := s.account(ctx, q, id)
+	if err != nil {
+		return Account{}, err
+	}
+	if !sees(a, acc) {
+		return Account{}, errNoAccount()
+	}
+	if !manages(a, acc) {
+		return Account{}, linli.Errorf(linli.EForbidden, "%s", forbidden)
+	}
+	return acc, nil
+}
+
+// Account returns one account in the actor's view (or the actor's own).
 func (s *Service) Account(ctx context.Context, a *linli.Actor, id int64) (Account, error) {
 	acc, err := s.account(ctx, s.DB, id)
 	if err != nil {
 		return acc, err
 	}
-	if id != a.AccountID && !manages(a, acc) {
-		return Account{}, linli.Errorf(linli.EForbidden, "无权访问 / not allowed")
+	if !sees(a, acc) {
+		return Account{}, errNoAccount()
 	}
 	return acc, nil
 }
 
-// ListAccounts lists the accounts holding a role within the actor's
-// user-management scopes (admins also see accounts with no role).
+// ListAccounts lists the accounts in the actor's view (see sees): those
+// holding a role within the actor's user-management scopes and the
+// role-less ones at home there (admins see every role-less account).
 func (s *Service) ListAccounts(ctx context.Context, a *linli.Actor, query string) ([]Account, error) {
 	scopes := a.Scopes(linli.PermUsersManage)
 	if len(scopes) == 0 {
@@ -198,9 +327,17 @@ func (s *Service) ListAccounts(ctx context.Context, a *linli.Actor, query string
 		or = append(or, "n.path LIKE ?")
 		args = append(args, sc+"%")
 	}
-	q := `SELECT DISTINCT a.id FROM accounts a LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN nodes n ON n.id = g.node_id WHERE (` + strings.Join(or, " OR ")
+	q := `SELECT DISTINCT a.id FROM accounts a LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN nodes n ON n.id = g.node_id
+		LEFT JOIN nodes h ON h.id = a.home_node_id WHERE (` + strings.Join(or, " OR ")
 	if a.HasRole(linli.RoleAdmin) {
 		q += " OR g.id IS NULL"
+	} else {
+		var home []string
+		for _, sc := range scopes {
+			home = append(home, "h.path LIKE ?")
+			args = append(args, sc+"%")
+		}
+		q += " OR (g.id IS NULL AND (" + strings.Join(home, " OR ") + "))"
 	}
 	q += ")"
 	if query = strings.TrimSpace(query); query != "" {
@@ -241,8 +378,9 @@ type GrantInput struct {
 	HouseholdID int64      `json:"household_id"`
 }
 
-// Grant gives an account a role on a node. The actor must be allowed to
-// grant that role there (linli.Actor.CanGrant).
+// Grant gives an account a role on a node. The account must be in the
+// actor's view (404 otherwise) and the actor must be allowed to grant that
+// role there (linli.Actor.CanGrant) and to manage the account.
 func (s *Service) Grant(ctx context.Context, a *linli.Actor, accountID int64, in GrantInput) (Account, error) {
 	var acc Account
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
@@ -250,62 +388,77 @@ func (s *Service) Grant(ctx context.Context, a *linli.Actor, accountID int64, in
 		if err != nil {
 			return err
 		}
-		if !in.Role.Valid() {
-			return linli.Invalid("角色无效 / unknown role", linli.FieldError{Field: "role", Reason: "角色无效 / unknown role"})
+		if !sees(a, target) {
+			return errNoAccount()
 		}
-		nodeID := in.NodeID
-		if in.Role == linli.RoleResident {
-			if in.HouseholdID == 0 {
-				return linli.Invalid("居民角色须绑定住户 / a resident is bound to a household", linli.FieldError{Field: "household_id", Reason: "必填 / required"})
-			}
-			var unitID int64
-			err := tx.QueryRow(ctx, `SELECT unit_id FROM households WHERE id = ?`, in.HouseholdID).Scan(&unitID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
-			}
-			if err != nil {
-				return err
-			}
-			nodeID = unitID
-		} else {
-			in.HouseholdID = 0
-		}
-		var path string
-		err = tx.QueryRow(ctx, `SELECT path FROM nodes WHERE id = ?`, nodeID).Scan(&path)
-		if errors.Is(err, sql.ErrNoRows) {
-			return linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
-		}
-		if err != nil {
+		if _, err := s.grant(ctx, tx, a, target, in); err != nil {
 			return err
 		}
-		if !a.CanGrant(in.Role, path) || (target.ID != a.AccountID && !manages(a, target)) {
-			return linli.Errorf(linli.EForbidden, "无权授予该角色 / not allowed to grant this role here")
-		}
-		id, err := tx.Insert(ctx, `INSERT INTO grants (account_id, role, node_id, household_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,
-			accountID, in.Role, nodeID, in.HouseholdID, storage.Millis(s.now()), a.AccountID)
-		if storage.IsUnique(err) {
-			return linli.Errorf(linli.EConflict, "该账号已有此角色 / the account already has this role here")
-		}
-		if err != nil {
-			return err
-		}
-		if acc, err = s.account(ctx, tx, accountID); err != nil {
-			return err
-		}
-		tx.AfterCommit(s.tokens.clear)
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "grant.create", Entity: "account", EntityID: accountID, ScopePath: path,
-			Summary: fmt.Sprintf("授予「%s」%s角色", target.Username, in.Role.Label()), After: map[string]any{"grant_id": id, "role": in.Role, "node_id": nodeID, "household_id": in.HouseholdID}})
+		acc, err = s.account(ctx, tx, accountID)
+		return err
 	})
 	return acc, err
 }
 
-// Revoke removes a grant.
+// grant checks and writes one grant with its audit row, in tx; it returns
+// the node the role was granted on.
+func (s *Service) grant(ctx context.Context, tx *storage.Tx, a *linli.Actor, target Account, in GrantInput) (int64, error) {
+	if !in.Role.Valid() {
+		return 0, linli.Invalid("角色无效 / unknown role", linli.FieldError{Field: "role", Reason: "角色无效 / unknown role"})
+	}
+	nodeID := in.NodeID
+	if in.Role == linli.RoleResident {
+		if in.HouseholdID == 0 {
+			return 0, linli.Invalid("居民角色须绑定住户 / a resident is bound to a household", linli.FieldError{Field: "household_id", Reason: "必填 / required"})
+		}
+		var unitID int64
+		err := tx.QueryRow(ctx, `SELECT unit_id FROM households WHERE id = ?`, in.HouseholdID).Scan(&unitID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
+		}
+		if err != nil {
+			return 0, err
+		}
+		nodeID = unitID
+	} else {
+		in.HouseholdID = 0
+	}
+	var path string
+	err := tx.QueryRow(ctx, `SELECT path FROM nodes WHERE id = ?`, nodeID).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !a.CanGrant(in.Role, path) || (target.ID != a.AccountID && !manages(a, target)) {
+		return 0, linli.Errorf(linli.EForbidden, "无权授予该角色 / not allowed to grant this role here")
+	}
+	id, err := tx.Insert(ctx, `INSERT INTO grants (account_id, role, node_id, household_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,
+		target.ID, in.Role, nodeID, in.HouseholdID, storage.Millis(s.now()), a.AccountID)
+	if storage.IsUnique(err) {
+		return 0, linli.Errorf(linli.EConflict, "该账号已有此角色 / the account already has this role here")
+	}
+	if err != nil {
+		return 0, err
+	}
+	tx.AfterCommit(s.tokens.clear)
+	return nodeID, audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "grant.create", Entity: "account", EntityID: target.ID, ScopePath: path,
+		Summary: fmt.Sprintf("授予「%s」%s角色", target.Username, in.Role.Label()), After: map[string]any{"grant_id": id, "role": in.Role, "node_id": nodeID, "household_id": in.HouseholdID}})
+}
+
+// Revoke removes a grant. Revoking an account's last role makes that
+// role's node the account's home, so it stays with the place that last
+// held it instead of falling open to every community's staff.
 func (s *Service) Revoke(ctx context.Context, a *linli.Actor, accountID, grantID int64) (Account, error) {
 	var acc Account
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		target, err := s.account(ctx, tx, accountID)
 		if err != nil {
 			return err
+		}
+		if !sees(a, target) {
+			return errNoAccount()
 		}
 		var g *linli.Grant
 		for i := range target.Grants {
@@ -322,6 +475,11 @@ func (s *Service) Revoke(ctx context.Context, a *linli.Actor, accountID, grantID
 		if _, err := tx.Exec(ctx, `DELETE FROM grants WHERE id = ?`, grantID); err != nil {
 			return err
 		}
+		if len(target.Grants) == 1 {
+			if _, err := tx.Exec(ctx, `UPDATE accounts SET home_node_id = ? WHERE id = ?`, g.NodeID, accountID); err != nil {
+				return err
+			}
+		}
 		if acc, err = s.account(ctx, tx, accountID); err != nil {
 			return err
 		}
@@ -332,36 +490,58 @@ func (s *Service) Revoke(ctx context.Context, a *linli.Actor, accountID, grantID
 	return acc, err
 }
 
-// ResetPassword sets a new password for an account the actor manages and
-// ends its sessions.
+// ResetPassword sets a new password for an account the actor manages. It
+// ends the account's sessions and revokes its API tokens: whoever held the
+// old credentials, in a browser or a script, is out.
 func (s *Service) ResetPassword(ctx context.Context, a *linli.Actor, accountID int64, password string) error {
-	acc, err := s.account(ctx, s.DB, accountID)
+	acc, err := s.managed(ctx, s.DB, a, accountID, "无权重置该账号密码 / not allowed")
 	if err != nil {
 		return err
 	}
-	if !manages(a, acc) {
-		return linli.Errorf(linli.EForbidden, "无权重置该账号密码 / not allowed")
-	}
-	return s.setPassword(ctx, a, acc, password, "account.password.reset", "重置密码")
+	return s.setPassword(ctx, a, acc, password, "account.password.reset", "重置密码", signOut{tokens: true})
 }
 
-// ChangePassword lets a user change their own password.
-func (s *Service) ChangePassword(ctx context.Context, a *linli.Actor, old, password string) error {
+// PasswordChange is the owner's change of their own password.
+type PasswordChange struct {
+	Old      string `json:"old_password"`
+	Password string `json:"password"`
+	// SignOutEverywhere also ends the session making the change and
+	// revokes every API token of the account. Without it the other
+	// sessions end and this one and the tokens stay.
+	SignOutEverywhere bool `json:"sign_out_everywhere"`
+}
+
+// ChangePassword lets a user change their own password. session is the
+// cookie of the session making the change ("" for none); it is kept unless
+// in.SignOutEverywhere.
+func (s *Service) ChangePassword(ctx context.Context, a *linli.Actor, session string, in PasswordChange) error {
 	var hash string
 	if err := s.DB.QueryRow(ctx, `SELECT password_hash FROM accounts WHERE id = ?`, a.AccountID).Scan(&hash); err != nil {
 		return err
 	}
-	if !CheckPassword(hash, old) {
+	if !CheckPassword(hash, in.Old) {
 		return linli.Invalid("原密码错误 / current password is wrong", linli.FieldError{Field: "old_password", Reason: "原密码错误 / current password is wrong"})
 	}
 	acc, err := s.account(ctx, s.DB, a.AccountID)
 	if err != nil {
 		return err
 	}
-	return s.setPassword(ctx, a, acc, password, "account.password.change", "修改密码")
+	out := signOut{tokens: in.SignOutEverywhere}
+	if !in.SignOutEverywhere && session != "" {
+		out.keep = hashToken(session)
+	}
+	return s.setPassword(ctx, a, acc, in.Password, "account.password.change", "修改密码", out)
 }
 
-func (s *Service) setPassword(ctx context.Context, a *linli.Actor, acc Account, password, action, summary string) error {
+// signOut says what a password change ends besides the old password:
+// every session but keep (the hash of one to leave open, or ""), and the
+// API tokens too when tokens is set.
+type signOut struct {
+	keep   string
+	tokens bool
+}
+
+func (s *Service) setPassword(ctx context.Context, a *linli.Actor, acc Account, password, action, summary string, out signOut) error {
 	var phone sql.NullString
 	if err := s.DB.QueryRow(ctx, `SELECT phone FROM accounts WHERE id = ?`, acc.ID).Scan(&phone); err != nil {
 		return err
@@ -371,32 +551,58 @@ func (s *Service) setPassword(ctx context.Context, a *linli.Actor, acc Account, 
 	}
 	hash := s.Hash.Hash(password)
 	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, storage.Millis(s.now()), acc.ID); err != nil {
+		now := storage.Millis(s.now())
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now, acc.ID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = ?`, acc.ID); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = ? AND id <> ?`, acc.ID, out.keep); err != nil {
 			return err
+		}
+		after := map[string]any{"sessions_kept": out.keep != "", "tokens_revoked": int64(0)}
+		if out.tokens {
+			n, err := s.revokeTokens(ctx, tx, acc.ID, now)
+			if err != nil {
+				return err
+			}
+			after["tokens_revoked"] = n
 		}
 		tx.AfterCommit(s.tokens.clear)
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: action, Entity: "account", EntityID: acc.ID, ScopePath: "/", Summary: summary + "「" + acc.Username + "」"})
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: action, Entity: "account", EntityID: acc.ID, ScopePath: "/", Summary: summary + "「" + acc.Username + "」", After: after})
 	})
 }
 
-// SetDisabled enables or disables an account the actor manages.
+// revokeTokens revokes every live API token of an account, in tx.
+func (s *Service) revokeTokens(ctx context.Context, tx *storage.Tx, accountID, now int64) (int64, error) {
+	res, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at = 0`, now, accountID)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// SetDisabled enables or disables an account the actor manages. Disabling
+// ends its sessions and revokes its API tokens, so enabling it again does
+// not bring back credentials handed out before (an integration needs a new
+// token).
 func (s *Service) SetDisabled(ctx context.Context, a *linli.Actor, accountID int64, disabled bool) (Account, error) {
-	acc, err := s.account(ctx, s.DB, accountID)
+	acc, err := s.managed(ctx, s.DB, a, accountID, "无权停用该账号 / not allowed")
 	if err != nil {
 		return acc, err
 	}
-	if !manages(a, acc) || accountID == a.AccountID {
+	if accountID == a.AccountID {
 		return Account{}, linli.Errorf(linli.EForbidden, "无权停用该账号 / not allowed")
 	}
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET disabled = ?, updated_at = ? WHERE id = ?`, storage.Int(disabled), storage.Millis(s.now()), accountID); err != nil {
+		now := storage.Millis(s.now())
+		if _, err := tx.Exec(ctx, `UPDATE accounts SET disabled = ?, updated_at = ? WHERE id = ?`, storage.Int(disabled), now, accountID); err != nil {
 			return err
 		}
 		if disabled {
 			if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE account_id = ?`, accountID); err != nil {
+				return err
+			}
+			if _, err := s.revokeTokens(ctx, tx, accountID, now); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,21 @@
 // sessions, API tokens and the roles granted on nodes of the community
 // tree. It turns a session cookie or bearer token into the linli.Actor
 // every service checks permissions against.
+//
+// Who sees an account: its owner; staff who manage users (users.manage)
+// on a node where it holds a role; for an account with no role, staff who
+// manage users at its home — the place whose staff created it, or that
+// held its last role when that was revoked — and administrators. To
+// everyone else every account route answers 404, exactly as for an id that
+// does not exist, so ids cannot be probed. Changing an account needs more:
+// users.manage over all its roles' nodes and a rank above each (403 when
+// the account is in view but senior).
+//
+// Failed logins are counted per account (key "account:<id>"), whether the
+// username or the phone was typed, and per name for names no account has
+// ("name:<name>"), with one INSERT … ON CONFLICT statement so failures at
+// the same moment all count. Credentials given by someone else end with a
+// reset: sessions and API tokens. Disabling does the same.
 package auth
 
 import (
@@ -77,47 +92,53 @@ type Session struct {
 
 var errBadLogin = linli.Errorf(linli.EUnauthorized, "用户名或密码错误 / wrong login or password")
 
+// failureKey is the row of login_failures a login attempt counts against:
+// the account's, whichever of its names (username or phone) was typed, so
+// the phone number is not a second set of attempts for a locked username;
+// a name no account has gets its own row.
+func failureKey(accountID int64, login string) string {
+	if accountID != 0 {
+		return fmt.Sprintf("account:%d", accountID)
+	}
+	return "name:" + strings.ToLower(login)
+}
+
 // Login checks a login name (username or phone) and password and opens a
-// session. Failed attempts are counted per login name, known or not; too
-// many lock it for a while (429).
+// session. Failed attempts are counted per account (per name for names no
+// account has); too many lock it for a while (429).
 func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (Session, error) {
 	login = strings.TrimSpace(login)
-	key := strings.ToLower(login)
 	now := s.now()
 	if login == "" || password == "" {
 		return Session{}, linli.Invalid("请输入用户名和密码 / login and password are required",
 			linli.FieldError{Field: "login", Reason: "必填 / required"})
 	}
-	var failures int
-	var firstAt, lockedUntil int64
-	err := s.DB.QueryRow(ctx, `SELECT failures, first_at, locked_until FROM login_failures WHERE login = ?`, key).Scan(&failures, &firstAt, &lockedUntil)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return Session{}, err
-	}
-	if lockedUntil > storage.Millis(now) {
-		wait := storage.FromMillis(lockedUntil).Sub(now).Round(time.Minute)
-		if wait < time.Minute {
-			wait = time.Minute
-		}
-		return Session{}, linli.Errorf(linli.ETooMany, "登录失败次数过多，请%d分钟后再试 / too many failed logins, try again in %d minutes", int(wait.Minutes()), int(wait.Minutes()))
-	}
 	var id int64
 	var hash string
 	var disabled int64
-	err = s.DB.QueryRow(ctx, `SELECT id, password_hash, disabled FROM accounts WHERE username = ? OR phone = ?`, login, login).Scan(&id, &hash, &disabled)
-	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword(s.dummy, password)
-		return Session{}, s.fail(ctx, key, failures, firstAt, now)
-	}
-	if err != nil {
+	err := s.DB.QueryRow(ctx, `SELECT id, password_hash, disabled FROM accounts WHERE username = ? OR phone = ?`, login, login).Scan(&id, &hash, &disabled)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Session{}, err
 	}
+	key := failureKey(id, login)
+	if err := s.checkLock(ctx, s.DB, key, now); err != nil {
+		return Session{}, err
+	}
+	if id == 0 {
+		CheckPassword(s.dummy, password)
+		return Session{}, s.fail(ctx, key, now)
+	}
 	if !CheckPassword(hash, password) || disabled != 0 {
-		return Session{}, s.fail(ctx, key, failures, firstAt, now)
+		return Session{}, s.fail(ctx, key, now)
 	}
 	tok := newToken("")
 	var actor *linli.Actor
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		// A lock set by failures that finished while this password was
+		// being checked holds too.
+		if err := s.checkLock(ctx, tx, key, now); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE login = ?`, key); err != nil {
 			return err
 		}
@@ -141,6 +162,23 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	return Session{Token: tok, Actor: actor}, nil
 }
 
+// checkLock answers 429 while the key is locked.
+func (s *Service) checkLock(ctx context.Context, q querier, key string, now time.Time) error {
+	var lockedUntil int64
+	err := q.QueryRow(ctx, `SELECT locked_until FROM login_failures WHERE login = ?`, key).Scan(&lockedUntil)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && lockedUntil <= storage.Millis(now)) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	wait := storage.FromMillis(lockedUntil).Sub(now).Round(time.Minute)
+	if wait < time.Minute {
+		wait = time.Minute
+	}
+	return linli.Errorf(linli.ETooMany, "登录失败次数过多，请%d分钟后再试 / too many failed logins, try again in %d minutes", int(wait.Minutes()), int(wait.Minutes()))
+}
+
 func truncate(s string, n int) string {
 	if len(s) > n {
 		return s[:n]
@@ -148,22 +186,26 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// fail counts a failed login and locks the name when the limit is reached.
-func (s *Service) fail(ctx context.Context, key string, failures int, firstAt int64, now time.Time) error {
+// fail counts a failed login and locks the key when the limit is reached.
+// The count is one statement (insert or add one), so failures arriving at
+// the same time each count: reading the count and writing it back would
+// let parallel guesses overwrite each other's increments. A count older
+// than the window starts again at 1.
+func (s *Service) fail(ctx context.Context, key string, now time.Time) error {
+	ms := storage.Millis(now)
+	windowStart := storage.Millis(now.Add(-s.Policy.FailureWindow))
+	lockAt := storage.Millis(now.Add(s.Policy.LockoutDuration))
+	var first int64
+	if s.Policy.MaxFailures <= 1 {
+		first = lockAt
+	}
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		ms := storage.Millis(now)
-		if firstAt == 0 || now.Sub(storage.FromMillis(firstAt)) > s.Policy.FailureWindow {
-			failures, firstAt = 0, ms
-		}
-		failures++
-		var locked int64
-		if failures >= s.Policy.MaxFailures {
-			locked = storage.Millis(now.Add(s.Policy.LockoutDuration))
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE login = ?`, key); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO login_failures (login, failures, first_at, locked_until) VALUES (?, ?, ?, ?)`, key, failures, firstAt, locked)
+		_, err := tx.Exec(ctx, `INSERT INTO login_failures (login, failures, first_at, locked_until) VALUES (?, 1, ?, ?)
+			ON CONFLICT (login) DO UPDATE SET
+				failures = CASE WHEN login_failures.first_at < ? THEN 1 ELSE login_failures.failures + 1 END,
+				locked_until = CASE WHEN (CASE WHEN login_failures.first_at < ? THEN 1 ELSE login_failures.failures + 1 END) >= ? THEN ? ELSE login_failures.locked_until END,
+				first_at = CASE WHEN login_failures.first_at < ? THEN ? ELSE login_failures.first_at END`,
+			key, ms, first, windowStart, windowStart, s.Policy.MaxFailures, lockAt, windowStart, ms)
 		return err
 	})
 	if err != nil {

@@ -13,8 +13,12 @@ func catalog() map[string]string {
 		"尚未授予角色": "No roles yet", "范围": "Scope", "住户编号（仅居民）": "Household no. (residents only)",
 		"居民角色须绑定住户": "A resident is bound to a household", "授予角色": "Grant role", "重置密码": "Reset password",
 		"启用账号": "Enable account", "停用账号": "Disable account",
-		"供热线、摄像头等系统对接": "For linking systems such as the hotline or cameras", "停用后该账号不能登录，已有会话立即失效。": "A disabled account cannot log in; its sessions end at once.",
+		"供热线、摄像头等系统对接": "For linking systems such as the hotline or cameras", "停用后该账号不能登录，已有会话和API令牌立即失效。": "A disabled account cannot log in; its sessions and API tokens end at once.",
 		"账号已停用，不能登录。": "This account is disabled and cannot log in.", "忘记密码请联系社区或平台管理员重置。": "Forgot your password? Ask your community or platform administrator to reset it.",
 		"暂无账号": "No accounts yet", "没有找到账号": "No accounts found",
+		"第一个角色（与账号一起创建）":                     "First role (created with the account)",
+		"退出所有设备：结束全部登录（包括本机）并撤销全部API令牌":      "Sign out everywhere: end every session (this one too) and revoke every API token",
+		"不勾选时，其他设备上的登录会结束，本机保持登录，API令牌不受影响。": "Unticked, sessions on other devices end, this one stays and API tokens keep working.",
+		"重置后该账号的全部登录和API令牌立即失效。":             "Resetting ends all of the account's sessions and revokes its API tokens at once.",
 	}
 }

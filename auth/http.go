@@ -51,6 +51,7 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.API("POST /api/login", web.Public, h.apiLogin)
 	rt.API("POST /api/logout", web.LoggedIn, h.apiLogout)
 	rt.API("GET /api/me", web.LoggedIn, h.apiMe)
+	rt.API("POST /api/account/password", web.LoggedIn, h.apiPassword)
 	rt.API("POST /api/tokens", web.LoggedIn, h.apiToken)
 	rt.API("GET /api/tokens", web.LoggedIn, h.apiTokens)
 	rt.API("DELETE /api/tokens/{id}", web.LoggedIn, h.apiRevokeToken)
@@ -69,13 +70,8 @@ func (h *HTTP) setSession(w http.ResponseWriter, tok string) {
 		Secure: h.SecureCookie, MaxAge: int(h.Policy.SessionMax.Seconds())})
 }
 
-// safeNext keeps redirects after login on this site.
-func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
-		return "/"
-	}
-	return s
-}
+// safeNext keeps redirects after login on this site (web.LocalPath).
+func safeNext(s string) string { return web.LocalPath(s, "/") }
 
 func (h *HTTP) pageLogin(w http.ResponseWriter, r *http.Request) error {
 	if web.ActorFrom(r.Context()) != nil {
@@ -146,7 +142,12 @@ func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
 
 func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	err := h.ChangePassword(r.Context(), a, r.PostFormValue("old_password"), r.PostFormValue("password"))
+	var session string
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		session = c.Value
+	}
+	everywhere := r.PostFormValue("sign_out_everywhere") == "1"
+	err := h.ChangePassword(r.Context(), a, session, PasswordChange{Old: r.PostFormValue("old_password"), Password: r.PostFormValue("password"), SignOutEverywhere: everywhere})
 	if err != nil {
 		fields, msg := web.FormErrors(err)
 		if fields == nil {
@@ -159,7 +160,13 @@ func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
 		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc}, Errors: fields, Error: msg})
 		return nil
 	}
-	// Changing the password ends every session, this one included.
+	if !everywhere {
+		// The other sessions ended; this one goes on.
+		web.RedirectFlash(w, r, "/account", "密码已修改，其他设备已退出登录 / password changed; other devices signed out")
+		return nil
+	}
+	// Signed out everywhere: this session and the API tokens too.
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
@@ -191,15 +198,21 @@ func (h *HTTP) pageToken(w http.ResponseWriter, r *http.Request) error {
 type usersData struct {
 	Accounts []Account
 	Query    string
+	Places   []NodeOption // for the new account's first role
 }
 
 func (h *HTTP) usersPage(r *http.Request) (*web.Page, error) {
 	q := r.URL.Query().Get("q")
-	accs, err := h.ListAccounts(r.Context(), web.ActorFrom(r.Context()), q)
+	a := web.ActorFrom(r.Context())
+	accs, err := h.ListAccounts(r.Context(), a, q)
 	if err != nil {
 		return nil, err
 	}
-	return &web.Page{Title: "账号与角色", Data: usersData{Accounts: accs, Query: q}}, nil
+	places, err := h.grantablePlaces(r, a)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Title: "账号与角色", Data: usersData{Accounts: accs, Query: q, Places: places}}, nil
 }
 
 func (h *HTTP) pageUsers(w http.ResponseWriter, r *http.Request) error {
@@ -214,6 +227,9 @@ func (h *HTTP) pageUsers(w http.ResponseWriter, r *http.Request) error {
 
 func (h *HTTP) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
 	in := AccountInput{Username: r.PostFormValue("username"), Phone: r.PostFormValue("phone"), DisplayName: r.PostFormValue("display_name"), Password: r.PostFormValue("password")}
+	// The form creates the account with its first role in one step.
+	g := grantForm(r)
+	in.Grant = &g
 	acc, err := h.CreateAccount(r.Context(), web.ActorFrom(r.Context()), in)
 	if err != nil {
 		fields, msg := web.FormErrors(err)
@@ -229,8 +245,15 @@ func (h *HTTP) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
 		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/users.html", p)
 		return nil
 	}
-	web.RedirectFlash(w, r, fmt.Sprintf("/users/%d", acc.ID), "账号已创建，请授予角色")
+	web.RedirectFlash(w, r, fmt.Sprintf("/users/%d", acc.ID), "账号已创建 / account created")
 	return nil
+}
+
+// grantForm reads the role, place and household fields of a form.
+func grantForm(r *http.Request) GrantInput {
+	node, _ := strconv.ParseInt(r.PostFormValue("node_id"), 10, 64)
+	hh, _ := strconv.ParseInt(r.PostFormValue("household_id"), 10, 64)
+	return GrantInput{Role: linli.Role(r.PostFormValue("role")), NodeID: node, HouseholdID: hh}
 }
 
 // NodeOption is a place a role can be granted on, for the grant form.
@@ -307,9 +330,7 @@ func (h *HTTP) pageGrant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	node, _ := strconv.ParseInt(r.PostFormValue("node_id"), 10, 64)
-	hh, _ := strconv.ParseInt(r.PostFormValue("household_id"), 10, 64)
-	_, err = h.Grant(r.Context(), web.ActorFrom(r.Context()), id, GrantInput{Role: linli.Role(r.PostFormValue("role")), NodeID: node, HouseholdID: hh})
+	_, err = h.Grant(r.Context(), web.ActorFrom(r.Context()), id, grantForm(r))
 	if err != nil {
 		return h.userFormFailed(w, r, id, err)
 	}
@@ -390,6 +411,25 @@ func (h *HTTP) apiLogout(w http.ResponseWriter, r *http.Request) error {
 func (h *HTTP) apiMe(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	web.WriteJSON(w, http.StatusOK, map[string]any{"account_id": a.AccountID, "username": a.Username, "display_name": a.DisplayName, "grants": a.Grants})
+	return nil
+}
+
+func (h *HTTP) apiPassword(w http.ResponseWriter, r *http.Request) error {
+	var in PasswordChange
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var session string
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
+		session = c.Value
+	}
+	if err := h.ChangePassword(r.Context(), web.ActorFrom(r.Context()), session, in); err != nil {
+		return err
+	}
+	if in.SignOutEverywhere {
+		http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

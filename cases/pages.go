@@ -364,10 +364,6 @@ func (h *pages) markRead(w http.ResponseWriter, r *http.Request) error {
 	if err := h.s.MarkRead(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
 		return err
 	}
-	next := r.FormValue("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/notifications"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, web.LocalPath(r.FormValue("next"), "/notifications"), http.StatusSeeOther)
 	return nil
 }

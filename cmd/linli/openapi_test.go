@@ -238,7 +238,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	}
 	read := map[string]any{
 		"NodeInput": registry.NodeInput{}, "HouseholdInput": registry.HouseholdInput{}, "HouseholdCreate": householdBody{},
-		"MemberInput": registry.MemberInput{}, "AccountInput": auth.AccountInput{}, "GrantInput": auth.GrantInput{},
+		"MemberInput": registry.MemberInput{}, "AccountInput": auth.AccountInput{}, "GrantInput": auth.GrantInput{}, "PasswordChange": auth.PasswordChange{},
 		"CategoryInput": cases.CategoryInput{}, "NewCase": cases.NewCase{}, "ActionInput": cases.ActionInput{},
 	}
 	written["BuildingLayer"], written["BuildingLayerOption"] = registry.Layer{}, registry.LayerOption{}
