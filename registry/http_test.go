@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,35 @@ func demoNode(t *testing.T, w *demotest.World, names ...string) registry.Node {
 		t.Fatalf("demo place %v: %v", names, err)
 	}
 	return n
+}
+
+// places are the ids of the demo places and households the tests use.
+type places struct {
+	street, xueyuan, xyGrid1, huicui, huicuiB1, huicuiU3, jxU2 int64
+	hh602, hh601, jxHH402                                      int64 // 荟萃花园南区1号楼3单元602 (the resident's), 601, 吉祥花园1号楼2单元402
+}
+
+func demoPlaces(t *testing.T, w *demotest.World) places {
+	t.Helper()
+	room := func(unit int64, rm string) int64 {
+		t.Helper()
+		id, err := w.Registry.HouseholdByRoom(w.Ctx, unit, rm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	p := places{
+		street:   demoNode(t, w).ID,
+		xueyuan:  demoNode(t, w, "学苑社区").ID,
+		xyGrid1:  demoNode(t, w, "学苑社区", "第一网格").ID,
+		huicui:   demoNode(t, w, "学苑社区", "第一网格", "荟萃花园南区").ID,
+		huicuiB1: demoNode(t, w, "学苑社区", "第一网格", "荟萃花园南区", "1号楼").ID,
+		huicuiU3: demoNode(t, w, "学苑社区", "第一网格", "荟萃花园南区", "1号楼", "3单元").ID,
+		jxU2:     demoNode(t, w, "吉祥社区", "第一网格", "吉祥花园", "1号楼", "2单元").ID,
+	}
+	p.hh602, p.hh601, p.jxHH402 = room(p.huicuiU3, "602"), room(p.huicuiU3, "601"), room(p.jxU2, "402")
+	return p
 }
 
 // wantProblem sends a JSON request and checks the answer is a problem
@@ -67,20 +97,8 @@ func TestProblems(t *testing.T) {
 		s, w := registryServer(t, db)
 		as := w.Actors(t, "xueyuan", "street")
 		xueyuan, street := s.As(t, as["xueyuan"]), s.As(t, as["street"])
-		streetNode := demoNode(t, w)
-		xyNode := demoNode(t, w, "学苑社区")
-		p := struct{ street, xueyuan, xyGrid1, huicui, huicuiB1, huicuiU3, hh602 int64 }{
-			street: streetNode.ID, xueyuan: xyNode.ID,
-			xyGrid1:  demoNode(t, w, "学苑社区", "第一网格").ID,
-			huicui:   demoNode(t, w, "学苑社区", "第一网格", "荟萃花园南区").ID,
-			huicuiB1: demoNode(t, w, "学苑社区", "第一网格", "荟萃花园南区", "1号楼").ID,
-			huicuiU3: demoNode(t, w, "学苑社区", "第一网格", "荟萃花园南区", "1号楼", "3单元").ID,
-		}
-		hh602, err := w.Registry.HouseholdByRoom(w.Ctx, p.huicuiU3, "602")
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.hh602 = hh602
+		p := demoPlaces(t, w)
+		streetNode, xyNode := demoNode(t, w), demoNode(t, w, "学苑社区")
 
 		fieldIs := func(what string, pr web.Problem, field string) {
 			t.Helper()
@@ -168,5 +186,97 @@ func TestProblems(t *testing.T) {
 		pr = wantProblem(t, xueyuan, "POST", fmt.Sprintf("/api/nodes/%d/move", p.huicui), map[string]any{"parent_id": 999999999}, 422)
 		fieldIs("move under nothing", pr, "parent_id")
 		wantProblem(t, xueyuan, "DELETE", fmt.Sprintf("/api/nodes/%d", p.huicuiU3), nil, 409) // not empty
+	})
+}
+
+// A resident reads the own household, and nothing of the neighbours'
+// (not even the room number in the refusal); it reveals and edits nothing.
+func TestResident(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		s, w := registryServer(t, db)
+		p := demoPlaces(t, w)
+		resident := s.As(t, w.Actors(t, "resident")["resident"])
+
+		var own registry.Household
+		res := resident.Get(fmt.Sprintf("/api/households/%d", p.hh602))
+		if res.Status != http.StatusOK {
+			t.Fatalf("resident's own household: %d %s", res.Status, res)
+		}
+		res.Decode(t, &own)
+		if own.Room != "602" || len(own.Members) == 0 {
+			t.Fatalf("resident's own household: %+v", own)
+		}
+		res = resident.Get(fmt.Sprintf("/api/households/%d", p.hh601))
+		if res.Status != http.StatusForbidden {
+			t.Errorf("the neighbour's household: %d, want 403", res.Status)
+		} else if pr := res.Problem(t); pr.Code == "" || strings.Contains(res.String(), "601") {
+			t.Errorf("403 for the neighbour's household: code %q, names the room: %s", pr.Code, res)
+		}
+		wantProblem(t, resident, "GET", fmt.Sprintf("/api/households/%d", p.jxHH402), nil, http.StatusForbidden)
+		wantProblem(t, resident, "POST", fmt.Sprintf("/api/people/%d/reveal?field=phone", own.Members[0].PersonID), nil, http.StatusForbidden)
+		wantProblem(t, resident, "PUT", fmt.Sprintf("/api/households/%d", p.hh602), map[string]any{"floor": 6, "room": "602", "area": "99.00"}, http.StatusForbidden)
+		if st := resident.Get(fmt.Sprintf("/households/%d", p.hh601)).Status; st != http.StatusForbidden {
+			t.Errorf("resident GET /households/<neighbour>: %d, want 403", st)
+		}
+		if st := resident.Get(fmt.Sprintf("/households/%d", p.hh602)).Status; st != http.StatusOK {
+			t.Errorf("resident GET /households/<own>: %d, want 200", st)
+		}
+	})
+}
+
+// 荟萃花园南区1号楼 is eight units of six floors, two flats per landing: the
+// building view is that grid, top floor first, for staff and grid worker.
+func TestBuildingView(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		s, w := registryServer(t, db)
+		p := demoPlaces(t, w)
+		for name, a := range w.Actors(t, "xueyuan", "grid1") {
+			var v struct {
+				Building registry.Node
+				Units    []registry.Node
+				Floors   []struct {
+					Floor int
+					Cells []struct {
+						UnitID     int64
+						Households []registry.HouseholdBrief
+					}
+				}
+				Total int
+			}
+			res := s.As(t, a).Get(fmt.Sprintf("/api/buildings/%d/view", p.huicuiB1))
+			if res.Status != http.StatusOK {
+				t.Fatalf("%s: building view: %d %s", name, res.Status, res)
+			}
+			res.Decode(t, &v)
+			if v.Building.ID != p.huicuiB1 || len(v.Units) != 8 || len(v.Floors) != 6 || v.Total != 96 {
+				t.Fatalf("building view: building %d, %d units, %d floors, %d households; want 8, 6, 96", v.Building.ID, len(v.Units), len(v.Floors), v.Total)
+			}
+			seen := map[int64]bool{}
+			for i, f := range v.Floors {
+				if f.Floor != 6-i {
+					t.Errorf("row %d is floor %d, want %d (top first)", i, f.Floor, 6-i)
+				}
+				if len(f.Cells) != 8 {
+					t.Errorf("floor %d: %d cells, want 8", f.Floor, len(f.Cells))
+				}
+				for j, cell := range f.Cells {
+					if cell.UnitID != v.Units[j].ID {
+						t.Errorf("floor %d cell %d: unit %d, want %d", f.Floor, j, cell.UnitID, v.Units[j].ID)
+					}
+					if len(cell.Households) != 2 {
+						t.Errorf("floor %d unit %s: %d households, want 2", f.Floor, v.Units[j].Name, len(cell.Households))
+					}
+					for _, h := range cell.Households {
+						if !strings.HasPrefix(h.Room, fmt.Sprint(f.Floor)) || h.Owners == "" || h.AreaCenti <= 0 {
+							t.Errorf("floor %d: household %+v", f.Floor, h)
+						}
+						seen[h.ID] = true
+					}
+				}
+			}
+			if len(seen) != 96 {
+				t.Errorf("%d distinct households in the view, want 96", len(seen))
+			}
+		}
 	})
 }

@@ -17,9 +17,9 @@ import (
 )
 
 // This file tests the registry's JSON API through the real server: scope
-// isolation between communities, masking and the audited reveal, CRUD with
-// its audit trail, and the building view. Problem documents for bad input
-// are tested next to the handlers, in package registry.
+// isolation between communities, masking and the audited reveal, and CRUD
+// with its audit trail. Problem documents for bad input, a resident's view
+// and the building view are tested next to the handlers, in package registry.
 
 // call sends a request with extra headers and returns the response (body
 // already read and closed) and its body.
@@ -214,12 +214,10 @@ func TestRegistryAPI(t *testing.T) {
 		resident, building := s.login(t, "resident"), s.login(t, "building")
 
 		t.Run("isolation", func(t *testing.T) { testIsolation(t, s, p, xueyuan, grid1, jixiang, jxgrid) })
-		t.Run("resident", func(t *testing.T) { testResident(t, p, resident) })
 		t.Run("masking", func(t *testing.T) { testMasking(t, s, p, xueyuan, grid1, jixiang, resident, building) })
-		// Bad input to the registry's routes is tested in package registry
-		// (TestProblems); an /api/ path no route serves is the wiring's.
+		// Bad input, a resident's view and the building view are tested in
+		// package registry; an /api/ path no route serves is the wiring's.
 		t.Run("no such endpoint", func(t *testing.T) { wantProblem(t, xueyuan, "GET", "/api/no-such-thing", nil, 404) })
-		t.Run("building view", func(t *testing.T) { testBuildingView(t, p, xueyuan, grid1) })
 		// Last: it changes the tree (a grid moves to 吉祥社区).
 		t.Run("crud", func(t *testing.T) { testCRUD(t, s, p, xueyuan, jixiang, s.login(t, "street")) })
 	})
@@ -368,27 +366,6 @@ func urlQuery(s string) string {
 	return b.String()
 }
 
-// testResident: a resident reads the own household and nothing else.
-func testResident(t *testing.T, p places, resident *client) {
-	own := household(t, resident, p.hh602)
-	if own.Room != "602" || len(own.Members) == 0 {
-		t.Fatalf("resident's own household: %+v", own)
-	}
-	_, b := wantProblem(t, resident, "GET", fmt.Sprintf("/api/households/%d", p.hh601), nil, http.StatusForbidden)
-	if bytes.Contains(b, []byte("601")) {
-		t.Errorf("403 for the neighbour's household names the room: %s", b)
-	}
-	wantProblem(t, resident, "GET", fmt.Sprintf("/api/households/%d", p.jxHH402), nil, http.StatusForbidden)
-	wantProblem(t, resident, "POST", fmt.Sprintf("/api/people/%d/reveal?field=phone", own.Members[0].PersonID), nil, http.StatusForbidden)
-	wantProblem(t, resident, "PUT", fmt.Sprintf("/api/households/%d", p.hh602), map[string]any{"floor": 6, "room": "602", "area": "99.00"}, http.StatusForbidden)
-	if st, _ := resident.do("GET", fmt.Sprintf("/households/%d", p.hh601), nil); st != http.StatusForbidden {
-		t.Errorf("resident GET /households/<neighbour>: %d, want 403", st)
-	}
-	if st, _ := resident.do("GET", fmt.Sprintf("/households/%d", p.hh602), nil); st != http.StatusOK {
-		t.Errorf("resident GET /households/<own>: %d, want 200", st)
-	}
-}
-
 // testMasking: phone and ID numbers leave the API masked for every role;
 // the plain value comes only from an audited reveal.
 func testMasking(t *testing.T, s *testServer, p places, xueyuan, grid1, jixiang, resident, building *client) {
@@ -489,55 +466,6 @@ func testMasking(t *testing.T, s *testServer, p places, xueyuan, grid1, jixiang,
 	}
 	if n := len(auditEntries(t, xueyuan, "action=person.reveal")); n != want {
 		t.Errorf("person.reveal entries: %d, want %d (refused reveals must not be logged as reveals)", n, want)
-	}
-}
-
-// testBuildingView: 荟萃花园南区1号楼 is eight units of six floors, two flats
-// per landing.
-func testBuildingView(t *testing.T, p places, clients ...*client) {
-	for _, c := range clients {
-		var v struct {
-			Building registry.Node
-			Units    []registry.Node
-			Floors   []struct {
-				Floor int
-				Cells []struct {
-					UnitID     int64
-					Households []registry.HouseholdBrief
-				}
-			}
-			Total int
-		}
-		wantStatus(t, c, "GET", fmt.Sprintf("/api/buildings/%d/view", p.huicuiB1), nil, 200, &v)
-		if v.Building.ID != p.huicuiB1 || len(v.Units) != 8 || len(v.Floors) != 6 || v.Total != 96 {
-			t.Fatalf("building view: building %d, %d units, %d floors, %d households; want 8, 6, 96", v.Building.ID, len(v.Units), len(v.Floors), v.Total)
-		}
-		seen := map[int64]bool{}
-		for i, f := range v.Floors {
-			if f.Floor != 6-i {
-				t.Errorf("row %d is floor %d, want %d (top first)", i, f.Floor, 6-i)
-			}
-			if len(f.Cells) != 8 {
-				t.Errorf("floor %d: %d cells, want 8", f.Floor, len(f.Cells))
-			}
-			for j, cell := range f.Cells {
-				if cell.UnitID != v.Units[j].ID {
-					t.Errorf("floor %d cell %d: unit %d, want %d", f.Floor, j, cell.UnitID, v.Units[j].ID)
-				}
-				if len(cell.Households) != 2 {
-					t.Errorf("floor %d unit %s: %d households, want 2", f.Floor, v.Units[j].Name, len(cell.Households))
-				}
-				for _, h := range cell.Households {
-					if !strings.HasPrefix(h.Room, fmt.Sprint(f.Floor)) || h.Owners == "" || h.AreaCenti <= 0 {
-						t.Errorf("floor %d: household %+v", f.Floor, h)
-					}
-					seen[h.ID] = true
-				}
-			}
-		}
-		if len(seen) != 96 {
-			t.Errorf("%d distinct households in the view, want 96", len(seen))
-		}
 	}
 }
 
