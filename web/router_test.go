@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -229,5 +230,38 @@ func TestRouterCrossOrigin(t *testing.T) {
 	}
 	if res := c.Do("POST", "/things", strings.NewReader("a=1"), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Sec-Fetch-Site": {"same-origin"}}); res.Status != http.StatusOK || res.String() != "saved" {
 		t.Errorf("same-origin form post: %d %q", res.Status, res)
+	}
+}
+
+// keyring is an authenticator other than webtest's stand-in: one token.
+type keyring struct{}
+
+func (keyring) ActorForSession(ctx context.Context, tok string) (*linli.Actor, error) {
+	return keyring{}.ActorForToken(ctx, tok)
+}
+
+func (keyring) ActorForToken(_ context.Context, tok string) (*linli.Actor, error) {
+	if tok == "k-1" {
+		return staff, nil
+	}
+	return nil, linli.Errorf(linli.EUnauthorized, "unknown")
+}
+
+// The router asks the authenticator it was given (as auth.Service is, in
+// auth's own tests) for the session cookie and the bearer token.
+func TestRouterAuthenticator(t *testing.T) {
+	s := webtest.NewWithAuthenticator(t, keyring{})
+	s.Router.API("GET /api/me", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		web.WriteJSON(w, http.StatusOK, web.ActorFrom(r.Context()).Username)
+		return nil
+	})
+	if res := s.Bearer(t, "k-1").Get("/api/me"); res.Status != http.StatusOK || res.String() != "\"xueyuan\"\n" {
+		t.Errorf("bearer k-1: %d %q", res.Status, res)
+	}
+	if res := s.Anon(t).Do("GET", "/api/me", nil, http.Header{"Cookie": {web.SessionCookie + "=k-1"}}); res.Status != http.StatusOK {
+		t.Errorf("session k-1: %d", res.Status)
+	}
+	if res := s.Bearer(t, "k-2").Get("/api/me"); res.Status != http.StatusUnauthorized {
+		t.Errorf("bearer k-2: %d, want 401", res.Status)
 	}
 }

@@ -46,7 +46,7 @@ type Server struct {
 	Router   *web.Router
 	Renderer *web.Renderer
 	Metrics  *prometheus.Registry // the router's request counters and latencies
-	Auth     *Authenticator
+	Auth     *Authenticator       // the stand-in; nil under NewWithAuthenticator
 
 	t      testing.TB
 	mu     sync.Mutex
@@ -59,13 +59,25 @@ type Server struct {
 // test decides whether it matters. The server stops when the test ends.
 func New(t testing.TB, pages ...web.Pages) *Server {
 	t.Helper()
+	au := &Authenticator{tokens: map[string]*linli.Actor{}}
+	s := NewWithAuthenticator(t, au, pages...)
+	s.Auth = au
+	return s
+}
+
+// NewWithAuthenticator is New with a real authenticator (auth.Service, for
+// tests of logging in and sessions): clients then present what the login
+// gave them (Anon, Bearer, Do with a Cookie header); As and BearerAs,
+// which need the stand-in, fail the test.
+func NewWithAuthenticator(t testing.TB, au web.Authenticator, pages ...web.Pages) *Server {
+	t.Helper()
 	render, err := web.NewRenderer(Beijing, pages...)
 	if err != nil {
 		t.Fatalf("webtest: renderer: %v", err)
 	}
-	s := &Server{Renderer: render, Metrics: prometheus.NewRegistry(), Auth: &Authenticator{tokens: map[string]*linli.Actor{}}, t: t}
+	s := &Server{Renderer: render, Metrics: prometheus.NewRegistry(), t: t}
 	render.Untranslated = s.miss
-	s.Router = web.NewRouter(s.Auth, render, s.Metrics)
+	s.Router = web.NewRouter(au, render, s.Metrics)
 	// As in cmd/linli: browsers' cross-origin state changes are refused.
 	hs := httptest.NewServer(http.NewCrossOriginProtection().Handler(s.Router))
 	t.Cleanup(hs.Close)
@@ -141,7 +153,16 @@ func (s *Server) Anon(t testing.TB) *Client { return &Client{s: s, t: t} }
 
 // As is a client logged in as a, like a browser with a session cookie.
 func (s *Server) As(t testing.TB, a *linli.Actor) *Client {
-	return &Client{s: s, t: t, cookie: s.Auth.issue(a)}
+	t.Helper()
+	return &Client{s: s, t: t, cookie: s.issue(t, a)}
+}
+
+func (s *Server) issue(t testing.TB, a *linli.Actor) string {
+	t.Helper()
+	if s.Auth == nil {
+		t.Fatal("webtest: As and BearerAs need the stand-in authenticator (New, not NewWithAuthenticator)")
+	}
+	return s.Auth.issue(a)
 }
 
 // Bearer is a client that presents token as an API token, like a program
@@ -152,7 +173,8 @@ func (s *Server) Bearer(t testing.TB, token string) *Client {
 
 // BearerAs is a client presenting a fresh API token of a.
 func (s *Server) BearerAs(t testing.TB, a *linli.Actor) *Client {
-	return &Client{s: s, t: t, bearer: s.Auth.issue(a)}
+	t.Helper()
+	return &Client{s: s, t: t, bearer: s.issue(t, a)}
 }
 
 // English returns a copy of c that asks for English pages (the "lang"
