@@ -27,6 +27,8 @@ func Pages() web.Pages {
 		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
 		"首页": "Home", "项目": "Projects", "会议": "Meetings", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
+		// Shown by home's own nav and page; the same English as votes' and registry's catalogues.
+		"意见表决": "Consent votes", "建筑面积": "Floor area",
 	}}
 }
 
