@@ -89,12 +89,23 @@ func hasField(p web.Problem, f string) bool {
 	return false
 }
 
+// The registry's routes, on both engines, over one demo world per engine
+// (loading it is most of the time; the three parts change nothing the
+// others read).
+func TestRegistryRoutes(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		s, w := registryServer(t, db)
+		t.Run("problems", func(t *testing.T) { problems(t, s, w) })
+		t.Run("resident", func(t *testing.T) { resident(t, s, w) })
+		t.Run("building view", func(t *testing.T) { buildingView(t, s, w) })
+	})
+}
+
 // Bad input gets the right status and a problem document naming the
 // field: the rules of each level of the tree, community codes, households
 // and members, moves, and input that cannot be read at all.
-func TestProblems(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
-		s, w := registryServer(t, db)
+func problems(t *testing.T, s *webtest.Server, w *demotest.World) {
+	{
 		as := w.Actors(t, "xueyuan", "street")
 		xueyuan, street := s.As(t, as["xueyuan"]), s.As(t, as["street"])
 		p := demoPlaces(t, w)
@@ -186,14 +197,13 @@ func TestProblems(t *testing.T) {
 		pr = wantProblem(t, xueyuan, "POST", fmt.Sprintf("/api/nodes/%d/move", p.huicui), map[string]any{"parent_id": 999999999}, 422)
 		fieldIs("move under nothing", pr, "parent_id")
 		wantProblem(t, xueyuan, "DELETE", fmt.Sprintf("/api/nodes/%d", p.huicuiU3), nil, 409) // not empty
-	})
+	}
 }
 
 // A resident reads the own household, and nothing of the neighbours'
 // (not even the room number in the refusal); it reveals and edits nothing.
-func TestResident(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
-		s, w := registryServer(t, db)
+func resident(t *testing.T, s *webtest.Server, w *demotest.World) {
+	{
 		p := demoPlaces(t, w)
 		resident := s.As(t, w.Actors(t, "resident")["resident"])
 
@@ -221,14 +231,13 @@ func TestResident(t *testing.T) {
 		if st := resident.Get(fmt.Sprintf("/households/%d", p.hh602)).Status; st != http.StatusOK {
 			t.Errorf("resident GET /households/<own>: %d, want 200", st)
 		}
-	})
+	}
 }
 
 // 荟萃花园南区1号楼 is eight units of six floors, two flats per landing: the
 // building view is that grid, top floor first, for staff and grid worker.
-func TestBuildingView(t *testing.T) {
-	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
-		s, w := registryServer(t, db)
+func buildingView(t *testing.T, s *webtest.Server, w *demotest.World) {
+	{
 		p := demoPlaces(t, w)
 		for name, a := range w.Actors(t, "xueyuan", "grid1") {
 			var v struct {
@@ -278,5 +287,5 @@ func TestBuildingView(t *testing.T) {
 				t.Errorf("%d distinct households in the view, want 96", len(seen))
 			}
 		}
-	})
+	}
 }
