@@ -613,9 +613,9 @@ func evaluate(v Vote, hs []electorate, choices map[int64]consent.Choice) Tally {
 		t.ApprovalRule = "同意：参与表决的面积和人数均过半数 / approval: more than half of the participating area and owners"
 	}
 	t.Summary = []string{
-		fmt.Sprintf("参与表决业主%d/%d人（%d户），面积%s/%s㎡ / %d of %d owners took part (%d households), %s of %s m²",
+		fmt.Sprintf("参与表决业主%d/%d人（%d户），面积%s/%s㎡ / owners taking part: %d of %d (%d households), %s of %s m²",
 			t.ParticipatingOwners, t.TotalOwners, t.Households, t.ParticipatingArea, t.TotalArea, t.ParticipatingOwners, t.TotalOwners, t.Households, t.ParticipatingArea, t.TotalArea),
-		fmt.Sprintf("同意%d人，面积%s㎡；反对%d户，弃权%d户 / %d owners agree (%s m²), %d households disagree, %d abstain",
+		fmt.Sprintf("同意%d人，面积%s㎡；反对%d户，弃权%d户 / owners agreeing: %d (%s m²); households disagreeing: %d, abstaining: %d",
 			t.AgreeOwners, t.AgreeArea, t.Disagree, t.Abstain, t.AgreeOwners, t.AgreeArea, t.Disagree, t.Abstain),
 	}
 	return t
