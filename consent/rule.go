@@ -33,7 +33,12 @@ type Household struct {
 	// Owners is the headcount the household carries. 0 and 1 both mean
 	// one owner: one exclusive part is one owner, co-owners included (see
 	// the package doc, "Headcount"). Values above 1 are taken as given.
-	Owners   int
+	Owners int
+	// Owner names who owns the part, for the headcount: households with
+	// the same non-empty Owner are one owner (法释〔2009〕7号 art. 9: one
+	// buyer of several exclusive parts counts as one person). "" is an
+	// owner of its own. See the package doc, "Headcount".
+	Owner    string
 	Choice   Choice
 	Required bool // must consent itself, e.g. the shaft occupies its exclusive part
 	Floor    int  // storey, 1 = ground floor; used by Allocate only
@@ -89,6 +94,10 @@ type Tally struct {
 	// Missing says, Chinese first with an English gloss, what still stands
 	// between the ballots and a valid decision, one line per condition.
 	Missing []string
+	// MissingCounts is Missing with every household name replaced by a
+	// count ("尚有2户未同意"): for readers who may see the tally but not
+	// who voted how.
+	MissingCounts []string
 	// The least additional owners and area each condition needs (see the
 	// package doc); zero when it holds.
 	MissingOwnersParticipation, MissingAreaParticipation int64
@@ -108,17 +117,24 @@ func Evaluate(r Rule, hs []Household) Tally {
 	if t.Problems = problems(r, hs); len(t.Problems) > 0 {
 		return t
 	}
+	// Area counts flat by flat, each by its own ballot.
 	for _, h := range hs {
-		n := h.headcount()
 		t.TotalArea += h.AreaCenti
-		t.TotalOwners += n
 		if h.Choice != NoBallot {
 			t.ParticipatingArea += h.AreaCenti
-			t.ParticipatingOwners += n
 		}
 		if h.Choice == Agree {
 			t.AgreeArea += h.AreaCenti
-			t.AgreeOwners += n
+		}
+	}
+	// Owners count person by person (see the package doc, "Headcount").
+	for _, o := range ownersOf(hs) {
+		t.TotalOwners += o.headcount
+		if o.tookPart {
+			t.ParticipatingOwners += o.headcount
+		}
+		if o.agrees() {
+			t.AgreeOwners += o.headcount
 		}
 	}
 
@@ -129,6 +145,7 @@ func Evaluate(r Rule, hs []Household) Tally {
 	if !t.ParticipationOK {
 		t.Missing = append(t.Missing, needLine(t.MissingOwnersParticipation, t.MissingAreaParticipation,
 			"参与表决", "must take part"))
+		t.MissingCounts = append(t.MissingCounts, t.Missing[len(t.Missing)-1])
 	}
 
 	// Approval is counted among the participants. With no ballot at all
@@ -138,6 +155,7 @@ func Evaluate(r Rule, hs []Household) Tally {
 	case t.ParticipatingOwners == 0:
 		t.MissingOwnersApproval, t.MissingAreaApproval = 1, 1
 		t.Missing = append(t.Missing, "尚无人投票 / no ballots yet")
+		t.MissingCounts = append(t.MissingCounts, "尚无人投票 / no ballots yet")
 	case r.Matter == Renovation: // ≥ 3/4 of each
 		t.MissingAreaApproval = atLeast(3, 4, t.ParticipatingArea, t.AgreeArea)
 		t.MissingOwnersApproval = atLeast(3, 4, t.ParticipatingOwners, t.AgreeOwners)
@@ -149,6 +167,7 @@ func Evaluate(r Rule, hs []Household) Tally {
 	if !t.ApprovalOK && t.ParticipatingOwners > 0 {
 		t.Missing = append(t.Missing, needLine(t.MissingOwnersApproval, t.MissingAreaApproval,
 			"同意", "of approval needed"))
+		t.MissingCounts = append(t.MissingCounts, t.Missing[len(t.Missing)-1])
 	}
 
 	t.UnanimityOK = true
@@ -163,6 +182,8 @@ func Evaluate(r Rule, hs []Household) Tally {
 			t.UnanimityOK = false
 			t.Missing = append(t.Missing, fmt.Sprintf("须全体业主同意，尚未同意：%s / unanimity required; not yet agreed: %s",
 				strings.Join(not, "、"), strings.Join(not, ", ")))
+			t.MissingCounts = append(t.MissingCounts, fmt.Sprintf("须全体业主同意，尚有%d户未同意 / unanimity required; %d %s not yet agreed",
+				len(not), len(not), households(len(not))))
 		}
 	}
 
@@ -171,15 +192,72 @@ func Evaluate(r Rule, hs []Household) Tally {
 	for _, id := range r.Required {
 		required[id] = true
 	}
+	var requiredNot int
 	for _, h := range hs {
 		if (h.Required || required[h.ID]) && h.Choice != Agree {
 			t.RequiredOK = false
+			requiredNot++
 			t.Missing = append(t.Missing, fmt.Sprintf("%s户须同意 / household %s must consent", h.name(), h.name()))
 		}
+	}
+	if requiredNot > 0 {
+		t.MissingCounts = append(t.MissingCounts, fmt.Sprintf("须本人同意的住户中尚有%d户未同意 / %d %s that must consent %s not yet agreed",
+			requiredNot, requiredNot, households(requiredNot), map[bool]string{true: "has", false: "have"}[requiredNot == 1]))
 	}
 
 	t.Valid = t.ParticipationOK && t.ApprovalOK && t.UnanimityOK && t.RequiredOK
 	return t
+}
+
+// households is "household" or "households" for n.
+func households(n int) string {
+	if n == 1 {
+		return "household"
+	}
+	return "households"
+}
+
+// owner is one person of the headcount: the households of one Owner, or
+// one household without.
+type owner struct {
+	headcount int64
+	tookPart  bool // any of the owner's households cast a ballot
+	ballots   int  // ballots cast by the owner's households
+	agreeing  int  // of which agree
+}
+
+// agrees reports whether the owner counts as agreeing: it took part and
+// every ballot its households cast is agree. Where one person's flats
+// vote differently the headcount cannot tell which is the person's will,
+// so it takes none as agreement (see the package doc, "Headcount").
+func (o owner) agrees() bool { return o.tookPart && o.agreeing == o.ballots }
+
+// ownersOf groups hs by owner, in the order owners first appear. A group
+// carries the largest headcount among its households (1 unless a caller
+// set Owners above 1).
+func ownersOf(hs []Household) []owner {
+	out := make([]owner, 0, len(hs))
+	index := map[string]int{}
+	for _, h := range hs {
+		i, ok := index[h.Owner]
+		if h.Owner == "" || !ok {
+			i = len(out)
+			out = append(out, owner{})
+			if h.Owner != "" {
+				index[h.Owner] = i
+			}
+		}
+		o := &out[i]
+		o.headcount = max(o.headcount, h.headcount())
+		if h.Choice != NoBallot {
+			o.tookPart = true
+			o.ballots++
+			if h.Choice == Agree {
+				o.agreeing++
+			}
+		}
+	}
+	return out
 }
 
 // atLeast is how much must be added to have so that have/of ≥ num/den,

@@ -492,3 +492,72 @@ func TestEvaluateLeavesInputAlone(t *testing.T) {
 		t.Error("Evaluate changed its input")
 	}
 }
+
+// TestEvaluateOneOwnerSeveralFlats applies 法释〔2009〕7号 art. 9: one
+// buyer of several exclusive parts counts as one person, the area in
+// full. Six flats of equal area; "p" owns h1 and h2; p and two others
+// (h3, h4) take part. Counted flat by flat it would be 4/6 owners (valid
+// participation); by person it is 3 of 5 owners, 9 < 10: not valid.
+func TestEvaluateOneOwnerSeveralFlats(t *testing.T) {
+	hs := even(6, 8000, A, A, A, A)
+	hs[0].Owner, hs[1].Owner = "p", "p"
+	got := consent.Evaluate(ordinary, hs)
+	if got.TotalOwners != 5 || got.ParticipatingOwners != 3 {
+		t.Errorf("owners %d/%d, want 3/5", got.ParticipatingOwners, got.TotalOwners)
+	}
+	if got.TotalArea != 48000 || got.ParticipatingArea != 32000 {
+		t.Errorf("area %d/%d, want 32000/48000 (every flat's area counts)", got.ParticipatingArea, got.TotalArea)
+	}
+	if got.ParticipationOK || got.Valid || got.MissingOwnersParticipation != 1 {
+		t.Errorf("participation %v valid %v missing owners %d, want false false 1", got.ParticipationOK, got.Valid, got.MissingOwnersParticipation)
+	}
+
+	// One flat of p votes: p still takes part once.
+	hs = even(6, 8000, A, N, A, A)
+	hs[0].Owner, hs[1].Owner = "p", "p"
+	if got := consent.Evaluate(ordinary, hs); got.ParticipatingOwners != 3 || got.AgreeOwners != 3 || got.ParticipatingArea != 24000 {
+		t.Errorf("one flat of p voting: owners %d agree %d area %d, want 3 3 24000", got.ParticipatingOwners, got.AgreeOwners, got.ParticipatingArea)
+	}
+
+	// p's flats disagree with each other: p takes part, does not agree
+	// in the headcount; each flat's area follows its own ballot.
+	hs = even(6, 8000, A, D, A, A, A)
+	hs[0].Owner, hs[1].Owner = "p", "p"
+	got = consent.Evaluate(ordinary, hs)
+	if got.ParticipatingOwners != 4 || got.AgreeOwners != 3 || got.AgreeArea != 32000 {
+		t.Errorf("split owner: part %d agree %d agree area %d, want 4 3 32000", got.ParticipatingOwners, got.AgreeOwners, got.AgreeArea)
+	}
+
+	// Owner "" is everyone's own: no merging.
+	hs = even(6, 8000, A, A, A, A)
+	if got := consent.Evaluate(ordinary, hs); got.TotalOwners != 6 || got.ParticipatingOwners != 4 || !got.ParticipationOK {
+		t.Errorf("no owners named: %d/%d ok %v, want 4/6 true", got.ParticipatingOwners, got.TotalOwners, got.ParticipationOK)
+	}
+}
+
+// TestEvaluateMissingCounts: the count-only lines name no household.
+func TestEvaluateMissingCounts(t *testing.T) {
+	hs := even(4, 8000, A, D, N, A)
+	hs[3].Required = true
+	hs[1].Required = true
+	got := consent.Evaluate(consent.Rule{Matter: consent.Ordinary, Unanimous: true}, hs)
+	if len(got.MissingCounts) == 0 {
+		t.Fatal("no count lines")
+	}
+	for _, line := range got.MissingCounts {
+		for _, h := range hs {
+			if strings.Contains(line, h.Label) {
+				t.Errorf("count line %q names %s", line, h.Label)
+			}
+		}
+	}
+	want := []string{
+		"须全体业主同意，尚有2户未同意 / unanimity required; 2 households not yet agreed",
+		"须本人同意的住户中尚有1户未同意 / 1 household that must consent has not yet agreed",
+	}
+	for _, w := range want {
+		if !slices.Contains(got.MissingCounts, w) {
+			t.Errorf("MissingCounts %q lacks %q", got.MissingCounts, w)
+		}
+	}
+}

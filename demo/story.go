@@ -680,6 +680,14 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			Collector: "柴晓燕（网格员）", Reason: "看了图纸，放心了"}); err != nil {
 			return why("changed ballot", err)
 		}
+		// A paper ballot a grid worker records does not close the owner's
+		// objection by itself; the community checks and closes it.
+		s.set(at(2025, 6, 5, 15, 0))
+		for _, o := range d.Objections {
+			if _, err := s.votes.ResolveObjection(ctx, staff, v3, o.ID, "已电话联系业主核实：看过施工图纸后同意加装，纸质票为本人签字。"); err != nil {
+				return why("objection resolved", err)
+			}
+		}
 	}
 	s.set(closes.Add(time.Hour))
 	for _, id := range st.VoteIDs { // the votes closed by their closing time

@@ -10,7 +10,9 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/cases"
 	"linli/consent"
+	"linli/links"
 	"linli/storage"
 )
 
@@ -24,9 +26,15 @@ import (
 //   - online: the owner casts it from an account whose resident grant is on
 //     the household and who is registered as an owner member of it.
 //
-// Before opens_at, at or after closes_at, or once the vote is closed:
-// 409. A disagree ballot with a reason opens an objection; an agree ballot
-// resolves the household's open objection ("改投同意").
+// An owner's own online ballot is the owner's to change: once a household
+// has voted online, a paper ballot for it is refused (409 on household_id)
+// unless staff (projects.manage) record it as an override with a reason
+// (override_reason; 409 on that field without one), and then the owner is
+// told in the app. Before opens_at, at or after closes_at, or once the
+// vote is closed: 409. A disagree ballot with a reason opens an objection;
+// it closes on the owner's own online agree ballot or a staff decision
+// with a reason (followObjection, ResolveObjection), never on a proxy's
+// paper ballot.
 func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, in BallotInput) (Ballot, error) {
 	var out Ballot
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
@@ -39,6 +47,7 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 		}
 		in.Reason = strings.TrimSpace(in.Reason)
 		in.Collector = strings.TrimSpace(in.Collector)
+		in.OverrideReason = strings.TrimSpace(in.OverrideReason)
 		var val linli.Validation
 		switch in.Method {
 		case MethodPaper:
@@ -50,8 +59,11 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 			} else if utf8.RuneCountInString(in.Collector) > 30 {
 				val.Add("collector", "收票人姓名不超过30字 / at most 30 characters")
 			}
+			if utf8.RuneCountInString(in.OverrideReason) > 500 {
+				val.Add("override_reason", "理由不超过500字 / reason is at most 500 characters")
+			}
 		case MethodOnline:
-			in.Collector = ""
+			in.Collector, in.OverrideReason = "", ""
 			if in.HouseholdID == 0 {
 				own := s.ownHouseholdsUnder(ctx, a, v.Path)
 				if len(own) == 0 {
@@ -109,24 +121,97 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 		if err := val.Err(); err != nil {
 			return err
 		}
-		id, err := tx.Insert(ctx, `INSERT INTO vote_ballots (vote_id, household_id, choice, reason, method, collector, account_id, recorded_by, cast_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, in.HouseholdID, string(in.Choice), in.Reason, in.Method, in.Collector, accountID(a), actorName(a), storage.Millis(now))
+		override := false
+		if in.Method == MethodPaper {
+			if override, err = s.checkOverride(ctx, tx, a, v, in); err != nil {
+				return err
+			}
+			if !override {
+				in.OverrideReason = ""
+			}
+		}
+		id, err := tx.Insert(ctx, `INSERT INTO vote_ballots (vote_id, household_id, choice, reason, method, collector, account_id, recorded_by, cast_at, override_reason)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, in.HouseholdID, string(in.Choice), in.Reason, in.Method, in.Collector, accountID(a), actorName(a), storage.Millis(now),
+			in.OverrideReason)
 		if err != nil {
 			return err
 		}
 		out = Ballot{ID: id, VoteID: v.ID, HouseholdID: in.HouseholdID, Choice: in.Choice, Reason: in.Reason, Method: in.Method,
-			Collector: in.Collector, RecordedBy: actorName(a), CastAt: storage.FromMillis(storage.Millis(now))}
+			Collector: in.Collector, RecordedBy: actorName(a), OverrideReason: in.OverrideReason, CastAt: storage.FromMillis(storage.Millis(now))}
 		how := "网上投票 / online"
 		if in.Method == MethodPaper {
 			how = "纸质票，收票人" + in.Collector + " / paper, collected by " + in.Collector
+		}
+		if override {
+			how += "；代业主更改其网上投票，理由：" + in.OverrideReason + " / overriding the owner's online ballot: " + in.OverrideReason
 		}
 		if err := audit.Record(ctx, tx, a, now, audit.Change{Action: "vote.ballot", Entity: "vote", EntityID: v.ID, ScopePath: v.Path,
 			Summary: fmt.Sprintf("%s户对「%s」投%s（%s）", label, v.Title, choiceLabel(in.Choice), how), After: out}); err != nil {
 			return err
 		}
+		if override {
+			notice, err := ownerAccounts(ctx, tx, in.HouseholdID)
+			if err != nil {
+				return err
+			}
+			text := fmt.Sprintf("工作人员%s将您家%s在「%s」中的网上投票更改为%s，理由：%s。如有异议请联系社区。 / Staff (%s) changed your household's online ballot in \"%s\" to %s: %s. Contact the community if you disagree.",
+				actorName(a), label, v.Title, choiceLabel(in.Choice), in.OverrideReason, actorName(a), v.Title, string(in.Choice), in.OverrideReason)
+			if err := cases.NotifyAbout(ctx, tx, notice, "vote.override", links.Ref{Kind: links.KindVote, ID: v.ID}, text, now); err != nil {
+				return err
+			}
+		}
 		return s.followObjection(ctx, tx, a, v, out, label)
 	})
 	return out, err
+}
+
+// checkOverride decides whether a paper ballot may be recorded over the
+// household's online ballot. Any online ballot of the household in this
+// vote makes its ballot the owner's: a proxy (grid worker, building or
+// unit head, residents' representative) may not change it (409 on
+// household_id); staff (projects.manage) may, with a reason (409 on
+// override_reason without one). It reports whether the ballot overrides.
+func (s *Service) checkOverride(ctx context.Context, tx *storage.Tx, a *linli.Actor, v Vote, in BallotInput) (bool, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM vote_ballots WHERE vote_id = ? AND household_id = ? AND method = ?`,
+		v.ID, in.HouseholdID, MethodOnline).Scan(&n); err != nil {
+		return false, err
+	}
+	if n == 0 {
+		return false, nil
+	}
+	if !a.Can(linli.PermProjectsManage, v.Path) {
+		return false, &linli.Error{Code: linli.EConflict, Message: "该户业主已在网上投票，只有业主本人可以更改 / the owner has voted online; only the owner may change the ballot",
+			Fields: []linli.FieldError{{Field: "household_id", Reason: "业主已在网上投票，纸质票不能覆盖，请业主本人在网上更改或由社区工作人员说明理由后更改 / the owner voted online: a paper ballot cannot replace it; the owner changes it online, or community staff with a reason"}}}
+	}
+	if in.OverrideReason == "" {
+		return false, &linli.Error{Code: linli.EConflict, Message: "该户业主已在网上投票，代为更改须填写理由 / the owner has voted online; give a reason to change it",
+			Fields: []linli.FieldError{{Field: "override_reason", Reason: "请填写代业主更改网上投票的理由，系统将通知业主 / give the reason for changing the owner's online ballot; the owner will be told"}}}
+	}
+	return true, nil
+}
+
+// ownerAccounts are the accounts that may vote online for a household:
+// a resident grant on it, bound to a registered owner member (isOwner).
+func ownerAccounts(ctx context.Context, q querier, householdID int64) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT DISTINCT acc.id FROM grants g JOIN accounts acc ON acc.id = g.account_id
+		JOIN household_members m ON m.household_id = g.household_id AND m.is_owner = 1 JOIN people p ON p.id = m.person_id
+		WHERE g.role = ? AND g.household_id = ?
+		AND (m.person_id = acc.person_id OR (acc.phone IS NOT NULL AND acc.phone <> '' AND p.phone = acc.phone)) ORDER BY acc.id`,
+		string(linli.RoleResident), householdID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 // householdIn is the label of a household when it lies under path (the
@@ -193,7 +278,12 @@ func (s *Service) isOwner(ctx context.Context, q querier, a *linli.Actor, househ
 }
 
 // followObjection opens an objection for a reasoned disagreement and
-// resolves the household's open objection when it now agrees.
+// resolves the household's open objection when its owner now agrees: an
+// online agree ballot (the owner's own change), or an agree paper ballot
+// that staff (projects.manage) recorded with a reason (a staff decision;
+// the reason is the ballot's override reason, else its reason). A proxy's
+// agree paper ballot does not close the objection: it is noted on it, and
+// staff close it by hand (ResolveObjection) once they have checked.
 func (s *Service) followObjection(ctx context.Context, tx *storage.Tx, a *linli.Actor, v Vote, b Ballot, label string) error {
 	var openID int64
 	err := tx.QueryRow(ctx, `SELECT id FROM vote_objections WHERE vote_id = ? AND household_id = ? AND resolved_at = 0 ORDER BY id DESC LIMIT 1`,
@@ -214,8 +304,26 @@ func (s *Service) followObjection(ctx context.Context, tx *storage.Tx, a *linli.
 	case b.Choice == consent.Disagree && b.Reason != "" && openID != 0:
 		// Still objecting, perhaps for a new reason: keep it on the record.
 		return s.addNote(ctx, tx, a, v, openID, "再次投反对票："+b.Reason)
-	case b.Choice == consent.Agree && openID != 0:
+	case b.Choice == consent.Agree && openID != 0 && b.Method == MethodOnline:
 		return s.resolve(ctx, tx, a, v, openID, ResolutionAgreed, at)
+	case b.Choice == consent.Agree && openID != 0 && staffReason(a, v, b) != "":
+		return s.resolve(ctx, tx, a, v, openID, ResolutionStaffAgreed+"："+staffReason(a, v, b), at)
+	case b.Choice == consent.Agree && openID != 0:
+		return s.addNote(ctx, tx, a, v, openID, fmt.Sprintf("纸质票改为同意（收票人%s，%s登记），异议待业主本人网上确认或社区工作人员核实后解决 / a paper ballot changed to agree (collected by %s, recorded by %s); the objection stays open until the owner confirms online or staff check",
+			b.Collector, actorName(a), b.Collector, actorName(a)))
 	}
 	return nil
+}
+
+// staffReason is the reason of a staff decision carried by a paper
+// ballot: its override reason, else its reason, when staff
+// (projects.manage) recorded it; "" otherwise.
+func staffReason(a *linli.Actor, v Vote, b Ballot) string {
+	if b.Method != MethodPaper || !a.Can(linli.PermProjectsManage, v.Path) {
+		return ""
+	}
+	if b.OverrideReason != "" {
+		return b.OverrideReason
+	}
+	return b.Reason
 }

@@ -34,6 +34,9 @@ func catalog() map[string]string {
 		"各户分摊额 = 系数 × 专有面积 ÷ 全部住户系数×面积之和 × （总价 − 补贴），按最大余数法精确到分，合计等于总价减补贴。": "Each share = coefficient × exclusive area ÷ the sum over all households × (total − subsidy), to the fen by the largest-remainder method, so the shares add up to the total minus the subsidy.",
 		"总价（元）": "Total cost (¥)", "最多两位小数，如 580000.00": "At most two decimals, e.g. 580000.00", "补贴（元）": "Subsidy (¥)",
 		"政府补贴等，从总价中扣除": "Government subsidies and the like, taken off the total",
-		"未开始":          "Not open yet", "投票中": "Open", "已结束": "Closed", "纸质票": "Paper ballot", "网上投票": "Online",
+		"参与人数":         "Owners taking part", "同意人数": "Owners agreeing", "代业主更改网上投票的理由": "Reason for changing the owner's online ballot",
+		"仅当该户业主已在网上投票、须由社区代为更改时填写；系统会通知业主": "Only when the owner has voted online and the community must change it; the owner is notified",
+		"代业主更改网上投票": "Changed the owner's online ballot",
+		"未开始":       "Not open yet", "投票中": "Open", "已结束": "Closed", "纸质票": "Paper ballot", "网上投票": "Online",
 	}
 }

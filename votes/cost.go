@@ -260,7 +260,7 @@ func (s *Service) planScope(ctx context.Context, q querier, a *linli.Actor, in *
 	if in.ProjectID < 0 {
 		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "project_id", Reason: "项目编号无效 / bad project id"})
 	}
-	n, err := s.scopeNode(ctx, q, in.ScopeID, "scope_id")
+	n, err := s.scopeNode(ctx, q, a, in.ScopeID, "scope_id")
 	if err != nil {
 		return n, err
 	}

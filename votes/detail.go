@@ -38,7 +38,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	for h, bs := range history {
 		choices[h] = bs[len(bs)-1].Choice
 	}
-	d.Tally = evaluate(v, hs, choices)
+	d.Tally = evaluate(v, hs, choices).forReader(canFollow(a, v.Path))
 	if d.Objections, err = s.objections(ctx, a, v); err != nil {
 		return d, err
 	}
@@ -97,7 +97,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 // ballotHistory is every ballot of the vote by household, oldest first;
 // the last one of each household counts.
 func ballotHistory(ctx context.Context, q querier, voteID int64) (map[int64][]Ballot, error) {
-	rows, err := q.Query(ctx, `SELECT id, household_id, choice, reason, method, collector, recorded_by, cast_at FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
+	rows, err := q.Query(ctx, `SELECT id, household_id, choice, reason, method, collector, recorded_by, cast_at, override_reason FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func ballotHistory(ctx context.Context, q querier, voteID int64) (map[int64][]Ba
 	for rows.Next() {
 		b := Ballot{VoteID: voteID}
 		var at int64
-		if err := rows.Scan(&b.ID, &b.HouseholdID, &b.Choice, &b.Reason, &b.Method, &b.Collector, &b.RecordedBy, &at); err != nil {
+		if err := rows.Scan(&b.ID, &b.HouseholdID, &b.Choice, &b.Reason, &b.Method, &b.Collector, &b.RecordedBy, &at, &b.OverrideReason); err != nil {
 			return nil, err
 		}
 		b.CastAt = storage.FromMillis(at)

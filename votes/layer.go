@@ -51,7 +51,7 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 	if err != nil {
 		return registry.Layer{}, err
 	}
-	t := evaluate(v, hs, choices)
+	t := evaluate(v, hs, choices).forReader(canFollow(a, v.Path))
 	out := registry.Layer{Key: fmt.Sprintf("vote:%d", v.ID), Title: "表决：" + v.Title, URL: fmt.Sprintf("/votes/%d", v.ID),
 		Marks: map[int64]registry.HouseholdMark{}}
 	out.Summary = append(append([]string{}, t.Summary...), t.Missing...)
@@ -59,7 +59,7 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 		out.Summary = append(out.Summary, "表决有效通过 / the decision is valid")
 	}
 	if !canFollow(a, v.Path) {
-		agree := int(t.AgreeOwners)
+		agree := t.Agree // households, as the legend counts them (AgreeOwners counts people)
 		for _, li := range []struct {
 			class, label string
 			n            int

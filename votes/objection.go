@@ -75,13 +75,19 @@ func (s *Service) AddObjectionNote(ctx context.Context, a *linli.Actor, voteID, 
 }
 
 // ResolveObjection closes an objection by hand, with a note saying how it
-// was settled. An objection is also resolved when the household's new
-// ballot is agree (CastBallot).
+// was settled: a staff decision, so the actor needs projects.manage (a
+// grid worker, building or unit head or residents' representative may add
+// notes, not close the owner's objection). An objection is also resolved
+// by the owner's own online agree ballot, or staff's agree paper ballot
+// with a reason (CastBallot).
 func (s *Service) ResolveObjection(ctx context.Context, a *linli.Actor, voteID, objectionID int64, note string) (Objection, error) {
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		v, open, err := s.objectionFor(ctx, tx, a, voteID, objectionID)
 		if err != nil {
 			return err
+		}
+		if !a.Can(linli.PermProjectsManage, v.Path) {
+			return linli.Errorf(linli.EForbidden, "只有社区工作人员可以认定异议已解决 / only community staff may resolve an objection")
 		}
 		if note, err = checkNote(note); err != nil {
 			return err

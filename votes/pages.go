@@ -130,7 +130,7 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, listRow{v, t})
+		rows = append(rows, listRow{v, t.forReader(canFollow(a, v.Path))})
 	}
 	h.r.Render(w, r, http.StatusOK, "votes/list.html", &web.Page{Title: "意见表决", Data: map[string]any{
 		"Rows": rows, "CanCreate": a.CanAny(linli.PermProjectsManage)}, Flash: r.URL.Query().Get("flash")})
@@ -344,7 +344,7 @@ func (h *pages) ballot(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / cannot read the form")
 	}
 	in := BallotInput{HouseholdID: formInt(r, "household_id"), Choice: consent.Choice(r.FormValue("choice")),
-		Reason: r.FormValue("reason"), Method: r.FormValue("method"), Collector: r.FormValue("collector")}
+		Reason: r.FormValue("reason"), Method: r.FormValue("method"), Collector: r.FormValue("collector"), OverrideReason: r.FormValue("override_reason")}
 	b, err := h.s.CastBallot(r.Context(), web.ActorFrom(r.Context()), id, in)
 	if err != nil {
 		return h.voteFormFailed(w, r, id, err)
@@ -418,7 +418,7 @@ func (h *pages) planFormFor(r *http.Request, voteID, scopeID int64) (planForm, e
 		}
 		f.ScopeID = v.ScopeID
 	}
-	n, err := h.s.scopeNode(r.Context(), h.s.DB, f.ScopeID, "scope_id")
+	n, err := h.s.scopeNode(r.Context(), h.s.DB, a, f.ScopeID, "scope_id")
 	if err != nil {
 		return f, err
 	}

@@ -169,7 +169,9 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 			continue
 		}
 		var zh, en []string
-		for _, line := range append(append([]string{}, t.Problems...), t.Missing...) {
+		// The project page is read by property, contractors and
+		// departments too: counts, not the households that have not agreed.
+		for _, line := range append(append([]string{}, t.Problems...), t.forReader(false).Missing...) {
 			z, e, _ := strings.Cut(line, " / ")
 			zh, en = append(zh, z), append(en, e)
 		}

@@ -221,15 +221,24 @@ func TestVoteBallotsObjectionAndTally(t *testing.T) {
 				h302 = h
 			}
 		}
-		if len(h201.History) != 2 || h201.History[0].Choice != consent.Disagree || h201.Choice != consent.Agree || h201.OpenObjection {
+		// The grid worker's paper ballot is not the owner's own change:
+		// the objection stays open, noted, until staff close it.
+		if len(h201.History) != 2 || h201.History[0].Choice != consent.Disagree || h201.Choice != consent.Agree || !h201.OpenObjection {
 			t.Errorf("201 history %+v", h201)
 		}
 		if len(h302.History) != 2 || h302.History[0].Choice != consent.Abstain || h302.History[1].Collector != "柴晓燕" {
 			t.Errorf("302 history %+v", h302)
 		}
 		ob := d.Objections[0]
-		if ob.Open() || ob.Resolution != votes.ResolutionAgreed || len(ob.Notes) != 1 {
-			t.Errorf("objection after agree: %+v", ob)
+		if !ob.Open() || len(ob.Notes) != 2 {
+			t.Errorf("objection after a proxy's agree: %+v", ob)
+		}
+		// A grid worker may not close it; staff may, with a reason.
+		if _, err := f.svc.ResolveObjection(f.ctx, f.actor("grid1"), v.ID, ob.ID, "已改投同意"); code(err) != linli.EForbidden {
+			t.Errorf("grid worker resolves: %v", err)
+		}
+		if ob, err = f.svc.ResolveObjection(f.ctx, f.actor("xueyuan"), v.ID, ob.ID, "已电话核实，业主本人同意"); err != nil || ob.Open() {
+			t.Fatalf("staff resolves: %+v %v", ob, err)
 		}
 		// A manual resolve of a resolved objection is a conflict.
 		if _, err := f.svc.ResolveObjection(f.ctx, f.actor("xueyuan"), v.ID, ob.ID, "已沟通"); code(err) != linli.EConflict {

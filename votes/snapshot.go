@@ -78,6 +78,9 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 	if err != nil {
 		return time.Time{}, err
 	}
+	if hs, err = withOwners(ctx, tx, v.Path, hs); err != nil {
+		return time.Time{}, err
+	}
 	required := map[int64]bool{}
 	for _, h := range v.Required {
 		required[h] = true
@@ -85,9 +88,9 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 	var area int64
 	for i, h := range hs {
 		area += h.AreaCenti
-		if _, err := tx.Exec(ctx, `INSERT INTO vote_snapshot_households (vote_id, household_id, seq, path, building, unit, room, floor, area_centi, owners, required)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, h.ID, i, h.Path, h.Building, h.Unit, h.Room, h.Floor, h.AreaCenti,
-			owners[h.ID], storage.Int(required[h.ID])); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO vote_snapshot_households (vote_id, household_id, seq, path, building, unit, room, floor, area_centi, owners, required, owner_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, h.ID, i, h.Path, h.Building, h.Unit, h.Room, h.Floor, h.AreaCenti,
+			owners[h.ID], storage.Int(required[h.ID]), h.OwnerKey); err != nil {
 			return time.Time{}, err
 		}
 	}
@@ -124,12 +127,14 @@ func ownerCounts(ctx context.Context, q querier, path string) (map[int64]int, er
 	return out, rows.Err()
 }
 
-// snapshotOf reads the frozen electorate of a vote, in register order.
-// The owners and required columns are part of the record (what the
-// register said when the vote closed); the count does not need them: each
-// household is one owner, and the required households are the vote's.
+// snapshotOf reads the frozen electorate of a vote, in register order,
+// with who owned each household when it closed (owner_key: the households
+// of one owner count as one in the headcount). The owners and required
+// columns are part of the record (what the register said when the vote
+// closed); the count does not need them: a household is one owner
+// however many co-own it, and the required households are the vote's.
 func snapshotOf(ctx context.Context, q querier, voteID int64) ([]electorate, error) {
-	rows, err := q.Query(ctx, `SELECT household_id, path, unit, building, floor, room, area_centi
+	rows, err := q.Query(ctx, `SELECT household_id, path, unit, building, floor, room, area_centi, owner_key
 		FROM vote_snapshot_households WHERE vote_id = ? ORDER BY seq`, voteID)
 	if err != nil {
 		return nil, err
@@ -138,7 +143,7 @@ func snapshotOf(ctx context.Context, q querier, voteID int64) ([]electorate, err
 	var out []electorate
 	for rows.Next() {
 		var e electorate
-		if err := rows.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti); err != nil {
+		if err := rows.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti, &e.OwnerKey); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -146,14 +151,18 @@ func snapshotOf(ctx context.Context, q querier, voteID int64) ([]electorate, err
 	return out, rows.Err()
 }
 
-// voters is the electorate a vote is counted over: the frozen one once
-// the vote is closed (complete froze it), the register's while it is
-// pending or open.
+// voters is the electorate a vote is counted over, with who owns each
+// household: the frozen one once the vote is closed (complete froze it),
+// the register's while it is pending or open.
 func voters(ctx context.Context, q querier, v Vote) ([]electorate, error) {
 	if !v.SnapshotAt.IsZero() {
 		return snapshotOf(ctx, q, v.ID)
 	}
-	return electorateOf(ctx, q, v.Path)
+	hs, err := electorateOf(ctx, q, v.Path)
+	if err != nil {
+		return nil, err
+	}
+	return withOwners(ctx, q, v.Path, hs)
 }
 
 // closeJob is the "votes.close" timer: it freezes the vote's electorate

@@ -21,9 +21,14 @@ const (
 	MethodOnline = "online" // cast by the owner's own account
 )
 
-// Resolution recorded when a household that objected changes its ballot
-// to agree.
+// Resolution recorded when the owner of a household that objected changes
+// its ballot to agree online.
 const ResolutionAgreed = "改投同意 / changed the ballot to agree"
+
+// ResolutionStaffAgreed begins the resolution recorded when staff record
+// an agree paper ballot with a reason for a household that objected (the
+// reason follows).
+const ResolutionStaffAgreed = "工作人员登记改投同意 / staff recorded a change to agree"
 
 // Vote is one consent vote of the households under a unit or a building.
 // Times not reached are the zero time. SnapshotAt is when the electorate
@@ -76,17 +81,23 @@ type Ballot struct {
 	Method      string         `json:"method"`
 	Collector   string         `json:"collector"`   // who collected a paper ballot
 	RecordedBy  string         `json:"recorded_by"` // the account that entered it
-	CastAt      time.Time      `json:"cast_at"`
+	// OverrideReason is why staff recorded this paper ballot over the
+	// owner's own online ballot; "" for every other ballot.
+	OverrideReason string    `json:"override_reason,omitempty"`
+	CastAt         time.Time `json:"cast_at"`
 }
 
 // BallotInput casts a ballot. Method paper needs HouseholdID and
 // Collector; online needs HouseholdID only when the owner has several.
+// OverrideReason is needed, and allowed only to staff (projects.manage),
+// for a paper ballot on a household whose owner has voted online.
 type BallotInput struct {
-	HouseholdID int64          `json:"household_id,omitempty"`
-	Choice      consent.Choice `json:"choice"`
-	Reason      string         `json:"reason,omitempty"`
-	Method      string         `json:"method"`
-	Collector   string         `json:"collector,omitempty"`
+	HouseholdID    int64          `json:"household_id,omitempty"`
+	Choice         consent.Choice `json:"choice"`
+	Reason         string         `json:"reason,omitempty"`
+	Method         string         `json:"method"`
+	Collector      string         `json:"collector,omitempty"`
+	OverrideReason string         `json:"override_reason,omitempty"`
 }
 
 // Tally is the live count of a vote (consent.Evaluate), areas in 0.01 m²
@@ -102,6 +113,7 @@ type Tally struct {
 	AgreeOwners            int64    `json:"agree_owners"`
 	AgreeAreaCenti         int64    `json:"agree_area_centi"`
 	AgreeArea              string   `json:"agree_area"`
+	Agree                  int      `json:"agree"` // households (flats) whose ballot is agree
 	Disagree               int      `json:"disagree"`
 	Abstain                int      `json:"abstain"`
 	ParticipationOK        bool     `json:"participation_ok"`
@@ -110,10 +122,17 @@ type Tally struct {
 	RequiredOK             bool     `json:"required_ok"`
 	Valid                  bool     `json:"valid"`
 	Summary                []string `json:"summary"` // participation and approval in words
-	Missing                []string `json:"missing"` // what still stands between the ballots and a valid decision
-	Problems               []string `json:"problems"`
-	ParticipationRule      string   `json:"participation_rule"`
-	ApprovalRule           string   `json:"approval_rule"`
+	// Missing says what still stands between the ballots and a valid
+	// decision. It names the households that have not agreed where
+	// unanimity or their own consent is required only for readers who may
+	// record ballots (forReader); others get counts.
+	Missing           []string `json:"missing"`
+	Problems          []string `json:"problems"`
+	ParticipationRule string   `json:"participation_rule"`
+	ApprovalRule      string   `json:"approval_rule"`
+	HeadcountRule     string   `json:"headcount_rule"` // how an owner of several flats counts (HeadcountRule)
+
+	missingCounts []string // Missing with counts in place of household names
 }
 
 // VoteHousehold is one household of the electorate with its ballots.

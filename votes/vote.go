@@ -152,6 +152,7 @@ type electorate struct {
 	Floor     int
 	Room      string
 	AreaCenti int64
+	OwnerKey  string // who owns it, for the headcount (owners.go); "" its own owner
 }
 
 func (e electorate) label() string { return e.Building + e.Unit + e.Room }
@@ -178,14 +179,18 @@ func electorateOf(ctx context.Context, q querier, path string) ([]electorate, er
 	return out, rows.Err()
 }
 
-// scopeNode loads and checks the node a vote or a cost plan covers.
-func (s *Service) scopeNode(ctx context.Context, q querier, id int64, field string) (registry.Node, error) {
+// scopeNode loads and checks the node a vote or a cost plan covers. A
+// node outside every scope where the actor reads projects is answered as
+// one that does not exist (422 on field, "no such place"): an id in an
+// input tells nothing of places the actor may not see. One it sees but
+// may not manage is the caller's 403.
+func (s *Service) scopeNode(ctx context.Context, q querier, a *linli.Actor, id int64, field string) (registry.Node, error) {
 	if id <= 0 {
 		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "请选择单元或楼栋 / choose a unit or a building"})
 	}
 	n, err := s.Registry.NodeByID(ctx, id)
-	if linli.ErrorCode(err) == linli.ENotFound {
-		return n, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "地点不存在 / no such place"})
+	if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !a.Can(linli.PermProjectsRead, n.Path)) {
+		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "地点不存在 / no such place"})
 	}
 	if err != nil {
 		return n, err
@@ -214,7 +219,7 @@ func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) 
 		}
 	}
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		n, err := s.scopeNode(ctx, tx, in.ScopeID, "scope_id")
+		n, err := s.scopeNode(ctx, tx, a, in.ScopeID, "scope_id")
 		if err != nil && linli.ErrorCode(err) != linli.EInvalid {
 			return err
 		}
@@ -381,6 +386,35 @@ func (s *Service) ownHouseholdsUnder(ctx context.Context, a *linli.Actor, path s
 	return out
 }
 
+// nodeVisible reports whether a place given as a filter lies where the
+// actor may read votes: inside a projects.read scope, above one (a grid
+// worker filtering by the community), or on the line of the actor's own
+// household. Any other place is answered as one that does not exist.
+func (s *Service) nodeVisible(ctx context.Context, a *linli.Actor, path string) bool {
+	if a.Can(linli.PermProjectsRead, path) {
+		return true
+	}
+	for _, sc := range a.Scopes(linli.PermProjectsRead) {
+		if linli.Within(sc, path) {
+			return true
+		}
+	}
+	if a == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.Role != linli.RoleResident || g.HouseholdID == 0 {
+			continue
+		}
+		var hp string
+		if err := s.DB.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil &&
+			(linli.Within(hp, path) || linli.Within(path, hp)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Vote returns a vote the actor may see (404 otherwise: its existence does
 // not leak to other communities).
 func (s *Service) Vote(ctx context.Context, a *linli.Actor, id int64) (Vote, error) {
@@ -410,6 +444,9 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 	}
 	if f.NodeID != 0 {
 		n, err := s.Registry.NodeByID(ctx, f.NodeID)
+		if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !s.nodeVisible(ctx, a, n.Path)) {
+			return nil, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "node_id", Reason: "地点不存在 / no such place"})
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -541,15 +578,19 @@ func (s *Service) tally(ctx context.Context, q querier, v Vote) (Tally, error) {
 }
 
 // evaluate counts one vote: the households of the scope with their latest
-// ballots, under the vote's rule. Each household is one owner (consent
-// package doc, "Headcount").
+// ballots, under the vote's rule. Each household is one owner, and the
+// households of one owner (same OwnerKey) are one owner together (consent
+// package doc, "Headcount"). The tally names the households that have not
+// agreed; forReader takes the names out for readers who may not see them.
 func evaluate(v Vote, hs []electorate, choices map[int64]consent.Choice) Tally {
 	rule := consent.Rule{Matter: v.Matter, Unanimous: v.Unanimous, Required: v.Required}
 	in := make([]consent.Household, len(hs))
 	var t Tally
 	for i, h := range hs {
-		in[i] = consent.Household{ID: h.ID, Label: h.label(), AreaCenti: h.AreaCenti, Floor: h.Floor, Choice: choices[h.ID]}
+		in[i] = consent.Household{ID: h.ID, Label: h.label(), AreaCenti: h.AreaCenti, Floor: h.Floor, Owner: h.OwnerKey, Choice: choices[h.ID]}
 		switch choices[h.ID] {
+		case consent.Agree:
+			t.Agree++
 		case consent.Disagree:
 			t.Disagree++
 		case consent.Abstain:
@@ -563,7 +604,8 @@ func evaluate(v Vote, hs []electorate, choices map[int64]consent.Choice) Tally {
 	t.AgreeOwners, t.AgreeAreaCenti = c.AgreeOwners, c.AgreeArea
 	t.TotalArea, t.ParticipatingArea, t.AgreeArea = ledger.FormatArea(c.TotalArea), ledger.FormatArea(c.ParticipatingArea), ledger.FormatArea(c.AgreeArea)
 	t.ParticipationOK, t.ApprovalOK, t.UnanimityOK, t.RequiredOK, t.Valid = c.ParticipationOK, c.ApprovalOK, c.UnanimityOK, c.RequiredOK, c.Valid
-	t.Missing, t.Problems = nonNil(c.Missing), nonNil(c.Problems)
+	t.Missing, t.Problems, t.missingCounts = nonNil(c.Missing), nonNil(c.Problems), nonNil(c.MissingCounts)
+	t.HeadcountRule = HeadcountRule
 	t.ParticipationRule = "参与表决：专有面积和业主人数均≥2/3 / participation: ≥ 2/3 of the area and of the owners"
 	if v.Matter == consent.Renovation {
 		t.ApprovalRule = "同意：参与表决的面积和人数均≥3/4（改建、重建等） / approval: ≥ 3/4 of the participating area and owners (renovation)"
@@ -571,10 +613,21 @@ func evaluate(v Vote, hs []electorate, choices map[int64]consent.Choice) Tally {
 		t.ApprovalRule = "同意：参与表决的面积和人数均过半数 / approval: more than half of the participating area and owners"
 	}
 	t.Summary = []string{
-		fmt.Sprintf("参与表决%d/%d户，面积%s/%s㎡ / %d of %d owners took part, %s of %s m²",
-			t.ParticipatingOwners, t.TotalOwners, t.ParticipatingArea, t.TotalArea, t.ParticipatingOwners, t.TotalOwners, t.ParticipatingArea, t.TotalArea),
-		fmt.Sprintf("同意%d户，面积%s㎡；反对%d户，弃权%d户 / %d agree (%s m²), %d disagree, %d abstain",
+		fmt.Sprintf("参与表决业主%d/%d人（%d户），面积%s/%s㎡ / owners taking part: %d of %d (%d households), %s of %s m²",
+			t.ParticipatingOwners, t.TotalOwners, t.Households, t.ParticipatingArea, t.TotalArea, t.ParticipatingOwners, t.TotalOwners, t.Households, t.ParticipatingArea, t.TotalArea),
+		fmt.Sprintf("同意%d人，面积%s㎡；反对%d户，弃权%d户 / owners agreeing: %d (%s m²); households disagreeing: %d, abstaining: %d",
 			t.AgreeOwners, t.AgreeArea, t.Disagree, t.Abstain, t.AgreeOwners, t.AgreeArea, t.Disagree, t.Abstain),
+	}
+	return t
+}
+
+// forReader is the tally as a reader sees it: whoever may record ballots
+// (canFollow) sees which households have not agreed; every other reader —
+// a resident, property, a contractor, a department, the project page —
+// gets the same lines with counts in place of the households.
+func (t Tally) forReader(mayRecord bool) Tally {
+	if !mayRecord {
+		t.Missing = t.missingCounts
 	}
 	return t
 }
@@ -592,5 +645,6 @@ func (s *Service) Tally(ctx context.Context, a *linli.Actor, id int64) (Tally, e
 	if err != nil {
 		return Tally{}, err
 	}
-	return s.tally(ctx, s.DB, v)
+	t, err := s.tally(ctx, s.DB, v)
+	return t.forReader(canFollow(a, v.Path)), err
 }

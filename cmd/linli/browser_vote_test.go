@@ -20,6 +20,7 @@ import (
 // and the building view marks 102 for attention. The grid worker, on a
 // phone, records a visit about the vote with the concern 结构安全. Back at
 // the vote, the objection shows the visit; 102's new paper ballot agrees,
+// recorded by staff with a reason,
 // the objection is resolved, the tally turns valid, and a cost plan made
 // from the vote's link shows its table on the vote page: ¥300,000.00 in
 // all, floors 1 and 2 paying nothing.
@@ -229,8 +230,10 @@ func TestBrowserConsentVote(t *testing.T) {
 		t.Errorf("the objection's visits %q, want the visit %s about 结构安全", links, visitPath)
 	}
 
-	// 6. 102 changes its vote: a new paper ballot, agree.
-	ballot(objector, "agree", "")
+	// 6. 102 changes its vote: a new paper ballot, agree, that staff
+	// record with the reason (a staff decision closes the objection; a
+	// proxy's paper ballot would not).
+	ballot(objector, "agree", "看了施工图纸，同意加装")
 	if b.count(objection+`[data-state=resolved] [data-test=objection-resolved]`) != 1 {
 		t.Errorf("after 102 agreed the objection is not shown resolved")
 	}

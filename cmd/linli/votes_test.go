@@ -130,6 +130,14 @@ func TestVoteHTTPPaperBallotsToCostTable(t *testing.T) {
 			t.Errorf("empty note: %d", st)
 		}
 		ballot("201", "agree", "看了图纸，同意")
+		// The grid worker's paper ballot counts but does not close the
+		// owner's objection; staff close it, with a reason.
+		if p = page(grid); strings.Contains(p, `data-test="objection-resolved"`) || strings.Contains(p, `data-test="resolve-submit"`) {
+			t.Error("a proxy's paper ballot closed the objection, or the grid worker is offered to close it")
+		}
+		if st, body := staff.form(fmt.Sprintf("/votes/%d/objections/%d/resolve", id, oid), url.Values{"note": {"电话核实：业主本人看过图纸后同意"}}); st != http.StatusSeeOther {
+			t.Fatalf("staff resolve: %d %.300s", st, body)
+		}
 		p = page(grid)
 		for _, want := range []string{`data-test="tally-valid"`, `data-test="cost-table"`, `data-test="objection-resolved"`, "看了施工图纸，了解墙体加固方案", `data-test="history"`} {
 			if !strings.Contains(p, want) {
