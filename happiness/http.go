@@ -183,7 +183,7 @@ func (h *pages) listPage(r *http.Request, id int64) (*web.Page, error) {
 			d.Staff = a.Can(linli.PermCasesManage, c.Path) || a.Can(linli.PermProjectsManage, c.Path)
 		}
 	}
-	return &web.Page{Title: l.Community + " 幸福清单", Data: d, Flash: r.URL.Query().Get("flash"),
+	return &web.Page{Title: l.Community + " 幸福清单", Data: d, Flash: web.Flash(r),
 		Crumbs: []web.NavItem{{Href: "/happiness", Label: h.r.T(web.Lang(r), "幸福清单")}, {Label: l.Community}}}, nil
 }
 
