@@ -2,6 +2,7 @@ package attach
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -176,4 +177,41 @@ func reddish(c color.Color) bool {
 func bluish(c color.Color) bool {
 	r, _, b, _ := c.RGBA()
 	return b > r+0x4000
+}
+
+// deepPNG is a valid 16-bit RGBA PNG of w×h black pixels: a few tens of
+// kilobytes on disk that decode to 8 bytes a pixel (3000×3000 → 69 MiB).
+// The rows are streamed through zlib, so making it allocates little.
+func deepPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var idat bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&idat, zlib.BestCompression)
+	row := make([]byte, 1+8*w) // filter byte 0, then the pixels
+	for y := 0; y < h; y++ {
+		if _, err := zw.Write(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(kind))
+		crc.Write(data)
+		b.WriteString(kind)
+		b.Write(data)
+		binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 16, 6 // bit depth 16, colour type RGBA
+	chunk("IHDR", ihdr)
+	chunk("IDAT", idat.Bytes())
+	chunk("IEND", nil)
+	return b.Bytes()
 }
