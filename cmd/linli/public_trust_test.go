@@ -208,6 +208,20 @@ func TestPublicTrustHappinessApproval(t *testing.T) {
 		if st != 422 || !bytes.Contains(b, []byte("has-error")) {
 			t.Errorf("approval with a phone in Chinese numerals: %d", st)
 		}
+		// In English, every text of the review and list pages translated.
+		m := &misses{seen: map[string][]string{}}
+		s.Registry.Renderer.Untranslated = m.add
+		en := english(t, s, "jixiang")
+		for _, p := range []string{listPath + "/review", listPath} {
+			m.at("jixiang GET " + p)
+			if st, _ := en.do("GET", p, nil); st != 200 {
+				t.Errorf("GET %s in English: %d", p, st)
+			}
+		}
+		m.at("jixiang POST approve (refused)")
+		en.form(fmt.Sprintf("%s/cases/%d/approve", listPath, c.ID), url.Values{"title": {""}, "summary": {"x"}})
+		s.Registry.Renderer.Untranslated = nil
+		m.report(t, "approval pages")
 		st, b = staff.do("POST", fmt.Sprintf("/api/happiness/%d/cases/%d/approve", jx, c.ID), map[string]string{"title": "卫生间渗水", "summary": "138-1234-5678"})
 		var p problem
 		_ = json.Unmarshal(b, &p)
