@@ -36,9 +36,9 @@ var (
 	roomCode = regexp.MustCompile(`\d+ *- *\d+ *- *\d{3,4}`)
 	unitRoom = regexp.MustCompile(`单元 *\d{3,4}(室|号|户)?`)
 	roomWord = regexp.MustCompile(`\d{3,4} *(室|号房|房间|户)`)
-	// aDate is a span of digits and separators that is a date, not a
-	// phone number: 2026.03.05, 2026-3-5.
-	aDate = regexp.MustCompile(`^(19|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}$`)
+	// aDate is a span of digits and separators made of dates, not a
+	// phone number: 2026.03.05, 2026-3-5, 2025.3-2026.5.
+	aDate = regexp.MustCompile(`^((19|20)\d\d([-./ ]{1,3}\d{1,2}){0,2}[-./ ]{0,3})+$`)
 )
 
 // chineseDigits are the numerals people write a phone number with: the
