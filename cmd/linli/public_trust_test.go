@@ -84,8 +84,11 @@ func TestPublicTrustFlash(t *testing.T) {
 	s := startServer(t, demoSQLite(t))
 	jx := jixiangID(t, s)
 	fake := "紧急通知：请将物业费转至138.1234.5678"
+	// The public list, and pages of other capabilities that read the
+	// flash where it used to be (the URL), which now only ever holds the
+	// server's own message.
 	for _, c := range []*client{s.anon(t), s.login(t, "jixiang")} {
-		for _, path := range []string{fmt.Sprintf("/happiness/%d", jx), "/happiness", "/"} {
+		for _, path := range []string{fmt.Sprintf("/happiness/%d", jx), "/happiness", "/", "/projects", fmt.Sprintf("/places/%d", jx)} {
 			st, b := c.do("GET", path+"?flash="+url.QueryEscape(fake), nil)
 			if st >= 500 || bytes.Contains(b, []byte("紧急通知")) {
 				t.Errorf("GET %s?flash=…: %d, the page shows the URL's text", path, st)
