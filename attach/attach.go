@@ -67,12 +67,22 @@ type Limits struct {
 	MaxBytes int64    // per file; default 10 MiB
 	MaxFiles int      // per request; default 9 (a phone's photo picker grid)
 	Allowed  []string // content types; default JPEG, PNG, GIF, WebP, PDF
+	// MaxDecodedBytes bounds the memory one image may take decoded
+	// (width × height × bytes per pixel of its colour model); default
+	// DefaultMaxDecodedBytes. See decodedBytes.
+	MaxDecodedBytes int64
 }
+
+// DefaultMaxDecodedBytes is the default Limits.MaxDecodedBytes: 64 MiB
+// holds a 22-megapixel JPEG (3 bytes a pixel) or a 16-megapixel 8-bit
+// PNG with alpha, and refuses the 16-bit PNG of 300 KB that decodes to
+// 300 MiB.
+const DefaultMaxDecodedBytes = 64 << 20
 
 // DefaultLimits returns the limits used when a capability has no reason to
 // differ.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 10 << 20, MaxFiles: 9, Allowed: []string{JPEG, PNG, GIF, WebP, PDF}}
+	return Limits{MaxBytes: 10 << 20, MaxFiles: 9, Allowed: []string{JPEG, PNG, GIF, WebP, PDF}, MaxDecodedBytes: DefaultMaxDecodedBytes}
 }
 
 // PhotoLimits is DefaultLimits restricted to images, for fields such as a
@@ -95,6 +105,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if len(l.Allowed) == 0 {
 		l.Allowed = d.Allowed
+	}
+	if l.MaxDecodedBytes <= 0 {
+		l.MaxDecodedBytes = DefaultMaxDecodedBytes
 	}
 	return l
 }

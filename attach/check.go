@@ -86,7 +86,7 @@ func checkOne(l Limits, up Upload) (c Checked, reason string, large bool) {
 		if !l.allows(ct) || !isImageType(ct) {
 			return c, fmt.Sprintf("不支持的图片格式 %s / image format %s not accepted", ct, ct), false
 		}
-		img, err := inspect(ct, up.Data)
+		img, err := inspect(ct, up.Data, l.MaxDecodedBytes)
 		if err != "" {
 			return c, err, false
 		}

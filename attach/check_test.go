@@ -5,8 +5,11 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
+	"image/png"
+	"runtime"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"linli"
 )
@@ -233,4 +236,87 @@ func BenchmarkThumbnail(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A 16-bit PNG within the pixel limit can still take hundreds of MiB
+// decoded; the decoded bytes are bounded too, and the refusal comes from
+// the header, before the pixels are allocated.
+func TestCheckBoundsDecodedBytes(t *testing.T) {
+	deep := deepPNG(t, 3000, 3000) // 9 megapixels, 69 MiB decoded
+	if len(deep) > 1<<20 {
+		t.Fatalf("test image is %d bytes, want a small file", len(deep))
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(deep)); err != nil || cfg.ColorModel != color.NRGBA64Model {
+		t.Fatalf("test image: %v %v", cfg.ColorModel, err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := Check(PhotoLimits(), []Upload{{Name: "deep.png", Data: deep}})
+	runtime.ReadMemStats(&after)
+	if code := linli.ErrorCode(err); code != linli.EInvalid {
+		t.Fatalf("code %q (%v), want %q", code, err, linli.EInvalid)
+	}
+	f := linli.ErrorFields(err)
+	if len(f) != 1 || f[0].Field != "photos[0]" || !strings.Contains(f[0].Reason, "too large decoded") {
+		t.Errorf("fields %v, want photos[0] refused as too large decoded", f)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 8<<20 {
+		t.Errorf("checking the image allocated %d bytes: it was decoded", n)
+	}
+	// The bound is the caller's to set: 400×300 at 4 bytes is 469 KiB.
+	small := pngOf(t, gradient(400, 300))
+	if _, err := Check(Limits{MaxDecodedBytes: 400 << 10}, []Upload{{Name: "p.png", Data: small}}); linli.ErrorCode(err) != linli.EInvalid {
+		t.Errorf("with a 400 KiB bound: %v, want it refused", err)
+	}
+	if _, err := Check(Limits{MaxDecodedBytes: 500 << 10}, []Upload{{Name: "p.png", Data: small}}); err != nil {
+		t.Errorf("with a 500 KiB bound: %v", err)
+	}
+}
+
+func TestBytesPerPixel(t *testing.T) {
+	for _, c := range []struct {
+		m    color.Model
+		want int64
+	}{
+		{color.NRGBA64Model, 8}, {color.RGBA64Model, 8}, {color.NRGBAModel, 4}, {color.RGBAModel, 4},
+		{color.YCbCrModel, 3}, {color.CMYKModel, 4}, {color.Gray16Model, 2}, {color.GrayModel, 1},
+		{color.Palette{color.Black, color.White}, 1}, {color.NYCbCrAModel, 4},
+	} {
+		if got := bytesPerPixel(c.m); got != c.want {
+			t.Errorf("bytesPerPixel(%T) = %d, want %d", c.m, got, c.want)
+		}
+	}
+}
+
+// At most maxDecodes images are decoded at once, across every request:
+// with the slots taken, Check waits for one to free.
+func TestCheckWaitsForADecodeSlot(t *testing.T) {
+	photo := pngOf(t, gradient(40, 30))
+	synctest.Test(t, func(t *testing.T) {
+		saved := decodes
+		decodes = make(chan struct{}, maxDecodes) // made in the bubble
+		defer func() { decodes = saved }()
+		for range maxDecodes {
+			decodes <- struct{}{}
+		}
+		done := make(chan error)
+		go func() {
+			_, err := Check(PhotoLimits(), []Upload{{Name: "p.png", Data: photo}})
+			done <- err
+		}()
+		synctest.Wait()
+		select {
+		case <-done:
+			t.Fatal("Check decoded while every decode slot was taken")
+		default:
+		}
+		<-decodes
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if len(decodes) != maxDecodes-1 {
+			t.Errorf("%d slots taken after Check, want %d: Check must give its slot back", len(decodes), maxDecodes-1)
+		}
+	})
 }

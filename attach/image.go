@@ -45,9 +45,49 @@ type inspected struct {
 	thumb         []byte
 }
 
+// maxDecodes is how many images the process decodes at once. Decoding is
+// where an upload costs memory (up to Limits.MaxDecodedBytes each) and
+// CPU; nine photos in each of a few requests at once would otherwise
+// decode side by side. Two keep a 2-core server answering other requests
+// while photos are checked; more uploads wait their turn.
+const maxDecodes = 2
+
+// decodes holds a token per image being decoded. It is package state on
+// purpose: the bound is the process's memory, which every capability's
+// uploads share, and Limits are built per request by each capability.
+var decodes = make(chan struct{}, maxDecodes)
+
+// bytesPerPixel is what the decoder of an image with colour model m
+// allocates per pixel: a 16-bit PNG takes 8 bytes a pixel, four times an
+// 8-bit one, so a pixel count alone does not bound memory. JPEG is counted
+// as 4:4:4 (3 bytes), the most its YCbCr planes take.
+func bytesPerPixel(m color.Model) int64 {
+	if _, ok := m.(color.Palette); ok { // a slice: not comparable with ==
+		return 1
+	}
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel, color.NYCbCrAModel:
+		return 4
+	}
+	return 8 // RGBA64, NRGBA64 and anything unknown: the widest
+}
+
+// decodedBytes is the memory an image's pixels take once decoded.
+func decodedBytes(cfg image.Config) int64 {
+	return int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel)
+}
+
 // inspect decodes an image of a sniffed type and makes its thumbnail. A
 // non-empty refusal explains, for the person who sent it, why it is refused.
-func inspect(ct string, data []byte) (img inspected, refusal string) {
+// The header is read first, so an image whose pixels would take more than
+// maxDecoded bytes is refused before anything is allocated for them.
+func inspect(ct string, data []byte, maxDecoded int64) (img inspected, refusal string) {
 	decode, config := codec(ct)
 	if decode == nil {
 		return img, fmt.Sprintf("不支持的图片格式 %s / image format %s not accepted", ct, ct)
@@ -61,6 +101,12 @@ func inspect(ct string, data []byte) (img inspected, refusal string) {
 		return img, fmt.Sprintf("图片像素过多（%d×%d，上限4000万像素）/ image too large (%d×%d, at most 40 megapixels)",
 			cfg.Width, cfg.Height, cfg.Width, cfg.Height)
 	}
+	if n := decodedBytes(cfg); n > maxDecoded {
+		return img, fmt.Sprintf("图片解码后过大（%d×%d，约%s，上限%s），请换用普通照片 / image too large decoded (%d×%d, about %s, at most %s); send an ordinary photo",
+			cfg.Width, cfg.Height, humanSize(n), humanSize(maxDecoded), cfg.Width, cfg.Height, humanSize(n), humanSize(maxDecoded))
+	}
+	decodes <- struct{}{}
+	defer func() { <-decodes }()
 	m, err := decode(bytes.NewReader(data))
 	if err != nil {
 		return img, "图片已损坏或不是图片 / image is damaged or not an image"

@@ -2,6 +2,7 @@ package attach
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -9,6 +10,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"testing"
 )
 
@@ -176,4 +178,77 @@ func reddish(c color.Color) bool {
 func bluish(c color.Color) bool {
 	r, _, b, _ := c.RGBA()
 	return b > r+0x4000
+}
+
+// deepPNG is a valid 16-bit RGBA PNG of w×h black pixels: a few tens of
+// kilobytes on disk that decode to 8 bytes a pixel (3000×3000 → 69 MiB).
+// Its zlib stream is written by hand (zeroZlib), so making it costs
+// nothing even under the race detector.
+func deepPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(kind))
+		crc.Write(data)
+		b.WriteString(kind)
+		b.Write(data)
+		binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = 16, 6 // bit depth 16, colour type RGBA
+	chunk("IHDR", ihdr)
+	chunk("IDAT", zeroZlib(h*(1+8*w))) // each row: filter byte 0, then the pixels
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// zeroZlib is a zlib stream (RFC 1950/1951) of n zero bytes: one block
+// with the fixed Huffman codes holding a literal 0, then back-references
+// of 258 bytes at distance 1, then literal zeros for the rest.
+func zeroZlib(n int) []byte {
+	var bw bitWriter
+	huff := func(code uint64, bits uint) { // Huffman codes go most significant bit first
+		var r uint64
+		for i := uint(0); i < bits; i++ {
+			r |= (code >> i & 1) << (bits - 1 - i)
+		}
+		bw.write(r, bits)
+	}
+	bw.write(1, 1) // final block
+	bw.write(1, 2) // fixed Huffman codes
+	huff(0x30, 8)  // literal 0
+	left := n - 1
+	for ; left >= 258; left -= 258 {
+		huff(0xC5, 8) // length code 285: 258 bytes
+		huff(0, 5)    // distance code 0: distance 1
+	}
+	for ; left > 0; left-- {
+		huff(0x30, 8)
+	}
+	huff(0, 7) // end of block
+	out := append([]byte{0x78, 0x01}, bw.bytes()...)
+	// Adler-32 of n zeros: a stays 1, b adds a for each byte.
+	return binary.BigEndian.AppendUint32(out, uint32(n%65521)<<16|1)
+}
+
+func TestZeroZlib(t *testing.T) {
+	for _, n := range []int{1, 257, 258, 259, 1000, 70000} {
+		r, err := zlib.NewReader(bytes.NewReader(zeroZlib(n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || len(got) != n || bytes.Count(got, []byte{0}) != n {
+			t.Fatalf("zeroZlib(%d): %d bytes, %v", n, len(got), err)
+		}
+	}
+	m, err := png.Decode(bytes.NewReader(deepPNG(t, 300, 200)))
+	if err != nil || m.Bounds().Dx() != 300 || m.Bounds().Dy() != 200 {
+		t.Fatalf("deepPNG does not decode: %v", err)
+	}
 }

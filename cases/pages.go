@@ -289,7 +289,7 @@ func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
 	if err := h.s.MarkCaseRead(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
 		return err
 	}
-	p.Flash = r.URL.Query().Get("flash")
+	p.Flash = web.Flash(r)
 	h.r.Render(w, r, http.StatusOK, "cases/case.html", p)
 	return nil
 }

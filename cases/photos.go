@@ -59,8 +59,12 @@ func (s *Service) AddPhotos(ctx context.Context, a *linli.Actor, caseID, eventID
 }
 
 // Photos lists a case's photos for an actor who may read the case.
+// A neighbour (a resident seeing a public case) gets the thumbnails
+// only: an original keeps its Exif, and a phone photo's GPS position
+// points at the reporter's home.
 func (s *Service) Photos(ctx context.Context, a *linli.Actor, caseID int64) ([]Photo, error) {
-	if _, err := s.Get(ctx, a, caseID); err != nil {
+	c, err := s.Get(ctx, a, caseID)
+	if err != nil {
 		return nil, err
 	}
 	as, err := attach.List(ctx, s.DB, "case", caseID)
@@ -73,6 +77,9 @@ func (s *Service) Photos(ctx context.Context, a *linli.Actor, caseID int64) ([]P
 		p.Thumb = p.URL
 		if x.HasThumb {
 			p.Thumb += "?thumb=1"
+		}
+		if c.ForNeighbours {
+			p.URL = p.Thumb
 		}
 		out = append(out, p)
 	}
@@ -90,10 +97,12 @@ func (s *Service) FileRoutes(rt *web.Router) {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Get(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		c, err := s.Get(r.Context(), web.ActorFrom(r.Context()), id)
+		if err != nil {
 			return err
 		}
-		att, data, err := attach.OpenOwned(r.Context(), s.DB, "case", id, fid, r.URL.Query().Get("thumb") == "1")
+		// A neighbour gets the thumbnail, without metadata (see Photos).
+		att, data, err := attach.OpenOwned(r.Context(), s.DB, "case", id, fid, r.URL.Query().Get("thumb") == "1" || c.ForNeighbours)
 		if err != nil {
 			return err
 		}

@@ -150,33 +150,66 @@ func (s *Service) get(ctx context.Context, q querier, id int64, forUpdate bool) 
 	return c, err
 }
 
-// canRead reports whether the actor may see the case: staff and workers of
+// access is how an actor may see a case.
+type access int
+
+const (
+	noAccess access = iota
+	// fullAccess: staff and workers of its place, its assignee, a level
+	// whistled in, its reporter.
+	fullAccess
+	// neighbourAccess: a resident of the community seeing a public case.
+	// Public means the problem and its progress, never who reported it:
+	// see forNeighbours.
+	neighbourAccess
+)
+
+// accessTo decides how the actor may see the case: staff and workers of
 // its place, the reporter, and — for public cases — residents of the
-// community.
-func (s *Service) canRead(ctx context.Context, a *linli.Actor, c Case) bool {
+// community, who see it without the reporter (forNeighbours).
+func (s *Service) accessTo(ctx context.Context, a *linli.Actor, c Case) access {
 	if a == nil {
-		return false
+		return noAccess
 	}
 	if a.AccountID != 0 && a.AccountID == c.ReporterID {
-		return true
+		return fullAccess
 	}
 	if a.Can(linli.PermCasesRead, c.Path) {
-		return true
+		return fullAccess
 	}
 	if ok, _ := s.isAssignee(ctx, s.DB, a, c); ok {
-		return true
+		return fullAccess
 	}
 	if ok, _ := s.isWhistled(ctx, s.DB, a, c); ok {
-		return true
+		return fullAccess
 	}
 	if c.Public {
 		for _, g := range a.Grants {
 			if g.Role == linli.RoleResident && linli.Within(g.NodePath, communityPath(c.Path)) {
-				return true
+				return neighbourAccess
 			}
 		}
 	}
-	return false
+	return noAccess
+}
+
+// canRead reports whether the actor may see the case at all.
+func (s *Service) canRead(ctx context.Context, a *linli.Actor, c Case) bool {
+	return s.accessTo(ctx, a, c) != noAccess
+}
+
+// forNeighbours is a public case as residents of its community see it:
+// the problem, where at building level, and its progress — not the
+// reporter's account, name or phone, their household and room, the exact
+// address or position of a problem reported at home, nor the comment of
+// their rating.
+func (c Case) forNeighbours() Case {
+	c.ReporterID, c.ReporterName, c.ReporterPhone, c.RatingComment = 0, "", "", ""
+	if c.HouseholdID != 0 {
+		c.HouseholdID, c.Address, c.Lat, c.Lon = 0, "", 0, 0
+	}
+	c.ForNeighbours = true
+	return c
 }
 
 // communityPath cuts a location path down to its community: the tree is
@@ -189,17 +222,32 @@ func communityPath(path string) string {
 	return "/" + strings.Join(parts[:4], "/") + "/"
 }
 
-// Get returns one case the actor may read.
+// Get returns one case the actor may read; a neighbour gets it without
+// the reporter (forNeighbours).
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Case, error) {
-	c, err := s.get(ctx, s.DB, id, false)
+	c, acc, err := s.getAs(ctx, a, id)
 	if err != nil {
 		return c, err
 	}
-	if !s.canRead(ctx, a, c) {
-		return Case{}, errForbidden()
+	if acc == neighbourAccess {
+		c = c.forNeighbours()
 	}
 	c.Location, _ = s.locationLabel(ctx, c)
 	return c, nil
+}
+
+// getAs loads a case, whole, with the actor's access to it; forbidden
+// when there is none.
+func (s *Service) getAs(ctx context.Context, a *linli.Actor, id int64) (Case, access, error) {
+	c, err := s.get(ctx, s.DB, id, false)
+	if err != nil {
+		return c, noAccess, err
+	}
+	acc := s.accessTo(ctx, a, c)
+	if acc == noAccess {
+		return Case{}, noAccess, errForbidden()
+	}
+	return c, acc, nil
 }
 
 func (s *Service) locationLabel(ctx context.Context, c Case) (string, error) {
@@ -220,7 +268,7 @@ func (s *Service) locationLabel(ctx context.Context, c Case) (string, error) {
 // Timeline returns the case's events; the reporter and residents see only
 // the public ones.
 func (s *Service) Timeline(ctx context.Context, a *linli.Actor, id int64) ([]Event, error) {
-	c, err := s.Get(ctx, a, id)
+	c, acc, err := s.getAs(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +289,15 @@ func (s *Service) Timeline(ctx context.Context, a *linli.Actor, id int64) ([]Eve
 			return nil, err
 		}
 		e.At, e.Public = storage.FromMillis(at), pub != 0
+		if acc == neighbourAccess {
+			// The progress, not who reported it: the reporter's own
+			// steps keep their action but not their name or words, and
+			// no event's data (it can name a household).
+			if e.ActorID != 0 && e.ActorID == c.ReporterID {
+				e.ActorID, e.ActorName, e.Note = 0, "报告人", ""
+			}
+			e.Data = ""
+		}
 		if e.Public || full {
 			out = append(out, e)
 		}

@@ -128,6 +128,9 @@ type Case struct {
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 	Version         int       `json:"version"`
+	// ForNeighbours says the case is seen by a resident of its community
+	// because it is public: without the reporter (Service.Get).
+	ForNeighbours bool `json:"-"`
 }
 
 // Event is one step on a case's timeline.

@@ -236,6 +236,9 @@ func LoadStory(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 	if s.back != nil {
 		return st, fmt.Errorf("leak story: %w", s.back)
 	}
+	if err := approvePublicCases(ctx, reg, cast, cal, zone, now); err != nil {
+		return st, fmt.Errorf("happiness list: %w", err)
+	}
 	return st, nil
 }
 

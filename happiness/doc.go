@@ -6,12 +6,17 @@
 // What reaches the public page, and only that:
 //   - projects: the entries the projects capability hands over
 //     (Service.Projects), with thanks recorded here added;
-//   - cases: closed, marked public (by the reporter), not merged. The
-//     title and the handler's result are shown with phone, ID and room
-//     numbers blotted out (Scrub); the place only down to the building;
-//     the rating as counts; never the reporter, the rating comment, or
-//     anyone's name. Names in free text cannot be recognised — the title
-//     is the reporter's own choice to publish.
+//   - cases: closed, marked public (by the reporter), not merged, and
+//     their public text approved by community staff since they were
+//     closed (approve.go): the title and summary staff approved, which
+//     start as the reporter's title and the handler's result with phone,
+//     ID and room numbers blotted out (Scrub); the place only down to the
+//     building; the rating as counts; never the reporter, the rating
+//     comment, or anyone's name. Names in free text cannot be recognised
+//     by a program, which is why a person approves.
+//
+// Every entry's texts pass Scrub once more in List, whichever capability
+// supplied them.
 //
 // Photos are served at /happiness/{community}/photos/{attachment} only
 // while they belong to an entry of that community's list. Public JPEGs

@@ -153,6 +153,21 @@ func (f *fixture) resolved(public bool, title string, rating cases.Rating) cases
 	return got
 }
 
+// approve approves, as jixiang, every case of Jixiang waiting, with the
+// text proposed.
+func (f *fixture) approve() {
+	f.t.Helper()
+	ps, err := f.svc.Pending(f.ctx, f.actors["jixiang"], f.node(pJixiang...).ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, p := range ps {
+		if _, err := f.svc.Approve(f.ctx, f.actors["jixiang"], p.CaseID, p.Title, p.Summary); err != nil {
+			f.t.Fatalf("approve %d: %v %v", p.CaseID, err, linli.ErrorFields(err))
+		}
+	}
+}
+
 func TestHappinessListCases(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
@@ -164,8 +179,17 @@ func TestHappinessListCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Closed and public is not enough: staff approve the public text
+		// first (issue 8).
 		l, err := f.svc.List(f.ctx, jx.ID)
-		if err != nil {
+		if err != nil || len(l.Entries) != 0 {
+			t.Fatalf("before approval: %+v %v", l.Entries, err)
+		}
+		if cs, err := f.svc.Communities(f.ctx); err != nil || len(cs) != 0 {
+			t.Errorf("index before approval: %+v %v", cs, err)
+		}
+		f.approve()
+		if l, err = f.svc.List(f.ctx, jx.ID); err != nil {
 			t.Fatal(err)
 		}
 		if l.Community != "吉祥社区" || l.Area != "盐湖区 东城街道" {
@@ -227,6 +251,7 @@ func TestHappinessThanksAndProjects(t *testing.T) {
 				DoneAt: done, Rated: 25, Satisfied: 24, Thanks: []happiness.Thanks{{Kind: "letter", From: "1号楼居民", Text: "感谢信", At: done}}}}, nil
 		}
 		pub := f.resolved(true, "卫生间渗水", cases.Basic)
+		f.approve()
 		leak := links.Ref{Kind: links.KindCase, ID: pub.ID}
 		elevator := links.Ref{Kind: links.KindProject, ID: elevatorID}
 		banner := happiness.ThanksInput{Kind: happiness.ThanksBanner, From: "吉祥花园1号楼2单元居民", Text: "邻里守望 排忧解难"}
@@ -354,6 +379,105 @@ func TestHappinessIndexDoesNotAskEveryCommunity(t *testing.T) {
 		cs, err = f.svc.Communities(f.ctx)
 		if err != nil || len(cs) != 1 || cs[0].Entries != 5 || calls != 2 || len(asked) != 0 {
 			t.Fatalf("index %+v %v; %d count calls, asked %v", cs, err, calls, asked)
+		}
+	})
+}
+
+// A closed public case reaches the list only once staff of its community
+// approve its public text, which they may edit; the text may hold no
+// phone or room number however written; approval is audited and can be
+// withdrawn. Every entry's text is scrubbed, whichever capability sent it.
+func TestHappinessApproval(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		jx := f.node(pJixiang...)
+		pub := f.resolved(true, "王大妈家2单元402卫生间天花板渗水", cases.Satisfied)
+		priv := f.resolved(false, "楼道灯不亮", cases.Satisfied)
+
+		for _, who := range []string{"jxgrid", "jxresident", "xueyuan"} {
+			if _, err := f.svc.Pending(f.ctx, f.actors[who], jx.ID); linli.ErrorCode(err) != linli.EForbidden {
+				t.Errorf("%s lists pending: %v", who, err)
+			}
+		}
+		ps, err := f.svc.Pending(f.ctx, f.actors["jixiang"], jx.ID)
+		if err != nil || len(ps) != 1 || ps[0].CaseID != pub.ID {
+			t.Fatalf("pending %+v %v", ps, err)
+		}
+		p := ps[0]
+		if p.Title != "王大妈家2单元卫生间天花板渗水" || strings.Contains(p.Summary, "13912345678") || !strings.Contains(p.Note, "13912345678") {
+			t.Errorf("proposal %+v", p)
+		}
+
+		for _, tc := range []struct {
+			name, who      string
+			id             int64
+			title, summary string
+			code, field    string
+		}{
+			{"another community's staff", "xueyuan", pub.ID, "卫生间渗水", "已修复", linli.ENotFound, ""},
+			{"grid worker", "jxgrid", pub.ID, "卫生间渗水", "已修复", linli.ENotFound, ""},
+			{"private case", "jixiang", priv.ID, "楼道灯不亮", "已修复", linli.EConflict, ""},
+			{"empty title", "jixiang", pub.ID, " ", "已修复", linli.EInvalid, "title"},
+			{"phone in Chinese numerals", "jixiang", pub.ID, "卫生间渗水", "联系一三八一二三四五六七八", linli.EInvalid, "summary"},
+			{"phone with dots", "jixiang", pub.ID, "请打138.1234.5678", "已修复", linli.EInvalid, "title"},
+			{"room", "jixiang", pub.ID, "2单元402渗水", "已修复", linli.EInvalid, "title"},
+		} {
+			_, err := f.svc.Approve(f.ctx, f.actors[tc.who], tc.id, tc.title, tc.summary)
+			if linli.ErrorCode(err) != tc.code {
+				t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
+				continue
+			}
+			if tc.field != "" && (len(linli.ErrorFields(err)) != 1 || linli.ErrorFields(err)[0].Field != tc.field) {
+				t.Errorf("%s: fields %v, want %s", tc.name, linli.ErrorFields(err), tc.field)
+			}
+		}
+		if l, _ := f.svc.List(f.ctx, jx.ID); len(l.Entries) != 0 {
+			t.Fatalf("listed before approval: %+v", l.Entries)
+		}
+
+		// Staff edit out the name and approve.
+		if _, err := f.svc.Approve(f.ctx, f.actors["jixiang"], pub.ID, "卫生间天花板渗水", "楼上卫生间防水层已更换"); err != nil {
+			t.Fatal(err)
+		}
+		l, err := f.svc.List(f.ctx, jx.ID)
+		if err != nil || len(l.Entries) != 1 || l.Entries[0].Title != "卫生间天花板渗水" || l.Entries[0].Summary != "楼上卫生间防水层已更换" {
+			t.Fatalf("after approval: %+v %v", l.Entries, err)
+		}
+		if ps, _ := f.svc.Pending(f.ctx, f.actors["jixiang"], jx.ID); len(ps) != 0 {
+			t.Errorf("still pending: %+v", ps)
+		}
+		var n int
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'happiness.approve' AND entity_id = ?`, pub.ID).Scan(&n); err != nil || n != 1 {
+			t.Errorf("approval audit rows: %d %v", n, err)
+		}
+
+		// Withdrawn: off the list, pending again, audited.
+		if err := f.svc.Withdraw(f.ctx, f.actors["xueyuan"], pub.ID); linli.ErrorCode(err) != linli.EForbidden {
+			t.Errorf("another community's staff withdraws: %v", err)
+		}
+		if err := f.svc.Withdraw(f.ctx, f.actors["jixiang"], pub.ID); err != nil {
+			t.Fatal(err)
+		}
+		if l, _ := f.svc.List(f.ctx, jx.ID); len(l.Entries) != 0 {
+			t.Errorf("listed after withdrawal: %+v", l.Entries)
+		}
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'happiness.withdraw' AND entity_id = ?`, pub.ID).Scan(&n); err != nil || n != 1 {
+			t.Errorf("withdrawal audit rows: %d %v", n, err)
+		}
+
+		// Whatever another capability hands over is scrubbed too.
+		f.svc.Projects = func(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
+			return []happiness.Entry{{Kind: "project", ID: 1, Title: "加装电梯", Summary: "联系人138.1234.5678",
+				Photos: []happiness.Photo{{Caption: "１３８１２３４５６７８家门口"}},
+				Thanks: []happiness.Thanks{{Kind: "letter", From: "一三八幺二三四五六七八", Text: "谢谢"}}}}, nil
+		}
+		l, err = f.svc.List(f.ctx, jx.ID)
+		if err != nil || len(l.Entries) != 1 {
+			t.Fatalf("list %+v %v", l, err)
+		}
+		e := l.Entries[0]
+		if e.Summary != "联系人***" || e.Photos[0].Caption != "***家门口" || e.Thanks[0].From != "***" {
+			t.Errorf("project entry not scrubbed: %+v", e)
 		}
 	})
 }

@@ -11,13 +11,13 @@ import (
 
 	"linli"
 	"linli/attach"
-	"linli/cases"
 	"linli/links"
 	"linli/web"
 )
 
 // Routes registers the pages and the JSON API. The list, its photos and
-// its JSON twin are public (no login); recording thanks needs staff.
+// its JSON twin are public (no login); recording thanks and approving
+// cases' public text need staff.
 func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	h := &pages{s: s, r: render}
 	rt.Page("GET /happiness", web.Public, h.index)
@@ -27,6 +27,13 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("GET /api/happiness", web.Public, s.apiIndex)
 	rt.API("GET /api/happiness/{id}", web.Public, s.apiList)
 	rt.API("POST /api/happiness/{id}/thanks", web.LoggedIn, s.apiAddThanks)
+	// Approval of cases' public text (review.go).
+	rt.Page("GET /happiness/{id}/review", web.LoggedIn, h.review)
+	rt.Page("POST /happiness/{id}/cases/{case}/approve", web.LoggedIn, h.approve)
+	rt.Page("POST /happiness/{id}/cases/{case}/withdraw", web.LoggedIn, h.withdraw)
+	rt.API("GET /api/happiness/{id}/pending", web.LoggedIn, s.apiPending)
+	rt.API("POST /api/happiness/{id}/cases/{case}/approve", web.LoggedIn, s.apiApprove)
+	rt.API("POST /api/happiness/{id}/cases/{case}/withdraw", web.LoggedIn, s.apiWithdraw)
 }
 
 // ThanksBody is the JSON to record thanks: the subject and the thanks.
@@ -100,8 +107,8 @@ func (s *Service) publicPhoto(ctx context.Context, communityID int64, att attach
 	}
 	if att.Owner == "case" {
 		var n int
-		err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE id = ? AND community_id = ? AND public = 1 AND state = ? AND merged_into = 0`,
-			att.OwnerID, communityID, string(cases.Closed)).Scan(&n)
+		err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases c JOIN case_publications p ON p.case_id = c.id
+			WHERE c.id = ? AND c.community_id = ? AND `+listedCase, att.OwnerID, communityID).Scan(&n)
 		return n > 0, err
 	}
 	return s.hasPhoto(ctx, communityID, att.ID)
@@ -168,7 +175,9 @@ func (h *pages) index(w http.ResponseWriter, r *http.Request) error {
 
 type listData struct {
 	List
-	Staff bool // may record thanks
+	Staff    bool // may record thanks
+	Approver bool // may approve cases' public text
+	Pending  int  // cases waiting for approval
 }
 
 func (h *pages) listPage(r *http.Request, id int64) (*web.Page, error) {
@@ -181,9 +190,16 @@ func (h *pages) listPage(r *http.Request, id int64) (*web.Page, error) {
 	if a != nil {
 		if c, _, err := h.s.community(r.Context(), id); err == nil {
 			d.Staff = a.Can(linli.PermCasesManage, c.Path) || a.Can(linli.PermProjectsManage, c.Path)
+			if d.Approver = a.Can(linli.PermCasesManage, c.Path); d.Approver {
+				ps, err := h.s.Pending(r.Context(), a, id)
+				if err != nil {
+					return nil, err
+				}
+				d.Pending = len(ps)
+			}
 		}
 	}
-	return &web.Page{Title: l.Community + " 幸福清单", Data: d, Flash: r.URL.Query().Get("flash"),
+	return &web.Page{Title: l.Community + " 幸福清单", Data: d, Flash: h.flash(r),
 		Crumbs: []web.NavItem{{Href: "/happiness", Label: h.r.T(web.Lang(r), "幸福清单")}, {Label: l.Community}}}, nil
 }
 

@@ -2,13 +2,9 @@ package happiness
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 
 	"linli"
 	"linli/attach"
@@ -104,6 +100,7 @@ func (s *Service) List(ctx context.Context, communityID int64) (List, error) {
 	}
 	for i := range l.Entries {
 		e := &l.Entries[i]
+		scrubEntry(e)
 		if e.Photos == nil {
 			e.Photos = []Photo{}
 		}
@@ -127,19 +124,36 @@ func (s *Service) List(ctx context.Context, communityID int64) (List, error) {
 	return l, nil
 }
 
+// scrubEntry passes every free text of an entry through Scrub, whichever
+// capability supplied it: the list is public, and one rule applied in one
+// place cannot be forgotten by the next source.
+func scrubEntry(e *Entry) {
+	e.Title, e.Summary = Scrub(e.Title), Scrub(e.Summary)
+	for i := range e.Photos {
+		e.Photos[i].Caption = Scrub(e.Photos[i].Caption)
+	}
+	for i := range e.Thanks {
+		e.Thanks[i].From, e.Thanks[i].Text = Scrub(e.Thanks[i].From), Scrub(e.Thanks[i].Text)
+	}
+}
+
 // maxCases bounds the cases one list shows.
 const maxCases = 200
 
-// caseEntries are the community's closed public cases. A case shows its
-// title and the handler's result with phone numbers and room numbers
-// blotted out, its place at building level, the rating of its reporter
-// and its photos: those sent with the report (before) and with the result
-// (after).
+// listedCase is the condition on cases c and their publications p for a
+// case on the list: closed, marked public by its reporter, not merged,
+// and its public text approved by staff since it was (last) closed.
+const listedCase = `c.public = 1 AND c.state = '` + string(cases.Closed) + `' AND c.merged_into = 0 AND p.approved_at >= c.closed_at`
+
+// caseEntries are the community's listed cases (listedCase). A case shows
+// the title and summary staff approved (approve.go), its place at
+// building level, the rating of its reporter and its photos: those sent
+// with the report (before) and with the result (after).
 func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, error) {
-	rows, err := s.DB.Query(ctx, `SELECT c.id, c.title, c.location_id, c.created_at, c.handled_at, c.closed_at, c.rating, g.name
-		FROM cases c JOIN categories g ON g.id = c.category_id
-		WHERE c.community_id = ? AND c.public = 1 AND c.state = ? AND c.merged_into = 0
-		ORDER BY c.closed_at DESC, c.id DESC LIMIT `+fmt.Sprint(maxCases), communityID, string(cases.Closed))
+	rows, err := s.DB.Query(ctx, `SELECT c.id, p.title, c.location_id, c.created_at, c.handled_at, c.closed_at, c.rating, p.summary
+		FROM cases c JOIN case_publications p ON p.case_id = c.id
+		WHERE c.community_id = ? AND `+listedCase+`
+		ORDER BY c.closed_at DESC, c.id DESC LIMIT `+fmt.Sprint(maxCases), communityID)
 	if err != nil {
 		return nil, err
 	}
@@ -165,17 +179,8 @@ func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, 
 	out := make([]Entry, 0, len(rs))
 	for _, r := range rs {
 		e := r.e
-		e.Title = Scrub(e.Title)
-		var note string
-		err := s.DB.QueryRow(ctx, `SELECT note FROM case_events WHERE case_id = ? AND action = ? AND public = 1 ORDER BY id DESC LIMIT 1`,
-			e.ID, string(cases.ActHandle)).Scan(&note)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		e.Summary = r.category
-		if note = Scrub(strings.TrimSpace(note)); note != "" {
-			e.Summary += "：" + note
-		}
+		e.Summary = r.category // the approved summary
+		var err error
 		if e.Place, err = s.place(ctx, r.location); err != nil {
 			return nil, err
 		}
@@ -231,64 +236,6 @@ func (s *Service) place(ctx context.Context, locationID int64) (string, error) {
 	return other, nil
 }
 
-var (
-	phoneLike = regexp.MustCompile(`\d{7,}`)
-	roomCode  = regexp.MustCompile(`\d+\s*-\s*\d+\s*-\s*\d{3,4}`)
-	unitRoom  = regexp.MustCompile(`(单元)\s*\d{3,4}(室|号|户)?`)
-	roomWord  = regexp.MustCompile(`\d{3,4}\s*(室|号房|房间|户)`)
-)
-
-// Scrub blots out what would point at one household or person in text
-// written by residents and workers: phone and ID numbers, room numbers
-// ("2单元402" → "2单元", "3-1-102", "402室"). Names cannot be recognised;
-// the public flag and the case title are the reporter's choice.
-func Scrub(s string) string {
-	s = phoneLike.ReplaceAllString(s, "***")
-	s = roomCode.ReplaceAllString(s, "某户")
-	s = unitRoom.ReplaceAllString(s, "$1")
-	s = roomWord.ReplaceAllString(s, "某户")
-	return bareRooms(s)
-}
-
-// bareRooms blots out 3–4 digit numbers that may be room numbers ("更换502
-// 卫生间防水层"), keeping those that count something ("2026年", "120天",
-// "1200元", "108号院").
-func bareRooms(s string) string {
-	rs := []rune(s)
-	var b strings.Builder
-	for i := 0; i < len(rs); {
-		if !unicode.IsDigit(rs[i]) {
-			b.WriteRune(rs[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(rs) && unicode.IsDigit(rs[j]) {
-			j++
-		}
-		n := j - i
-		prev, next, after := ' ', ' ', ' '
-		if i > 0 {
-			prev = rs[i-1]
-		}
-		if j < len(rs) {
-			next = rs[j]
-		}
-		if j+1 < len(rs) {
-			after = rs[j+1]
-		}
-		counts := strings.ContainsRune("年月日栋单米元部台个平万千百人次%层天时分期批项条件吨块辆套间座", next) ||
-			(next == '号' && strings.ContainsRune("楼院", after)) || next == '.' || prev == '.' || prev == '¥'
-		if (n == 3 || n == 4) && !counts {
-			b.WriteString("某户")
-		} else {
-			b.WriteString(string(rs[i:j]))
-		}
-		i = j
-	}
-	return b.String()
-}
-
 // thanks loads the thanks recorded for a community, by subject.
 func (s *Service) thanks(ctx context.Context, communityID int64) (map[links.Ref][]Thanks, error) {
 	rows, err := s.DB.Query(ctx, `SELECT subject_kind, subject_id, kind, from_name, text, at FROM thanks WHERE community_id = ? ORDER BY at, id`, communityID)
@@ -314,7 +261,8 @@ func (s *Service) thanks(ctx context.Context, communityID int64) (map[links.Ref]
 // tree order.
 func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 	counts := map[int64]int{}
-	rows, err := s.DB.Query(ctx, `SELECT community_id, COUNT(*) FROM cases WHERE public = 1 AND state = ? AND merged_into = 0 GROUP BY community_id`, string(cases.Closed))
+	rows, err := s.DB.Query(ctx, `SELECT c.community_id, COUNT(*) FROM cases c JOIN case_publications p ON p.case_id = c.id
+		WHERE `+listedCase+` GROUP BY c.community_id`)
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ type Router struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	patterns []string
+	flashKey []byte // signs flash cookies (flash.go)
 }
 
 // Patterns lists every registered route pattern, in registration order
@@ -40,9 +41,10 @@ func (rt *Router) Patterns() []string { return append([]string(nil), rt.patterns
 // NewRouter builds a router. reg receives the HTTP metrics.
 func NewRouter(auth Authenticator, render *Renderer, reg prometheus.Registerer) *Router {
 	rt := &Router{
-		mux:    http.NewServeMux(),
-		auth:   auth,
-		render: render,
+		mux:      http.NewServeMux(),
+		auth:     auth,
+		render:   render,
+		flashKey: newFlashKey(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "linli_http_requests_total", Help: "HTTP requests by route pattern and status code.",
 		}, []string{"route", "code"}),
@@ -112,7 +114,7 @@ func (rt *Router) Handle(pattern string, access Access, h http.Handler) {
 		if a != nil {
 			ctx = WithActor(ctx, a)
 		}
-		r = r.WithContext(ctx)
+		r = rt.takeFlash(sw, r.WithContext(ctx))
 		if a == nil && access == LoggedIn {
 			if api || strings.HasPrefix(r.URL.Path, "/api/") {
 				WriteError(sw, r, linli.Errorf(linli.EUnauthorized, "请先登录 / please log in"))

@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -161,14 +160,4 @@ func ClientIP(r *http.Request) string {
 		host = host[:i]
 	}
 	return strings.Trim(host, "[]")
-}
-
-// RedirectFlash answers a successful form post: back to path (GET) with a
-// message the page shows once.
-func RedirectFlash(w http.ResponseWriter, r *http.Request, path, message string) {
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, path+sep+"flash="+url.QueryEscape(message), http.StatusSeeOther)
 }

@@ -3,6 +3,7 @@ package ledger
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -664,5 +665,39 @@ func TestParseSameOwnerTwoFlats(t *testing.T) {
 	hs, errs := parseFile(t, path, "xlsx")
 	if len(errs) != 0 || len(hs) != 2 {
 		t.Fatalf("got %d households, errors %v", len(hs), errs)
+	}
+}
+
+// A cell that starts like a formula is written with an apostrophe, so a
+// clerk opening the CSV in Excel sees text, not a live formula; Parse
+// reads the same values back. The xlsx writer is safe by its typed cells.
+func TestWriteCSVNoFormulas(t *testing.T) {
+	hs := []Household{{Row: 2, Estate: "荟萃花园南区", Building: "1号楼", Unit: "1单元", Floor: -1, Room: "101", AreaCenti: 8000,
+		Note: "@SUM(1+1)*cmd|' /C calc'!A0",
+		Members: []Member{{Name: `=HYPERLINK("http://x","点这里")`, Relation: RelationOwner, Phone: "13812345678", IsOwner: true},
+			{Name: "+张三", Relation: RelationFamily, Phone: "13912345678"}}}}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, hs); err != nil {
+		t.Fatal(err)
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff")))
+	recs, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		for _, c := range rec {
+			v := strings.TrimLeft(c, " \t\r\n")
+			if v != "" && strings.ContainsRune("=+-@", rune(v[0])) && v != "-1" {
+				t.Errorf("cell %q would be a formula in Excel", c)
+			}
+		}
+	}
+	got, errs := parseFile(t, writeFile(t, "export.csv", buf.Bytes()), "csv")
+	if len(errs) > 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	if !reflect.DeepEqual(got, hs) {
+		t.Errorf("round trip\n got %+v\nwant %+v", got, hs)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"linli"
+	"linli/csvsafe"
 )
 
 // MaxRows is the most data rows (after the header) Parse accepts; a city's
@@ -135,6 +136,9 @@ func csvRows(r io.Reader) (eachRow, error) {
 			lastLine, _ := cr.FieldPos(len(rec) - 1)
 			row += startLine - endLine // 1 plus the blank lines skipped
 			endLine = lastLine + strings.Count(rec[len(rec)-1], "\n")
+			for i := range rec {
+				rec[i] = csvsafe.Uncell(rec[i]) // what WriteCSV escaped
+			}
 			if err := fn(row, rec); err != nil {
 				return err
 			}

@@ -1,13 +1,14 @@
 package ledger
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"linli/csvsafe"
 )
 
 // LedgerSheet is the name of the sheet WriteXLSX and Template write the
@@ -182,11 +183,14 @@ func setUpLedgerSheet(f *excelize.File) (*excelize.StreamWriter, error) {
 // same households: UTF-8 with a byte-order mark and CRLF line ends, which is
 // what makes Excel on Windows open it as UTF-8. Rooms, phones and ID numbers
 // are prefixed with a tab so Excel keeps them as text (see the package doc).
+// Every cell goes through csvsafe, so a name or note that starts like a
+// formula ("=HYPERLINK(…)") is written with an apostrophe before it and
+// stays text; Parse takes the apostrophe off again.
 func WriteCSV(w io.Writer, hs []Household) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.UseCRLF = true
 	if err := cw.Write(titles[:]); err != nil {
 		return err
