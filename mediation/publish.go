@@ -99,11 +99,25 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 			return err
 		}
 		out.Phone = stored
-		// A party from the register is stored with the masked number.
+		// A party from the register is stored with the masked number. The
+		// register's number is read only for a person living in the
+		// dispute's community: a party row that names someone elsewhere
+		// (accepted before parties were checked) must not become a way to
+		// read another community's register; it shows no number.
 		if (stored == "" || strings.Contains(stored, "*")) && personID != 0 {
-			err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&out.Phone)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			comm, err := s.Registry.NodeByID(ctx, d.CommunityID)
+			if err != nil {
 				return err
+			}
+			_, in, err := s.Registry.PersonIn(ctx, tx, linli.System(), personID, comm.Path)
+			if err != nil {
+				return err
+			}
+			if in {
+				err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&out.Phone)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
 			}
 		}
 		if strings.Contains(out.Phone, "*") {

@@ -451,7 +451,12 @@ func TestMediationAccess(t *testing.T) {
 		// Only staff accept disputes; mediators must work in the community.
 		_, err = f.svc.Open(f.ctx, f.actor("xueyuan"), mediation.DisputeInput{Title: "x",
 			Parties: []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: f.h402}, {Role: mediation.RoleRespondent, HouseholdID: f.h502}}})
-		wantCode(t, "xueyuan accepts in Jixiang", err, linli.EForbidden)
+		// Another community's households are answered like unknown ones
+		// (422 naming the field), so their existence does not leak.
+		wantCode(t, "xueyuan accepts in Jixiang", err, linli.EInvalid)
+		if got := fields(err); !slices.Equal(got, []string{"parties[1].household_id"}) {
+			t.Errorf("fields %v", got)
+		}
 		_, err = f.svc.Open(f.ctx, f.actor("jixiang"), mediation.DisputeInput{Title: "x", Mediators: []int64{f.actor("xueyuan").AccountID},
 			Parties: []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: f.h402}, {Role: mediation.RoleRespondent, HouseholdID: f.h502}}})
 		wantCode(t, "a mediator from another community", err, linli.EInvalid)
