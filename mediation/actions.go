@@ -154,6 +154,24 @@ func (s *Service) SaveAgreement(ctx context.Context, a *linli.Actor, id int64, i
 					linli.FieldError{Field: fmt.Sprintf("party_signatures[%d].party_id", i+1), Reason: "当事人不属于本案 / not a party of this dispute"})
 			}
 		}
+		// Nothing is signed for a dispute before it was accepted.
+		accepted := Day(d.AcceptedAt, zone)
+		var early linli.Validation
+		const tooEarly = "签署日期不能早于受理日期 / a signature cannot be dated before the dispute was accepted"
+		if in.MediatorSigned && medOn.Before(accepted) {
+			early.Add("mediator_signed_on", tooEarly)
+		}
+		if in.Sealed && sealOn.Before(accepted) {
+			early.Add("sealed_on", tooEarly)
+		}
+		for i, ps := range in.PartySignatures {
+			if ps.Signed && sigs[ps.PartyID].on.Before(accepted) {
+				early.Add(fmt.Sprintf("party_signatures[%d].on", i+1), tooEarly)
+			}
+		}
+		if err := early.Err(); err != nil {
+			return audit.Change{}, err
+		}
 		before, err := s.agreement(ctx, tx, d)
 		if err != nil {
 			return audit.Change{}, err
@@ -221,7 +239,11 @@ func (s *Service) MarkSigned(ctx context.Context, a *linli.Actor, id int64) (Det
 		}
 		zone := s.zone()
 		eff := EffectiveOn(d.Parties, ag)
-		deadline := CourtDeadline(eff, zone)
+		cal, err := s.workCalendar()
+		if err != nil {
+			return audit.Change{}, err
+		}
+		deadline := CourtDeadline(eff, zone, cal)
 		if _, err := tx.Exec(ctx, `UPDATE dispute_agreements SET signed_at = ?, effective_on = ?, court_deadline = ? WHERE dispute_id = ?`,
 			storage.Millis(now), storage.Millis(eff), storage.Millis(deadline), id); err != nil {
 			return audit.Change{}, err

@@ -118,11 +118,27 @@ func EffectiveOn(parties []Party, ag Agreement) time.Time {
 	return last
 }
 
-// Periods in natural days. As periods are counted in Chinese law (民法典
-// art. 201), the starting day is not counted: accepted on 26 November,
-// the one-month target's last day is 26 December.
+// Periods. As periods are counted in Chinese law (民法典 art. 201), the
+// starting day is not counted: accepted on 26 November, the one-month
+// target's last day is 26 December.
+//
+// The target is one calendar month, counted as 民法典 art. 202 counts a
+// period in months: it ends on the day of the next month with the same
+// number, or on that month's last day when it has no such day (accepted on
+// 31 January → 28 February, or 29 in a leap year; accepted on 30 March →
+// 30 April). Going by the calendar month rather than 30 days is what
+// "generally settled within one month" says, and art. 202 is the one rule
+// of month arithmetic the law gives, so it is the one used here. The target
+// is a working aim, not a statutory time limit on anyone's rights, so it
+// is not moved off holidays.
+//
+// The court-confirmation window is 30 days (人民调解法 art. 33) and is a
+// statutory period: when its last day is a day off — a weekend or an
+// official holiday on the working calendar — it ends on the first working
+// day after it (民法典 art. 203, 民事诉讼法 art. 85). A make-up working day
+// (调休) is a working day.
 const (
-	TargetDays       = 30 // 《人民调解工作若干规定》art. 33: generally within a month
+	TargetMonths     = 1  // 《人民调解工作若干规定》art. 33: generally within a month
 	CourtWindowDays  = 30 // 人民调解法 art. 33
 	CourtReminderDay = 25 // the mediators are reminded on this day of the window
 )
@@ -133,16 +149,50 @@ func Day(t time.Time, zone *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, zone)
 }
 
+// AddMonths returns the day n calendar months after day (a local
+// midnight), on the same day number or on the last day of a shorter month
+// (民法典 art. 202).
+func AddMonths(day time.Time, n int) time.Time {
+	y, m, d := day.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, day.Location())
+	if last := first.AddDate(0, 1, -1).Day(); d > last {
+		d = last
+	}
+	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, day.Location())
+}
+
 // DueDate is the last day of the one-month target for a dispute accepted
 // at accepted.
 func DueDate(accepted time.Time, zone *time.Location) time.Time {
-	return Day(accepted, zone).AddDate(0, 0, TargetDays)
+	return AddMonths(Day(accepted, zone), TargetMonths)
+}
+
+// Workdays tells whether a day is worked; *calendar.Calendar is one.
+type Workdays interface {
+	IsWorkday(time.Time) bool
+	Location() *time.Location
+}
+
+// NextWorkday returns day itself when it is worked, else the first
+// worked day after it: where a statutory period ending on day really ends.
+// At most a year is searched (no notice has a longer break).
+func NextWorkday(day time.Time, cal Workdays) time.Time {
+	for i := 0; i < 366; i++ {
+		y, m, d := day.Date()
+		// The calendar judges the civil date, in its own zone.
+		if cal.IsWorkday(time.Date(y, m, d, 12, 0, 0, 0, cal.Location())) {
+			return day
+		}
+		day = time.Date(y, m, d+1, 0, 0, 0, 0, day.Location())
+	}
+	return day
 }
 
 // CourtDeadline is the last day to apply for judicial confirmation of an
-// agreement effective on effective.
-func CourtDeadline(effective time.Time, zone *time.Location) time.Time {
-	return Day(effective, zone).AddDate(0, 0, CourtWindowDays)
+// agreement effective on effective: 30 days on, moved to the first
+// working day when that day is off.
+func CourtDeadline(effective time.Time, zone *time.Location, cal Workdays) time.Time {
+	return NextWorkday(Day(effective, zone).AddDate(0, 0, CourtWindowDays), cal)
 }
 
 // ReminderAt is when the mediators are reminded of the court window:

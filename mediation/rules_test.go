@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/calendar"
 )
 
 func fieldsOf(fe []linli.FieldError) []string {
@@ -93,8 +94,13 @@ func TestMediationPeriods(t *testing.T) {
 	if got, want := DueDate(accepted, zone), time.Date(2026, 12, 26, 0, 0, 0, 0, zone); !got.Equal(want) {
 		t.Errorf("DueDate = %v, want %v (the acceptance day is not counted)", got, want)
 	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	eff := time.Date(2026, 11, 27, 0, 0, 0, 0, zone)
-	if got, want := CourtDeadline(eff, zone), time.Date(2026, 12, 27, 0, 0, 0, 0, zone); !got.Equal(want) {
+	// Day 30 is Sunday 27 December: the window ends on Monday the 28th.
+	if got, want := CourtDeadline(eff, zone, cal), time.Date(2026, 12, 28, 0, 0, 0, 0, zone); !got.Equal(want) {
 		t.Errorf("CourtDeadline = %v, want %v", got, want)
 	}
 	if got, want := ReminderAt(eff, zone), time.Date(2026, 12, 22, 9, 0, 0, 0, zone); !got.Equal(want) {
@@ -138,6 +144,46 @@ func TestMediationPeriods(t *testing.T) {
 	for _, s := range []string{"1.234", "-5", "abc"} {
 		if _, ok := yuanToFen(s); ok {
 			t.Errorf("yuanToFen(%q) accepted", s)
+		}
+	}
+}
+
+// TestMediationPeriodsFollowTheCalendar: the one-month target is a
+// calendar month (民法典 art. 202: the same day of the next month, or its
+// last day); the 30-day court window ending on a day off ends on the next
+// working day of the official calendar (民法典 art. 203).
+func TestMediationPeriodsFollowTheCalendar(t *testing.T) {
+	zone := time.FixedZone("CST", 8*3600)
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, zone) }
+	for _, tc := range []struct{ accepted, due time.Time }{
+		{day(2026, 11, 26), day(2026, 12, 26)},
+		{day(2026, 1, 31), day(2026, 2, 28)},
+		{day(2028, 1, 31), day(2028, 2, 29)},
+		{day(2026, 3, 31), day(2026, 4, 30)},
+		{day(2026, 2, 1), day(2026, 3, 1)},
+		{day(2026, 12, 31), day(2027, 1, 31)},
+	} {
+		if got := DueDate(tc.accepted.Add(15*time.Hour), zone); !got.Equal(tc.due) {
+			t.Errorf("accepted %s: due %s, want %s", tc.accepted.Format("2006-01-02"), got.Format("2006-01-02"), tc.due.Format("2006-01-02"))
+		}
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name            string
+		effective, last time.Time
+	}{
+		{"day 30 is 1 October, in the National Day holiday", day(2026, 9, 1), day(2026, 10, 8)},
+		{"day 30 is a plain Tuesday", day(2026, 6, 1), day(2026, 7, 1)},
+		{"day 30 is a Saturday", day(2026, 6, 4), day(2026, 7, 6)},
+		{"day 30 is a Sunday", day(2026, 6, 5), day(2026, 7, 6)},
+		{"day 30 is a make-up working Sunday (20 September)", day(2026, 8, 21), day(2026, 9, 20)},
+		{"day 30 is 3 January, the New Year holiday; the 4th is a make-up day", day(2025, 12, 4), day(2026, 1, 4)},
+	} {
+		if got := CourtDeadline(tc.effective, zone, cal); !got.Equal(tc.last) {
+			t.Errorf("%s: court deadline %s, want %s", tc.name, got.Format("2006-01-02"), tc.last.Format("2006-01-02"))
 		}
 	}
 }

@@ -275,7 +275,9 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 		if det.Dispute.State != mediation.Agreed || len(ag.Missing) != 0 || ag.Copies != 3 {
 			t.Fatalf("after signing: %s, missing %v, copies %d", det.Dispute.State, ag.Missing, ag.Copies)
 		}
-		if want := time.Date(2026, 12, 27, 0, 0, 0, 0, f.zone); !ag.CourtDeadline.Equal(want) {
+		// Day 30 is Sunday 27 December: the window ends on the next
+		// working day, Monday the 28th (民法典 art. 203).
+		if want := time.Date(2026, 12, 28, 0, 0, 0, 0, f.zone); !ag.CourtDeadline.Equal(want) {
 			t.Errorf("court deadline %v, want %v", ag.CourtDeadline, want)
 		}
 		if _, ok, _ := jobs.Pending(f.ctx, db, mediation.JobDue, itoa(id)); ok {
@@ -313,7 +315,7 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 		}
 		for _, who := range []string{"jixiang", "jxgrid"} {
 			ns := notes(who)
-			if len(ns) != 1 || !strings.Contains(ns[0].Text, "2026年12月27日") || ns[0].URL() != "/mediation/"+itoa(id) {
+			if len(ns) != 1 || !strings.Contains(ns[0].Text, "2026年12月28日") || ns[0].URL() != "/mediation/"+itoa(id) {
 				t.Errorf("%s's notifications %+v", who, ns)
 			}
 		}
