@@ -42,12 +42,35 @@ func Missing(parties []Party, mediators int, ag Agreement) []linli.FieldError {
 	if applicants == 0 || respondents == 0 {
 		v.Add("parties", "须有申请人和被申请人 / an applicant and a respondent are required")
 	}
+	// The basic situation, as the official template lists it: name, sex,
+	// ethnicity, age or date of birth, occupation, address (and contact,
+	// printed when recorded: not every party gives a phone).
 	for i, p := range parties {
+		f := fmt.Sprintf("parties[%d].", i+1)
 		if strings.TrimSpace(p.Name) == "" {
-			v.Add(fmt.Sprintf("parties[%d].name", i+1), "当事人姓名或名称 / the party's name")
+			v.Add(f+"name", "当事人姓名或名称 / the party's name")
+		}
+		if p.Organisation {
+			// A company or another organisation: its name and address.
+			if strings.TrimSpace(p.Address) == "" {
+				v.Add(f+"address", "当事人住所 / the party's address")
+			}
+			continue
+		}
+		if SexLabel(p.Sex) == "" {
+			v.Add(f+"sex", "当事人性别 / the party's sex")
+		}
+		if strings.TrimSpace(p.Ethnicity) == "" {
+			v.Add(f+"ethnicity", "当事人民族 / the party's ethnicity")
+		}
+		if p.BirthDate == "" && p.Age <= 0 {
+			v.Add(f+"age", "当事人年龄或出生日期 / the party's age or date of birth")
+		}
+		if strings.TrimSpace(p.Occupation) == "" {
+			v.Add(f+"occupation", "当事人职业 / the party's occupation")
 		}
 		if strings.TrimSpace(p.Address) == "" {
-			v.Add(fmt.Sprintf("parties[%d].address", i+1), "当事人住所 / the party's address")
+			v.Add(f+"address", "当事人住所 / the party's address")
 		}
 	}
 	if strings.TrimSpace(ag.Facts) == "" {
@@ -72,6 +95,18 @@ func Missing(parties []Party, mediators int, ag Agreement) []linli.FieldError {
 		if t.Deadline.IsZero() {
 			v.Add(fmt.Sprintf("terms[%d].deadline", i+1), "履行期限 / by when it is performed")
 		}
+	}
+	if ag.Oral {
+		// An oral agreement (art. 28) is recorded by the mediator: no
+		// signatures, seal or copies, but the day it was reached, from
+		// which it takes effect (art. 30).
+		if ag.AgreedOn.IsZero() {
+			v.Add("agreed_on", "达成口头协议的日期 / the day the oral agreement was reached")
+		}
+		if mediators == 0 {
+			v.Add("mediators", "记录协议的人民调解员 / the mediator who records it")
+		}
+		return v.Fields
 	}
 	for i, p := range parties {
 		switch {
@@ -104,8 +139,11 @@ func Missing(parties []Party, mediators int, ag Agreement) []linli.FieldError {
 
 // EffectiveOn is the day the agreement takes effect: the last of the
 // parties' signatures, the mediator's signature and the committee's seal
-// (art. 29).
+// (art. 29); for an oral agreement, the day it was reached (art. 30).
 func EffectiveOn(parties []Party, ag Agreement) time.Time {
+	if ag.Oral {
+		return ag.AgreedOn
+	}
 	last := ag.MediatorSignedOn
 	if ag.SealedOn.After(last) {
 		last = ag.SealedOn

@@ -24,8 +24,10 @@ func TestMediationAgreementCompleteness(t *testing.T) {
 	day := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	parties := func() []Party {
 		return []Party{
-			{ID: 1, Role: RoleApplicant, Name: "甲", Address: "吉祥花园1号楼2单元402", Signed: true, SignedOn: day},
-			{ID: 2, Role: RoleRespondent, Name: "乙", Address: "吉祥花园1号楼2单元502", Signed: true, SignedOn: day},
+			{ID: 1, Role: RoleApplicant, Name: "甲", Address: "吉祥花园1号楼2单元402", Signed: true, SignedOn: day,
+				Sex: SexFemale, Ethnicity: "汉族", BirthDate: "1968-03-12", Occupation: "退休职工"},
+			{ID: 2, Role: RoleRespondent, Name: "乙", Address: "吉祥花园1号楼2单元502", Signed: true, SignedOn: day,
+				Sex: SexMale, Ethnicity: "回族", Age: 45, Occupation: "个体经营者"},
 		}
 	}
 	complete := func() Agreement {
@@ -64,12 +66,30 @@ func TestMediationAgreementCompleteness(t *testing.T) {
 			return ps
 		}, 1, []string{"copies", "copies_held_by"}},
 		{"a third party needs a fourth copy", func(ps []Party, ag *Agreement) []Party {
-			return append(ps, Party{Role: RoleRespondent, Name: "物业", Address: "吉祥花园物业服务中心", Signed: true, SignedOn: day})
+			return append(ps, Party{Role: RoleRespondent, Name: "物业", Address: "吉祥花园物业服务中心", Signed: true, SignedOn: day, Organisation: true})
 		}, 1, []string{"copies"}},
 		{"no respondent, a party without address", func(ps []Party, ag *Agreement) []Party {
 			ps[1].Role, ps[1].Address = RoleApplicant, ""
 			return ps
 		}, 1, []string{"parties", "parties[2].address"}},
+		{"the template's basic situation of a person", func(ps []Party, ag *Agreement) []Party {
+			ps[0].Sex, ps[0].Ethnicity, ps[0].BirthDate, ps[0].Occupation = "", " ", "", ""
+			ps[1].Sex = "unknown"
+			return ps
+		}, 1, []string{"parties[1].sex", "parties[1].ethnicity", "parties[1].age", "parties[1].occupation", "parties[2].sex"}},
+		{"an organisation has no sex or age", func(ps []Party, ag *Agreement) []Party {
+			ag.Copies = 4
+			return append(ps, Party{Role: RoleRespondent, Name: "荟安物业", Signed: true, SignedOn: day, Organisation: true})
+		}, 1, []string{"parties[3].address"}},
+		{"an oral agreement needs no signatures, seal or copies, but its day", func(ps []Party, ag *Agreement) []Party {
+			ag.Oral, ag.MediatorSigned, ag.Sealed, ag.Copies, ag.CopiesHeldBy = true, false, false, 0, ""
+			ps[0].Signed, ps[1].Signed = false, false
+			return ps
+		}, 1, []string{"agreed_on"}},
+		{"an oral agreement still has its terms", func(ps []Party, ag *Agreement) []Party {
+			ag.Oral, ag.AgreedOn, ag.Terms = true, day, nil
+			return ps
+		}, 1, []string{"terms"}},
 		{"blank agreement", func(ps []Party, ag *Agreement) []Party {
 			*ag = Agreement{}
 			ps[0].Signed, ps[1].Signed = false, false

@@ -141,6 +141,10 @@ func (f *fixture) completeAgreement(d mediation.Detail, on string) mediation.Agr
 			{What: "502修复卫生间漏水的下水管", How: "由502自行委托有资质的维修人员修复，402配合入户查看", Deadline: f.day(2026, 12, 4)},
 			{What: "502赔偿402卫生间顶棚修复费用", How: "一次性转账支付给402业主", Deadline: f.day(2026, 12, 12), AmountFen: 180000},
 		},
+		Parties: []mediation.PartyInfoInput{
+			{PartyID: d.Dispute.Parties[0].ID, Sex: mediation.SexFemale, Ethnicity: "汉族", BirthDate: "1968-03-12", Occupation: "退休职工"},
+			{PartyID: d.Dispute.Parties[1].ID, Sex: mediation.SexMale, Ethnicity: "汉族", Age: 45, Occupation: "个体经营者"},
+		},
 		PartySignatures: []mediation.SignatureInput{
 			{PartyID: d.Dispute.Parties[0].ID, Signed: true, On: on},
 			{PartyID: d.Dispute.Parties[1].ID, Signed: true, On: on},
@@ -222,9 +226,11 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 
 		_, err := f.svc.MarkSigned(f.ctx, staff, id)
 		wantCode(t, "sign a blank agreement", err, linli.EInvalid)
-		want := []string{"matters", "responsibilities", "terms", "signatures.party[1]", "signatures.party[2]", "signatures.mediator", "signatures.committee_seal"}
+		want := []string{"parties[1].sex", "parties[1].ethnicity", "parties[1].age", "parties[1].occupation",
+			"parties[2].sex", "parties[2].ethnicity", "parties[2].age", "parties[2].occupation",
+			"matters", "responsibilities", "terms", "signatures.party[1]", "signatures.party[2]", "signatures.mediator", "signatures.committee_seal"}
 		if got := fields(err); !slices.Equal(got, want) {
-			t.Errorf("blank agreement: missing %v, want %v (facts come from the dispute, copies default to 3)", got, want)
+			t.Errorf("blank agreement: missing %v, want %v (facts come from the dispute, copies default to 3; name and address from the register)", got, want)
 		}
 
 		// Two sessions, the second the next morning.
