@@ -66,7 +66,7 @@ func catalog() map[string]string {
 		"联系方式": "contact", "或年龄": "or age", "单位或组织": "A company or organisation",
 		"当事人基本情况": "The parties' basic situation", "打印当事人收执本": "Print the parties' copies",
 		"含当事人完整联系方式，将记入审计日志": "With the parties' full contacts; recorded in the audit log",
-		"（当事人收执本）": "(The parties' copy)", "口头协议": "Oral agreement", "口头调解协议记录": "Record of an oral mediation agreement",
+		"（当事人收执本）":           "(The parties' copy)", "口头协议": "Oral agreement", "口头调解协议记录": "Record of an oral mediation agreement",
 		"当事人采取口头协议方式，由调解员记录协议内容（无需签名盖章）": "The parties agree orally and the mediator records the terms (no signatures or seal)",
 		"达成协议日期": "Day agreed",
 		"当事人采取口头协议方式达成协议，人民调解员记录协议内容；口头调解协议自各方当事人达成协议之日起生效。": "The parties reached an oral agreement, whose terms the people's mediator recorded; an oral mediation agreement takes effect on the day the parties reach it.",
