@@ -297,30 +297,8 @@ func (s *Service) resolveMediators(ctx context.Context, community string, ids []
 			continue
 		}
 		seen[id] = true
-		rows, err := s.DB.Query(ctx, `SELECT a.display_name, a.disabled, g.role, n.path FROM accounts a
-			JOIN grants g ON g.account_id = a.id JOIN nodes n ON n.id = g.node_id WHERE a.id = ?`, id)
+		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
 		if err != nil {
-			return nil, err
-		}
-		ok := false
-		var name string
-		for rows.Next() {
-			var disabled int64
-			var role linli.Role
-			var path string
-			if err := rows.Scan(&name, &disabled, &role, &path); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			switch role {
-			case linli.RoleResident, linli.RoleProperty, linli.RoleContractor:
-				continue
-			}
-			if disabled == 0 && (linli.Within(community, path) || linli.Within(path, community)) {
-				ok = true
-			}
-		}
-		if err := rows.Close(); err != nil {
 			return nil, err
 		}
 		if !ok {
