@@ -914,8 +914,15 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		return err
 	}
 	var sigs []mediation.SignatureInput
-	for _, p := range det.Dispute.Parties {
+	var info []mediation.PartyInfoInput
+	for i, p := range det.Dispute.Parties {
 		sigs = append(sigs, mediation.SignatureInput{PartyID: p.ID, Signed: true, On: date(-41)})
+		// The basic situation the agreement template asks for (fictional).
+		pi := mediation.PartyInfoInput{PartyID: p.ID, Sex: mediation.SexFemale, Ethnicity: "汉族", Age: 63, Occupation: "退休教师"}
+		if i == 1 {
+			pi = mediation.PartyInfoInput{PartyID: p.ID, Sex: mediation.SexMale, Ethnicity: "汉族", Age: 41, Occupation: "公司职员"}
+		}
+		info = append(info, pi)
 	}
 	if _, err := s.mediation.SaveAgreement(ctx, staff, d.Dispute.ID, mediation.AgreementInput{
 		Facts:            "502卫生间下水管接口老化渗漏，致使402卫生间吊顶和墙面受损。",
@@ -927,7 +934,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		},
 		Performance: "双方自觉履行；网格员跟进履行情况。",
 		Copies:      3, CopiesHeldBy: "双方当事人各执一份，吉祥社区人民调解委员会留存一份",
-		PartySignatures: sigs, MediatorSigned: true, MediatorSignedOn: date(-41), Sealed: true, SealedOn: date(-41)}); err != nil {
+		Parties: info, PartySignatures: sigs, MediatorSigned: true, MediatorSignedOn: date(-41), Sealed: true, SealedOn: date(-41)}); err != nil {
 		return why("agreement", err)
 	}
 	if _, err := s.mediation.MarkSigned(ctx, staff, d.Dispute.ID); err != nil {

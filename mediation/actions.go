@@ -127,6 +127,27 @@ func (s *Service) SaveAgreement(ctx context.Context, a *linli.Actor, id int64, i
 		}
 		return t
 	}
+	agreedOn := signDay("agreed_on", in.Oral, in.AgreedOn)
+	for i := range in.Parties {
+		pi := &in.Parties[i]
+		f := fmt.Sprintf("parties[%d].", i+1)
+		pi.Sex, pi.Ethnicity, pi.Occupation, pi.BirthDate = strings.TrimSpace(pi.Sex), strings.TrimSpace(pi.Ethnicity), strings.TrimSpace(pi.Occupation), strings.TrimSpace(pi.BirthDate)
+		if pi.Sex != "" && SexLabel(pi.Sex) == "" {
+			v.Add(f+"sex", "性别应为 male（男）或 female（女） / sex must be male or female")
+		}
+		if pi.BirthDate != "" {
+			if b, ok := parseDay(pi.BirthDate, zone); !ok {
+				v.Add(f+"birth_date", "日期格式应为 1970-05-01 / date must look like 1970-05-01")
+			} else if b.After(today) {
+				v.Add(f+"birth_date", "出生日期不能晚于今天 / a date of birth cannot be in the future")
+			}
+		}
+		if pi.Age < 0 || pi.Age > 150 {
+			v.Add(f+"age", "年龄应在0到150之间 / age must be 0 to 150")
+		}
+		tooLong(&v, f+"ethnicity", pi.Ethnicity, 20)
+		tooLong(&v, f+"occupation", pi.Occupation, 60)
+	}
 	medOn := signDay("mediator_signed_on", in.MediatorSigned, in.MediatorSignedOn)
 	sealOn := signDay("sealed_on", in.Sealed, in.SealedOn)
 	type sig struct {
@@ -148,11 +169,38 @@ func (s *Service) SaveAgreement(ctx context.Context, a *linli.Actor, id int64, i
 		for _, p := range d.Parties {
 			known[p.ID] = true
 		}
+		for i, pi := range in.Parties {
+			if !known[pi.PartyID] {
+				return audit.Change{}, linli.Invalid("当事人不属于本案 / unknown party",
+					linli.FieldError{Field: fmt.Sprintf("parties[%d].party_id", i+1), Reason: "当事人不属于本案 / not a party of this dispute"})
+			}
+		}
 		for i, ps := range in.PartySignatures {
 			if !known[ps.PartyID] {
 				return audit.Change{}, linli.Invalid("当事人不属于本案 / unknown party",
 					linli.FieldError{Field: fmt.Sprintf("party_signatures[%d].party_id", i+1), Reason: "当事人不属于本案 / not a party of this dispute"})
 			}
+		}
+		// Nothing is signed for a dispute before it was accepted.
+		accepted := Day(d.AcceptedAt, zone)
+		var early linli.Validation
+		const tooEarly = "签署日期不能早于受理日期 / a signature cannot be dated before the dispute was accepted"
+		if in.Oral && agreedOn.Before(accepted) {
+			early.Add("agreed_on", "协议日期不能早于受理日期 / an agreement cannot be dated before the dispute was accepted")
+		}
+		if in.MediatorSigned && medOn.Before(accepted) {
+			early.Add("mediator_signed_on", tooEarly)
+		}
+		if in.Sealed && sealOn.Before(accepted) {
+			early.Add("sealed_on", tooEarly)
+		}
+		for i, ps := range in.PartySignatures {
+			if ps.Signed && sigs[ps.PartyID].on.Before(accepted) {
+				early.Add(fmt.Sprintf("party_signatures[%d].on", i+1), tooEarly)
+			}
+		}
+		if err := early.Err(); err != nil {
+			return audit.Change{}, err
 		}
 		before, err := s.agreement(ctx, tx, d)
 		if err != nil {
@@ -171,10 +219,17 @@ func (s *Service) SaveAgreement(ctx context.Context, a *linli.Actor, id int64, i
 			return audit.Change{}, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO dispute_agreements (dispute_id, facts, matters, responsibilities, performance, copies, copies_held_by,
-			mediator_signed, mediator_signed_on, sealed, sealed_on, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			mediator_signed, mediator_signed_on, sealed, sealed_on, oral, agreed_on, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, in.Facts, in.Matters, in.Responsibilities, in.Performance, copies, held,
-			storage.Int(in.MediatorSigned), storage.Millis(medOn), storage.Int(in.Sealed), storage.Millis(sealOn), ms); err != nil {
+			storage.Int(in.MediatorSigned), storage.Millis(medOn), storage.Int(in.Sealed), storage.Millis(sealOn),
+			storage.Int(in.Oral), storage.Millis(agreedOn), ms); err != nil {
 			return audit.Change{}, err
+		}
+		for _, pi := range in.Parties {
+			if _, err := tx.Exec(ctx, `UPDATE dispute_parties SET sex = ?, ethnicity = ?, birth_date = ?, age = ?, occupation = ?, organisation = ? WHERE id = ? AND dispute_id = ?`,
+				pi.Sex, pi.Ethnicity, pi.BirthDate, pi.Age, pi.Occupation, storage.Int(pi.Organisation), pi.PartyID, id); err != nil {
+				return audit.Change{}, err
+			}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM dispute_terms WHERE dispute_id = ?`, id); err != nil {
 			return audit.Change{}, err
@@ -221,7 +276,11 @@ func (s *Service) MarkSigned(ctx context.Context, a *linli.Actor, id int64) (Det
 		}
 		zone := s.zone()
 		eff := EffectiveOn(d.Parties, ag)
-		deadline := CourtDeadline(eff, zone)
+		cal, err := s.workCalendar()
+		if err != nil {
+			return audit.Change{}, err
+		}
+		deadline := CourtDeadline(eff, zone, cal)
 		if _, err := tx.Exec(ctx, `UPDATE dispute_agreements SET signed_at = ?, effective_on = ?, court_deadline = ? WHERE dispute_id = ?`,
 			storage.Millis(now), storage.Millis(eff), storage.Millis(deadline), id); err != nil {
 			return audit.Change{}, err

@@ -60,5 +60,15 @@ func catalog() map[string]string {
 		"调解不公开进行。经双方当事人同意，可将本案公开到社区幸福清单：只显示纠纷类型、楼栋和结案日期，不显示当事人、房号和协议内容。": "Mediation is private. With both parties' consent the dispute may be put on the community's happiness list: only the kind of dispute, the building and the date it was closed are shown, never the parties, the rooms or the terms.",
 		"公开到幸福清单": "Put on the happiness list", "双方当事人如何同意公开": "How both parties agreed to publication",
 		"例：双方当事人于回访时口头同意公开，由网格员记录": "e.g. both parties agreed orally at the follow-up visit; noted by the grid worker",
+		// The parties' basic situation (the agreement template), the
+		// parties' copies and oral agreements.
+		"男": "male", "女": "female", "性别": "sex", "民族": "ethnicity", "出生日期": "born", "年龄": "age", "岁": " years", "职业": "occupation",
+		"联系方式": "contact", "或年龄": "or age", "单位或组织": "A company or organisation",
+		"当事人基本情况": "The parties' basic situation", "打印当事人收执本": "Print the parties' copies",
+		"含当事人完整联系方式，将记入审计日志": "With the parties' full contacts; recorded in the audit log",
+		"（当事人收执本）":           "(The parties' copy)", "口头协议": "Oral agreement", "口头调解协议记录": "Record of an oral mediation agreement",
+		"当事人采取口头协议方式，由调解员记录协议内容（无需签名盖章）": "The parties agree orally and the mediator records the terms (no signatures or seal)",
+		"达成协议日期": "Day agreed",
+		"当事人采取口头协议方式达成协议，人民调解员记录协议内容；口头调解协议自各方当事人达成协议之日起生效。": "The parties reached an oral agreement, whose terms the people's mediator recorded; an oral mediation agreement takes effect on the day the parties reach it.",
 	}
 }

@@ -98,11 +98,23 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 		return Detail{}, err
 	}
 	if in.LocationID == 0 {
-		for _, p := range in.Parties {
+		for i, p := range in.Parties {
 			if p.HouseholdID != 0 {
-				if err := s.DB.QueryRow(ctx, `SELECT unit_id FROM households WHERE id = ?`, p.HouseholdID).Scan(&in.LocationID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				// The place is taken from a household only when the actor
+				// may read it: another community's household gets the
+				// answer an unknown one gets, not a 403 telling it exists.
+				var unit int64
+				var path string
+				err := s.DB.QueryRow(ctx, `SELECT unit_id, path FROM households WHERE id = ?`, p.HouseholdID).Scan(&unit, &path)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
 					return Detail{}, err
 				}
+				if err != nil || !a.CanHousehold(linli.PermRegistryRead, path, p.HouseholdID) {
+					f := fmt.Sprintf("parties[%d].household_id", i+1)
+					return Detail{}, linli.Invalid("住户不存在或不在本社区 / no such household in this community",
+						linli.FieldError{Field: f, Reason: "住户不存在或不在本社区 / no such household in this community"})
+				}
+				in.LocationID = unit
 				break
 			}
 		}
@@ -116,9 +128,14 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 		return Detail{}, err
 	}
 	if !a.Can(linli.PermMediate, w.loc.Path) {
+		if !registry.Sees(a, w.loc.Path) {
+			// A place the actor cannot see is answered like one that
+			// does not exist.
+			return Detail{}, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / place not found"})
+		}
 		return Detail{}, linli.Errorf(linli.EForbidden, "无权在此受理人民调解 / not allowed to accept a mediation here")
 	}
-	parties, err := s.resolveParties(ctx, w, in.Parties)
+	parties, err := s.resolveParties(ctx, a, w, in.Parties)
 	if err != nil {
 		return Detail{}, err
 	}
@@ -188,15 +205,19 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 }
 
 // resolveParties fills names, addresses and phones from the register and
-// checks every household lies in the dispute's community.
-func (s *Service) resolveParties(ctx context.Context, w where, in []PartyInput) ([]PartyInput, error) {
+// checks every household and person lies in the dispute's community and
+// is one the actor may read in the register: an id from another
+// community gets the same answer as an id that does not exist, so the
+// register of another community can be neither read nor probed through a
+// dispute.
+func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, in []PartyInput) ([]PartyInput, error) {
 	out := make([]PartyInput, len(in))
 	var v linli.Validation
 	for i, p := range in {
 		f := fmt.Sprintf("parties[%d]", i+1)
 		if p.HouseholdID != 0 {
 			h, err := s.Registry.Household(ctx, linli.System(), p.HouseholdID)
-			if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !linli.Within(h.Path, w.community.Path)) {
+			if linli.ErrorCode(err) == linli.ENotFound || (err == nil && (!linli.Within(h.Path, w.community.Path) || !a.CanHousehold(linli.PermRegistryRead, h.Path, h.ID))) {
 				v.Add(f+".household_id", "住户不存在或不在本社区 / no such household in this community")
 				continue
 			}
@@ -218,11 +239,17 @@ func (s *Service) resolveParties(ctx context.Context, w where, in []PartyInput) 
 				}
 			}
 		}
-		if p.PersonID != 0 && (p.Name == "" || p.Phone == "") {
+		if p.PersonID != 0 {
+			_, ok, err := s.Registry.PersonIn(ctx, s.DB, a, p.PersonID, w.community.Path)
+			if err != nil {
+				return nil, err
+			}
 			var name, phone string
-			err := s.DB.QueryRow(ctx, `SELECT name, phone FROM people WHERE id = ?`, p.PersonID).Scan(&name, &phone)
-			if errors.Is(err, sql.ErrNoRows) {
-				v.Add(f+".person_id", "人员不存在 / no such person")
+			if ok {
+				err = s.DB.QueryRow(ctx, `SELECT name, phone FROM people WHERE id = ?`, p.PersonID).Scan(&name, &phone)
+			}
+			if !ok || errors.Is(err, sql.ErrNoRows) {
+				v.Add(f+".person_id", "人员不存在或不在本社区 / no such person in this community")
 				continue
 			}
 			if err != nil {
@@ -270,30 +297,8 @@ func (s *Service) resolveMediators(ctx context.Context, community string, ids []
 			continue
 		}
 		seen[id] = true
-		rows, err := s.DB.Query(ctx, `SELECT a.display_name, a.disabled, g.role, n.path FROM accounts a
-			JOIN grants g ON g.account_id = a.id JOIN nodes n ON n.id = g.node_id WHERE a.id = ?`, id)
+		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
 		if err != nil {
-			return nil, err
-		}
-		ok := false
-		var name string
-		for rows.Next() {
-			var disabled int64
-			var role linli.Role
-			var path string
-			if err := rows.Scan(&name, &disabled, &role, &path); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			switch role {
-			case linli.RoleResident, linli.RoleProperty, linli.RoleContractor:
-				continue
-			}
-			if disabled == 0 && (linli.Within(community, path) || linli.Within(path, community)) {
-				ok = true
-			}
-		}
-		if err := rows.Close(); err != nil {
 			return nil, err
 		}
 		if !ok {

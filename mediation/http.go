@@ -22,6 +22,7 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/mediation/{id}/publish", web.LoggedIn, s.apiPublish)
 	rt.API("POST /api/mediation/{id}/unpublish", web.LoggedIn, s.apiUnpublish)
 	rt.API("POST /api/mediation/{id}/parties/{party}/reveal", web.LoggedIn, s.apiReveal)
+	rt.API("POST /api/mediation/{id}/agreement/party-copy", web.LoggedIn, s.apiPartyCopy)
 	if render != nil {
 		s.pageRoutes(rt, render)
 	}
@@ -169,5 +170,19 @@ func (s *Service) apiReveal(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	web.WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Service) apiPartyCopy(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.PartyCopy(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	web.WriteJSON(w, http.StatusOK, d)
 	return nil
 }

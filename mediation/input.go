@@ -62,11 +62,32 @@ type SignatureInput struct {
 	On      string `json:"on"`
 }
 
+// PartyInfoInput is a party's basic situation as the agreement template
+// asks for it (the name, address and contact are the party's own). Sex is
+// male or female; BirthDate "2006-01-02" or Age in whole years.
+type PartyInfoInput struct {
+	PartyID    int64  `json:"party_id"`
+	Sex        string `json:"sex"`
+	Ethnicity  string `json:"ethnicity"`
+	BirthDate  string `json:"birth_date"`
+	Age        int    `json:"age"`
+	Occupation string `json:"occupation"`
+	// Organisation marks a company or another organisation, which has
+	// no sex, ethnicity, age or occupation.
+	Organisation bool `json:"organisation"`
+}
+
 // AgreementInput is the agreement editor's content; it replaces what was
 // saved. A draft may lack anything; MarkSigned checks it is complete.
 // Copies 0 means one per party plus one; empty CopiesHeldBy means the
-// statutory sentence.
+// statutory sentence. Parties sets the parties' basic situation (parties
+// not listed keep theirs). Oral records an oral agreement (art. 28),
+// reached on AgreedOn ("2006-01-02"; empty means today); it needs no
+// signatures, seal or copies.
 type AgreementInput struct {
+	Parties          []PartyInfoInput `json:"parties"`
+	Oral             bool             `json:"oral"`
+	AgreedOn         string           `json:"agreed_on"`
 	Facts            string           `json:"facts"`
 	Matters          string           `json:"matters"`
 	Responsibilities string           `json:"responsibilities"`

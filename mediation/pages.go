@@ -29,6 +29,7 @@ func Pages() web.Pages {
 		"medState":   func(s State) string { return s.Label() },
 		"medType":    func(t Type) string { return t.Label() },
 		"medRole":    RoleLabel,
+		"medSex":     SexLabel,
 		"medPerf":    PerformanceLabel,
 		"medSat":     SatisfactionLabel,
 		"medRisk":    RiskLabel,
@@ -109,6 +110,7 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /mediation/{id}/publish", web.LoggedIn, h.postPublish)
 	rt.Page("POST /mediation/{id}/unpublish", web.LoggedIn, h.postUnpublish)
 	rt.Page("POST /mediation/{id}/parties/{party}/reveal", web.LoggedIn, h.postReveal)
+	rt.Page("POST /mediation/{id}/agreement/party-copy", web.LoggedIn, h.postPartyCopy)
 }
 
 var crumbsList = web.NavItem{Href: "/mediation", Label: "人民调解"}
@@ -377,13 +379,32 @@ func (h *pages) printView(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return h.writePrint(w, r, p)
+}
+
+// postPartyCopy is the print view of the parties' copies, with their
+// contacts in full: a post, so the print is recorded (audited) and the
+// numbers are in this response only.
+func (h *pages) postPartyCopy(w http.ResponseWriter, r *http.Request) error {
+	id, err := postID(r)
+	if err != nil {
+		return err
+	}
+	det, err := h.s.PartyCopy(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return h.writePrint(w, r, &web.Page{Data: detailData{Detail: det, Zone: h.s.zone(), Today: isoDay(h.s.now(), h.s.zone())}})
+}
+
+func (h *pages) writePrint(w http.ResponseWriter, r *http.Request, p *web.Page) error {
 	var buf bytes.Buffer
 	if err := h.print[web.Lang(r)].ExecuteTemplate(&buf, "med-print", p.Data); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = buf.WriteTo(w)
+	_, err := buf.WriteTo(w)
 	return err
 }
 
@@ -471,6 +492,20 @@ func (h *pages) postAgreement(w http.ResponseWriter, r *http.Request) error {
 			bad = append(bad, linli.FieldError{Field: f + "amount", Reason: "金额应为元，最多两位小数 / amount in yuan, at most two decimals"})
 		}
 		in.Terms = append(in.Terms, TermInput{What: r.FormValue(f + "what"), How: r.FormValue(f + "how"), Deadline: r.FormValue(f + "deadline"), AmountFen: fen})
+	}
+	in.Oral, in.AgreedOn = r.FormValue("oral") == "1", r.FormValue("agreed_on")
+	for i, pid := range r.PostForm["info"] {
+		n, _ := strconv.ParseInt(pid, 10, 64)
+		pi := PartyInfoInput{PartyID: n, Sex: r.FormValue("sex_" + pid), Ethnicity: r.FormValue("ethnicity_" + pid),
+			BirthDate: r.FormValue("birth_date_" + pid), Occupation: r.FormValue("occupation_" + pid), Organisation: r.FormValue("org_"+pid) == "1"}
+		if v := strings.TrimSpace(r.FormValue("age_" + pid)); v != "" {
+			age, err := strconv.Atoi(v)
+			if err != nil {
+				bad = append(bad, linli.FieldError{Field: fmt.Sprintf("parties[%d].age", i+1), Reason: "年龄应为整数 / age must be a whole number"})
+			}
+			pi.Age = age
+		}
+		in.Parties = append(in.Parties, pi)
 	}
 	for _, pid := range r.PostForm["party"] {
 		n, _ := strconv.ParseInt(pid, 10, 64)

@@ -99,11 +99,25 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 			return err
 		}
 		out.Phone = stored
-		// A party from the register is stored with the masked number.
+		// A party from the register is stored with the masked number. The
+		// register's number is read only for a person living in the
+		// dispute's community: a party row that names someone elsewhere
+		// (accepted before parties were checked) must not become a way to
+		// read another community's register; it shows no number.
 		if (stored == "" || strings.Contains(stored, "*")) && personID != 0 {
-			err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&out.Phone)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			comm, err := s.Registry.NodeByID(ctx, d.CommunityID)
+			if err != nil {
 				return err
+			}
+			_, in, err := s.Registry.PersonIn(ctx, tx, linli.System(), personID, comm.Path)
+			if err != nil {
+				return err
+			}
+			if in {
+				err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&out.Phone)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
 			}
 		}
 		if strings.Contains(out.Phone, "*") {
@@ -117,4 +131,65 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 		return PartyPhone{}, err
 	}
 	return out, nil
+}
+
+// PartyCopy returns the dispute with its agreement for printing the
+// parties' copies (当事人收执本): each party's basic situation in full, the
+// contact number unmasked, as the agreement template prints it. Only a
+// manager or mediator of the dispute prints it, and every print is
+// recorded in the audit log of the dispute's community, as a reveal is.
+// The register's number is used only for a person of the dispute's
+// community (see RevealPhone).
+func (s *Service) PartyCopy(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
+	d, err := s.load(ctx, s.DB, id, false)
+	if err != nil {
+		return Detail{}, err
+	}
+	if !canManage(a, d) {
+		if isParty(a, d) {
+			return Detail{}, linli.Errorf(linli.EForbidden, "当事人不能打印含完整联系方式的收执本 / parties cannot print the copies with full contacts")
+		}
+		return Detail{}, errNotFound()
+	}
+	det, err := s.Get(ctx, a, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	comm, err := s.Registry.NodeByID(ctx, d.CommunityID)
+	if err != nil {
+		return Detail{}, err
+	}
+	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		for i, p := range det.Dispute.Parties {
+			var stored string
+			var personID int64
+			if err := tx.QueryRow(ctx, `SELECT person_id, phone FROM dispute_parties WHERE id = ?`, p.ID).Scan(&personID, &stored); err != nil {
+				return err
+			}
+			phone := stored
+			if (stored == "" || strings.Contains(stored, "*")) && personID != 0 {
+				_, in, err := s.Registry.PersonIn(ctx, tx, linli.System(), personID, comm.Path)
+				if err != nil {
+					return err
+				}
+				if in {
+					if err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&phone); err != nil && !errors.Is(err, sql.ErrNoRows) {
+						return err
+					}
+				}
+			}
+			if strings.Contains(phone, "*") {
+				phone = ""
+			}
+			det.Dispute.Parties[i].Phone = phone
+		}
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "dispute.print_copy", Entity: "dispute", EntityID: id, ScopePath: d.path,
+			Summary: fmt.Sprintf("打印调解 %s 的当事人收执本（含完整联系方式）", d.Number),
+			After:   map[string]any{"parties": len(det.Dispute.Parties), "field": "phone"}})
+	})
+	if err != nil {
+		return Detail{}, err
+	}
+	det.PartyCopy = true
+	return det, nil
 }

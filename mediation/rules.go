@@ -42,12 +42,35 @@ func Missing(parties []Party, mediators int, ag Agreement) []linli.FieldError {
 	if applicants == 0 || respondents == 0 {
 		v.Add("parties", "须有申请人和被申请人 / an applicant and a respondent are required")
 	}
+	// The basic situation, as the official template lists it: name, sex,
+	// ethnicity, age or date of birth, occupation, address (and contact,
+	// printed when recorded: not every party gives a phone).
 	for i, p := range parties {
+		f := fmt.Sprintf("parties[%d].", i+1)
 		if strings.TrimSpace(p.Name) == "" {
-			v.Add(fmt.Sprintf("parties[%d].name", i+1), "当事人姓名或名称 / the party's name")
+			v.Add(f+"name", "当事人姓名或名称 / the party's name")
+		}
+		if p.Organisation {
+			// A company or another organisation: its name and address.
+			if strings.TrimSpace(p.Address) == "" {
+				v.Add(f+"address", "当事人住所 / the party's address")
+			}
+			continue
+		}
+		if SexLabel(p.Sex) == "" {
+			v.Add(f+"sex", "当事人性别 / the party's sex")
+		}
+		if strings.TrimSpace(p.Ethnicity) == "" {
+			v.Add(f+"ethnicity", "当事人民族 / the party's ethnicity")
+		}
+		if p.BirthDate == "" && p.Age <= 0 {
+			v.Add(f+"age", "当事人年龄或出生日期 / the party's age or date of birth")
+		}
+		if strings.TrimSpace(p.Occupation) == "" {
+			v.Add(f+"occupation", "当事人职业 / the party's occupation")
 		}
 		if strings.TrimSpace(p.Address) == "" {
-			v.Add(fmt.Sprintf("parties[%d].address", i+1), "当事人住所 / the party's address")
+			v.Add(f+"address", "当事人住所 / the party's address")
 		}
 	}
 	if strings.TrimSpace(ag.Facts) == "" {
@@ -72,6 +95,18 @@ func Missing(parties []Party, mediators int, ag Agreement) []linli.FieldError {
 		if t.Deadline.IsZero() {
 			v.Add(fmt.Sprintf("terms[%d].deadline", i+1), "履行期限 / by when it is performed")
 		}
+	}
+	if ag.Oral {
+		// An oral agreement (art. 28) is recorded by the mediator: no
+		// signatures, seal or copies, but the day it was reached, from
+		// which it takes effect (art. 30).
+		if ag.AgreedOn.IsZero() {
+			v.Add("agreed_on", "达成口头协议的日期 / the day the oral agreement was reached")
+		}
+		if mediators == 0 {
+			v.Add("mediators", "记录协议的人民调解员 / the mediator who records it")
+		}
+		return v.Fields
 	}
 	for i, p := range parties {
 		switch {
@@ -104,8 +139,11 @@ func Missing(parties []Party, mediators int, ag Agreement) []linli.FieldError {
 
 // EffectiveOn is the day the agreement takes effect: the last of the
 // parties' signatures, the mediator's signature and the committee's seal
-// (art. 29).
+// (art. 29); for an oral agreement, the day it was reached (art. 30).
 func EffectiveOn(parties []Party, ag Agreement) time.Time {
+	if ag.Oral {
+		return ag.AgreedOn
+	}
 	last := ag.MediatorSignedOn
 	if ag.SealedOn.After(last) {
 		last = ag.SealedOn
@@ -118,11 +156,27 @@ func EffectiveOn(parties []Party, ag Agreement) time.Time {
 	return last
 }
 
-// Periods in natural days. As periods are counted in Chinese law (民法典
-// art. 201), the starting day is not counted: accepted on 26 November,
-// the one-month target's last day is 26 December.
+// Periods. As periods are counted in Chinese law (民法典 art. 201), the
+// starting day is not counted: accepted on 26 November, the one-month
+// target's last day is 26 December.
+//
+// The target is one calendar month, counted as 民法典 art. 202 counts a
+// period in months: it ends on the day of the next month with the same
+// number, or on that month's last day when it has no such day (accepted on
+// 31 January → 28 February, or 29 in a leap year; accepted on 30 March →
+// 30 April). Going by the calendar month rather than 30 days is what
+// "generally settled within one month" says, and art. 202 is the one rule
+// of month arithmetic the law gives, so it is the one used here. The target
+// is a working aim, not a statutory time limit on anyone's rights, so it
+// is not moved off holidays.
+//
+// The court-confirmation window is 30 days (人民调解法 art. 33) and is a
+// statutory period: when its last day is a day off — a weekend or an
+// official holiday on the working calendar — it ends on the first working
+// day after it (民法典 art. 203, 民事诉讼法 art. 85). A make-up working day
+// (调休) is a working day.
 const (
-	TargetDays       = 30 // 《人民调解工作若干规定》art. 33: generally within a month
+	TargetMonths     = 1  // 《人民调解工作若干规定》art. 33: generally within a month
 	CourtWindowDays  = 30 // 人民调解法 art. 33
 	CourtReminderDay = 25 // the mediators are reminded on this day of the window
 )
@@ -133,16 +187,50 @@ func Day(t time.Time, zone *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, zone)
 }
 
+// AddMonths returns the day n calendar months after day (a local
+// midnight), on the same day number or on the last day of a shorter month
+// (民法典 art. 202).
+func AddMonths(day time.Time, n int) time.Time {
+	y, m, d := day.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, day.Location())
+	if last := first.AddDate(0, 1, -1).Day(); d > last {
+		d = last
+	}
+	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, day.Location())
+}
+
 // DueDate is the last day of the one-month target for a dispute accepted
 // at accepted.
 func DueDate(accepted time.Time, zone *time.Location) time.Time {
-	return Day(accepted, zone).AddDate(0, 0, TargetDays)
+	return AddMonths(Day(accepted, zone), TargetMonths)
+}
+
+// Workdays tells whether a day is worked; *calendar.Calendar is one.
+type Workdays interface {
+	IsWorkday(time.Time) bool
+	Location() *time.Location
+}
+
+// NextWorkday returns day itself when it is worked, else the first
+// worked day after it: where a statutory period ending on day really ends.
+// At most a year is searched (no notice has a longer break).
+func NextWorkday(day time.Time, cal Workdays) time.Time {
+	for i := 0; i < 366; i++ {
+		y, m, d := day.Date()
+		// The calendar judges the civil date, in its own zone.
+		if cal.IsWorkday(time.Date(y, m, d, 12, 0, 0, 0, cal.Location())) {
+			return day
+		}
+		day = time.Date(y, m, d+1, 0, 0, 0, 0, day.Location())
+	}
+	return day
 }
 
 // CourtDeadline is the last day to apply for judicial confirmation of an
-// agreement effective on effective.
-func CourtDeadline(effective time.Time, zone *time.Location) time.Time {
-	return Day(effective, zone).AddDate(0, 0, CourtWindowDays)
+// agreement effective on effective: 30 days on, moved to the first
+// working day when that day is off.
+func CourtDeadline(effective time.Time, zone *time.Location, cal Workdays) time.Time {
+	return NextWorkday(Day(effective, zone).AddDate(0, 0, CourtWindowDays), cal)
 }
 
 // ReminderAt is when the mediators are reminded of the court window:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/calendar"
 )
 
 func fieldsOf(fe []linli.FieldError) []string {
@@ -23,8 +24,10 @@ func TestMediationAgreementCompleteness(t *testing.T) {
 	day := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	parties := func() []Party {
 		return []Party{
-			{ID: 1, Role: RoleApplicant, Name: "甲", Address: "吉祥花园1号楼2单元402", Signed: true, SignedOn: day},
-			{ID: 2, Role: RoleRespondent, Name: "乙", Address: "吉祥花园1号楼2单元502", Signed: true, SignedOn: day},
+			{ID: 1, Role: RoleApplicant, Name: "甲", Address: "吉祥花园1号楼2单元402", Signed: true, SignedOn: day,
+				Sex: SexFemale, Ethnicity: "汉族", BirthDate: "1968-03-12", Occupation: "退休职工"},
+			{ID: 2, Role: RoleRespondent, Name: "乙", Address: "吉祥花园1号楼2单元502", Signed: true, SignedOn: day,
+				Sex: SexMale, Ethnicity: "回族", Age: 45, Occupation: "个体经营者"},
 		}
 	}
 	complete := func() Agreement {
@@ -63,12 +66,30 @@ func TestMediationAgreementCompleteness(t *testing.T) {
 			return ps
 		}, 1, []string{"copies", "copies_held_by"}},
 		{"a third party needs a fourth copy", func(ps []Party, ag *Agreement) []Party {
-			return append(ps, Party{Role: RoleRespondent, Name: "物业", Address: "吉祥花园物业服务中心", Signed: true, SignedOn: day})
+			return append(ps, Party{Role: RoleRespondent, Name: "物业", Address: "吉祥花园物业服务中心", Signed: true, SignedOn: day, Organisation: true})
 		}, 1, []string{"copies"}},
 		{"no respondent, a party without address", func(ps []Party, ag *Agreement) []Party {
 			ps[1].Role, ps[1].Address = RoleApplicant, ""
 			return ps
 		}, 1, []string{"parties", "parties[2].address"}},
+		{"the template's basic situation of a person", func(ps []Party, ag *Agreement) []Party {
+			ps[0].Sex, ps[0].Ethnicity, ps[0].BirthDate, ps[0].Occupation = "", " ", "", ""
+			ps[1].Sex = "unknown"
+			return ps
+		}, 1, []string{"parties[1].sex", "parties[1].ethnicity", "parties[1].age", "parties[1].occupation", "parties[2].sex"}},
+		{"an organisation has no sex or age", func(ps []Party, ag *Agreement) []Party {
+			ag.Copies = 4
+			return append(ps, Party{Role: RoleRespondent, Name: "荟安物业", Signed: true, SignedOn: day, Organisation: true})
+		}, 1, []string{"parties[3].address"}},
+		{"an oral agreement needs no signatures, seal or copies, but its day", func(ps []Party, ag *Agreement) []Party {
+			ag.Oral, ag.MediatorSigned, ag.Sealed, ag.Copies, ag.CopiesHeldBy = true, false, false, 0, ""
+			ps[0].Signed, ps[1].Signed = false, false
+			return ps
+		}, 1, []string{"agreed_on"}},
+		{"an oral agreement still has its terms", func(ps []Party, ag *Agreement) []Party {
+			ag.Oral, ag.AgreedOn, ag.Terms = true, day, nil
+			return ps
+		}, 1, []string{"terms"}},
 		{"blank agreement", func(ps []Party, ag *Agreement) []Party {
 			*ag = Agreement{}
 			ps[0].Signed, ps[1].Signed = false, false
@@ -93,8 +114,13 @@ func TestMediationPeriods(t *testing.T) {
 	if got, want := DueDate(accepted, zone), time.Date(2026, 12, 26, 0, 0, 0, 0, zone); !got.Equal(want) {
 		t.Errorf("DueDate = %v, want %v (the acceptance day is not counted)", got, want)
 	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	eff := time.Date(2026, 11, 27, 0, 0, 0, 0, zone)
-	if got, want := CourtDeadline(eff, zone), time.Date(2026, 12, 27, 0, 0, 0, 0, zone); !got.Equal(want) {
+	// Day 30 is Sunday 27 December: the window ends on Monday the 28th.
+	if got, want := CourtDeadline(eff, zone, cal), time.Date(2026, 12, 28, 0, 0, 0, 0, zone); !got.Equal(want) {
 		t.Errorf("CourtDeadline = %v, want %v", got, want)
 	}
 	if got, want := ReminderAt(eff, zone), time.Date(2026, 12, 22, 9, 0, 0, 0, zone); !got.Equal(want) {
@@ -138,6 +164,46 @@ func TestMediationPeriods(t *testing.T) {
 	for _, s := range []string{"1.234", "-5", "abc"} {
 		if _, ok := yuanToFen(s); ok {
 			t.Errorf("yuanToFen(%q) accepted", s)
+		}
+	}
+}
+
+// TestMediationPeriodsFollowTheCalendar: the one-month target is a
+// calendar month (民法典 art. 202: the same day of the next month, or its
+// last day); the 30-day court window ending on a day off ends on the next
+// working day of the official calendar (民法典 art. 203).
+func TestMediationPeriodsFollowTheCalendar(t *testing.T) {
+	zone := time.FixedZone("CST", 8*3600)
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, zone) }
+	for _, tc := range []struct{ accepted, due time.Time }{
+		{day(2026, 11, 26), day(2026, 12, 26)},
+		{day(2026, 1, 31), day(2026, 2, 28)},
+		{day(2028, 1, 31), day(2028, 2, 29)},
+		{day(2026, 3, 31), day(2026, 4, 30)},
+		{day(2026, 2, 1), day(2026, 3, 1)},
+		{day(2026, 12, 31), day(2027, 1, 31)},
+	} {
+		if got := DueDate(tc.accepted.Add(15*time.Hour), zone); !got.Equal(tc.due) {
+			t.Errorf("accepted %s: due %s, want %s", tc.accepted.Format("2006-01-02"), got.Format("2006-01-02"), tc.due.Format("2006-01-02"))
+		}
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name            string
+		effective, last time.Time
+	}{
+		{"day 30 is 1 October, in the National Day holiday", day(2026, 9, 1), day(2026, 10, 8)},
+		{"day 30 is a plain Tuesday", day(2026, 6, 1), day(2026, 7, 1)},
+		{"day 30 is a Saturday", day(2026, 6, 4), day(2026, 7, 6)},
+		{"day 30 is a Sunday", day(2026, 6, 5), day(2026, 7, 6)},
+		{"day 30 is a make-up working Sunday (20 September)", day(2026, 8, 21), day(2026, 9, 20)},
+		{"day 30 is 3 January, the New Year holiday; the 4th is a make-up day", day(2025, 12, 4), day(2026, 1, 4)},
+	} {
+		if got := CourtDeadline(tc.effective, zone, cal); !got.Equal(tc.last) {
+			t.Errorf("%s: court deadline %s, want %s", tc.name, got.Format("2006-01-02"), tc.last.Format("2006-01-02"))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/calendar"
 	"linli/cases"
 	"linli/jobs"
 	"linli/links"
@@ -20,6 +21,9 @@ type Service struct {
 	Registry *registry.Service
 	Cases    *cases.Service
 	Links    *links.Registry
+	// Calendar says which days are worked, for periods that end on a
+	// working day; nil means the calendar Linli ships.
+	Calendar *calendar.Calendar
 }
 
 // Timer kinds.
@@ -60,4 +64,13 @@ func errNotFound() error {
 
 func errState(d Dispute, what string) error {
 	return linli.Errorf(linli.EConflict, "案件%s，不能%s / the dispute is %s", d.State.Label(), what, d.State)
+}
+
+// workCalendar is the working calendar, the shipped one when none was
+// given.
+func (s *Service) workCalendar() (*calendar.Calendar, error) {
+	if s.Calendar != nil {
+		return s.Calendar, nil
+	}
+	return calendar.Default()
 }

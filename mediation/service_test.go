@@ -141,6 +141,10 @@ func (f *fixture) completeAgreement(d mediation.Detail, on string) mediation.Agr
 			{What: "502修复卫生间漏水的下水管", How: "由502自行委托有资质的维修人员修复，402配合入户查看", Deadline: f.day(2026, 12, 4)},
 			{What: "502赔偿402卫生间顶棚修复费用", How: "一次性转账支付给402业主", Deadline: f.day(2026, 12, 12), AmountFen: 180000},
 		},
+		Parties: []mediation.PartyInfoInput{
+			{PartyID: d.Dispute.Parties[0].ID, Sex: mediation.SexFemale, Ethnicity: "汉族", BirthDate: "1968-03-12", Occupation: "退休职工"},
+			{PartyID: d.Dispute.Parties[1].ID, Sex: mediation.SexMale, Ethnicity: "汉族", Age: 45, Occupation: "个体经营者"},
+		},
 		PartySignatures: []mediation.SignatureInput{
 			{PartyID: d.Dispute.Parties[0].ID, Signed: true, On: on},
 			{PartyID: d.Dispute.Parties[1].ID, Signed: true, On: on},
@@ -222,9 +226,11 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 
 		_, err := f.svc.MarkSigned(f.ctx, staff, id)
 		wantCode(t, "sign a blank agreement", err, linli.EInvalid)
-		want := []string{"matters", "responsibilities", "terms", "signatures.party[1]", "signatures.party[2]", "signatures.mediator", "signatures.committee_seal"}
+		want := []string{"parties[1].sex", "parties[1].ethnicity", "parties[1].age", "parties[1].occupation",
+			"parties[2].sex", "parties[2].ethnicity", "parties[2].age", "parties[2].occupation",
+			"matters", "responsibilities", "terms", "signatures.party[1]", "signatures.party[2]", "signatures.mediator", "signatures.committee_seal"}
 		if got := fields(err); !slices.Equal(got, want) {
-			t.Errorf("blank agreement: missing %v, want %v (facts come from the dispute, copies default to 3)", got, want)
+			t.Errorf("blank agreement: missing %v, want %v (facts come from the dispute, copies default to 3; name and address from the register)", got, want)
 		}
 
 		// Two sessions, the second the next morning.
@@ -275,7 +281,9 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 		if det.Dispute.State != mediation.Agreed || len(ag.Missing) != 0 || ag.Copies != 3 {
 			t.Fatalf("after signing: %s, missing %v, copies %d", det.Dispute.State, ag.Missing, ag.Copies)
 		}
-		if want := time.Date(2026, 12, 27, 0, 0, 0, 0, f.zone); !ag.CourtDeadline.Equal(want) {
+		// Day 30 is Sunday 27 December: the window ends on the next
+		// working day, Monday the 28th (民法典 art. 203).
+		if want := time.Date(2026, 12, 28, 0, 0, 0, 0, f.zone); !ag.CourtDeadline.Equal(want) {
 			t.Errorf("court deadline %v, want %v", ag.CourtDeadline, want)
 		}
 		if _, ok, _ := jobs.Pending(f.ctx, db, mediation.JobDue, itoa(id)); ok {
@@ -313,7 +321,7 @@ func TestMediationSignNeedsStatutoryContentThenCourtReminder(t *testing.T) {
 		}
 		for _, who := range []string{"jixiang", "jxgrid"} {
 			ns := notes(who)
-			if len(ns) != 1 || !strings.Contains(ns[0].Text, "2026年12月27日") || ns[0].URL() != "/mediation/"+itoa(id) {
+			if len(ns) != 1 || !strings.Contains(ns[0].Text, "2026年12月28日") || ns[0].URL() != "/mediation/"+itoa(id) {
 				t.Errorf("%s's notifications %+v", who, ns)
 			}
 		}
@@ -451,7 +459,12 @@ func TestMediationAccess(t *testing.T) {
 		// Only staff accept disputes; mediators must work in the community.
 		_, err = f.svc.Open(f.ctx, f.actor("xueyuan"), mediation.DisputeInput{Title: "x",
 			Parties: []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: f.h402}, {Role: mediation.RoleRespondent, HouseholdID: f.h502}}})
-		wantCode(t, "xueyuan accepts in Jixiang", err, linli.EForbidden)
+		// Another community's households are answered like unknown ones
+		// (422 naming the field), so their existence does not leak.
+		wantCode(t, "xueyuan accepts in Jixiang", err, linli.EInvalid)
+		if got := fields(err); !slices.Equal(got, []string{"parties[1].household_id"}) {
+			t.Errorf("fields %v", got)
+		}
 		_, err = f.svc.Open(f.ctx, f.actor("jixiang"), mediation.DisputeInput{Title: "x", Mediators: []int64{f.actor("xueyuan").AccountID},
 			Parties: []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: f.h402}, {Role: mediation.RoleRespondent, HouseholdID: f.h502}}})
 		wantCode(t, "a mediator from another community", err, linli.EInvalid)

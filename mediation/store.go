@@ -63,8 +63,8 @@ func (s *Service) load(ctx context.Context, q querier, id int64, forUpdate bool)
 }
 
 func (s *Service) parties(ctx context.Context, q querier, id int64) ([]Party, error) {
-	rows, err := q.Query(ctx, `SELECT id, role, household_id, person_id, name, address, phone, claims, signed, signed_on
-		FROM dispute_parties WHERE dispute_id = ? ORDER BY sort, id`, id)
+	rows, err := q.Query(ctx, `SELECT id, role, household_id, person_id, name, address, phone, claims, signed, signed_on,
+		sex, ethnicity, birth_date, age, occupation, organisation FROM dispute_parties WHERE dispute_id = ? ORDER BY sort, id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -72,14 +72,15 @@ func (s *Service) parties(ctx context.Context, q querier, id int64) ([]Party, er
 	var out []Party
 	for rows.Next() {
 		var p Party
-		var signed, on int64
-		if err := rows.Scan(&p.ID, &p.Role, &p.HouseholdID, &p.PersonID, &p.Name, &p.Address, &p.Phone, &p.Claims, &signed, &on); err != nil {
+		var signed, on, org int64
+		if err := rows.Scan(&p.ID, &p.Role, &p.HouseholdID, &p.PersonID, &p.Name, &p.Address, &p.Phone, &p.Claims, &signed, &on,
+			&p.Sex, &p.Ethnicity, &p.BirthDate, &p.Age, &p.Occupation, &org); err != nil {
 			return nil, err
 		}
 		if p.Phone != "" {
 			p.Phone = registry.MaskPhone(p.Phone)
 		}
-		p.Signed, p.SignedOn = signed != 0, storage.FromMillis(on)
+		p.Signed, p.SignedOn, p.Organisation = signed != 0, storage.FromMillis(on), org != 0
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -126,11 +127,11 @@ func (s *Service) sessions(ctx context.Context, q querier, id int64) ([]Session,
 // facts and the default copies filled in, as the editor starts.
 func (s *Service) agreement(ctx context.Context, q querier, d Dispute) (Agreement, error) {
 	var ag Agreement
-	var med, medOn, sealed, sealedOn, signedAt, eff, deadline, choiceAt int64
+	var med, medOn, sealed, sealedOn, signedAt, eff, deadline, choiceAt, oral, agreedOn int64
 	err := q.QueryRow(ctx, `SELECT facts, matters, responsibilities, performance, copies, copies_held_by, mediator_signed, mediator_signed_on,
-		sealed, sealed_on, signed_at, effective_on, court_deadline, court_choice, court_choice_at FROM dispute_agreements WHERE dispute_id = ?`, d.ID).
+		sealed, sealed_on, signed_at, effective_on, court_deadline, court_choice, court_choice_at, oral, agreed_on FROM dispute_agreements WHERE dispute_id = ?`, d.ID).
 		Scan(&ag.Facts, &ag.Matters, &ag.Responsibilities, &ag.Performance, &ag.Copies, &ag.CopiesHeldBy, &med, &medOn,
-			&sealed, &sealedOn, &signedAt, &eff, &deadline, &ag.CourtChoice, &choiceAt)
+			&sealed, &sealedOn, &signedAt, &eff, &deadline, &ag.CourtChoice, &choiceAt, &oral, &agreedOn)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		ag = Agreement{Facts: d.Facts, Copies: len(d.Parties) + 1, CopiesHeldBy: DefaultCopiesHeldBy}
@@ -142,6 +143,7 @@ func (s *Service) agreement(ctx context.Context, q querier, d Dispute) (Agreemen
 		ag.Sealed, ag.SealedOn = sealed != 0, storage.FromMillis(sealedOn)
 		ag.SignedAt, ag.EffectiveOn, ag.CourtDeadline = storage.FromMillis(signedAt), storage.FromMillis(eff), storage.FromMillis(deadline)
 		ag.CourtChoiceAt = storage.FromMillis(choiceAt)
+		ag.Oral, ag.AgreedOn = oral != 0, storage.FromMillis(agreedOn)
 		rows, err := q.Query(ctx, `SELECT what, how, deadline, amount_fen FROM dispute_terms WHERE dispute_id = ? ORDER BY sort, id`, d.ID)
 		if err != nil {
 			return ag, err

@@ -118,7 +118,27 @@ type Party struct {
 	Claims      string    `json:"claims,omitempty"`
 	Signed      bool      `json:"signed"`
 	SignedOn    time.Time `json:"signed_on"`
+	// The rest of the basic situation the agreement template asks for:
+	// sex (male | female), ethnicity (民族), date of birth (2006-01-02) or
+	// age, occupation.
+	Sex        string `json:"sex,omitempty"`
+	Ethnicity  string `json:"ethnicity,omitempty"`
+	BirthDate  string `json:"birth_date,omitempty"`
+	Age        int    `json:"age,omitempty"`
+	Occupation string `json:"occupation,omitempty"`
+	// Organisation: the party is a company or another organisation (a
+	// property company); its basic situation is its name and address.
+	Organisation bool `json:"organisation,omitempty"`
 }
+
+// Sexes of a party.
+const (
+	SexMale   = "male"
+	SexFemale = "female"
+)
+
+// SexLabel is the Chinese name of a sex value.
+func SexLabel(s string) string { return map[string]string{SexMale: "男", SexFemale: "女"}[s] }
 
 // Mediator is a people's mediator (an account) on a dispute.
 type Mediator struct {
@@ -161,9 +181,15 @@ type Agreement struct {
 	MediatorSignedOn time.Time `json:"mediator_signed_on"`
 	Sealed           bool      `json:"sealed"`
 	SealedOn         time.Time `json:"sealed_on"`
+	// Oral is an oral agreement (art. 28): no written agreement is made,
+	// the mediator records what was agreed, and it takes effect on
+	// AgreedOn, the day the parties reached it (art. 30).
+	Oral     bool      `json:"oral"`
+	AgreedOn time.Time `json:"agreed_on"`
 	// SignedAt is when it was marked signed; EffectiveOn is the day the
-	// last signature or the seal was put on it (art. 29), CourtDeadline
-	// the last day to apply for judicial confirmation (art. 33).
+	// last signature or the seal was put on it (art. 29), or the day an
+	// oral agreement was reached (art. 30); CourtDeadline the last day to
+	// apply for judicial confirmation (art. 33).
 	SignedAt      time.Time `json:"signed_at"`
 	EffectiveOn   time.Time `json:"effective_on"`
 	CourtDeadline time.Time `json:"court_deadline"`
@@ -231,6 +257,9 @@ type Detail struct {
 	Links []links.Item `json:"links"`
 	// Manage says whether the actor may change the dispute.
 	Manage bool `json:"manage"`
+	// PartyCopy: the parties' copy (PartyCopy), with the parties'
+	// contacts in full.
+	PartyCopy bool `json:"party_copy,omitempty"`
 }
 
 // PartyPhone is a party's full phone number, revealed to a mediator who

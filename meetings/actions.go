@@ -69,14 +69,18 @@ func (s *Service) AddAction(ctx context.Context, a *linli.Actor, id int64, in Ac
 		}
 		owner := in.OwnerName
 		if in.OwnerAccountID != 0 {
-			var name string
-			var disabled int64
-			err := tx.QueryRow(ctx, `SELECT display_name, disabled FROM accounts WHERE id = ?`, in.OwnerAccountID).Scan(&name, &disabled)
-			if errors.Is(err, sql.ErrNoRows) || disabled != 0 {
-				return linli.Invalid("责任人账号不存在 / no such owner account", linli.FieldError{Field: "owner_account_id", Reason: "账号不存在或已停用 / no such active account"})
-			}
+			// The owner is told in-app and may complete the action: only
+			// an account working in the meeting's community (or above it).
+			comm, err := s.Registry.NodeByID(ctx, m.CommunityID)
 			if err != nil {
 				return err
+			}
+			name, ok, err := s.Registry.WorkerIn(ctx, tx, in.OwnerAccountID, comm.Path)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return linli.Invalid("责任人账号不存在 / no such owner account", linli.FieldError{Field: "owner_account_id", Reason: "账号不存在或已停用 / no such active account"})
 			}
 			if owner == "" {
 				owner = name

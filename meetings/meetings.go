@@ -2,8 +2,6 @@ package meetings
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"linli"
 	"linli/cases"
 	"linli/links"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -29,6 +28,11 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 		return Detail{}, err
 	}
 	if !a.Can(linli.PermProjectsManage, scope.Path) {
+		if !registry.Sees(a, scope.Path) {
+			// A place the actor cannot see is answered like one that
+			// does not exist.
+			return Detail{}, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "scope_id", Reason: "地点不存在 / place not found"})
+		}
 		return Detail{}, linli.Errorf(linli.EForbidden, "无权在此地点召集会议 / not allowed to call meetings here")
 	}
 	if in.Subject != nil && !in.Subject.IsZero() {
@@ -267,13 +271,14 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 	}
 	var accounts []Invitee
 	for i, acc := range in.AccountIDs {
-		var name string
-		var disabled int64
-		err := tx.QueryRow(ctx, `SELECT display_name, disabled FROM accounts WHERE id = ?`, acc).Scan(&name, &disabled)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		// An invitee reads the meeting, so only an account working in the
+		// meeting's community (or above it) may be invited; another
+		// community's account is answered like an unknown one.
+		name, ok, err := s.Registry.WorkerIn(ctx, tx, acc, comm.Path)
+		if err != nil {
 			return nil, err
 		}
-		if err != nil || disabled != 0 {
+		if !ok {
 			v.Add(fmt.Sprintf("account_ids[%d]", i), "账号不存在或已停用 / no such active account")
 			continue
 		}

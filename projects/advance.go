@@ -103,7 +103,10 @@ func (s *Service) Advance(ctx context.Context, a *linli.Actor, projectID int64, 
 	}
 	if in.ApprovalDepartmentID != 0 && strings.TrimSpace(in.ApprovalDepartment) == "" {
 		// A department node: its name is the department.
-		if n, err := s.Registry.NodeByID(ctx, in.ApprovalDepartmentID); err == nil {
+		// Only a node on the project's line (its community or above, where
+		// approving offices sit) or inside it: another place's name is not
+		// copied in.
+		if n, err := s.Registry.NodeByID(ctx, in.ApprovalDepartmentID); err == nil && (linli.Within(p.Path, n.Path) || linli.Within(n.Path, p.Path)) {
 			in.ApprovalDepartment = n.Name
 		} else {
 			return p, linli.Invalid("审批部门不存在 / no such department",

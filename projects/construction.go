@@ -132,6 +132,26 @@ func (s *Service) Complain(ctx context.Context, a *linli.Actor, projectID int64,
 	if in.LocationID == 0 && in.HouseholdID == 0 && len(p.Scope) > 0 {
 		in.LocationID = p.Scope[0].ID
 	}
+	// The complaint is linked to this project: its place must lie in the
+	// project's community, whatever else the reporter may reach. An id
+	// from elsewhere is answered like an unknown one.
+	if in.HouseholdID != 0 {
+		path, ok, err := s.Registry.HouseholdPath(ctx, s.DB, in.HouseholdID)
+		if err != nil {
+			return cases.Case{}, err
+		}
+		if !ok || !linli.Within(path, p.Path) {
+			return cases.Case{}, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
+		}
+	} else if in.LocationID != 0 {
+		n, err := s.Registry.NodeByID(ctx, in.LocationID)
+		if err != nil && linli.ErrorCode(err) != linli.ENotFound {
+			return cases.Case{}, err
+		}
+		if err != nil || !linli.Within(n.Path, p.Path) {
+			return cases.Case{}, linli.Invalid("地点不存在 / location not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / location not found"})
+		}
+	}
 	nc := cases.NewCase{Category: in.Category, Title: in.Title, Description: in.Description, LocationID: in.LocationID,
 		HouseholdID: in.HouseholdID, SourceRef: fmt.Sprintf("project:%d", p.ID), ReporterName: in.ReporterName, ReporterPhone: in.ReporterPhone}
 	switch {

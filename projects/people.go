@@ -56,12 +56,15 @@ func (s *Service) AddPerson(ctx context.Context, a *linli.Actor, projectID int64
 		v.Add("role", "角色无效 / unknown role")
 	}
 	if in.AccountID != 0 {
-		var name string
-		err := s.DB.QueryRow(ctx, `SELECT display_name FROM accounts WHERE id = ?`, in.AccountID).Scan(&name)
-		if errors.Is(err, sql.ErrNoRows) {
-			v.Add("account_id", "账号不存在 / no such account")
-		} else if err != nil {
+		// Only an account working in the project's community (or above
+		// it) may be named: another community's account is answered like
+		// an unknown one, and its name is not copied here.
+		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, in.AccountID, p.Path)
+		if err != nil {
 			return Person{}, err
+		}
+		if !ok {
+			v.Add("account_id", "账号不存在 / no such account")
 		} else if in.Name == "" {
 			in.Name = name
 		}

@@ -71,14 +71,16 @@ func (s *Service) validate(ctx context.Context, in *ProjectInput) (registry.Node
 // projects.manage on the community create.
 func (s *Service) Create(ctx context.Context, a *linli.Actor, in ProjectInput) (Project, error) {
 	community, scope, err := s.validate(ctx, &in)
-	if err != nil {
-		if community.ID != 0 && !a.Can(linli.PermProjectsManage, community.Path) {
-			return Project{}, errForbidden()
+	if community.ID != 0 && !a.Can(linli.PermProjectsManage, community.Path) {
+		if !registry.Sees(a, community.Path) {
+			// A community the actor cannot see is answered like one
+			// that does not exist.
+			return Project{}, linli.Invalid("不是社区 / not a community", linli.FieldError{Field: "community_id", Reason: "不是社区 / not a community"})
 		}
-		return Project{}, err
-	}
-	if !a.Can(linli.PermProjectsManage, community.Path) {
 		return Project{}, errForbidden()
+	}
+	if err != nil {
+		return Project{}, err
 	}
 	now := s.now()
 	ms := storage.Millis(now)

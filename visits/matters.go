@@ -11,6 +11,7 @@ import (
 	"linli"
 	"linli/audit"
 	"linli/links"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -143,6 +144,11 @@ func (s *Service) CreateMatter(ctx context.Context, a *linli.Actor, in MatterInp
 		return Matter{}, err
 	}
 	if !a.Can(linli.PermVisitsWrite, scope.Path) {
+		if !registry.Sees(a, scope.Path) {
+			// A place the actor cannot see is answered like one that
+			// does not exist.
+			return Matter{}, linli.Invalid("地点不存在 / no such place", linli.FieldError{Field: "scope_id", Reason: "地点不存在 / no such place"})
+		}
 		return Matter{}, linli.Errorf(linli.EForbidden, "无权在此范围组织走访 / not allowed to organise visits here")
 	}
 	if err := s.checkSubject(ctx, a, subject); err != nil {

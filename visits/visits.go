@@ -2,8 +2,6 @@ package visits
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +9,7 @@ import (
 	"linli/attach"
 	"linli/audit"
 	"linli/links"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -124,6 +123,11 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 		return Visit{}, err
 	}
 	if !a.Can(linli.PermVisitsWrite, h.Path) {
+		if !a.CanHousehold(linli.PermRegistryRead, h.Path, h.ID) {
+			// A household the actor cannot see is answered like one that
+			// does not exist.
+			return Visit{}, linli.Invalid("住户不存在 / no such household", linli.FieldError{Field: "household_id", Reason: "住户不存在 / no such household"})
+		}
 		return Visit{}, linli.Errorf(linli.EForbidden, "无权走访此住户 / not allowed to record visits to this household")
 	}
 	if !hasFieldErr(verr, "subject") {
@@ -137,7 +141,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 	if verr != nil {
 		return Visit{}, verr
 	}
-	visitors, err := s.visitors(ctx, a, in)
+	visitors, err := s.visitors(ctx, a, h, in)
 	if err != nil {
 		return Visit{}, err
 	}
@@ -221,24 +225,37 @@ func actorName(a *linli.Actor) string {
 }
 
 // visitors resolves the visitor accounts and names; with none given, the
-// recorder made the visit.
-func (s *Service) visitors(ctx context.Context, a *linli.Actor, in VisitInput) ([]Visitor, error) {
+// recorder made the visit. A visitor account must work in the visited
+// household's community (or above it): another community's account is
+// answered like an unknown one and its name is not copied.
+func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in VisitInput) ([]Visitor, error) {
 	var out []Visitor
 	var v linli.Validation
 	seen := map[int64]bool{}
+	community := ""
+	if len(in.VisitorIDs) > 0 {
+		line, err := s.Registry.Lineage(ctx, s.DB, h.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range line {
+			if n.Kind == registry.KindCommunity {
+				community = n.Path
+			}
+		}
+	}
 	for i, id := range in.VisitorIDs {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		var name string
-		err := s.DB.QueryRow(ctx, `SELECT display_name FROM accounts WHERE id = ?`, id).Scan(&name)
-		if errors.Is(err, sql.ErrNoRows) {
-			v.Add(fmt.Sprintf("visitor_ids[%d]", i), "账号不存在 / no such account")
-			continue
-		}
+		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community)
 		if err != nil {
 			return nil, err
+		}
+		if !ok {
+			v.Add(fmt.Sprintf("visitor_ids[%d]", i), "账号不存在 / no such account")
+			continue
 		}
 		out = append(out, Visitor{AccountID: id, Name: name})
 	}

@@ -200,15 +200,26 @@ func TestVisitPermissions(t *testing.T) {
 		f := newFixture(t, db)
 		hh := f.room("3单元", "602")
 		in := visits.VisitInput{HouseholdID: hh, Subject: "project:3", Stance: visits.Undecided}
-		for _, who := range []string{"jixiang", "jxgrid", "resident", "property"} {
+		for _, who := range []string{"resident", "property"} {
 			_, err := f.svc.Record(f.ctx, f.actors[who], in)
 			wantCode(t, who+" records a Huicui visit", err, linli.EForbidden)
 		}
-		// Bad input from outside the scope is still a 403, not a 422.
+		// Another community's people are told the household does not
+		// exist (422 naming household_id), so its existence does not leak.
+		for _, who := range []string{"jixiang", "jxgrid"} {
+			_, err := f.svc.Record(f.ctx, f.actors[who], in)
+			if wantCode(t, who+" records a Huicui visit", err, linli.EInvalid); !hasField(err, "household_id") {
+				t.Errorf("%s: fields %v", who, linli.ErrorFields(err))
+			}
+		}
+		// Bad input from outside the scope says only that the household
+		// is unknown: nothing about the rest of the input.
 		bad := in
 		bad.Stance = "maybe"
 		_, err := f.svc.Record(f.ctx, f.actors["jxgrid"], bad)
-		wantCode(t, "jxgrid with a bad stance", err, linli.EForbidden)
+		if wantCode(t, "jxgrid with a bad stance", err, linli.EInvalid); hasField(err, "stance") || !hasField(err, "household_id") {
+			t.Errorf("jxgrid with a bad stance: fields %v", linli.ErrorFields(err))
+		}
 		in.FollowUps = []visits.FollowUpInput{{Text: "送图纸"}}
 		v := f.record("building", in)
 		// Those who go door to door read the visit.
@@ -404,7 +415,10 @@ func TestVisitFollowUpsAndMatters(t *testing.T) {
 			t.Errorf("fields %v", linli.ErrorFields(err))
 		}
 		_, err = f.svc.CreateMatter(f.ctx, f.actors["jxgrid"], visits.MatterInput{Title: "x", ScopeID: unit3.ID})
-		wantCode(t, "jxgrid creates a Huicui matter", err, linli.EForbidden)
+		// A place of another community is answered like an unknown one.
+		if wantCode(t, "jxgrid creates a Huicui matter", err, linli.EInvalid); !hasField(err, "scope_id") {
+			t.Errorf("fields %v", linli.ErrorFields(err))
+		}
 
 		v := f.record("rep", visits.VisitInput{HouseholdID: f.room("3单元", "301"), Subject: m.Subject, Stance: visits.Support,
 			FollowUps: []visits.FollowUpInput{{Text: "联系物业清运", Due: "2026-03-12"}}})

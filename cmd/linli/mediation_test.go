@@ -40,6 +40,15 @@ func mediationLeak(t *testing.T, s *testServer) (caseID, h402, h502 int64, d med
 	return c.ID, h402, h502, d
 }
 
+// mediationPartyInfo is the basic situation of the leak's two parties
+// that the agreement template asks for (fictional).
+func mediationPartyInfo(d mediation.Detail) []map[string]any {
+	return []map[string]any{
+		{"party_id": d.Dispute.Parties[0].ID, "sex": "female", "ethnicity": "汉族", "birth_date": "1968-03-12", "occupation": "退休职工"},
+		{"party_id": d.Dispute.Parties[1].ID, "sex": "male", "ethnicity": "汉族", "age": 45, "occupation": "个体经营者"},
+	}
+}
+
 func TestMediationHTTP(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *testServer) {
 		caseID, _, _, d := mediationLeak(t, s)
@@ -99,7 +108,7 @@ func TestMediationHTTP(t *testing.T) {
 				{"what": "502修复漏水的下水管", "how": "502自行请人维修", "deadline": "2026-12-04"},
 				{"what": "502赔偿402顶棚修复费用", "how": "一次性转账", "deadline": "2026-12-12", "amount_fen": 180000},
 			},
-			"party_signatures": []any{sig(0), sig(1)}, "mediator_signed": true, "mediator_signed_on": "2026-11-27", "sealed": true, "sealed_on": "2026-11-27",
+			"parties": mediationPartyInfo(d), "party_signatures": []any{sig(0), sig(1)}, "mediator_signed": true, "mediator_signed_on": "2026-11-27", "sealed": true, "sealed_on": "2026-11-27",
 		}, 200, &ag)
 		if len(ag.Missing) != 0 || ag.Copies != 3 {
 			t.Fatalf("complete agreement: missing %v, copies %d", ag.Missing, ag.Copies)
@@ -133,7 +142,7 @@ func TestMediationHTTP(t *testing.T) {
 			`data-test="sec-parties"`, "申请人", "被申请人", "吉祥花园1号楼2单元402", "吉祥花园1号楼2单元502",
 			`data-test="sec-facts"`, "争议事项", `data-test="sec-responsibilities"`, "502承担全部责任",
 			`data-test="sec-terms"`, "502修复漏水的下水管", "502自行请人维修", "2026年12月4日", "¥1,800.00",
-			`data-test="sec-performance"`, "司法确认申请期限：2026年12月27日前", `data-test="sec-copies"`, "本协议一式三份",
+			`data-test="sec-performance"`, "司法确认申请期限：2026年12月28日前", `data-test="sec-copies"`, "本协议一式三份",
 			"当事人各执一份，人民调解委员会留存一份", `data-test="sec-signatures"`, "人民调解员（签名）", "2026年11月27日", "@page{size:A4"} {
 			if !strings.Contains(html, want) {
 				t.Errorf("print view lacks %q", want)
@@ -154,7 +163,7 @@ func TestMediationHTTP(t *testing.T) {
 		// The page shows the court window and the link to the case; the
 		// case page links back.
 		st, b = jx.do("GET", page, nil)
-		if st != 200 || !strings.Contains(string(b), "司法确认申请期限：2026年12月27日前") || !strings.Contains(string(b), fmt.Sprintf(`data-ref="case:%d"`, caseID)) {
+		if st != 200 || !strings.Contains(string(b), "司法确认申请期限：2026年12月28日前") || !strings.Contains(string(b), fmt.Sprintf(`data-ref="case:%d"`, caseID)) {
 			t.Errorf("dispute page: %d, court window or case link missing", st)
 		}
 		st, b = jx.do("GET", fmt.Sprintf("/cases/%d", caseID), nil)
@@ -263,7 +272,7 @@ func TestMediationEnglish(t *testing.T) {
 	jx := s.login(t, "jixiang")
 	sig := func(i int) map[string]any { return map[string]any{"party_id": d.Dispute.Parties[i].ID, "signed": true} }
 	wantStatus(t, jx, "PUT", "/api/mediation/"+fmt.Sprint(id)+"/agreement", map[string]any{"facts": "f", "matters": "m", "responsibilities": "r",
-		"terms": []map[string]any{{"what": "w", "how": "h", "deadline": "2026-12-04", "amount_fen": 100}}, "party_signatures": []any{sig(0), sig(1)},
+		"terms": []map[string]any{{"what": "w", "how": "h", "deadline": "2026-12-04", "amount_fen": 100}}, "parties": mediationPartyInfo(d), "party_signatures": []any{sig(0), sig(1)},
 		"mediator_signed": true, "sealed": true}, 200, nil)
 	wantStatus(t, jx, "POST", "/api/mediation/"+fmt.Sprint(id)+"/agreement/sign", nil, 200, nil)
 	visit(detail, print)
@@ -299,7 +308,7 @@ func mediationClosed(t *testing.T, s *testServer) (caseID int64, d mediation.Det
 	api := fmt.Sprintf("/api/mediation/%d", d.Dispute.ID)
 	sig := func(i int) map[string]any { return map[string]any{"party_id": d.Dispute.Parties[i].ID, "signed": true} }
 	wantStatus(t, jx, "PUT", api+"/agreement", map[string]any{"facts": "502漏水", "matters": "维修与赔偿", "responsibilities": "502承担",
-		"terms": []map[string]any{{"what": "修管", "how": "自修", "deadline": "2026-12-04"}}, "party_signatures": []any{sig(0), sig(1)},
+		"terms": []map[string]any{{"what": "修管", "how": "自修", "deadline": "2026-12-04"}}, "parties": mediationPartyInfo(d), "party_signatures": []any{sig(0), sig(1)},
 		"mediator_signed": true, "sealed": true}, 200, nil)
 	wantStatus(t, jx, "POST", api+"/agreement/sign", nil, 200, nil)
 	wantStatus(t, jx, "POST", api+"/followups", map[string]any{"performance": "full", "satisfaction": "satisfied", "risk": "none"}, 201, nil)
