@@ -23,7 +23,7 @@ func catalog() map[string]string {
 		"下载CSV模板": "Download the CSV template", "上传并预览": "Upload and preview", "未变": "Unchanged", "导入预览": "Import preview",
 		"还没有导入任何数据。请核对下面的变化，确认无误后再点“确认导入”。": "Nothing has been imported yet. Check the changes below, then press “Confirm import”.",
 		"将更新的住户": "Households to change", "将新增的住户": "Households to add", "字段": "Field", "原值": "Now", "新值": "After the import",
-		"（移除）": "(removed)", "另有": "Another", "户未列出。": "households are not listed.", "内容": "Contents", "确认导入": "Confirm import",
+		"（移除）": "(removed)", "另有": "Another", "户未列出。": "households are not listed.", "内容": "Text", "确认导入": "Confirm import",
 		"导出包含完整手机号和身份证号，操作会记入审计日志。": "Exports hold full phone and ID numbers and are recorded in the audit log.",
 		"12位统计用区划代码": "12-digit division code", "如 XY-01": "e.g. XY-01",
 		"产权共有人（家属或其他关系的共同业主）": "Co-owner (a family member or other person who shares ownership)", "单元": "Units",

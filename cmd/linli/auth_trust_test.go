@@ -130,7 +130,7 @@ func TestAuthTrustAccounts(t *testing.T) {
 			if err != nil {
 				t.Fatalf("form: %d %s, account: %v", res.StatusCode, res.Header.Get("Location"), err)
 			}
-			if loc := res.Header.Get("Location"); res.StatusCode != 303 || !strings.HasPrefix(loc, fmt.Sprintf("/users/%d?", id)) {
+			if loc := res.Header.Get("Location"); res.StatusCode != 303 || strings.TrimSuffix(strings.SplitN(loc, "?", 2)[0], "/") != fmt.Sprintf("/users/%d", id) {
 				t.Errorf("form: %d to %q", res.StatusCode, loc)
 			}
 			wantStatus(t, xueyuan, "GET", fmt.Sprintf("/api/accounts/%d", id), nil, 200, &acc)
@@ -193,7 +193,7 @@ func TestAuthTrustAccounts(t *testing.T) {
 			here, there := login(), login()
 			tok = newToken(here)
 			res := here.postForm("/account/password", url.Values{"old_password": {"Reset-by-staff-2026"}, "password": {"Own-change-2026"}})
-			if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/account?") {
+			if res.StatusCode != 303 || strings.SplitN(res.Header.Get("Location"), "?", 2)[0] != "/account" {
 				t.Errorf("plain change: %d to %q", res.StatusCode, res.Header.Get("Location"))
 			}
 			wantStatus(t, here, "GET", "/api/me", nil, 200, nil)
