@@ -117,7 +117,7 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 	return acc, err
 }
 
-func (s *Service) account(ctx context.Context, q querier, id int64) (Account, error) {
+func (s *Service) account(ctx context.Context, q storage.Querier, id int64) (Account, error) {
 	var acc Account
 	var phone sql.NullString
 	var person sql.NullInt64
@@ -140,7 +140,7 @@ func (s *Service) account(ctx context.Context, q querier, id int64) (Account, er
 	return acc, err
 }
 
-func (s *Service) actorGrants(ctx context.Context, q querier, id int64) ([]linli.Grant, error) {
+func (s *Service) actorGrants(ctx context.Context, q storage.Querier, id int64) ([]linli.Grant, error) {
 	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.node_id, n.path, n.name, g.household_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.account_id = ? ORDER BY g.id`, id)
 	if err != nil {
 		return nil, err

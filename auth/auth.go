@@ -238,13 +238,8 @@ func (s *Service) ActorForToken(ctx context.Context, token string) (*linli.Actor
 	return a, err
 }
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 // actor loads an enabled account with its grants.
-func (s *Service) actor(ctx context.Context, q querier, accountID int64) (*linli.Actor, error) {
+func (s *Service) actor(ctx context.Context, q storage.Querier, accountID int64) (*linli.Actor, error) {
 	a := &linli.Actor{AccountID: accountID}
 	var person sql.NullInt64
 	var disabled int64

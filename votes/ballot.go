@@ -134,7 +134,7 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 // household (by id, its path under the scope's), not the whole electorate:
 // the check costs the same for a unit and a building. A ballot is only
 // taken while the vote is open, when the electorate is the register's.
-func householdIn(ctx context.Context, q querier, id int64, path string) (string, error) {
+func householdIn(ctx context.Context, q storage.Querier, id int64, path string) (string, error) {
 	var e electorate
 	err := q.QueryRow(ctx, `SELECT u.name, b.name, h.room FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
 		WHERE h.id = ? AND h.path LIKE ?`, id, path+"%").Scan(&e.Unit, &e.Building, &e.Room)
@@ -172,7 +172,7 @@ func choiceLabel(c consent.Choice) string {
 // (household_members.is_owner, the register's mark of 业主). The account is
 // matched to the member by its person, or else by its phone number — the
 // demo and most imports bind accounts to people that way.
-func (s *Service) isOwner(ctx context.Context, q querier, a *linli.Actor, householdID int64) (bool, error) {
+func (s *Service) isOwner(ctx context.Context, q storage.Querier, a *linli.Actor, householdID int64) (bool, error) {
 	if a == nil || a.AccountID == 0 {
 		return false, nil
 	}
