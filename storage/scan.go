@@ -111,3 +111,15 @@ func statementHead(q string) string {
 	}
 	return head
 }
+
+// Placeholders returns "?,?,…" with n marks, for IN lists.
+func Placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+// Args turns a slice of values into query arguments.
+func Args[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
