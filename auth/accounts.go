@@ -160,7 +160,7 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 // actor manages users (administrators: any person, also one with no
 // household). Others are answered like people that do not exist, so a
 // person id from another community tells nothing.
-func (s *Service) personInScope(ctx context.Context, q querier, a *linli.Actor, personID int64) (bool, error) {
+func (s *Service) personInScope(ctx context.Context, q storage.Querier, a *linli.Actor, personID int64) (bool, error) {
 	var n int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, personID).Scan(&n); err != nil || n == 0 {
 		return false, err
@@ -196,7 +196,7 @@ func homeOf(a *linli.Actor) int64 {
 	return 0
 }
 
-func (s *Service) account(ctx context.Context, q querier, id int64) (Account, error) {
+func (s *Service) account(ctx context.Context, q storage.Querier, id int64) (Account, error) {
 	var acc Account
 	var phone sql.NullString
 	var person sql.NullInt64
@@ -221,7 +221,7 @@ func (s *Service) account(ctx context.Context, q querier, id int64) (Account, er
 	return acc, err
 }
 
-func (s *Service) actorGrants(ctx context.Context, q querier, id int64) ([]linli.Grant, error) {
+func (s *Service) actorGrants(ctx context.Context, q storage.Querier, id int64) ([]linli.Grant, error) {
 	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.node_id, n.path, n.name, g.household_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.account_id = ? ORDER BY g.id`, id)
 	if err != nil {
 		return nil, err
@@ -287,7 +287,7 @@ func errNoAccount() error {
 
 // managed loads an account the actor is to change: 404 when it is out of
 // the actor's view, 403 when in view but not the actor's to manage.
-func (s *Service) managed(ctx context.Context, q querier, a *linli.Actor, id int64, forbidden string) (Account, error) {
+func (s *Service) managed(ctx context.Context, q storage.Querier, a *linli.Actor, id int64, forbidden string) (Account, error) {
 	acc, err := s.account(ctx, q, id)
 	if err != nil {
 		return Account{}, err

@@ -163,7 +163,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 }
 
 // checkLock answers 429 while the key is locked.
-func (s *Service) checkLock(ctx context.Context, q querier, key string, now time.Time) error {
+func (s *Service) checkLock(ctx context.Context, q storage.Querier, key string, now time.Time) error {
 	var lockedUntil int64
 	err := q.QueryRow(ctx, `SELECT locked_until FROM login_failures WHERE login = ?`, key).Scan(&lockedUntil)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && lockedUntil <= storage.Millis(now)) {
@@ -280,13 +280,8 @@ func (s *Service) ActorForToken(ctx context.Context, token string) (*linli.Actor
 	return a, err
 }
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 // actor loads an enabled account with its grants.
-func (s *Service) actor(ctx context.Context, q querier, accountID int64) (*linli.Actor, error) {
+func (s *Service) actor(ctx context.Context, q storage.Querier, accountID int64) (*linli.Actor, error) {
 	a := &linli.Actor{AccountID: accountID}
 	var person sql.NullInt64
 	var disabled int64

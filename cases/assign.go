@@ -83,7 +83,7 @@ type Department struct {
 	NodeID int64  `json:"node_id"`
 }
 
-func (s *Service) departmentByCode(ctx context.Context, q querier, code string) (Department, error) {
+func (s *Service) departmentByCode(ctx context.Context, q storage.Querier, code string) (Department, error) {
 	var d Department
 	err := q.QueryRow(ctx, `SELECT id, code, name, node_id FROM departments WHERE code = ?`, code).Scan(&d.ID, &d.Code, &d.Name, &d.NodeID)
 	return d, err
@@ -149,7 +149,7 @@ func (s *Service) CreateDepartment(ctx context.Context, a *linli.Actor, code, na
 // isAssignee reports whether the actor works the case: a grid worker of
 // its grid, the property company of its estate, a member of its
 // department, staff of its community (kind community), or a co-handler.
-func (s *Service) isAssignee(ctx context.Context, q querier, a *linli.Actor, c Case) (bool, error) {
+func (s *Service) isAssignee(ctx context.Context, q storage.Querier, a *linli.Actor, c Case) (bool, error) {
 	if a == nil || c.AssigneeKind == "" {
 		return false, nil
 	}
@@ -183,7 +183,7 @@ func (s *Service) isAssignee(ctx context.Context, q querier, a *linli.Actor, c C
 }
 
 // holds reports whether the actor acts for (kind, id).
-func (s *Service) holds(ctx context.Context, q querier, a *linli.Actor, kind string, id int64) (bool, error) {
+func (s *Service) holds(ctx context.Context, q storage.Querier, a *linli.Actor, kind string, id int64) (bool, error) {
 	if kind == AssignDepartment {
 		var one int
 		err := q.QueryRow(ctx, `SELECT 1 FROM department_members WHERE department_id = ? AND account_id = ?`, id, a.AccountID).Scan(&one)
@@ -222,7 +222,7 @@ func (s *Service) holds(ctx context.Context, q querier, a *linli.Actor, kind str
 // dispatch, verify, close, merge, shelve, extensions); the assignee works
 // (acknowledge, start, handle, ask for more time, blow the whistle); only
 // the reporter rates.
-func (s *Service) authorize(ctx context.Context, tx querier, a *linli.Actor, c Case, act Action) error {
+func (s *Service) authorize(ctx context.Context, tx storage.Querier, a *linli.Actor, c Case, act Action) error {
 	staff := a.Can(linli.PermCasesManage, c.Path)
 	switch act {
 	case ActAccept, ActReject, ActDispatch, ActTransfer, ActVerify, ActSendBack, ActClose, ActMerge, ActShelve, ActResume, ActDecideExtension, ActAddCoHandler:

@@ -119,7 +119,7 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	return out, rows.Err()
 }
 
-func (s *Service) category(ctx context.Context, q querier, id int64, code string) (Category, error) {
+func (s *Service) category(ctx context.Context, q storage.Querier, id int64, code string) (Category, error) {
 	var c Category
 	var err error
 	if code != "" {

@@ -323,7 +323,7 @@ func (s *Service) onWhistleAck(ctx context.Context, tx *storage.Tx, j jobs.Job) 
 }
 
 // isWhistled reports whether the actor belongs to a level called in on c.
-func (s *Service) isWhistled(ctx context.Context, q querier, a *linli.Actor, c Case) (bool, error) {
+func (s *Service) isWhistled(ctx context.Context, q storage.Querier, a *linli.Actor, c Case) (bool, error) {
 	ws, err := s.whistles(ctx, q, c.ID)
 	if err != nil {
 		return false, err

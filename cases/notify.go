@@ -12,7 +12,7 @@ import (
 
 // accountsFor lists the accounts that act for an assignee or a whistle
 // target.
-func (s *Service) accountsFor(ctx context.Context, q querier, kind string, id int64) ([]int64, error) {
+func (s *Service) accountsFor(ctx context.Context, q storage.Querier, kind string, id int64) ([]int64, error) {
 	var query string
 	switch kind {
 	case AssignDepartment:

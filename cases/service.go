@@ -70,7 +70,7 @@ type place struct {
 }
 
 // locate resolves a node id to its community, grid and estate.
-func (s *Service) locate(ctx context.Context, q querier, nodeID int64) (place, error) {
+func (s *Service) locate(ctx context.Context, q storage.Querier, nodeID int64) (place, error) {
 	var p place
 	line, err := s.Registry.Lineage(ctx, q, nodeID)
 	if err != nil {
@@ -105,11 +105,6 @@ func (s *Service) locate(ctx context.Context, q querier, nodeID int64) (place, e
 	return p, nil
 }
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 const caseColumns = `c.id, c.number, c.community_id, c.grid_id, c.location_id, c.household_id, c.lat_e6, c.lon_e6, c.address, c.path,
 	c.category_id, k.name, c.title, c.description, c.source, c.source_ref, c.reporter_id, c.reporter_name, c.reporter_phone, c.priority, c.public,
 	c.state, c.assignee_kind, c.assignee_id, c.assignee_name, c.handler_id, c.response_due, c.resolve_due, c.dispatched_at, c.responded_at,
@@ -138,7 +133,7 @@ func scanCase(r scanner) (Case, error) {
 	return c, err
 }
 
-func (s *Service) get(ctx context.Context, q querier, id int64, forUpdate bool) (Case, error) {
+func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Case, error) {
 	qs := `SELECT ` + caseColumns + caseFrom + ` WHERE c.id = ?`
 	if forUpdate && s.DB.Dialect == storage.Postgres {
 		qs += ` FOR UPDATE OF c`
@@ -313,7 +308,7 @@ func (s *Service) Whistles(ctx context.Context, a *linli.Actor, id int64) ([]Whi
 	return s.whistles(ctx, s.DB, id)
 }
 
-func (s *Service) whistles(ctx context.Context, q querier, id int64) ([]Whistle, error) {
+func (s *Service) whistles(ctx context.Context, q storage.Querier, id int64) ([]Whistle, error) {
 	rows, err := q.Query(ctx, `SELECT id, case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due, acked_at, acked_by, lapsed_at
 		FROM case_whistles WHERE case_id = ? ORDER BY id`, id)
 	if err != nil {

@@ -11,11 +11,6 @@ import (
 	"linli/storage"
 )
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 const disputeColumns = `id, number, community_id, location_id, path, committee, type, title, facts, state, case_id, accepted_at, due_date,
 	overdue, failed_reason, failed_advice, ended_at, closed_at, public, public_consent, published_at, created_at, updated_at`
 
@@ -34,7 +29,7 @@ func scanDispute(r scanner) (Dispute, error) {
 
 // load reads a dispute with its parties and mediators; forUpdate locks the
 // row on PostgreSQL (SQLite has one writer).
-func (s *Service) load(ctx context.Context, q querier, id int64, forUpdate bool) (Dispute, error) {
+func (s *Service) load(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Dispute, error) {
 	qs := `SELECT ` + disputeColumns + ` FROM disputes WHERE id = ?`
 	if forUpdate && s.DB.Dialect == storage.Postgres {
 		qs += ` FOR UPDATE`
@@ -62,7 +57,7 @@ func (s *Service) load(ctx context.Context, q querier, id int64, forUpdate bool)
 	return d, err
 }
 
-func (s *Service) parties(ctx context.Context, q querier, id int64) ([]Party, error) {
+func (s *Service) parties(ctx context.Context, q storage.Querier, id int64) ([]Party, error) {
 	rows, err := q.Query(ctx, `SELECT id, role, household_id, person_id, name, address, phone, claims, signed, signed_on,
 		sex, ethnicity, birth_date, age, occupation, organisation FROM dispute_parties WHERE dispute_id = ? ORDER BY sort, id`, id)
 	if err != nil {
@@ -86,7 +81,7 @@ func (s *Service) parties(ctx context.Context, q querier, id int64) ([]Party, er
 	return out, rows.Err()
 }
 
-func (s *Service) mediators(ctx context.Context, q querier, id int64) ([]Mediator, error) {
+func (s *Service) mediators(ctx context.Context, q storage.Querier, id int64) ([]Mediator, error) {
 	rows, err := q.Query(ctx, `SELECT account_id, name FROM dispute_mediators WHERE dispute_id = ? ORDER BY account_id`, id)
 	if err != nil {
 		return nil, err
@@ -103,7 +98,7 @@ func (s *Service) mediators(ctx context.Context, q querier, id int64) ([]Mediato
 	return out, rows.Err()
 }
 
-func (s *Service) sessions(ctx context.Context, q querier, id int64) ([]Session, error) {
+func (s *Service) sessions(ctx context.Context, q storage.Querier, id int64) ([]Session, error) {
 	rows, err := q.Query(ctx, `SELECT id, held_at, place, participants, record, created_at FROM dispute_sessions WHERE dispute_id = ? ORDER BY held_at, id`, id)
 	if err != nil {
 		return nil, err
@@ -125,7 +120,7 @@ func (s *Service) sessions(ctx context.Context, q querier, id int64) ([]Session,
 // agreement reads the agreement and works out what is missing. A dispute
 // without a saved agreement gets a blank one (Exists false) with the
 // facts and the default copies filled in, as the editor starts.
-func (s *Service) agreement(ctx context.Context, q querier, d Dispute) (Agreement, error) {
+func (s *Service) agreement(ctx context.Context, q storage.Querier, d Dispute) (Agreement, error) {
 	var ag Agreement
 	var med, medOn, sealed, sealedOn, signedAt, eff, deadline, choiceAt, oral, agreedOn int64
 	err := q.QueryRow(ctx, `SELECT facts, matters, responsibilities, performance, copies, copies_held_by, mediator_signed, mediator_signed_on,
@@ -172,7 +167,7 @@ func (s *Service) agreement(ctx context.Context, q querier, d Dispute) (Agreemen
 	return ag, nil
 }
 
-func (s *Service) followUps(ctx context.Context, q querier, id int64) ([]FollowUp, error) {
+func (s *Service) followUps(ctx context.Context, q storage.Querier, id int64) ([]FollowUp, error) {
 	rows, err := q.Query(ctx, `SELECT id, visited_on, performance, satisfaction, risk, notes, visitor_name, created_at
 		FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on, id`, id)
 	if err != nil {

@@ -330,7 +330,7 @@ func (s *Service) scanAction(r scanner) (Action, error) {
 	return act, err
 }
 
-func (s *Service) action(ctx context.Context, q querier, meetingID, actionID int64) (Action, error) {
+func (s *Service) action(ctx context.Context, q storage.Querier, meetingID, actionID int64) (Action, error) {
 	act, err := s.scanAction(q.QueryRow(ctx, `SELECT `+actionColumns+` FROM meeting_actions WHERE id = ? AND meeting_id = ?`, actionID, meetingID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return act, linli.Errorf(linli.ENotFound, "待办不存在 / action not found")
@@ -338,7 +338,7 @@ func (s *Service) action(ctx context.Context, q querier, meetingID, actionID int
 	return act, err
 }
 
-func (s *Service) actions(ctx context.Context, q querier, meetingID int64) ([]Action, error) {
+func (s *Service) actions(ctx context.Context, q storage.Querier, meetingID int64) ([]Action, error) {
 	rows, err := q.Query(ctx, `SELECT `+actionColumns+` FROM meeting_actions WHERE meeting_id = ? ORDER BY seq`, meetingID)
 	if err != nil {
 		return nil, err
@@ -355,7 +355,7 @@ func (s *Service) actions(ctx context.Context, q querier, meetingID int64) ([]Ac
 	return out, rows.Err()
 }
 
-func (s *Service) decisions(ctx context.Context, q querier, meetingID int64) ([]Decision, error) {
+func (s *Service) decisions(ctx context.Context, q storage.Querier, meetingID int64) ([]Decision, error) {
 	rows, err := q.Query(ctx, `SELECT id, seq, text, has_votes, votes_for, votes_against, votes_abstain, created_at FROM meeting_decisions WHERE meeting_id = ? ORDER BY seq`, meetingID)
 	if err != nil {
 		return nil, err

@@ -161,12 +161,12 @@ func scanAttendance(r scanner) (Attendance, error) {
 	return t, err
 }
 
-func (s *Service) attendanceBy(ctx context.Context, q querier, id int64, who string) (Attendance, error) {
+func (s *Service) attendanceBy(ctx context.Context, q storage.Querier, id int64, who string) (Attendance, error) {
 	return scanAttendance(q.QueryRow(ctx, `SELECT `+attendanceColumns+attendanceFrom+` WHERE t.meeting_id = ? AND t.who = ?`, id, who))
 }
 
 // attendance lists the sign-ins in the order people arrived.
-func (s *Service) attendance(ctx context.Context, q querier, id int64) ([]Attendance, error) {
+func (s *Service) attendance(ctx context.Context, q storage.Querier, id int64) ([]Attendance, error) {
 	rows, err := q.Query(ctx, `SELECT `+attendanceColumns+attendanceFrom+` WHERE t.meeting_id = ? ORDER BY t.signed_at, t.id`, id)
 	if err != nil {
 		return nil, err

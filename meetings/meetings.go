@@ -405,7 +405,7 @@ func notifyAccounts(inv []Invitee) []int64 {
 }
 
 // residentAccounts are the accounts of residents of the households.
-func residentAccounts(ctx context.Context, q querier, households []int64) ([]int64, error) {
+func residentAccounts(ctx context.Context, q storage.Querier, households []int64) ([]int64, error) {
 	var out []int64
 	for start := 0; start < len(households); start += 500 {
 		end := min(start+500, len(households))
@@ -437,7 +437,7 @@ func residentAccounts(ctx context.Context, q querier, households []int64) ([]int
 
 // inviteeAccounts are everyone an invitation reached: invited accounts and
 // the residents of invited households.
-func (s *Service) inviteeAccounts(ctx context.Context, q querier, id int64) ([]int64, error) {
+func (s *Service) inviteeAccounts(ctx context.Context, q storage.Querier, id int64) ([]int64, error) {
 	rows, err := q.Query(ctx, `SELECT account_id, household_id FROM meeting_invitees WHERE meeting_id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -620,7 +620,7 @@ func (s *Service) transition(ctx context.Context, a *linli.Actor, id int64, f fu
 }
 
 // agenda lists the agenda in order.
-func (s *Service) agenda(ctx context.Context, q querier, id int64) ([]AgendaItem, error) {
+func (s *Service) agenda(ctx context.Context, q storage.Querier, id int64) ([]AgendaItem, error) {
 	rows, err := q.Query(ctx, `SELECT id, seq, title, note FROM meeting_agenda WHERE meeting_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return nil, err
@@ -638,7 +638,7 @@ func (s *Service) agenda(ctx context.Context, q querier, id int64) ([]AgendaItem
 }
 
 // invitees lists the invitees, accounts first, with their sign-in.
-func (s *Service) invitees(ctx context.Context, q querier, id int64, att []Attendance) ([]Invitee, error) {
+func (s *Service) invitees(ctx context.Context, q storage.Querier, id int64, att []Attendance) ([]Invitee, error) {
 	rows, err := q.Query(ctx, `SELECT id, account_id, household_id, name, invited_at FROM meeting_invitees WHERE meeting_id = ?
 		ORDER BY CASE WHEN account_id <> 0 THEN 0 ELSE 1 END, id`, id)
 	if err != nil {

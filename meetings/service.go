@@ -61,11 +61,6 @@ func errState(m Meeting, what string) error {
 	return linli.Errorf(linli.EConflict, "会议%s，不能%s / the meeting is %s: cannot %s", m.State.Label(), what, m.State, what)
 }
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 type scanner interface{ Scan(...any) error }
 
 const meetingColumns = `m.id, m.community_id, m.scope_id, m.path, m.subject_kind, m.subject_id, m.kind, m.title, m.starts_at, m.ends_at,
@@ -93,7 +88,7 @@ func scanMeeting(r scanner) (Meeting, error) {
 
 // get loads a meeting without permission checks; in a transaction on
 // PostgreSQL the row is locked so state changes do not race.
-func (s *Service) get(ctx context.Context, q querier, id int64, forUpdate bool) (Meeting, error) {
+func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Meeting, error) {
 	qs := `SELECT ` + meetingColumns + ` FROM meetings m WHERE m.id = ?`
 	if forUpdate && s.DB.Dialect == storage.Postgres {
 		qs += ` FOR UPDATE OF m`
@@ -111,7 +106,7 @@ func (s *Service) get(ctx context.Context, q querier, id int64, forUpdate bool) 
 
 // scopeLabel names a place the way people say it: the community for a
 // community, else estate + building + unit ("荟萃花园南区1号楼3单元").
-func (s *Service) scopeLabel(ctx context.Context, q querier, nodeID int64) string {
+func (s *Service) scopeLabel(ctx context.Context, q storage.Querier, nodeID int64) string {
 	line, err := s.Registry.Lineage(ctx, q, nodeID)
 	if err != nil || len(line) == 0 {
 		return ""
@@ -156,7 +151,7 @@ func residentHouseholds(a *linli.Actor) []int64 {
 	return out
 }
 
-func (s *Service) accessTo(ctx context.Context, q querier, a *linli.Actor, m Meeting) (access, error) {
+func (s *Service) accessTo(ctx context.Context, q storage.Querier, a *linli.Actor, m Meeting) (access, error) {
 	x := access{full: a.Can(linli.PermProjectsRead, m.Path), manage: a.Can(linli.PermProjectsManage, m.Path)}
 	x.signIn = x.manage || a.Can(linli.PermVisitsWrite, m.Path)
 	if a == nil {
@@ -192,7 +187,7 @@ func (x access) seeMinutes(m Meeting) bool {
 
 // readable loads a meeting the actor may see; anything else is 404 so the
 // existence of meetings elsewhere does not leak.
-func (s *Service) readable(ctx context.Context, q querier, a *linli.Actor, id int64) (Meeting, access, error) {
+func (s *Service) readable(ctx context.Context, q storage.Querier, a *linli.Actor, id int64) (Meeting, access, error) {
 	m, err := s.get(ctx, q, id, false)
 	if err != nil {
 		return m, access{}, err
@@ -256,7 +251,7 @@ func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 }
 
 // community returns the community node above (or at) a place, and the place.
-func (s *Service) community(ctx context.Context, q querier, nodeID int64) (registry.Node, registry.Node, error) {
+func (s *Service) community(ctx context.Context, q storage.Querier, nodeID int64) (registry.Node, registry.Node, error) {
 	line, err := s.Registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return registry.Node{}, registry.Node{}, err

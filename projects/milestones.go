@@ -12,7 +12,7 @@ import (
 	"linli/storage"
 )
 
-func (s *Service) milestones(ctx context.Context, q querier, projectID int64) ([]Milestone, error) {
+func (s *Service) milestones(ctx context.Context, q storage.Querier, projectID int64) ([]Milestone, error) {
 	rows, err := q.Query(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
 		WHERE project_id = ? ORDER BY sort, id`, projectID)
 	if err != nil {
@@ -36,7 +36,7 @@ func errNoMilestone() error {
 	return linli.Errorf(linli.ENotFound, "里程碑不存在 / milestone not found")
 }
 
-func (s *Service) milestone(ctx context.Context, q querier, projectID, id int64) (Milestone, error) {
+func (s *Service) milestone(ctx context.Context, q storage.Querier, projectID, id int64) (Milestone, error) {
 	var m Milestone
 	var done int64
 	err := q.QueryRow(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones WHERE id = ? AND project_id = ?`,

@@ -58,11 +58,6 @@ func errForbidden() error {
 	return linli.Errorf(linli.EForbidden, "无权管理此项目 / not allowed to manage this project")
 }
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 func actorName(a *linli.Actor) string {
 	if a == nil {
 		return "系统"
@@ -93,7 +88,7 @@ func scanProject(r scanner) (Project, error) {
 }
 
 // load reads a project with its scope, without a permission check.
-func (s *Service) load(ctx context.Context, q querier, id int64) (Project, error) {
+func (s *Service) load(ctx context.Context, q storage.Querier, id int64) (Project, error) {
 	p, err := scanProject(q.QueryRow(ctx, `SELECT `+projectColumns+` FROM projects WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errNotFound()
@@ -105,7 +100,7 @@ func (s *Service) load(ctx context.Context, q querier, id int64) (Project, error
 }
 
 // fill adds the scope, the community's name and the progress.
-func (s *Service) fill(ctx context.Context, q querier, p *Project) error {
+func (s *Service) fill(ctx context.Context, q storage.Querier, p *Project) error {
 	rows, err := q.Query(ctx, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY node_id`, p.ID)
 	if err != nil {
 		return err

@@ -108,12 +108,7 @@ func scanHousehold(r scanner) (Household, error) {
 	return h, err
 }
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
-func (s *Service) household(ctx context.Context, q querier, id int64) (Household, error) {
+func (s *Service) household(ctx context.Context, q storage.Querier, id int64) (Household, error) {
 	h, err := scanHousehold(q.QueryRow(ctx, `SELECT `+householdColumns+householdFrom+` WHERE h.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, errNotFound("住户", "household")
@@ -127,7 +122,7 @@ func (s *Service) household(ctx context.Context, q querier, id int64) (Household
 }
 
 // members loads the members of households, masked.
-func (s *Service) members(ctx context.Context, q querier, ids []int64) (map[int64][]Member, error) {
+func (s *Service) members(ctx context.Context, q storage.Querier, ids []int64) (map[int64][]Member, error) {
 	out := map[int64][]Member{}
 	for len(ids) > 0 {
 		batch := ids

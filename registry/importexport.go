@@ -164,7 +164,7 @@ func (s *Service) commitImport(ctx context.Context, a *linli.Actor, communityID 
 
 // indexPlaces indexes the community's subtree: estates by name, every node by
 // parent and name.
-func indexPlaces(ctx context.Context, q querier, comm Node) (map[string]Node, map[placeKey]Node, error) {
+func indexPlaces(ctx context.Context, q storage.Querier, comm Node) (map[string]Node, map[placeKey]Node, error) {
 	nodes, err := subtree(ctx, q, comm.Path)
 	if err != nil {
 		return nil, nil, err
@@ -225,7 +225,7 @@ func (s *Service) RegisterProblems(ctx context.Context, a *linli.Actor, communit
 	return registerProblems(comm, estates, byParent, hs), nil
 }
 
-func subtree(ctx context.Context, q querier, path string) ([]Node, error) {
+func subtree(ctx context.Context, q storage.Querier, path string) ([]Node, error) {
 	return queryNodes(ctx, q, `SELECT `+nodeColumns+` FROM nodes n WHERE n.path LIKE ? ORDER BY n.depth, n.sort, n.id`, path+"%")
 }
 

@@ -89,7 +89,7 @@ type unitRoom struct {
 
 // householdsOnFile loads the community's households with their members,
 // keyed by unit and room as the import matches them.
-func householdsOnFile(ctx context.Context, q querier, path string) (map[unitRoom]*onFile, error) {
+func householdsOnFile(ctx context.Context, q storage.Querier, path string) (map[unitRoom]*onFile, error) {
 	rows, err := q.Query(ctx, `SELECT id, unit_id, room, floor, area_centi, note FROM households WHERE path LIKE ?`, path+"%")
 	if err != nil {
 		return nil, fmt.Errorf("registry: households on file: %w", err)
@@ -136,7 +136,7 @@ func householdsOnFile(ctx context.Context, q querier, path string) (map[unitRoom
 // planImport compares the file with the register. It returns the preview
 // (numbers masked), what to do with each household of hs, and the plan
 // hash over the plain values. Rows must have passed registerProblems.
-func planImport(ctx context.Context, q querier, comm Node, estates map[string]Node, byParent map[placeKey]Node, hs []ledger.Household) (ImportPreview, []importStep, string, error) {
+func planImport(ctx context.Context, q storage.Querier, comm Node, estates map[string]Node, byParent map[placeKey]Node, hs []ledger.Household) (ImportPreview, []importStep, string, error) {
 	have, err := householdsOnFile(ctx, q, comm.Path)
 	if err != nil {
 		return ImportPreview{}, nil, "", err

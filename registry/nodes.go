@@ -36,9 +36,7 @@ func scanNode(r scanner) (Node, error) {
 }
 
 // node loads a node without a permission check.
-func (s *Service) node(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-}, id int64) (Node, error) {
+func (s *Service) node(ctx context.Context, q storage.Querier, id int64) (Node, error) {
 	n, err := scanNode(q.QueryRow(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, errNotFound("地点", "place")
@@ -483,7 +481,7 @@ func (s *Service) DeleteNode(ctx context.Context, a *linli.Actor, id int64) erro
 func (s *Service) FindNode(ctx context.Context, names []string) (Node, error) {
 	var cur Node
 	for i, name := range names {
-		var row *sql.Row
+		var row *storage.Row
 		if i == 0 {
 			row = s.DB.QueryRow(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.parent_id IS NULL AND n.name = ?`, name)
 		} else {
@@ -516,10 +514,7 @@ const lightColumns = `n.id, COALESCE(n.parent_id, 0), n.kind, n.name, COALESCE(n
 // Lineages are cached for a few seconds (lineageTTL) because every case
 // request needs one; this process's own changes to the tree clear the
 // cache at once, another replica's show within the TTL.
-func (s *Service) Lineage(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}, id int64) ([]Node, error) {
+func (s *Service) Lineage(ctx context.Context, q storage.Querier, id int64) ([]Node, error) {
 	if line, ok := s.lineages.get(id, time.Now()); ok {
 		return line, nil
 	}
@@ -530,10 +525,7 @@ func (s *Service) Lineage(ctx context.Context, q interface {
 	return line, err
 }
 
-func (s *Service) lineage(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}, id int64) ([]Node, error) {
+func (s *Service) lineage(ctx context.Context, q storage.Querier, id int64) ([]Node, error) {
 	var path string
 	if err := q.QueryRow(ctx, `SELECT path FROM nodes WHERE id = ?`, id).Scan(&path); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"linli/storage"
 
 	"linli"
 )
@@ -21,7 +22,7 @@ import (
 // scope (a node path) that the actor may read, and returns that
 // household's path (where a reveal of the person is audited). An unknown
 // person is simply not in.
-func (s *Service) PersonIn(ctx context.Context, q querier, a *linli.Actor, personID int64, scope string) (string, bool, error) {
+func (s *Service) PersonIn(ctx context.Context, q storage.Querier, a *linli.Actor, personID int64, scope string) (string, bool, error) {
 	rows, err := q.Query(ctx, `SELECT h.id, h.path FROM household_members m JOIN households h ON h.id = m.household_id
 		WHERE m.person_id = ? ORDER BY h.path`, personID)
 	if err != nil {
@@ -48,7 +49,7 @@ func (s *Service) PersonIn(ctx context.Context, q querier, a *linli.Actor, perso
 // a record of that scope. ok is false for an unknown or disabled account
 // and for one that works elsewhere — an account of another community is
 // not to be copied into this one's records, nor its name shown there.
-func (s *Service) WorkerIn(ctx context.Context, q querier, accountID int64, scope string, skip ...linli.Role) (name string, ok bool, err error) {
+func (s *Service) WorkerIn(ctx context.Context, q storage.Querier, accountID int64, scope string, skip ...linli.Role) (name string, ok bool, err error) {
 	if accountID <= 0 || scope == "" {
 		return "", false, nil
 	}
@@ -87,7 +88,7 @@ func (s *Service) WorkerIn(ctx context.Context, q querier, accountID int64, scop
 
 // HouseholdPath returns the path of a household, or ok false when there
 // is none with that id.
-func (s *Service) HouseholdPath(ctx context.Context, q querier, id int64) (string, bool, error) {
+func (s *Service) HouseholdPath(ctx context.Context, q storage.Querier, id int64) (string, bool, error) {
 	var path string
 	err := q.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, id).Scan(&path)
 	if errors.Is(err, sql.ErrNoRows) {

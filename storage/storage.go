@@ -171,20 +171,22 @@ func (db *DB) Rebind(q string) string {
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if db.readStmts != nil {
 		if st := db.readStmts.get(ctx, db.read, q); st != nil {
-			return st.QueryContext(ctx, args...)
+			rows, err := st.QueryContext(ctx, args...)
+			return rows, withStatement(q, err)
 		}
 	}
-	return db.read.QueryContext(ctx, db.Rebind(q), args...)
+	rows, err := db.read.QueryContext(ctx, db.Rebind(q), args...)
+	return rows, withStatement(q, err)
 }
 
 // QueryRow runs a one-row read query outside a transaction.
-func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
 	if db.readStmts != nil {
 		if st := db.readStmts.get(ctx, db.read, q); st != nil {
-			return st.QueryRowContext(ctx, args...)
+			return &Row{row: st.QueryRowContext(ctx, args...), q: q}
 		}
 	}
-	return db.read.QueryRowContext(ctx, db.Rebind(q), args...)
+	return &Row{row: db.read.QueryRowContext(ctx, db.Rebind(q), args...), q: q}
 }
 
 // Tx is a write transaction. Work that must only happen once the data is
@@ -211,25 +213,29 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 // Exec runs a statement.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if st := t.stmt(ctx, q); st != nil {
-		return st.ExecContext(ctx, args...)
+		res, err := st.ExecContext(ctx, args...)
+		return res, withStatement(q, err)
 	}
-	return t.tx.ExecContext(ctx, t.db.Rebind(q), args...)
+	res, err := t.tx.ExecContext(ctx, t.db.Rebind(q), args...)
+	return res, withStatement(q, err)
 }
 
 // Query runs a query inside the transaction.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if st := t.stmt(ctx, q); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, withStatement(q, err)
 	}
-	return t.tx.QueryContext(ctx, t.db.Rebind(q), args...)
+	rows, err := t.tx.QueryContext(ctx, t.db.Rebind(q), args...)
+	return rows, withStatement(q, err)
 }
 
 // QueryRow runs a one-row query inside the transaction.
-func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *Row {
 	if st := t.stmt(ctx, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return &Row{row: st.QueryRowContext(ctx, args...), q: q}
 	}
-	return t.tx.QueryRowContext(ctx, t.db.Rebind(q), args...)
+	return &Row{row: t.tx.QueryRowContext(ctx, t.db.Rebind(q), args...), q: q}
 }
 
 // Insert runs an INSERT … RETURNING id and returns the id.

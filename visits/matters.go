@@ -32,7 +32,7 @@ func errNoMatter() error {
 	return linli.Errorf(linli.ENotFound, "走访事项不存在 / visit matter not found")
 }
 
-func (s *Service) matter(ctx context.Context, q querier, id int64) (Matter, error) {
+func (s *Service) matter(ctx context.Context, q storage.Querier, id int64) (Matter, error) {
 	m, err := scanMatter(q.QueryRow(ctx, `SELECT `+matterColumns+matterFrom+` WHERE m.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, errNoMatter()
@@ -42,7 +42,7 @@ func (s *Service) matter(ctx context.Context, q querier, id int64) (Matter, erro
 
 // matterBySubject finds the matter of a subject; ok is false when there is
 // none yet.
-func (s *Service) matterBySubject(ctx context.Context, q querier, subject links.Ref) (Matter, bool, error) {
+func (s *Service) matterBySubject(ctx context.Context, q storage.Querier, subject links.Ref) (Matter, bool, error) {
 	if subject.Kind == KindMatter {
 		m, err := s.matter(ctx, q, subject.ID)
 		if linli.ErrorCode(err) == linli.ENotFound {

@@ -76,11 +76,6 @@ func (s *Service) zone() *time.Location {
 	return s.Zone
 }
 
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 func errNotFound() error {
 	return linli.Errorf(linli.ENotFound, "走访记录不存在 / visit not found")
 }
@@ -145,7 +140,7 @@ type house struct {
 	Path, Label            string
 }
 
-func (s *Service) household(ctx context.Context, q querier, id int64) (house, error) {
+func (s *Service) household(ctx context.Context, q storage.Querier, id int64) (house, error) {
 	var h house
 	var room, unit, building, estate string
 	err := q.QueryRow(ctx, `SELECT h.id, h.unit_id, u.parent_id, h.path, h.room, u.name, b.name, e.name

@@ -33,7 +33,7 @@ func scanVisit(r interface{ Scan(...any) error }) (Visit, error) {
 }
 
 // queryVisits runs a visit query and loads the visitors and follow-ups.
-func (s *Service) queryVisits(ctx context.Context, q querier, where string, args ...any) ([]Visit, error) {
+func (s *Service) queryVisits(ctx context.Context, q storage.Querier, where string, args ...any) ([]Visit, error) {
 	rows, err := q.Query(ctx, `SELECT `+visitColumns+visitFrom+where, args...)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (s *Service) queryVisits(ctx context.Context, q querier, where string, args
 	return out, fr.Err()
 }
 
-func (s *Service) visit(ctx context.Context, q querier, id int64) (Visit, error) {
+func (s *Service) visit(ctx context.Context, q storage.Querier, id int64) (Visit, error) {
 	vs, err := s.queryVisits(ctx, q, ` WHERE v.id = ?`, id)
 	if err != nil {
 		return Visit{}, err

@@ -193,7 +193,7 @@ func (s *Service) checkOverride(ctx context.Context, tx *storage.Tx, a *linli.Ac
 
 // ownerAccounts are the accounts that may vote online for a household:
 // a resident grant on it, bound to a registered owner member (isOwner).
-func ownerAccounts(ctx context.Context, q querier, householdID int64) ([]int64, error) {
+func ownerAccounts(ctx context.Context, q storage.Querier, householdID int64) ([]int64, error) {
 	rows, err := q.Query(ctx, `SELECT DISTINCT acc.id FROM grants g JOIN accounts acc ON acc.id = g.account_id
 		JOIN household_members m ON m.household_id = g.household_id AND m.is_owner = 1 JOIN people p ON p.id = m.person_id
 		WHERE g.role = ? AND g.household_id = ?
@@ -219,7 +219,7 @@ func ownerAccounts(ctx context.Context, q querier, householdID int64) ([]int64, 
 // household (by id, its path under the scope's), not the whole electorate:
 // the check costs the same for a unit and a building. A ballot is only
 // taken while the vote is open, when the electorate is the register's.
-func householdIn(ctx context.Context, q querier, id int64, path string) (string, error) {
+func householdIn(ctx context.Context, q storage.Querier, id int64, path string) (string, error) {
 	var e electorate
 	err := q.QueryRow(ctx, `SELECT u.name, b.name, h.room FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
 		WHERE h.id = ? AND h.path LIKE ?`, id, path+"%").Scan(&e.Unit, &e.Building, &e.Room)
@@ -257,7 +257,7 @@ func choiceLabel(c consent.Choice) string {
 // (household_members.is_owner, the register's mark of 业主). The account is
 // matched to the member by its person, or else by its phone number — the
 // demo and most imports bind accounts to people that way.
-func (s *Service) isOwner(ctx context.Context, q querier, a *linli.Actor, householdID int64) (bool, error) {
+func (s *Service) isOwner(ctx context.Context, q storage.Querier, a *linli.Actor, householdID int64) (bool, error) {
 	if a == nil || a.AccountID == 0 {
 		return false, nil
 	}

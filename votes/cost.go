@@ -133,7 +133,7 @@ func schemeFrom(text string) (consent.Scheme, error) {
 
 const planColumns = `id, community_id, scope_id, path, vote_id, project_id, title, total_fen, subsidy_fen, coefficients, created_by, created_at, updated_at`
 
-func (s *Service) scanPlan(ctx context.Context, q querier, r interface{ Scan(...any) error }) (CostPlan, consent.Scheme, error) {
+func (s *Service) scanPlan(ctx context.Context, q storage.Querier, r interface{ Scan(...any) error }) (CostPlan, consent.Scheme, error) {
 	var p CostPlan
 	var coef string
 	var created, updated int64
@@ -158,7 +158,7 @@ func (s *Service) scanPlan(ctx context.Context, q querier, r interface{ Scan(...
 	return p, sc, nil
 }
 
-func (s *Service) plan(ctx context.Context, q querier, id int64) (CostPlan, consent.Scheme, error) {
+func (s *Service) plan(ctx context.Context, q storage.Querier, id int64) (CostPlan, consent.Scheme, error) {
 	p, sc, err := s.scanPlan(ctx, q, q.QueryRow(ctx, `SELECT `+planColumns+` FROM cost_plans WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, sc, linli.Errorf(linli.ENotFound, "分摊方案不存在 / cost plan not found")
@@ -169,7 +169,7 @@ func (s *Service) plan(ctx context.Context, q querier, id int64) (CostPlan, cons
 // checkPlan validates in against the scope's households: amounts, title,
 // coefficients (every floor a household lives on needs one; 422 naming the
 // floor otherwise). It returns the amounts in fen and the scheme.
-func (s *Service) checkPlan(ctx context.Context, q querier, in *CostPlanInput, scope registry.Node, hs []electorate) (total, subsidy int64, sc consent.Scheme, err error) {
+func (s *Service) checkPlan(ctx context.Context, q storage.Querier, in *CostPlanInput, scope registry.Node, hs []electorate) (total, subsidy int64, sc consent.Scheme, err error) {
 	var v linli.Validation
 	in.Title = strings.TrimSpace(in.Title)
 	switch {
@@ -237,7 +237,7 @@ func (s *Service) checkPlan(ctx context.Context, q querier, in *CostPlanInput, s
 }
 
 // planScope settles the scope, vote and project of a plan input.
-func (s *Service) planScope(ctx context.Context, q querier, a *linli.Actor, in *CostPlanInput) (registry.Node, error) {
+func (s *Service) planScope(ctx context.Context, q storage.Querier, a *linli.Actor, in *CostPlanInput) (registry.Node, error) {
 	if in.VoteID != 0 {
 		v, err := s.vote(ctx, q, in.VoteID)
 		if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !s.canRead(ctx, a, v.Path)) {
@@ -397,7 +397,7 @@ func (s *Service) CostSheet(ctx context.Context, a *linli.Actor, id int64) (Cost
 // vote it was made from (frozen once the vote is closed: the bills of a
 // closed vote's plan do not move with the register), else those of its
 // scope as the register holds them now.
-func (s *Service) planVoters(ctx context.Context, q querier, voteID int64, path string) ([]electorate, error) {
+func (s *Service) planVoters(ctx context.Context, q storage.Querier, voteID int64, path string) ([]electorate, error) {
 	if voteID != 0 {
 		v, err := s.vote(ctx, q, voteID)
 		if err == nil {

@@ -96,7 +96,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 
 // ballotHistory is every ballot of the vote by household, oldest first;
 // the last one of each household counts.
-func ballotHistory(ctx context.Context, q querier, voteID int64) (map[int64][]Ballot, error) {
+func ballotHistory(ctx context.Context, q storage.Querier, voteID int64) (map[int64][]Ballot, error) {
 	rows, err := q.Query(ctx, `SELECT id, household_id, choice, reason, method, collector, recorded_by, cast_at, override_reason FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
 	if err != nil {
 		return nil, err
@@ -116,7 +116,7 @@ func ballotHistory(ctx context.Context, q querier, voteID int64) (map[int64][]Ba
 }
 
 // ownerNames are the owners of each household under path, joined by 、.
-func ownerNames(ctx context.Context, q querier, path string) (map[int64]string, error) {
+func ownerNames(ctx context.Context, q storage.Querier, path string) (map[int64]string, error) {
 	rows, err := q.Query(ctx, `SELECT m.household_id, p.name FROM household_members m JOIN people p ON p.id = m.person_id
 		JOIN households h ON h.id = m.household_id WHERE h.path LIKE ? AND m.is_owner = 1 ORDER BY m.household_id, m.sort, m.id`, path+"%")
 	if err != nil {

@@ -3,6 +3,7 @@ package votes
 import (
 	"context"
 	"fmt"
+	"linli/storage"
 
 	"linli"
 	"linli/consent"
@@ -92,7 +93,7 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 
 // openObjections is the set of households of the vote with an objection
 // still open.
-func openObjections(ctx context.Context, q querier, voteID int64) (map[int64]bool, error) {
+func openObjections(ctx context.Context, q storage.Querier, voteID int64) (map[int64]bool, error) {
 	rows, err := q.Query(ctx, `SELECT household_id FROM vote_objections WHERE vote_id = ? AND resolved_at = 0`, voteID)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"linli/storage"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ const HeadcountRule = "一人拥有多套房屋的，按一人计算人数，面
 // their co-owners are different buyers and keep their own keys. A
 // household with no owner member registered has no key (its own owner).
 // The digest keeps ID numbers out of the vote's frozen record.
-func ownerKeys(ctx context.Context, q querier, path string) (map[int64]string, error) {
+func ownerKeys(ctx context.Context, q storage.Querier, path string) (map[int64]string, error) {
 	rows, err := q.Query(ctx, `SELECT m.household_id, p.id, p.id_number FROM household_members m JOIN people p ON p.id = m.person_id
 		JOIN households h ON h.id = m.household_id WHERE h.path LIKE ? AND m.is_owner = 1`, path+"%")
 	if err != nil {
@@ -62,7 +63,7 @@ func identity(person int64, idNumber string) string {
 }
 
 // withOwners sets each household's owner key from the register.
-func withOwners(ctx context.Context, q querier, path string, hs []electorate) ([]electorate, error) {
+func withOwners(ctx context.Context, q storage.Querier, path string, hs []electorate) ([]electorate, error) {
 	keys, err := ownerKeys(ctx, q, path)
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ import (
 //     the live register.
 //
 // Readers of a vote therefore may write. A caller holding a write
-// transaction must pass it (the querier) rather than read through s.DB:
+// transaction must pass it (the storage.Querier) rather than read through s.DB:
 // on SQLite a second write transaction would wait for the first forever.
 
 // CloseJob is the kind of the timer that freezes a vote's electorate at
@@ -37,7 +37,7 @@ const CloseJob = "votes.close"
 
 // freezeVia freezes v's electorate in q when q is a transaction, else in a
 // transaction of its own. It returns when the electorate was frozen.
-func (s *Service) freezeVia(ctx context.Context, q querier, a *linli.Actor, v Vote) (time.Time, error) {
+func (s *Service) freezeVia(ctx context.Context, q storage.Querier, a *linli.Actor, v Vote) (time.Time, error) {
 	if tx, ok := q.(*storage.Tx); ok {
 		return s.freeze(ctx, tx, a, v)
 	}
@@ -108,7 +108,7 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 
 // ownerCounts is the number of owner members registered on each household
 // under path.
-func ownerCounts(ctx context.Context, q querier, path string) (map[int64]int, error) {
+func ownerCounts(ctx context.Context, q storage.Querier, path string) (map[int64]int, error) {
 	rows, err := q.Query(ctx, `SELECT m.household_id, COUNT(*) FROM household_members m JOIN households h ON h.id = m.household_id
 		WHERE h.path LIKE ? AND m.is_owner = 1 GROUP BY m.household_id`, path+"%")
 	if err != nil {
@@ -133,7 +133,7 @@ func ownerCounts(ctx context.Context, q querier, path string) (map[int64]int, er
 // columns are part of the record (what the register said when the vote
 // closed); the count does not need them: a household is one owner
 // however many co-own it, and the required households are the vote's.
-func snapshotOf(ctx context.Context, q querier, voteID int64) ([]electorate, error) {
+func snapshotOf(ctx context.Context, q storage.Querier, voteID int64) ([]electorate, error) {
 	rows, err := q.Query(ctx, `SELECT household_id, path, unit, building, floor, room, area_centi, owner_key
 		FROM vote_snapshot_households WHERE vote_id = ? ORDER BY seq`, voteID)
 	if err != nil {
@@ -154,7 +154,7 @@ func snapshotOf(ctx context.Context, q querier, voteID int64) ([]electorate, err
 // voters is the electorate a vote is counted over, with who owns each
 // household: the frozen one once the vote is closed (complete froze it),
 // the register's while it is pending or open.
-func voters(ctx context.Context, q querier, v Vote) ([]electorate, error) {
+func voters(ctx context.Context, q storage.Querier, v Vote) ([]electorate, error) {
 	if !v.SnapshotAt.IsZero() {
 		return snapshotOf(ctx, q, v.ID)
 	}

@@ -21,12 +21,6 @@ import (
 	"linli/storage"
 )
 
-// querier is what reads need: the database or a transaction.
-type querier interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}
-
 func errNotFound() error { return linli.Errorf(linli.ENotFound, "表决不存在 / vote not found") }
 
 func (s *Service) now() time.Time { return s.Clock.Now() }
@@ -68,7 +62,7 @@ func (v Vote) stateAt(now time.Time) string {
 
 // vote loads a vote without a permission check, with its full scope name
 // and required households.
-func (s *Service) vote(ctx context.Context, q querier, id int64) (Vote, error) {
+func (s *Service) vote(ctx context.Context, q storage.Querier, id int64) (Vote, error) {
 	v, err := s.scanVote(q.QueryRow(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, errNotFound()
@@ -82,7 +76,7 @@ func (s *Service) vote(ctx context.Context, q querier, id int64) (Vote, error) {
 // complete fills what a vote row does not hold: the scope's full name,
 // the required households and the state. A closed vote whose electorate is
 // not frozen yet is frozen now (snapshot.go), in q when q is a transaction.
-func (s *Service) complete(ctx context.Context, q querier, v Vote) (Vote, error) {
+func (s *Service) complete(ctx context.Context, q storage.Querier, v Vote) (Vote, error) {
 	v.State = v.stateAt(s.now())
 	if name, err := s.placeName(ctx, q, v.ScopeID); err == nil {
 		v.Scope = name
@@ -112,7 +106,7 @@ func (s *Service) complete(ctx context.Context, q querier, v Vote) (Vote, error)
 }
 
 // placeName is a scope's name from its estate down ("荟萃花园南区1号楼3单元").
-func (s *Service) placeName(ctx context.Context, q querier, nodeID int64) (string, error) {
+func (s *Service) placeName(ctx context.Context, q storage.Querier, nodeID int64) (string, error) {
 	line, err := s.Registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return "", err
@@ -130,7 +124,7 @@ func (s *Service) placeName(ctx context.Context, q querier, nodeID int64) (strin
 }
 
 // communityOf is the community node above (or at) a node.
-func (s *Service) communityOf(ctx context.Context, q querier, nodeID int64) (int64, error) {
+func (s *Service) communityOf(ctx context.Context, q storage.Querier, nodeID int64) (int64, error) {
 	line, err := s.Registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return 0, err
@@ -160,7 +154,7 @@ func (e electorate) label() string { return e.Building + e.Unit + e.Room }
 // electorateOf lists the households under a scope node, by unit, floor
 // and room. It reads the register directly (no permission check): the
 // caller has checked the actor on the vote or plan.
-func electorateOf(ctx context.Context, q querier, path string) ([]electorate, error) {
+func electorateOf(ctx context.Context, q storage.Querier, path string) ([]electorate, error) {
 	rows, err := q.Query(ctx, `SELECT h.id, h.path, u.name, b.name, h.floor, h.room, h.area_centi
 		FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
 		WHERE h.path LIKE ? ORDER BY b.sort, b.id, u.sort, u.id, h.floor, h.room`, path+"%")
@@ -184,7 +178,7 @@ func electorateOf(ctx context.Context, q querier, path string) ([]electorate, er
 // one that does not exist (422 on field, "no such place"): an id in an
 // input tells nothing of places the actor may not see. One it sees but
 // may not manage is the caller's 403.
-func (s *Service) scopeNode(ctx context.Context, q querier, a *linli.Actor, id int64, field string) (registry.Node, error) {
+func (s *Service) scopeNode(ctx context.Context, q storage.Querier, a *linli.Actor, id int64, field string) (registry.Node, error) {
 	if id <= 0 {
 		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "请选择单元或楼栋 / choose a unit or a building"})
 	}
@@ -545,7 +539,7 @@ func (s *Service) CloseVote(ctx context.Context, a *linli.Actor, id int64) (Vote
 }
 
 // current is each household's counted (latest) ballot choice.
-func currentChoices(ctx context.Context, q querier, voteID int64) (map[int64]consent.Choice, error) {
+func currentChoices(ctx context.Context, q storage.Querier, voteID int64) (map[int64]consent.Choice, error) {
 	rows, err := q.Query(ctx, `SELECT household_id, choice FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
 	if err != nil {
 		return nil, err
@@ -565,7 +559,7 @@ func currentChoices(ctx context.Context, q querier, voteID int64) (map[int64]con
 
 // tally counts the vote's ballots now (consent.Evaluate), over the
 // frozen electorate once the vote is closed.
-func (s *Service) tally(ctx context.Context, q querier, v Vote) (Tally, error) {
+func (s *Service) tally(ctx context.Context, q storage.Querier, v Vote) (Tally, error) {
 	hs, err := voters(ctx, q, v)
 	if err != nil {
 		return Tally{}, err
