@@ -147,6 +147,7 @@ func (s *Service) get(ctx context.Context, q querier, id int64, forUpdate bool) 
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errNotFound()
 	}
+	c.Overdue = c.OverdueAt(s.now())
 	return c, err
 }
 
