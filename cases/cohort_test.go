@@ -319,3 +319,20 @@ func TestOverdueIsOneDefinition(t *testing.T) {
 		}
 	})
 }
+
+// A case whose deadline is counted into 2027, whose notice is not
+// loaded, says so (5 working days from Monday 2026-12-28: into January).
+func TestDeadlineBeyondLoadedCalendar(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		c := f.dispatched("resident", "xueyuan")
+		if got := f.get(c.ID).CalendarGap; got != 0 {
+			t.Errorf("a March 2026 deadline: calendar gap %d, want 0", got)
+		}
+		f.clock.Set(cst(t, 2026, 12, 28, 9, 0))
+		d := f.dispatched("resident", "xueyuan")
+		if got := f.get(d.ID); got.CalendarGap != 2027 {
+			t.Errorf("due %v: calendar gap %d, want 2027", got.ResolveDue.In(f.zone), got.CalendarGap)
+		}
+	})
+}

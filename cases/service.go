@@ -148,6 +148,9 @@ func (s *Service) get(ctx context.Context, q querier, id int64, forUpdate bool) 
 		return c, errNotFound()
 	}
 	c.Overdue = c.OverdueAt(s.now())
+	if c.State.Open() && s.Calendar != nil {
+		c.CalendarGap = s.Calendar.Beyond(c.DispatchedAt, c.ResolveDue)
+	}
 	return c, err
 }
 
