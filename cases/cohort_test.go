@@ -334,5 +334,12 @@ func TestDeadlineBeyondLoadedCalendar(t *testing.T) {
 		if got := f.get(d.ID); got.CalendarGap != 2027 {
 			t.Errorf("due %v: calendar gap %d, want 2027", got.ResolveDue.In(f.zone), got.CalendarGap)
 		}
+		// The staff home page warns: one open case due in 2027.
+		if y, n, err := f.svc.CalendarGap(f.ctx, f.actor("xueyuan")); err != nil || y != 2027 || n != 1 {
+			t.Errorf("CalendarGap for staff = %d, %d, %v; want 2027, 1", y, n, err)
+		}
+		if y, _, _ := f.svc.CalendarGap(f.ctx, f.actor("jixiang")); y != 0 {
+			t.Errorf("CalendarGap for another community's staff = %d, want 0", y)
+		}
 	})
 }

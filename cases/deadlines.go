@@ -480,3 +480,36 @@ func (s *Service) addCoHandler(ctx context.Context, tx *storage.Tx, a *linli.Act
 	}
 	return s.notify(ctx, tx, accounts, "cohandler", c.ID, fmt.Sprintf("协办：%s（%s）", c.Title, c.Number), false)
 }
+
+// CalendarGap is what the staff home page warns about: the first year
+// from now on whose official calendar is not loaded, and how many open
+// cases in the actor's scopes are due in it or later (their deadlines
+// skipped weekends only there). year is 0 when the actor manages no cases,
+// or when no open case is due past the loaded years and the current year
+// is loaded.
+func (s *Service) CalendarGap(ctx context.Context, a *linli.Actor) (year, n int, err error) {
+	scopes := a.Scopes(linli.PermCasesManage)
+	if len(scopes) == 0 || s.Calendar == nil {
+		return 0, 0, nil
+	}
+	loc := s.Calendar.Location()
+	now := s.now().In(loc)
+	year = now.Year()
+	for s.Calendar.Covers(year) {
+		year++
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, loc)
+	var or []string
+	args := []any{storage.Millis(from)}
+	for _, sc := range scopes {
+		or = append(or, "path LIKE ?")
+		args = append(args, sc+"%")
+	}
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE resolve_due >= ? AND state NOT IN ('closed','rejected','merged') AND (`+strings.Join(or, " OR ")+`)`, args...).Scan(&n); err != nil {
+		return 0, 0, err
+	}
+	if n == 0 && year != now.Year() {
+		return 0, 0, nil
+	}
+	return year, n, nil
+}

@@ -27,6 +27,7 @@ func Pages() web.Pages {
 		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
 		"首页": "Home", "项目": "Projects", "会议": "Meetings", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
+		"年工作日历未加载": "working calendar not loaded", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
 	}}
 }
 
@@ -34,6 +35,10 @@ func Pages() web.Pages {
 type Home struct {
 	Registry *registry.Service
 	Renderer *web.Renderer
+	// CalendarGap (wired to cases) names the first year whose working
+	// calendar is not loaded and how many open cases are due in it; the
+	// page warns the staff. nil: no warning.
+	CalendarGap func(ctx context.Context, a *linli.Actor) (year, cases int, err error)
 }
 
 // Nav builds the navigation for an actor from its permissions.
@@ -95,6 +100,9 @@ type homeData struct {
 	Primary   linli.Grant
 	Tiles     []Tile
 	Household *registry.Household
+	// GapYear is a year whose working calendar is not loaded while
+	// GapCases open cases are due in it (0: nothing to warn about).
+	GapYear, GapCases int
 }
 
 // Routes registers "/".
@@ -105,6 +113,12 @@ func (h *Home) Routes(rt *web.Router) {
 func (h *Home) page(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	d := homeData{Primary: a.Primary()}
+	if h.CalendarGap != nil {
+		var err error
+		if d.GapYear, d.GapCases, err = h.CalendarGap(r.Context(), a); err != nil {
+			return err
+		}
+	}
 	roots, err := h.Registry.Roots(r.Context(), a)
 	if err != nil {
 		return err

@@ -206,7 +206,7 @@ func (m *Main) Open(ctx context.Context) error {
 	rt.Handle("GET /readyz", web.Public, http.HandlerFunc(m.ready))
 	rt.Handle("GET /metrics", web.Public, promhttp.HandlerFor(m.Metrics, promhttp.HandlerOpts{}))
 	rt.Handle("GET /api/openapi.json", web.Public, apidoc.Handler())
-	(&home.Home{Registry: m.Registry, Renderer: render}).Routes(rt)
+	(&home.Home{Registry: m.Registry, Renderer: render, CalendarGap: m.Cases.CalendarGap}).Routes(rt)
 	m.Registry.Routes(rt)
 	(&auth.HTTP{Service: m.Auth, Renderer: render, SecureCookie: cfg.SecureCookie}).Routes(rt)
 	m.Audit.Routes(rt, render)
