@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"linli"
+	"linli/calendar"
 	"linli/cases"
 	"linli/stats"
 	"linli/storage"
@@ -340,6 +342,20 @@ func TestDeadlineBeyondLoadedCalendar(t *testing.T) {
 		}
 		if y, _, _ := f.svc.CalendarGap(f.ctx, f.actor("jixiang")); y != 0 {
 			t.Errorf("CalendarGap for another community's staff = %d, want 0", y)
+		}
+		// An administrator enters 2027 (New Year's Day off): without a
+		// restart, the next deadline skips it and nothing is flagged.
+		ad := &calendar.Admin{DB: db, Clock: f.clock, Base: f.cal, Use: f.svc.UseCalendar}
+		root, err := f.au.ActorByUsername(f.ctx, "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ad.Save(f.ctx, root, []byte(`{"year": 2027, "source": "测试", "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "workdays": []}`)); err != nil {
+			t.Fatalf("save 2027: %v %v", err, linli.ErrorFields(err))
+		}
+		e := f.get(f.dispatched("resident", "xueyuan").ID)
+		if e.CalendarGap != 0 || !e.ResolveDue.After(d.ResolveDue) {
+			t.Errorf("with 2027 loaded: due %v (was %v), gap %d; want later, 0", e.ResolveDue.In(f.zone), d.ResolveDue.In(f.zone), e.CalendarGap)
 		}
 	})
 }

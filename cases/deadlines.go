@@ -43,8 +43,8 @@ func (c Case) OverdueAt(now time.Time) bool {
 // working calendar (emergencies count natural time through their limit
 // units) and schedules the timers.
 func (s *Service) startClock(ctx context.Context, tx *storage.Tx, c *Case, cat Category, now time.Time, set map[string]any) error {
-	respDue := cat.ResponseLimit.Deadline(s.Calendar, now)
-	resDue := cat.ResolveLimit.Deadline(s.Calendar, now)
+	respDue := cat.ResponseLimit.Deadline(s.WorkingCalendar(), now)
+	resDue := cat.ResolveLimit.Deadline(s.WorkingCalendar(), now)
 	warnAt := now.Add(time.Duration(float64(resDue.Sub(now)) * warnShare))
 	set["dispatched_at"], set["response_due"], set["resolve_due"] = storage.Millis(now), storage.Millis(respDue), storage.Millis(resDue)
 	set["overdue"], set["warned"], set["escalation_level"] = 0, 0, 0
@@ -232,7 +232,7 @@ func (s *Service) blow(ctx context.Context, tx *storage.Tx, a *linli.Actor, c Ca
 	if ack.Amount == 0 {
 		ack = calendar.Limit{Amount: 30, Unit: calendar.NaturalMinutes}
 	}
-	due := ack.Deadline(s.Calendar, now)
+	due := ack.Deadline(s.WorkingCalendar(), now)
 	wid, err := tx.Insert(ctx, `INSERT INTO case_whistles (case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, kind, id, name, n, storage.Int(auto), reason, storage.Millis(now), storage.Millis(due))
 	if err != nil {
@@ -489,13 +489,14 @@ func (s *Service) addCoHandler(ctx context.Context, tx *storage.Tx, a *linli.Act
 // is loaded.
 func (s *Service) CalendarGap(ctx context.Context, a *linli.Actor) (year, n int, err error) {
 	scopes := a.Scopes(linli.PermCasesManage)
-	if len(scopes) == 0 || s.Calendar == nil {
+	cal := s.WorkingCalendar()
+	if len(scopes) == 0 || cal == nil {
 		return 0, 0, nil
 	}
-	loc := s.Calendar.Location()
+	loc := cal.Location()
 	now := s.now().In(loc)
 	year = now.Year()
-	for s.Calendar.Covers(year) {
+	for cal.Covers(year) {
 		year++
 	}
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, loc)

@@ -27,7 +27,7 @@ func Pages() web.Pages {
 		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
 		"首页": "Home", "项目": "Projects", "会议": "Meetings", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
-		"年工作日历未加载": "working calendar not loaded", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
+		"年工作日历未加载": "working calendar not loaded", "工作日历": "Working calendar", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
 	}}
 }
 
@@ -84,6 +84,9 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 	}
 	if a.CanAny(linli.PermAuditRead) {
 		items = append(items, web.NavItem{Href: "/audit", Label: t(lang, "审计日志"), Icon: "≡"})
+	}
+	if a.HasRole(linli.RoleAdmin) {
+		items = append(items, web.NavItem{Href: "/admin/calendar", Label: t(lang, "工作日历"), Icon: "▦"})
 	}
 	return items
 }
