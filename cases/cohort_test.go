@@ -359,3 +359,40 @@ func TestDeadlineBeyondLoadedCalendar(t *testing.T) {
 		}
 	})
 }
+
+// The December of the issue: cases dispatched and still inside their
+// response limit are not failures. Three dispatched, one acknowledged in
+// time, two not yet due: 响应率 1/1, not 1/3; when the limit passes for the
+// other two, 1/3. And a case closed in the period but due in an earlier
+// one counts in that period's 结案率, not this one's.
+func TestResponseRateExcludesCasesInsideTheirLimit(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		svc := &stats.Service{DB: db, Registry: f.reg, Weights: stats.DefaultWeights(), Zone: f.zone, Clock: f.clock, Fresh: f.svc.Fold}
+		xueyuan := f.node(pXueyuan...)
+		report := func() stats.Row {
+			t.Helper()
+			from := cst(t, 2026, 3, 1, 0, 0)
+			rep, err := svc.Report(f.ctx, f.actor("xueyuan"), stats.Query{NodeID: xueyuan.ID, From: from, To: cst(t, 2026, 3, 31, 0, 0)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep.Total
+		}
+		a := f.dispatched("resident", "xueyuan")
+		f.dispatched("resident", "xueyuan")
+		f.dispatched("resident", "xueyuan")
+		f.act("grid1", a.ID, cases.ActionInput{Action: cases.ActAcknowledge})
+		if r := report(); r.ResponseDue != 1 || r.Rates.Response.Value != 1 {
+			t.Errorf("inside the limit: response cohort %d, rate %v; want 1 and 100%%", r.ResponseDue, r.Rates.Response.Value)
+		}
+		f.clock.Set(a.ResponseDue.Add(time.Hour))
+		f.runDue()
+		if r := report(); r.ResponseDue != 3 || r.RespondedOnTime != 1 {
+			t.Errorf("after the limit: %d of %d in time, want 1 of 3", r.RespondedOnTime, r.ResponseDue)
+		}
+		if r := report(); r.Due != 0 || r.Rates.Closure.Valid {
+			t.Errorf("no resolution deadline has passed: due %d, closure %+v; want 0 and none", r.Due, r.Rates.Closure)
+		}
+	})
+}
