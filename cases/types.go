@@ -84,43 +84,39 @@ type Category struct {
 
 // Case is a reported problem.
 type Case struct {
-	ID            int64     `json:"id"`
-	Number        string    `json:"number"`
-	CommunityID   int64     `json:"community_id"`
-	GridID        int64     `json:"grid_id,omitempty"`
-	LocationID    int64     `json:"location_id"`
-	HouseholdID   int64     `json:"household_id,omitempty"`
-	Lat           float64   `json:"lat,omitempty"`
-	Lon           float64   `json:"lon,omitempty"`
-	Address       string    `json:"address,omitempty"`
-	Path          string    `json:"-"`
-	CategoryID    int64     `json:"category_id"`
-	Category      string    `json:"category"`
-	Title         string    `json:"title"`
-	Description   string    `json:"description"`
-	Source        Source    `json:"source"`
-	SourceRef     string    `json:"source_ref,omitempty"`
-	ReporterID    int64     `json:"reporter_id,omitempty"`
-	ReporterName  string    `json:"reporter_name"`
-	ReporterPhone string    `json:"reporter_phone,omitempty"` // masked
-	Priority      Priority  `json:"priority"`
-	Public        bool      `json:"public"`
-	State         State     `json:"state"`
-	AssigneeKind  string    `json:"assignee_kind,omitempty"`
-	AssigneeID    int64     `json:"assignee_id,omitempty"`
-	AssigneeName  string    `json:"assignee_name,omitempty"`
-	HandlerID     int64     `json:"handler_id,omitempty"`
-	ResponseDue   time.Time `json:"response_due"`
-	ResolveDue    time.Time `json:"resolve_due"`
-	DispatchedAt  time.Time `json:"dispatched_at"`
-	RespondedAt   time.Time `json:"responded_at"`
-	HandledAt     time.Time `json:"handled_at"`
-	ClosedAt      time.Time `json:"closed_at"`
-	Overdue       bool      `json:"overdue"`
-	// CalendarGap is the first year the resolution deadline was counted
-	// through without that year's official calendar loaded (weekends
-	// only, so it may fall on a holiday); 0 when none.
-	CalendarGap     int       `json:"calendar_gap,omitempty"`
+	ID              int64     `json:"id"`
+	Number          string    `json:"number"`
+	CommunityID     int64     `json:"community_id"`
+	GridID          int64     `json:"grid_id,omitempty"`
+	LocationID      int64     `json:"location_id"`
+	HouseholdID     int64     `json:"household_id,omitempty"`
+	Lat             float64   `json:"lat,omitempty"`
+	Lon             float64   `json:"lon,omitempty"`
+	Address         string    `json:"address,omitempty"`
+	Path            string    `json:"-"`
+	CategoryID      int64     `json:"category_id"`
+	Category        string    `json:"category"`
+	Title           string    `json:"title"`
+	Description     string    `json:"description"`
+	Source          Source    `json:"source"`
+	SourceRef       string    `json:"source_ref,omitempty"`
+	ReporterID      int64     `json:"reporter_id,omitempty"`
+	ReporterName    string    `json:"reporter_name"`
+	ReporterPhone   string    `json:"reporter_phone,omitempty"` // masked
+	Priority        Priority  `json:"priority"`
+	Public          bool      `json:"public"`
+	State           State     `json:"state"`
+	AssigneeKind    string    `json:"assignee_kind,omitempty"`
+	AssigneeID      int64     `json:"assignee_id,omitempty"`
+	AssigneeName    string    `json:"assignee_name,omitempty"`
+	HandlerID       int64     `json:"handler_id,omitempty"`
+	ResponseDue     time.Time `json:"response_due"`
+	ResolveDue      time.Time `json:"resolve_due"`
+	DispatchedAt    time.Time `json:"dispatched_at"`
+	RespondedAt     time.Time `json:"responded_at"`
+	HandledAt       time.Time `json:"handled_at"`
+	ClosedAt        time.Time `json:"closed_at"`
+	Overdue         bool      `json:"overdue"`
 	Warned          bool      `json:"warned"`
 	EscalationLevel int       `json:"escalation_level"`
 	Reopened        int       `json:"reopened"`
@@ -132,6 +128,11 @@ type Case struct {
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 	Version         int       `json:"version"`
+
+	// CalendarGap is the first year the resolution deadline was counted
+	// through without that year's official calendar loaded (weekends
+	// only, so it may fall on a holiday); 0 when none. Set when read.
+	CalendarGap int `json:"calendar_gap,omitempty"`
 }
 
 // Event is one step on a case's timeline.
