@@ -35,7 +35,7 @@ type Calendar struct {
 	days map[dayNum]bool
 }
 
-// Default is the calendar Linli ships: the embedded years (2026), Beijing
+// Default is the calendar Linli ships: the embedded years (2025, 2026), Beijing
 // time and DefaultHours.
 func Default() (*Calendar, error) {
 	data, err := fs.Sub(embedded, "data")
@@ -173,6 +173,28 @@ func (c *Calendar) Years() []Year {
 func (c *Calendar) Covers(year int) bool {
 	_, ok := c.years[year]
 	return ok
+}
+
+// Beyond reports the first year from start's to due's (in c's location)
+// whose official arrangement is not loaded, or 0 when every one is: a
+// deadline counted through such a year used weekends only and may fall on
+// a public holiday ("2027 calendar not loaded"). Natural-time deadlines
+// pass a zero start to ask about due's year alone.
+func (c *Calendar) Beyond(start, due time.Time) int {
+	if due.IsZero() {
+		return 0
+	}
+	last := due.In(c.loc).Year()
+	first := last
+	if !start.IsZero() && start.In(c.loc).Year() < first {
+		first = start.In(c.loc).Year()
+	}
+	for y := first; y <= last; y++ {
+		if !c.Covers(y) {
+			return y
+		}
+	}
+	return 0
 }
 
 // IsWorkday reports whether the day of t, in c's location, is worked: a

@@ -95,22 +95,24 @@ func TestIsWorkdayUsesCalendarZone(t *testing.T) {
 
 func TestCovers(t *testing.T) {
 	c := defaultCal(t)
-	for year, want := range map[int]bool{2025: false, 2026: true, 2027: false} {
+	// 2025 is shipped too now (it was not: the demo's 2025 cases counted
+	// weekends only).
+	for year, want := range map[int]bool{2024: false, 2025: true, 2026: true, 2027: false} {
 		if got := c.Covers(year); got != want {
 			t.Errorf("Covers(%d) = %v, want %v", year, got, want)
 		}
 	}
 	ys := c.Years()
-	if len(ys) != 1 || ys[0].Year != 2026 || !strings.Contains(ys[0].Source, "2025-11-04") {
-		t.Errorf("Years() = %+v, want the 2026 notice of 2025-11-04", ys)
+	if len(ys) != 2 || ys[1].Year != 2026 || !strings.Contains(ys[1].Source, "2025-11-04") || !strings.Contains(ys[0].Source, "2024-11-12") {
+		t.Errorf("Years() = %+v, want the 2025 notice of 2024-11-12 and the 2026 notice of 2025-11-04", ys)
 	}
-	if len(ys[0].Holidays) != 7 || len(ys[0].Workdays) != 6 {
-		t.Errorf("2026 has %d holiday ranges and %d make-up days, want 7 and 6", len(ys[0].Holidays), len(ys[0].Workdays))
+	if len(ys[1].Holidays) != 7 || len(ys[1].Workdays) != 6 {
+		t.Errorf("2026 has %d holiday ranges and %d make-up days, want 7 and 6", len(ys[1].Holidays), len(ys[1].Workdays))
 	}
 }
 
 func TestNewRejects(t *testing.T) {
-	y26 := defaultCal(t).Years()[0]
+	y26 := yearOf(t, defaultCal(t), 2026)
 	h := time.Hour
 	tests := []struct {
 		name  string
@@ -154,7 +156,7 @@ func TestNewCopiesHours(t *testing.T) {
 func TestWithReplacesAndLeavesOriginal(t *testing.T) {
 	c := defaultCal(t)
 	// A corrected 2026 notice that (hypothetically) drops National Day.
-	y := c.Years()[0]
+	y := yearOf(t, c, 2026)
 	y.Source = "corrected"
 	y.Holidays = y.Holidays[:6]
 	y.Workdays = y.Workdays[:5]

@@ -23,11 +23,20 @@
 // notice made 2018-12-29 a working day and 2018-12-31 a day off).
 // data/README.md says the same for whoever edits the files.
 //
+// Shipped: 2025 (notice of 2024-11-12) and 2026 (notice of 2025-11-04).
+// An administrator may also enter or upload a year on /admin/calendar or
+// PUT /api/calendar/years ([Admin]): the same validation, stored in the
+// database, audited, merged over the embedded years and the directory, and
+// swapped into the case service at once (cases.Service.UseCalendar).
+//
 // # Outside the loaded years
 //
 // A date in a year with no data follows the plain rule (Monday to Friday are
 // working days). [Calendar.Covers] reports false for such a year so callers
-// can warn that deadlines there may be off by the holidays not yet known.
+// can warn that deadlines there may be off by the holidays not yet known;
+// [Calendar.Beyond] names the first such year a deadline was counted
+// through (the case page and the staff home page say "2027 calendar not
+// loaded").
 //
 // # Deadlines
 //

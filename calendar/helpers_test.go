@@ -22,3 +22,15 @@ func bj(y int, m time.Month, d, h, min int) time.Time {
 }
 
 func fmtBJ(t time.Time) string { return t.In(Shanghai()).Format("2006-01-02 Mon 15:04:05.999999999") }
+
+// yearOf is one loaded year of c.
+func yearOf(t testing.TB, c *Calendar, year int) Year {
+	t.Helper()
+	for _, y := range c.Years() {
+		if y.Year == year {
+			return y
+		}
+	}
+	t.Fatalf("year %d not loaded", year)
+	return Year{}
+}

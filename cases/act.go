@@ -154,10 +154,8 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 			if err := bump("responded", 1); err != nil {
 				return c, err
 			}
-			if !c.ResponseDue.IsZero() && !now.After(c.ResponseDue) {
-				if err := bump("responded_on_time", 1); err != nil {
-					return c, err
-				}
+			if err := s.countResponse(ctx, tx, c, true, now); err != nil {
+				return c, err
 			}
 		}
 		if err := jobs.Cancel(ctx, tx, jobResponseDue, itoa(c.ID)); err != nil {
@@ -182,10 +180,8 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 		if err := bump("closed", 1); err != nil {
 			return c, err
 		}
-		if !c.ResolveDue.IsZero() && !now.After(c.ResolveDue) {
-			if err := bump("closed_on_time", 1); err != nil {
-				return c, err
-			}
+		if err := s.countDue(ctx, tx, c, true, now); err != nil {
+			return c, err
 		}
 		if err := s.stopClock(ctx, tx, c); err != nil {
 			return c, err
@@ -229,7 +225,13 @@ func (s *Service) transition(ctx context.Context, tx *storage.Tx, a *linli.Actor
 		}
 		set["reopened"] = c.Reopened + 1
 		set["rating"], set["rating_comment"], set["closed_at"], set["handler_id"] = "", "", int64(0), int64(0)
-		if err := bump("rework", 1); err != nil {
+		// 返工率 is over closures: the reopening is dated by the closure
+		// it undoes.
+		closedDay := day
+		if !c.ClosedAt.IsZero() {
+			closedDay = s.day(c.ClosedAt)
+		}
+		if err := s.bump(ctx, tx, closedDay, c.CommunityID, c.GridID, c.CategoryID, "rework", 1); err != nil {
 			return c, err
 		}
 		if err := s.startClock(ctx, tx, &c, cat, now, set); err != nil {

@@ -9,6 +9,7 @@ func catalog() map[string]string {
 		"位置": "Location", "默认是您家": "Your home by default", "地点编号": "Place number", "楼栋、单元或小区的编号（见地点页面）": "The number of a building, unit or estate (see the place pages)",
 		"公开（邻居可以看到进展）":          "Public (neighbours can follow it)",
 		"公开只公开问题和进展，不公开您的姓名和房号": "Public shows only the problem and its progress, never your name or room", "提交": "Submit", "超期": "Overdue", "已吹哨": "Whistle blown", "暂无案件": "No cases",
+		"年工作日历未加载，期限只扣除了周末": "calendar not loaded: the deadline skips weekends only",
 		"案件": "Cases", "案件调度": "Dispatch board", "登记新案件": "Register a case", "统计": "Statistics", "吹哨报到": "Whistles", "请在": "Report in by",
 		"前报到": "", "待受理/待派遣": "New", "已升级": "Escalated", "待核查/待结案": "To verify", "全部案件": "All cases", "编号或标题": "Number or title",
 		"我的上报": "My reports", "我的任务": "My tasks", "巡查上报": "Patrol report", "报到": "Report in", "办结": "Resolve", "暂无待办任务": "Nothing to do",

@@ -371,15 +371,10 @@ func TestExtension(t *testing.T) {
 			t.Error("requester not told of the approval")
 		}
 		wantCode(t, "decide twice", f.actErr("xueyuan", c.ID, cases.ActionInput{Action: cases.ActDecideExtension, Approve: true}), linli.EConflict)
-		if st := f.stats(c.CommunityID); st["extended"] != 1 || st["due"] != 1 {
-			t.Errorf("extended %d due %d, want 1 1", st["extended"], st["due"])
-		}
-		// The case now falls due on the new day (结案率 counts by due day).
-		for day, want := range map[int]int{20260317: 0, 20260324: 1} {
-			var due int
-			if err := db.QueryRow(f.ctx, `SELECT COALESCE(SUM(due), 0) FROM stats_community_day WHERE period = ? AND community_id = ?`, day, c.CommunityID).Scan(&due); err != nil || due != want {
-				t.Errorf("due on %d = %d (%v), want %d", day, due, err, want)
-			}
+		// Still inside its (new) limit, the case is in no due cohort yet
+		// (it used to be counted as due at once, on its deadline's day).
+		if st := f.stats(c.CommunityID); st["extended"] != 1 || st["due"] != 0 {
+			t.Errorf("extended %d due %d, want 1 0", st["extended"], st["due"])
 		}
 
 		// The old deadline passes quietly; the new one is enforced.
@@ -392,6 +387,15 @@ func TestExtension(t *testing.T) {
 		f.runDue()
 		if got := f.get(c.ID); !got.Overdue || got.EscalationLevel != 1 {
 			t.Errorf("after the new deadline: overdue=%v level %d", got.Overdue, got.EscalationLevel)
+		}
+		// The case falls due on the new day (结案率 counts by due day), as
+		// an extended one.
+		f.stats(c.CommunityID) // folds the queued counters
+		for day, want := range map[int]int{20260317: 0, 20260324: 1} {
+			var due, ext int
+			if err := db.QueryRow(f.ctx, `SELECT COALESCE(SUM(due), 0), COALESCE(SUM(due_extended), 0) FROM stats_community_day WHERE period = ? AND community_id = ?`, day, c.CommunityID).Scan(&due, &ext); err != nil || due != want || ext != want {
+				t.Errorf("due on %d = %d, extended %d (%v), want %d", day, due, ext, err, want)
+			}
 		}
 
 		// Nobody approves their own request: staff working a case assigned

@@ -25,15 +25,30 @@ const (
 // assignee is warned (the last quarter).
 const warnShare = 0.75
 
+// OverdueAt is the one definition of 超期 that the dispatch board, the
+// case lists, the grid worker's task list and the case page share: the
+// case still needs work and its resolution deadline has passed. It is
+// worked out from the deadline when the case is read, not from the flag
+// the overdue timer sets, which lags (the runner may be behind) and is
+// not set for a case that was waiting for verification or on the
+// standing ledger when its deadline passed. Case.Overdue is always this
+// value as of the read; the overdue filter is the same rule in SQL.
+// A case on the standing ledger (挂账) is not overdue: the ledger is
+// where a case that cannot be solved in time goes instead.
+func (c Case) OverdueAt(now time.Time) bool {
+	return c.State.Open() && c.State != Shelved && !c.ResolveDue.IsZero() && now.After(c.ResolveDue)
+}
+
 // startClock sets the response and resolution deadlines from now on the
 // working calendar (emergencies count natural time through their limit
 // units) and schedules the timers.
 func (s *Service) startClock(ctx context.Context, tx *storage.Tx, c *Case, cat Category, now time.Time, set map[string]any) error {
-	respDue := cat.ResponseLimit.Deadline(s.Calendar, now)
-	resDue := cat.ResolveLimit.Deadline(s.Calendar, now)
+	respDue := cat.ResponseLimit.Deadline(s.WorkingCalendar(), now)
+	resDue := cat.ResolveLimit.Deadline(s.WorkingCalendar(), now)
 	warnAt := now.Add(time.Duration(float64(resDue.Sub(now)) * warnShare))
 	set["dispatched_at"], set["response_due"], set["resolve_due"] = storage.Millis(now), storage.Millis(respDue), storage.Millis(resDue)
 	set["overdue"], set["warned"], set["escalation_level"] = 0, 0, 0
+	set["stat_due_day"] = 0 // a new handling round: not in a due cohort yet
 	c.ResponseDue, c.ResolveDue = respDue, resDue
 	key := itoa(c.ID)
 	if err := jobs.Schedule(ctx, tx, jobResponseDue, key, respDue, nil); err != nil {
@@ -42,11 +57,9 @@ func (s *Service) startClock(ctx context.Context, tx *storage.Tx, c *Case, cat C
 	if err := jobs.Schedule(ctx, tx, jobResolveWarn, key, warnAt, nil); err != nil {
 		return err
 	}
-	if err := jobs.Schedule(ctx, tx, jobResolveDue, key, resDue, nil); err != nil {
-		return err
-	}
-	// Due count for 结案率: the case falls due on the day of its deadline.
-	return s.bump(ctx, tx, s.day(resDue), c.CommunityID, c.GridID, c.CategoryID, "due", 1)
+	// The due cohorts count the round when it closes or when the
+	// resolution timer finds its deadline passed (countDue).
+	return jobs.Schedule(ctx, tx, jobResolveDue, key, resDue, nil)
 }
 
 // stopClock cancels the timers of a case that is closed or merged.
@@ -89,10 +102,20 @@ func (s *Service) jobCase(ctx context.Context, tx *storage.Tx, j jobs.Job) (Case
 // the assignee and staff are told.
 func (s *Service) onResponseDue(ctx context.Context, tx *storage.Tx, j jobs.Job) error {
 	c, ok, err := s.jobCase(ctx, tx, j)
-	if !ok || err != nil || c.State != Dispatched {
+	if !ok || err != nil {
 		return err
 	}
 	now := s.now()
+	// The response cohort counts the case now if nobody reported in,
+	// whatever its state.
+	if c.RespondedAt.IsZero() && c.State.Open() && !now.Before(c.ResponseDue) {
+		if err := s.countResponse(ctx, tx, c, false, now); err != nil {
+			return err
+		}
+	}
+	if c.State != Dispatched {
+		return nil
+	}
 	if err := s.event(ctx, tx, c.ID, nil, now, "response_overdue", "", "", "超过响应时限未报到签收", nil, false); err != nil {
 		return err
 	}
@@ -125,10 +148,20 @@ func working(st State) bool {
 // first level of the category's escalation chain.
 func (s *Service) onResolveDue(ctx context.Context, tx *storage.Tx, j jobs.Job) error {
 	c, ok, err := s.jobCase(ctx, tx, j)
-	if !ok || err != nil || !working(c.State) {
+	if !ok || err != nil {
 		return err
 	}
 	now := s.now()
+	// The due cohort counts the round now, whatever state it waits in
+	// (verification, the standing ledger): its deadline has passed.
+	if c.State.Open() && c.ClosedAt.IsZero() && !now.Before(c.ResolveDue) {
+		if err := s.countDue(ctx, tx, c, false, now); err != nil {
+			return err
+		}
+	}
+	if !working(c.State) {
+		return nil
+	}
 	if _, err := tx.Exec(ctx, `UPDATE cases SET overdue = 1, updated_at = ? WHERE id = ?`, storage.Millis(now), c.ID); err != nil {
 		return err
 	}
@@ -199,7 +232,7 @@ func (s *Service) blow(ctx context.Context, tx *storage.Tx, a *linli.Actor, c Ca
 	if ack.Amount == 0 {
 		ack = calendar.Limit{Amount: 30, Unit: calendar.NaturalMinutes}
 	}
-	due := ack.Deadline(s.Calendar, now)
+	due := ack.Deadline(s.WorkingCalendar(), now)
 	wid, err := tx.Insert(ctx, `INSERT INTO case_whistles (case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, kind, id, name, n, storage.Int(auto), reason, storage.Millis(now), storage.Millis(due))
 	if err != nil {
@@ -399,11 +432,9 @@ func (s *Service) decideExtension(ctx context.Context, tx *storage.Tx, a *linli.
 		if err := s.bump(ctx, tx, day, c.CommunityID, c.GridID, c.CategoryID, "extended", 1); err != nil {
 			return err
 		}
-		// The case now falls due on the new day.
-		if err := s.bump(ctx, tx, s.day(c.ResolveDue), c.CommunityID, c.GridID, c.CategoryID, "due", -1); err != nil {
-			return err
-		}
-		if err := s.bump(ctx, tx, s.day(due), c.CommunityID, c.GridID, c.CategoryID, "due", 1); err != nil {
+		// The round now falls due on the new day: if its old deadline
+		// had already put it into a due cohort, it leaves it.
+		if err := s.uncountDue(ctx, tx, c); err != nil {
 			return err
 		}
 	}
@@ -448,4 +479,38 @@ func (s *Service) addCoHandler(ctx context.Context, tx *storage.Tx, a *linli.Act
 		return err
 	}
 	return s.notify(ctx, tx, accounts, "cohandler", c.ID, fmt.Sprintf("协办：%s（%s）", c.Title, c.Number), false)
+}
+
+// CalendarGap is what the staff home page warns about: the first year
+// from now on whose official calendar is not loaded, and how many open
+// cases in the actor's scopes are due in it or later (their deadlines
+// skipped weekends only there). year is 0 when the actor manages no cases,
+// or when no open case is due past the loaded years and the current year
+// is loaded.
+func (s *Service) CalendarGap(ctx context.Context, a *linli.Actor) (year, n int, err error) {
+	scopes := a.Scopes(linli.PermCasesManage)
+	cal := s.WorkingCalendar()
+	if len(scopes) == 0 || cal == nil {
+		return 0, 0, nil
+	}
+	loc := cal.Location()
+	now := s.now().In(loc)
+	year = now.Year()
+	for cal.Covers(year) {
+		year++
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, loc)
+	var or []string
+	args := []any{storage.Millis(from)}
+	for _, sc := range scopes {
+		or = append(or, "path LIKE ?")
+		args = append(args, sc+"%")
+	}
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE resolve_due >= ? AND state NOT IN ('closed','rejected','merged') AND (`+strings.Join(or, " OR ")+`)`, args...).Scan(&n); err != nil {
+		return 0, 0, err
+	}
+	if n == 0 && year != now.Year() {
+		return 0, 0, nil
+	}
+	return year, n, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"linli"
+	"linli/storage"
 )
 
 // countCap bounds how far a list's total is counted.
@@ -61,7 +62,9 @@ func (s *Service) query(ctx context.Context, where []string, args []any, f Filte
 		where = append(where, "c.state IN ("+strings.Join(marks, ",")+")")
 	}
 	if f.Overdue {
-		where = append(where, "c.overdue = 1 AND c.state NOT IN ('closed','rejected','merged')")
+		// The one definition of 超期 (Case.OverdueAt), in SQL.
+		where = append(where, "c.resolve_due > 0 AND c.resolve_due < ? AND c.state NOT IN ('closed','rejected','merged','shelved')")
+		args = append(args, storage.Millis(s.now()))
 	}
 	if f.Escalated {
 		where = append(where, "c.escalation_level > 0 AND c.state NOT IN ('closed','rejected','merged')")
@@ -93,12 +96,14 @@ func (s *Service) query(ctx context.Context, where []string, args []any, f Filte
 		return nil, 0, err
 	}
 	defer rows.Close()
+	now := s.now()
 	var out []Case
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
 			return nil, 0, err
 		}
+		c.Overdue = c.OverdueAt(now)
 		out = append(out, c)
 	}
 	return out, total, rows.Err()

@@ -14,7 +14,9 @@ type statKey struct {
 }
 
 // RebuildStats recomputes the statistics rollups from the timelines, replaying each
-// case's events with the same rules Act applies as it goes. The maintained
+// case's events with the same rules Act and the timers apply as they go
+// (the cohorts of cohort.go: a deadline that has passed by now counts as
+// its timer would). The maintained
 // counters and the rebuilt ones must agree (a test checks it); run it with
 // `linli stats rebuild` after a restore or a change of rules. It returns
 // the number of rows written.
@@ -46,9 +48,32 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 		}
 		counts[k][col] += d
 	}
-	type clock struct{ response, resolve int64 }
-	clocks := map[int64]clock{}
-	responded := map[int64]bool{}
+	// One case's replay: the deadlines of its current round and whether
+	// the case is already in its response and due cohorts (cohort.go).
+	type replay struct {
+		respDue, resDue, lastClose     int64
+		respDay, dueDay, extensions    int
+		responded, respStopped, closed bool
+		ended                          bool
+	}
+	cs := map[int64]*replay{}
+	// lapse counts what the timers count once a deadline passes (at t).
+	lapse := func(caseID int64, r *replay, t int64) {
+		if r.ended {
+			return
+		}
+		if r.respDue != 0 && r.respDay == 0 && !r.responded && !r.respStopped && r.respDue <= t {
+			r.respDay = s.day(storage.FromMillis(r.respDue))
+			add(caseID, r.respDay, "response_due", 1)
+		}
+		if r.resDue != 0 && r.dueDay == 0 && !r.closed && r.resDue <= t {
+			r.dueDay = s.day(storage.FromMillis(r.resDue))
+			add(caseID, r.dueDay, "due", 1)
+			if r.extensions > 0 {
+				add(caseID, r.dueDay, "due_extended", 1)
+			}
+		}
+	}
 	ev, err := s.DB.Query(ctx, `SELECT case_id, at, action, data FROM case_events ORDER BY case_id, id`)
 	if err != nil {
 		return 0, err
@@ -72,7 +97,12 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 			_ = json.Unmarshal([]byte(data), &d)
 		}
 		day := s.day(storage.FromMillis(at))
-		c := clocks[caseID]
+		r := cs[caseID]
+		if r == nil {
+			r = &replay{}
+			cs[caseID] = r
+		}
+		lapse(caseID, r, at)
 		switch Action(action) {
 		case "report":
 			add(caseID, day, "reported", 1)
@@ -80,23 +110,46 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 			if Action(action) == ActDispatch {
 				add(caseID, day, "dispatched", 1)
 			} else {
-				add(caseID, day, "rework", 1)
+				closedDay := day
+				if r.lastClose != 0 {
+					closedDay = s.day(storage.FromMillis(r.lastClose))
+				}
+				add(caseID, closedDay, "rework", 1)
 			}
-			clocks[caseID] = clock{d.ResponseDue, d.ResolveDue}
-			add(caseID, s.day(storage.FromMillis(d.ResolveDue)), "due", 1)
+			r.respDue, r.resDue = d.ResponseDue, d.ResolveDue
+			r.dueDay, r.closed, r.respStopped = 0, false, false
 		case ActAcknowledge:
-			if !responded[caseID] { // counted once per case, as Act does
-				responded[caseID] = true
+			if !r.responded { // counted once per case, as Act does
+				r.responded = true
 				add(caseID, day, "responded", 1)
-				if c.response != 0 && at <= c.response {
-					add(caseID, day, "responded_on_time", 1)
+				if r.respDue != 0 {
+					if r.respDay == 0 {
+						r.respDay = s.day(storage.FromMillis(r.respDue))
+						add(caseID, r.respDay, "response_due", 1)
+					}
+					if at <= r.respDue {
+						add(caseID, r.respDay, "responded_on_time", 1)
+					}
 				}
 			}
 		case ActClose:
 			add(caseID, day, "closed", 1)
-			if c.resolve != 0 && at <= c.resolve {
-				add(caseID, day, "closed_on_time", 1)
+			if r.resDue != 0 {
+				if r.dueDay == 0 {
+					r.dueDay = s.day(storage.FromMillis(r.resDue))
+					add(caseID, r.dueDay, "due", 1)
+					if r.extensions > 0 {
+						add(caseID, r.dueDay, "due_extended", 1)
+					}
+				}
+				add(caseID, r.dueDay, "due_closed", 1)
+				if at <= r.resDue {
+					add(caseID, r.dueDay, "closed_on_time", 1)
+				}
 			}
+			r.closed, r.respStopped, r.lastClose = true, true, at
+		case ActMerge, ActReject:
+			r.ended = true
 		case ActRate:
 			switch d.Rating {
 			case Satisfied:
@@ -111,10 +164,15 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 		case ActDecideExtension:
 			if d.Approved && d.NewDue != 0 {
 				add(caseID, day, "extended", 1)
-				add(caseID, s.day(storage.FromMillis(c.resolve)), "due", -1)
-				add(caseID, s.day(storage.FromMillis(d.NewDue)), "due", 1)
-				c.resolve = d.NewDue
-				clocks[caseID] = c
+				if r.dueDay != 0 {
+					add(caseID, r.dueDay, "due", -1)
+					if r.extensions > 0 {
+						add(caseID, r.dueDay, "due_extended", -1)
+					}
+					r.dueDay = 0
+				}
+				r.extensions++
+				r.resDue = d.NewDue
 			}
 		case ActWhistle:
 			if d.Automatic {
@@ -124,6 +182,12 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 	}
 	if err := ev.Close(); err != nil {
 		return 0, err
+	}
+	// The deadlines that have passed by now: their timers have counted
+	// them (or will in a moment).
+	now := storage.Millis(s.now())
+	for id, r := range cs {
+		lapse(id, r, now)
 	}
 	n := 0
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
@@ -146,6 +210,19 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 				}
 			}
 			n++
+		}
+		// The markers that keep the maintained counting from counting a
+		// case twice (cohort.go) follow the replay.
+		if _, err := tx.Exec(ctx, `UPDATE cases SET stat_response_day = 0, stat_due_day = 0`); err != nil {
+			return err
+		}
+		for id, r := range cs {
+			if r.respDay == 0 && r.dueDay == 0 {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `UPDATE cases SET stat_response_day = ?, stat_due_day = ? WHERE id = ?`, r.respDay, r.dueDay, id); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -82,13 +82,13 @@ func snapshot(t *testing.T, db *storage.DB) map[string]string {
 	out := map[string]string{}
 	for _, tb := range cases.StatTables {
 		rows, err := db.Query(context.Background(), `SELECT period, community_id, ref_id, reported, dispatched, responded, responded_on_time,
-			due, closed, closed_on_time, resolved, satisfied, basic, unsatisfied, rework, extended, escalated FROM `+tb.Name)
+			due, closed, closed_on_time, resolved, satisfied, basic, unsatisfied, rework, extended, escalated, response_due, due_closed, due_extended FROM `+tb.Name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for rows.Next() {
 			var k [3]int64
-			var v [14]int
+			var v [17]int
 			dst := []any{&k[0], &k[1], &k[2]}
 			for i := range v {
 				dst = append(dst, &v[i])
@@ -96,7 +96,7 @@ func snapshot(t *testing.T, db *storage.DB) map[string]string {
 			if err := rows.Scan(dst...); err != nil {
 				t.Fatal(err)
 			}
-			if v == [14]int{} {
+			if v == [17]int{} {
 				continue // an all-zero row is the same as no row
 			}
 			out[tb.Name+fmt.Sprint(k)] = fmt.Sprint(v)

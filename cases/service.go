@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"linli"
@@ -36,6 +37,8 @@ type Service struct {
 	catMu sync.Mutex
 	cats  map[string]Category
 	catAt time.Time
+
+	current atomic.Pointer[calendar.Calendar] // see UseCalendar
 }
 
 // New builds the service.
@@ -47,6 +50,19 @@ func New(db *storage.DB, clock linli.Clock, cal *calendar.Calendar, reg *registr
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now() }
+
+// UseCalendar swaps the working calendar for the deadlines computed from
+// now on (an administrator loaded a year); safe while requests run.
+func (s *Service) UseCalendar(c *calendar.Calendar) { s.current.Store(c) }
+
+// WorkingCalendar is the calendar deadlines are counted on: the last one
+// UseCalendar installed, else Calendar.
+func (s *Service) WorkingCalendar() *calendar.Calendar {
+	if c := s.current.Load(); c != nil {
+		return c
+	}
+	return s.Calendar
+}
 
 // day is the statistics day (YYYYMMDD in the deployment's zone).
 func (s *Service) day(t time.Time) int {
@@ -141,6 +157,10 @@ func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdat
 	c, err := scanCase(q.QueryRow(ctx, qs, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errNotFound()
+	}
+	c.Overdue = c.OverdueAt(s.now())
+	if cal := s.WorkingCalendar(); c.State.Open() && cal != nil {
+		c.CalendarGap = cal.Beyond(c.DispatchedAt, c.ResolveDue)
 	}
 	return c, err
 }

@@ -239,7 +239,7 @@ func (f *fixture) notified(who string, caseID int64, want string) bool {
 }
 
 var statNames = []string{"reported", "dispatched", "responded", "responded_on_time", "due", "closed", "closed_on_time",
-	"resolved", "satisfied", "basic", "unsatisfied", "rework", "extended", "escalated"}
+	"resolved", "satisfied", "basic", "unsatisfied", "rework", "extended", "escalated", "response_due", "due_closed", "due_extended"}
 
 // stats sums a community's statistics counters over all days, read from
 // the community-by-day rollup (migration 0008, which replaced case_stats).
@@ -386,8 +386,8 @@ func TestFullLoop(t *testing.T) {
 			t.Errorf("reporter timeline %v, want %v (no private notes)", got, public)
 		}
 
-		f.checkStats(xueyuan.ID, map[string]int64{"reported": 2, "dispatched": 1, "responded": 1, "responded_on_time": 1, "due": 1,
-			"closed": 1, "closed_on_time": 1, "satisfied": 1, "resolved": 1})
+		f.checkStats(xueyuan.ID, map[string]int64{"reported": 2, "dispatched": 1, "responded": 1, "responded_on_time": 1, "response_due": 1, "due": 1,
+			"closed": 1, "closed_on_time": 1, "due_closed": 1, "satisfied": 1, "resolved": 1})
 	})
 }
 

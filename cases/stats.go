@@ -10,7 +10,7 @@ import (
 // statColumns are the counters of the statistics rollups.
 var statColumns = map[string]bool{"reported": true, "dispatched": true, "responded": true, "responded_on_time": true, "due": true,
 	"closed": true, "closed_on_time": true, "resolved": true, "satisfied": true, "basic": true, "unsatisfied": true, "rework": true,
-	"extended": true, "escalated": true}
+	"extended": true, "escalated": true, "response_due": true, "due_closed": true, "due_extended": true}
 
 // StatTables are the rollups (see migration 0008): the table, whether it
 // is by month (else by day), and what ref_id holds.

@@ -131,6 +131,11 @@ type Case struct {
 	// ForNeighbours says the case is seen by a resident of its community
 	// because it is public: without the reporter (Service.Get).
 	ForNeighbours bool `json:"-"`
+
+	// CalendarGap is the first year the resolution deadline was counted
+	// through without that year's official calendar loaded (weekends
+	// only, so it may fall on a holiday); 0 when none. Set when read.
+	CalendarGap int `json:"calendar_gap,omitempty"`
 }
 
 // Event is one step on a case's timeline.

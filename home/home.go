@@ -29,6 +29,7 @@ func Pages() web.Pages {
 		"首页": "Home", "项目": "Projects", "会议": "Meetings", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
 		// Shown by home's own nav and page; the same English as votes' and registry's catalogues.
 		"意见表决": "Consent votes", "建筑面积": "Floor area",
+		"年工作日历未加载": "working calendar not loaded", "工作日历": "Working calendar", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
 	}}
 }
 
@@ -36,6 +37,10 @@ func Pages() web.Pages {
 type Home struct {
 	Registry *registry.Service
 	Renderer *web.Renderer
+	// CalendarGap (wired to cases) names the first year whose working
+	// calendar is not loaded and how many open cases are due in it; the
+	// page warns the staff. nil: no warning.
+	CalendarGap func(ctx context.Context, a *linli.Actor) (year, cases int, err error)
 }
 
 // Nav builds the navigation for an actor from its permissions.
@@ -82,6 +87,9 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 	if a.CanAny(linli.PermAuditRead) {
 		items = append(items, web.NavItem{Href: "/audit", Label: t(lang, "审计日志"), Icon: "≡"})
 	}
+	if a.HasRole(linli.RoleAdmin) {
+		items = append(items, web.NavItem{Href: "/admin/calendar", Label: t(lang, "工作日历"), Icon: "▦"})
+	}
 	return items
 }
 
@@ -97,6 +105,9 @@ type homeData struct {
 	Primary   linli.Grant
 	Tiles     []Tile
 	Household *registry.Household
+	// GapYear is a year whose working calendar is not loaded while
+	// GapCases open cases are due in it (0: nothing to warn about).
+	GapYear, GapCases int
 }
 
 // Routes registers "/".
@@ -107,6 +118,12 @@ func (h *Home) Routes(rt *web.Router) {
 func (h *Home) page(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	d := homeData{Primary: a.Primary()}
+	if h.CalendarGap != nil {
+		var err error
+		if d.GapYear, d.GapCases, err = h.CalendarGap(r.Context(), a); err != nil {
+			return err
+		}
+	}
 	roots, err := h.Registry.Roots(r.Context(), a)
 	if err != nil {
 		return err

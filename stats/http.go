@@ -22,7 +22,12 @@ func Pages() web.Pages {
 		"满意率": "Satisfaction", "结案率": "Closure", "按期结案率": "On-time closure", "返工率": "Rework", "延期率": "Extension", "综合得分": "Composite",
 		"上报": "Reported", "派遣": "Dispatched", "应结": "Due", "结案": "Closed", "已评价": "Rated", "升级": "Escalated", "合计": "Total",
 		"网格按期结案排名": "Grids ranked by on-time closure", "每日上报与结案": "Reported and closed per day", "暂无数据": "No data",
-		"口径：响应率=按时报到/派遣；解决率=满意与基本满意/已评价；满意率=(满意+0.9×基本满意)/已评价；结案率、按期结案率以期限落在本时段的案件为分母。": "Definitions: response = acknowledged on time / dispatched; resolution = satisfied or basically satisfied / rated; satisfaction = (satisfied + 0.9 × basically satisfied) / rated; closure rates are over cases whose deadline falls in the period.",
+		"口径": "Definitions",
+		"响应率：响应时限落在本时段、且已报到或已过时限的案件中，按时报到的比例；仍在时限内未报到的案件不计入。":                  "Response: of the cases whose response deadline falls in the period and that were acknowledged or whose deadline has passed, the share acknowledged in time; cases still inside their limit are not counted.",
+		"结案率：办结时限落在本时段、且已结案或已过时限的案件（应结）中，已结案（含逾期结案）的比例；逾期案件结案后，其所在时段的结案率随之更新。": "Closure: of the cases whose resolution deadline falls in the period and that were closed or whose deadline has passed (due), the share closed, late closures included; when a late case closes, its period's closure rate rises.",
+		"按期结案率：应结案件中，在办结时限前结案的比例。延期率：应结案件中，获批延期的比例。":                           "On-time closure: of the due cases, the share closed by the deadline. Extension: of the due cases, the share with an approved extension.",
+		"返工率：本时段结案的案件中，之后被重新办理的比例。解决率：本时段评价中满意与基本满意的比例；满意率=(满意+0.9×基本满意)/已评价。": "Rework: of the cases closed in the period, the share reopened since. Resolution: of the ratings given in the period, the share satisfied or basically satisfied; satisfaction = (satisfied + 0.9 × basically satisfied) / rated.",
+		"例：11月应结8件，6件按期结案、1件12月逾期结案、1件未结：结案率 7/8=87.5%，按期结案率 6/8=75%。":         "Example: 8 cases due in November, 6 closed on time, 1 closed late in December, 1 still open: closure 7/8 = 87.5 %, on-time closure 6/8 = 75 %.",
 		"范围": "Scope", "名称": "Name", "时段": "Period", "范围较大：网格和类别按所涉及的整月统计，合计与趋势按日精确统计。": "Large scope: grids and categories are counted by the whole calendar months the period touches; totals and the trend are exact to the day.", "分组": "Group", "查看": "View",
 	}, Funcs: template.FuncMap{
 		"barChart":   func(rows []Row, a, b, c string) template.HTML { return BarChart(rows, [3]string{a, b, c}) },

@@ -65,11 +65,12 @@ type Report struct {
 
 const sums = `COALESCE(SUM(st.reported),0), COALESCE(SUM(st.dispatched),0), COALESCE(SUM(st.responded),0), COALESCE(SUM(st.responded_on_time),0),
 	COALESCE(SUM(st.due),0), COALESCE(SUM(st.closed),0), COALESCE(SUM(st.closed_on_time),0), COALESCE(SUM(st.resolved),0), COALESCE(SUM(st.satisfied),0),
-	COALESCE(SUM(st.basic),0), COALESCE(SUM(st.unsatisfied),0), COALESCE(SUM(st.rework),0), COALESCE(SUM(st.extended),0), COALESCE(SUM(st.escalated),0)`
+	COALESCE(SUM(st.basic),0), COALESCE(SUM(st.unsatisfied),0), COALESCE(SUM(st.rework),0), COALESCE(SUM(st.extended),0), COALESCE(SUM(st.escalated),0),
+	COALESCE(SUM(st.response_due),0), COALESCE(SUM(st.due_closed),0), COALESCE(SUM(st.due_extended),0)`
 
 func counterPtrs(c *Counters) []any {
 	return []any{&c.Reported, &c.Dispatched, &c.Responded, &c.RespondedOnTime, &c.Due, &c.Closed, &c.ClosedOnTime, &c.Resolved,
-		&c.Satisfied, &c.Basic, &c.Unsatisfied, &c.Rework, &c.Extended, &c.Escalated}
+		&c.Satisfied, &c.Basic, &c.Unsatisfied, &c.Rework, &c.Extended, &c.Escalated, &c.ResponseDue, &c.DueClosed, &c.DueExtended}
 }
 
 func (s *Service) day(t time.Time) int {
@@ -315,6 +316,9 @@ func addCounters(d *Counters, c Counters) {
 	d.Rework += c.Rework
 	d.Extended += c.Extended
 	d.Escalated += c.Escalated
+	d.ResponseDue += c.ResponseDue
+	d.DueClosed += c.DueClosed
+	d.DueExtended += c.DueExtended
 }
 
 // ranking returns the grids with the best on-time closure, best first,

@@ -7,18 +7,38 @@
 // scopes (more than 20 communities) break grids and categories down by
 // whole calendar months; totals and the trend are always exact to the day.
 //
-// Definitions (every weight is configuration):
+// Every rate is taken over one cohort of cases: the numerator counts
+// cases of the denominator, so no rate can pass 100 % and none is
+// clamped. A case whose outcome is not known yet (still inside its limit)
+// is in no cohort. Definitions (every weight is configuration):
 //
-//	响应率 response      = responded on time / dispatched
-//	解决率 resolution    = resolved (rated satisfied or basically satisfied) / rated
-//	满意率 satisfaction  = (satisfied + BasicWeight × basically satisfied) / rated
-//	结案率 closure       = closed / due
-//	按期结案率 on time    = closed on time / due
-//	返工率 rework        = reopened / closed
-//	延期率 extension     = extended / dispatched
-//	综合得分 composite   = Wresponse × response + Wresolution × resolution + Wsatisfaction × satisfaction
+//	响应率 response    cohort: dispatched cases whose response deadline falls in the period and
+//	                   that were acknowledged or whose deadline has passed (ResponseDue);
+//	                   rate = acknowledged by the deadline / cohort
+//	结案率 closure     cohort "due": handling rounds (a dispatch, or a reopening) whose resolution
+//	                   deadline falls in the period and that were closed or whose deadline has
+//	                   passed (Due); rate = closed so far, at any time / due
+//	按期结案率 on time  rate = closed by the deadline / due
+//	延期率 extension   rate = rounds of cases with an approved extension / due
+//	返工率 rework      cohort: closures in the period; rate = those reopened since / closures
+//	解决率 resolution  cohort: ratings given in the period; rate = satisfied or basically satisfied / rated
+//	满意率 satisfaction = (satisfied + BasicWeight × basically satisfied) / rated
+//	综合得分 composite = Wresponse × response + Wresolution × resolution + Wsatisfaction × satisfaction
 //
-// "Due" counts the cases whose resolution deadline falls in the period.
+// A worked example: 学苑社区, November. Eight cases fall due in November
+// (deadline passed, or closed earlier); six closed by their deadlines, one
+// closed late in December, one is still open: 结案率 7/8 = 87.5 % (it
+// rises as late cases close), 按期结案率 6/8 = 75 %. Eleven cases closed
+// in November, three of them due in October: they count in October's
+// cohort, not November's. A case acknowledged on 3 December whose
+// response deadline is 4 December counts on the 4th; a case dispatched on
+// 6 December still inside its limit counts nowhere yet.
+//
+// The counters are dated by the deadline that defines the cohort and are
+// added when the outcome becomes known (the acknowledgement or closure,
+// or the timer at the deadline): package cases, cohort.go. Reported,
+// dispatched, closed (the trend) and escalated are plain counts of what
+// happened on each day.
 package stats
 
 import (
@@ -76,6 +96,9 @@ type Counters struct {
 	Rework          int `json:"rework"`
 	Extended        int `json:"extended"`
 	Escalated       int `json:"escalated"`
+	ResponseDue     int `json:"response_due"`
+	DueClosed       int `json:"due_closed"`
+	DueExtended     int `json:"due_extended"`
 }
 
 // Rated is how many cases were rated.
@@ -87,15 +110,14 @@ type Rate struct {
 	Valid bool    `json:"valid"`
 }
 
+// ratio is n/d, never clamped: every rate is taken over one cohort, so n
+// counts part of what d counts and cannot exceed it. A value over 1
+// would be a bug in the counting, and shows as such.
 func ratio(n, d int) Rate {
 	if d <= 0 {
 		return Rate{}
 	}
-	v := float64(n) / float64(d)
-	if v > 1 {
-		v = 1
-	}
-	return Rate{Value: v, Valid: true}
+	return Rate{Value: float64(n) / float64(d), Valid: true}
 }
 
 // Percent formats a rate for people: "96.5%" or "—".
@@ -121,12 +143,12 @@ type Rates struct {
 // RatesOf computes the rates with the weights.
 func (w Weights) RatesOf(c Counters) Rates {
 	r := Rates{
-		Response:   ratio(c.RespondedOnTime, c.Dispatched),
+		Response:   ratio(c.RespondedOnTime, c.ResponseDue),
 		Resolution: ratio(c.Resolved, c.Rated()),
-		Closure:    ratio(c.Closed, c.Due),
+		Closure:    ratio(c.DueClosed, c.Due),
 		OnTime:     ratio(c.ClosedOnTime, c.Due),
 		Rework:     ratio(c.Rework, c.Closed),
-		Extension:  ratio(c.Extended, c.Dispatched),
+		Extension:  ratio(c.DueExtended, c.Due),
 	}
 	if c.Rated() > 0 {
 		r.Satisfaction = Rate{Value: (float64(c.Satisfied) + w.Basic*float64(c.Basic)) / float64(c.Rated()), Valid: true}

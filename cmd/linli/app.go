@@ -74,6 +74,7 @@ type Main struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Cases    *cases.Service
+	Calendar *calendar.Admin // years entered by an administrator, swapped into Cases
 	Stats    *stats.Service
 	Jobs     *jobs.Runner
 	Links    *links.Registry
@@ -145,6 +146,10 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.Cases = cases.New(m.DB, cfg.Clock, cal, m.Registry, zone)
+	m.Calendar = &calendar.Admin{DB: m.DB, Clock: cfg.Clock, Base: cal, Use: m.Cases.UseCalendar}
+	if _, err := m.Calendar.Load(ctx); err != nil {
+		return err
+	}
 	if err := m.Cases.Seed(ctx); err != nil {
 		return err
 	}
@@ -180,7 +185,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
 	m.Cases.BasicWeight = cfg.Weights.Basic
 
-	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages(),
+	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages(), calendar.Pages(),
 		projects.Pages(), votes.Pages(), visits.Pages(), meetings.Pages(), mediation.Pages(), happiness.Pages())
 	if err != nil {
 		return err
@@ -206,7 +211,7 @@ func (m *Main) Open(ctx context.Context) error {
 	rt.Handle("GET /readyz", web.Public, http.HandlerFunc(m.ready))
 	rt.Handle("GET /metrics", web.Public, promhttp.HandlerFor(m.Metrics, promhttp.HandlerOpts{}))
 	rt.Handle("GET /api/openapi.json", web.Public, apidoc.Handler())
-	(&home.Home{Registry: m.Registry, Renderer: render}).Routes(rt)
+	(&home.Home{Registry: m.Registry, Renderer: render, CalendarGap: m.Cases.CalendarGap}).Routes(rt)
 	m.Registry.Routes(rt)
 	(&auth.HTTP{Service: m.Auth, Renderer: render, SecureCookie: cfg.SecureCookie}).Routes(rt)
 	m.Audit.Routes(rt, render)
@@ -214,6 +219,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Cases.PageRoutes(rt, render)
 	m.Cases.FileRoutes(rt)
 	m.Stats.Routes(rt, render)
+	m.Calendar.Routes(rt, render)
 	for _, c := range m.capabilities() {
 		c.Routes(rt, render)
 	}

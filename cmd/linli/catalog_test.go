@@ -251,6 +251,8 @@ func TestEnglishCatalogueRendered(t *testing.T) {
 	for _, p := range []string{"/", fmt.Sprintf("/places/%d", city), "/households", "/users", fmt.Sprintf("/users/%d", xueyuan), "/audit", "/import", "/account"} {
 		get(a, "admin", p, http.StatusOK)
 	}
+	get(a, "admin", "/admin/calendar", http.StatusOK)
+	post(a, "admin", "/admin/calendar", url.Values{"json": {`{"year": 2027}`}}, http.StatusUnprocessableEntity)
 
 	// A visitor: the login page, and a failed login.
 	v := english(t, s, "")

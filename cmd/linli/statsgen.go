@@ -164,17 +164,24 @@ func runStatsGenerate(ctx context.Context, cfg Config, grids, total, days int, s
 					c.Reported++
 					c.Dispatched++
 					c.Responded++
+					c.ResponseDue++ // the response deadline falls on the day (cohort, see package stats)
 					if rng.IntN(10) > 0 {
 						c.RespondedOnTime++
 					}
 				})
-				bump(key{dayOf(due), r.community, r.grid, cat}, func(c *stats.Counters) { c.Due++ })
-				if !closedAt.IsZero() {
-					bump(key{dayOf(closedAt), r.community, r.grid, cat}, func(c *stats.Counters) {
-						c.Closed++
+				// The due cohort is dated by the deadline (package stats).
+				bump(key{dayOf(due), r.community, r.grid, cat}, func(c *stats.Counters) {
+					c.Due++
+					if !closedAt.IsZero() {
+						c.DueClosed++
 						if !closedAt.After(due) {
 							c.ClosedOnTime++
 						}
+					}
+				})
+				if !closedAt.IsZero() {
+					bump(key{dayOf(closedAt), r.community, r.grid, cat}, func(c *stats.Counters) {
+						c.Closed++
 						switch rating {
 						case cases.Satisfied:
 							c.Satisfied++
@@ -244,9 +251,9 @@ func runStatsGenerate(ctx context.Context, cfg Config, grids, total, days int, s
 			err := db.InTx(ctx, func(tx *storage.Tx) error {
 				for _, ce := range cells[j:min(j+chunk, len(cells))] {
 					c := rollups[i][ce]
-					if _, err := tx.Exec(ctx, `INSERT INTO `+t.Name+` (period, community_id, ref_id, reported, dispatched, responded, responded_on_time, due, closed, closed_on_time, resolved, satisfied, basic, unsatisfied)
-						VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ce.period, ce.community, ce.ref, c.Reported, c.Dispatched, c.Responded, c.RespondedOnTime,
-						c.Due, c.Closed, c.ClosedOnTime, c.Resolved, c.Satisfied, c.Basic, c.Unsatisfied); err != nil {
+					if _, err := tx.Exec(ctx, `INSERT INTO `+t.Name+` (period, community_id, ref_id, reported, dispatched, responded, responded_on_time, due, closed, closed_on_time, resolved, satisfied, basic, unsatisfied, response_due, due_closed)
+						VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ce.period, ce.community, ce.ref, c.Reported, c.Dispatched, c.Responded, c.RespondedOnTime,
+						c.Due, c.Closed, c.ClosedOnTime, c.Resolved, c.Satisfied, c.Basic, c.Unsatisfied, c.ResponseDue, c.DueClosed); err != nil {
 						return err
 					}
 				}
@@ -276,6 +283,8 @@ func addCounters(dst, c *stats.Counters) {
 	dst.Satisfied += c.Satisfied
 	dst.Basic += c.Basic
 	dst.Unsatisfied += c.Unsatisfied
+	dst.ResponseDue += c.ResponseDue
+	dst.DueClosed += c.DueClosed
 }
 
 // runStatsBench times statistics queries on a generated database: the
