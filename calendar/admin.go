@@ -52,31 +52,22 @@ type YearInfo struct {
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
 }
 
-func (ad *Admin) stored(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}) ([]StoredYear, error) {
-	rows, err := q.Query(ctx, `SELECT year, data, updated_by, updated_at FROM calendar_years ORDER BY year`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []StoredYear
-	for rows.Next() {
+func (ad *Admin) stored(ctx context.Context, q storage.Querier) ([]StoredYear, error) {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (StoredYear, error) {
 		var year int
 		var data string
 		var s StoredYear
 		var at int64
 		if err := rows.Scan(&year, &data, &s.UpdatedBy, &at); err != nil {
-			return nil, err
+			return s, err
 		}
 		y, err := ParseYear(strings.NewReader(data))
 		if err != nil {
-			return nil, fmt.Errorf("calendar: stored year %d: %w", year, err)
+			return s, fmt.Errorf("calendar: stored year %d: %w", year, err)
 		}
 		s.Year, s.UpdatedAt = y, storage.FromMillis(at)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	}, `SELECT year, data, updated_by, updated_at FROM calendar_years ORDER BY year`)
 }
 
 func merge(base *Calendar, stored []StoredYear) (*Calendar, error) {
