@@ -118,7 +118,7 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 			in.Username, phone, in.DisplayName, person, hash, home, now, now)
 		if storage.IsUnique(err) {
 			field, msg := "username", "用户名已被使用 / username already taken"
-			if strings.Contains(err.Error(), "phone") {
+			if strings.Contains(storage.DriverMessage(err), "phone") {
 				field, msg = "phone", "手机号已绑定其他账号 / phone already used by another account"
 			}
 			return &linli.Error{Code: linli.EConflict, Message: msg, Fields: []linli.FieldError{{Field: field, Reason: msg}}}

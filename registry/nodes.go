@@ -296,7 +296,7 @@ func conflictOrErr(err error, in NodeInput) error {
 	}
 	msg := "同级已有同名地点 / a sibling already has this name"
 	field := "name"
-	if strings.Contains(err.Error(), "code") {
+	if strings.Contains(storage.DriverMessage(err), "code") {
 		field, msg = "code", "编码已被使用 / code already in use: "+in.Code
 	}
 	return &linli.Error{Code: linli.EConflict, Message: msg, Fields: []linli.FieldError{{Field: field, Reason: msg}}}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 )
 
@@ -139,4 +140,20 @@ func ScopeFilter(column string, scopes []string) (string, []any) {
 		args[i] = sc + "%"
 	}
 	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// DriverMessage is the database's own message for err, without the
+// statement Linli adds: what to search for a constraint's or a column's
+// name ("accounts.phone", "nodes_code") when a unique violation may come
+// from more than one of them. The statement itself names every column, so
+// searching the whole error would always match.
+func DriverMessage(err error) string {
+	var se *StatementError
+	if errors.As(err, &se) {
+		return se.Err.Error()
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

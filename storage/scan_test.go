@@ -91,3 +91,30 @@ func TestStatementInErrors(t *testing.T) {
 		}
 	})
 }
+
+// A unique violation's own message names the constraint; the statement
+// Linli adds names every column and must not be searched.
+func TestDriverMessageLeavesOutTheStatement(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ins := func() error {
+			return db.InTx(ctx, func(tx *storage.Tx) error {
+				_, err := tx.Exec(ctx, `INSERT INTO accounts (username, phone, display_name, password_hash, created_at, updated_at) VALUES (?, NULL, ?, ?, ?, ?)`, "same", "甲", "x", 1, 1)
+				return err
+			})
+		}
+		if err := ins(); err != nil {
+			t.Fatal(err)
+		}
+		err := ins()
+		if !storage.IsUnique(err) {
+			t.Fatalf("err = %v; want a unique violation", err)
+		}
+		if !strings.Contains(err.Error(), "phone") {
+			t.Fatalf("the statement is not in the error: %v", err)
+		}
+		if strings.Contains(storage.DriverMessage(err), "phone") {
+			t.Errorf("DriverMessage %q names the phone column of the statement; the violation is on username", storage.DriverMessage(err))
+		}
+	})
+}
