@@ -945,8 +945,50 @@ func (s *elevatorStory) service() error {
 	return nil
 }
 
+// leakStory is one playing of the leak story: the services on its clock,
+// the cast, and what its phases hand on (the households, the case, the
+// dispute).
+type leakStory struct {
+	*storyServices
+	ctx                   context.Context
+	reg                   *registry.Service
+	st                    *Story
+	staff, grid, resident *linli.Actor
+	day                   func(d int, hh, mm int) time.Time // d days from now, at hh:mm local time
+	date                  func(d int) string                // d days from now, as a date
+	h402, h502            registry.Household
+	c                     cases.Case
+	dispute               int64
+}
+
+// leak plays the leak story in the six weeks before now.
 func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast storyCast, now time.Time, st *Story) error {
-	staff, grid, resident := cast["jixiang"], cast["jxgrid"], cast["jxresident"]
+	l := &leakStory{storyServices: s, ctx: ctx, reg: reg, st: st, staff: cast["jixiang"], grid: cast["jxgrid"], resident: cast["jxresident"]}
+	l.day = func(d int, hh, mm int) time.Time {
+		t := now.AddDate(0, 0, d).In(s.cases.Zone)
+		return time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, s.cases.Zone)
+	}
+	l.date = func(d int) string { return l.day(d, 12, 0).Format("2006-01-02") }
+	for _, phase := range []func() error{l.report, l.mediate, l.agree, l.closeCase, l.followUp} {
+		if err := phase(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step moves the leak case on by one action at at.
+func (s *leakStory) step(a *linli.Actor, in cases.ActionInput, at time.Time) error {
+	s.set(at)
+	var err error
+	s.c, err = s.cases.Act(s.ctx, a, s.c.ID, in)
+	return why("leak "+string(in.Action), err)
+}
+
+// report: day -45, 402 reports the leak; the community accepts and
+// dispatches it, and the grid worker finds the cause on the spot.
+func (s *leakStory) report() error {
+	ctx, reg, st, staff, grid, resident, day := s.ctx, s.reg, s.st, s.staff, s.grid, s.resident, s.day
 	unit, err := reg.FindNode(ctx, join(pathJixiang, "第一网格", "吉祥花园", "1号楼", "2单元"))
 	if err != nil {
 		return err
@@ -955,28 +997,16 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 	if err != nil {
 		return err
 	}
-	h402, h502 := byRoom["402"], byRoom["502"]
-	if h402.ID == 0 || h502.ID == 0 {
+	s.h402, s.h502 = byRoom["402"], byRoom["502"]
+	if s.h402.ID == 0 || s.h502.ID == 0 {
 		return fmt.Errorf("no 402/502 in 吉祥花园 1号楼 2单元")
 	}
-	day := func(d int, hh, mm int) time.Time {
-		t := now.AddDate(0, 0, d).In(s.cases.Zone)
-		return time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, s.cases.Zone)
-	}
-	date := func(d int) string { return day(d, 12, 0).Format("2006-01-02") }
 	s.set(day(-45, 8, 10))
-	c, err := s.cases.Open(ctx, resident, cases.NewCase{Category: "water_leak", Title: "卫生间顶部漏水", HouseholdID: h402.ID,
-		Description: "卫生间吊顶持续滴水，墙面起皮，怀疑楼上502下水管道渗漏，与楼上沟通未果。"})
-	if err != nil {
+	if s.c, err = s.cases.Open(ctx, resident, cases.NewCase{Category: "water_leak", Title: "卫生间顶部漏水", HouseholdID: s.h402.ID,
+		Description: "卫生间吊顶持续滴水，墙面起皮，怀疑楼上502下水管道渗漏，与楼上沟通未果。"}); err != nil {
 		return why("leak case", err)
 	}
-	st.LeakCaseID = c.ID
-	step := func(a *linli.Actor, in cases.ActionInput, at time.Time) error {
-		s.set(at)
-		var err error
-		c, err = s.cases.Act(ctx, a, c.ID, in)
-		return why("leak "+string(in.Action), err)
-	}
+	st.LeakCaseID = s.c.ID
 	for _, p := range []struct {
 		a  *linli.Actor
 		in cases.ActionInput
@@ -987,32 +1017,47 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		{grid, cases.ActionInput{Action: cases.ActAcknowledge}, day(-45, 9, 20)},
 		{grid, cases.ActionInput{Action: cases.ActStart, Note: "上门查看：502卫生间下水管接口老化渗漏，402吊顶和墙面受损。双方对赔偿有分歧，建议人民调解。"}, day(-45, 10, 30)},
 	} {
-		if err := step(p.a, p.in, p.at); err != nil {
+		if err := s.step(p.a, p.in, p.at); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// mediate: days -44 to -41, the case goes to people's mediation, with a
+// session at the two flats and one in the mediation room.
+func (s *leakStory) mediate() error {
+	ctx, st, staff, grid, day := s.ctx, s.st, s.staff, s.grid, s.day
 	s.set(day(-44, 9, 0))
-	d, err := s.mediation.OpenFromCase(ctx, staff, c.ID, mediation.DisputeInput{Type: mediation.TypeLeak, Title: "吉祥花园1号楼2单元402、502漏水纠纷",
+	d, err := s.mediation.OpenFromCase(ctx, staff, s.c.ID, mediation.DisputeInput{Type: mediation.TypeLeak, Title: "吉祥花园1号楼2单元402、502漏水纠纷",
 		Facts:     "502卫生间下水管接口老化渗漏，导致402卫生间吊顶和墙面受损。402要求502维修并赔偿，502认为损失不大，双方协商未果。",
-		Parties:   []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: h402.ID, Claims: "502立即维修下水管，赔偿吊顶和墙面修复费用2,500元"}, {Role: mediation.RoleRespondent, HouseholdID: h502.ID, Claims: "愿意维修管道，认为修复费用过高"}},
+		Parties:   []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: s.h402.ID, Claims: "502立即维修下水管，赔偿吊顶和墙面修复费用2,500元"}, {Role: mediation.RoleRespondent, HouseholdID: s.h502.ID, Claims: "愿意维修管道，认为修复费用过高"}},
 		Mediators: []int64{staff.AccountID, grid.AccountID}})
 	if err != nil {
 		return why("open mediation", err)
 	}
+	s.dispute = d.Dispute.ID
 	st.DisputeID = d.Dispute.ID
 	s.set(day(-43, 19, 30))
-	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-43, 19, 0).Format("2006-01-02T15:04"),
+	if _, err := s.mediation.AddSession(ctx, staff, s.dispute, mediation.SessionInput{HeldAt: day(-43, 19, 0).Format("2006-01-02T15:04"),
 		Place: "吉祥花园1号楼2单元402、502现场", Participants: "双方住户、网格员、社区调解员",
 		Record: "到两户现场查看：502下水管接口渗漏属实，402吊顶石膏板受潮变形约2平方米。双方同意先维修管道，赔偿金额待物业和装修师傅估价后再谈。"}); err != nil {
 		return why("session 1", err)
 	}
 	s.set(day(-41, 20, 30))
-	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-41, 19, 30).Format("2006-01-02T15:04"),
+	if _, err := s.mediation.AddSession(ctx, staff, s.dispute, mediation.SessionInput{HeldAt: day(-41, 19, 30).Format("2006-01-02T15:04"),
 		Place: "吉祥社区人民调解室", Participants: "双方住户、网格员、社区调解员",
 		Record: "装修师傅估价吊顶和墙面修复1,800元。经调解，502同意7日内更换下水管并承担1,800元修复费用，402同意不再主张其他损失。"}); err != nil {
 		return why("session 2", err)
 	}
-	det, err := s.mediation.Get(ctx, staff, d.Dispute.ID)
+	return nil
+}
+
+// agree: day -41 to -40, the written agreement, signed and sealed, and the
+// parties' choice not to ask a court to confirm it.
+func (s *leakStory) agree() error {
+	ctx, staff, day, date := s.ctx, s.staff, s.day, s.date
+	det, err := s.mediation.Get(ctx, staff, s.dispute)
 	if err != nil {
 		return err
 	}
@@ -1027,7 +1072,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		}
 		info = append(info, pi)
 	}
-	if _, err := s.mediation.SaveAgreement(ctx, staff, d.Dispute.ID, mediation.AgreementInput{
+	if _, err := s.mediation.SaveAgreement(ctx, staff, s.dispute, mediation.AgreementInput{
 		Facts:            "502卫生间下水管接口老化渗漏，致使402卫生间吊顶和墙面受损。",
 		Matters:          "管道维修责任和402修复费用的承担。",
 		Responsibilities: "502作为管道所有人，对渗漏造成的损失承担责任。",
@@ -1040,33 +1085,47 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		Parties: info, PartySignatures: sigs, MediatorSigned: true, MediatorSignedOn: date(-41), Sealed: true, SealedOn: date(-41)}); err != nil {
 		return why("agreement", err)
 	}
-	if _, err := s.mediation.MarkSigned(ctx, staff, d.Dispute.ID); err != nil {
+	if _, err := s.mediation.MarkSigned(ctx, staff, s.dispute); err != nil {
 		return why("sign", err)
 	}
 	s.set(day(-40, 10, 0))
-	if _, err := s.mediation.RecordCourtChoice(ctx, staff, d.Dispute.ID, mediation.CourtInput{Choice: mediation.CourtNotApplying}); err != nil {
+	if _, err := s.mediation.RecordCourtChoice(ctx, staff, s.dispute, mediation.CourtInput{Choice: mediation.CourtNotApplying}); err != nil {
 		return why("court choice", err)
 	}
-	if err := step(grid, cases.ActionInput{Action: cases.ActHandle, Note: "双方达成调解协议；502已更换下水管，闭水试验无渗漏。"}, day(-36, 16, 0)); err != nil {
+	return nil
+}
+
+// closeCase: days -36 and -35, the repair done, the case verified, closed
+// and rated.
+func (s *leakStory) closeCase() error {
+	staff, grid, resident, day := s.staff, s.grid, s.resident, s.day
+	if err := s.step(grid, cases.ActionInput{Action: cases.ActHandle, Note: "双方达成调解协议；502已更换下水管，闭水试验无渗漏。"}, day(-36, 16, 0)); err != nil {
 		return err
 	}
-	if err := step(staff, cases.ActionInput{Action: cases.ActVerify, Note: "回访402，卫生间不再滴水"}, day(-36, 18, 0)); err != nil {
+	if err := s.step(staff, cases.ActionInput{Action: cases.ActVerify, Note: "回访402，卫生间不再滴水"}, day(-36, 18, 0)); err != nil {
 		return err
 	}
-	if err := step(staff, cases.ActionInput{Action: cases.ActClose}, day(-36, 18, 10)); err != nil {
+	if err := s.step(staff, cases.ActionInput{Action: cases.ActClose}, day(-36, 18, 10)); err != nil {
 		return err
 	}
-	if err := step(resident, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied, Comment: "网格员和社区调解很耐心"}, day(-35, 9, 0)); err != nil {
+	if err := s.step(resident, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied, Comment: "网格员和社区调解很耐心"}, day(-35, 9, 0)); err != nil {
 		return err
 	}
+	return nil
+}
+
+// followUp: days -20 to -15, the follow-up visit, the settlement on the
+// happiness list with both households' consent, and their banner.
+func (s *leakStory) followUp() error {
+	ctx, reg, staff, day, date := s.ctx, s.reg, s.staff, s.day, s.date
 	s.set(day(-20, 15, 0))
-	if _, err := s.mediation.AddFollowUp(ctx, staff, d.Dispute.ID, mediation.FollowUpInput{VisitedOn: date(-20), Performance: mediation.PerfFull,
+	if _, err := s.mediation.AddFollowUp(ctx, staff, s.dispute, mediation.FollowUpInput{VisitedOn: date(-20), Performance: mediation.PerfFull,
 		Satisfaction: mediation.Satisfied, Risk: mediation.RiskNone, Notes: "管道已更换，修复费用已于约定期限内付清，402吊顶已修好，两户关系恢复。"}); err != nil {
 		return why("follow-up", err)
 	}
 	// Mediation is private: it goes on the happiness list only because
 	// both households agreed at the follow-up visit.
-	if _, err := s.mediation.Publish(ctx, staff, d.Dispute.ID, mediation.PublishInput{
+	if _, err := s.mediation.Publish(ctx, staff, s.dispute, mediation.PublishInput{
 		Consent: "双方当事人于回访时口头同意公开，由网格员段海鹏记录"}); err != nil {
 		return why("publish mediation", err)
 	}
@@ -1075,7 +1134,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		return err
 	}
 	s.set(day(-15, 10, 0))
-	if _, err := s.happiness.AddThanks(ctx, staff, community.ID, links.Ref{Kind: links.KindDispute, ID: d.Dispute.ID},
+	if _, err := s.happiness.AddThanks(ctx, staff, community.ID, links.Ref{Kind: links.KindDispute, ID: s.dispute},
 		happiness.ThanksInput{Kind: happiness.ThanksBanner, From: "吉祥花园1号楼2单元居民", Text: "邻里守望 排忧解难"}); err != nil {
 		return why("banner", err)
 	}
