@@ -8,7 +8,11 @@ import (
 // Role is a job a person holds on a node of the community tree.
 type Role string
 
-// The roles of DOMAIN.md "Places and people".
+// The roles, each held on one node of the place tree: street office
+// staff, community secretary/director and staff, grid worker, building
+// head, unit head, resident representative, resident (owner or tenant),
+// property company (物业), contractor (施工方), functional department
+// (职能部门) and volunteer; admin runs the deployment.
 const (
 	RoleAdmin          Role = "admin"
 	RoleStreetStaff    Role = "street_staff"

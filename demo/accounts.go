@@ -5,13 +5,17 @@ import "fmt"
 // demoPassword meets the password policy (≥ 10 characters, letters and digits).
 const demoPassword = "Linli-demo-2026"
 
+// Password is every demo account's password (the stories' residents too).
+const Password = demoPassword
+
+// The places the stories happen in, as paths from the city down.
 var (
 	pathXueyuan = []string{"运城市", "盐湖区", "东城街道", "学苑社区"}
 	pathHuicui  = join(pathXueyuan, "第一网格", "荟萃花园南区")
 	pathJixiang = []string{"运城市", "盐湖区", "东城街道", "吉祥社区"}
 )
 
-// accounts grants one account per role, scoped as the seed story runs. The
+// accounts grants one account per role, scoped as the stories run. The
 // building head, unit head, resident representative and residents live in the
 // estate: their names are those of the first owner of their household.
 func accounts(roots []Place) []Account {
@@ -62,6 +66,15 @@ func accounts(roots []Place) []Account {
 		jxResident,
 	}
 }
+
+// PathXueyuan is 学苑社区, where the elevator story happens.
+func PathXueyuan() []string { return join(pathXueyuan) }
+
+// PathHuicui is 荟萃花园南区 in 学苑社区's first grid, the estate of the elevators.
+func PathHuicui() []string { return join(pathHuicui) }
+
+// PathJixiang is 吉祥社区, where the leak dispute happens.
+func PathJixiang() []string { return join(pathJixiang) }
 
 // join returns a new slice: base followed by more (base is never aliased).
 func join(base []string, more ...string) []string {

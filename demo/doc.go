@@ -1,10 +1,12 @@
-// Package demo builds the demonstration dataset of Linli as plain Go values:
-// the community tree of Yuncheng (运城市) down to households, and one account
-// per role. It touches no database and imports no other linli package, so any
-// loader (a seed command, a test fixture) can walk it and write it wherever it
-// likes.
+// Package demo is the demo world of Linli: Build makes it as plain Go values
+// (the community tree of Yuncheng (运城市) down to households, and one account
+// per role); Load writes it through the registry and account services, and
+// LoadCases adds a few weeks of cases. It uses no capability beyond cases, so
+// the capabilities' tests load it (through demo/demotest) without compiling
+// one another; the two stories played on this world are in demo/story.
 //
-// The places come from the seed article (see docs and DOMAIN.md):
+// The places come from the article the project started from, a local
+// newspaper page about community co-governance in Yuncheng (运城), Shanxi:
 //
 //   - 盐湖区 东城街道 学苑社区: 荟萃花园南区, built 2005, one six-storey building
 //     of 8 units without a lift — the elevator retrofit. A second grid holds two

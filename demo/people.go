@@ -18,7 +18,8 @@ var (
 	femaleLast   = []rune("芳丽娟敏静霞燕红艳玲萍梅英兰琴慧娜婷雪佳")
 )
 
-// seedPeople are the real people named in the seed article. The demo must
+// seedPeople are the real people named in the article the demo places
+// come from (see the package comment). The demo must
 // not put words or households in their mouths, so generated names avoid them.
 var seedPeople = map[string]bool{
 	"李建丽": true, "冯金燕": true, "梁民杰": true, "王红宇": true,

@@ -8,10 +8,10 @@
 #   scripts/crashtest.sh --db postgres://…      PostgreSQL (an empty or demo database)
 #   scripts/crashtest.sh --load-seconds 5 --concurrency 32
 #
-# How: `linli demo` on 127.0.0.1 (port picked by the kernel); `linli loadtest
-# --mode create --record FILE` writes "id number account" for every 201 as it
+# How: `linli demo` on 127.0.0.1 (port picked by the kernel); `linli-bench
+# loadtest --mode create --record FILE` writes "id number account" for every 201 as it
 # arrives; after the first 201 plus --load-seconds the server gets kill -9 and
-# the load is told to stop; the server restarts on the same data; `linli
+# the load is told to stop; the server restarts on the same data; `linli-bench
 # loadtest --verify FILE` checks each recorded case as its reporter through
 # the API and the whole database for cases without timeline or statistics.
 #
@@ -92,8 +92,9 @@ wait_gone() {
 	return 1
 }
 
-say "build ./cmd/linli"
+say "build ./cmd/linli and ./cmd/linli-bench (the load tool)"
 go build -o "$tmp/linli" ./cmd/linli
+go build -o "$tmp/linli-bench" ./cmd/linli-bench
 
 say "start the demo server"
 start_server "$tmp/server-1.log"
@@ -103,7 +104,7 @@ record="$tmp/created.txt"
 : >"$record"
 say "creation load: $concurrency workers, every 201 recorded"
 # --duration bounds the load if the signal below never comes.
-"$tmp/linli" loadtest --url "$url" --mode create --warmup 0s --duration 120s --concurrency "$concurrency" \
+"$tmp/linli-bench" loadtest --url "$url" --mode create --warmup 0s --duration 120s --concurrency "$concurrency" \
 	--record "$record" >"$tmp/load.log" 2>&1 &
 loadpid=$!
 
@@ -137,7 +138,7 @@ say "ready again at $url"
 
 verify=(loadtest --verify "$record" --url "$url")
 if [ -n "$db" ]; then verify+=(--db "$db"); else verify+=(--data "$tmp/data"); fi
-if ! "$tmp/linli" "${verify[@]}" >"$tmp/verify.log" 2>&1; then
+if ! "$tmp/linli-bench" "${verify[@]}" >"$tmp/verify.log" 2>&1; then
 	cat "$tmp/verify.log" >&2
 	fail "acknowledged cases lost or half-written after SIGKILL"
 fi

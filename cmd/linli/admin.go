@@ -297,22 +297,12 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := DefaultConfig()
 	f := newFlags("stats", stderr)
 	f.common(&cfg)
-	grids := f.Int("grids", 5000, "generate: number of grids")
-	total := f.Int("cases", 1000000, "generate: number of cases")
-	days := f.Int("days", 365, "generate: spread the cases over this many days back from now")
-	runs := f.Int("n", 50, "bench: runs per query")
-	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "generate" && args[0] != "bench") {
-		return errors.New("usage: linli stats rebuild|generate|bench [--data DIR] [--db URL] [--grids N --cases N --days N] [--n RUNS]")
+	if len(args) == 0 || args[0] != "rebuild" {
+		// generate and bench moved to linli-bench (stats-generate, stats-bench).
+		return errors.New("usage: linli stats rebuild [--data DIR] [--db URL]")
 	}
 	if err := f.Parse(args[1:]); err != nil {
 		return err
-	}
-	if args[0] == "bench" {
-		cfg.NoTimers = true
-		return runStatsBench(ctx, cfg, *runs, stdout)
-	}
-	if args[0] == "generate" {
-		return runStatsGenerate(ctx, cfg, *grids, *total, *days, stdout)
 	}
 	m, err := openServices(ctx, cfg)
 	if err != nil {

@@ -68,7 +68,7 @@ func photo(t *testing.T, name string, c color.RGBA) string {
 	return f
 }
 
-// TestBrowserLeakStory runs the seed's Jixiang leak end to end on a phone:
+// TestBrowserLeakStory runs the demo's Jixiang leak end to end on a phone:
 // the downstairs resident reports the leak with a photo, staff register and
 // dispatch it, the grid worker reports in and records the repair with a
 // photo, staff verify and close, the resident rates it, and the

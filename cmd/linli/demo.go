@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"linli/demo"
+	"linli/demo/story"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -77,11 +78,11 @@ func ensureDemo(ctx context.Context, m *Main, d demo.Dataset) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("load demo cases: %w", err)
 	}
-	story, err := demo.LoadStory(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, m.Config.Clock.Now())
+	st, err := story.Load(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, m.Config.Clock.Now())
 	if err != nil {
 		return false, fmt.Errorf("load demo story: %w", err)
 	}
-	slog.Info("demo data", "places", res.Nodes, "households", res.Households, "accounts", res.Accounts, "cases", n, "story", story.String())
+	slog.Info("demo data", "places", res.Nodes, "households", res.Households, "accounts", res.Accounts, "cases", n, "story", st.String())
 	return true, nil
 }
 
@@ -94,6 +95,6 @@ func printDemo(w io.Writer, url string, d demo.Dataset, took time.Duration) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", a.Username, a.Password, a.Role, a.DisplayName)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nOwners in 荟萃花园南区 1号楼 who rated the elevators (same password): %s\n", strings.Join(demo.StoryResidents(), " "))
+	fmt.Fprintf(w, "\nOwners in 荟萃花园南区 1号楼 who rated the elevators (same password): %s\n", strings.Join(story.Residents(), " "))
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"net/url"
@@ -13,40 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"linli/cmd/linli-bench/loadtest"
 	"linli/storage"
-	"linli/storage/storagetest"
 )
-
-func TestLoopbackURL(t *testing.T) {
-	for _, tc := range []struct {
-		url string
-		ok  bool
-	}{
-		{"http://127.0.0.1:8080", true},
-		{"http://127.3.4.5:80/", true},
-		{"http://localhost:8080", true},
-		{"http://[::1]:8080", true},
-		{"https://127.0.0.1", true},
-		{"http://10.0.0.1:8080", false},
-		{"http://192.168.1.10", false},
-		{"http://8.8.8.8", false},
-		{"http://example.com", false},
-		{"http://localhost.example.com", false},
-		{"http://[::2]:8080", false},
-		{"ftp://127.0.0.1", false},
-		{"127.0.0.1:8080", false},
-	} {
-		_, err := loopbackURL(tc.url)
-		if (err == nil) != tc.ok {
-			t.Errorf("loopbackURL(%q): err %v, want ok=%v", tc.url, err, tc.ok)
-		}
-	}
-}
 
 // quickLoad is a short, light run: figures are not the point here, only
 // that every mode drives the real API and reports what it did.
-func quickLoad(s *testServer, t *testing.T, mode string) loadConfig {
-	return loadConfig{URL: s.URL, Mode: mode, Duration: 500 * time.Millisecond, Warmup: 100 * time.Millisecond,
+func quickLoad(s *testServer, t *testing.T, mode string) loadtest.Config {
+	return loadtest.Config{URL: s.URL, Mode: mode, Duration: 500 * time.Millisecond, Warmup: 100 * time.Millisecond,
 		Concurrency: 4, MaxRequests: 100_000, Password: demoPassword, Data: t.TempDir()}
 }
 
@@ -75,7 +48,7 @@ func checkMode(t *testing.T, s *testServer, mode string) {
 	if mode == "mixed" {
 		cfg.Warmup = 0 // so the first loops, which may outlast a short window under -race, are measured
 	}
-	rep, err := loadtest(context.Background(), cfg, io.Discard)
+	rep, err := loadtest.Run(context.Background(), cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,28 +77,14 @@ func checkMode(t *testing.T, s *testServer, mode string) {
 		}
 	}
 	if mode == "mixed" {
-		if n := len(rep.Phases[0].Ops); n != len(mixedOps) {
-			t.Errorf("mixed reports %d operations, want every one of %v", n, mixedOps)
+		if n := len(rep.Phases[0].Ops); n != len(loadtest.MixedOps) {
+			t.Errorf("mixed reports %d operations, want every one of %v", n, loadtest.MixedOps)
 		}
 	}
 	var out bytes.Buffer
-	rep.print(&out)
+	rep.Print(&out)
 	if mode == "baseline" && !strings.Contains(out.String(), "rows/s") {
 		t.Errorf("report without the raw rows/s:\n%s", out.String())
-	}
-}
-
-func TestLoadtestRefuses(t *testing.T) {
-	ctx := context.Background()
-	for _, args := range [][]string{
-		{"loadtest", "--url", "http://10.1.2.3:8080", "--mode", "create"},
-		{"loadtest", "--mode", "sideways"},
-		{"loadtest", "--concurrency", "0"},
-		{"loadtest", "--mode", "mixed", "--record", "x.txt"},
-	} {
-		if err := run(ctx, args, io.Discard, io.Discard); err == nil {
-			t.Errorf("%v: no error", args)
-		}
 	}
 }
 
@@ -134,26 +93,26 @@ func checkRecordVerify(t *testing.T, s *testServer) {
 	record := filepath.Join(t.TempDir(), "created.txt")
 	cfg := quickLoad(s, t, "create")
 	cfg.Warmup, cfg.Record = 0, record
-	rep, err := loadtest(ctx, cfg, io.Discard)
+	rep, err := loadtest.Run(ctx, cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, err := readRecord(record)
+	recs, err := loadtest.ReadRecord(record)
 	if err != nil {
 		t.Fatal(err)
 	}
-	created, _ := rep.phase("create")
-	if len(recs) == 0 || len(recs) != created.Total.OK || len(recs) != rep.recorded {
-		t.Fatalf("recorded %d cases, the report says %d created and %d recorded", len(recs), created.Total.OK, rep.recorded)
+	created, _ := rep.Phase("create")
+	if len(recs) == 0 || len(recs) != created.Total.OK || len(recs) != rep.Recorded {
+		t.Fatalf("recorded %d cases, the report says %d created and %d recorded", len(recs), created.Total.OK, rep.Recorded)
 	}
-	verify := []string{"loadtest", "--verify", record, "--url", s.URL, "--password", demoPassword}
+	verify := []string{"--verify", record, "--url", s.URL, "--password", demoPassword}
 	if s.DB.Dialect == storage.SQLite {
 		verify = append(verify, "--data", filepath.Dir(s.DB.Label))
 	} else {
 		verify = append(verify, "--db", postgresDSN(t, s.DB))
 	}
 	var out bytes.Buffer
-	if err := run(ctx, verify, &out, &out); err != nil {
+	if err := loadtest.Command(ctx, verify, &out, &out); err != nil {
 		t.Fatalf("verify of an intact record: %v\n%s", err, out.String())
 	}
 	if want := fmt.Sprintf("%d recorded cases", len(recs)); !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "0 consistency problems") {
@@ -166,7 +125,7 @@ func checkRecordVerify(t *testing.T, s *testServer) {
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		var e error
 		half, e = tx.Insert(ctx, `INSERT INTO cases (number, community_id, location_id, path, category_id, title, source, reporter_id, state, created_at, updated_at)
-			SELECT 'HALF-0001', community_id, location_id, path, category_id, title, source, reporter_id, state, created_at, updated_at FROM cases WHERE id = ?`, recs[0].id)
+			SELECT 'HALF-0001', community_id, location_id, path, category_id, title, source, reporter_id, state, created_at, updated_at FROM cases WHERE id = ?`, recs[0].ID)
 		return e
 	})
 	if err != nil {
@@ -176,10 +135,10 @@ func checkRecordVerify(t *testing.T, s *testServer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(f, "999999999 XY-20261126-9999 resident\n%d HALF-0001 %s\n", half, recs[0].user)
+	fmt.Fprintf(f, "999999999 XY-20261126-9999 resident\n%d HALF-0001 %s\n", half, recs[0].User)
 	f.Close()
 	out.Reset()
-	err = run(ctx, verify, &out, &out)
+	err = loadtest.Command(ctx, verify, &out, &out)
 	if err == nil {
 		t.Fatalf("verify passed with a lost and a half-written case:\n%s", out.String())
 	}
@@ -187,38 +146,6 @@ func checkRecordVerify(t *testing.T, s *testServer) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("verify output lacks %q:\n%s", want, out.String())
 		}
-	}
-}
-
-// TestLoadtestRawPostgres runs the raw baseline in a scratch schema and
-// checks it leaves none behind.
-func TestLoadtestRawPostgres(t *testing.T) {
-	dsn := os.Getenv("LINLI_TEST_POSTGRES")
-	if dsn == "" {
-		storagetest.SkipOrFail(t, "LINLI_TEST_POSTGRES is not set")
-	}
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	count := func() (n int) {
-		if err := admin.QueryRowContext(ctx, `SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE 'loadtest\_%'`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	before := count()
-	rep, err := rawPhase(ctx, loadConfig{DB: dsn, Duration: 300 * time.Millisecond, Concurrency: 4, MaxRequests: 100_000}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Engine != "postgres" || rep.Total.OK == 0 || len(rep.Total.Failed) > 0 {
-		t.Errorf("raw on %s: %d ok, failed %v (%s)", rep.Engine, rep.Total.OK, rep.Total.Failed, rep.Sample)
-	}
-	if after := count(); after != before {
-		t.Errorf("%d loadtest schemas before, %d after: the scratch schema was left behind", before, after)
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"linli/demo"
+	"linli/demo/story"
 )
 
 // TestDemoPrintsStoryResidents: the owners' accounts `linli demo` prints
@@ -15,7 +15,7 @@ func TestDemoPrintsStoryResidents(t *testing.T) {
 	s := startServer(t, demoSQLite(t))
 	var out bytes.Buffer
 	printDemo(&out, s.URL, s.Data, time.Second)
-	names := demo.StoryResidents()
+	names := story.Residents()
 	if len(names) == 0 {
 		t.Fatal("the story adds no residents")
 	}

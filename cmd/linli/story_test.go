@@ -16,6 +16,7 @@ import (
 	"linli/cases"
 	"linli/consent"
 	"linli/demo"
+	"linli/demo/story"
 	"linli/happiness"
 	"linli/links"
 	"linli/mediation"
@@ -634,7 +635,7 @@ func TestDemoStoryLoadTime(t *testing.T) {
 		}
 		before := changes()
 		cased := time.Now()
-		if _, err := demo.LoadStory(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, clock.Now()); err != nil {
+		if _, err := story.Load(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		told := time.Now()

@@ -1,7 +1,5 @@
-package main
-
-// linli loadtest drives the real HTTP API of a Linli running on this
-// machine and sets the figures beside two baselines: the same server
+// Package loadtest is `linli-bench loadtest`: it drives the real HTTP API
+// of a Linli running on this machine and sets the figures beside two baselines: the same server
 // answering GET /healthz (what the HTTP stack costs) and the same rows
 // inserted straight into a scratch database (what the storage costs).
 // scripts/crashtest.sh uses --record and --verify to check that no
@@ -9,6 +7,7 @@ package main
 //
 // It only ever targets loopback addresses, and every loop ends by time
 // (--warmup + --duration per phase) and by count (--max-requests).
+package loadtest
 
 import (
 	"bufio"
@@ -19,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -39,8 +39,8 @@ import (
 	"linli/web"
 )
 
-// loadConfig is what one load test run does.
-type loadConfig struct {
+// Config is what one load test run does.
+type Config struct {
 	URL         string        // a running Linli, loopback only
 	Mode        string        // create, mixed, baseline or all
 	Duration    time.Duration // measured time of each phase
@@ -54,9 +54,12 @@ type loadConfig struct {
 	Verify      string // check the cases of this record file, then stop
 }
 
-func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg := loadConfig{}
-	f := newFlags("loadtest", stderr)
+// Command runs `linli-bench loadtest ARGS`: a load run, or with --verify
+// the check of a record file.
+func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := Config{}
+	f := flag.NewFlagSet("linli-bench loadtest", flag.ContinueOnError)
+	f.SetOutput(stderr)
 	f.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of a running Linli on this machine (loopback only)")
 	f.StringVar(&cfg.Mode, "mode", "all", "create, mixed, baseline (GET /healthz and raw inserts) or all")
 	f.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured time of each phase")
@@ -64,8 +67,8 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	f.IntVar(&cfg.Concurrency, "concurrency", 64, "concurrent workers")
 	f.Int64Var(&cfg.MaxRequests, "max-requests", 2_000_000, "hard cap on requests (raw: transactions) per phase")
 	f.StringVar(&cfg.Password, "password", "Linli-demo-2026", "password of the demo accounts")
-	f.str(&cfg.DB, "db", "", "PostgreSQL URL: the raw baseline uses a scratch schema there; --verify checks that database")
-	f.str(&cfg.Data, "data", "", "data directory: the raw baseline puts a scratch SQLite file there (default: the temp dir); --verify checks its linli.db")
+	envString(f, &cfg.DB, "db", "PostgreSQL URL: the raw baseline uses a scratch schema there; --verify checks that database")
+	envString(f, &cfg.Data, "data", "data directory: the raw baseline puts a scratch SQLite file there (default: the temp dir); --verify checks its linli.db")
 	f.StringVar(&cfg.Record, "record", "", "create mode: append \"id number account\" to this file for every 201")
 	f.StringVar(&cfg.Verify, "verify", "", "check that every case of this record file exists and is whole, then exit")
 	if err := f.Parse(args); err != nil {
@@ -77,12 +80,19 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if cfg.Verify != "" {
 		return verifyRecord(ctx, cfg, stdout)
 	}
-	rep, err := loadtest(ctx, cfg, stderr)
+	rep, err := Run(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
-	rep.print(stdout)
+	rep.Print(stdout)
 	return nil
+}
+
+// envString registers a string flag whose default is its LINLI_* variable
+// (--db is LINLI_DB), the way the server's flags read theirs.
+func envString(f *flag.FlagSet, p *string, name, help string) {
+	env := "LINLI_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+	f.StringVar(p, name, os.Getenv(env), help+" (env "+env+")")
 }
 
 // loopbackURL accepts only http(s) URLs on 127.0.0.0/8, ::1 or localhost:
@@ -104,7 +114,7 @@ func loopbackURL(raw string) (string, error) {
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
 }
 
-func (c loadConfig) check() error {
+func (c Config) check() error {
 	switch {
 	case !slices.Contains([]string{"create", "mixed", "baseline", "all"}, c.Mode):
 		return fmt.Errorf("loadtest: --mode %q: want create, mixed, baseline or all", c.Mode)
@@ -120,8 +130,8 @@ func (c loadConfig) check() error {
 	return nil
 }
 
-// loadtest runs the phases of cfg.Mode; progress goes to log.
-func loadtest(ctx context.Context, cfg loadConfig, log io.Writer) (*loadReport, error) {
+// Run runs the phases of cfg.Mode; progress goes to log.
+func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -131,7 +141,7 @@ func loadtest(ctx context.Context, cfg loadConfig, log io.Writer) (*loadReport, 
 	}
 	c := newLoadClient(base, cfg.Concurrency)
 	defer c.http.CloseIdleConnections()
-	rep := &loadReport{cfg: cfg, base: base}
+	rep := &Report{cfg: cfg, base: base}
 	// does reports whether the run includes a phase of one of the modes;
 	// once interrupted (Ctrl+C, SIGTERM) no further phase starts.
 	does := func(modes ...string) bool {
@@ -160,7 +170,7 @@ func loadtest(ctx context.Context, cfg loadConfig, log io.Writer) (*loadReport, 
 			if err := rec.close(); err != nil {
 				return nil, err
 			}
-			rep.recorded = rec.n
+			rep.Recorded = rec.n
 		}
 	}
 	if does("mixed") {
@@ -454,7 +464,7 @@ func (w *loadWorker) call(op string, a apiCall) int {
 
 // runPhase starts cfg.Concurrency workers running body and merges their
 // logs; order lists the operations in report order.
-func runPhase(ctx context.Context, name string, cfg loadConfig, c *loadClient, order []string, body func(w *loadWorker)) phaseReport {
+func runPhase(ctx context.Context, name string, cfg Config, c *loadClient, order []string, body func(w *loadWorker)) phaseReport {
 	now := time.Now()
 	ph := &loadPhase{name: name, ctx: ctx, from: now.Add(cfg.Warmup), until: now.Add(cfg.Warmup + cfg.Duration), max: cfg.MaxRequests, warmFailed: map[int]int{}}
 	workers := make([]*loadWorker, cfg.Concurrency)
@@ -472,7 +482,7 @@ func runPhase(ctx context.Context, name string, cfg loadConfig, c *loadClient, o
 }
 
 // healthzPhase measures the server stack answering a trivial handler.
-func healthzPhase(ctx context.Context, c *loadClient, cfg loadConfig) phaseReport {
+func healthzPhase(ctx context.Context, c *loadClient, cfg Config) phaseReport {
 	const op = "GET /healthz"
 	return runPhase(ctx, "healthz", cfg, c, []string{op}, func(w *loadWorker) {
 		for w.more() {
@@ -508,7 +518,7 @@ type createdCase struct {
 }
 
 // createPhase: residents report cases, each with its own idempotency key.
-func createPhase(ctx context.Context, c *loadClient, cfg loadConfig, teams []loadTeam, rec *recordFile) phaseReport {
+func createPhase(ctx context.Context, c *loadClient, cfg Config, teams []loadTeam, rec *recordFile) phaseReport {
 	const op = "POST /api/cases"
 	run := loadRunID()
 	return runPhase(ctx, "create", cfg, c, []string{op}, func(w *loadWorker) {
@@ -525,9 +535,9 @@ func createPhase(ctx context.Context, c *loadClient, cfg loadConfig, teams []loa
 	})
 }
 
-// mixedOps are the steps of one case's loop, then the two lists people
+// MixedOps are the steps of one case's loop, then the two lists people
 // open most, in report order.
-var mixedOps = []string{"POST /api/cases", "accept", "dispatch", "acknowledge", "handle", "verify", "close", "rate",
+var MixedOps = []string{"POST /api/cases", "accept", "dispatch", "acknowledge", "handle", "verify", "close", "rate",
 	"GET /api/cases/mine", "GET /api/cases/tasks", flowOp}
 
 // flowOp is one whole loop (all the calls above), timed end to end; it is
@@ -535,9 +545,9 @@ var mixedOps = []string{"POST /api/cases", "accept", "dispatch", "acknowledge", 
 const flowOp = "flow (10 calls)"
 
 // mixedPhase: each worker drives cases through the whole loop.
-func mixedPhase(ctx context.Context, c *loadClient, cfg loadConfig, teams []loadTeam) phaseReport {
+func mixedPhase(ctx context.Context, c *loadClient, cfg Config, teams []loadTeam) phaseReport {
 	run := loadRunID()
-	return runPhase(ctx, "mixed", cfg, c, mixedOps, func(w *loadWorker) {
+	return runPhase(ctx, "mixed", cfg, c, MixedOps, func(w *loadWorker) {
 		t := teams[w.id%len(teams)]
 		for w.more() {
 			w.seq++
@@ -624,7 +634,7 @@ func (r *recordFile) close() error {
 // statistics rollups — the writes the API makes, without HTTP, auth, JSON
 // or the checks. With batch, the transactions go through storage's group
 // commit (DB.Batch, as the API's writes do) instead of one commit each.
-func rawPhase(ctx context.Context, cfg loadConfig, batch bool) (phaseReport, error) {
+func rawPhase(ctx context.Context, cfg Config, batch bool) (phaseReport, error) {
 	db, cleanup, err := openScratch(ctx, cfg)
 	if err != nil {
 		return phaseReport{}, fmt.Errorf("loadtest: scratch database: %w", err)
@@ -700,7 +710,7 @@ func insertRawCase(ctx context.Context, tx *storage.Tx, community, category, n i
 // a new schema in the --db PostgreSQL database, or a new SQLite file (with
 // the same pragmas, through storage.Open) in --data or the temp directory.
 // cleanup drops it.
-func openScratch(ctx context.Context, cfg loadConfig) (*storage.DB, func(), error) {
+func openScratch(ctx context.Context, cfg Config) (*storage.DB, func(), error) {
 	migrate := func(db *storage.DB) error {
 		_, err := db.Migrate(ctx, func() int64 { return storage.Millis(time.Now()) })
 		return err
@@ -866,17 +876,17 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
 
-// loadReport is the whole run.
-type loadReport struct {
-	cfg      loadConfig
+// Report is the whole run.
+type Report struct {
+	cfg      Config
 	base     string
 	Phases   []phaseReport
-	recorded int
+	Recorded int // cases written to cfg.Record
 }
 
-func (r *loadReport) add(p phaseReport) { r.Phases = append(r.Phases, p) }
+func (r *Report) add(p phaseReport) { r.Phases = append(r.Phases, p) }
 
-func (r *loadReport) phase(name string) (phaseReport, bool) {
+func (r *Report) Phase(name string) (phaseReport, bool) {
 	for _, p := range r.Phases {
 		if p.Name == name {
 			return p, true
@@ -887,7 +897,7 @@ func (r *loadReport) phase(name string) (phaseReport, bool) {
 
 func fmtMs(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 
-func (r *loadReport) print(w io.Writer) {
+func (r *Report) Print(w io.Writer) {
 	c := r.cfg
 	fmt.Fprintf(w, "\nLinli load test: %s, %d workers, %s warm-up + %s measured per phase, cap %d requests per phase\n",
 		r.base, c.Concurrency, c.Warmup, c.Duration, c.MaxRequests)
@@ -918,29 +928,29 @@ func (r *loadReport) print(w io.Writer) {
 			fmt.Fprintf(w, "first failure in %s: %.300s\n", p.Name, p.Sample)
 		}
 	}
-	if raw, ok := r.phase("raw"); ok {
+	if raw, ok := r.Phase("raw"); ok {
 		fmt.Fprintf(w, "raw: %.0f rows/s (%d rows written per case)\n", float64(rawRows)*raw.Total.Rate, rawRows)
 	}
-	if raw, ok := r.phase("rawbatch"); ok {
+	if raw, ok := r.Phase("rawbatch"); ok {
 		fmt.Fprintf(w, "rawbatch: %.0f rows/s (%d rows written per case)\n", float64(rawRows)*raw.Total.Rate, rawRows)
 	}
-	if mixed, ok := r.phase("mixed"); ok {
+	if mixed, ok := r.Phase("mixed"); ok {
 		fmt.Fprintf(w, "mixed: %.1f whole loops/s, %.1f requests/s\n", mixed.op(flowOp).Rate, mixed.Total.Rate)
 	}
-	create, okC := r.phase("create")
-	health, okH := r.phase("healthz")
-	raw, okR := r.phase("raw")
+	create, okC := r.Phase("create")
+	health, okH := r.Phase("healthz")
+	raw, okR := r.Phase("raw")
 	if okC && okH && health.Total.Rate > 0 {
 		fmt.Fprintf(w, "ratio create/healthz: %.3f\n", create.Total.Rate/health.Total.Rate)
 	}
 	if okC && okR && raw.Total.Rate > 0 {
 		fmt.Fprintf(w, "ratio create/raw:     %.3f\n", create.Total.Rate/raw.Total.Rate)
 	}
-	if rb, ok := r.phase("rawbatch"); okC && ok && rb.Total.Rate > 0 {
+	if rb, ok := r.Phase("rawbatch"); okC && ok && rb.Total.Rate > 0 {
 		fmt.Fprintf(w, "ratio create/rawbatch: %.3f\n", create.Total.Rate/rb.Total.Rate)
 	}
-	if r.recorded > 0 || r.cfg.Record != "" {
-		fmt.Fprintf(w, "recorded %d created cases in %s\n", r.recorded, r.cfg.Record)
+	if r.Recorded > 0 || r.cfg.Record != "" {
+		fmt.Fprintf(w, "recorded %d created cases in %s\n", r.Recorded, r.cfg.Record)
 	}
 }
 
@@ -964,19 +974,19 @@ func fmtFailures(m map[int]int) string {
 	return strings.Join(parts, " ")
 }
 
-// recordedCase is one line of a --record file.
-type recordedCase struct {
-	id     int64
-	number string
-	user   string
+// RecordedCase is one line of a --record file.
+type RecordedCase struct {
+	ID     int64
+	Number string
+	User   string
 }
 
-func readRecord(path string) ([]recordedCase, error) {
+func ReadRecord(path string) ([]RecordedCase, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var out []recordedCase
+	var out []RecordedCase
 	for i, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
 		if len(f) == 0 {
@@ -988,7 +998,7 @@ func readRecord(path string) ([]recordedCase, error) {
 			// bad line means the file is not what we wrote.
 			return nil, fmt.Errorf("%s:%d: want \"id number account\", got %q", path, i+1, line)
 		}
-		out = append(out, recordedCase{id: id, number: f[1], user: f[2]})
+		out = append(out, RecordedCase{ID: id, Number: f[1], User: f[2]})
 	}
 	return out, nil
 }
@@ -998,12 +1008,12 @@ func readRecord(path string) ([]recordedCase, error) {
 // reporter (the case with its number, a timeline whose first step is
 // "report"), and in the database (no case anywhere without its timeline or
 // its statistics). It returns an error naming what is lost or half-written.
-func verifyRecord(ctx context.Context, cfg loadConfig, out io.Writer) error {
+func verifyRecord(ctx context.Context, cfg Config, out io.Writer) error {
 	base, err := loopbackURL(cfg.URL)
 	if err != nil {
 		return err
 	}
-	recs, err := readRecord(cfg.Verify)
+	recs, err := ReadRecord(cfg.Verify)
 	if err != nil {
 		return err
 	}
@@ -1011,8 +1021,8 @@ func verifyRecord(ctx context.Context, cfg loadConfig, out io.Writer) error {
 	defer c.http.CloseIdleConnections()
 	accounts := map[string]*loadAccount{}
 	for _, r := range recs {
-		if accounts[r.user] == nil {
-			if accounts[r.user], err = c.login(ctx, r.user, cfg.Password); err != nil {
+		if accounts[r.User] == nil {
+			if accounts[r.User], err = c.login(ctx, r.User, cfg.Password); err != nil {
 				return err
 			}
 		}
@@ -1026,7 +1036,7 @@ func verifyRecord(ctx context.Context, cfg loadConfig, out io.Writer) error {
 	for range 8 {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < int64(len(recs)) && ctx.Err() == nil; i = next.Add(1) - 1 {
-				if p := verifyCase(ctx, c, accounts[recs[i].user], recs[i]); p != "" {
+				if p := verifyCase(ctx, c, accounts[recs[i].User], recs[i]); p != "" {
 					mu.Lock()
 					problems = append(problems, p)
 					mu.Unlock()
@@ -1065,36 +1075,36 @@ func verifyRecord(ctx context.Context, cfg loadConfig, out io.Writer) error {
 }
 
 // verifyCase returns what is wrong with one recorded case, or "".
-func verifyCase(ctx context.Context, c *loadClient, acc *loadAccount, r recordedCase) string {
+func verifyCase(ctx context.Context, c *loadClient, acc *loadAccount, r RecordedCase) string {
 	var d struct {
 		Case     createdCase `json:"case"`
 		Timeline []struct {
 			Action string `json:"action"`
 		} `json:"timeline"`
 	}
-	st, err := c.do(ctx, apiCall{token: acc.token, method: "GET", path: fmt.Sprintf("/api/cases/%d", r.id), out: &d})
+	st, err := c.do(ctx, apiCall{token: acc.token, method: "GET", path: fmt.Sprintf("/api/cases/%d", r.ID), out: &d})
 	switch {
 	case st == http.StatusNotFound:
-		return fmt.Sprintf("case %d (%s): LOST — acknowledged with 201, now 404", r.id, r.number)
+		return fmt.Sprintf("case %d (%s): LOST — acknowledged with 201, now 404", r.ID, r.Number)
 	case err != nil:
-		return fmt.Sprintf("case %d (%s): %v", r.id, r.number, err)
-	case d.Case.Number != r.number:
-		return fmt.Sprintf("case %d: number %q, the 201 said %q", r.id, d.Case.Number, r.number)
+		return fmt.Sprintf("case %d (%s): %v", r.ID, r.Number, err)
+	case d.Case.Number != r.Number:
+		return fmt.Sprintf("case %d: number %q, the 201 said %q", r.ID, d.Case.Number, r.Number)
 	case len(d.Timeline) == 0:
-		return fmt.Sprintf("case %d (%s): HALF-WRITTEN — no timeline", r.id, r.number)
+		return fmt.Sprintf("case %d (%s): HALF-WRITTEN — no timeline", r.ID, r.Number)
 	case d.Timeline[0].Action != "report":
-		return fmt.Sprintf("case %d (%s): HALF-WRITTEN — first timeline step is %q, not \"report\"", r.id, r.number, d.Timeline[0].Action)
+		return fmt.Sprintf("case %d (%s): HALF-WRITTEN — first timeline step is %q, not \"report\"", r.ID, r.Number, d.Timeline[0].Action)
 	}
 	return ""
 }
 
 // verifyDSN is the database the server uses, as serve would pick it.
-func verifyDSN(cfg loadConfig) string {
+func verifyDSN(cfg Config) string {
 	if cfg.DB != "" {
 		return cfg.DB
 	}
 	if cfg.Data != "" {
-		return Config{Data: cfg.Data}.DSN()
+		return filepath.Join(cfg.Data, "linli.db") // where `linli serve --data DIR` keeps its SQLite file
 	}
 	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/calendar"
 	"linli/cases"
 	"linli/registry"
 	"linli/stats"
@@ -19,12 +20,12 @@ import (
 
 // runStatsGenerate fills a FRESH database with a city of many grids and
 // millions of cases, with their statistics, to measure the dashboards at
-// scale: `linli stats generate --data /tmp/big --grids 5000 --cases 10000000`.
+// scale: `linli-bench stats-generate --data /tmp/big --grids 5000 --cases 10000000`.
 // Cases are written straight into the tables in large transactions (the
 // case service would take hours for ten million); their statistics rows
 // are summed in memory the way the service maintains them.
-func runStatsGenerate(ctx context.Context, cfg Config, grids, total, days int, stdout io.Writer) error {
-	db, err := OpenDB(ctx, cfg)
+func runStatsGenerate(ctx context.Context, cfg config, grids, total, days int, stdout io.Writer) error {
+	db, err := cfg.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -290,17 +291,30 @@ func addCounters(dst, c *stats.Counters) {
 // runStatsBench times statistics queries on a generated database: the
 // report for the whole city and for one community, by each grouping,
 // over this month and the last 30 days (p50/p95 of n runs each).
-func runStatsBench(ctx context.Context, cfg Config, n int, stdout io.Writer) error {
-	m := &Main{Config: cfg}
-	if err := m.Open(ctx); err != nil {
+func runStatsBench(ctx context.Context, cfg config, n int, stdout io.Writer) error {
+	db, err := cfg.open(ctx)
+	if err != nil {
 		return err
 	}
-	defer m.Close()
+	defer db.Close()
+	zone, err := time.LoadLocation(cfg.Zone)
+	if err != nil {
+		return err
+	}
+	cal, err := calendar.Default()
+	if err != nil {
+		return err
+	}
+	// The statistics service as the server wires it (cmd/linli/app.go):
+	// the rollups are folded before each read.
+	reg := registry.New(db, cfg.Clock)
+	cs := cases.New(db, cfg.Clock, cal, reg, zone)
+	st := &stats.Service{DB: db, Registry: reg, Weights: stats.DefaultWeights(), Zone: zone, Clock: cfg.Clock, Fresh: cs.Fold}
 	var cityID, communityID int64
-	if err := m.DB.QueryRow(ctx, `SELECT id FROM nodes WHERE kind = 'city' ORDER BY id LIMIT 1`).Scan(&cityID); err != nil {
+	if err := db.QueryRow(ctx, `SELECT id FROM nodes WHERE kind = 'city' ORDER BY id LIMIT 1`).Scan(&cityID); err != nil {
 		return err
 	}
-	if err := m.DB.QueryRow(ctx, `SELECT id FROM nodes WHERE kind = 'community' ORDER BY id LIMIT 1`).Scan(&communityID); err != nil {
+	if err := db.QueryRow(ctx, `SELECT id FROM nodes WHERE kind = 'community' ORDER BY id LIMIT 1`).Scan(&communityID); err != nil {
 		return err
 	}
 	sys := linli.System()
@@ -310,7 +324,7 @@ func runStatsBench(ctx context.Context, cfg Config, n int, stdout io.Writer) err
 		id   int64
 	}{{"city", cityID}, {"community", communityID}} {
 		for _, period := range []string{"month", "30d"} {
-			from, to, err := m.Stats.Period(period, "", "")
+			from, to, err := st.Period(period, "", "")
 			if err != nil {
 				return err
 			}
@@ -319,7 +333,7 @@ func runStatsBench(ctx context.Context, cfg Config, n int, stdout io.Writer) err
 				rows := 0
 				for i := 0; i < n; i++ {
 					start := time.Now()
-					r, err := m.Stats.Report(ctx, sys, stats.Query{NodeID: scope.id, From: from, To: to, By: by})
+					r, err := st.Report(ctx, sys, stats.Query{NodeID: scope.id, From: from, To: to, By: by})
 					if err != nil {
 						return err
 					}

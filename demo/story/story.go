@@ -1,30 +1,8 @@
-package demo
-
-import (
-	"context"
-	"fmt"
-	"math/rand/v2"
-	"sort"
-	"strings"
-	"time"
-
-	"linli"
-	"linli/attach"
-	"linli/auth"
-	"linli/calendar"
-	"linli/cases"
-	"linli/consent"
-	"linli/happiness"
-	"linli/links"
-	"linli/mediation"
-	"linli/meetings"
-	"linli/projects"
-	"linli/registry"
-	"linli/visits"
-	"linli/votes"
-)
-
-// The two stories of the seed, played through the real services on a clock
+// Package story plays the demo's two stories, those of the article the
+// project started from, on top of the demo world (package demo: places,
+// accounts, cases). Kept apart from the world so that a capability's tests,
+// which load the world through demo/demotest, do not compile every other
+// capability. The stories are played through the real services on a clock
 // that walks through them, so every record carries its own date, audit
 // row and timeline:
 //
@@ -42,8 +20,47 @@ import (
 // The people are the demo's fictional accounts and households; five owners
 // of 1号楼 get accounts of their own (huicui-<unit>-<room>, with the demo
 // password), follow the elevator project and rate it.
+package story
 
-// Story is what LoadStory made.
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+
+	"linli"
+	"linli/attach"
+	"linli/auth"
+	"linli/calendar"
+	"linli/cases"
+	"linli/consent"
+	"linli/demo"
+	"linli/happiness"
+	"linli/links"
+	"linli/mediation"
+	"linli/meetings"
+	"linli/projects"
+	"linli/registry"
+	"linli/visits"
+	"linli/votes"
+)
+
+// The places of the stories, from the demo world.
+var (
+	pathXueyuan = demo.PathXueyuan()
+	pathHuicui  = demo.PathHuicui()
+	pathJixiang = demo.PathJixiang()
+)
+
+// join returns a new slice: base followed by more (base is never aliased).
+func join(base []string, more ...string) []string {
+	out := make([]string, 0, len(base)+len(more))
+	return append(append(out, base...), more...)
+}
+
+// Story is what Load made.
 type Story struct {
 	ProjectID  int64
 	VoteIDs    []int64 // one per unit, 1单元 first
@@ -75,7 +92,7 @@ type storyServices struct {
 // set moves the story's clock to t. A story only walks forward, so that
 // feeds, timelines and the audit trail read in the order things happened;
 // a step dated before the one it follows is a mistake in the story, which
-// LoadStory reports.
+// Load reports.
 func (s *storyServices) set(t time.Time) {
 	if now := s.clock.Now(); t.Before(now) && s.back == nil {
 		s.back = fmt.Errorf("the story's clock would go back from %s to %s", now.In(t.Location()).Format(time.DateTime), t.Format(time.DateTime))
@@ -109,9 +126,9 @@ var neighbourAccounts = []struct {
 // their household (as a resident registering on the platform would get).
 func neighbourUsername(unit int, room string) string { return fmt.Sprintf("huicui-%d-%s", unit, room) }
 
-// StoryResidents lists the owners' accounts the elevator story adds (they
+// Residents lists the owners' accounts the elevator story adds (they
 // rate and follow the project), for `linli demo` to print.
-func StoryResidents() []string {
+func Residents() []string {
 	out := make([]string, 0, len(neighbourAccounts))
 	for _, n := range neighbourAccounts {
 		out = append(out, neighbourUsername(n.unit, n.room))
@@ -143,7 +160,7 @@ func addNeighbours(ctx context.Context, reg *registry.Service, au *auth.Service)
 			continue // no registered owner: nobody to give an account to
 		}
 		username := neighbourUsername(n.unit, n.room)
-		acc, err := au.CreateAccount(ctx, sys, auth.AccountInput{Username: username, Password: demoPassword, PersonID: owner.PersonID,
+		acc, err := au.CreateAccount(ctx, sys, auth.AccountInput{Username: username, Password: demo.Password, PersonID: owner.PersonID,
 			DisplayName: fmt.Sprintf("%s（1号楼%d单元%s业主）", owner.Name, n.unit, n.room)})
 		if err != nil {
 			return nil, why("account "+username, err)
@@ -203,10 +220,10 @@ func loadCast(ctx context.Context, au *auth.Service, names ...string) (storyCast
 	return c, nil
 }
 
-// LoadStory plays both stories. now is the present: the elevator story is
+// Load plays both stories on a database holding the demo world. now is the present: the elevator story is
 // dated (March 2025 – May 2026) and the leak happens in the six weeks
 // before now.
-func LoadStory(ctx context.Context, reg *registry.Service, au *auth.Service, cal *calendar.Calendar, zone *time.Location, now time.Time) (Story, error) {
+func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *calendar.Calendar, zone *time.Location, now time.Time) (Story, error) {
 	var st Story
 	cast, err := loadCast(ctx, au, "xueyuan", "grid1", "building", "unit", "rep", "resident", "property", "contractor", "dept",
 		"jixiang", "jxgrid", "jxresident")
@@ -319,52 +336,82 @@ func checkedPicture(name string, data []byte) ([]attach.Checked, error) {
 	return attach.Check(attach.Limits{}, []attach.Upload{{Name: name, Data: data}})
 }
 
+// elevatorStory is one playing of the elevator story: the services on its
+// clock, the cast, and what the phases hand on to each other (the project,
+// its milestones, the household worried about its wall).
+type elevatorStory struct {
+	*storyServices
+	ctx         context.Context
+	reg         *registry.Service
+	cast        storyCast
+	at          func(int, time.Month, int, int, int) time.Time
+	st          *Story
+	staff, grid *linli.Actor // the community's staff and the grid worker
+
+	community, building registry.Node
+	units               []registry.Node
+	households          [][]registry.Household  // per unit
+	handlers            map[string]*linli.Actor // who handles the cases the story opens
+
+	p            projects.Project
+	prep         map[string]int64 // the preparatory milestones by title
+	leaves       [][]int64        // each unit's construction steps
+	acceptanceID int64
+	wallRoom     registry.Household // 3单元201: worried about the wall
+	wallVisit    visits.Visit
+}
+
+// elevators plays the elevator story, phase by phase, from March 2025 to
+// May 2026.
 func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, cast storyCast, at func(int, time.Month, int, int, int) time.Time, st *Story) error {
-	staff, grid := cast["xueyuan"], cast["grid1"]
-	community, err := reg.FindNode(ctx, pathXueyuan)
-	if err != nil {
+	e := &elevatorStory{storyServices: s, ctx: ctx, reg: reg, cast: cast, at: at, st: st, staff: cast["xueyuan"], grid: cast["grid1"]}
+	e.handlers = map[string]*linli.Actor{cases.AssignGrid: e.grid, cases.AssignProperty: cast["property"], cases.AssignDepartment: cast["dept"]}
+	for _, phase := range []func() error{e.places, e.open, e.doorToDoor, e.coordination, e.consultation, e.approval, e.construction, e.service} {
+		if err := phase(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// places finds 荟萃花园南区 1号楼, its eight units and their households.
+func (s *elevatorStory) places() error {
+	ctx, reg := s.ctx, s.reg
+	var err error
+	if s.community, err = reg.FindNode(ctx, pathXueyuan); err != nil {
 		return err
 	}
-	building, err := reg.FindNode(ctx, join(pathHuicui, "1号楼"))
-	if err != nil {
+	if s.building, err = reg.FindNode(ctx, join(pathHuicui, "1号楼")); err != nil {
 		return err
 	}
-	var units []registry.Node
 	for u := 1; u <= 8; u++ {
 		n, err := reg.FindNode(ctx, join(pathHuicui, "1号楼", fmt.Sprintf("%d单元", u)))
 		if err != nil {
 			return err
 		}
-		units = append(units, n)
+		s.units = append(s.units, n)
 	}
-	ids := func(ns []registry.Node) []int64 {
-		out := make([]int64, len(ns))
-		for i, n := range ns {
-			out[i] = n.ID
-		}
-		return out
-	}
-	households := make([][]registry.Household, len(units))
-	for ui, u := range units {
-		if _, households[ui], err = unitHouseholds(ctx, reg, u); err != nil {
+	s.households = make([][]registry.Household, len(s.units))
+	for ui, u := range s.units {
+		if _, s.households[ui], err = unitHouseholds(ctx, reg, u); err != nil {
 			return err
 		}
 	}
+	return nil
+}
 
-	// March 2025: the building head brings the residents' wish to the
-	// community, which opens the project.
-	p, err := s.projects.Create(ctx, staff, projects.ProjectInput{CommunityID: community.ID, Scope: ids(units),
+// open: March 2025, the building head brings the residents' wish to the
+// community, which opens the project with its people, photos and milestones.
+func (s *elevatorStory) open() error {
+	ctx, cast, at, st, staff := s.ctx, s.cast, s.at, s.st, s.staff
+	p, err := s.projects.Create(ctx, staff, projects.ProjectInput{CommunityID: s.community.ID, Scope: nodeIDs(s.units),
 		Title: "荟萃花园南区1号楼加装电梯（8部）", Kind: "elevator", BudgetFen: 8 * 46_000_000, Public: true,
 		Description: "荟萃花园南区建于2005年，1号楼8个单元均为六层步梯。居民上下楼不便，楼栋长收集诉求后向社区反映，社区受理并协调住建部门、电梯公司和物业，为8个单元各加装1部钢结构内嵌式电梯。"})
 	if err != nil {
 		return why("create project", err)
 	}
+	s.p = p
 	st.ProjectID = p.ID
-	note := func(when time.Time, text string) error {
-		s.set(when)
-		_, err := s.projects.PostUpdate(ctx, staff, p.ID, text)
-		return why("update", err)
-	}
 	for _, pp := range []struct {
 		role projects.Role
 		who  string
@@ -398,9 +445,9 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	if err != nil {
 		return err
 	}
-	prep := map[string]int64{}
+	s.prep = map[string]int64{}
 	for i, t := range []string{"入户走访", "协调会与方案公示", "意见征询", "审批手续"} {
-		if prep[t], err = milestone(prepID, t, 1, i+1); err != nil {
+		if s.prep[t], err = milestone(prepID, t, 1, i+1); err != nil {
 			return err
 		}
 	}
@@ -408,8 +455,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		title  string
 		weight int
 	}{{"井道基础施工", 3}, {"钢结构井道安装", 3}, {"电梯设备安装调试", 3}, {"特种设备检验", 1}}
-	var leaves [][]int64
-	for i := range units {
+	for i := range s.units {
 		m, err := milestone(0, fmt.Sprintf("%d单元电梯", i+1), 1, i+1)
 		if err != nil {
 			return err
@@ -422,39 +468,60 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			}
 			ls = append(ls, leaf)
 		}
-		leaves = append(leaves, ls)
+		s.leaves = append(s.leaves, ls)
 	}
-	acceptanceID, err := milestone(0, "竣工验收", 1, 9)
-	if err != nil {
+	if s.acceptanceID, err = milestone(0, "竣工验收", 1, 9); err != nil {
 		return err
-	}
-	done := func(when time.Time, id int64) error {
-		s.set(when)
-		_, err := s.projects.SetProgress(ctx, staff, p.ID, id, 100)
-		return why("progress", err)
 	}
 	s.set(at(2025, 3, 12, 10, 0))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Proposer: "1号楼楼栋长及8个单元的居民代表",
 		Outcome: "楼栋长收集了各单元加装电梯的诉求并报社区；社区受理，向区住建局咨询了既有住宅加装电梯政策。"}); err != nil {
 		return why("advance to consultation", err)
 	}
+	return nil
+}
 
+// nodeIDs lists the nodes' ids.
+func nodeIDs(ns []registry.Node) []int64 {
+	out := make([]int64, len(ns))
+	for i, n := range ns {
+		out[i] = n.ID
+	}
+	return out
+}
+
+// note posts an update to the project's feed at when, as the community.
+func (s *elevatorStory) note(when time.Time, text string) error {
+	s.set(when)
+	_, err := s.projects.PostUpdate(s.ctx, s.staff, s.p.ID, text)
+	return why("update", err)
+}
+
+// done marks milestone id complete at when.
+func (s *elevatorStory) done(when time.Time, id int64) error {
+	s.set(when)
+	_, err := s.projects.SetProgress(s.ctx, s.staff, s.p.ID, id, 100)
+	return why("progress", err)
+}
+
+// doorToDoor: March 2025, the grid worker and the building head visit
+// every household and the feed reports the stances.
+func (s *elevatorStory) doorToDoor() error {
+	ctx, cast, at, grid, p := s.ctx, s.cast, s.at, s.grid, s.p
 	// March 2025: the grid worker and the building head visit every
 	// household. High floors want the elevator; low floors worry about
 	// light, noise and their walls; the third floor about the cost.
 	rng := rand.New(rand.NewPCG(2025, 3))
 	day := at(2025, 3, 15, 9, 30)
-	var wallRoom registry.Household // 3单元201: worried about the wall
-	var wallVisit visits.Visit
 	stances := map[visits.Stance]int{}
-	for ui, hs := range households {
+	for ui, hs := range s.households {
 		for hi, h := range hs {
 			s.set(day.Add(time.Duration(ui*2+hi/6)*24*time.Hour + time.Duration(hi%6)*40*time.Minute))
 			in := visits.VisitInput{HouseholdID: h.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(), MatterTitle: "1号楼加装电梯",
 				VisitorIDs: []int64{grid.AccountID, cast["building"].AccountID}, Stance: visits.Support}
 			switch {
 			case ui == 2 && h.Room == "201":
-				wallRoom = h
+				s.wallRoom = h
 				in.Stance, in.Concerns = visits.Oppose, []visits.Concern{visits.Structural}
 				in.Notes = "担心井道贴近卧室外墙，施工会损坏墙体、影响房屋安全。"
 				in.FollowUps = []visits.FollowUpInput{{Text: "请施工方准备井道位置图和结构说明，送达住户", Due: "2025-04-30"}}
@@ -472,116 +539,126 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			if err != nil {
 				return why("visit "+h.Room, err)
 			}
-			if h.ID == wallRoom.ID {
-				wallVisit = v
+			if h.ID == s.wallRoom.ID {
+				s.wallVisit = v
 			}
 			stances[in.Stance]++
 		}
 	}
-	if err := done(at(2025, 3, 31, 10, 0), prep["入户走访"]); err != nil {
+	if err := s.done(at(2025, 3, 31, 10, 0), s.prep["入户走访"]); err != nil {
 		return err
 	}
-	if err := note(at(2025, 3, 31, 10, 5), fmt.Sprintf("入户走访完成：1号楼%d户全部走访，支持%d户、未决定%d户、反对%d户。低层住户主要担心采光、噪音和墙体安全，三层住户关心费用分摊，下一步召开协调会逐一答疑。",
+	if err := s.note(at(2025, 3, 31, 10, 5), fmt.Sprintf("入户走访完成：1号楼%d户全部走访，支持%d户、未决定%d户、反对%d户。低层住户主要担心采光、噪音和墙体安全，三层住户关心费用分摊，下一步召开协调会逐一答疑。",
 		stances[visits.Support]+stances[visits.Undecided]+stances[visits.Oppose], stances[visits.Support], stances[visits.Undecided], stances[visits.Oppose])); err != nil {
 		return err
 	}
+	return nil
+}
 
-	// Three coordination meetings. Each follow-up action is done by its
-	// owner (or the community) on its day, or becomes a case.
-	type action struct {
-		title, owner string
-		by           string // the owner's demo account, "" for an owner without one
-		due          string
-		at           time.Time // when it was done, or turned into a case
-		done         string
-		toCase       *meetings.CaseInput
+// action is a meeting's follow-up action as the story plays it.
+type action struct {
+	title, owner string
+	by           string // the owner's demo account, "" for an owner without one
+	due          string
+	at           time.Time // when it was done, or turned into a case
+	done         string
+	toCase       *meetings.CaseInput
+}
+
+// meeting holds a coordination meeting on the building: invitations a week
+// before, sign-in, minutes, decisions, then each action done (or turned into
+// a case and played) on its day.
+func (s *elevatorStory) meeting(title string, start time.Time, agenda []string, minutes string, decisions []meetings.DecisionInput, actions []action) error {
+	ctx, cast, st, staff, grid := s.ctx, s.cast, s.st, s.staff, s.grid
+	s.set(start.Add(-7 * 24 * time.Hour))
+	d, err := s.meetings.Create(ctx, staff, meetings.MeetingInput{Title: title, Kind: meetings.KindCoordination, ScopeID: s.building.ID,
+		Subject: &links.Ref{Kind: links.KindProject, ID: s.p.ID}, StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		Place: "学苑社区党群服务中心二楼会议室", Host: "学苑社区党支部", Agenda: agenda,
+		Invite: &meetings.InviteInput{AccountIDs: []int64{grid.AccountID, cast["building"].AccountID, cast["unit"].AccountID, cast["rep"].AccountID,
+			cast["property"].AccountID, cast["contractor"].AccountID}, NodeIDs: []int64{s.building.ID}}})
+	if err != nil {
+		return why("meeting "+title, err)
 	}
-	handlers := map[string]*linli.Actor{cases.AssignGrid: grid, cases.AssignProperty: cast["property"], cases.AssignDepartment: cast["dept"]}
-	meeting := func(title string, start time.Time, agenda []string, minutes string, decisions []meetings.DecisionInput, actions []action) error {
-		s.set(start.Add(-7 * 24 * time.Hour))
-		d, err := s.meetings.Create(ctx, staff, meetings.MeetingInput{Title: title, Kind: meetings.KindCoordination, ScopeID: building.ID,
-			Subject: &links.Ref{Kind: links.KindProject, ID: p.ID}, StartsAt: start, EndsAt: start.Add(2 * time.Hour),
-			Place: "学苑社区党群服务中心二楼会议室", Host: "学苑社区党支部", Agenda: agenda,
-			Invite: &meetings.InviteInput{AccountIDs: []int64{grid.AccountID, cast["building"].AccountID, cast["unit"].AccountID, cast["rep"].AccountID,
-				cast["property"].AccountID, cast["contractor"].AccountID}, NodeIDs: []int64{building.ID}}})
-		if err != nil {
-			return why("meeting "+title, err)
-		}
-		id := d.Meeting.ID
-		st.MeetingIDs = append(st.MeetingIDs, id)
-		s.set(start)
-		if _, err := s.meetings.Hold(ctx, staff, id); err != nil {
-			return why("hold", err)
-		}
-		for _, who := range []string{"grid1", "building", "unit", "rep", "property", "contractor"} {
-			if _, err := s.meetings.SignIn(ctx, staff, id, meetings.SignInInput{AccountID: cast[who].AccountID}); err != nil {
-				return why("sign in "+who, err)
-			}
-		}
-		for ui, hs := range households {
-			for hi, h := range hs {
-				if (hi+ui)%3 == 0 {
-					if _, err := s.meetings.SignIn(ctx, staff, id, meetings.SignInInput{HouseholdID: h.ID}); err != nil {
-						return why("sign in household", err)
-					}
-				}
-			}
-		}
-		s.clock.Advance(2 * time.Hour)
-		if _, err := s.meetings.RecordMinutes(ctx, staff, id, meetings.MinutesInput{Minutes: minutes, Recorder: "学苑社区 柴晓燕"}); err != nil {
-			return why("minutes", err)
-		}
-		for _, dec := range decisions {
-			if _, err := s.meetings.AddDecision(ctx, staff, id, dec); err != nil {
-				return why("decision", err)
-			}
-		}
-		acts := make([]meetings.Action, len(actions))
-		for i, a := range actions {
-			in := meetings.ActionInput{Title: a.title, OwnerName: a.owner, Due: a.due}
-			if a.by != "" {
-				in.OwnerAccountID = cast[a.by].AccountID
-			}
-			if acts[i], err = s.meetings.AddAction(ctx, staff, id, in); err != nil {
-				return why("action "+a.title, err)
-			}
-		}
-		if _, err := s.meetings.PublishMinutes(ctx, staff, id); err != nil {
-			return why("publish", err)
-		}
-		order := make([]int, len(actions))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(i, j int) bool { return actions[order[i]].at.Before(actions[order[j]].at) })
-		for _, i := range order {
-			a := actions[i]
-			s.set(a.at)
-			if a.toCase != nil {
-				act, err := s.meetings.ToCase(ctx, staff, id, acts[i].ID, *a.toCase)
-				if err != nil {
-					return why("action to case", err)
-				}
-				c, err := s.cases.Get(ctx, staff, act.CaseID)
-				if err != nil {
-					return err
-				}
-				if err := s.playCase(ctx, c, staff, handlers, nil, a.done); err != nil {
-					return err
-				}
-				continue
-			}
-			who := staff
-			if a.by != "" {
-				who = cast[a.by]
-			}
-			if _, err := s.meetings.CompleteAction(ctx, who, id, acts[i].ID, meetings.DoneInput{Note: a.done}); err != nil {
-				return why("action done", err)
-			}
-		}
-		return nil
+	id := d.Meeting.ID
+	st.MeetingIDs = append(st.MeetingIDs, id)
+	s.set(start)
+	if _, err := s.meetings.Hold(ctx, staff, id); err != nil {
+		return why("hold", err)
 	}
-	if err := meeting("1号楼加装电梯第一次协调会", at(2025, 4, 12, 14, 30),
+	for _, who := range []string{"grid1", "building", "unit", "rep", "property", "contractor"} {
+		if _, err := s.meetings.SignIn(ctx, staff, id, meetings.SignInInput{AccountID: cast[who].AccountID}); err != nil {
+			return why("sign in "+who, err)
+		}
+	}
+	for ui, hs := range s.households {
+		for hi, h := range hs {
+			if (hi+ui)%3 == 0 {
+				if _, err := s.meetings.SignIn(ctx, staff, id, meetings.SignInInput{HouseholdID: h.ID}); err != nil {
+					return why("sign in household", err)
+				}
+			}
+		}
+	}
+	s.clock.Advance(2 * time.Hour)
+	if _, err := s.meetings.RecordMinutes(ctx, staff, id, meetings.MinutesInput{Minutes: minutes, Recorder: "学苑社区 柴晓燕"}); err != nil {
+		return why("minutes", err)
+	}
+	for _, dec := range decisions {
+		if _, err := s.meetings.AddDecision(ctx, staff, id, dec); err != nil {
+			return why("decision", err)
+		}
+	}
+	acts := make([]meetings.Action, len(actions))
+	for i, a := range actions {
+		in := meetings.ActionInput{Title: a.title, OwnerName: a.owner, Due: a.due}
+		if a.by != "" {
+			in.OwnerAccountID = cast[a.by].AccountID
+		}
+		if acts[i], err = s.meetings.AddAction(ctx, staff, id, in); err != nil {
+			return why("action "+a.title, err)
+		}
+	}
+	if _, err := s.meetings.PublishMinutes(ctx, staff, id); err != nil {
+		return why("publish", err)
+	}
+	order := make([]int, len(actions))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return actions[order[i]].at.Before(actions[order[j]].at) })
+	for _, i := range order {
+		a := actions[i]
+		s.set(a.at)
+		if a.toCase != nil {
+			act, err := s.meetings.ToCase(ctx, staff, id, acts[i].ID, *a.toCase)
+			if err != nil {
+				return why("action to case", err)
+			}
+			c, err := s.cases.Get(ctx, staff, act.CaseID)
+			if err != nil {
+				return err
+			}
+			if err := s.playCase(ctx, c, staff, s.handlers, nil, a.done); err != nil {
+				return err
+			}
+			continue
+		}
+		who := staff
+		if a.by != "" {
+			who = cast[a.by]
+		}
+		if _, err := s.meetings.CompleteAction(ctx, who, id, acts[i].ID, meetings.DoneInput{Note: a.done}); err != nil {
+			return why("action done", err)
+		}
+	}
+	return nil
+}
+
+// coordination: April–May 2025, the first two coordination meetings (the
+// drawings, then the cost sharing), and the project moves to the vote.
+func (s *elevatorStory) coordination() error {
+	ctx, at, staff, grid, p := s.ctx, s.at, s.staff, s.grid, s.p
+	if err := s.meeting("1号楼加装电梯第一次协调会", at(2025, 4, 12, 14, 30),
 		[]string{"通报入户走访情况", "电梯公司介绍加装方案", "低层住户提出顾虑，逐一答疑"},
 		"社区通报：走访96户，高层住户普遍支持，低层住户主要担心采光、噪音和墙体安全，三层住户关心费用。\n电梯公司介绍：采用钢结构内嵌式井道，独立桩基，不与住户墙体相连。\n低层住户代表希望看到每个单元的井道位置图后再表态。",
 		[]meetings.DecisionInput{{Text: "由电梯公司提供8个单元的井道位置图和结构说明，在各单元张贴公示"}, {Text: "下次会议讨论费用分摊方案"}},
@@ -592,13 +669,13 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		return err
 	}
 	// The drawings reached the household worried about its wall.
-	if wallVisit.ID != 0 && len(wallVisit.FollowUps) > 0 {
+	if s.wallVisit.ID != 0 && len(s.wallVisit.FollowUps) > 0 {
 		s.set(at(2025, 4, 28, 11, 0))
-		if _, err := s.visits.SetFollowUp(ctx, grid, wallVisit.ID, wallVisit.FollowUps[0].ID, true); err != nil {
+		if _, err := s.visits.SetFollowUp(ctx, grid, s.wallVisit.ID, s.wallVisit.FollowUps[0].ID, true); err != nil {
 			return why("visit follow-up", err)
 		}
 	}
-	if err := meeting("1号楼加装电梯费用分摊协调会", at(2025, 5, 10, 14, 30),
+	if err := s.meeting("1号楼加装电梯费用分摊协调会", at(2025, 5, 10, 14, 30),
 		[]string{"介绍补贴政策", "讨论按楼层分摊的系数方案", "确定意见征询安排"},
 		"社区介绍区住建局既有住宅加装电梯补贴政策，每部补贴16万元。\n经讨论，参照已公布的分摊方案：一、二层不出资，三层系数0.7，每升一层加0.1，按系数乘面积分摊。\n各单元以纸质意见征询表逐户征求意见，由网格员和单元长收集。",
 		[]meetings.DecisionInput{{Text: "采用按楼层系数分摊方案：1–2层0，3层0.7，4层0.8，5层0.9，6层1.0（到会住户代表举手表决）", For: ptr(27), Against: ptr(1), Abstain: ptr(4)},
@@ -608,21 +685,27 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		}); err != nil {
 		return err
 	}
-	if err := done(at(2025, 5, 14, 10, 0), prep["协调会与方案公示"]); err != nil {
+	if err := s.done(at(2025, 5, 14, 10, 0), s.prep["协调会与方案公示"]); err != nil {
 		return err
 	}
 	s.set(at(2025, 5, 15, 10, 0))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "入户走访96户，召开协调会两次，形成按楼层系数分摊的费用方案，各单元张贴了井道图纸。"}); err != nil {
 		return why("advance to vote", err)
 	}
+	return nil
+}
 
+// consultation: May–June 2025, one consent vote per unit with paper
+// ballots; 3单元201 changes its ballot after a second visit; cost plans.
+func (s *elevatorStory) consultation() error {
+	ctx, cast, at, st, staff, grid, p := s.ctx, s.cast, s.at, s.st, s.staff, s.grid, s.p
 	// May–June 2025: one vote per unit, paper ballots collected door to
 	// door; 3单元201 first disagrees over its wall, sees the drawings on a
 	// second visit and changes its ballot. Neighbours who heard of the
 	// platform at the door follow the project from then on.
 	opens, closes := at(2025, 5, 20, 8, 0), at(2025, 6, 20, 18, 0)
 	s.set(opens.Add(-24 * time.Hour))
-	for ui, u := range units {
+	for ui, u := range s.units {
 		v, err := s.votes.CreateVote(ctx, staff, votes.VoteInput{ScopeID: u.ID, ProjectID: p.ID, Title: fmt.Sprintf("1号楼%d单元加装电梯意见征询", ui+1),
 			Matter: consent.Renovation, RequiredRooms: []string{"102"}, OpensAt: opens, ClosesAt: closes})
 		if err != nil {
@@ -630,7 +713,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		}
 		st.VoteIDs = append(st.VoteIDs, v.ID)
 	}
-	if err := note(opens.Add(-23*time.Hour), "各单元意见征询表今日发放，5月20日起由网格员和单元长逐户收集，6月20日截止；井道位置图和费用分摊方案已在各单元门厅公示。业主也可在邻里平台上自行表决。"); err != nil {
+	if err := s.note(opens.Add(-23*time.Hour), "各单元意见征询表今日发放，5月20日起由网格员和单元长逐户收集，6月20日截止；井道位置图和费用分摊方案已在各单元门厅公示。业主也可在邻里平台上自行表决。"); err != nil {
 		return err
 	}
 	for _, n := range s.neighbours {
@@ -639,7 +722,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			return why("follow "+n.actor.Username, err)
 		}
 	}
-	for ui, hs := range households {
+	for ui, hs := range s.households {
 		for hi, h := range hs {
 			s.set(opens.Add(time.Duration(2+ui)*24*time.Hour + time.Duration(hi)*30*time.Minute))
 			in := votes.BallotInput{HouseholdID: h.ID, Choice: consent.Agree, Method: votes.MethodPaper, Collector: "柴晓燕（网格员）"}
@@ -659,7 +742,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			}
 		}
 	}
-	if wallRoom.ID != 0 {
+	if s.wallRoom.ID != 0 {
 		v3 := st.VoteIDs[2]
 		d, err := s.votes.Detail(ctx, staff, v3)
 		if err != nil {
@@ -672,14 +755,14 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			}
 		}
 		s.set(at(2025, 6, 3, 19, 0))
-		if _, err := s.visits.Record(ctx, grid, visits.VisitInput{HouseholdID: wallRoom.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(),
+		if _, err := s.visits.Record(ctx, grid, visits.VisitInput{HouseholdID: s.wallRoom.ID, Subject: links.Ref{Kind: links.KindProject, ID: p.ID}.String(),
 			VisitorIDs: []int64{grid.AccountID, cast["building"].AccountID}, VisitorNames: []string{"晋安电梯技术员"},
 			Stance: visits.Support, Concerns: []visits.Concern{visits.Structural},
 			Notes: "带施工图纸上门：电梯为钢架桩基独立井道，不破坏墙体，桩基与住户墙体保持安全距离。住户看过图纸后表示理解，同意加装。"}); err != nil {
 			return why("second visit", err)
 		}
 		s.set(at(2025, 6, 5, 10, 0))
-		if _, err := s.votes.CastBallot(ctx, grid, v3, votes.BallotInput{HouseholdID: wallRoom.ID, Choice: consent.Agree, Method: votes.MethodPaper,
+		if _, err := s.votes.CastBallot(ctx, grid, v3, votes.BallotInput{HouseholdID: s.wallRoom.ID, Choice: consent.Agree, Method: votes.MethodPaper,
 			Collector: "柴晓燕（网格员）", Reason: "看了图纸，放心了"}); err != nil {
 			return why("changed ballot", err)
 		}
@@ -699,17 +782,24 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			return why("cost plan", err)
 		}
 	}
-	if err := done(at(2025, 6, 21, 9, 0), prep["意见征询"]); err != nil {
+	if err := s.done(at(2025, 6, 21, 9, 0), s.prep["意见征询"]); err != nil {
 		return err
 	}
-	if err := note(at(2025, 6, 21, 9, 5), "8个单元意见征询全部有效通过。每部电梯总价46万元，区住建局补贴16万元，其余30万元由三层及以上住户按楼层系数和面积分摊，各户金额已在单元门厅公示。"); err != nil {
+	if err := s.note(at(2025, 6, 21, 9, 5), "8个单元意见征询全部有效通过。每部电梯总价46万元，区住建局补贴16万元，其余30万元由三层及以上住户按楼层系数和面积分摊，各户金额已在单元门厅公示。"); err != nil {
 		return err
 	}
 	s.set(at(2025, 6, 23, 9, 30))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "8个单元意见征询均有效通过，3单元201户的墙体顾虑经图纸说明后改投同意。"}); err != nil {
 		return why("advance to approval", err)
 	}
-	if err := done(at(2025, 8, 18, 9, 0), prep["审批手续"]); err != nil {
+	return nil
+}
+
+// approval: summer 2025, the permits, the construction settings and the
+// construction coordination meeting.
+func (s *elevatorStory) approval() error {
+	ctx, at, staff, p := s.ctx, s.at, s.staff, s.p
+	if err := s.done(at(2025, 8, 18, 9, 0), s.prep["审批手续"]); err != nil {
 		return err
 	}
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{ApprovalNumber: "盐住建审〔2025〕86号",
@@ -720,7 +810,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		StartDate: "2025-09-01", EndDate: "2026-03-31", WorkHours: []string{"07:30-12:00", "13:00-19:00"}, QuietHours: []string{"12:00-13:00", "22:00-24:00", "00:00-06:00"}}); err != nil {
 		return why("construction", err)
 	}
-	if err := meeting("1号楼加装电梯施工协调会", at(2025, 8, 28, 15, 0),
+	if err := s.meeting("1号楼加装电梯施工协调会", at(2025, 8, 28, 15, 0),
 		[]string{"施工方介绍进度计划和作业时间", "材料堆放与通行安全", "居民监督与投诉渠道"},
 		"施工方介绍：9月1日进场，1至4单元先做井道基础，5至8单元随后开工，预计2026年3月底完工。\n物业说明小区内道路窄，材料不得占用消防通道。\n居民可通过邻里平台随时反映施工问题，社区当日响应。",
 		[]meetings.DecisionInput{{Text: "施工期间每日作业结束后清扫楼道"}, {Text: "材料统一堆放在物业划定的区域"}},
@@ -731,10 +821,16 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		}); err != nil {
 		return err
 	}
+	return nil
+}
 
+// construction: September 2025 – March 2026, the building site in the
+// order things happened, with the three complaints and what was done.
+func (s *elevatorStory) construction() error {
+	ctx, cast, at, staff, p := s.ctx, s.cast, s.at, s.staff, s.p
 	// September 2025 – March 2026: the building site, in the order things
 	// happened. Units 1–4 start on 1 September, units 5–8 some weeks
-	// later; the three complaints of the seed come in between, each with
+	// later; the three complaints of the article come in between, each with
 	// what was done about it; work stops for the Spring Festival.
 	type event struct {
 		at time.Time
@@ -742,10 +838,10 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	}
 	events := []event{
 		{at(2025, 9, 1, 7, 30), func() error {
-			return note(at(2025, 9, 1, 7, 30), "施工方今日进场，先进行1至4单元井道基础施工，5至8单元随后开工。")
+			return s.note(at(2025, 9, 1, 7, 30), "施工方今日进场，先进行1至4单元井道基础施工，5至8单元随后开工。")
 		}},
 		{at(2026, 2, 9, 17, 0), func() error {
-			return note(at(2026, 2, 9, 17, 0), "2月10日至24日春节停工，施工现场已封闭并安排人员值守；2月25日复工，进行5至8单元电梯调试和特种设备检验。")
+			return s.note(at(2026, 2, 9, 17, 0), "2月10日至24日春节停工，施工现场已封闭并安排人员值守；2月25日复工，进行5至8单元电梯调试和特种设备检验。")
 		}},
 	}
 	// When each unit's steps were done: units 1–4 and 5–8 three days
@@ -754,10 +850,10 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 		{at(2025, 9, 26, 17, 0), at(2025, 10, 28, 17, 0), at(2025, 12, 1, 17, 0), at(2025, 12, 22, 11, 0)},
 		{at(2025, 10, 24, 17, 0), at(2025, 11, 28, 17, 0), at(2026, 1, 20, 17, 0), at(2026, 3, 6, 11, 0)},
 	}
-	for ui := range units {
-		for si, leaf := range leaves[ui] {
+	for ui := range s.units {
+		for si, leaf := range s.leaves[ui] {
 			when := stepDone[ui/4][si].Add(time.Duration(ui%4) * 3 * 24 * time.Hour)
-			events = append(events, event{when, func() error { return done(when, leaf) }})
+			events = append(events, event{when, func() error { return s.done(when, leaf) }})
 		}
 	}
 	complaints := []struct {
@@ -790,7 +886,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 					return why("changed hours", err)
 				}
 			}
-			if err := s.playCase(ctx, c, staff, handlers, cast[cp.by], cp.result); err != nil {
+			if err := s.playCase(ctx, c, staff, s.handlers, cast[cp.by], cp.result); err != nil {
 				return err
 			}
 			_, err = s.projects.RecordMeasure(ctx, staff, p.ID, c.ID, cp.measure)
@@ -803,11 +899,18 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 			return err
 		}
 	}
+	return nil
+}
+
+// service: April–May 2026, acceptance, the elevators in service, the
+// residents' ratings and their banner.
+func (s *elevatorStory) service() error {
+	ctx, cast, at, staff, p := s.ctx, s.cast, s.at, s.staff, s.p
 	s.set(at(2026, 3, 31, 17, 0))
 	if _, err := s.projects.Advance(ctx, staff, p.ID, projects.AdvanceInput{Outcome: "8部电梯全部安装完成并通过特种设备检验，施工期间3起投诉均已办结。"}); err != nil {
 		return why("advance to acceptance", err)
 	}
-	if err := done(at(2026, 4, 16, 17, 0), acceptanceID); err != nil {
+	if err := s.done(at(2026, 4, 16, 17, 0), s.acceptanceID); err != nil {
 		return err
 	}
 	s.set(at(2026, 4, 20, 10, 0))
@@ -823,7 +926,7 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	if _, err := s.projects.AddPhotos(ctx, staff, p.ID, "after", "8部电梯投入使用（2026年4月）", after); err != nil {
 		return why("photos after", err)
 	}
-	if err := note(at(2026, 4, 20, 10, 30), "8部电梯今日起正式投入使用。荟安物业负责日常维保，电梯有故障可拨打轿厢内的应急电话，或在邻里平台报修。欢迎居民对项目进行评价。"); err != nil {
+	if err := s.note(at(2026, 4, 20, 10, 30), "8部电梯今日起正式投入使用。荟安物业负责日常维保，电梯有故障可拨打轿厢内的应急电话，或在邻里平台报修。欢迎居民对项目进行评价。"); err != nil {
 		return err
 	}
 	// The residents' verdicts, once the elevators run.
@@ -842,8 +945,50 @@ func (s *storyServices) elevators(ctx context.Context, reg *registry.Service, ca
 	return nil
 }
 
+// leakStory is one playing of the leak story: the services on its clock,
+// the cast, and what its phases hand on (the households, the case, the
+// dispute).
+type leakStory struct {
+	*storyServices
+	ctx                   context.Context
+	reg                   *registry.Service
+	st                    *Story
+	staff, grid, resident *linli.Actor
+	day                   func(d int, hh, mm int) time.Time // d days from now, at hh:mm local time
+	date                  func(d int) string                // d days from now, as a date
+	h402, h502            registry.Household
+	c                     cases.Case
+	dispute               int64
+}
+
+// leak plays the leak story in the six weeks before now.
 func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast storyCast, now time.Time, st *Story) error {
-	staff, grid, resident := cast["jixiang"], cast["jxgrid"], cast["jxresident"]
+	l := &leakStory{storyServices: s, ctx: ctx, reg: reg, st: st, staff: cast["jixiang"], grid: cast["jxgrid"], resident: cast["jxresident"]}
+	l.day = func(d int, hh, mm int) time.Time {
+		t := now.AddDate(0, 0, d).In(s.cases.Zone)
+		return time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, s.cases.Zone)
+	}
+	l.date = func(d int) string { return l.day(d, 12, 0).Format("2006-01-02") }
+	for _, phase := range []func() error{l.report, l.mediate, l.agree, l.closeCase, l.followUp} {
+		if err := phase(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step moves the leak case on by one action at at.
+func (s *leakStory) step(a *linli.Actor, in cases.ActionInput, at time.Time) error {
+	s.set(at)
+	var err error
+	s.c, err = s.cases.Act(s.ctx, a, s.c.ID, in)
+	return why("leak "+string(in.Action), err)
+}
+
+// report: day -45, 402 reports the leak; the community accepts and
+// dispatches it, and the grid worker finds the cause on the spot.
+func (s *leakStory) report() error {
+	ctx, reg, st, staff, grid, resident, day := s.ctx, s.reg, s.st, s.staff, s.grid, s.resident, s.day
 	unit, err := reg.FindNode(ctx, join(pathJixiang, "第一网格", "吉祥花园", "1号楼", "2单元"))
 	if err != nil {
 		return err
@@ -852,28 +997,16 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 	if err != nil {
 		return err
 	}
-	h402, h502 := byRoom["402"], byRoom["502"]
-	if h402.ID == 0 || h502.ID == 0 {
+	s.h402, s.h502 = byRoom["402"], byRoom["502"]
+	if s.h402.ID == 0 || s.h502.ID == 0 {
 		return fmt.Errorf("no 402/502 in 吉祥花园 1号楼 2单元")
 	}
-	day := func(d int, hh, mm int) time.Time {
-		t := now.AddDate(0, 0, d).In(s.cases.Zone)
-		return time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, s.cases.Zone)
-	}
-	date := func(d int) string { return day(d, 12, 0).Format("2006-01-02") }
 	s.set(day(-45, 8, 10))
-	c, err := s.cases.Open(ctx, resident, cases.NewCase{Category: "water_leak", Title: "卫生间顶部漏水", HouseholdID: h402.ID,
-		Description: "卫生间吊顶持续滴水，墙面起皮，怀疑楼上502下水管道渗漏，与楼上沟通未果。"})
-	if err != nil {
+	if s.c, err = s.cases.Open(ctx, resident, cases.NewCase{Category: "water_leak", Title: "卫生间顶部漏水", HouseholdID: s.h402.ID,
+		Description: "卫生间吊顶持续滴水，墙面起皮，怀疑楼上502下水管道渗漏，与楼上沟通未果。"}); err != nil {
 		return why("leak case", err)
 	}
-	st.LeakCaseID = c.ID
-	step := func(a *linli.Actor, in cases.ActionInput, at time.Time) error {
-		s.set(at)
-		var err error
-		c, err = s.cases.Act(ctx, a, c.ID, in)
-		return why("leak "+string(in.Action), err)
-	}
+	st.LeakCaseID = s.c.ID
 	for _, p := range []struct {
 		a  *linli.Actor
 		in cases.ActionInput
@@ -884,32 +1017,47 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		{grid, cases.ActionInput{Action: cases.ActAcknowledge}, day(-45, 9, 20)},
 		{grid, cases.ActionInput{Action: cases.ActStart, Note: "上门查看：502卫生间下水管接口老化渗漏，402吊顶和墙面受损。双方对赔偿有分歧，建议人民调解。"}, day(-45, 10, 30)},
 	} {
-		if err := step(p.a, p.in, p.at); err != nil {
+		if err := s.step(p.a, p.in, p.at); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// mediate: days -44 to -41, the case goes to people's mediation, with a
+// session at the two flats and one in the mediation room.
+func (s *leakStory) mediate() error {
+	ctx, st, staff, grid, day := s.ctx, s.st, s.staff, s.grid, s.day
 	s.set(day(-44, 9, 0))
-	d, err := s.mediation.OpenFromCase(ctx, staff, c.ID, mediation.DisputeInput{Type: mediation.TypeLeak, Title: "吉祥花园1号楼2单元402、502漏水纠纷",
+	d, err := s.mediation.OpenFromCase(ctx, staff, s.c.ID, mediation.DisputeInput{Type: mediation.TypeLeak, Title: "吉祥花园1号楼2单元402、502漏水纠纷",
 		Facts:     "502卫生间下水管接口老化渗漏，导致402卫生间吊顶和墙面受损。402要求502维修并赔偿，502认为损失不大，双方协商未果。",
-		Parties:   []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: h402.ID, Claims: "502立即维修下水管，赔偿吊顶和墙面修复费用2,500元"}, {Role: mediation.RoleRespondent, HouseholdID: h502.ID, Claims: "愿意维修管道，认为修复费用过高"}},
+		Parties:   []mediation.PartyInput{{Role: mediation.RoleApplicant, HouseholdID: s.h402.ID, Claims: "502立即维修下水管，赔偿吊顶和墙面修复费用2,500元"}, {Role: mediation.RoleRespondent, HouseholdID: s.h502.ID, Claims: "愿意维修管道，认为修复费用过高"}},
 		Mediators: []int64{staff.AccountID, grid.AccountID}})
 	if err != nil {
 		return why("open mediation", err)
 	}
+	s.dispute = d.Dispute.ID
 	st.DisputeID = d.Dispute.ID
 	s.set(day(-43, 19, 30))
-	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-43, 19, 0).Format("2006-01-02T15:04"),
+	if _, err := s.mediation.AddSession(ctx, staff, s.dispute, mediation.SessionInput{HeldAt: day(-43, 19, 0).Format("2006-01-02T15:04"),
 		Place: "吉祥花园1号楼2单元402、502现场", Participants: "双方住户、网格员、社区调解员",
 		Record: "到两户现场查看：502下水管接口渗漏属实，402吊顶石膏板受潮变形约2平方米。双方同意先维修管道，赔偿金额待物业和装修师傅估价后再谈。"}); err != nil {
 		return why("session 1", err)
 	}
 	s.set(day(-41, 20, 30))
-	if _, err := s.mediation.AddSession(ctx, staff, d.Dispute.ID, mediation.SessionInput{HeldAt: day(-41, 19, 30).Format("2006-01-02T15:04"),
+	if _, err := s.mediation.AddSession(ctx, staff, s.dispute, mediation.SessionInput{HeldAt: day(-41, 19, 30).Format("2006-01-02T15:04"),
 		Place: "吉祥社区人民调解室", Participants: "双方住户、网格员、社区调解员",
 		Record: "装修师傅估价吊顶和墙面修复1,800元。经调解，502同意7日内更换下水管并承担1,800元修复费用，402同意不再主张其他损失。"}); err != nil {
 		return why("session 2", err)
 	}
-	det, err := s.mediation.Get(ctx, staff, d.Dispute.ID)
+	return nil
+}
+
+// agree: day -41 to -40, the written agreement, signed and sealed, and the
+// parties' choice not to ask a court to confirm it.
+func (s *leakStory) agree() error {
+	ctx, staff, day, date := s.ctx, s.staff, s.day, s.date
+	det, err := s.mediation.Get(ctx, staff, s.dispute)
 	if err != nil {
 		return err
 	}
@@ -924,7 +1072,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		}
 		info = append(info, pi)
 	}
-	if _, err := s.mediation.SaveAgreement(ctx, staff, d.Dispute.ID, mediation.AgreementInput{
+	if _, err := s.mediation.SaveAgreement(ctx, staff, s.dispute, mediation.AgreementInput{
 		Facts:            "502卫生间下水管接口老化渗漏，致使402卫生间吊顶和墙面受损。",
 		Matters:          "管道维修责任和402修复费用的承担。",
 		Responsibilities: "502作为管道所有人，对渗漏造成的损失承担责任。",
@@ -937,33 +1085,47 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		Parties: info, PartySignatures: sigs, MediatorSigned: true, MediatorSignedOn: date(-41), Sealed: true, SealedOn: date(-41)}); err != nil {
 		return why("agreement", err)
 	}
-	if _, err := s.mediation.MarkSigned(ctx, staff, d.Dispute.ID); err != nil {
+	if _, err := s.mediation.MarkSigned(ctx, staff, s.dispute); err != nil {
 		return why("sign", err)
 	}
 	s.set(day(-40, 10, 0))
-	if _, err := s.mediation.RecordCourtChoice(ctx, staff, d.Dispute.ID, mediation.CourtInput{Choice: mediation.CourtNotApplying}); err != nil {
+	if _, err := s.mediation.RecordCourtChoice(ctx, staff, s.dispute, mediation.CourtInput{Choice: mediation.CourtNotApplying}); err != nil {
 		return why("court choice", err)
 	}
-	if err := step(grid, cases.ActionInput{Action: cases.ActHandle, Note: "双方达成调解协议；502已更换下水管，闭水试验无渗漏。"}, day(-36, 16, 0)); err != nil {
+	return nil
+}
+
+// closeCase: days -36 and -35, the repair done, the case verified, closed
+// and rated.
+func (s *leakStory) closeCase() error {
+	staff, grid, resident, day := s.staff, s.grid, s.resident, s.day
+	if err := s.step(grid, cases.ActionInput{Action: cases.ActHandle, Note: "双方达成调解协议；502已更换下水管，闭水试验无渗漏。"}, day(-36, 16, 0)); err != nil {
 		return err
 	}
-	if err := step(staff, cases.ActionInput{Action: cases.ActVerify, Note: "回访402，卫生间不再滴水"}, day(-36, 18, 0)); err != nil {
+	if err := s.step(staff, cases.ActionInput{Action: cases.ActVerify, Note: "回访402，卫生间不再滴水"}, day(-36, 18, 0)); err != nil {
 		return err
 	}
-	if err := step(staff, cases.ActionInput{Action: cases.ActClose}, day(-36, 18, 10)); err != nil {
+	if err := s.step(staff, cases.ActionInput{Action: cases.ActClose}, day(-36, 18, 10)); err != nil {
 		return err
 	}
-	if err := step(resident, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied, Comment: "网格员和社区调解很耐心"}, day(-35, 9, 0)); err != nil {
+	if err := s.step(resident, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied, Comment: "网格员和社区调解很耐心"}, day(-35, 9, 0)); err != nil {
 		return err
 	}
+	return nil
+}
+
+// followUp: days -20 to -15, the follow-up visit, the settlement on the
+// happiness list with both households' consent, and their banner.
+func (s *leakStory) followUp() error {
+	ctx, reg, staff, day, date := s.ctx, s.reg, s.staff, s.day, s.date
 	s.set(day(-20, 15, 0))
-	if _, err := s.mediation.AddFollowUp(ctx, staff, d.Dispute.ID, mediation.FollowUpInput{VisitedOn: date(-20), Performance: mediation.PerfFull,
+	if _, err := s.mediation.AddFollowUp(ctx, staff, s.dispute, mediation.FollowUpInput{VisitedOn: date(-20), Performance: mediation.PerfFull,
 		Satisfaction: mediation.Satisfied, Risk: mediation.RiskNone, Notes: "管道已更换，修复费用已于约定期限内付清，402吊顶已修好，两户关系恢复。"}); err != nil {
 		return why("follow-up", err)
 	}
 	// Mediation is private: it goes on the happiness list only because
 	// both households agreed at the follow-up visit.
-	if _, err := s.mediation.Publish(ctx, staff, d.Dispute.ID, mediation.PublishInput{
+	if _, err := s.mediation.Publish(ctx, staff, s.dispute, mediation.PublishInput{
 		Consent: "双方当事人于回访时口头同意公开，由网格员段海鹏记录"}); err != nil {
 		return why("publish mediation", err)
 	}
@@ -972,7 +1134,7 @@ func (s *storyServices) leak(ctx context.Context, reg *registry.Service, cast st
 		return err
 	}
 	s.set(day(-15, 10, 0))
-	if _, err := s.happiness.AddThanks(ctx, staff, community.ID, links.Ref{Kind: links.KindDispute, ID: d.Dispute.ID},
+	if _, err := s.happiness.AddThanks(ctx, staff, community.ID, links.Ref{Kind: links.KindDispute, ID: s.dispute},
 		happiness.ThanksInput{Kind: happiness.ThanksBanner, From: "吉祥花园1号楼2单元居民", Text: "邻里守望 排忧解难"}); err != nil {
 		return why("banner", err)
 	}

@@ -1,4 +1,4 @@
-package demo
+package story
 
 import (
 	"context"
@@ -15,14 +15,14 @@ import (
 // a case reaches the public list only once staff approve its public text.
 func approvePublicCases(ctx context.Context, reg *registry.Service, cast storyCast, cal *calendar.Calendar, zone *time.Location, now time.Time) error {
 	s := newStoryServices(reg, cal, zone, now)
-	ids, err := reg.DB.IDs(ctx, `SELECT id FROM nodes WHERE kind = ? ORDER BY path`, string(registry.KindCommunity))
+	communities, err := reg.NodesUnder(ctx, reg.DB, "", registry.KindCommunity) // every community, in tree order
 	if err != nil {
 		return err
 	}
 	for _, who := range []string{"xueyuan", "jixiang"} {
 		staff := cast[who]
-		for _, id := range ids {
-			ps, err := s.happiness.Pending(ctx, staff, id)
+		for _, c := range communities {
+			ps, err := s.happiness.Pending(ctx, staff, c.ID)
 			if linli.ErrorCode(err) == linli.EForbidden {
 				continue
 			}
