@@ -22,7 +22,6 @@ import (
 	"linli/happiness"
 	"linli/projects"
 	"linli/storage"
-	"linli/storage/storagetest"
 )
 
 // projectScope returns the ids of the eight units of 荟萃花园南区 1号楼 and
@@ -359,8 +358,6 @@ func setPhase(t *testing.T, s *testServer, id int64, phase string) {
 		t.Fatal(err)
 	}
 }
-
-func storagetestSQLite(t *testing.T) *storage.DB { return storagetest.SQLite(t) }
 
 // projectExifJPEG is a small JPEG as a phone writes it: an Exif block
 // with a stand-in GPS position and a comment naming the owner.
