@@ -23,10 +23,10 @@ import (
 // taken from it unless in says otherwise. The case and the dispute are
 // linked both ways (rel "mediation").
 func (s *Service) OpenFromCase(ctx context.Context, a *linli.Actor, caseID int64, in DisputeInput) (Detail, error) {
-	if s.Cases == nil {
+	if s.cs == nil {
 		return Detail{}, linli.Errorf(linli.EInternal, "mediation: no case service")
 	}
-	c, err := s.Cases.Get(ctx, a, caseID)
+	c, err := s.cs.Get(ctx, a, caseID)
 	if err != nil {
 		if code := linli.ErrorCode(err); code == linli.ENotFound || code == linli.EForbidden {
 			return Detail{}, linli.Invalid("案件不存在或无权查看 / case not found",
@@ -70,7 +70,7 @@ type where struct {
 
 func (s *Service) locate(ctx context.Context, id int64) (where, error) {
 	var w where
-	line, err := s.Registry.Lineage(ctx, s.DB, id)
+	line, err := s.reg.Lineage(ctx, s.db, id)
 	if err != nil {
 		if linli.ErrorCode(err) == linli.ENotFound {
 			return w, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / place not found"})
@@ -105,7 +105,7 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 				// answer an unknown one gets, not a 403 telling it exists.
 				var unit int64
 				var path string
-				err := s.DB.QueryRow(ctx, `SELECT unit_id, path FROM households WHERE id = ?`, p.HouseholdID).Scan(&unit, &path)
+				err := s.db.QueryRow(ctx, `SELECT unit_id, path FROM households WHERE id = ?`, p.HouseholdID).Scan(&unit, &path)
 				if err != nil && !errors.Is(err, sql.ErrNoRows) {
 					return Detail{}, err
 				}
@@ -154,7 +154,7 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 	committee := Committee(w.street.Name, w.community.Name)
 	var id int64
 	var number string
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var seq int
 		if err := tx.QueryRow(ctx, `INSERT INTO dispute_counters (street_id, year, last) VALUES (?, ?, 1)
 			ON CONFLICT (street_id, year) DO UPDATE SET last = dispute_counters.last + 1 RETURNING last`, w.street.ID, year).Scan(&seq); err != nil {
@@ -216,7 +216,7 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 	for i, p := range in {
 		f := fmt.Sprintf("parties[%d]", i+1)
 		if p.HouseholdID != 0 {
-			h, err := s.Registry.Household(ctx, linli.System(), p.HouseholdID)
+			h, err := s.reg.Household(ctx, linli.System(), p.HouseholdID)
 			if linli.ErrorCode(err) == linli.ENotFound || (err == nil && (!linli.Within(h.Path, w.community.Path) || !a.CanHousehold(linli.PermRegistryRead, h.Path, h.ID))) {
 				v.Add(f+".household_id", "住户不存在或不在本社区 / no such household in this community")
 				continue
@@ -240,13 +240,13 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 			}
 		}
 		if p.PersonID != 0 {
-			_, ok, err := s.Registry.PersonIn(ctx, s.DB, a, p.PersonID, w.community.Path)
+			_, ok, err := s.reg.PersonIn(ctx, s.db, a, p.PersonID, w.community.Path)
 			if err != nil {
 				return nil, err
 			}
 			var name, phone string
 			if ok {
-				err = s.DB.QueryRow(ctx, `SELECT name, phone FROM people WHERE id = ?`, p.PersonID).Scan(&name, &phone)
+				err = s.db.QueryRow(ctx, `SELECT name, phone FROM people WHERE id = ?`, p.PersonID).Scan(&name, &phone)
 			}
 			if !ok || errors.Is(err, sql.ErrNoRows) {
 				v.Add(f+".person_id", "人员不存在或不在本社区 / no such person in this community")
@@ -257,7 +257,7 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 			}
 			if p.HouseholdID != 0 {
 				var n int
-				if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM household_members WHERE household_id = ? AND person_id = ?`, p.HouseholdID, p.PersonID).Scan(&n); err != nil {
+				if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM household_members WHERE household_id = ? AND person_id = ?`, p.HouseholdID, p.PersonID).Scan(&n); err != nil {
 					return nil, err
 				}
 				if n == 0 {
@@ -297,7 +297,7 @@ func (s *Service) resolveMediators(ctx context.Context, community string, ids []
 			continue
 		}
 		seen[id] = true
-		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
+		name, ok, err := s.reg.WorkerIn(ctx, s.db, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
 		if err != nil {
 			return nil, err
 		}
@@ -350,7 +350,7 @@ func isParty(a *linli.Actor, d Dispute) bool {
 // agreement only; anyone else gets not found, so a dispute's existence
 // does not leak.
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
-	d, err := s.load(ctx, s.DB, id, false)
+	d, err := s.load(ctx, s.db, id, false)
 	if err != nil {
 		return Detail{}, err
 	}
@@ -360,10 +360,10 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 	}
 	det := Detail{Dispute: d, Manage: manage, Sessions: []Session{}, FollowUps: []FollowUp{}}
 	if manage {
-		if det.Sessions, err = s.sessions(ctx, s.DB, id); err != nil {
+		if det.Sessions, err = s.sessions(ctx, s.db, id); err != nil {
 			return det, err
 		}
-		if det.FollowUps, err = s.followUps(ctx, s.DB, id); err != nil {
+		if det.FollowUps, err = s.followUps(ctx, s.db, id); err != nil {
 			return det, err
 		}
 		if det.Sessions == nil {
@@ -373,11 +373,11 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 			det.FollowUps = []FollowUp{}
 		}
 	}
-	if det.Agreement, err = s.agreement(ctx, s.DB, d); err != nil {
+	if det.Agreement, err = s.agreement(ctx, s.db, d); err != nil {
 		return det, err
 	}
-	if s.Links != nil {
-		if det.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindDispute, ID: id}); err != nil {
+	if s.lk != nil {
+		if det.Links, err = s.lk.Items(ctx, a, links.Ref{Kind: links.KindDispute, ID: id}); err != nil {
 			return det, err
 		}
 	}
@@ -433,7 +433,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 	}
 	q += ` ORDER BY accepted_at DESC, id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := s.DB.Query(ctx, q, args...)
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -453,10 +453,10 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Parties, err = s.parties(ctx, s.DB, out[i].ID); err != nil {
+		if out[i].Parties, err = s.parties(ctx, s.db, out[i].ID); err != nil {
 			return nil, err
 		}
-		if out[i].Mediators, err = s.mediators(ctx, s.DB, out[i].ID); err != nil {
+		if out[i].Mediators, err = s.mediators(ctx, s.db, out[i].ID); err != nil {
 			return nil, err
 		}
 		if out[i].Parties == nil {
@@ -474,7 +474,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
 	out := map[int64]links.Item{}
 	for _, id := range ids {
-		d, err := s.load(ctx, s.DB, id, false)
+		d, err := s.load(ctx, s.db, id, false)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}
@@ -494,7 +494,7 @@ func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 func (s *Service) change(ctx context.Context, a *linli.Actor, id int64, f func(tx *storage.Tx, d Dispute, now time.Time) (audit.Change, error)) error {
 	// The permission check reads outside the writer, as most requests
 	// that fail, fail here.
-	d, err := s.load(ctx, s.DB, id, false)
+	d, err := s.load(ctx, s.db, id, false)
 	if err != nil {
 		return err
 	}
@@ -504,7 +504,7 @@ func (s *Service) change(ctx context.Context, a *linli.Actor, id int64, f func(t
 		}
 		return errNotFound()
 	}
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		d, err := s.load(ctx, tx, id, true)
 		if err != nil {
 			return err

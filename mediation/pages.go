@@ -157,12 +157,12 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 	d := newData{}
 	var scope []string
 	if id, _ := strconv.ParseInt(form.Get("case_id"), 10, 64); id != 0 {
-		c, err := h.s.Cases.Get(ctx, a, id)
+		c, err := h.s.cs.Get(ctx, a, id)
 		if err != nil {
 			return nil, err
 		}
 		d.CaseID, d.CaseTitle = c.ID, c.Number+" "+c.Title
-		line, err := h.s.Registry.Lineage(ctx, h.s.DB, c.LocationID)
+		line, err := h.s.reg.Lineage(ctx, h.s.db, c.LocationID)
 		if err != nil {
 			return nil, err
 		}
@@ -185,13 +185,13 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 	} else {
 		scope = a.Scopes(linli.PermMediate)
 	}
-	comms, err := h.s.Registry.PlacesIn(ctx, scope, 200, registry.KindCommunity)
+	comms, err := h.s.reg.PlacesIn(ctx, scope, 200, registry.KindCommunity)
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range comms {
 		d.Communities = append(d.Communities, choice{n.ID, n.Name})
-		hs, _, err := h.s.Registry.ListHouseholds(ctx, linli.System(), registry.HouseholdFilter{NodeID: n.ID, Limit: 500})
+		hs, _, err := h.s.reg.ListHouseholds(ctx, linli.System(), registry.HouseholdFilter{NodeID: n.ID, Limit: 500})
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +216,7 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 
 // staffOf lists the accounts that may mediate in a community.
 func (s *Service) staffOf(ctx context.Context, community string) ([]choice, error) {
-	rows, err := s.DB.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM grants g JOIN accounts a ON a.id = g.account_id JOIN nodes n ON n.id = g.node_id
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM grants g JOIN accounts a ON a.id = g.account_id JOIN nodes n ON n.id = g.node_id
 		WHERE n.path LIKE ? AND g.role NOT IN ('resident', 'property', 'contractor') AND a.disabled = 0 ORDER BY a.id`, likePrefix(community))
 	if err != nil {
 		return nil, err

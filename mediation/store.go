@@ -31,7 +31,7 @@ func scanDispute(r scanner) (Dispute, error) {
 // row on PostgreSQL (SQLite has one writer).
 func (s *Service) load(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Dispute, error) {
 	qs := `SELECT ` + disputeColumns + ` FROM disputes WHERE id = ?`
-	if forUpdate && s.DB.Dialect == storage.Postgres {
+	if forUpdate && s.db.Dialect == storage.Postgres {
 		qs += ` FOR UPDATE`
 	}
 	d, err := scanDispute(q.QueryRow(ctx, qs, id))

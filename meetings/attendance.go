@@ -20,7 +20,7 @@ func (s *Service) SignIn(ctx context.Context, a *linli.Actor, id int64, in SignI
 		return Attendance{}, err
 	}
 	var t Attendance
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.get(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (s *Service) SignIn(ctx context.Context, a *linli.Actor, id int64, in SignI
 // SelfSignInEarly before the start until the end (409 outside it).
 func (s *Service) CheckIn(ctx context.Context, a *linli.Actor, id int64) (Attendance, error) {
 	var t Attendance
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.get(ctx, tx, id, true)
 		if err != nil {
 			return err

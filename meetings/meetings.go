@@ -20,7 +20,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 	if err := in.validate(); err != nil {
 		return Detail{}, err
 	}
-	comm, scope, err := s.community(ctx, s.DB, in.ScopeID)
+	comm, scope, err := s.community(ctx, s.db, in.ScopeID)
 	if linli.ErrorCode(err) == linli.ENotFound {
 		return Detail{}, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "scope_id", Reason: "地点不存在 / place not found"})
 	}
@@ -39,7 +39,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 		// What the meeting is about must exist and be the caller's to see
 		// (its owner's link resolver says so): not project:99999, not
 		// another community's project.
-		ok, err := s.Links.Visible(ctx, a, *in.Subject)
+		ok, err := s.lk.Visible(ctx, a, *in.Subject)
 		if err != nil {
 			return Detail{}, err
 		}
@@ -50,7 +50,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 	}
 	now := s.now()
 	var id int64
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var sk string
 		var sid int64
 		if in.Subject != nil && !in.Subject.IsZero() {
@@ -102,17 +102,17 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 // see everything; invitees see the meeting, their own sign-in and — once
 // published — the minutes, decisions and actions. Anyone else gets 404.
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
-	m, x, err := s.readable(ctx, s.DB, a, id)
+	m, x, err := s.readable(ctx, s.db, a, id)
 	if err != nil {
 		return Detail{}, err
 	}
 	d := Detail{Meeting: m, Agenda: []AgendaItem{}, Invitees: []Invitee{}, Attendance: []Attendance{}, Decisions: []Decision{}, Actions: []Action{},
 		CanManage: x.manage, SeeMinutes: x.seeMinutes(m)}
 	d.CanSignIn = x.signIn && (m.State == Planned || m.State == Held)
-	if d.Agenda, err = s.agenda(ctx, s.DB, id); err != nil {
+	if d.Agenda, err = s.agenda(ctx, s.db, id); err != nil {
 		return d, err
 	}
-	att, err := s.attendance(ctx, s.DB, id)
+	att, err := s.attendance(ctx, s.db, id)
 	if err != nil {
 		return d, err
 	}
@@ -124,11 +124,11 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 	d.CanCheckIn = x.invited() && !d.CheckedIn && s.inWindow(m, s.now()) && (m.State == Planned || m.State == Held)
 	if x.full {
 		d.Attendance = att
-		if d.Invitees, err = s.invitees(ctx, s.DB, id, att); err != nil {
+		if d.Invitees, err = s.invitees(ctx, s.db, id, att); err != nil {
 			return d, err
 		}
 	}
-	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindMeeting, ID: id}); err != nil {
+	if d.Links, err = s.lk.Items(ctx, a, links.Ref{Kind: links.KindMeeting, ID: id}); err != nil {
 		return d, err
 	}
 	if d.Links == nil {
@@ -138,10 +138,10 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 		d.Minutes, d.Recorder = "", ""
 		return d, nil
 	}
-	if d.Decisions, err = s.decisions(ctx, s.DB, id); err != nil {
+	if d.Decisions, err = s.decisions(ctx, s.db, id); err != nil {
 		return d, err
 	}
-	if d.Actions, err = s.actions(ctx, s.DB, id); err != nil {
+	if d.Actions, err = s.actions(ctx, s.db, id); err != nil {
 		return d, err
 	}
 	cases := map[int64]links.Item{}
@@ -202,7 +202,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) (Lists
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE (`+strings.Join(or, " OR ")+`) ORDER BY m.starts_at DESC, m.id DESC LIMIT `+itoa(int64(f.Limit)), args...)
+	rows, err := s.db.Query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE (`+strings.Join(or, " OR ")+`) ORDER BY m.starts_at DESC, m.id DESC LIMIT `+itoa(int64(f.Limit)), args...)
 	if err != nil {
 		return out, err
 	}
@@ -224,7 +224,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) (Lists
 	}
 	for _, l := range [][]Meeting{out.Upcoming, out.Past} {
 		for i := range l {
-			l[i].Scope = s.scopeLabel(ctx, s.DB, l[i].ScopeID)
+			l[i].Scope = s.scopeLabel(ctx, s.db, l[i].ScopeID)
 			if !a.Can(linli.PermProjectsRead, l[i].Path) {
 				l[i].Minutes, l[i].Recorder = "", ""
 			}
@@ -241,7 +241,7 @@ func (s *Service) Invite(ctx context.Context, a *linli.Actor, id int64, in Invit
 		return nil, linli.Invalid("请选择邀请对象 / nobody to invite", linli.FieldError{Field: "account_ids", Reason: "请选择账号、住户或单元 / pick accounts, households or units"})
 	}
 	var added []Invitee
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.managed(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func (s *Service) Invite(ctx context.Context, a *linli.Actor, id int64, in Invit
 
 // invite adds invitees inside tx; already invited ones are skipped.
 func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m Meeting, in InviteInput, now time.Time) ([]Invitee, error) {
-	comm, err := s.Registry.NodeByID(ctx, m.CommunityID)
+	comm, err := s.reg.NodeByID(ctx, m.CommunityID)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +274,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		// An invitee reads the meeting, so only an account working in the
 		// meeting's community (or above it) may be invited; another
 		// community's account is answered like an unknown one.
-		name, ok, err := s.Registry.WorkerIn(ctx, tx, acc, comm.Path)
+		name, ok, err := s.reg.WorkerIn(ctx, tx, acc, comm.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -316,7 +316,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		households = append(households, got...)
 	}
 	for i, nid := range in.NodeIDs {
-		n, err := s.Registry.NodeByID(ctx, nid)
+		n, err := s.reg.NodeByID(ctx, nid)
 		if err != nil || !linli.Within(n.Path, comm.Path) {
 			v.Add(fmt.Sprintf("node_ids[%d]", i), "地点不存在或不在本社区 / no such place in this community")
 			continue
@@ -471,7 +471,7 @@ func (s *Service) AddAgendaItem(ctx context.Context, a *linli.Actor, id int64, i
 		return AgendaItem{}, err
 	}
 	var it AgendaItem
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.managed(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -601,7 +601,7 @@ func (s *Service) PublishMinutes(ctx context.Context, a *linli.Actor, id int64) 
 // transaction and returns the meeting after it.
 func (s *Service) transition(ctx context.Context, a *linli.Actor, id int64, f func(tx *storage.Tx, m *Meeting, now time.Time) error) (Meeting, error) {
 	var m Meeting
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		if m, err = s.managed(ctx, tx, a, id); err != nil {
 			return err

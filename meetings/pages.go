@@ -128,7 +128,7 @@ func (h *pages) newPage(r *http.Request) (*web.Page, error) {
 	if len(scopes) == 0 {
 		return nil, linli.Errorf(linli.EForbidden, "无权召集会议 / not allowed to call meetings")
 	}
-	places, err := h.s.Registry.PlacesIn(r.Context(), scopes, 400, registry.KindCommunity, registry.KindGrid, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
+	places, err := h.s.reg.PlacesIn(r.Context(), scopes, 400, registry.KindCommunity, registry.KindGrid, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		}
 	}
 	if d.CanManage {
-		comm, err := h.s.Registry.NodeByID(ctx, d.CommunityID)
+		comm, err := h.s.reg.NodeByID(ctx, d.CommunityID)
 		if err != nil {
 			return nil, err
 		}
@@ -265,13 +265,13 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 			return nil, err
 		}
 		if d.State == Planned {
-			ns, err := h.s.Registry.PlacesIn(ctx, []string{comm.Path}, 300, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
+			ns, err := h.s.reg.PlacesIn(ctx, []string{comm.Path}, 300, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
 			if err != nil {
 				return nil, err
 			}
 			dd.Places = placeLabels(ns)
 		}
-		cats, err := h.s.Cases.Categories(ctx)
+		cats, err := h.s.cs.Categories(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -288,7 +288,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 // candidates are the active accounts working in the community or above
 // it (street staff, departments): invitees and owners of actions.
 func (s *Service) candidates(ctx context.Context, communityPath string) ([]person, error) {
-	rows, err := s.DB.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM accounts a JOIN grants g ON g.account_id = a.id JOIN nodes n ON n.id = g.node_id
+	rows, err := s.db.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM accounts a JOIN grants g ON g.account_id = a.id JOIN nodes n ON n.id = g.node_id
 		WHERE a.disabled = 0 AND g.role <> 'resident' AND g.role <> 'admin' AND (n.path LIKE ? OR ? LIKE n.path || '%') ORDER BY a.id LIMIT 300`,
 		communityPath+"%", communityPath)
 	if err != nil {

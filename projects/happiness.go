@@ -49,7 +49,7 @@ func (s *Service) AddPhotos(ctx context.Context, a *linli.Actor, projectID int64
 		named[i].Name = photoName(p.ID, stage, i+1, f.ContentType)
 	}
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		saved, err := attach.Save(ctx, tx, "project", p.ID, 0, a.AccountID, named, now)
 		if err != nil {
 			return err
@@ -88,12 +88,12 @@ func stageLabel(stage string) string {
 }
 
 func (s *Service) photos(ctx context.Context, projectID int64) ([]Photo, error) {
-	as, err := attach.List(ctx, s.DB, "project", projectID)
+	as, err := attach.List(ctx, s.db, "project", projectID)
 	if err != nil {
 		return nil, err
 	}
 	meta := map[int64][2]string{}
-	rows, err := s.DB.Query(ctx, `SELECT attachment_id, stage, caption FROM project_photos WHERE project_id = ?`, projectID)
+	rows, err := s.db.Query(ctx, `SELECT attachment_id, stage, caption FROM project_photos WHERE project_id = ?`, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +150,7 @@ func (s *Service) Rate(ctx context.Context, a *linli.Actor, projectID int64, in 
 		return linli.Errorf(linli.EConflict, "项目投用后才能评价 / a project is rated once it is in service")
 	}
 	now := s.now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM project_ratings WHERE project_id = ? AND account_id = ?`, p.ID, a.AccountID).Scan(&n); err != nil {
 			return err
@@ -168,7 +168,7 @@ func (s *Service) Rate(ctx context.Context, a *linli.Actor, projectID int64, in 
 
 func (s *Service) satisfaction(ctx context.Context, projectID, accountID int64) (Satisfaction, error) {
 	var out Satisfaction
-	rows, err := s.DB.Query(ctx, `SELECT account_id, rating FROM project_ratings WHERE project_id = ?`, projectID)
+	rows, err := s.db.Query(ctx, `SELECT account_id, rating FROM project_ratings WHERE project_id = ?`, projectID)
 	if err != nil {
 		return out, err
 	}
@@ -232,7 +232,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, projectID int64
 	}
 	now := s.now()
 	out := ThanksRecord{Kind: in.Kind, From: in.From, Text: in.Text, Date: in.Date}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		out.ID, err = tx.Insert(ctx, `INSERT INTO project_thanks (project_id, kind, from_name, text, on_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, in.Kind, in.From, in.Text, in.Date, a.AccountID, storage.Millis(now))
@@ -245,7 +245,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, projectID int64
 }
 
 func (s *Service) thanks(ctx context.Context, projectID int64) ([]ThanksRecord, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, kind, from_name, text, on_date FROM project_thanks WHERE project_id = ? ORDER BY on_date, id`, projectID)
+	rows, err := s.db.Query(ctx, `SELECT id, kind, from_name, text, on_date FROM project_thanks WHERE project_id = ? ORDER BY on_date, id`, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -265,14 +265,14 @@ func (s *Service) thanks(ctx context.Context, projectID int64) ([]ThanksRecord, 
 // public happiness list. Wired into happiness.Service.Projects. Only what
 // anyone may see: no names of residents, places down to the building.
 func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
-	ids, err := s.DB.IDs(ctx, `SELECT id FROM projects WHERE community_id = ? AND phase = ? AND public = 1 ORDER BY completed_at DESC, id DESC`,
+	ids, err := s.db.IDs(ctx, `SELECT id FROM projects WHERE community_id = ? AND phase = ? AND public = 1 ORDER BY completed_at DESC, id DESC`,
 		communityID, InService)
 	if err != nil {
 		return nil, err
 	}
 	out := []happiness.Entry{}
 	for _, id := range ids {
-		p, err := s.load(ctx, s.DB, id)
+		p, err := s.load(ctx, s.db, id)
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +313,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 // and the project's community: the project is public and in service (it
 // is on the happiness list, whose route serves the photo).
 func (s *Service) publicPhoto(ctx context.Context, projectID, attachmentID int64) (community int64, ok bool, err error) {
-	err = s.DB.QueryRow(ctx, `SELECT p.community_id FROM projects p JOIN project_photos f ON f.project_id = p.id
+	err = s.db.QueryRow(ctx, `SELECT p.community_id FROM projects p JOIN project_photos f ON f.project_id = p.id
 		WHERE p.id = ? AND f.attachment_id = ? AND p.public = 1 AND p.phase = ?`, projectID, attachmentID, InService).Scan(&community)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
@@ -324,5 +324,5 @@ func (s *Service) publicPhoto(ctx context.Context, projectID, attachmentID int64
 // HappinessCounts counts, per community, the projects HappinessEntries
 // would list, in one query (the public index of happiness lists).
 func (s *Service) HappinessCounts(ctx context.Context) (map[int64]int, error) {
-	return s.DB.Counts(ctx, `SELECT community_id, COUNT(*) FROM projects WHERE phase = ? AND public = 1 GROUP BY community_id`, InService)
+	return s.db.Counts(ctx, `SELECT community_id, COUNT(*) FROM projects WHERE phase = ? AND public = 1 GROUP BY community_id`, InService)
 }

@@ -183,7 +183,7 @@ func (h *pages) formPage(r *http.Request, p *Project, communityID int64, selecte
 	for _, id := range selected {
 		d.Selected[id] = true
 	}
-	cs, err := h.s.Registry.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 5000, registry.KindCommunity)
+	cs, err := h.s.reg.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 5000, registry.KindCommunity)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (h *pages) formPage(r *http.Request, p *Project, communityID int64, selecte
 		}
 	}
 	if d.Community.ID != 0 {
-		if d.Places, err = h.s.Registry.PlacesIn(r.Context(), []string{d.Community.Path}, 3000, registry.KindEstate, registry.KindBuilding, registry.KindUnit); err != nil {
+		if d.Places, err = h.s.reg.PlacesIn(r.Context(), []string{d.Community.Path}, 3000, registry.KindEstate, registry.KindBuilding, registry.KindUnit); err != nil {
 			return nil, err
 		}
 	}
