@@ -20,6 +20,7 @@ import (
 	"linli/audit"
 	"linli/auth"
 	"linli/calendar"
+	lcap "linli/capability"
 	"linli/cases"
 	"linli/happiness"
 	"linli/home"
@@ -156,14 +157,15 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Links = &links.Registry{DB: m.DB}
 	m.Cases.Links = m.Links
 	m.Links.Register(links.KindCase, m.Cases.ResolveLinks)
-	m.Projects = &projects.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Votes = &votes.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
+	deps := lcap.Deps{DB: m.DB, Clock: cfg.Clock, Zone: zone, Calendar: m.Cases.WorkingCalendar, Links: m.Links,
+		Registry: m.Registry, Auth: m.Auth, Audit: m.Audit, Cases: m.Cases, CalendarAdmin: m.Calendar}
+	m.Projects = projects.New(deps, m.Votes)
 	m.Visits = &visits.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
-	m.Meetings = &meetings.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
-	m.Mediation = &mediation.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links, Calendar: cal}
+	m.Meetings = meetings.New(deps)
+	m.Mediation = mediation.New(deps)
 	m.Happiness = &happiness.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	// The capabilities meet only here.
-	m.Projects.VoteGate = m.Votes.ProjectGate
 	m.Votes.Visits = m.Visits.ForHousehold
 	m.Votes.Projects = m.Projects.VoteScope
 	m.Happiness.Projects = m.Projects.HappinessEntries
@@ -246,8 +248,20 @@ type capability interface {
 }
 
 func (m *Main) capabilities() []capability {
-	return []capability{m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness}
+	return []capability{built(m.Projects.Parts()), m.Votes, m.Visits, built(m.Meetings.Parts()), built(m.Mediation.Parts()), m.Happiness}
 }
+
+// builtByNew is a capability built by its package's New (which registers
+// its resolvers) as the loop above takes it, until the wiring uses Parts.
+type builtByNew struct {
+	routes func(*web.Router, *web.Renderer)
+	jobs   map[string]jobs.Handler
+}
+
+func built(p lcap.Parts) builtByNew                              { return builtByNew{p.Routes, p.Jobs} }
+func (b builtByNew) Register()                                   {}
+func (b builtByNew) Routes(rt *web.Router, render *web.Renderer) { b.routes(rt, render) }
+func (b builtByNew) JobHandlers() map[string]jobs.Handler        { return b.jobs }
 
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
