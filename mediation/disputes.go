@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -280,10 +281,28 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 	return out, v.Err()
 }
 
-// resolveMediators checks each account works in the dispute's community
-// (any role but resident, property company or contractor: people's
-// mediators are committee members, grid workers, volunteers, residents'
-// representatives).
+// notMediators are the roles that never make an account a people's
+// mediator: residents and the property company are the parties of
+// neighbourhood disputes, and a contractor is one of a project's. Every
+// other role may be named (committee members, grid workers, volunteers,
+// residents' representatives…): naming a mediator is wider than
+// linli.PermMediate, which says who manages every dispute of a place.
+var notMediators = []linli.Role{linli.RoleResident, linli.RoleProperty, linli.RoleContractor}
+
+// mediatorRoles are the roles that may be named mediators.
+func mediatorRoles() []linli.Role {
+	var out []linli.Role
+	for _, r := range linli.Roles() {
+		if !slices.Contains(notMediators, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// resolveMediators checks each account may be named a mediator in the
+// dispute's community: it holds a mediator role (mediatorRoles) there or
+// above it.
 func (s *Service) resolveMediators(ctx context.Context, community string, ids []int64) ([]Mediator, error) {
 	if len(ids) == 0 {
 		return nil, linli.Invalid("请指定人民调解员 / a mediator is required",
@@ -297,7 +316,7 @@ func (s *Service) resolveMediators(ctx context.Context, community string, ids []
 			continue
 		}
 		seen[id] = true
-		name, ok, err := s.reg.WorkerIn(ctx, s.db, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
+		name, ok, err := s.reg.WorkerIn(ctx, s.db, id, community, notMediators...)
 		if err != nil {
 			return nil, err
 		}

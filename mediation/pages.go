@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/registry"
 	"linli/web"
 )
@@ -214,23 +215,22 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 	return &web.Page{Title: "受理人民调解", Data: d, Form: form, Crumbs: []web.NavItem{crumbsList, {Label: "受理人民调解"}}}, nil
 }
 
-// staffOf lists the accounts that may mediate in a community.
+// staffOf lists the accounts the form offers as mediators of a dispute in
+// a community: active accounts holding a mediator role (mediatorRoles) on
+// the community or a place in it. Street staff, who may also be named,
+// are left off the list: the form shows the community's own people. (The
+// meetings form offers a wider list, street staff and departments too:
+// a coordination meeting brings them in, a mediation does not.)
 func (s *Service) staffOf(ctx context.Context, community string) ([]choice, error) {
-	rows, err := s.db.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM grants g JOIN accounts a ON a.id = g.account_id JOIN nodes n ON n.id = g.node_id
-		WHERE n.path LIKE ? AND g.role NOT IN ('resident', 'property', 'contractor') AND a.disabled = 0 ORDER BY a.id`, likePrefix(community))
+	hs, err := s.au.Holders(ctx, s.db, auth.HolderQuery{Roles: mediatorRoles(), Under: community})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []choice
-	for rows.Next() {
-		var c choice
-		if err := rows.Scan(&c.ID, &c.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	out := make([]choice, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, choice{ID: h.ID, Label: h.Name})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {

@@ -1,12 +1,16 @@
 package meetings
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/cases"
 	"linli/links"
 	"linli/registry"
@@ -285,35 +289,17 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		accounts = append(accounts, Invitee{AccountID: acc, Name: name})
 	}
 	var households []hh
-	const hhQuery = `SELECT h.id, b.name, u.name, h.room FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id`
-	scanHH := func(q string, args ...any) ([]hh, error) {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []hh
-		for rows.Next() {
-			var h hh
-			var b, u, r string
-			if err := rows.Scan(&h.id, &b, &u, &r); err != nil {
-				return nil, err
-			}
-			h.label = b + u + r
-			out = append(out, h)
-		}
-		return out, rows.Err()
+	known, err := s.reg.HouseholdsAt(ctx, tx, in.HouseholdIDs)
+	if err != nil {
+		return nil, err
 	}
 	for i, hid := range in.HouseholdIDs {
-		got, err := scanHH(hhQuery+` WHERE h.id = ? AND h.path LIKE ?`, hid, comm.Path+"%")
-		if err != nil {
-			return nil, err
-		}
-		if len(got) == 0 {
+		h, ok := known[hid]
+		if !ok || !linli.Within(h.Path, comm.Path) {
 			v.Add(fmt.Sprintf("household_ids[%d]", i), "住户不存在或不在本社区 / no such household in this community")
 			continue
 		}
-		households = append(households, got...)
+		households = append(households, hh{h.ID, h.Label()})
 	}
 	for i, nid := range in.NodeIDs {
 		n, err := s.reg.NodeByID(ctx, nid)
@@ -321,14 +307,20 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 			v.Add(fmt.Sprintf("node_ids[%d]", i), "地点不存在或不在本社区 / no such place in this community")
 			continue
 		}
-		got, err := scanHH(hhQuery+` WHERE h.path LIKE ? ORDER BY h.path, h.floor, h.room`, n.Path+"%")
+		got, err := s.reg.HouseholdsUnder(ctx, tx, n.Path)
 		if err != nil {
 			return nil, err
 		}
 		if len(got) == 0 {
 			v.Add(fmt.Sprintf("node_ids[%d]", i), "该地点没有住户 / no households there")
 		}
-		households = append(households, got...)
+		// Invited in the order of their paths, as always.
+		slices.SortStableFunc(got, func(x, y registry.Household) int {
+			return cmp.Or(cmp.Compare(x.Path, y.Path), cmp.Compare(x.Floor, y.Floor), cmp.Compare(x.Room, y.Room))
+		})
+		for _, h := range got {
+			households = append(households, hh{h.ID, h.Label()})
+		}
 	}
 	if len(households) > 5000 {
 		v.Add("node_ids", "一次最多邀请5000户 / at most 5000 households at once")
@@ -375,7 +367,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		added = append(added, inv)
 		newHouseholds = append(newHouseholds, h.id)
 	}
-	residents, err := residentAccounts(ctx, tx, newHouseholds)
+	residents, err := s.residentAccounts(ctx, tx, newHouseholds)
 	if err != nil {
 		return nil, err
 	}
@@ -404,32 +396,17 @@ func notifyAccounts(inv []Invitee) []int64 {
 	return out
 }
 
-// residentAccounts are the accounts of residents of the households.
-func residentAccounts(ctx context.Context, q storage.Querier, households []int64) ([]int64, error) {
+// residentAccounts are the accounts of residents of the households,
+// disabled ones too (they are told in-app; the notice waits for them).
+func (s *Service) residentAccounts(ctx context.Context, q storage.Querier, households []int64) ([]int64, error) {
 	var out []int64
 	for start := 0; start < len(households); start += 500 {
-		end := min(start+500, len(households))
-		marks := strings.TrimSuffix(strings.Repeat("?,", end-start), ",")
-		args := make([]any, 0, end-start)
-		for _, h := range households[start:end] {
-			args = append(args, h)
-		}
-		rows, err := q.Query(ctx, `SELECT DISTINCT account_id FROM grants WHERE role = 'resident' AND household_id IN (`+marks+`)`, args...)
+		hs, err := s.au.Holders(ctx, q, auth.HolderQuery{Households: households[start:min(start+500, len(households))], IncludeDisabled: true})
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, id)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
+		for _, h := range hs {
+			out = append(out, h.ID)
 		}
 	}
 	return out, nil
@@ -438,16 +415,11 @@ func residentAccounts(ctx context.Context, q storage.Querier, households []int64
 // inviteeAccounts are everyone an invitation reached: invited accounts and
 // the residents of invited households.
 func (s *Service) inviteeAccounts(ctx context.Context, q storage.Querier, id int64) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT account_id, household_id FROM meeting_invitees WHERE meeting_id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
 	var accs, hhs []int64
-	for rows.Next() {
+	err := storage.Each(ctx, q, func(rows *sql.Rows) error {
 		var acc, hid int64
 		if err := rows.Scan(&acc, &hid); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if acc != 0 {
 			accs = append(accs, acc)
@@ -455,13 +427,12 @@ func (s *Service) inviteeAccounts(ctx context.Context, q storage.Querier, id int
 		if hid != 0 {
 			hhs = append(hhs, hid)
 		}
-	}
-	err = rows.Err()
-	rows.Close()
+		return nil
+	}, `SELECT account_id, household_id FROM meeting_invitees WHERE meeting_id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
-	res, err := residentAccounts(ctx, q, hhs)
+	res, err := s.residentAccounts(ctx, q, hhs)
 	return append(accs, res...), err
 }
 
@@ -585,7 +556,7 @@ func (s *Service) PublishMinutes(ctx context.Context, a *linli.Actor, id int64) 
 				hhs = append(hhs, t.HouseholdID)
 			}
 		}
-		res, err := residentAccounts(ctx, tx, hhs)
+		res, err := s.residentAccounts(ctx, tx, hhs)
 		if err != nil {
 			return err
 		}

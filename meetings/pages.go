@@ -7,11 +7,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/cases"
 	"linli/links"
 	"linli/registry"
@@ -285,25 +287,33 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		Crumbs: []web.NavItem{{Href: "/meetings", Label: h.t(r, "会议")}, {Label: d.Title}}}, nil
 }
 
-// candidates are the active accounts working in the community or above
-// it (street staff, departments): invitees and owners of actions.
+// notCandidates are the roles that do not make an account a meeting
+// candidate: residents are invited by household, and an administrator
+// runs the system, not the community.
+var notCandidates = []linli.Role{linli.RoleResident, linli.RoleAdmin}
+
+// candidates are the accounts the form offers as invitees and owners of
+// actions: active accounts holding any other role in the community, on a
+// place in it or above it — street staff and departments work in every
+// community of their street, and a coordination meeting brings them in.
+// (Mediation offers a narrower list, the community's own people who may
+// be named mediators: mediation.staffOf.)
 func (s *Service) candidates(ctx context.Context, communityPath string) ([]person, error) {
-	rows, err := s.db.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM accounts a JOIN grants g ON g.account_id = a.id JOIN nodes n ON n.id = g.node_id
-		WHERE a.disabled = 0 AND g.role <> 'resident' AND g.role <> 'admin' AND (n.path LIKE ? OR ? LIKE n.path || '%') ORDER BY a.id LIMIT 300`,
-		communityPath+"%", communityPath)
+	var roles []linli.Role
+	for _, r := range linli.Roles() {
+		if !slices.Contains(notCandidates, r) {
+			roles = append(roles, r)
+		}
+	}
+	hs, err := s.au.Holders(ctx, s.db, auth.HolderQuery{Roles: roles, Under: communityPath, OrAbove: true, Limit: 300})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []person
-	for rows.Next() {
-		var p person
-		if err := rows.Scan(&p.ID, &p.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	for _, h := range hs {
+		out = append(out, person{ID: h.ID, Name: h.Name})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
