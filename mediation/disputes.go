@@ -3,7 +3,6 @@ package mediation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -104,18 +103,16 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 				// The place is taken from a household only when the actor
 				// may read it: another community's household gets the
 				// answer an unknown one gets, not a 403 telling it exists.
-				var unit int64
-				var path string
-				err := s.db.QueryRow(ctx, `SELECT unit_id, path FROM households WHERE id = ?`, p.HouseholdID).Scan(&unit, &path)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				h, err := s.reg.HouseholdAt(ctx, s.db, p.HouseholdID)
+				if err != nil && linli.ErrorCode(err) != linli.ENotFound {
 					return Detail{}, err
 				}
-				if err != nil || !a.CanHousehold(linli.PermRegistryRead, path, p.HouseholdID) {
+				if err != nil || !a.CanHousehold(linli.PermRegistryRead, h.Path, p.HouseholdID) {
 					f := fmt.Sprintf("parties[%d].household_id", i+1)
 					return Detail{}, linli.Invalid("住户不存在或不在本社区 / no such household in this community",
 						linli.FieldError{Field: f, Reason: "住户不存在或不在本社区 / no such household in this community"})
 				}
-				in.LocationID = unit
+				in.LocationID = h.UnitID
 				break
 			}
 		}
@@ -245,32 +242,26 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 			if err != nil {
 				return nil, err
 			}
-			var name, phone string
+			var person registry.PersonAt
 			if ok {
-				err = s.db.QueryRow(ctx, `SELECT name, phone FROM people WHERE id = ?`, p.PersonID).Scan(&name, &phone)
+				person, err = s.reg.Person(ctx, s.db, p.PersonID)
 			}
-			if !ok || errors.Is(err, sql.ErrNoRows) {
+			if !ok || linli.ErrorCode(err) == linli.ENotFound {
 				v.Add(f+".person_id", "人员不存在或不在本社区 / no such person in this community")
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			if p.HouseholdID != 0 {
-				var n int
-				if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM household_members WHERE household_id = ? AND person_id = ?`, p.HouseholdID, p.PersonID).Scan(&n); err != nil {
-					return nil, err
-				}
-				if n == 0 {
-					v.Add(f+".person_id", "此人不是该住户成员 / the person is not a member of the household")
-					continue
-				}
+			if p.HouseholdID != 0 && !slices.Contains(person.Households, p.HouseholdID) {
+				v.Add(f+".person_id", "此人不是该住户成员 / the person is not a member of the household")
+				continue
 			}
 			if p.Name == "" {
-				p.Name = name
+				p.Name = person.Name
 			}
-			if p.Phone == "" && phone != "" {
-				p.Phone = registry.MaskPhone(phone)
+			if p.Phone == "" && person.Phone != "" {
+				p.Phone = registry.MaskPhone(person.Phone)
 			}
 		}
 		if p.Name == "" {
@@ -422,9 +413,10 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 	}
 	var or []string
 	var args []any
-	for _, sc := range a.Scopes(linli.PermMediate) {
-		or = append(or, "path LIKE ?")
-		args = append(args, likePrefix(sc))
+	if scopes := a.Scopes(linli.PermMediate); len(scopes) > 0 {
+		cond, scopeArgs := storage.ScopeFilter("path", scopes)
+		or = append(or, cond)
+		args = append(args, scopeArgs...)
 	}
 	if a.AccountID != 0 {
 		or = append(or, "id IN (SELECT dispute_id FROM dispute_mediators WHERE account_id = ?)")
@@ -452,24 +444,19 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 	}
 	q += ` ORDER BY accepted_at DESC, id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := s.db.Query(ctx, q, args...)
+	now, zone := s.now(), s.zone()
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Dispute, error) {
+		d, err := scanDispute(rows)
+		if err == nil && d.State.Open() {
+			d.DaysLeft = DaysLeft(d.DueDate, now, zone)
+		}
+		return d, err
+	}, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	out := []Dispute{}
-	for rows.Next() {
-		d, err := scanDispute(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if d.State.Open() {
-			d.DaysLeft = DaysLeft(d.DueDate, s.now(), s.zone())
-		}
-		out = append(out, d)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
+	if out == nil {
+		out = []Dispute{}
 	}
 	for i := range out {
 		if out[i].Parties, err = s.parties(ctx, s.db, out[i].ID); err != nil {

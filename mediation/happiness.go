@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"context"
+	"database/sql"
 
 	"linli/happiness"
 	"linli/registry"
@@ -16,25 +17,17 @@ import (
 // visit's. Meant to be wired like projects' entries
 // (happiness.Service gaining a Disputes func of the same shape).
 func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, type, location_id, closed_at FROM disputes WHERE community_id = ? AND state = ? AND public = 1 ORDER BY closed_at DESC, id DESC LIMIT 200`,
-		communityID, Closed)
-	if err != nil {
-		return nil, err
-	}
 	type row struct {
 		id, loc, closed int64
 		typ             Type
 	}
-	var rs []row
-	for rows.Next() {
+	rs, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (row, error) {
 		var r row
-		if err := rows.Scan(&r.id, &r.typ, &r.loc, &r.closed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	if err := rows.Close(); err != nil {
+		err := rows.Scan(&r.id, &r.typ, &r.loc, &r.closed)
+		return r, err
+	}, `SELECT id, type, location_id, closed_at FROM disputes WHERE community_id = ? AND state = ? AND public = 1 ORDER BY closed_at DESC, id DESC LIMIT 200`,
+		communityID, Closed)
+	if err != nil {
 		return nil, err
 	}
 	out := []happiness.Entry{}

@@ -114,9 +114,12 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 				return err
 			}
 			if in {
-				err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&out.Phone)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				person, err := s.reg.Person(ctx, tx, personID)
+				if err != nil && linli.ErrorCode(err) != linli.ENotFound {
 					return err
+				}
+				if err == nil {
+					out.Phone = person.Phone
 				}
 			}
 		}
@@ -173,8 +176,12 @@ func (s *Service) PartyCopy(ctx context.Context, a *linli.Actor, id int64) (Deta
 					return err
 				}
 				if in {
-					if err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&phone); err != nil && !errors.Is(err, sql.ErrNoRows) {
+					person, err := s.reg.Person(ctx, tx, personID)
+					if err != nil && linli.ErrorCode(err) != linli.ENotFound {
 						return err
+					}
+					if err == nil {
+						phone = person.Phone
 					}
 				}
 			}
