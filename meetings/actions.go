@@ -197,7 +197,7 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 			return nil
 		}
 		if m.State != Held && m.State != Published {
-			return errState(m, "转为案件 / turn actions into cases")
+			return errState(m, "转为案件 / open cases from its actions")
 		}
 		if act.State == ActionDone {
 			return linli.Errorf(linli.EConflict, "该待办已办结，不能再转为案件 / this action is done and cannot become a case")

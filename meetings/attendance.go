@@ -167,18 +167,7 @@ func (s *Service) attendanceBy(ctx context.Context, q storage.Querier, id int64,
 
 // attendance lists the sign-ins in the order people arrived.
 func (s *Service) attendance(ctx context.Context, q storage.Querier, id int64) ([]Attendance, error) {
-	rows, err := q.Query(ctx, `SELECT `+attendanceColumns+attendanceFrom+` WHERE t.meeting_id = ? ORDER BY t.signed_at, t.id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Attendance{}
-	for rows.Next() {
-		t, err := scanAttendance(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (Attendance, error) { return scanAttendance(rows) },
+		`SELECT `+attendanceColumns+attendanceFrom+` WHERE t.meeting_id = ? ORDER BY t.signed_at, t.id`, id)
+	return nonNil(out), err
 }

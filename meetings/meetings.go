@@ -182,9 +182,10 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) (Lists
 	out := Lists{Upcoming: []Meeting{}, Past: []Meeting{}}
 	var or []string
 	var args []any
-	for _, sc := range a.Scopes(linli.PermProjectsRead) {
-		or = append(or, "m.path LIKE ?")
-		args = append(args, sc+"%")
+	if scopes := a.Scopes(linli.PermProjectsRead); len(scopes) > 0 {
+		cond, scopeArgs := storage.ScopeFilter("m.path", scopes)
+		or = append(or, cond)
+		args = append(args, scopeArgs...)
 	}
 	var inv []string
 	var invArgs []any
@@ -206,24 +207,20 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) (Lists
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE (`+strings.Join(or, " OR ")+`) ORDER BY m.starts_at DESC, m.id DESC LIMIT `+itoa(int64(f.Limit)), args...)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
 	now := s.now()
-	for rows.Next() {
+	err := storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		m, err := scanMeeting(rows)
 		if err != nil {
-			return out, err
+			return err
 		}
 		if m.State == Planned && !m.EndsAt.Before(now) {
 			out.Upcoming = append([]Meeting{m}, out.Upcoming...) // soonest first
 		} else {
 			out.Past = append(out.Past, m)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT `+meetingColumns+` FROM meetings m WHERE (`+strings.Join(or, " OR ")+`) ORDER BY m.starts_at DESC, m.id DESC LIMIT `+itoa(int64(f.Limit)), args...)
+	if err != nil {
 		return out, err
 	}
 	for _, l := range [][]Meeting{out.Upcoming, out.Past} {
@@ -592,30 +589,16 @@ func (s *Service) transition(ctx context.Context, a *linli.Actor, id int64, f fu
 
 // agenda lists the agenda in order.
 func (s *Service) agenda(ctx context.Context, q storage.Querier, id int64) ([]AgendaItem, error) {
-	rows, err := q.Query(ctx, `SELECT id, seq, title, note FROM meeting_agenda WHERE meeting_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []AgendaItem{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (AgendaItem, error) {
 		var it AgendaItem
-		if err := rows.Scan(&it.ID, &it.Seq, &it.Title, &it.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&it.ID, &it.Seq, &it.Title, &it.Note)
+		return it, err
+	}, `SELECT id, seq, title, note FROM meeting_agenda WHERE meeting_id = ? ORDER BY seq`, id)
+	return nonNil(out), err
 }
 
 // invitees lists the invitees, accounts first, with their sign-in.
 func (s *Service) invitees(ctx context.Context, q storage.Querier, id int64, att []Attendance) ([]Invitee, error) {
-	rows, err := q.Query(ctx, `SELECT id, account_id, household_id, name, invited_at FROM meeting_invitees WHERE meeting_id = ?
-		ORDER BY CASE WHEN account_id <> 0 THEN 0 ELSE 1 END, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	byAcc, byHH := map[int64]Attendance{}, map[int64]Attendance{}
 	for _, t := range att {
 		if t.AccountID != 0 && t.HouseholdID == 0 {
@@ -625,13 +608,10 @@ func (s *Service) invitees(ctx context.Context, q storage.Querier, id int64, att
 			byHH[t.HouseholdID] = t
 		}
 	}
-	out := []Invitee{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (Invitee, error) {
 		var i Invitee
 		var at int64
-		if err := rows.Scan(&i.ID, &i.AccountID, &i.HouseholdID, &i.Name, &at); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&i.ID, &i.AccountID, &i.HouseholdID, &i.Name, &at)
 		i.InvitedAt = storage.FromMillis(at)
 		t, ok := byAcc[i.AccountID]
 		if i.HouseholdID != 0 {
@@ -640,7 +620,8 @@ func (s *Service) invitees(ctx context.Context, q storage.Querier, id int64, att
 		if ok {
 			i.Attended, i.SignedAt = true, t.SignedAt
 		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+		return i, err
+	}, `SELECT id, account_id, household_id, name, invited_at FROM meeting_invitees WHERE meeting_id = ?
+		ORDER BY CASE WHEN account_id <> 0 THEN 0 ELSE 1 END, id`, id)
+	return nonNil(out), err
 }
