@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -94,24 +95,19 @@ func (s *Service) SetConstruction(ctx context.Context, a *linli.Actor, projectID
 }
 
 func (s *Service) hoursHistory(ctx context.Context, id int64) ([]HoursChange, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, at, contractor, start_date, end_date, work_hours, quiet_hours, reason, by_name FROM project_hours
-		WHERE project_id = ? ORDER BY id DESC`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []HoursChange{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (HoursChange, error) {
 		var h HoursChange
 		var at int64
 		var w, q string
-		if err := rows.Scan(&h.ID, &at, &h.Contractor, &h.StartDate, &h.EndDate, &w, &q, &h.Reason, &h.By); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&h.ID, &at, &h.Contractor, &h.StartDate, &h.EndDate, &w, &q, &h.Reason, &h.By)
 		h.At, h.WorkHours, h.QuietHours = storage.FromMillis(at), splitHours(w), splitHours(q)
-		out = append(out, h)
+		return h, err
+	}, `SELECT id, at, contractor, start_date, end_date, work_hours, quiet_hours, reason, by_name FROM project_hours
+		WHERE project_id = ? ORDER BY id DESC`, id)
+	if out == nil {
+		out = []HoursChange{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // Complain records a complaint during construction: a case opened through
@@ -183,20 +179,7 @@ func (s *Service) Complain(ctx context.Context, a *linli.Actor, projectID int64,
 }
 
 func (s *Service) complaintIDs(ctx context.Context, projectID int64) ([]int64, error) {
-	rows, err := s.db.Query(ctx, `SELECT case_id FROM project_complaints WHERE project_id = ? ORDER BY created_at, case_id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return storage.Scalars[int64](ctx, s.db, `SELECT case_id FROM project_complaints WHERE project_id = ? ORDER BY created_at, case_id`, projectID)
 }
 
 // RecordMeasure records what was done about a complaint ("施工时间调整为
@@ -251,21 +234,17 @@ func (s *Service) complaints(ctx context.Context, a *linli.Actor, projectID int6
 		return nil, err
 	}
 	measures := map[int64][]Measure{}
-	rows, err := s.db.Query(ctx, `SELECT id, case_id, text, at, by_name FROM project_measures WHERE project_id = ? ORDER BY id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var m Measure
 		var at int64
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Text, &at, &m.By); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		m.At = storage.FromMillis(at)
 		measures[m.CaseID] = append(measures[m.CaseID], m)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT id, case_id, text, at, by_name FROM project_measures WHERE project_id = ? ORDER BY id`, projectID)
+	if err != nil {
 		return nil, err
 	}
 	out := []Complaint{}

@@ -93,20 +93,16 @@ func (s *Service) photos(ctx context.Context, projectID int64) ([]Photo, error) 
 		return nil, err
 	}
 	meta := map[int64][2]string{}
-	rows, err := s.db.Query(ctx, `SELECT attachment_id, stage, caption FROM project_photos WHERE project_id = ?`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var id int64
 		var st, cap string
 		if err := rows.Scan(&id, &st, &cap); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		meta[id] = [2]string{st, cap}
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT attachment_id, stage, caption FROM project_photos WHERE project_id = ?`, projectID)
+	if err != nil {
 		return nil, err
 	}
 	out := []Photo{}
@@ -168,16 +164,11 @@ func (s *Service) Rate(ctx context.Context, a *linli.Actor, projectID int64, in 
 
 func (s *Service) satisfaction(ctx context.Context, projectID, accountID int64) (Satisfaction, error) {
 	var out Satisfaction
-	rows, err := s.db.Query(ctx, `SELECT account_id, rating FROM project_ratings WHERE project_id = ?`, projectID)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var acc int64
 		var r string
 		if err := rows.Scan(&acc, &r); err != nil {
-			return out, err
+			return err
 		}
 		out.Rated++
 		switch cases.Rating(r) {
@@ -189,8 +180,9 @@ func (s *Service) satisfaction(ctx context.Context, projectID, accountID int64) 
 		if accountID != 0 && acc == accountID {
 			out.Mine = r
 		}
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT account_id, rating FROM project_ratings WHERE project_id = ?`, projectID)
+	return out, err
 }
 
 // AddThanks records a banner (锦旗) or a letter of thanks.
@@ -245,20 +237,15 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, projectID int64
 }
 
 func (s *Service) thanks(ctx context.Context, projectID int64) ([]ThanksRecord, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, kind, from_name, text, on_date FROM project_thanks WHERE project_id = ? ORDER BY on_date, id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ThanksRecord{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (ThanksRecord, error) {
 		var t ThanksRecord
-		if err := rows.Scan(&t.ID, &t.Kind, &t.From, &t.Text, &t.Date); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
+		err := rows.Scan(&t.ID, &t.Kind, &t.From, &t.Text, &t.Date)
+		return t, err
+	}, `SELECT id, kind, from_name, text, on_date FROM project_thanks WHERE project_id = ? ORDER BY on_date, id`, projectID)
+	if out == nil {
+		out = []ThanksRecord{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // HappinessEntries lists the community's completed public projects for the

@@ -13,23 +13,14 @@ import (
 )
 
 func (s *Service) milestones(ctx context.Context, q storage.Querier, projectID int64) ([]Milestone, error) {
-	rows, err := q.Query(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
-		WHERE project_id = ? ORDER BY sort, id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Milestone
-	for rows.Next() {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (Milestone, error) {
 		var m Milestone
 		var done int64
-		if err := rows.Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done)
 		m.DoneAt = storage.FromMillis(done)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, err
+	}, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
+		WHERE project_id = ? ORDER BY sort, id`, projectID)
 }
 
 func errNoMilestone() error {

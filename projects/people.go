@@ -12,22 +12,14 @@ import (
 )
 
 func (s *Service) people(ctx context.Context, id int64) ([]Person, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, role, account_id, name, note, created_at FROM project_people WHERE project_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Person
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Person, error) {
 		var p Person
 		var at int64
-		if err := rows.Scan(&p.ID, &p.Role, &p.AccountID, &p.Name, &p.Note, &at); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&p.ID, &p.Role, &p.AccountID, &p.Name, &p.Note, &at)
 		p.CreatedAt = storage.FromMillis(at)
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
+		return p, err
+	}, `SELECT id, role, account_id, name, note, created_at FROM project_people WHERE project_id = ? ORDER BY id`, id)
+	if err != nil {
 		return nil, err
 	}
 	// In the order of the roles, then as added.

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -185,20 +186,9 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Project
 		where = append(where, "phase = ?")
 		args = append(args, f.Phase)
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+projectColumns+` FROM projects WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT 500`, args...)
+	ps, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Project, error) { return scanProject(rows) },
+		`SELECT `+projectColumns+` FROM projects WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT 500`, args...)
 	if err != nil {
-		return nil, err
-	}
-	var ps []Project
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	out := []Project{}
@@ -302,40 +292,30 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 
 // phases returns the phase history, oldest first.
 func (s *Service) phases(ctx context.Context, id int64) ([]PhaseRecord, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, phase, entered_at, left_at, outcome, by_id, by_name FROM project_phases WHERE project_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []PhaseRecord{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (PhaseRecord, error) {
 		var r PhaseRecord
 		var in, left int64
-		if err := rows.Scan(&r.ID, &r.Phase, &in, &left, &r.Outcome, &r.ByID, &r.By); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&r.ID, &r.Phase, &in, &left, &r.Outcome, &r.ByID, &r.By)
 		r.EnteredAt, r.LeftAt = storage.FromMillis(in), storage.FromMillis(left)
-		out = append(out, r)
+		return r, err
+	}, `SELECT id, phase, entered_at, left_at, outcome, by_id, by_name FROM project_phases WHERE project_id = ? ORDER BY id`, id)
+	if out == nil {
+		out = []PhaseRecord{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // updates returns the update feed, newest first.
 func (s *Service) updates(ctx context.Context, id int64) ([]Update, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, at, kind, text, by_name FROM project_updates WHERE project_id = ? ORDER BY id DESC LIMIT 200`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Update{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Update, error) {
 		var u Update
 		var at int64
-		if err := rows.Scan(&u.ID, &at, &u.Kind, &u.Text, &u.By); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&u.ID, &at, &u.Kind, &u.Text, &u.By)
 		u.At = storage.FromMillis(at)
-		out = append(out, u)
+		return u, err
+	}, `SELECT id, at, kind, text, by_name FROM project_updates WHERE project_id = ? ORDER BY id DESC LIMIT 200`, id)
+	if out == nil {
+		out = []Update{}
 	}
-	return out, rows.Err()
+	return out, err
 }

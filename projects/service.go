@@ -110,22 +110,18 @@ func (s *Service) load(ctx context.Context, q storage.Querier, id int64) (Projec
 
 // fill adds the scope, the community's name and the progress.
 func (s *Service) fill(ctx context.Context, q storage.Querier, p *Project) error {
-	rows, err := q.Query(ctx, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY node_id`, p.ID)
-	if err != nil {
-		return err
-	}
 	var ids []int64
-	for rows.Next() {
+	err := storage.Each(ctx, q, func(rows *sql.Rows) error {
 		var id int64
 		var path string
 		if err := rows.Scan(&id, &path); err != nil {
-			rows.Close()
 			return err
 		}
 		ids = append(ids, id)
 		p.scopePaths = append(p.scopePaths, path)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY node_id`, p.ID)
+	if err != nil {
 		return err
 	}
 	p.Scope = make([]ScopeNode, 0, len(ids))
@@ -302,23 +298,15 @@ func (s *Service) addUpdate(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 // notifyFollowers tells the project's followers, except the one who made
 // the change, in tx.
 func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, text string, at time.Time) error {
-	rows, err := tx.Query(ctx, `SELECT account_id FROM project_followers WHERE project_id = ? ORDER BY account_id`, p.ID)
+	followers, err := storage.Scalars[int64](ctx, tx, `SELECT account_id FROM project_followers WHERE project_id = ? ORDER BY account_id`, p.ID)
 	if err != nil {
 		return err
 	}
 	var accs []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
+	for _, id := range followers {
 		if a == nil || id != a.AccountID { // not the one who made the change
 			accs = append(accs, id)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
 	}
 	return cases.NotifyAbout(ctx, tx, accs, "project_update", links.Ref{Kind: links.KindProject, ID: p.ID},
 		fmt.Sprintf("%s：%s", p.Title, text), at)
