@@ -242,21 +242,16 @@ func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func formID(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
-}
-
 func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
 	in := DisputeInput{Type: Type(r.FormValue("type")), Title: r.FormValue("title"), Facts: r.FormValue("facts"),
-		LocationID: formID(r, "location_id"), CaseID: formID(r, "case_id")}
+		LocationID: web.FormInt(r, "location_id"), CaseID: web.FormInt(r, "case_id")}
 	for i, role := range []string{RoleApplicant, RoleRespondent} {
 		pre := fmt.Sprintf("p%d_", i+1)
-		in.Parties = append(in.Parties, PartyInput{Role: role, HouseholdID: formID(r, pre+"household"), Name: r.FormValue(pre + "name"),
+		in.Parties = append(in.Parties, PartyInput{Role: role, HouseholdID: web.FormInt(r, pre+"household"), Name: r.FormValue(pre + "name"),
 			Phone: r.FormValue(pre + "phone"), Claims: r.FormValue(pre + "claims")})
 	}
 	for k := range r.PostForm {
@@ -415,17 +410,7 @@ func (h *pages) answer(w http.ResponseWriter, r *http.Request, id int64, err err
 		web.RedirectFlash(w, r, fmt.Sprintf("/mediation/%d", id), flash)
 		return nil
 	}
-	fields, msg := web.FormErrors(err)
-	if fields == nil {
-		return err
-	}
-	p, perr := h.detailPage(r, id)
-	if perr != nil {
-		return perr
-	}
-	p.Errors, p.Error, p.Form = fields, msg, r.PostForm
-	h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "mediation/detail.html", p)
-	return nil
+	return h.r.FormFailed(w, r, err, "mediation/detail.html", func() (*web.Page, error) { return h.detailPage(r, id) })
 }
 
 func postID(r *http.Request) (int64, error) {

@@ -152,40 +152,19 @@ func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // localTime reads a datetime-local field in the deployment's zone; a
-// value that does not parse is left zero (and refused by validation).
+// blank field is left zero (and refused by validation).
 func (s *Service) localTime(v string) (time.Time, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return time.Time{}, true
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, v, s.zone()); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-func formInt(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
-}
-
-func formInts(r *http.Request, name string) []int64 {
-	var out []int64
-	for _, v := range r.Form[name] {
-		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n > 0 {
-			out = append(out, n)
-		}
-	}
-	return out
+	return web.ParseLocal(v, s.zone())
 }
 
 func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
-	in := MeetingInput{Title: r.FormValue("title"), Kind: Kind(r.FormValue("kind")), ScopeID: formInt(r, "scope_id"),
+	in := MeetingInput{Title: r.FormValue("title"), Kind: Kind(r.FormValue("kind")), ScopeID: web.FormInt(r, "scope_id"),
 		Place: r.FormValue("place"), Host: r.FormValue("host")}
 	var v linli.Validation
 	var ok bool
@@ -214,17 +193,7 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 		d, err = h.s.Create(r.Context(), web.ActorFrom(r.Context()), in)
 	}
 	if err != nil {
-		fields, msg := web.FormErrors(err)
-		if fields == nil {
-			return err
-		}
-		p, perr := h.newPage(r)
-		if perr != nil {
-			return perr
-		}
-		p.Errors, p.Error, p.Form = fields, msg, r.Form
-		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "meetings/new.html", p)
-		return nil
+		return h.r.FormFailed(w, r, err, "meetings/new.html", func() (*web.Page, error) { return h.newPage(r) })
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/meetings/%d", d.ID), "已召集会议")
 	return nil
@@ -388,7 +357,7 @@ func (h *pages) post(w http.ResponseWriter, r *http.Request, rename map[string]s
 func (h *pages) invite(w http.ResponseWriter, r *http.Request) error {
 	return h.post(w, r, map[string]string{"account_ids": "invite_accounts", "node_ids": "invite_nodes", "household_ids": "invite_nodes"}, "已发出邀请",
 		func(ctx context.Context, a *linli.Actor, id int64) error {
-			_, err := h.s.Invite(ctx, a, id, InviteInput{AccountIDs: formInts(r, "invite_accounts"), NodeIDs: formInts(r, "invite_nodes")})
+			_, err := h.s.Invite(ctx, a, id, InviteInput{AccountIDs: web.FormInts(r, "invite_accounts"), NodeIDs: web.FormInts(r, "invite_nodes")})
 			return renameIndexed(err)
 		})
 }
@@ -503,7 +472,7 @@ func (h *pages) action(w http.ResponseWriter, r *http.Request) error {
 	return h.post(w, r, map[string]string{"title": "action_title", "note": "action_note", "owner": "owner_name", "owner_account_id": "owner_name"}, "已记录待办",
 		func(ctx context.Context, a *linli.Actor, id int64) error {
 			_, err := h.s.AddAction(ctx, a, id, ActionInput{Title: r.FormValue("action_title"), Note: r.FormValue("action_note"),
-				OwnerAccountID: formInt(r, "owner_account_id"), OwnerName: r.FormValue("owner_name"), Due: r.FormValue("due")})
+				OwnerAccountID: web.FormInt(r, "owner_account_id"), OwnerName: r.FormValue("owner_name"), Due: r.FormValue("due")})
 			return err
 		})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"linli"
@@ -14,6 +13,7 @@ import (
 	"linli/cases"
 	"linli/happiness"
 	"linli/storage"
+	"linli/web"
 )
 
 // The project side of the happiness list (幸福清单): before/after photos,
@@ -288,7 +288,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 			return nil, err
 		}
 		for _, t := range ts {
-			at, _ := time.ParseInLocation("2006-01-02", t.Date, s.zone())
+			at, _ := web.ParseDay(t.Date, s.zone())
 			e.Thanks = append(e.Thanks, happiness.Thanks{Kind: t.Kind, From: happiness.Scrub(t.From), Text: happiness.Scrub(t.Text), At: at.UTC()})
 		}
 		out = append(out, e)

@@ -445,11 +445,6 @@ func (h *pages) action(do func(r *http.Request, a *linli.Actor, id int64) (strin
 	}
 }
 
-func formInt(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
-}
-
 // lines splits a textarea or comma list of hours.
 func lines(s string) []string {
 	f := strings.FieldsFunc(s, func(c rune) bool { return c == '\n' || c == ',' || c == '，' || c == '、' || c == ';' || c == '；' })
@@ -475,7 +470,7 @@ func (h *pages) advance(r *http.Request, a *linli.Actor, id int64) (string, erro
 }
 
 func (h *pages) addPerson(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	_, err := h.s.AddPerson(r.Context(), a, id, PersonInput{Role: Role(r.FormValue("role")), AccountID: formInt(r, "account_id"),
+	_, err := h.s.AddPerson(r.Context(), a, id, PersonInput{Role: Role(r.FormValue("role")), AccountID: web.FormInt(r, "account_id"),
 		Name: r.FormValue("name"), Note: r.FormValue("note")})
 	return "已添加人员", err
 }
@@ -489,7 +484,7 @@ func (h *pages) removePerson(r *http.Request, a *linli.Actor, id int64) (string,
 }
 
 func (h *pages) addMilestone(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	in := MilestoneInput{ParentID: formInt(r, "parent_id"), Title: r.FormValue("title"), Sort: int(formInt(r, "sort"))}
+	in := MilestoneInput{ParentID: web.FormInt(r, "parent_id"), Title: r.FormValue("title"), Sort: int(web.FormInt(r, "sort"))}
 	if v := strings.TrimSpace(r.FormValue("weight")); v != "" {
 		w, err := strconv.Atoi(v)
 		if err != nil {
@@ -530,7 +525,7 @@ func (h *pages) construction(r *http.Request, a *linli.Actor, id int64) (string,
 
 func (h *pages) complain(r *http.Request, a *linli.Actor, id int64) (string, error) {
 	c, err := h.s.Complain(r.Context(), a, id, ComplaintInput{Category: r.FormValue("category"), Title: r.FormValue("title"),
-		Description: r.FormValue("description"), LocationID: formInt(r, "location_id"), HouseholdID: formInt(r, "household_id"),
+		Description: r.FormValue("description"), LocationID: web.FormInt(r, "location_id"), HouseholdID: web.FormInt(r, "household_id"),
 		ReporterName: r.FormValue("reporter_name"), ReporterPhone: r.FormValue("reporter_phone")})
 	return "投诉已受理，编号 " + c.Number, err
 }
