@@ -24,8 +24,19 @@ func Types() []Type { return []Type{TypeNeighbour, TypeLeak, TypeProperty, TypeF
 
 // Label is the Chinese name of the type.
 func (t Type) Label() string {
-	return map[Type]string{TypeNeighbour: "邻里纠纷", TypeLeak: "漏水及财产损害纠纷", TypeProperty: "物业管理纠纷",
-		TypeFamily: "婚姻家庭纠纷", TypeOther: "其他纠纷"}[t]
+	switch t {
+	case TypeNeighbour:
+		return "邻里纠纷"
+	case TypeLeak:
+		return "漏水及财产损害纠纷"
+	case TypeProperty:
+		return "物业管理纠纷"
+	case TypeFamily:
+		return "婚姻家庭纠纷"
+	case TypeOther:
+		return "其他纠纷"
+	}
+	return ""
 }
 
 // State is where a dispute stands.
@@ -46,7 +57,19 @@ func States() []State { return []State{Accepted, Mediating, Agreed, Failed, Clos
 
 // Label is the Chinese name of the state.
 func (s State) Label() string {
-	return map[State]string{Accepted: "已受理", Mediating: "调解中", Agreed: "已达成协议", Failed: "调解不成", Closed: "已履行结案"}[s]
+	switch s {
+	case Accepted:
+		return "已受理"
+	case Mediating:
+		return "调解中"
+	case Agreed:
+		return "已达成协议"
+	case Failed:
+		return "调解不成"
+	case Closed:
+		return "已履行结案"
+	}
+	return ""
 }
 
 // Open reports whether mediation is still going on (the one-month target
