@@ -84,7 +84,13 @@ const (
 
 // RoleLabel is the Chinese name of a party role.
 func RoleLabel(r string) string {
-	return map[string]string{RoleApplicant: "申请人", RoleRespondent: "被申请人"}[r]
+	switch r {
+	case RoleApplicant:
+		return "申请人"
+	case RoleRespondent:
+		return "被申请人"
+	}
+	return ""
 }
 
 // Court choices (人民调解法 art. 33).
@@ -95,7 +101,13 @@ const (
 
 // CourtLabel is the Chinese name of a court choice.
 func CourtLabel(c string) string {
-	return map[string]string{CourtApplied: "双方已申请司法确认", CourtNotApplying: "双方不申请司法确认"}[c]
+	switch c {
+	case CourtApplied:
+		return "双方已申请司法确认"
+	case CourtNotApplying:
+		return "双方不申请司法确认"
+	}
+	return ""
 }
 
 // Follow-up values.
@@ -115,17 +127,41 @@ const (
 
 // PerformanceLabel, SatisfactionLabel and RiskLabel name follow-up values.
 func PerformanceLabel(p string) string {
-	return map[string]string{PerfFull: "已全部履行", PerfPartial: "部分履行", PerfNone: "未履行"}[p]
+	switch p {
+	case PerfFull:
+		return "已全部履行"
+	case PerfPartial:
+		return "部分履行"
+	case PerfNone:
+		return "未履行"
+	}
+	return ""
 }
 
 // SatisfactionLabel is the Chinese name of a satisfaction value.
 func SatisfactionLabel(s string) string {
-	return map[string]string{Satisfied: "满意", Basic: "基本满意", Unsatisfied: "不满意"}[s]
+	switch s {
+	case Satisfied:
+		return "满意"
+	case Basic:
+		return "基本满意"
+	case Unsatisfied:
+		return "不满意"
+	}
+	return ""
 }
 
 // RiskLabel is the Chinese name of a remaining-risk value.
 func RiskLabel(r string) string {
-	return map[string]string{RiskNone: "无", RiskLow: "较低", RiskHigh: "较高"}[r]
+	switch r {
+	case RiskNone:
+		return "无"
+	case RiskLow:
+		return "较低"
+	case RiskHigh:
+		return "较高"
+	}
+	return ""
 }
 
 // Party is one side of a dispute: a household and/or a person. Phone is
@@ -161,7 +197,15 @@ const (
 )
 
 // SexLabel is the Chinese name of a sex value.
-func SexLabel(s string) string { return map[string]string{SexMale: "男", SexFemale: "女"}[s] }
+func SexLabel(s string) string {
+	switch s {
+	case SexMale:
+		return "男"
+	case SexFemale:
+		return "女"
+	}
+	return ""
+}
 
 // Mediator is a people's mediator (an account) on a dispute.
 type Mediator struct {

@@ -33,7 +33,13 @@ func Pages() web.Pages {
 		"mtKinds": Kinds,
 		"mtState": func(s State) string { return s.Label() },
 		"mtStateClass": func(s State) string {
-			return map[State]string{Planned: "amber", Held: "", Published: "green", Cancelled: ""}[s]
+			switch s {
+			case Planned:
+				return "amber"
+			case Published:
+				return "green"
+			}
+			return ""
 		},
 		"mtParas": Paragraphs,
 	}}

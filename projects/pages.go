@@ -43,7 +43,15 @@ func Pages() web.Pages {
 			return "感谢信"
 		},
 		"ratingName": func(r string) string {
-			return map[string]string{"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}[r]
+			switch r {
+			case "satisfied":
+				return "满意"
+			case "basic":
+				return "基本满意"
+			case "unsatisfied":
+				return "不满意"
+			}
+			return ""
 		},
 		// ferr is the error of a field of one of the page's forms: only
 		// when that form was the one posted (several forms share names).
