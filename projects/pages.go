@@ -34,7 +34,7 @@ func Pages() web.Pages {
 			return strings.ReplaceAll(strings.Join(hs, "、"), "-", "–")
 		},
 		"stageLabel": stageLabel,
-		"indent":     func(n int) int { return n * 18 },
+		"depth":      func(n int) int { return min(n, 6) }, // milestone indent classes depth-0…6 (app.css)
 		"flat":       Flatten,
 		"thanksKind": func(k string) string {
 			if k == "banner" {
