@@ -3,8 +3,8 @@ package mediation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,10 +23,10 @@ import (
 // taken from it unless in says otherwise. The case and the dispute are
 // linked both ways (rel "mediation").
 func (s *Service) OpenFromCase(ctx context.Context, a *linli.Actor, caseID int64, in DisputeInput) (Detail, error) {
-	if s.Cases == nil {
+	if s.cs == nil {
 		return Detail{}, linli.Errorf(linli.EInternal, "mediation: no case service")
 	}
-	c, err := s.Cases.Get(ctx, a, caseID)
+	c, err := s.cs.Get(ctx, a, caseID)
 	if err != nil {
 		if code := linli.ErrorCode(err); code == linli.ENotFound || code == linli.EForbidden {
 			return Detail{}, linli.Invalid("案件不存在或无权查看 / case not found",
@@ -70,7 +70,7 @@ type where struct {
 
 func (s *Service) locate(ctx context.Context, id int64) (where, error) {
 	var w where
-	line, err := s.Registry.Lineage(ctx, s.DB, id)
+	line, err := s.reg.Lineage(ctx, s.db, id)
 	if err != nil {
 		if linli.ErrorCode(err) == linli.ENotFound {
 			return w, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / place not found"})
@@ -103,18 +103,16 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 				// The place is taken from a household only when the actor
 				// may read it: another community's household gets the
 				// answer an unknown one gets, not a 403 telling it exists.
-				var unit int64
-				var path string
-				err := s.DB.QueryRow(ctx, `SELECT unit_id, path FROM households WHERE id = ?`, p.HouseholdID).Scan(&unit, &path)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				h, err := s.reg.HouseholdAt(ctx, s.db, p.HouseholdID)
+				if err != nil && linli.ErrorCode(err) != linli.ENotFound {
 					return Detail{}, err
 				}
-				if err != nil || !a.CanHousehold(linli.PermRegistryRead, path, p.HouseholdID) {
+				if err != nil || !a.CanHousehold(linli.PermRegistryRead, h.Path, p.HouseholdID) {
 					f := fmt.Sprintf("parties[%d].household_id", i+1)
 					return Detail{}, linli.Invalid("住户不存在或不在本社区 / no such household in this community",
 						linli.FieldError{Field: f, Reason: "住户不存在或不在本社区 / no such household in this community"})
 				}
-				in.LocationID = unit
+				in.LocationID = h.UnitID
 				break
 			}
 		}
@@ -154,7 +152,7 @@ func (s *Service) open(ctx context.Context, a *linli.Actor, in DisputeInput) (De
 	committee := Committee(w.street.Name, w.community.Name)
 	var id int64
 	var number string
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var seq int
 		if err := tx.QueryRow(ctx, `INSERT INTO dispute_counters (street_id, year, last) VALUES (?, ?, 1)
 			ON CONFLICT (street_id, year) DO UPDATE SET last = dispute_counters.last + 1 RETURNING last`, w.street.ID, year).Scan(&seq); err != nil {
@@ -216,7 +214,7 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 	for i, p := range in {
 		f := fmt.Sprintf("parties[%d]", i+1)
 		if p.HouseholdID != 0 {
-			h, err := s.Registry.Household(ctx, linli.System(), p.HouseholdID)
+			h, err := s.reg.Household(ctx, linli.System(), p.HouseholdID)
 			if linli.ErrorCode(err) == linli.ENotFound || (err == nil && (!linli.Within(h.Path, w.community.Path) || !a.CanHousehold(linli.PermRegistryRead, h.Path, h.ID))) {
 				v.Add(f+".household_id", "住户不存在或不在本社区 / no such household in this community")
 				continue
@@ -240,36 +238,30 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 			}
 		}
 		if p.PersonID != 0 {
-			_, ok, err := s.Registry.PersonIn(ctx, s.DB, a, p.PersonID, w.community.Path)
+			_, ok, err := s.reg.PersonIn(ctx, s.db, a, p.PersonID, w.community.Path)
 			if err != nil {
 				return nil, err
 			}
-			var name, phone string
+			var person registry.PersonAt
 			if ok {
-				err = s.DB.QueryRow(ctx, `SELECT name, phone FROM people WHERE id = ?`, p.PersonID).Scan(&name, &phone)
+				person, err = s.reg.Person(ctx, s.db, p.PersonID)
 			}
-			if !ok || errors.Is(err, sql.ErrNoRows) {
+			if !ok || linli.ErrorCode(err) == linli.ENotFound {
 				v.Add(f+".person_id", "人员不存在或不在本社区 / no such person in this community")
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			if p.HouseholdID != 0 {
-				var n int
-				if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM household_members WHERE household_id = ? AND person_id = ?`, p.HouseholdID, p.PersonID).Scan(&n); err != nil {
-					return nil, err
-				}
-				if n == 0 {
-					v.Add(f+".person_id", "此人不是该住户成员 / the person is not a member of the household")
-					continue
-				}
+			if p.HouseholdID != 0 && !slices.Contains(person.Households, p.HouseholdID) {
+				v.Add(f+".person_id", "此人不是该住户成员 / the person is not a member of the household")
+				continue
 			}
 			if p.Name == "" {
-				p.Name = name
+				p.Name = person.Name
 			}
-			if p.Phone == "" && phone != "" {
-				p.Phone = registry.MaskPhone(phone)
+			if p.Phone == "" && person.Phone != "" {
+				p.Phone = registry.MaskPhone(person.Phone)
 			}
 		}
 		if p.Name == "" {
@@ -280,10 +272,28 @@ func (s *Service) resolveParties(ctx context.Context, a *linli.Actor, w where, i
 	return out, v.Err()
 }
 
-// resolveMediators checks each account works in the dispute's community
-// (any role but resident, property company or contractor: people's
-// mediators are committee members, grid workers, volunteers, residents'
-// representatives).
+// notMediators are the roles that never make an account a people's
+// mediator: residents and the property company are the parties of
+// neighbourhood disputes, and a contractor is one of a project's. Every
+// other role may be named (committee members, grid workers, volunteers,
+// residents' representatives…): naming a mediator is wider than
+// linli.PermMediate, which says who manages every dispute of a place.
+var notMediators = []linli.Role{linli.RoleResident, linli.RoleProperty, linli.RoleContractor}
+
+// mediatorRoles are the roles that may be named mediators.
+func mediatorRoles() []linli.Role {
+	var out []linli.Role
+	for _, r := range linli.Roles() {
+		if !slices.Contains(notMediators, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// resolveMediators checks each account may be named a mediator in the
+// dispute's community: it holds a mediator role (mediatorRoles) there or
+// above it.
 func (s *Service) resolveMediators(ctx context.Context, community string, ids []int64) ([]Mediator, error) {
 	if len(ids) == 0 {
 		return nil, linli.Invalid("请指定人民调解员 / a mediator is required",
@@ -297,7 +307,7 @@ func (s *Service) resolveMediators(ctx context.Context, community string, ids []
 			continue
 		}
 		seen[id] = true
-		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
+		name, ok, err := s.reg.WorkerIn(ctx, s.db, id, community, notMediators...)
 		if err != nil {
 			return nil, err
 		}
@@ -350,7 +360,7 @@ func isParty(a *linli.Actor, d Dispute) bool {
 // agreement only; anyone else gets not found, so a dispute's existence
 // does not leak.
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
-	d, err := s.load(ctx, s.DB, id, false)
+	d, err := s.load(ctx, s.db, id, false)
 	if err != nil {
 		return Detail{}, err
 	}
@@ -360,10 +370,10 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 	}
 	det := Detail{Dispute: d, Manage: manage, Sessions: []Session{}, FollowUps: []FollowUp{}}
 	if manage {
-		if det.Sessions, err = s.sessions(ctx, s.DB, id); err != nil {
+		if det.Sessions, err = s.sessions(ctx, s.db, id); err != nil {
 			return det, err
 		}
-		if det.FollowUps, err = s.followUps(ctx, s.DB, id); err != nil {
+		if det.FollowUps, err = s.followUps(ctx, s.db, id); err != nil {
 			return det, err
 		}
 		if det.Sessions == nil {
@@ -373,11 +383,11 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 			det.FollowUps = []FollowUp{}
 		}
 	}
-	if det.Agreement, err = s.agreement(ctx, s.DB, d); err != nil {
+	if det.Agreement, err = s.agreement(ctx, s.db, d); err != nil {
 		return det, err
 	}
-	if s.Links != nil {
-		if det.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindDispute, ID: id}); err != nil {
+	if s.lk != nil {
+		if det.Links, err = s.lk.Items(ctx, a, links.Ref{Kind: links.KindDispute, ID: id}); err != nil {
 			return det, err
 		}
 	}
@@ -403,9 +413,10 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 	}
 	var or []string
 	var args []any
-	for _, sc := range a.Scopes(linli.PermMediate) {
-		or = append(or, "path LIKE ?")
-		args = append(args, likePrefix(sc))
+	if scopes := a.Scopes(linli.PermMediate); len(scopes) > 0 {
+		cond, scopeArgs := storage.ScopeFilter("path", scopes)
+		or = append(or, cond)
+		args = append(args, scopeArgs...)
 	}
 	if a.AccountID != 0 {
 		or = append(or, "id IN (SELECT dispute_id FROM dispute_mediators WHERE account_id = ?)")
@@ -433,30 +444,25 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 	}
 	q += ` ORDER BY accepted_at DESC, id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := s.DB.Query(ctx, q, args...)
+	now, zone := s.now(), s.zone()
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Dispute, error) {
+		d, err := scanDispute(rows)
+		if err == nil && d.State.Open() {
+			d.DaysLeft = DaysLeft(d.DueDate, now, zone)
+		}
+		return d, err
+	}, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	out := []Dispute{}
-	for rows.Next() {
-		d, err := scanDispute(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if d.State.Open() {
-			d.DaysLeft = DaysLeft(d.DueDate, s.now(), s.zone())
-		}
-		out = append(out, d)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
+	if out == nil {
+		out = []Dispute{}
 	}
 	for i := range out {
-		if out[i].Parties, err = s.parties(ctx, s.DB, out[i].ID); err != nil {
+		if out[i].Parties, err = s.parties(ctx, s.db, out[i].ID); err != nil {
 			return nil, err
 		}
-		if out[i].Mediators, err = s.mediators(ctx, s.DB, out[i].ID); err != nil {
+		if out[i].Mediators, err = s.mediators(ctx, s.db, out[i].ID); err != nil {
 			return nil, err
 		}
 		if out[i].Parties == nil {
@@ -474,7 +480,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Dis
 func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
 	out := map[int64]links.Item{}
 	for _, id := range ids {
-		d, err := s.load(ctx, s.DB, id, false)
+		d, err := s.load(ctx, s.db, id, false)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}
@@ -494,7 +500,7 @@ func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 func (s *Service) change(ctx context.Context, a *linli.Actor, id int64, f func(tx *storage.Tx, d Dispute, now time.Time) (audit.Change, error)) error {
 	// The permission check reads outside the writer, as most requests
 	// that fail, fail here.
-	d, err := s.load(ctx, s.DB, id, false)
+	d, err := s.load(ctx, s.db, id, false)
 	if err != nil {
 		return err
 	}
@@ -504,7 +510,7 @@ func (s *Service) change(ctx context.Context, a *linli.Actor, id int64, f func(t
 		}
 		return errNotFound()
 	}
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		d, err := s.load(ctx, tx, id, true)
 		if err != nil {
 			return err

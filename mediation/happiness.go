@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"context"
+	"database/sql"
 
 	"linli/happiness"
 	"linli/registry"
@@ -16,31 +17,23 @@ import (
 // visit's. Meant to be wired like projects' entries
 // (happiness.Service gaining a Disputes func of the same shape).
 func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, type, location_id, closed_at FROM disputes WHERE community_id = ? AND state = ? AND public = 1 ORDER BY closed_at DESC, id DESC LIMIT 200`,
-		communityID, Closed)
-	if err != nil {
-		return nil, err
-	}
 	type row struct {
 		id, loc, closed int64
 		typ             Type
 	}
-	var rs []row
-	for rows.Next() {
+	rs, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (row, error) {
 		var r row
-		if err := rows.Scan(&r.id, &r.typ, &r.loc, &r.closed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	if err := rows.Close(); err != nil {
+		err := rows.Scan(&r.id, &r.typ, &r.loc, &r.closed)
+		return r, err
+	}, `SELECT id, type, location_id, closed_at FROM disputes WHERE community_id = ? AND state = ? AND public = 1 ORDER BY closed_at DESC, id DESC LIMIT 200`,
+		communityID, Closed)
+	if err != nil {
 		return nil, err
 	}
 	out := []happiness.Entry{}
 	for _, r := range rs {
 		place := ""
-		if line, err := s.Registry.Lineage(ctx, s.DB, r.loc); err == nil {
+		if line, err := s.reg.Lineage(ctx, s.db, r.loc); err == nil {
 			for _, n := range line {
 				if n.Kind == registry.KindEstate || n.Kind == registry.KindBuilding {
 					place += n.Name
@@ -50,7 +43,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 		e := happiness.Entry{Kind: "dispute", ID: r.id, Title: r.typ.Label() + "调解成功", Summary: "经人民调解委员会调解，双方自愿达成协议并已履行完毕",
 			Place: place, DoneAt: storage.FromMillis(r.closed), Photos: []happiness.Photo{}, Thanks: []happiness.Thanks{}}
 		var sat string
-		err := s.DB.QueryRow(ctx, `SELECT satisfaction FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on DESC, id DESC LIMIT 1`, r.id).Scan(&sat)
+		err := s.db.QueryRow(ctx, `SELECT satisfaction FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on DESC, id DESC LIMIT 1`, r.id).Scan(&sat)
 		if err == nil {
 			e.Rated = 1
 			if sat == Satisfied || sat == Basic {
@@ -65,7 +58,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 // HappinessCounts counts, per community, the mediations HappinessEntries
 // would list (at most 200 each, as it does), in one query.
 func (s *Service) HappinessCounts(ctx context.Context) (map[int64]int, error) {
-	m, err := s.DB.Counts(ctx, `SELECT community_id, COUNT(*) FROM disputes WHERE state = ? AND public = 1 GROUP BY community_id`, Closed)
+	m, err := s.db.Counts(ctx, `SELECT community_id, COUNT(*) FROM disputes WHERE state = ? AND public = 1 GROUP BY community_id`, Closed)
 	for id, n := range m {
 		m[id] = min(n, 200)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"linli"
 	"linli/registry/ledger"
+	"linli/web"
 )
 
 // PartyInput is one party of a new dispute: a household, a person of the
@@ -187,22 +188,17 @@ func (in *DisputeInput) validate() error {
 
 // parseDay reads "2006-01-02" as that local day; empty gives the zero time.
 func parseDay(s string, zone *time.Location) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return time.Time{}, true
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, zone)
-	return t, err == nil
+	return web.ParseDay(s, zone)
 }
 
 // parseMoment reads a local date and time, or RFC 3339.
 func parseMoment(s string, zone *time.Location) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, zone); err == nil {
-			return t, true
-		}
+	if t, ok := web.ParseLocal(s, zone); ok {
+		return t, true
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
 	return t, err == nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/registry"
 	"linli/web"
 )
@@ -157,12 +158,12 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 	d := newData{}
 	var scope []string
 	if id, _ := strconv.ParseInt(form.Get("case_id"), 10, 64); id != 0 {
-		c, err := h.s.Cases.Get(ctx, a, id)
+		c, err := h.s.cs.Get(ctx, a, id)
 		if err != nil {
 			return nil, err
 		}
 		d.CaseID, d.CaseTitle = c.ID, c.Number+" "+c.Title
-		line, err := h.s.Registry.Lineage(ctx, h.s.DB, c.LocationID)
+		line, err := h.s.reg.Lineage(ctx, h.s.db, c.LocationID)
 		if err != nil {
 			return nil, err
 		}
@@ -185,13 +186,13 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 	} else {
 		scope = a.Scopes(linli.PermMediate)
 	}
-	comms, err := h.s.Registry.PlacesIn(ctx, scope, 200, registry.KindCommunity)
+	comms, err := h.s.reg.PlacesIn(ctx, scope, 200, registry.KindCommunity)
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range comms {
 		d.Communities = append(d.Communities, choice{n.ID, n.Name})
-		hs, _, err := h.s.Registry.ListHouseholds(ctx, linli.System(), registry.HouseholdFilter{NodeID: n.ID, Limit: 500})
+		hs, _, err := h.s.reg.ListHouseholds(ctx, linli.System(), registry.HouseholdFilter{NodeID: n.ID, Limit: 500})
 		if err != nil {
 			return nil, err
 		}
@@ -214,23 +215,22 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 	return &web.Page{Title: "受理人民调解", Data: d, Form: form, Crumbs: []web.NavItem{crumbsList, {Label: "受理人民调解"}}}, nil
 }
 
-// staffOf lists the accounts that may mediate in a community.
+// staffOf lists the accounts the form offers as mediators of a dispute in
+// a community: active accounts holding a mediator role (mediatorRoles) on
+// the community or a place in it. Street staff, who may also be named,
+// are left off the list: the form shows the community's own people. (The
+// meetings form offers a wider list, street staff and departments too:
+// a coordination meeting brings them in, a mediation does not.)
 func (s *Service) staffOf(ctx context.Context, community string) ([]choice, error) {
-	rows, err := s.DB.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM grants g JOIN accounts a ON a.id = g.account_id JOIN nodes n ON n.id = g.node_id
-		WHERE n.path LIKE ? AND g.role NOT IN ('resident', 'property', 'contractor') AND a.disabled = 0 ORDER BY a.id`, likePrefix(community))
+	hs, err := s.au.Holders(ctx, s.db, auth.HolderQuery{Roles: mediatorRoles(), Under: community})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []choice
-	for rows.Next() {
-		var c choice
-		if err := rows.Scan(&c.ID, &c.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	out := make([]choice, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, choice{ID: h.ID, Label: h.Name})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -242,21 +242,16 @@ func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func formID(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
-}
-
 func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	if err := r.ParseForm(); err != nil {
 		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
 	in := DisputeInput{Type: Type(r.FormValue("type")), Title: r.FormValue("title"), Facts: r.FormValue("facts"),
-		LocationID: formID(r, "location_id"), CaseID: formID(r, "case_id")}
+		LocationID: web.FormInt(r, "location_id"), CaseID: web.FormInt(r, "case_id")}
 	for i, role := range []string{RoleApplicant, RoleRespondent} {
 		pre := fmt.Sprintf("p%d_", i+1)
-		in.Parties = append(in.Parties, PartyInput{Role: role, HouseholdID: formID(r, pre+"household"), Name: r.FormValue(pre + "name"),
+		in.Parties = append(in.Parties, PartyInput{Role: role, HouseholdID: web.FormInt(r, pre+"household"), Name: r.FormValue(pre + "name"),
 			Phone: r.FormValue(pre + "phone"), Claims: r.FormValue(pre + "claims")})
 	}
 	for k := range r.PostForm {
@@ -415,17 +410,7 @@ func (h *pages) answer(w http.ResponseWriter, r *http.Request, id int64, err err
 		web.RedirectFlash(w, r, fmt.Sprintf("/mediation/%d", id), flash)
 		return nil
 	}
-	fields, msg := web.FormErrors(err)
-	if fields == nil {
-		return err
-	}
-	p, perr := h.detailPage(r, id)
-	if perr != nil {
-		return perr
-	}
-	p.Errors, p.Error, p.Form = fields, msg, r.PostForm
-	h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "mediation/detail.html", p)
-	return nil
+	return h.r.FormFailed(w, r, err, "mediation/detail.html", func() (*web.Page, error) { return h.detailPage(r, id) })
 }
 
 func postID(r *http.Request) (int64, error) {

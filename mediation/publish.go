@@ -76,7 +76,7 @@ func (s *Service) Unpublish(ctx context.Context, a *linli.Actor, id int64) (Deta
 // is shown the register's current number; one typed in, the number typed.
 // The phone is empty when none is recorded.
 func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID int64) (PartyPhone, error) {
-	d, err := s.load(ctx, s.DB, id, false)
+	d, err := s.load(ctx, s.db, id, false)
 	if err != nil {
 		return PartyPhone{}, err
 	}
@@ -87,7 +87,7 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 		return PartyPhone{}, errNotFound()
 	}
 	var out PartyPhone
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var role, stored string
 		var personID int64
 		err := tx.QueryRow(ctx, `SELECT id, role, person_id, name, phone FROM dispute_parties WHERE id = ? AND dispute_id = ?`, partyID, id).
@@ -105,18 +105,21 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 		// (accepted before parties were checked) must not become a way to
 		// read another community's register; it shows no number.
 		if (stored == "" || strings.Contains(stored, "*")) && personID != 0 {
-			comm, err := s.Registry.NodeByID(ctx, d.CommunityID)
+			comm, err := s.reg.NodeByID(ctx, d.CommunityID)
 			if err != nil {
 				return err
 			}
-			_, in, err := s.Registry.PersonIn(ctx, tx, linli.System(), personID, comm.Path)
+			_, in, err := s.reg.PersonIn(ctx, tx, linli.System(), personID, comm.Path)
 			if err != nil {
 				return err
 			}
 			if in {
-				err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&out.Phone)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				person, err := s.reg.Person(ctx, tx, personID)
+				if err != nil && linli.ErrorCode(err) != linli.ENotFound {
 					return err
+				}
+				if err == nil {
+					out.Phone = person.Phone
 				}
 			}
 		}
@@ -141,7 +144,7 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 // The register's number is used only for a person of the dispute's
 // community (see RevealPhone).
 func (s *Service) PartyCopy(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
-	d, err := s.load(ctx, s.DB, id, false)
+	d, err := s.load(ctx, s.db, id, false)
 	if err != nil {
 		return Detail{}, err
 	}
@@ -155,11 +158,11 @@ func (s *Service) PartyCopy(ctx context.Context, a *linli.Actor, id int64) (Deta
 	if err != nil {
 		return Detail{}, err
 	}
-	comm, err := s.Registry.NodeByID(ctx, d.CommunityID)
+	comm, err := s.reg.NodeByID(ctx, d.CommunityID)
 	if err != nil {
 		return Detail{}, err
 	}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		for i, p := range det.Dispute.Parties {
 			var stored string
 			var personID int64
@@ -168,13 +171,17 @@ func (s *Service) PartyCopy(ctx context.Context, a *linli.Actor, id int64) (Deta
 			}
 			phone := stored
 			if (stored == "" || strings.Contains(stored, "*")) && personID != 0 {
-				_, in, err := s.Registry.PersonIn(ctx, tx, linli.System(), personID, comm.Path)
+				_, in, err := s.reg.PersonIn(ctx, tx, linli.System(), personID, comm.Path)
 				if err != nil {
 					return err
 				}
 				if in {
-					if err := tx.QueryRow(ctx, `SELECT phone FROM people WHERE id = ?`, personID).Scan(&phone); err != nil && !errors.Is(err, sql.ErrNoRows) {
+					person, err := s.reg.Person(ctx, tx, personID)
+					if err != nil && linli.ErrorCode(err) != linli.ENotFound {
 						return err
+					}
+					if err == nil {
+						phone = person.Phone
 					}
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/capability"
 	"linli/cases"
 	"linli/demo/demotest"
 	"linli/jobs"
@@ -45,10 +46,9 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	zone, clock, reg := w.Zone, w.Clock, w.Registry
 	cs := w.Cases
 	lr := w.Links
-	svc := &mediation.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
-	svc.Register()
+	svc := mediation.New(capability.Deps{DB: db, Clock: clock, Zone: zone, Calendar: cs.WorkingCalendar, Links: lr, Registry: reg, Auth: w.Auth, Cases: cs})
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, zone: zone, reg: reg, cs: cs, links: lr, svc: svc,
-		runner: &jobs.Runner{DB: db, Clock: clock, Handlers: svc.JobHandlers()}, actors: map[string]*linli.Actor{}}
+		runner: &jobs.Runner{DB: db, Clock: clock, Handlers: svc.Parts().Jobs}, actors: map[string]*linli.Actor{}}
 	w.AddActors(t, f.actors, "xueyuan", "jixiang", "jxgrid", "jxresident", "resident", "street")
 	unit, err := reg.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼", "2单元"})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"linli"
 	"linli/registry"
@@ -31,7 +30,7 @@ func scanDispute(r scanner) (Dispute, error) {
 // row on PostgreSQL (SQLite has one writer).
 func (s *Service) load(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Dispute, error) {
 	qs := `SELECT ` + disputeColumns + ` FROM disputes WHERE id = ?`
-	if forUpdate && s.DB.Dialect == storage.Postgres {
+	if forUpdate && s.db.Dialect == storage.Postgres {
 		qs += ` FOR UPDATE`
 	}
 	d, err := scanDispute(q.QueryRow(ctx, qs, id))
@@ -58,63 +57,36 @@ func (s *Service) load(ctx context.Context, q storage.Querier, id int64, forUpda
 }
 
 func (s *Service) parties(ctx context.Context, q storage.Querier, id int64) ([]Party, error) {
-	rows, err := q.Query(ctx, `SELECT id, role, household_id, person_id, name, address, phone, claims, signed, signed_on,
-		sex, ethnicity, birth_date, age, occupation, organisation FROM dispute_parties WHERE dispute_id = ? ORDER BY sort, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Party
-	for rows.Next() {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (Party, error) {
 		var p Party
 		var signed, on, org int64
-		if err := rows.Scan(&p.ID, &p.Role, &p.HouseholdID, &p.PersonID, &p.Name, &p.Address, &p.Phone, &p.Claims, &signed, &on,
-			&p.Sex, &p.Ethnicity, &p.BirthDate, &p.Age, &p.Occupation, &org); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&p.ID, &p.Role, &p.HouseholdID, &p.PersonID, &p.Name, &p.Address, &p.Phone, &p.Claims, &signed, &on,
+			&p.Sex, &p.Ethnicity, &p.BirthDate, &p.Age, &p.Occupation, &org)
 		if p.Phone != "" {
 			p.Phone = registry.MaskPhone(p.Phone)
 		}
 		p.Signed, p.SignedOn, p.Organisation = signed != 0, storage.FromMillis(on), org != 0
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, err
+	}, `SELECT id, role, household_id, person_id, name, address, phone, claims, signed, signed_on,
+		sex, ethnicity, birth_date, age, occupation, organisation FROM dispute_parties WHERE dispute_id = ? ORDER BY sort, id`, id)
 }
 
 func (s *Service) mediators(ctx context.Context, q storage.Querier, id int64) ([]Mediator, error) {
-	rows, err := q.Query(ctx, `SELECT account_id, name FROM dispute_mediators WHERE dispute_id = ? ORDER BY account_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Mediator
-	for rows.Next() {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (Mediator, error) {
 		var m Mediator
-		if err := rows.Scan(&m.AccountID, &m.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&m.AccountID, &m.Name)
+		return m, err
+	}, `SELECT account_id, name FROM dispute_mediators WHERE dispute_id = ? ORDER BY account_id`, id)
 }
 
 func (s *Service) sessions(ctx context.Context, q storage.Querier, id int64) ([]Session, error) {
-	rows, err := q.Query(ctx, `SELECT id, held_at, place, participants, record, created_at FROM dispute_sessions WHERE dispute_id = ? ORDER BY held_at, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Session
-	for rows.Next() {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (Session, error) {
 		var x Session
 		var held, cr int64
-		if err := rows.Scan(&x.ID, &held, &x.Place, &x.Participants, &x.Record, &cr); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&x.ID, &held, &x.Place, &x.Participants, &x.Record, &cr)
 		x.HeldAt, x.CreatedAt = storage.FromMillis(held), storage.FromMillis(cr)
-		out = append(out, x)
-	}
-	return out, rows.Err()
+		return x, err
+	}, `SELECT id, held_at, place, participants, record, created_at FROM dispute_sessions WHERE dispute_id = ? ORDER BY held_at, id`, id)
 }
 
 // agreement reads the agreement and works out what is missing. A dispute
@@ -139,21 +111,13 @@ func (s *Service) agreement(ctx context.Context, q storage.Querier, d Dispute) (
 		ag.SignedAt, ag.EffectiveOn, ag.CourtDeadline = storage.FromMillis(signedAt), storage.FromMillis(eff), storage.FromMillis(deadline)
 		ag.CourtChoiceAt = storage.FromMillis(choiceAt)
 		ag.Oral, ag.AgreedOn = oral != 0, storage.FromMillis(agreedOn)
-		rows, err := q.Query(ctx, `SELECT what, how, deadline, amount_fen FROM dispute_terms WHERE dispute_id = ? ORDER BY sort, id`, d.ID)
-		if err != nil {
-			return ag, err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		if ag.Terms, err = storage.Select(ctx, q, func(rows *sql.Rows) (Term, error) {
 			var t Term
 			var dl int64
-			if err := rows.Scan(&t.What, &t.How, &dl, &t.AmountFen); err != nil {
-				return ag, err
-			}
+			err := rows.Scan(&t.What, &t.How, &dl, &t.AmountFen)
 			t.Deadline = storage.FromMillis(dl)
-			ag.Terms = append(ag.Terms, t)
-		}
-		if err := rows.Err(); err != nil {
+			return t, err
+		}, `SELECT what, how, deadline, amount_fen FROM dispute_terms WHERE dispute_id = ? ORDER BY sort, id`, d.ID); err != nil {
 			return ag, err
 		}
 	}
@@ -168,24 +132,12 @@ func (s *Service) agreement(ctx context.Context, q storage.Querier, d Dispute) (
 }
 
 func (s *Service) followUps(ctx context.Context, q storage.Querier, id int64) ([]FollowUp, error) {
-	rows, err := q.Query(ctx, `SELECT id, visited_on, performance, satisfaction, risk, notes, visitor_name, created_at
-		FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []FollowUp
-	for rows.Next() {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (FollowUp, error) {
 		var f FollowUp
 		var on, cr int64
-		if err := rows.Scan(&f.ID, &on, &f.Performance, &f.Satisfaction, &f.Risk, &f.Notes, &f.VisitorName, &cr); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&f.ID, &on, &f.Performance, &f.Satisfaction, &f.Risk, &f.Notes, &f.VisitorName, &cr)
 		f.VisitedOn, f.CreatedAt = storage.FromMillis(on), storage.FromMillis(cr)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return f, err
+	}, `SELECT id, visited_on, performance, satisfaction, risk, notes, visitor_name, created_at
+		FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on, id`, id)
 }
-
-// likePrefix escapes nothing: node paths hold only digits and slashes.
-func likePrefix(path string) string { return strings.TrimSpace(path) + "%" }

@@ -24,8 +24,19 @@ func Types() []Type { return []Type{TypeNeighbour, TypeLeak, TypeProperty, TypeF
 
 // Label is the Chinese name of the type.
 func (t Type) Label() string {
-	return map[Type]string{TypeNeighbour: "邻里纠纷", TypeLeak: "漏水及财产损害纠纷", TypeProperty: "物业管理纠纷",
-		TypeFamily: "婚姻家庭纠纷", TypeOther: "其他纠纷"}[t]
+	switch t {
+	case TypeNeighbour:
+		return "邻里纠纷"
+	case TypeLeak:
+		return "漏水及财产损害纠纷"
+	case TypeProperty:
+		return "物业管理纠纷"
+	case TypeFamily:
+		return "婚姻家庭纠纷"
+	case TypeOther:
+		return "其他纠纷"
+	}
+	return ""
 }
 
 // State is where a dispute stands.
@@ -46,7 +57,19 @@ func States() []State { return []State{Accepted, Mediating, Agreed, Failed, Clos
 
 // Label is the Chinese name of the state.
 func (s State) Label() string {
-	return map[State]string{Accepted: "已受理", Mediating: "调解中", Agreed: "已达成协议", Failed: "调解不成", Closed: "已履行结案"}[s]
+	switch s {
+	case Accepted:
+		return "已受理"
+	case Mediating:
+		return "调解中"
+	case Agreed:
+		return "已达成协议"
+	case Failed:
+		return "调解不成"
+	case Closed:
+		return "已履行结案"
+	}
+	return ""
 }
 
 // Open reports whether mediation is still going on (the one-month target
@@ -61,7 +84,13 @@ const (
 
 // RoleLabel is the Chinese name of a party role.
 func RoleLabel(r string) string {
-	return map[string]string{RoleApplicant: "申请人", RoleRespondent: "被申请人"}[r]
+	switch r {
+	case RoleApplicant:
+		return "申请人"
+	case RoleRespondent:
+		return "被申请人"
+	}
+	return ""
 }
 
 // Court choices (人民调解法 art. 33).
@@ -72,7 +101,13 @@ const (
 
 // CourtLabel is the Chinese name of a court choice.
 func CourtLabel(c string) string {
-	return map[string]string{CourtApplied: "双方已申请司法确认", CourtNotApplying: "双方不申请司法确认"}[c]
+	switch c {
+	case CourtApplied:
+		return "双方已申请司法确认"
+	case CourtNotApplying:
+		return "双方不申请司法确认"
+	}
+	return ""
 }
 
 // Follow-up values.
@@ -92,17 +127,41 @@ const (
 
 // PerformanceLabel, SatisfactionLabel and RiskLabel name follow-up values.
 func PerformanceLabel(p string) string {
-	return map[string]string{PerfFull: "已全部履行", PerfPartial: "部分履行", PerfNone: "未履行"}[p]
+	switch p {
+	case PerfFull:
+		return "已全部履行"
+	case PerfPartial:
+		return "部分履行"
+	case PerfNone:
+		return "未履行"
+	}
+	return ""
 }
 
 // SatisfactionLabel is the Chinese name of a satisfaction value.
 func SatisfactionLabel(s string) string {
-	return map[string]string{Satisfied: "满意", Basic: "基本满意", Unsatisfied: "不满意"}[s]
+	switch s {
+	case Satisfied:
+		return "满意"
+	case Basic:
+		return "基本满意"
+	case Unsatisfied:
+		return "不满意"
+	}
+	return ""
 }
 
 // RiskLabel is the Chinese name of a remaining-risk value.
 func RiskLabel(r string) string {
-	return map[string]string{RiskNone: "无", RiskLow: "较低", RiskHigh: "较高"}[r]
+	switch r {
+	case RiskNone:
+		return "无"
+	case RiskLow:
+		return "较低"
+	case RiskHigh:
+		return "较高"
+	}
+	return ""
 }
 
 // Party is one side of a dispute: a household and/or a person. Phone is
@@ -138,7 +197,15 @@ const (
 )
 
 // SexLabel is the Chinese name of a sex value.
-func SexLabel(s string) string { return map[string]string{SexMale: "男", SexFemale: "女"}[s] }
+func SexLabel(s string) string {
+	switch s {
+	case SexMale:
+		return "男"
+	case SexFemale:
+		return "女"
+	}
+	return ""
+}
 
 // Mediator is a people's mediator (an account) on a dispute.
 type Mediator struct {

@@ -71,11 +71,11 @@ func (s *Service) AddAction(ctx context.Context, a *linli.Actor, id int64, in Ac
 		if in.OwnerAccountID != 0 {
 			// The owner is told in-app and may complete the action: only
 			// an account working in the meeting's community (or above it).
-			comm, err := s.Registry.NodeByID(ctx, m.CommunityID)
+			comm, err := s.reg.NodeByID(ctx, m.CommunityID)
 			if err != nil {
 				return err
 			}
-			name, ok, err := s.Registry.WorkerIn(ctx, tx, in.OwnerAccountID, comm.Path)
+			name, ok, err := s.reg.WorkerIn(ctx, tx, in.OwnerAccountID, comm.Path)
 			if err != nil {
 				return err
 			}
@@ -119,7 +119,7 @@ func (s *Service) CompleteAction(ctx context.Context, a *linli.Actor, meetingID,
 		return Action{}, linli.Invalid("请说明办理结果 / say what was done", linli.FieldError{Field: "note", Reason: "请填写办理结果 / the note is required"})
 	}
 	var act Action
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.get(ctx, tx, meetingID, true)
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 	var m Meeting
 	var act Action
 	var found int64 // a case already opened for this action
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		if m, err = s.managed(ctx, tx, a, meetingID); err != nil {
 			return err
@@ -197,7 +197,7 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 			return nil
 		}
 		if m.State != Held && m.State != Published {
-			return errState(m, "转为案件 / turn actions into cases")
+			return errState(m, "转为案件 / open cases from its actions")
 		}
 		if act.State == ActionDone {
 			return linli.Errorf(linli.EConflict, "该待办已办结，不能再转为案件 / this action is done and cannot become a case")
@@ -209,8 +209,7 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 			}
 			// An earlier attempt stopped after it claimed the action: it
 			// may have opened the case before it stopped.
-			err := tx.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, act.claimBy, key).Scan(&found)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			if found, err = s.cs.OpenedWithKey(ctx, tx, act.claimBy, key); err != nil {
 				return err
 			}
 		}
@@ -236,13 +235,13 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 				desc += act.Note
 			}
 		}
-		c, err := s.Cases.Open(ctx, a, cases.NewCase{Category: in.Category, Title: firstRunes(title, 80), Description: desc, Source: cases.SourceMeeting,
+		c, err := s.cs.Open(ctx, a, cases.NewCase{Category: in.Category, Title: firstRunes(title, 80), Description: desc, Source: cases.SourceMeeting,
 			SourceRef: fmt.Sprintf("meeting:%d", meetingID), LocationID: m.ScopeID, Public: in.Public, IdempotencyKey: key})
 		if err != nil {
 			// Let the user correct the input and try again at once. If the
 			// claim cannot be released it lapses after claimTTL; the user
 			// still gets the reason the case was refused.
-			if rerr := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+			if rerr := s.db.InTx(ctx, func(tx *storage.Tx) error {
 				_, err := tx.Exec(ctx, `UPDATE meeting_actions SET claim_at = 0, claim_by = 0 WHERE id = ? AND case_id = 0`, actionID)
 				return err
 			}); rerr != nil {
@@ -252,7 +251,7 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 		}
 		found = c.ID
 	}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.get(ctx, tx, meetingID, true)
 		if err != nil {
 			return err
@@ -287,10 +286,10 @@ func (s *Service) ToCase(ctx context.Context, a *linli.Actor, meetingID, actionI
 
 // actionView completes an action with its case as the actor may see it.
 func (s *Service) actionView(ctx context.Context, a *linli.Actor, act Action) (Action, error) {
-	if act.CaseID == 0 || s.Links == nil {
+	if act.CaseID == 0 || s.lk == nil {
 		return act, nil
 	}
-	items, err := s.Links.Items(ctx, a, links.Ref{Kind: links.KindMeeting, ID: act.MeetingID})
+	items, err := s.lk.Items(ctx, a, links.Ref{Kind: links.KindMeeting, ID: act.MeetingID})
 	if err != nil {
 		return act, err
 	}
@@ -304,14 +303,14 @@ func (s *Service) actionView(ctx context.Context, a *linli.Actor, act Action) (A
 
 // Action returns one follow-up action as the actor may see it.
 func (s *Service) Action(ctx context.Context, a *linli.Actor, meetingID, actionID int64) (Action, error) {
-	m, x, err := s.readable(ctx, s.DB, a, meetingID)
+	m, x, err := s.readable(ctx, s.db, a, meetingID)
 	if err != nil {
 		return Action{}, err
 	}
 	if !x.seeMinutes(m) {
 		return Action{}, linli.Errorf(linli.ENotFound, "待办不存在 / action not found")
 	}
-	act, err := s.action(ctx, s.DB, meetingID, actionID)
+	act, err := s.action(ctx, s.db, meetingID, actionID)
 	if err != nil {
 		return Action{}, err
 	}
@@ -339,39 +338,28 @@ func (s *Service) action(ctx context.Context, q storage.Querier, meetingID, acti
 }
 
 func (s *Service) actions(ctx context.Context, q storage.Querier, meetingID int64) ([]Action, error) {
-	rows, err := q.Query(ctx, `SELECT `+actionColumns+` FROM meeting_actions WHERE meeting_id = ? ORDER BY seq`, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Action{}
-	for rows.Next() {
-		act, err := s.scanAction(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, act)
-	}
-	return out, rows.Err()
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (Action, error) { return s.scanAction(rows) },
+		`SELECT `+actionColumns+` FROM meeting_actions WHERE meeting_id = ? ORDER BY seq`, meetingID)
+	return nonNil(out), err
 }
 
 func (s *Service) decisions(ctx context.Context, q storage.Querier, meetingID int64) ([]Decision, error) {
-	rows, err := q.Query(ctx, `SELECT id, seq, text, has_votes, votes_for, votes_against, votes_abstain, created_at FROM meeting_decisions WHERE meeting_id = ? ORDER BY seq`, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Decision{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (Decision, error) {
 		var d Decision
 		var hv, at int64
-		if err := rows.Scan(&d.ID, &d.Seq, &d.Text, &hv, &d.For, &d.Against, &d.Abstain, &at); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&d.ID, &d.Seq, &d.Text, &hv, &d.For, &d.Against, &d.Abstain, &at)
 		d.HasVotes, d.At = hv != 0, storage.FromMillis(at)
-		out = append(out, d)
+		return d, err
+	}, `SELECT id, seq, text, has_votes, votes_for, votes_against, votes_abstain, created_at FROM meeting_decisions WHERE meeting_id = ? ORDER BY seq`, meetingID)
+	return nonNil(out), err
+}
+
+// nonNil keeps an empty list a list ([] in JSON, not null).
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
 	}
-	return out, rows.Err()
+	return xs
 }
 
 func firstRunes(s string, n int) string {

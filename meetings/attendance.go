@@ -20,7 +20,7 @@ func (s *Service) SignIn(ctx context.Context, a *linli.Actor, id int64, in SignI
 		return Attendance{}, err
 	}
 	var t Attendance
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.get(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (s *Service) SignIn(ctx context.Context, a *linli.Actor, id int64, in SignI
 // SelfSignInEarly before the start until the end (409 outside it).
 func (s *Service) CheckIn(ctx context.Context, a *linli.Actor, id int64) (Attendance, error) {
 	var t Attendance
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.get(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -167,18 +167,7 @@ func (s *Service) attendanceBy(ctx context.Context, q storage.Querier, id int64,
 
 // attendance lists the sign-ins in the order people arrived.
 func (s *Service) attendance(ctx context.Context, q storage.Querier, id int64) ([]Attendance, error) {
-	rows, err := q.Query(ctx, `SELECT `+attendanceColumns+attendanceFrom+` WHERE t.meeting_id = ? ORDER BY t.signed_at, t.id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Attendance{}
-	for rows.Next() {
-		t, err := scanAttendance(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (Attendance, error) { return scanAttendance(rows) },
+		`SELECT `+attendanceColumns+attendanceFrom+` WHERE t.meeting_id = ? ORDER BY t.signed_at, t.id`, id)
+	return nonNil(out), err
 }

@@ -1,12 +1,16 @@
 package meetings
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/cases"
 	"linli/links"
 	"linli/registry"
@@ -20,7 +24,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 	if err := in.validate(); err != nil {
 		return Detail{}, err
 	}
-	comm, scope, err := s.community(ctx, s.DB, in.ScopeID)
+	comm, scope, err := s.community(ctx, s.db, in.ScopeID)
 	if linli.ErrorCode(err) == linli.ENotFound {
 		return Detail{}, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "scope_id", Reason: "地点不存在 / place not found"})
 	}
@@ -39,7 +43,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 		// What the meeting is about must exist and be the caller's to see
 		// (its owner's link resolver says so): not project:99999, not
 		// another community's project.
-		ok, err := s.Links.Visible(ctx, a, *in.Subject)
+		ok, err := s.lk.Visible(ctx, a, *in.Subject)
 		if err != nil {
 			return Detail{}, err
 		}
@@ -50,7 +54,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 	}
 	now := s.now()
 	var id int64
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var sk string
 		var sid int64
 		if in.Subject != nil && !in.Subject.IsZero() {
@@ -102,17 +106,17 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in MeetingInput) (
 // see everything; invitees see the meeting, their own sign-in and — once
 // published — the minutes, decisions and actions. Anyone else gets 404.
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, error) {
-	m, x, err := s.readable(ctx, s.DB, a, id)
+	m, x, err := s.readable(ctx, s.db, a, id)
 	if err != nil {
 		return Detail{}, err
 	}
 	d := Detail{Meeting: m, Agenda: []AgendaItem{}, Invitees: []Invitee{}, Attendance: []Attendance{}, Decisions: []Decision{}, Actions: []Action{},
 		CanManage: x.manage, SeeMinutes: x.seeMinutes(m)}
 	d.CanSignIn = x.signIn && (m.State == Planned || m.State == Held)
-	if d.Agenda, err = s.agenda(ctx, s.DB, id); err != nil {
+	if d.Agenda, err = s.agenda(ctx, s.db, id); err != nil {
 		return d, err
 	}
-	att, err := s.attendance(ctx, s.DB, id)
+	att, err := s.attendance(ctx, s.db, id)
 	if err != nil {
 		return d, err
 	}
@@ -124,11 +128,11 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 	d.CanCheckIn = x.invited() && !d.CheckedIn && s.inWindow(m, s.now()) && (m.State == Planned || m.State == Held)
 	if x.full {
 		d.Attendance = att
-		if d.Invitees, err = s.invitees(ctx, s.DB, id, att); err != nil {
+		if d.Invitees, err = s.invitees(ctx, s.db, id, att); err != nil {
 			return d, err
 		}
 	}
-	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindMeeting, ID: id}); err != nil {
+	if d.Links, err = s.lk.Items(ctx, a, links.Ref{Kind: links.KindMeeting, ID: id}); err != nil {
 		return d, err
 	}
 	if d.Links == nil {
@@ -138,10 +142,10 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Detail, er
 		d.Minutes, d.Recorder = "", ""
 		return d, nil
 	}
-	if d.Decisions, err = s.decisions(ctx, s.DB, id); err != nil {
+	if d.Decisions, err = s.decisions(ctx, s.db, id); err != nil {
 		return d, err
 	}
-	if d.Actions, err = s.actions(ctx, s.DB, id); err != nil {
+	if d.Actions, err = s.actions(ctx, s.db, id); err != nil {
 		return d, err
 	}
 	cases := map[int64]links.Item{}
@@ -178,9 +182,10 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) (Lists
 	out := Lists{Upcoming: []Meeting{}, Past: []Meeting{}}
 	var or []string
 	var args []any
-	for _, sc := range a.Scopes(linli.PermProjectsRead) {
-		or = append(or, "m.path LIKE ?")
-		args = append(args, sc+"%")
+	if scopes := a.Scopes(linli.PermProjectsRead); len(scopes) > 0 {
+		cond, scopeArgs := storage.ScopeFilter("m.path", scopes)
+		or = append(or, cond)
+		args = append(args, scopeArgs...)
 	}
 	var inv []string
 	var invArgs []any
@@ -202,29 +207,25 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) (Lists
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+meetingColumns+` FROM meetings m WHERE (`+strings.Join(or, " OR ")+`) ORDER BY m.starts_at DESC, m.id DESC LIMIT `+itoa(int64(f.Limit)), args...)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
 	now := s.now()
-	for rows.Next() {
+	err := storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		m, err := scanMeeting(rows)
 		if err != nil {
-			return out, err
+			return err
 		}
 		if m.State == Planned && !m.EndsAt.Before(now) {
 			out.Upcoming = append([]Meeting{m}, out.Upcoming...) // soonest first
 		} else {
 			out.Past = append(out.Past, m)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT `+meetingColumns+` FROM meetings m WHERE (`+strings.Join(or, " OR ")+`) ORDER BY m.starts_at DESC, m.id DESC LIMIT `+itoa(int64(f.Limit)), args...)
+	if err != nil {
 		return out, err
 	}
 	for _, l := range [][]Meeting{out.Upcoming, out.Past} {
 		for i := range l {
-			l[i].Scope = s.scopeLabel(ctx, s.DB, l[i].ScopeID)
+			l[i].Scope = s.scopeLabel(ctx, s.db, l[i].ScopeID)
 			if !a.Can(linli.PermProjectsRead, l[i].Path) {
 				l[i].Minutes, l[i].Recorder = "", ""
 			}
@@ -241,7 +242,7 @@ func (s *Service) Invite(ctx context.Context, a *linli.Actor, id int64, in Invit
 		return nil, linli.Invalid("请选择邀请对象 / nobody to invite", linli.FieldError{Field: "account_ids", Reason: "请选择账号、住户或单元 / pick accounts, households or units"})
 	}
 	var added []Invitee
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.managed(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -260,7 +261,7 @@ func (s *Service) Invite(ctx context.Context, a *linli.Actor, id int64, in Invit
 
 // invite adds invitees inside tx; already invited ones are skipped.
 func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m Meeting, in InviteInput, now time.Time) ([]Invitee, error) {
-	comm, err := s.Registry.NodeByID(ctx, m.CommunityID)
+	comm, err := s.reg.NodeByID(ctx, m.CommunityID)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +275,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		// An invitee reads the meeting, so only an account working in the
 		// meeting's community (or above it) may be invited; another
 		// community's account is answered like an unknown one.
-		name, ok, err := s.Registry.WorkerIn(ctx, tx, acc, comm.Path)
+		name, ok, err := s.reg.WorkerIn(ctx, tx, acc, comm.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -285,50 +286,38 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		accounts = append(accounts, Invitee{AccountID: acc, Name: name})
 	}
 	var households []hh
-	const hhQuery = `SELECT h.id, b.name, u.name, h.room FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id`
-	scanHH := func(q string, args ...any) ([]hh, error) {
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []hh
-		for rows.Next() {
-			var h hh
-			var b, u, r string
-			if err := rows.Scan(&h.id, &b, &u, &r); err != nil {
-				return nil, err
-			}
-			h.label = b + u + r
-			out = append(out, h)
-		}
-		return out, rows.Err()
+	known, err := s.reg.HouseholdsAt(ctx, tx, in.HouseholdIDs)
+	if err != nil {
+		return nil, err
 	}
 	for i, hid := range in.HouseholdIDs {
-		got, err := scanHH(hhQuery+` WHERE h.id = ? AND h.path LIKE ?`, hid, comm.Path+"%")
-		if err != nil {
-			return nil, err
-		}
-		if len(got) == 0 {
+		h, ok := known[hid]
+		if !ok || !linli.Within(h.Path, comm.Path) {
 			v.Add(fmt.Sprintf("household_ids[%d]", i), "住户不存在或不在本社区 / no such household in this community")
 			continue
 		}
-		households = append(households, got...)
+		households = append(households, hh{h.ID, h.Label()})
 	}
 	for i, nid := range in.NodeIDs {
-		n, err := s.Registry.NodeByID(ctx, nid)
+		n, err := s.reg.NodeByID(ctx, nid)
 		if err != nil || !linli.Within(n.Path, comm.Path) {
 			v.Add(fmt.Sprintf("node_ids[%d]", i), "地点不存在或不在本社区 / no such place in this community")
 			continue
 		}
-		got, err := scanHH(hhQuery+` WHERE h.path LIKE ? ORDER BY h.path, h.floor, h.room`, n.Path+"%")
+		got, err := s.reg.HouseholdsUnder(ctx, tx, n.Path)
 		if err != nil {
 			return nil, err
 		}
 		if len(got) == 0 {
 			v.Add(fmt.Sprintf("node_ids[%d]", i), "该地点没有住户 / no households there")
 		}
-		households = append(households, got...)
+		// Invited in the order of their paths, as always.
+		slices.SortStableFunc(got, func(x, y registry.Household) int {
+			return cmp.Or(cmp.Compare(x.Path, y.Path), cmp.Compare(x.Floor, y.Floor), cmp.Compare(x.Room, y.Room))
+		})
+		for _, h := range got {
+			households = append(households, hh{h.ID, h.Label()})
+		}
 	}
 	if len(households) > 5000 {
 		v.Add("node_ids", "一次最多邀请5000户 / at most 5000 households at once")
@@ -375,7 +364,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		added = append(added, inv)
 		newHouseholds = append(newHouseholds, h.id)
 	}
-	residents, err := residentAccounts(ctx, tx, newHouseholds)
+	residents, err := s.residentAccounts(ctx, tx, newHouseholds)
 	if err != nil {
 		return nil, err
 	}
@@ -404,32 +393,17 @@ func notifyAccounts(inv []Invitee) []int64 {
 	return out
 }
 
-// residentAccounts are the accounts of residents of the households.
-func residentAccounts(ctx context.Context, q storage.Querier, households []int64) ([]int64, error) {
+// residentAccounts are the accounts of residents of the households,
+// disabled ones too (they are told in-app; the notice waits for them).
+func (s *Service) residentAccounts(ctx context.Context, q storage.Querier, households []int64) ([]int64, error) {
 	var out []int64
 	for start := 0; start < len(households); start += 500 {
-		end := min(start+500, len(households))
-		marks := strings.TrimSuffix(strings.Repeat("?,", end-start), ",")
-		args := make([]any, 0, end-start)
-		for _, h := range households[start:end] {
-			args = append(args, h)
-		}
-		rows, err := q.Query(ctx, `SELECT DISTINCT account_id FROM grants WHERE role = 'resident' AND household_id IN (`+marks+`)`, args...)
+		hs, err := s.au.Holders(ctx, q, auth.HolderQuery{Households: households[start:min(start+500, len(households))], IncludeDisabled: true})
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, id)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
+		for _, h := range hs {
+			out = append(out, h.ID)
 		}
 	}
 	return out, nil
@@ -438,16 +412,11 @@ func residentAccounts(ctx context.Context, q storage.Querier, households []int64
 // inviteeAccounts are everyone an invitation reached: invited accounts and
 // the residents of invited households.
 func (s *Service) inviteeAccounts(ctx context.Context, q storage.Querier, id int64) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT account_id, household_id FROM meeting_invitees WHERE meeting_id = ?`, id)
-	if err != nil {
-		return nil, err
-	}
 	var accs, hhs []int64
-	for rows.Next() {
+	err := storage.Each(ctx, q, func(rows *sql.Rows) error {
 		var acc, hid int64
 		if err := rows.Scan(&acc, &hid); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		if acc != 0 {
 			accs = append(accs, acc)
@@ -455,13 +424,12 @@ func (s *Service) inviteeAccounts(ctx context.Context, q storage.Querier, id int
 		if hid != 0 {
 			hhs = append(hhs, hid)
 		}
-	}
-	err = rows.Err()
-	rows.Close()
+		return nil
+	}, `SELECT account_id, household_id FROM meeting_invitees WHERE meeting_id = ?`, id)
 	if err != nil {
 		return nil, err
 	}
-	res, err := residentAccounts(ctx, q, hhs)
+	res, err := s.residentAccounts(ctx, q, hhs)
 	return append(accs, res...), err
 }
 
@@ -471,7 +439,7 @@ func (s *Service) AddAgendaItem(ctx context.Context, a *linli.Actor, id int64, i
 		return AgendaItem{}, err
 	}
 	var it AgendaItem
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, err := s.managed(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -585,7 +553,7 @@ func (s *Service) PublishMinutes(ctx context.Context, a *linli.Actor, id int64) 
 				hhs = append(hhs, t.HouseholdID)
 			}
 		}
-		res, err := residentAccounts(ctx, tx, hhs)
+		res, err := s.residentAccounts(ctx, tx, hhs)
 		if err != nil {
 			return err
 		}
@@ -601,7 +569,7 @@ func (s *Service) PublishMinutes(ctx context.Context, a *linli.Actor, id int64) 
 // transaction and returns the meeting after it.
 func (s *Service) transition(ctx context.Context, a *linli.Actor, id int64, f func(tx *storage.Tx, m *Meeting, now time.Time) error) (Meeting, error) {
 	var m Meeting
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		if m, err = s.managed(ctx, tx, a, id); err != nil {
 			return err
@@ -621,30 +589,16 @@ func (s *Service) transition(ctx context.Context, a *linli.Actor, id int64, f fu
 
 // agenda lists the agenda in order.
 func (s *Service) agenda(ctx context.Context, q storage.Querier, id int64) ([]AgendaItem, error) {
-	rows, err := q.Query(ctx, `SELECT id, seq, title, note FROM meeting_agenda WHERE meeting_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []AgendaItem{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (AgendaItem, error) {
 		var it AgendaItem
-		if err := rows.Scan(&it.ID, &it.Seq, &it.Title, &it.Note); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&it.ID, &it.Seq, &it.Title, &it.Note)
+		return it, err
+	}, `SELECT id, seq, title, note FROM meeting_agenda WHERE meeting_id = ? ORDER BY seq`, id)
+	return nonNil(out), err
 }
 
 // invitees lists the invitees, accounts first, with their sign-in.
 func (s *Service) invitees(ctx context.Context, q storage.Querier, id int64, att []Attendance) ([]Invitee, error) {
-	rows, err := q.Query(ctx, `SELECT id, account_id, household_id, name, invited_at FROM meeting_invitees WHERE meeting_id = ?
-		ORDER BY CASE WHEN account_id <> 0 THEN 0 ELSE 1 END, id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	byAcc, byHH := map[int64]Attendance{}, map[int64]Attendance{}
 	for _, t := range att {
 		if t.AccountID != 0 && t.HouseholdID == 0 {
@@ -654,13 +608,10 @@ func (s *Service) invitees(ctx context.Context, q storage.Querier, id int64, att
 			byHH[t.HouseholdID] = t
 		}
 	}
-	out := []Invitee{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (Invitee, error) {
 		var i Invitee
 		var at int64
-		if err := rows.Scan(&i.ID, &i.AccountID, &i.HouseholdID, &i.Name, &at); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&i.ID, &i.AccountID, &i.HouseholdID, &i.Name, &at)
 		i.InvitedAt = storage.FromMillis(at)
 		t, ok := byAcc[i.AccountID]
 		if i.HouseholdID != 0 {
@@ -669,7 +620,8 @@ func (s *Service) invitees(ctx context.Context, q storage.Querier, id int64, att
 		if ok {
 			i.Attended, i.SignedAt = true, t.SignedAt
 		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+		return i, err
+	}, `SELECT id, account_id, household_id, name, invited_at FROM meeting_invitees WHERE meeting_id = ?
+		ORDER BY CASE WHEN account_id <> 0 THEN 0 ELSE 1 END, id`, id)
+	return nonNil(out), err
 }

@@ -7,11 +7,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/cases"
 	"linli/links"
 	"linli/registry"
@@ -31,7 +33,13 @@ func Pages() web.Pages {
 		"mtKinds": Kinds,
 		"mtState": func(s State) string { return s.Label() },
 		"mtStateClass": func(s State) string {
-			return map[State]string{Planned: "amber", Held: "", Published: "green", Cancelled: ""}[s]
+			switch s {
+			case Planned:
+				return "amber"
+			case Published:
+				return "green"
+			}
+			return ""
 		},
 		"mtParas": Paragraphs,
 	}}
@@ -128,7 +136,7 @@ func (h *pages) newPage(r *http.Request) (*web.Page, error) {
 	if len(scopes) == 0 {
 		return nil, linli.Errorf(linli.EForbidden, "无权召集会议 / not allowed to call meetings")
 	}
-	places, err := h.s.Registry.PlacesIn(r.Context(), scopes, 400, registry.KindCommunity, registry.KindGrid, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
+	places, err := h.s.reg.PlacesIn(r.Context(), scopes, 400, registry.KindCommunity, registry.KindGrid, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
 	if err != nil {
 		return nil, err
 	}
@@ -150,40 +158,19 @@ func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // localTime reads a datetime-local field in the deployment's zone; a
-// value that does not parse is left zero (and refused by validation).
+// blank field is left zero (and refused by validation).
 func (s *Service) localTime(v string) (time.Time, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return time.Time{}, true
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, v, s.zone()); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
-}
-
-func formInt(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
-}
-
-func formInts(r *http.Request, name string) []int64 {
-	var out []int64
-	for _, v := range r.Form[name] {
-		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil && n > 0 {
-			out = append(out, n)
-		}
-	}
-	return out
+	return web.ParseLocal(v, s.zone())
 }
 
 func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
-	in := MeetingInput{Title: r.FormValue("title"), Kind: Kind(r.FormValue("kind")), ScopeID: formInt(r, "scope_id"),
+	in := MeetingInput{Title: r.FormValue("title"), Kind: Kind(r.FormValue("kind")), ScopeID: web.FormInt(r, "scope_id"),
 		Place: r.FormValue("place"), Host: r.FormValue("host")}
 	var v linli.Validation
 	var ok bool
@@ -212,17 +199,7 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 		d, err = h.s.Create(r.Context(), web.ActorFrom(r.Context()), in)
 	}
 	if err != nil {
-		fields, msg := web.FormErrors(err)
-		if fields == nil {
-			return err
-		}
-		p, perr := h.newPage(r)
-		if perr != nil {
-			return perr
-		}
-		p.Errors, p.Error, p.Form = fields, msg, r.Form
-		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "meetings/new.html", p)
-		return nil
+		return h.r.FormFailed(w, r, err, "meetings/new.html", func() (*web.Page, error) { return h.newPage(r) })
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/meetings/%d", d.ID), "已召集会议")
 	return nil
@@ -257,7 +234,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		}
 	}
 	if d.CanManage {
-		comm, err := h.s.Registry.NodeByID(ctx, d.CommunityID)
+		comm, err := h.s.reg.NodeByID(ctx, d.CommunityID)
 		if err != nil {
 			return nil, err
 		}
@@ -265,13 +242,13 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 			return nil, err
 		}
 		if d.State == Planned {
-			ns, err := h.s.Registry.PlacesIn(ctx, []string{comm.Path}, 300, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
+			ns, err := h.s.reg.PlacesIn(ctx, []string{comm.Path}, 300, registry.KindEstate, registry.KindBuilding, registry.KindUnit)
 			if err != nil {
 				return nil, err
 			}
 			dd.Places = placeLabels(ns)
 		}
-		cats, err := h.s.Cases.Categories(ctx)
+		cats, err := h.s.cs.Categories(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -285,25 +262,33 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		Crumbs: []web.NavItem{{Href: "/meetings", Label: h.t(r, "会议")}, {Label: d.Title}}}, nil
 }
 
-// candidates are the active accounts working in the community or above
-// it (street staff, departments): invitees and owners of actions.
+// notCandidates are the roles that do not make an account a meeting
+// candidate: residents are invited by household, and an administrator
+// runs the system, not the community.
+var notCandidates = []linli.Role{linli.RoleResident, linli.RoleAdmin}
+
+// candidates are the accounts the form offers as invitees and owners of
+// actions: active accounts holding any other role in the community, on a
+// place in it or above it — street staff and departments work in every
+// community of their street, and a coordination meeting brings them in.
+// (Mediation offers a narrower list, the community's own people who may
+// be named mediators: mediation.staffOf.)
 func (s *Service) candidates(ctx context.Context, communityPath string) ([]person, error) {
-	rows, err := s.DB.Query(ctx, `SELECT DISTINCT a.id, a.display_name FROM accounts a JOIN grants g ON g.account_id = a.id JOIN nodes n ON n.id = g.node_id
-		WHERE a.disabled = 0 AND g.role <> 'resident' AND g.role <> 'admin' AND (n.path LIKE ? OR ? LIKE n.path || '%') ORDER BY a.id LIMIT 300`,
-		communityPath+"%", communityPath)
+	var roles []linli.Role
+	for _, r := range linli.Roles() {
+		if !slices.Contains(notCandidates, r) {
+			roles = append(roles, r)
+		}
+	}
+	hs, err := s.au.Holders(ctx, s.db, auth.HolderQuery{Roles: roles, Under: communityPath, OrAbove: true, Limit: 300})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []person
-	for rows.Next() {
-		var p person
-		if err := rows.Scan(&p.ID, &p.Name); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
+	for _, h := range hs {
+		out = append(out, person{ID: h.ID, Name: h.Name})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
@@ -378,7 +363,7 @@ func (h *pages) post(w http.ResponseWriter, r *http.Request, rename map[string]s
 func (h *pages) invite(w http.ResponseWriter, r *http.Request) error {
 	return h.post(w, r, map[string]string{"account_ids": "invite_accounts", "node_ids": "invite_nodes", "household_ids": "invite_nodes"}, "已发出邀请",
 		func(ctx context.Context, a *linli.Actor, id int64) error {
-			_, err := h.s.Invite(ctx, a, id, InviteInput{AccountIDs: formInts(r, "invite_accounts"), NodeIDs: formInts(r, "invite_nodes")})
+			_, err := h.s.Invite(ctx, a, id, InviteInput{AccountIDs: web.FormInts(r, "invite_accounts"), NodeIDs: web.FormInts(r, "invite_nodes")})
 			return renameIndexed(err)
 		})
 }
@@ -493,7 +478,7 @@ func (h *pages) action(w http.ResponseWriter, r *http.Request) error {
 	return h.post(w, r, map[string]string{"title": "action_title", "note": "action_note", "owner": "owner_name", "owner_account_id": "owner_name"}, "已记录待办",
 		func(ctx context.Context, a *linli.Actor, id int64) error {
 			_, err := h.s.AddAction(ctx, a, id, ActionInput{Title: r.FormValue("action_title"), Note: r.FormValue("action_note"),
-				OwnerAccountID: formInt(r, "owner_account_id"), OwnerName: r.FormValue("owner_name"), Due: r.FormValue("due")})
+				OwnerAccountID: web.FormInt(r, "owner_account_id"), OwnerName: r.FormValue("owner_name"), Due: r.FormValue("due")})
 			return err
 		})
 }

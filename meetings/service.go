@@ -11,42 +11,48 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/auth"
+	"linli/capability"
 	"linli/cases"
-	"linli/jobs"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
 )
 
-// Service is the meetings capability. cmd/linli fills the fields and calls
-// Register before serving.
+// Service is the meetings capability; New builds it and nothing changes
+// it afterwards.
 type Service struct {
-	DB       *storage.DB
-	Clock    linli.Clock
-	Zone     *time.Location
-	Registry *registry.Service
-	Cases    *cases.Service
-	Links    *links.Registry
+	db    *storage.DB
+	clock linli.Clock
+	loc   *time.Location
+	reg   *registry.Service
+	au    *auth.Service
+	cs    *cases.Service
+	lk    *links.Registry
 }
 
-// Register adds the capability's link resolvers and building-view layers.
-func (s *Service) Register() {
-	if s.Links != nil {
-		s.Links.Register(links.KindMeeting, s.ResolveLinks)
+// New builds the meetings capability and registers its link resolver.
+func New(d capability.Deps) *Service {
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, au: d.Auth, cs: d.Cases, lk: d.Links}
+	if s.lk != nil {
+		s.lk.Register(links.KindMeeting, s.ResolveLinks)
 	}
+	return s
 }
 
-// JobHandlers are the capability's timers, by kind. Meetings need none:
-// an overdue task is worked out when it is shown.
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
+// Parts are the capability's templates and routes. Meetings need no
+// timers: an overdue task is worked out when it is shown.
+func (s *Service) Parts() capability.Parts {
+	return capability.Parts{Name: "meetings", Pages: Pages(), Routes: s.Routes}
+}
 
-func (s *Service) now() time.Time { return s.Clock.Now() }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -90,7 +96,7 @@ func scanMeeting(r scanner) (Meeting, error) {
 // PostgreSQL the row is locked so state changes do not race.
 func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Meeting, error) {
 	qs := `SELECT ` + meetingColumns + ` FROM meetings m WHERE m.id = ?`
-	if forUpdate && s.DB.Dialect == storage.Postgres {
+	if forUpdate && s.db.Dialect == storage.Postgres {
 		qs += ` FOR UPDATE OF m`
 	}
 	m, err := scanMeeting(q.QueryRow(ctx, qs, id))
@@ -107,7 +113,7 @@ func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdat
 // scopeLabel names a place the way people say it: the community for a
 // community, else estate + building + unit ("荟萃花园南区1号楼3单元").
 func (s *Service) scopeLabel(ctx context.Context, q storage.Querier, nodeID int64) string {
-	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	line, err := s.reg.Lineage(ctx, q, nodeID)
 	if err != nil || len(line) == 0 {
 		return ""
 	}
@@ -238,7 +244,7 @@ func record(ctx context.Context, tx *storage.Tx, a *linli.Actor, at time.Time, m
 func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
 	out := map[int64]links.Item{}
 	for _, id := range ids {
-		m, _, err := s.readable(ctx, s.DB, a, id)
+		m, _, err := s.readable(ctx, s.db, a, id)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}
@@ -252,7 +258,7 @@ func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 
 // community returns the community node above (or at) a place, and the place.
 func (s *Service) community(ctx context.Context, q storage.Querier, nodeID int64) (registry.Node, registry.Node, error) {
-	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	line, err := s.reg.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return registry.Node{}, registry.Node{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/capability"
 	"linli/cases"
 	"linli/demo/demotest"
 	"linli/links"
@@ -49,8 +50,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	cs := w.Cases
 	lr := w.Links
 	registerProjects(t, ctx, reg, lr)
-	svc := &meetings.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
-	svc.Register()
+	svc := meetings.New(capability.Deps{DB: db, Clock: clock, Zone: zone, Calendar: cs.WorkingCalendar, Links: lr, Registry: reg, Auth: w.Auth, Cases: cs})
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, zone: zone, reg: reg, cases: cs, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
 	w.AddActors(t, f.actors, "xueyuan", "grid1", "resident", "unit", "rep", "jixiang", "jxresident", "contractor", "street", "property")
 	return f

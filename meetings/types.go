@@ -26,7 +26,15 @@ func Kinds() []Kind { return []Kind{KindCoordination, KindCouncil, KindHearing} 
 
 // Label is the Chinese name of the kind.
 func (k Kind) Label() string {
-	return map[Kind]string{KindCoordination: "协调会", KindCouncil: "议事会", KindHearing: "听证会"}[k]
+	switch k {
+	case KindCoordination:
+		return "协调会"
+	case KindCouncil:
+		return "议事会"
+	case KindHearing:
+		return "听证会"
+	}
+	return ""
 }
 
 // State is where a meeting stands.
@@ -43,7 +51,17 @@ const (
 
 // Label is the Chinese name of the state.
 func (s State) Label() string {
-	return map[State]string{Planned: "待召开", Held: "已召开", Published: "纪要已发布", Cancelled: "已取消"}[s]
+	switch s {
+	case Planned:
+		return "待召开"
+	case Held:
+		return "已召开"
+	case Published:
+		return "纪要已发布"
+	case Cancelled:
+		return "已取消"
+	}
+	return ""
 }
 
 // Action states. A task is open until done; an action that became a case

@@ -16,11 +16,11 @@ func (s *Service) gate(ctx context.Context, p Project, in AdvanceInput) (Gate, e
 	g := Gate{In: in, Contractor: p.Contractor, StartDate: p.StartDate, EndDate: p.EndDate}
 	switch p.Phase {
 	case ConsentVote:
-		if s.VoteGate == nil {
+		if s.votes == nil {
 			g.NoVoteGate = true
 			break
 		}
-		missing, err := s.VoteGate(ctx, p.ID)
+		missing, err := s.votes.ProjectGate(ctx, p.ID)
 		if err != nil {
 			return g, err
 		}
@@ -33,7 +33,7 @@ func (s *Service) gate(ctx context.Context, p Project, in AdvanceInput) (Gate, e
 		for _, id := range ids {
 			// The system reads the case: whether a complaint is still open
 			// does not depend on who is advancing.
-			c, err := s.Cases.Get(ctx, linli.System(), id)
+			c, err := s.cs.Get(ctx, linli.System(), id)
 			if linli.ErrorCode(err) == linli.ENotFound {
 				continue
 			}
@@ -106,7 +106,7 @@ func (s *Service) Advance(ctx context.Context, a *linli.Actor, projectID int64, 
 		// Only a node on the project's line (its community or above, where
 		// approving offices sit) or inside it: another place's name is not
 		// copied in.
-		if n, err := s.Registry.NodeByID(ctx, in.ApprovalDepartmentID); err == nil && (linli.Within(p.Path, n.Path) || linli.Within(n.Path, p.Path)) {
+		if n, err := s.reg.NodeByID(ctx, in.ApprovalDepartmentID); err == nil && (linli.Within(p.Path, n.Path) || linli.Within(n.Path, p.Path)) {
 			in.ApprovalDepartment = n.Name
 		} else {
 			return p, linli.Invalid("审批部门不存在 / no such department",
@@ -124,7 +124,7 @@ func (s *Service) Advance(ctx context.Context, a *linli.Actor, projectID int64, 
 	now := s.now()
 	ms := storage.Millis(now)
 	outcome := outcomeText(from, in)
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		set := `phase = ?, updated_at = ?`
 		args := []any{in.To, ms}
 		switch from {

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -65,7 +66,7 @@ func (s *Service) SetConstruction(ctx context.Context, a *linli.Actor, projectID
 		return p, err
 	}
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE projects SET contractor = ?, start_date = ?, end_date = ?, work_hours = ?, quiet_hours = ?, updated_at = ? WHERE id = ?`,
 			in.Contractor, in.StartDate, in.EndDate, wh, qh, storage.Millis(now), p.ID); err != nil {
 			return err
@@ -94,24 +95,19 @@ func (s *Service) SetConstruction(ctx context.Context, a *linli.Actor, projectID
 }
 
 func (s *Service) hoursHistory(ctx context.Context, id int64) ([]HoursChange, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, at, contractor, start_date, end_date, work_hours, quiet_hours, reason, by_name FROM project_hours
-		WHERE project_id = ? ORDER BY id DESC`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []HoursChange{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (HoursChange, error) {
 		var h HoursChange
 		var at int64
 		var w, q string
-		if err := rows.Scan(&h.ID, &at, &h.Contractor, &h.StartDate, &h.EndDate, &w, &q, &h.Reason, &h.By); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&h.ID, &at, &h.Contractor, &h.StartDate, &h.EndDate, &w, &q, &h.Reason, &h.By)
 		h.At, h.WorkHours, h.QuietHours = storage.FromMillis(at), splitHours(w), splitHours(q)
-		out = append(out, h)
+		return h, err
+	}, `SELECT id, at, contractor, start_date, end_date, work_hours, quiet_hours, reason, by_name FROM project_hours
+		WHERE project_id = ? ORDER BY id DESC`, id)
+	if out == nil {
+		out = []HoursChange{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // Complain records a complaint during construction: a case opened through
@@ -136,7 +132,7 @@ func (s *Service) Complain(ctx context.Context, a *linli.Actor, projectID int64,
 	// project's community, whatever else the reporter may reach. An id
 	// from elsewhere is answered like an unknown one.
 	if in.HouseholdID != 0 {
-		path, ok, err := s.Registry.HouseholdPath(ctx, s.DB, in.HouseholdID)
+		path, ok, err := s.reg.HouseholdPath(ctx, s.db, in.HouseholdID)
 		if err != nil {
 			return cases.Case{}, err
 		}
@@ -144,7 +140,7 @@ func (s *Service) Complain(ctx context.Context, a *linli.Actor, projectID int64,
 			return cases.Case{}, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
 		}
 	} else if in.LocationID != 0 {
-		n, err := s.Registry.NodeByID(ctx, in.LocationID)
+		n, err := s.reg.NodeByID(ctx, in.LocationID)
 		if err != nil && linli.ErrorCode(err) != linli.ENotFound {
 			return cases.Case{}, err
 		}
@@ -163,14 +159,14 @@ func (s *Service) Complain(ctx context.Context, a *linli.Actor, projectID int64,
 		nc.Source = cases.SourceResident
 		nc.ReporterName, nc.ReporterPhone = "", ""
 	}
-	c, err := s.Cases.Open(ctx, a, nc)
+	c, err := s.cs.Open(ctx, a, nc)
 	if err != nil {
 		return c, err
 	}
 	// Open has its own transaction; the link and the project's record of
 	// the complaint follow in the next one.
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := links.Add(ctx, tx, links.Ref{Kind: links.KindProject, ID: p.ID}, links.Ref{Kind: links.KindCase, ID: c.ID}, "complaint", now); err != nil {
 			return err
 		}
@@ -183,20 +179,7 @@ func (s *Service) Complain(ctx context.Context, a *linli.Actor, projectID int64,
 }
 
 func (s *Service) complaintIDs(ctx context.Context, projectID int64) ([]int64, error) {
-	rows, err := s.DB.Query(ctx, `SELECT case_id FROM project_complaints WHERE project_id = ? ORDER BY created_at, case_id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return storage.Scalars[int64](ctx, s.db, `SELECT case_id FROM project_complaints WHERE project_id = ? ORDER BY created_at, case_id`, projectID)
 }
 
 // RecordMeasure records what was done about a complaint ("施工时间调整为
@@ -214,19 +197,19 @@ func (s *Service) RecordMeasure(ctx context.Context, a *linli.Actor, projectID, 
 		return Measure{}, linli.Invalid("不超过500字 / at most 500 characters", linli.FieldError{Field: "text", Reason: "不超过500字 / at most 500 characters"})
 	}
 	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM project_complaints WHERE project_id = ? AND case_id = ?`, projectID, caseID).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM project_complaints WHERE project_id = ? AND case_id = ?`, projectID, caseID).Scan(&n); err != nil {
 		return Measure{}, err
 	}
 	if n == 0 {
 		return Measure{}, linli.Errorf(linli.ENotFound, "该投诉不属于本项目 / no such complaint on this project")
 	}
-	c, err := s.Cases.Get(ctx, linli.System(), caseID)
+	c, err := s.cs.Get(ctx, linli.System(), caseID)
 	if err != nil {
 		return Measure{}, err
 	}
 	now := s.now()
 	m := Measure{CaseID: caseID, Text: text, At: storage.FromMillis(storage.Millis(now)), By: actorName(a)}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		m.ID, err = tx.Insert(ctx, `INSERT INTO project_measures (project_id, case_id, text, at, by_name) VALUES (?, ?, ?, ?, ?)`,
 			projectID, caseID, text, storage.Millis(now), m.By)
@@ -251,26 +234,22 @@ func (s *Service) complaints(ctx context.Context, a *linli.Actor, projectID int6
 		return nil, err
 	}
 	measures := map[int64][]Measure{}
-	rows, err := s.DB.Query(ctx, `SELECT id, case_id, text, at, by_name FROM project_measures WHERE project_id = ? ORDER BY id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var m Measure
 		var at int64
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Text, &at, &m.By); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		m.At = storage.FromMillis(at)
 		measures[m.CaseID] = append(measures[m.CaseID], m)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT id, case_id, text, at, by_name FROM project_measures WHERE project_id = ? ORDER BY id`, projectID)
+	if err != nil {
 		return nil, err
 	}
 	out := []Complaint{}
 	for _, id := range ids {
-		c, err := s.Cases.Get(ctx, linli.System(), id)
+		c, err := s.cs.Get(ctx, linli.System(), id)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}
@@ -282,7 +261,7 @@ func (s *Service) complaints(ctx context.Context, a *linli.Actor, projectID int6
 		if k.Measures == nil {
 			k.Measures = []Measure{}
 		}
-		if _, err := s.Cases.Get(ctx, a, id); err == nil {
+		if _, err := s.cs.Get(ctx, a, id); err == nil {
 			k.Title = c.Title
 		}
 		out = append(out, k)

@@ -20,7 +20,7 @@ func (s *Service) Follow(ctx context.Context, a *linli.Actor, projectID int64) e
 		return linli.Errorf(linli.EForbidden, "只有账号可以关注 / only accounts can follow")
 	}
 	now := s.now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM project_followers WHERE project_id = ? AND account_id = ?`, p.ID, a.AccountID).Scan(&n); err != nil || n > 0 {
 			return err
@@ -39,7 +39,7 @@ func (s *Service) Unfollow(ctx context.Context, a *linli.Actor, projectID int64)
 		return err
 	}
 	now := s.now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		res, err := tx.Exec(ctx, `DELETE FROM project_followers WHERE project_id = ? AND account_id = ?`, p.ID, a.AccountID)
 		if err != nil {
 			return err
@@ -64,7 +64,7 @@ func (s *Service) PostUpdate(ctx context.Context, a *linli.Actor, projectID int6
 			linli.FieldError{Field: "text", Reason: "必填，不超过500字 / required, at most 500 characters"})
 	}
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := s.post(ctx, tx, a, p, "note", text, now); err != nil {
 			return err
 		}

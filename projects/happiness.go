@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"linli"
@@ -14,6 +13,7 @@ import (
 	"linli/cases"
 	"linli/happiness"
 	"linli/storage"
+	"linli/web"
 )
 
 // The project side of the happiness list (幸福清单): before/after photos,
@@ -49,7 +49,7 @@ func (s *Service) AddPhotos(ctx context.Context, a *linli.Actor, projectID int64
 		named[i].Name = photoName(p.ID, stage, i+1, f.ContentType)
 	}
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		saved, err := attach.Save(ctx, tx, "project", p.ID, 0, a.AccountID, named, now)
 		if err != nil {
 			return err
@@ -88,25 +88,21 @@ func stageLabel(stage string) string {
 }
 
 func (s *Service) photos(ctx context.Context, projectID int64) ([]Photo, error) {
-	as, err := attach.List(ctx, s.DB, "project", projectID)
+	as, err := attach.List(ctx, s.db, "project", projectID)
 	if err != nil {
 		return nil, err
 	}
 	meta := map[int64][2]string{}
-	rows, err := s.DB.Query(ctx, `SELECT attachment_id, stage, caption FROM project_photos WHERE project_id = ?`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var id int64
 		var st, cap string
 		if err := rows.Scan(&id, &st, &cap); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		meta[id] = [2]string{st, cap}
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT attachment_id, stage, caption FROM project_photos WHERE project_id = ?`, projectID)
+	if err != nil {
 		return nil, err
 	}
 	out := []Photo{}
@@ -150,7 +146,7 @@ func (s *Service) Rate(ctx context.Context, a *linli.Actor, projectID int64, in 
 		return linli.Errorf(linli.EConflict, "项目投用后才能评价 / a project is rated once it is in service")
 	}
 	now := s.now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM project_ratings WHERE project_id = ? AND account_id = ?`, p.ID, a.AccountID).Scan(&n); err != nil {
 			return err
@@ -168,16 +164,11 @@ func (s *Service) Rate(ctx context.Context, a *linli.Actor, projectID int64, in 
 
 func (s *Service) satisfaction(ctx context.Context, projectID, accountID int64) (Satisfaction, error) {
 	var out Satisfaction
-	rows, err := s.DB.Query(ctx, `SELECT account_id, rating FROM project_ratings WHERE project_id = ?`, projectID)
-	if err != nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var acc int64
 		var r string
 		if err := rows.Scan(&acc, &r); err != nil {
-			return out, err
+			return err
 		}
 		out.Rated++
 		switch cases.Rating(r) {
@@ -189,8 +180,9 @@ func (s *Service) satisfaction(ctx context.Context, projectID, accountID int64) 
 		if accountID != 0 && acc == accountID {
 			out.Mine = r
 		}
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT account_id, rating FROM project_ratings WHERE project_id = ?`, projectID)
+	return out, err
 }
 
 // AddThanks records a banner (锦旗) or a letter of thanks.
@@ -232,7 +224,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, projectID int64
 	}
 	now := s.now()
 	out := ThanksRecord{Kind: in.Kind, From: in.From, Text: in.Text, Date: in.Date}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		out.ID, err = tx.Insert(ctx, `INSERT INTO project_thanks (project_id, kind, from_name, text, on_date, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			p.ID, in.Kind, in.From, in.Text, in.Date, a.AccountID, storage.Millis(now))
@@ -245,34 +237,29 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, projectID int64
 }
 
 func (s *Service) thanks(ctx context.Context, projectID int64) ([]ThanksRecord, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, kind, from_name, text, on_date FROM project_thanks WHERE project_id = ? ORDER BY on_date, id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ThanksRecord{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (ThanksRecord, error) {
 		var t ThanksRecord
-		if err := rows.Scan(&t.ID, &t.Kind, &t.From, &t.Text, &t.Date); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
+		err := rows.Scan(&t.ID, &t.Kind, &t.From, &t.Text, &t.Date)
+		return t, err
+	}, `SELECT id, kind, from_name, text, on_date FROM project_thanks WHERE project_id = ? ORDER BY on_date, id`, projectID)
+	if out == nil {
+		out = []ThanksRecord{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // HappinessEntries lists the community's completed public projects for the
 // public happiness list. Wired into happiness.Service.Projects. Only what
 // anyone may see: no names of residents, places down to the building.
 func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
-	ids, err := s.DB.IDs(ctx, `SELECT id FROM projects WHERE community_id = ? AND phase = ? AND public = 1 ORDER BY completed_at DESC, id DESC`,
+	ids, err := s.db.IDs(ctx, `SELECT id FROM projects WHERE community_id = ? AND phase = ? AND public = 1 ORDER BY completed_at DESC, id DESC`,
 		communityID, InService)
 	if err != nil {
 		return nil, err
 	}
 	out := []happiness.Entry{}
 	for _, id := range ids {
-		p, err := s.load(ctx, s.DB, id)
+		p, err := s.load(ctx, s.db, id)
 		if err != nil {
 			return nil, err
 		}
@@ -301,7 +288,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 			return nil, err
 		}
 		for _, t := range ts {
-			at, _ := time.ParseInLocation("2006-01-02", t.Date, s.zone())
+			at, _ := web.ParseDay(t.Date, s.zone())
 			e.Thanks = append(e.Thanks, happiness.Thanks{Kind: t.Kind, From: happiness.Scrub(t.From), Text: happiness.Scrub(t.Text), At: at.UTC()})
 		}
 		out = append(out, e)
@@ -313,7 +300,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 // and the project's community: the project is public and in service (it
 // is on the happiness list, whose route serves the photo).
 func (s *Service) publicPhoto(ctx context.Context, projectID, attachmentID int64) (community int64, ok bool, err error) {
-	err = s.DB.QueryRow(ctx, `SELECT p.community_id FROM projects p JOIN project_photos f ON f.project_id = p.id
+	err = s.db.QueryRow(ctx, `SELECT p.community_id FROM projects p JOIN project_photos f ON f.project_id = p.id
 		WHERE p.id = ? AND f.attachment_id = ? AND p.public = 1 AND p.phase = ?`, projectID, attachmentID, InService).Scan(&community)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
@@ -324,5 +311,5 @@ func (s *Service) publicPhoto(ctx context.Context, projectID, attachmentID int64
 // HappinessCounts counts, per community, the projects HappinessEntries
 // would list, in one query (the public index of happiness lists).
 func (s *Service) HappinessCounts(ctx context.Context) (map[int64]int, error) {
-	return s.DB.Counts(ctx, `SELECT community_id, COUNT(*) FROM projects WHERE phase = ? AND public = 1 GROUP BY community_id`, InService)
+	return s.db.Counts(ctx, `SELECT community_id, COUNT(*) FROM projects WHERE phase = ? AND public = 1 GROUP BY community_id`, InService)
 }

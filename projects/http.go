@@ -374,7 +374,7 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 		_, err := s.view(ctx, a, id)
 		switch {
 		case err == nil:
-			att, data, err := attach.OpenOwned(ctx, s.DB, "project", id, fid, thumb)
+			att, data, err := attach.OpenOwned(ctx, s.db, "project", id, fid, thumb)
 			if linli.ErrorCode(err) == linli.ENotFound {
 				return errNoPhoto()
 			}

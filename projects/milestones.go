@@ -13,23 +13,14 @@ import (
 )
 
 func (s *Service) milestones(ctx context.Context, q storage.Querier, projectID int64) ([]Milestone, error) {
-	rows, err := q.Query(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
-		WHERE project_id = ? ORDER BY sort, id`, projectID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Milestone
-	for rows.Next() {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (Milestone, error) {
 		var m Milestone
 		var done int64
-		if err := rows.Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done)
 		m.DoneAt = storage.FromMillis(done)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		return m, err
+	}, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
+		WHERE project_id = ? ORDER BY sort, id`, projectID)
 }
 
 func errNoMilestone() error {
@@ -77,13 +68,13 @@ func (s *Service) AddMilestone(ctx context.Context, a *linli.Actor, projectID in
 		return Milestone{}, err
 	}
 	if in.ParentID != 0 {
-		if _, err := s.milestone(ctx, s.DB, projectID, in.ParentID); err != nil {
+		if _, err := s.milestone(ctx, s.db, projectID, in.ParentID); err != nil {
 			return Milestone{}, linli.Invalid("上级里程碑不存在 / parent not found", linli.FieldError{Field: "parent_id", Reason: "不存在 / not found"})
 		}
 	}
 	now := s.now()
 	var id int64
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		id, err = tx.Insert(ctx, `INSERT INTO project_milestones (project_id, parent_id, title, weight, sort, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			projectID, in.ParentID, in.Title, w, in.Sort, storage.Millis(now), storage.Millis(now))
@@ -108,7 +99,7 @@ func (s *Service) UpdateMilestone(ctx context.Context, a *linli.Actor, projectID
 	if err != nil {
 		return Milestone{}, err
 	}
-	before, err := s.milestone(ctx, s.DB, projectID, id)
+	before, err := s.milestone(ctx, s.db, projectID, id)
 	if err != nil {
 		return before, err
 	}
@@ -117,7 +108,7 @@ func (s *Service) UpdateMilestone(ctx context.Context, a *linli.Actor, projectID
 		return Milestone{}, err
 	}
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE project_milestones SET title = ?, weight = ?, sort = ?, updated_at = ? WHERE id = ?`,
 			in.Title, w, in.Sort, storage.Millis(now), id); err != nil {
 			return err
@@ -139,19 +130,19 @@ func (s *Service) DeleteMilestone(ctx context.Context, a *linli.Actor, projectID
 	if err != nil {
 		return err
 	}
-	m, err := s.milestone(ctx, s.DB, projectID, id)
+	m, err := s.milestone(ctx, s.db, projectID, id)
 	if err != nil {
 		return err
 	}
 	var kids int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM project_milestones WHERE parent_id = ? AND project_id = ?`, id, projectID).Scan(&kids); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM project_milestones WHERE parent_id = ? AND project_id = ?`, id, projectID).Scan(&kids); err != nil {
 		return err
 	}
 	if kids > 0 {
 		return linli.Errorf(linli.EConflict, "请先删除下级里程碑 / delete its children first")
 	}
 	now := s.now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM project_milestones WHERE id = ?`, id); err != nil {
 			return err
 		}
@@ -178,11 +169,11 @@ func (s *Service) SetProgress(ctx context.Context, a *linli.Actor, projectID, id
 	if progress < 0 || progress > 100 {
 		return Milestone{}, linli.Invalid("进度应为0到100 / progress is 0 to 100", linli.FieldError{Field: "progress", Reason: "应为0到100 / 0 to 100"})
 	}
-	m, err := s.milestone(ctx, s.DB, projectID, id)
+	m, err := s.milestone(ctx, s.db, projectID, id)
 	if err != nil {
 		return m, err
 	}
-	all, err := s.milestones(ctx, s.DB, projectID)
+	all, err := s.milestones(ctx, s.db, projectID)
 	if err != nil {
 		return m, err
 	}
@@ -207,7 +198,7 @@ func (s *Service) SetProgress(ctx context.Context, a *linli.Actor, projectID, id
 	}
 	now := s.now()
 	ms := storage.Millis(now)
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE project_milestones SET progress = ?, updated_at = ? WHERE id = ?`, progress, ms, id); err != nil {
 			return err
 		}
@@ -260,7 +251,7 @@ func computedByID(tree []Milestone) map[int64]int {
 // milestoneView returns a milestone as the page shows it: computed
 // progress and its subtree.
 func (s *Service) milestoneView(ctx context.Context, projectID, id int64) (Milestone, error) {
-	all, err := s.milestones(ctx, s.DB, projectID)
+	all, err := s.milestones(ctx, s.db, projectID)
 	if err != nil {
 		return Milestone{}, err
 	}

@@ -34,7 +34,7 @@ func Pages() web.Pages {
 			return strings.ReplaceAll(strings.Join(hs, "、"), "-", "–")
 		},
 		"stageLabel": stageLabel,
-		"indent":     func(n int) int { return n * 18 },
+		"depth":      func(n int) int { return min(n, 6) }, // milestone indent classes depth-0…6 (app.css)
 		"flat":       Flatten,
 		"thanksKind": func(k string) string {
 			if k == "banner" {
@@ -43,7 +43,15 @@ func Pages() web.Pages {
 			return "感谢信"
 		},
 		"ratingName": func(r string) string {
-			return map[string]string{"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}[r]
+			switch r {
+			case "satisfied":
+				return "满意"
+			case "basic":
+				return "基本满意"
+			case "unsatisfied":
+				return "不满意"
+			}
+			return ""
 		},
 		// ferr is the error of a field of one of the page's forms: only
 		// when that form was the one posted (several forms share names).
@@ -183,7 +191,7 @@ func (h *pages) formPage(r *http.Request, p *Project, communityID int64, selecte
 	for _, id := range selected {
 		d.Selected[id] = true
 	}
-	cs, err := h.s.Registry.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 5000, registry.KindCommunity)
+	cs, err := h.s.reg.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 5000, registry.KindCommunity)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +205,7 @@ func (h *pages) formPage(r *http.Request, p *Project, communityID int64, selecte
 		}
 	}
 	if d.Community.ID != 0 {
-		if d.Places, err = h.s.Registry.PlacesIn(r.Context(), []string{d.Community.Path}, 3000, registry.KindEstate, registry.KindBuilding, registry.KindUnit); err != nil {
+		if d.Places, err = h.s.reg.PlacesIn(r.Context(), []string{d.Community.Path}, 3000, registry.KindEstate, registry.KindBuilding, registry.KindUnit); err != nil {
 			return nil, err
 		}
 	}
@@ -445,11 +453,6 @@ func (h *pages) action(do func(r *http.Request, a *linli.Actor, id int64) (strin
 	}
 }
 
-func formInt(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
-}
-
 // lines splits a textarea or comma list of hours.
 func lines(s string) []string {
 	f := strings.FieldsFunc(s, func(c rune) bool { return c == '\n' || c == ',' || c == '，' || c == '、' || c == ';' || c == '；' })
@@ -475,7 +478,7 @@ func (h *pages) advance(r *http.Request, a *linli.Actor, id int64) (string, erro
 }
 
 func (h *pages) addPerson(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	_, err := h.s.AddPerson(r.Context(), a, id, PersonInput{Role: Role(r.FormValue("role")), AccountID: formInt(r, "account_id"),
+	_, err := h.s.AddPerson(r.Context(), a, id, PersonInput{Role: Role(r.FormValue("role")), AccountID: web.FormInt(r, "account_id"),
 		Name: r.FormValue("name"), Note: r.FormValue("note")})
 	return "已添加人员", err
 }
@@ -489,7 +492,7 @@ func (h *pages) removePerson(r *http.Request, a *linli.Actor, id int64) (string,
 }
 
 func (h *pages) addMilestone(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	in := MilestoneInput{ParentID: formInt(r, "parent_id"), Title: r.FormValue("title"), Sort: int(formInt(r, "sort"))}
+	in := MilestoneInput{ParentID: web.FormInt(r, "parent_id"), Title: r.FormValue("title"), Sort: int(web.FormInt(r, "sort"))}
 	if v := strings.TrimSpace(r.FormValue("weight")); v != "" {
 		w, err := strconv.Atoi(v)
 		if err != nil {
@@ -530,7 +533,7 @@ func (h *pages) construction(r *http.Request, a *linli.Actor, id int64) (string,
 
 func (h *pages) complain(r *http.Request, a *linli.Actor, id int64) (string, error) {
 	c, err := h.s.Complain(r.Context(), a, id, ComplaintInput{Category: r.FormValue("category"), Title: r.FormValue("title"),
-		Description: r.FormValue("description"), LocationID: formInt(r, "location_id"), HouseholdID: formInt(r, "household_id"),
+		Description: r.FormValue("description"), LocationID: web.FormInt(r, "location_id"), HouseholdID: web.FormInt(r, "household_id"),
 		ReporterName: r.FormValue("reporter_name"), ReporterPhone: r.FormValue("reporter_phone")})
 	return "投诉已受理，编号 " + c.Number, err
 }

@@ -12,22 +12,14 @@ import (
 )
 
 func (s *Service) people(ctx context.Context, id int64) ([]Person, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, role, account_id, name, note, created_at FROM project_people WHERE project_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Person
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Person, error) {
 		var p Person
 		var at int64
-		if err := rows.Scan(&p.ID, &p.Role, &p.AccountID, &p.Name, &p.Note, &at); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&p.ID, &p.Role, &p.AccountID, &p.Name, &p.Note, &at)
 		p.CreatedAt = storage.FromMillis(at)
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
+		return p, err
+	}, `SELECT id, role, account_id, name, note, created_at FROM project_people WHERE project_id = ? ORDER BY id`, id)
+	if err != nil {
 		return nil, err
 	}
 	// In the order of the roles, then as added.
@@ -59,7 +51,7 @@ func (s *Service) AddPerson(ctx context.Context, a *linli.Actor, projectID int64
 		// Only an account working in the project's community (or above
 		// it) may be named: another community's account is answered like
 		// an unknown one, and its name is not copied here.
-		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, in.AccountID, p.Path)
+		name, ok, err := s.reg.WorkerIn(ctx, s.db, in.AccountID, p.Path)
 		if err != nil {
 			return Person{}, err
 		}
@@ -82,7 +74,7 @@ func (s *Service) AddPerson(ctx context.Context, a *linli.Actor, projectID int64
 	}
 	now := s.now()
 	out := Person{Role: in.Role, AccountID: in.AccountID, Name: in.Name, Note: in.Note, CreatedAt: storage.FromMillis(storage.Millis(now))}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		out.ID, err = tx.Insert(ctx, `INSERT INTO project_people (project_id, role, account_id, name, note, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			projectID, in.Role, in.AccountID, in.Name, in.Note, storage.Millis(now))
@@ -104,7 +96,7 @@ func (s *Service) RemovePerson(ctx context.Context, a *linli.Actor, projectID, p
 		return err
 	}
 	var who Person
-	err = s.DB.QueryRow(ctx, `SELECT id, role, account_id, name FROM project_people WHERE id = ? AND project_id = ?`, personID, projectID).
+	err = s.db.QueryRow(ctx, `SELECT id, role, account_id, name FROM project_people WHERE id = ? AND project_id = ?`, personID, projectID).
 		Scan(&who.ID, &who.Role, &who.AccountID, &who.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return linli.Errorf(linli.ENotFound, "人员不存在 / person not found")
@@ -113,7 +105,7 @@ func (s *Service) RemovePerson(ctx context.Context, a *linli.Actor, projectID, p
 		return err
 	}
 	now := s.now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM project_people WHERE id = ?`, personID); err != nil {
 			return err
 		}

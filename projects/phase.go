@@ -53,8 +53,23 @@ func (p Phase) Next() Phase {
 
 // Label is the Chinese name of the phase.
 func (p Phase) Label() string {
-	return map[Phase]string{Proposal: "提议", Consultation: "协商", ConsentVote: "表决", Approval: "申请与审批",
-		Construction: "施工", Acceptance: "验收", InService: "投用"}[p]
+	switch p {
+	case Proposal:
+		return "提议"
+	case Consultation:
+		return "协商"
+	case ConsentVote:
+		return "表决"
+	case Approval:
+		return "申请与审批"
+	case Construction:
+		return "施工"
+	case Acceptance:
+		return "验收"
+	case InService:
+		return "投用"
+	}
+	return ""
 }
 
 // Gate is what the rule for leaving a phase looks at: the outcome the

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -38,7 +39,7 @@ func (s *Service) validate(ctx context.Context, in *ProjectInput) (registry.Node
 	var scope []registry.Node
 	if in.CommunityID == 0 {
 		v.Add("community_id", "请选择社区 / community is required")
-	} else if n, err := s.Registry.NodeByID(ctx, in.CommunityID); err != nil || n.Kind != registry.KindCommunity {
+	} else if n, err := s.reg.NodeByID(ctx, in.CommunityID); err != nil || n.Kind != registry.KindCommunity {
 		v.Add("community_id", "不是社区 / not a community")
 	} else {
 		community = n
@@ -49,7 +50,7 @@ func (s *Service) validate(ctx context.Context, in *ProjectInput) (registry.Node
 	seen := map[int64]bool{}
 	for i, id := range in.Scope {
 		field := fmt.Sprintf("scope[%d]", i)
-		n, err := s.Registry.NodeByID(ctx, id)
+		n, err := s.reg.NodeByID(ctx, id)
 		switch {
 		case err != nil:
 			v.Add(field, "地点不存在 / no such place")
@@ -85,7 +86,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in ProjectInput) (
 	now := s.now()
 	ms := storage.Millis(now)
 	var id int64
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		id, err = tx.Insert(ctx, `INSERT INTO projects (community_id, path, title, kind, description, budget_fen, public, phase, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, community.ID, community.Path, in.Title, in.Kind, in.Description, in.BudgetFen,
@@ -130,7 +131,7 @@ func (s *Service) Update(ctx context.Context, a *linli.Actor, id int64, in Proje
 		return Project{}, err
 	}
 	now := s.now()
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE projects SET title = ?, kind = ?, description = ?, budget_fen = ?, public = ?, updated_at = ? WHERE id = ?`,
 			in.Title, in.Kind, in.Description, in.BudgetFen, storage.Int(in.Public), storage.Millis(now), id); err != nil {
 			return err
@@ -185,25 +186,14 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Project
 		where = append(where, "phase = ?")
 		args = append(args, f.Phase)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+projectColumns+` FROM projects WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT 500`, args...)
+	ps, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Project, error) { return scanProject(rows) },
+		`SELECT `+projectColumns+` FROM projects WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT 500`, args...)
 	if err != nil {
-		return nil, err
-	}
-	var ps []Project
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	out := []Project{}
 	for _, p := range ps {
-		if err := s.fill(ctx, s.DB, &p); err != nil {
+		if err := s.fill(ctx, s.db, &p); err != nil {
 			return nil, err
 		}
 		if canRead(a, p, p.scopePaths) {
@@ -243,7 +233,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		}
 		d.Missing = Missing(p.Phase, g)
 	}
-	ms, err := s.milestones(ctx, s.DB, id)
+	ms, err := s.milestones(ctx, s.db, id)
 	if err != nil {
 		return d, err
 	}
@@ -270,15 +260,15 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		return d, err
 	}
 	d.CanRate = p.Phase == InService && d.Satisfaction.Mine == "" && isResidentOf(a, p.Path)
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM project_followers WHERE project_id = ?`, id).Scan(&d.Followers); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM project_followers WHERE project_id = ?`, id).Scan(&d.Followers); err != nil {
 		return d, err
 	}
 	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM project_followers WHERE project_id = ? AND account_id = ?`, id, a.AccountID).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM project_followers WHERE project_id = ? AND account_id = ?`, id, a.AccountID).Scan(&n); err != nil {
 		return d, err
 	}
 	d.Following = n > 0
-	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindProject, ID: id}); err != nil {
+	if d.Links, err = s.lk.Items(ctx, a, links.Ref{Kind: links.KindProject, ID: id}); err != nil {
 		return d, err
 	}
 	// The complaints have their own section; door-to-door visits (one
@@ -302,40 +292,30 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 
 // phases returns the phase history, oldest first.
 func (s *Service) phases(ctx context.Context, id int64) ([]PhaseRecord, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, phase, entered_at, left_at, outcome, by_id, by_name FROM project_phases WHERE project_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []PhaseRecord{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (PhaseRecord, error) {
 		var r PhaseRecord
 		var in, left int64
-		if err := rows.Scan(&r.ID, &r.Phase, &in, &left, &r.Outcome, &r.ByID, &r.By); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&r.ID, &r.Phase, &in, &left, &r.Outcome, &r.ByID, &r.By)
 		r.EnteredAt, r.LeftAt = storage.FromMillis(in), storage.FromMillis(left)
-		out = append(out, r)
+		return r, err
+	}, `SELECT id, phase, entered_at, left_at, outcome, by_id, by_name FROM project_phases WHERE project_id = ? ORDER BY id`, id)
+	if out == nil {
+		out = []PhaseRecord{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // updates returns the update feed, newest first.
 func (s *Service) updates(ctx context.Context, id int64) ([]Update, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, at, kind, text, by_name FROM project_updates WHERE project_id = ? ORDER BY id DESC LIMIT 200`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Update{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.db, func(rows *sql.Rows) (Update, error) {
 		var u Update
 		var at int64
-		if err := rows.Scan(&u.ID, &at, &u.Kind, &u.Text, &u.By); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&u.ID, &at, &u.Kind, &u.Text, &u.By)
 		u.At = storage.FromMillis(at)
-		out = append(out, u)
+		return u, err
+	}, `SELECT id, at, kind, text, by_name FROM project_updates WHERE project_id = ? ORDER BY id DESC LIMIT 200`, id)
+	if out == nil {
+		out = []Update{}
 	}
-	return out, rows.Err()
+	return out, err
 }

@@ -22,7 +22,7 @@ func (s *Service) VoteScope(ctx context.Context, a *linli.Actor, projectID int64
 	}
 	out := votes.ProjectScope{CommunityID: p.CommunityID, Manage: canManage(a, p), Scope: make([]registry.Node, 0, len(p.Scope))}
 	for _, sn := range p.Scope {
-		n, err := s.Registry.NodeByID(ctx, sn.ID)
+		n, err := s.reg.NodeByID(ctx, sn.ID)
 		if err != nil {
 			return votes.ProjectScope{}, err
 		}

@@ -45,7 +45,7 @@ func TestProjectIDsStayInScope(t *testing.T) {
 		}
 
 		// Approval by a department node of another community is refused.
-		f.svc.VoteGate = func(context.Context, int64) ([]string, error) { return nil, nil }
+		f.useGate(func(context.Context, int64) ([]string, error) { return nil, nil })
 		p = f.advance(p, projects.AdvanceInput{To: projects.Consultation, Proposer: "居民", Outcome: "加装电梯"})
 		p = f.advance(p, projects.AdvanceInput{To: projects.ConsentVote, Outcome: "协调会"})
 		p = f.advance(p, projects.AdvanceInput{To: projects.Approval})

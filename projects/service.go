@@ -10,46 +10,55 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/capability"
 	"linli/cases"
-	"linli/jobs"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
 )
 
-// Service is the projects capability. cmd/linli fills the fields and calls
-// Register before serving.
+// Service is the projects capability; New builds it and nothing changes
+// it afterwards.
 type Service struct {
-	DB       *storage.DB
-	Clock    linli.Clock
-	Zone     *time.Location
-	Registry *registry.Service
-	Cases    *cases.Service
-	Links    *links.Registry
-	// VoteGate says what is missing before a project may leave its
-	// consent-vote phase (nothing: the project's votes are valid). Wired
-	// to votes.Service.ProjectGate.
-	VoteGate func(ctx context.Context, projectID int64) (missing []string, err error)
+	db    *storage.DB
+	clock linli.Clock
+	loc   *time.Location
+	reg   *registry.Service
+	cs    *cases.Service
+	lk    *links.Registry
+	votes VoteGate // nil: there is no votes capability
 }
 
-// Register adds the capability's link resolvers: a case page lists the
-// project its complaint belongs to, a vote or meeting page its project.
-func (s *Service) Register() {
-	if s.Links != nil {
-		s.Links.Register(links.KindProject, s.ResolveLinks)
+// VoteGate says what is missing before a project may leave its
+// consent-vote phase (nothing: the project's votes are valid); the votes
+// capability is one.
+type VoteGate interface {
+	ProjectGate(ctx context.Context, projectID int64) (missing []string, err error)
+}
+
+// New builds the projects capability and registers its link resolver: a
+// case page lists the project its complaint belongs to, a vote or meeting
+// page its project.
+func New(d capability.Deps, gate VoteGate) *Service {
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links, votes: gate}
+	if s.lk != nil {
+		s.lk.Register(links.KindProject, s.ResolveLinks)
 	}
+	return s
 }
 
-// JobHandlers are the capability's timers, by kind (none yet).
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
+// Parts are the capability's templates and routes (no timers yet).
+func (s *Service) Parts() capability.Parts {
+	return capability.Parts{Name: "projects", Pages: Pages(), Routes: s.Routes}
+}
 
-func (s *Service) now() time.Time { return s.Clock.Now() }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }
 
 func errNotFound() error { return linli.Errorf(linli.ENotFound, "项目不存在 / project not found") }
@@ -101,28 +110,24 @@ func (s *Service) load(ctx context.Context, q storage.Querier, id int64) (Projec
 
 // fill adds the scope, the community's name and the progress.
 func (s *Service) fill(ctx context.Context, q storage.Querier, p *Project) error {
-	rows, err := q.Query(ctx, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY node_id`, p.ID)
-	if err != nil {
-		return err
-	}
 	var ids []int64
-	for rows.Next() {
+	err := storage.Each(ctx, q, func(rows *sql.Rows) error {
 		var id int64
 		var path string
 		if err := rows.Scan(&id, &path); err != nil {
-			rows.Close()
 			return err
 		}
 		ids = append(ids, id)
 		p.scopePaths = append(p.scopePaths, path)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT node_id, path FROM project_scope WHERE project_id = ? ORDER BY node_id`, p.ID)
+	if err != nil {
 		return err
 	}
 	p.Scope = make([]ScopeNode, 0, len(ids))
 	var places []string
 	for _, id := range ids {
-		line, err := s.Registry.Lineage(ctx, q, id)
+		line, err := s.reg.Lineage(ctx, q, id)
 		if err != nil {
 			return err
 		}
@@ -144,7 +149,7 @@ func (s *Service) fill(ctx context.Context, q storage.Querier, p *Project) error
 		}
 	}
 	p.Place = strings.Join(places, "、")
-	if n, err := s.Registry.NodeByID(ctx, p.CommunityID); err == nil {
+	if n, err := s.reg.NodeByID(ctx, p.CommunityID); err == nil {
 		p.Community = n.Name
 	}
 	ms, err := s.milestones(ctx, q, p.ID)
@@ -233,7 +238,7 @@ func isResidentOf(a *linli.Actor, community string) bool {
 // view loads a project the actor may read; others get a 404, so the
 // existence of projects elsewhere does not leak.
 func (s *Service) view(ctx context.Context, a *linli.Actor, id int64) (Project, error) {
-	p, err := s.load(ctx, s.DB, id)
+	p, err := s.load(ctx, s.db, id)
 	if err != nil {
 		return p, err
 	}
@@ -293,23 +298,15 @@ func (s *Service) addUpdate(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 // notifyFollowers tells the project's followers, except the one who made
 // the change, in tx.
 func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, text string, at time.Time) error {
-	rows, err := tx.Query(ctx, `SELECT account_id FROM project_followers WHERE project_id = ? ORDER BY account_id`, p.ID)
+	followers, err := storage.Scalars[int64](ctx, tx, `SELECT account_id FROM project_followers WHERE project_id = ? ORDER BY account_id`, p.ID)
 	if err != nil {
 		return err
 	}
 	var accs []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
+	for _, id := range followers {
 		if a == nil || id != a.AccountID { // not the one who made the change
 			accs = append(accs, id)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
 	}
 	return cases.NotifyAbout(ctx, tx, accs, "project_update", links.Ref{Kind: links.KindProject, ID: p.ID},
 		fmt.Sprintf("%s：%s", p.Title, text), at)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/capability"
 	"linli/cases"
 	"linli/demo/demotest"
 	"linli/links"
@@ -29,6 +30,7 @@ type fixture struct {
 	reg    *registry.Service
 	cases  *cases.Service
 	links  *links.Registry
+	deps   capability.Deps
 	svc    *projects.Service
 	actors map[string]*linli.Actor
 }
@@ -40,12 +42,22 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	zone, clock, reg := w.Zone, w.Clock, w.Registry
 	cs := w.Cases
 	lr := w.Links
-	svc := &projects.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
-	svc.Register()
-	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
+	d := capability.Deps{DB: db, Clock: clock, Zone: zone, Calendar: cs.WorkingCalendar, Links: lr, Registry: reg, Auth: w.Auth, Cases: cs}
+	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, links: lr, deps: d, svc: projects.New(d, nil), actors: map[string]*linli.Actor{}}
 	w.AddActors(t, f.actors, "xueyuan", "grid1", "resident", "rep", "jixiang", "jxresident", "contractor", "building")
 	return f
 }
+
+// gateFunc stands in for the votes capability's ProjectGate.
+type gateFunc func(ctx context.Context, projectID int64) ([]string, error)
+
+func (g gateFunc) ProjectGate(ctx context.Context, projectID int64) ([]string, error) {
+	return g(ctx, projectID)
+}
+
+// useGate rebuilds the service with fn as its vote gate (the service holds
+// nothing but its dependencies, so the data stays).
+func (f *fixture) useGate(fn gateFunc) { f.svc = projects.New(f.deps, fn) }
 
 var pBuilding = []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼"}
 
@@ -130,7 +142,7 @@ func TestProjectAdvanceGate(t *testing.T) {
 		}
 		var asked []int64
 		missing := []string{"3单元：还需2户同意", "3-1-102 须单独同意"}
-		f.svc.VoteGate = func(_ context.Context, id int64) ([]string, error) { asked = append(asked, id); return missing, nil }
+		f.useGate(func(_ context.Context, id int64) ([]string, error) { asked = append(asked, id); return missing, nil })
 		_, err = f.svc.Advance(ctx, staff, p.ID, projects.AdvanceInput{To: projects.Approval})
 		if linli.ErrorCode(err) != linli.EConflict || !strings.Contains(linli.ErrorMessage(err), "还需2户同意") || !strings.Contains(linli.ErrorMessage(err), "3-1-102") {
 			t.Fatalf("vote gate lines: %v", err)

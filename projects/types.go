@@ -174,8 +174,25 @@ func Roles() []Role {
 
 // Label is the Chinese name of the role.
 func (r Role) Label() string {
-	return map[Role]string{RoleCommunityLead: "社区负责人", RoleGridWorker: "网格员", RoleBuildingHead: "楼栋长", RoleUnitHead: "单元长",
-		RoleResidentRep: "居民代表", RoleProperty: "物业公司", RoleContractor: "施工单位", RoleDepartment: "审批部门"}[r]
+	switch r {
+	case RoleCommunityLead:
+		return "社区负责人"
+	case RoleGridWorker:
+		return "网格员"
+	case RoleBuildingHead:
+		return "楼栋长"
+	case RoleUnitHead:
+		return "单元长"
+	case RoleResidentRep:
+		return "居民代表"
+	case RoleProperty:
+		return "物业公司"
+	case RoleContractor:
+		return "施工单位"
+	case RoleDepartment:
+		return "审批部门"
+	}
+	return ""
 }
 
 // Person is someone working on a project.

@@ -150,14 +150,13 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Registry, m.Auth, m.Audit, m.Cases, m.Calendar, m.Links = d.Registry, d.Auth, d.Audit, d.Cases, d.CalendarAdmin, d.Links
 	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
-	m.Projects = &projects.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Votes = &votes.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Visits = &visits.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
-	m.Meetings = &meetings.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
-	m.Mediation = &mediation.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links, Calendar: cal}
+	m.Projects = projects.New(d, m.Votes)
+	m.Meetings = meetings.New(d)
+	m.Mediation = mediation.New(d)
 	m.Happiness = &happiness.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	// The capabilities meet only here.
-	m.Projects.VoteGate = m.Votes.ProjectGate
 	m.Votes.Visits = m.Visits.ForHousehold
 	m.Votes.Projects = m.Projects.VoteScope
 	m.Happiness.Projects = m.Projects.HappinessEntries
@@ -171,6 +170,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// Every capability, in the order its routes are registered.
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}))
+	caps = append(caps, m.Projects, m.Meetings, m.Mediation)
 	for _, c := range m.negotiation() {
 		caps = append(caps, c)
 	}
@@ -238,9 +238,8 @@ func (n negotiationParts) Parts() capability.Parts {
 }
 
 func (m *Main) negotiation() []negotiationParts {
-	return []negotiationParts{{m.Projects, "projects", projects.Pages()}, {m.Votes, "votes", votes.Pages()},
-		{m.Visits, "visits", visits.Pages()}, {m.Meetings, "meetings", meetings.Pages()},
-		{m.Mediation, "mediation", mediation.Pages()}, {m.Happiness, "happiness", happiness.Pages()}}
+	return []negotiationParts{{m.Votes, "votes", votes.Pages()}, {m.Visits, "visits", visits.Pages()},
+		{m.Happiness, "happiness", happiness.Pages()}}
 }
 
 func securityHeaders(h http.Handler) http.Handler {

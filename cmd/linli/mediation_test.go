@@ -143,13 +143,21 @@ func TestMediationHTTP(t *testing.T) {
 			`data-test="sec-facts"`, "争议事项", `data-test="sec-responsibilities"`, "502承担全部责任",
 			`data-test="sec-terms"`, "502修复漏水的下水管", "502自行请人维修", "2026年12月4日", "¥1,800.00",
 			`data-test="sec-performance"`, "司法确认申请期限：2026年12月28日前", `data-test="sec-copies"`, "本协议一式三份",
-			"当事人各执一份，人民调解委员会留存一份", `data-test="sec-signatures"`, "人民调解员（签名）", "2026年11月27日", "@page{size:A4"} {
+			"当事人各执一份，人民调解委员会留存一份", `data-test="sec-signatures"`, "人民调解员（签名）", "2026年11月27日", `href="/static/mediation-print.css"`} {
 			if !strings.Contains(html, want) {
 				t.Errorf("print view lacks %q", want)
 			}
 		}
 		if strings.Contains(html, "<script") {
 			t.Error("print view has a script")
+		}
+		// A4 comes from the print stylesheet: no inline style, so the CSP
+		// needs no unsafe-inline.
+		if strings.Contains(html, "<style") || strings.Contains(html, "style=") {
+			t.Error("print view has inline style")
+		}
+		if st, css := jx.do("GET", "/static/mediation-print.css", nil); st != 200 || !strings.Contains(string(css), "@page{size:A4") {
+			t.Errorf("print stylesheet: %d, A4 page rule missing", st)
 		}
 		if strings.Count(html, "****") < 1 {
 			t.Error("print view shows no masked phone")

@@ -34,6 +34,7 @@ import (
 	"linli/attach"
 	"linli/auth"
 	"linli/calendar"
+	"linli/capability"
 	"linli/cases"
 	"linli/consent"
 	"linli/demo"
@@ -182,15 +183,17 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	cs := cases.New(reg.DB, clock, cal, reg, zone)
 	lk := &links.Registry{DB: reg.DB}
 	cs.Links = lk
+	vs := &votes.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk}
+	d := capability.Deps{DB: reg.DB, Clock: clock, Zone: zone, Calendar: cs.WorkingCalendar, Links: lk, Registry: reg,
+		Auth: &auth.Service{DB: reg.DB, Clock: clock, Registry: reg}, Cases: cs}
 	s := &storyServices{clock: clock, cases: cs,
-		projects:  &projects.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
-		votes:     &votes.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		projects:  projects.New(d, vs),
+		votes:     vs,
 		visits:    &visits.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
-		meetings:  &meetings.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
-		mediation: &mediation.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		meetings:  meetings.New(d),
+		mediation: mediation.New(d),
 		happiness: &happiness.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 	}
-	s.projects.VoteGate = s.votes.ProjectGate
 	s.votes.Visits = s.visits.ForHousehold
 	s.votes.Projects = s.projects.VoteScope
 	// Visits, meetings and thanks check that what they are about exists
@@ -199,9 +202,6 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	// the story's services, on their walking clock, on the shared
 	// registry's building-view layers.
 	lk.Register(links.KindCase, cs.ResolveLinks)
-	lk.Register(links.KindProject, s.projects.ResolveLinks)
-	lk.Register(links.KindMeeting, s.meetings.ResolveLinks)
-	lk.Register(links.KindDispute, s.mediation.ResolveLinks)
 	return s
 }
 
