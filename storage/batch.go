@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"sync"
 )
 
 // Group commit. SQLite has one writer and synchronous=FULL makes every
@@ -27,7 +26,6 @@ type batchReq struct {
 type batcher struct {
 	db   *DB
 	reqs chan *batchReq
-	once sync.Once
 }
 
 // maxBatch bounds one shared transaction, so a long queue still commits
