@@ -6,29 +6,21 @@ import (
 	"strings"
 
 	"linli"
+	"linli/registry"
 )
 
 // gridAt finds the grid whose boundary (GeoJSON Polygon) contains the
 // point, among the grids under scopePath ("/" for all). Holes are
 // honoured; a point on an edge counts as inside one of the grids.
 func (s *Service) gridAt(ctx context.Context, scopePath string, lon, lat float64) (int64, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, boundary FROM nodes WHERE kind = 'grid' AND boundary <> '' AND path LIKE ?`, scopePath+"%")
+	grids, err := s.Registry.NodesUnder(ctx, s.DB, scopePath, registry.KindGrid)
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var b string
-		if err := rows.Scan(&id, &b); err != nil {
-			return 0, err
+	for _, g := range grids {
+		if g.Boundary != "" && polygonContains(g.Boundary, lon, lat) {
+			return g.ID, nil
 		}
-		if polygonContains(b, lon, lat) {
-			return id, nil
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
 	}
 	return 0, linli.Invalid("该位置不在任何网格内 / the point lies in no grid",
 		linli.FieldError{Field: "lat", Reason: "该位置不在任何网格内，请选择地点 / no grid contains the point; pick a place"})

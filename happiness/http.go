@@ -106,10 +106,7 @@ func (s *Service) publicPhoto(ctx context.Context, communityID int64, att attach
 		return false, nil
 	}
 	if att.Owner == "case" {
-		var n int
-		err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases c JOIN case_publications p ON p.case_id = c.id
-			WHERE c.id = ? AND c.community_id = ? AND `+listedCase, att.OwnerID, communityID).Scan(&n)
-		return n > 0, err
+		return s.Cases.IsListed(ctx, s.DB, att.OwnerID, communityID)
 	}
 	return s.hasPhoto(ctx, communityID, att.ID)
 }

@@ -2,7 +2,7 @@ package happiness
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"sort"
 	"strings"
 
@@ -140,53 +140,25 @@ func scrubEntry(e *Entry) {
 // maxCases bounds the cases one list shows.
 const maxCases = 200
 
-// listedCase is the condition on cases c and their publications p for a
-// case on the list: closed, marked public by its reporter, not merged,
-// and its public text approved by staff since it was (last) closed.
-const listedCase = `c.public = 1 AND c.state = '` + string(cases.Closed) + `' AND c.merged_into = 0 AND p.approved_at >= c.closed_at`
-
 // caseEntries are the community's listed cases (listedCase). A case shows
 // the title and summary staff approved (approve.go), its place at
 // building level, the rating of its reporter and its photos: those sent
 // with the report (before) and with the result (after).
 func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, error) {
-	rows, err := s.DB.Query(ctx, `SELECT c.id, p.title, c.location_id, c.created_at, c.handled_at, c.closed_at, c.rating, p.summary
-		FROM cases c JOIN case_publications p ON p.case_id = c.id
-		WHERE c.community_id = ? AND `+listedCase+`
-		ORDER BY c.closed_at DESC, c.id DESC LIMIT `+fmt.Sprint(maxCases), communityID)
+	listed, err := s.Cases.ListedCases(ctx, s.DB, communityID, maxCases)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		e                          Entry
-		location, created, handled int64
-		category, rating           string
-	}
-	var rs []row
-	for rows.Next() {
-		var r row
-		var closed int64
-		if err := rows.Scan(&r.e.ID, &r.e.Title, &r.location, &r.created, &r.handled, &closed, &r.rating, &r.category); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.e.Kind, r.e.DoneAt = links.KindCase, storage.FromMillis(closed)
-		rs = append(rs, r)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	out := make([]Entry, 0, len(rs))
-	for _, r := range rs {
-		e := r.e
-		e.Summary = r.category // the approved summary
+	out := make([]Entry, 0, len(listed))
+	for _, c := range listed {
+		e := Entry{ID: c.ID, Kind: links.KindCase, Title: c.PubTitle, Summary: c.PubSummary, DoneAt: c.ClosedAt}
 		var err error
-		if e.Place, err = s.place(ctx, r.location); err != nil {
+		if e.Place, err = s.place(ctx, c.LocationID); err != nil {
 			return nil, err
 		}
-		if r.rating != "" {
+		if c.Rating != "" {
 			e.Rated = 1
-			if r.rating == string(cases.Satisfied) || r.rating == string(cases.Basic) {
+			if c.Rating == cases.Satisfied || c.Rating == cases.Basic {
 				e.Satisfied = 1
 			}
 		}
@@ -199,7 +171,7 @@ func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, 
 				continue
 			}
 			p := Photo{AttachmentID: a.ID, Stage: "before", Caption: "办理前"}
-			if r.handled != 0 && storage.Millis(a.CreatedAt) >= r.handled {
+			if h := storage.Millis(c.HandledAt); h != 0 && storage.Millis(a.CreatedAt) >= h {
 				p.Stage, p.Caption = "after", "办理后"
 			}
 			e.Photos = append(e.Photos, p)
@@ -238,47 +210,32 @@ func (s *Service) place(ctx context.Context, locationID int64) (string, error) {
 
 // thanks loads the thanks recorded for a community, by subject.
 func (s *Service) thanks(ctx context.Context, communityID int64) (map[links.Ref][]Thanks, error) {
-	rows, err := s.DB.Query(ctx, `SELECT subject_kind, subject_id, kind, from_name, text, at FROM thanks WHERE community_id = ? ORDER BY at, id`, communityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[links.Ref][]Thanks{}
-	for rows.Next() {
+	err := storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
 		var r links.Ref
 		var t Thanks
 		var at int64
 		if err := rows.Scan(&r.Kind, &r.ID, &t.Kind, &t.From, &t.Text, &at); err != nil {
-			return nil, err
+			return err
 		}
 		t.At = storage.FromMillis(at)
 		out[r] = append(out[r], t)
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT subject_kind, subject_id, kind, from_name, text, at FROM thanks WHERE community_id = ? ORDER BY at, id`, communityID)
+	return out, err
 }
 
 // Communities lists the communities whose happiness list has entries, in
 // tree order.
 func (s *Service) Communities(ctx context.Context) ([]Community, error) {
-	counts := map[int64]int{}
-	rows, err := s.DB.Query(ctx, `SELECT c.community_id, COUNT(*) FROM cases c JOIN case_publications p ON p.case_id = c.id
-		WHERE `+listedCase+` GROUP BY c.community_id`)
+	counts, err := s.Cases.ListedCounts(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for id, n := range counts {
 		counts[id] = min(n, maxCases)
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	ids, err := s.DB.IDs(ctx, `SELECT id FROM nodes WHERE kind = ? ORDER BY path`, string(registry.KindCommunity))
+	communities, err := s.Registry.NodesUnder(ctx, s.DB, "/", registry.KindCommunity)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +253,8 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 		}
 	}
 	out := []Community{}
-	for _, id := range ids {
+	for _, cn := range communities {
+		id := cn.ID
 		n := counts[id]
 		if n == 0 {
 			continue
