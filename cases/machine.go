@@ -105,6 +105,45 @@ func machine() map[Action]transition {
 	}
 }
 
+// effect is what an action does besides moving the state, in act.go:
+// before checks the input and sets the columns, the event's note and data,
+// counters, timers and the notices that go out with them; after are the
+// notices once the state has changed. An action with own writes its own
+// steps (extensions, co-handlers, whistles) and keeps the state.
+type effect struct {
+	before func(*step) error
+	after  []notice
+	own    func(*step) error
+}
+
+// effects is the one place where what each action does lives, beside
+// machine(): an action without an entry only moves the state and writes
+// its event.
+func effects() map[Action]effect {
+	return map[Action]effect{
+		ActAccept:           {after: []notice{tellReporterState}},
+		ActReject:           {before: (*step).needReason, after: []notice{tellReporterState}},
+		ActDispatch:         {before: (*step).dispatch, after: []notice{tellAssigneeDispatched}},
+		ActTransfer:         {before: (*step).assign, after: []notice{tellAssigneeDispatched}},
+		ActAcknowledge:      {before: (*step).acknowledge},
+		ActHandle:           {before: (*step).handle, after: []notice{tellReporterState, tellStaffToVerify}},
+		ActVerify:           {before: (*step).verify},
+		ActSendBack:         {before: (*step).sendBack},
+		ActClose:            {before: (*step).close},
+		ActRate:             {before: (*step).rate},
+		ActReopen:           {before: (*step).reopen},
+		ActShelve:           {before: (*step).shelve},
+		ActResume:           {before: (*step).resume},
+		ActMerge:            {before: (*step).merge},
+		ActNote:             {before: (*step).noteOnly},
+		ActRequestExtension: {own: (*step).requestExtension},
+		ActDecideExtension:  {own: (*step).decideExtension},
+		ActAddCoHandler:     {own: (*step).addCoHandler},
+		ActWhistle:          {own: (*step).whistle},
+		ActReportIn:         {own: (*step).reportIn},
+	}
+}
+
 // Next returns the state after action a from s, or ok=false when a is not
 // allowed from s.
 func Next(s State, a Action) (State, bool) {
