@@ -20,6 +20,7 @@ import (
 	"linli/audit"
 	"linli/auth"
 	"linli/calendar"
+	"linli/capability"
 	"linli/cases"
 	"linli/happiness"
 	"linli/home"
@@ -129,9 +130,6 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	m.Registry = registry.New(m.DB, cfg.Clock)
-	m.Auth = auth.New(m.DB, cfg.Clock, m.Registry, cfg.Hash, cfg.Policy)
-	m.Audit = &audit.Log{DB: m.DB}
 	cal, err := calendar.Default()
 	if err != nil {
 		return err
@@ -145,17 +143,13 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	m.Cases = cases.New(m.DB, cfg.Clock, cal, m.Registry, zone)
-	m.Calendar = &calendar.Admin{DB: m.DB, Clock: cfg.Clock, Base: cal, Use: m.Cases.UseCalendar}
-	if _, err := m.Calendar.Load(ctx); err != nil {
+	d, err := capability.Build(ctx, m.DB, capability.Config{Clock: cfg.Clock, Zone: zone, Calendar: cal,
+		Hash: cfg.Hash, Policy: cfg.Policy, BasicWeight: cfg.Weights.Basic})
+	if err != nil {
 		return err
 	}
-	if err := m.Cases.Seed(ctx); err != nil {
-		return err
-	}
-	m.Links = &links.Registry{DB: m.DB}
-	m.Cases.Links = m.Links
-	m.Links.Register(links.KindCase, m.Cases.ResolveLinks)
+	m.Registry, m.Auth, m.Audit, m.Cases, m.Calendar, m.Links = d.Registry, d.Auth, d.Audit, d.Cases, d.CalendarAdmin, d.Links
+	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
 	m.Projects = &projects.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Votes = &votes.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Visits = &visits.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
@@ -170,23 +164,17 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Happiness.Disputes = m.Mediation.HappinessEntries
 	m.Happiness.ProjectCounts = m.Projects.HappinessCounts
 	m.Happiness.DisputeCounts = m.Mediation.HappinessCounts
-	handlers := m.Cases.JobHandlers()
-	for _, c := range m.capabilities() {
+	for _, c := range m.negotiation() {
 		c.Register()
-		for kind, h := range c.JobHandlers() {
-			if _, dup := handlers[kind]; dup {
-				return fmt.Errorf("timer kind %q is handled twice", kind)
-			}
-			handlers[kind] = h
-		}
 	}
-	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: handlers}
 
-	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
-	m.Cases.BasicWeight = cfg.Weights.Basic
-
-	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages(), calendar.Pages(),
-		projects.Pages(), votes.Pages(), visits.Pages(), meetings.Pages(), mediation.Pages(), happiness.Pages())
+	// Every capability, in the order its routes are registered.
+	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
+		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}))
+	for _, c := range m.negotiation() {
+		caps = append(caps, c)
+	}
+	render, err := web.NewRenderer(zone, capability.AllPages(caps)...)
 	if err != nil {
 		return err
 	}
@@ -195,7 +183,6 @@ func (m *Main) Open(ctx context.Context) error {
 		n, _ := m.Cases.Unread(r.Context(), a)
 		return n
 	}
-	m.Registry.SetRenderer(render)
 
 	m.Metrics = prometheus.NewRegistry()
 	m.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -211,18 +198,11 @@ func (m *Main) Open(ctx context.Context) error {
 	rt.Handle("GET /readyz", web.Public, http.HandlerFunc(m.ready))
 	rt.Handle("GET /metrics", web.Public, promhttp.HandlerFor(m.Metrics, promhttp.HandlerOpts{}))
 	rt.Handle("GET /api/openapi.json", web.Public, apidoc.Handler())
-	(&home.Home{Registry: m.Registry, Renderer: render, CalendarGap: m.Cases.CalendarGap}).Routes(rt)
-	m.Registry.Routes(rt)
-	(&auth.HTTP{Service: m.Auth, Renderer: render, SecureCookie: cfg.SecureCookie}).Routes(rt)
-	m.Audit.Routes(rt, render)
-	m.Cases.Routes(rt)
-	m.Cases.PageRoutes(rt, render)
-	m.Cases.FileRoutes(rt)
-	m.Stats.Routes(rt, render)
-	m.Calendar.Routes(rt, render)
-	for _, c := range m.capabilities() {
-		c.Routes(rt, render)
+	handlers, err := capability.Register(caps, rt, render)
+	if err != nil {
+		return err
 	}
+	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: handlers}
 	rt.Handle("/", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
 			web.WriteError(w, r, linli.Errorf(linli.ENotFound, "没有这个接口 / no such endpoint"))
@@ -238,15 +218,29 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
-// capability is what each negotiation-and-projects package offers the wiring.
-type capability interface {
+// negotiator is the shape the negotiation-and-projects packages still have
+// until they are built by New(capability.Deps) (issue 9).
+type negotiator interface {
 	Register()
 	Routes(rt *web.Router, render *web.Renderer)
 	JobHandlers() map[string]jobs.Handler
 }
 
-func (m *Main) capabilities() []capability {
-	return []capability{m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness}
+// negotiationParts adapts a negotiator to capability.Capability.
+type negotiationParts struct {
+	negotiator
+	name  string
+	pages web.Pages
+}
+
+func (n negotiationParts) Parts() capability.Parts {
+	return capability.Parts{Name: n.name, Pages: n.pages, Routes: n.Routes, Jobs: n.JobHandlers()}
+}
+
+func (m *Main) negotiation() []negotiationParts {
+	return []negotiationParts{{m.Projects, "projects", projects.Pages()}, {m.Votes, "votes", votes.Pages()},
+		{m.Visits, "visits", visits.Pages()}, {m.Meetings, "meetings", meetings.Pages()},
+		{m.Mediation, "mediation", mediation.Pages()}, {m.Happiness, "happiness", happiness.Pages()}}
 }
 
 func securityHeaders(h http.Handler) http.Handler {

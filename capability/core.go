@@ -1,0 +1,50 @@
+package capability
+
+import (
+	"linli/audit"
+	"linli/auth"
+	"linli/calendar"
+	"linli/cases"
+	"linli/home"
+	"linli/registry"
+	"linli/web"
+)
+
+// part adapts a core package, whose service Build made, to Capability.
+type part Parts
+
+func (p part) Parts() Parts { return Parts(p) }
+
+// Of makes a Capability of parts a package offers without a Parts method
+// of its own (the core, whose services Build made).
+func Of(p Parts) Capability { return part(p) }
+
+// CoreOptions are the settings of the core's pages.
+type CoreOptions struct {
+	SecureCookie bool // set Secure on the session cookie (behind HTTPS)
+}
+
+// Core returns the data owners built by Build, and the home page that
+// reads them, as capabilities: registry, auth, audit, cases,
+// the working calendar's administration and home.
+func Core(d Deps, o CoreOptions) []Capability {
+	return []Capability{
+		part{Name: "registry", Pages: registry.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
+			d.Registry.SetRenderer(rd)
+			d.Registry.Routes(rt)
+		}},
+		part{Name: "auth", Pages: auth.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
+			(&auth.HTTP{Service: d.Auth, Renderer: rd, SecureCookie: o.SecureCookie}).Routes(rt)
+		}},
+		part{Name: "audit", Pages: audit.Pages(), Routes: d.Audit.Routes},
+		part{Name: "cases", Pages: cases.Pages(d.Clock), Jobs: d.Cases.JobHandlers(), Routes: func(rt *web.Router, rd *web.Renderer) {
+			d.Cases.Routes(rt)
+			d.Cases.PageRoutes(rt, rd)
+			d.Cases.FileRoutes(rt)
+		}},
+		part{Name: "calendar", Pages: calendar.Pages(), Routes: d.CalendarAdmin.Routes},
+		part{Name: "home", Pages: home.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
+			(&home.Home{Registry: d.Registry, Renderer: rd, CalendarGap: d.Cases.CalendarGap}).Routes(rt)
+		}},
+	}
+}
