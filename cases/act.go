@@ -340,8 +340,7 @@ func (st *step) rate() error {
 	st.set["rating"], st.set["rating_comment"] = in.Rating, strings.TrimSpace(in.Comment)
 	st.data = map[string]any{"rating": in.Rating}
 	st.note = joinNote(in.Rating.Label(), strings.TrimSpace(in.Comment))
-	col := map[Rating]string{Satisfied: "satisfied", Basic: "basic", Unsatisfied: "unsatisfied"}[in.Rating]
-	if err := st.bump(col, 1); err != nil {
+	if err := st.bump(ratingColumns[in.Rating], 1); err != nil {
 		return err
 	}
 	if in.Rating != Unsatisfied {

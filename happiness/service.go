@@ -59,7 +59,7 @@ func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "happiness", Catalog: catalog(), Funcs: template.FuncMap{
 		"percentOf":   Percent,
-		"thanksLabel": func(k string) string { return map[string]string{ThanksBanner: "锦旗", ThanksLetter: "感谢信"}[k] },
+		"thanksLabel": func(k string) string { return thanksLabels[k] },
 	}}
 }
 
