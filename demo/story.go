@@ -12,6 +12,7 @@ import (
 	"linli/attach"
 	"linli/auth"
 	"linli/calendar"
+	"linli/capability"
 	"linli/cases"
 	"linli/consent"
 	"linli/happiness"
@@ -171,7 +172,7 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 		visits:    &visits.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 		meetings:  &meetings.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 		mediation: &mediation.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
-		happiness: &happiness.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		happiness: happiness.New(capability.Deps{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk}),
 	}
 	s.projects.VoteGate = s.votes.ProjectGate
 	s.votes.Visits = s.visits.ForHousehold

@@ -68,7 +68,7 @@ func (s *Service) Pending(ctx context.Context, a *linli.Actor, communityID int64
 	if err != nil {
 		return nil, err
 	}
-	pending, err := s.Cases.PendingPublic(ctx, s.DB, c.ID, maxCases)
+	pending, err := s.cases.PendingPublic(ctx, s.db, c.ID, maxCases)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (s *Service) Pending(ctx context.Context, a *linli.Actor, communityID int64
 
 // publicCase loads the community of a closed public case, or refuses.
 func (s *Service) publicCase(ctx context.Context, caseID int64) (int64, error) {
-	community, listable, err := s.Cases.PublicState(ctx, s.DB, caseID)
+	community, listable, err := s.cases.PublicState(ctx, s.db, caseID)
 	if err != nil {
 		return 0, err
 	}
@@ -137,9 +137,9 @@ func (s *Service) Approve(ctx context.Context, a *linli.Actor, caseID int64, tit
 	if err := v.Err(); err != nil {
 		return Publication{}, err
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	p := Publication{CaseID: caseID, Title: title, Summary: summary, ApprovedAt: now}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := cases.Publish(ctx, tx, cases.Publication{CaseID: caseID, CommunityID: c.ID, Title: title, Summary: summary,
 			ApprovedBy: a.AccountID, ApprovedAt: now}); err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Service) Approve(ctx context.Context, a *linli.Actor, caseID int64, tit
 // Withdraw takes a case off the happiness list until it is approved
 // again. Needs PermCasesManage on the case's community.
 func (s *Service) Withdraw(ctx context.Context, a *linli.Actor, caseID int64) error {
-	pub, err := s.Cases.PublicationOf(ctx, s.DB, caseID)
+	pub, err := s.cases.PublicationOf(ctx, s.db, caseID)
 	if err != nil {
 		return err
 	}
@@ -162,8 +162,8 @@ func (s *Service) Withdraw(ctx context.Context, a *linli.Actor, caseID int64) er
 	if err != nil {
 		return err
 	}
-	now := s.Clock.Now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	now := s.clock.Now()
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if err := cases.Unpublish(ctx, tx, caseID); err != nil {
 			return err
 		}

@@ -106,7 +106,7 @@ func (s *Service) publicPhoto(ctx context.Context, communityID int64, att attach
 		return false, nil
 	}
 	if att.Owner == "case" {
-		return s.Cases.IsListed(ctx, s.DB, att.OwnerID, communityID)
+		return s.cases.IsListed(ctx, s.db, att.OwnerID, communityID)
 	}
 	return s.hasPhoto(ctx, communityID, att.ID)
 }
@@ -125,7 +125,7 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := s.community(ctx, cid); err != nil {
 		return err
 	}
-	att, err := attach.Get(ctx, s.DB, fid)
+	att, err := attach.Get(ctx, s.db, fid)
 	if err != nil {
 		return errNoPhoto()
 	}
@@ -137,7 +137,7 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 		return errNoPhoto()
 	}
 	if r.URL.Query().Get("thumb") != "1" && att.ContentType == attach.JPEG {
-		full, data, err := attach.Open(ctx, s.DB, fid, false)
+		full, data, err := attach.Open(ctx, s.db, fid, false)
 		if err != nil {
 			return err
 		}
@@ -148,7 +148,7 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	thumb, data, err := attach.Open(ctx, s.DB, fid, true)
+	thumb, data, err := attach.Open(ctx, s.db, fid, true)
 	if err != nil {
 		return err
 	}
@@ -251,8 +251,8 @@ func (h *pages) addThanks(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }

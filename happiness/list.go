@@ -38,7 +38,7 @@ func errNoCommunity() error {
 
 // community loads a community node and names its district and street.
 func (s *Service) community(ctx context.Context, id int64) (registry.Node, string, error) {
-	line, err := s.Registry.Lineage(ctx, s.DB, id)
+	line, err := s.registry.Lineage(ctx, s.db, id)
 	if err != nil || len(line) == 0 || line[len(line)-1].Kind != registry.KindCommunity {
 		if err == nil || linli.ErrorCode(err) == linli.ENotFound {
 			err = errNoCommunity()
@@ -68,25 +68,13 @@ func (s *Service) List(ctx context.Context, communityID int64) (List, error) {
 	if err != nil {
 		return l, err
 	}
-	if s.Projects != nil {
-		ps, err := s.Projects(ctx, c.ID)
+	for _, src := range s.sources {
+		es, err := src.HappinessEntries(ctx, c.ID)
 		if err != nil {
 			return l, err
 		}
-		for _, e := range ps {
-			e.Kind = links.KindProject
-			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: links.KindProject, ID: e.ID}]...)
-			l.Entries = append(l.Entries, e)
-		}
-	}
-	if s.Disputes != nil {
-		ds, err := s.Disputes(ctx, c.ID)
-		if err != nil {
-			return l, err
-		}
-		for _, e := range ds {
-			e.Kind = links.KindDispute
-			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: links.KindDispute, ID: e.ID}]...)
+		for _, e := range es {
+			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: e.Kind, ID: e.ID}]...)
 			l.Entries = append(l.Entries, e)
 		}
 	}
@@ -145,7 +133,7 @@ const maxCases = 200
 // building level, the rating of its reporter and its photos: those sent
 // with the report (before) and with the result (after).
 func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, error) {
-	listed, err := s.Cases.ListedCases(ctx, s.DB, communityID, maxCases)
+	listed, err := s.cases.ListedCases(ctx, s.db, communityID, maxCases)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +150,7 @@ func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, 
 				e.Satisfied = 1
 			}
 		}
-		as, err := attach.List(ctx, s.DB, "case", e.ID)
+		as, err := attach.List(ctx, s.db, "case", e.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +172,7 @@ func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, 
 // place names a location at building level at most: "荟萃花园南区 1号楼"
 // for a unit or a household's unit, the estate or community otherwise.
 func (s *Service) place(ctx context.Context, locationID int64) (string, error) {
-	line, err := s.Registry.Lineage(ctx, s.DB, locationID)
+	line, err := s.registry.Lineage(ctx, s.db, locationID)
 	if err != nil {
 		return "", err
 	}
@@ -211,7 +199,7 @@ func (s *Service) place(ctx context.Context, locationID int64) (string, error) {
 // thanks loads the thanks recorded for a community, by subject.
 func (s *Service) thanks(ctx context.Context, communityID int64) (map[links.Ref][]Thanks, error) {
 	out := map[links.Ref][]Thanks{}
-	err := storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
+	err := storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var r links.Ref
 		var t Thanks
 		var at int64
@@ -228,23 +216,19 @@ func (s *Service) thanks(ctx context.Context, communityID int64) (map[links.Ref]
 // Communities lists the communities whose happiness list has entries, in
 // tree order.
 func (s *Service) Communities(ctx context.Context) ([]Community, error) {
-	counts, err := s.Cases.ListedCounts(ctx, s.DB)
+	counts, err := s.cases.ListedCounts(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
 	for id, n := range counts {
 		counts[id] = min(n, maxCases)
 	}
-	communities, err := s.Registry.NodesUnder(ctx, s.DB, "/", registry.KindCommunity)
+	communities, err := s.registry.NodesUnder(ctx, s.db, "/", registry.KindCommunity)
 	if err != nil {
 		return nil, err
 	}
-	for _, src := range []struct {
-		counts func(context.Context) (map[int64]int, error)
-		list   func(context.Context, int64) ([]Entry, error)
-		table  string
-	}{{s.ProjectCounts, s.Projects, "projects"}, {s.DisputeCounts, s.Disputes, "disputes"}} {
-		m, err := s.entryCounts(ctx, src.counts, src.list, src.table)
+	for _, src := range s.sources {
+		m, err := src.HappinessCounts(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -264,33 +248,6 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 			return nil, err
 		}
 		out = append(out, Community{ID: c.ID, Name: c.Name, Area: area, Entries: n})
-	}
-	return out, nil
-}
-
-// entryCounts counts a capability's entries by community: with one call
-// of its counting hook when wired, else by listing the entries of each
-// community that has any row in the capability's table (its community_id
-// column), so communities without projects or disputes cost nothing.
-func (s *Service) entryCounts(ctx context.Context, counts func(context.Context) (map[int64]int, error),
-	list func(context.Context, int64) ([]Entry, error), table string) (map[int64]int, error) {
-	if counts != nil {
-		return counts(ctx)
-	}
-	if list == nil {
-		return nil, nil
-	}
-	ids, err := s.DB.IDs(ctx, `SELECT DISTINCT community_id FROM `+table)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]int{}
-	for _, id := range ids {
-		es, err := list(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = len(es)
 	}
 	return out, nil
 }

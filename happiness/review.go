@@ -27,7 +27,7 @@ func (s *Service) caseIn(r *http.Request) (communityID, caseID int64, err error)
 	if caseID, err = web.PathID(r, "case"); err != nil {
 		return 0, 0, err
 	}
-	in, err := s.Cases.InCommunity(r.Context(), s.DB, caseID, communityID)
+	in, err := s.cases.InCommunity(r.Context(), s.db, caseID, communityID)
 	if err != nil {
 		return 0, 0, err
 	}

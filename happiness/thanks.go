@@ -81,7 +81,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 	if !a.Can(linli.PermCasesManage, c.Path) && !a.Can(linli.PermProjectsManage, c.Path) {
 		return Thanks{}, linli.Errorf(linli.EForbidden, "无权为该社区登记感谢 / not allowed to record thanks for this community")
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	verr := in.validate(now)
 	var v linli.Validation
 	switch subject.Kind {
@@ -90,7 +90,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 		// often as the case behind it.
 		table := map[string]string{links.KindProject: "projects", links.KindCase: "cases", links.KindDispute: "disputes"}[subject.Kind]
 		var cid int64
-		err := s.DB.QueryRow(ctx, `SELECT community_id FROM `+table+` WHERE id = ?`, subject.ID).Scan(&cid)
+		err := s.db.QueryRow(ctx, `SELECT community_id FROM `+table+` WHERE id = ?`, subject.ID).Scan(&cid)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && cid != c.ID) {
 			v.Add("subject", "该社区没有这条记录 / no such record in this community")
 			break
@@ -101,7 +101,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 			break
 		}
 		// A project is also one the recorder may see, as its owner says.
-		ok, err := s.Links.Visible(ctx, a, subject)
+		ok, err := s.links.Visible(ctx, a, subject)
 		if err != nil {
 			return Thanks{}, err
 		}
@@ -121,7 +121,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 		return Thanks{}, err
 	}
 	t := Thanks(in)
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		id, err := tx.Insert(ctx, `INSERT INTO thanks (community_id, subject_kind, subject_id, kind, from_name, text, at, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, subject.Kind, subject.ID, t.Kind, t.From, t.Text, storage.Millis(t.At), a.AccountID, storage.Millis(now))
 		if err != nil {

@@ -155,15 +155,11 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Visits = &visits.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Meetings = &meetings.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Mediation = &mediation.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links, Calendar: cal}
-	m.Happiness = &happiness.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	// The capabilities meet only here.
 	m.Projects.VoteGate = m.Votes.ProjectGate
 	m.Votes.Visits = m.Visits.ForHousehold
 	m.Votes.Projects = m.Projects.VoteScope
-	m.Happiness.Projects = m.Projects.HappinessEntries
-	m.Happiness.Disputes = m.Mediation.HappinessEntries
-	m.Happiness.ProjectCounts = m.Projects.HappinessCounts
-	m.Happiness.DisputeCounts = m.Mediation.HappinessCounts
+	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
 	for _, c := range m.negotiation() {
 		c.Register()
 	}
@@ -174,6 +170,7 @@ func (m *Main) Open(ctx context.Context) error {
 	for _, c := range m.negotiation() {
 		caps = append(caps, c)
 	}
+	caps = append(caps, m.Happiness)
 	render, err := web.NewRenderer(zone, capability.AllPages(caps)...)
 	if err != nil {
 		return err
@@ -240,7 +237,7 @@ func (n negotiationParts) Parts() capability.Parts {
 func (m *Main) negotiation() []negotiationParts {
 	return []negotiationParts{{m.Projects, "projects", projects.Pages()}, {m.Votes, "votes", votes.Pages()},
 		{m.Visits, "visits", visits.Pages()}, {m.Meetings, "meetings", meetings.Pages()},
-		{m.Mediation, "mediation", mediation.Pages()}, {m.Happiness, "happiness", happiness.Pages()}}
+		{m.Mediation, "mediation", mediation.Pages()}}
 }
 
 func securityHeaders(h http.Handler) http.Handler {
