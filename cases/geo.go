@@ -6,19 +6,18 @@ import (
 	"strings"
 
 	"linli"
-	"linli/registry"
 )
 
 // gridAt finds the grid whose boundary (GeoJSON Polygon) contains the
 // point, among the grids under scopePath ("/" for all). Holes are
 // honoured; a point on an edge counts as inside one of the grids.
 func (s *Service) gridAt(ctx context.Context, scopePath string, lon, lat float64) (int64, error) {
-	grids, err := s.Registry.NodesUnder(ctx, s.DB, scopePath, registry.KindGrid)
+	grids, err := s.Registry.GridBoundaries(ctx, s.DB, scopePath)
 	if err != nil {
 		return 0, err
 	}
 	for _, g := range grids {
-		if g.Boundary != "" && polygonContains(g.Boundary, lon, lat) {
+		if polygonContains(g.Boundary, lon, lat) {
 			return g.ID, nil
 		}
 	}
