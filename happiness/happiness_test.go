@@ -498,3 +498,38 @@ func TestHappinessApproval(t *testing.T) {
 		}
 	})
 }
+
+// Pending reads every waiting case's latest public handling note at once:
+// each proposal carries its own case's note, and a case handled again
+// after being sent back carries the newer one.
+func TestHappinessPendingNotes(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		jx := f.node(pJixiang...)
+		first := f.resolved(true, "楼道灯不亮", "")
+		c, err := f.cases.Open(f.ctx, f.actors["jxresident"], cases.NewCase{Category: "water_leak", Title: "下水道堵塞", LocationID: first.LocationID, Public: true})
+		if err != nil {
+			t.Fatalf("open: %v %v", err, linli.ErrorFields(err))
+		}
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActAccept})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActDispatch})
+		f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActAcknowledge})
+		f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActHandle, Note: "疏通了一半"})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActSendBack, Note: "还没通"})
+		f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActHandle, Note: "已彻底疏通"})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActVerify})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActClose})
+
+		ps, err := f.svc.Pending(f.ctx, f.actors["jixiang"], jx.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := map[int64]string{}
+		for _, p := range ps {
+			notes[p.CaseID] = p.Note
+		}
+		if len(ps) != 2 || !strings.Contains(notes[first.ID], "更换502卫生间防水层") || notes[c.ID] != "已彻底疏通" {
+			t.Errorf("pending notes %v (%d proposals)", notes, len(ps))
+		}
+	})
+}
