@@ -91,20 +91,11 @@ func (s *Service) departmentByCode(ctx context.Context, q storage.Querier, code 
 
 // Departments lists the departments.
 func (s *Service) Departments(ctx context.Context) ([]Department, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, code, name, node_id FROM departments ORDER BY id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Department
-	for rows.Next() {
+	return storage.Select(ctx, s.DB, func(rows *sql.Rows) (Department, error) {
 		var d Department
-		if err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.NodeID); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.NodeID)
+		return d, err
+	}, `SELECT id, code, name, node_id FROM departments ORDER BY id`)
 }
 
 // CreateDepartment adds a department serving an area (admins only).
@@ -156,24 +147,18 @@ func (s *Service) isAssignee(ctx context.Context, q storage.Querier, a *linli.Ac
 	if ok, err := s.holds(ctx, q, a, c.AssigneeKind, c.AssigneeID); ok || err != nil {
 		return ok, err
 	}
-	rows, err := q.Query(ctx, `SELECT kind, ref_id FROM case_cohandlers WHERE case_id = ?`, c.ID)
-	if err != nil {
-		return false, err
-	}
 	type ref struct {
 		kind string
 		id   int64
 	}
-	var refs []ref
-	for rows.Next() {
+	refs, err := storage.Select(ctx, q, func(rows *sql.Rows) (ref, error) {
 		var r ref
-		if err := rows.Scan(&r.kind, &r.id); err != nil {
-			rows.Close()
-			return false, err
-		}
-		refs = append(refs, r)
+		err := rows.Scan(&r.kind, &r.id)
+		return r, err
+	}, `SELECT kind, ref_id FROM case_cohandlers WHERE case_id = ?`, c.ID)
+	if err != nil {
+		return false, err
 	}
-	rows.Close()
 	for _, r := range refs {
 		if ok, err := s.holds(ctx, q, a, r.kind, r.id); ok || err != nil {
 			return ok, err

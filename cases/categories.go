@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -103,20 +104,8 @@ func scanCategory(r scanner) (Category, error) {
 
 // Categories lists the taxonomy (groups have an empty route).
 func (s *Service) Categories(ctx context.Context) ([]Category, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY sort, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Category
-	for rows.Next() {
-		c, err := scanCategory(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return storage.Select(ctx, s.DB, func(rows *sql.Rows) (Category, error) { return scanCategory(rows) },
+		`SELECT `+categoryColumns+` FROM categories ORDER BY sort, id`)
 }
 
 func (s *Service) category(ctx context.Context, q storage.Querier, id int64, code string) (Category, error) {

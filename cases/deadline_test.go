@@ -140,7 +140,7 @@ func TestOverdueAcrossHolidaysEscalates(t *testing.T) {
 			}
 			return ws
 		}
-		ws := check("overdue", 0, 0)
+		check("overdue", 0, 0)
 		if !f.notified("xueyuan", c.ID, "吹哨报到") {
 			t.Error("community staff not called in")
 		}
@@ -161,7 +161,7 @@ func TestOverdueAcrossHolidaysEscalates(t *testing.T) {
 		f.advance(31 * time.Minute)
 		f.runDue()
 		wantCalls = append(wantCalls, call{cases.AssignDepartment, f.housing.ID, 3, f.clock.Now()})
-		ws = check("street lapsed", 2, 0)
+		ws := check("street lapsed", 2, 0)
 		if c = f.get(c.ID); c.EscalationLevel != 3 {
 			t.Errorf("escalation level %d, want 3", c.EscalationLevel)
 		}

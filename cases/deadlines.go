@@ -500,13 +500,9 @@ func (s *Service) CalendarGap(ctx context.Context, a *linli.Actor) (year, n int,
 		year++
 	}
 	from := time.Date(year, 1, 1, 0, 0, 0, 0, loc)
-	var or []string
-	args := []any{storage.Millis(from)}
-	for _, sc := range scopes {
-		or = append(or, "path LIKE ?")
-		args = append(args, sc+"%")
-	}
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE resolve_due >= ? AND state NOT IN ('closed','rejected','merged') AND (`+strings.Join(or, " OR ")+`)`, args...).Scan(&n); err != nil {
+	cond, scopeArgs := storage.ScopeFilter("path", scopes)
+	args := append([]any{storage.Millis(from)}, scopeArgs...)
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE resolve_due >= ? AND state NOT IN ('closed','rejected','merged') AND `+cond, args...).Scan(&n); err != nil {
 		return 0, 0, err
 	}
 	if n == 0 && year != now.Year() {

@@ -12,23 +12,14 @@ import (
 // point, among the grids under scopePath ("/" for all). Holes are
 // honoured; a point on an edge counts as inside one of the grids.
 func (s *Service) gridAt(ctx context.Context, scopePath string, lon, lat float64) (int64, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, boundary FROM nodes WHERE kind = 'grid' AND boundary <> '' AND path LIKE ?`, scopePath+"%")
+	grids, err := s.Registry.GridBoundaries(ctx, s.DB, scopePath)
 	if err != nil {
 		return 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var b string
-		if err := rows.Scan(&id, &b); err != nil {
-			return 0, err
+	for _, g := range grids {
+		if polygonContains(g.Boundary, lon, lat) {
+			return g.ID, nil
 		}
-		if polygonContains(b, lon, lat) {
-			return id, nil
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
 	}
 	return 0, linli.Invalid("该位置不在任何网格内 / the point lies in no grid",
 		linli.FieldError{Field: "lat", Reason: "该位置不在任何网格内，请选择地点 / no grid contains the point; pick a place"})

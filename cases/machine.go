@@ -27,10 +27,10 @@ func States() []State {
 }
 
 // Label is the Chinese name of a state.
-func (s State) Label() string {
-	return map[State]string{Reported: "待受理", Accepted: "已立案", Rejected: "不予立案", Dispatched: "已派遣", Acknowledged: "已报到",
-		InProgress: "处置中", Handled: "待核查", Verified: "已核查", Closed: "已结案", Shelved: "挂账", Merged: "已合并"}[s]
-}
+func (s State) Label() string { return stateLabels[s] }
+
+var stateLabels = map[State]string{Reported: "待受理", Accepted: "已立案", Rejected: "不予立案", Dispatched: "已派遣", Acknowledged: "已报到",
+	InProgress: "处置中", Handled: "待核查", Verified: "已核查", Closed: "已结案", Shelved: "挂账", Merged: "已合并"}
 
 // Open reports whether the case still needs work (counts for deadlines).
 func (s State) Open() bool {
@@ -105,6 +105,45 @@ func machine() map[Action]transition {
 	}
 }
 
+// effect is what an action does besides moving the state, in act.go:
+// before checks the input and sets the columns, the event's note and data,
+// counters, timers and the notices that go out with them; after are the
+// notices once the state has changed. An action with own writes its own
+// steps (extensions, co-handlers, whistles) and keeps the state.
+type effect struct {
+	before func(*step) error
+	after  []notice
+	own    func(*step) error
+}
+
+// effects is the one place where what each action does lives, beside
+// machine(): an action without an entry only moves the state and writes
+// its event.
+func effects() map[Action]effect {
+	return map[Action]effect{
+		ActAccept:           {after: []notice{tellReporterState}},
+		ActReject:           {before: (*step).needReason, after: []notice{tellReporterState}},
+		ActDispatch:         {before: (*step).dispatch, after: []notice{tellAssigneeDispatched}},
+		ActTransfer:         {before: (*step).assign, after: []notice{tellAssigneeDispatched}},
+		ActAcknowledge:      {before: (*step).acknowledge},
+		ActHandle:           {before: (*step).handle, after: []notice{tellReporterState, tellStaffToVerify}},
+		ActVerify:           {before: (*step).verify},
+		ActSendBack:         {before: (*step).sendBack},
+		ActClose:            {before: (*step).close},
+		ActRate:             {before: (*step).rate},
+		ActReopen:           {before: (*step).reopen},
+		ActShelve:           {before: (*step).shelve},
+		ActResume:           {before: (*step).resume},
+		ActMerge:            {before: (*step).merge},
+		ActNote:             {before: (*step).noteOnly},
+		ActRequestExtension: {own: (*step).requestExtension},
+		ActDecideExtension:  {own: (*step).decideExtension},
+		ActAddCoHandler:     {own: (*step).addCoHandler},
+		ActWhistle:          {own: (*step).whistle},
+		ActReportIn:         {own: (*step).reportIn},
+	}
+}
+
 // Next returns the state after action a from s, or ok=false when a is not
 // allowed from s.
 func Next(s State, a Action) (State, bool) {
@@ -137,9 +176,9 @@ func Actions() []Action {
 }
 
 // Label is the Chinese name of an action.
-func (a Action) Label() string {
-	return map[Action]string{ActAccept: "立案", ActReject: "不予立案", ActDispatch: "派遣", ActTransfer: "转派", ActAcknowledge: "报到签收",
-		ActStart: "开始处置", ActHandle: "处置完成", ActVerify: "核查通过", ActSendBack: "退回重办", ActClose: "结案", ActRate: "评价",
-		ActReopen: "重新办理", ActShelve: "挂账", ActResume: "恢复办理", ActMerge: "合并", ActNote: "备注", ActRequestExtension: "申请延期",
-		ActDecideExtension: "审批延期", ActAddCoHandler: "增加协办", ActWhistle: "吹哨", ActReportIn: "报到"}[a]
-}
+func (a Action) Label() string { return actionLabels[a] }
+
+var actionLabels = map[Action]string{ActAccept: "立案", ActReject: "不予立案", ActDispatch: "派遣", ActTransfer: "转派", ActAcknowledge: "报到签收",
+	ActStart: "开始处置", ActHandle: "处置完成", ActVerify: "核查通过", ActSendBack: "退回重办", ActClose: "结案", ActRate: "评价",
+	ActReopen: "重新办理", ActShelve: "挂账", ActResume: "恢复办理", ActMerge: "合并", ActNote: "备注", ActRequestExtension: "申请延期",
+	ActDecideExtension: "审批延期", ActAddCoHandler: "增加协办", ActWhistle: "吹哨", ActReportIn: "报到"}

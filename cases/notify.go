@@ -2,46 +2,48 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/links"
 	"linli/storage"
 )
 
+// assigneeRoles says which role acts for an area a case is assigned or a
+// whistle is blown to: the grid worker of a grid, the property company of
+// an estate, the community's staff, the street's (or district's) staff.
+var assigneeRoles = map[string]linli.Role{
+	AssignGrid:      linli.RoleGridWorker,
+	AssignProperty:  linli.RoleProperty,
+	AssignCommunity: linli.RoleCommunityStaff,
+	"street":        linli.RoleStreetStaff,
+	"district":      linli.RoleStreetStaff,
+}
+
 // accountsFor lists the accounts that act for an assignee or a whistle
-// target.
+// target: a department's members, or the holders of the area's role on
+// exactly that node (disabled accounts included, as their notifications
+// wait for them).
 func (s *Service) accountsFor(ctx context.Context, q storage.Querier, kind string, id int64) ([]int64, error) {
-	var query string
-	switch kind {
-	case AssignDepartment:
-		query = `SELECT account_id FROM department_members WHERE department_id = ?`
-	case AssignGrid:
-		query = `SELECT account_id FROM grants WHERE role = 'grid_worker' AND node_id = ?`
-	case AssignProperty:
-		query = `SELECT account_id FROM grants WHERE role = 'property' AND node_id = ?`
-	case AssignCommunity:
-		query = `SELECT account_id FROM grants WHERE role = 'community_staff' AND node_id = ?`
-	case "street", "district":
-		query = `SELECT account_id FROM grants WHERE role = 'street_staff' AND node_id = ?`
-	default:
+	if kind == AssignDepartment {
+		return storage.Scalars[int64](ctx, q, `SELECT account_id FROM department_members WHERE department_id = ?`, id)
+	}
+	role, ok := assigneeRoles[kind]
+	if !ok {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, query, id)
+	hs, err := s.holders.Holders(ctx, q, auth.HolderQuery{Roles: []linli.Role{role}, Node: id, IncludeDisabled: true})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
+	out := make([]int64, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, h.ID)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // NotifyAbout writes in-app notifications about a record of another
@@ -149,22 +151,14 @@ func (s *Service) Notifications(ctx context.Context, a *linli.Actor, limit int) 
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = ? AND read_at = 0`, a.AccountID).Scan(&unread); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, at, kind, ref_kind, ref_id, text, read_at FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT ?`, a.AccountID, limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []Notification
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Notification, error) {
 		var n Notification
 		var at, read int64
-		if err := rows.Scan(&n.ID, &at, &n.Kind, &n.RefKind, &n.RefID, &n.Text, &read); err != nil {
-			return nil, 0, err
-		}
+		err := rows.Scan(&n.ID, &at, &n.Kind, &n.RefKind, &n.RefID, &n.Text, &read)
 		n.At, n.Read = storage.FromMillis(at), read != 0
-		out = append(out, n)
-	}
-	return out, unread, rows.Err()
+		return n, err
+	}, `SELECT id, at, kind, ref_kind, ref_id, text, read_at FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT ?`, a.AccountID, limit)
+	return out, unread, err
 }
 
 // Unread counts the actor's unread notifications (the bell).

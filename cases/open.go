@@ -164,9 +164,11 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 	o.loc = in.LocationID
 	var room string
 	if in.HouseholdID != 0 {
-		if err := s.DB.QueryRow(ctx, `SELECT unit_id, room FROM households WHERE id = ?`, in.HouseholdID).Scan(&o.loc, &room); err != nil {
+		h, err := s.Registry.HouseholdAt(ctx, s.DB, in.HouseholdID)
+		if err != nil {
 			return o, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
 		}
+		o.loc, room = h.UnitID, h.Room
 	}
 	if o.loc == 0 {
 		// A map point: the grid whose boundary contains it (within the

@@ -69,9 +69,12 @@ func eventLabel(a string) string {
 	if l := Action(a).Label(); l != "" {
 		return l
 	}
-	return map[string]string{"report": "上报", "response_overdue": "响应超时", "warning": "临期提醒", "overdue": "超期",
-		"escalation_exhausted": "升级已到顶", "report_in_lapsed": "未按时报到", "merged_from": "合并", "photos": "上传照片"}[a]
+	return eventLabels[a]
 }
+
+// eventLabels name the timeline steps that are not actions.
+var eventLabels = map[string]string{"report": "上报", "response_overdue": "响应超时", "warning": "临期提醒", "overdue": "超期",
+	"escalation_exhausted": "升级已到顶", "report_in_lapsed": "未按时报到", "merged_from": "合并", "photos": "上传照片"}
 
 func stateClass(s State) string {
 	switch s {

@@ -2,10 +2,12 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
 	"linli"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -42,14 +44,8 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Case, i
 	if len(scopes) == 0 {
 		return nil, 0, errForbidden()
 	}
-	var or []string
-	var args []any
-	for _, sc := range scopes {
-		or = append(or, "c.path LIKE ?")
-		args = append(args, sc+"%")
-	}
-	where := []string{"(" + strings.Join(or, " OR ") + ")"}
-	return s.query(ctx, where, args, f)
+	cond, args := storage.ScopeFilter("c.path", scopes)
+	return s.query(ctx, []string{cond}, args, f)
 }
 
 func (s *Service) query(ctx context.Context, where []string, args []any, f Filter) ([]Case, int, error) {
@@ -91,22 +87,16 @@ func (s *Service) query(ctx context.Context, where []string, args []any, f Filte
 	if f.Order == "due" {
 		order = " ORDER BY CASE WHEN c.resolve_due = 0 THEN 1 ELSE 0 END, c.resolve_due, c.id"
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+caseColumns+caseFrom+cond+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	now := s.now()
+	out, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Case, error) {
+		c, err := scanCase(rows)
+		c.Overdue = c.OverdueAt(now)
+		return c, err
+	}, `SELECT `+caseColumns+caseFrom+cond+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	defer rows.Close()
-	now := s.now()
-	var out []Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		c.Overdue = c.OverdueAt(now)
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // MyReports lists the cases the actor reported.
@@ -132,36 +122,28 @@ func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case
 			args = append(args, id)
 		}
 	}
-	nodesOf := func(kind string, role linli.Role) ([]int64, error) {
+	nodesOf := func(kind registry.Kind, role linli.Role) ([]int64, error) {
 		var ids []int64
 		for _, g := range a.Grants {
 			if g.Role != role {
 				continue
 			}
-			rows, err := s.DB.Query(ctx, `SELECT id FROM nodes WHERE kind = ? AND path LIKE ?`, kind, g.NodePath+"%")
+			nodes, err := s.Registry.NodesUnder(ctx, s.DB, g.NodePath, kind)
 			if err != nil {
 				return nil, err
 			}
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				ids = append(ids, id)
-			}
-			if err := rows.Close(); err != nil {
-				return nil, err
+			for _, n := range nodes {
+				ids = append(ids, n.ID)
 			}
 		}
 		return ids, nil
 	}
-	grids, err := nodesOf("grid", linli.RoleGridWorker)
+	grids, err := nodesOf(registry.KindGrid, linli.RoleGridWorker)
 	if err != nil {
 		return nil, 0, err
 	}
 	in(AssignGrid, grids)
-	estates, err := nodesOf("estate", linli.RoleProperty)
+	estates, err := nodesOf(registry.KindEstate, linli.RoleProperty)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -173,20 +155,8 @@ func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case
 		}
 	}
 	in(AssignCommunity, communities)
-	var depts []int64
-	rows, err := s.DB.Query(ctx, `SELECT department_id FROM department_members WHERE account_id = ?`, a.AccountID)
+	depts, err := storage.Scalars[int64](ctx, s.DB, `SELECT department_id FROM department_members WHERE account_id = ?`, a.AccountID)
 	if err != nil {
-		return nil, 0, err
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		depts = append(depts, id)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, 0, err
 	}
 	in(AssignDepartment, depts)
@@ -211,24 +181,18 @@ func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case
 
 // Calls lists the open whistles waiting for the actor to report in.
 func (s *Service) Calls(ctx context.Context, a *linli.Actor) ([]Whistle, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due, acked_at, acked_by, lapsed_at
+	all, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Whistle, error) {
+		var w Whistle
+		var auto, called, due, acked, lapsed int64
+		err := rows.Scan(&w.ID, &w.CaseID, &w.TargetKind, &w.TargetID, &w.TargetName, &w.Level, &auto, &w.Reason, &called, &due, &acked, &w.AckedBy, &lapsed)
+		w.Automatic = auto != 0
+		w.CalledAt, w.AckDue, w.LapsedAt = fromMs(called), fromMs(due), fromMs(lapsed)
+		return w, err
+	}, `SELECT id, case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due, acked_at, acked_by, lapsed_at
 		FROM case_whistles WHERE acked_at = 0 ORDER BY ack_due LIMIT 500`)
 	if err != nil {
 		return nil, err
 	}
-	var all []Whistle
-	for rows.Next() {
-		var w Whistle
-		var auto, called, due, acked, lapsed int64
-		if err := rows.Scan(&w.ID, &w.CaseID, &w.TargetKind, &w.TargetID, &w.TargetName, &w.Level, &auto, &w.Reason, &called, &due, &acked, &w.AckedBy, &lapsed); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		w.Automatic = auto != 0
-		w.CalledAt, w.AckDue, w.LapsedAt = fromMs(called), fromMs(due), fromMs(lapsed)
-		all = append(all, w)
-	}
-	rows.Close()
 	var out []Whistle
 	for _, w := range all {
 		if ok, _ := s.holds(ctx, s.DB, a, w.TargetKind, w.TargetID); ok {

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 
 	"linli/storage"
@@ -23,20 +24,16 @@ type statKey struct {
 func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 	type caseInfo struct{ community, grid, category int64 }
 	infos := map[int64]caseInfo{}
-	rows, err := s.DB.Query(ctx, `SELECT id, community_id, grid_id, category_id FROM cases`)
-	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
+	err := storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
 		var id int64
 		var ci caseInfo
 		if err := rows.Scan(&id, &ci.community, &ci.grid, &ci.category); err != nil {
-			rows.Close()
-			return 0, err
+			return err
 		}
 		infos[id] = ci
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT id, community_id, grid_id, category_id FROM cases`)
+	if err != nil {
 		return 0, err
 	}
 	counts := map[statKey]map[string]int{}
@@ -74,16 +71,11 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	ev, err := s.DB.Query(ctx, `SELECT case_id, at, action, data FROM case_events ORDER BY case_id, id`)
-	if err != nil {
-		return 0, err
-	}
-	for ev.Next() {
+	err = storage.Each(ctx, s.DB, func(ev *sql.Rows) error {
 		var caseID, at int64
 		var action, data string
 		if err := ev.Scan(&caseID, &at, &action, &data); err != nil {
-			ev.Close()
-			return 0, err
+			return err
 		}
 		var d struct {
 			ResponseDue int64  `json:"response_due"`
@@ -179,8 +171,9 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 				add(caseID, day, "escalated", 1)
 			}
 		}
-	}
-	if err := ev.Close(); err != nil {
+		return nil
+	}, `SELECT case_id, at, action, data FROM case_events ORDER BY case_id, id`)
+	if err != nil {
 		return 0, err
 	}
 	// The deadlines that have passed by now: their timers have counted

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/calendar"
 	"linli/links"
 	"linli/registry"
@@ -39,6 +40,10 @@ type Service struct {
 	catAt time.Time
 
 	current atomic.Pointer[calendar.Calendar] // see UseCalendar
+
+	// holders answers "who holds this role on this node" (auth's read on
+	// its grants); only its reads are used, which need the registry alone.
+	holders *auth.Service
 }
 
 // New builds the service.
@@ -46,7 +51,8 @@ func New(db *storage.DB, clock linli.Clock, cal *calendar.Calendar, reg *registr
 	if clock == nil {
 		clock = linli.SystemClock{}
 	}
-	return &Service{DB: db, Clock: clock, Calendar: cal, Registry: reg, Zone: zone, BasicWeight: 0.9}
+	return &Service{DB: db, Clock: clock, Calendar: cal, Registry: reg, Zone: zone, BasicWeight: 0.9,
+		holders: &auth.Service{DB: db, Clock: clock, Registry: reg}}
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now() }
@@ -272,9 +278,8 @@ func (s *Service) locationLabel(ctx context.Context, c Case) (string, error) {
 	}
 	label := p.Label
 	if c.HouseholdID != 0 {
-		var room string
-		if err := s.DB.QueryRow(ctx, `SELECT room FROM households WHERE id = ?`, c.HouseholdID).Scan(&room); err == nil {
-			label += room
+		if h, err := s.Registry.HouseholdAt(ctx, s.DB, c.HouseholdID); err == nil {
+			label += h.Room
 		}
 	}
 	return label, nil
@@ -291,17 +296,12 @@ func (s *Service) Timeline(ctx context.Context, a *linli.Actor, id int64) ([]Eve
 	if !full {
 		full, _ = s.isAssignee(ctx, s.DB, a, c)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public FROM case_events WHERE case_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []Event
-	for rows.Next() {
+	err = storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
 		var e Event
 		var at, pub int64
 		if err := rows.Scan(&e.ID, &e.CaseID, &at, &e.ActorID, &e.ActorName, &e.Action, &e.From, &e.To, &e.Note, &e.Data, &pub); err != nil {
-			return nil, err
+			return err
 		}
 		e.At, e.Public = storage.FromMillis(at), pub != 0
 		if acc == neighbourAccess {
@@ -316,8 +316,9 @@ func (s *Service) Timeline(ctx context.Context, a *linli.Actor, id int64) ([]Eve
 		if e.Public || full {
 			out = append(out, e)
 		}
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT id, case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public FROM case_events WHERE case_id = ? ORDER BY id`, id)
+	return out, err
 }
 
 // Whistles returns the whistles blown on a case.
@@ -329,24 +330,15 @@ func (s *Service) Whistles(ctx context.Context, a *linli.Actor, id int64) ([]Whi
 }
 
 func (s *Service) whistles(ctx context.Context, q storage.Querier, id int64) ([]Whistle, error) {
-	rows, err := q.Query(ctx, `SELECT id, case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due, acked_at, acked_by, lapsed_at
-		FROM case_whistles WHERE case_id = ? ORDER BY id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Whistle
-	for rows.Next() {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (Whistle, error) {
 		var w Whistle
 		var auto, called, due, acked, lapsed int64
-		if err := rows.Scan(&w.ID, &w.CaseID, &w.TargetKind, &w.TargetID, &w.TargetName, &w.Level, &auto, &w.Reason, &called, &due, &acked, &w.AckedBy, &lapsed); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&w.ID, &w.CaseID, &w.TargetKind, &w.TargetID, &w.TargetName, &w.Level, &auto, &w.Reason, &called, &due, &acked, &w.AckedBy, &lapsed)
 		w.Automatic = auto != 0
 		w.CalledAt, w.AckDue, w.AckedAt, w.LapsedAt = storage.FromMillis(called), storage.FromMillis(due), storage.FromMillis(acked), storage.FromMillis(lapsed)
-		out = append(out, w)
-	}
-	return out, rows.Err()
+		return w, err
+	}, `SELECT id, case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due, acked_at, acked_by, lapsed_at
+		FROM case_whistles WHERE case_id = ? ORDER BY id`, id)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

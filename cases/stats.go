@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"linli/storage"
@@ -74,10 +75,6 @@ func (s *Service) Fold(ctx context.Context) (int, error) {
 	for {
 		n := 0
 		err := s.DB.Batch(ctx, func(tx *storage.Tx) error {
-			rows, err := tx.Query(ctx, `SELECT id, day, community_id, grid_id, category_id, col, d FROM stats_deltas ORDER BY id LIMIT `+fmt.Sprint(foldBatch))
-			if err != nil {
-				return err
-			}
 			type cell struct {
 				day                  int
 				community, grid, cat int64
@@ -86,11 +83,10 @@ func (s *Service) Fold(ctx context.Context) (int, error) {
 			sums := map[cell]int{}
 			var order []cell
 			var last int64
-			for rows.Next() {
+			err := storage.Each(ctx, tx, func(rows *sql.Rows) error {
 				var c cell
 				var d int
 				if err := rows.Scan(&last, &c.day, &c.community, &c.grid, &c.cat, &c.col, &d); err != nil {
-					rows.Close()
 					return err
 				}
 				if _, ok := sums[c]; !ok {
@@ -98,8 +94,9 @@ func (s *Service) Fold(ctx context.Context) (int, error) {
 				}
 				sums[c] += d
 				n++
-			}
-			if err := rows.Close(); err != nil {
+				return nil
+			}, `SELECT id, day, community_id, grid_id, category_id, col, d FROM stats_deltas ORDER BY id LIMIT `+fmt.Sprint(foldBatch))
+			if err != nil {
 				return err
 			}
 			if n == 0 {

@@ -21,10 +21,10 @@ const (
 )
 
 // Label is the Chinese name of a source.
-func (s Source) Label() string {
-	return map[Source]string{SourceResident: "居民上报", SourcePatrol: "网格巡查", SourceHotline: "热线转办", SourceMeeting: "会议事项",
-		SourceInspection: "排查发现", SourceCamera: "视频告警"}[s]
-}
+func (s Source) Label() string { return sourceLabels[s] }
+
+var sourceLabels = map[Source]string{SourceResident: "居民上报", SourcePatrol: "网格巡查", SourceHotline: "热线转办", SourceMeeting: "会议事项",
+	SourceInspection: "排查发现", SourceCamera: "视频告警"}
 
 // Valid reports whether s is a known source.
 func (s Source) Valid() bool { return s.Label() != "" }
@@ -41,9 +41,9 @@ const (
 )
 
 // Label is the Chinese name of a priority.
-func (p Priority) Label() string {
-	return map[Priority]string{Normal: "一般", Urgent: "紧急", Emergency: "特急"}[p]
-}
+func (p Priority) Label() string { return priorityLabels[p] }
+
+var priorityLabels = map[Priority]string{Normal: "一般", Urgent: "紧急", Emergency: "特急"}
 
 // Rating is the reporter's verdict.
 type Rating string
@@ -56,9 +56,12 @@ const (
 )
 
 // Label is the Chinese name of a rating.
-func (r Rating) Label() string {
-	return map[Rating]string{Satisfied: "满意", Basic: "基本满意", Unsatisfied: "不满意"}[r]
-}
+func (r Rating) Label() string { return ratingLabels[r] }
+
+var ratingLabels = map[Rating]string{Satisfied: "满意", Basic: "基本满意", Unsatisfied: "不满意"}
+
+// ratingColumns are the statistics counters of the ratings.
+var ratingColumns = map[Rating]string{Satisfied: "satisfied", Basic: "basic", Unsatisfied: "unsatisfied"}
 
 // Category is one entry of the taxonomy with its routing rule, time limits
 // and escalation chain.

@@ -2,8 +2,6 @@ package happiness
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -70,46 +68,18 @@ func (s *Service) Pending(ctx context.Context, a *linli.Actor, communityID int64
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT c.id, c.number, c.title, c.location_id, c.closed_at, g.name, p.case_id
-		FROM cases c JOIN categories g ON g.id = c.category_id
-		LEFT JOIN case_publications p ON p.case_id = c.id
-		WHERE c.community_id = ? AND c.public = 1 AND c.state = ? AND c.merged_into = 0
-			AND (p.case_id IS NULL OR p.approved_at < c.closed_at)
-		ORDER BY c.closed_at, c.id LIMIT `+fmt.Sprint(maxCases), c.ID, string(cases.Closed))
+	pending, err := s.cases.PendingPublic(ctx, s.db, c.ID, maxCases)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		p        Proposal
-		location int64
-		category string
-	}
-	var rs []row
-	for rows.Next() {
-		var r row
-		var closed int64
-		var pub sql.NullInt64
-		if err := rows.Scan(&r.p.CaseID, &r.p.Number, &r.p.Written, &r.location, &closed, &r.category, &pub); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.p.ClosedAt, r.p.Published = storage.FromMillis(closed), pub.Valid
-		rs = append(rs, r)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	out := make([]Proposal, 0, len(rs))
-	for _, r := range rs {
-		p := r.p
-		if p.Note, err = s.handlerNote(ctx, p.CaseID); err != nil {
-			return nil, err
-		}
-		p.Title, p.Summary = Scrub(p.Written), r.category
+	out := make([]Proposal, 0, len(pending))
+	for _, pc := range pending {
+		p := Proposal{CaseID: pc.ID, Number: pc.Number, Written: pc.Title, Note: pc.Note, ClosedAt: pc.ClosedAt, Published: pc.Published}
+		p.Title, p.Summary = Scrub(p.Written), pc.Category
 		if n := Scrub(p.Note); n != "" {
 			p.Summary += "：" + n
 		}
-		if p.Place, err = s.place(ctx, r.location); err != nil {
+		if p.Place, err = s.place(ctx, pc.LocationID); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -117,32 +87,13 @@ func (s *Service) Pending(ctx context.Context, a *linli.Actor, communityID int64
 	return out, nil
 }
 
-// handlerNote is the latest public result note of a case.
-func (s *Service) handlerNote(ctx context.Context, caseID int64) (string, error) {
-	var note string
-	err := s.DB.QueryRow(ctx, `SELECT note FROM case_events WHERE case_id = ? AND action = ? AND public = 1 ORDER BY id DESC LIMIT 1`,
-		caseID, string(cases.ActHandle)).Scan(&note)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return strings.TrimSpace(note), err
-}
-
 // publicCase loads the community of a closed public case, or refuses.
 func (s *Service) publicCase(ctx context.Context, caseID int64) (int64, error) {
-	var community int64
-	var public int
-	var state string
-	var merged int64
-	err := s.DB.QueryRow(ctx, `SELECT community_id, public, state, merged_into FROM cases WHERE id = ?`, caseID).
-		Scan(&community, &public, &state, &merged)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, linli.Errorf(linli.ENotFound, "诉求不存在 / case not found")
-	}
+	community, listable, err := s.cases.PublicState(ctx, s.db, caseID)
 	if err != nil {
 		return 0, err
 	}
-	if public != 1 || state != string(cases.Closed) || merged != 0 {
+	if !listable {
 		return community, linli.Errorf(linli.EConflict, "只有已办结且报告人同意公开的诉求才能上幸福清单 / only a closed case its reporter made public can be listed")
 	}
 	return community, nil
@@ -186,14 +137,11 @@ func (s *Service) Approve(ctx context.Context, a *linli.Actor, caseID int64, tit
 	if err := v.Err(); err != nil {
 		return Publication{}, err
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	p := Publication{CaseID: caseID, Title: title, Summary: summary, ApprovedAt: now}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM case_publications WHERE case_id = ?`, caseID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO case_publications (case_id, community_id, title, summary, approved_by, approved_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			caseID, c.ID, title, summary, a.AccountID, storage.Millis(now)); err != nil {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := cases.Publish(ctx, tx, cases.Publication{CaseID: caseID, CommunityID: c.ID, Title: title, Summary: summary,
+			ApprovedBy: a.AccountID, ApprovedAt: now}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, a, now, audit.Change{Action: "happiness.approve", Entity: "case", EntityID: caseID, ScopePath: c.Path,
@@ -205,22 +153,18 @@ func (s *Service) Approve(ctx context.Context, a *linli.Actor, caseID int64, tit
 // Withdraw takes a case off the happiness list until it is approved
 // again. Needs PermCasesManage on the case's community.
 func (s *Service) Withdraw(ctx context.Context, a *linli.Actor, caseID int64) error {
-	var community int64
-	var title string
-	err := s.DB.QueryRow(ctx, `SELECT community_id, title FROM case_publications WHERE case_id = ?`, caseID).Scan(&community, &title)
-	if errors.Is(err, sql.ErrNoRows) {
-		return linli.Errorf(linli.ENotFound, "该诉求不在幸福清单上 / case not on the list")
-	}
+	pub, err := s.cases.PublicationOf(ctx, s.db, caseID)
 	if err != nil {
 		return err
 	}
-	c, err := s.staffOf(ctx, a, community)
+	title := pub.Title
+	c, err := s.staffOf(ctx, a, pub.CommunityID)
 	if err != nil {
 		return err
 	}
-	now := s.Clock.Now()
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM case_publications WHERE case_id = ?`, caseID); err != nil {
+	now := s.clock.Now()
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if err := cases.Unpublish(ctx, tx, caseID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, a, now, audit.Change{Action: "happiness.withdraw", Entity: "case", EntityID: caseID, ScopePath: c.Path,

@@ -5,7 +5,7 @@
 //
 // What reaches the public page, and only that:
 //   - projects: the entries the projects capability hands over
-//     (Service.Projects), with thanks recorded here added;
+//     (a Source given to New), with thanks recorded here added;
 //   - cases: closed, marked public (by the reporter), not merged, and
 //     their public text approved by community staff since they were
 //     closed (approve.go): the title and summary staff approved, which

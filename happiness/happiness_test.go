@@ -12,6 +12,7 @@ import (
 
 	"linli"
 	"linli/attach"
+	"linli/capability"
 	"linli/cases"
 	"linli/demo/demotest"
 	"linli/happiness"
@@ -28,6 +29,7 @@ type fixture struct {
 	clock  *linli.FakeClock
 	reg    *registry.Service
 	cases  *cases.Service
+	deps   capability.Deps
 	svc    *happiness.Service
 	actors map[string]*linli.Actor
 }
@@ -39,8 +41,8 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	zone, clock, reg := w.Zone, w.Clock, w.Registry
 	cs := w.Cases
 	lr := &links.Registry{DB: db}
-	svc := &happiness.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
-	svc.Register()
+	deps := capability.Deps{DB: db, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lr}
+	svc := happiness.New(deps)
 	// The projects capability's resolver, as cmd/linli registers it: a
 	// project is visible to whoever reads projects where it is.
 	lr.Register(links.KindProject, func(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
@@ -58,9 +60,35 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		}
 		return out, nil
 	})
-	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, svc: svc, actors: map[string]*linli.Actor{}}
+	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, cases: cs, deps: deps, svc: svc, actors: map[string]*linli.Actor{}}
 	w.AddActors(t, f.actors, "xueyuan", "jixiang", "jxgrid", "jxresident", "street")
 	return f
+}
+
+// with rebuilds the service with capabilities publishing on the list.
+func (f *fixture) with(sources ...happiness.Source) {
+	f.svc = happiness.New(f.deps, sources...)
+}
+
+// source stands in for a capability publishing on the list (projects,
+// mediation).
+type source struct {
+	entries func(ctx context.Context, communityID int64) ([]happiness.Entry, error)
+	counts  func(ctx context.Context) (map[int64]int, error)
+}
+
+func (s source) HappinessEntries(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
+	if s.entries == nil {
+		return nil, nil
+	}
+	return s.entries(ctx, communityID)
+}
+
+func (s source) HappinessCounts(ctx context.Context) (map[int64]int, error) {
+	if s.counts == nil {
+		return nil, nil
+	}
+	return s.counts(ctx)
 }
 
 // project stores a bare project of a community (the projects capability's
@@ -243,13 +271,13 @@ func TestHappinessThanksAndProjects(t *testing.T) {
 		done := time.Date(2026, 1, 20, 2, 0, 0, 0, time.UTC)
 		elevatorID := f.project(xy, "荟萃花园南区1号楼加装电梯")
 		jxRoad := f.project(jx, "吉祥花园道路硬化")
-		f.svc.Projects = func(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
+		f.with(source{entries: func(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
 			if communityID != xy.ID {
 				return nil, nil
 			}
 			return []happiness.Entry{{Kind: "project", ID: elevatorID, Title: "荟萃花园南区1号楼加装电梯", Summary: "8部电梯投入使用", Place: "荟萃花园南区 1号楼",
 				DoneAt: done, Rated: 25, Satisfied: 24, Thanks: []happiness.Thanks{{Kind: "letter", From: "1号楼居民", Text: "感谢信", At: done}}}}, nil
-		}
+		}, counts: func(ctx context.Context) (map[int64]int, error) { return map[int64]int{xy.ID: 1}, nil }})
 		pub := f.resolved(true, "卫生间渗水", cases.Basic)
 		f.approve()
 		leak := links.Ref{Kind: links.KindCase, ID: pub.ID}
@@ -296,9 +324,9 @@ func TestHappinessThanksAndProjects(t *testing.T) {
 		}
 		// Without the projects capability's resolver nothing vouches for
 		// the project: refused, not taken on trust.
-		bare := *f.svc
+		bare := f.deps
 		bare.Links = &links.Registry{DB: db}
-		if _, err := bare.AddThanks(f.ctx, f.actors["xueyuan"], xy.ID, elevator, banner); linli.ErrorCode(err) != linli.EInvalid {
+		if _, err := happiness.New(bare).AddThanks(f.ctx, f.actors["xueyuan"], xy.ID, elevator, banner); linli.ErrorCode(err) != linli.EInvalid {
 			t.Errorf("thanks for a project nothing vouches for: %v", err)
 		}
 		if _, err := f.svc.AddThanks(f.ctx, f.actors["jixiang"], jx.ID, leak, banner); err != nil {
@@ -358,26 +386,15 @@ func TestHappinessIndexDoesNotAskEveryCommunity(t *testing.T) {
 				return nil, nil
 			}
 		}
-		f.svc.Projects, f.svc.Disputes = entries("project"), entries("dispute")
-
-		// No project or dispute anywhere: nobody is asked.
-		cs, err := f.svc.Communities(f.ctx)
-		if err != nil || len(cs) != 0 || asked["project"]+asked["dispute"] != 0 {
-			t.Fatalf("index %+v %v; asked %v, want nobody", cs, err, asked)
-		}
-		// One community has a project: only it is asked, once.
-		f.project(xy, "荟萃花园南区1号楼加装电梯")
-		cs, err = f.svc.Communities(f.ctx)
-		if err != nil || len(cs) != 1 || cs[0].ID != xy.ID || cs[0].Entries != 1 || asked["project"] != 1 || asked["dispute"] != 0 {
-			t.Fatalf("index %+v %v; asked %v, want projects once", cs, err, asked)
-		}
-		// With the counting hooks wired, one call each and no listing.
+		// The publishing capabilities count for every community at once:
+		// one call each and no listing, whether or not a community has
+		// entries.
 		calls := 0
-		f.svc.ProjectCounts = func(ctx context.Context) (map[int64]int, error) { calls++; return map[int64]int{xy.ID: 3}, nil }
-		f.svc.DisputeCounts = func(ctx context.Context) (map[int64]int, error) { calls++; return map[int64]int{xy.ID: 2}, nil }
-		asked = map[string]int{}
-		cs, err = f.svc.Communities(f.ctx)
-		if err != nil || len(cs) != 1 || cs[0].Entries != 5 || calls != 2 || len(asked) != 0 {
+		f.with(source{entries: entries("project"), counts: func(ctx context.Context) (map[int64]int, error) { calls++; return map[int64]int{xy.ID: 3}, nil }},
+			source{entries: entries("dispute"), counts: func(ctx context.Context) (map[int64]int, error) { calls++; return map[int64]int{xy.ID: 2}, nil }})
+		f.project(xy, "荟萃花园南区1号楼加装电梯")
+		cs, err := f.svc.Communities(f.ctx)
+		if err != nil || len(cs) != 1 || cs[0].ID != xy.ID || cs[0].Entries != 5 || calls != 2 || len(asked) != 0 {
 			t.Fatalf("index %+v %v; %d count calls, asked %v", cs, err, calls, asked)
 		}
 	})
@@ -466,11 +483,11 @@ func TestHappinessApproval(t *testing.T) {
 		}
 
 		// Whatever another capability hands over is scrubbed too.
-		f.svc.Projects = func(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
+		f.with(source{entries: func(ctx context.Context, communityID int64) ([]happiness.Entry, error) {
 			return []happiness.Entry{{Kind: "project", ID: 1, Title: "加装电梯", Summary: "联系人138.1234.5678",
 				Photos: []happiness.Photo{{Caption: "１３８１２３４５６７８家门口"}},
 				Thanks: []happiness.Thanks{{Kind: "letter", From: "一三八幺二三四五六七八", Text: "谢谢"}}}}, nil
-		}
+		}})
 		l, err = f.svc.List(f.ctx, jx.ID)
 		if err != nil || len(l.Entries) != 1 {
 			t.Fatalf("list %+v %v", l, err)
@@ -478,6 +495,41 @@ func TestHappinessApproval(t *testing.T) {
 		e := l.Entries[0]
 		if e.Summary != "联系人***" || e.Photos[0].Caption != "***家门口" || e.Thanks[0].From != "***" {
 			t.Errorf("project entry not scrubbed: %+v", e)
+		}
+	})
+}
+
+// Pending reads every waiting case's latest public handling note at once:
+// each proposal carries its own case's note, and a case handled again
+// after being sent back carries the newer one.
+func TestHappinessPendingNotes(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		jx := f.node(pJixiang...)
+		first := f.resolved(true, "楼道灯不亮", "")
+		c, err := f.cases.Open(f.ctx, f.actors["jxresident"], cases.NewCase{Category: "water_leak", Title: "下水道堵塞", LocationID: first.LocationID, Public: true})
+		if err != nil {
+			t.Fatalf("open: %v %v", err, linli.ErrorFields(err))
+		}
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActAccept})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActDispatch})
+		f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActAcknowledge})
+		f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActHandle, Note: "疏通了一半"})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActSendBack, Note: "还没通"})
+		f.act("jxgrid", c.ID, cases.ActionInput{Action: cases.ActHandle, Note: "已彻底疏通"})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActVerify})
+		f.act("jixiang", c.ID, cases.ActionInput{Action: cases.ActClose})
+
+		ps, err := f.svc.Pending(f.ctx, f.actors["jixiang"], jx.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := map[int64]string{}
+		for _, p := range ps {
+			notes[p.CaseID] = p.Note
+		}
+		if len(ps) != 2 || !strings.Contains(notes[first.ID], "更换502卫生间防水层") || notes[c.ID] != "已彻底疏通" {
+			t.Errorf("pending notes %v (%d proposals)", notes, len(ps))
 		}
 	})
 }

@@ -106,10 +106,7 @@ func (s *Service) publicPhoto(ctx context.Context, communityID int64, att attach
 		return false, nil
 	}
 	if att.Owner == "case" {
-		var n int
-		err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM cases c JOIN case_publications p ON p.case_id = c.id
-			WHERE c.id = ? AND c.community_id = ? AND `+listedCase, att.OwnerID, communityID).Scan(&n)
-		return n > 0, err
+		return s.cases.IsListed(ctx, s.db, att.OwnerID, communityID)
 	}
 	return s.hasPhoto(ctx, communityID, att.ID)
 }
@@ -128,7 +125,7 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := s.community(ctx, cid); err != nil {
 		return err
 	}
-	att, err := attach.Get(ctx, s.DB, fid)
+	att, err := attach.Get(ctx, s.db, fid)
 	if err != nil {
 		return errNoPhoto()
 	}
@@ -140,7 +137,7 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 		return errNoPhoto()
 	}
 	if r.URL.Query().Get("thumb") != "1" && att.ContentType == attach.JPEG {
-		full, data, err := attach.Open(ctx, s.DB, fid, false)
+		full, data, err := attach.Open(ctx, s.db, fid, false)
 		if err != nil {
 			return err
 		}
@@ -151,7 +148,7 @@ func (s *Service) servePhoto(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	thumb, data, err := attach.Open(ctx, s.DB, fid, true)
+	thumb, data, err := attach.Open(ctx, s.db, fid, true)
 	if err != nil {
 		return err
 	}
@@ -254,8 +251,8 @@ func (h *pages) addThanks(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }

@@ -2,7 +2,7 @@ package happiness
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"sort"
 	"strings"
 
@@ -38,7 +38,7 @@ func errNoCommunity() error {
 
 // community loads a community node and names its district and street.
 func (s *Service) community(ctx context.Context, id int64) (registry.Node, string, error) {
-	line, err := s.Registry.Lineage(ctx, s.DB, id)
+	line, err := s.registry.Lineage(ctx, s.db, id)
 	if err != nil || len(line) == 0 || line[len(line)-1].Kind != registry.KindCommunity {
 		if err == nil || linli.ErrorCode(err) == linli.ENotFound {
 			err = errNoCommunity()
@@ -68,25 +68,13 @@ func (s *Service) List(ctx context.Context, communityID int64) (List, error) {
 	if err != nil {
 		return l, err
 	}
-	if s.Projects != nil {
-		ps, err := s.Projects(ctx, c.ID)
+	for _, src := range s.sources {
+		es, err := src.HappinessEntries(ctx, c.ID)
 		if err != nil {
 			return l, err
 		}
-		for _, e := range ps {
-			e.Kind = links.KindProject
-			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: links.KindProject, ID: e.ID}]...)
-			l.Entries = append(l.Entries, e)
-		}
-	}
-	if s.Disputes != nil {
-		ds, err := s.Disputes(ctx, c.ID)
-		if err != nil {
-			return l, err
-		}
-		for _, e := range ds {
-			e.Kind = links.KindDispute
-			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: links.KindDispute, ID: e.ID}]...)
+		for _, e := range es {
+			e.Thanks = append(e.Thanks, thanks[links.Ref{Kind: e.Kind, ID: e.ID}]...)
 			l.Entries = append(l.Entries, e)
 		}
 	}
@@ -140,57 +128,29 @@ func scrubEntry(e *Entry) {
 // maxCases bounds the cases one list shows.
 const maxCases = 200
 
-// listedCase is the condition on cases c and their publications p for a
-// case on the list: closed, marked public by its reporter, not merged,
-// and its public text approved by staff since it was (last) closed.
-const listedCase = `c.public = 1 AND c.state = '` + string(cases.Closed) + `' AND c.merged_into = 0 AND p.approved_at >= c.closed_at`
-
 // caseEntries are the community's listed cases (listedCase). A case shows
 // the title and summary staff approved (approve.go), its place at
 // building level, the rating of its reporter and its photos: those sent
 // with the report (before) and with the result (after).
 func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, error) {
-	rows, err := s.DB.Query(ctx, `SELECT c.id, p.title, c.location_id, c.created_at, c.handled_at, c.closed_at, c.rating, p.summary
-		FROM cases c JOIN case_publications p ON p.case_id = c.id
-		WHERE c.community_id = ? AND `+listedCase+`
-		ORDER BY c.closed_at DESC, c.id DESC LIMIT `+fmt.Sprint(maxCases), communityID)
+	listed, err := s.cases.ListedCases(ctx, s.db, communityID, maxCases)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		e                          Entry
-		location, created, handled int64
-		category, rating           string
-	}
-	var rs []row
-	for rows.Next() {
-		var r row
-		var closed int64
-		if err := rows.Scan(&r.e.ID, &r.e.Title, &r.location, &r.created, &r.handled, &closed, &r.rating, &r.category); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.e.Kind, r.e.DoneAt = links.KindCase, storage.FromMillis(closed)
-		rs = append(rs, r)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	out := make([]Entry, 0, len(rs))
-	for _, r := range rs {
-		e := r.e
-		e.Summary = r.category // the approved summary
+	out := make([]Entry, 0, len(listed))
+	for _, c := range listed {
+		e := Entry{ID: c.ID, Kind: links.KindCase, Title: c.PubTitle, Summary: c.PubSummary, DoneAt: c.ClosedAt}
 		var err error
-		if e.Place, err = s.place(ctx, r.location); err != nil {
+		if e.Place, err = s.place(ctx, c.LocationID); err != nil {
 			return nil, err
 		}
-		if r.rating != "" {
+		if c.Rating != "" {
 			e.Rated = 1
-			if r.rating == string(cases.Satisfied) || r.rating == string(cases.Basic) {
+			if c.Rating == cases.Satisfied || c.Rating == cases.Basic {
 				e.Satisfied = 1
 			}
 		}
-		as, err := attach.List(ctx, s.DB, "case", e.ID)
+		as, err := attach.List(ctx, s.db, "case", e.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -199,7 +159,7 @@ func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, 
 				continue
 			}
 			p := Photo{AttachmentID: a.ID, Stage: "before", Caption: "办理前"}
-			if r.handled != 0 && storage.Millis(a.CreatedAt) >= r.handled {
+			if h := storage.Millis(c.HandledAt); h != 0 && storage.Millis(a.CreatedAt) >= h {
 				p.Stage, p.Caption = "after", "办理后"
 			}
 			e.Photos = append(e.Photos, p)
@@ -212,7 +172,7 @@ func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, 
 // place names a location at building level at most: "荟萃花园南区 1号楼"
 // for a unit or a household's unit, the estate or community otherwise.
 func (s *Service) place(ctx context.Context, locationID int64) (string, error) {
-	line, err := s.Registry.Lineage(ctx, s.DB, locationID)
+	line, err := s.registry.Lineage(ctx, s.db, locationID)
 	if err != nil {
 		return "", err
 	}
@@ -238,56 +198,37 @@ func (s *Service) place(ctx context.Context, locationID int64) (string, error) {
 
 // thanks loads the thanks recorded for a community, by subject.
 func (s *Service) thanks(ctx context.Context, communityID int64) (map[links.Ref][]Thanks, error) {
-	rows, err := s.DB.Query(ctx, `SELECT subject_kind, subject_id, kind, from_name, text, at FROM thanks WHERE community_id = ? ORDER BY at, id`, communityID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[links.Ref][]Thanks{}
-	for rows.Next() {
+	err := storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		var r links.Ref
 		var t Thanks
 		var at int64
 		if err := rows.Scan(&r.Kind, &r.ID, &t.Kind, &t.From, &t.Text, &at); err != nil {
-			return nil, err
+			return err
 		}
 		t.At = storage.FromMillis(at)
 		out[r] = append(out[r], t)
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT subject_kind, subject_id, kind, from_name, text, at FROM thanks WHERE community_id = ? ORDER BY at, id`, communityID)
+	return out, err
 }
 
 // Communities lists the communities whose happiness list has entries, in
 // tree order.
 func (s *Service) Communities(ctx context.Context) ([]Community, error) {
-	counts := map[int64]int{}
-	rows, err := s.DB.Query(ctx, `SELECT c.community_id, COUNT(*) FROM cases c JOIN case_publications p ON p.case_id = c.id
-		WHERE `+listedCase+` GROUP BY c.community_id`)
+	counts, err := s.cases.ListedCounts(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for id, n := range counts {
 		counts[id] = min(n, maxCases)
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	ids, err := s.DB.IDs(ctx, `SELECT id FROM nodes WHERE kind = ? ORDER BY path`, string(registry.KindCommunity))
+	communities, err := s.registry.NodesUnder(ctx, s.db, "/", registry.KindCommunity)
 	if err != nil {
 		return nil, err
 	}
-	for _, src := range []struct {
-		counts func(context.Context) (map[int64]int, error)
-		list   func(context.Context, int64) ([]Entry, error)
-		table  string
-	}{{s.ProjectCounts, s.Projects, "projects"}, {s.DisputeCounts, s.Disputes, "disputes"}} {
-		m, err := s.entryCounts(ctx, src.counts, src.list, src.table)
+	for _, src := range s.sources {
+		m, err := src.HappinessCounts(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -296,7 +237,8 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 		}
 	}
 	out := []Community{}
-	for _, id := range ids {
+	for _, cn := range communities {
+		id := cn.ID
 		n := counts[id]
 		if n == 0 {
 			continue
@@ -306,33 +248,6 @@ func (s *Service) Communities(ctx context.Context) ([]Community, error) {
 			return nil, err
 		}
 		out = append(out, Community{ID: c.ID, Name: c.Name, Area: area, Entries: n})
-	}
-	return out, nil
-}
-
-// entryCounts counts a capability's entries by community: with one call
-// of its counting hook when wired, else by listing the entries of each
-// community that has any row in the capability's table (its community_id
-// column), so communities without projects or disputes cost nothing.
-func (s *Service) entryCounts(ctx context.Context, counts func(context.Context) (map[int64]int, error),
-	list func(context.Context, int64) ([]Entry, error), table string) (map[int64]int, error) {
-	if counts != nil {
-		return counts(ctx)
-	}
-	if list == nil {
-		return nil, nil
-	}
-	ids, err := s.DB.IDs(ctx, `SELECT DISTINCT community_id FROM `+table)
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]int{}
-	for _, id := range ids {
-		es, err := list(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = len(es)
 	}
 	return out, nil
 }

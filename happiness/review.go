@@ -27,11 +27,11 @@ func (s *Service) caseIn(r *http.Request) (communityID, caseID int64, err error)
 	if caseID, err = web.PathID(r, "case"); err != nil {
 		return 0, 0, err
 	}
-	var n int
-	if err := s.DB.QueryRow(r.Context(), `SELECT COUNT(*) FROM cases WHERE id = ? AND community_id = ?`, caseID, communityID).Scan(&n); err != nil {
+	in, err := s.cases.InCommunity(r.Context(), s.db, caseID, communityID)
+	if err != nil {
 		return 0, 0, err
 	}
-	if n == 0 {
+	if !in {
 		return 0, 0, linli.Errorf(linli.ENotFound, "诉求不存在 / case not found")
 	}
 	return communityID, caseID, nil

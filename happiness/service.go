@@ -9,47 +9,51 @@ import (
 	"time"
 
 	"linli"
+	"linli/capability"
 	"linli/cases"
-	"linli/jobs"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
 	"linli/web"
 )
 
-// Service is the happiness capability. cmd/linli fills the fields and calls
-// Register before serving.
+// Service is the happiness capability, built by New.
 type Service struct {
-	DB       *storage.DB
-	Clock    linli.Clock
-	Zone     *time.Location
-	Registry *registry.Service
-	Cases    *cases.Service
-	Links    *links.Registry
-	// Projects lists a community's completed projects; wired to
-	// projects.Service.HappinessEntries.
-	Projects func(ctx context.Context, communityID int64) ([]Entry, error)
-	// Disputes lists a community's mediations whose agreement was
-	// performed; wired to mediation.Service.HappinessEntries.
-	Disputes func(ctx context.Context, communityID int64) ([]Entry, error)
-	// ProjectCounts and DisputeCounts, when set, count what Projects and
-	// Disputes would list, for every community at once: the public index
-	// (/happiness) asks on every visit, and asking each community in a
-	// city is thousands of queries. Wired to
-	// projects.Service.HappinessCounts and
-	// mediation.Service.HappinessCounts. Without them the index still
-	// calls Projects and Disputes, but only for the communities that have
-	// any project or dispute at all (one query each to find them).
-	ProjectCounts func(ctx context.Context) (map[int64]int, error)
-	DisputeCounts func(ctx context.Context) (map[int64]int, error)
+	db       *storage.DB
+	clock    linli.Clock
+	loc      *time.Location
+	registry *registry.Service
+	cases    *cases.Service
+	links    *links.Registry
+	// sources publish entries on the list besides the cases (projects,
+	// mediation), in the order the list shows them.
+	sources []Source
 }
 
-// Register adds the capability's link resolvers and building-view layers.
-// The happiness list has neither: it only reads what others record.
-func (s *Service) Register() {}
+// Source is a capability that publishes entries on the happiness list:
+// projects (completed projects) and mediation (mediations whose agreement
+// was performed).
+type Source interface {
+	// HappinessEntries lists a community's entries, each with its Kind.
+	HappinessEntries(ctx context.Context, communityID int64) ([]Entry, error)
+	// HappinessCounts counts what HappinessEntries would list, for every
+	// community at once: the public index (/happiness) asks on every
+	// visit, and asking each community in a city is thousands of queries.
+	HappinessCounts(ctx context.Context) (map[int64]int, error)
+}
 
-// JobHandlers are the capability's timers, by kind. None.
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
+// New builds the capability from its dependencies and the capabilities
+// that publish entries on the list.
+func New(d capability.Deps, sources ...Source) *Service {
+	return &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, cases: d.Cases, links: d.Links, sources: sources}
+}
+
+// Parts are the capability's templates and routes; it has no timers,
+// link resolvers or building-view layers: it only reads what others
+// record.
+func (s *Service) Parts() capability.Parts {
+	return capability.Parts{Name: "happiness", Pages: Pages(), Routes: s.Routes}
+}
 
 //go:embed templates/*.html
 var templates embed.FS
@@ -59,7 +63,7 @@ func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "happiness", Catalog: catalog(), Funcs: template.FuncMap{
 		"percentOf":   Percent,
-		"thanksLabel": func(k string) string { return map[string]string{ThanksBanner: "锦旗", ThanksLetter: "感谢信"}[k] },
+		"thanksLabel": func(k string) string { return thanksLabels[k] },
 	}}
 }
 

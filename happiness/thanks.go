@@ -21,6 +21,9 @@ const (
 	ThanksLetter = "letter" // 感谢信
 )
 
+// thanksLabels are the Chinese names of the kinds of thanks.
+var thanksLabels = map[string]string{ThanksBanner: "锦旗", ThanksLetter: "感谢信"}
+
 // ThanksInput records a banner or letter a community received.
 type ThanksInput struct {
 	Kind string    `json:"kind"` // banner or letter
@@ -78,7 +81,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 	if !a.Can(linli.PermCasesManage, c.Path) && !a.Can(linli.PermProjectsManage, c.Path) {
 		return Thanks{}, linli.Errorf(linli.EForbidden, "无权为该社区登记感谢 / not allowed to record thanks for this community")
 	}
-	now := s.Clock.Now()
+	now := s.clock.Now()
 	verr := in.validate(now)
 	var v linli.Validation
 	switch subject.Kind {
@@ -87,7 +90,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 		// often as the case behind it.
 		table := map[string]string{links.KindProject: "projects", links.KindCase: "cases", links.KindDispute: "disputes"}[subject.Kind]
 		var cid int64
-		err := s.DB.QueryRow(ctx, `SELECT community_id FROM `+table+` WHERE id = ?`, subject.ID).Scan(&cid)
+		err := s.db.QueryRow(ctx, `SELECT community_id FROM `+table+` WHERE id = ?`, subject.ID).Scan(&cid)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && cid != c.ID) {
 			v.Add("subject", "该社区没有这条记录 / no such record in this community")
 			break
@@ -98,7 +101,7 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 			break
 		}
 		// A project is also one the recorder may see, as its owner says.
-		ok, err := s.Links.Visible(ctx, a, subject)
+		ok, err := s.links.Visible(ctx, a, subject)
 		if err != nil {
 			return Thanks{}, err
 		}
@@ -111,20 +114,20 @@ func (s *Service) AddThanks(ctx context.Context, a *linli.Actor, communityID int
 	if subject.ID <= 0 && len(v.Fields) == 0 {
 		v.Add("subject", "应为 project:ID、case:ID 或 dispute:ID / must be project:ID, case:ID or dispute:ID")
 	}
-	if verr != nil {
-		v.Fields = append(v.Fields, linli.ErrorFields(verr)...)
+	if err := v.AddErr(verr); err != nil {
+		return Thanks{}, err
 	}
 	if err := v.Err(); err != nil {
 		return Thanks{}, err
 	}
-	t := Thanks{Kind: in.Kind, From: in.From, Text: in.Text, At: in.At}
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	t := Thanks(in)
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		id, err := tx.Insert(ctx, `INSERT INTO thanks (community_id, subject_kind, subject_id, kind, from_name, text, at, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, subject.Kind, subject.ID, t.Kind, t.From, t.Text, storage.Millis(t.At), a.AccountID, storage.Millis(now))
 		if err != nil {
 			return err
 		}
-		what := map[string]string{ThanksBanner: "锦旗", ThanksLetter: "感谢信"}[t.Kind]
+		what := thanksLabels[t.Kind]
 		return audit.Record(ctx, tx, a, now, audit.Change{Action: "thanks.create", Entity: "thanks", EntityID: id, ScopePath: c.Path,
 			Summary: fmt.Sprintf("登记%s（%s）：%s", what, subject, t.Text), After: t})
 	})

@@ -155,14 +155,10 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Projects = projects.New(d, m.Votes)
 	m.Meetings = meetings.New(d)
 	m.Mediation = mediation.New(d)
-	m.Happiness = &happiness.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	// The capabilities meet only here.
 	m.Votes.Visits = m.Visits.ForHousehold
 	m.Votes.Projects = m.Projects.VoteScope
-	m.Happiness.Projects = m.Projects.HappinessEntries
-	m.Happiness.Disputes = m.Mediation.HappinessEntries
-	m.Happiness.ProjectCounts = m.Projects.HappinessCounts
-	m.Happiness.DisputeCounts = m.Mediation.HappinessCounts
+	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
 	for _, c := range m.negotiation() {
 		c.Register()
 	}
@@ -170,7 +166,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// Every capability, in the order its routes are registered.
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}))
-	caps = append(caps, m.Projects, m.Meetings, m.Mediation)
+	caps = append(caps, m.Projects, m.Meetings, m.Mediation, m.Happiness)
 	for _, c := range m.negotiation() {
 		caps = append(caps, c)
 	}
@@ -238,8 +234,7 @@ func (n negotiationParts) Parts() capability.Parts {
 }
 
 func (m *Main) negotiation() []negotiationParts {
-	return []negotiationParts{{m.Votes, "votes", votes.Pages()}, {m.Visits, "visits", visits.Pages()},
-		{m.Happiness, "happiness", happiness.Pages()}}
+	return []negotiationParts{{m.Votes, "votes", votes.Pages()}, {m.Visits, "visits", visits.Pages()}}
 }
 
 func securityHeaders(h http.Handler) http.Handler {

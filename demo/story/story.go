@@ -192,7 +192,7 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 		visits:    &visits.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 		meetings:  meetings.New(d),
 		mediation: mediation.New(d),
-		happiness: &happiness.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
+		happiness: happiness.New(d),
 	}
 	s.votes.Visits = s.visits.ForHousehold
 	s.votes.Projects = s.projects.VoteScope
