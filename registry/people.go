@@ -103,20 +103,10 @@ func (s *Service) Reveal(ctx context.Context, a *linli.Actor, personID int64, fi
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT h.path FROM household_members m JOIN households h ON h.id = m.household_id WHERE m.person_id = ?`, personID)
+		paths, err := storage.Scalars[string](ctx, tx, `SELECT h.path FROM household_members m JOIN households h ON h.id = m.household_id WHERE m.person_id = ?`, personID)
 		if err != nil {
 			return err
 		}
-		var paths []string
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return err
-			}
-			paths = append(paths, p)
-		}
-		rows.Close()
 		if len(paths) == 0 {
 			paths = []string{"/"}
 		}
