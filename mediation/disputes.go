@@ -11,6 +11,7 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/auth"
 	"linli/jobs"
 	"linli/links"
 	"linli/registry"
@@ -297,7 +298,7 @@ func (s *Service) resolveMediators(ctx context.Context, community string, ids []
 			continue
 		}
 		seen[id] = true
-		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
+		name, ok, err := auth.WorkerIn(ctx, s.Registry, s.DB, id, community, linli.RoleResident, linli.RoleProperty, linli.RoleContractor)
 		if err != nil {
 			return nil, err
 		}

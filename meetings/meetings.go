@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/cases"
 	"linli/links"
 	"linli/registry"
@@ -274,7 +275,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		// An invitee reads the meeting, so only an account working in the
 		// meeting's community (or above it) may be invited; another
 		// community's account is answered like an unknown one.
-		name, ok, err := s.Registry.WorkerIn(ctx, tx, acc, comm.Path)
+		name, ok, err := auth.WorkerIn(ctx, s.Registry, tx, acc, comm.Path)
 		if err != nil {
 			return nil, err
 		}

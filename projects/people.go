@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"linli"
+	"linli/auth"
 	"linli/storage"
 )
 
@@ -59,7 +60,7 @@ func (s *Service) AddPerson(ctx context.Context, a *linli.Actor, projectID int64
 		// Only an account working in the project's community (or above
 		// it) may be named: another community's account is answered like
 		// an unknown one, and its name is not copied here.
-		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, in.AccountID, p.Path)
+		name, ok, err := auth.WorkerIn(ctx, s.Registry, s.DB, in.AccountID, p.Path)
 		if err != nil {
 			return Person{}, err
 		}
