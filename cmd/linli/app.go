@@ -182,7 +182,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Jobs = &jobs.Runner{DB: m.DB, Clock: cfg.Clock, Handlers: handlers}
 
-	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
+	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Cases: m.Cases, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
 	m.Cases.BasicWeight = cfg.Weights.Basic
 
 	render, err := web.NewRenderer(zone, registry.Pages(), auth.Pages(), audit.Pages(), home.Pages(), cases.Pages(cfg.Clock), stats.Pages(), calendar.Pages(),
