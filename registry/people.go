@@ -22,9 +22,19 @@ const (
 	RelOther  = "other"
 )
 
-// RelationLabel is the Chinese word for a relation.
+// RelationLabel is the Chinese word for a relation ("" for an unknown one).
 func RelationLabel(r string) string {
-	return map[string]string{RelOwner: "业主", RelFamily: "家属", RelTenant: "租户", RelOther: "其他"}[r]
+	switch r {
+	case RelOwner:
+		return "业主"
+	case RelFamily:
+		return "家属"
+	case RelTenant:
+		return "租户"
+	case RelOther:
+		return "其他"
+	}
+	return ""
 }
 
 // Member is a person in a household as the service shows it: phone and
