@@ -51,10 +51,10 @@ type Page struct {
 	Nav    []NavItem
 	Crumbs []NavItem
 	Data   any
-	Errors map[string]string // field → reason, shown beside the field
-	Error  string            // a message for the whole form
 	// Errors and Error may be bilingual ("必填 / required", as linli.Error
 	// carries them); Render shows only the page language's half.
+	Errors map[string]string // field → reason, shown beside the field
+	Error  string            // a message for the whole form
 	Form   url.Values        // what the user typed, kept on error
 	Flash  string
 	Unread int // unread notifications, for the bell
