@@ -333,37 +333,38 @@ func (s *Service) ListAccounts(ctx context.Context, a *linli.Actor, query string
 	if len(scopes) == 0 {
 		return nil, linli.Errorf(linli.EForbidden, "无权管理账号 / not allowed to manage accounts")
 	}
-	// The places under the actor's scopes, by id: grants and homes there
-	// are in view.
+	// The places that hold a grant or an account's home and lie under the
+	// actor's scopes, by id: grants and homes there are in view. (Only
+	// places some account names, not every place under the scopes, so the
+	// list stays as short as the accounts are few.)
+	held, err := storage.Scalars[int64](ctx, s.DB, `SELECT node_id FROM grants UNION SELECT home_node_id FROM accounts WHERE home_node_id IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	places, err := s.Registry.NodesAt(ctx, s.DB, held)
+	if err != nil {
+		return nil, err
+	}
 	var nodes []int64
-	for _, sc := range scopes {
-		ns, err := s.Registry.NodesUnder(ctx, s.DB, sc)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range ns {
-			nodes = append(nodes, n.ID)
+	for id, n := range places {
+		if registry.Within(n.Path, scopes) {
+			nodes = append(nodes, id)
 		}
 	}
-	slices.Sort(nodes)
-	nodes = slices.Compact(nodes)
-	inNodes := "1 = 0"
+	grantIn, homeIn := "1 = 0", "1 = 0"
+	var args, homeArgs []any
 	if len(nodes) > 0 {
-		inNodes = "(" + storage.Placeholders(len(nodes)) + ")"
+		slices.Sort(nodes)
+		marks := storage.Placeholders(len(nodes))
+		grantIn, homeIn = "g.node_id IN ("+marks+")", "a.home_node_id IN ("+marks+")"
+		args, homeArgs = storage.Args(nodes), storage.Args(nodes)
 	}
-	var args []any
-	q := `SELECT DISTINCT a.id FROM accounts a LEFT JOIN grants g ON g.account_id = a.id WHERE (`
-	if len(nodes) > 0 {
-		q += "g.node_id IN " + inNodes
-		args = append(args, storage.Args(nodes)...)
-	} else {
-		q += inNodes
-	}
+	q := `SELECT DISTINCT a.id FROM accounts a LEFT JOIN grants g ON g.account_id = a.id WHERE (` + grantIn
 	if a.HasRole(linli.RoleAdmin) {
 		q += " OR g.id IS NULL"
-	} else if len(nodes) > 0 {
-		q += " OR (g.id IS NULL AND a.home_node_id IN " + inNodes + ")"
-		args = append(args, storage.Args(nodes)...)
+	} else {
+		q += " OR (g.id IS NULL AND " + homeIn + ")"
+		args = append(args, homeArgs...)
 	}
 	q += ")"
 	if query = strings.TrimSpace(query); query != "" {
