@@ -101,14 +101,8 @@ func (l *Log) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, erro
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	var where []string
-	var args []any
-	var or []string
-	for _, s := range scopes {
-		or = append(or, "scope_path LIKE ?")
-		args = append(args, likePrefix(s))
-	}
-	where = append(where, "("+strings.Join(or, " OR ")+")")
+	cond, args := storage.ScopeFilter("scope_path", scopes)
+	where := []string{cond}
 	if f.Entity != "" {
 		where = append(where, "entity = ?")
 		args = append(args, f.Entity)
@@ -137,7 +131,3 @@ func (l *Log) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, erro
 	}, `SELECT id, at, account_id, actor, action, entity, entity_id, scope_path, summary, before_json, after_json, ip
 		FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, args...)
 }
-
-// likePrefix escapes a path for a LIKE prefix match. Paths hold only
-// digits and slashes, so no escaping is needed beyond the wildcard.
-func likePrefix(path string) string { return path + "%" }

@@ -200,12 +200,8 @@ func (s *Service) ListHouseholds(ctx context.Context, a *linli.Actor, f Househol
 		if len(scopes) == 0 {
 			return nil, 0, errForbidden()
 		}
-		var or []string
-		for _, sc := range scopes {
-			or = append(or, "h.path LIKE ?")
-			args = append(args, sc+"%")
-		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
+		cond, scopeArgs := storage.ScopeFilter("h.path", scopes)
+		where, args = append(where, cond), append(args, scopeArgs...)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, "(h.room = ? OR EXISTS (SELECT 1 FROM household_members m JOIN people p ON p.id = m.person_id WHERE m.household_id = h.id AND p.name LIKE ?))")
