@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"linli/storage"
 
 	"linli"
+	"linli/storage"
 )
 
 // The checks below answer "may this id given in an input be used here?"
@@ -16,7 +16,9 @@ import (
 // routes follow: an id is accepted only when its record lies inside the
 // scope of the record it is copied into and the actor may see it. A
 // caller answers "no" with the same 422 as for an id that does not exist,
-// so a refused id does not tell whether the record exists.
+// so a refused id does not tell whether the record exists. Accounts are
+// checked by auth.WorkerIn: accounts and grants are auth's tables, and
+// auth imports registry, not the other way round.
 
 // PersonIn reports whether the person is a member of a household inside
 // scope (a node path) that the actor may read, and returns that
