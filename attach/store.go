@@ -96,20 +96,15 @@ func scanAttachment(s scanner, extra ...any) (Attachment, error) {
 
 // List returns a record's attachments in the order they were attached.
 func List(ctx context.Context, db *storage.DB, owner string, ownerID int64) ([]Attachment, error) {
-	rows, err := db.Query(ctx, selectAttachments("")+` WHERE a.owner = ? AND a.owner_id = ? ORDER BY a.id`, owner, ownerID)
+	out, err := storage.Select(ctx, db, func(rows *sql.Rows) (Attachment, error) { return scanAttachment(rows) },
+		selectAttachments("")+` WHERE a.owner = ? AND a.owner_id = ? ORDER BY a.id`, owner, ownerID)
 	if err != nil {
 		return nil, fmt.Errorf("attach: list: %w", err)
 	}
-	defer rows.Close()
-	out := []Attachment{}
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("attach: list: %w", err)
-		}
-		out = append(out, a)
+	if out == nil {
+		out = []Attachment{}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func notFound() error { return linli.Errorf(linli.ENotFound, "附件不存在 / attachment not found") }

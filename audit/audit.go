@@ -6,6 +6,7 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"time"
@@ -100,14 +101,8 @@ func (l *Log) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, erro
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	var where []string
-	var args []any
-	var or []string
-	for _, s := range scopes {
-		or = append(or, "scope_path LIKE ?")
-		args = append(args, likePrefix(s))
-	}
-	where = append(where, "("+strings.Join(or, " OR ")+")")
+	cond, args := storage.ScopeFilter("scope_path", scopes)
+	where := []string{cond}
 	if f.Entity != "" {
 		where = append(where, "entity = ?")
 		args = append(args, f.Entity)
@@ -125,25 +120,14 @@ func (l *Log) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, erro
 		args = append(args, f.BeforeID)
 	}
 	args = append(args, f.Limit)
-	rows, err := l.DB.Query(ctx, `SELECT id, at, account_id, actor, action, entity, entity_id, scope_path, summary, before_json, after_json, ip
-		FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
+	return storage.Select(ctx, l.DB, func(rows *sql.Rows) (Entry, error) {
 		var e Entry
 		var at int64
 		if err := rows.Scan(&e.ID, &at, &e.AccountID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.ScopePath, &e.Summary, &e.Before, &e.After, &e.IP); err != nil {
-			return nil, err
+			return e, err
 		}
 		e.At = storage.FromMillis(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, `SELECT id, at, account_id, actor, action, entity, entity_id, scope_path, summary, before_json, after_json, ip
+		FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, args...)
 }
-
-// likePrefix escapes a path for a LIKE prefix match. Paths hold only
-// digits and slashes, so no escaping is needed beyond the wildcard.
-func likePrefix(path string) string { return path + "%" }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -161,27 +162,26 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 // household). Others are answered like people that do not exist, so a
 // person id from another community tells nothing.
 func (s *Service) personInScope(ctx context.Context, q storage.Querier, a *linli.Actor, personID int64) (bool, error) {
-	var n int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE id = ?`, personID).Scan(&n); err != nil || n == 0 {
+	p, err := s.Registry.Person(ctx, q, personID)
+	if linli.ErrorCode(err) == linli.ENotFound {
+		return false, nil
+	}
+	if err != nil {
 		return false, err
 	}
 	if a.HasRole(linli.RoleAdmin) {
 		return true, nil
 	}
-	rows, err := q.Query(ctx, `SELECT h.path FROM household_members m JOIN households h ON h.id = m.household_id WHERE m.person_id = ?`, personID)
+	hs, err := s.Registry.HouseholdsAt(ctx, q, p.Households)
 	if err != nil {
 		return false, err
 	}
-	defer rows.Close()
-	ok := false
-	for rows.Next() {
-		var path string
-		if err := rows.Scan(&path); err != nil {
-			return false, err
+	for _, h := range hs {
+		if a.Can(linli.PermUsersManage, h.Path) {
+			return true, nil
 		}
-		ok = ok || a.Can(linli.PermUsersManage, path)
 	}
-	return ok, rows.Err()
+	return false, nil
 }
 
 // homeOf is the node a role-less account created by a belongs to: the
@@ -200,10 +200,10 @@ func (s *Service) account(ctx context.Context, q storage.Querier, id int64) (Acc
 	var acc Account
 	var phone sql.NullString
 	var person sql.NullInt64
-	var home sql.NullString
+	var home sql.NullInt64
 	var disabled, last, created int64
-	err := q.QueryRow(ctx, `SELECT a.id, a.username, a.phone, a.display_name, a.person_id, a.disabled, a.last_login_at, a.created_at, h.path
-		FROM accounts a LEFT JOIN nodes h ON h.id = a.home_node_id WHERE a.id = ?`, id).
+	err := q.QueryRow(ctx, `SELECT id, username, phone, display_name, person_id, disabled, last_login_at, created_at, home_node_id
+		FROM accounts WHERE id = ?`, id).
 		Scan(&acc.ID, &acc.Username, &phone, &acc.DisplayName, &person, &disabled, &last, &created, &home)
 	if errors.Is(err, sql.ErrNoRows) {
 		return acc, linli.Errorf(linli.ENotFound, "账号不存在 / account not found")
@@ -214,28 +214,40 @@ func (s *Service) account(ctx context.Context, q storage.Querier, id int64) (Acc
 	if phone.String != "" {
 		acc.Phone = registry.MaskPhone(phone.String)
 	}
-	acc.PersonID, acc.Disabled, acc.homePath = person.Int64, disabled != 0, home.String
+	if home.Valid {
+		ns, err := s.Registry.NodesAt(ctx, q, []int64{home.Int64})
+		if err != nil {
+			return acc, err
+		}
+		acc.homePath = ns[home.Int64].Path
+	}
+	acc.PersonID, acc.Disabled = person.Int64, disabled != 0
 	acc.LastLoginAt, acc.CreatedAt = storage.FromMillis(last), storage.FromMillis(created)
 	act, err := s.actorGrants(ctx, q, id)
 	acc.Grants = act
 	return acc, err
 }
 
+// actorGrants returns an account's grants in the order given, with the
+// path and name of each grant's node.
 func (s *Service) actorGrants(ctx context.Context, q storage.Querier, id int64) ([]linli.Grant, error) {
-	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.node_id, n.path, n.name, g.household_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.account_id = ? ORDER BY g.id`, id)
-	if err != nil {
+	grants, err := storage.Select(ctx, q, func(r *sql.Rows) (linli.Grant, error) {
+		var g linli.Grant
+		err := r.Scan(&g.ID, &g.Role, &g.NodeID, &g.HouseholdID)
+		return g, err
+	}, `SELECT id, role, node_id, household_id FROM grants WHERE account_id = ? ORDER BY id`, id)
+	if err != nil || len(grants) == 0 {
+		return grants, err
+	}
+	nodeIDs := make([]int64, len(grants))
+	for i, g := range grants {
+		nodeIDs[i] = g.NodeID
+	}
+	hs := map[int64]Holder{id: {Grants: grants}}
+	if err := s.placeGrants(ctx, q, hs, nodeIDs); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []linli.Grant
-	for rows.Next() {
-		var g linli.Grant
-		if err := rows.Scan(&g.ID, &g.Role, &g.NodeID, &g.NodePath, &g.NodeName, &g.HouseholdID); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return hs[id].Grants, nil
 }
 
 // sees reports whether an account is in the actor's view: the actor's
@@ -321,43 +333,46 @@ func (s *Service) ListAccounts(ctx context.Context, a *linli.Actor, query string
 	if len(scopes) == 0 {
 		return nil, linli.Errorf(linli.EForbidden, "无权管理账号 / not allowed to manage accounts")
 	}
-	var or []string
-	var args []any
-	for _, sc := range scopes {
-		or = append(or, "n.path LIKE ?")
-		args = append(args, sc+"%")
+	// The places that hold a grant or an account's home and lie under the
+	// actor's scopes, by id: grants and homes there are in view. (Only
+	// places some account names, not every place under the scopes, so the
+	// list stays as short as the accounts are few.)
+	held, err := storage.Scalars[int64](ctx, s.DB, `SELECT node_id FROM grants UNION SELECT home_node_id FROM accounts WHERE home_node_id IS NOT NULL`)
+	if err != nil {
+		return nil, err
 	}
-	q := `SELECT DISTINCT a.id FROM accounts a LEFT JOIN grants g ON g.account_id = a.id LEFT JOIN nodes n ON n.id = g.node_id
-		LEFT JOIN nodes h ON h.id = a.home_node_id WHERE (` + strings.Join(or, " OR ")
+	places, err := s.Registry.NodesAt(ctx, s.DB, held)
+	if err != nil {
+		return nil, err
+	}
+	var nodes []int64
+	for id, n := range places {
+		if registry.Within(n.Path, scopes) {
+			nodes = append(nodes, id)
+		}
+	}
+	grantIn, homeIn := "1 = 0", "1 = 0"
+	var args, homeArgs []any
+	if len(nodes) > 0 {
+		slices.Sort(nodes)
+		marks := storage.Placeholders(len(nodes))
+		grantIn, homeIn = "g.node_id IN ("+marks+")", "a.home_node_id IN ("+marks+")"
+		args, homeArgs = storage.Args(nodes), storage.Args(nodes)
+	}
+	q := `SELECT DISTINCT a.id FROM accounts a LEFT JOIN grants g ON g.account_id = a.id WHERE (` + grantIn
 	if a.HasRole(linli.RoleAdmin) {
 		q += " OR g.id IS NULL"
 	} else {
-		var home []string
-		for _, sc := range scopes {
-			home = append(home, "h.path LIKE ?")
-			args = append(args, sc+"%")
-		}
-		q += " OR (g.id IS NULL AND (" + strings.Join(home, " OR ") + "))"
+		q += " OR (g.id IS NULL AND " + homeIn + ")"
+		args = append(args, homeArgs...)
 	}
 	q += ")"
 	if query = strings.TrimSpace(query); query != "" {
 		q += " AND (a.username LIKE ? OR a.display_name LIKE ?)"
 		args = append(args, "%"+query+"%", "%"+query+"%")
 	}
-	rows, err := s.DB.Query(ctx, q+" ORDER BY a.id LIMIT 500", args...)
+	ids, err := storage.Scalars[int64](ctx, s.DB, q+" ORDER BY a.id LIMIT 500", args...)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	var out []Account
@@ -411,26 +426,27 @@ func (s *Service) grant(ctx context.Context, tx *storage.Tx, a *linli.Actor, tar
 		if in.HouseholdID == 0 {
 			return 0, linli.Invalid("居民角色须绑定住户 / a resident is bound to a household", linli.FieldError{Field: "household_id", Reason: "必填 / required"})
 		}
-		var unitID int64
-		err := tx.QueryRow(ctx, `SELECT unit_id FROM households WHERE id = ?`, in.HouseholdID).Scan(&unitID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
-		}
+		hs, err := s.Registry.HouseholdsAt(ctx, tx, []int64{in.HouseholdID})
 		if err != nil {
 			return 0, err
 		}
-		nodeID = unitID
+		h, ok := hs[in.HouseholdID]
+		if !ok {
+			return 0, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
+		}
+		nodeID = h.UnitID
 	} else {
 		in.HouseholdID = 0
 	}
-	var path string
-	err := tx.QueryRow(ctx, `SELECT path FROM nodes WHERE id = ?`, nodeID).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
-	}
+	ns, err := s.Registry.NodesAt(ctx, tx, []int64{nodeID})
 	if err != nil {
 		return 0, err
 	}
+	n, ok := ns[nodeID]
+	if !ok {
+		return 0, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
+	}
+	path := n.Path
 	if !a.CanGrant(in.Role, path) || (target.ID != a.AccountID && !manages(a, target)) {
 		return 0, linli.Errorf(linli.EForbidden, "无权授予该角色 / not allowed to grant this role here")
 	}

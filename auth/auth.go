@@ -293,19 +293,11 @@ func (s *Service) actor(ctx context.Context, q storage.Querier, accountID int64)
 		return nil, err
 	}
 	a.PersonID = person.Int64
-	rows, err := q.Query(ctx, `SELECT g.id, g.role, g.node_id, n.path, n.name, g.household_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.account_id = ? ORDER BY g.id`, accountID)
+	a.Grants, err = s.actorGrants(ctx, q, accountID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var g linli.Grant
-		if err := rows.Scan(&g.ID, &g.Role, &g.NodeID, &g.NodePath, &g.NodeName, &g.HouseholdID); err != nil {
-			return nil, err
-		}
-		a.Grants = append(a.Grants, g)
-	}
-	return a, rows.Err()
+	return a, nil
 }
 
 // CreateToken issues an API bearer token for the actor's own account. The
@@ -340,22 +332,19 @@ type Token struct {
 
 // Tokens lists the actor's own API tokens.
 func (s *Service) Tokens(ctx context.Context, a *linli.Actor) ([]Token, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = ? ORDER BY id DESC`, a.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Token{}
-	for rows.Next() {
+	out, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Token, error) {
 		var t Token
 		var c, u, r int64
 		if err := rows.Scan(&t.ID, &t.Name, &c, &u, &r); err != nil {
-			return nil, err
+			return t, err
 		}
 		t.CreatedAt, t.LastUsedAt, t.RevokedAt = storage.FromMillis(c), storage.FromMillis(u), storage.FromMillis(r)
-		out = append(out, t)
+		return t, nil
+	}, `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = ? ORDER BY id DESC`, a.AccountID)
+	if out == nil {
+		out = []Token{}
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // RevokeToken ends one of the actor's own API tokens at once.

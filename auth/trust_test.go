@@ -116,6 +116,7 @@ func TestTrust(t *testing.T) {
 			{"ResetAndDisableRevokeTokens", testResetAndDisableRevokeTokens},
 			{"ChangePasswordSignOutEverywhere", testChangePasswordSignOutEverywhere},
 			{"CreateAccountPersonInScope", testCreateAccountPersonInScope},
+			{"WorkerIn", testWorkerIn},
 		} {
 			t.Run(tc.name, func(t *testing.T) { tc.f(t, w) })
 		}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"strings"
 
 	"linli"
 	"linli/registry"
@@ -150,22 +149,6 @@ func (h *Home) page(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Home) counts(ctx context.Context, path string) (estates, buildings int, err error) {
-	rows, err := h.Registry.DB.Query(ctx, `SELECT kind, COUNT(*) FROM nodes WHERE path LIKE ? AND kind IN ('estate', 'building') GROUP BY kind`, path+"%")
-	if err != nil {
-		return 0, 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return 0, 0, err
-		}
-		if strings.EqualFold(k, "estate") {
-			estates = n
-		} else {
-			buildings = n
-		}
-	}
-	return estates, buildings, rows.Err()
+	n, err := h.Registry.CountUnder(ctx, h.Registry.DB, path, registry.KindEstate, registry.KindBuilding)
+	return n[registry.KindEstate], n[registry.KindBuilding], err
 }

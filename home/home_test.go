@@ -39,7 +39,7 @@ func TestNav(t *testing.T) {
 		a    *linli.Actor
 		want string
 	}{
-		{actor("admin", linli.Grant{Role: linli.RoleAdmin, NodePath: "/"}), staffNav + " /admin/calendar"},
+		{actor("admin", linli.Grant{Role: linli.RoleAdmin, NodePath: "/"}), staffNav + " /admin/calendar"}, // the working calendar is the administrator's
 		{actor("street", linli.Grant{Role: linli.RoleStreetStaff, NodePath: "/1/"}), staffNav},
 		{actor("xueyuan", linli.Grant{Role: linli.RoleCommunityStaff, NodePath: "/1/2/"}), staffNav},
 		{actor("grid1", linli.Grant{Role: linli.RoleGridWorker, NodePath: "/1/2/5/"}), "/ /places /households /tasks /projects /votes /visits /happiness"},

@@ -14,6 +14,7 @@ package links
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -86,23 +87,16 @@ func Add(ctx context.Context, tx *storage.Tx, from, to Ref, rel string, at time.
 
 // List returns every link touching ref, either way, oldest first.
 func List(ctx context.Context, db *storage.DB, ref Ref) ([]Link, error) {
-	rows, err := db.Query(ctx, `SELECT from_kind, from_id, to_kind, to_id, rel, created_at FROM links
-		WHERE (from_kind = ? AND from_id = ?) OR (to_kind = ? AND to_id = ?) ORDER BY created_at, id`, ref.Kind, ref.ID, ref.Kind, ref.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Link
-	for rows.Next() {
+	return storage.Select(ctx, db, func(rows *sql.Rows) (Link, error) {
 		var l Link
 		var at int64
 		if err := rows.Scan(&l.From.Kind, &l.From.ID, &l.To.Kind, &l.To.ID, &l.Rel, &at); err != nil {
-			return nil, err
+			return l, err
 		}
 		l.CreatedAt = storage.FromMillis(at)
-		out = append(out, l)
-	}
-	return out, rows.Err()
+		return l, nil
+	}, `SELECT from_kind, from_id, to_kind, to_id, rel, created_at FROM links
+		WHERE (from_kind = ? AND from_id = ?) OR (to_kind = ? AND to_id = ?) ORDER BY created_at, id`, ref.Kind, ref.ID, ref.Kind, ref.ID)
 }
 
 // Item is a linked record as a page shows it.

@@ -11,6 +11,7 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/auth"
 	"linli/jobs"
 	"linli/links"
 	"linli/registry"
@@ -307,7 +308,7 @@ func (s *Service) resolveMediators(ctx context.Context, community string, ids []
 			continue
 		}
 		seen[id] = true
-		name, ok, err := s.reg.WorkerIn(ctx, s.db, id, community, notMediators...)
+		name, ok, err := auth.WorkerIn(ctx, s.reg, s.db, id, community, notMediators...)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/cases"
 	"linli/links"
 	"linli/storage"
@@ -75,7 +76,7 @@ func (s *Service) AddAction(ctx context.Context, a *linli.Actor, id int64, in Ac
 			if err != nil {
 				return err
 			}
-			name, ok, err := s.reg.WorkerIn(ctx, tx, in.OwnerAccountID, comm.Path)
+			name, ok, err := auth.WorkerIn(ctx, s.reg, tx, in.OwnerAccountID, comm.Path)
 			if err != nil {
 				return err
 			}

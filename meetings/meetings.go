@@ -275,7 +275,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 		// An invitee reads the meeting, so only an account working in the
 		// meeting's community (or above it) may be invited; another
 		// community's account is answered like an unknown one.
-		name, ok, err := s.reg.WorkerIn(ctx, tx, acc, comm.Path)
+		name, ok, err := auth.WorkerIn(ctx, s.reg, tx, acc, comm.Path)
 		if err != nil {
 			return nil, err
 		}

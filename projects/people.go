@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"linli"
+	"linli/auth"
 	"linli/storage"
 )
 
@@ -51,7 +52,7 @@ func (s *Service) AddPerson(ctx context.Context, a *linli.Actor, projectID int64
 		// Only an account working in the project's community (or above
 		// it) may be named: another community's account is answered like
 		// an unknown one, and its name is not copied here.
-		name, ok, err := s.reg.WorkerIn(ctx, s.db, in.AccountID, p.Path)
+		name, ok, err := auth.WorkerIn(ctx, s.reg, s.db, in.AccountID, p.Path)
 		if err != nil {
 			return Person{}, err
 		}

@@ -2,9 +2,11 @@ package registry
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 
 	"linli"
+	"linli/storage"
 )
 
 // BuildingView is a building as community workers picture it: floors from
@@ -64,25 +66,21 @@ func (s *Service) Building(ctx context.Context, a *linli.Actor, buildingID int64
 	if v.Estate, err = s.node(ctx, s.DB, b.ParentID); err != nil {
 		return v, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+nodeColumns+` FROM nodes n WHERE n.parent_id = ? ORDER BY n.sort, n.id`, b.ID)
-	if err != nil {
-		return v, err
-	}
 	col := map[int64]int{}
 	maxFloor := b.Floors
-	for rows.Next() {
+	err = storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
 		u, err := scanNode(rows)
 		if err != nil {
-			rows.Close()
-			return v, err
+			return err
 		}
 		col[u.ID] = len(v.Units)
 		v.Units = append(v.Units, u)
 		if u.Floors > maxFloor {
 			maxFloor = u.Floors
 		}
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT `+nodeColumns+` FROM nodes n WHERE n.parent_id = ? ORDER BY n.sort, n.id`, b.ID)
+	if err != nil {
 		return v, err
 	}
 	// One query for the households, one for their owners.

@@ -135,18 +135,11 @@ func (s *Service) members(ctx context.Context, q storage.Querier, ids []int64) (
 		for i, id := range batch {
 			args[i], marks[i] = id, "?"
 		}
-		rows, err := q.Query(ctx, `SELECT m.id, m.household_id, p.id, p.name, m.relation, m.is_owner, p.phone, p.id_number
-			FROM household_members m JOIN people p ON p.id = m.person_id
-			WHERE m.household_id IN (`+strings.Join(marks, ",")+`) ORDER BY m.household_id, m.sort, m.id`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+		err := storage.Each(ctx, q, func(rows *sql.Rows) error {
 			var m Member
 			var hid, owner int64
 			if err := rows.Scan(&m.ID, &hid, &m.PersonID, &m.Name, &m.Relation, &owner, &m.Phone, &m.IDNumber); err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			m.IsOwner = storage.Bool(owner)
 			if m.Phone != "" {
@@ -156,8 +149,11 @@ func (s *Service) members(ctx context.Context, q storage.Querier, ids []int64) (
 				m.IDNumber = MaskID(m.IDNumber)
 			}
 			out[hid] = append(out[hid], m)
-		}
-		if err := rows.Close(); err != nil {
+			return nil
+		}, `SELECT m.id, m.household_id, p.id, p.name, m.relation, m.is_owner, p.phone, p.id_number
+			FROM household_members m JOIN people p ON p.id = m.person_id
+			WHERE m.household_id IN (`+strings.Join(marks, ",")+`) ORDER BY m.household_id, m.sort, m.id`, args...)
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -204,12 +200,8 @@ func (s *Service) ListHouseholds(ctx context.Context, a *linli.Actor, f Househol
 		if len(scopes) == 0 {
 			return nil, 0, errForbidden()
 		}
-		var or []string
-		for _, sc := range scopes {
-			or = append(or, "h.path LIKE ?")
-			args = append(args, sc+"%")
-		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
+		cond, scopeArgs := storage.ScopeFilter("h.path", scopes)
+		where, args = append(where, cond), append(args, scopeArgs...)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, "(h.room = ? OR EXISTS (SELECT 1 FROM household_members m JOIN people p ON p.id = m.person_id WHERE m.household_id = h.id AND p.name LIKE ?))")
@@ -223,23 +215,19 @@ func (s *Service) ListHouseholds(ctx context.Context, a *linli.Actor, f Househol
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*)`+householdFrom+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+householdColumns+householdFrom+cond+` ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id, h.floor, h.room LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
 	var out []Household
 	var ids []int64
-	for rows.Next() {
+	err := storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
 		h, err := scanHousehold(rows)
 		if err != nil {
-			rows.Close()
-			return nil, 0, err
+			return err
 		}
 		out = append(out, h)
 		ids = append(ids, h.ID)
-	}
-	if err := rows.Close(); err != nil {
+		return nil
+	}, `SELECT `+householdColumns+householdFrom+cond+` ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id, h.floor, h.room LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
 		return nil, 0, err
 	}
 	ms, err := s.members(ctx, s.DB, ids)

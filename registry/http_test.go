@@ -3,6 +3,7 @@ package registry_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -98,7 +99,28 @@ func TestRegistryRoutes(t *testing.T) {
 		t.Run("problems", func(t *testing.T) { problems(t, s, w) })
 		t.Run("resident", func(t *testing.T) { resident(t, s, w) })
 		t.Run("building view", func(t *testing.T) { buildingView(t, s, w) })
+		t.Run("form errors in the page language", func(t *testing.T) { formLanguage(t, s, w) })
 	})
+}
+
+// A refused form shows its reasons in the page's language only: "名称必填"
+// on a Chinese page, "name is required" on an English one, never both.
+func formLanguage(t *testing.T, s *webtest.Server, w *demotest.World) {
+	p := demoPlaces(t, w)
+	zh := s.As(t, w.Actors(t, "xueyuan")["xueyuan"])
+	for _, tc := range []struct {
+		c          *webtest.Client
+		want, lack string
+	}{{zh, "名称必填", "name is required"}, {zh.English(), "name is required", "名称必填"}} {
+		res := tc.c.PostForm(fmt.Sprintf("/places/%d/children", p.xueyuan), url.Values{"kind": {"grid"}, "name": {""}, "code": {"XY-08"}})
+		if res.Status != 422 {
+			t.Fatalf("a grid without a name: status %d, want 422", res.Status)
+		}
+		body := res.String()
+		if !strings.Contains(body, tc.want) || strings.Contains(body, tc.lack) {
+			t.Errorf("the refused form should say %q and not %q: %.2000s", tc.want, tc.lack, body)
+		}
+	}
 }
 
 // Bad input gets the right status and a problem document naming the

@@ -239,20 +239,16 @@ func (s *Service) importHousehold(ctx context.Context, tx *storage.Tx, u Node, h
 		if _, err := tx.Exec(ctx, `UPDATE households SET floor = ?, area_centi = ?, note = ?, updated_at = ? WHERE id = ?`, h.Floor, h.AreaCenti, h.Note, now, id); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT p.name, p.id FROM household_members m JOIN people p ON p.id = m.person_id WHERE m.household_id = ?`, id)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
+		err := storage.Each(ctx, tx, func(rows *sql.Rows) error {
 			var name string
 			var pid int64
 			if err := rows.Scan(&name, &pid); err != nil {
-				rows.Close()
 				return err
 			}
 			existing[name] = pid
-		}
-		if err := rows.Close(); err != nil {
+			return nil
+		}, `SELECT p.name, p.id FROM household_members m JOIN people p ON p.id = m.person_id WHERE m.household_id = ?`, id)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM household_members WHERE household_id = ?`, id); err != nil {
@@ -300,45 +296,37 @@ func (s *Service) Export(ctx context.Context, a *linli.Actor, nodeID int64) ([]l
 	if !a.Can(linli.PermRegistryWrite, n.Path) || !a.Can(linli.PermPeopleReveal, n.Path) {
 		return nil, errForbidden()
 	}
-	rows, err := s.DB.Query(ctx, `SELECT h.id, e.name, b.name, u.name, h.floor, h.room, h.area_centi, h.note`+householdFrom+`
+	var out []ledger.Household
+	index := map[int64]int{}
+	err = storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
+		var id int64
+		var h ledger.Household
+		if err := rows.Scan(&id, &h.Estate, &h.Building, &h.Unit, &h.Floor, &h.Room, &h.AreaCenti, &h.Note); err != nil {
+			return err
+		}
+		index[id] = len(out)
+		out = append(out, h)
+		return nil
+	}, `SELECT h.id, e.name, b.name, u.name, h.floor, h.room, h.area_centi, h.note`+householdFrom+`
 		WHERE h.path LIKE ? ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id, h.floor, h.room`, n.Path+"%")
 	if err != nil {
 		return nil, err
 	}
-	var out []ledger.Household
-	index := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var h ledger.Household
-		if err := rows.Scan(&id, &h.Estate, &h.Building, &h.Unit, &h.Floor, &h.Room, &h.AreaCenti, &h.Note); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[id] = len(out)
-		out = append(out, h)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	mrows, err := s.DB.Query(ctx, `SELECT m.household_id, p.name, m.relation, m.is_owner, p.phone, p.id_number
-		FROM household_members m JOIN people p ON p.id = m.person_id JOIN households h ON h.id = m.household_id
-		WHERE h.path LIKE ? ORDER BY m.household_id, m.sort, m.id`, n.Path+"%")
-	if err != nil {
-		return nil, err
-	}
-	for mrows.Next() {
+	err = storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
 		var hid, owner int64
 		var m ledger.Member
-		if err := mrows.Scan(&hid, &m.Name, &m.Relation, &owner, &m.Phone, &m.IDNumber); err != nil {
-			mrows.Close()
-			return nil, err
+		if err := rows.Scan(&hid, &m.Name, &m.Relation, &owner, &m.Phone, &m.IDNumber); err != nil {
+			return err
 		}
 		m.IsOwner = owner != 0
 		if i, ok := index[hid]; ok {
 			out[i].Members = append(out[i].Members, m)
 		}
-	}
-	if err := mrows.Close(); err != nil {
+		return nil
+	}, `SELECT m.household_id, p.name, m.relation, m.is_owner, p.phone, p.id_number
+		FROM household_members m JOIN people p ON p.id = m.person_id JOIN households h ON h.id = m.household_id
+		WHERE h.path LIKE ? ORDER BY m.household_id, m.sort, m.id`, n.Path+"%")
+	if err != nil {
 		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {

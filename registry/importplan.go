@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -90,47 +91,39 @@ type unitRoom struct {
 // householdsOnFile loads the community's households with their members,
 // keyed by unit and room as the import matches them.
 func householdsOnFile(ctx context.Context, q storage.Querier, path string) (map[unitRoom]*onFile, error) {
-	rows, err := q.Query(ctx, `SELECT id, unit_id, room, floor, area_centi, note FROM households WHERE path LIKE ?`, path+"%")
-	if err != nil {
-		return nil, fmt.Errorf("registry: households on file: %w", err)
-	}
 	out := map[unitRoom]*onFile{}
 	byID := map[int64]*onFile{}
-	for rows.Next() {
+	err := storage.Each(ctx, q, func(rows *sql.Rows) error {
 		var unit int64
 		h := &onFile{}
 		if err := rows.Scan(&h.id, &unit, &h.h.Room, &h.h.Floor, &h.h.AreaCenti, &h.h.Note); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		out[unitRoom{unit, h.h.Room}] = h
 		byID[h.id] = h
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	mrows, err := q.Query(ctx, `SELECT m.household_id, p.name, m.relation, m.is_owner, p.phone, p.id_number
-		FROM household_members m JOIN people p ON p.id = m.person_id JOIN households h ON h.id = m.household_id
-		WHERE h.path LIKE ? ORDER BY m.household_id, m.sort, m.id`, path+"%")
+		return nil
+	}, `SELECT id, unit_id, room, floor, area_centi, note FROM households WHERE path LIKE ?`, path+"%")
 	if err != nil {
-		return nil, fmt.Errorf("registry: members on file: %w", err)
+		return nil, fmt.Errorf("registry: households on file: %w", err)
 	}
-	defer mrows.Close()
-	for mrows.Next() {
+	err = storage.Each(ctx, q, func(rows *sql.Rows) error {
 		var hid, owner int64
 		var m ledger.Member
-		if err := mrows.Scan(&hid, &m.Name, &m.Relation, &owner, &m.Phone, &m.IDNumber); err != nil {
-			return nil, err
+		if err := rows.Scan(&hid, &m.Name, &m.Relation, &owner, &m.Phone, &m.IDNumber); err != nil {
+			return err
 		}
 		m.IsOwner = owner != 0
 		if h := byID[hid]; h != nil {
 			h.h.Members = append(h.h.Members, m)
 		}
+		return nil
+	}, `SELECT m.household_id, p.name, m.relation, m.is_owner, p.phone, p.id_number
+		FROM household_members m JOIN people p ON p.id = m.person_id JOIN households h ON h.id = m.household_id
+		WHERE h.path LIKE ? ORDER BY m.household_id, m.sort, m.id`, path+"%")
+	if err != nil {
+		return nil, fmt.Errorf("registry: members on file: %w", err)
 	}
-	return out, mrows.Err()
+	return out, nil
 }
 
 // planImport compares the file with the register. It returns the preview

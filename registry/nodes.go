@@ -546,23 +546,8 @@ func (s *Service) lineage(ctx context.Context, q storage.Querier, id int64) ([]N
 
 // queryNodes runs a query selecting nodeColumns or lightColumns and scans
 // every row.
-func queryNodes(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (*sql.Rows, error)
-}, query string, args ...any) ([]Node, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Node
-	for rows.Next() {
-		n, err := scanNode(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+func queryNodes(ctx context.Context, q storage.Querier, query string, args ...any) ([]Node, error) {
+	return storage.Select(ctx, q, func(rows *sql.Rows) (Node, error) { return scanNode(rows) }, query, args...)
 }
 
 // PlacesIn lists the nodes under the given scopes (node paths), of the

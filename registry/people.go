@@ -22,9 +22,19 @@ const (
 	RelOther  = "other"
 )
 
-// RelationLabel is the Chinese word for a relation.
+// RelationLabel is the Chinese word for a relation ("" for an unknown one).
 func RelationLabel(r string) string {
-	return map[string]string{RelOwner: "业主", RelFamily: "家属", RelTenant: "租户", RelOther: "其他"}[r]
+	switch r {
+	case RelOwner:
+		return "业主"
+	case RelFamily:
+		return "家属"
+	case RelTenant:
+		return "租户"
+	case RelOther:
+		return "其他"
+	}
+	return ""
 }
 
 // Member is a person in a household as the service shows it: phone and
@@ -103,20 +113,10 @@ func (s *Service) Reveal(ctx context.Context, a *linli.Actor, personID int64, fi
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT h.path FROM household_members m JOIN households h ON h.id = m.household_id WHERE m.person_id = ?`, personID)
+		paths, err := storage.Scalars[string](ctx, tx, `SELECT h.path FROM household_members m JOIN households h ON h.id = m.household_id WHERE m.person_id = ?`, personID)
 		if err != nil {
 			return err
 		}
-		var paths []string
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return err
-			}
-			paths = append(paths, p)
-		}
-		rows.Close()
 		if len(paths) == 0 {
 			paths = []string{"/"}
 		}

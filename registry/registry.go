@@ -58,16 +58,50 @@ func (k Kind) Valid() bool {
 	return false
 }
 
-// Label is the Chinese name of the level.
+// Label is the Chinese name of the level ("" for an unknown one).
 func (k Kind) Label() string {
-	return map[Kind]string{KindCity: "市", KindDistrict: "区县", KindStreet: "街道", KindCommunity: "社区",
-		KindGrid: "网格", KindEstate: "小区", KindBuilding: "楼栋", KindUnit: "单元"}[k]
+	switch k {
+	case KindCity:
+		return "市"
+	case KindDistrict:
+		return "区县"
+	case KindStreet:
+		return "街道"
+	case KindCommunity:
+		return "社区"
+	case KindGrid:
+		return "网格"
+	case KindEstate:
+		return "小区"
+	case KindBuilding:
+		return "楼栋"
+	case KindUnit:
+		return "单元"
+	}
+	return ""
 }
 
-// LabelEN is the English name of the level.
+// LabelEN is the English name of the level ("" for an unknown one).
 func (k Kind) LabelEN() string {
-	return map[Kind]string{KindCity: "City", KindDistrict: "District/county", KindStreet: "Street", KindCommunity: "Community",
-		KindGrid: "Grid", KindEstate: "Estate", KindBuilding: "Building", KindUnit: "Unit"}[k]
+	switch k {
+	case KindCity:
+		return "City"
+	case KindDistrict:
+		return "District/county"
+	case KindStreet:
+		return "Street"
+	case KindCommunity:
+		return "Community"
+	case KindGrid:
+		return "Grid"
+	case KindEstate:
+		return "Estate"
+	case KindBuilding:
+		return "Building"
+	case KindUnit:
+		return "Unit"
+	}
+	return ""
 }
 
 // Node is a place in the tree.

@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"linli/storage"
 
 	"linli"
+	"linli/storage"
 )
 
 // The checks below answer "may this id given in an input be used here?"
@@ -16,74 +16,34 @@ import (
 // routes follow: an id is accepted only when its record lies inside the
 // scope of the record it is copied into and the actor may see it. A
 // caller answers "no" with the same 422 as for an id that does not exist,
-// so a refused id does not tell whether the record exists.
+// so a refused id does not tell whether the record exists. Accounts are
+// checked by auth.WorkerIn: accounts and grants are auth's tables, and
+// auth imports registry, not the other way round.
 
 // PersonIn reports whether the person is a member of a household inside
 // scope (a node path) that the actor may read, and returns that
 // household's path (where a reveal of the person is audited). An unknown
 // person is simply not in.
 func (s *Service) PersonIn(ctx context.Context, q storage.Querier, a *linli.Actor, personID int64, scope string) (string, bool, error) {
-	rows, err := q.Query(ctx, `SELECT h.id, h.path FROM household_members m JOIN households h ON h.id = m.household_id
+	type held struct {
+		id   int64
+		path string
+	}
+	hs, err := storage.Select(ctx, q, func(rows *sql.Rows) (held, error) {
+		var h held
+		err := rows.Scan(&h.id, &h.path)
+		return h, err
+	}, `SELECT h.id, h.path FROM household_members m JOIN households h ON h.id = m.household_id
 		WHERE m.person_id = ? ORDER BY h.path`, personID)
 	if err != nil {
 		return "", false, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var path string
-		if err := rows.Scan(&id, &path); err != nil {
-			return "", false, err
-		}
-		if linli.Within(path, scope) && a.CanHousehold(linli.PermRegistryRead, path, id) {
-			return path, true, nil
+	for _, h := range hs {
+		if linli.Within(h.path, scope) && a.CanHousehold(linli.PermRegistryRead, h.path, h.id) {
+			return h.path, true, nil
 		}
 	}
-	return "", false, rows.Err()
-}
-
-// WorkerIn returns the display name of an active account that holds a
-// role, other than the roles in skip, on a node inside scope or on a node
-// above it (street staff and departments work in every community of
-// their street): the people who may be invited, given a task or named on
-// a record of that scope. ok is false for an unknown or disabled account
-// and for one that works elsewhere — an account of another community is
-// not to be copied into this one's records, nor its name shown there.
-func (s *Service) WorkerIn(ctx context.Context, q storage.Querier, accountID int64, scope string, skip ...linli.Role) (name string, ok bool, err error) {
-	if accountID <= 0 || scope == "" {
-		return "", false, nil
-	}
-	rows, err := q.Query(ctx, `SELECT a.display_name, a.disabled, g.role, n.path FROM accounts a
-		JOIN grants g ON g.account_id = a.id JOIN nodes n ON n.id = g.node_id WHERE a.id = ?`, accountID)
-	if err != nil {
-		return "", false, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var disabled int64
-		var role linli.Role
-		var path string
-		if err := rows.Scan(&name, &disabled, &role, &path); err != nil {
-			return "", false, err
-		}
-		if disabled != 0 {
-			continue
-		}
-		skipped := false
-		for _, r := range skip {
-			skipped = skipped || r == role
-		}
-		if !skipped && (linli.Within(path, scope) || linli.Within(scope, path)) {
-			ok = true
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return "", false, err
-	}
-	if !ok {
-		return "", false, nil
-	}
-	return name, true, nil
+	return "", false, nil
 }
 
 // HouseholdPath returns the path of a household, or ok false when there

@@ -2,9 +2,10 @@ package stats
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
+
+	"linli/registry"
 )
 
 // names caches the display names of grids, communities, streets and
@@ -30,7 +31,7 @@ func (s *Service) lookup(ctx context.Context, kind string, ids []int64) (map[int
 	s.names.mu.Lock()
 	s.names.fresh(time.Now())
 	out := map[int64]string{}
-	var missing []any
+	var missing []int64
 	for _, id := range ids {
 		if v, ok := s.names.byKey[kind+itoa(id)]; ok {
 			out[id] = v
@@ -39,39 +40,71 @@ func (s *Service) lookup(ctx context.Context, kind string, ids []int64) (map[int
 		}
 	}
 	s.names.mu.Unlock()
-	for len(missing) > 0 {
-		batch := missing[:min(500, len(missing))]
-		missing = missing[len(batch):]
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(batch)), ",")
-		q := `SELECT n.id, COALESCE(c.name, '') || n.name, COALESCE(n.parent_id, 0) FROM nodes n LEFT JOIN nodes c ON c.id = n.parent_id AND n.kind = 'grid' WHERE n.id IN (` + marks + `)`
-		if kind == "category" {
-			q = `SELECT id, name, 0 FROM categories WHERE id IN (` + marks + `)`
+	if len(missing) == 0 {
+		return out, nil
+	}
+	found, parent, err := s.namesOf(ctx, kind, missing)
+	if err != nil {
+		return nil, err
+	}
+	s.names.mu.Lock()
+	defer s.names.mu.Unlock()
+	for id, name := range found {
+		s.names.byKey[kind+itoa(id)] = name
+		if kind == "node" {
+			s.names.parent[id] = parent[id]
 		}
-		rows, err := s.DB.Query(ctx, q, batch...)
-		if err != nil {
-			return nil, err
-		}
-		s.names.mu.Lock()
-		for rows.Next() {
-			var id, parent int64
-			var name string
-			if err := rows.Scan(&id, &name, &parent); err != nil {
-				s.names.mu.Unlock()
-				rows.Close()
-				return nil, err
-			}
-			s.names.byKey[kind+itoa(id)] = name
-			if kind == "node" {
-				s.names.parent[id] = parent
-			}
-			out[id] = name
-		}
-		s.names.mu.Unlock()
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
+		out[id] = name
 	}
 	return out, nil
+}
+
+// namesOf reads the names of ids from their owners: categories from
+// cases, places from registry (a grid is named with its community before
+// it, "学苑社区第一网格"), with each place's parent.
+func (s *Service) namesOf(ctx context.Context, kind string, ids []int64) (map[int64]string, map[int64]int64, error) {
+	names := map[int64]string{}
+	if kind == "category" {
+		if s.Cases == nil {
+			return names, nil, nil
+		}
+		cats, err := s.Cases.Categories(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		want := map[int64]bool{}
+		for _, id := range ids {
+			want[id] = true
+		}
+		for _, c := range cats {
+			if want[c.ID] {
+				names[c.ID] = c.Name
+			}
+		}
+		return names, nil, nil
+	}
+	nodes, err := s.Registry.NodesAt(ctx, s.DB, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var above []int64
+	for _, n := range nodes {
+		if n.Kind == registry.KindGrid && n.ParentID != 0 {
+			above = append(above, n.ParentID)
+		}
+	}
+	ups, err := s.Registry.NodesAt(ctx, s.DB, above)
+	if err != nil {
+		return nil, nil, err
+	}
+	parent := map[int64]int64{}
+	for id, n := range nodes {
+		names[id], parent[id] = n.Name, n.ParentID
+		if n.Kind == registry.KindGrid {
+			names[id] = ups[n.ParentID].Name + n.Name
+		}
+	}
+	return names, parent, nil
 }
 
 // parents maps community rows to their street ids.

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"linli"
 	"linli/registry"
+	"linli/storage"
 )
 
 // Group says what a report's rows are.
@@ -142,12 +144,18 @@ func (s *Service) plan(ctx context.Context, n registry.Node, from, to time.Time)
 		p.scopeCond, p.scopeArgs, p.exact = `st.community_id = ?`, []any{n.ID}, true
 		return p, nil
 	}
-	var count int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM nodes WHERE kind = 'community' AND path LIKE ?`, n.Path+"%").Scan(&count); err != nil {
+	communities, err := s.Registry.NodesUnder(ctx, s.DB, n.Path, registry.KindCommunity)
+	if err != nil {
 		return p, err
 	}
-	p.scopeCond = `st.community_id IN (SELECT id FROM nodes WHERE kind = 'community' AND path LIKE ?)`
-	p.scopeArgs = []any{n.Path + "%"}
+	count := len(communities)
+	p.scopeCond, p.scopeArgs = "1 = 0", nil
+	if count > 0 {
+		p.scopeCond = `st.community_id IN (` + storage.Placeholders(count) + `)`
+		for _, c := range communities {
+			p.scopeArgs = append(p.scopeArgs, c.ID)
+		}
+	}
 	p.exact = count <= smallScope
 	return p, nil
 }
@@ -334,21 +342,14 @@ func (s *Service) ranking(ctx context.Context, p plan, limit int) ([]Row, error)
 }
 
 func (s *Service) scanRows(ctx context.Context, q string, args []any) ([]Row, error) {
-	rows, err := s.DB.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Row
-	for rows.Next() {
+	return storage.Select(ctx, s.DB, func(rows *sql.Rows) (Row, error) {
 		var r Row
 		if err := rows.Scan(append([]any{&r.ID, &r.Name}, counterPtrs(&r.Counters)...)...); err != nil {
-			return nil, err
+			return r, err
 		}
 		r.Rates = s.Weights.RatesOf(r.Counters)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, nil
+	}, q, args...)
 }
 
 type dayCounters struct {
@@ -359,20 +360,11 @@ type dayCounters struct {
 // trend sums every counter per day of the period.
 func (s *Service) trend(ctx context.Context, p plan) ([]dayCounters, error) {
 	table, cond, args := p.source("community")
-	rows, err := s.DB.Query(ctx, `SELECT st.period, `+sums+` FROM `+table+` st`+cond+` GROUP BY st.period`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []dayCounters
-	for rows.Next() {
+	return storage.Select(ctx, s.DB, func(rows *sql.Rows) (dayCounters, error) {
 		var d dayCounters
-		if err := rows.Scan(append([]any{&d.day}, counterPtrs(&d.c)...)...); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		err := rows.Scan(append([]any{&d.day}, counterPtrs(&d.c)...)...)
+		return d, err
+	}, `SELECT st.period, `+sums+` FROM `+table+` st`+cond+` GROUP BY st.period`, args...)
 }
 
 // Period parses the page's period choice into days in the zone: "month"

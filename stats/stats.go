@@ -48,6 +48,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/cases"
 	"linli/registry"
 	"linli/storage"
 )
@@ -70,6 +71,7 @@ func DefaultWeights() Weights {
 type Service struct {
 	DB       *storage.DB
 	Registry *registry.Service
+	Cases    *cases.Service // category names
 	Weights  Weights
 	Zone     *time.Location
 	Clock    linli.Clock

@@ -8,6 +8,7 @@ import (
 	"linli"
 	"linli/attach"
 	"linli/audit"
+	"linli/auth"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
@@ -249,7 +250,7 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in Visi
 			continue
 		}
 		seen[id] = true
-		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community)
+		name, ok, err := auth.WorkerIn(ctx, s.Registry, s.DB, id, community)
 		if err != nil {
 			return nil, err
 		}

@@ -51,6 +51,8 @@ type Page struct {
 	Nav    []NavItem
 	Crumbs []NavItem
 	Data   any
+	// Errors and Error may be bilingual ("必填 / required", as linli.Error
+	// carries them); Render shows only the page language's half.
 	Errors map[string]string // field → reason, shown beside the field
 	Error  string            // a message for the whole form
 	Form   url.Values        // what the user typed, kept on error
@@ -310,6 +312,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 		return
 	}
 	p.Lang, p.URL = lang, req.URL
+	p.Error, p.Errors = InLanguage(p.Error, lang), errorsIn(p.Errors, lang)
 	if p.Actor == nil {
 		p.Actor = ActorFrom(req.Context())
 	}
@@ -333,6 +336,19 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// errorsIn is the field reasons in the page's language (a new map: the
+// caller's is left as it is).
+func errorsIn(errs map[string]string, lang string) map[string]string {
+	if len(errs) == 0 {
+		return errs
+	}
+	out := make(map[string]string, len(errs))
+	for f, reason := range errs {
+		out[f] = InLanguage(reason, lang)
+	}
+	return out
 }
 
 // Error renders an error page with the status of err.

@@ -149,7 +149,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Registry, m.Auth, m.Audit, m.Cases, m.Calendar, m.Links = d.Registry, d.Auth, d.Audit, d.Cases, d.CalendarAdmin, d.Links
-	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
+	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Cases: m.Cases, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
 	m.Votes = &votes.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Visits = &visits.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
 	m.Projects = projects.New(d, m.Votes)

@@ -284,6 +284,11 @@ func TestBrowserFormErrorBesideField(t *testing.T) {
 	if msg == "" {
 		t.Fatal("the name error is empty")
 	}
+	// A Chinese page shows the reason's Chinese half only (it used to show
+	// "名称必填 / name is required").
+	if !strings.Contains(msg, "名称必填") || strings.Contains(msg, "required") || strings.Contains(msg, " / ") {
+		t.Errorf("the name error on a Chinese page reads %q, want the Chinese half only", msg)
+	}
 	// Beside the field: in the same .field box as the name input, and
 	// named by the input's aria-describedby.
 	beside := eval[bool](b, `(() => {
