@@ -266,6 +266,9 @@ func TestRowsReadThroughStorage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if spreadsheetOnly(f) { // excelize's row iterator has a Next of its own
+				continue
+			}
 			ast.Inspect(f, func(n ast.Node) bool {
 				loop, ok := n.(*ast.ForStmt)
 				if !ok || loop.Cond == nil {
@@ -370,4 +373,19 @@ func (v *violations) dump() string {
 		fmt.Fprintf(&b, "%s\t%d\n", k, v.found[k])
 	}
 	return b.String()
+}
+
+// spreadsheetOnly reports whether the file reads spreadsheets and not the
+// database: its Next loops are over excelize rows.
+func spreadsheetOnly(f *ast.File) bool {
+	sheet, db := false, false
+	for _, is := range f.Imports {
+		switch p, _ := strconv.Unquote(is.Path.Value); {
+		case strings.HasPrefix(p, "github.com/xuri/excelize"):
+			sheet = true
+		case p == "database/sql" || p == module+"/storage":
+			db = true
+		}
+	}
+	return sheet && !db
 }

@@ -63,18 +63,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // ensureDemo loads the demo data unless the database already has it.
 func ensureDemo(ctx context.Context, m *Main, d demo.Dataset) (bool, error) {
-	var n int
-	if err := m.DB.QueryRow(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n); err != nil {
+	if has, err := m.Auth.HasAccounts(ctx, m.DB); err != nil || has {
 		return false, err
-	}
-	if n > 0 {
-		return false, nil
 	}
 	res, err := demo.Load(ctx, m.Registry, m.Auth, d)
 	if err != nil {
 		return false, fmt.Errorf("load demo data: %w", err)
 	}
-	n, err = demo.LoadCases(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, m.Config.Clock.Now())
+	n, err := demo.LoadCases(ctx, m.Registry, m.Auth, m.Cases.Calendar, m.Cases.Zone, m.Config.Clock.Now())
 	if err != nil {
 		return false, fmt.Errorf("load demo cases: %w", err)
 	}
