@@ -12,6 +12,7 @@ import (
 	"linli/attach"
 	"linli/auth"
 	"linli/calendar"
+	"linli/capability"
 	"linli/cases"
 	"linli/consent"
 	"linli/happiness"
@@ -167,15 +168,19 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	cs.Links = lk
 	s := &storyServices{clock: clock, cases: cs,
 		projects:  &projects.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
-		votes:     &votes.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
-		visits:    &visits.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 		meetings:  &meetings.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 		mediation: &mediation.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 		happiness: &happiness.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
 	}
+	// votes and visits register their building-view layers on the
+	// registry they are given: the story's get a registry of their own
+	// (same database), so the shared one keeps the server's services. The
+	// votes read accounts (who owns a household online) through auth.
+	storyDeps := capability.Deps{DB: reg.DB, Clock: clock, Zone: zone, Registry: registry.New(reg.DB, clock), Links: lk,
+		Auth: auth.New(reg.DB, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())}
+	s.visits = visits.New(storyDeps)
+	s.votes = votes.New(storyDeps, s.visits, s.projects)
 	s.projects.VoteGate = s.votes.ProjectGate
-	s.votes.Visits = s.visits.ForHousehold
-	s.votes.Projects = s.projects.VoteScope
 	// Visits, meetings and thanks check that what they are about exists
 	// and is visible (links.Registry.Visible), so the story's registry
 	// needs the resolvers. Only the resolvers: Register would also put

@@ -23,7 +23,7 @@ func (s *Service) latestStances(ctx context.Context, matterID int64, path string
 	if matterID == 0 {
 		return out, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT household_id, stance, visited_at FROM visits WHERE matter_id = ? AND path LIKE ? ORDER BY visited_at, id`, matterID, path+"%")
+	rows, err := s.db.Query(ctx, `SELECT household_id, stance, visited_at FROM visits WHERE matter_id = ? AND path LIKE ? ORDER BY visited_at, id`, matterID, path+"%")
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Service) householdsUnder(ctx context.Context, path, within string) ([]C
 		q += ` AND h.path LIKE ?`
 		args = append(args, within+"%")
 	}
-	rows, err := s.DB.Query(ctx, q+` ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id, h.floor, h.room`, args...)
+	rows, err := s.db.Query(ctx, q+` ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id, h.floor, h.room`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Re
 		return Coverage{}, linli.Invalid("走访事项无效 / invalid subject", linli.FieldError{Field: "subject",
 			Reason: "应为 project:ID、vote:ID、dispute:ID 或 matter:ID / must be project:ID, vote:ID, dispute:ID or matter:ID"})
 	}
-	m, ok, err := s.matterBySubject(ctx, s.DB, subject)
+	m, ok, err := s.matterBySubject(ctx, s.db, subject)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -94,7 +94,7 @@ func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Re
 	if nodeID == 0 {
 		return c, linli.Invalid("请选择范围 / choose a place", linli.FieldError{Field: "node_id", Reason: "必填：尚无走访记录 / required: nothing visited yet"})
 	}
-	n, err := s.Registry.NodeByID(ctx, nodeID)
+	n, err := s.registry.NodeByID(ctx, nodeID)
 	if err != nil {
 		return c, err
 	}
@@ -153,7 +153,7 @@ func (l layerSource) LayerOptions(ctx context.Context, a *linli.Actor, b registr
 	if !canRead(a, b.Path) {
 		return nil, nil
 	}
-	rows, err := l.s.DB.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE ? LIKE m.scope_path || '%' OR m.scope_path LIKE ? ORDER BY m.id DESC LIMIT 50`,
+	rows, err := l.s.db.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE ? LIKE m.scope_path || '%' OR m.scope_path LIKE ? ORDER BY m.id DESC LIMIT 50`,
 		b.Path, b.Path+"%")
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (l layerSource) LayerOptions(ctx context.Context, a *linli.Actor, b registr
 // (MarkVisited), visited and opposed (MarkAttention), not yet (MarkNone).
 func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
 	s := l.s
-	m, err := s.matter(ctx, s.DB, id)
+	m, err := s.matter(ctx, s.db, id)
 	if err != nil {
 		return registry.Layer{}, err
 	}

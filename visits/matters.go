@@ -71,7 +71,7 @@ func overlaps(a *linli.Actor, path string) bool {
 // Matter returns one visit matter the actor may see: one whose scope
 // overlaps the actor's.
 func (s *Service) Matter(ctx context.Context, a *linli.Actor, id int64) (Matter, error) {
-	m, err := s.matter(ctx, s.DB, id)
+	m, err := s.matter(ctx, s.db, id)
 	if err != nil {
 		return m, err
 	}
@@ -94,7 +94,7 @@ func (s *Service) Matters(ctx context.Context, a *linli.Actor) ([]Matter, error)
 		or = append(or, "m.scope_path LIKE ? OR ? LIKE m.scope_path || '%'")
 		args = append(args, sc+"%", sc)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE `+strings.Join(or, " OR ")+` ORDER BY m.id DESC LIMIT 200`, args...)
+	rows, err := s.db.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE `+strings.Join(or, " OR ")+` ORDER BY m.id DESC LIMIT 200`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *Service) CreateMatter(ctx context.Context, a *linli.Actor, in MatterInp
 	if err := v.Err(); err != nil {
 		return Matter{}, err
 	}
-	scope, err := s.Registry.NodeByID(ctx, in.ScopeID)
+	scope, err := s.registry.NodeByID(ctx, in.ScopeID)
 	if linli.ErrorCode(err) == linli.ENotFound {
 		return Matter{}, linli.Invalid("地点不存在 / no such place", linli.FieldError{Field: "scope_id", Reason: "地点不存在 / no such place"})
 	}
@@ -155,7 +155,7 @@ func (s *Service) CreateMatter(ctx context.Context, a *linli.Actor, in MatterInp
 		return Matter{}, err
 	}
 	var m Matter
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if !subject.IsZero() {
 			old, ok, err := s.matterBySubject(ctx, tx, subject)
 			if err != nil {

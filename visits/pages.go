@@ -118,7 +118,7 @@ func (s *Service) units(ctx context.Context, a *linli.Actor) ([]Option, error) {
 		or = append(or, "u.path LIKE ?")
 		args = append(args, sc+"%")
 	}
-	rows, err := s.DB.Query(ctx, `SELECT u.id, e.name, b.name, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id
+	rows, err := s.db.Query(ctx, `SELECT u.id, e.name, b.name, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id
 		WHERE u.kind = 'unit' AND (`+strings.Join(or, " OR ")+`) AND EXISTS (SELECT 1 FROM households h WHERE h.unit_id = u.id)
 		ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id LIMIT `+strconv.Itoa(maxUnits), args...)
 	if err != nil {
@@ -141,15 +141,15 @@ func (s *Service) units(ctx context.Context, a *linli.Actor) ([]Option, error) {
 // rooms lists a unit's households (by floor and room) if the actor records
 // visits there; label is the unit's name.
 func (s *Service) rooms(ctx context.Context, a *linli.Actor, unitID int64) (label string, out []Option, err error) {
-	u, err := s.Registry.NodeByID(ctx, unitID)
+	u, err := s.registry.NodeByID(ctx, unitID)
 	if err != nil || u.Kind != registry.KindUnit || !a.Can(linli.PermVisitsWrite, u.Path) {
 		return "", nil, nil
 	}
 	var e, b string
-	if err := s.DB.QueryRow(ctx, `SELECT e.name, b.name FROM nodes b JOIN nodes e ON e.id = b.parent_id WHERE b.id = ?`, u.ParentID).Scan(&e, &b); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT e.name, b.name FROM nodes b JOIN nodes e ON e.id = b.parent_id WHERE b.id = ?`, u.ParentID).Scan(&e, &b); err != nil {
 		return "", nil, err
 	}
-	rows, err := s.DB.Query(ctx, `SELECT id, room FROM households WHERE unit_id = ? ORDER BY floor, room`, unitID)
+	rows, err := s.db.Query(ctx, `SELECT id, room FROM households WHERE unit_id = ? ORDER BY floor, room`, unitID)
 	if err != nil {
 		return "", nil, err
 	}
@@ -169,7 +169,7 @@ func (h *pages) formPage(r *http.Request, form url.Values) (*web.Page, error) {
 	ctx, a := r.Context(), web.ActorFrom(r.Context())
 	d := formData{Subject: strings.TrimSpace(form.Get("subject")), SubjectFixed: form.Get("subject_fixed") == "1", Checked: map[Concern]bool{}}
 	if id, err := strconv.ParseInt(form.Get("household_id"), 10, 64); err == nil && id > 0 {
-		if hh, err := h.s.household(ctx, h.s.DB, id); err == nil && a.Can(linli.PermVisitsWrite, hh.Path) {
+		if hh, err := h.s.household(ctx, h.s.db, id); err == nil && a.Can(linli.PermVisitsWrite, hh.Path) {
 			d.HouseholdID, d.Household = hh.ID, hh.Label
 		}
 	}
@@ -190,7 +190,7 @@ func (h *pages) formPage(r *http.Request, form url.Values) (*web.Page, error) {
 		}
 	}
 	if ref, err := links.Parse(d.Subject); err == nil && validSubjectKind(ref.Kind) {
-		if m, ok, err := h.s.matterBySubject(ctx, h.s.DB, ref); err == nil && ok && overlaps(a, m.Path) {
+		if m, ok, err := h.s.matterBySubject(ctx, h.s.db, ref); err == nil && ok && overlaps(a, m.Path) {
 			d.Matter = &m
 			d.SubjectTitle = m.Title
 		} else if ref.Kind != KindMatter {
@@ -394,7 +394,7 @@ func (h *pages) matter(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := matterData{Matter: m, Coverage: c, Visits: vs, CanWrite: a.CanAny(linli.PermVisitsWrite)}
-	if n, err := h.s.Registry.NodeByID(ctx, c.NodeID); err == nil && n.Kind == "building" {
+	if n, err := h.s.registry.NodeByID(ctx, c.NodeID); err == nil && n.Kind == "building" {
 		d.Building = n.ID
 	}
 	h.r.Render(w, r, http.StatusOK, "visits/matter.html", &web.Page{Title: m.Title, Crumbs: h.crumbs(r, web.NavItem{Label: m.Title}), Data: d})

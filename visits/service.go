@@ -12,37 +12,40 @@ import (
 	"time"
 
 	"linli"
-	"linli/cases"
-	"linli/jobs"
+	"linli/capability"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
 	"linli/web"
 )
 
-// Service is the visits capability. cmd/linli fills the fields and calls
-// Register before serving.
+// Service is the visits capability, built by New; nothing changes it
+// afterwards.
 type Service struct {
-	DB       *storage.DB
-	Clock    linli.Clock
-	Zone     *time.Location
-	Registry *registry.Service
-	Cases    *cases.Service
-	Links    *links.Registry
+	db       *storage.DB
+	clock    linli.Clock
+	loc      *time.Location
+	registry *registry.Service
+	links    *links.Registry
 }
 
-// Register adds the capability's link resolvers and building-view layers.
-func (s *Service) Register() {
-	if s.Links != nil {
-		s.Links.Register(links.KindVisit, s.resolveLinks)
+// New builds the visits capability from d and registers its link
+// resolver and its building-view layer.
+func New(d capability.Deps) *Service {
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, links: d.Links}
+	if s.links != nil {
+		s.links.Register(links.KindVisit, s.resolveLinks)
 	}
-	if s.Registry != nil {
-		s.Registry.RegisterLayer(LayerKind, layerSource{s})
+	if s.registry != nil {
+		s.registry.RegisterLayer(LayerKind, layerSource{s})
 	}
+	return s
 }
 
-// JobHandlers are the capability's timers, by kind. Visits have none.
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
+// Parts are the visits' templates and routes; visits have no timers.
+func (s *Service) Parts() capability.Parts {
+	return capability.Parts{Name: "visits", Pages: Pages(), Routes: s.Routes}
+}
 
 //go:embed templates/*.html
 var templates embed.FS
@@ -67,13 +70,13 @@ func Pages() web.Pages {
 	}}
 }
 
-func (s *Service) now() time.Time { return s.Clock.Now() }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }
 
 func errNotFound() error {
@@ -115,7 +118,7 @@ func (s *Service) checkSubject(ctx context.Context, a *linli.Actor, subject link
 	if subject.IsZero() || subject.Kind == KindMatter {
 		return nil
 	}
-	ok, err := s.Links.Visible(ctx, a, subject)
+	ok, err := s.links.Visible(ctx, a, subject)
 	if err != nil {
 		return err
 	}

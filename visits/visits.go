@@ -113,7 +113,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 	if in.HouseholdID <= 0 {
 		return Visit{}, verr
 	}
-	h, err := s.household(ctx, s.DB, in.HouseholdID)
+	h, err := s.household(ctx, s.db, in.HouseholdID)
 	if err != nil {
 		if verr != nil && linli.ErrorCode(err) == linli.EInvalid {
 			e := verr.(*linli.Error)
@@ -146,7 +146,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 		return Visit{}, err
 	}
 	var out Visit
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, ok, err := s.matterBySubject(ctx, tx, subject)
 		if err != nil {
 			return err
@@ -160,7 +160,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 			// The first visit about the subject — or about a new general
 			// matter named only by its title — creates the matter, scoped
 			// to the household's building.
-			b, err := s.Registry.NodeByID(ctx, h.BuildingID)
+			b, err := s.registry.NodeByID(ctx, h.BuildingID)
 			if err != nil {
 				return err
 			}
@@ -234,7 +234,7 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in Visi
 	seen := map[int64]bool{}
 	community := ""
 	if len(in.VisitorIDs) > 0 {
-		line, err := s.Registry.Lineage(ctx, s.DB, h.UnitID)
+		line, err := s.registry.Lineage(ctx, s.db, h.UnitID)
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +249,7 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in Visi
 			continue
 		}
 		seen[id] = true
-		name, ok, err := s.Registry.WorkerIn(ctx, s.DB, id, community)
+		name, ok, err := s.registry.WorkerIn(ctx, s.db, id, community)
 		if err != nil {
 			return nil, err
 		}
@@ -280,7 +280,7 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in Visi
 // Get returns one visit the actor may read (PermVisitsWrite on the
 // household; see canRead); any other visit is 404.
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Visit, error) {
-	v, err := s.visit(ctx, s.DB, id)
+	v, err := s.visit(ctx, s.db, id)
 	if err != nil {
 		return v, err
 	}
@@ -326,7 +326,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 		args = append(args, f.Subject.Kind, f.Subject.ID)
 	}
 	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM visits v`+where, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM visits v`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
@@ -335,7 +335,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 	if f.Offset < 0 {
 		f.Offset = 0
 	}
-	vs, err := s.queryVisits(ctx, s.DB, where+` ORDER BY v.visited_at DESC, v.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	vs, err := s.queryVisits(ctx, s.db, where+` ORDER BY v.visited_at DESC, v.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	return vs, total, err
 }
 
@@ -343,7 +343,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 // the household.
 func (s *Service) SetFollowUp(ctx context.Context, a *linli.Actor, visitID, itemID int64, done bool) (FollowUp, error) {
 	var out FollowUp
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.visit(ctx, tx, visitID)
 		if err != nil {
 			return err
@@ -397,7 +397,7 @@ func (s *Service) AddFiles(ctx context.Context, a *linli.Actor, visitID int64, f
 	if len(files) == 0 {
 		return nil
 	}
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.visit(ctx, tx, visitID)
 		if err != nil {
 			return err
@@ -421,7 +421,7 @@ func (s *Service) Files(ctx context.Context, a *linli.Actor, visitID int64) ([]P
 	if _, err := s.Get(ctx, a, visitID); err != nil {
 		return nil, err
 	}
-	as, err := attach.List(ctx, s.DB, "visit", visitID)
+	as, err := attach.List(ctx, s.db, "visit", visitID)
 	if err != nil {
 		return nil, err
 	}
@@ -440,7 +440,7 @@ func (s *Service) Files(ctx context.Context, a *linli.Actor, visitID int64) ([]P
 // ForHousehold lists the household's visits about a matter that the actor
 // may read (canRead), oldest first, as link items ("2026年3月5日 走访：反对 · 结构安全").
 func (s *Service) ForHousehold(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error) {
-	vs, err := s.queryVisits(ctx, s.DB, ` WHERE v.subject_kind = ? AND v.subject_id = ? AND v.household_id = ? ORDER BY v.visited_at, v.id`,
+	vs, err := s.queryVisits(ctx, s.db, ` WHERE v.subject_kind = ? AND v.subject_id = ? AND v.household_id = ? ORDER BY v.visited_at, v.id`,
 		subject.Kind, subject.ID, householdID)
 	if err != nil {
 		return nil, err
@@ -477,7 +477,7 @@ func (s *Service) resolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 	for i, id := range ids {
 		args[i] = id
 	}
-	vs, err := s.queryVisits(ctx, s.DB, ` WHERE v.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
+	vs, err := s.queryVisits(ctx, s.db, ` WHERE v.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

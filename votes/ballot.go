@@ -37,7 +37,7 @@ import (
 // paper ballot.
 func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, in BallotInput) (Ballot, error) {
 	var out Ballot
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.vote(ctx, tx, voteID)
 		if err != nil {
 			return err
@@ -113,10 +113,10 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 			return linli.Errorf(linli.EConflict, "表决已结束，不能再投票 / the vote is closed")
 		case now.Before(v.OpensAt):
 			return linli.Errorf(linli.EConflict, "表决尚未开始（%s开始） / the vote opens at %s",
-				v.OpensAt.In(s.Zone).Format("2006-01-02 15:04"), v.OpensAt.In(s.Zone).Format("2006-01-02 15:04"))
+				v.OpensAt.In(s.loc).Format("2006-01-02 15:04"), v.OpensAt.In(s.loc).Format("2006-01-02 15:04"))
 		case !now.Before(v.ClosesAt):
 			return linli.Errorf(linli.EConflict, "表决已于%s截止 / the vote closed at %s",
-				v.ClosesAt.In(s.Zone).Format("2006-01-02 15:04"), v.ClosesAt.In(s.Zone).Format("2006-01-02 15:04"))
+				v.ClosesAt.In(s.loc).Format("2006-01-02 15:04"), v.ClosesAt.In(s.loc).Format("2006-01-02 15:04"))
 		}
 		if err := val.Err(); err != nil {
 			return err

@@ -26,11 +26,11 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		return Detail{}, err
 	}
 	d := Detail{Vote: v}
-	hs, err := voters(ctx, s.DB, v)
+	hs, err := voters(ctx, s.db, v)
 	if err != nil {
 		return d, err
 	}
-	history, err := ballotHistory(ctx, s.DB, v.ID)
+	history, err := ballotHistory(ctx, s.db, v.ID)
 	if err != nil {
 		return d, err
 	}
@@ -52,7 +52,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	own := map[int64]bool{}
 	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
 		own[h] = true
-		if ok, err := s.isOwner(ctx, s.DB, a, h); err != nil {
+		if ok, err := s.isOwner(ctx, s.db, a, h); err != nil {
 			return d, err
 		} else if ok {
 			d.Can.MyHouseholds = append(d.Can.MyHouseholds, h)
@@ -61,7 +61,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	record := d.Can.Record
 	var owners map[int64]string
 	if record && a.Can(linli.PermRegistryRead, v.Path) {
-		if owners, err = ownerNames(ctx, s.DB, v.Path); err != nil {
+		if owners, err = ownerNames(ctx, s.db, v.Path); err != nil {
 			return d, err
 		}
 	}
@@ -85,7 +85,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	if d.CostPlans, err = s.costSheetsForVote(ctx, v, hs); err != nil {
 		return d, err
 	}
-	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindVote, ID: v.ID}); err != nil {
+	if d.Links, err = s.links.Items(ctx, a, links.Ref{Kind: links.KindVote, ID: v.ID}); err != nil {
 		return d, err
 	}
 	if d.Links == nil {

@@ -44,11 +44,11 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 	if !linli.Within(v.Path, b.Path) && !linli.Within(b.Path, v.Path) {
 		return registry.Layer{}, errNotFound()
 	}
-	hs, err := voters(ctx, l.s.DB, v)
+	hs, err := voters(ctx, l.s.db, v)
 	if err != nil {
 		return registry.Layer{}, err
 	}
-	choices, err := currentChoices(ctx, l.s.DB, v.ID)
+	choices, err := currentChoices(ctx, l.s.db, v.ID)
 	if err != nil {
 		return registry.Layer{}, err
 	}
@@ -72,7 +72,7 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 		}
 		return out, nil
 	}
-	open, err := openObjections(ctx, l.s.DB, v.ID)
+	open, err := openObjections(ctx, l.s.db, v.ID)
 	if err != nil {
 		return registry.Layer{}, err
 	}
@@ -129,7 +129,7 @@ func markOf(h VoteHousehold) (class, title string) {
 func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
 	out := map[int64]links.Item{}
 	for _, id := range ids {
-		v, err := s.vote(ctx, s.DB, id)
+		v, err := s.vote(ctx, s.db, id)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}
@@ -139,7 +139,7 @@ func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64)
 		if !s.canRead(ctx, a, v.Path) {
 			continue
 		}
-		t, err := s.tally(ctx, s.DB, v)
+		t, err := s.tally(ctx, s.db, v)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +156,7 @@ func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64)
 func (s *Service) resolvePlans(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
 	out := map[int64]links.Item{}
 	for _, id := range ids {
-		p, _, err := s.plan(ctx, s.DB, id)
+		p, _, err := s.plan(ctx, s.db, id)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}

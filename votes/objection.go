@@ -58,7 +58,7 @@ func checkNote(note string) (string, error) {
 // 墙体加固方案"). Staff, grid workers, building and unit heads and
 // residents' representatives in the scope may add one.
 func (s *Service) AddObjectionNote(ctx context.Context, a *linli.Actor, voteID, objectionID int64, note string) (Objection, error) {
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, _, err := s.objectionFor(ctx, tx, a, voteID, objectionID)
 		if err != nil {
 			return err
@@ -81,7 +81,7 @@ func (s *Service) AddObjectionNote(ctx context.Context, a *linli.Actor, voteID, 
 // by the owner's own online agree ballot, or staff's agree paper ballot
 // with a reason (CastBallot).
 func (s *Service) ResolveObjection(ctx context.Context, a *linli.Actor, voteID, objectionID int64, note string) (Objection, error) {
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, open, err := s.objectionFor(ctx, tx, a, voteID, objectionID)
 		if err != nil {
 			return err
@@ -146,7 +146,7 @@ func (s *Service) objection(ctx context.Context, a *linli.Actor, voteID, objecti
 // ballots and follow objections (canFollow). A resident sees only those of
 // the own household; other readers none.
 func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Objection, error) {
-	rows, err := s.DB.Query(ctx, `SELECT o.id, o.household_id, o.ballot_id, o.reason, o.opened_at, o.resolved_at, o.resolution, o.resolved_by,
+	rows, err := s.db.Query(ctx, `SELECT o.id, o.household_id, o.ballot_id, o.reason, o.opened_at, o.resolved_at, o.resolution, o.resolved_by,
 		b.name || u.name || h.room
 		FROM vote_objections o JOIN households h ON h.id = o.household_id JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
 		WHERE o.vote_id = ? ORDER BY CASE WHEN o.resolved_at = 0 THEN 0 ELSE 1 END, o.id`, v.ID)
@@ -181,7 +181,7 @@ func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Obj
 		byID[out[i].ID] = &out[i]
 	}
 	if len(out) > 0 {
-		nrows, err := s.DB.Query(ctx, `SELECT n.objection_id, n.id, n.note, n.author, n.created_at
+		nrows, err := s.db.Query(ctx, `SELECT n.objection_id, n.id, n.note, n.author, n.created_at
 			FROM vote_objection_notes n JOIN vote_objections o ON o.id = n.objection_id
 			WHERE o.vote_id = ? ORDER BY n.objection_id, n.id`, v.ID)
 		if err != nil {
@@ -205,8 +205,8 @@ func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Obj
 	}
 	subject := visitSubject(v)
 	for i := range out {
-		if s.Visits != nil {
-			vs, err := s.Visits(ctx, a, subject, out[i].HouseholdID)
+		if s.visits != nil {
+			vs, err := s.visits.ForHousehold(ctx, a, subject, out[i].HouseholdID)
 			if err != nil {
 				return nil, err
 			}

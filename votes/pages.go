@@ -126,7 +126,7 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([]listRow, 0, len(vs))
 	for _, v := range vs {
-		t, err := h.s.tally(r.Context(), h.s.DB, v)
+		t, err := h.s.tally(r.Context(), h.s.db, v)
 		if err != nil {
 			return err
 		}
@@ -140,14 +140,14 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 // scopes lists the units and buildings where the actor may open votes.
 func (h *pages) scopes(r *http.Request) ([]registry.Node, error) {
 	a := web.ActorFrom(r.Context())
-	ns, err := h.s.Registry.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 1000, registry.KindBuilding, registry.KindUnit)
+	ns, err := h.s.registry.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 1000, registry.KindBuilding, registry.KindUnit)
 	if err != nil {
 		return nil, err
 	}
 	// Name each by its lineage from the estate, so "3单元" reads
 	// "荟萃花园南区1号楼3单元".
 	for i := range ns {
-		if name, err := h.s.placeName(r.Context(), h.s.DB, ns[i].ID); err == nil {
+		if name, err := h.s.placeName(r.Context(), h.s.db, ns[i].ID); err == nil {
 			ns[i].Name = name
 		}
 	}
@@ -163,7 +163,7 @@ func (h *pages) newVotePage(r *http.Request) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &web.Page{Title: "发起表决", Data: map[string]any{"Scopes": ns, "Zone": h.s.Zone},
+	return &web.Page{Title: "发起表决", Data: map[string]any{"Scopes": ns, "Zone": h.s.loc},
 		Crumbs: []web.NavItem{{Href: "/votes", Label: h.r.T(web.Lang(r), "意见表决")}, {Label: h.r.T(web.Lang(r), "发起表决")}}}, nil
 }
 
@@ -172,7 +172,7 @@ func (h *pages) newVote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := h.s.now().In(h.s.Zone)
+	now := h.s.now().In(h.s.loc)
 	p.Form = url.Values{"matter": {string(consent.Renovation)}, "opens_at": {now.Format("2006-01-02T15:04")},
 		"closes_at": {now.AddDate(0, 0, 30).Format("2006-01-02T15:04")},
 		"scope_id":  {r.URL.Query().Get("scope_id")}, "project_id": {r.URL.Query().Get("project_id")}}
@@ -187,7 +187,7 @@ func (s *Service) parseLocal(v *linli.Validation, field, text string) time.Time 
 		return time.Time{}
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, text, s.Zone); err == nil {
+		if t, err := time.ParseInLocation(layout, text, s.loc); err == nil {
 			return t
 		}
 	}
@@ -257,7 +257,7 @@ func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	vd := voteData{Detail: d, Zone: h.s.Zone, CostVisible: d.Tally.Valid, Open: d.Vote.State == StateOpen,
+	vd := voteData{Detail: d, Zone: h.s.loc, CostVisible: d.Tally.Valid, Open: d.Vote.State == StateOpen,
 		CanVisit: web.ActorFrom(r.Context()).Can(linli.PermVisitsWrite, d.Vote.Path), VisitSubject: visitSubject(d.Vote).String()}
 	if d.Vote.ProjectID > 0 {
 		for _, it := range d.Links {
@@ -287,12 +287,12 @@ func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
 // buildingOf is the building of a vote's scope: the scope itself when it
 // is a building, its parent when a unit (zero Node otherwise).
 func (s *Service) buildingOf(ctx context.Context, scopeID int64) (registry.Node, error) {
-	n, err := s.Registry.NodeByID(ctx, scopeID)
+	n, err := s.registry.NodeByID(ctx, scopeID)
 	if err != nil {
 		return registry.Node{}, err
 	}
 	if n.Kind == registry.KindUnit {
-		if n, err = s.Registry.NodeByID(ctx, n.ParentID); err != nil {
+		if n, err = s.registry.NodeByID(ctx, n.ParentID); err != nil {
 			return registry.Node{}, err
 		}
 	}
@@ -418,17 +418,17 @@ func (h *pages) planFormFor(r *http.Request, voteID, scopeID int64) (planForm, e
 		}
 		f.ScopeID = v.ScopeID
 	}
-	n, err := h.s.scopeNode(r.Context(), h.s.DB, a, f.ScopeID, "scope_id")
+	n, err := h.s.scopeNode(r.Context(), h.s.db, a, f.ScopeID, "scope_id")
 	if err != nil {
 		return f, err
 	}
 	if !a.Can(linli.PermProjectsManage, n.Path) {
 		return f, linli.Errorf(linli.EForbidden, "无权制定分摊方案 / not allowed to make cost plans here")
 	}
-	if f.Scope, err = h.s.placeName(r.Context(), h.s.DB, n.ID); err != nil {
+	if f.Scope, err = h.s.placeName(r.Context(), h.s.db, n.ID); err != nil {
 		return f, err
 	}
-	hs, err := h.s.planVoters(r.Context(), h.s.DB, voteID, n.Path)
+	hs, err := h.s.planVoters(r.Context(), h.s.db, voteID, n.Path)
 	if err != nil {
 		return f, err
 	}

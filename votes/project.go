@@ -13,10 +13,10 @@ import (
 // cost plan. A project the actor may not see (or that does not exist) is
 // a field error on project_id; one it sees but may not manage is 403.
 func (s *Service) projectOf(ctx context.Context, a *linli.Actor, projectID int64, what string) (ProjectScope, *linli.FieldError, error) {
-	if s.Projects == nil {
+	if s.projects == nil {
 		return ProjectScope{}, nil, linli.Errorf(linli.EInternal, "无法核实项目 / the projects capability is not wired")
 	}
-	ps, err := s.Projects(ctx, a, projectID)
+	ps, err := s.projects.VoteScope(ctx, a, projectID)
 	if linli.ErrorCode(err) == linli.ENotFound {
 		return ps, &linli.FieldError{Field: "project_id", Reason: "项目不存在 / no such project"}, nil
 	}
@@ -46,13 +46,13 @@ func (s *Service) inProjectScope(ctx context.Context, ps ProjectScope, n registr
 	}
 	var names []string
 	for _, sc := range ps.Scope {
-		name, err := s.placeName(ctx, s.DB, sc.ID)
+		name, err := s.placeName(ctx, s.db, sc.ID)
 		if err != nil || name == "" {
 			name = sc.Name
 		}
 		names = append(names, name)
 	}
-	here, err := s.placeName(ctx, s.DB, n.ID)
+	here, err := s.placeName(ctx, s.db, n.ID)
 	if err != nil || here == "" {
 		here = n.Name
 	}
@@ -67,7 +67,7 @@ func (s *Service) unitsOf(ctx context.Context, ps ProjectScope) ([]registry.Node
 	var out []registry.Node
 	seen := map[int64]bool{}
 	for _, sc := range ps.Scope {
-		rows, err := s.DB.Query(ctx, `SELECT u.id, u.path, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id
+		rows, err := s.db.Query(ctx, `SELECT u.id, u.path, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id
 			WHERE u.kind = ? AND u.path LIKE ? ORDER BY b.sort, b.id, u.sort, u.id`, string(registry.KindUnit), sc.Path+"%")
 		if err != nil {
 			return nil, err
@@ -101,10 +101,10 @@ func (s *Service) unitsOf(ctx context.Context, ps ProjectScope) ([]registry.Node
 // ("…表决尚未结束") and each vote that failed ("3单元表决未通过：还需…").
 // It runs without an actor: the project is read as linli.System().
 func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, error) {
-	if s.Projects == nil {
+	if s.projects == nil {
 		return nil, linli.Errorf(linli.EInternal, "无法核实项目 / the projects capability is not wired")
 	}
-	ps, err := s.Projects(ctx, linli.System(), projectID)
+	ps, err := s.projects.VoteScope(ctx, linli.System(), projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 	if len(units) == 0 {
 		return []string{"项目范围内没有单元，无法表决 / the project's scope holds no unit to vote"}, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
+	rows, err := s.db.Query(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 			}
 		}
 		if cover == nil {
-			name, err := s.placeName(ctx, s.DB, u.ID)
+			name, err := s.placeName(ctx, s.db, u.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -152,7 +152,7 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 			continue
 		}
 		judged[cover.ID] = true
-		v, err := s.complete(ctx, s.DB, *cover)
+		v, err := s.complete(ctx, s.db, *cover)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +161,7 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 			missing = append(missing, fmt.Sprintf("%s表决尚未结束（%s截止） / the vote of %s is still open (it closes at %s)", v.Scope, closes, v.Scope, closes))
 			continue
 		}
-		t, err := s.tally(ctx, s.DB, v)
+		t, err := s.tally(ctx, s.db, v)
 		if err != nil {
 			return nil, err
 		}

@@ -28,7 +28,7 @@ import (
 //     the live register.
 //
 // Readers of a vote therefore may write. A caller holding a write
-// transaction must pass it (the storage.Querier) rather than read through s.DB:
+// transaction must pass it (the storage.Querier) rather than read through s.db:
 // on SQLite a second write transaction would wait for the first forever.
 
 // CloseJob is the kind of the timer that freezes a vote's electorate at
@@ -42,7 +42,7 @@ func (s *Service) freezeVia(ctx context.Context, q storage.Querier, a *linli.Act
 		return s.freeze(ctx, tx, a, v)
 	}
 	var at time.Time
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		at, err = s.freeze(ctx, tx, a, v)
 		return err

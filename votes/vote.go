@@ -23,13 +23,13 @@ import (
 
 func errNotFound() error { return linli.Errorf(linli.ENotFound, "表决不存在 / vote not found") }
 
-func (s *Service) now() time.Time { return s.Clock.Now() }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }
 
 const voteColumns = `v.id, v.community_id, v.scope_id, v.path, v.project_id, v.title, v.matter, v.unanimous, v.opens_at, v.closes_at, v.closed_at, v.created_by, v.created_at, v.updated_at, n.name, n.kind, COALESCE(vs.taken_at, 0)`
@@ -107,7 +107,7 @@ func (s *Service) complete(ctx context.Context, q storage.Querier, v Vote) (Vote
 
 // placeName is a scope's name from its estate down ("荟萃花园南区1号楼3单元").
 func (s *Service) placeName(ctx context.Context, q storage.Querier, nodeID int64) (string, error) {
-	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	line, err := s.registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return "", err
 	}
@@ -125,7 +125,7 @@ func (s *Service) placeName(ctx context.Context, q storage.Querier, nodeID int64
 
 // communityOf is the community node above (or at) a node.
 func (s *Service) communityOf(ctx context.Context, q storage.Querier, nodeID int64) (int64, error) {
-	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	line, err := s.registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return 0, err
 	}
@@ -182,7 +182,7 @@ func (s *Service) scopeNode(ctx context.Context, q storage.Querier, a *linli.Act
 	if id <= 0 {
 		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "请选择单元或楼栋 / choose a unit or a building"})
 	}
-	n, err := s.Registry.NodeByID(ctx, id)
+	n, err := s.registry.NodeByID(ctx, id)
 	if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !a.Can(linli.PermProjectsRead, n.Path)) {
 		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "地点不存在 / no such place"})
 	}
@@ -212,7 +212,7 @@ func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) 
 			return out, err
 		}
 	}
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		n, err := s.scopeNode(ctx, tx, a, in.ScopeID, "scope_id")
 		if err != nil && linli.ErrorCode(err) != linli.EInvalid {
 			return err
@@ -373,7 +373,7 @@ func (s *Service) ownHouseholdsUnder(ctx context.Context, a *linli.Actor, path s
 			continue
 		}
 		var hp string
-		if err := s.DB.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil && linli.Within(hp, path) {
+		if err := s.db.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil && linli.Within(hp, path) {
 			out = append(out, g.HouseholdID)
 		}
 	}
@@ -401,7 +401,7 @@ func (s *Service) nodeVisible(ctx context.Context, a *linli.Actor, path string) 
 			continue
 		}
 		var hp string
-		if err := s.DB.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil &&
+		if err := s.db.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil &&
 			(linli.Within(hp, path) || linli.Within(path, hp)) {
 			return true
 		}
@@ -412,7 +412,7 @@ func (s *Service) nodeVisible(ctx context.Context, a *linli.Actor, path string) 
 // Vote returns a vote the actor may see (404 otherwise: its existence does
 // not leak to other communities).
 func (s *Service) Vote(ctx context.Context, a *linli.Actor, id int64) (Vote, error) {
-	v, err := s.vote(ctx, s.DB, id)
+	v, err := s.vote(ctx, s.db, id)
 	if err != nil {
 		return v, err
 	}
@@ -437,7 +437,7 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 		args = append(args, f.ProjectID)
 	}
 	if f.NodeID != 0 {
-		n, err := s.Registry.NodeByID(ctx, f.NodeID)
+		n, err := s.registry.NodeByID(ctx, f.NodeID)
 		if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !s.nodeVisible(ctx, a, n.Path)) {
 			return nil, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "node_id", Reason: "地点不存在 / no such place"})
 		}
@@ -466,7 +466,7 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 		return []Vote{}, nil
 	}
 	q += ` AND (` + strings.Join(or, " OR ") + `) ORDER BY v.id DESC LIMIT 500`
-	rows, err := s.DB.Query(ctx, q, args...)
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -483,7 +483,7 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 		return nil, err
 	}
 	for i := range out {
-		if out[i], err = s.complete(ctx, s.DB, out[i]); err != nil {
+		if out[i], err = s.complete(ctx, s.db, out[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -497,7 +497,7 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 // afterwards. The actor needs projects.manage on the scope.
 func (s *Service) CloseVote(ctx context.Context, a *linli.Actor, id int64) (Vote, error) {
 	var out Vote
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.vote(ctx, tx, id)
 		if err != nil {
 			return err
@@ -639,6 +639,6 @@ func (s *Service) Tally(ctx context.Context, a *linli.Actor, id int64) (Tally, e
 	if err != nil {
 		return Tally{}, err
 	}
-	t, err := s.tally(ctx, s.DB, v)
+	t, err := s.tally(ctx, s.db, v)
 	return t.forReader(canFollow(a, v.Path)), err
 }
