@@ -401,13 +401,13 @@ func (s *Service) planVoters(ctx context.Context, q storage.Querier, voteID int6
 	if voteID != 0 {
 		v, err := s.vote(ctx, q, voteID)
 		if err == nil {
-			return voters(ctx, q, v)
+			return s.voters(ctx, q, v)
 		}
 		if linli.ErrorCode(err) != linli.ENotFound {
 			return nil, err
 		}
 	}
-	return electorateOf(ctx, q, path)
+	return s.electorateOf(ctx, q, path)
 }
 
 // sheet shares the plan among hs (consent.Allocate).
@@ -439,24 +439,15 @@ func sheet(p CostPlan, sc consent.Scheme, hs []electorate) (CostSheet, error) {
 // costSheetsForVote lists the plans made for the vote, with their bills
 // over hs (the vote's voters).
 func (s *Service) costSheetsForVote(ctx context.Context, v Vote, hs []electorate) ([]CostSheet, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+planColumns+` FROM cost_plans WHERE vote_id = ? ORDER BY id`, v.ID)
-	if err != nil {
-		return nil, err
-	}
 	type loaded struct {
 		p  CostPlan
 		sc consent.Scheme
 	}
-	var ps []loaded
-	for rows.Next() {
-		p, sc, err := s.scanPlan(ctx, s.db, rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ps = append(ps, loaded{p, sc})
-	}
-	if err := rows.Close(); err != nil {
+	ps, err := storage.Select(ctx, s.db, func(r *sql.Rows) (loaded, error) {
+		p, sc, err := s.scanPlan(ctx, s.db, r)
+		return loaded{p, sc}, err
+	}, `SELECT `+planColumns+` FROM cost_plans WHERE vote_id = ? ORDER BY id`, v.ID)
+	if err != nil {
 		return nil, err
 	}
 	out := []CostSheet{}
@@ -564,20 +555,11 @@ func yuanNumber(fen int64) float64 { return float64(fen) / 100 }
 // CostPlansFor lists the plans of a project, newest first (for the
 // project page).
 func (s *Service) CostPlansFor(ctx context.Context, a *linli.Actor, projectID int64) ([]CostPlan, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+planColumns+` FROM cost_plans WHERE project_id = ? ORDER BY id DESC`, projectID)
+	all, err := storage.Select(ctx, s.db, func(r *sql.Rows) (CostPlan, error) {
+		p, _, err := s.scanPlan(ctx, s.db, r)
+		return p, err
+	}, `SELECT `+planColumns+` FROM cost_plans WHERE project_id = ? ORDER BY id DESC`, projectID)
 	if err != nil {
-		return nil, err
-	}
-	var all []CostPlan
-	for rows.Next() {
-		p, _, err := s.scanPlan(ctx, s.db, rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		all = append(all, p)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	out := []CostPlan{}

@@ -44,7 +44,7 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 	if !linli.Within(v.Path, b.Path) && !linli.Within(b.Path, v.Path) {
 		return registry.Layer{}, errNotFound()
 	}
-	hs, err := voters(ctx, l.s.db, v)
+	hs, err := l.s.voters(ctx, l.s.db, v)
 	if err != nil {
 		return registry.Layer{}, err
 	}
@@ -94,20 +94,12 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 // openObjections is the set of households of the vote with an objection
 // still open.
 func openObjections(ctx context.Context, q storage.Querier, voteID int64) (map[int64]bool, error) {
-	rows, err := q.Query(ctx, `SELECT household_id FROM vote_objections WHERE vote_id = ? AND resolved_at = 0`, voteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var h int64
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
+	ids, err := storage.Scalars[int64](ctx, q, `SELECT household_id FROM vote_objections WHERE vote_id = ? AND resolved_at = 0`, voteID)
+	out := make(map[int64]bool, len(ids))
+	for _, h := range ids {
 		out[h] = true
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 func markOf(h VoteHousehold) (class, title string) {

@@ -1,12 +1,16 @@
 package votes
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"linli"
 	"linli/registry"
+	"linli/storage"
 )
 
 // projectOf asks the Projects hook about a project named by a vote or a
@@ -67,24 +71,30 @@ func (s *Service) unitsOf(ctx context.Context, ps ProjectScope) ([]registry.Node
 	var out []registry.Node
 	seen := map[int64]bool{}
 	for _, sc := range ps.Scope {
-		rows, err := s.db.Query(ctx, `SELECT u.id, u.path, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id
-			WHERE u.kind = ? AND u.path LIKE ? ORDER BY b.sort, b.id, u.sort, u.id`, string(registry.KindUnit), sc.Path+"%")
+		ns, err := s.registry.NodesUnder(ctx, s.db, sc.Path, registry.KindBuilding, registry.KindUnit)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			u := registry.Node{Kind: registry.KindUnit}
-			if err := rows.Scan(&u.ID, &u.Path, &u.Name); err != nil {
-				rows.Close()
-				return nil, err
+		buildings := map[int64]registry.Node{}
+		var units []registry.Node
+		for _, n := range ns {
+			if n.Kind == registry.KindBuilding {
+				buildings[n.ID] = n
+			} else {
+				units = append(units, n)
 			}
+		}
+		// Register order: the building's sort and id, then the unit's (a
+		// unit scope has no building under it: one unit, nothing to sort).
+		slices.SortStableFunc(units, func(x, y registry.Node) int {
+			bx, by := buildings[x.ParentID], buildings[y.ParentID]
+			return cmp.Or(cmp.Compare(bx.Sort, by.Sort), cmp.Compare(x.ParentID, y.ParentID), cmp.Compare(x.Sort, y.Sort), cmp.Compare(x.ID, y.ID))
+		})
+		for _, u := range units {
 			if !seen[u.ID] {
 				seen[u.ID] = true
 				out = append(out, u)
 			}
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
 		}
 	}
 	return out, nil
@@ -115,20 +125,9 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 	if len(units) == 0 {
 		return []string{"项目范围内没有单元，无法表决 / the project's scope holds no unit to vote"}, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
+	vs, err := storage.Select(ctx, s.db, func(r *sql.Rows) (Vote, error) { return s.scanVote(r) },
+		`SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
 	if err != nil {
-		return nil, err
-	}
-	var vs []Vote
-	for rows.Next() {
-		v, err := s.scanVote(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		vs = append(vs, v)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	var missing []string
