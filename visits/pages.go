@@ -112,30 +112,15 @@ func (s *Service) units(ctx context.Context, a *linli.Actor) ([]Option, error) {
 	if len(scopes) == 0 {
 		return nil, nil
 	}
-	var or []string
-	var args []any
-	for _, sc := range scopes {
-		or = append(or, "u.path LIKE ?")
-		args = append(args, sc+"%")
-	}
-	rows, err := s.db.Query(ctx, `SELECT u.id, e.name, b.name, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id
-		WHERE u.kind = 'unit' AND (`+strings.Join(or, " OR ")+`) AND EXISTS (SELECT 1 FROM households h WHERE h.unit_id = u.id)
-		ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id LIMIT `+strconv.Itoa(maxUnits), args...)
+	units, err := s.registry.UnitsHoused(ctx, s.db, scopes, maxUnits)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Option
-	for rows.Next() {
-		var o Option
-		var e, b, u string
-		if err := rows.Scan(&o.ID, &e, &b, &u); err != nil {
-			return nil, err
-		}
-		o.Label = e + " " + b + " " + u
-		out = append(out, o)
+	for _, u := range units {
+		out = append(out, Option{ID: u.ID, Label: u.Estate + " " + u.Building + " " + u.Unit})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // rooms lists a unit's households (by floor and room) if the actor records
@@ -145,23 +130,27 @@ func (s *Service) rooms(ctx context.Context, a *linli.Actor, unitID int64) (labe
 	if err != nil || u.Kind != registry.KindUnit || !a.Can(linli.PermVisitsWrite, u.Path) {
 		return "", nil, nil
 	}
-	var e, b string
-	if err := s.db.QueryRow(ctx, `SELECT e.name, b.name FROM nodes b JOIN nodes e ON e.id = b.parent_id WHERE b.id = ?`, u.ParentID).Scan(&e, &b); err != nil {
-		return "", nil, err
-	}
-	rows, err := s.db.Query(ctx, `SELECT id, room FROM households WHERE unit_id = ? ORDER BY floor, room`, unitID)
+	line, err := s.registry.Lineage(ctx, s.db, u.ID)
 	if err != nil {
 		return "", nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return "", nil, err
+	var e, b string
+	for _, n := range line {
+		switch n.Kind {
+		case registry.KindEstate:
+			e = n.Name
+		case registry.KindBuilding:
+			b = n.Name
 		}
-		out = append(out, o)
 	}
-	return e + " " + b + " " + u.Name, out, rows.Err()
+	hs, err := s.registry.HouseholdsUnder(ctx, s.db, u.Path)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, h := range hs {
+		out = append(out, Option{ID: h.ID, Label: h.Room})
+	}
+	return e + " " + b + " " + u.Name, out, nil
 }
 
 // formPage builds the visit form from what was asked or typed.

@@ -2,9 +2,7 @@ package visits
 
 import (
 	"context"
-	"database/sql"
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
 	"strconv"
@@ -144,16 +142,15 @@ type house struct {
 }
 
 func (s *Service) household(ctx context.Context, q storage.Querier, id int64) (house, error) {
-	var h house
-	var room, unit, building, estate string
-	err := q.QueryRow(ctx, `SELECT h.id, h.unit_id, u.parent_id, h.path, h.room, u.name, b.name, e.name
-		FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id
-		WHERE h.id = ?`, id).Scan(&h.ID, &h.UnitID, &h.BuildingID, &h.Path, &room, &unit, &building, &estate)
-	if errors.Is(err, sql.ErrNoRows) {
-		return h, linli.Invalid("住户不存在 / no such household", linli.FieldError{Field: "household_id", Reason: "住户不存在 / no such household"})
+	hs, err := s.registry.HouseholdsAt(ctx, q, []int64{id})
+	if err != nil {
+		return house{}, err
 	}
-	h.Label = estate + building + unit + room
-	return h, err
+	h, ok := hs[id]
+	if !ok {
+		return house{}, linli.Invalid("住户不存在 / no such household", linli.FieldError{Field: "household_id", Reason: "住户不存在 / no such household"})
+	}
+	return house{ID: h.ID, UnitID: h.UnitID, BuildingID: h.BuildingID, Path: h.Path, Label: h.Estate + h.Building + h.Unit + h.Room}, nil
 }
 
 // commonPath is the deepest node path containing both paths.

@@ -2,6 +2,7 @@ package visits
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -14,81 +15,83 @@ import (
 )
 
 const visitColumns = `v.id, v.matter_id, v.subject_kind, v.subject_id, v.household_id, v.path, v.visited_at, v.stance, v.concerns, v.notes,
-	v.recorded_by, v.recorder_name, v.created_at, e.name, b.name, u.name, h.room`
-const visitFrom = ` FROM visits v JOIN households h ON h.id = v.household_id JOIN nodes u ON u.id = h.unit_id
-	JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id`
+	v.recorded_by, v.recorder_name, v.created_at`
 
+// scanVisit reads a visit row; the household's label comes from registry
+// (queryVisits).
 func scanVisit(r interface{ Scan(...any) error }) (Visit, error) {
 	var v Visit
-	var kind, concerns, estate, building, unit, room string
+	var kind, concerns string
 	var sid, at, created int64
 	err := r.Scan(&v.ID, &v.MatterID, &kind, &sid, &v.HouseholdID, &v.Path, &at, &v.Stance, &concerns, &v.Notes,
-		&v.RecordedBy, &v.RecorderName, &created, &estate, &building, &unit, &room)
+		&v.RecordedBy, &v.RecorderName, &created)
 	v.Subject = links.Ref{Kind: kind, ID: sid}.String()
 	v.VisitedAt, v.CreatedAt = storage.FromMillis(at), storage.FromMillis(created)
 	v.Concerns = splitConcerns(concerns)
-	v.Household = estate + building + unit + room
 	v.Visitors, v.FollowUps = []Visitor{}, []FollowUp{}
 	return v, err
 }
 
-// queryVisits runs a visit query and loads the visitors and follow-ups.
+// queryVisits runs a visit query (where: the conditions, order and limit
+// after FROM visits v) and loads the households' labels (one registry
+// read), the visitors and the follow-ups. A visit of a household the
+// register no longer holds is left out.
 func (s *Service) queryVisits(ctx context.Context, q storage.Querier, where string, args ...any) ([]Visit, error) {
-	rows, err := q.Query(ctx, `SELECT `+visitColumns+visitFrom+where, args...)
+	all, err := storage.Select(ctx, q, func(r *sql.Rows) (Visit, error) { return scanVisit(r) }, `SELECT `+visitColumns+` FROM visits v`+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	hids := make([]int64, len(all))
+	for i, v := range all {
+		hids[i] = v.HouseholdID
+	}
+	hs, err := s.registry.HouseholdsAt(ctx, q, hids)
 	if err != nil {
 		return nil, err
 	}
 	out := []Visit{}
 	idx := map[int64]int{}
-	var ids []any
-	for rows.Next() {
-		v, err := scanVisit(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
+	var ids []int64
+	for _, v := range all {
+		h, ok := hs[v.HouseholdID]
+		if !ok {
+			continue
 		}
+		v.Household = h.Estate + h.Building + h.Unit + h.Room
 		idx[v.ID] = len(out)
 		ids = append(ids, v.ID)
 		out = append(out, v)
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	vr, err := q.Query(ctx, `SELECT visit_id, account_id, name FROM visit_visitors WHERE visit_id IN (`+in+`) ORDER BY visit_id, sort`, ids...)
-	if err != nil {
-		return nil, err
-	}
-	for vr.Next() {
+	in, idArgs := storage.Placeholders(len(ids)), storage.Args(ids)
+	err = storage.Each(ctx, q, func(r *sql.Rows) error {
 		var id int64
 		var p Visitor
-		if err := vr.Scan(&id, &p.AccountID, &p.Name); err != nil {
-			vr.Close()
-			return nil, err
+		if err := r.Scan(&id, &p.AccountID, &p.Name); err != nil {
+			return err
 		}
 		out[idx[id]].Visitors = append(out[idx[id]].Visitors, p)
-	}
-	if err := vr.Close(); err != nil {
-		return nil, err
-	}
-	fr, err := q.Query(ctx, `SELECT visit_id, id, text, due_day, done, done_at FROM visit_followups WHERE visit_id IN (`+in+`) ORDER BY visit_id, id`, ids...)
+		return nil
+	}, `SELECT visit_id, account_id, name FROM visit_visitors WHERE visit_id IN (`+in+`) ORDER BY visit_id, sort`, idArgs...)
 	if err != nil {
 		return nil, err
 	}
-	defer fr.Close()
-	for fr.Next() {
+	err = storage.Each(ctx, q, func(r *sql.Rows) error {
 		var id, day, done, doneAt int64
 		var f FollowUp
-		if err := fr.Scan(&id, &f.ID, &f.Text, &day, &done, &doneAt); err != nil {
-			return nil, err
+		if err := r.Scan(&id, &f.ID, &f.Text, &day, &done, &doneAt); err != nil {
+			return err
 		}
 		f.Due, f.Done, f.DoneAt = dayString(day), storage.Bool(done), storage.FromMillis(doneAt)
 		out[idx[id]].FollowUps = append(out[idx[id]].FollowUps, f)
+		return nil
+	}, `SELECT visit_id, id, text, due_day, done, done_at FROM visit_followups WHERE visit_id IN (`+in+`) ORDER BY visit_id, id`, idArgs...)
+	if err != nil {
+		return nil, err
 	}
-	return out, fr.Err()
+	return out, nil
 }
 
 func (s *Service) visit(ctx context.Context, q storage.Querier, id int64) (Visit, error) {
