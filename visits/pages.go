@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"linli"
 	"linli/links"
@@ -251,9 +250,7 @@ func (h *pages) inputFromForm(r *http.Request) (VisitInput, error) {
 	for _, c := range r.Form["concerns"] {
 		in.Concerns = append(in.Concerns, Concern(c))
 	}
-	for _, n := range strings.FieldsFunc(r.FormValue("visitor_names"), func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
-		in.VisitorNames = append(in.VisitorNames, n)
-	}
+	in.VisitorNames = append(in.VisitorNames, strings.FieldsFunc(r.FormValue("visitor_names"), func(r rune) bool { return r == ',' || r == '，' || r == '、' })...)
 	texts, dues := r.Form["follow_text"], r.Form["follow_due"]
 	for i := range texts {
 		f := FollowUpInput{Text: texts[i]}
@@ -267,8 +264,8 @@ func (h *pages) inputFromForm(r *http.Request) (VisitInput, error) {
 		if t == "" {
 			t = "00:00"
 		}
-		at, err := time.ParseInLocation("2006-01-02 15:04", d+" "+t, h.s.zone())
-		if err != nil {
+		at, ok := web.ParseLocal(d+" "+t, h.s.zone())
+		if !ok {
 			v.Add("visited_date", "日期或时间格式不对 / date or time not understood")
 		}
 		in.VisitedAt = at

@@ -3,6 +3,7 @@ package visits
 import (
 	"context"
 	"embed"
+	"errors"
 	"html/template"
 	"io/fs"
 	"strconv"
@@ -126,11 +127,12 @@ func (s *Service) checkSubject(ctx context.Context, a *linli.Actor, subject link
 	return nil
 }
 
-// withField adds a field error to a validation error (or makes one).
+// withField adds a field error to a validation error (or makes one),
+// leaving err itself unchanged.
 func withField(err error, fe linli.FieldError) error {
-	if e, ok := err.(*linli.Error); ok && e.Code == linli.EInvalid {
-		e.Fields = append(e.Fields, fe)
-		return e
+	var e *linli.Error
+	if errors.As(err, &e) && e.Code == linli.EInvalid {
+		return e.WithFields(fe)
 	}
 	return linli.Invalid("输入有误 / invalid input", fe)
 }

@@ -119,9 +119,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 	h, err := s.household(ctx, s.db, in.HouseholdID)
 	if err != nil {
 		if verr != nil && linli.ErrorCode(err) == linli.EInvalid {
-			e := verr.(*linli.Error)
-			e.Fields = append(e.Fields, linli.ErrorFields(err)...)
-			return Visit{}, e
+			return Visit{}, linli.MergeFields(verr, err)
 		}
 		return Visit{}, err
 	}

@@ -180,24 +180,17 @@ func (h *pages) newVote(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// parseLocal reads a datetime-local value in the deployment's zone.
+// parseLocal reads a datetime-local value in the deployment's zone
+// (web.ParseLocal); unreadable text is a field error on v.
 func (s *Service) parseLocal(v *linli.Validation, field, text string) time.Time {
-	text = strings.TrimSpace(text)
-	if text == "" {
+	if strings.TrimSpace(text) == "" {
 		return time.Time{}
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, text, s.loc); err == nil {
-			return t
-		}
+	t, ok := web.ParseLocal(text, s.zone())
+	if !ok {
+		v.Add(field, "时间格式应为 2026-12-01T09:00 / time must look like 2026-12-01T09:00")
 	}
-	v.Add(field, "时间格式应为 2026-12-01T09:00 / time must look like 2026-12-01T09:00")
-	return time.Time{}
-}
-
-func formInt(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
+	return t
 }
 
 func (h *pages) createVote(w http.ResponseWriter, r *http.Request) error {
@@ -206,12 +199,10 @@ func (h *pages) createVote(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / cannot read the form")
 	}
 	var v linli.Validation
-	in := VoteInput{ScopeID: formInt(r, "scope_id"), ProjectID: formInt(r, "project_id"), Title: r.FormValue("title"),
+	in := VoteInput{ScopeID: web.FormInt(r, "scope_id"), ProjectID: web.FormInt(r, "project_id"), Title: r.FormValue("title"),
 		Matter: consent.Matter(r.FormValue("matter")), Unanimous: r.FormValue("unanimous") == "1",
 		OpensAt: h.s.parseLocal(&v, "opens_at", r.FormValue("opens_at")), ClosesAt: h.s.parseLocal(&v, "closes_at", r.FormValue("closes_at"))}
-	for _, room := range strings.FieldsFunc(r.FormValue("required_rooms"), func(c rune) bool { return c == ',' || c == '，' || c == '、' || c == ' ' }) {
-		in.RequiredRooms = append(in.RequiredRooms, room)
-	}
+	in.RequiredRooms = strings.FieldsFunc(r.FormValue("required_rooms"), func(c rune) bool { return c == ',' || c == '，' || c == '、' || c == ' ' })
 	err := v.Err()
 	var vote Vote
 	if err == nil {
@@ -343,7 +334,7 @@ func (h *pages) ballot(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / cannot read the form")
 	}
-	in := BallotInput{HouseholdID: formInt(r, "household_id"), Choice: consent.Choice(r.FormValue("choice")),
+	in := BallotInput{HouseholdID: web.FormInt(r, "household_id"), Choice: consent.Choice(r.FormValue("choice")),
 		Reason: r.FormValue("reason"), Method: r.FormValue("method"), Collector: r.FormValue("collector"), OverrideReason: r.FormValue("override_reason")}
 	b, err := h.s.CastBallot(r.Context(), web.ActorFrom(r.Context()), id, in)
 	if err != nil {
@@ -474,7 +465,7 @@ func (h *pages) newPlan(w http.ResponseWriter, r *http.Request) error {
 
 // planInput reads the cost plan form: coefficient fields coef_<floor>.
 func planInput(r *http.Request) CostPlanInput {
-	in := CostPlanInput{VoteID: formInt(r, "vote_id"), ScopeID: formInt(r, "scope_id"), Title: r.FormValue("title"),
+	in := CostPlanInput{VoteID: web.FormInt(r, "vote_id"), ScopeID: web.FormInt(r, "scope_id"), Title: r.FormValue("title"),
 		Total: registry.Decimal(r.FormValue("total")), Subsidy: registry.Decimal(r.FormValue("subsidy"))}
 	var floors []int
 	for k := range r.Form {
