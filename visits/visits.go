@@ -307,13 +307,8 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 	if len(scopes) == 0 {
 		return nil, 0, errForbidden()
 	}
-	var or []string
-	var args []any
-	for _, sc := range scopes {
-		or = append(or, "v.path LIKE ?")
-		args = append(args, sc+"%")
-	}
-	where := ` WHERE (` + strings.Join(or, " OR ") + `)`
+	cond, args := storage.ScopeFilter("v.path", scopes)
+	where := ` WHERE ` + cond
 	if f.MatterID != 0 {
 		where += ` AND v.matter_id = ?`
 		args = append(args, f.MatterID)
