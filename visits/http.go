@@ -111,16 +111,7 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiRecord(w http.ResponseWriter, r *http.Request) error {
-	var in VisitInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.Record(r.Context(), web.ActorFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusCreated, v)
-	return nil
+	return web.Call(w, r, http.StatusCreated, s.Record)
 }
 
 func (s *Service) detail(r *http.Request, id int64) (Detail, error) {

@@ -293,17 +293,7 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err != nil {
-		fields, msg := web.FormErrors(err)
-		if fields == nil {
-			return err
-		}
-		p, perr := h.formPage(r, r.Form)
-		if perr != nil {
-			return perr
-		}
-		p.Errors, p.Error = fields, msg
-		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "visits/new.html", p)
-		return nil
+		return h.r.FormFailed(w, r, err, "visits/new.html", func() (*web.Page, error) { return h.formPage(r, r.Form) })
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/visits/%d", v.ID), "走访已记录")
 	return nil

@@ -101,18 +101,6 @@ func (h *pages) routes(rt *web.Router) {
 	rt.Page("POST /cost-plans/{id}/edit", web.LoggedIn, h.updatePlan)
 }
 
-// formFailed re-renders a form page with the error beside its fields, or
-// returns err for the error page when it is not about the form.
-func (h *pages) formFailed(w http.ResponseWriter, r *http.Request, err error, page string, p *web.Page) error {
-	fields, msg := web.FormErrors(err)
-	if fields == nil {
-		return err
-	}
-	p.Errors, p.Error, p.Form = fields, msg, r.Form
-	h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), page, p)
-	return nil
-}
-
 type listRow struct {
 	Vote  Vote
 	Tally Tally
@@ -209,14 +197,10 @@ func (h *pages) createVote(w http.ResponseWriter, r *http.Request) error {
 		vote, err = h.s.CreateVote(r.Context(), a, in)
 	} else if _, cerr := h.s.CreateVote(r.Context(), a, in); cerr != nil {
 		// Report the service's field errors beside the time errors.
-		err = linli.Invalid("输入有误 / invalid input", append(v.Fields, linli.ErrorFields(cerr)...)...)
+		err = linli.MergeFields(err, cerr)
 	}
 	if err != nil {
-		p, perr := h.newVotePage(r)
-		if perr != nil {
-			return perr
-		}
-		return h.formFailed(w, r, err, "votes/new.html", p)
+		return h.r.FormFailed(w, r, err, "votes/new.html", func() (*web.Page, error) { return h.newVotePage(r) })
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/votes/%d", vote.ID), "已发起表决")
 	return nil
@@ -494,11 +478,13 @@ func (h *pages) createPlan(w http.ResponseWriter, r *http.Request) error {
 	in := planInput(r)
 	p, err := h.s.CreateCostPlan(r.Context(), web.ActorFrom(r.Context()), in)
 	if err != nil {
-		f, ferr := h.planFormFor(r, in.VoteID, in.ScopeID)
-		if ferr != nil {
-			return err
-		}
-		return h.formFailed(w, r, err, "votes/plan_form.html", &web.Page{Title: "费用分摊方案", Data: f})
+		return h.r.FormFailed(w, r, err, "votes/plan_form.html", func() (*web.Page, error) {
+			f, ferr := h.planFormFor(r, in.VoteID, in.ScopeID)
+			if ferr != nil {
+				return nil, err // the form cannot be shown: the refusal itself is the answer
+			}
+			return &web.Page{Title: "费用分摊方案", Data: f}, nil
+		})
 	}
 	// A plan made from a vote's page goes back to the vote, where its
 	// table now shows.
@@ -570,11 +556,13 @@ func (h *pages) updatePlan(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / cannot read the form")
 	}
 	if _, err := h.s.UpdateCostPlan(r.Context(), web.ActorFrom(r.Context()), id, planInput(r)); err != nil {
-		f, _, ferr := h.editForm(r, id)
-		if ferr != nil {
-			return err
-		}
-		return h.formFailed(w, r, err, "votes/plan_form.html", &web.Page{Title: "修改分摊方案", Data: f})
+		return h.r.FormFailed(w, r, err, "votes/plan_form.html", func() (*web.Page, error) {
+			f, _, ferr := h.editForm(r, id)
+			if ferr != nil {
+				return nil, err // the form cannot be shown: the refusal itself is the answer
+			}
+			return &web.Page{Title: "修改分摊方案", Data: f}, nil
+		})
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cost-plans/%d", id), "已保存分摊方案")
 	return nil
