@@ -289,90 +289,21 @@ func TestRowsReadThroughStorage(t *testing.T) {
 	}
 }
 
-// knownFile lists the breaches that were there when the rules were written
-// and are being removed: "file<TAB>rule<TAB>count". The list may only
-// shrink: a new breach fails, and so does a listed one that is gone (take
-// it off the list).
-const knownFile = "testdata/boundary_known.txt"
-
+// violations collects the breaches a test finds and reports each.
 type violations struct {
-	t      *testing.T
-	known  map[string]int
-	found  map[string]int
-	detail map[string][]string
+	t     *testing.T
+	found []string
 }
 
-func newViolations(t *testing.T) *violations {
-	v := &violations{t: t, known: map[string]int{}, found: map[string]int{}, detail: map[string][]string{}}
-	b, err := os.ReadFile(knownFile)
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) != 3 || strings.HasPrefix(line, "#") {
-			continue
-		}
-		n, err := strconv.Atoi(f[2])
-		if err != nil {
-			t.Fatalf("%s: %q: %v", knownFile, line, err)
-		}
-		v.known[f[0]+"\t"+f[1]] = n
-	}
-	return v
-}
+func newViolations(t *testing.T) *violations { return &violations{t: t} }
 
-func (v *violations) add(file, rule, msg string) {
-	k := filepath.ToSlash(file) + "\t" + rule
-	v.found[k]++
-	v.detail[k] = append(v.detail[k], msg)
-}
+func (v *violations) add(file, rule, msg string) { v.found = append(v.found, msg) }
 
 func (v *violations) check() {
-	for k, n := range v.found {
-		if n > v.known[k] {
-			for _, d := range v.detail[k] {
-				v.t.Error(d)
-			}
-		}
+	sort.Strings(v.found)
+	for _, msg := range v.found {
+		v.t.Error(msg)
 	}
-	for k, n := range v.known {
-		if !strings.Contains(k, "\t"+v.rule()) {
-			continue
-		}
-		if v.found[k] < n {
-			v.t.Errorf("%s: %q is listed %d times but found %d: it is fixed, lower or remove its line", knownFile, k, n, v.found[k])
-		}
-	}
-	if out := os.Getenv("LINLI_BOUNDARY_WRITE"); out != "" { // write what was found, to start or shrink the list
-		f, err := os.OpenFile(out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			v.t.Fatal(err)
-		}
-		defer f.Close()
-		fmt.Fprint(f, v.dump())
-	}
-}
-
-// rule is the kind of breach this collector checks ("table" or "rows loop").
-func (v *violations) rule() string {
-	if strings.Contains(v.t.Name(), "Rows") {
-		return "rows loop"
-	}
-	return "table "
-}
-
-func (v *violations) dump() string {
-	var keys []string
-	for k := range v.found {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s\t%d\n", k, v.found[k])
-	}
-	return b.String()
 }
 
 // spreadsheetOnly reports whether the file reads spreadsheets and not the

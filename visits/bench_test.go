@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/capability"
 	"linli/links"
 	"linli/registry"
 	"linli/registry/ledger"
@@ -96,8 +97,7 @@ func BenchmarkVisitLayer(b *testing.B) {
 		ctx := context.Background()
 		clock := linli.NewFakeClock(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
 		reg := registry.New(db, clock)
-		svc := &visits.Service{DB: db, Clock: clock, Zone: time.FixedZone("CST", 8*3600), Registry: reg, Links: &links.Registry{DB: db}}
-		svc.Register()
+		svc := visits.New(capability.Deps{DB: db, Clock: clock, Zone: time.FixedZone("CST", 8*3600), Registry: reg, Links: &links.Registry{DB: db}})
 		bld, staff := benchBuilding(b, reg)
 		hs, _, err := reg.ListHouseholds(ctx, staff, registry.HouseholdFilter{NodeID: bld.ID, Limit: 500})
 		if err != nil || len(hs) != 96 {

@@ -2,6 +2,7 @@ package visits
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"linli"
@@ -23,49 +24,33 @@ func (s *Service) latestStances(ctx context.Context, matterID int64, path string
 	if matterID == 0 {
 		return out, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT household_id, stance, visited_at FROM visits WHERE matter_id = ? AND path LIKE ? ORDER BY visited_at, id`, matterID, path+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := storage.Each(ctx, s.db, func(r *sql.Rows) error {
 		var id int64
 		var l latest
-		if err := rows.Scan(&id, &l.Stance, &l.At); err != nil {
-			return nil, err
+		if err := r.Scan(&id, &l.Stance, &l.At); err != nil {
+			return err
 		}
 		out[id] = l // later rows win
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT household_id, stance, visited_at FROM visits WHERE matter_id = ? AND path LIKE ? ORDER BY visited_at, id`, matterID, path+"%")
+	return out, err
 }
 
 // householdsUnder lists the households under a node path (and, when
 // within is set, also under that path), in building, unit, floor, room
-// order.
+// order (registry.HouseholdsUnder).
 func (s *Service) householdsUnder(ctx context.Context, path, within string) ([]CoverageHousehold, error) {
-	q := `SELECT h.id, e.name, b.name, u.name, h.room FROM households h JOIN nodes u ON u.id = h.unit_id
-		JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id WHERE h.path LIKE ?`
-	args := []any{path + "%"}
-	if within != "" {
-		q += ` AND h.path LIKE ?`
-		args = append(args, within+"%")
-	}
-	rows, err := s.DB.Query(ctx, q+` ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id, h.floor, h.room`, args...)
+	hs, err := s.registry.HouseholdsUnder(ctx, s.db, path)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []CoverageHousehold
-	for rows.Next() {
-		var h CoverageHousehold
-		var e, b, u, room string
-		if err := rows.Scan(&h.ID, &e, &b, &u, &room); err != nil {
-			return nil, err
+	for _, h := range hs {
+		if within == "" || linli.Within(h.Path, within) {
+			out = append(out, CoverageHousehold{ID: h.ID, Label: h.Estate + h.Building + h.Unit + h.Room})
 		}
-		h.Label = e + b + u + room
-		out = append(out, h)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Coverage says which households under a place have been visited about a
@@ -77,7 +62,7 @@ func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Re
 		return Coverage{}, linli.Invalid("走访事项无效 / invalid subject", linli.FieldError{Field: "subject",
 			Reason: "应为 project:ID、vote:ID、dispute:ID 或 matter:ID / must be project:ID, vote:ID, dispute:ID or matter:ID"})
 	}
-	m, ok, err := s.matterBySubject(ctx, s.DB, subject)
+	m, ok, err := s.matterBySubject(ctx, s.db, subject)
 	if err != nil {
 		return Coverage{}, err
 	}
@@ -94,7 +79,7 @@ func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Re
 	if nodeID == 0 {
 		return c, linli.Invalid("请选择范围 / choose a place", linli.FieldError{Field: "node_id", Reason: "必填：尚无走访记录 / required: nothing visited yet"})
 	}
-	n, err := s.Registry.NodeByID(ctx, nodeID)
+	n, err := s.registry.NodeByID(ctx, nodeID)
 	if err != nil {
 		return c, err
 	}
@@ -153,28 +138,24 @@ func (l layerSource) LayerOptions(ctx context.Context, a *linli.Actor, b registr
 	if !canRead(a, b.Path) {
 		return nil, nil
 	}
-	rows, err := l.s.DB.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE ? LIKE m.scope_path || '%' OR m.scope_path LIKE ? ORDER BY m.id DESC LIMIT 50`,
+	var out []registry.LayerOption
+	err := storage.Each(ctx, l.s.db, func(r *sql.Rows) error {
+		m, err := scanMatter(r)
+		out = append(out, registry.LayerOption{Key: fmt.Sprintf("%s:%d", LayerKind, m.ID), Title: "走访：" + m.Title})
+		return err
+	}, `SELECT `+matterColumns+` FROM visit_matters m WHERE ? LIKE m.scope_path || '%' OR m.scope_path LIKE ? ORDER BY m.id DESC LIMIT 50`,
 		b.Path, b.Path+"%")
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []registry.LayerOption
-	for rows.Next() {
-		m, err := scanMatter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, registry.LayerOption{Key: fmt.Sprintf("%s:%d", LayerKind, m.ID), Title: "走访：" + m.Title})
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Layer marks the building's households in the matter's scope: visited
 // (MarkVisited), visited and opposed (MarkAttention), not yet (MarkNone).
 func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
 	s := l.s
-	m, err := s.matter(ctx, s.DB, id)
+	m, err := s.matter(ctx, s.db, id)
 	if err != nil {
 		return registry.Layer{}, err
 	}

@@ -111,16 +111,7 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiRecord(w http.ResponseWriter, r *http.Request) error {
-	var in VisitInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.Record(r.Context(), web.ActorFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusCreated, v)
-	return nil
+	return web.Call(w, r, http.StatusCreated, s.Record)
 }
 
 func (s *Service) detail(r *http.Request, id int64) (Detail, error) {
@@ -130,14 +121,14 @@ func (s *Service) detail(r *http.Request, id int64) (Detail, error) {
 		return Detail{}, err
 	}
 	d := Detail{Visit: v, Links: []links.Item{}}
-	if d.Matter, err = s.matter(ctx, s.DB, v.MatterID); err != nil {
+	if d.Matter, err = s.matter(ctx, s.db, v.MatterID); err != nil {
 		return d, err
 	}
 	if d.Photos, err = s.Files(ctx, a, id); err != nil {
 		return d, err
 	}
-	if s.Links != nil {
-		items, err := s.Links.Items(ctx, a, v.Ref())
+	if s.links != nil {
+		items, err := s.links.Items(ctx, a, v.Ref())
 		if err != nil {
 			return d, err
 		}
@@ -213,7 +204,7 @@ func (s *Service) serveFile(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Get(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
 		return err
 	}
-	att, data, err := attach.OpenOwned(r.Context(), s.DB, "visit", id, fid, r.URL.Query().Get("thumb") == "1")
+	att, data, err := attach.OpenOwned(r.Context(), s.db, "visit", id, fid, r.URL.Query().Get("thumb") == "1")
 	if err != nil {
 		return err
 	}

@@ -15,14 +15,15 @@ import (
 	"linli/storage"
 )
 
-const matterColumns = `m.id, m.subject_kind, m.subject_id, m.title, m.scope_id, m.scope_path, n.name, m.created_at`
-const matterFrom = ` FROM visit_matters m JOIN nodes n ON n.id = m.scope_id`
+const matterColumns = `m.id, m.subject_kind, m.subject_id, m.title, m.scope_id, m.scope_path, m.created_at`
 
+// scanMatter reads a matter row; its scope's name comes from registry
+// (scopeNames).
 func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
 	var m Matter
 	var kind string
 	var sid, created int64
-	err := r.Scan(&m.ID, &kind, &sid, &m.Title, &m.ScopeID, &m.Path, &m.Scope, &created)
+	err := r.Scan(&m.ID, &kind, &sid, &m.Title, &m.ScopeID, &m.Path, &created)
 	m.Subject = links.Ref{Kind: kind, ID: sid}.String()
 	m.CreatedAt = storage.FromMillis(created)
 	return m, err
@@ -32,8 +33,36 @@ func errNoMatter() error {
 	return linli.Errorf(linli.ENotFound, "走访事项不存在 / visit matter not found")
 }
 
+// scopeNames fills the name of each matter's scope node, in one read
+// (registry.NodesAt).
+func (s *Service) scopeNames(ctx context.Context, q storage.Querier, ms []Matter) error {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ScopeID
+	}
+	nodes, err := s.registry.NodesAt(ctx, q, ids)
+	if err != nil {
+		return err
+	}
+	for i := range ms {
+		ms[i].Scope = nodes[ms[i].ScopeID].Name
+	}
+	return nil
+}
+
+// oneMatter reads one matter by the condition, with its scope's name.
+func (s *Service) oneMatter(ctx context.Context, q storage.Querier, where string, args ...any) (Matter, error) {
+	m, err := scanMatter(q.QueryRow(ctx, `SELECT `+matterColumns+` FROM visit_matters m WHERE `+where, args...))
+	if err != nil {
+		return m, err
+	}
+	ms := []Matter{m}
+	err = s.scopeNames(ctx, q, ms)
+	return ms[0], err
+}
+
 func (s *Service) matter(ctx context.Context, q storage.Querier, id int64) (Matter, error) {
-	m, err := scanMatter(q.QueryRow(ctx, `SELECT `+matterColumns+matterFrom+` WHERE m.id = ?`, id))
+	m, err := s.oneMatter(ctx, q, `m.id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, errNoMatter()
 	}
@@ -50,7 +79,7 @@ func (s *Service) matterBySubject(ctx context.Context, q storage.Querier, subjec
 		}
 		return m, err == nil, err
 	}
-	m, err := scanMatter(q.QueryRow(ctx, `SELECT `+matterColumns+matterFrom+` WHERE m.subject_kind = ? AND m.subject_id = ?`, subject.Kind, subject.ID))
+	m, err := s.oneMatter(ctx, q, `m.subject_kind = ? AND m.subject_id = ?`, subject.Kind, subject.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, false, nil
 	}
@@ -71,7 +100,7 @@ func overlaps(a *linli.Actor, path string) bool {
 // Matter returns one visit matter the actor may see: one whose scope
 // overlaps the actor's.
 func (s *Service) Matter(ctx context.Context, a *linli.Actor, id int64) (Matter, error) {
-	m, err := s.matter(ctx, s.DB, id)
+	m, err := s.matter(ctx, s.db, id)
 	if err != nil {
 		return m, err
 	}
@@ -94,20 +123,15 @@ func (s *Service) Matters(ctx context.Context, a *linli.Actor) ([]Matter, error)
 		or = append(or, "m.scope_path LIKE ? OR ? LIKE m.scope_path || '%'")
 		args = append(args, sc+"%", sc)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+matterColumns+matterFrom+` WHERE `+strings.Join(or, " OR ")+` ORDER BY m.id DESC LIMIT 200`, args...)
+	out, err := storage.Select(ctx, s.db, func(r *sql.Rows) (Matter, error) { return scanMatter(r) },
+		`SELECT `+matterColumns+` FROM visit_matters m WHERE `+strings.Join(or, " OR ")+` ORDER BY m.id DESC LIMIT 200`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []Matter{}
-	for rows.Next() {
-		m, err := scanMatter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
+	if out == nil {
+		out = []Matter{}
 	}
-	return out, rows.Err()
+	return out, s.scopeNames(ctx, s.db, out)
 }
 
 // CreateMatter creates a visit matter explicitly, or — for a subject that
@@ -136,7 +160,7 @@ func (s *Service) CreateMatter(ctx context.Context, a *linli.Actor, in MatterInp
 	if err := v.Err(); err != nil {
 		return Matter{}, err
 	}
-	scope, err := s.Registry.NodeByID(ctx, in.ScopeID)
+	scope, err := s.registry.NodeByID(ctx, in.ScopeID)
 	if linli.ErrorCode(err) == linli.ENotFound {
 		return Matter{}, linli.Invalid("地点不存在 / no such place", linli.FieldError{Field: "scope_id", Reason: "地点不存在 / no such place"})
 	}
@@ -155,7 +179,7 @@ func (s *Service) CreateMatter(ctx context.Context, a *linli.Actor, in MatterInp
 		return Matter{}, err
 	}
 	var m Matter
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if !subject.IsZero() {
 			old, ok, err := s.matterBySubject(ctx, tx, subject)
 			if err != nil {

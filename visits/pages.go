@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"linli"
 	"linli/links"
@@ -112,56 +111,45 @@ func (s *Service) units(ctx context.Context, a *linli.Actor) ([]Option, error) {
 	if len(scopes) == 0 {
 		return nil, nil
 	}
-	var or []string
-	var args []any
-	for _, sc := range scopes {
-		or = append(or, "u.path LIKE ?")
-		args = append(args, sc+"%")
-	}
-	rows, err := s.DB.Query(ctx, `SELECT u.id, e.name, b.name, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id
-		WHERE u.kind = 'unit' AND (`+strings.Join(or, " OR ")+`) AND EXISTS (SELECT 1 FROM households h WHERE h.unit_id = u.id)
-		ORDER BY e.sort, e.id, b.sort, b.id, u.sort, u.id LIMIT `+strconv.Itoa(maxUnits), args...)
+	units, err := s.registry.UnitsHoused(ctx, s.db, scopes, maxUnits)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Option
-	for rows.Next() {
-		var o Option
-		var e, b, u string
-		if err := rows.Scan(&o.ID, &e, &b, &u); err != nil {
-			return nil, err
-		}
-		o.Label = e + " " + b + " " + u
-		out = append(out, o)
+	for _, u := range units {
+		out = append(out, Option{ID: u.ID, Label: u.Estate + " " + u.Building + " " + u.Unit})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // rooms lists a unit's households (by floor and room) if the actor records
 // visits there; label is the unit's name.
 func (s *Service) rooms(ctx context.Context, a *linli.Actor, unitID int64) (label string, out []Option, err error) {
-	u, err := s.Registry.NodeByID(ctx, unitID)
+	u, err := s.registry.NodeByID(ctx, unitID)
 	if err != nil || u.Kind != registry.KindUnit || !a.Can(linli.PermVisitsWrite, u.Path) {
 		return "", nil, nil
 	}
-	var e, b string
-	if err := s.DB.QueryRow(ctx, `SELECT e.name, b.name FROM nodes b JOIN nodes e ON e.id = b.parent_id WHERE b.id = ?`, u.ParentID).Scan(&e, &b); err != nil {
-		return "", nil, err
-	}
-	rows, err := s.DB.Query(ctx, `SELECT id, room FROM households WHERE unit_id = ? ORDER BY floor, room`, unitID)
+	line, err := s.registry.Lineage(ctx, s.db, u.ID)
 	if err != nil {
 		return "", nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.ID, &o.Label); err != nil {
-			return "", nil, err
+	var e, b string
+	for _, n := range line {
+		switch n.Kind {
+		case registry.KindEstate:
+			e = n.Name
+		case registry.KindBuilding:
+			b = n.Name
 		}
-		out = append(out, o)
 	}
-	return e + " " + b + " " + u.Name, out, rows.Err()
+	hs, err := s.registry.HouseholdsUnder(ctx, s.db, u.Path)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, h := range hs {
+		out = append(out, Option{ID: h.ID, Label: h.Room})
+	}
+	return e + " " + b + " " + u.Name, out, nil
 }
 
 // formPage builds the visit form from what was asked or typed.
@@ -169,7 +157,7 @@ func (h *pages) formPage(r *http.Request, form url.Values) (*web.Page, error) {
 	ctx, a := r.Context(), web.ActorFrom(r.Context())
 	d := formData{Subject: strings.TrimSpace(form.Get("subject")), SubjectFixed: form.Get("subject_fixed") == "1", Checked: map[Concern]bool{}}
 	if id, err := strconv.ParseInt(form.Get("household_id"), 10, 64); err == nil && id > 0 {
-		if hh, err := h.s.household(ctx, h.s.DB, id); err == nil && a.Can(linli.PermVisitsWrite, hh.Path) {
+		if hh, err := h.s.household(ctx, h.s.db, id); err == nil && a.Can(linli.PermVisitsWrite, hh.Path) {
 			d.HouseholdID, d.Household = hh.ID, hh.Label
 		}
 	}
@@ -190,7 +178,7 @@ func (h *pages) formPage(r *http.Request, form url.Values) (*web.Page, error) {
 		}
 	}
 	if ref, err := links.Parse(d.Subject); err == nil && validSubjectKind(ref.Kind) {
-		if m, ok, err := h.s.matterBySubject(ctx, h.s.DB, ref); err == nil && ok && overlaps(a, m.Path) {
+		if m, ok, err := h.s.matterBySubject(ctx, h.s.db, ref); err == nil && ok && overlaps(a, m.Path) {
 			d.Matter = &m
 			d.SubjectTitle = m.Title
 		} else if ref.Kind != KindMatter {
@@ -262,9 +250,7 @@ func (h *pages) inputFromForm(r *http.Request) (VisitInput, error) {
 	for _, c := range r.Form["concerns"] {
 		in.Concerns = append(in.Concerns, Concern(c))
 	}
-	for _, n := range strings.FieldsFunc(r.FormValue("visitor_names"), func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
-		in.VisitorNames = append(in.VisitorNames, n)
-	}
+	in.VisitorNames = append(in.VisitorNames, strings.FieldsFunc(r.FormValue("visitor_names"), func(r rune) bool { return r == ',' || r == '，' || r == '、' })...)
 	texts, dues := r.Form["follow_text"], r.Form["follow_due"]
 	for i := range texts {
 		f := FollowUpInput{Text: texts[i]}
@@ -278,8 +264,8 @@ func (h *pages) inputFromForm(r *http.Request) (VisitInput, error) {
 		if t == "" {
 			t = "00:00"
 		}
-		at, err := time.ParseInLocation("2006-01-02 15:04", d+" "+t, h.s.zone())
-		if err != nil {
+		at, ok := web.ParseLocal(d+" "+t, h.s.zone())
+		if !ok {
 			v.Add("visited_date", "日期或时间格式不对 / date or time not understood")
 		}
 		in.VisitedAt = at
@@ -307,17 +293,7 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err != nil {
-		fields, msg := web.FormErrors(err)
-		if fields == nil {
-			return err
-		}
-		p, perr := h.formPage(r, r.Form)
-		if perr != nil {
-			return perr
-		}
-		p.Errors, p.Error = fields, msg
-		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "visits/new.html", p)
-		return nil
+		return h.r.FormFailed(w, r, err, "visits/new.html", func() (*web.Page, error) { return h.formPage(r, r.Form) })
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/visits/%d", v.ID), "走访已记录")
 	return nil
@@ -394,7 +370,7 @@ func (h *pages) matter(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := matterData{Matter: m, Coverage: c, Visits: vs, CanWrite: a.CanAny(linli.PermVisitsWrite)}
-	if n, err := h.s.Registry.NodeByID(ctx, c.NodeID); err == nil && n.Kind == "building" {
+	if n, err := h.s.registry.NodeByID(ctx, c.NodeID); err == nil && n.Kind == "building" {
 		d.Building = n.ID
 	}
 	h.r.Render(w, r, http.StatusOK, "visits/matter.html", &web.Page{Title: m.Title, Crumbs: h.crumbs(r, web.NavItem{Label: m.Title}), Data: d})

@@ -2,7 +2,6 @@ package visits
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"html/template"
@@ -12,37 +11,40 @@ import (
 	"time"
 
 	"linli"
-	"linli/cases"
-	"linli/jobs"
+	"linli/capability"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
 	"linli/web"
 )
 
-// Service is the visits capability. cmd/linli fills the fields and calls
-// Register before serving.
+// Service is the visits capability, built by New; nothing changes it
+// afterwards.
 type Service struct {
-	DB       *storage.DB
-	Clock    linli.Clock
-	Zone     *time.Location
-	Registry *registry.Service
-	Cases    *cases.Service
-	Links    *links.Registry
+	db       *storage.DB
+	clock    linli.Clock
+	loc      *time.Location
+	registry *registry.Service
+	links    *links.Registry
 }
 
-// Register adds the capability's link resolvers and building-view layers.
-func (s *Service) Register() {
-	if s.Links != nil {
-		s.Links.Register(links.KindVisit, s.resolveLinks)
+// New builds the visits capability from d and registers its link
+// resolver and its building-view layer.
+func New(d capability.Deps) *Service {
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, links: d.Links}
+	if s.links != nil {
+		s.links.Register(links.KindVisit, s.resolveLinks)
 	}
-	if s.Registry != nil {
-		s.Registry.RegisterLayer(LayerKind, layerSource{s})
+	if s.registry != nil {
+		s.registry.RegisterLayer(LayerKind, layerSource{s})
 	}
+	return s
 }
 
-// JobHandlers are the capability's timers, by kind. Visits have none.
-func (s *Service) JobHandlers() map[string]jobs.Handler { return nil }
+// Parts are the visits' templates and routes; visits have no timers.
+func (s *Service) Parts() capability.Parts {
+	return capability.Parts{Name: "visits", Pages: Pages(), Routes: s.Routes}
+}
 
 //go:embed templates/*.html
 var templates embed.FS
@@ -67,13 +69,13 @@ func Pages() web.Pages {
 	}}
 }
 
-func (s *Service) now() time.Time { return s.Clock.Now() }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }
 
 func errNotFound() error {
@@ -115,7 +117,7 @@ func (s *Service) checkSubject(ctx context.Context, a *linli.Actor, subject link
 	if subject.IsZero() || subject.Kind == KindMatter {
 		return nil
 	}
-	ok, err := s.Links.Visible(ctx, a, subject)
+	ok, err := s.links.Visible(ctx, a, subject)
 	if err != nil {
 		return err
 	}
@@ -125,11 +127,12 @@ func (s *Service) checkSubject(ctx context.Context, a *linli.Actor, subject link
 	return nil
 }
 
-// withField adds a field error to a validation error (or makes one).
+// withField adds a field error to a validation error (or makes one),
+// leaving err itself unchanged.
 func withField(err error, fe linli.FieldError) error {
-	if e, ok := err.(*linli.Error); ok && e.Code == linli.EInvalid {
-		e.Fields = append(e.Fields, fe)
-		return e
+	var e *linli.Error
+	if errors.As(err, &e) && e.Code == linli.EInvalid {
+		return e.WithFields(fe)
 	}
 	return linli.Invalid("输入有误 / invalid input", fe)
 }
@@ -141,16 +144,15 @@ type house struct {
 }
 
 func (s *Service) household(ctx context.Context, q storage.Querier, id int64) (house, error) {
-	var h house
-	var room, unit, building, estate string
-	err := q.QueryRow(ctx, `SELECT h.id, h.unit_id, u.parent_id, h.path, h.room, u.name, b.name, e.name
-		FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id
-		WHERE h.id = ?`, id).Scan(&h.ID, &h.UnitID, &h.BuildingID, &h.Path, &room, &unit, &building, &estate)
-	if errors.Is(err, sql.ErrNoRows) {
-		return h, linli.Invalid("住户不存在 / no such household", linli.FieldError{Field: "household_id", Reason: "住户不存在 / no such household"})
+	hs, err := s.registry.HouseholdsAt(ctx, q, []int64{id})
+	if err != nil {
+		return house{}, err
 	}
-	h.Label = estate + building + unit + room
-	return h, err
+	h, ok := hs[id]
+	if !ok {
+		return house{}, linli.Invalid("住户不存在 / no such household", linli.FieldError{Field: "household_id", Reason: "住户不存在 / no such household"})
+	}
+	return house{ID: h.ID, UnitID: h.UnitID, BuildingID: h.BuildingID, Path: h.Path, Label: h.Estate + h.Building + h.Unit + h.Room}, nil
 }
 
 // commonPath is the deepest node path containing both paths.

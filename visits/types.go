@@ -26,7 +26,15 @@ func Stances() []Stance { return []Stance{Support, Oppose, Undecided} }
 
 // Label is the Chinese name of a stance.
 func (s Stance) Label() string {
-	return map[Stance]string{Support: "支持", Oppose: "反对", Undecided: "未决定"}[s]
+	switch s {
+	case Support:
+		return "支持"
+	case Oppose:
+		return "反对"
+	case Undecided:
+		return "未决定"
+	}
+	return ""
 }
 
 // Valid reports whether s is a known stance.
@@ -53,7 +61,21 @@ func Concerns() []Concern { return []Concern{Light, Noise, Structural, Cost, Pri
 
 // Label is the Chinese name of a concern.
 func (c Concern) Label() string {
-	return map[Concern]string{Light: "采光", Noise: "噪音", Structural: "结构安全", Cost: "费用", Privacy: "隐私", Other: "其他"}[c]
+	switch c {
+	case Light:
+		return "采光"
+	case Noise:
+		return "噪音"
+	case Structural:
+		return "结构安全"
+	case Cost:
+		return "费用"
+	case Privacy:
+		return "隐私"
+	case Other:
+		return "其他"
+	}
+	return ""
 }
 
 // Valid reports whether c is a known concern.

@@ -2,6 +2,7 @@ package visits
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -15,81 +16,83 @@ import (
 )
 
 const visitColumns = `v.id, v.matter_id, v.subject_kind, v.subject_id, v.household_id, v.path, v.visited_at, v.stance, v.concerns, v.notes,
-	v.recorded_by, v.recorder_name, v.created_at, e.name, b.name, u.name, h.room`
-const visitFrom = ` FROM visits v JOIN households h ON h.id = v.household_id JOIN nodes u ON u.id = h.unit_id
-	JOIN nodes b ON b.id = u.parent_id JOIN nodes e ON e.id = b.parent_id`
+	v.recorded_by, v.recorder_name, v.created_at`
 
+// scanVisit reads a visit row; the household's label comes from registry
+// (queryVisits).
 func scanVisit(r interface{ Scan(...any) error }) (Visit, error) {
 	var v Visit
-	var kind, concerns, estate, building, unit, room string
+	var kind, concerns string
 	var sid, at, created int64
 	err := r.Scan(&v.ID, &v.MatterID, &kind, &sid, &v.HouseholdID, &v.Path, &at, &v.Stance, &concerns, &v.Notes,
-		&v.RecordedBy, &v.RecorderName, &created, &estate, &building, &unit, &room)
+		&v.RecordedBy, &v.RecorderName, &created)
 	v.Subject = links.Ref{Kind: kind, ID: sid}.String()
 	v.VisitedAt, v.CreatedAt = storage.FromMillis(at), storage.FromMillis(created)
 	v.Concerns = splitConcerns(concerns)
-	v.Household = estate + building + unit + room
 	v.Visitors, v.FollowUps = []Visitor{}, []FollowUp{}
 	return v, err
 }
 
-// queryVisits runs a visit query and loads the visitors and follow-ups.
+// queryVisits runs a visit query (where: the conditions, order and limit
+// after FROM visits v) and loads the households' labels (one registry
+// read), the visitors and the follow-ups. A visit of a household the
+// register no longer holds is left out.
 func (s *Service) queryVisits(ctx context.Context, q storage.Querier, where string, args ...any) ([]Visit, error) {
-	rows, err := q.Query(ctx, `SELECT `+visitColumns+visitFrom+where, args...)
+	all, err := storage.Select(ctx, q, func(r *sql.Rows) (Visit, error) { return scanVisit(r) }, `SELECT `+visitColumns+` FROM visits v`+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	hids := make([]int64, len(all))
+	for i, v := range all {
+		hids[i] = v.HouseholdID
+	}
+	hs, err := s.registry.HouseholdsAt(ctx, q, hids)
 	if err != nil {
 		return nil, err
 	}
 	out := []Visit{}
 	idx := map[int64]int{}
-	var ids []any
-	for rows.Next() {
-		v, err := scanVisit(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
+	var ids []int64
+	for _, v := range all {
+		h, ok := hs[v.HouseholdID]
+		if !ok {
+			continue
 		}
+		v.Household = h.Estate + h.Building + h.Unit + h.Room
 		idx[v.ID] = len(out)
 		ids = append(ids, v.ID)
 		out = append(out, v)
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	in := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	vr, err := q.Query(ctx, `SELECT visit_id, account_id, name FROM visit_visitors WHERE visit_id IN (`+in+`) ORDER BY visit_id, sort`, ids...)
-	if err != nil {
-		return nil, err
-	}
-	for vr.Next() {
+	in, idArgs := storage.Placeholders(len(ids)), storage.Args(ids)
+	err = storage.Each(ctx, q, func(r *sql.Rows) error {
 		var id int64
 		var p Visitor
-		if err := vr.Scan(&id, &p.AccountID, &p.Name); err != nil {
-			vr.Close()
-			return nil, err
+		if err := r.Scan(&id, &p.AccountID, &p.Name); err != nil {
+			return err
 		}
 		out[idx[id]].Visitors = append(out[idx[id]].Visitors, p)
-	}
-	if err := vr.Close(); err != nil {
-		return nil, err
-	}
-	fr, err := q.Query(ctx, `SELECT visit_id, id, text, due_day, done, done_at FROM visit_followups WHERE visit_id IN (`+in+`) ORDER BY visit_id, id`, ids...)
+		return nil
+	}, `SELECT visit_id, account_id, name FROM visit_visitors WHERE visit_id IN (`+in+`) ORDER BY visit_id, sort`, idArgs...)
 	if err != nil {
 		return nil, err
 	}
-	defer fr.Close()
-	for fr.Next() {
+	err = storage.Each(ctx, q, func(r *sql.Rows) error {
 		var id, day, done, doneAt int64
 		var f FollowUp
-		if err := fr.Scan(&id, &f.ID, &f.Text, &day, &done, &doneAt); err != nil {
-			return nil, err
+		if err := r.Scan(&id, &f.ID, &f.Text, &day, &done, &doneAt); err != nil {
+			return err
 		}
 		f.Due, f.Done, f.DoneAt = dayString(day), storage.Bool(done), storage.FromMillis(doneAt)
 		out[idx[id]].FollowUps = append(out[idx[id]].FollowUps, f)
+		return nil
+	}, `SELECT visit_id, id, text, due_day, done, done_at FROM visit_followups WHERE visit_id IN (`+in+`) ORDER BY visit_id, id`, idArgs...)
+	if err != nil {
+		return nil, err
 	}
-	return out, fr.Err()
+	return out, nil
 }
 
 func (s *Service) visit(ctx context.Context, q storage.Querier, id int64) (Visit, error) {
@@ -114,12 +117,10 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 	if in.HouseholdID <= 0 {
 		return Visit{}, verr
 	}
-	h, err := s.household(ctx, s.DB, in.HouseholdID)
+	h, err := s.household(ctx, s.db, in.HouseholdID)
 	if err != nil {
 		if verr != nil && linli.ErrorCode(err) == linli.EInvalid {
-			e := verr.(*linli.Error)
-			e.Fields = append(e.Fields, linli.ErrorFields(err)...)
-			return Visit{}, e
+			return Visit{}, linli.MergeFields(verr, err)
 		}
 		return Visit{}, err
 	}
@@ -147,7 +148,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 		return Visit{}, err
 	}
 	var out Visit
-	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		m, ok, err := s.matterBySubject(ctx, tx, subject)
 		if err != nil {
 			return err
@@ -161,7 +162,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 			// The first visit about the subject — or about a new general
 			// matter named only by its title — creates the matter, scoped
 			// to the household's building.
-			b, err := s.Registry.NodeByID(ctx, h.BuildingID)
+			b, err := s.registry.NodeByID(ctx, h.BuildingID)
 			if err != nil {
 				return err
 			}
@@ -235,7 +236,7 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in Visi
 	seen := map[int64]bool{}
 	community := ""
 	if len(in.VisitorIDs) > 0 {
-		line, err := s.Registry.Lineage(ctx, s.DB, h.UnitID)
+		line, err := s.registry.Lineage(ctx, s.db, h.UnitID)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +251,7 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in Visi
 			continue
 		}
 		seen[id] = true
-		name, ok, err := auth.WorkerIn(ctx, s.Registry, s.DB, id, community)
+		name, ok, err := auth.WorkerIn(ctx, s.registry, s.db, id, community)
 		if err != nil {
 			return nil, err
 		}
@@ -281,7 +282,7 @@ func (s *Service) visitors(ctx context.Context, a *linli.Actor, h house, in Visi
 // Get returns one visit the actor may read (PermVisitsWrite on the
 // household; see canRead); any other visit is 404.
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Visit, error) {
-	v, err := s.visit(ctx, s.DB, id)
+	v, err := s.visit(ctx, s.db, id)
 	if err != nil {
 		return v, err
 	}
@@ -307,13 +308,8 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 	if len(scopes) == 0 {
 		return nil, 0, errForbidden()
 	}
-	var or []string
-	var args []any
-	for _, sc := range scopes {
-		or = append(or, "v.path LIKE ?")
-		args = append(args, sc+"%")
-	}
-	where := ` WHERE (` + strings.Join(or, " OR ") + `)`
+	cond, args := storage.ScopeFilter("v.path", scopes)
+	where := ` WHERE ` + cond
 	if f.MatterID != 0 {
 		where += ` AND v.matter_id = ?`
 		args = append(args, f.MatterID)
@@ -327,7 +323,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 		args = append(args, f.Subject.Kind, f.Subject.ID)
 	}
 	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM visits v`+where, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM visits v`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
@@ -336,7 +332,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 	if f.Offset < 0 {
 		f.Offset = 0
 	}
-	vs, err := s.queryVisits(ctx, s.DB, where+` ORDER BY v.visited_at DESC, v.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	vs, err := s.queryVisits(ctx, s.db, where+` ORDER BY v.visited_at DESC, v.id DESC LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	return vs, total, err
 }
 
@@ -344,7 +340,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Visit, 
 // the household.
 func (s *Service) SetFollowUp(ctx context.Context, a *linli.Actor, visitID, itemID int64, done bool) (FollowUp, error) {
 	var out FollowUp
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.visit(ctx, tx, visitID)
 		if err != nil {
 			return err
@@ -398,7 +394,7 @@ func (s *Service) AddFiles(ctx context.Context, a *linli.Actor, visitID int64, f
 	if len(files) == 0 {
 		return nil
 	}
-	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.visit(ctx, tx, visitID)
 		if err != nil {
 			return err
@@ -422,7 +418,7 @@ func (s *Service) Files(ctx context.Context, a *linli.Actor, visitID int64) ([]P
 	if _, err := s.Get(ctx, a, visitID); err != nil {
 		return nil, err
 	}
-	as, err := attach.List(ctx, s.DB, "visit", visitID)
+	as, err := attach.List(ctx, s.db, "visit", visitID)
 	if err != nil {
 		return nil, err
 	}
@@ -441,7 +437,7 @@ func (s *Service) Files(ctx context.Context, a *linli.Actor, visitID int64) ([]P
 // ForHousehold lists the household's visits about a matter that the actor
 // may read (canRead), oldest first, as link items ("2026年3月5日 走访：反对 · 结构安全").
 func (s *Service) ForHousehold(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error) {
-	vs, err := s.queryVisits(ctx, s.DB, ` WHERE v.subject_kind = ? AND v.subject_id = ? AND v.household_id = ? ORDER BY v.visited_at, v.id`,
+	vs, err := s.queryVisits(ctx, s.db, ` WHERE v.subject_kind = ? AND v.subject_id = ? AND v.household_id = ? ORDER BY v.visited_at, v.id`,
 		subject.Kind, subject.ID, householdID)
 	if err != nil {
 		return nil, err
@@ -478,7 +474,7 @@ func (s *Service) resolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 	for i, id := range ids {
 		args[i] = id
 	}
-	vs, err := s.queryVisits(ctx, s.DB, ` WHERE v.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
+	vs, err := s.queryVisits(ctx, s.db, ` WHERE v.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/capability"
 	"linli/demo/demotest"
 	"linli/links"
 	"linli/registry"
@@ -40,8 +41,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	zone, clock, reg := w.Zone, w.Clock, w.Registry
 	lr := &links.Registry{DB: db}
 	registerSubjects(t, ctx, reg, lr)
-	svc := &visits.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Links: lr}
-	svc.Register()
+	svc := visits.New(capability.Deps{DB: db, Clock: clock, Zone: zone, Registry: reg, Links: lr})
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, links: lr, svc: svc, actors: map[string]*linli.Actor{}}
 	w.AddActors(t, f.actors, "xueyuan", "grid1", "building", "resident", "jixiang", "jxgrid", "property", "rep", "contractor", "dept")
 	return f
@@ -496,7 +496,7 @@ func TestVisitSubjectMustExistAndBeVisible(t *testing.T) {
 		}
 		// Without a resolver for the kind nothing can vouch for the record:
 		// the check stays strict.
-		bare := &visits.Service{DB: db, Clock: f.clock, Zone: f.svc.Zone, Registry: f.reg, Links: &links.Registry{DB: db}}
+		bare := visits.New(capability.Deps{DB: db, Clock: f.clock, Zone: time.FixedZone("CST", 8*3600), Registry: registry.New(db, f.clock), Links: &links.Registry{DB: db}})
 		_, err = bare.Record(f.ctx, f.actors["grid1"], visits.VisitInput{HouseholdID: hh, Subject: "project:3", Stance: visits.Support})
 		if wantCode(t, "no resolvers", err, linli.EInvalid); !hasField(err, "subject") {
 			t.Errorf("fields %v", linli.ErrorFields(err))

@@ -10,9 +10,11 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/auth"
 	"linli/cases"
 	"linli/consent"
 	"linli/links"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -37,7 +39,7 @@ import (
 // paper ballot.
 func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, in BallotInput) (Ballot, error) {
 	var out Ballot
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.vote(ctx, tx, voteID)
 		if err != nil {
 			return err
@@ -98,7 +100,7 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 			val.Add("household_id", "请选择住户 / choose a household")
 		} else {
 			var err error
-			if label, err = householdIn(ctx, tx, in.HouseholdID, v.Path); err != nil {
+			if label, err = s.householdIn(ctx, tx, in.HouseholdID, v.Path); err != nil {
 				return err
 			}
 			if label == "" {
@@ -113,10 +115,10 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 			return linli.Errorf(linli.EConflict, "表决已结束，不能再投票 / the vote is closed")
 		case now.Before(v.OpensAt):
 			return linli.Errorf(linli.EConflict, "表决尚未开始（%s开始） / the vote opens at %s",
-				v.OpensAt.In(s.Zone).Format("2006-01-02 15:04"), v.OpensAt.In(s.Zone).Format("2006-01-02 15:04"))
+				v.OpensAt.In(s.loc).Format("2006-01-02 15:04"), v.OpensAt.In(s.loc).Format("2006-01-02 15:04"))
 		case !now.Before(v.ClosesAt):
 			return linli.Errorf(linli.EConflict, "表决已于%s截止 / the vote closed at %s",
-				v.ClosesAt.In(s.Zone).Format("2006-01-02 15:04"), v.ClosesAt.In(s.Zone).Format("2006-01-02 15:04"))
+				v.ClosesAt.In(s.loc).Format("2006-01-02 15:04"), v.ClosesAt.In(s.loc).Format("2006-01-02 15:04"))
 		}
 		if err := val.Err(); err != nil {
 			return err
@@ -150,7 +152,7 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 			return err
 		}
 		if override {
-			notice, err := ownerAccounts(ctx, tx, in.HouseholdID)
+			notice, err := s.ownerAccounts(ctx, tx, in.HouseholdID)
 			if err != nil {
 				return err
 			}
@@ -191,27 +193,37 @@ func (s *Service) checkOverride(ctx context.Context, tx *storage.Tx, a *linli.Ac
 	return true, nil
 }
 
-// ownerAccounts are the accounts that may vote online for a household:
-// a resident grant on it, bound to a registered owner member (isOwner).
-func ownerAccounts(ctx context.Context, q storage.Querier, householdID int64) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT DISTINCT acc.id FROM grants g JOIN accounts acc ON acc.id = g.account_id
-		JOIN household_members m ON m.household_id = g.household_id AND m.is_owner = 1 JOIN people p ON p.id = m.person_id
-		WHERE g.role = ? AND g.household_id = ?
-		AND (m.person_id = acc.person_id OR (acc.phone IS NOT NULL AND acc.phone <> '' AND p.phone = acc.phone)) ORDER BY acc.id`,
-		string(linli.RoleResident), householdID)
+// ownerAccounts are the accounts that may vote online for a household
+// (disabled ones too: they are told): a resident grant on it, bound to a
+// registered owner member (ownsVia).
+func (s *Service) ownerAccounts(ctx context.Context, q storage.Querier, householdID int64) ([]int64, error) {
+	holders, err := s.auth.Holders(ctx, q, auth.HolderQuery{Households: []int64{householdID}, IncludeDisabled: true})
+	if err != nil || len(holders) == 0 {
+		return nil, err
+	}
+	owners, err := s.registry.OwnerContacts(ctx, q, householdID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+	for _, h := range holders {
+		if ownsVia(h, owners) {
+			out = append(out, h.ID)
 		}
-		out = append(out, id)
 	}
-	return out, rows.Err()
+	return out, nil
+}
+
+// ownsVia reports whether the account is one of the owner members: bound
+// to the member's person, or else sharing the member's phone number — the
+// demo and most imports bind accounts to people that way.
+func ownsVia(h auth.Holder, owners []registry.OwnerContact) bool {
+	for _, o := range owners {
+		if (h.PersonID != 0 && o.PersonID == h.PersonID) || (h.Phone != "" && o.Phone == h.Phone) {
+			return true
+		}
+	}
+	return false
 }
 
 // householdIn is the label of a household when it lies under path (the
@@ -219,17 +231,16 @@ func ownerAccounts(ctx context.Context, q storage.Querier, householdID int64) ([
 // household (by id, its path under the scope's), not the whole electorate:
 // the check costs the same for a unit and a building. A ballot is only
 // taken while the vote is open, when the electorate is the register's.
-func householdIn(ctx context.Context, q storage.Querier, id int64, path string) (string, error) {
-	var e electorate
-	err := q.QueryRow(ctx, `SELECT u.name, b.name, h.room FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
-		WHERE h.id = ? AND h.path LIKE ?`, id, path+"%").Scan(&e.Unit, &e.Building, &e.Room)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
+func (s *Service) householdIn(ctx context.Context, q storage.Querier, id int64, path string) (string, error) {
+	hs, err := s.registry.HouseholdsAt(ctx, q, []int64{id})
 	if err != nil {
 		return "", err
 	}
-	return e.label(), nil
+	h, ok := hs[id]
+	if !ok || !linli.Within(h.Path, path) {
+		return "", nil
+	}
+	return h.Label(), nil
 }
 
 func accountID(a *linli.Actor) int64 {
@@ -270,11 +281,18 @@ func (s *Service) isOwner(ctx context.Context, q storage.Querier, a *linli.Actor
 	if !granted {
 		return false, nil
 	}
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM household_members m JOIN people p ON p.id = m.person_id JOIN accounts acc ON acc.id = ?
-		WHERE m.household_id = ? AND m.is_owner = 1
-		AND (m.person_id = acc.person_id OR (acc.phone IS NOT NULL AND acc.phone <> '' AND p.phone = acc.phone))`, a.AccountID, householdID).Scan(&n)
-	return n > 0, err
+	h, err := s.auth.HolderAt(ctx, q, a.AccountID)
+	if linli.ErrorCode(err) == linli.ENotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	owners, err := s.registry.OwnerContacts(ctx, q, householdID)
+	if err != nil {
+		return false, err
+	}
+	return ownsVia(h, owners), nil
 }
 
 // followObjection opens an objection for a reasoned disagreement and

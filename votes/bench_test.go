@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"linli"
+	"linli/auth"
+	"linli/capability"
 	"linli/consent"
 	"linli/links"
 	"linli/registry"
@@ -58,8 +60,8 @@ func newBenchWorld(b *testing.B, db *storage.DB) *benchWorld {
 	ctx, sys := context.Background(), linli.System()
 	clock := linli.NewFakeClock(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
 	w := &benchWorld{db: db, clock: clock, reg: registry.New(db, clock)}
-	w.svc = &votes.Service{DB: db, Clock: clock, Zone: time.FixedZone("CST", 8*3600), Registry: w.reg, Links: &links.Registry{DB: db}}
-	w.svc.Register()
+	w.svc = votes.New(capability.Deps{DB: db, Clock: clock, Zone: time.FixedZone("CST", 8*3600), Registry: w.reg,
+		Auth: auth.New(db, clock, w.reg, auth.CheapHashParams(), auth.DefaultPolicy()), Links: &links.Registry{DB: db}}, nil, nil)
 	var parent, community registry.Node
 	for _, in := range []registry.NodeInput{
 		{Kind: registry.KindCity, Name: "运城市", Code: "140800000000"},

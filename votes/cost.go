@@ -274,7 +274,7 @@ func (s *Service) planScope(ctx context.Context, q storage.Querier, a *linli.Act
 // scope). The actor needs projects.manage there.
 func (s *Service) CreateCostPlan(ctx context.Context, a *linli.Actor, in CostPlanInput) (CostPlan, error) {
 	var out CostPlan
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		n, err := s.planScope(ctx, tx, a, &in)
 		if err != nil {
 			return err
@@ -342,7 +342,7 @@ func (s *Service) CreateCostPlan(ctx context.Context, a *linli.Actor, in CostPla
 // scope, vote and project stay).
 func (s *Service) UpdateCostPlan(ctx context.Context, a *linli.Actor, id int64, in CostPlanInput) (CostPlan, error) {
 	var out CostPlan
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		before, _, err := s.plan(ctx, tx, id)
 		if err != nil {
 			return err
@@ -379,14 +379,14 @@ func (s *Service) UpdateCostPlan(ctx context.Context, a *linli.Actor, id int64, 
 
 // CostSheet returns a plan the actor may see with its bill table.
 func (s *Service) CostSheet(ctx context.Context, a *linli.Actor, id int64) (CostSheet, error) {
-	p, sc, err := s.plan(ctx, s.DB, id)
+	p, sc, err := s.plan(ctx, s.db, id)
 	if err != nil {
 		return CostSheet{}, err
 	}
 	if !s.canRead(ctx, a, p.Path) {
 		return CostSheet{}, linli.Errorf(linli.ENotFound, "分摊方案不存在 / cost plan not found")
 	}
-	hs, err := s.planVoters(ctx, s.DB, p.VoteID, p.Path)
+	hs, err := s.planVoters(ctx, s.db, p.VoteID, p.Path)
 	if err != nil {
 		return CostSheet{}, err
 	}
@@ -401,13 +401,13 @@ func (s *Service) planVoters(ctx context.Context, q storage.Querier, voteID int6
 	if voteID != 0 {
 		v, err := s.vote(ctx, q, voteID)
 		if err == nil {
-			return voters(ctx, q, v)
+			return s.voters(ctx, q, v)
 		}
 		if linli.ErrorCode(err) != linli.ENotFound {
 			return nil, err
 		}
 	}
-	return electorateOf(ctx, q, path)
+	return s.electorateOf(ctx, q, path)
 }
 
 // sheet shares the plan among hs (consent.Allocate).
@@ -439,24 +439,15 @@ func sheet(p CostPlan, sc consent.Scheme, hs []electorate) (CostSheet, error) {
 // costSheetsForVote lists the plans made for the vote, with their bills
 // over hs (the vote's voters).
 func (s *Service) costSheetsForVote(ctx context.Context, v Vote, hs []electorate) ([]CostSheet, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+planColumns+` FROM cost_plans WHERE vote_id = ? ORDER BY id`, v.ID)
-	if err != nil {
-		return nil, err
-	}
 	type loaded struct {
 		p  CostPlan
 		sc consent.Scheme
 	}
-	var ps []loaded
-	for rows.Next() {
-		p, sc, err := s.scanPlan(ctx, s.DB, rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ps = append(ps, loaded{p, sc})
-	}
-	if err := rows.Close(); err != nil {
+	ps, err := storage.Select(ctx, s.db, func(r *sql.Rows) (loaded, error) {
+		p, sc, err := s.scanPlan(ctx, s.db, r)
+		return loaded{p, sc}, err
+	}, `SELECT `+planColumns+` FROM cost_plans WHERE vote_id = ? ORDER BY id`, v.ID)
+	if err != nil {
 		return nil, err
 	}
 	out := []CostSheet{}
@@ -478,7 +469,7 @@ func (s *Service) LatestCostPlan(ctx context.Context, a *linli.Actor, voteID int
 		return 0, err
 	}
 	var id int64
-	err = s.DB.QueryRow(ctx, `SELECT id FROM cost_plans WHERE vote_id = ? ORDER BY id DESC LIMIT 1`, v.ID).Scan(&id)
+	err = s.db.QueryRow(ctx, `SELECT id FROM cost_plans WHERE vote_id = ? ORDER BY id DESC LIMIT 1`, v.ID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, linli.Errorf(linli.ENotFound, "该表决还没有费用分摊方案 / the vote has no cost plan yet")
 	}
@@ -564,20 +555,11 @@ func yuanNumber(fen int64) float64 { return float64(fen) / 100 }
 // CostPlansFor lists the plans of a project, newest first (for the
 // project page).
 func (s *Service) CostPlansFor(ctx context.Context, a *linli.Actor, projectID int64) ([]CostPlan, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+planColumns+` FROM cost_plans WHERE project_id = ? ORDER BY id DESC`, projectID)
+	all, err := storage.Select(ctx, s.db, func(r *sql.Rows) (CostPlan, error) {
+		p, _, err := s.scanPlan(ctx, s.db, r)
+		return p, err
+	}, `SELECT `+planColumns+` FROM cost_plans WHERE project_id = ? ORDER BY id DESC`, projectID)
 	if err != nil {
-		return nil, err
-	}
-	var all []CostPlan
-	for rows.Next() {
-		p, _, err := s.scanPlan(ctx, s.DB, rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		all = append(all, p)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	out := []CostPlan{}

@@ -2,6 +2,7 @@ package votes
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"linli"
@@ -26,11 +27,11 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 		return Detail{}, err
 	}
 	d := Detail{Vote: v}
-	hs, err := voters(ctx, s.DB, v)
+	hs, err := s.voters(ctx, s.db, v)
 	if err != nil {
 		return d, err
 	}
-	history, err := ballotHistory(ctx, s.DB, v.ID)
+	history, err := ballotHistory(ctx, s.db, v.ID)
 	if err != nil {
 		return d, err
 	}
@@ -52,7 +53,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	own := map[int64]bool{}
 	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
 		own[h] = true
-		if ok, err := s.isOwner(ctx, s.DB, a, h); err != nil {
+		if ok, err := s.isOwner(ctx, s.db, a, h); err != nil {
 			return d, err
 		} else if ok {
 			d.Can.MyHouseholds = append(d.Can.MyHouseholds, h)
@@ -61,7 +62,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	record := d.Can.Record
 	var owners map[int64]string
 	if record && a.Can(linli.PermRegistryRead, v.Path) {
-		if owners, err = ownerNames(ctx, s.DB, v.Path); err != nil {
+		if owners, err = s.ownerNames(ctx, s.db, v.Path); err != nil {
 			return d, err
 		}
 	}
@@ -85,7 +86,7 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	if d.CostPlans, err = s.costSheetsForVote(ctx, v, hs); err != nil {
 		return d, err
 	}
-	if d.Links, err = s.Links.Items(ctx, a, links.Ref{Kind: links.KindVote, ID: v.ID}); err != nil {
+	if d.Links, err = s.links.Items(ctx, a, links.Ref{Kind: links.KindVote, ID: v.ID}); err != nil {
 		return d, err
 	}
 	if d.Links == nil {
@@ -97,44 +98,34 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 // ballotHistory is every ballot of the vote by household, oldest first;
 // the last one of each household counts.
 func ballotHistory(ctx context.Context, q storage.Querier, voteID int64) (map[int64][]Ballot, error) {
-	rows, err := q.Query(ctx, `SELECT id, household_id, choice, reason, method, collector, recorded_by, cast_at, override_reason FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]Ballot{}
-	for rows.Next() {
+	err := storage.Each(ctx, q, func(r *sql.Rows) error {
 		b := Ballot{VoteID: voteID}
 		var at int64
-		if err := rows.Scan(&b.ID, &b.HouseholdID, &b.Choice, &b.Reason, &b.Method, &b.Collector, &b.RecordedBy, &at, &b.OverrideReason); err != nil {
-			return nil, err
+		if err := r.Scan(&b.ID, &b.HouseholdID, &b.Choice, &b.Reason, &b.Method, &b.Collector, &b.RecordedBy, &at, &b.OverrideReason); err != nil {
+			return err
 		}
 		b.CastAt = storage.FromMillis(at)
 		out[b.HouseholdID] = append(out[b.HouseholdID], b)
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT id, household_id, choice, reason, method, collector, recorded_by, cast_at, override_reason FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
+	return out, err
 }
 
-// ownerNames are the owners of each household under path, joined by 、.
-func ownerNames(ctx context.Context, q storage.Querier, path string) (map[int64]string, error) {
-	rows, err := q.Query(ctx, `SELECT m.household_id, p.name FROM household_members m JOIN people p ON p.id = m.person_id
-		JOIN households h ON h.id = m.household_id WHERE h.path LIKE ? AND m.is_owner = 1 ORDER BY m.household_id, m.sort, m.id`, path+"%")
+// ownerNames are the owners of each household under path, joined by 、
+// (registry.OwnersUnder).
+func (s *Service) ownerNames(ctx context.Context, q storage.Querier, path string) (map[int64]string, error) {
+	owners, err := s.registry.OwnersUnder(ctx, q, path)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	names := map[int64][]string{}
-	for rows.Next() {
-		var h int64
-		var n string
-		if err := rows.Scan(&h, &n); err != nil {
-			return nil, err
+	out := make(map[int64]string, len(owners))
+	for h, os := range owners {
+		names := make([]string, len(os))
+		for i, o := range os {
+			names[i] = o.Name
 		}
-		names[h] = append(names[h], n)
+		out[h] = strings.Join(names, "、")
 	}
-	out := make(map[int64]string, len(names))
-	for h, ns := range names {
-		out[h] = strings.Join(ns, "、")
-	}
-	return out, rows.Err()
+	return out, nil
 }

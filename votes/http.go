@@ -58,29 +58,11 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in VoteInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	v, err := s.CreateVote(r.Context(), web.ActorFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusCreated, v)
-	return nil
+	return web.Call(w, r, http.StatusCreated, s.CreateVote)
 }
 
 func (s *Service) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.Detail(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, d)
-	return nil
+	return web.CallID(w, r, s.Detail)
 }
 
 func (s *Service) apiBallot(w http.ResponseWriter, r *http.Request) error {
@@ -111,16 +93,7 @@ type BallotResult struct {
 }
 
 func (s *Service) apiClose(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := s.CloseVote(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, v)
-	return nil
+	return web.CallID(w, r, s.CloseVote)
 }
 
 func (s *Service) apiNote(w http.ResponseWriter, r *http.Request) error {
@@ -171,16 +144,7 @@ func (s *Service) apiCreatePlan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiPlan(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	sh, err := s.CostSheet(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, sh)
-	return nil
+	return web.CallID(w, r, s.CostSheet)
 }
 
 func (s *Service) apiUpdatePlan(w http.ResponseWriter, r *http.Request) error {

@@ -44,11 +44,11 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 	if !linli.Within(v.Path, b.Path) && !linli.Within(b.Path, v.Path) {
 		return registry.Layer{}, errNotFound()
 	}
-	hs, err := voters(ctx, l.s.DB, v)
+	hs, err := l.s.voters(ctx, l.s.db, v)
 	if err != nil {
 		return registry.Layer{}, err
 	}
-	choices, err := currentChoices(ctx, l.s.DB, v.ID)
+	choices, err := currentChoices(ctx, l.s.db, v.ID)
 	if err != nil {
 		return registry.Layer{}, err
 	}
@@ -72,7 +72,7 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 		}
 		return out, nil
 	}
-	open, err := openObjections(ctx, l.s.DB, v.ID)
+	open, err := openObjections(ctx, l.s.db, v.ID)
 	if err != nil {
 		return registry.Layer{}, err
 	}
@@ -94,20 +94,12 @@ func (l layer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id in
 // openObjections is the set of households of the vote with an objection
 // still open.
 func openObjections(ctx context.Context, q storage.Querier, voteID int64) (map[int64]bool, error) {
-	rows, err := q.Query(ctx, `SELECT household_id FROM vote_objections WHERE vote_id = ? AND resolved_at = 0`, voteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var h int64
-		if err := rows.Scan(&h); err != nil {
-			return nil, err
-		}
+	ids, err := storage.Scalars[int64](ctx, q, `SELECT household_id FROM vote_objections WHERE vote_id = ? AND resolved_at = 0`, voteID)
+	out := make(map[int64]bool, len(ids))
+	for _, h := range ids {
 		out[h] = true
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 func markOf(h VoteHousehold) (class, title string) {
@@ -129,7 +121,7 @@ func markOf(h VoteHousehold) (class, title string) {
 func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
 	out := map[int64]links.Item{}
 	for _, id := range ids {
-		v, err := s.vote(ctx, s.DB, id)
+		v, err := s.vote(ctx, s.db, id)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}
@@ -139,7 +131,7 @@ func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64)
 		if !s.canRead(ctx, a, v.Path) {
 			continue
 		}
-		t, err := s.tally(ctx, s.DB, v)
+		t, err := s.tally(ctx, s.db, v)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +148,7 @@ func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64)
 func (s *Service) resolvePlans(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
 	out := map[int64]links.Item{}
 	for _, id := range ids {
-		p, _, err := s.plan(ctx, s.DB, id)
+		p, _, err := s.plan(ctx, s.db, id)
 		if linli.ErrorCode(err) == linli.ENotFound {
 			continue
 		}

@@ -58,7 +58,7 @@ func checkNote(note string) (string, error) {
 // 墙体加固方案"). Staff, grid workers, building and unit heads and
 // residents' representatives in the scope may add one.
 func (s *Service) AddObjectionNote(ctx context.Context, a *linli.Actor, voteID, objectionID int64, note string) (Objection, error) {
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, _, err := s.objectionFor(ctx, tx, a, voteID, objectionID)
 		if err != nil {
 			return err
@@ -81,7 +81,7 @@ func (s *Service) AddObjectionNote(ctx context.Context, a *linli.Actor, voteID, 
 // by the owner's own online agree ballot, or staff's agree paper ballot
 // with a reason (CastBallot).
 func (s *Service) ResolveObjection(ctx context.Context, a *linli.Actor, voteID, objectionID int64, note string) (Objection, error) {
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, open, err := s.objectionFor(ctx, tx, a, voteID, objectionID)
 		if err != nil {
 			return err
@@ -146,33 +146,44 @@ func (s *Service) objection(ctx context.Context, a *linli.Actor, voteID, objecti
 // ballots and follow objections (canFollow). A resident sees only those of
 // the own household; other readers none.
 func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Objection, error) {
-	rows, err := s.DB.Query(ctx, `SELECT o.id, o.household_id, o.ballot_id, o.reason, o.opened_at, o.resolved_at, o.resolution, o.resolved_by,
-		b.name || u.name || h.room
-		FROM vote_objections o JOIN households h ON h.id = o.household_id JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
-		WHERE o.vote_id = ? ORDER BY CASE WHEN o.resolved_at = 0 THEN 0 ELSE 1 END, o.id`, v.ID)
-	if err != nil {
-		return nil, err
-	}
 	staff := canFollow(a, v.Path)
 	own := map[int64]bool{}
 	for _, h := range s.ownHouseholdsUnder(ctx, a, v.Path) {
 		own[h] = true
 	}
-	out := []Objection{}
-	for rows.Next() {
+	var all []Objection
+	err := storage.Each(ctx, s.db, func(r *sql.Rows) error {
 		o := Objection{VoteID: v.ID, Notes: []ObjectionNote{}, Visits: []links.Item{}}
 		var opened, resolved int64
-		if err := rows.Scan(&o.ID, &o.HouseholdID, &o.BallotID, &o.Reason, &opened, &resolved, &o.Resolution, &o.ResolvedBy, &o.Household); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&o.ID, &o.HouseholdID, &o.BallotID, &o.Reason, &opened, &resolved, &o.Resolution, &o.ResolvedBy); err != nil {
+			return err
 		}
 		o.OpenedAt, o.ResolvedAt = storage.FromMillis(opened), storage.FromMillis(resolved)
 		if staff || own[o.HouseholdID] {
+			all = append(all, o)
+		}
+		return nil
+	}, `SELECT id, household_id, ballot_id, reason, opened_at, resolved_at, resolution, resolved_by
+		FROM vote_objections WHERE vote_id = ? ORDER BY CASE WHEN resolved_at = 0 THEN 0 ELSE 1 END, id`, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	// The households' labels in one read; an objection of a household
+	// the register no longer holds is left out.
+	ids := make([]int64, len(all))
+	for i, o := range all {
+		ids[i] = o.HouseholdID
+	}
+	hs, err := s.registry.HouseholdsAt(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []Objection{}
+	for _, o := range all {
+		if h, ok := hs[o.HouseholdID]; ok {
+			o.Household = h.Label()
 			out = append(out, o)
 		}
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
 	}
 	// The notes of all the vote's objections in one query (not one per
 	// objection), given to the objections the actor sees.
@@ -181,32 +192,28 @@ func (s *Service) objections(ctx context.Context, a *linli.Actor, v Vote) ([]Obj
 		byID[out[i].ID] = &out[i]
 	}
 	if len(out) > 0 {
-		nrows, err := s.DB.Query(ctx, `SELECT n.objection_id, n.id, n.note, n.author, n.created_at
-			FROM vote_objection_notes n JOIN vote_objections o ON o.id = n.objection_id
-			WHERE o.vote_id = ? ORDER BY n.objection_id, n.id`, v.ID)
-		if err != nil {
-			return nil, err
-		}
-		for nrows.Next() {
+		err := storage.Each(ctx, s.db, func(r *sql.Rows) error {
 			var n ObjectionNote
 			var oid, at int64
-			if err := nrows.Scan(&oid, &n.ID, &n.Note, &n.Author, &at); err != nil {
-				nrows.Close()
-				return nil, err
+			if err := r.Scan(&oid, &n.ID, &n.Note, &n.Author, &at); err != nil {
+				return err
 			}
 			n.At = storage.FromMillis(at)
 			if o := byID[oid]; o != nil {
 				o.Notes = append(o.Notes, n)
 			}
-		}
-		if err := nrows.Close(); err != nil {
+			return nil
+		}, `SELECT n.objection_id, n.id, n.note, n.author, n.created_at
+			FROM vote_objection_notes n JOIN vote_objections o ON o.id = n.objection_id
+			WHERE o.vote_id = ? ORDER BY n.objection_id, n.id`, v.ID)
+		if err != nil {
 			return nil, err
 		}
 	}
 	subject := visitSubject(v)
 	for i := range out {
-		if s.Visits != nil {
-			vs, err := s.Visits(ctx, a, subject, out[i].HouseholdID)
+		if s.visits != nil {
+			vs, err := s.visits.ForHousehold(ctx, a, subject, out[i].HouseholdID)
 			if err != nil {
 				return nil, err
 			}

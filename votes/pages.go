@@ -101,18 +101,6 @@ func (h *pages) routes(rt *web.Router) {
 	rt.Page("POST /cost-plans/{id}/edit", web.LoggedIn, h.updatePlan)
 }
 
-// formFailed re-renders a form page with the error beside its fields, or
-// returns err for the error page when it is not about the form.
-func (h *pages) formFailed(w http.ResponseWriter, r *http.Request, err error, page string, p *web.Page) error {
-	fields, msg := web.FormErrors(err)
-	if fields == nil {
-		return err
-	}
-	p.Errors, p.Error, p.Form = fields, msg, r.Form
-	h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), page, p)
-	return nil
-}
-
 type listRow struct {
 	Vote  Vote
 	Tally Tally
@@ -126,7 +114,7 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([]listRow, 0, len(vs))
 	for _, v := range vs {
-		t, err := h.s.tally(r.Context(), h.s.DB, v)
+		t, err := h.s.tally(r.Context(), h.s.db, v)
 		if err != nil {
 			return err
 		}
@@ -140,14 +128,14 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 // scopes lists the units and buildings where the actor may open votes.
 func (h *pages) scopes(r *http.Request) ([]registry.Node, error) {
 	a := web.ActorFrom(r.Context())
-	ns, err := h.s.Registry.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 1000, registry.KindBuilding, registry.KindUnit)
+	ns, err := h.s.registry.PlacesIn(r.Context(), a.Scopes(linli.PermProjectsManage), 1000, registry.KindBuilding, registry.KindUnit)
 	if err != nil {
 		return nil, err
 	}
 	// Name each by its lineage from the estate, so "3单元" reads
 	// "荟萃花园南区1号楼3单元".
 	for i := range ns {
-		if name, err := h.s.placeName(r.Context(), h.s.DB, ns[i].ID); err == nil {
+		if name, err := h.s.placeName(r.Context(), h.s.db, ns[i].ID); err == nil {
 			ns[i].Name = name
 		}
 	}
@@ -163,7 +151,7 @@ func (h *pages) newVotePage(r *http.Request) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &web.Page{Title: "发起表决", Data: map[string]any{"Scopes": ns, "Zone": h.s.Zone},
+	return &web.Page{Title: "发起表决", Data: map[string]any{"Scopes": ns, "Zone": h.s.loc},
 		Crumbs: []web.NavItem{{Href: "/votes", Label: h.r.T(web.Lang(r), "意见表决")}, {Label: h.r.T(web.Lang(r), "发起表决")}}}, nil
 }
 
@@ -172,7 +160,7 @@ func (h *pages) newVote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := h.s.now().In(h.s.Zone)
+	now := h.s.now().In(h.s.loc)
 	p.Form = url.Values{"matter": {string(consent.Renovation)}, "opens_at": {now.Format("2006-01-02T15:04")},
 		"closes_at": {now.AddDate(0, 0, 30).Format("2006-01-02T15:04")},
 		"scope_id":  {r.URL.Query().Get("scope_id")}, "project_id": {r.URL.Query().Get("project_id")}}
@@ -180,24 +168,17 @@ func (h *pages) newVote(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// parseLocal reads a datetime-local value in the deployment's zone.
+// parseLocal reads a datetime-local value in the deployment's zone
+// (web.ParseLocal); unreadable text is a field error on v.
 func (s *Service) parseLocal(v *linli.Validation, field, text string) time.Time {
-	text = strings.TrimSpace(text)
-	if text == "" {
+	if strings.TrimSpace(text) == "" {
 		return time.Time{}
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, text, s.Zone); err == nil {
-			return t
-		}
+	t, ok := web.ParseLocal(text, s.zone())
+	if !ok {
+		v.Add(field, "时间格式应为 2026-12-01T09:00 / time must look like 2026-12-01T09:00")
 	}
-	v.Add(field, "时间格式应为 2026-12-01T09:00 / time must look like 2026-12-01T09:00")
-	return time.Time{}
-}
-
-func formInt(r *http.Request, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue(name)), 10, 64)
-	return n
+	return t
 }
 
 func (h *pages) createVote(w http.ResponseWriter, r *http.Request) error {
@@ -206,26 +187,20 @@ func (h *pages) createVote(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / cannot read the form")
 	}
 	var v linli.Validation
-	in := VoteInput{ScopeID: formInt(r, "scope_id"), ProjectID: formInt(r, "project_id"), Title: r.FormValue("title"),
+	in := VoteInput{ScopeID: web.FormInt(r, "scope_id"), ProjectID: web.FormInt(r, "project_id"), Title: r.FormValue("title"),
 		Matter: consent.Matter(r.FormValue("matter")), Unanimous: r.FormValue("unanimous") == "1",
 		OpensAt: h.s.parseLocal(&v, "opens_at", r.FormValue("opens_at")), ClosesAt: h.s.parseLocal(&v, "closes_at", r.FormValue("closes_at"))}
-	for _, room := range strings.FieldsFunc(r.FormValue("required_rooms"), func(c rune) bool { return c == ',' || c == '，' || c == '、' || c == ' ' }) {
-		in.RequiredRooms = append(in.RequiredRooms, room)
-	}
+	in.RequiredRooms = strings.FieldsFunc(r.FormValue("required_rooms"), func(c rune) bool { return c == ',' || c == '，' || c == '、' || c == ' ' })
 	err := v.Err()
 	var vote Vote
 	if err == nil {
 		vote, err = h.s.CreateVote(r.Context(), a, in)
 	} else if _, cerr := h.s.CreateVote(r.Context(), a, in); cerr != nil {
 		// Report the service's field errors beside the time errors.
-		err = linli.Invalid("输入有误 / invalid input", append(v.Fields, linli.ErrorFields(cerr)...)...)
+		err = linli.MergeFields(err, cerr)
 	}
 	if err != nil {
-		p, perr := h.newVotePage(r)
-		if perr != nil {
-			return perr
-		}
-		return h.formFailed(w, r, err, "votes/new.html", p)
+		return h.r.FormFailed(w, r, err, "votes/new.html", func() (*web.Page, error) { return h.newVotePage(r) })
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/votes/%d", vote.ID), "已发起表决")
 	return nil
@@ -257,7 +232,7 @@ func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	vd := voteData{Detail: d, Zone: h.s.Zone, CostVisible: d.Tally.Valid, Open: d.Vote.State == StateOpen,
+	vd := voteData{Detail: d, Zone: h.s.loc, CostVisible: d.Tally.Valid, Open: d.Vote.State == StateOpen,
 		CanVisit: web.ActorFrom(r.Context()).Can(linli.PermVisitsWrite, d.Vote.Path), VisitSubject: visitSubject(d.Vote).String()}
 	if d.Vote.ProjectID > 0 {
 		for _, it := range d.Links {
@@ -287,12 +262,12 @@ func (h *pages) votePage(r *http.Request, id int64) (*web.Page, error) {
 // buildingOf is the building of a vote's scope: the scope itself when it
 // is a building, its parent when a unit (zero Node otherwise).
 func (s *Service) buildingOf(ctx context.Context, scopeID int64) (registry.Node, error) {
-	n, err := s.Registry.NodeByID(ctx, scopeID)
+	n, err := s.registry.NodeByID(ctx, scopeID)
 	if err != nil {
 		return registry.Node{}, err
 	}
 	if n.Kind == registry.KindUnit {
-		if n, err = s.Registry.NodeByID(ctx, n.ParentID); err != nil {
+		if n, err = s.registry.NodeByID(ctx, n.ParentID); err != nil {
 			return registry.Node{}, err
 		}
 	}
@@ -343,7 +318,7 @@ func (h *pages) ballot(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / cannot read the form")
 	}
-	in := BallotInput{HouseholdID: formInt(r, "household_id"), Choice: consent.Choice(r.FormValue("choice")),
+	in := BallotInput{HouseholdID: web.FormInt(r, "household_id"), Choice: consent.Choice(r.FormValue("choice")),
 		Reason: r.FormValue("reason"), Method: r.FormValue("method"), Collector: r.FormValue("collector"), OverrideReason: r.FormValue("override_reason")}
 	b, err := h.s.CastBallot(r.Context(), web.ActorFrom(r.Context()), id, in)
 	if err != nil {
@@ -418,17 +393,17 @@ func (h *pages) planFormFor(r *http.Request, voteID, scopeID int64) (planForm, e
 		}
 		f.ScopeID = v.ScopeID
 	}
-	n, err := h.s.scopeNode(r.Context(), h.s.DB, a, f.ScopeID, "scope_id")
+	n, err := h.s.scopeNode(r.Context(), h.s.db, a, f.ScopeID, "scope_id")
 	if err != nil {
 		return f, err
 	}
 	if !a.Can(linli.PermProjectsManage, n.Path) {
 		return f, linli.Errorf(linli.EForbidden, "无权制定分摊方案 / not allowed to make cost plans here")
 	}
-	if f.Scope, err = h.s.placeName(r.Context(), h.s.DB, n.ID); err != nil {
+	if f.Scope, err = h.s.placeName(r.Context(), h.s.db, n.ID); err != nil {
 		return f, err
 	}
-	hs, err := h.s.planVoters(r.Context(), h.s.DB, voteID, n.Path)
+	hs, err := h.s.planVoters(r.Context(), h.s.db, voteID, n.Path)
 	if err != nil {
 		return f, err
 	}
@@ -474,7 +449,7 @@ func (h *pages) newPlan(w http.ResponseWriter, r *http.Request) error {
 
 // planInput reads the cost plan form: coefficient fields coef_<floor>.
 func planInput(r *http.Request) CostPlanInput {
-	in := CostPlanInput{VoteID: formInt(r, "vote_id"), ScopeID: formInt(r, "scope_id"), Title: r.FormValue("title"),
+	in := CostPlanInput{VoteID: web.FormInt(r, "vote_id"), ScopeID: web.FormInt(r, "scope_id"), Title: r.FormValue("title"),
 		Total: registry.Decimal(r.FormValue("total")), Subsidy: registry.Decimal(r.FormValue("subsidy"))}
 	var floors []int
 	for k := range r.Form {
@@ -503,11 +478,13 @@ func (h *pages) createPlan(w http.ResponseWriter, r *http.Request) error {
 	in := planInput(r)
 	p, err := h.s.CreateCostPlan(r.Context(), web.ActorFrom(r.Context()), in)
 	if err != nil {
-		f, ferr := h.planFormFor(r, in.VoteID, in.ScopeID)
-		if ferr != nil {
-			return err
-		}
-		return h.formFailed(w, r, err, "votes/plan_form.html", &web.Page{Title: "费用分摊方案", Data: f})
+		return h.r.FormFailed(w, r, err, "votes/plan_form.html", func() (*web.Page, error) {
+			f, ferr := h.planFormFor(r, in.VoteID, in.ScopeID)
+			if ferr != nil {
+				return nil, err // the form cannot be shown: the refusal itself is the answer
+			}
+			return &web.Page{Title: "费用分摊方案", Data: f}, nil
+		})
 	}
 	// A plan made from a vote's page goes back to the vote, where its
 	// table now shows.
@@ -579,11 +556,13 @@ func (h *pages) updatePlan(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / cannot read the form")
 	}
 	if _, err := h.s.UpdateCostPlan(r.Context(), web.ActorFrom(r.Context()), id, planInput(r)); err != nil {
-		f, _, ferr := h.editForm(r, id)
-		if ferr != nil {
-			return err
-		}
-		return h.formFailed(w, r, err, "votes/plan_form.html", &web.Page{Title: "修改分摊方案", Data: f})
+		return h.r.FormFailed(w, r, err, "votes/plan_form.html", func() (*web.Page, error) {
+			f, _, ferr := h.editForm(r, id)
+			if ferr != nil {
+				return nil, err // the form cannot be shown: the refusal itself is the answer
+			}
+			return &web.Page{Title: "修改分摊方案", Data: f}, nil
+		})
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cost-plans/%d", id), "已保存分摊方案")
 	return nil

@@ -1,22 +1,26 @@
 package votes
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"linli"
 	"linli/registry"
+	"linli/storage"
 )
 
 // projectOf asks the Projects hook about a project named by a vote or a
 // cost plan. A project the actor may not see (or that does not exist) is
 // a field error on project_id; one it sees but may not manage is 403.
 func (s *Service) projectOf(ctx context.Context, a *linli.Actor, projectID int64, what string) (ProjectScope, *linli.FieldError, error) {
-	if s.Projects == nil {
+	if s.projects == nil {
 		return ProjectScope{}, nil, linli.Errorf(linli.EInternal, "无法核实项目 / the projects capability is not wired")
 	}
-	ps, err := s.Projects(ctx, a, projectID)
+	ps, err := s.projects.VoteScope(ctx, a, projectID)
 	if linli.ErrorCode(err) == linli.ENotFound {
 		return ps, &linli.FieldError{Field: "project_id", Reason: "项目不存在 / no such project"}, nil
 	}
@@ -46,13 +50,13 @@ func (s *Service) inProjectScope(ctx context.Context, ps ProjectScope, n registr
 	}
 	var names []string
 	for _, sc := range ps.Scope {
-		name, err := s.placeName(ctx, s.DB, sc.ID)
+		name, err := s.placeName(ctx, s.db, sc.ID)
 		if err != nil || name == "" {
 			name = sc.Name
 		}
 		names = append(names, name)
 	}
-	here, err := s.placeName(ctx, s.DB, n.ID)
+	here, err := s.placeName(ctx, s.db, n.ID)
 	if err != nil || here == "" {
 		here = n.Name
 	}
@@ -67,24 +71,30 @@ func (s *Service) unitsOf(ctx context.Context, ps ProjectScope) ([]registry.Node
 	var out []registry.Node
 	seen := map[int64]bool{}
 	for _, sc := range ps.Scope {
-		rows, err := s.DB.Query(ctx, `SELECT u.id, u.path, u.name FROM nodes u JOIN nodes b ON b.id = u.parent_id
-			WHERE u.kind = ? AND u.path LIKE ? ORDER BY b.sort, b.id, u.sort, u.id`, string(registry.KindUnit), sc.Path+"%")
+		ns, err := s.registry.NodesUnder(ctx, s.db, sc.Path, registry.KindBuilding, registry.KindUnit)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			u := registry.Node{Kind: registry.KindUnit}
-			if err := rows.Scan(&u.ID, &u.Path, &u.Name); err != nil {
-				rows.Close()
-				return nil, err
+		buildings := map[int64]registry.Node{}
+		var units []registry.Node
+		for _, n := range ns {
+			if n.Kind == registry.KindBuilding {
+				buildings[n.ID] = n
+			} else {
+				units = append(units, n)
 			}
+		}
+		// Register order: the building's sort and id, then the unit's (a
+		// unit scope has no building under it: one unit, nothing to sort).
+		slices.SortStableFunc(units, func(x, y registry.Node) int {
+			bx, by := buildings[x.ParentID], buildings[y.ParentID]
+			return cmp.Or(cmp.Compare(bx.Sort, by.Sort), cmp.Compare(x.ParentID, y.ParentID), cmp.Compare(x.Sort, y.Sort), cmp.Compare(x.ID, y.ID))
+		})
+		for _, u := range units {
 			if !seen[u.ID] {
 				seen[u.ID] = true
 				out = append(out, u)
 			}
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
 		}
 	}
 	return out, nil
@@ -101,10 +111,10 @@ func (s *Service) unitsOf(ctx context.Context, ps ProjectScope) ([]registry.Node
 // ("…表决尚未结束") and each vote that failed ("3单元表决未通过：还需…").
 // It runs without an actor: the project is read as linli.System().
 func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, error) {
-	if s.Projects == nil {
+	if s.projects == nil {
 		return nil, linli.Errorf(linli.EInternal, "无法核实项目 / the projects capability is not wired")
 	}
-	ps, err := s.Projects(ctx, linli.System(), projectID)
+	ps, err := s.projects.VoteScope(ctx, linli.System(), projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -115,20 +125,9 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 	if len(units) == 0 {
 		return []string{"项目范围内没有单元，无法表决 / the project's scope holds no unit to vote"}, nil
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
+	vs, err := storage.Select(ctx, s.db, func(r *sql.Rows) (Vote, error) { return s.scanVote(r) },
+		`SELECT `+voteColumns+voteFrom+` WHERE v.project_id = ? ORDER BY v.id`, projectID)
 	if err != nil {
-		return nil, err
-	}
-	var vs []Vote
-	for rows.Next() {
-		v, err := s.scanVote(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		vs = append(vs, v)
-	}
-	if err := rows.Close(); err != nil {
 		return nil, err
 	}
 	var missing []string
@@ -141,7 +140,7 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 			}
 		}
 		if cover == nil {
-			name, err := s.placeName(ctx, s.DB, u.ID)
+			name, err := s.placeName(ctx, s.db, u.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -152,7 +151,7 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 			continue
 		}
 		judged[cover.ID] = true
-		v, err := s.complete(ctx, s.DB, *cover)
+		v, err := s.complete(ctx, s.db, *cover)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +160,7 @@ func (s *Service) ProjectGate(ctx context.Context, projectID int64) ([]string, e
 			missing = append(missing, fmt.Sprintf("%s表决尚未结束（%s截止） / the vote of %s is still open (it closes at %s)", v.Scope, closes, v.Scope, closes))
 			continue
 		}
-		t, err := s.tally(ctx, s.DB, v)
+		t, err := s.tally(ctx, s.db, v)
 		if err != nil {
 			return nil, err
 		}

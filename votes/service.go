@@ -5,7 +5,8 @@ import (
 	"time"
 
 	"linli"
-	"linli/cases"
+	"linli/auth"
+	"linli/capability"
 	"linli/jobs"
 	"linli/links"
 	"linli/registry"
@@ -13,26 +14,49 @@ import (
 	"linli/web"
 )
 
-// Service is the votes capability. cmd/linli fills the fields and calls
-// Register before serving.
+// Service is the votes capability, built by New; nothing changes it
+// afterwards but Routes, which keeps the renderer for error pages.
 type Service struct {
-	DB       *storage.DB
-	Clock    linli.Clock
-	Zone     *time.Location
-	Registry *registry.Service
-	Cases    *cases.Service
-	Links    *links.Registry
-	// Visits lists a household's visits about a matter (shown beside its
-	// objection). Wired to visits.Service.ForHousehold.
-	Visits func(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error)
-	// Projects describes a project to the votes: its scope and whether
-	// the actor may manage it; a 404 error when the actor may not see it.
-	// CreateVote and CreateCostPlan check a project id through it, and
-	// ProjectGate reads the scope every vote must cover (as
-	// linli.System()). Wired to projects.Service.VoteScope.
-	Projects func(ctx context.Context, a *linli.Actor, projectID int64) (ProjectScope, error)
+	db       *storage.DB
+	clock    linli.Clock
+	loc      *time.Location
+	registry *registry.Service
+	auth     *auth.Service
+	links    *links.Registry
+	visits   VisitLookup
+	projects ProjectLookup
 
 	render *web.Renderer // error pages for the spreadsheet downloads
+}
+
+// VisitLookup lists a household's visits about a matter (shown beside its
+// objection); *visits.Service is one.
+type VisitLookup interface {
+	ForHousehold(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error)
+}
+
+// ProjectLookup describes a project to the votes: its scope and whether
+// the actor may manage it; a 404 error when the actor may not see it.
+// CreateVote and CreateCostPlan check a project id through it, and
+// ProjectGate reads the scope every vote must cover (as linli.System()).
+// *projects.Service is one.
+type ProjectLookup interface {
+	VoteScope(ctx context.Context, a *linli.Actor, projectID int64) (ProjectScope, error)
+}
+
+// New builds the votes capability from d and the peers it reads (either
+// may be nil: no visits shown, no project ids accepted), and registers its
+// link resolvers and its building-view layer.
+func New(d capability.Deps, visits VisitLookup, projects ProjectLookup) *Service {
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, auth: d.Auth, links: d.Links, visits: visits, projects: projects}
+	if s.links != nil {
+		s.links.Register(links.KindVote, s.resolveVotes)
+		s.links.Register(links.KindCostPlan, s.resolvePlans)
+	}
+	if s.registry != nil {
+		s.registry.RegisterLayer(links.KindVote, layer{s})
+	}
+	return s
 }
 
 // ProjectScope is what the votes need to know of a project.
@@ -42,15 +66,12 @@ type ProjectScope struct {
 	Manage      bool            // the actor may manage the project
 }
 
-// Register adds the capability's link resolvers and building-view layers.
-func (s *Service) Register() {
-	if s.Links != nil {
-		s.Links.Register(links.KindVote, s.resolveVotes)
-		s.Links.Register(links.KindCostPlan, s.resolvePlans)
-	}
-	if s.Registry != nil {
-		s.Registry.RegisterLayer(links.KindVote, layer{s})
-	}
+// Parts are the votes' templates, routes and timer: "votes.close" freezes
+// a vote's electorate at its closing time (a vote itself closes by its
+// closes_at, read at every ballot; a read after closes_at freezes it too,
+// should the timer not have run yet).
+func (s *Service) Parts() capability.Parts {
+	return capability.Parts{Name: "votes", Pages: Pages(), Routes: s.Routes, Jobs: map[string]jobs.Handler{CloseJob: s.closeJob}}
 }
 
 // Routes registers the pages and the JSON API.
@@ -58,12 +79,4 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	s.render = render
 	s.apiRoutes(rt)
 	(&pages{s: s, r: render}).routes(rt)
-}
-
-// JobHandlers are the capability's timers, by kind: "votes.close" freezes
-// a vote's electorate at its closing time (a vote itself closes by its
-// closes_at, read at every ballot; a read after closes_at freezes it too,
-// should the timer not have run yet).
-func (s *Service) JobHandlers() map[string]jobs.Handler {
-	return map[string]jobs.Handler{CloseJob: s.closeJob}
 }

@@ -13,6 +13,7 @@ import (
 
 	"linli"
 	"linli/auth"
+	"linli/capability"
 	"linli/consent"
 	"linli/demo/demotest"
 	"linli/links"
@@ -40,6 +41,26 @@ type fixture struct {
 	projects map[int64]fakeProject
 }
 
+// fakeVisits stands in for the visits capability: it notes the subjects
+// it was asked about.
+type fakeVisits struct{ f *fixture }
+
+func (v fakeVisits) ForHousehold(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error) {
+	v.f.visits = append(v.f.visits, subject)
+	return []links.Item{{Title: fmt.Sprintf("走访#%d", householdID), URL: "/visits/1"}}, nil
+}
+
+// fakeProjects stands in for the projects capability (f.projects).
+type fakeProjects struct{ f *fixture }
+
+func (p fakeProjects) VoteScope(ctx context.Context, a *linli.Actor, id int64) (votes.ProjectScope, error) {
+	fp, ok := p.f.projects[id]
+	if !ok || !a.Can(linli.PermProjectsRead, fp.community) {
+		return votes.ProjectScope{}, linli.Errorf(linli.ENotFound, "项目不存在 / project not found")
+	}
+	return votes.ProjectScope{Scope: fp.scope, Manage: !fp.noManage && a.Can(linli.PermProjectsManage, fp.community)}, nil
+}
+
 // fakeProject is a project as the Projects hook describes it: readable by
 // projects.read on its community, managed by projects.manage there unless
 // noManage.
@@ -57,20 +78,9 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	w := demotest.New(t, db, time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
 	zone, clock, reg, au := w.Zone, w.Clock, w.Registry, w.Auth
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, reg: reg, au: au, actors: map[string]*linli.Actor{}, rooms: map[string]int64{}}
-	f.svc = &votes.Service{DB: db, Clock: clock, Zone: zone, Registry: reg, Links: &links.Registry{DB: db}}
-	f.svc.Visits = func(ctx context.Context, a *linli.Actor, subject links.Ref, householdID int64) ([]links.Item, error) {
-		f.visits = append(f.visits, subject)
-		return []links.Item{{Title: fmt.Sprintf("走访#%d", householdID), URL: "/visits/1"}}, nil
-	}
 	f.projects = map[int64]fakeProject{}
-	f.svc.Projects = func(ctx context.Context, a *linli.Actor, id int64) (votes.ProjectScope, error) {
-		p, ok := f.projects[id]
-		if !ok || !a.Can(linli.PermProjectsRead, p.community) {
-			return votes.ProjectScope{}, linli.Errorf(linli.ENotFound, "项目不存在 / project not found")
-		}
-		return votes.ProjectScope{Scope: p.scope, Manage: !p.noManage && a.Can(linli.PermProjectsManage, p.community)}, nil
-	}
-	f.svc.Register()
+	d := capability.Deps{DB: db, Clock: clock, Zone: zone, Registry: reg, Auth: au, Links: &links.Registry{DB: db}}
+	f.svc = votes.New(d, fakeVisits{f}, fakeProjects{f})
 	w.AddActors(t, f.actors, "xueyuan", "grid1", "resident", "jixiang", "unit", "property", "contractor", "dept")
 	var err error
 	if f.unit, err = reg.FindNode(ctx, pUnit3); err != nil {

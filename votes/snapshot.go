@@ -2,6 +2,7 @@ package votes
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -28,7 +29,7 @@ import (
 //     the live register.
 //
 // Readers of a vote therefore may write. A caller holding a write
-// transaction must pass it (the storage.Querier) rather than read through s.DB:
+// transaction must pass it (the storage.Querier) rather than read through s.db:
 // on SQLite a second write transaction would wait for the first forever.
 
 // CloseJob is the kind of the timer that freezes a vote's electorate at
@@ -42,7 +43,7 @@ func (s *Service) freezeVia(ctx context.Context, q storage.Querier, a *linli.Act
 		return s.freeze(ctx, tx, a, v)
 	}
 	var at time.Time
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		at, err = s.freeze(ctx, tx, a, v)
 		return err
@@ -70,17 +71,15 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 		}
 		return storage.FromMillis(at), nil
 	}
-	hs, err := electorateOf(ctx, tx, v.Path)
+	hs, err := s.electorateOf(ctx, tx, v.Path)
 	if err != nil {
 		return time.Time{}, err
 	}
-	owners, err := ownerCounts(ctx, tx, v.Path)
+	owners, err := s.registry.OwnersUnder(ctx, tx, v.Path)
 	if err != nil {
 		return time.Time{}, err
 	}
-	if hs, err = withOwners(ctx, tx, v.Path, hs); err != nil {
-		return time.Time{}, err
-	}
+	hs = withOwners(hs, owners)
 	required := map[int64]bool{}
 	for _, h := range v.Required {
 		required[h] = true
@@ -90,7 +89,7 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 		area += h.AreaCenti
 		if _, err := tx.Exec(ctx, `INSERT INTO vote_snapshot_households (vote_id, household_id, seq, path, building, unit, room, floor, area_centi, owners, required, owner_key)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, v.ID, h.ID, i, h.Path, h.Building, h.Unit, h.Room, h.Floor, h.AreaCenti,
-			owners[h.ID], storage.Int(required[h.ID]), h.OwnerKey); err != nil {
+			len(owners[h.ID]), storage.Int(required[h.ID]), h.OwnerKey); err != nil {
 			return time.Time{}, err
 		}
 	}
@@ -106,27 +105,6 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 		After:   map[string]any{"households": len(hs), "area_centi": area, "taken_at": at}})
 }
 
-// ownerCounts is the number of owner members registered on each household
-// under path.
-func ownerCounts(ctx context.Context, q storage.Querier, path string) (map[int64]int, error) {
-	rows, err := q.Query(ctx, `SELECT m.household_id, COUNT(*) FROM household_members m JOIN households h ON h.id = m.household_id
-		WHERE h.path LIKE ? AND m.is_owner = 1 GROUP BY m.household_id`, path+"%")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var h int64
-		var n int
-		if err := rows.Scan(&h, &n); err != nil {
-			return nil, err
-		}
-		out[h] = n
-	}
-	return out, rows.Err()
-}
-
 // snapshotOf reads the frozen electorate of a vote, in register order,
 // with who owned each household when it closed (owner_key: the households
 // of one owner count as one in the headcount). The owners and required
@@ -134,35 +112,30 @@ func ownerCounts(ctx context.Context, q storage.Querier, path string) (map[int64
 // closed); the count does not need them: a household is one owner
 // however many co-own it, and the required households are the vote's.
 func snapshotOf(ctx context.Context, q storage.Querier, voteID int64) ([]electorate, error) {
-	rows, err := q.Query(ctx, `SELECT household_id, path, unit, building, floor, room, area_centi, owner_key
-		FROM vote_snapshot_households WHERE vote_id = ? ORDER BY seq`, voteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []electorate
-	for rows.Next() {
+	return storage.Select(ctx, q, func(r *sql.Rows) (electorate, error) {
 		var e electorate
-		if err := rows.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti, &e.OwnerKey); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		err := r.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti, &e.OwnerKey)
+		return e, err
+	}, `SELECT household_id, path, unit, building, floor, room, area_centi, owner_key
+		FROM vote_snapshot_households WHERE vote_id = ? ORDER BY seq`, voteID)
 }
 
 // voters is the electorate a vote is counted over, with who owns each
 // household: the frozen one once the vote is closed (complete froze it),
 // the register's while it is pending or open.
-func voters(ctx context.Context, q storage.Querier, v Vote) ([]electorate, error) {
+func (s *Service) voters(ctx context.Context, q storage.Querier, v Vote) ([]electorate, error) {
 	if !v.SnapshotAt.IsZero() {
 		return snapshotOf(ctx, q, v.ID)
 	}
-	hs, err := electorateOf(ctx, q, v.Path)
+	hs, err := s.electorateOf(ctx, q, v.Path)
 	if err != nil {
 		return nil, err
 	}
-	return withOwners(ctx, q, v.Path, hs)
+	owners, err := s.registry.OwnersUnder(ctx, q, v.Path)
+	if err != nil {
+		return nil, err
+	}
+	return withOwners(hs, owners), nil
 }
 
 // closeJob is the "votes.close" timer: it freezes the vote's electorate

@@ -200,7 +200,7 @@ func TestVoteClosedTallyAndBillsFrozen(t *testing.T) {
 func TestVoteFrozenAtClosingTime(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		runner := &jobs.Runner{DB: db, Clock: f.clock, Handlers: f.svc.JobHandlers()}
+		runner := &jobs.Runner{DB: db, Clock: f.clock, Handlers: f.svc.Parts().Jobs}
 		opens := f.clock.Now()
 		read := f.newVote(votes.VoteInput{OpensAt: opens, ClosesAt: opens.Add(7 * 24 * time.Hour)})
 		timer := f.newVote(votes.VoteInput{Title: "3单元外墙保温意见征询", OpensAt: opens, ClosesAt: opens.Add(8 * 24 * time.Hour)})

@@ -23,29 +23,27 @@ import (
 
 func errNotFound() error { return linli.Errorf(linli.ENotFound, "表决不存在 / vote not found") }
 
-func (s *Service) now() time.Time { return s.Clock.Now() }
+func (s *Service) now() time.Time { return s.clock.Now() }
 
 func (s *Service) zone() *time.Location {
-	if s.Zone == nil {
+	if s.loc == nil {
 		return time.UTC
 	}
-	return s.Zone
+	return s.loc
 }
 
-const voteColumns = `v.id, v.community_id, v.scope_id, v.path, v.project_id, v.title, v.matter, v.unanimous, v.opens_at, v.closes_at, v.closed_at, v.created_by, v.created_at, v.updated_at, n.name, n.kind, COALESCE(vs.taken_at, 0)`
-const voteFrom = ` FROM votes v JOIN nodes n ON n.id = v.scope_id LEFT JOIN vote_snapshots vs ON vs.vote_id = v.id`
+const voteColumns = `v.id, v.community_id, v.scope_id, v.path, v.project_id, v.title, v.matter, v.unanimous, v.opens_at, v.closes_at, v.closed_at, v.created_by, v.created_at, v.updated_at, COALESCE(vs.taken_at, 0)`
+const voteFrom = ` FROM votes v LEFT JOIN vote_snapshots vs ON vs.vote_id = v.id`
 
 func (s *Service) scanVote(r interface{ Scan(...any) error }) (Vote, error) {
 	var v Vote
 	var unanimous, opens, closes, closed, created, updated, frozen int64
-	var scopeName string
 	err := r.Scan(&v.ID, &v.CommunityID, &v.ScopeID, &v.Path, &v.ProjectID, &v.Title, &v.Matter, &unanimous, &opens, &closes, &closed,
-		&v.CreatedBy, &created, &updated, &scopeName, &v.ScopeKind, &frozen)
+		&v.CreatedBy, &created, &updated, &frozen)
 	v.Unanimous = storage.Bool(unanimous)
 	v.SnapshotAt = storage.FromMillis(frozen)
 	v.OpensAt, v.ClosesAt, v.ClosedAt = storage.FromMillis(opens), storage.FromMillis(closes), storage.FromMillis(closed)
 	v.CreatedAt, v.UpdatedAt = storage.FromMillis(created), storage.FromMillis(updated)
-	v.Scope = scopeName
 	return v, err
 }
 
@@ -73,30 +71,25 @@ func (s *Service) vote(ctx context.Context, q storage.Querier, id int64) (Vote, 
 	return s.complete(ctx, q, v)
 }
 
-// complete fills what a vote row does not hold: the scope's full name,
-// the required households and the state. A closed vote whose electorate is
-// not frozen yet is frozen now (snapshot.go), in q when q is a transaction.
+// complete fills what a vote row does not hold: the scope's full name and
+// kind (from registry), the required households and the state. A closed
+// vote whose electorate is not frozen yet is frozen now (snapshot.go), in
+// q when q is a transaction.
 func (s *Service) complete(ctx context.Context, q storage.Querier, v Vote) (Vote, error) {
 	v.State = v.stateAt(s.now())
-	if name, err := s.placeName(ctx, q, v.ScopeID); err == nil {
-		v.Scope = name
-	}
-	rows, err := q.Query(ctx, `SELECT household_id FROM vote_required WHERE vote_id = ? ORDER BY household_id`, v.ID)
+	line, err := s.registry.Lineage(ctx, q, v.ScopeID)
 	if err != nil {
 		return v, err
 	}
-	v.Required = []int64{}
-	for rows.Next() {
-		var h int64
-		if err := rows.Scan(&h); err != nil {
-			rows.Close()
-			return v, err
-		}
-		v.Required = append(v.Required, h)
+	v.Scope = lineName(line)
+	if len(line) > 0 {
+		v.ScopeKind = line[len(line)-1].Kind
 	}
-	if err := rows.Close(); err != nil {
+	required, err := storage.Scalars[int64](ctx, q, `SELECT household_id FROM vote_required WHERE vote_id = ? ORDER BY household_id`, v.ID)
+	if err != nil {
 		return v, err
 	}
+	v.Required = append([]int64{}, required...)
 	if v.State == StateClosed && v.SnapshotAt.IsZero() {
 		if v.SnapshotAt, err = s.freezeVia(ctx, q, nil, v); err != nil {
 			return v, err
@@ -107,10 +100,15 @@ func (s *Service) complete(ctx context.Context, q storage.Querier, v Vote) (Vote
 
 // placeName is a scope's name from its estate down ("荟萃花园南区1号楼3单元").
 func (s *Service) placeName(ctx context.Context, q storage.Querier, nodeID int64) (string, error) {
-	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	line, err := s.registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return "", err
 	}
+	return lineName(line), nil
+}
+
+// lineName names the last node of a lineage from its estate down.
+func lineName(line []registry.Node) string {
 	var b strings.Builder
 	for _, n := range line {
 		if n.Kind == registry.KindEstate || n.Kind == registry.KindBuilding || n.Kind == registry.KindUnit {
@@ -118,14 +116,14 @@ func (s *Service) placeName(ctx context.Context, q storage.Querier, nodeID int64
 		}
 	}
 	if b.Len() == 0 && len(line) > 0 {
-		return line[len(line)-1].Name, nil
+		return line[len(line)-1].Name
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 // communityOf is the community node above (or at) a node.
 func (s *Service) communityOf(ctx context.Context, q storage.Querier, nodeID int64) (int64, error) {
-	line, err := s.Registry.Lineage(ctx, q, nodeID)
+	line, err := s.registry.Lineage(ctx, q, nodeID)
 	if err != nil {
 		return 0, err
 	}
@@ -152,25 +150,18 @@ type electorate struct {
 func (e electorate) label() string { return e.Building + e.Unit + e.Room }
 
 // electorateOf lists the households under a scope node, by unit, floor
-// and room. It reads the register directly (no permission check): the
-// caller has checked the actor on the vote or plan.
-func electorateOf(ctx context.Context, q storage.Querier, path string) ([]electorate, error) {
-	rows, err := q.Query(ctx, `SELECT h.id, h.path, u.name, b.name, h.floor, h.room, h.area_centi
-		FROM households h JOIN nodes u ON u.id = h.unit_id JOIN nodes b ON b.id = u.parent_id
-		WHERE h.path LIKE ? ORDER BY b.sort, b.id, u.sort, u.id, h.floor, h.room`, path+"%")
+// and room (registry.HouseholdsUnder). It reads the register directly (no
+// permission check): the caller has checked the actor on the vote or plan.
+func (s *Service) electorateOf(ctx context.Context, q storage.Querier, path string) ([]electorate, error) {
+	hs, err := s.registry.HouseholdsUnder(ctx, q, path)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []electorate
-	for rows.Next() {
-		var e electorate
-		if err := rows.Scan(&e.ID, &e.Path, &e.Unit, &e.Building, &e.Floor, &e.Room, &e.AreaCenti); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+	out := make([]electorate, len(hs))
+	for i, h := range hs {
+		out[i] = electorate{ID: h.ID, Path: h.Path, Unit: h.Unit, Building: h.Building, Floor: h.Floor, Room: h.Room, AreaCenti: h.AreaCenti}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // scopeNode loads and checks the node a vote or a cost plan covers. A
@@ -182,7 +173,7 @@ func (s *Service) scopeNode(ctx context.Context, q storage.Querier, a *linli.Act
 	if id <= 0 {
 		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "请选择单元或楼栋 / choose a unit or a building"})
 	}
-	n, err := s.Registry.NodeByID(ctx, id)
+	n, err := s.registry.NodeByID(ctx, id)
 	if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !a.Can(linli.PermProjectsRead, n.Path)) {
 		return registry.Node{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: field, Reason: "地点不存在 / no such place"})
 	}
@@ -212,7 +203,7 @@ func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) 
 			return out, err
 		}
 	}
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		n, err := s.scopeNode(ctx, tx, a, in.ScopeID, "scope_id")
 		if err != nil && linli.ErrorCode(err) != linli.EInvalid {
 			return err
@@ -256,7 +247,7 @@ func (s *Service) CreateVote(ctx context.Context, a *linli.Actor, in VoteInput) 
 		}
 		var required []int64
 		if err == nil {
-			hs, herr := electorateOf(ctx, tx, n.Path)
+			hs, herr := s.electorateOf(ctx, tx, n.Path)
 			if herr != nil {
 				return herr
 			}
@@ -362,19 +353,48 @@ func (s *Service) canRead(ctx context.Context, a *linli.Actor, path string) bool
 }
 
 // ownHouseholdsUnder lists the households of the actor's resident grants
-// that lie under path.
+// that lie under path, in the order of the grants.
 func (s *Service) ownHouseholdsUnder(ctx context.Context, a *linli.Actor, path string) []int64 {
+	var out []int64
+	for _, h := range s.ownHouseholds(ctx, a) {
+		if linli.Within(h.path, path) {
+			out = append(out, h.id)
+		}
+	}
+	return out
+}
+
+// ownHousehold is a household of one of the actor's resident grants.
+type ownHousehold struct {
+	id   int64
+	path string
+}
+
+// ownHouseholds are the households of the actor's resident grants with
+// their paths, in the order of the grants, read in one call
+// (registry.HouseholdsAt). A household the register no longer holds, or a
+// failed read, gives none.
+func (s *Service) ownHouseholds(ctx context.Context, a *linli.Actor) []ownHousehold {
 	if a == nil {
 		return nil
 	}
-	var out []int64
+	var ids []int64
 	for _, g := range a.Grants {
-		if g.Role != linli.RoleResident || g.HouseholdID == 0 {
-			continue
+		if g.Role == linli.RoleResident && g.HouseholdID != 0 {
+			ids = append(ids, g.HouseholdID)
 		}
-		var hp string
-		if err := s.DB.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil && linli.Within(hp, path) {
-			out = append(out, g.HouseholdID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	hs, err := s.registry.HouseholdsAt(ctx, s.db, ids)
+	if err != nil {
+		return nil
+	}
+	out := make([]ownHousehold, 0, len(ids))
+	for _, id := range ids {
+		if h, ok := hs[id]; ok {
+			out = append(out, ownHousehold{id: id, path: h.Path})
 		}
 	}
 	return out
@@ -393,16 +413,8 @@ func (s *Service) nodeVisible(ctx context.Context, a *linli.Actor, path string) 
 			return true
 		}
 	}
-	if a == nil {
-		return false
-	}
-	for _, g := range a.Grants {
-		if g.Role != linli.RoleResident || g.HouseholdID == 0 {
-			continue
-		}
-		var hp string
-		if err := s.DB.QueryRow(ctx, `SELECT path FROM households WHERE id = ?`, g.HouseholdID).Scan(&hp); err == nil &&
-			(linli.Within(hp, path) || linli.Within(path, hp)) {
+	for _, h := range s.ownHouseholds(ctx, a) {
+		if linli.Within(h.path, path) || linli.Within(path, h.path) {
 			return true
 		}
 	}
@@ -412,7 +424,7 @@ func (s *Service) nodeVisible(ctx context.Context, a *linli.Actor, path string) 
 // Vote returns a vote the actor may see (404 otherwise: its existence does
 // not leak to other communities).
 func (s *Service) Vote(ctx context.Context, a *linli.Actor, id int64) (Vote, error) {
-	v, err := s.vote(ctx, s.DB, id)
+	v, err := s.vote(ctx, s.db, id)
 	if err != nil {
 		return v, err
 	}
@@ -437,7 +449,7 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 		args = append(args, f.ProjectID)
 	}
 	if f.NodeID != 0 {
-		n, err := s.Registry.NodeByID(ctx, f.NodeID)
+		n, err := s.registry.NodeByID(ctx, f.NodeID)
 		if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !s.nodeVisible(ctx, a, n.Path)) {
 			return nil, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "node_id", Reason: "地点不存在 / no such place"})
 		}
@@ -447,43 +459,29 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 		q += ` AND (v.path LIKE ? OR ? LIKE v.path || '%')`
 		args = append(args, n.Path+"%", n.Path)
 	}
-	// Narrow by scope in SQL: the actor's project scopes, and the paths
-	// of its own households.
+	// Narrow by scope in SQL: the actor's project scopes (votes under
+	// them), and its own households (votes over them: the household's
+	// path starts with the vote's).
 	var or []string
-	for _, sc := range a.Scopes(linli.PermProjectsRead) {
-		or = append(or, `v.path LIKE ?`)
-		args = append(args, sc+"%")
+	if scopes := a.Scopes(linli.PermProjectsRead); len(scopes) > 0 {
+		cond, cargs := storage.ScopeFilter("v.path", scopes)
+		or = append(or, cond)
+		args = append(args, cargs...)
 	}
-	if a != nil {
-		for _, g := range a.Grants {
-			if g.Role == linli.RoleResident && g.HouseholdID != 0 {
-				or = append(or, `EXISTS (SELECT 1 FROM households h WHERE h.id = ? AND h.path LIKE v.path || '%')`)
-				args = append(args, g.HouseholdID)
-			}
-		}
+	for _, h := range s.ownHouseholds(ctx, a) {
+		or = append(or, `? LIKE v.path || '%'`)
+		args = append(args, h.path)
 	}
 	if len(or) == 0 {
 		return []Vote{}, nil
 	}
 	q += ` AND (` + strings.Join(or, " OR ") + `) ORDER BY v.id DESC LIMIT 500`
-	rows, err := s.DB.Query(ctx, q, args...)
+	out, err := storage.Select(ctx, s.db, func(r *sql.Rows) (Vote, error) { return s.scanVote(r) }, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []Vote
-	for rows.Next() {
-		v, err := s.scanVote(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
 	for i := range out {
-		if out[i], err = s.complete(ctx, s.DB, out[i]); err != nil {
+		if out[i], err = s.complete(ctx, s.db, out[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -497,7 +495,7 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 // afterwards. The actor needs projects.manage on the scope.
 func (s *Service) CloseVote(ctx context.Context, a *linli.Actor, id int64) (Vote, error) {
 	var out Vote
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := s.db.InTx(ctx, func(tx *storage.Tx) error {
 		v, err := s.vote(ctx, tx, id)
 		if err != nil {
 			return err
@@ -540,27 +538,23 @@ func (s *Service) CloseVote(ctx context.Context, a *linli.Actor, id int64) (Vote
 
 // current is each household's counted (latest) ballot choice.
 func currentChoices(ctx context.Context, q storage.Querier, voteID int64) (map[int64]consent.Choice, error) {
-	rows, err := q.Query(ctx, `SELECT household_id, choice FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64]consent.Choice{}
-	for rows.Next() {
+	err := storage.Each(ctx, q, func(r *sql.Rows) error {
 		var h int64
 		var c consent.Choice
-		if err := rows.Scan(&h, &c); err != nil {
-			return nil, err
+		if err := r.Scan(&h, &c); err != nil {
+			return err
 		}
 		out[h] = c // later rows overwrite: the latest ballot counts
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT household_id, choice FROM vote_ballots WHERE vote_id = ? ORDER BY id`, voteID)
+	return out, err
 }
 
 // tally counts the vote's ballots now (consent.Evaluate), over the
 // frozen electorate once the vote is closed.
 func (s *Service) tally(ctx context.Context, q storage.Querier, v Vote) (Tally, error) {
-	hs, err := voters(ctx, q, v)
+	hs, err := s.voters(ctx, q, v)
 	if err != nil {
 		return Tally{}, err
 	}
@@ -639,6 +633,6 @@ func (s *Service) Tally(ctx context.Context, a *linli.Actor, id int64) (Tally, e
 	if err != nil {
 		return Tally{}, err
 	}
-	t, err := s.tally(ctx, s.DB, v)
+	t, err := s.tally(ctx, s.db, v)
 	return t.forReader(canFollow(a, v.Path)), err
 }

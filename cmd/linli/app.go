@@ -149,27 +149,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Registry, m.Auth, m.Audit, m.Cases, m.Calendar, m.Links = d.Registry, d.Auth, d.Audit, d.Cases, d.CalendarAdmin, d.Links
-	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Cases: m.Cases, Weights: cfg.Weights, Zone: zone, Clock: cfg.Clock, Fresh: m.Cases.Fold}
-	m.Votes = &votes.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
-	m.Visits = &visits.Service{DB: m.DB, Clock: cfg.Clock, Zone: zone, Registry: m.Registry, Cases: m.Cases, Links: m.Links}
-	m.Projects = projects.New(d, m.Votes)
-	m.Meetings = meetings.New(d)
-	m.Mediation = mediation.New(d)
-	// The capabilities meet only here.
-	m.Votes.Visits = m.Visits.ForHousehold
-	m.Votes.Projects = m.Projects.VoteScope
-	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
-	for _, c := range m.negotiation() {
-		c.Register()
-	}
-
-	// Every capability, in the order its routes are registered.
-	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
-		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}))
-	caps = append(caps, m.Projects, m.Meetings, m.Mediation, m.Happiness)
-	for _, c := range m.negotiation() {
-		caps = append(caps, c)
-	}
+	caps := m.capabilities(d, cfg)
 	render, err := web.NewRenderer(zone, capability.AllPages(caps)...)
 	if err != nil {
 		return err
@@ -214,27 +194,23 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
-// negotiator is the shape the negotiation-and-projects packages still have
-// until they are built by New(capability.Deps) (issue 9).
-type negotiator interface {
-	Register()
-	Routes(rt *web.Router, render *web.Renderer)
-	JobHandlers() map[string]jobs.Handler
-}
-
-// negotiationParts adapts a negotiator to capability.Capability.
-type negotiationParts struct {
-	negotiator
-	name  string
-	pages web.Pages
-}
-
-func (n negotiationParts) Parts() capability.Parts {
-	return capability.Parts{Name: n.name, Pages: n.pages, Routes: n.Routes, Jobs: n.JobHandlers()}
-}
-
-func (m *Main) negotiation() []negotiationParts {
-	return []negotiationParts{{m.Votes, "votes", votes.Pages()}, {m.Visits, "visits", visits.Pages()}}
+// capabilities builds every capability on d, in the order their routes are
+// registered: the data owners first, then the rest. Adding a capability is
+// one line here. Each is built by its package's New; a capability that
+// reads another is listed after it and given it.
+func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capability {
+	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Cases: m.Cases, Weights: cfg.Weights, Zone: d.Zone, Clock: d.Clock, Fresh: m.Cases.Fold}
+	m.Visits = visits.New(d)
+	later := &projects.Later{} // votes and projects read each other
+	m.Votes = votes.New(d, m.Visits, later)
+	m.Projects = projects.New(d, m.Votes)
+	later.Set(m.Projects)
+	m.Meetings = meetings.New(d)
+	m.Mediation = mediation.New(d)
+	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
+	return append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
+		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness)
 }
 
 func securityHeaders(h http.Handler) http.Handler {

@@ -183,24 +183,21 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	cs := cases.New(reg.DB, clock, cal, reg, zone)
 	lk := &links.Registry{DB: reg.DB}
 	cs.Links = lk
-	vs := &votes.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk}
-	d := capability.Deps{DB: reg.DB, Clock: clock, Zone: zone, Calendar: cs.WorkingCalendar, Links: lk, Registry: reg,
-		Auth: &auth.Service{DB: reg.DB, Clock: clock, Registry: reg}, Cases: cs}
-	s := &storyServices{clock: clock, cases: cs,
-		projects:  projects.New(d, vs),
-		votes:     vs,
-		visits:    &visits.Service{DB: reg.DB, Clock: clock, Zone: zone, Registry: reg, Cases: cs, Links: lk},
-		meetings:  meetings.New(d),
-		mediation: mediation.New(d),
-		happiness: happiness.New(d),
-	}
-	s.votes.Visits = s.visits.ForHousehold
-	s.votes.Projects = s.projects.VoteScope
-	// Visits, meetings and thanks check that what they are about exists
-	// and is visible (links.Registry.Visible), so the story's registry
-	// needs the resolvers. Only the resolvers: Register would also put
-	// the story's services, on their walking clock, on the shared
-	// registry's building-view layers.
+	// The story's capabilities are built on a registry of their own (same
+	// database): votes and visits register building-view layers on the
+	// registry they are given, and the shared one keeps the server's. Auth
+	// is only read (who holds which role; who owns a household online).
+	d := capability.Deps{DB: reg.DB, Clock: clock, Zone: zone, Calendar: cs.WorkingCalendar, Links: lk,
+		Registry: registry.New(reg.DB, clock), Auth: &auth.Service{DB: reg.DB, Clock: clock, Registry: reg}, Cases: cs}
+	s := &storyServices{clock: clock, cases: cs}
+	s.visits = visits.New(d)
+	later := &projects.Later{} // votes and projects read each other
+	s.votes = votes.New(d, s.visits, later)
+	s.projects = projects.New(d, s.votes)
+	later.Set(s.projects)
+	s.meetings = meetings.New(d)
+	s.mediation = mediation.New(d)
+	s.happiness = happiness.New(d)
 	lk.Register(links.KindCase, cs.ResolveLinks)
 	return s
 }
