@@ -44,29 +44,11 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiOpen(w http.ResponseWriter, r *http.Request) error {
-	var in DisputeInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	d, err := s.Open(r.Context(), web.ActorFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusCreated, d)
-	return nil
+	return web.Call(w, r, http.StatusCreated, s.Open)
 }
 
 func (s *Service) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.Get(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, d)
-	return nil
+	return web.CallID(w, r, s.Get)
 }
 
 // withBody decodes the body into in and calls f with the path id.
@@ -110,16 +92,7 @@ func (s *Service) apiSaveAgreement(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Service) apiSign(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.MarkSigned(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, d)
-	return nil
+	return web.CallID(w, r, s.MarkSigned)
 }
 
 func (s *Service) apiFail(w http.ResponseWriter, r *http.Request) error {
@@ -143,16 +116,7 @@ func (s *Service) apiPublish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiUnpublish(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.Unpublish(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, d)
-	return nil
+	return web.CallID(w, r, s.Unpublish)
 }
 
 func (s *Service) apiReveal(w http.ResponseWriter, r *http.Request) error {

@@ -56,16 +56,7 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.Get(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, d)
-	return nil
+	return web.CallID(w, r, s.Get)
 }
 
 // withBody decodes the JSON body into in and calls f with the path id.

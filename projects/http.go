@@ -59,29 +59,11 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) error {
-	var in ProjectInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	p, err := s.Create(r.Context(), web.ActorFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusCreated, p)
-	return nil
+	return web.Call(w, r, http.StatusCreated, s.Create)
 }
 
 func (s *Service) apiGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.Detail(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, d)
-	return nil
+	return web.CallID(w, r, s.Detail)
 }
 
 // withID decodes a JSON body for a project route.

@@ -181,16 +181,7 @@ func (s *Service) apiHouseholds(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiHousehold(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	h, err := s.Household(r.Context(), web.ActorFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, h)
-	return nil
+	return web.CallID(w, r, s.Household)
 }
 
 type householdBody struct {

@@ -264,16 +264,7 @@ func (s *Service) apiMatters(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) apiCreateMatter(w http.ResponseWriter, r *http.Request) error {
-	var in MatterInput
-	if err := web.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	m, err := s.CreateMatter(r.Context(), web.ActorFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusCreated, m)
-	return nil
+	return web.Call(w, r, http.StatusCreated, s.CreateMatter)
 }
 
 func (s *Service) apiMatter(w http.ResponseWriter, r *http.Request) error {
