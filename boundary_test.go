@@ -320,3 +320,34 @@ func spreadsheetOnly(f *ast.File) bool {
 	}
 	return sheet && !db
 }
+
+// TestNoInlineStyles keeps templates free of <style> elements and style
+// attributes, so the Content-Security-Policy can forbid inline styles
+// (style-src 'self'): all styling lives in web/static.
+func TestNoInlineStyles(t *testing.T) {
+	inline := regexp.MustCompile(`(?i)<style|\sstyle\s*=`)
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != "." && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if inline.MatchString(line) {
+				t.Errorf("%s:%d: inline style; use a class in web/static's CSS (the CSP forbids inline styles)", p, i+1)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -98,7 +98,8 @@ func TestParseYearReportsAllProblems(t *testing.T) {
 	}
 }
 
-// The shipped file must say exactly what DOMAIN.md's 2026 notice says.
+// The shipped file must say exactly what the State Council's notice of
+// 2025-11-04 says about 2026.
 func TestEmbedded2026MatchesNotice(t *testing.T) {
 	f, err := os.Open("data/2026.json")
 	if err != nil {

@@ -18,7 +18,8 @@ import (
 
 // The seed taxonomy: community categories and the standard urban
 // management event and component classes, each with its route, time
-// limits and escalation chain. Time limits follow DOMAIN.md (exposed
+// limits and escalation chain. Time limits follow published local rules of
+// digital urban management and the 12345 hotline (exposed
 // refuse 4 working hours, road cleaning 2, illegal structure 20 working
 // days; hotline enquiry 2, request 10, complaint 15 working days;
 // emergencies 30 minutes / 24 hours). A deployment edits them (API

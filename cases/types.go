@@ -9,8 +9,10 @@ import (
 // Source says where a report came from.
 type Source string
 
-// The sources of DOMAIN.md. Meeting actions, inspection findings and
-// camera alerts arrive through Service.Open from other capabilities.
+// Where reports come from: a resident, a grid worker's patrol, the 12345
+// hotline, a camera alert, an inspection finding, a meeting's action item.
+// Meeting actions, inspection findings and camera alerts arrive through
+// Service.Open from other capabilities.
 const (
 	SourceResident   Source = "resident"
 	SourcePatrol     Source = "patrol"
