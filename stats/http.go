@@ -20,7 +20,7 @@ func Pages() web.Pages {
 		"统计": "Statistics", "三率统计": "Response, resolution and satisfaction", "本月": "This month", "近30天": "Last 30 days", "本年": "This year",
 		"按网格": "By grid", "按社区": "By community", "按街道": "By street", "按类别": "By category", "响应率": "Response", "解决率": "Resolution",
 		"满意率": "Satisfaction", "结案率": "Closure", "按期结案率": "On-time closure", "返工率": "Rework", "延期率": "Extension", "综合得分": "Composite",
-		"上报": "Reported", "派遣": "Dispatched", "应结": "Due", "结案": "Closed", "已评价": "Rated", "升级": "Escalated", "合计": "Total",
+		"上报": "Reported", "派遣": "Dispatched", "应结": "Due", "应结已结": "Due, closed", "应结案件中已结案的件数（结案率的分子）": "Due cases that are closed (the closure rate's numerator)", "结案": "Closed", "已评价": "Rated", "升级": "Escalated", "合计": "Total",
 		"网格按期结案排名": "Grids ranked by on-time closure", "每日上报与结案": "Reported and closed per day", "暂无数据": "No data",
 		"口径": "Definitions",
 		"响应率：响应时限落在本时段、且已报到或已过时限的案件中，按时报到的比例；仍在时限内未报到的案件不计入。":                  "Response: of the cases whose response deadline falls in the period and that were acknowledged or whose deadline has passed, the share acknowledged in time; cases still inside their limit are not counted.",
