@@ -6,6 +6,8 @@
 //	linli-bench loadtest        drive the HTTP API of a Linli on this machine
 //	linli-bench stats-generate  fill a fresh database with a city and millions of cases
 //	linli-bench stats-bench     time the statistics queries on such a database
+//	linli-bench list-generate   fill a fresh database with one street of a million cases
+//	linli-bench list-bench      time the case lists, board and search on it
 package main
 
 import (
@@ -49,6 +51,10 @@ Usage:
                                      fill a FRESH database with a city and its cases
   linli-bench stats-bench --data DIR|--db URL [--n RUNS]
                                      time the statistics queries on it
+  linli-bench list-generate --data DIR|--db URL [--cases N] [--communities N]
+                                     fill a FRESH database with one street of cases
+  linli-bench list-bench --data DIR|--db URL [--n RUNS]
+                                     time the case lists, board and search on it
 
 --data and --db can also be set by LINLI_DATA and LINLI_DB. Run
 "linli-bench COMMAND -h" for the flags of one command.
@@ -65,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return loadtest.Command(ctx, rest, stdout, stderr)
 	case "stats-generate", "stats-bench":
 		return runStats(ctx, cmd, rest, stdout, stderr)
+	case "list-generate", "list-bench":
+		return runList(ctx, cmd, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
