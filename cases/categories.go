@@ -42,8 +42,13 @@ type seedCategory struct {
 	Children   []seedCategory `json:"children"`
 }
 
-// Seed writes the seed taxonomy when there are no categories yet.
+// Seed indexes the cases waiting for the search index (IndexPending) and
+// writes the seed taxonomy when there are no categories yet. It runs at start.
 func (s *Service) Seed(ctx context.Context) error {
+	// Cases written before the search index existed are indexed first.
+	if _, err := s.IndexPending(ctx); err != nil {
+		return err
+	}
 	var n int
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM categories`).Scan(&n); err != nil || n > 0 {
 		return err

@@ -35,8 +35,22 @@ const warnShare = 0.75
 // value as of the read; the overdue filter is the same rule in SQL.
 // A case on the standing ledger (挂账) is not overdue: the ledger is
 // where a case that cannot be solved in time goes instead.
+// Deadlines are stored in milliseconds, so the comparison is too: the SQL
+// (overdueSQL) and this function agree to the millisecond.
 func (c Case) OverdueAt(now time.Time) bool {
-	return c.State.Open() && c.State != Shelved && !c.ResolveDue.IsZero() && now.After(c.ResolveDue)
+	return c.State.Open() && c.State != Shelved && !c.ResolveDue.IsZero() && storage.Millis(now) > storage.Millis(c.ResolveDue)
+}
+
+// WarningAt says the case is in its warning window: not overdue yet, but
+// past the share of its resolution time after which the assignee is
+// warned (warnShare, the same moment the warning timer fires). The board
+// and the task list colour such rows amber.
+func (c Case) WarningAt(now time.Time) bool {
+	if !c.State.Open() || c.State == Shelved || c.ResolveDue.IsZero() || c.DispatchedAt.IsZero() || c.OverdueAt(now) {
+		return false
+	}
+	warnAt := c.DispatchedAt.Add(time.Duration(float64(c.ResolveDue.Sub(c.DispatchedAt)) * warnShare))
+	return !now.Before(warnAt)
 }
 
 // startClock sets the response and resolution deadlines from now on the

@@ -3,7 +3,9 @@ package cases
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"linli"
 	"linli/links"
@@ -89,80 +91,145 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func filterOf(r *http.Request) (Filter, error) {
+// filterOf reads a list's filters from the query string; the page and
+// the API share it, so a link copied from one works on the other:
+// state (comma-separated, or "open"), category_id, grid_id,
+// assignee (kind:id, e.g. grid:12), source, from and to (dates, to
+// inclusive) or period (today, 7d, 30d, month), overdue=1, escalated=1,
+// q (search), node_id, order (due or new), limit and after (the cursor of
+// the next page).
+func (s *Service) filterOf(r *http.Request) (Filter, error) {
 	q := r.URL.Query()
-	node, err := web.QueryInt(r, "node_id", 0)
-	if err != nil {
-		return Filter{}, err
+	var f Filter
+	var errs []linli.FieldError
+	num := func(name string) int64 {
+		v := q.Get(name)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			errs = append(errs, linli.FieldError{Field: name, Reason: "应为非负整数 / must be a non-negative integer"})
+		}
+		return n
 	}
-	limit, err := web.QueryInt(r, "limit", 50)
-	if err != nil {
-		return Filter{}, err
+	f.NodeID, f.Category, f.Grid = num("node_id"), num("category_id"), num("grid_id")
+	f.Limit = int(num("limit"))
+	f.Query, f.After = q.Get("q"), q.Get("after")
+	f.Overdue, f.Escalated = q.Get("overdue") == "1", q.Get("escalated") == "1"
+	switch o := q.Get("order"); o {
+	case "", "due", "new":
+		f.Order = o
+	default:
+		errs = append(errs, linli.FieldError{Field: "order", Reason: "应为 due 或 new / must be due or new"})
 	}
-	offset, err := web.QueryInt(r, "offset", 0)
-	if err != nil {
-		return Filter{}, err
-	}
-	cat, err := web.QueryInt(r, "category_id", 0)
-	if err != nil {
-		return Filter{}, err
-	}
-	f := Filter{NodeID: int64(node), Limit: limit, Offset: offset, Category: int64(cat), Query: q.Get("q"), Order: q.Get("order"),
-		Overdue: q.Get("overdue") == "1", Escalated: q.Get("escalated") == "1"}
 	for _, st := range q["state"] {
 		for _, x := range strings.Split(st, ",") {
-			if State(x).Label() == "" {
-				return f, &linli.Error{Code: linli.EBadRequest, Message: "未知状态 / unknown state " + x, Fields: []linli.FieldError{{Field: "state", Reason: "未知状态 / unknown state"}}}
+			switch {
+			case x == "" || x == "all":
+			case x == "open":
+				f.Open = true
+			case State(x).Label() == "":
+				errs = append(errs, linli.FieldError{Field: "state", Reason: "未知状态 / unknown state " + x})
+			default:
+				f.States = append(f.States, State(x))
 			}
-			f.States = append(f.States, State(x))
 		}
+	}
+	if v := q.Get("source"); v != "" {
+		if f.Source = Source(v); !f.Source.Valid() {
+			errs = append(errs, linli.FieldError{Field: "source", Reason: "未知来源 / unknown source"})
+		}
+	}
+	if v := q.Get("assignee"); v != "" {
+		kind, id, ok := strings.Cut(v, ":")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if !ok || err != nil || n <= 0 || kind == "" {
+			errs = append(errs, linli.FieldError{Field: "assignee", Reason: "应为 类型:编号，如 grid:12 / must be kind:id, e.g. grid:12"})
+		}
+		f.AssigneeKind, f.AssigneeID = kind, n
+	}
+	now := s.now().In(s.Zone)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.Zone)
+	switch q.Get("period") {
+	case "":
+	case "today":
+		f.From = today
+	case "7d":
+		f.From = today.AddDate(0, 0, -6)
+	case "30d":
+		f.From = today.AddDate(0, 0, -29)
+	case "month":
+		f.From = today.AddDate(0, 0, 1-today.Day())
+	default:
+		errs = append(errs, linli.FieldError{Field: "period", Reason: "应为 today、7d、30d 或 month / must be today, 7d, 30d or month"})
+	}
+	date := func(name string) time.Time {
+		v := q.Get(name)
+		if v == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, s.Zone)
+		if err != nil {
+			errs = append(errs, linli.FieldError{Field: name, Reason: "日期应为 2026-01-31 的格式 / a date like 2026-01-31"})
+		}
+		return t
+	}
+	if t := date("from"); !t.IsZero() {
+		f.From = t
+	}
+	if t := date("to"); !t.IsZero() {
+		f.To = t.AddDate(0, 0, 1)
+	}
+	if len(errs) > 0 {
+		return f, &linli.Error{Code: linli.EBadRequest, Message: "筛选条件有误 / bad filter", Fields: errs}
 	}
 	return f, nil
 }
 
-func (s *Service) writeList(w http.ResponseWriter, cs []Case, total int) {
-	if cs == nil {
-		cs = []Case{}
+func (s *Service) writePage(w http.ResponseWriter, p Page) {
+	if p.Cases == nil {
+		p.Cases = []Case{}
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"cases": cs, "total": total})
+	web.WriteJSON(w, http.StatusOK, p)
 }
 
 func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
-	f, err := filterOf(r)
+	f, err := s.filterOf(r)
 	if err != nil {
 		return err
 	}
-	cs, n, err := s.List(r.Context(), web.ActorFrom(r.Context()), f)
+	p, err := s.ListPage(r.Context(), web.ActorFrom(r.Context()), f)
 	if err != nil {
 		return err
 	}
-	s.writeList(w, cs, n)
+	s.writePage(w, p)
 	return nil
 }
 
 func (s *Service) apiMine(w http.ResponseWriter, r *http.Request) error {
-	f, err := filterOf(r)
+	f, err := s.filterOf(r)
 	if err != nil {
 		return err
 	}
-	cs, n, err := s.MyReports(r.Context(), web.ActorFrom(r.Context()), f)
+	p, err := s.ReportsPage(r.Context(), web.ActorFrom(r.Context()), f)
 	if err != nil {
 		return err
 	}
-	s.writeList(w, cs, n)
+	s.writePage(w, p)
 	return nil
 }
 
 func (s *Service) apiTasks(w http.ResponseWriter, r *http.Request) error {
-	f, err := filterOf(r)
+	f, err := s.filterOf(r)
 	if err != nil {
 		return err
 	}
-	cs, n, err := s.MyTasks(r.Context(), web.ActorFrom(r.Context()), f)
+	p, err := s.TasksPage(r.Context(), web.ActorFrom(r.Context()), f)
 	if err != nil {
 		return err
 	}
-	s.writeList(w, cs, n)
+	s.writePage(w, p)
 	return nil
 }
 

@@ -257,6 +257,9 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	if err != nil {
 		return c, err
 	}
+	if err := s.indexCase(ctx, tx, c.ID, makeSearchDoc(c, o.label, reporterPhone)); err != nil {
+		return c, err
+	}
 	if err := s.event(ctx, tx, c.ID, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
 		return c, err
 	}

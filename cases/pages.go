@@ -6,11 +6,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"linli"
+	"linli/registry"
 	"linli/web"
 )
 
@@ -54,6 +56,16 @@ func Pages(clock linli.Clock) web.Pages {
 			return "剩余" + s
 		},
 		"late": func(due time.Time) bool { return !due.IsZero() && clock.Now().After(due) },
+		"selected": func(q url.Values, key, value string) bool {
+			for _, v := range q[key] {
+				for _, x := range strings.Split(v, ",") {
+					if x == value {
+						return true
+					}
+				}
+			}
+			return false
+		},
 		"has": func(as []Action, a string) bool {
 			for _, x := range as {
 				if string(x) == a {
@@ -95,6 +107,7 @@ func (s *Service) PageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /report", web.LoggedIn, h.reportPost)
 	rt.Page("GET /cases", web.LoggedIn, h.board)
 	rt.Page("GET /cases/mine", web.LoggedIn, h.mine)
+	rt.Page("GET /cases/export.xlsx", web.LoggedIn, h.export)
 	rt.Page("GET /tasks", web.LoggedIn, h.tasks)
 	rt.Page("GET /cases/{id}", web.LoggedIn, h.detail)
 	rt.Page("POST /cases/{id}/actions", web.LoggedIn, h.act)
@@ -202,34 +215,119 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 type listData struct {
 	Cases  []Case
 	Total  int
+	Capped bool
 	Board  *Board
 	Calls  []Whistle
 	Filter Filter
+	// Form is the filter as typed (the query string), for the form and
+	// the links; NextURL the next page, ExportURL the same list as .xlsx.
+	Form       url.Values
+	NextURL    string
+	ExportURL  string
+	Categories []Category
+	Assignees  []Assignee
+	Grids      []Assignee
+	States     []State
+	Sources    []Source
+}
+
+// Assignee is a choice of the assignee and grid filters.
+type Assignee struct {
+	Value string // grid:12 (or the grid's id in Grids)
+	Name  string
+}
+
+// listState is the page's default: the open cases, least time left
+// first, when no state is asked for (the API's default is every state).
+func listState(r *http.Request, f *Filter) {
+	if _, ok := r.URL.Query()["state"]; !ok && !f.Overdue && !f.Escalated {
+		f.Open = true
+	}
+}
+
+// pageURL is path with the query string q, after replaced (or dropped
+// when empty).
+func pageURL(path string, q url.Values, after string) string {
+	v := url.Values{}
+	for k, x := range q {
+		if k != "after" {
+			v[k] = x
+		}
+	}
+	if after != "" {
+		v.Set("after", after)
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
 }
 
 func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	f, err := filterOf(r)
+	f, err := h.s.filterOf(r)
 	if err != nil {
 		return err
 	}
-	d := listData{Filter: f}
-	if a.CanAny(linli.PermCasesManage) && len(f.States) == 0 && !f.Overdue && !f.Escalated && f.Query == "" {
+	listState(r, &f)
+	d := listData{Filter: f, Form: r.URL.Query(), States: States(), Sources: allSources}
+	if a.CanAny(linli.PermCasesManage) {
 		b, err := h.s.DispatchBoard(r.Context(), a, f.NodeID)
 		if err != nil {
 			return err
 		}
 		d.Board = &b
 	}
-	if d.Cases, d.Total, err = h.s.List(r.Context(), a, f); err != nil {
+	p, err := h.s.ListPage(r.Context(), a, f)
+	if err != nil {
 		return err
 	}
+	d.Cases, d.Total, d.Capped = p.Cases, p.Total, p.Capped
+	if p.Next != "" {
+		d.NextURL = pageURL("/cases", r.URL.Query(), p.Next)
+	}
+	d.ExportURL = pageURL("/cases/export.xlsx", r.URL.Query(), "")
 	if d.Calls, err = h.s.Calls(r.Context(), a); err != nil {
+		return err
+	}
+	if err := h.choices(r, a, &d); err != nil {
 		return err
 	}
 	h.r.Render(w, r, http.StatusOK, "cases/board.html", &web.Page{Title: "案件", Data: d})
 	return nil
 }
+
+// choices fills the filter form's lists: categories, the grids in the
+// actor's scope and the departments.
+func (h *pages) choices(r *http.Request, a *linli.Actor, d *listData) error {
+	ctx := r.Context()
+	var err error
+	if d.Categories, err = h.s.Categories(ctx); err != nil {
+		return err
+	}
+	for _, sc := range a.Scopes(linli.PermCasesRead) {
+		grids, err := h.s.Registry.NodesUnder(ctx, h.s.DB, sc, registry.KindGrid)
+		if err != nil {
+			return err
+		}
+		for _, g := range grids {
+			d.Grids = append(d.Grids, Assignee{Value: strconv.FormatInt(g.ID, 10), Name: g.Name})
+			d.Assignees = append(d.Assignees, Assignee{Value: AssignGrid + ":" + strconv.FormatInt(g.ID, 10), Name: g.Name})
+		}
+	}
+	depts, err := h.s.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	for _, dp := range depts {
+		d.Assignees = append(d.Assignees, Assignee{Value: AssignDepartment + ":" + strconv.FormatInt(dp.ID, 10), Name: dp.Name})
+	}
+	return nil
+}
+
+var (
+	allSources = []Source{SourceResident, SourcePatrol, SourceHotline, SourceMeeting, SourceInspection, SourceCamera}
+)
 
 func (h *pages) mine(w http.ResponseWriter, r *http.Request) error {
 	cs, n, err := h.s.MyReports(r.Context(), web.ActorFrom(r.Context()), Filter{Limit: 100})
@@ -242,15 +340,22 @@ func (h *pages) mine(w http.ResponseWriter, r *http.Request) error {
 
 func (h *pages) tasks(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	cs, n, err := h.s.MyTasks(r.Context(), a, Filter{Limit: 200})
+	f, err := h.s.filterOf(r)
 	if err != nil {
 		return err
 	}
-	calls, err := h.s.Calls(r.Context(), a)
+	p, err := h.s.TasksPage(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "cases/tasks.html", &web.Page{Title: "我的任务", Data: listData{Cases: cs, Total: n, Calls: calls}})
+	d := listData{Cases: p.Cases, Total: p.Total, Capped: p.Capped, Filter: f, Form: r.URL.Query()}
+	if p.Next != "" {
+		d.NextURL = pageURL("/tasks", r.URL.Query(), p.Next)
+	}
+	if d.Calls, err = h.s.Calls(r.Context(), a); err != nil {
+		return err
+	}
+	h.r.Render(w, r, http.StatusOK, "cases/tasks.html", &web.Page{Title: "我的任务", Data: d})
 	return nil
 }
 

@@ -5,50 +5,121 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"linli"
 	"linli/registry"
 	"linli/storage"
 )
 
-// countCap bounds how far a list's total is counted.
-const countCap = 10000
+// countCap bounds how far a list's total is counted: beyond it a list
+// says "1,000+" (Page.Capped) rather than count every case of a busy
+// street on each call. Counting the first 1,001 matches through the index
+// costs about as much as reading a page.
+const countCap = 1000
 
-// Filter narrows a case list.
+// openStatesSQL is State.Open as a literal list. The partial index
+// cases_open_due (migration 0038) serves only queries that repeat its
+// condition, so every query on open cases says it in these words
+// (TestOpenStatesSQL keeps the list equal to State.Open).
+const openStatesSQL = `c.state IN ('reported','accepted','dispatched','acknowledged','in_progress','handled','verified','shelved')`
+
+// overdueSQL is Case.OverdueAt in SQL — the one definition of 超期 — with
+// one argument, now in Unix milliseconds (overdueArg).
+const overdueSQL = openStatesSQL + ` AND c.state <> 'shelved' AND c.resolve_due > 0 AND c.resolve_due < ?`
+
+func overdueArg(now time.Time) int64 { return storage.Millis(now) }
+
+// Filter narrows a case list. The page and the API read the same GET
+// parameters into it (filterOf): state, category_id, grid_id, assignee,
+// source, from, to (or period), overdue, escalated, q, node_id, order,
+// limit and after.
 type Filter struct {
-	NodeID    int64   // a place whose subtree to list (0: all the actor may read)
-	States    []State // any of these
-	Overdue   bool
-	Escalated bool
-	Category  int64
-	Query     string // number or words in the title
-	Limit     int
-	Offset    int
-	Order     string // "due" (deadline first) or "new" (newest first, default)
+	NodeID       int64   // a place whose subtree to list (0: all the actor may read)
+	States       []State // any of these
+	Open         bool    // only open cases (state=open)
+	Overdue      bool
+	Escalated    bool
+	Category     int64 // the category or a group of categories
+	Grid         int64
+	AssigneeKind string // with AssigneeID: the case's current assignee
+	AssigneeID   int64
+	Source       Source
+	From, To     time.Time // reported in [From, To)
+	Query        string    // search (see search.go)
+	Limit        int
+	After        string // cursor: Page.Next of the previous page
+	Order        string // "due" (least time left first) or "new" (newest first); default: due for open cases
+}
+
+// Page is one page of a list: keyset paging, so a page costs the same
+// however deep it is, and cases added meanwhile cause neither duplicates
+// nor gaps.
+type Page struct {
+	Cases  []Case `json:"cases"`
+	Total  int    `json:"total"`  // counted up to countCap
+	Capped bool   `json:"capped"` // there are more than Total
+	Next   string `json:"next,omitempty"`
+}
+
+// openOnly says the filter lists open cases only.
+func (f Filter) openOnly() bool {
+	if f.Open || f.Overdue || f.Escalated {
+		return true
+	}
+	for _, st := range f.States {
+		if !st.Open() {
+			return false
+		}
+	}
+	return len(f.States) > 0
+}
+
+// order is the filter's sort: deadline first for open cases, newest
+// first otherwise, unless asked.
+func (f Filter) order() string {
+	if f.Order == "due" || f.Order == "new" {
+		return f.Order
+	}
+	if f.openOnly() {
+		return "due"
+	}
+	return "new"
 }
 
 // List returns the cases the actor may read as staff or worker (cases.read
-// scopes), newest first, and the total.
+// scopes) and the total (up to countCap).
 func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Case, int, error) {
+	p, err := s.ListPage(ctx, a, f)
+	return p.Cases, p.Total, err
+}
+
+// ListPage returns one page of the cases the actor may read as staff or
+// worker (cases.read scopes).
+func (s *Service) ListPage(ctx context.Context, a *linli.Actor, f Filter) (Page, error) {
 	scopes := a.Scopes(linli.PermCasesRead)
 	if f.NodeID != 0 {
 		n, err := s.Registry.NodeByID(ctx, f.NodeID)
 		if err != nil {
-			return nil, 0, err
+			return Page{}, err
 		}
 		if !a.Can(linli.PermCasesRead, n.Path) {
-			return nil, 0, errForbidden()
+			return Page{}, errForbidden()
 		}
 		scopes = []string{n.Path}
 	}
 	if len(scopes) == 0 {
-		return nil, 0, errForbidden()
+		return Page{}, errForbidden()
 	}
 	cond, args := storage.ScopeFilter("c.path", scopes)
-	return s.query(ctx, []string{cond}, args, f)
+	return s.query(ctx, a, []string{cond}, args, f)
 }
 
-func (s *Service) query(ctx context.Context, where []string, args []any, f Filter) ([]Case, int, error) {
+func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, args []any, f Filter) (Page, error) {
+	now := s.now()
+	if f.openOnly() {
+		where = append(where, openStatesSQL)
+	}
 	if len(f.States) > 0 {
 		marks := make([]string, len(f.States))
 		for i, st := range f.States {
@@ -58,50 +129,159 @@ func (s *Service) query(ctx context.Context, where []string, args []any, f Filte
 		where = append(where, "c.state IN ("+strings.Join(marks, ",")+")")
 	}
 	if f.Overdue {
-		// The one definition of 超期 (Case.OverdueAt), in SQL.
-		where = append(where, "c.resolve_due > 0 AND c.resolve_due < ? AND c.state NOT IN ('closed','rejected','merged','shelved')")
-		args = append(args, storage.Millis(s.now()))
+		where = append(where, overdueSQL)
+		args = append(args, overdueArg(now))
 	}
 	if f.Escalated {
-		where = append(where, "c.escalation_level > 0 AND c.state NOT IN ('closed','rejected','merged')")
+		where = append(where, "c.escalation_level > 0")
 	}
 	if f.Category != 0 {
 		where = append(where, "(c.category_id = ? OR k.parent_id = ?)")
 		args = append(args, f.Category, f.Category)
 	}
+	if f.Grid != 0 {
+		where = append(where, "c.grid_id = ?")
+		args = append(args, f.Grid)
+	}
+	if f.AssigneeKind != "" {
+		where = append(where, "c.assignee_kind = ? AND c.assignee_id = ?")
+		args = append(args, f.AssigneeKind, f.AssigneeID)
+	}
+	if f.Source != "" {
+		where = append(where, "c.source = ?")
+		args = append(args, f.Source)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "c.created_at >= ?")
+		args = append(args, storage.Millis(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "c.created_at < ?")
+		args = append(args, storage.Millis(f.To))
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "(c.number = ? OR c.title LIKE ?)")
-		args = append(args, q, "%"+q+"%")
+		terms, err := parseSearch(q)
+		if err != nil {
+			return Page{}, err
+		}
+		cond, sargs := s.searchCond(terms, a.Scopes(linli.PermPeopleReveal))
+		where = append(where, cond)
+		args = append(args, sargs...)
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	p := Page{}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	// The total is counted up to countCap: beyond that a list says
-	// "10,000+" rather than scan every case of a busy scope on each call.
-	var total int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+caseFrom+cond+` LIMIT `+strconv.Itoa(countCap)+`) x`, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+caseFrom+cond+` LIMIT `+strconv.Itoa(countCap+1)+`) x`, args...).Scan(&p.Total); err != nil {
+		return p, err
 	}
-	order := " ORDER BY c.id DESC"
-	if f.Order == "due" {
-		order = " ORDER BY CASE WHEN c.resolve_due = 0 THEN 1 ELSE 0 END, c.resolve_due, c.id"
+	if p.Total > countCap {
+		p.Total, p.Capped = countCap, true
 	}
-	now := s.now()
-	out, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Case, error) {
-		c, err := scanCase(rows)
-		c.Overdue = c.OverdueAt(now)
-		return c, err
-	}, `SELECT `+caseColumns+caseFrom+cond+order+` LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
+	cur, err := parseCursor(f.After)
 	if err != nil {
-		return nil, 0, err
+		return p, err
 	}
-	return out, total, nil
+	read := func(extra, order string, xargs []any, n int) ([]Case, error) {
+		w := cond + extra
+		return storage.Select(ctx, s.DB, func(rows *sql.Rows) (Case, error) {
+			c, err := scanCase(rows)
+			c.Overdue, c.Warning = c.OverdueAt(now), c.WarningAt(now)
+			return c, err
+		}, `SELECT `+caseColumns+caseFrom+w+order+` LIMIT ?`, append(append(append([]any{}, args...), xargs...), n)...)
+	}
+	want := f.Limit + 1 // one more than a page says whether there is a next
+	var out []Case
+	if f.order() == "new" {
+		extra, xargs := "", []any(nil)
+		if cur.set {
+			extra, xargs = " AND c.id < ?", []any{cur.id}
+		}
+		if out, err = read(extra, " ORDER BY c.id DESC", xargs, want); err != nil {
+			return p, err
+		}
+	} else {
+		// Least time left first: cases with a deadline by (deadline, id),
+		// then those without one yet (not dispatched) oldest first. The
+		// cursor names the phase it stopped in.
+		if !cur.set || cur.due > 0 {
+			extra, xargs := " AND c.resolve_due > 0", []any(nil)
+			if cur.set {
+				extra += " AND (c.resolve_due > ? OR (c.resolve_due = ? AND c.id > ?))"
+				xargs = []any{cur.due, cur.due, cur.id}
+			}
+			if out, err = read(extra, " ORDER BY c.resolve_due, c.id", xargs, want); err != nil {
+				return p, err
+			}
+		}
+		if len(out) < want {
+			extra, xargs := " AND c.resolve_due = 0", []any(nil)
+			if cur.set && cur.due == 0 {
+				extra, xargs = extra+" AND c.id > ?", []any{cur.id}
+			}
+			more, err := read(extra, " ORDER BY c.id", xargs, want-len(out))
+			if err != nil {
+				return p, err
+			}
+			out = append(out, more...)
+		}
+	}
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		last := out[len(out)-1]
+		p.Next = cursor{set: true, due: storage.Millis(last.ResolveDue), id: last.ID}.String()
+		if f.order() == "new" {
+			p.Next = cursor{set: true, id: last.ID}.String()
+		}
+	}
+	p.Cases = out
+	return p, nil
+}
+
+// cursor is where a page stopped: the last case's deadline (0 for none)
+// and id. Written "deadline.id" (Unix ms), or "id" for newest-first lists.
+type cursor struct {
+	set bool
+	due int64
+	id  int64
+}
+
+func (c cursor) String() string {
+	if c.due == 0 {
+		return "0." + strconv.FormatInt(c.id, 10)
+	}
+	return strconv.FormatInt(c.due, 10) + "." + strconv.FormatInt(c.id, 10)
+}
+
+func parseCursor(s string) (cursor, error) {
+	if s == "" {
+		return cursor{}, nil
+	}
+	bad := linli.Invalid("翻页位置无效 / bad page cursor", linli.FieldError{Field: "after", Reason: "应为上一页给出的 next / use the next value of the previous page"})
+	due, id, ok := strings.Cut(s, ".")
+	if !ok {
+		due, id = "0", s
+	}
+	c := cursor{set: true}
+	var err1, err2 error
+	c.due, err1 = strconv.ParseInt(due, 10, 64)
+	c.id, err2 = strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || c.due < 0 || c.id <= 0 {
+		return cursor{}, bad
+	}
+	return c, nil
 }
 
 // MyReports lists the cases the actor reported.
 func (s *Service) MyReports(ctx context.Context, a *linli.Actor, f Filter) ([]Case, int, error) {
-	return s.query(ctx, []string{"c.reporter_id = ?"}, []any{a.AccountID}, f)
+	p, err := s.ReportsPage(ctx, a, f)
+	return p.Cases, p.Total, err
+}
+
+// ReportsPage is one page of MyReports.
+func (s *Service) ReportsPage(ctx context.Context, a *linli.Actor, f Filter) (Page, error) {
+	return s.query(ctx, a, []string{"c.reporter_id = ?"}, []any{a.AccountID}, f)
 }
 
 // MyTasks lists the open cases assigned to the actor (its grids, its
@@ -109,6 +289,12 @@ func (s *Service) MyReports(ctx context.Context, a *linli.Actor, f Filter) ([]Ca
 // first. The assignee ids are resolved first so each branch of the query
 // is an index lookup on (assignee_kind, assignee_id, state).
 func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case, int, error) {
+	p, err := s.TasksPage(ctx, a, f)
+	return p.Cases, p.Total, err
+}
+
+// TasksPage is one page of MyTasks.
+func (s *Service) TasksPage(ctx context.Context, a *linli.Actor, f Filter) (Page, error) {
 	var or []string
 	var args []any
 	in := func(kind string, ids []int64) {
@@ -140,12 +326,12 @@ func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case
 	}
 	grids, err := nodesOf(registry.KindGrid, linli.RoleGridWorker)
 	if err != nil {
-		return nil, 0, err
+		return Page{}, err
 	}
 	in(AssignGrid, grids)
 	estates, err := nodesOf(registry.KindEstate, linli.RoleProperty)
 	if err != nil {
-		return nil, 0, err
+		return Page{}, err
 	}
 	in(AssignProperty, estates)
 	var communities []int64
@@ -157,7 +343,7 @@ func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case
 	in(AssignCommunity, communities)
 	depts, err := storage.Scalars[int64](ctx, s.DB, `SELECT department_id FROM department_members WHERE account_id = ?`, a.AccountID)
 	if err != nil {
-		return nil, 0, err
+		return Page{}, err
 	}
 	in(AssignDepartment, depts)
 	if len(depts) > 0 {
@@ -168,7 +354,7 @@ func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case
 		}
 	}
 	if len(or) == 0 {
-		return nil, 0, nil
+		return Page{}, nil
 	}
 	if len(f.States) == 0 {
 		f.States = []State{Dispatched, Acknowledged, InProgress, Handled, Shelved}
@@ -176,20 +362,23 @@ func (s *Service) MyTasks(ctx context.Context, a *linli.Actor, f Filter) ([]Case
 	if f.Order == "" {
 		f.Order = "due"
 	}
-	return s.query(ctx, []string{"(" + strings.Join(or, " OR ") + ")"}, args, f)
+	return s.query(ctx, a, []string{"(" + strings.Join(or, " OR ") + ")"}, args, f)
 }
 
-// Calls lists the open whistles waiting for the actor to report in.
+// Calls lists the open whistles waiting for the actor to report in, each
+// with its case's number and title.
 func (s *Service) Calls(ctx context.Context, a *linli.Actor) ([]Whistle, error) {
 	all, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Whistle, error) {
 		var w Whistle
 		var auto, called, due, acked, lapsed int64
-		err := rows.Scan(&w.ID, &w.CaseID, &w.TargetKind, &w.TargetID, &w.TargetName, &w.Level, &auto, &w.Reason, &called, &due, &acked, &w.AckedBy, &lapsed)
+		err := rows.Scan(&w.ID, &w.CaseID, &w.TargetKind, &w.TargetID, &w.TargetName, &w.Level, &auto, &w.Reason, &called, &due, &acked, &w.AckedBy, &lapsed,
+			&w.CaseNumber, &w.CaseTitle)
 		w.Automatic = auto != 0
 		w.CalledAt, w.AckDue, w.LapsedAt = fromMs(called), fromMs(due), fromMs(lapsed)
 		return w, err
-	}, `SELECT id, case_id, target_kind, target_id, target_name, level, automatic, reason, called_at, ack_due, acked_at, acked_by, lapsed_at
-		FROM case_whistles WHERE acked_at = 0 ORDER BY ack_due LIMIT 500`)
+	}, `SELECT w.id, w.case_id, w.target_kind, w.target_id, w.target_name, w.level, w.automatic, w.reason, w.called_at, w.ack_due, w.acked_at, w.acked_by, w.lapsed_at,
+		c.number, c.title
+		FROM case_whistles w JOIN cases c ON c.id = w.case_id WHERE w.acked_at = 0 ORDER BY w.ack_due LIMIT 500`)
 	if err != nil {
 		return nil, err
 	}
@@ -202,33 +391,42 @@ func (s *Service) Calls(ctx context.Context, a *linli.Actor) ([]Whistle, error) 
 	return out, nil
 }
 
-// Board is the community staff's dispatch board.
+// Board is the community staff's dispatch board: four queues, each with
+// its first cases and its size (counted up to countCap; Capped says a
+// queue has more).
 type Board struct {
-	New, Overdue, Escalated, Verify []Case
-	Counts                          map[string]int
+	New       []Case          `json:"new"`
+	Overdue   []Case          `json:"overdue"`
+	Escalated []Case          `json:"escalated"`
+	Verify    []Case          `json:"verify"`
+	Counts    map[string]int  `json:"counts"`
+	Capped    map[string]bool `json:"capped"`
+}
+
+// BoardQueues are the board's queues as list filters: the numbers on the
+// board and the lists they link to are the same query.
+var BoardQueues = []struct {
+	Name   string
+	Filter Filter
+}{
+	{"new", Filter{States: []State{Reported, Accepted}}},
+	{"overdue", Filter{Overdue: true}},
+	{"escalated", Filter{Escalated: true}},
+	{"verify", Filter{States: []State{Handled, Verified}}},
 }
 
 // DispatchBoard returns the board for the actor's scope (or a node).
 func (s *Service) DispatchBoard(ctx context.Context, a *linli.Actor, nodeID int64) (Board, error) {
-	b := Board{Counts: map[string]int{}}
-	var err error
-	lists := []struct {
-		name string
-		dst  *[]Case
-		f    Filter
-	}{
-		{"new", &b.New, Filter{States: []State{Reported, Accepted}}},
-		{"overdue", &b.Overdue, Filter{Overdue: true, Order: "due"}},
-		{"escalated", &b.Escalated, Filter{Escalated: true, Order: "due"}},
-		{"verify", &b.Verify, Filter{States: []State{Handled, Verified}}},
-	}
-	for _, l := range lists {
-		l.f.NodeID, l.f.Limit = nodeID, 20
-		var n int
-		if *l.dst, n, err = s.List(ctx, a, l.f); err != nil {
+	b := Board{Counts: map[string]int{}, Capped: map[string]bool{}}
+	dst := map[string]*[]Case{"new": &b.New, "overdue": &b.Overdue, "escalated": &b.Escalated, "verify": &b.Verify}
+	for _, q := range BoardQueues {
+		f := q.Filter
+		f.NodeID, f.Limit = nodeID, 20
+		p, err := s.ListPage(ctx, a, f)
+		if err != nil {
 			return b, err
 		}
-		b.Counts[l.name] = n
+		*dst[q.Name], b.Counts[q.Name], b.Capped[q.Name] = p.Cases, p.Total, p.Capped
 	}
 	return b, nil
 }

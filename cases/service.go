@@ -164,7 +164,7 @@ func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdat
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errNotFound()
 	}
-	c.Overdue = c.OverdueAt(s.now())
+	c.Overdue, c.Warning = c.OverdueAt(s.now()), c.WarningAt(s.now())
 	if cal := s.WorkingCalendar(); c.State.Open() && cal != nil {
 		c.CalendarGap = cal.Beyond(c.DispatchedAt, c.ResolveDue)
 	}

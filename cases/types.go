@@ -121,7 +121,8 @@ type Case struct {
 	RespondedAt     time.Time `json:"responded_at"`
 	HandledAt       time.Time `json:"handled_at"`
 	ClosedAt        time.Time `json:"closed_at"`
-	Overdue         bool      `json:"overdue"`
+	Overdue         bool      `json:"overdue"` // OverdueAt as of the read
+	Warning         bool      `json:"warning"` // WarningAt as of the read: in the warning window
 	Warned          bool      `json:"warned"`
 	EscalationLevel int       `json:"escalation_level"`
 	Reopened        int       `json:"reopened"`
@@ -173,4 +174,6 @@ type Whistle struct {
 	AckedAt    time.Time `json:"acked_at"`
 	AckedBy    int64     `json:"acked_by,omitempty"`
 	LapsedAt   time.Time `json:"lapsed_at"`
+	CaseNumber string    `json:"case_number,omitempty"` // set by Calls
+	CaseTitle  string    `json:"case_title,omitempty"`
 }

@@ -1,0 +1,11 @@
+-- Indexes that match the case queues (issue 10), so the dispatch board and
+-- the lists stay fast however many closed cases a street accumulates.
+-- cases_open_due: the open cases by remaining time — the board's table,
+-- its overdue, escalated and verification queues, each read page by page
+-- on (resolve_due, id). It is partial: only open cases, a few percent of a
+-- street's history. A query uses it when it repeats the same state list
+-- literally (cases/query.go, openStatesSQL; a test keeps them equal).
+CREATE INDEX cases_open_due ON cases(resolve_due, id, path)
+	WHERE state IN ('reported','accepted','dispatched','acknowledged','in_progress','handled','verified','shelved');
+-- The whistles still waiting for a report-in, by their deadline.
+CREATE INDEX case_whistles_open ON case_whistles(acked_at, ack_due);
