@@ -3,7 +3,7 @@ package cases
 func catalog() map[string]string {
 	return map[string]string{
 		// The dispatch board and lists (issue 10).
-		"编号、姓名、房号、电话或问题": "Number, name, room, phone or problem", "状态": "State", "未办结": "Open", "全部": "All", "分类": "Category",
+		"编号、姓名、房号、电话或问题": "Number, name, room, phone or problem", "未办结": "Open", "全部": "All", "分类": "Category",
 		"网格": "Grid", "不限": "Any time", "今天": "Today", "近7天": "Last 7 days",
 		"近30天": "Last 30 days", "本月": "This month", "只看超期": "Overdue only", "只看已升级": "Escalated only", "筛选": "Filter", "清除": "Clear",
 		"导出Excel": "Export to Excel", "案件列表": "Cases", "超过1,000件时只显示“1,000+”，请用筛选缩小范围。": "Beyond 1,000 cases the count shows “1,000+”: narrow the filter.",

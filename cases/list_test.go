@@ -224,10 +224,10 @@ func TestCaseLists(t *testing.T) {
 				{"street", "秀兰", true},
 				{"street", "602", true},
 				{"street", "垃圾清运", true},
-				{"street", "12345678", true},   // staff may see phones
-				{"grid1", "12345678", true},    // so may the grid worker
+				{"street", "12345678", true},    // staff may see phones
+				{"grid1", "12345678", true},     // so may the grid worker
 				{"building", "12345678", false}, // the building head may not
-				{"building", "垃圾清运", true},     // …but finds the case by its words
+				{"building", "垃圾清运", true},      // …but finds the case by its words
 				{"street", "99999999", false},
 			} {
 				found := slices.Contains(ids(w.list(t, c.who, "state=all&q="+url.QueryEscape(c.q))), w.hotline.ID)

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -91,38 +92,39 @@ func (s *Service) IndexPending(ctx context.Context) (int, error) {
 		if err != nil || len(ids) == 0 {
 			return done, err
 		}
+		first, last := ids[0], ids[len(ids)-1]
 		err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-			for _, id := range ids {
-				c, err := s.get(ctx, tx, id, false)
-				if err != nil && linli.ErrorCode(err) != linli.ENotFound {
-					return err
+			type row struct {
+				c     Case
+				phone string
+			}
+			rows, err := storage.Select(ctx, tx, func(rs *sql.Rows) (row, error) {
+				var phone string
+				c, err := scanCase(scanWith{rs, &phone})
+				return row{c, phone}, err
+			}, `SELECT `+caseColumns+`, c.reporter_phone`+caseFrom+` WHERE c.id BETWEEN ? AND ? AND c.id IN (SELECT case_id FROM case_search_todo)`, first, last)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				label, ok := labels[r.c.LocationID]
+				if !ok {
+					if p, err := s.locate(ctx, tx, r.c.LocationID); err == nil {
+						label = p.Label
+					}
+					labels[r.c.LocationID] = label
 				}
-				if err == nil {
-					label, ok := labels[c.LocationID]
-					if !ok {
-						if p, err := s.locate(ctx, tx, c.LocationID); err == nil {
-							label = p.Label
-						}
-						labels[c.LocationID] = label
-					}
-					if c.HouseholdID != 0 {
-						if h, err := s.Registry.HouseholdAt(ctx, tx, c.HouseholdID); err == nil {
-							label += h.Room
-						}
-					}
-					var phone string
-					if err := tx.QueryRow(ctx, `SELECT reporter_phone FROM cases WHERE id = ?`, id).Scan(&phone); err != nil {
-						return err
-					}
-					if err := s.indexCase(ctx, tx, id, makeSearchDoc(c, label, phone)); err != nil {
-						return err
+				if r.c.HouseholdID != 0 {
+					if h, err := s.Registry.HouseholdAt(ctx, tx, r.c.HouseholdID); err == nil {
+						label += h.Room
 					}
 				}
-				if _, err := tx.Exec(ctx, `DELETE FROM case_search_todo WHERE case_id = ?`, id); err != nil {
+				if err := s.indexCase(ctx, tx, r.c.ID, makeSearchDoc(r.c, label, r.phone)); err != nil {
 					return err
 				}
 			}
-			return nil
+			_, err = tx.Exec(ctx, `DELETE FROM case_search_todo WHERE case_id BETWEEN ? AND ?`, first, last)
+			return err
 		})
 		if err != nil {
 			return done, err
@@ -130,6 +132,14 @@ func (s *Service) IndexPending(ctx context.Context) (int, error) {
 		done += len(ids)
 	}
 }
+
+// scanWith scans a case's columns and then more.
+type scanWith struct {
+	r     scanner
+	extra *string
+}
+
+func (s scanWith) Scan(dst ...any) error { return s.r.Scan(append(dst, s.extra)...) }
 
 // searchTerm is one word of a query and the column it is looked up in.
 type searchTerm struct {

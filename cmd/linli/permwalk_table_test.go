@@ -123,6 +123,7 @@ var permRoutes = map[string]permRoute{
 	"POST /report":                                     {login, nil},
 	"GET /cases":                                       {login, nil},
 	"GET /cases/mine":                                  {login, nil},
+	"GET /cases/export.xlsx":                           {login, nil},
 	"GET /tasks":                                       {login, nil},
 	"GET /cases/{id}":                                  {scoped, []string{"case"}},
 	"POST /cases/{id}/actions":                         {scoped, []string{"case"}},
