@@ -238,9 +238,11 @@ type Assignee struct {
 }
 
 // listState is the page's default: the open cases, least time left
-// first, when no state is asked for (the API's default is every state).
+// first, when no state is asked for and nothing is searched (the API's
+// default is every state; a search looks through every state, newest
+// first, since a caller may ask about a case closed long ago).
 func listState(r *http.Request, f *Filter) {
-	if _, ok := r.URL.Query()["state"]; !ok && !f.Overdue && !f.Escalated {
+	if _, ok := r.URL.Query()["state"]; !ok && !f.Overdue && !f.Escalated && strings.TrimSpace(f.Query) == "" {
 		f.Open = true
 	}
 }

@@ -75,13 +75,14 @@ func (f Filter) openOnly() bool {
 	return len(f.States) > 0
 }
 
-// order is the filter's sort: deadline first for open cases, newest
-// first otherwise, unless asked.
+// order is the filter's sort: newest first for a search and for lists
+// that include finished cases, deadline first for open cases, unless
+// asked.
 func (f Filter) order() string {
 	if f.Order == "due" || f.Order == "new" {
 		return f.Order
 	}
-	if f.openOnly() {
+	if f.openOnly() && strings.TrimSpace(f.Query) == "" {
 		return "due"
 	}
 	return "new"
@@ -111,7 +112,17 @@ func (s *Service) ListPage(ctx context.Context, a *linli.Actor, f Filter) (Page,
 	if len(scopes) == 0 {
 		return Page{}, errForbidden()
 	}
-	cond, args := storage.ScopeFilter("c.path", scopes)
+	// On SQLite the scope is a filter, not an index range ("+" keeps
+	// the planner off cases_path): a street's scope holds all its cases,
+	// and reading them all to sort them is what made the lists slow.
+	// Each list instead walks an index in its own order (the primary key
+	// newest first, cases_open_due by deadline, the search index) and
+	// stops after a page.
+	col := "c.path"
+	if s.DB.Dialect == storage.SQLite {
+		col = "+c.path"
+	}
+	cond, args := storage.ScopeFilter(col, scopes)
 	return s.query(ctx, a, []string{cond}, args, f)
 }
 
@@ -159,21 +170,31 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 		where = append(where, "c.created_at < ?")
 		args = append(args, storage.Millis(f.To))
 	}
+	from, idCol := caseFrom, "c.id"
 	if q := strings.TrimSpace(f.Query); q != "" {
 		terms, err := parseSearch(q)
 		if err != nil {
 			return Page{}, err
 		}
-		cond, sargs := s.searchCond(terms, a.Scopes(linli.PermPeopleReveal))
-		where = append(where, cond)
-		args = append(args, sargs...)
+		if match, ok := s.searchMatch(a, terms); ok && f.order() == "new" {
+			// Newest first straight from the full-text index: FTS5 hands
+			// its matches out by rowid, so a page stops after its rows
+			// instead of collecting every match of a common word first.
+			from, idCol = ` FROM case_search s JOIN cases c ON c.id = s.rowid JOIN categories k ON k.id = c.category_id`, "s.rowid"
+			where = append(where, "case_search MATCH ?")
+			args = append(args, match)
+		} else {
+			cond, sargs := s.searchCond(terms, a.Scopes(linli.PermPeopleReveal))
+			where = append(where, cond)
+			args = append(args, sargs...)
+		}
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
 	p := Page{}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+caseFrom+cond+` LIMIT `+strconv.Itoa(countCap+1)+`) x`, args...).Scan(&p.Total); err != nil {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+cond+` LIMIT `+strconv.Itoa(countCap+1)+`) x`, args...).Scan(&p.Total); err != nil {
 		return p, err
 	}
 	if p.Total > countCap {
@@ -189,16 +210,16 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 			c, err := scanCase(rows)
 			c.Overdue, c.Warning = c.OverdueAt(now), c.WarningAt(now)
 			return c, err
-		}, `SELECT `+caseColumns+caseFrom+w+order+` LIMIT ?`, append(append(append([]any{}, args...), xargs...), n)...)
+		}, `SELECT `+caseColumns+from+w+order+` LIMIT ?`, append(append(append([]any{}, args...), xargs...), n)...)
 	}
 	want := f.Limit + 1 // one more than a page says whether there is a next
 	var out []Case
 	if f.order() == "new" {
 		extra, xargs := "", []any(nil)
 		if cur.set {
-			extra, xargs = " AND c.id < ?", []any{cur.id}
+			extra, xargs = " AND "+idCol+" < ?", []any{cur.id}
 		}
-		if out, err = read(extra, " ORDER BY c.id DESC", xargs, want); err != nil {
+		if out, err = read(extra, " ORDER BY "+idCol+" DESC", xargs, want); err != nil {
 			return p, err
 		}
 	} else {
