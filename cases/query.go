@@ -75,6 +75,16 @@ func (f Filter) openOnly() bool {
 	return len(f.States) > 0
 }
 
+// undispatched says the filter lists only cases not dispatched yet.
+func (f Filter) undispatched() bool {
+	for _, st := range f.States {
+		if st != Reported && st != Accepted {
+			return false
+		}
+	}
+	return len(f.States) > 0
+}
+
 // order is the filter's sort: newest first for a search and for lists
 // that include finished cases, deadline first for open cases, unless
 // asked.
@@ -147,7 +157,7 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 		where = append(where, "c.escalation_level > 0")
 	}
 	if f.Category != 0 {
-		where = append(where, "(c.category_id = ? OR k.parent_id = ?)")
+		where = append(where, "(c.category_id = ? OR c.category_id IN (SELECT id FROM categories WHERE parent_id = ?))")
 		args = append(args, f.Category, f.Category)
 	}
 	if f.Grid != 0 {
@@ -170,7 +180,9 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 		where = append(where, "c.created_at < ?")
 		args = append(args, storage.Millis(f.To))
 	}
-	from, idCol := caseFrom, "c.id"
+	// The count reads cases alone (no join to categories), so a queue
+	// whose filters are all in cases_open_due is counted from the index.
+	from, countFrom, idCol := caseFrom, " FROM cases c", "c.id"
 	if q := strings.TrimSpace(f.Query); q != "" {
 		terms, err := parseSearch(q)
 		if err != nil {
@@ -181,6 +193,7 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 			// its matches out by rowid, so a page stops after its rows
 			// instead of collecting every match of a common word first.
 			from, idCol = ` FROM case_search s JOIN cases c ON c.id = s.rowid JOIN categories k ON k.id = c.category_id`, "s.rowid"
+			countFrom = ` FROM case_search s JOIN cases c ON c.id = s.rowid`
 			where = append(where, "case_search MATCH ?")
 			args = append(args, match)
 		} else {
@@ -194,7 +207,7 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 	}
 	p := Page{}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+cond+` LIMIT `+strconv.Itoa(countCap+1)+`) x`, args...).Scan(&p.Total); err != nil {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+countFrom+cond+` LIMIT `+strconv.Itoa(countCap+1)+`) x`, args...).Scan(&p.Total); err != nil {
 		return p, err
 	}
 	if p.Total > countCap {
@@ -226,7 +239,10 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 		// Least time left first: cases with a deadline by (deadline, id),
 		// then those without one yet (not dispatched) oldest first. The
 		// cursor names the phase it stopped in.
-		if !cur.set || cur.due > 0 {
+		// Cases not dispatched yet (reported, accepted) never have a
+		// deadline, and overdue ones always do: a phase that cannot
+		// match is skipped rather than walked through.
+		if (!cur.set || cur.due > 0) && !f.undispatched() {
 			extra, xargs := " AND c.resolve_due > 0", []any(nil)
 			if cur.set {
 				extra += " AND (c.resolve_due > ? OR (c.resolve_due = ? AND c.id > ?))"
@@ -236,7 +252,7 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 				return p, err
 			}
 		}
-		if len(out) < want {
+		if len(out) < want && !f.Overdue {
 			extra, xargs := " AND c.resolve_due = 0", []any(nil)
 			if cur.set && cur.due == 0 {
 				extra, xargs = extra+" AND c.id > ?", []any{cur.id}

@@ -5,7 +5,9 @@
 -- on (resolve_due, id). It is partial: only open cases, a few percent of a
 -- street's history. A query uses it when it repeats the same state list
 -- literally (cases/query.go, openStatesSQL; a test keeps them equal).
-CREATE INDEX cases_open_due ON cases(resolve_due, id, path)
+-- Its trailing columns are what the queues filter on (scope, state,
+-- escalation, grid), so skipping a row needs no read of the table.
+CREATE INDEX cases_open_due ON cases(resolve_due, id, path, state, escalation_level, grid_id)
 	WHERE state IN ('reported','accepted','dispatched','acknowledged','in_progress','handled','verified','shelved');
 -- The whistles still waiting for a report-in, by their deadline.
 CREATE INDEX case_whistles_open ON case_whistles(acked_at, ack_due);
