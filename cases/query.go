@@ -109,6 +109,7 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Case, i
 // worker (cases.read scopes).
 func (s *Service) ListPage(ctx context.Context, a *linli.Actor, f Filter) (Page, error) {
 	scopes := a.Scopes(linli.PermCasesRead)
+	var scope registry.Node // the one node listed, when there is one
 	if f.NodeID != 0 {
 		n, err := s.Registry.NodeByID(ctx, f.NodeID)
 		if err != nil {
@@ -117,10 +118,22 @@ func (s *Service) ListPage(ctx context.Context, a *linli.Actor, f Filter) (Page,
 		if !a.Can(linli.PermCasesRead, n.Path) {
 			return Page{}, errForbidden()
 		}
-		scopes = []string{n.Path}
+		scopes, scope = []string{n.Path}, n
 	}
 	if len(scopes) == 0 {
 		return Page{}, errForbidden()
+	}
+	if len(scopes) == 1 && scope.ID == 0 {
+		for _, g := range a.Grants {
+			if g.NodePath == scopes[0] && g.NodeID != 0 && g.Role.Has(linli.PermCasesRead) {
+				n, err := s.Registry.NodeByID(ctx, g.NodeID)
+				if err != nil {
+					return Page{}, err
+				}
+				scope = n
+				break
+			}
+		}
 	}
 	// On SQLite the scope is a filter, not an index range ("+" keeps
 	// the planner off cases_path): a street's scope holds all its cases,
@@ -133,7 +146,19 @@ func (s *Service) ListPage(ctx context.Context, a *linli.Actor, f Filter) (Page,
 		col = "+c.path"
 	}
 	cond, args := storage.ScopeFilter(col, scopes)
-	return s.query(ctx, a, []string{cond}, args, f)
+	where := []string{cond}
+	// A community's or a grid's cases newest first: the same scope said
+	// on the denormalised column, which cases_community_new and
+	// cases_grid_new (migration 0038) serve in id order.
+	if f.order() == "new" {
+		switch scope.Kind {
+		case registry.KindCommunity:
+			where, args = append(where, "c.community_id = ?"), append(args, scope.ID)
+		case registry.KindGrid:
+			where, args = append(where, "c.grid_id = ?"), append(args, scope.ID)
+		}
+	}
+	return s.query(ctx, a, where, args, f)
 }
 
 func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, args []any, f Filter) (Page, error) {
@@ -207,7 +232,13 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 	}
 	p := Page{}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+countFrom+cond+` LIMIT `+strconv.Itoa(countCap+1)+`) x`, args...).Scan(&p.Total); err != nil {
+	// The count walks in the page's order, so it stops where the page's
+	// matches are rather than scanning from the oldest case.
+	countOrder := ""
+	if f.order() == "new" {
+		countOrder = " ORDER BY " + idCol + " DESC"
+	}
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+countFrom+cond+countOrder+` LIMIT `+strconv.Itoa(countCap+1)+`) x`, args...).Scan(&p.Total); err != nil {
 		return p, err
 	}
 	if p.Total > countCap {
