@@ -288,6 +288,17 @@ func TestCaseLists(t *testing.T) {
 			}
 		})
 
+		// The whistle callout names the case it calls the street in on.
+		t.Run("whistle callout", func(t *testing.T) {
+			f.act("grid1", w.late.ID, cases.ActionInput{Action: cases.ActWhistle, Targets: []string{"street"}, Reason: "需街道协调"})
+			body := w.srv.As(t, f.actor("street")).Get("/cases").String()
+			_, callout, _ := strings.Cut(body, `data-test="calls"`)
+			callout, _, _ = strings.Cut(callout, "</section>")
+			if !strings.Contains(callout, w.late.Number+" "+w.late.Title) {
+				t.Errorf("the callout does not name case %s %s: %s", w.late.Number, w.late.Title, callout)
+			}
+		})
+
 		// 超期 is one rule: Case.OverdueAt. The board's count, the overdue
 		// list, the task list (API and page), the case (API) and the board
 		// table all say the same for every case, including one on the
