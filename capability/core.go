@@ -24,9 +24,9 @@ type CoreOptions struct {
 	SecureCookie bool // set Secure on the session cookie (behind HTTPS)
 }
 
-// Core returns the data owners built by Build, and the home page that
-// reads them, as capabilities: registry, auth, audit, cases,
-// the working calendar's administration and home.
+// Core returns the data owners built by Build as capabilities: registry,
+// auth, audit, cases and the working calendar's administration. The home
+// page comes last, from HomeOf.
 func Core(d Deps, o CoreOptions) []Capability {
 	return []Capability{
 		part{Name: "registry", Pages: registry.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
@@ -37,14 +37,25 @@ func Core(d Deps, o CoreOptions) []Capability {
 			(&auth.HTTP{Service: d.Auth, Renderer: rd, SecureCookie: o.SecureCookie}).Routes(rt)
 		}},
 		part{Name: "audit", Pages: audit.Pages(), Routes: d.Audit.Routes},
-		part{Name: "cases", Pages: cases.Pages(d.Clock), Jobs: d.Cases.JobHandlers(), Routes: func(rt *web.Router, rd *web.Renderer) {
+		part{Name: "cases", Pages: cases.Pages(d.Clock), Jobs: d.Cases.JobHandlers(), Home: d.Cases.HomePanels, Routes: func(rt *web.Router, rd *web.Renderer) {
 			d.Cases.Routes(rt)
 			d.Cases.PageRoutes(rt, rd)
 			d.Cases.FileRoutes(rt)
 		}},
 		part{Name: "calendar", Pages: calendar.Pages(), Routes: d.CalendarAdmin.Routes},
-		part{Name: "home", Pages: home.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
-			(&home.Home{Registry: d.Registry, Renderer: rd, CalendarGap: d.Cases.CalendarGap}).Routes(rt)
-		}},
 	}
+}
+
+// HomeOf returns the home page as a capability, with the 待办 panels the
+// capabilities in caps contribute (Parts.Home), in their order.
+func HomeOf(d Deps, caps []Capability) Capability {
+	var panels []web.PanelSource
+	for _, c := range caps {
+		if p := c.Parts(); p.Home != nil {
+			panels = append(panels, p.Home)
+		}
+	}
+	return part{Name: "home", Pages: home.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
+		(&home.Home{Registry: d.Registry, Renderer: rd, CalendarGap: d.Cases.CalendarGap, Panels: panels}).Routes(rt)
+	}}
 }

@@ -108,7 +108,8 @@ func filterOf(r *http.Request) (Filter, error) {
 		return Filter{}, err
 	}
 	f := Filter{NodeID: int64(node), Limit: limit, Offset: offset, Category: int64(cat), Query: q.Get("q"), Order: q.Get("order"),
-		Overdue: q.Get("overdue") == "1", Escalated: q.Get("escalated") == "1"}
+		Overdue: q.Get("overdue") == "1", Escalated: q.Get("escalated") == "1",
+		ExtensionPending: q.Get("extension") == "pending", Unrated: q.Get("unrated") == "1"}
 	for _, st := range q["state"] {
 		for _, x := range strings.Split(st, ",") {
 			if State(x).Label() == "" {

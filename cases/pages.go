@@ -214,7 +214,7 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := listData{Filter: f}
-	if a.CanAny(linli.PermCasesManage) && len(f.States) == 0 && !f.Overdue && !f.Escalated && f.Query == "" {
+	if a.CanAny(linli.PermCasesManage) && len(f.States) == 0 && !f.Overdue && !f.Escalated && !f.ExtensionPending && !f.Unrated && f.Query == "" {
 		b, err := h.s.DispatchBoard(r.Context(), a, f.NodeID)
 		if err != nil {
 			return err
@@ -231,18 +231,36 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listFilter is a list page's filter from its query (the home page's
+// counts link to these), with the page's own default length.
+func listFilter(r *http.Request, limit int) (Filter, error) {
+	f, err := filterOf(r)
+	if r.URL.Query().Get("limit") == "" {
+		f.Limit = limit
+	}
+	return f, err
+}
+
 func (h *pages) mine(w http.ResponseWriter, r *http.Request) error {
-	cs, n, err := h.s.MyReports(r.Context(), web.ActorFrom(r.Context()), Filter{Limit: 100})
+	f, err := listFilter(r, 100)
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "cases/mine.html", &web.Page{Title: "我的上报", Data: listData{Cases: cs, Total: n}})
+	cs, n, err := h.s.MyReports(r.Context(), web.ActorFrom(r.Context()), f)
+	if err != nil {
+		return err
+	}
+	h.r.Render(w, r, http.StatusOK, "cases/mine.html", &web.Page{Title: "我的上报", Data: listData{Cases: cs, Total: n, Filter: f}})
 	return nil
 }
 
 func (h *pages) tasks(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	cs, n, err := h.s.MyTasks(r.Context(), a, Filter{Limit: 200})
+	f, err := listFilter(r, 200)
+	if err != nil {
+		return err
+	}
+	cs, n, err := h.s.MyTasks(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
@@ -250,7 +268,7 @@ func (h *pages) tasks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "cases/tasks.html", &web.Page{Title: "我的任务", Data: listData{Cases: cs, Total: n, Calls: calls}})
+	h.r.Render(w, r, http.StatusOK, "cases/tasks.html", &web.Page{Title: "我的任务", Data: listData{Cases: cs, Total: n, Calls: calls, Filter: f}})
 	return nil
 }
 

@@ -20,11 +20,18 @@ type Filter struct {
 	States    []State // any of these
 	Overdue   bool
 	Escalated bool
-	Category  int64
+	// ExtensionPending: an extension request waits for a decision (延期待批).
+	ExtensionPending bool
+	// Unrated: closed and not rated yet (请评价).
+	Unrated  bool
+	Category int64
 	Query     string // number or words in the title
 	Limit     int
 	Offset    int
 	Order     string // "due" (deadline first) or "new" (newest first, default)
+	// upcoming keeps the cases whose resolution deadline is still ahead
+	// (the home page's next deadlines).
+	upcoming bool
 }
 
 // List returns the cases the actor may read as staff or worker (cases.read
@@ -64,6 +71,16 @@ func (s *Service) query(ctx context.Context, where []string, args []any, f Filte
 	}
 	if f.Escalated {
 		where = append(where, "c.escalation_level > 0 AND c.state NOT IN ('closed','rejected','merged')")
+	}
+	if f.ExtensionPending {
+		where = append(where, "c.id IN (SELECT case_id FROM case_extensions WHERE decided_at = 0)")
+	}
+	if f.Unrated {
+		where = append(where, "c.state = 'closed' AND c.rating = ''")
+	}
+	if f.upcoming {
+		where = append(where, "c.resolve_due >= ?")
+		args = append(args, storage.Millis(s.now()))
 	}
 	if f.Category != 0 {
 		where = append(where, "(c.category_id = ? OR k.parent_id = ?)")

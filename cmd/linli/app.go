@@ -208,9 +208,10 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	m.Meetings = meetings.New(d)
 	m.Mediation = mediation.New(d)
 	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
-	return append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
+	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness)
+	return append(caps, capability.HomeOf(d, caps))
 }
 
 func securityHeaders(h http.Handler) http.Handler {
