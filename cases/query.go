@@ -25,10 +25,10 @@ type Filter struct {
 	// Unrated: closed and not rated yet (请评价).
 	Unrated  bool
 	Category int64
-	Query     string // number or words in the title
-	Limit     int
-	Offset    int
-	Order     string // "due" (deadline first) or "new" (newest first, default)
+	Query    string // number or words in the title
+	Limit    int
+	Offset   int
+	Order    string // "due" (deadline first) or "new" (newest first, default)
 	// upcoming keeps the cases whose resolution deadline is still ahead
 	// (the home page's next deadlines).
 	upcoming bool

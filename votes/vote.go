@@ -436,8 +436,8 @@ func (s *Service) Vote(ctx context.Context, a *linli.Actor, id int64) (Vote, err
 
 // VoteFilter narrows ListVotes.
 type VoteFilter struct {
-	ProjectID int64 // 0: any
-	NodeID    int64 // votes whose scope is in, under or over this node; 0: any
+	ProjectID int64  // 0: any
+	NodeID    int64  // votes whose scope is in, under or over this node; 0: any
 	State     string // StatePending, StateOpen or StateClosed (now); "": any
 }
 
