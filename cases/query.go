@@ -20,15 +20,16 @@ type Filter struct {
 	States    []State // any of these
 	Overdue   bool
 	Escalated bool
+	Category  int64
+	Query     string // number or words in the title
+	Limit     int
+	Offset    int
+	Order     string // "due" (deadline first) or "new" (newest first, default)
+
 	// ExtensionPending: an extension request waits for a decision (延期待批).
 	ExtensionPending bool
 	// Unrated: closed and not rated yet (请评价).
-	Unrated  bool
-	Category int64
-	Query    string // number or words in the title
-	Limit    int
-	Offset   int
-	Order    string // "due" (deadline first) or "new" (newest first, default)
+	Unrated bool
 	// upcoming keeps the cases whose resolution deadline is still ahead
 	// (the home page's next deadlines).
 	upcoming bool
