@@ -29,7 +29,7 @@ func Pages() web.Pages {
 		"首页": "Home", "项目": "Projects", "会议": "Meetings", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
 		// Shown by home's own nav and page; the same English as votes' and registry's catalogues.
 		"意见表决": "Consent votes", "建筑面积": "Floor area",
-		"年工作日历未加载": "working calendar not loaded", "待办": "To do", "全部": "All", "工作日历": "Working calendar", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
+		"年工作日历未加载": "working calendar not loaded", "我的待办": "My to-do", "全部": "All", "工作日历": "Working calendar", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
 	}}
 }
 
