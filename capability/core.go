@@ -22,19 +22,26 @@ func Of(p Parts) Capability { return part(p) }
 // CoreOptions are the settings of the core's pages.
 type CoreOptions struct {
 	SecureCookie bool // set Secure on the session cookie (behind HTTPS)
+	// Demo shows registration codes on the page instead of needing an SMS
+	// gateway (`linli demo` only).
+	Demo bool
 }
 
 // Core returns the data owners built by Build as capabilities: registry,
 // auth, audit, cases and the working calendar's administration. The home
 // page comes last, from HomeOf.
 func Core(d Deps, o CoreOptions) []Capability {
+	// Residents register by a code their phone receives through the
+	// outbox (cases owns it).
+	su := &auth.Signup{Service: d.Auth, Outbox: d.Cases.SendSMS, Demo: o.Demo, Limits: auth.DefaultSignupLimits()}
 	return []Capability{
 		part{Name: "registry", Pages: registry.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
 			d.Registry.SetRenderer(rd)
 			d.Registry.Routes(rt)
 		}},
-		part{Name: "auth", Pages: auth.Pages(), Routes: func(rt *web.Router, rd *web.Renderer) {
+		part{Name: "auth", Pages: auth.Pages(), Home: su.HomePanels, Routes: func(rt *web.Router, rd *web.Renderer) {
 			(&auth.HTTP{Service: d.Auth, Renderer: rd, SecureCookie: o.SecureCookie}).Routes(rt)
+			(&auth.SignupHTTP{Signup: su, Renderer: rd, SecureCookie: o.SecureCookie}).Routes(rt)
 		}},
 		part{Name: "audit", Pages: audit.Pages(), Routes: d.Audit.Routes},
 		part{Name: "cases", Pages: cases.Pages(d.Clock), Jobs: d.Cases.JobHandlers(), Home: d.Cases.HomePanels, Routes: func(rt *web.Router, rd *web.Renderer) {
