@@ -15,7 +15,8 @@ var countLink = regexp.MustCompile(`<a class="todo-count( late)?" href="([^"]+)"
 // 超期 is also the dispatch board's, and it is red while above zero.
 func TestHomeCountsAgreeWithTheirLists(t *testing.T) {
 	eachServer(t, func(t *testing.T, s *testServer) {
-		api := map[string]string{"/cases?": "/api/cases?", "/tasks?": "/api/cases/tasks?", "/cases/mine?": "/api/cases/mine?", "/cases/mine": "/api/cases/mine?"}
+		// Each list page and its API, the longer paths first.
+		api := [][2]string{{"/cases/mine?", "/api/cases/mine?"}, {"/cases/mine", "/api/cases/mine?"}, {"/cases?", "/api/cases?"}, {"/tasks?", "/api/cases/tasks?"}}
 		for _, tc := range []struct {
 			user   string
 			panels []string
@@ -49,9 +50,9 @@ func TestHomeCountsAgreeWithTheirLists(t *testing.T) {
 					continue
 				}
 				q := href
-				for page, list := range api {
-					if strings.HasPrefix(href, page) {
-						q = list + strings.TrimPrefix(href, page) + "&limit=1"
+				for _, l := range api {
+					if strings.HasPrefix(href, l[0]) {
+						q = l[1] + strings.TrimPrefix(href, l[0]) + "&limit=1"
 						break
 					}
 				}
