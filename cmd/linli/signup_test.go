@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,23 +13,6 @@ import (
 	"linli/registry"
 	"linli/registry/ledger"
 )
-
-// send posts a form and returns the status, body and redirect target.
-func (c *client) send(path string, v url.Values) (int, string, string) {
-	c.t.Helper()
-	req, err := http.NewRequest("POST", c.base+path, strings.NewReader(v.Encode()))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b), res.Header.Get("Location")
-}
 
 var demoCode = regexp.MustCompile(`data-test="demo-code">[^<]*<b>([0-9]{6})</b>`)
 
@@ -87,17 +69,19 @@ func TestRegisterAndClaimPages(t *testing.T) {
 		if st, body := c.do("GET", "/login", nil); st != 200 || !strings.Contains(string(body), `href="/register"`) {
 			t.Fatalf("the login page does not offer registration: %d", st)
 		}
-		st, body, _ := c.send("/register", url.Values{"step": {"send"}, "phone": {phone}})
+		st, page := c.form("/register", url.Values{"step": {"send"}, "phone": {phone}})
+		body := string(page)
 		m := demoCode.FindStringSubmatch(body)
 		if st != 200 || m == nil {
 			t.Fatalf("send code: %d, no code shown: %.1500s", st, body)
 		}
-		st, body, _ = c.send("/register", url.Values{"step": {"create"}, "phone": {phone}, "code": {"12345"}, "display_name": {"新居民"}, "password": {"Neighbour-2026"}})
+		st, page = c.form("/register", url.Values{"step": {"create"}, "phone": {phone}, "code": {"12345"}, "display_name": {"新居民"}, "password": {"Neighbour-2026"}})
+		body = string(page)
 		if st != 422 || !strings.Contains(body, `data-test="err-code"`) || !strings.Contains(body, `value="新居民"`) {
 			t.Fatalf("a short code: %d, no error beside the field or the name lost: %.2000s", st, body)
 		}
-		st, _, loc := c.send("/register", url.Values{"step": {"create"}, "phone": {phone}, "code": {m[1]}, "display_name": {"新居民"}, "password": {"Neighbour-2026"}})
-		if st != http.StatusSeeOther || loc != "/claim" {
+		res := c.postForm("/register", url.Values{"step": {"create"}, "phone": {phone}, "code": {m[1]}, "display_name": {"新居民"}, "password": {"Neighbour-2026"}})
+		if st, loc := res.StatusCode, res.Header.Get("Location"); st != http.StatusSeeOther || loc != "/claim" {
 			t.Fatalf("register: %d → %q", st, loc)
 		}
 		return c
@@ -131,8 +115,8 @@ func TestRegisterAndClaimPages(t *testing.T) {
 	if _, body := c.do("GET", "/claim?"+q.Encode(), nil); !strings.Contains(string(body), fmt.Sprintf(`<option value="%d">%s</option>`, hh.ID, hh.Room)) {
 		t.Fatalf("no room %s to choose", hh.Room)
 	}
-	st, _, loc := c.send("/claim", url.Values{"household_id": {fmt.Sprint(hh.ID)}, "relation": {"owner"}})
-	if st != http.StatusSeeOther || loc != "/claim" {
+	res := c.postForm("/claim", url.Values{"household_id": {fmt.Sprint(hh.ID)}, "relation": {"owner"}})
+	if st, loc := res.StatusCode, res.Header.Get("Location"); st != http.StatusSeeOther || loc != "/claim" {
 		t.Fatalf("claim: %d → %q", st, loc)
 	}
 	var me struct {
@@ -151,7 +135,7 @@ func TestRegisterAndClaimPages(t *testing.T) {
 	for k, v := range q { // the picker's hidden fields
 		form[k] = v
 	}
-	if st, body, _ := other.send("/claim", form); st != 422 || !strings.Contains(body, `data-test="err-relation"`) || !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, hh.ID)) {
+	if st, body := other.form("/claim", form); st != 422 || !strings.Contains(string(body), `data-test="err-relation"`) || !strings.Contains(string(body), fmt.Sprintf(`<option value="%d" selected>`, hh.ID)) {
 		t.Errorf("a claim without the relation: %d", st)
 	}
 	var claims struct {
@@ -177,8 +161,8 @@ func TestRegisterAndClaimPages(t *testing.T) {
 	if st, body := staff.do("GET", "/", nil); !strings.Contains(string(body), `data-panel="claims"`) {
 		t.Errorf("the staff home has no claims panel: %d", st)
 	}
-	if st, _, loc := staff.send(fmt.Sprintf("/claims/%d/decide", id), url.Values{"approve": {"1"}}); st != http.StatusSeeOther || loc != "/claims" {
-		t.Fatalf("approve: %d → %q", st, loc)
+	if res := staff.postForm(fmt.Sprintf("/claims/%d/decide", id), url.Values{"approve": {"1"}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/claims" {
+		t.Fatalf("approve: %d → %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	if other.json("GET", "/api/claims", nil, &claims); claims.Mine[0].State != "approved" {
 		t.Errorf("after approval: %+v", claims)
