@@ -139,8 +139,13 @@ func TestHomePanelsCountWhatTheListsHold(t *testing.T) {
 		}
 		checkCounts(t, "grid1", panel(t, w, grid, "tasks"), want, map[string]string{"dispatched": "/tasks?state=dispatched",
 			"working": "/tasks?state=acknowledged,in_progress", "overdue": "/tasks?overdue=1", "extension": "/tasks?extension=pending"})
-		if ps, _ := w.Cases.HomePanels(w.Ctx, grid); hasPanel(ps, "cases") {
-			t.Error("a grid worker sees the staff queues")
+		if ps, _ := w.Cases.HomePanels(w.Ctx, grid); hasPanel(ps, "cases") || hasPanel(ps, "reports") {
+			t.Error("a grid worker sees the staff queues or a reporter's 请评价")
+		}
+		// Staff enter hotline cases under their own name; the caller rates
+		// them, so staff get no 请评价.
+		if ps, _ := w.Cases.HomePanels(w.Ctx, as["xueyuan"]); hasPanel(ps, "reports") {
+			t.Error("staff are asked to rate the cases they entered")
 		}
 
 		res := as["resident"]

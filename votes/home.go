@@ -34,7 +34,7 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 	if n > len(l.Items) {
 		l.More = "/votes?state=open"
 	}
-	p.Counts = []web.Count{{Key: "open", Label: "进行中的表决", N: n, Href: "/votes?state=open"}}
+	p.Counts = []web.Count{{Key: "open", Label: "进行中", N: n, Href: "/votes?state=open"}}
 	p.Lists = []web.PanelList{l}
 	if n == 0 && !a.CanAny(linli.PermProjectsManage) {
 		return nil, nil
