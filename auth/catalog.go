@@ -2,6 +2,17 @@ package auth
 
 func catalog() map[string]string {
 	return map[string]string{
+		// Registration and household claims (signup.go, claims.go).
+		"注册": "Register", "居民注册": "Resident registration", "用手机号注册，再认领您的房屋": "Register with your phone, then claim your home",
+		"我们将发送6位验证码": "We will send a 6-digit code", "获取验证码": "Send code", "验证码已发送至": "Code sent to", "有效期至": "valid until",
+		"演示模式，不发短信。验证码：": "Demo mode, no text message is sent. Code: ", "验证码": "Code", "6位数字，10分钟内有效": "6 digits, valid for 10 minutes",
+		"设置密码": "Choose a password", "重新获取验证码": "Send a new code", "已有账号？登录": "Have an account? Log in",
+		"认领房屋": "Claim your home", "我的认领": "My claims", "家庭成员": "Family member", "已通过": "approved", "已拒绝": "refused",
+		"手机号与登记的业主一致，自动通过": "the phone matches the registered owner: approved at once", "选择房屋": "Choose your home",
+		"业主的手机号与住户台账登记一致时立即通过；否则由社区审核，租户和家庭成员也可由业主确认。": "An owner whose phone is the one in the household register is approved at once; otherwise the community approves, and tenants and family members may also be confirmed by the owner.",
+		"请选择": "Choose", "我是": "I am", "认领": "Claim", "房屋认领审核": "Home claims to approve", "关系": "Relation", "申请时间": "Filed",
+		"处理": "Decision", "通过": "Approve", "拒绝": "Refuse", "没有待审核的认领": "No claims waiting", "认领我的房屋": "Claim my home",
+		"按房号认领您的房屋，成为居民": "Claim your home by its room number to become a resident", "没有账号？用手机号注册": "No account? Register with your phone",
 		"登录": "Log in", "登录邻里": "Log in to Linli", "居民吹哨、网格报到": "Residents blow the whistle, the grid reports in",
 		"手机号或用户名": "Phone or username", "密码": "Password", "姓名": "Name", "用户名": "Username", "手机号": "Phone", "角色": "Role",
 		"上次登录": "Last login", "修改密码": "Change password", "原密码": "Current password", "新密码": "New password",

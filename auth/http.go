@@ -20,7 +20,9 @@ var templates embed.FS
 // Pages returns the account pages and their English.
 func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
-	return web.Pages{FS: sub, Prefix: "auth", Catalog: catalog(), Funcs: template.FuncMap{}}
+	return web.Pages{FS: sub, Prefix: "auth", Catalog: catalog(), Funcs: template.FuncMap{
+		"relationLabel": RelationLabel, "claimState": ClaimStateLabel,
+		"claimRelations": func() []string { return []string{ClaimOwner, ClaimFamily, ClaimTenant} }}}
 }
 
 // Secure marks cookies Secure (set when served over HTTPS).

@@ -47,6 +47,10 @@ type Parts struct {
 	Pages  web.Pages                        // its templates and their English
 	Routes func(*web.Router, *web.Renderer) // its API and page routes
 	Jobs   map[string]jobs.Handler          // its durable timers, by kind
+	// Home gives the capability's panels on the home page's 待办, from its
+	// own reads with its own permission checks (home imports no
+	// capability; HomeOf collects these).
+	Home web.PanelSource
 }
 
 // Deps is the one value the capabilities are built from.

@@ -8,6 +8,9 @@ func catalog() map[string]string {
 		"近30天": "Last 30 days", "本月": "This month", "只看超期": "Overdue only", "只看已升级": "Escalated only", "筛选": "Filter", "清除": "Clear",
 		"导出Excel": "Export to Excel", "案件列表": "Cases", "超过1,000件时只显示“1,000+”，请用筛选缩小范围。": "Beyond 1,000 cases the count shows “1,000+”: narrow the filter.",
 		"下一页": "Next page", "问题": "Problem", "临期": "Due soon", "未派遣": "Not dispatched",
+		// The home page's 待办 (home.go).
+		"待办案件": "Cases to handle", "待派遣": "Awaiting dispatch", "延期待批": "Extensions to approve", "即将到期": "Due soon",
+		"吹哨待报到": "Whistles to report in", "暂无待办": "Nothing to do", "请评价": "Please rate", "还没有上报过问题": "No reports yet", "进展": "Progress",
 		"转人民调解": "Take to mediation", "我要上报": "Report a problem", "三步完成：选类别、拍照片、说一句话。": "Three steps: pick a category, take a photo, say what is wrong.",
 		"选择类别": "Category", "类别": "Category", "城市管理事件和部件": "Urban management events and components", "拍照或选择照片": "Photos",
 		"可选，最多9张，每张不超过10MB": "Optional, up to 9, 10 MB each", "说一句话": "In a sentence", "发生了什么？": "What happened?",

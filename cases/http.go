@@ -117,6 +117,7 @@ func (s *Service) filterOf(r *http.Request) (Filter, error) {
 	f.Limit = int(num("limit"))
 	f.Query, f.After = q.Get("q"), q.Get("after")
 	f.Overdue, f.Escalated = q.Get("overdue") == "1", q.Get("escalated") == "1"
+	f.ExtensionPending, f.Unrated = q.Get("extension") == "pending", q.Get("unrated") == "1"
 	switch o := q.Get("order"); o {
 	case "", "due", "new":
 		f.Order = o

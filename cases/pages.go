@@ -331,12 +331,26 @@ var (
 	allSources = []Source{SourceResident, SourcePatrol, SourceHotline, SourceMeeting, SourceInspection, SourceCamera}
 )
 
+// listFilter is a list page's filter from its query (the home page's
+// counts link to these), with the page's own default length.
+func (s *Service) listFilter(r *http.Request, limit int) (Filter, error) {
+	f, err := s.filterOf(r)
+	if r.URL.Query().Get("limit") == "" {
+		f.Limit = limit
+	}
+	return f, err
+}
+
 func (h *pages) mine(w http.ResponseWriter, r *http.Request) error {
-	cs, n, err := h.s.MyReports(r.Context(), web.ActorFrom(r.Context()), Filter{Limit: 100})
+	f, err := h.s.listFilter(r, 100)
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "cases/mine.html", &web.Page{Title: "我的上报", Data: listData{Cases: cs, Total: n}})
+	cs, n, err := h.s.MyReports(r.Context(), web.ActorFrom(r.Context()), f)
+	if err != nil {
+		return err
+	}
+	h.r.Render(w, r, http.StatusOK, "cases/mine.html", &web.Page{Title: "我的上报", Data: listData{Cases: cs, Total: n, Filter: f}})
 	return nil
 }
 

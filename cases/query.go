@@ -50,6 +50,14 @@ type Filter struct {
 	Limit        int
 	After        string // cursor: Page.Next of the previous page
 	Order        string // "due" (least time left first) or "new" (newest first); default: due for open cases
+
+	// ExtensionPending: an extension request waits for a decision (延期待批).
+	ExtensionPending bool
+	// Unrated: closed and not rated yet (请评价).
+	Unrated bool
+	// upcoming keeps the cases whose resolution deadline is still ahead
+	// (the home page's next deadlines).
+	upcoming bool
 }
 
 // Page is one page of a list: keyset paging, so a page costs the same
@@ -180,6 +188,16 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 	}
 	if f.Escalated {
 		where = append(where, "c.escalation_level > 0")
+	}
+	if f.ExtensionPending {
+		where = append(where, "c.id IN (SELECT case_id FROM case_extensions WHERE decided_at = 0)")
+	}
+	if f.Unrated {
+		where = append(where, "c.state = 'closed' AND c.rating = ''")
+	}
+	if f.upcoming {
+		where = append(where, "c.resolve_due >= ?")
+		args = append(args, storage.Millis(s.now()))
 	}
 	if f.Category != 0 {
 		where = append(where, "(c.category_id = ? OR c.category_id IN (SELECT id FROM categories WHERE parent_id = ?))")

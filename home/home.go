@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"sort"
 
 	"linli"
 	"linli/registry"
@@ -28,7 +29,7 @@ func Pages() web.Pages {
 		"首页": "Home", "项目": "Projects", "会议": "Meetings", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
 		// Shown by home's own nav and page; the same English as votes' and registry's catalogues.
 		"意见表决": "Consent votes", "建筑面积": "Floor area",
-		"年工作日历未加载": "working calendar not loaded", "工作日历": "Working calendar", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
+		"年工作日历未加载": "working calendar not loaded", "我的待办": "My to-do", "全部": "All", "工作日历": "Working calendar", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
 	}}
 }
 
@@ -40,6 +41,10 @@ type Home struct {
 	// calendar is not loaded and how many open cases are due in it; the
 	// page warns the staff. nil: no warning.
 	CalendarGap func(ctx context.Context, a *linli.Actor) (year, cases int, err error)
+	// Panels are the 待办 the capabilities contribute (cases, votes,
+	// meetings, projects), each from its own reads: home imports none of
+	// them.
+	Panels []web.PanelSource
 }
 
 // Nav builds the navigation for an actor from its permissions.
@@ -107,6 +112,8 @@ type homeData struct {
 	// GapYear is a year whose working calendar is not loaded while
 	// GapCases open cases are due in it (0: nothing to warn about).
 	GapYear, GapCases int
+	// Panels is the actor's 待办, by Panel.Order.
+	Panels []web.Panel
 }
 
 // Routes registers "/".
@@ -123,6 +130,14 @@ func (h *Home) page(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	for _, src := range h.Panels {
+		ps, err := src(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		d.Panels = append(d.Panels, ps...)
+	}
+	sort.SliceStable(d.Panels, func(i, j int) bool { return d.Panels[i].Order < d.Panels[j].Order })
 	roots, err := h.Registry.Roots(r.Context(), a)
 	if err != nil {
 		return err

@@ -203,3 +203,54 @@ func TestHomePage(t *testing.T) {
 		}
 	})
 }
+
+// The 待办 panels the capabilities contribute are shown by their order,
+// each count as a link to the list it counts, red only when an alerting
+// count is above zero; items show their time left in the page's language,
+// and a panel with nothing in it says so.
+func TestHomePagePanels(t *testing.T) {
+	db := storagetest.SQLite(t)
+	w := newWorld(t, db)
+	s := webtest.New(t, home.Pages())
+	s.Renderer.Nav = func(a *linli.Actor, lang string) []web.NavItem { return home.Nav(a, lang, s.Renderer.T) }
+	var asked []string
+	src := func(key string, ps ...web.Panel) web.PanelSource {
+		return func(_ context.Context, a *linli.Actor) ([]web.Panel, error) {
+			asked = append(asked, key+":"+a.Username)
+			return ps, nil
+		}
+	}
+	(&home.Home{Registry: w.reg, Renderer: s.Renderer, Panels: []web.PanelSource{
+		src("votes", web.Panel{Key: "votes", Title: "意见表决", Order: web.OrderVotes, Empty: "首页"}),
+		src("cases", web.Panel{Key: "cases", Title: "案件", Order: web.OrderCases, Counts: []web.Count{
+			{Key: "overdue", Label: "统计", N: 3, Href: "/cases?overdue=1", Alert: true},
+			{Key: "zero", Label: "统计", N: 0, Href: "/cases?extension=pending", Alert: true},
+			{Key: "many", Label: "统计", N: 10000, Href: "/cases?state=reported", Capped: true},
+		}, Lists: []web.PanelList{{Key: "deadlines", Title: "常用", More: "/cases?order=due", Items: []web.PanelItem{
+			{Href: "/cases/7", Text: "楼道灯不亮", Meta: "XY-0007", Note: web.Remaining(time.Date(2026, 3, 10, 12, 5, 0, 0, time.UTC), time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))},
+		}}}}),
+	}}).Routes(s.Router)
+	a := actor("xueyuan", on(linli.RoleCommunityStaff, w.xueyuan))
+	body := s.As(t, a).Get("/").String()
+	for _, want := range []string{
+		`<a class="todo-count late" href="/cases?overdue=1" data-count="overdue"><b>3</b>`,
+		`<a class="todo-count" href="/cases?extension=pending" data-count="zero"><b>0</b>`,
+		`data-count="many"><b>10,000+</b>`,
+		`<a href="/cases/7"><span class="todo-text">楼道灯不亮</span><span class="meta">XY-0007 · 剩余3小时5分</span>`,
+		`<a class="todo-more" href="/cases?order=due">`,
+		`<p class="meta">首页</p>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the home page lacks %q", want)
+		}
+	}
+	if i, j := strings.Index(body, `data-panel="cases"`), strings.Index(body, `data-panel="votes"`); i < 0 || j < i {
+		t.Errorf("panels out of order: cases at %d, votes at %d", i, j)
+	}
+	if want := "votes:xueyuan cases:xueyuan"; strings.Join(asked, " ") != want {
+		t.Errorf("panel sources asked %q, want %q", asked, want)
+	}
+	if en := s.As(t, a).English().Get("/").String(); !strings.Contains(en, "XY-0007 · 3 h 5 min left") {
+		t.Errorf("the English home page does not say the time left: %.2000s", en)
+	}
+}

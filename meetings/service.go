@@ -43,7 +43,7 @@ func New(d capability.Deps) *Service {
 // Parts are the capability's templates and routes. Meetings need no
 // timers: an overdue task is worked out when it is shown.
 func (s *Service) Parts() capability.Parts {
-	return capability.Parts{Name: "meetings", Pages: Pages(), Routes: s.Routes}
+	return capability.Parts{Name: "meetings", Pages: Pages(), Routes: s.Routes, Home: s.HomePanels}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now() }

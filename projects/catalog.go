@@ -4,6 +4,8 @@ package projects
 // already give ("保存", "满意", "说明"…) are not repeated here.
 func catalog() map[string]string {
 	return map[string]string{
+		// The home page's 待办 (home.go).
+		"我关注的项目": "Projects I follow", "还没有关注项目": "Not following any project yet",
 		// Phases, kinds, roles, stages (from Go).
 		"已记录走访（次）": "Visits recorded", "查看走访记录": "See the visits", "提议": "Proposal", "协商": "Consultation", "表决": "Vote", "申请与审批": "Application and approval",
 		"施工": "Construction", "验收": "Acceptance", "投用": "In service",

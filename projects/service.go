@@ -49,7 +49,7 @@ func New(d capability.Deps, gate VoteGate) *Service {
 
 // Parts are the capability's templates and routes (no timers yet).
 func (s *Service) Parts() capability.Parts {
-	return capability.Parts{Name: "projects", Pages: Pages(), Routes: s.Routes}
+	return capability.Parts{Name: "projects", Pages: Pages(), Routes: s.Routes, Home: s.HomePanels}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now() }

@@ -4,6 +4,8 @@ package votes
 // labels Go hands them (choices, methods, states, matters).
 func catalog() map[string]string {
 	return map[string]string{
+		// The home page's 待办 (home.go).
+		"进行中的表决": "Open votes", "没有进行中的表决": "No open votes", "进行中": "Open",
 		"意见表决": "Consent votes", "发起表决": "Open a vote", "有效通过": "Valid", "尚未通过": "Not valid yet", "截止": "Closes",
 		"已投票": "Voted", "暂无表决": "No votes", "在楼栋图上查看": "Show on the building view",
 		"依据《民法典》第二百七十八条：专有面积和业主人数均须三分之二以上参与表决。": "Civil Code art. 278: owners holding at least two thirds of the exclusive area and two thirds of the owners must take part.",

@@ -108,7 +108,8 @@ type listRow struct {
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	vs, err := h.s.ListVotes(r.Context(), a, VoteFilter{})
+	// ?state=open is the list the home page's count links to.
+	vs, err := h.s.ListVotes(r.Context(), a, VoteFilter{State: r.URL.Query().Get("state")})
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ type ProjectScope struct {
 // closes_at, read at every ballot; a read after closes_at freezes it too,
 // should the timer not have run yet).
 func (s *Service) Parts() capability.Parts {
-	return capability.Parts{Name: "votes", Pages: Pages(), Routes: s.Routes, Jobs: map[string]jobs.Handler{CloseJob: s.closeJob}}
+	return capability.Parts{Name: "votes", Pages: Pages(), Routes: s.Routes, Jobs: map[string]jobs.Handler{CloseJob: s.closeJob}, Home: s.HomePanels}
 }
 
 // Routes registers the pages and the JSON API.

@@ -436,8 +436,9 @@ func (s *Service) Vote(ctx context.Context, a *linli.Actor, id int64) (Vote, err
 
 // VoteFilter narrows ListVotes.
 type VoteFilter struct {
-	ProjectID int64 // 0: any
-	NodeID    int64 // votes whose scope is in, under or over this node; 0: any
+	ProjectID int64  // 0: any
+	NodeID    int64  // votes whose scope is in, under or over this node; 0: any
+	State     string // StatePending, StateOpen or StateClosed (now); "": any
 }
 
 // ListVotes lists the votes the actor may see, newest first.
@@ -480,15 +481,19 @@ func (s *Service) ListVotes(ctx context.Context, a *linli.Actor, f VoteFilter) (
 	if err != nil {
 		return nil, err
 	}
+	kept := out[:0]
 	for i := range out {
 		if out[i], err = s.complete(ctx, s.db, out[i]); err != nil {
 			return nil, err
 		}
+		if f.State == "" || out[i].State == f.State {
+			kept = append(kept, out[i])
+		}
 	}
-	if out == nil {
-		out = []Vote{}
+	if kept == nil {
+		kept = []Vote{}
 	}
-	return out, nil
+	return kept, nil
 }
 
 // CloseVote ends a vote before its closing time; no ballot is accepted

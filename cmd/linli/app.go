@@ -51,6 +51,9 @@ type Config struct {
 	NoTimers     bool   // do not run due timers in the background (tests drive them)
 	Weights      stats.Weights
 	Pprof        string // loopback address for net/http/pprof; empty: off
+	// Demo is `linli demo`: registration codes are shown on the page, no
+	// SMS gateway needed.
+	Demo bool
 }
 
 // DefaultConfig is the configuration without flags.
@@ -208,9 +211,10 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	m.Meetings = meetings.New(d)
 	m.Mediation = mediation.New(d)
 	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
-	return append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie}),
+	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness)
+	return append(caps, capability.HomeOf(d, caps))
 }
 
 func securityHeaders(h http.Handler) http.Handler {

@@ -17,6 +17,7 @@ import (
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
 	cfg.Data = "./linli-demo"
+	cfg.Demo = true
 	f := newFlags("demo", stderr)
 	f.str(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	f.common(&cfg)

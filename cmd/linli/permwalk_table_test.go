@@ -8,7 +8,7 @@ package main
 // a project), milestone, complaint (a project's complaint case), projfile
 // (a project photo), vote, objection, costplan, visit, visitfile, followup,
 // matter (a visit matter), meeting, action (a meeting's action item),
-// dispute, party (a dispute party).
+// dispute, party (a dispute party), claim (a household claim).
 
 // routeAccess says who may call a route.
 type routeAccess int
@@ -91,6 +91,17 @@ var permRoutes = map[string]permRoute{
 	"POST /users/{id}/password":                        {scoped, []string{"account"}},
 	"POST /users/{id}/disable":                         {scoped, []string{"account"}},
 	"POST /api/login":                                  {public, nil},
+	"GET /register":                                    {public, nil},
+	"POST /register":                                   {public, nil},
+	"POST /api/register/code":                          {public, nil},
+	"POST /api/register":                               {public, nil},
+	"GET /claim":                                       {login, nil},
+	"POST /claim":                                      {login, nil},
+	"GET /claims":                                      {login, nil},
+	"POST /claims/{id}/decide":                         {scoped, []string{"claim"}},
+	"GET /api/claims":                                  {login, nil},
+	"POST /api/claims":                                 {login, nil},
+	"POST /api/claims/{id}/decision":                   {scoped, []string{"claim"}},
 	"POST /api/logout":                                 {login, nil},
 	"GET /api/me":                                      {login, nil},
 	"POST /api/tokens":                                 {login, nil},

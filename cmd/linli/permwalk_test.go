@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"linli/apidoc"
+	"linli/auth"
 )
 
 // idSet is one set of record ids by kind (the kinds permRoutes names).
@@ -154,6 +155,21 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 	closedCase := func(c string) string {
 		return one(`SELECT MIN(id) FROM cases WHERE community_id = ? AND state = 'closed'`, c)
 	}
+	// A pending claim of a household in each community (auth, claims.go),
+	// filed by an account that is not its owner.
+	claim := func(user, household string) string {
+		t.Helper()
+		a, err := s.Auth.ActorByUsername(ctx, user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _ := strconv.ParseInt(household, 10, 64)
+		c, err := s.Auth.ClaimHousehold(ctx, a, auth.ClaimInput{HouseholdID: h, Relation: auth.ClaimTenant})
+		if err != nil {
+			t.Fatalf("claim fixture %s: %v", user, err)
+		}
+		return strconv.FormatInt(c.ID, 10)
+	}
 	sets := map[string]*idSet{}
 	sets["xy"] = &idSet{name: "xy", ids: map[string]string{
 		"node": xy, "building": building(xy), "category": category, "closedcase": closedCase(xy),
@@ -172,6 +188,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"matter":     one(`SELECT MIN(id) FROM visit_matters WHERE scope_path LIKE ?`, under(xy)),
 		"meeting":    one(`SELECT MIN(m.id) FROM meetings m JOIN meeting_actions a ON a.meeting_id = m.id WHERE m.community_id = ?`, xy),
 		"action":     one(`SELECT MIN(a.id) FROM meetings m JOIN meeting_actions a ON a.meeting_id = m.id WHERE m.community_id = ?`, xy),
+		"claim":      claim("volunteer", neighbour("resident")),
 	}}
 	sets["jx"] = &idSet{name: "jx", ids: map[string]string{
 		"node": jx, "building": building(jx), "category": category, "closedcase": closedCase(jx),
@@ -180,6 +197,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"case":    privateCase(jx, "jxresident"),
 		"dispute": one(`SELECT MIN(id) FROM disputes WHERE community_id = ?`, jx),
 		"party":   one(`SELECT MIN(p.id) FROM dispute_parties p JOIN disputes d ON d.id = p.dispute_id WHERE d.community_id = ?`, jx),
+		"claim":   claim("jxgrid", neighbour("jxresident")),
 	}}
 	sets["far"] = &idSet{name: "far", ids: map[string]string{
 		"node": far, "building": building(far),
