@@ -1,6 +1,14 @@
 package cases
 
 func catalog() map[string]string {
+	m := catalogCore()
+	for k, v := range formsCatalog() {
+		m[k] = v
+	}
+	return m
+}
+
+func catalogCore() map[string]string {
 	return map[string]string{
 		"转人民调解": "Take to mediation", "我要上报": "Report a problem", "三步完成：选类别、拍照片、说一句话。": "Three steps: pick a category, take a photo, say what is wrong.",
 		"选择类别": "Category", "类别": "Category", "城市管理事件和部件": "Urban management events and components", "拍照或选择照片": "Photos",
