@@ -9,7 +9,7 @@ func formsCatalog() map[string]string {
 		"上传失败，请重试": "Upload failed, try again", "保留这张照片": "Keep this photo",
 		"已保留上次选择的照片；取消勾选可去掉": "The photos you chose are kept; untick one to drop it",
 		"正在上传": "Uploading", "正在提交…": "Sending…",
-		"联系反映人": "Contact the reporter", "查看完整号码（将记入审计日志）": "Show the full number (recorded in the audit log)", "显示号码": "Show number",
+		"联系反映人": "Contact the reporter", "查看完整号码（将记入审计日志）": "Show the full number (audited)", "显示号码": "Show number",
 		"接下来": "What happens next", "已转给": "Passed to", "社区受理后将转给": "Once the community registers it, it goes to",
 		"，预计": ", expected to respond by", "前响应": "",
 		"反映时": "As reported", "处置后": "After the work",
