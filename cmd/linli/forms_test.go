@@ -51,7 +51,10 @@ func (s *testServer) scalar(t *testing.T, q string, args ...any) int64 {
 var keptPhoto = regexp.MustCompile(`name="upload" value="(\d+)" checked`)
 
 func TestFormsAndActions(t *testing.T) {
-	s := startServer(t, demoSQLite(t))
+	eachServer(t, testFormsAndActions)
+}
+
+func testFormsAndActions(t *testing.T, s *testServer) {
 	resident, staff, grid1, other := s.login(t, "resident"), s.login(t, "xueyuan"), s.login(t, "grid1"), s.login(t, "building")
 	home := s.scalar(t, `SELECT household_id FROM grants g JOIN accounts a ON a.id = g.account_id WHERE a.username = 'resident'`)
 	hid := fmt.Sprint(home)
