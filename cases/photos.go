@@ -94,12 +94,13 @@ func (s *Service) Photos(ctx context.Context, a *linli.Actor, caseID int64) ([]P
 	return out, nil
 }
 
-// isAfter: a photo is of the problem when the reporter attached it, or
-// it came with the report itself (a hotline entry by staff); every other
-// photo was added while the case was worked.
+// isAfter: a photo is of the problem when its reporter attached it (a
+// hotline entry's reporter is the staff member who typed it), or, for a
+// case another capability opened with no reporter, when it came with the
+// report; every other photo was added while the case was worked.
 func isAfter(c Case, x attach.Attachment) bool {
-	if c.ReporterID != 0 && x.CreatedBy == c.ReporterID {
-		return false
+	if c.ReporterID != 0 {
+		return x.CreatedBy != c.ReporterID
 	}
 	return !x.CreatedAt.Equal(c.CreatedAt)
 }

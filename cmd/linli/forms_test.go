@@ -185,11 +185,24 @@ func testFormsAndActions(t *testing.T, s *testServer) {
 		}
 	})
 
+	t.Run("the reporter's and the handler's photos side by side", func(t *testing.T) {
+		body, ct := multipartBody(t, map[string]string{"action": "handle", "note": "已更换管道"}, map[string][2]string{"photos": {"fixed.jpg", jpegPhoto(t, 60, 40)}})
+		if st, _ := grid1.post(t, path()+"/actions", body, ct); st != http.StatusSeeOther {
+			t.Fatalf("handle with a photo: %d", st)
+		}
+		_, p := staff.page(path())
+		// One photo of the problem (the reporter's), then one of the work.
+		sides := regexp.MustCompile(`(?s)data-test="before".*?data-test="photo".*?data-test="after".*?data-test="photo"`)
+		if !sides.MatchString(p) || strings.Count(p, `data-test="photo"`) != 2 {
+			t.Fatalf("no before/after for verification:\n%s", excerpt(p, "before-after"))
+		}
+	})
+
 	t.Run("closing a case asks first", func(t *testing.T) {
 		for _, step := range []struct {
 			c *client
 			v url.Values
-		}{{grid1, url.Values{"action": {"handle"}, "note": {"已更换管道"}}}, {staff, url.Values{"action": {"verify"}}}} {
+		}{{staff, url.Values{"action": {"verify"}}}} {
 			if st := act(step.c, step.v); st != http.StatusSeeOther {
 				t.Fatalf("%s: %d", step.v.Get("action"), st)
 			}
