@@ -541,7 +541,7 @@ func (h *pages) deleteMilestone(r *http.Request, a *linli.Actor, id int64) (stri
 	if err != nil {
 		return "", err
 	}
-	return "已删除里程碑，可在15分钟内撤销", h.s.DeleteMilestone(r.Context(), a, id, mid)
+	return "已删除里程碑，15分钟内可撤销 / Milestone deleted; it can be restored for 15 minutes", h.s.DeleteMilestone(r.Context(), a, id, mid)
 }
 
 func (h *pages) restoreMilestone(r *http.Request, a *linli.Actor, id int64) (string, error) {
@@ -550,7 +550,7 @@ func (h *pages) restoreMilestone(r *http.Request, a *linli.Actor, id int64) (str
 		return "", err
 	}
 	_, err = h.s.RestoreMilestone(r.Context(), a, id, mid)
-	return "已撤销删除", err
+	return "已撤销删除 / Deletion undone", err
 }
 
 func (h *pages) construction(r *http.Request, a *linli.Actor, id int64) (string, error) {
