@@ -31,5 +31,6 @@ func catalog() map[string]string {
 		"退出所有设备：结束全部登录（包括本机）并撤销全部API令牌":      "Sign out everywhere: end every session (this one too) and revoke every API token",
 		"不勾选时，其他设备上的登录会结束，本机保持登录，API令牌不受影响。": "Unticked, sessions on other devices end, this one stays and API tokens keep working.",
 		"重置后该账号的全部登录和API令牌立即失效。":             "Resetting ends all of the account's sessions and revokes its API tokens at once.",
+		"停用后该账号立即退出所有登录，API令牌作废。确定停用？":       "Disabling signs the account out everywhere at once and revokes its API tokens. Disable it?",
 	}
 }

@@ -51,6 +51,17 @@ func (s *Service) Act(ctx context.Context, a *linli.Actor, id int64, in ActionIn
 		if !s.canRead(ctx, a, c) {
 			return errForbidden()
 		}
+		if in.Action == ActAcceptDispatch {
+			// 立案并派遣: both steps, one transaction; the dispatch goes
+			// where in says, or by the category's rule.
+			if _, ok := Next(c.State, ActAccept); !ok {
+				return errNotAllowed(c, ActAccept)
+			}
+			if c, err = s.transition(ctx, tx, a, c, ActAccept, ActionInput{Action: ActAccept}); err != nil {
+				return err
+			}
+			in.Action = ActDispatch
+		}
 		_, err = s.transition(ctx, tx, a, c, in.Action, in)
 		return err
 	})

@@ -23,7 +23,7 @@ const (
 // the grid of the location; the estate's property company (the grid when
 // the estate has none, as in estates without property management); or a
 // department by code.
-func (s *Service) route(ctx context.Context, tx *storage.Tx, c Case, cat Category, kind string, id int64) (string, int64, string, error) {
+func (s *Service) route(ctx context.Context, tx storage.Querier, c Case, cat Category, kind string, id int64) (string, int64, string, error) {
 	p, err := s.locate(ctx, tx, c.LocationID)
 	if err != nil {
 		return "", 0, "", err

@@ -1,6 +1,14 @@
 package cases
 
 func catalog() map[string]string {
+	m := catalogCore()
+	for k, v := range formsCatalog() {
+		m[k] = v
+	}
+	return m
+}
+
+func catalogCore() map[string]string {
 	return map[string]string{
 		// The dispatch board and lists (issue 10).
 		"编号、姓名、房号、电话或问题": "Number, name, room, phone or problem", "未办结": "Open", "全部": "All", "分类": "Category",

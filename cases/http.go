@@ -3,6 +3,7 @@ package cases
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ func (s *Service) Routes(rt *web.Router) {
 	rt.API("GET /api/cases/board", web.LoggedIn, s.apiBoard)
 	rt.API("GET /api/cases/{id}", web.LoggedIn, s.apiGet)
 	rt.API("POST /api/cases/{id}/actions", web.LoggedIn, s.apiAct)
+	rt.API("POST /api/cases/{id}/reporter/reveal", web.LoggedIn, s.apiRevealReporter)
 	rt.API("GET /api/calls", web.LoggedIn, s.apiCalls)
 	rt.API("GET /api/notifications", web.LoggedIn, s.apiNotifications)
 	rt.API("POST /api/notifications/read", web.LoggedIn, s.apiMarkRead)
@@ -259,6 +261,15 @@ type Detail struct {
 	// Links are the records this case came out of or led to (the meeting
 	// whose action it is, the project it complains about, a mediation).
 	Links []links.Item `json:"links"`
+	// Routing says where the case goes and by when someone answers: for
+	// its reporter until it is acknowledged, and for staff about to
+	// register and dispatch it ("将派往：…").
+	Routing *Routing `json:"routing,omitempty"`
+	// Extension is the extension request waiting for a decision; the
+	// decision buttons exist only while there is one.
+	Extension *Extension `json:"extension,omitempty"`
+	// Contact is the reporter's masked phone, for those who work the case.
+	Contact *Contact `json:"contact,omitempty"`
 }
 
 // Detail loads a case page's data.
@@ -275,7 +286,14 @@ func (s *Service) Detail(r *http.Request, id int64) (Detail, error) {
 	if d.Whistles, err = s.whistles(ctx, s.DB, id); err != nil {
 		return d, err
 	}
+	if d.Extension, err = s.pendingExtension(ctx, s.DB, id); err != nil {
+		return d, err
+	}
 	for _, act := range Allowed(d.Case.State) {
+		// Extension requests: one at a time, decided while pending.
+		if (act == ActDecideExtension) != (d.Extension != nil) && (act == ActDecideExtension || act == ActRequestExtension) {
+			continue
+		}
 		if s.authorize(ctx, s.DB, a, d.Case, act) == nil {
 			if act == ActRate && d.Case.Rating != "" {
 				continue
@@ -296,7 +314,24 @@ func (s *Service) Detail(r *http.Request, id int64) (Detail, error) {
 				}
 			}
 			d.Actions = append(d.Actions, act)
+			if act == ActAccept && s.authorize(ctx, s.DB, a, d.Case, ActDispatch) == nil {
+				d.Actions = append(d.Actions, ActAcceptDispatch)
+			}
 		}
+	}
+	reporter := a != nil && a.AccountID != 0 && a.AccountID == d.Case.ReporterID
+	if (reporter && (d.Case.State == Reported || d.Case.State == Accepted || d.Case.State == Dispatched)) ||
+		slices.Contains(d.Actions, ActAcceptDispatch) || slices.Contains(d.Actions, ActDispatch) {
+		r, err := s.routingOf(ctx, d.Case)
+		if err != nil {
+			return d, err
+		}
+		d.Routing = &r
+	}
+	if ct, ok, err := s.ReporterContact(ctx, a, d.Case); err != nil {
+		return d, err
+	} else if ok {
+		d.Contact = &ct
 	}
 	if d.Timeline == nil {
 		d.Timeline = []Event{}
@@ -386,5 +421,20 @@ func (s *Service) apiMarkRead(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// apiRevealReporter answers the case page's "显示号码" (and integrations):
+// the reporter's full phone, audited.
+func (s *Service) apiRevealReporter(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.RevealReporterPhone(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, map[string]string{"value": v})
 	return nil
 }

@@ -69,6 +69,11 @@ const (
 	ActReportIn         Action = "report_in"         // 报到 to a whistle
 )
 
+// ActAcceptDispatch is 立案 and 派遣 in one step (one transaction), as
+// the case page offers it to staff with the target named beforehand. It
+// is not an edge of the machine: Act takes the two edges in turn.
+const ActAcceptDispatch Action = "accept_dispatch"
+
 // transition is one edge of the machine: from any of From, to To ("" keeps
 // the state).
 type transition struct {
@@ -181,4 +186,4 @@ func (a Action) Label() string { return actionLabels[a] }
 var actionLabels = map[Action]string{ActAccept: "立案", ActReject: "不予立案", ActDispatch: "派遣", ActTransfer: "转派", ActAcknowledge: "报到签收",
 	ActStart: "开始处置", ActHandle: "处置完成", ActVerify: "核查通过", ActSendBack: "退回重办", ActClose: "结案", ActRate: "评价",
 	ActReopen: "重新办理", ActShelve: "挂账", ActResume: "恢复办理", ActMerge: "合并", ActNote: "备注", ActRequestExtension: "申请延期",
-	ActDecideExtension: "审批延期", ActAddCoHandler: "增加协办", ActWhistle: "吹哨", ActReportIn: "报到"}
+	ActDecideExtension: "审批延期", ActAddCoHandler: "增加协办", ActWhistle: "吹哨", ActReportIn: "报到", ActAcceptDispatch: "立案并派遣"}

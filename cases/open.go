@@ -37,6 +37,10 @@ type NewCase struct {
 	IdempotencyKey string   `json:"-"`
 	// Photos are checked uploads saved with the case, in its transaction.
 	Photos []attach.Checked `json:"-"`
+	// Uploads are the reporter's pending uploads (attach.SavePending) the
+	// case claims in its transaction: photos sent ahead by the phone, or
+	// kept from a form that was refused.
+	Uploads []int64 `json:"-"`
 }
 
 func (in *NewCase) validate() error {
@@ -77,6 +81,9 @@ func (in *NewCase) validate() error {
 	}
 	if in.ReporterPhone = ledger.NormalizePhone(in.ReporterPhone); in.ReporterPhone != "" && !ledger.ValidPhone(in.ReporterPhone) {
 		v.Add("reporter_phone", "手机号无效 / not a valid phone number")
+	}
+	if n := len(in.Photos) + len(in.Uploads); n > attach.PhotoLimits().MaxFiles {
+		v.Add("photos", fmt.Sprintf("最多%d张照片 / at most %d photos", attach.PhotoLimits().MaxFiles, attach.PhotoLimits().MaxFiles))
 	}
 	if len(in.IdempotencyKey) > 200 {
 		v.Add("Idempotency-Key", "不超过200字符 / at most 200 characters")
@@ -205,8 +212,33 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 	if in.Source == SourceHotline && !a.Can(linli.PermCasesManage, path) {
 		return o, linli.Invalid("热线工单由工作人员录入 / hotline entries are made by staff", linli.FieldError{Field: "source", Reason: "热线来源仅限工作人员 / hotline is for staff"})
 	}
+	if len(in.Uploads) > 0 {
+		// Checked here with a read, so a stale or foreign id is a form
+		// error before anything is written; Claim checks again in the
+		// write.
+		got, err := attach.PendingOf(ctx, s.DB, a.AccountID, in.Uploads, s.now())
+		if err != nil {
+			return o, err
+		}
+		if len(got) != len(uniqueIDs(in.Uploads)) {
+			return o, linli.Invalid("照片已失效，请重新选择 / a photo has expired, choose it again",
+				linli.FieldError{Field: "photos", Reason: "照片已失效或不属于您，请重新选择 / the photo has expired or is not yours; choose it again"})
+		}
+	}
 	o.staff, err = s.communityStaff(ctx, o.place.Community.ID)
 	return o, err
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func firstRunes(s string, n int) string {
@@ -266,11 +298,21 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
 		return c, err
 	}
+	photos := len(in.Photos)
 	if len(in.Photos) > 0 {
 		if _, err := attach.Save(ctx, tx, "case", c.ID, 0, a.AccountID, in.Photos, now); err != nil {
 			return c, err
 		}
-		if err := s.event(ctx, tx, c.ID, a, now, "photos", "", "", fmt.Sprintf("上传%d张照片", len(in.Photos)), nil, true); err != nil {
+	}
+	if len(in.Uploads) > 0 {
+		n, err := attach.Claim(ctx, tx, a.AccountID, in.Uploads, "case", c.ID, 0, now)
+		if err != nil {
+			return c, err
+		}
+		photos += n
+	}
+	if photos > 0 {
+		if err := s.event(ctx, tx, c.ID, a, now, "photos", "", "", fmt.Sprintf("上传%d张照片", photos), nil, true); err != nil {
 			return c, err
 		}
 	}

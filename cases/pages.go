@@ -111,6 +111,7 @@ func (s *Service) PageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("GET /tasks", web.LoggedIn, h.tasks)
 	rt.Page("GET /cases/{id}", web.LoggedIn, h.detail)
 	rt.Page("POST /cases/{id}/actions", web.LoggedIn, h.act)
+	rt.Page("POST /cases/{id}/reporter/reveal", web.LoggedIn, h.revealReporter)
 	rt.Page("GET /notifications", web.LoggedIn, h.notifications)
 	rt.Page("POST /notifications/read", web.LoggedIn, h.markRead)
 }
@@ -125,6 +126,10 @@ type reportData struct {
 	Groups     []Category
 	Households []HouseholdChoice
 	Staff      bool
+	// Kept are photos already uploaded for this report (by the phone's
+	// script, or kept from a refused submission), shown as previews the
+	// reporter can untick.
+	Kept []Photo
 }
 
 // HouseholdChoice is a household the reporter can pick as the location.
@@ -187,6 +192,7 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 			in.Source = SourcePatrol
 		}
 	}
+	in.Uploads = web.FormInts(r, "upload")
 	// Photos are checked before anything is written, and saved in the
 	// case's own transaction: a bad photo leaves no case behind.
 	files, err := h.s.uploads(r, "photos")
@@ -200,10 +206,26 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 		if fields == nil {
 			return err
 		}
+		// The photos that came with the refused form are kept as pending
+		// uploads, so the reporter does not take them again.
+		if len(files) > 0 && a.AccountID != 0 {
+			kept, kerr := h.s.SavePending(r.Context(), a, files)
+			if kerr != nil {
+				return kerr
+			}
+			for _, k := range kept {
+				r.Form.Add("upload", strconv.FormatInt(k.ID, 10))
+			}
+		}
 		p, perr := h.reportPage(r)
 		if perr != nil {
 			return perr
 		}
+		d := p.Data.(reportData)
+		if d.Kept, perr = h.s.PendingPhotos(r.Context(), a, web.FormInts(r, "upload")); perr != nil {
+			return perr
+		}
+		p.Data = d
 		p.Errors, p.Error, p.Form = fields, msg, r.Form
 		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "cases/report.html", p)
 		return nil
@@ -377,12 +399,20 @@ func (h *pages) tasks(w http.ResponseWriter, r *http.Request) error {
 
 type detailData struct {
 	Detail
-	Photos   []Photo
-	Reporter bool
-	Depts    []Department
+	Photos []Photo
+	// Before are the photos of the problem as reported, After those of
+	// the work: side by side for verification.
+	Before, After []Photo
+	Reporter      bool
+	Depts         []Department
 	// Mediate: the actor may take the dispute behind this case to
 	// people's mediation.
 	Mediate bool
+	// Due is Routing's response deadline as people say it.
+	Due string
+	// Revealed is the reporter's full phone, in the answer to an audited
+	// reveal only.
+	Revealed string
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
@@ -394,6 +424,16 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	dd := detailData{Detail: d, Reporter: a.AccountID != 0 && a.AccountID == d.Case.ReporterID, Mediate: a.Can(linli.PermMediate, d.Case.Path)}
 	if dd.Photos, err = h.s.Photos(r.Context(), a, id); err != nil {
 		return nil, err
+	}
+	for _, p := range dd.Photos {
+		if p.After {
+			dd.After = append(dd.After, p)
+		} else {
+			dd.Before = append(dd.Before, p)
+		}
+	}
+	if d.Routing != nil {
+		dd.Due = fmtDue(d.Routing.ResponseDue, h.s.Zone, web.Lang(r))
 	}
 	if dd.Depts, err = h.s.Departments(r.Context()); err != nil {
 		return nil, err
@@ -444,6 +484,22 @@ func (h *pages) act(w http.ResponseWriter, r *http.Request) error {
 			in.NewDue = t.Add(17*time.Hour + 30*time.Minute).UTC()
 		}
 	}
+	// Closing is for good (only the reporter's "unsatisfied" reopens):
+	// without confirm=1 the page asks first, naming that.
+	if in.Action == ActClose && !web.Confirmed(r) {
+		c, err := h.s.Get(r.Context(), a, id)
+		if err != nil {
+			return err
+		}
+		if _, ok := Next(c.State, ActClose); ok {
+			h.r.Confirm(w, r, web.Confirmation{
+				Title: fmt.Sprintf("结案：%s / Close case %s", c.Number, c.Number),
+				Consequence: fmt.Sprintf("「%s」结案后办理期限停止计算，案件移出待办，不能再处置；只有反映人评价“不满意”才会重新办理。 / "+
+					"Once “%s” is closed its deadlines stop and it leaves the task lists; it cannot be worked on again unless the reporter rates it unsatisfied.", c.Title, c.Title),
+				Action: fmt.Sprintf("/cases/%d/actions", id), Fields: r.PostForm, Button: "确认结案 / Close the case", Back: fmt.Sprintf("/cases/%d", id)})
+			return nil
+		}
+	}
 	// Result photos are checked first and saved in the action's own
 	// transaction, like a report's.
 	in.Photos, err = h.s.uploads(r, "photos")
@@ -465,6 +521,28 @@ func (h *pages) act(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", id), in.Action.Label()+"：已完成")
+	return nil
+}
+
+// revealReporter shows the case page again with the reporter's full
+// phone (audited): the number is in this answer only, never in an address.
+func (h *pages) revealReporter(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ph, err := h.s.RevealReporterPhone(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	p, err := h.detailPage(r, id)
+	if err != nil {
+		return err
+	}
+	d := p.Data.(detailData)
+	d.Revealed = ph
+	p.Data = d
+	h.r.Render(w, r, http.StatusOK, "cases/case.html", p)
 	return nil
 }
 

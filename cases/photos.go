@@ -16,6 +16,10 @@ import (
 type Photo struct {
 	attach.Attachment
 	URL, Thumb string
+	// After marks a photo of the work (a handler's result photo) rather
+	// than of the problem as reported: the case page shows the two side
+	// by side for verification.
+	After bool `json:"after"`
 }
 
 // uploads reads and checks the files of a multipart field (none is fine).
@@ -71,9 +75,13 @@ func (s *Service) Photos(ctx context.Context, a *linli.Actor, caseID int64) ([]P
 	if err != nil {
 		return nil, err
 	}
+	whole, err := s.get(ctx, s.DB, caseID, false) // c may hide the reporter
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Photo, 0, len(as))
 	for _, x := range as {
-		p := Photo{Attachment: x, URL: fmt.Sprintf("/cases/%d/files/%d", caseID, x.ID)}
+		p := Photo{Attachment: x, URL: fmt.Sprintf("/cases/%d/files/%d", caseID, x.ID), After: isAfter(whole, x)}
 		p.Thumb = p.URL
 		if x.HasThumb {
 			p.Thumb += "?thumb=1"
@@ -84,6 +92,62 @@ func (s *Service) Photos(ctx context.Context, a *linli.Actor, caseID int64) ([]P
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// isAfter: a photo is of the problem when its reporter attached it (a
+// hotline entry's reporter is the staff member who typed it), or, for a
+// case another capability opened with no reporter, when it came with the
+// report; every other photo was added while the case was worked.
+func isAfter(c Case, x attach.Attachment) bool {
+	if c.ReporterID != 0 {
+		return x.CreatedBy != c.ReporterID
+	}
+	return !x.CreatedAt.Equal(c.CreatedAt)
+}
+
+// SavePending keeps checked photos as the actor's pending uploads (see
+// attach.SavePending): the phone's early upload, or the photos of a
+// report form refused for another field.
+func (s *Service) SavePending(ctx context.Context, a *linli.Actor, files []attach.Checked) ([]Photo, error) {
+	if a == nil || a.AccountID == 0 || len(a.Grants) == 0 {
+		return nil, errForbidden()
+	}
+	var saved []attach.Attachment
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		var err error
+		saved, err = attach.SavePending(ctx, tx, a.AccountID, files, s.now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pendingPhotos(saved), nil
+}
+
+// PendingPhotos are those of ids that are the actor's own claimable
+// uploads, as previews for the report form.
+func (s *Service) PendingPhotos(ctx context.Context, a *linli.Actor, ids []int64) ([]Photo, error) {
+	if a == nil || a.AccountID == 0 {
+		return nil, nil
+	}
+	as, err := attach.PendingOf(ctx, s.DB, a.AccountID, ids, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return pendingPhotos(as), nil
+}
+
+func pendingPhotos(as []attach.Attachment) []Photo {
+	out := make([]Photo, 0, len(as))
+	for _, x := range as {
+		p := Photo{Attachment: x, URL: fmt.Sprintf("/report/photos/%d", x.ID)}
+		p.Thumb = p.URL
+		if x.HasThumb {
+			p.Thumb += "?thumb=1"
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // FileRoutes serves case attachments after checking the case may be read.
@@ -111,6 +175,36 @@ func (s *Service) FileRoutes(rt *web.Router) {
 	}
 	rt.API("GET /cases/{id}/files/{file}", web.LoggedIn, serve)
 	rt.API("GET /api/cases/{id}/files/{file}", web.LoggedIn, serve)
+	// The report form's photos, sent ahead (report.js) and shown back
+	// only to their uploader.
+	rt.API("POST /report/photos", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		r.Body = http.MaxBytesReader(w, r.Body, 100<<20)
+		files, err := s.uploads(r, "photos")
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			return linli.Invalid("请选择照片 / choose photos", linli.FieldError{Field: "photos", Reason: "必填 / required"})
+		}
+		ps, err := s.SavePending(r.Context(), web.ActorFrom(r.Context()), files)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusCreated, map[string]any{"photos": ps})
+		return nil
+	})
+	rt.API("GET /report/photos/{file}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		fid, err := web.PathID(r, "file")
+		if err != nil {
+			return err
+		}
+		att, data, err := attach.OpenOwned(r.Context(), s.DB, attach.PendingOwner, web.ActorFrom(r.Context()).AccountID, fid, r.URL.Query().Get("thumb") == "1")
+		if err != nil {
+			return err
+		}
+		attach.Serve(w, r, att, data)
+		return nil
+	})
 	rt.API("POST /api/cases/{id}/photos", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		id, err := web.PathID(r, "id")
 		if err != nil {

@@ -70,5 +70,6 @@ func catalog() map[string]string {
 		"当事人采取口头协议方式，由调解员记录协议内容（无需签名盖章）": "The parties agree orally and the mediator records the terms (no signatures or seal)",
 		"达成协议日期": "Day agreed",
 		"当事人采取口头协议方式达成协议，人民调解员记录协议内容；口头调解协议自各方当事人达成协议之日起生效。": "The parties reached an oral agreement, whose terms the people's mediator recorded; an oral mediation agreement takes effect on the day the parties reach it.",
+		"标记为已签署后协议书不能再修改，司法确认的30日期限开始计算。确定？":                 "Once marked as signed the agreement can no longer be changed and the 30 days for court confirmation start. Go on?",
 	}
 }

@@ -47,5 +47,7 @@ func catalog() map[string]string {
 		"会议已召开，可记录纪要": "The meeting is held: record the minutes", "会议已取消": "Meeting cancelled",
 		"签到成功": "You are signed in", "纪要已保存": "Minutes saved", "已记录决定": "Decision recorded",
 		"已记录待办": "Action recorded", "待办事项已办结": "Action done", "待办已办结": "Action done",
+		"标记为已召开后不能再取消会议。确定？":      "Once marked as held the meeting can no longer be cancelled. Go on?",
+		"纪要发布后通知参会各方，不能再修改。确定发布？": "Published minutes go to everyone invited and can no longer be changed. Publish?",
 	}
 }

@@ -47,5 +47,7 @@ func catalog() map[string]string {
 		"施工前后对比": "Before and after", "暂无照片。": "No photos yet.", "上传照片": "Upload photos", "阶段": "Stage", "上传": "Upload",
 		"居民评价与致谢": "Residents' ratings and thanks", "参评": "Rated", "满意（含基本满意）": "Satisfied (incl. basically)",
 		"您的评价": "Your rating", "登记致谢": "Record thanks", "形式": "Form", "致谢人": "From", "内容": "Text", "日期": "Date",
+		// Milestone undo and the finished project's edit mode (issue 10).
+		"撤销删除": "Undo", "已删除": "Deleted", "完成编辑": "Done editing", "进入下一阶段后不能退回。确定？": "A project cannot go back a stage. Move on?",
 	}
 }

@@ -24,6 +24,7 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("PUT /api/projects/{id}/milestones/{milestone}", web.LoggedIn, s.apiUpdateMilestone)
 	rt.API("DELETE /api/projects/{id}/milestones/{milestone}", web.LoggedIn, s.apiDeleteMilestone)
 	rt.API("POST /api/projects/{id}/milestones/{milestone}/progress", web.LoggedIn, s.apiSetProgress)
+	rt.API("POST /api/projects/{id}/milestones/{milestone}/restore", web.LoggedIn, s.apiRestoreMilestone)
 	rt.API("PUT /api/projects/{id}/construction", web.LoggedIn, s.apiConstruction)
 	rt.API("POST /api/projects/{id}/complaints", web.LoggedIn, s.apiComplain)
 	rt.API("POST /api/projects/{id}/complaints/{case}/measures", web.LoggedIn, s.apiMeasure)
@@ -187,6 +188,24 @@ func (s *Service) apiSetProgress(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m, err := s.SetProgress(r.Context(), web.ActorFrom(r.Context()), id, mid, in.Progress)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, m)
+	return nil
+}
+
+// apiRestoreMilestone undoes a milestone's deletion within UndoWindow.
+func (s *Service) apiRestoreMilestone(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := web.PathID(r, "milestone")
+	if err != nil {
+		return err
+	}
+	m, err := s.RestoreMilestone(r.Context(), web.ActorFrom(r.Context()), id, mid)
 	if err != nil {
 		return err
 	}

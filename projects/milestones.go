@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"linli"
@@ -20,7 +21,7 @@ func (s *Service) milestones(ctx context.Context, q storage.Querier, projectID i
 		m.DoneAt = storage.FromMillis(done)
 		return m, err
 	}, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
-		WHERE project_id = ? ORDER BY sort, id`, projectID)
+		WHERE project_id = ? AND deleted_at = 0 ORDER BY sort, id`, projectID)
 }
 
 func errNoMilestone() error {
@@ -30,7 +31,7 @@ func errNoMilestone() error {
 func (s *Service) milestone(ctx context.Context, q storage.Querier, projectID, id int64) (Milestone, error) {
 	var m Milestone
 	var done int64
-	err := q.QueryRow(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones WHERE id = ? AND project_id = ?`,
+	err := q.QueryRow(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones WHERE id = ? AND project_id = ? AND deleted_at = 0`,
 		id, projectID).Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, errNoMilestone()
@@ -124,7 +125,12 @@ func (s *Service) UpdateMilestone(ctx context.Context, a *linli.Actor, projectID
 	return s.milestoneView(ctx, projectID, id)
 }
 
-// DeleteMilestone removes a milestone without children.
+// UndoWindow is how long a deleted milestone can be restored (the page's
+// 撤销): the delete is kept, not erased, for that long at least.
+const UndoWindow = 15 * time.Minute
+
+// DeleteMilestone removes a milestone without children. The row is kept
+// (deleted_at), so RestoreMilestone can undo it within UndoWindow.
 func (s *Service) DeleteMilestone(ctx context.Context, a *linli.Actor, projectID, id int64) error {
 	p, err := s.manage(ctx, a, projectID)
 	if err != nil {
@@ -135,7 +141,7 @@ func (s *Service) DeleteMilestone(ctx context.Context, a *linli.Actor, projectID
 		return err
 	}
 	var kids int
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM project_milestones WHERE parent_id = ? AND project_id = ?`, id, projectID).Scan(&kids); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM project_milestones WHERE parent_id = ? AND project_id = ? AND deleted_at = 0`, id, projectID).Scan(&kids); err != nil {
 		return err
 	}
 	if kids > 0 {
@@ -143,7 +149,7 @@ func (s *Service) DeleteMilestone(ctx context.Context, a *linli.Actor, projectID
 	}
 	now := s.now()
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM project_milestones WHERE id = ?`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE project_milestones SET deleted_at = ?, updated_at = ? WHERE id = ?`, storage.Millis(now), storage.Millis(now), id); err != nil {
 			return err
 		}
 		if err := touch(ctx, tx, projectID, now); err != nil {
@@ -151,6 +157,65 @@ func (s *Service) DeleteMilestone(ctx context.Context, a *linli.Actor, projectID
 		}
 		return s.record(ctx, tx, a, now, p, "milestone.delete", "删除里程碑："+m.Title, m, nil)
 	})
+}
+
+// DeletedMilestones lists the project's milestones deleted within
+// UndoWindow, newest first, for those who manage it (the undo buttons).
+func (s *Service) DeletedMilestones(ctx context.Context, a *linli.Actor, projectID int64) ([]Milestone, error) {
+	if _, err := s.manage(ctx, a, projectID); err != nil {
+		return nil, err
+	}
+	return storage.Select(ctx, s.db, func(rows *sql.Rows) (Milestone, error) {
+		var m Milestone
+		var done int64
+		err := rows.Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done)
+		m.DoneAt = storage.FromMillis(done)
+		return m, err
+	}, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
+		WHERE project_id = ? AND deleted_at >= ? ORDER BY deleted_at DESC, id DESC`, projectID, storage.Millis(s.now().Add(-UndoWindow)))
+}
+
+// RestoreMilestone undoes a deletion within UndoWindow. Its parent must
+// be live (restore the parent first); later it is a 409.
+func (s *Service) RestoreMilestone(ctx context.Context, a *linli.Actor, projectID, id int64) (Milestone, error) {
+	p, err := s.manage(ctx, a, projectID)
+	if err != nil {
+		return Milestone{}, err
+	}
+	now := s.now()
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		var parent, deleted int64
+		var title string
+		err := tx.QueryRow(ctx, `SELECT parent_id, deleted_at, title FROM project_milestones WHERE id = ? AND project_id = ?`, id, projectID).Scan(&parent, &deleted, &title)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoMilestone()
+		}
+		if err != nil {
+			return err
+		}
+		if deleted == 0 {
+			return linli.Errorf(linli.EConflict, "里程碑没有被删除 / the milestone is not deleted")
+		}
+		if deleted < storage.Millis(now.Add(-UndoWindow)) {
+			return linli.Errorf(linli.EConflict, "已超过撤销时限（%d分钟） / too late to undo (%d minutes)", int(UndoWindow.Minutes()), int(UndoWindow.Minutes()))
+		}
+		if parent != 0 {
+			if _, err := s.milestone(ctx, tx, projectID, parent); err != nil {
+				return linli.Errorf(linli.EConflict, "请先恢复上级里程碑 / restore its parent first")
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE project_milestones SET deleted_at = 0, updated_at = ? WHERE id = ?`, storage.Millis(now), id); err != nil {
+			return err
+		}
+		if err := touch(ctx, tx, projectID, now); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, now, p, "milestone.restore", "恢复里程碑："+title, nil, map[string]any{"id": id})
+	})
+	if err != nil {
+		return Milestone{}, err
+	}
+	return s.milestoneView(ctx, projectID, id)
 }
 
 // SetProgress sets a leaf milestone's progress (0–100). When it reaches

@@ -147,6 +147,7 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	}{
 		{"advance", h.advance}, {"people", h.addPerson}, {"people/{person}/delete", h.removePerson},
 		{"milestones", h.addMilestone}, {"milestones/{milestone}/progress", h.setProgress}, {"milestones/{milestone}/delete", h.deleteMilestone},
+		{"milestones/{milestone}/restore", h.restoreMilestone},
 		{"construction", h.construction}, {"complaints", h.complain}, {"complaints/{case}/measures", h.measure},
 		{"follow", h.follow}, {"unfollow", h.unfollow}, {"updates", h.postUpdate}, {"photos", h.photos},
 		{"rating", h.rate}, {"thanks", h.thanks},
@@ -363,7 +364,16 @@ func (h *pages) edit(w http.ResponseWriter, r *http.Request) error {
 type detailPage struct {
 	Detail
 	Next Phase
+	// Deleted are milestones deleted within UndoWindow (撤销).
+	Deleted []Milestone
+	// Finished: the project is in service; its milestones are edited only
+	// in the explicit edit mode (Editing, ?edit=1), so a stray tap on a
+	// finished project's long list deletes nothing.
+	Finished, Editing bool
 }
+
+// EditMilestones says whether the milestone controls are shown.
+func (d detailPage) EditMilestones() bool { return d.CanManage && (!d.Finished || d.Editing) }
 
 // VoteURL opens the new-vote form for the project (votes/new reads
 // project_id and scope_id); the scope is filled in when the project
@@ -395,7 +405,12 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	dp := detailPage{Detail: d, Next: d.Project.Phase.Next()}
+	dp := detailPage{Detail: d, Next: d.Project.Phase.Next(), Finished: d.Project.Phase == InService, Editing: r.URL.Query().Get("edit") == "1"}
+	if d.CanManage {
+		if dp.Deleted, err = h.s.DeletedMilestones(r.Context(), a, id); err != nil {
+			return nil, err
+		}
+	}
 	return &web.Page{Title: d.Project.Title, Data: dp, Flash: web.InLanguage(r.URL.Query().Get("flash"), web.Lang(r)),
 		Crumbs: []web.NavItem{{Href: "/projects", Label: "民生实事项目"}, {Label: d.Project.Title}}}, nil
 }
@@ -448,7 +463,11 @@ func (h *pages) action(do func(r *http.Request, a *linli.Actor, id int64) (strin
 			h.r.Render(w, r, web.StatusOf(code), "projects/project.html", p)
 			return nil
 		}
-		web.RedirectFlash(w, r, fmt.Sprintf("/projects/%d", id), msg)
+		back := fmt.Sprintf("/projects/%d", id)
+		if r.FormValue("edit") == "1" {
+			back += "?edit=1" // stay in the milestones' edit mode
+		}
+		web.RedirectFlash(w, r, back, msg)
 		return nil
 	}
 }
@@ -522,7 +541,16 @@ func (h *pages) deleteMilestone(r *http.Request, a *linli.Actor, id int64) (stri
 	if err != nil {
 		return "", err
 	}
-	return "已删除里程碑", h.s.DeleteMilestone(r.Context(), a, id, mid)
+	return "已删除里程碑，15分钟内可撤销 / Milestone deleted; it can be restored for 15 minutes", h.s.DeleteMilestone(r.Context(), a, id, mid)
+}
+
+func (h *pages) restoreMilestone(r *http.Request, a *linli.Actor, id int64) (string, error) {
+	mid, err := web.PathID(r, "milestone")
+	if err != nil {
+		return "", err
+	}
+	_, err = h.s.RestoreMilestone(r.Context(), a, id, mid)
+	return "已撤销删除 / Deletion undone", err
 }
 
 func (h *pages) construction(r *http.Request, a *linli.Actor, id int64) (string, error) {

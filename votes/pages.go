@@ -32,6 +32,8 @@ func Pages() web.Pages {
 		"voteState":   stateLabel,
 		"matterLabel": matterLabel,
 		"amount":      FormatYuan,
+		// closeConfirm is the dialog's question before a vote is closed.
+		"closeConfirm": func(t Tally, lang string) string { return web.InLanguage(closeConsequence(t), lang) },
 		// bi picks the language's half of a "中文 / English" line.
 		"bi": func(s, lang string) string {
 			zh, en, ok := strings.Cut(s, " / ")
@@ -329,10 +331,24 @@ func (h *pages) ballot(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// close ends a vote early, for good: no ballot can be cast or changed
+// afterwards. Without confirm=1 (web.Confirm) it only asks, naming the
+// ballots so far.
 func (h *pages) close(w http.ResponseWriter, r *http.Request) error {
 	id, err := web.PathID(r, "id")
 	if err != nil {
 		return err
+	}
+	if !web.Confirmed(r) {
+		d, err := h.s.Detail(r.Context(), web.ActorFrom(r.Context()), id)
+		if err != nil {
+			return err
+		}
+		if d.Can.Manage && d.Vote.State != "closed" {
+			h.r.Confirm(w, r, web.Confirmation{Title: "结束表决 / Close the vote", Consequence: closeConsequence(d.Tally),
+				Action: fmt.Sprintf("/votes/%d/close", id), Fields: r.PostForm, Button: "确认结束 / Close it", Back: fmt.Sprintf("/votes/%d", id)})
+			return nil
+		}
 	}
 	if _, err := h.s.CloseVote(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
 		return h.voteFormFailed(w, r, id, err)
@@ -567,4 +583,16 @@ func (h *pages) updatePlan(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cost-plans/%d", id), "已保存分摊方案")
 	return nil
+}
+
+// closeConsequence says what closing a vote now means, with the count:
+// "结束后不能再投票，也不能改票；当前 0/10 户已投票，表决尚未通过".
+func closeConsequence(t Tally) string {
+	zh, en := "表决尚未通过", "the vote has not passed"
+	if t.Valid {
+		zh, en = "表决已有效通过", "the vote has passed"
+	}
+	voted := t.Agree + t.Disagree + t.Abstain
+	return fmt.Sprintf("结束后不能再投票，也不能改票；当前 %d/%d 户已投票，%s。 / Once closed nobody can vote or change a vote; %d of %d households have voted and %s.",
+		voted, t.Households, zh, voted, t.Households, en)
 }

@@ -124,6 +124,14 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 			return nil, err
 		}
 		set["web/error.html"] = errPage
+		confirm, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := confirm.New("confirm.html").Parse(confirmPage); err != nil {
+			return nil, err
+		}
+		set["web/confirm.html"] = confirm
 		for _, p := range pages {
 			if p.FS == nil {
 				continue

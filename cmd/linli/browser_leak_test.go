@@ -91,6 +91,8 @@ func TestBrowserLeakStory(t *testing.T) {
 	b.open("/report")
 	b.tap("[data-test=cat-water_leak]")
 	b.do("attach a photo", chromedp.SetUploadFiles(chromedp.ID("photos"), []string{photo(t, "ceiling.png", color.RGBA{200, 80, 60, 255})}))
+	// The page sends the photo as soon as it is chosen; the button waits for it.
+	b.do("wait for the photo's upload", chromedp.WaitVisible(chromedp.CSS("[data-test=kept-photo]")))
 	b.do("say what is wrong", chromedp.SendKeys(chromedp.ID("f-title"), "楼上下水管漏水，我家卫生间天花板渗水"))
 	b.submit("[data-test=submit-report]")
 	if !strings.HasPrefix(b.path(), "/cases/") {
@@ -138,6 +140,8 @@ func TestBrowserLeakStory(t *testing.T) {
 	b.switchUser("jixiang")
 	b.open(casePath)
 	b.submit("[data-test=act-verify]")
+	// Closing asks first (a dialog naming the consequence); say yes.
+	eval[any](b, `window.confirm = function () { return true }`) // accept the confirmation
 	b.submit("[data-test=act-close]")
 	if got := b.text("[data-test=state]"); got != "已结案" {
 		t.Fatalf("after closing: %q", got)

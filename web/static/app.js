@@ -18,6 +18,7 @@
         if (x.ok && target) {
           target.textContent = x.j.value;
           target.classList.add("revealed");
+          if (target.hasAttribute("data-tel")) target.setAttribute("href", "tel:" + x.j.value);
           b.remove();
         } else {
           b.disabled = false;
@@ -27,10 +28,20 @@
       .catch(function () { b.disabled = false; });
   });
 
-  // Confirm destructive actions.
+  // Confirm destructive actions. The dialog names the consequence; once it
+  // is accepted the form carries confirm=1, so the server's own
+  // confirmation page (for browsers without this script) is skipped.
   document.addEventListener("submit", function (ev) {
     var msg = ev.target.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) ev.preventDefault();
+    if (!msg) return;
+    if (!window.confirm(msg)) { ev.preventDefault(); return; }
+    if (!ev.target.querySelector("input[name=confirm]")) {
+      var c = document.createElement("input");
+      c.type = "hidden";
+      c.name = "confirm";
+      c.value = "1";
+      ev.target.appendChild(c);
+    }
   });
 
   // The user menu is a <details>: close it on a click elsewhere or Escape.
