@@ -23,6 +23,7 @@ func (s *Service) Routes(rt *web.Router) {
 	rt.API("GET /api/cases/{id}", web.LoggedIn, s.apiGet)
 	rt.API("POST /api/cases/{id}/actions", web.LoggedIn, s.apiAct)
 	rt.API("GET /api/calls", web.LoggedIn, s.apiCalls)
+	rt.API("GET /api/cases/grid", web.LoggedIn, s.apiGridAt)
 	rt.API("GET /api/notifications", web.LoggedIn, s.apiNotifications)
 	rt.API("POST /api/notifications/read", web.LoggedIn, s.apiMarkRead)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/geomap"
 	"linli/web"
 )
 
@@ -112,6 +113,7 @@ type reportData struct {
 	Groups     []Category
 	Households []HouseholdChoice
 	Staff      bool
+	Map        *geomap.Map // drop a pin (no household to pick)
 }
 
 // HouseholdChoice is a household the reporter can pick as the location.
@@ -142,6 +144,11 @@ func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 			}
 		}
 	}
+	if len(d.Households) == 0 {
+		if d.Map, err = h.s.reportMap(r, a); err != nil {
+			return nil, err
+		}
+	}
 	return &web.Page{Title: "我要上报", Data: d}, nil
 }
 
@@ -168,6 +175,8 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 	in := NewCase{Category: r.FormValue("category"), Title: r.FormValue("title"), Description: r.FormValue("description"),
 		HouseholdID: hid, LocationID: loc, Public: r.FormValue("public") == "1", Source: Source(r.FormValue("source")),
 		IdempotencyKey: r.FormValue("idem")}
+	in.Lat, _ = strconv.ParseFloat(r.FormValue("lat"), 64) // a pin dropped on the map
+	in.Lon, _ = strconv.ParseFloat(r.FormValue("lon"), 64)
 	if in.Source == "" {
 		in.Source = SourceResident
 		if a.HasRole(linli.RoleGridWorker) && in.HouseholdID == 0 {
@@ -205,6 +214,7 @@ type listData struct {
 	Board  *Board
 	Calls  []Whistle
 	Filter Filter
+	Map    *geomap.Map // the open cases listed, by state and overdue
 }
 
 func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
@@ -225,6 +235,9 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Calls, err = h.s.Calls(r.Context(), a); err != nil {
+		return err
+	}
+	if d.Map, err = h.s.CasesMap(r.Context(), boardPins(d), h.tr(r)); err != nil {
 		return err
 	}
 	h.r.Render(w, r, http.StatusOK, "cases/board.html", &web.Page{Title: "案件", Data: d})
@@ -262,6 +275,7 @@ type detailData struct {
 	// Mediate: the actor may take the dispute behind this case to
 	// people's mediation.
 	Mediate bool
+	Map     *geomap.Map // where it is, when it has a point
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
@@ -275,6 +289,9 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	if dd.Depts, err = h.s.Departments(r.Context()); err != nil {
+		return nil, err
+	}
+	if dd.Map, err = h.s.caseMap(r.Context(), d.Case); err != nil {
 		return nil, err
 	}
 	return &web.Page{Title: d.Case.Number, Data: dd}, nil

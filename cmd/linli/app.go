@@ -22,6 +22,7 @@ import (
 	"linli/calendar"
 	"linli/capability"
 	"linli/cases"
+	"linli/geomap"
 	"linli/happiness"
 	"linli/home"
 	"linli/jobs"
@@ -50,7 +51,8 @@ type Config struct {
 	CalendarDir  string // extra calendar years (*.json), e.g. the 2027 notice
 	NoTimers     bool   // do not run due timers in the background (tests drive them)
 	Weights      stats.Weights
-	Pprof        string // loopback address for net/http/pprof; empty: off
+	Pprof        string       // loopback address for net/http/pprof; empty: off
+	MapTiles     geomap.Tiles // an intranet tile server under the maps (--map-tiles, --map-attribution)
 }
 
 // DefaultConfig is the configuration without flags.
@@ -130,6 +132,9 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := cfg.MapTiles.Check(); err != nil {
+		return err
+	}
 	cal, err := calendar.Default()
 	if err != nil {
 		return err
@@ -144,7 +149,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	d, err := capability.Build(ctx, m.DB, capability.Config{Clock: cfg.Clock, Zone: zone, Calendar: cal,
-		Hash: cfg.Hash, Policy: cfg.Policy, BasicWeight: cfg.Weights.Basic})
+		Hash: cfg.Hash, Policy: cfg.Policy, BasicWeight: cfg.Weights.Basic, MapTiles: cfg.MapTiles})
 	if err != nil {
 		return err
 	}
@@ -190,7 +195,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// CSRF: browsers say where a request comes from (Sec-Fetch-Site,
 	// Origin); cross-origin state changes are refused.
 	csrf := http.NewCrossOriginProtection()
-	m.Handler = securityHeaders(csrf.Handler(rt))
+	m.Handler = securityHeaders(csrf.Handler(rt), cfg.MapTiles.Origin())
 	return nil
 }
 
@@ -213,13 +218,20 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness)
 }
 
-func securityHeaders(h http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries. Images come from
+// Linli itself, and from the map's tile server only when one on another
+// origin is configured.
+func securityHeaders(h http.Handler, tileOrigin string) http.Handler {
+	csp := "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
+	if tileOrigin != "" {
+		csp = "default-src 'self'; img-src 'self' data: " + tileOrigin + "; style-src 'self'; frame-ancestors 'none'"
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'")
+		hd.Set("Content-Security-Policy", csp)
 		h.ServeHTTP(w, r)
 	})
 }
