@@ -117,6 +117,7 @@ var permRoutes = map[string]permRoute{
 	"GET /api/cases/{id}":                              {scoped, []string{"case"}},
 	"POST /api/cases/{id}/actions":                     {scoped, []string{"case"}},
 	"GET /api/calls":                                   {login, nil},
+	"GET /api/cases/grid":                              {login, nil},
 	"GET /api/notifications":                           {login, nil},
 	"POST /api/notifications/read":                     {login, nil},
 	"GET /report":                                      {login, nil},
