@@ -127,13 +127,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", cfg.Zone, err)
 	}
+	if err := cfg.MapTiles.Check(); err != nil {
+		return err
+	}
 	if m.DB == nil { // tests may hand in an open, migrated database
 		if m.DB, err = OpenDB(ctx, cfg); err != nil {
 			return err
 		}
-	}
-	if err := cfg.MapTiles.Check(); err != nil {
-		return err
 	}
 	cal, err := calendar.Default()
 	if err != nil {
