@@ -77,7 +77,7 @@ func TestFitsTheDataAndPlacesPins(t *testing.T) {
 	svg := string(m.SVG)
 	for _, c := range []struct{ what, got, want string }{
 		{"the outline's path (counter-clockwise from the south-west corner)", attr(svg, "geomap-area", "d"), "M28 229.2L612 229.2L612 170.8L28 170.8L28 229.2Z"},
-		{"the label at the middle", attr(svg, "geomap-label", "transform"), "translate(320 200)"},
+		{"a grid's label in its top left corner", attr(svg, "geomap-label", "transform"), "translate(36 188.8)"},
 		{"the viewBox", attr(svg, "geomap-svg", "viewBox"), "0 0 640 400"},
 	} {
 		if c.got != c.want {
@@ -93,6 +93,11 @@ func TestFitsTheDataAndPlacesPins(t *testing.T) {
 		if strings.Join(p[1:], "|") != strings.Join(want[i], "|") {
 			t.Errorf("pin %d: %q, want %q", i, p[1:], want[i])
 		}
+	}
+	// An estate's label sits in its middle.
+	estate := New(Spec{Outlines: []Outline{{Kind: "estate", Name: "荟萃花园南区", GeoJSON: box(0, 0, 1, 0.1)}}})
+	if got := attr(string(estate.SVG), "geomap-label", "transform"); got != "translate(320 200)" {
+		t.Errorf("estate label at %q, want the middle", got)
 	}
 	if m.Pins != 2 || strings.Contains(svg, "<image") || m.Attribution != "" {
 		t.Errorf("pins %d, tiles without configuration: %v", m.Pins, strings.Contains(svg, "<image"))

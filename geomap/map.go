@@ -161,13 +161,15 @@ type shape struct {
 }
 
 func (sh shape) draw(v view) svgArea {
-	a := svgArea{Kind: sh.Kind, Name: sh.Name}
+	a := svgArea{Kind: sh.Kind, Name: sh.Name, Anchor: "middle"}
 	var path strings.Builder
 	var lx, ly, best float64
+	top := newBounds() // of the whole outline, in view pixels
 	for _, poly := range sh.polys {
 		for i, ring := range poly {
 			for j, c := range ring {
 				x, y := v.px(Point{c[0], c[1]})
+				top.add(x, y)
 				if j == 0 {
 					path.WriteString("M")
 				} else {
@@ -182,6 +184,11 @@ func (sh shape) draw(v view) svgArea {
 				}
 			}
 		}
+	}
+	if sh.Kind != "estate" {
+		// A grid's name sits in its top left corner, clear of the
+		// estates inside it, whose names sit in their middles.
+		lx, ly, a.Anchor = top.minX+8, top.minY+18, "start"
 	}
 	a.D, a.LX, a.LY = path.String(), num(lx), num(ly)
 	return a

@@ -86,6 +86,16 @@ func TestBrowserMap(t *testing.T) {
 	if v := view(); v != [4]float64{0, 0, 640, 400} {
 		t.Errorf("after reset the view is %v", v)
 	}
+	pinScale := func() float64 {
+		tr := eval[string](b, `document.querySelector('.geomap-pin .geomap-fix').getAttribute('transform')`)
+		i := strings.Index(tr, "scale(")
+		if i < 0 {
+			t.Fatalf("a pin's transform: %q", tr)
+		}
+		k, _ := strconv.ParseFloat(strings.TrimSuffix(tr[i+6:], ")"), 64)
+		return k
+	}
+	before := pinScale()
 	// The wheel zooms in about the pointer.
 	eval[bool](b, fmt.Sprintf(`document.querySelector('.geomap-svg').dispatchEvent(new WheelEvent('wheel', {deltaY: -400, clientX: %v, clientY: %v, bubbles: true, cancelable: true}))`, c[0], c[1]))
 	wheel := view()
@@ -106,8 +116,9 @@ func TestBrowserMap(t *testing.T) {
 	if v := view(); !(v[2] > plus[2]) {
 		t.Errorf("after the zoom-out button the view is %v", v)
 	}
-	// Pins keep their size: they are scaled by the zoom's inverse.
-	if tr := eval[string](b, `document.querySelector('.geomap-pin .geomap-fix').getAttribute('transform')`); !strings.Contains(tr, "scale(0.") {
-		t.Errorf("a pin's transform after zooming in: %q", tr)
+	// Pins keep their size on the screen: zoomed in, they are scaled down
+	// in the map's units by as much.
+	if after, want := pinScale(), before*view()[2]/640; math.Abs(after-want) > 0.01 {
+		t.Errorf("a pin's scale after zooming: %v, want %v", after, want)
 	}
 }

@@ -18,10 +18,13 @@
     var vb = { x: 0, y: 0, w: W, h: H };
     var fixed = svg.querySelectorAll("[data-x]");
 
-    // draw applies the view; pins, labels and the marker keep their size.
+    // draw applies the view; pins, labels and the marker keep their size
+    // on the screen, whatever the zoom and the map's width (a unit of
+    // theirs is a CSS pixel).
     function draw() {
       svg.setAttribute("viewBox", [vb.x, vb.y, vb.w, vb.h].map(function (v) { return +v.toFixed(2); }).join(" "));
-      var k = vb.w / W;
+      var r = svg.getBoundingClientRect();
+      var k = r.width ? Math.max(vb.w / r.width, vb.h / r.height) : vb.w / W;
       for (var i = 0; i < fixed.length; i++) {
         var el = fixed[i];
         el.setAttribute("transform", "translate(" + el.getAttribute("data-x") + " " + el.getAttribute("data-y") + ") scale(" + +k.toFixed(4) + ")");
@@ -40,6 +43,7 @@
     }
     function pan(dx, dy) { vb.x += dx; vb.y += dy; draw(); }
     function reset() { vb = { x: 0, y: 0, w: W, h: H }; draw(); }
+    fig.redraw = draw;
     // toSVG turns a screen position into SVG coordinates.
     function toSVG(clientX, clientY) {
       var r = svg.getBoundingClientRect();
@@ -195,6 +199,15 @@
     draw();
     lookup(); // a point kept across a failed submission
   }
+
+  var resized = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(resized);
+    resized = setTimeout(function () {
+      var figs = document.querySelectorAll("[data-geomap]");
+      for (var i = 0; i < figs.length; i++) if (figs[i].redraw) figs[i].redraw();
+    }, 100);
+  });
 
   function all() {
     var figs = document.querySelectorAll("[data-geomap]");
