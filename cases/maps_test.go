@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"linli/cases"
+	"linli/geomap"
 	"linli/storage"
 	"linli/storage/storagetest"
 	"linli/web/webtest"
@@ -56,6 +57,18 @@ func TestMapsOnCasePages(t *testing.T) {
 			if !strings.Contains(body, s) {
 				t.Errorf("board map lacks %s", s)
 			}
+		}
+
+		if strings.Contains(body, "<image") || strings.Contains(body, `data-test="map-attribution"`) {
+			t.Error("tiles without a tile server")
+		}
+		// With an intranet tile server, its tiles lie under the outlines
+		// and its attribution is shown.
+		f.svc.MapTiles = geomap.Tiles{URL: "http://tiles.intranet/{z}/{x}/{y}.png", Attribution: "运城市测绘院"}
+		tiled := staff.Get("/cases").String()
+		f.svc.MapTiles = geomap.Tiles{}
+		if !strings.Contains(tiled, `<image href="http://tiles.intranet/`) || !strings.Contains(tiled, "运城市测绘院</span>") {
+			t.Error("no tiles or attribution with a tile server configured")
 		}
 
 		page := staff.Get(fmt.Sprintf("/cases/%d", pinned.ID)).String()

@@ -116,6 +116,21 @@ func TestBrowserMap(t *testing.T) {
 	if v := view(); !(v[2] > plus[2]) {
 		t.Errorf("after the zoom-out button the view is %v", v)
 	}
+	// Two fingers moving apart zoom in about their middle (the pointer
+	// events a touch screen sends).
+	b.do("reset", chromedp.Click(chromedp.CSS(`[data-zoom=reset]`)))
+	eval[bool](b, fmt.Sprintf(`(() => {
+		const svg = document.querySelector('.geomap-svg'), x = %v, y = %v;
+		const ev = (type, id, dx) => svg.dispatchEvent(new PointerEvent(type, {pointerId: id, pointerType: 'touch', isPrimary: id === 1,
+			clientX: x + dx, clientY: y, bubbles: true, cancelable: true}));
+		ev('pointerdown', 1, -20); ev('pointerdown', 2, 20);
+		for (let d = 25; d <= 80; d += 5) { ev('pointermove', 1, -d); ev('pointermove', 2, d); }
+		ev('pointerup', 1, -80); ev('pointerup', 2, 80);
+		return true;
+	})()`, c[0], c[1]))
+	if v := view(); !(v[2] < 640/3 && v[2] > 640/5) {
+		t.Errorf("after a pinch from 40 to 160 px the view is %v, want about a quarter as wide", v)
+	}
 	// Pins keep their size on the screen: zoomed in, they are scaled down
 	// in the map's units by as much.
 	if after, want := pinScale(), before*view()[2]/640; math.Abs(after-want) > 0.01 {

@@ -102,7 +102,9 @@
     });
     svg.addEventListener("pointermove", function (ev) {
       if (!pts[ev.pointerId]) return;
-      if (!svg.hasPointerCapture(ev.pointerId)) svg.setPointerCapture(ev.pointerId);
+      // Keep the drag when the pointer leaves the map (a pointer the
+      // browser does not know, as a synthetic one, cannot be captured).
+      try { if (!svg.hasPointerCapture(ev.pointerId)) svg.setPointerCapture(ev.pointerId); } catch (e) { /* keep going */ }
       pts[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
       var p = pair();
       if (p && pinch) {
