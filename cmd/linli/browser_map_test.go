@@ -26,6 +26,18 @@ func TestBrowserMap(t *testing.T) {
 	// The report form: drop a pin inside 第一网格.
 	b.open("/report")
 	b.do("wait for the map", chromedp.WaitVisible(chromedp.CSS(`[data-geomap][data-ready] svg`)))
+	// The phone's location (stubbed: a headless browser has none) drops
+	// the pin where the worker stands.
+	eval[bool](b, `(() => { navigator.geolocation.getCurrentPosition = ok => ok({coords: {latitude: 35.0285, longitude: 111.0065}}); return true; })()`)
+	b.do("use my location", chromedp.Click(chromedp.CSS(`[data-geomap-locate]`)))
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelector('[data-test=map-grid]').textContent.includes('第一网格')`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the grid is not named after using the location: %q (%v)", b.text("[data-test=map-grid]"), err)
+	}
+	if got := eval[string](b, `document.querySelector('input[name=lat]').value + ',' + document.querySelector('input[name=lon]').value`); got != "35.028500,111.006500" {
+		t.Errorf("lat,lon from the phone's location: %s", got)
+	}
+	// A click on the map moves the pin.
 	const lon, lat = 111.0071, 35.0281
 	xy := eval[[]float64](b, fmt.Sprintf(`(() => {
 		const svg = document.querySelector('.geomap-svg'), d = svg.dataset;

@@ -188,7 +188,8 @@
     }
     var locate = fig.querySelector("[data-geomap-locate]");
     if (locate) {
-      if (!navigator.geolocation) locate.hidden = true;
+      // Browsers give the location to HTTPS pages (and localhost) only.
+      if (!navigator.geolocation || !window.isSecureContext) locate.hidden = true;
       locate.addEventListener("click", function () {
         say.textContent = text("locating");
         navigator.geolocation.getCurrentPosition(function (pos) {
