@@ -48,11 +48,11 @@ func (s *Service) outlines(ctx context.Context, paths ...string) ([]geomap.Outli
 			continue
 		}
 		seen[p] = true
-		os, err := s.Registry.Outlines(ctx, s.DB, p)
+		found, err := s.Registry.Outlines(ctx, s.DB, p)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range os {
+		for _, o := range found {
 			out = append(out, geomap.Outline{Kind: string(o.Kind), Name: o.Name, GeoJSON: o.Boundary})
 		}
 	}
@@ -105,12 +105,17 @@ func (s *Service) caseMap(ctx context.Context, c Case) (*geomap.Map, error) {
 	return geomap.New(geomap.Spec{Outlines: outs, Marker: &geomap.Point{Lon: c.Lon, Lat: c.Lat}, Tiles: s.MapTiles}), nil
 }
 
+// maxReportOutlines bounds the report form's map: a reporter whose scope
+// is a whole city (an administrator) picks a place instead of getting a
+// map of thousands of grids.
+const maxReportOutlines = 300
+
 // reportMap is the report form's map: the boundaries where the actor may
 // report by point; a click or the phone's location fills lat and lon. The
 // point typed before a failed submission is kept. Nil without boundaries.
 func (s *Service) reportMap(r *http.Request, a *linli.Actor) (*geomap.Map, error) {
 	outs, err := s.outlines(r.Context(), reportScope(a))
-	if err != nil || len(outs) == 0 {
+	if err != nil || len(outs) == 0 || len(outs) > maxReportOutlines {
 		return nil, err
 	}
 	spec := geomap.Spec{Outlines: outs, Pick: true, GridURL: "/api/cases/grid", Tiles: s.MapTiles}

@@ -2,8 +2,8 @@
 // intranet with no internet: the grid and estate boundaries of the register
 // (GeoJSON polygons, lon/lat) and points of cases, projected to Web
 // Mercator and rendered on the server as one SVG on a plain background.
-// web/static/map.js (ours, a few dozen lines) pans and zooms it with the
-// mouse, touch and keyboard by changing the SVG's viewBox.
+// web/static/map.js (ours, plain JavaScript, no library) pans and zooms it
+// with the mouse, touch and keyboard by changing the SVG's viewBox.
 //
 // Where a deployment runs an intranet tile server (--map-tiles, a URL
 // template like http://tiles.intranet/{z}/{x}/{y}.png), its tiles are laid

@@ -26,12 +26,12 @@ func (s *Service) casesMap(ctx context.Context, l List) (*geomap.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	os, err := s.registry.Outlines(ctx, s.db, c.Path)
+	found, err := s.registry.Outlines(ctx, s.db, c.Path)
 	if err != nil {
 		return nil, err
 	}
 	var outs []geomap.Outline
-	for _, o := range os {
+	for _, o := range found {
 		outs = append(outs, geomap.Outline{Kind: string(o.Kind), Name: o.Name, GeoJSON: o.Boundary})
 	}
 	return geomap.New(geomap.Spec{Outlines: outs, Pins: pins, Tiles: s.tiles}), nil
