@@ -9,7 +9,9 @@
 // template like http://tiles.intranet/{z}/{x}/{y}.png), its tiles are laid
 // inside the SVG under the boundaries, at the zoom that matches the fitted
 // view, and its attribution is shown under the map. Without it nothing is
-// fetched from anywhere.
+// fetched from anywhere. The tiles cover the fitted view and half a view
+// around it, at one zoom: zoomed in far, the browser stretches them (map.js
+// fetches no finer tiles yet), and a long pan shows the plain background.
 //
 // The SVG's own coordinates are pixels of the fitted view (Width × Height):
 // a point's world coordinate at zoom 0 (0…256, Web Mercator as the tile
