@@ -28,6 +28,7 @@ import (
 	"linli/auth"
 	"linli/calendar"
 	"linli/cases"
+	"linli/geomap"
 	"linli/jobs"
 	"linli/links"
 	"linli/registry"
@@ -70,6 +71,8 @@ type Deps struct {
 	// CalendarAdmin stores the years administrators enter and swaps them
 	// into Calendar.
 	CalendarAdmin *calendar.Admin
+	// MapTiles is the intranet tile server under the maps, if any.
+	MapTiles geomap.Tiles
 }
 
 // Config is what Build needs besides the database.
@@ -79,7 +82,8 @@ type Config struct {
 	Calendar    *calendar.Calendar // embedded years plus --calendar-dir
 	Hash        auth.HashParams
 	Policy      auth.Policy
-	BasicWeight float64 // weight of "basically satisfied" in the satisfaction rate
+	BasicWeight float64      // weight of "basically satisfied" in the satisfaction rate
+	MapTiles    geomap.Tiles // the intranet tile server under the maps, if any
 }
 
 // Build builds the data owners — registry, auth, audit, links and cases,
@@ -89,13 +93,14 @@ func Build(ctx context.Context, db *storage.DB, cfg Config) (Deps, error) {
 	if cfg.Clock == nil || cfg.Zone == nil || cfg.Calendar == nil {
 		return Deps{}, errors.New("capability: clock, zone and calendar are required")
 	}
-	d := Deps{DB: db, Clock: cfg.Clock, Zone: cfg.Zone}
+	d := Deps{DB: db, Clock: cfg.Clock, Zone: cfg.Zone, MapTiles: cfg.MapTiles}
 	d.Registry = registry.New(db, cfg.Clock)
 	d.Auth = auth.New(db, cfg.Clock, d.Registry, cfg.Hash, cfg.Policy)
 	d.Audit = &audit.Log{DB: db}
 	d.Links = &links.Registry{DB: db}
 	d.Cases = cases.New(db, cfg.Clock, cfg.Calendar, d.Registry, cfg.Zone)
 	d.Cases.BasicWeight = cfg.BasicWeight
+	d.Cases.MapTiles = cfg.MapTiles
 	d.Cases.Links = d.Links
 	d.Links.Register(links.KindCase, d.Cases.ResolveLinks)
 	d.Calendar = d.Cases.WorkingCalendar

@@ -37,6 +37,7 @@ func catalogCore() map[string]string {
 		"请评价办理结果": "Please rate the result", "满意": "Satisfied", "基本满意": "Basically satisfied", "不满意": "Unsatisfied", "意见（可选）": "Comment (optional)",
 		"提交评价": "Submit rating", "召集": "Call in", "社区": "Community", "街道": "Street", "原因": "Reason", "吹哨": "Blow the whistle", "延期至": "Extend to",
 		"提交申请": "Submit request", "审批意见": "Decision note", "批准延期": "Approve", "驳回延期": "Refuse", "合并到案件ID": "Merge into case ID",
+		"处置中": "In progress", "已结案": "Closed", // map legend
 		"自动升级": "Automatic", "时限": "Due", "已报到": "Reported in", "未按时报到": "Missed", "待报到": "Waiting", "办理过程": "Timeline",
 	}
 }

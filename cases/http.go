@@ -27,6 +27,7 @@ func (s *Service) Routes(rt *web.Router) {
 	rt.API("POST /api/cases/{id}/actions", web.LoggedIn, s.apiAct)
 	rt.API("POST /api/cases/{id}/reporter/reveal", web.LoggedIn, s.apiRevealReporter)
 	rt.API("GET /api/calls", web.LoggedIn, s.apiCalls)
+	rt.API("GET /api/cases/grid", web.LoggedIn, s.apiGridAt)
 	rt.API("GET /api/notifications", web.LoggedIn, s.apiNotifications)
 	rt.API("POST /api/notifications/read", web.LoggedIn, s.apiMarkRead)
 }

@@ -178,20 +178,8 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 		o.loc, room = h.UnitID, h.Room
 	}
 	if o.loc == 0 {
-		// A map point: the grid whose boundary contains it (within the
-		// reporter's own scope, or anywhere for the system).
-		scope := "/"
-		if sc := a.Scopes(linli.PermCasesRead); len(sc) == 1 {
-			scope = sc[0]
-		} else if len(sc) == 0 {
-			for _, g := range a.Grants {
-				if g.Role == linli.RoleResident {
-					scope = communityPath(g.NodePath)
-					break
-				}
-			}
-		}
-		if o.loc, err = s.gridAt(ctx, scope, in.Lon, in.Lat); err != nil {
+		// A map point: the grid whose boundary contains it.
+		if o.loc, err = s.gridAt(ctx, reportScope(a), in.Lon, in.Lat); err != nil {
 			return o, err
 		}
 	}
@@ -239,6 +227,21 @@ func uniqueIDs(ids []int64) []int64 {
 		}
 	}
 	return out
+}
+
+// reportScope is where a point a reporter drops is looked for: the
+// reporter's own scope, a resident's community, or anywhere for the system.
+func reportScope(a *linli.Actor) string {
+	if sc := a.Scopes(linli.PermCasesRead); len(sc) == 1 {
+		return sc[0]
+	} else if len(sc) == 0 {
+		for _, g := range a.Grants {
+			if g.Role == linli.RoleResident {
+				return communityPath(g.NodePath)
+			}
+		}
+	}
+	return "/"
 }
 
 func firstRunes(s string, n int) string {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/geomap"
 	"linli/registry"
 	"linli/web"
 )
@@ -130,6 +131,7 @@ type reportData struct {
 	// script, or kept from a refused submission), shown as previews the
 	// reporter can untick.
 	Kept []Photo
+	Map  *geomap.Map // drop a pin (no household to pick)
 }
 
 // HouseholdChoice is a household the reporter can pick as the location.
@@ -160,6 +162,11 @@ func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 			}
 		}
 	}
+	if len(d.Households) == 0 {
+		if d.Map, err = h.s.reportMap(r, a); err != nil {
+			return nil, err
+		}
+	}
 	return &web.Page{Title: "我要上报", Data: d}, nil
 }
 
@@ -186,6 +193,8 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 	in := NewCase{Category: r.FormValue("category"), Title: r.FormValue("title"), Description: r.FormValue("description"),
 		HouseholdID: hid, LocationID: loc, Public: r.FormValue("public") == "1", Source: Source(r.FormValue("source")),
 		IdempotencyKey: r.FormValue("idem")}
+	in.Lat, _ = strconv.ParseFloat(r.FormValue("lat"), 64) // a pin dropped on the map
+	in.Lon, _ = strconv.ParseFloat(r.FormValue("lon"), 64)
 	if in.Source == "" {
 		in.Source = SourceResident
 		if a.HasRole(linli.RoleGridWorker) && in.HouseholdID == 0 {
@@ -251,6 +260,7 @@ type listData struct {
 	Grids      []Assignee
 	States     []State
 	Sources    []Source
+	Map        *geomap.Map // the open cases listed, by state and overdue
 }
 
 // Assignee is a choice of the assignee and grid filters.
@@ -315,6 +325,9 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.choices(r, a, &d); err != nil {
+		return err
+	}
+	if d.Map, err = h.s.CasesMap(r.Context(), boardPins(d), h.tr(r)); err != nil {
 		return err
 	}
 	h.r.Render(w, r, http.StatusOK, "cases/board.html", &web.Page{Title: "案件", Data: d})
@@ -413,6 +426,7 @@ type detailData struct {
 	// Revealed is the reporter's full phone, in the answer to an audited
 	// reveal only.
 	Revealed string
+	Map      *geomap.Map // where it is, when it has a point
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
@@ -436,6 +450,9 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		dd.Due = fmtDue(d.Routing.ResponseDue, h.s.Zone, web.Lang(r))
 	}
 	if dd.Depts, err = h.s.Departments(r.Context()); err != nil {
+		return nil, err
+	}
+	if dd.Map, err = h.s.caseMap(r.Context(), d.Case); err != nil {
 		return nil, err
 	}
 	return &web.Page{Title: d.Case.Number, Data: dd}, nil

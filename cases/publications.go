@@ -31,8 +31,9 @@ type PublicCase struct {
 	HandledAt   time.Time
 	ClosedAt    time.Time
 	Rating      Rating
-	Category    string // the category's name
-	Note        string // the latest public handling note, trimmed (pending cases only)
+	Lat, Lon    float64 // its map point, if any (listed cases only)
+	Category    string  // the category's name
+	Note        string  // the latest public handling note, trimmed (pending cases only)
 	// The approved publication, if any (for a pending case: one approved
 	// for an earlier closing).
 	Published  bool
@@ -52,12 +53,14 @@ const listed = publicClosed + ` AND p.approved_at >= c.closed_at`
 func (s *Service) ListedCases(ctx context.Context, q storage.Querier, communityID int64, limit int) ([]PublicCase, error) {
 	return storage.Select(ctx, q, func(r *sql.Rows) (PublicCase, error) {
 		var c PublicCase
-		var created, handled, closed int64
+		var created, handled, closed, lat, lon int64
 		err := r.Scan(&c.ID, &c.Number, &c.Title, &c.CommunityID, &c.LocationID, &created, &handled, &closed, &c.Rating,
-			&c.PubTitle, &c.PubSummary)
+			&c.PubTitle, &c.PubSummary, &lat, &lon)
 		c.CreatedAt, c.HandledAt, c.ClosedAt, c.Published = storage.FromMillis(created), storage.FromMillis(handled), storage.FromMillis(closed), true
+		c.Lat, c.Lon = float64(lat)/1e6, float64(lon)/1e6
 		return c, err
-	}, `SELECT c.id, c.number, c.title, c.community_id, c.location_id, c.created_at, c.handled_at, c.closed_at, c.rating, p.title, p.summary
+	}, `SELECT c.id, c.number, c.title, c.community_id, c.location_id, c.created_at, c.handled_at, c.closed_at, c.rating, p.title, p.summary,
+		c.lat_e6, c.lon_e6
 		FROM cases c JOIN case_publications p ON p.case_id = c.id
 		WHERE c.community_id = ? AND `+listed+`
 		ORDER BY c.closed_at DESC, c.id DESC LIMIT `+fmt.Sprint(limit), communityID)

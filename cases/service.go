@@ -14,6 +14,7 @@ import (
 	"linli"
 	"linli/auth"
 	"linli/calendar"
+	"linli/geomap"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
@@ -31,6 +32,8 @@ type Service struct {
 	BasicWeight float64
 	// Links shows what a case came out of or led to; set at start-up.
 	Links *links.Registry
+	// MapTiles is the intranet tile server under the maps, if any.
+	MapTiles geomap.Tiles
 
 	staffMu sync.Mutex
 	staff   map[int64]staffEntry

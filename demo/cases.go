@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -51,10 +52,11 @@ func LoadCases(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 	type community struct {
 		staff, grid, resident string
 		estate                []string
+		area                  [4]float64 // the estate's outline: the cases' map points fall in it
 	}
 	places := []community{
-		{"xueyuan", "grid1", "resident", []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼"}},
-		{"jixiang", "jxgrid", "jxresident", []string{"运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼"}},
+		{"xueyuan", "grid1", "resident", []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼"}, huicuiBox},
+		{"jixiang", "jxgrid", "jxresident", []string{"运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼"}, jixiangBox},
 	}
 	stories := []struct{ cat, title string }{
 		{"noise", "夜间广场舞音响声音太大"}, {"public_facility", "单元门禁损坏无法关闭"}, {"sanitation", "楼道堆放杂物影响通行"},
@@ -100,8 +102,9 @@ func LoadCases(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 			case 1:
 				reporter, src = grid, cases.SourcePatrol
 			}
+			lon, lat := pointIn(pl.area, made)
 			c, err := cs.Open(ctx, reporter, cases.NewCase{Category: st.cat, Title: st.title, Source: src, LocationID: b.ID, Public: rng.IntN(2) == 0,
-				ReporterName: "热线来电居民", ReporterPhone: fmt.Sprintf("1390000%04d", rng.IntN(10000))})
+				ReporterName: "热线来电居民", ReporterPhone: fmt.Sprintf("1390000%04d", rng.IntN(10000)), Lon: lon, Lat: lat})
 			if err != nil {
 				return made, fmt.Errorf("demo case: %w %v", err, linli.ErrorFields(err))
 			}
@@ -168,4 +171,13 @@ func LoadCases(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 		}
 	}
 	return made, nil
+}
+
+// pointIn is the i-th map point spread over an area (lon, lat, width,
+// height), away from its edges. It draws nothing from the demo's random
+// source, so the cases' stories stay what they were.
+func pointIn(area [4]float64, i int) (lon, lat float64) {
+	frac := func(v float64) float64 { return v - math.Floor(v) }
+	fx, fy := frac(float64(i)*0.6180339887), frac(float64(i)*0.7548776662)
+	return area[0] + area[2]*(0.12+0.76*fx), area[1] + area[3]*(0.12+0.76*fy)
 }

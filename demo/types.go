@@ -32,7 +32,7 @@ type Place struct {
 	Address         string // estates
 	PropertyCompany string // estates; "" means no property management
 
-	Boundary string // grids: a GeoJSON Polygon
+	Boundary string // grids and estates: a GeoJSON Polygon
 
 	Abbr string // communities: the case-number prefix, e.g. "XY"
 

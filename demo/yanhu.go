@@ -7,6 +7,14 @@ func yanhu(p *people) Place {
 	}}}
 }
 
+// The outlines of the two estates the demo's cases happen in (lon, lat,
+// width and height in degrees), inside their grids: the cases' map points
+// are drawn from them.
+var (
+	huicuiBox  = [4]float64{111.0058, 35.0267, 0.0036, 0.0024}
+	jixiangBox = [4]float64{111.0207, 35.0306, 0.0034, 0.0026}
+)
+
 // xueyuan is 学苑社区, home of the elevator retrofit.
 func xueyuan(p *people) Place {
 	huicui := estate(p, codeYanhu, Place{
@@ -17,6 +25,7 @@ func xueyuan(p *people) Place {
 		// The article: one building of 8 units, six storeys, no lift.
 		layout{name: "1号楼", floors: 6, units: 8, perFloor: 2, minArea: 7800, maxArea: 12800})
 	ownerOccupied(&huicui, "1号楼", "3单元", "602") // the "resident" account
+	huicui.Boundary = gridBox(huicuiBox[0], huicuiBox[1], huicuiBox[2], huicuiBox[3])
 
 	shuxiang := estate(p, codeYanhu, Place{
 		Name:            "书香苑",
@@ -25,12 +34,14 @@ func xueyuan(p *people) Place {
 	}, 2001,
 		layout{name: "1号楼", floors: 5, units: 3, perFloor: 2, minArea: 6500, maxArea: 10500},
 		layout{name: "2号楼", floors: 5, units: 3, perFloor: 2, minArea: 6500, maxArea: 10500})
+	shuxiang.Boundary = gridBox(111.0116, 35.0266, 0.0024, 0.0028)
 
 	huaiyin := estate(p, codeYanhu, Place{
 		Name:    "槐荫小区",
 		Address: "运城市盐湖区槐东路45号",
 	}, 1996,
 		layout{name: "1号楼", floors: 5, units: 3, perFloor: 2, minArea: 5800, maxArea: 9000})
+	huaiyin.Boundary = gridBox(111.0146, 35.0268, 0.0018, 0.0020)
 
 	return Place{Kind: kindCommunity, Name: "学苑社区", Abbr: "XY", Code: codeYanhu + "003001", Children: []Place{
 		{Kind: kindGrid, Name: "第一网格", Code: "XY-01",
@@ -52,6 +63,7 @@ func jixiang(p *people) Place {
 	}, 1999,
 		layout{name: "1号楼", floors: 6, units: 3, perFloor: 2, minArea: 7000, maxArea: 11500})
 	ownerOccupied(&jx, "1号楼", "2单元", "402", "502") // the two parties of the leak
+	jx.Boundary = gridBox(jixiangBox[0], jixiangBox[1], jixiangBox[2], jixiangBox[3])
 
 	return Place{Kind: kindCommunity, Name: "吉祥社区", Abbr: "JX", Code: codeYanhu + "003002", Children: []Place{
 		{Kind: kindGrid, Name: "第一网格", Code: "JX-01",

@@ -32,6 +32,7 @@ type fixture struct {
 	deps   capability.Deps
 	svc    *happiness.Service
 	actors map[string]*linli.Actor
+	point  [2]float64 // lon, lat of the cases resolved gets; zero: none
 }
 
 func newFixture(t *testing.T, db *storage.DB) *fixture {
@@ -160,7 +161,7 @@ func (f *fixture) resolved(public bool, title string, rating cases.Rating) cases
 		}
 	}
 	c, err := f.cases.Open(f.ctx, f.actors["jxresident"], cases.NewCase{Category: "water_leak", Title: title, HouseholdID: hh, Public: public,
-		Photos: Photo(f.t, 10)})
+		Photos: Photo(f.t, 10), Lon: f.point[0], Lat: f.point[1]})
 	if err != nil {
 		f.t.Fatalf("open: %v %v", err, linli.ErrorFields(err))
 	}

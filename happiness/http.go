@@ -11,6 +11,7 @@ import (
 
 	"linli"
 	"linli/attach"
+	"linli/geomap"
 	"linli/links"
 	"linli/web"
 )
@@ -175,6 +176,7 @@ type listData struct {
 	Staff    bool // may record thanks
 	Approver bool // may approve cases' public text
 	Pending  int  // cases waiting for approval
+	Map      *geomap.Map
 }
 
 func (h *pages) listPage(r *http.Request, id int64) (*web.Page, error) {
@@ -184,6 +186,9 @@ func (h *pages) listPage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	a := web.ActorFrom(r.Context())
 	d := listData{List: l}
+	if d.Map, err = h.s.casesMap(r.Context(), l); err != nil {
+		return nil, err
+	}
 	if a != nil {
 		if c, _, err := h.s.community(r.Context(), id); err == nil {
 			d.Staff = a.Can(linli.PermCasesManage, c.Path) || a.Can(linli.PermProjectsManage, c.Path)

@@ -3,12 +3,14 @@ package happiness
 import (
 	"context"
 	"database/sql"
+	"math"
 	"sort"
 	"strings"
 
 	"linli"
 	"linli/attach"
 	"linli/cases"
+	"linli/geomap"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
@@ -140,6 +142,9 @@ func (s *Service) caseEntries(ctx context.Context, communityID int64) ([]Entry, 
 	out := make([]Entry, 0, len(listed))
 	for _, c := range listed {
 		e := Entry{ID: c.ID, Kind: links.KindCase, Title: c.PubTitle, Summary: c.PubSummary, DoneAt: c.ClosedAt}
+		if c.Lat != 0 || c.Lon != 0 {
+			e.Where = &geomap.Point{Lon: math.Round(c.Lon*1e4) / 1e4, Lat: math.Round(c.Lat*1e4) / 1e4}
+		}
 		var err error
 		if e.Place, err = s.place(ctx, c.LocationID); err != nil {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"linli"
 	"linli/capability"
 	"linli/cases"
+	"linli/geomap"
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
@@ -28,6 +29,7 @@ type Service struct {
 	// sources publish entries on the list besides the cases (projects,
 	// mediation), in the order the list shows them.
 	sources []Source
+	tiles   geomap.Tiles // under the map of resolved cases
 }
 
 // Source is a capability that publishes entries on the happiness list:
@@ -45,7 +47,7 @@ type Source interface {
 // New builds the capability from its dependencies and the capabilities
 // that publish entries on the list.
 func New(d capability.Deps, sources ...Source) *Service {
-	return &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, cases: d.Cases, links: d.Links, sources: sources}
+	return &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, cases: d.Cases, links: d.Links, sources: sources, tiles: d.MapTiles}
 }
 
 // Parts are the capability's templates and routes; it has no timers,
@@ -105,6 +107,9 @@ type Entry struct {
 	Satisfied int `json:"satisfied"` // satisfied or basically satisfied
 	// Thanks received: silk banners (锦旗), letters.
 	Thanks []Thanks `json:"thanks"`
+	// Where is a resolved case's map point, rounded to about 10 m so the
+	// public map does not point at a door; not in the JSON.
+	Where *geomap.Point `json:"-"`
 }
 
 // Photo is a public before/after photo.

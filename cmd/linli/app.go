@@ -22,6 +22,7 @@ import (
 	"linli/calendar"
 	"linli/capability"
 	"linli/cases"
+	"linli/geomap"
 	"linli/happiness"
 	"linli/home"
 	"linli/jobs"
@@ -53,7 +54,8 @@ type Config struct {
 	Pprof        string // loopback address for net/http/pprof; empty: off
 	// Demo is `linli demo`: registration codes are shown on the page, no
 	// SMS gateway needed.
-	Demo bool
+	Demo     bool
+	MapTiles geomap.Tiles // an intranet tile server under the maps (--map-tiles, --map-attribution)
 }
 
 // DefaultConfig is the configuration without flags.
@@ -128,6 +130,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", cfg.Zone, err)
 	}
+	if err := cfg.MapTiles.Check(); err != nil {
+		return err
+	}
 	if m.DB == nil { // tests may hand in an open, migrated database
 		if m.DB, err = OpenDB(ctx, cfg); err != nil {
 			return err
@@ -147,7 +152,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	d, err := capability.Build(ctx, m.DB, capability.Config{Clock: cfg.Clock, Zone: zone, Calendar: cal,
-		Hash: cfg.Hash, Policy: cfg.Policy, BasicWeight: cfg.Weights.Basic})
+		Hash: cfg.Hash, Policy: cfg.Policy, BasicWeight: cfg.Weights.Basic, MapTiles: cfg.MapTiles})
 	if err != nil {
 		return err
 	}
@@ -193,7 +198,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// CSRF: browsers say where a request comes from (Sec-Fetch-Site,
 	// Origin); cross-origin state changes are refused.
 	csrf := http.NewCrossOriginProtection()
-	m.Handler = securityHeaders(csrf.Handler(rt))
+	m.Handler = securityHeaders(csrf.Handler(rt), cfg.MapTiles.Origin())
 	return nil
 }
 
@@ -217,13 +222,20 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	return append(caps, capability.HomeOf(d, caps))
 }
 
-func securityHeaders(h http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries. Images come from
+// Linli itself, and from the map's tile server only when one on another
+// origin is configured.
+func securityHeaders(h http.Handler, tileOrigin string) http.Handler {
+	csp := "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
+	if tileOrigin != "" {
+		csp = "default-src 'self'; img-src 'self' data: " + tileOrigin + "; style-src 'self'; frame-ancestors 'none'"
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("X-Content-Type-Options", "nosniff")
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "same-origin")
-		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'")
+		hd.Set("Content-Security-Policy", csp)
 		h.ServeHTTP(w, r)
 	})
 }

@@ -146,6 +146,8 @@ func (f flags) common(c *Config) {
 	f.str(&c.Zone, "zone", c.Zone, "time zone for display")
 	f.str(&c.Pprof, "pprof", "", "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060")
 	f.str(&c.CalendarDir, "calendar-dir", "", "directory of extra working-calendar years (*.json, e.g. the next year's holiday notice)")
+	f.str(&c.MapTiles.URL, "map-tiles", "", "URL template of an intranet tile server laid under the maps (Web Mercator), e.g. http://tiles.intranet/{z}/{x}/{y}.png; empty: no tiles")
+	f.str(&c.MapTiles.Attribution, "map-attribution", "", "attribution the tile server's licence asks to show under the maps")
 	f.fn("weights", "composite score weights response,resolution,satisfaction (default 0.3,0.35,0.35)", func(v string) error {
 		return parseWeights(&c.Weights, v)
 	})

@@ -131,6 +131,7 @@ var permRoutes = map[string]permRoute{
 	"POST /api/cases/{id}/actions":                     {scoped, []string{"case"}},
 	"POST /api/cases/{id}/reporter/reveal":             {scoped, []string{"case"}},
 	"GET /api/calls":                                   {login, nil},
+	"GET /api/cases/grid":                              {login, nil},
 	"GET /api/notifications":                           {login, nil},
 	"POST /api/notifications/read":                     {login, nil},
 	"GET /report":                                      {login, nil},
