@@ -21,39 +21,8 @@ var templates embed.FS
 func Pages(clock linli.Clock) web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "cases", Catalog: catalog(), Funcs: template.FuncMap{
-		"stateLabel":  func(s State) string { return s.Label() },
-		"actionLabel": func(a Action) string { return a.Label() },
-		"sourceLabel": func(s Source) string { return s.Label() },
-		"ratingLabel": func(r Rating) string { return r.Label() },
-		"prioLabel":   func(p Priority) string { return p.Label() },
-		"eventLabel":  eventLabel,
-		"stateClass":  stateClass,
-		// countdown says how long until (or since) a deadline, in the
-		// words a grid worker reads on a phone.
-		"countdown": func(due time.Time) string {
-			if due.IsZero() {
-				return ""
-			}
-			d := due.Sub(clock.Now())
-			late := d < 0
-			if late {
-				d = -d
-			}
-			var s string
-			switch {
-			case d >= 48*time.Hour:
-				s = fmt.Sprintf("%d天", int(d.Hours()/24))
-			case d >= time.Hour:
-				s = fmt.Sprintf("%d小时%d分", int(d.Hours()), int(d.Minutes())%60)
-			default:
-				s = fmt.Sprintf("%d分钟", int(d.Minutes()))
-			}
-			if late {
-				return "已超时" + s
-			}
-			return "剩余" + s
-		},
-		"late": func(due time.Time) bool { return !due.IsZero() && clock.Now().After(due) },
+		"stateClass": stateClass,
+		"late":       func(due time.Time) bool { return !due.IsZero() && clock.Now().After(due) },
 		"has": func(as []Action, a string) bool {
 			for _, x := range as {
 				if string(x) == a {
@@ -62,19 +31,64 @@ func Pages(clock linli.Clock) web.Pages {
 			}
 			return false
 		},
+	}, LangFuncs: func(lang string, t func(string) string) template.FuncMap {
+		// The labels' English is in Go (labels.go).
+		return template.FuncMap{
+			"stateLabel":  func(s State) string { return s.LabelIn(lang) },
+			"actionLabel": func(a Action) string { return a.LabelIn(lang) },
+			"sourceLabel": func(s Source) string { return s.LabelIn(lang) },
+			"ratingLabel": func(r Rating) string { return r.LabelIn(lang) },
+			"prioLabel":   func(p Priority) string { return p.LabelIn(lang) },
+			"eventLabel":  func(a string) string { return EventLabel(a, lang) },
+			// countdown says how long until (or since) a deadline, in the
+			// words a grid worker reads on a phone.
+			"countdown": func(due time.Time) string {
+				if due.IsZero() {
+					return ""
+				}
+				return Countdown(due.Sub(clock.Now()), lang)
+			},
+		}
 	}}
 }
 
-func eventLabel(a string) string {
-	if l := Action(a).Label(); l != "" {
-		return l
+// Countdown words the time left until a deadline (negative: past it) in
+// the language: "剩余2天" / "2 days left", "已超时3小时5分" / "3 h 5 min
+// overdue".
+func Countdown(d time.Duration, lang string) string {
+	late := d < 0
+	if late {
+		d = -d
 	}
-	return eventLabels[a]
+	days, hours, mins := int(d.Hours()/24), int(d.Hours()), int(d.Minutes())%60
+	var s string
+	if lang == "en" {
+		switch {
+		case d >= 48*time.Hour:
+			s = fmt.Sprintf("%d days", days)
+		case d >= time.Hour:
+			s = fmt.Sprintf("%d h %d min", hours, mins)
+		default:
+			s = fmt.Sprintf("%d min", int(d.Minutes()))
+		}
+		if late {
+			return s + " overdue"
+		}
+		return s + " left"
+	}
+	switch {
+	case d >= 48*time.Hour:
+		s = fmt.Sprintf("%d天", days)
+	case d >= time.Hour:
+		s = fmt.Sprintf("%d小时%d分", hours, mins)
+	default:
+		s = fmt.Sprintf("%d分钟", int(d.Minutes()))
+	}
+	if late {
+		return "已超时" + s
+	}
+	return "剩余" + s
 }
-
-// eventLabels name the timeline steps that are not actions.
-var eventLabels = map[string]string{"report": "上报", "response_overdue": "响应超时", "warning": "临期提醒", "overdue": "超期",
-	"escalation_exhausted": "升级已到顶", "report_in_lapsed": "未按时报到", "merged_from": "合并", "photos": "上传照片"}
 
 func stateClass(s State) string {
 	switch s {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ type Pages struct {
 	Prefix  string // names pages "prefix/file.html"
 	Catalog map[string]string
 	Funcs   template.FuncMap // extra template functions (no I/O)
+	// LangFuncs are template functions that answer in the page's
+	// language (a state's name, a countdown): called once per language
+	// with the renderer's translation for it. Their names share Funcs'
+	// namespace.
+	LangFuncs func(lang string, t func(string) string) template.FuncMap
 }
 
 // FieldArgs feeds the shared "field" template: a labelled input with its
@@ -105,12 +111,27 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 			}
 			owner[k] = p.Prefix
 		}
+		if p.LangFuncs == nil {
+			continue
+		}
+		for k := range p.LangFuncs("zh", func(s string) string { return s }) {
+			if o, dup := owner[k]; dup {
+				return nil, fmt.Errorf("template function %q is defined by both %s and %s", k, o, p.Prefix)
+			}
+			owner[k] = p.Prefix
+		}
 	}
 	for _, lang := range []string{"zh", "en"} {
 		fm := r.funcs(lang)
+		t := func(s string) string { return r.T(lang, s) }
 		for _, p := range pages {
 			for k, f := range p.Funcs {
 				fm[k] = f
+			}
+			if p.LangFuncs != nil {
+				for k, f := range p.LangFuncs(lang, t) {
+					fm[k] = f
+				}
 			}
 		}
 		base, err := template.New("layout").Funcs(fm).ParseFS(layoutFS, "templates/*.html")
@@ -313,6 +334,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	}
 	p.Lang, p.URL = lang, req.URL
 	p.Error, p.Errors = InLanguage(p.Error, lang), errorsIn(p.Errors, lang)
+	p.Flash = r.flashIn(p.Flash, lang)
 	if p.Actor == nil {
 		p.Actor = ActorFrom(req.Context())
 	}
@@ -337,6 +359,23 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
+
+// flashIn is a flash message in the page's language. Handlers write a
+// flash as a "中文 / English" pair (or plain Chinese the catalogue knows);
+// many pages take it from the URL as it came, so the renderer picks the
+// half here, once for every page — a Chinese page never shows the pair.
+func (r *Renderer) flashIn(msg, lang string) string {
+	if msg == "" {
+		return msg
+	}
+	msg = InLanguage(msg, lang)
+	if lang == "en" && hanRE.MatchString(msg) {
+		return r.T(lang, msg)
+	}
+	return msg
+}
+
+var hanRE = regexp.MustCompile(`\p{Han}`)
 
 // errorsIn is the field reasons in the page's language (a new map: the
 // caller's is left as it is).
