@@ -279,7 +279,7 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 		}
 		return s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true})
 	}
-	return c, s.notify(ctx, tx, o.staff, "case", c.ID, fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), false)
+	return c, s.notify(ctx, tx, o.staff, "case", c.ID, Text{fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), fmt.Sprintf("New report: %s (%s)", c.Title, c.Number)}, false)
 }
 
 func maxPriority(a, b Priority) Priority {

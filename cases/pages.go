@@ -209,7 +209,7 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "cases/report.html", p)
 		return nil
 	}
-	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", c.ID), "已提交，编号 "+c.Number)
+	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", c.ID), "已提交，编号 "+c.Number+" / submitted, number "+c.Number)
 	return nil
 }
 
@@ -357,7 +357,7 @@ func (h *pages) act(w http.ResponseWriter, r *http.Request) error {
 		h.r.Render(w, r, web.StatusOf(code), "cases/case.html", p)
 		return nil
 	}
-	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", id), in.Action.Label()+"：已完成")
+	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", id), in.Action.Label()+"：已完成 / "+in.Action.LabelIn("en")+": done")
 	return nil
 }
 

@@ -343,10 +343,14 @@ func (s *Service) whistles(ctx context.Context, q storage.Querier, id int64) ([]
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// systemName is the timers' name on the timeline (Event.ActorIn words it
+// in English).
+const systemName = "系统"
+
 // actorName is how an actor appears on the timeline.
 func actorName(a *linli.Actor) string {
 	if a == nil {
-		return "系统"
+		return systemName
 	}
 	if a.DisplayName != "" {
 		return a.DisplayName
