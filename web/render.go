@@ -282,6 +282,21 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 			}
 			return r.T(lang, zh[1])
 		},
+		// linkTitle is a linked record's title with the kind its owner
+		// put before it ("协调会：…", "人民调解 …") in the page's language.
+		"linkTitle": func(title string) string {
+			if lang != "en" {
+				return title
+			}
+			for _, sep := range [][2]string{{"：", ": "}, {" ", " "}} {
+				if head, tail, ok := strings.Cut(title, sep[0]); ok {
+					if e, ok := r.catalog[head]; ok && e != "" {
+						return e + sep[1] + tail
+					}
+				}
+			}
+			return title
+		},
 		"num": func(n int) string { // thousands separators
 			s := fmt.Sprint(n)
 			var b strings.Builder
