@@ -350,6 +350,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	p.Lang, p.URL = lang, req.URL
 	p.Error, p.Errors = InLanguage(p.Error, lang), errorsIn(p.Errors, lang)
 	p.Flash = r.flashIn(p.Flash, lang)
+	p.Crumbs = r.crumbsIn(p.Crumbs, lang)
 	if p.Actor == nil {
 		p.Actor = ActorFrom(req.Context())
 	}
@@ -391,6 +392,24 @@ func (r *Renderer) flashIn(msg, lang string) string {
 }
 
 var hanRE = regexp.MustCompile(`\p{Han}`)
+
+// crumbsIn is the breadcrumbs in the page's language: a crumb the
+// catalogue knows ("民生实事项目", "人民调解") is interface and translated;
+// any other (a place, a project's title) is data and kept. A new slice:
+// handlers may share theirs between requests.
+func (r *Renderer) crumbsIn(cs []NavItem, lang string) []NavItem {
+	if lang != "en" || len(cs) == 0 {
+		return cs
+	}
+	out := make([]NavItem, len(cs))
+	for i, c := range cs {
+		if e, ok := r.catalog[c.Label]; ok && e != "" {
+			c.Label = e
+		}
+		out[i] = c
+	}
+	return out
+}
 
 // errorsIn is the field reasons in the page's language (a new map: the
 // caller's is left as it is).
