@@ -34,3 +34,18 @@ func TestFlashInLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A stored text is split only where it is a pair.
+func TestPairIn(t *testing.T) {
+	for _, c := range []struct{ text, lang, want string }{
+		{"纸质票改为同意 / a paper ballot changed to agree", "zh", "纸质票改为同意"},
+		{"纸质票改为同意 / a paper ballot changed to agree", "en", "a paper ballot changed to agree"},
+		{"甲 / 乙", "en", "甲 / 乙"},
+		{"楼上 / 楼下都漏水", "zh", "楼上 / 楼下都漏水"},
+		{"3 / 4", "en", "3 / 4"},
+	} {
+		if got := PairIn(c.text, c.lang); got != c.want {
+			t.Errorf("PairIn(%q, %s) = %q, want %q", c.text, c.lang, got, c.want)
+		}
+	}
+}

@@ -220,6 +220,21 @@ func InLanguage(text, lang string) string {
 	return strings.TrimSpace(text[:i])
 }
 
+// PairIn is InLanguage for stored text that may or may not be a pair (a
+// note the system wrote as "中文 / English" beside notes people typed): it
+// splits only where the text looks like a pair — Chinese before the last
+// " / ", Latin text and no Chinese after it — so a typed "甲 / 乙" stays
+// whole.
+func PairIn(text, lang string) string {
+	i := strings.LastIndex(text, " / ")
+	if i < 0 || !hanRE.MatchString(text[:i]) || hanRE.MatchString(text[i+3:]) || !latinRE.MatchString(text[i+3:]) {
+		return text
+	}
+	return InLanguage(text, lang)
+}
+
+var latinRE = regexp.MustCompile(`[A-Za-z]`)
+
 // T translates Chinese text for the language.
 func (r *Renderer) T(lang, s string) string {
 	if lang != "en" {
@@ -270,6 +285,8 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		"add": func(a, b int) int { return a + b },
 		// inLang shows the page language's half of a bilingual message.
 		"inLang": func(s string) string { return InLanguage(s, lang) },
+		// pairIn shows a stored text's half when it is a pair (PairIn).
+		"pairIn": func(s string) string { return PairIn(s, lang) },
 		// linkRel names a link's relation from the page's side: out is
 		// true when the linked record came out of this one.
 		"linkRel": func(rel string, out bool) string {
@@ -296,6 +313,21 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 				}
 			}
 			return title
+		},
+		// linkState is a linked record's state ("已结束 · 有效通过") in the
+		// page's language, part by part.
+		"linkState": func(state string) string {
+			if lang != "en" {
+				return state
+			}
+			parts := strings.Split(state, " · ")
+			for i, p := range parts {
+				if strings.HasPrefix(p, "¥") { // an amount, not a word
+					continue
+				}
+				parts[i] = r.T(lang, p)
+			}
+			return strings.Join(parts, " · ")
 		},
 		"num": func(n int) string { // thousands separators
 			s := fmt.Sprint(n)
