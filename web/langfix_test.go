@@ -41,6 +41,7 @@ func TestPairIn(t *testing.T) {
 		{"纸质票改为同意 / a paper ballot changed to agree", "zh", "纸质票改为同意"},
 		{"纸质票改为同意 / a paper ballot changed to agree", "en", "a paper ballot changed to agree"},
 		{"甲 / 乙", "en", "甲 / 乙"},
+		{"收票人柴晓燕 / collected by 柴晓燕", "en", "collected by 柴晓燕"},
 		{"楼上 / 楼下都漏水", "zh", "楼上 / 楼下都漏水"},
 		{"3 / 4", "en", "3 / 4"},
 	} {

@@ -223,17 +223,17 @@ func InLanguage(text, lang string) string {
 // PairIn is InLanguage for stored text that may or may not be a pair (a
 // note the system wrote as "中文 / English" beside notes people typed): it
 // splits only where the text looks like a pair — Chinese before the last
-// " / ", Latin text and no Chinese after it — so a typed "甲 / 乙" stays
-// whole.
+// " / ", an English sentence after it (it starts with a Latin letter; the
+// names inside may be Chinese) — so a typed "甲 / 乙" stays whole.
 func PairIn(text, lang string) string {
 	i := strings.LastIndex(text, " / ")
-	if i < 0 || !hanRE.MatchString(text[:i]) || hanRE.MatchString(text[i+3:]) || !latinRE.MatchString(text[i+3:]) {
+	if i < 0 || !hanRE.MatchString(text[:i]) || !latinStartRE.MatchString(text[i+3:]) {
 		return text
 	}
 	return InLanguage(text, lang)
 }
 
-var latinRE = regexp.MustCompile(`[A-Za-z]`)
+var latinStartRE = regexp.MustCompile(`^\s*[A-Za-z]`)
 
 // T translates Chinese text for the language.
 func (r *Renderer) T(lang, s string) string {
