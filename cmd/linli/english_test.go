@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"linli/cases"
+	"linli/storage"
 )
 
 // TestEnglishDataLabels: every category carries an English name, and every
@@ -93,6 +94,10 @@ func dataStrings(t *testing.T, s *testServer) []string {
 		`SELECT name FROM attachments`, `SELECT title FROM projects`, `SELECT contractor FROM projects`, `SELECT title FROM meetings`,
 		`SELECT place FROM meetings`, `SELECT title FROM votes`, `SELECT title FROM visit_matters`, `SELECT title FROM disputes`,
 		`SELECT title FROM meeting_actions`, `SELECT owner_name FROM meeting_actions`, `SELECT number FROM disputes`,
+		// The public texts of cases staff approved for the happiness list.
+		`SELECT title FROM case_publications`, `SELECT summary FROM case_publications`,
+		// Names of documents cited in English text.
+		`SELECT '法释〔2009〕7号'`,
 		// A known gap: the projects feed is stored in Chinese only (what
 		// staff typed and the project's own words for a step), and its
 		// notifications repeat it.
@@ -265,18 +270,26 @@ func TestEnglishCaseLoopPages(t *testing.T) {
 	if seen < 40 {
 		t.Fatalf("only %d pages answered 200", seen)
 	}
-	if len(found) > 0 {
-		keys := make([]string, 0, len(found))
-		for k := range found {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		for _, k := range keys {
-			fmt.Fprintf(&b, "\n  %q (%s)", k, strings.Join(found[k], ", "))
-		}
-		t.Errorf("%d Chinese texts on English pages that are not data:%s", len(keys), b.String())
+	reportChinese(t, found)
+}
+
+// reportChinese fails the test with the Chinese found on English pages
+// (text → where).
+func reportChinese(t *testing.T, found map[string][]string) {
+	t.Helper()
+	if len(found) == 0 {
+		return
 	}
+	keys := make([]string, 0, len(found))
+	for k := range found {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\n  %q (%s)", k, strings.Join(found[k], ", "))
+	}
+	t.Errorf("%d Chinese texts on English pages that are not data:%s", len(keys), b.String())
 }
 
 // pairRE finds a "中文 / English" pair: Chinese, " / ", then Latin text.
@@ -339,4 +352,80 @@ func TestChinesePagesShowNoPair(t *testing.T) {
 	}
 	_, body = zh.do("GET", "/account", nil)
 	noPair("the account page after a password change", body, "密码已修改")
+}
+
+// capabilityTexts are every text stored by the negotiation capabilities
+// (projects, votes, visits, meetings, mediation, thanks): what people typed
+// there, taken as data by TestEnglishOtherPages. Their generated texts are
+// covered where they are worded in Go at render time (titles of links,
+// states, the happiness list).
+func capabilityTexts(t *testing.T, s *testServer) []string {
+	t.Helper()
+	ctx := context.Background()
+	scalars := func(q string, args ...any) []string {
+		t.Helper()
+		v, err := storage.Scalars[string](ctx, s.DB, q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return v
+	}
+	var out []string
+	for _, n := range scalars(`SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'project%' OR name LIKE 'vote%'
+		OR name LIKE 'visit%' OR name LIKE 'meeting%' OR name LIKE 'dispute%' OR name = 'thanks' OR name = 'cost_plans')`) {
+		for _, c := range scalars(`SELECT name FROM pragma_table_info(?) WHERE type = 'TEXT'`, n) {
+			for _, v := range scalars(`SELECT "` + c + `" FROM "` + n + `"`) {
+				for _, line := range strings.Split(v, "\n") {
+					if line = strings.TrimSpace(line); hasChinese.MatchString(line) && !strings.HasPrefix(line, "{") {
+						out = append(out, line)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestEnglishOtherPages: the pages of the negotiation capabilities in
+// English show no Chinese but data. The building view's layers and the
+// audit log's summaries are known gaps (stored or built in Chinese by
+// their owners) and not walked here.
+func TestEnglishOtherPages(t *testing.T) {
+	s := startServer(t, demoSQLite(t))
+	ctx := context.Background()
+	data := append(dataStrings(t, s), capabilityTexts(t, s)...)
+	sort.Slice(data, func(i, j int) bool { return len(data[i]) > len(data[j]) })
+	var pages []string
+	for _, q := range []string{`SELECT '/projects/' || id FROM projects`, `SELECT '/votes/' || id FROM votes`,
+		`SELECT '/meetings/' || id FROM meetings`, `SELECT '/mediation/' || id FROM disputes`,
+		`SELECT '/visits/' || MIN(id) FROM visits`, `SELECT '/visits/matters/' || id FROM visit_matters`,
+		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`} {
+		ps, err := storage.Scalars[string](ctx, s.DB, q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		pages = append(pages, ps...)
+	}
+	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness")
+	found := map[string][]string{}
+	seen := 0
+	for _, who := range []string{"xueyuan", "resident", "jixiang"} {
+		c := english(t, s, who)
+		for _, p := range pages {
+			st, body := c.do("GET", p, nil)
+			if st != http.StatusOK {
+				continue
+			}
+			seen++
+			for _, l := range chineseLeft(string(body), data) {
+				if len(found[l]) < 3 {
+					found[l] = append(found[l], who+" "+p)
+				}
+			}
+		}
+	}
+	if seen < 20 {
+		t.Fatalf("only %d pages answered 200", seen)
+	}
+	reportChinese(t, found)
 }
