@@ -31,6 +31,15 @@ type Entry struct {
 	IP        string    `json:"ip,omitempty"`
 }
 
+// ActorIn is who made the change, in the language: the system's own
+// steps (timers, the demo loader) are recorded as 系统.
+func (e Entry) ActorIn(lang string) string {
+	if lang == "en" && e.AccountID == 0 && e.Actor == "系统" {
+		return "System"
+	}
+	return e.Actor
+}
+
 // Change describes one state change to record.
 type Change struct {
 	Action    string // e.g. "node.create", "person.reveal"

@@ -270,3 +270,15 @@ func TestAppendOnly(t *testing.T) {
 		}
 	})
 }
+
+// The system's entries name it in the page's language; people keep their
+// names.
+func TestActorInLanguage(t *testing.T) {
+	sys := audit.Entry{Actor: "系统"}
+	if sys.ActorIn("en") != "System" || sys.ActorIn("zh") != "系统" {
+		t.Errorf("system: %q / %q", sys.ActorIn("en"), sys.ActorIn("zh"))
+	}
+	if p := (audit.Entry{AccountID: 3, Actor: "系统"}); p.ActorIn("en") != "系统" {
+		t.Errorf("an account named 系统 was renamed: %q", p.ActorIn("en"))
+	}
+}

@@ -207,14 +207,20 @@ func (st *step) bump(col string, d int) error {
 // notice is who hears of a step once the state has changed, and what.
 type notice struct {
 	who  string // "assignee", "reporter" or "staff" (the community's)
-	text func(c Case, to State) string
+	text func(c Case, to State) Text
 }
 
 // The notices of effects().
 var (
-	tellAssigneeDispatched = notice{"assignee", func(c Case, _ State) string { return fmt.Sprintf("新派遣：%s（%s）", c.Title, c.Number) }}
-	tellReporterState      = notice{"reporter", func(c Case, to State) string { return fmt.Sprintf("您反映的「%s」%s", c.Title, to.Label()) }}
-	tellStaffToVerify      = notice{"staff", func(c Case, _ State) string { return fmt.Sprintf("待核查：%s（%s）", c.Title, c.Number) }}
+	tellAssigneeDispatched = notice{"assignee", func(c Case, _ State) Text {
+		return Text{fmt.Sprintf("新派遣：%s（%s）", c.Title, c.Number), fmt.Sprintf("Dispatched to you: %s (%s)", c.Title, c.Number)}
+	}}
+	tellReporterState = notice{"reporter", func(c Case, to State) Text {
+		return Text{fmt.Sprintf("您反映的「%s」%s", c.Title, to.Label()), fmt.Sprintf("Your report “%s”: %s", c.Title, to.LabelIn("en"))}
+	}}
+	tellStaffToVerify = notice{"staff", func(c Case, _ State) Text {
+		return Text{fmt.Sprintf("待核查：%s（%s）", c.Title, c.Number), fmt.Sprintf("To verify: %s (%s)", c.Title, c.Number)}
+	}}
 )
 
 func (st *step) tell(n notice) error {
@@ -335,7 +341,8 @@ func (st *step) close() error {
 	if err := st.s.stopClock(st.ctx, st.tx, st.c); err != nil {
 		return err
 	}
-	return st.s.notifyReporter(st.ctx, st.tx, st.c, fmt.Sprintf("您反映的「%s」已办结，请评价", st.c.Title))
+	return st.s.notifyReporter(st.ctx, st.tx, st.c, Text{fmt.Sprintf("您反映的「%s」已办结，请评价", st.c.Title),
+		fmt.Sprintf("Your report “%s” is resolved: please rate it", st.c.Title)})
 }
 
 // rate records the reporter's rating; not satisfied, the case goes back
@@ -382,7 +389,8 @@ func (st *step) reopen() error {
 		return err
 	}
 	st.data = map[string]any{"response_due": storage.Millis(st.c.ResponseDue), "resolve_due": storage.Millis(st.c.ResolveDue)}
-	return st.s.notifyAssignee(st.ctx, st.tx, st.c, fmt.Sprintf("案件重新办理：%s（%s）", st.c.Title, st.c.Number))
+	return st.s.notifyAssignee(st.ctx, st.tx, st.c, Text{fmt.Sprintf("案件重新办理：%s（%s）", st.c.Title, st.c.Number),
+		fmt.Sprintf("Reopened: %s (%s)", st.c.Title, st.c.Number)})
 }
 
 // resume takes the case off the standing ledger: the resolution timer
@@ -416,7 +424,8 @@ func (st *step) merge() error {
 	if err := st.s.event(st.ctx, st.tx, target.ID, st.a, st.now, "merged_from", "", "", "合并了重复案件 "+c.Number, map[string]any{"case_id": c.ID}, true); err != nil {
 		return err
 	}
-	return st.s.notifyReporter(st.ctx, st.tx, c, fmt.Sprintf("您反映的「%s」与案件 %s 合并办理", c.Title, target.Number))
+	return st.s.notifyReporter(st.ctx, st.tx, c, Text{fmt.Sprintf("您反映的「%s」与案件 %s 合并办理", c.Title, target.Number),
+		fmt.Sprintf("Your report “%s” is handled together with case %s", c.Title, target.Number)})
 }
 
 // noteOnly: a note is internal (staff and assignees see it).

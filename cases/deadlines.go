@@ -133,7 +133,7 @@ func (s *Service) onResponseDue(ctx context.Context, tx *storage.Tx, j jobs.Job)
 	if err := s.event(ctx, tx, c.ID, nil, now, "response_overdue", "", "", "超过响应时限未报到签收", nil, false); err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("响应超时：%s（%s）", c.Title, c.Number)
+	msg := Text{fmt.Sprintf("响应超时：%s（%s）", c.Title, c.Number), fmt.Sprintf("Response overdue: %s (%s)", c.Title, c.Number)}
 	if err := s.notifyAssignee(ctx, tx, c, msg); err != nil {
 		return err
 	}
@@ -151,7 +151,8 @@ func (s *Service) onResolveWarn(ctx context.Context, tx *storage.Tx, j jobs.Job)
 	if err := s.event(ctx, tx, c.ID, nil, s.now(), "warning", "", "", "即将超过办理时限（截止 "+s.fmtTime(c.ResolveDue)+"）", nil, false); err != nil {
 		return err
 	}
-	return s.notifyAssignee(ctx, tx, c, fmt.Sprintf("即将超时：%s（%s），截止 %s", c.Title, c.Number, s.fmtTime(c.ResolveDue)))
+	return s.notifyAssignee(ctx, tx, c, Text{fmt.Sprintf("即将超时：%s（%s），截止 %s", c.Title, c.Number, s.fmtTime(c.ResolveDue)),
+		fmt.Sprintf("Deadline near: %s (%s), due %s", c.Title, c.Number, s.fmtTime(c.ResolveDue))})
 }
 
 func working(st State) bool {
@@ -267,7 +268,8 @@ func (s *Service) blow(ctx context.Context, tx *storage.Tx, a *linli.Actor, c Ca
 	if err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, accounts, "whistle", c.ID, fmt.Sprintf("吹哨报到：%s（%s），请在 %s 前报到", c.Title, c.Number, s.fmtTime(due)), true)
+	return s.notify(ctx, tx, accounts, "whistle", c.ID, Text{fmt.Sprintf("吹哨报到：%s（%s），请在 %s 前报到", c.Title, c.Number, s.fmtTime(due)),
+		fmt.Sprintf("Whistle: %s (%s), report in by %s", c.Title, c.Number, s.fmtTime(due))}, true)
 }
 
 // whistle is the manual "blow the whistle" on a case naming the levels or
@@ -412,7 +414,7 @@ func (s *Service) requestExtension(ctx context.Context, tx *storage.Tx, a *linli
 	if err := s.event(ctx, tx, c.ID, a, now, string(ActRequestExtension), "", "", "申请延期至 "+s.fmtTime(in.NewDue)+"："+in.Reason, map[string]any{"extension_id": id}, false); err != nil {
 		return err
 	}
-	return s.notifyStaff(ctx, tx, c, fmt.Sprintf("延期申请：%s（%s）", c.Title, c.Number))
+	return s.notifyStaff(ctx, tx, c, Text{fmt.Sprintf("延期申请：%s（%s）", c.Title, c.Number), fmt.Sprintf("Extension requested: %s (%s)", c.Title, c.Number)})
 }
 
 func (s *Service) decideExtension(ctx context.Context, tx *storage.Tx, a *linli.Actor, c Case, cat Category, in ActionInput, now time.Time) error {
@@ -455,7 +457,12 @@ func (s *Service) decideExtension(ctx context.Context, tx *storage.Tx, a *linli.
 	if err := s.event(ctx, tx, c.ID, a, now, string(ActDecideExtension), "", "", joinNote(word, in.Note), map[string]any{"extension_id": id, "approved": in.Approve, "new_due": newDue}, false); err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, []int64{by}, "extension", c.ID, fmt.Sprintf("%s：%s（%s）", word, c.Title, c.Number), false)
+	wordEN := "Extension refused"
+	if in.Approve {
+		wordEN = "Extension approved to " + s.fmtTime(storage.FromMillis(newDue))
+	}
+	return s.notify(ctx, tx, []int64{by}, "extension", c.ID, Text{fmt.Sprintf("%s：%s（%s）", word, c.Title, c.Number),
+		fmt.Sprintf("%s: %s (%s)", wordEN, c.Title, c.Number)}, false)
 }
 
 func (s *Service) addCoHandler(ctx context.Context, tx *storage.Tx, a *linli.Actor, c Case, in ActionInput, now time.Time) error {
@@ -492,7 +499,7 @@ func (s *Service) addCoHandler(ctx context.Context, tx *storage.Tx, a *linli.Act
 	if err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, accounts, "cohandler", c.ID, fmt.Sprintf("协办：%s（%s）", c.Title, c.Number), false)
+	return s.notify(ctx, tx, accounts, "cohandler", c.ID, Text{fmt.Sprintf("协办：%s（%s）", c.Title, c.Number), fmt.Sprintf("Co-handling: %s (%s)", c.Title, c.Number)}, false)
 }
 
 // CalendarGap is what the staff home page warns about: the first year

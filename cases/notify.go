@@ -46,18 +46,31 @@ func (s *Service) accountsFor(ctx context.Context, q storage.Querier, kind strin
 	return out, nil
 }
 
+// Text is a message in both languages: the bell shows each reader the
+// half of the page's language. The data inside (a title, a name) is the
+// same in both.
+type Text struct{ ZH, EN string }
+
+// In is the text in the language (the Chinese where there is no English).
+func (t Text) In(lang string) string {
+	if lang == "en" && t.EN != "" {
+		return t.EN
+	}
+	return t.ZH
+}
+
 // NotifyAbout writes in-app notifications about a record of another
 // capability (a project update to its followers, a meeting invitation) in
 // the caller's transaction; the bell links to url.
-func NotifyAbout(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, ref links.Ref, text string, at time.Time) error {
+func NotifyAbout(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, ref links.Ref, text Text, at time.Time) error {
 	seen := map[int64]bool{}
 	for _, acc := range accounts {
 		if acc == 0 || seen[acc] {
 			continue
 		}
 		seen[acc] = true
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text) VALUES (?, ?, ?, ?, ?, ?)`,
-			acc, storage.Millis(at), kind, ref.Kind, ref.ID, text); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			acc, storage.Millis(at), kind, ref.Kind, ref.ID, text.ZH, text.EN); err != nil {
 			return err
 		}
 	}
@@ -78,7 +91,7 @@ func (n Notification) URL() string {
 
 // notify writes in-app notifications; with outbox, also a row for outside
 // channels (SMS, WeChat) that a delivery worker will drain.
-func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, caseID int64, text string, outbox bool) error {
+func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, caseID int64, text Text, outbox bool) error {
 	now := storage.Millis(s.now())
 	seen := map[int64]bool{}
 	for _, acc := range accounts {
@@ -86,12 +99,13 @@ func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, 
 			continue
 		}
 		seen[acc] = true
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text) VALUES (?, ?, ?, 'case', ?, ?)`, acc, now, kind, caseID, text); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, ?, ?, 'case', ?, ?, ?)`,
+			acc, now, kind, caseID, text.ZH, text.EN); err != nil {
 			return err
 		}
 		if outbox {
 			if _, err := tx.Exec(ctx, `INSERT INTO outbox (at, channel, account_id, payload) VALUES (?, 'notify', ?, ?)`, now, acc,
-				toJSON(map[string]any{"kind": kind, "case_id": caseID, "text": text})); err != nil {
+				toJSON(map[string]any{"kind": kind, "case_id": caseID, "text": text.ZH})); err != nil {
 				return err
 			}
 		}
@@ -99,7 +113,7 @@ func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, 
 	return nil
 }
 
-func (s *Service) notifyStaff(ctx context.Context, tx *storage.Tx, c Case, text string) error {
+func (s *Service) notifyStaff(ctx context.Context, tx *storage.Tx, c Case, text Text) error {
 	accs, err := s.accountsFor(ctx, tx, AssignCommunity, c.CommunityID)
 	if err != nil {
 		return err
@@ -107,7 +121,7 @@ func (s *Service) notifyStaff(ctx context.Context, tx *storage.Tx, c Case, text 
 	return s.notify(ctx, tx, accs, "case", c.ID, text, false)
 }
 
-func (s *Service) notifyAssignee(ctx context.Context, tx *storage.Tx, c Case, text string) error {
+func (s *Service) notifyAssignee(ctx context.Context, tx *storage.Tx, c Case, text Text) error {
 	accs, err := s.accountsFor(ctx, tx, c.AssigneeKind, c.AssigneeID)
 	if err != nil {
 		return err
@@ -118,7 +132,7 @@ func (s *Service) notifyAssignee(ctx context.Context, tx *storage.Tx, c Case, te
 // notifyReporter tells the reporter; hotline callers without an account get
 // an outbox row (SMS) only. A hotline case's reporter_id is the staff member
 // who entered the call, not the caller, so it is never used for them.
-func (s *Service) notifyReporter(ctx context.Context, tx *storage.Tx, c Case, text string) error {
+func (s *Service) notifyReporter(ctx context.Context, tx *storage.Tx, c Case, text Text) error {
 	if c.ReporterID != 0 && c.Source != SourceHotline {
 		return s.notify(ctx, tx, []int64{c.ReporterID}, "case", c.ID, text, true)
 	}
@@ -127,7 +141,7 @@ func (s *Service) notifyReporter(ctx context.Context, tx *storage.Tx, c Case, te
 		return err
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO outbox (at, channel, payload) VALUES (?, 'sms', ?)`, storage.Millis(s.now()),
-		toJSON(map[string]any{"phone": phone, "case_id": c.ID, "text": text}))
+		toJSON(map[string]any{"phone": phone, "case_id": c.ID, "text": text.ZH}))
 	return err
 }
 
@@ -139,8 +153,14 @@ type Notification struct {
 	RefKind string    `json:"ref_kind"`
 	RefID   int64     `json:"ref_id"`
 	Text    string    `json:"text"`
+	TextEN  string    `json:"text_en"`
 	Read    bool      `json:"read"`
 }
+
+// TextIn is the notification in the reader's language: its English where
+// it was written with one (rows from before migration 0041 have none and
+// show their Chinese).
+func (n Notification) TextIn(lang string) string { return Text{n.Text, n.TextEN}.In(lang) }
 
 // Notifications lists the actor's newest notifications and the unread count.
 func (s *Service) Notifications(ctx context.Context, a *linli.Actor, limit int) ([]Notification, int, error) {
@@ -154,10 +174,10 @@ func (s *Service) Notifications(ctx context.Context, a *linli.Actor, limit int) 
 	out, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Notification, error) {
 		var n Notification
 		var at, read int64
-		err := rows.Scan(&n.ID, &at, &n.Kind, &n.RefKind, &n.RefID, &n.Text, &read)
+		err := rows.Scan(&n.ID, &at, &n.Kind, &n.RefKind, &n.RefID, &n.Text, &n.TextEN, &read)
 		n.At, n.Read = storage.FromMillis(at), read != 0
 		return n, err
-	}, `SELECT id, at, kind, ref_kind, ref_id, text, read_at FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT ?`, a.AccountID, limit)
+	}, `SELECT id, at, kind, ref_kind, ref_id, text, text_en, read_at FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT ?`, a.AccountID, limit)
 	return out, unread, err
 }
 

@@ -277,7 +277,7 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 		idem = in.IdempotencyKey
 	}
 	c := Case{Number: fmtNumber(prefix, day, seq), CommunityID: p.Community.ID, GridID: p.Grid.ID, LocationID: p.Location.ID, HouseholdID: in.HouseholdID,
-		Lat: float64(int64(in.Lat*1e6)) / 1e6, Lon: float64(int64(in.Lon*1e6)) / 1e6, Address: in.Address, Path: path, CategoryID: cat.ID, Category: cat.Name,
+		Lat: float64(int64(in.Lat*1e6)) / 1e6, Lon: float64(int64(in.Lon*1e6)) / 1e6, Address: in.Address, Path: path, CategoryID: cat.ID, Category: cat.Name, CategoryEN: cat.NameEN,
 		Title: in.Title, Description: in.Description, Source: in.Source, SourceRef: in.SourceRef, ReporterID: a.AccountID, ReporterName: reporterName,
 		Priority: maxPriority(in.Priority, cat.Priority), Public: in.Public, State: Reported, Location: o.label, CreatedAt: storage.FromMillis(ms),
 		UpdatedAt: storage.FromMillis(ms), Version: 1}
@@ -327,7 +327,7 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 		}
 		return s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true})
 	}
-	return c, s.notify(ctx, tx, o.staff, "case", c.ID, fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), false)
+	return c, s.notify(ctx, tx, o.staff, "case", c.ID, Text{fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), fmt.Sprintf("New report: %s (%s)", c.Title, c.Number)}, false)
 }
 
 func maxPriority(a, b Priority) Priority {

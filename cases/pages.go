@@ -24,39 +24,8 @@ var templates embed.FS
 func Pages(clock linli.Clock) web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "cases", Catalog: catalog(), Funcs: template.FuncMap{
-		"stateLabel":  func(s State) string { return s.Label() },
-		"actionLabel": func(a Action) string { return a.Label() },
-		"sourceLabel": func(s Source) string { return s.Label() },
-		"ratingLabel": func(r Rating) string { return r.Label() },
-		"prioLabel":   func(p Priority) string { return p.Label() },
-		"eventLabel":  eventLabel,
-		"stateClass":  stateClass,
-		// countdown says how long until (or since) a deadline, in the
-		// words a grid worker reads on a phone.
-		"countdown": func(due time.Time) string {
-			if due.IsZero() {
-				return ""
-			}
-			d := due.Sub(clock.Now())
-			late := d < 0
-			if late {
-				d = -d
-			}
-			var s string
-			switch {
-			case d >= 48*time.Hour:
-				s = fmt.Sprintf("%d天", int(d.Hours()/24))
-			case d >= time.Hour:
-				s = fmt.Sprintf("%d小时%d分", int(d.Hours()), int(d.Minutes())%60)
-			default:
-				s = fmt.Sprintf("%d分钟", int(d.Minutes()))
-			}
-			if late {
-				return "已超时" + s
-			}
-			return "剩余" + s
-		},
-		"late": func(due time.Time) bool { return !due.IsZero() && clock.Now().After(due) },
+		"stateClass": stateClass,
+		"late":       func(due time.Time) bool { return !due.IsZero() && clock.Now().After(due) },
 		"selected": func(q url.Values, key, value string) bool {
 			for _, v := range q[key] {
 				for _, x := range strings.Split(v, ",") {
@@ -75,19 +44,64 @@ func Pages(clock linli.Clock) web.Pages {
 			}
 			return false
 		},
+	}, LangFuncs: func(lang string, t func(string) string) template.FuncMap {
+		// The labels' English is in Go (labels.go).
+		return template.FuncMap{
+			"stateLabel":  func(s State) string { return s.LabelIn(lang) },
+			"actionLabel": func(a Action) string { return a.LabelIn(lang) },
+			"sourceLabel": func(s Source) string { return s.LabelIn(lang) },
+			"ratingLabel": func(r Rating) string { return r.LabelIn(lang) },
+			"prioLabel":   func(p Priority) string { return p.LabelIn(lang) },
+			"eventLabel":  func(a string) string { return EventLabel(a, lang) },
+			// countdown says how long until (or since) a deadline, in the
+			// words a grid worker reads on a phone.
+			"countdown": func(due time.Time) string {
+				if due.IsZero() {
+					return ""
+				}
+				return Countdown(due.Sub(clock.Now()), lang)
+			},
+		}
 	}}
 }
 
-func eventLabel(a string) string {
-	if l := Action(a).Label(); l != "" {
-		return l
+// Countdown words the time left until a deadline (negative: past it) in
+// the language: "剩余2天" / "2 days left", "已超时3小时5分" / "3 h 5 min
+// overdue".
+func Countdown(d time.Duration, lang string) string {
+	late := d < 0
+	if late {
+		d = -d
 	}
-	return eventLabels[a]
+	days, hours, mins := int(d.Hours()/24), int(d.Hours()), int(d.Minutes())%60
+	var s string
+	if lang == "en" {
+		switch {
+		case d >= 48*time.Hour:
+			s = fmt.Sprintf("%d days", days)
+		case d >= time.Hour:
+			s = fmt.Sprintf("%d h %d min", hours, mins)
+		default:
+			s = fmt.Sprintf("%d min", int(d.Minutes()))
+		}
+		if late {
+			return s + " overdue"
+		}
+		return s + " left"
+	}
+	switch {
+	case d >= 48*time.Hour:
+		s = fmt.Sprintf("%d天", days)
+	case d >= time.Hour:
+		s = fmt.Sprintf("%d小时%d分", hours, mins)
+	default:
+		s = fmt.Sprintf("%d分钟", int(d.Minutes()))
+	}
+	if late {
+		return "已超时" + s
+	}
+	return "剩余" + s
 }
-
-// eventLabels name the timeline steps that are not actions.
-var eventLabels = map[string]string{"report": "上报", "response_overdue": "响应超时", "warning": "临期提醒", "overdue": "超期",
-	"escalation_exhausted": "升级已到顶", "report_in_lapsed": "未按时报到", "merged_from": "合并", "photos": "上传照片"}
 
 func stateClass(s State) string {
 	switch s {
@@ -239,7 +253,7 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 		h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "cases/report.html", p)
 		return nil
 	}
-	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", c.ID), "已提交，编号 "+c.Number)
+	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", c.ID), "已提交，编号 "+c.Number+" / submitted, number "+c.Number)
 	return nil
 }
 
@@ -537,7 +551,7 @@ func (h *pages) act(w http.ResponseWriter, r *http.Request) error {
 		h.r.Render(w, r, web.StatusOf(code), "cases/case.html", p)
 		return nil
 	}
-	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", id), in.Action.Label()+"：已完成")
+	web.RedirectFlash(w, r, fmt.Sprintf("/cases/%d", id), in.Action.Label()+"：已完成 / "+in.Action.LabelIn("en")+": done")
 	return nil
 }
 

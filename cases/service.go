@@ -131,7 +131,7 @@ func (s *Service) locate(ctx context.Context, q storage.Querier, nodeID int64) (
 }
 
 const caseColumns = `c.id, c.number, c.community_id, c.grid_id, c.location_id, c.household_id, c.lat_e6, c.lon_e6, c.address, c.path,
-	c.category_id, k.name, c.title, c.description, c.source, c.source_ref, c.reporter_id, c.reporter_name, c.reporter_phone, c.priority, c.public,
+	c.category_id, k.name, k.name_en, c.title, c.description, c.source, c.source_ref, c.reporter_id, c.reporter_name, c.reporter_phone, c.priority, c.public,
 	c.state, c.assignee_kind, c.assignee_id, c.assignee_name, c.handler_id, c.response_due, c.resolve_due, c.dispatched_at, c.responded_at,
 	c.handled_at, c.closed_at, c.overdue, c.warned, c.escalation_level, c.reopened, c.extensions, c.rating, c.rating_comment, c.merged_into,
 	c.created_at, c.updated_at, c.version`
@@ -144,7 +144,7 @@ func scanCase(r scanner) (Case, error) {
 	var c Case
 	var lat, lon, pub, rd, sd, dis, resp, hand, clo, over, warn, cr, up int64
 	err := r.Scan(&c.ID, &c.Number, &c.CommunityID, &c.GridID, &c.LocationID, &c.HouseholdID, &lat, &lon, &c.Address, &c.Path,
-		&c.CategoryID, &c.Category, &c.Title, &c.Description, &c.Source, &c.SourceRef, &c.ReporterID, &c.ReporterName, &c.ReporterPhone, &c.Priority, &pub,
+		&c.CategoryID, &c.Category, &c.CategoryEN, &c.Title, &c.Description, &c.Source, &c.SourceRef, &c.ReporterID, &c.ReporterName, &c.ReporterPhone, &c.Priority, &pub,
 		&c.State, &c.AssigneeKind, &c.AssigneeID, &c.AssigneeName, &c.HandlerID, &rd, &sd, &dis, &resp,
 		&hand, &clo, &over, &warn, &c.EscalationLevel, &c.Reopened, &c.Extensions, &c.Rating, &c.RatingComment, &c.MergedInto,
 		&cr, &up, &c.Version)
@@ -346,10 +346,14 @@ func (s *Service) whistles(ctx context.Context, q storage.Querier, id int64) ([]
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// systemName is the timers' name on the timeline (Event.ActorIn words it
+// in English).
+const systemName = "系统"
+
 // actorName is how an actor appears on the timeline.
 func actorName(a *linli.Actor) string {
 	if a == nil {
-		return "系统"
+		return systemName
 	}
 	if a.DisplayName != "" {
 		return a.DisplayName

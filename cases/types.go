@@ -101,6 +101,7 @@ type Case struct {
 	Path            string    `json:"-"`
 	CategoryID      int64     `json:"category_id"`
 	Category        string    `json:"category"`
+	CategoryEN      string    `json:"category_en"`
 	Title           string    `json:"title"`
 	Description     string    `json:"description"`
 	Source          Source    `json:"source"`
@@ -143,6 +144,10 @@ type Case struct {
 	// only, so it may fall on a holiday); 0 when none. Set when read.
 	CalendarGap int `json:"calendar_gap,omitempty"`
 }
+
+// CategoryIn is the name of the case's category in the language (the
+// Chinese one where the category has no English name).
+func (c Case) CategoryIn(lang string) string { return pick(lang, c.Category, c.CategoryEN) }
 
 // Event is one step on a case's timeline.
 type Event struct {

@@ -110,6 +110,27 @@ type Entry struct {
 	// Where is a resolved case's map point, rounded to about 10 m so the
 	// public map does not point at a door; not in the JSON.
 	Where *geomap.Point `json:"-"`
+	// TitleEN and SummaryEN are the English where the publisher words
+	// the entry itself (a settled mediation); empty keeps the Chinese,
+	// which for projects and cases is what staff typed.
+	TitleEN   string `json:"-"`
+	SummaryEN string `json:"-"`
+}
+
+// TitleIn is the entry's title in the language.
+func (e Entry) TitleIn(lang string) string {
+	if lang == "en" && e.TitleEN != "" {
+		return e.TitleEN
+	}
+	return e.Title
+}
+
+// SummaryIn is what was done, in the language.
+func (e Entry) SummaryIn(lang string) string {
+	if lang == "en" && e.SummaryEN != "" {
+		return e.SummaryEN
+	}
+	return e.Summary
 }
 
 // Photo is a public before/after photo.

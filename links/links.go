@@ -108,6 +108,17 @@ type Item struct {
 	URL   string    `json:"url"`
 	State string    `json:"state,omitempty"` // e.g. "已办结 closed"
 	At    time.Time `json:"at"`
+	// TitleEN is the title on English pages where its owner words it
+	// (a visit's "2 Mar 2026 visit: Oppose"); empty keeps Title.
+	TitleEN string `json:"-"`
+}
+
+// TitleIn is the item's title in the language.
+func (i Item) TitleIn(lang string) string {
+	if lang == "en" && i.TitleEN != "" {
+		return i.TitleEN
+	}
+	return i.Title
 }
 
 // Resolver describes records of one kind the actor may see; ids the actor

@@ -41,6 +41,7 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 			}
 		}
 		e := happiness.Entry{Kind: "dispute", ID: r.id, Title: r.typ.Label() + "调解成功", Summary: "经人民调解委员会调解，双方自愿达成协议并已履行完毕",
+			TitleEN: typeEN(r.typ) + ": settled by mediation", SummaryEN: "The people's mediation committee helped both parties reach an agreement of their own will, and it has been carried out",
 			Place: place, DoneAt: storage.FromMillis(r.closed), Photos: []happiness.Photo{}, Thanks: []happiness.Thanks{}}
 		var sat string
 		err := s.db.QueryRow(ctx, `SELECT satisfaction FROM dispute_followups WHERE dispute_id = ? ORDER BY visited_on DESC, id DESC LIMIT 1`, r.id).Scan(&sat)
@@ -53,6 +54,14 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// typeEN is a dispute type's English name (from the catalogue).
+func typeEN(t Type) string {
+	if en := catalog()[t.Label()]; en != "" {
+		return en
+	}
+	return "Dispute"
 }
 
 // HappinessCounts counts, per community, the mediations HappinessEntries

@@ -99,7 +99,8 @@ func (s *Service) AddAction(ctx context.Context, a *linli.Actor, id int64, in Ac
 		}
 		act.Overdue = overdue(act.State, act.Due, now, s.zone())
 		if act.OwnerAccountID != 0 {
-			text := fmt.Sprintf("%s「%s」交办您：%s，期限%s", m.Kind.Label(), m.Title, act.Title, act.Due)
+			text := cases.Text{ZH: fmt.Sprintf("%s「%s」交办您：%s，期限%s", m.Kind.Label(), m.Title, act.Title, act.Due),
+				EN: fmt.Sprintf("%s “%s” gave you an action: %s, due %s", m.Kind.LabelEN(), m.Title, act.Title, act.Due)}
 			if err := cases.NotifyAbout(ctx, tx, []int64{act.OwnerAccountID}, "meeting_action", links.Ref{Kind: links.KindMeeting, ID: id}, text, now); err != nil {
 				return err
 			}

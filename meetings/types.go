@@ -37,6 +37,19 @@ func (k Kind) Label() string {
 	return ""
 }
 
+// LabelEN is the English name of the kind.
+func (k Kind) LabelEN() string {
+	switch k {
+	case KindCoordination:
+		return "Coordination meeting"
+	case KindCouncil:
+		return "Residents' council"
+	case KindHearing:
+		return "Hearing"
+	}
+	return ""
+}
+
 // State is where a meeting stands.
 type State string
 

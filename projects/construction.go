@@ -256,7 +256,7 @@ func (s *Service) complaints(ctx context.Context, a *linli.Actor, projectID int6
 		if err != nil {
 			return nil, err
 		}
-		k := Complaint{CaseID: id, Number: c.Number, Category: c.Category, State: string(c.State), Label: c.State.Label(), Open: c.State.Open(),
+		k := Complaint{CaseID: id, Number: c.Number, Category: c.Category, CategoryEN: c.CategoryEN, State: string(c.State), Label: c.State.Label(), Open: c.State.Open(),
 			At: c.CreatedAt, Measures: measures[id]}
 		if k.Measures == nil {
 			k.Measures = []Measure{}

@@ -308,8 +308,11 @@ func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.
 			accs = append(accs, id)
 		}
 	}
+	// The feed's texts are Chinese (what staff typed, or the project's
+	// own words for a step): the English half is left empty, so English
+	// readers see the Chinese.
 	return cases.NotifyAbout(ctx, tx, accs, "project_update", links.Ref{Kind: links.KindProject, ID: p.ID},
-		fmt.Sprintf("%s：%s", p.Title, text), at)
+		cases.Text{ZH: fmt.Sprintf("%s：%s", p.Title, text)}, at)
 }
 
 // ResolveLinks describes linked projects the actor may read (a

@@ -255,15 +255,24 @@ type ComplaintInput struct {
 // Complaint is a complaint case linked to the project with the measures
 // taken. Title is empty for a reader who may not see the case itself.
 type Complaint struct {
-	CaseID   int64     `json:"case_id"`
-	Number   string    `json:"number"`
-	Category string    `json:"category"`
-	Title    string    `json:"title"`
-	State    string    `json:"state"`
-	Label    string    `json:"state_label"`
-	Open     bool      `json:"open"`
-	At       time.Time `json:"at"`
-	Measures []Measure `json:"measures"`
+	CaseID     int64     `json:"case_id"`
+	Number     string    `json:"number"`
+	Category   string    `json:"category"`
+	CategoryEN string    `json:"category_en"`
+	Title      string    `json:"title"`
+	State      string    `json:"state"`
+	Label      string    `json:"state_label"`
+	Open       bool      `json:"open"`
+	At         time.Time `json:"at"`
+	Measures   []Measure `json:"measures"`
+}
+
+// CategoryIn is the complaint's category in the language.
+func (k Complaint) CategoryIn(lang string) string {
+	if lang == "en" && k.CategoryEN != "" {
+		return k.CategoryEN
+	}
+	return k.Category
 }
 
 // Measure is what was done about a complaint.

@@ -316,6 +316,9 @@ func (h *pages) detail(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := web.ActorFrom(r.Context())
 	title := h.s.Title(d.Visit)
+	if web.Lang(r) == "en" {
+		title = h.s.TitleEN(d.Visit)
+	}
 	h.r.Render(w, r, http.StatusOK, "visits/visit.html", &web.Page{Title: title, Flash: r.URL.Query().Get("flash"),
 		Crumbs: h.crumbs(r, web.NavItem{Href: fmt.Sprintf("/visits/matters/%d", d.Matter.ID), Label: d.Matter.Title}, web.NavItem{Label: d.Visit.Household}),
 		Data:   detailData{Detail: d, Title: title, CanWrite: a.Can(linli.PermVisitsWrite, d.Visit.Path)}})

@@ -460,8 +460,29 @@ func (s *Service) Title(v Visit) string {
 	return t
 }
 
+// TitleEN is Title in English ("3 Mar 2026 visit: Oppose · Structural
+// safety"), the words from the catalogue.
+func (s *Service) TitleEN(v Visit) string {
+	en := catalog()
+	word := func(zh string) string {
+		if e, ok := en[zh]; ok && e != "" {
+			return e
+		}
+		return zh
+	}
+	t := v.VisitedAt.In(s.zone()).Format("2 Jan 2006") + " visit: " + word(v.Stance.Label())
+	var cs []string
+	for _, c := range v.Concerns {
+		cs = append(cs, word(c.Label()))
+	}
+	if len(cs) > 0 {
+		t += " · " + strings.Join(cs, ", ")
+	}
+	return t
+}
+
 func (s *Service) item(v Visit) links.Item {
-	return links.Item{Ref: v.Ref(), Title: s.Title(v), URL: fmt.Sprintf("/visits/%d", v.ID), State: v.Stance.Label(), At: v.VisitedAt}
+	return links.Item{Ref: v.Ref(), Title: s.Title(v), TitleEN: s.TitleEN(v), URL: fmt.Sprintf("/visits/%d", v.ID), State: v.Stance.Label(), At: v.VisitedAt}
 }
 
 // resolveLinks describes linked visits the actor may see.

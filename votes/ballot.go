@@ -156,8 +156,10 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 			if err != nil {
 				return err
 			}
-			text := fmt.Sprintf("工作人员%s将您家%s在「%s」中的网上投票更改为%s，理由：%s。如有异议请联系社区。 / Staff (%s) changed your household's online ballot in \"%s\" to %s: %s. Contact the community if you disagree.",
-				actorName(a), label, v.Title, choiceLabel(in.Choice), in.OverrideReason, actorName(a), v.Title, string(in.Choice), in.OverrideReason)
+			text := cases.Text{ZH: fmt.Sprintf("工作人员%s将您家%s在「%s」中的网上投票更改为%s，理由：%s。如有异议请联系社区。",
+				actorName(a), label, v.Title, choiceLabel(in.Choice), in.OverrideReason),
+				EN: fmt.Sprintf("Staff (%s) changed your household's online ballot in “%s” to %s: %s. Contact the community if you disagree.",
+					actorName(a), v.Title, string(in.Choice), in.OverrideReason)}
 			if err := cases.NotifyAbout(ctx, tx, notice, "vote.override", links.Ref{Kind: links.KindVote, ID: v.ID}, text, now); err != nil {
 				return err
 			}

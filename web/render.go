@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -26,6 +27,11 @@ type Pages struct {
 	Prefix  string // names pages "prefix/file.html"
 	Catalog map[string]string
 	Funcs   template.FuncMap // extra template functions (no I/O)
+	// LangFuncs are template functions that answer in the page's
+	// language (a state's name, a countdown): called once per language
+	// with the renderer's translation for it. Their names share Funcs'
+	// namespace.
+	LangFuncs func(lang string, t func(string) string) template.FuncMap
 }
 
 // FieldArgs feeds the shared "field" template: a labelled input with its
@@ -105,12 +111,27 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 			}
 			owner[k] = p.Prefix
 		}
+		if p.LangFuncs == nil {
+			continue
+		}
+		for k := range p.LangFuncs("zh", func(s string) string { return s }) {
+			if o, dup := owner[k]; dup {
+				return nil, fmt.Errorf("template function %q is defined by both %s and %s", k, o, p.Prefix)
+			}
+			owner[k] = p.Prefix
+		}
 	}
 	for _, lang := range []string{"zh", "en"} {
 		fm := r.funcs(lang)
+		t := func(s string) string { return r.T(lang, s) }
 		for _, p := range pages {
 			for k, f := range p.Funcs {
 				fm[k] = f
+			}
+			if p.LangFuncs != nil {
+				for k, f := range p.LangFuncs(lang, t) {
+					fm[k] = f
+				}
 			}
 		}
 		base, err := template.New("layout").Funcs(fm).ParseFS(layoutFS, "templates/*.html")
@@ -207,6 +228,21 @@ func InLanguage(text, lang string) string {
 	return strings.TrimSpace(text[:i])
 }
 
+// PairIn is InLanguage for stored text that may or may not be a pair (a
+// note the system wrote as "中文 / English" beside notes people typed): it
+// splits only where the text looks like a pair — Chinese before the last
+// " / ", an English sentence after it (it starts with a Latin letter; the
+// names inside may be Chinese) — so a typed "甲 / 乙" stays whole.
+func PairIn(text, lang string) string {
+	i := strings.LastIndex(text, " / ")
+	if i < 0 || !hanRE.MatchString(text[:i]) || !latinStartRE.MatchString(text[i+3:]) {
+		return text
+	}
+	return InLanguage(text, lang)
+}
+
+var latinStartRE = regexp.MustCompile(`^\s*[A-Za-z]`)
+
 // T translates Chinese text for the language.
 func (r *Renderer) T(lang, s string) string {
 	if lang != "en" {
@@ -257,6 +293,8 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 		"add": func(a, b int) int { return a + b },
 		// inLang shows the page language's half of a bilingual message.
 		"inLang": func(s string) string { return InLanguage(s, lang) },
+		// pairIn shows a stored text's half when it is a pair (PairIn).
+		"pairIn": func(s string) string { return PairIn(s, lang) },
 		// linkRel names a link's relation from the page's side: out is
 		// true when the linked record came out of this one.
 		"linkRel": func(rel string, out bool) string {
@@ -268,6 +306,36 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 				return r.T(lang, zh[0])
 			}
 			return r.T(lang, zh[1])
+		},
+		// linkTitle is a linked record's title with the kind its owner
+		// put before it ("协调会：…", "人民调解 …") in the page's language.
+		"linkTitle": func(title string) string {
+			if lang != "en" {
+				return title
+			}
+			for _, sep := range [][2]string{{"：", ": "}, {" ", " "}} {
+				if head, tail, ok := strings.Cut(title, sep[0]); ok {
+					if e, ok := r.catalog[head]; ok && e != "" {
+						return e + sep[1] + tail
+					}
+				}
+			}
+			return title
+		},
+		// linkState is a linked record's state ("已结束 · 有效通过") in the
+		// page's language, part by part.
+		"linkState": func(state string) string {
+			if lang != "en" {
+				return state
+			}
+			parts := strings.Split(state, " · ")
+			for i, p := range parts {
+				if strings.HasPrefix(p, "¥") { // an amount, not a word
+					continue
+				}
+				parts[i] = r.T(lang, p)
+			}
+			return strings.Join(parts, " · ")
 		},
 		"num": func(n int) string { // thousands separators
 			s := fmt.Sprint(n)
@@ -321,6 +389,8 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	}
 	p.Lang, p.URL = lang, req.URL
 	p.Error, p.Errors = InLanguage(p.Error, lang), errorsIn(p.Errors, lang)
+	p.Flash = r.flashIn(p.Flash, lang)
+	p.Crumbs = r.crumbsIn(p.Crumbs, lang)
 	if p.Actor == nil {
 		p.Actor = ActorFrom(req.Context())
 	}
@@ -344,6 +414,41 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// flashIn is a flash message in the page's language. Handlers write a
+// flash as a "中文 / English" pair (or plain Chinese the catalogue knows);
+// many pages take it from the URL as it came, so the renderer picks the
+// half here, once for every page — a Chinese page never shows the pair.
+func (r *Renderer) flashIn(msg, lang string) string {
+	if msg == "" {
+		return msg
+	}
+	msg = InLanguage(msg, lang)
+	if lang == "en" && hanRE.MatchString(msg) {
+		return r.T(lang, msg)
+	}
+	return msg
+}
+
+var hanRE = regexp.MustCompile(`\p{Han}`)
+
+// crumbsIn is the breadcrumbs in the page's language: a crumb the
+// catalogue knows ("民生实事项目", "人民调解") is interface and translated;
+// any other (a place, a project's title) is data and kept. A new slice:
+// handlers may share theirs between requests.
+func (r *Renderer) crumbsIn(cs []NavItem, lang string) []NavItem {
+	if lang != "en" || len(cs) == 0 {
+		return cs
+	}
+	out := make([]NavItem, len(cs))
+	for i, c := range cs {
+		if e, ok := r.catalog[c.Label]; ok && e != "" {
+			c.Label = e
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // errorsIn is the field reasons in the page's language (a new map: the
