@@ -2,7 +2,7 @@ package auth
 
 func catalog() map[string]string {
 	return map[string]string{
-		"登录": "Log in", "登录邻里": "Log in to Linli", "居民吹哨、网格报到": "Residents blow the whistle, the grid reports in",
+		"登录": "Log in", "登录邻里": "Log in to Linli", "您要打开的页面需要登录，登录后将回到该页面。": "The page you asked for needs you to log in; you will be taken back to it afterwards.", "居民吹哨、网格报到": "Residents blow the whistle, the grid reports in",
 		"手机号或用户名": "Phone or username", "密码": "Password", "姓名": "Name", "用户名": "Username", "手机号": "Phone", "角色": "Role",
 		"上次登录": "Last login", "修改密码": "Change password", "原密码": "Current password", "新密码": "New password",
 		"至少10位，含字母和数字": "At least 10 characters with letters and digits", "API 令牌": "API tokens",

@@ -13,7 +13,7 @@ func catalog() map[string]string {
 		"案件": "Cases", "案件调度": "Dispatch board", "登记新案件": "Register a case", "统计": "Statistics", "吹哨报到": "Whistles", "请在": "Report in by",
 		"前报到": "", "待受理/待派遣": "New", "已升级": "Escalated", "待核查/待结案": "To verify", "全部案件": "All cases", "编号或标题": "Number or title",
 		"我的上报": "My reports", "我的任务": "My tasks", "巡查上报": "Patrol report", "报到": "Report in", "办结": "Resolve", "暂无待办任务": "Nothing to do",
-		"消息": "Notifications", "全部标为已读": "Mark all read", "暂无消息": "No notifications", "编号": "Number", "来源": "Source", "上报时间": "Reported",
+		"消息": "Notifications", "全部标为已读": "Mark all read", "暂无消息": "No notifications", "编号": "Number", "来源": "Source", "志愿者巡查": "Volunteer patrol", "上报时间": "Reported",
 		"承办": "Assignee", "响应时限": "Respond by", "已于": "at", "办结时限": "Resolve by", "评价": "Rating", "描述": "Description", "照片": "Photos",
 		"办理": "Actions", "派往": "Assign to", "按类别规则（网格或物业）": "By the category's rule (grid or property)", "职能部门": "Department", "部门": "Department",
 		"说明": "Note", "处置结果": "Result", "处置照片": "Result photos", "提交处置结果": "Submit the result", "核查意见（可选）": "Verification note (optional)",

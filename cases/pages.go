@@ -122,6 +122,10 @@ type HouseholdChoice struct {
 
 func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 	a := web.ActorFrom(r.Context())
+	if !a.MayReport() {
+		// Never a form whose submission is refused: the page says why.
+		return nil, linli.Errorf(linli.EForbidden, "您的角色不能在这里上报问题：上报由居民、志愿者、网格员和工作人员提交；施工中的投诉请通过所在项目的页面反映 / your role cannot report problems here: reports come from residents, volunteers, grid workers and staff; complaints about construction go through the project's page")
+	}
 	cats, err := h.s.Categories(r.Context())
 	if err != nil {
 		return nil, err
@@ -172,6 +176,8 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 		in.Source = SourceResident
 		if a.HasRole(linli.RoleGridWorker) && in.HouseholdID == 0 {
 			in.Source = SourcePatrol
+		} else if a.HasRole(linli.RoleVolunteer) && in.HouseholdID == 0 {
+			in.Source = SourceVolunteer
 		}
 	}
 	// Photos are checked before anything is written, and saved in the

@@ -186,7 +186,7 @@ func canManage(a *linli.Actor, p Project) bool { return a.Can(linli.PermProjects
 // node, or inside a scope node (a building head whose building the estate
 // project covers); residents of a household inside the scope (the project
 // is about their home, public or not); residents of the community for
-// public projects.
+// public projects, and its volunteers.
 func canRead(a *linli.Actor, p Project, scope []string) bool {
 	if a == nil {
 		return false
@@ -204,7 +204,7 @@ func canRead(a *linli.Actor, p Project, scope []string) bool {
 			}
 		}
 	}
-	return livesInProjectScope(a, scope) || (p.Public && isResidentOf(a, p.Path))
+	return livesInProjectScope(a, scope) || (p.Public && (isResidentOf(a, p.Path) || isVolunteerOf(a, p.Path)))
 }
 
 // livesInProjectScope reports whether the actor is a resident of a
@@ -229,6 +229,18 @@ func livesInProjectScope(a *linli.Actor, scope []string) bool {
 func isResidentOf(a *linli.Actor, community string) bool {
 	for _, g := range a.Grants {
 		if g.Role == linli.RoleResident && g.HouseholdID != 0 && linli.Within(g.NodePath, community) {
+			return true
+		}
+	}
+	return false
+}
+
+// isVolunteerOf reports whether the actor volunteers in the community (or
+// around it): volunteers patrol it, and the happiness list invites them to
+// follow its public projects like its residents.
+func isVolunteerOf(a *linli.Actor, community string) bool {
+	for _, g := range a.Grants {
+		if g.Role == linli.RoleVolunteer && (linli.Within(g.NodePath, community) || linli.Within(community, g.NodePath)) {
 			return true
 		}
 	}

@@ -264,6 +264,9 @@ type Complaint struct {
 	Open     bool      `json:"open"`
 	At       time.Time `json:"at"`
 	Measures []Measure `json:"measures"`
+	// Readable: the reader may open the case (the page links it only
+	// then; others see its number, not a link that answers 403).
+	Readable bool `json:"-"`
 }
 
 // Measure is what was done about a complaint.
