@@ -6,7 +6,7 @@ func catalog() map[string]string {
 		"选择类别": "Category", "类别": "Category", "城市管理事件和部件": "Urban management events and components", "拍照或选择照片": "Photos",
 		"可选，最多9张，每张不超过10MB": "Optional, up to 9, 10 MB each", "说一句话": "In a sentence", "发生了什么？": "What happened?",
 		"例如：楼上卫生间漏水，我家天花板渗水": "e.g. the bathroom upstairs leaks through my ceiling", "补充说明（可选）": "More detail (optional)",
-		"位置": "Location", "默认是您家": "Your home by default", "地点编号": "Place number", "楼栋、单元或小区的编号（见地点页面）": "The number of a building, unit or estate (see the place pages)",
+		"位置": "Location", "默认是您家": "Your home by default", "地点": "Place", "请选择": "Choose", "选择小区、楼栋、单元，需要时选到房号": "Choose the estate, building and unit, down to the room if needed",
 		"公开（邻居可以看到进展）":          "Public (neighbours can follow it)",
 		"公开只公开问题和进展，不公开您的姓名和房号": "Public shows only the problem and its progress, never your name or room", "提交": "Submit", "超期": "Overdue", "已吹哨": "Whistle blown", "暂无案件": "No cases",
 		"年工作日历未加载，期限只扣除了周末": "calendar not loaded: the deadline skips weekends only",
@@ -19,7 +19,7 @@ func catalog() map[string]string {
 		"说明": "Note", "处置结果": "Result", "处置照片": "Result photos", "提交处置结果": "Submit the result", "核查意见（可选）": "Verification note (optional)",
 		"请评价办理结果": "Please rate the result", "满意": "Satisfied", "基本满意": "Basically satisfied", "不满意": "Unsatisfied", "意见（可选）": "Comment (optional)",
 		"提交评价": "Submit rating", "召集": "Call in", "社区": "Community", "街道": "Street", "原因": "Reason", "吹哨": "Blow the whistle", "延期至": "Extend to",
-		"提交申请": "Submit request", "审批意见": "Decision note", "批准延期": "Approve", "驳回延期": "Refuse", "合并到案件ID": "Merge into case ID",
+		"提交申请": "Submit request", "审批意见": "Decision note", "批准延期": "Approve", "驳回延期": "Refuse", "合并到案件": "Merge into case", "输入编号或标题查找": "Type a number or title to find it", "没有找到": "Nothing found",
 		"自动升级": "Automatic", "时限": "Due", "已报到": "Reported in", "未按时报到": "Missed", "待报到": "Waiting", "办理过程": "Timeline",
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,7 +112,10 @@ type reportData struct {
 	Categories []Category
 	Groups     []Category
 	Households []HouseholdChoice
-	Staff      bool
+	// Places are where the reporter may report, for the place picker
+	// (web/static/picker.js turns them into a cascade).
+	Places []web.Choice
+	Staff  bool
 }
 
 // HouseholdChoice is a household the reporter can pick as the location.
@@ -144,6 +148,11 @@ func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 			if err == nil {
 				d.Households = append(d.Households, HouseholdChoice{ID: hh.ID, Label: hh.Estate + hh.Label()})
 			}
+		}
+	}
+	if len(d.Households) == 0 {
+		if d.Places, err = h.s.Registry.PlaceChoicesIn(r.Context(), a.ReportScopes(), 300); err != nil {
+			return nil, err
 		}
 	}
 	return &web.Page{Title: "我要上报", Data: d}, nil
@@ -268,6 +277,8 @@ type detailData struct {
 	// Mediate: the actor may take the dispute behind this case to
 	// people's mediation.
 	Mediate bool
+	// MergeInto are the cases of the merge picker without its script.
+	MergeInto []web.Choice
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
@@ -282,6 +293,11 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	if dd.Depts, err = h.s.Departments(r.Context()); err != nil {
 		return nil, err
+	}
+	if slices.Contains(d.Actions, ActMerge) {
+		if dd.MergeInto, err = h.s.mergeChoices(r.Context(), a, d.Case); err != nil {
+			return nil, err
+		}
 	}
 	return &web.Page{Title: d.Case.Number, Data: dd}, nil
 }
