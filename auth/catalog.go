@@ -10,7 +10,7 @@ func catalog() map[string]string {
 		"创建令牌": "Create token", "账号与角色": "Accounts and roles", "用户名或姓名": "Username or name", "状态": "Status",
 		"已停用": "Disabled", "正常": "Active", "新建账号": "New account", "3到32位字母、数字、点、下划线或连字符": "3–32 letters, digits, . _ -",
 		"可用手机号登录": "Can be used to log in", "初始密码": "Initial password", "确定撤销？": "Revoke?", "已撤销": "Revoked", "撤销": "Revoke",
-		"尚未授予角色": "No roles yet", "范围": "Scope", "住户编号（仅居民）": "Household no. (residents only)",
+		"尚未授予角色": "No roles yet", "范围": "Scope", "房号（仅居民）": "Room (residents only)", "例如 602": "e.g. 602", "居民角色：范围选住户所在的单元，再填房号": "For a resident: choose the unit as the scope, then type the room",
 		"居民角色须绑定住户": "A resident is bound to a household", "授予角色": "Grant role", "重置密码": "Reset password",
 		"启用账号": "Enable account", "停用账号": "Disable account",
 		"供热线、摄像头等系统对接": "For linking systems such as the hotline or cameras", "停用后该账号不能登录，已有会话和API令牌立即失效。": "A disabled account cannot log in; its sessions and API tokens end at once.",

@@ -363,6 +363,10 @@ func (h *pages) edit(w http.ResponseWriter, r *http.Request) error {
 type detailPage struct {
 	Detail
 	Next Phase
+	// Workers are the people picker's choices without its script (the
+	// accounts that may be named on the project); the script searches
+	// GET /api/accounts/pick?node= the community.
+	Workers []web.Choice
 }
 
 // VoteURL opens the new-vote form for the project (votes/new reads
@@ -396,6 +400,11 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	dp := detailPage{Detail: d, Next: d.Project.Phase.Next()}
+	if d.CanManage && h.s.au != nil {
+		if dp.Workers, err = h.s.au.PickWorkers(r.Context(), a, d.Project.Path, ""); err != nil {
+			return nil, err
+		}
+	}
 	return &web.Page{Title: d.Project.Title, Data: dp, Flash: web.InLanguage(r.URL.Query().Get("flash"), web.Lang(r)),
 		Crumbs: []web.NavItem{{Href: "/projects", Label: "民生实事项目"}, {Label: d.Project.Title}}}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/auth"
 	"linli/capability"
 	"linli/cases"
 	"linli/links"
@@ -26,7 +27,8 @@ type Service struct {
 	reg   *registry.Service
 	cs    *cases.Service
 	lk    *links.Registry
-	votes VoteGate // nil: there is no votes capability
+	au    *auth.Service // the people picker's choices; nil: none offered
+	votes VoteGate      // nil: there is no votes capability
 }
 
 // VoteGate says what is missing before a project may leave its
@@ -40,7 +42,7 @@ type VoteGate interface {
 // case page lists the project its complaint belongs to, a vote or meeting
 // page its project.
 func New(d capability.Deps, gate VoteGate) *Service {
-	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links, votes: gate}
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links, au: d.Auth, votes: gate}
 	if s.lk != nil {
 		s.lk.Register(links.KindProject, s.ResolveLinks)
 	}

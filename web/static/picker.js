@@ -4,7 +4,8 @@
 //   - a cascade of places (data-cascade="/api/places/pick"): estate →
 //     building → unit → household, one level at a time, or
 //   - a search-as-you-type box (data-search="/api/cases/pick …", several
-//     sources separated by spaces) over cases, projects or accounts.
+//     sources separated by spaces) over cases, projects or accounts;
+//     data-submit="value" submits a choice's value ("project:3") instead.
 // The form still submits the id (a hidden input with the select's name),
 // so the services' validation and scope checks are unchanged.
 (function () {
@@ -121,6 +122,8 @@
     if (!sel) return;
     var srcs = box.getAttribute("data-search").split(/\s+/).filter(Boolean);
     var exclude = box.getAttribute("data-exclude") || "";
+    // data-submit="value": submit the choice's value ("project:3"), not its id.
+    var byValue = box.getAttribute("data-submit") === "value";
     var hidden = hiddenFor(sel);
     var listID = "pick-" + (++seq);
     var input = document.createElement("input");
@@ -153,7 +156,7 @@
     function pick(i) {
       var it = items[i];
       if (!it) return;
-      hidden.value = it.value || String(it.id);
+      hidden.value = byValue ? it.value : String(it.id);
       input.value = it.label;
       close();
       changed(box, hidden);
@@ -166,7 +169,7 @@
       input.setAttribute("aria-activedescendant", lis[active].id);
     }
     function show(found) {
-      items = found.filter(function (it) { return String(it.value || it.id) !== exclude; });
+      items = found.filter(function (it) { return String(it.id) !== exclude; });
       list.textContent = "";
       items.forEach(function (it, i) {
         var li = document.createElement("li");
