@@ -6,7 +6,7 @@ func catalog() map[string]string {
 		"选择类别": "Category", "类别": "Category", "城市管理事件和部件": "Urban management events and components", "拍照或选择照片": "Photos",
 		"可选，最多9张，每张不超过10MB": "Optional, up to 9, 10 MB each", "说一句话": "In a sentence", "发生了什么？": "What happened?",
 		"例如：楼上卫生间漏水，我家天花板渗水": "e.g. the bathroom upstairs leaks through my ceiling", "补充说明（可选）": "More detail (optional)",
-		"位置": "Location", "默认是您家": "Your home by default", "地点": "Place", "请选择": "Choose", "选择小区、楼栋、单元，需要时选到房号": "Choose the estate, building and unit, down to the room if needed",
+		"位置": "Location", "默认是您家": "Your home by default", "请选择": "Choose", "您的角色不能在这里上报问题。": "Your role cannot report problems here.", "上报由居民、志愿者、网格员和工作人员提交；施工中的投诉请通过所在项目的页面反映。": "Reports come from residents, volunteers, grid workers and staff; complaints about construction go through the project's page.", "选择小区、楼栋、单元，需要时选到房号": "Choose the estate, building and unit, down to the room if needed",
 		"公开（邻居可以看到进展）":          "Public (neighbours can follow it)",
 		"公开只公开问题和进展，不公开您的姓名和房号": "Public shows only the problem and its progress, never your name or room", "提交": "Submit", "超期": "Overdue", "已吹哨": "Whistle blown", "暂无案件": "No cases",
 		"年工作日历未加载，期限只扣除了周末": "calendar not loaded: the deadline skips weekends only",

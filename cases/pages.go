@@ -126,10 +126,6 @@ type HouseholdChoice struct {
 
 func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 	a := web.ActorFrom(r.Context())
-	if !a.MayReport() {
-		// Never a form whose submission is refused: the page says why.
-		return nil, linli.Errorf(linli.EForbidden, "您的角色不能在这里上报问题：上报由居民、志愿者、网格员和工作人员提交；施工中的投诉请通过所在项目的页面反映 / your role cannot report problems here: reports come from residents, volunteers, grid workers and staff; complaints about construction go through the project's page")
-	}
 	cats, err := h.s.Categories(r.Context())
 	if err != nil {
 		return nil, err
@@ -159,6 +155,12 @@ func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 }
 
 func (h *pages) report(w http.ResponseWriter, r *http.Request) error {
+	if !web.ActorFrom(r.Context()).MayReport() {
+		// Never a form whose submission is refused: the page says why
+		// (the same rule as the navigation and the cases service).
+		h.r.Render(w, r, http.StatusForbidden, "cases/noreport.html", &web.Page{Title: "我要上报"})
+		return nil
+	}
 	p, err := h.reportPage(r)
 	if err != nil {
 		return err

@@ -68,6 +68,7 @@
     var kept = !!sel.value;
     var label = box.querySelector("label[for]");
     var labelText = label ? label.textContent.trim() : "";
+    if (label) sel.removeAttribute("id"); // the first level takes the label
 
     function level(parent, depth, parentValue) {
       getJSON(with_(src, "parent", parent)).then(function (d) {
