@@ -159,8 +159,9 @@ func TestHomePage(t *testing.T) {
 				[]string{fmt.Sprintf(`<a href="/places/%d">东城街道</a>`, w.street.ID), "<b>3</b><span>小区数</span>", "<b>2</b><span>楼栋数</span>", "<b>1</b><span>住户数</span>"},
 				[]string{"我的家"}},
 			{actor("网格员", on(linli.RoleGridWorker, w.grid)),
-				[]string{"<span>网格员</span><span>第一网格</span>", fmt.Sprintf(`<a href="/places/%d">第一网格</a>`, w.grid.ID), `<a href="/tasks">`, `<a href="/visits">`},
-				[]string{"吉祥", `href="/audit"`, `href="/users"`, `href="/report"`}},
+				[]string{"<span>网格员</span><span>第一网格</span>", fmt.Sprintf(`<a href="/places/%d">第一网格</a>`, w.grid.ID), `<a href="/tasks">`, `<a href="/visits">`,
+					`<a href="/report">`}, // a grid worker files patrol reports
+				[]string{"吉祥", `href="/audit"`, `href="/users"`}},
 			{actor("居民", linli.Grant{Role: linli.RoleResident, NodeID: w.household.UnitID, NodePath: w.household.Path, NodeName: "3单元", HouseholdID: w.household.ID}),
 				[]string{"您好，居民", "我的家", myHome, "学苑小区 1号楼3单元602", "86.55 ㎡", `<a href="/report">`, `<a href="/cases/mine">`},
 				[]string{"您负责的范围", "吉祥", `href="/places`, `href="/audit"`, `href="/tasks"`}},
