@@ -25,6 +25,39 @@ func TestNoDeadEnds(t *testing.T) {
 	t.Run("crawl", func(t *testing.T) { crawlEveryRole(t, s) })
 	t.Run("pickers", func(t *testing.T) { pickersAnswerWithinScope(t, s) })
 	t.Run("report rights", func(t *testing.T) { reportFormFollowsTheRule(t, s) })
+	t.Run("follow after login", func(t *testing.T) { anonymousFollowLogsInAndComesBack(t, s) })
+}
+
+// anonymousFollowLogsInAndComesBack: the public happiness list offers a
+// reader who is not logged in "登录后关注这个项目", which leads to the login
+// page with next= and a sentence saying why, and after the login back to
+// the project (where a resident of the community may follow it).
+func anonymousFollowLogsInAndComesBack(t *testing.T, s *testServer) {
+	xueyuan, err := s.Registry.FindNode(t.Context(), []string{"运城市", "盐湖区", "东城街道", "学苑社区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := s.anon(t)
+	_, list := anon.do("GET", fmt.Sprintf("/happiness/%d", xueyuan.ID), nil)
+	m := regexp.MustCompile(`href="(/login\?next=/projects/(\d+))" data-test="login-to-follow"`).FindStringSubmatch(string(list))
+	if m == nil {
+		t.Fatalf("the public happiness list offers no login to follow a project")
+	}
+	st, login := anon.do("GET", m[1], nil)
+	if st != 200 || !strings.Contains(string(login), "您要打开的页面需要登录，登录后将回到该页面。") || !strings.Contains(string(login), `name="next" value="/projects/`+m[2]+`"`) {
+		t.Fatalf("the login page for a follow: %d, says why %v", st, strings.Contains(string(login), "您要打开的页面需要登录"))
+	}
+	res := anon.postForm("/login", url.Values{"login": {"resident"}, "password": {demoPassword}, "next": {"/projects/" + m[2]}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/projects/"+m[2] {
+		t.Fatalf("after the login: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if st, page := anon.do("GET", "/projects/"+m[2], nil); st != 200 || !strings.Contains(string(page), `data-test="follow"`) && !strings.Contains(string(page), `data-test="unfollow"`) {
+		t.Errorf("the resident back at the project: %d, no follow button", st)
+	}
+	// A logged-in reader who may open the project gets the link itself.
+	if _, list := s.login(t, "volunteer").do("GET", fmt.Sprintf("/happiness/%d", xueyuan.ID), nil); !strings.Contains(string(list), `<a href="/projects/`+m[2]+`">`) {
+		t.Errorf("the volunteer is not offered the project on the happiness list")
+	}
 }
 
 // crawlEveryRole signs in as every demo account (and as nobody), starts
