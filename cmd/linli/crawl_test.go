@@ -26,6 +26,35 @@ func TestNoDeadEnds(t *testing.T) {
 	t.Run("pickers", func(t *testing.T) { pickersAnswerWithinScope(t, s) })
 	t.Run("report rights", func(t *testing.T) { reportFormFollowsTheRule(t, s) })
 	t.Run("follow after login", func(t *testing.T) { anonymousFollowLogsInAndComesBack(t, s) })
+	t.Run("resident by room", func(t *testing.T) { residentGrantedByRoom(t, s) })
+}
+
+// residentGrantedByRoom: the account form names a resident's household by
+// its unit (the scope) and room, as people name it, not by a database id.
+func residentGrantedByRoom(t *testing.T, s *testServer) {
+	unit, err := s.Registry.FindNode(t.Context(), []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼", "3单元"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hh, err := s.Registry.HouseholdByRoom(t.Context(), unit.ID, "501")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := s.login(t, "xueyuan")
+	form := func(user, room string) url.Values {
+		return url.Values{"display_name": {"房号新人"}, "username": {user}, "password": {"Roomnamed-2026"}, "role": {"resident"},
+			"node_id": {fmt.Sprint(unit.ID)}, "room": {room}}
+	}
+	if res := staff.postForm("/users", form("roomnamed", "501")); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a resident named by room: %d", res.StatusCode)
+	}
+	var got int64
+	if err := s.DB.QueryRow(t.Context(), `SELECT g.household_id FROM grants g JOIN accounts a ON a.id = g.account_id WHERE a.username = 'roomnamed'`).Scan(&got); err != nil || got != hh {
+		t.Errorf("the grant's household %d (%v), want 501's %d", got, err, hh)
+	}
+	if res := staff.postForm("/users", form("roomless", "9901")); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("an unknown room: %d, want 422", res.StatusCode)
+	}
 }
 
 // anonymousFollowLogsInAndComesBack: the public happiness list offers a
