@@ -264,6 +264,36 @@ func (a *Actor) Scopes(p Permission) []string {
 	return out
 }
 
+// ReportScopes are the node paths within which the actor may report a
+// problem (我要上报) at any place: where it reads cases (staff, grid
+// workers, property companies, departments, building and unit heads) and
+// the community it volunteers in (volunteers patrol it). Residents report
+// in their own community besides (the cases service checks the household);
+// contractors and others report nowhere: their complaints about a project
+// go through the project.
+func (a *Actor) ReportScopes() []string {
+	if a == nil {
+		return nil
+	}
+	out := a.Scopes(PermCasesRead)
+	for _, g := range a.Grants {
+		if g.Role == RoleVolunteer {
+			out = append(out, g.NodePath)
+		}
+	}
+	return out
+}
+
+// MayReport reports whether the actor may report a problem anywhere: the
+// navigation offers 我要上报 and the report form is shown only then, so no
+// one fills in a form whose submission would be refused.
+func (a *Actor) MayReport() bool {
+	if len(a.ReportScopes()) > 0 {
+		return true
+	}
+	return a.HasRole(RoleResident)
+}
+
 // CanGrant reports whether the actor may grant role r on the node at path.
 func (a *Actor) CanGrant(r Role, path string) bool {
 	if a == nil || !r.Valid() {

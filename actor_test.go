@@ -76,3 +76,36 @@ func TestRolesAreLabelled(t *testing.T) {
 		}
 	}
 }
+
+// Who may report a problem (我要上报): the navigation, the report form and
+// the cases service follow MayReport and ReportScopes.
+func TestMayReport(t *testing.T) {
+	on := func(r linli.Role, path string) *linli.Actor {
+		return &linli.Actor{Grants: []linli.Grant{{Role: r, NodePath: path, HouseholdID: map[bool]int64{true: 42}[r == linli.RoleResident]}}}
+	}
+	for _, tc := range []struct {
+		a      *linli.Actor
+		may    bool
+		scopes int
+	}{
+		{on(linli.RoleCommunityStaff, "/1/2/"), true, 1},
+		{on(linli.RoleGridWorker, "/1/2/5/"), true, 1},
+		{on(linli.RoleProperty, "/1/2/5/7/"), true, 1},
+		{on(linli.RoleVolunteer, "/1/2/"), true, 1}, // volunteers patrol their community
+		{on(linli.RoleResident, "/1/2/5/7/8/9/"), true, 0},
+		{on(linli.RoleContractor, "/1/2/5/7/"), false, 0},
+		{&linli.Actor{}, false, 0},
+		{nil, false, 0},
+	} {
+		name := "nobody"
+		if tc.a != nil && len(tc.a.Grants) > 0 {
+			name = string(tc.a.Grants[0].Role)
+		}
+		if got := tc.a.MayReport(); got != tc.may {
+			t.Errorf("%s: MayReport %v, want %v", name, got, tc.may)
+		}
+		if got := len(tc.a.ReportScopes()); got != tc.scopes {
+			t.Errorf("%s: %d report scopes, want %d", name, got, tc.scopes)
+		}
+	}
+}

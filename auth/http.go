@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"linli"
+	"linli/registry"
 	"linli/web"
 )
 
@@ -59,6 +60,7 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.API("DELETE /api/tokens/{id}", web.LoggedIn, h.apiRevokeToken)
 	rt.Page("POST /account/tokens/{id}/revoke", web.LoggedIn, h.pageRevokeToken)
 	rt.API("GET /api/accounts", web.LoggedIn, h.apiAccounts)
+	rt.API("GET /api/accounts/pick", web.LoggedIn, h.apiPickWorkers)
 	rt.API("POST /api/accounts", web.LoggedIn, h.apiCreateAccount)
 	rt.API("GET /api/accounts/{id}", web.LoggedIn, h.apiAccount)
 	rt.API("POST /api/accounts/{id}/grants", web.LoggedIn, h.apiGrant)
@@ -230,9 +232,12 @@ func (h *HTTP) pageUsers(w http.ResponseWriter, r *http.Request) error {
 func (h *HTTP) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
 	in := AccountInput{Username: r.PostFormValue("username"), Phone: r.PostFormValue("phone"), DisplayName: r.PostFormValue("display_name"), Password: r.PostFormValue("password")}
 	// The form creates the account with its first role in one step.
-	g := grantForm(r)
+	g, err := h.grantForm(r)
 	in.Grant = &g
-	acc, err := h.CreateAccount(r.Context(), web.ActorFrom(r.Context()), in)
+	var acc Account
+	if err == nil {
+		acc, err = h.CreateAccount(r.Context(), web.ActorFrom(r.Context()), in)
+	}
 	if err != nil {
 		fields, msg := web.FormErrors(err)
 		if fields == nil {
@@ -252,10 +257,27 @@ func (h *HTTP) pageCreateUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 // grantForm reads the role, place and household fields of a form.
-func grantForm(r *http.Request) GrantInput {
+// grantForm reads the grant fields of a form. A resident's household is
+// named as people name it — the unit chosen as the scope and the room
+// ("602") — not by its database id (household_id is still read, for
+// callers that have it).
+func (h *HTTP) grantForm(r *http.Request) (GrantInput, error) {
 	node, _ := strconv.ParseInt(r.PostFormValue("node_id"), 10, 64)
 	hh, _ := strconv.ParseInt(r.PostFormValue("household_id"), 10, 64)
-	return GrantInput{Role: linli.Role(r.PostFormValue("role")), NodeID: node, HouseholdID: hh}
+	g := GrantInput{Role: linli.Role(r.PostFormValue("role")), NodeID: node, HouseholdID: hh}
+	if room := strings.TrimSpace(r.PostFormValue("room")); room != "" && hh == 0 && g.Role == linli.RoleResident {
+		n, err := h.Registry.NodeByID(r.Context(), node)
+		if err != nil || n.Kind != registry.KindUnit {
+			return g, linli.Invalid("请把范围选到住户所在的单元 / choose the household's unit as the scope", linli.FieldError{Field: "node_id", Reason: "居民须选择单元 / a resident's scope is a unit"})
+		}
+		if g.HouseholdID, err = h.Registry.HouseholdByRoom(r.Context(), node, room); err != nil {
+			if linli.ErrorCode(err) != linli.ENotFound {
+				return g, err
+			}
+			return g, linli.Invalid("该单元没有这个房号 / no such room in the unit", linli.FieldError{Field: "room", Reason: "该单元没有这个房号 / no such room in the unit"})
+		}
+	}
+	return g, nil
 }
 
 // NodeOption is a place a role can be granted on, for the grant form.
@@ -332,7 +354,10 @@ func (h *HTTP) pageGrant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.Grant(r.Context(), web.ActorFrom(r.Context()), id, grantForm(r))
+	g, err := h.grantForm(r)
+	if err == nil {
+		_, err = h.Grant(r.Context(), web.ActorFrom(r.Context()), id, g)
+	}
 	if err != nil {
 		return h.userFormFailed(w, r, id, err)
 	}

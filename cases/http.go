@@ -21,6 +21,7 @@ func (s *Service) Routes(rt *web.Router) {
 	rt.API("POST /api/cases", web.LoggedIn, s.apiCreate)
 	rt.API("GET /api/cases", web.LoggedIn, s.apiList)
 	rt.API("GET /api/cases/mine", web.LoggedIn, s.apiMine)
+	rt.API("GET /api/cases/pick", web.LoggedIn, s.apiPickCases)
 	rt.API("GET /api/cases/tasks", web.LoggedIn, s.apiTasks)
 	rt.API("GET /api/cases/board", web.LoggedIn, s.apiBoard)
 	rt.API("GET /api/cases/{id}", web.LoggedIn, s.apiGet)

@@ -197,6 +197,9 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 	if in.Source == SourcePatrol && !a.HasRole(linli.RoleGridWorker) {
 		return o, linli.Invalid("只有网格员可以提交巡查发现 / only grid workers report patrol findings", linli.FieldError{Field: "source", Reason: "巡查来源仅限网格员 / patrol is for grid workers"})
 	}
+	if in.Source == SourceVolunteer && !a.HasRole(linli.RoleVolunteer) {
+		return o, linli.Invalid("只有志愿者可以提交志愿者巡查 / only volunteers report volunteer patrol findings", linli.FieldError{Field: "source", Reason: "志愿者巡查来源仅限志愿者 / volunteer patrol is for volunteers"})
+	}
 	if in.Source == SourceHotline && !a.Can(linli.PermCasesManage, path) {
 		return o, linli.Invalid("热线工单由工作人员录入 / hotline entries are made by staff", linli.FieldError{Field: "source", Reason: "热线来源仅限工作人员 / hotline is for staff"})
 	}
@@ -338,11 +341,14 @@ func maxPriority(a, b Priority) Priority {
 	return a
 }
 
-// mayReport: staff and workers within their scope; residents in their own
-// community (location their own household or a shared place).
+// mayReport: staff, workers and volunteers within their scope
+// (linli.Actor.ReportScopes); residents in their own community (location
+// their own household or a shared place).
 func (s *Service) mayReport(a *linli.Actor, path string, householdID int64, communityPath string) bool {
-	if a.Can(linli.PermCasesRead, path) {
-		return true
+	for _, sc := range a.ReportScopes() {
+		if linli.Within(path, sc) {
+			return true
+		}
 	}
 	for _, g := range a.Grants {
 		if g.Role != linli.RoleResident || !linli.Within(g.NodePath, communityPath) {

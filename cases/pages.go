@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,7 +141,10 @@ type reportData struct {
 	Categories []Category
 	Groups     []Category
 	Households []HouseholdChoice
-	Staff      bool
+	// Places are where the reporter may report, for the place picker
+	// (web/static/picker.js turns them into a cascade).
+	Places []web.Choice
+	Staff  bool
 	// Kept are photos already uploaded for this report (by the phone's
 	// script, or kept from a refused submission), shown as previews the
 	// reporter can untick.
@@ -177,6 +181,9 @@ func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 		}
 	}
 	if len(d.Households) == 0 {
+		if d.Places, err = h.s.Registry.PlaceChoicesIn(r.Context(), a.ReportScopes(), 300); err != nil {
+			return nil, err
+		}
 		if d.Map, err = h.s.reportMap(r, a); err != nil {
 			return nil, err
 		}
@@ -185,6 +192,12 @@ func (h *pages) reportPage(r *http.Request) (*web.Page, error) {
 }
 
 func (h *pages) report(w http.ResponseWriter, r *http.Request) error {
+	if !web.ActorFrom(r.Context()).MayReport() {
+		// Never a form whose submission is refused: the page says why
+		// (the same rule as the navigation and the cases service).
+		h.r.Render(w, r, http.StatusForbidden, "cases/noreport.html", &web.Page{Title: "我要上报"})
+		return nil
+	}
 	p, err := h.reportPage(r)
 	if err != nil {
 		return err
@@ -213,6 +226,8 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 		in.Source = SourceResident
 		if a.HasRole(linli.RoleGridWorker) && in.HouseholdID == 0 {
 			in.Source = SourcePatrol
+		} else if a.HasRole(linli.RoleVolunteer) && in.HouseholdID == 0 {
+			in.Source = SourceVolunteer
 		}
 	}
 	in.Uploads = web.FormInts(r, "upload")
@@ -441,6 +456,8 @@ type detailData struct {
 	// reveal only.
 	Revealed string
 	Map      *geomap.Map // where it is, when it has a point
+	// MergeInto are the cases of the merge picker without its script.
+	MergeInto []web.Choice
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
@@ -468,6 +485,11 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	if dd.Map, err = h.s.caseMap(r.Context(), d.Case); err != nil {
 		return nil, err
+	}
+	if slices.Contains(d.Actions, ActMerge) {
+		if dd.MergeInto, err = h.s.mergeChoices(r.Context(), a, d.Case); err != nil {
+			return nil, err
+		}
 	}
 	return &web.Page{Title: d.Case.Number, Data: dd}, nil
 }

@@ -74,7 +74,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	}
 	f := &fixture{t: t, ctx: ctx, db: db, clock: clock, zone: zone, cal: cal, reg: reg, au: au, svc: svc,
 		runner: &jobs.Runner{DB: db, Clock: clock, Handlers: svc.JobHandlers()}, actors: map[string]*linli.Actor{}}
-	for _, u := range []string{"xueyuan", "grid1", "resident", "jixiang", "jxgrid", "jxresident", "street", "dept", "building", "property"} {
+	for _, u := range []string{"xueyuan", "grid1", "resident", "jixiang", "jxgrid", "jxresident", "street", "dept", "building", "property", "volunteer", "contractor"} {
 		a, err := au.ActorByUsername(ctx, u)
 		if err != nil {
 			t.Fatalf("actor %s: %v", u, err)
@@ -730,6 +730,36 @@ func TestPatrolIsDispatchedAtOnce(t *testing.T) {
 		st := f.stats(c.CommunityID)
 		if st["reported"] != 1 || st["dispatched"] != 1 || st["responded_on_time"] != 1 {
 			t.Errorf("stats %v", st)
+		}
+	})
+}
+
+// Volunteers patrol their community: their report is accepted there (as
+// a volunteer's patrol finding, waiting for the staff to register it) and
+// refused outside it; a contractor may not report, and MayReport — which
+// the navigation and the report form follow — says so for both.
+func TestVolunteerReportsInTheCommunityContractorDoesNot(t *testing.T) {
+	t.Parallel()
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		building := f.node(append(slices.Clone(pHuicui), "1号楼")...).ID
+		c := f.open("volunteer", cases.NewCase{Category: "safety_hazard", Title: "楼道堆放杂物", Source: cases.SourceVolunteer, LocationID: building})
+		if c.State != cases.Reported || c.Source != cases.SourceVolunteer {
+			t.Errorf("volunteer's report: %s from %s, want reported from volunteer", c.State, c.Source)
+		}
+		if _, err := f.svc.Open(f.ctx, f.actor("volunteer"), cases.NewCase{Category: "safety_hazard", Title: "别的社区", Source: cases.SourceVolunteer,
+			LocationID: f.node(pJxGdn...).ID}); linli.ErrorCode(err) != linli.EForbidden {
+			t.Errorf("volunteer reports in another community: %v, want 403", err)
+		}
+		if _, err := f.svc.Open(f.ctx, f.actor("grid1"), cases.NewCase{Category: "safety_hazard", Title: "冒充", Source: cases.SourceVolunteer,
+			LocationID: building}); linli.ErrorCode(err) != linli.EInvalid {
+			t.Errorf("a grid worker files a volunteer finding: %v, want 422", err)
+		}
+		if _, err := f.svc.Open(f.ctx, f.actor("contractor"), cases.NewCase{Category: "safety_hazard", Title: "施工方", LocationID: building}); linli.ErrorCode(err) != linli.EForbidden {
+			t.Errorf("contractor reports: %v, want 403", err)
+		}
+		if !f.actor("volunteer").MayReport() || f.actor("contractor").MayReport() {
+			t.Errorf("MayReport: volunteer %v, contractor %v; want true, false", f.actor("volunteer").MayReport(), f.actor("contractor").MayReport())
 		}
 	})
 }

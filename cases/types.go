@@ -14,8 +14,11 @@ type Source string
 // Meeting actions, inspection findings and camera alerts arrive through
 // Service.Open from other capabilities.
 const (
-	SourceResident   Source = "resident"
-	SourcePatrol     Source = "patrol"
+	SourceResident Source = "resident"
+	SourcePatrol   Source = "patrol"
+	// SourceVolunteer is a volunteer's finding on patrol in the community:
+	// unlike a grid worker's, it waits to be registered by the staff.
+	SourceVolunteer  Source = "volunteer"
 	SourceHotline    Source = "hotline"
 	SourceMeeting    Source = "meeting"
 	SourceInspection Source = "inspection"
@@ -25,7 +28,7 @@ const (
 // Label is the Chinese name of a source.
 func (s Source) Label() string { return sourceLabels[s] }
 
-var sourceLabels = map[Source]string{SourceResident: "居民上报", SourcePatrol: "网格巡查", SourceHotline: "热线转办", SourceMeeting: "会议事项",
+var sourceLabels = map[Source]string{SourceResident: "居民上报", SourcePatrol: "网格巡查", SourceVolunteer: "志愿者巡查", SourceHotline: "热线转办", SourceMeeting: "会议事项",
 	SourceInspection: "排查发现", SourceCamera: "视频告警"}
 
 // Valid reports whether s is a known source.

@@ -6,7 +6,7 @@ func catalog() map[string]string {
 		"暂无公开事项": "Nothing published yet", "办结事项": "Completed", "民生实事": "Project for the people", "居民诉求": "Resident's request",
 		"做了什么": "What was done", "位置": "Location", "完成时间": "Completed on", "居民满意度": "Residents' satisfaction", "满意率": "Satisfaction",
 		"暂无评价": "Not rated yet", "办理前": "Before", "办理后": "After", "锦旗": "Silk banner", "感谢信": "Letter of thanks",
-		"关注这个项目": "Follow this project", "登记锦旗或感谢信": "Record a banner or letter", "针对事项": "For", "类型": "Kind",
+		"关注这个项目": "Follow this project", "登录后关注这个项目": "Sign in to follow this project", "登记锦旗或感谢信": "Record a banner or letter", "针对事项": "For", "类型": "Kind",
 		"赠送方": "From", "例如：3单元全体居民（请勿填写个人姓名、电话或房号）": "e.g. all residents of unit 3 (no personal names, phones or room numbers)",
 		"内容": "Text", "例如：为民办实事 电梯暖人心": "e.g. Real work for the people, an elevator that warms hearts", "收到日期": "Received on", "登记": "Record",
 		"审核公开内容": "Approve public texts", "待审核": "waiting", "撤下": "Take down",

@@ -173,6 +173,9 @@ func (h *pages) index(w http.ResponseWriter, r *http.Request) error {
 
 type listData struct {
 	List
+	// Open holds the entries (kind:id) the reader may open: the page
+	// links only those; anonymous readers are offered a login first.
+	Open     map[string]bool
 	Staff    bool // may record thanks
 	Approver bool // may approve cases' public text
 	Pending  int  // cases waiting for approval
@@ -190,6 +193,18 @@ func (h *pages) listPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	if a != nil {
+		d.Open = map[string]bool{}
+		for _, e := range l.Entries {
+			if e.Kind != links.KindProject { // only projects have a page to open
+				continue
+			}
+			ref := links.Ref{Kind: e.Kind, ID: e.ID}
+			if ok, err := h.s.links.Visible(r.Context(), a, ref); err != nil {
+				return nil, err
+			} else if ok {
+				d.Open[ref.String()] = true
+			}
+		}
 		if c, _, err := h.s.community(r.Context(), id); err == nil {
 			d.Staff = a.Can(linli.PermCasesManage, c.Path) || a.Can(linli.PermProjectsManage, c.Path)
 			if d.Approver = a.Can(linli.PermCasesManage, c.Path); d.Approver {

@@ -66,7 +66,7 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 	if a.CanAny(linli.PermCasesManage) {
 		items = append(items, web.NavItem{Href: "/cases", Label: t(lang, "案件"), Icon: "☰"}, web.NavItem{Href: "/stats", Label: t(lang, "统计"), Icon: "▤"})
 	}
-	if a.HasRole(linli.RoleResident) || !worker {
+	if a.MayReport() { // the same rule as the report form and the cases service
 		items = append(items, web.NavItem{Href: "/report", Label: t(lang, "我要上报"), Icon: "＋"}, web.NavItem{Href: "/cases/mine", Label: t(lang, "我的上报"), Icon: "✉"})
 	}
 	if a.CanAny(linli.PermProjectsRead) || a.HasRole(linli.RoleResident) {

@@ -146,19 +146,27 @@ func (r *Registry) Register(kind string, f Resolver) {
 // Registry built by hand must have the resolvers of the kinds it is asked
 // about registered, as cmd/linli does through each capability's Register.)
 func (r *Registry) Visible(ctx context.Context, a *linli.Actor, ref Ref) (bool, error) {
+	_, ok, err := r.Describe(ctx, a, ref)
+	return ok, err
+}
+
+// Describe returns the record ref names as the actor may see it (its
+// title, for a form that shows what was chosen); ok is false when the
+// actor may not see it, as for Visible.
+func (r *Registry) Describe(ctx context.Context, a *linli.Actor, ref Ref) (Item, bool, error) {
 	if r == nil || ref.IsZero() {
-		return false, nil
+		return Item{}, false, nil
 	}
 	f := r.resolvers[ref.Kind]
 	if f == nil {
-		return false, nil
+		return Item{}, false, nil
 	}
 	m, err := f(ctx, a, []int64{ref.ID})
 	if err != nil {
-		return false, err
+		return Item{}, false, err
 	}
-	_, ok := m[ref.ID]
-	return ok, nil
+	it, ok := m[ref.ID]
+	return it, ok, nil
 }
 
 // Items returns the records linked to ref that the actor may see, grouped

@@ -17,7 +17,7 @@ func catalog() map[string]string {
 		"会议名称": "Title", "例如：荟萃花园南区1号楼加装电梯协调会": "e.g. Huicui Garden South building 1 elevator coordination meeting",
 		"会议类型": "Kind of meeting", "涉及地点": "Place concerned", "开始时间": "Starts", "结束时间": "Ends",
 		"会议地点": "Venue", "例如：学苑社区党群服务中心二楼会议室": "e.g. Xueyuan community service centre, meeting room, 2nd floor",
-		"主持人": "Host", "议题（可选）": "Subject (optional)", "关联的项目或案件，例如 project:3": "A linked project or case, e.g. project:3",
+		"主持人": "Host", "议题（可选）": "Subject (optional)", "关联的项目或案件": "A linked project or case", "输入项目名称、案件编号或标题查找": "Type a project name, case number or title to find it", "没有找到": "Nothing found",
 		"议程": "Agenda", "每行一项": "One item per line", "取消": "Cancel",
 		// The meeting page.
 		"时间": "Time", "人": "people", "户": "households", "取消原因": "Reason for cancelling",

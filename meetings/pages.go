@@ -99,6 +99,33 @@ func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 
 type newData struct {
 	Places []place
+	// Subjects are the subject picker's choices without its script: the
+	// subject the form was opened with, and the newest open cases; the
+	// script (web/static/picker.js) searches projects and cases instead.
+	Subjects []web.Choice
+}
+
+// subjectChoices lists Subjects; subject is the one the form carries.
+func (h *pages) subjectChoices(r *http.Request, subject string) ([]web.Choice, error) {
+	ctx, a := r.Context(), web.ActorFrom(r.Context())
+	var out []web.Choice
+	if ref, err := links.Parse(subject); err == nil {
+		it, ok, err := h.s.lk.Describe(ctx, a, ref)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, web.Choice{ID: ref.ID, Value: ref.String(), Label: it.Title})
+		}
+	}
+	if a.CanAny(linli.PermCasesRead) {
+		cs, err := h.s.cs.PickCases(ctx, a, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
 }
 
 // place is a node offered in a picker, named with its parents below the
@@ -140,7 +167,11 @@ func (h *pages) newPage(r *http.Request) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &web.Page{Title: "召集会议", Data: newData{Places: placeLabels(places)},
+	subjects, err := h.subjectChoices(r, r.FormValue("subject"))
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Title: "召集会议", Data: newData{Places: placeLabels(places), Subjects: subjects},
 		Crumbs: []web.NavItem{{Href: "/meetings", Label: h.t(r, "会议")}, {Label: h.t(r, "召集会议")}}}, nil
 }
 
@@ -183,7 +214,7 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	if sub := strings.TrimSpace(r.FormValue("subject")); sub != "" {
 		ref, err := links.Parse(sub)
 		if err != nil {
-			v.Add("subject", "格式应为 project:3 / must look like project:3")
+			v.Add("subject", "请从列表中选择议题 / choose the subject from the list")
 		} else {
 			in.Subject = &ref
 		}

@@ -262,7 +262,7 @@ func (s *Service) complaints(ctx context.Context, a *linli.Actor, projectID int6
 			k.Measures = []Measure{}
 		}
 		if _, err := s.cs.Get(ctx, a, id); err == nil {
-			k.Title = c.Title
+			k.Title, k.Readable = c.Title, true
 		}
 		out = append(out, k)
 	}

@@ -14,6 +14,7 @@ import (
 // Routes registers the pages and the JSON API.
 func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("GET /api/projects", web.LoggedIn, s.apiList)
+	rt.API("GET /api/projects/pick", web.LoggedIn, s.apiPickProjects)
 	rt.API("POST /api/projects", web.LoggedIn, s.apiCreate)
 	rt.API("GET /api/projects/{id}", web.LoggedIn, s.apiGet)
 	rt.API("PUT /api/projects/{id}", web.LoggedIn, s.apiUpdate)

@@ -370,6 +370,10 @@ type detailPage struct {
 	// in the explicit edit mode (Editing, ?edit=1), so a stray tap on a
 	// finished project's long list deletes nothing.
 	Finished, Editing bool
+	// Workers are the people picker's choices without its script (the
+	// accounts that may be named on the project); the script searches
+	// GET /api/accounts/pick?node= the community.
+	Workers []web.Choice
 }
 
 // EditMilestones says whether the milestone controls are shown.
@@ -406,6 +410,11 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	dp := detailPage{Detail: d, Next: d.Project.Phase.Next(), Finished: d.Project.Phase == InService, Editing: r.URL.Query().Get("edit") == "1"}
+	if d.CanManage && h.s.au != nil {
+		if dp.Workers, err = h.s.au.PickWorkers(r.Context(), a, d.Project.Path, ""); err != nil {
+			return nil, err
+		}
+	}
 	if d.CanManage {
 		if dp.Deleted, err = h.s.DeletedMilestones(r.Context(), a, id); err != nil {
 			return nil, err

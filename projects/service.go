@@ -10,6 +10,7 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/auth"
 	"linli/capability"
 	"linli/cases"
 	"linli/links"
@@ -26,7 +27,8 @@ type Service struct {
 	reg   *registry.Service
 	cs    *cases.Service
 	lk    *links.Registry
-	votes VoteGate // nil: there is no votes capability
+	au    *auth.Service // the people picker's choices; nil: none offered
+	votes VoteGate      // nil: there is no votes capability
 }
 
 // VoteGate says what is missing before a project may leave its
@@ -40,7 +42,7 @@ type VoteGate interface {
 // case page lists the project its complaint belongs to, a vote or meeting
 // page its project.
 func New(d capability.Deps, gate VoteGate) *Service {
-	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links, votes: gate}
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links, au: d.Auth, votes: gate}
 	if s.lk != nil {
 		s.lk.Register(links.KindProject, s.ResolveLinks)
 	}
@@ -186,7 +188,7 @@ func canManage(a *linli.Actor, p Project) bool { return a.Can(linli.PermProjects
 // node, or inside a scope node (a building head whose building the estate
 // project covers); residents of a household inside the scope (the project
 // is about their home, public or not); residents of the community for
-// public projects.
+// public projects, and its volunteers.
 func canRead(a *linli.Actor, p Project, scope []string) bool {
 	if a == nil {
 		return false
@@ -204,7 +206,7 @@ func canRead(a *linli.Actor, p Project, scope []string) bool {
 			}
 		}
 	}
-	return livesInProjectScope(a, scope) || (p.Public && isResidentOf(a, p.Path))
+	return livesInProjectScope(a, scope) || (p.Public && (isResidentOf(a, p.Path) || isVolunteerOf(a, p.Path)))
 }
 
 // livesInProjectScope reports whether the actor is a resident of a
@@ -229,6 +231,18 @@ func livesInProjectScope(a *linli.Actor, scope []string) bool {
 func isResidentOf(a *linli.Actor, community string) bool {
 	for _, g := range a.Grants {
 		if g.Role == linli.RoleResident && g.HouseholdID != 0 && linli.Within(g.NodePath, community) {
+			return true
+		}
+	}
+	return false
+}
+
+// isVolunteerOf reports whether the actor volunteers in the community (or
+// around it): volunteers patrol it, and the happiness list invites them to
+// follow its public projects like its residents.
+func isVolunteerOf(a *linli.Actor, community string) bool {
+	for _, g := range a.Grants {
+		if g.Role == linli.RoleVolunteer && (linli.Within(g.NodePath, community) || linli.Within(community, g.NodePath)) {
 			return true
 		}
 	}

@@ -265,6 +265,9 @@ type Complaint struct {
 	Open       bool      `json:"open"`
 	At         time.Time `json:"at"`
 	Measures   []Measure `json:"measures"`
+	// Readable: the reader may open the case (the page links it only
+	// then; others see its number, not a link that answers 403).
+	Readable bool `json:"-"`
 }
 
 // CategoryIn is the complaint's category in the language.

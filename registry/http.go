@@ -26,6 +26,7 @@ const MaxImportBytes = 20 << 20
 // Routes registers the registry's JSON API and pages.
 func (s *Service) Routes(rt *web.Router) {
 	rt.API("GET /api/nodes", web.LoggedIn, s.apiChildren)
+	rt.API("GET /api/places/pick", web.LoggedIn, s.apiPickPlaces)
 	rt.API("POST /api/nodes", web.LoggedIn, s.apiCreateNode)
 	rt.API("GET /api/nodes/{id}", web.LoggedIn, s.apiNode)
 	rt.API("PUT /api/nodes/{id}", web.LoggedIn, s.apiUpdateNode)

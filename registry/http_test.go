@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"linli"
 	"linli/demo/demotest"
 	"linli/registry"
 	"linli/storage"
@@ -100,7 +101,51 @@ func TestRegistryRoutes(t *testing.T) {
 		t.Run("resident", func(t *testing.T) { resident(t, s, w) })
 		t.Run("building view", func(t *testing.T) { buildingView(t, s, w) })
 		t.Run("form errors in the page language", func(t *testing.T) { formLanguage(t, s, w) })
+		t.Run("place picker", func(t *testing.T) { placePicker(t, s, w) })
 	})
+}
+
+// The place picker's cascade answers within the actor's grants, lists
+// rooms only where the register is read (a resident: its own), and a
+// page offers the building view only to who may open it.
+func placePicker(t *testing.T, s *webtest.Server, w *demotest.World) {
+	p := demoPlaces(t, w)
+	as := w.Actors(t, "grid1", "volunteer", "resident", "jixiang", "unit")
+	rooms := func(who string, unit int64) []string {
+		t.Helper()
+		cs, err := w.Registry.PickPlaces(w.Ctx, as[who], unit)
+		if err != nil {
+			t.Fatalf("%s: rooms of %d: %v", who, unit, err)
+		}
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Label)
+		}
+		return out
+	}
+	if top, err := w.Registry.PickPlaces(w.Ctx, as["grid1"], 0); err != nil || len(top) != 1 || top[0].ID != p.xyGrid1 {
+		t.Errorf("grid1's top: %v %v", top, err)
+	}
+	if got := rooms("grid1", p.huicuiU3); len(got) != 12 {
+		t.Errorf("grid1's rooms of 3单元: %v", got)
+	}
+	if got := rooms("volunteer", p.huicuiU3); len(got) != 0 {
+		t.Errorf("the volunteer's rooms of 3单元: %v", got)
+	}
+	if got := rooms("resident", p.huicuiU3); len(got) != 1 || got[0] != "602" {
+		t.Errorf("the resident's rooms of 3单元: %v", got)
+	}
+	if _, err := w.Registry.PickPlaces(w.Ctx, as["jixiang"], p.huicui); linli.ErrorCode(err) != linli.ENotFound {
+		t.Errorf("jixiang's children of 荟萃花园南区: %v, want 404", err)
+	}
+	res := s.As(t, as["unit"]).Get(fmt.Sprintf("/places/%d", p.huicuiU3))
+	if res.Status != 200 || strings.Contains(res.String(), fmt.Sprintf(`href="/buildings/%d"`, p.huicuiB1)) {
+		t.Errorf("the unit head's unit page: %d, offers the building view it may not open: %v", res.Status, strings.Contains(res.String(), "/buildings/"))
+	}
+	res = s.As(t, as["grid1"]).Get(fmt.Sprintf("/places/%d", p.huicuiU3))
+	if !strings.Contains(res.String(), fmt.Sprintf(`href="/buildings/%d"`, p.huicuiB1)) {
+		t.Errorf("grid1's unit page does not offer the building view")
+	}
 }
 
 // A refused form shows its reasons in the page's language only: "名称必填"

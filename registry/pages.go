@@ -58,6 +58,17 @@ type placeData struct {
 	CanWrite  bool
 	Parents   []Node // candidate new parents for a move
 	Edit      bool
+	// BuildingView is the building whose view the actor may open from
+	// this page (the node itself, or a unit's building); 0: none, so a
+	// unit head is not offered a view that answers 403.
+	BuildingView int64
+}
+
+// parentPath is the path of the parent of the node at path ("/1/4/9/" →
+// "/1/4/").
+func parentPath(path string) string {
+	t := strings.TrimSuffix(path, "/")
+	return t[:strings.LastIndex(t, "/")+1]
 }
 
 // crumbs links the ancestors the actor may open; those above its scope
@@ -114,6 +125,11 @@ func (s *Service) placePage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	d := placeData{Node: n, Children: kids, ChildKind: n.Kind.ChildKind(), CanWrite: a.Can(linli.PermRegistryWrite, n.Path)}
+	if n.Kind == KindBuilding && a.Can(linli.PermRegistryRead, n.Path) {
+		d.BuildingView = n.ID
+	} else if n.Kind == KindUnit && a.Can(linli.PermRegistryRead, parentPath(n.Path)) {
+		d.BuildingView = n.ParentID
+	}
 	if d.CanWrite && n.ParentID != 0 {
 		// Siblings of the parent are the natural places to move to.
 		if len(anc) >= 2 {
@@ -321,6 +337,9 @@ type householdData struct {
 	Household
 	CanWrite, CanReveal bool
 	Visit               bool // may record a door-to-door visit
+	// BuildingView: the actor may open the building view (a resident and
+	// a unit head may not: the link is not shown).
+	BuildingView bool
 }
 
 func (s *Service) householdPage(r *http.Request, id int64) (*web.Page, error) {
@@ -340,10 +359,13 @@ func (s *Service) householdPage(r *http.Request, id int64) (*web.Page, error) {
 			return nil, err
 		}
 		cr = crumbs(a, anc, &u)
-		cr = append(cr[:len(cr)-2], web.NavItem{Href: fmt.Sprintf("/buildings/%d", h.BuildingID), Label: h.Building}, cr[len(cr)-1])
+		if a.Can(linli.PermRegistryRead, parentPath(u.Path)) {
+			cr[len(cr)-2].Href = fmt.Sprintf("/buildings/%d", h.BuildingID)
+		}
 	}
 	return &web.Page{Title: h.Estate + h.Label(), Crumbs: cr, Data: householdData{Household: h,
-		CanWrite: a.Can(linli.PermRegistryWrite, h.Path), CanReveal: a.Can(linli.PermPeopleReveal, h.Path), Visit: a.Can(linli.PermVisitsWrite, h.Path)}}, nil
+		CanWrite: a.Can(linli.PermRegistryWrite, h.Path), CanReveal: a.Can(linli.PermPeopleReveal, h.Path), Visit: a.Can(linli.PermVisitsWrite, h.Path),
+		BuildingView: a.Can(linli.PermRegistryRead, parentPath(u.Path))}}, nil
 }
 
 func (s *Service) pageHousehold(w http.ResponseWriter, r *http.Request) error {

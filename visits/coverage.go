@@ -122,6 +122,16 @@ func (s *Service) MatterCoverage(ctx context.Context, a *linli.Actor, matterID, 
 	if err != nil {
 		return m, Coverage{}, err
 	}
+	if nodeID == 0 && !canRead(a, m.Path) {
+		// A unit head sees a building's matter: its coverage is that of
+		// the unit (the part of the scope the actor reads), not a 404.
+		for _, g := range a.Grants {
+			if g.Role.Has(linli.PermVisitsWrite) && linli.Within(g.NodePath, m.Path) {
+				nodeID = g.NodeID
+				break
+			}
+		}
+	}
 	c, err := s.Coverage(ctx, a, m.SubjectRef(), nodeID)
 	return m, c, err
 }

@@ -14,7 +14,7 @@ func catalog() map[string]string {
 		"表决范围（单元或楼栋）": "Scope (unit or building)", "表决事项": "Matter",
 		"改建、重建等（需四分之三同意）": "Renovation or rebuilding (three quarters must agree)", "一般事项（需过半数同意）": "Ordinary matter (more than half must agree)",
 		"本单元须全体业主同意": "Every owner must agree", "标题": "Title", "例如：3单元加装电梯意见征询": "e.g. Adding an elevator to unit 3",
-		"所属项目编号（可选）": "Project number (optional)", "填写后表决会关联到该项目": "The vote is linked to that project",
+		"所属项目（可选）": "Project (optional)", "选择后表决会关联到该项目": "The vote is linked to that project", "输入项目名称查找": "Type a project name to find it", "没有找到": "Nothing found",
 		"开始时间": "Starts", "截止时间": "Closes at", "须本人同意的住户（房号）": "Households that must consent themselves (rooms)",
 		"例如电梯井占用其专有部分的住户：102，多个用逗号分开": "e.g. the household whose exclusive part the shaft occupies: 102; separate several with commas",
 		"表决范围": "Scope", "须全体业主同意": "Unanimity required", "投票时间": "Voting period", "提前结束": "closed early",

@@ -145,6 +145,12 @@ func (h *pages) scopes(r *http.Request) ([]registry.Node, error) {
 	return ns, nil
 }
 
+// projectPicker is the part of the projects capability (projects.Later)
+// that lists the projects a new vote may belong to.
+type projectPicker interface {
+	PickProjects(ctx context.Context, a *linli.Actor, q string) ([]web.Choice, error)
+}
+
 func (h *pages) newVotePage(r *http.Request) (*web.Page, error) {
 	a := web.ActorFrom(r.Context())
 	if !a.CanAny(linli.PermProjectsManage) {
@@ -154,7 +160,15 @@ func (h *pages) newVotePage(r *http.Request) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &web.Page{Title: "发起表决", Data: map[string]any{"Scopes": ns, "Zone": h.s.loc},
+	// The project picker's choices without its script (web/static/picker.js
+	// searches GET /api/projects/pick instead).
+	var projects []web.Choice
+	if pp, ok := h.s.projects.(projectPicker); ok {
+		if projects, err = pp.PickProjects(r.Context(), a, ""); err != nil {
+			return nil, err
+		}
+	}
+	return &web.Page{Title: "发起表决", Data: map[string]any{"Scopes": ns, "Zone": h.s.loc, "Projects": projects},
 		Crumbs: []web.NavItem{{Href: "/votes", Label: h.r.T(web.Lang(r), "意见表决")}, {Label: h.r.T(web.Lang(r), "发起表决")}}}, nil
 }
 

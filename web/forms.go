@@ -104,3 +104,28 @@ func (rd *Renderer) FormFailed(w http.ResponseWriter, r *http.Request, err error
 	rd.Render(w, r, StatusOf(linli.ErrorCode(err)), name, p)
 	return nil
 }
+
+// Choice is one answer of a picker's JSON read (places, cases, projects,
+// accounts): the id the form submits, what the user reads, and a hint
+// beside it (a case's state, a masked phone). Kind names a place's level
+// for the place cascade.
+type Choice struct {
+	ID    int64  `json:"id"`
+	Value string `json:"value,omitempty"` // what the form submits when it is not the id ("project:3")
+	Label string `json:"label"`
+	Hint  string `json:"hint,omitempty"`
+	Kind  string `json:"kind,omitempty"`
+}
+
+// Choices is a picker's answer.
+type Choices struct {
+	Items []Choice `json:"items"`
+}
+
+// WriteChoices answers a picker's read.
+func WriteChoices(w http.ResponseWriter, items []Choice) {
+	if items == nil {
+		items = []Choice{}
+	}
+	WriteJSON(w, http.StatusOK, Choices{Items: items})
+}

@@ -316,7 +316,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	}
 	for name, want := range map[string][]string{
 		"State": strs(states...), "Action": strs(actions...), "Role": strs(roles...), "Kind": strs(kinds...),
-		"Source":       strs(cases.SourceResident, cases.SourcePatrol, cases.SourceHotline, cases.SourceMeeting, cases.SourceInspection, cases.SourceCamera),
+		"Source":       strs(cases.SourceResident, cases.SourcePatrol, cases.SourceVolunteer, cases.SourceHotline, cases.SourceMeeting, cases.SourceInspection, cases.SourceCamera),
 		"Priority":     strs(cases.Normal, cases.Urgent, cases.Emergency),
 		"Rating":       strs(cases.Satisfied, cases.Basic, cases.Unsatisfied),
 		"Relation":     {registry.RelOwner, registry.RelFamily, registry.RelTenant, registry.RelOther},
