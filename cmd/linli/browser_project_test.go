@@ -1,0 +1,147 @@
+package main
+
+// Browser tests of issue 10's process pages: the building view (glyphs,
+// legend, every unit on a 1366 px screen), the project page (heights on a
+// phone and a desktop, the phase stepper, the photo gallery) and the
+// meeting page's attendance. One demo world and one tab for all.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// pageHeight is the document's height in CSS pixels on a 390×844 phone
+// or a desktop screen of w×h.
+func (b *tab) pageHeight(w, h int64, phone bool) int {
+	b.t.Helper()
+	if phone {
+		b.mobile()
+	} else {
+		b.do("desktop viewport", chromedp.EmulateViewport(w, h))
+	}
+	return eval[int](b, "document.documentElement.scrollHeight")
+}
+
+// shot saves a full-page screenshot to $LINLI_TEST_SHOTS/name.png when
+// that is set: pictures for people to look at, not assertions.
+func (b *tab) shot(name string) {
+	b.t.Helper()
+	dir := os.Getenv("LINLI_TEST_SHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		b.t.Logf("screenshot not saved: %v", err)
+	}
+}
+
+// contrastJS computes, in the page, the lowest contrast ratio (WCAG)
+// between the text colour and the background colour of the elements a
+// selector matches.
+const contrastJS = `(sel => {
+	const lum = c => { const v = c.match(/[\d.]+/g).slice(0, 3).map(x => { x = x / 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4) });
+		return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2] };
+	let min = 99;
+	document.querySelectorAll(sel).forEach(e => { const s = getComputedStyle(e); const a = lum(s.color), b = lum(s.backgroundColor);
+		min = Math.min(min, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) });
+	return min })`
+
+func TestBrowserProjectPages(t *testing.T) {
+	s := startServer(t, demoSQLite(t))
+	b := openTab(t, s)
+	if b == nil {
+		return
+	}
+	ctx := context.Background()
+	var project, meeting int64
+	if err := s.DB.QueryRow(ctx, `SELECT id FROM projects WHERE title = ?`, "荟萃花园南区1号楼加装电梯（8部）").Scan(&project); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.QueryRow(ctx, `SELECT MIN(id) FROM meetings`).Scan(&meeting); err != nil {
+		t.Fatal(err)
+	}
+	bn, err := s.Registry.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区", "1号楼"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.login("xueyuan")
+
+	t.Run("building", func(t *testing.T) {
+		b.t = t
+		b.do("desktop", chromedp.EmulateViewport(1366, 900))
+		b.open(fmt.Sprintf("/buildings/%d?layer=unitvotes:%d", bn.ID, bn.ID))
+		// All 8 units on a 1366 px screen, no sideways scrolling.
+		fit := eval[int](b, `Array.from(document.querySelectorAll('th[data-test=unit]')).filter(e => e.getBoundingClientRect().right <= document.querySelector('.bv-scroll').getBoundingClientRect().right + 1).length`)
+		over := eval[int](b, `(s => s.scrollWidth - s.clientWidth)(document.querySelector('.bv-scroll'))`)
+		t.Logf("building view at 1366×900: %d of 8 units visible, %d px to scroll", fit, over)
+		b.shot("building-unitvotes-1366")
+		if fit != 8 || over > 0 {
+			t.Errorf("at 1366 px %d of 8 units fit (%d px to scroll sideways)", fit, over)
+		}
+		// The whole-building layer: every household of the 8 unit votes
+		// carries a glyph and its state in words inside the cell.
+		if n := b.count(`a[data-test=household] [data-test=glyph]`); n != 96 {
+			t.Errorf("%d cells carry a glyph, want 96", n)
+		}
+		if n := b.count(`a[data-test=household] [data-test=cell-state]`); n != 96 {
+			t.Errorf("%d cells say their state, want 96", n)
+		}
+		if got := eval[string](b, `document.querySelector('a[data-test=household][data-mark=mark-agree]').innerText`); !strings.Contains(got, "✓") || !strings.Contains(got, "同意") {
+			t.Errorf("an agreeing cell reads %q, want ✓ and 同意 visible", got)
+		}
+		if n := b.count(`[data-test=layer-summary]`); n != 8 {
+			t.Errorf("%d summary lines, want one per unit (8)", n)
+		}
+		if got := b.text(`[data-test=legend-mark-agree]`); got == "" || got == "0" {
+			t.Errorf("legend: %q agree", got)
+		}
+		if c := eval[float64](b, contrastJS+`('.legend .sw, a[data-test=household][data-mark]')`); c < 4.5 {
+			t.Errorf("glyph text contrast %.2f, want ≥ 4.5", c)
+		}
+
+		// The stance layer of the visits: the undecided households are
+		// there to see, each with its "?".
+		key := eval[string](b, `(Array.from(document.querySelectorAll('[data-test=layer-select] option')).find(o => o.value.startsWith('visits:')) || {value: ""}).value`)
+		if key == "" {
+			t.Fatal("no visits layer offered")
+		}
+		b.open(fmt.Sprintf("/buildings/%d?layer=%s", bn.ID, key))
+		b.shot("building-visits-1366")
+		undecided := b.text(`[data-test=legend-mark-undecided]`)
+		if n := b.count(`a[data-mark=mark-undecided]`); undecided == "0" || fmt.Sprint(n) != undecided {
+			t.Errorf("undecided: legend %s, %d cells", undecided, n)
+		}
+		if got := eval[string](b, `document.querySelector('a[data-mark=mark-undecided]').innerText`); !strings.Contains(got, "?") || !strings.Contains(got, "未决定") {
+			t.Errorf("an undecided cell reads %q", got)
+		}
+		// One unit's vote: the other units are outside it, not "not voted".
+		vote := eval[string](b, `(Array.from(document.querySelectorAll('[data-test=layer-select] option')).find(o => o.value.startsWith('vote:')) || {value: ""}).value`)
+		b.open(fmt.Sprintf("/buildings/%d?layer=%s", bn.ID, vote))
+		if n := b.count(`a[data-mark=mark-outside]`); n != 84 {
+			t.Errorf("%d households outside a unit's vote, want 84", n)
+		}
+		if got := b.text(`[data-test=legend-mark-outside]`); got != "84" {
+			t.Errorf("legend outside: %q", got)
+		}
+		// Projector: the grid fills the screen, glyphs big.
+		b.do("projector", chromedp.EmulateViewport(1920, 1080))
+		b.open(fmt.Sprintf("/buildings/%d?layer=unitvotes:%d&view=large", bn.ID, bn.ID))
+		b.shot("building-large-1920")
+		if w := eval[int](b, `document.querySelector('[data-test=bv-card]').getBoundingClientRect().width`); w < 1900 {
+			t.Errorf("large view is %d px wide on a 1920 screen", w)
+		}
+		if over := eval[int](b, `(s => s.scrollWidth - s.clientWidth)(document.querySelector('.bv-scroll'))`); over > 0 {
+			t.Errorf("large view scrolls %d px sideways on 1920", over)
+		}
+	})
+}
