@@ -968,3 +968,58 @@ func TestVoteReadersSeeCountsOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestHouseholdBillsOnlyOwn: "what it costs my household" on a project
+// page is the reader's own line of the newest cost plan covering the
+// household, and nobody else's: staff and a resident of another unit get
+// nothing, and a resident of the unit gets exactly the bill table's line.
+func TestHouseholdBillsOnlyOwn(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.project(9, f.unit)
+		v := f.newVote(votes.VoteInput{ProjectID: 9})
+		if _, err := f.svc.CreateCostPlan(f.ctx, f.actor("xueyuan"), votes.CostPlanInput{VoteID: v.ID, Title: "旧方案", Total: "100000", Subsidy: "0"}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.svc.CreateCostPlan(f.ctx, f.actor("xueyuan"), votes.CostPlanInput{VoteID: v.ID, Title: "加装电梯费用分摊", Total: "460000", Subsidy: "160000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh, err := f.svc.CostSheet(f.ctx, f.actor("xueyuan"), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want votes.CostBill
+		for _, b := range sh.Bills {
+			if b.HouseholdID == f.rooms["602"] {
+				want = b
+			}
+		}
+		got, err := f.svc.HouseholdBills(f.ctx, f.actor("resident"), 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].HouseholdID != f.rooms["602"] || got[0].AmountFen != want.AmountFen || want.AmountFen == 0 ||
+			got[0].PlanID != p.ID || got[0].PayableFen != 30000000 || got[0].Households != 12 {
+			t.Errorf("resident of 602: %+v, want the newest plan's line %+v", got, want)
+		}
+		// Staff read the whole table on the plan's page, not here.
+		if got, err := f.svc.HouseholdBills(f.ctx, f.actor("xueyuan"), 9); err != nil || len(got) != 0 {
+			t.Errorf("staff: %+v %v", got, err)
+		}
+		// A resident of 4单元 401: the plan covers 3单元 only.
+		unit4 := f.node(append(pUnit3[:7:7], "4单元")...)
+		hs4, _, err := f.reg.ListHouseholds(f.ctx, linli.System(), registry.HouseholdFilter{NodeID: unit4.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := &linli.Actor{AccountID: 999, Username: "r401", Grants: []linli.Grant{{Role: linli.RoleResident, NodeID: unit4.ID, NodePath: unit4.Path, HouseholdID: hs4[0].ID}}}
+		if got, err := f.svc.HouseholdBills(f.ctx, other, 9); err != nil || len(got) != 0 {
+			t.Errorf("resident of another unit: %+v %v", got, err)
+		}
+		// Another project's plans are not this project's.
+		if got, err := f.svc.HouseholdBills(f.ctx, f.actor("resident"), 10); err != nil || len(got) != 0 {
+			t.Errorf("another project: %+v %v", got, err)
+		}
+	})
+}
