@@ -12,8 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"linli/projects"
 )
 
 // pageHeight is the document's height in CSS pixels on a 390×844 phone
@@ -58,8 +62,8 @@ const contrastJS = `(sel => {
 
 func TestBrowserProjectPages(t *testing.T) {
 	s := startServer(t, demoSQLite(t))
-	b := openTab(t, s)
-	if b == nil {
+	if chromiumPath() == "" {
+		openTab(t, s) // skips, or fails under LINLI_TEST_STRICT
 		return
 	}
 	ctx := context.Background()
@@ -74,10 +78,11 @@ func TestBrowserProjectPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.login("xueyuan")
-
+	// Each part has a tab of its own: a tab's context bounds its test's
+	// time (browserTimeout).
 	t.Run("building", func(t *testing.T) {
-		b.t = t
+		b := openTab(t, s)
+		b.login("xueyuan")
 		b.do("desktop", chromedp.EmulateViewport(1366, 900))
 		b.open(fmt.Sprintf("/buildings/%d?layer=unitvotes:%d", bn.ID, bn.ID))
 		// All 8 units on a 1366 px screen, no sideways scrolling.
@@ -142,6 +147,90 @@ func TestBrowserProjectPages(t *testing.T) {
 		}
 		if over := eval[int](b, `(s => s.scrollWidth - s.clientWidth)(document.querySelector('.bv-scroll'))`); over > 0 {
 			t.Errorf("large view scrolls %d px sideways on 1920", over)
+		}
+	})
+
+	t.Run("project", func(t *testing.T) {
+		b := openTab(t, s)
+		b.login("resident")
+		path := fmt.Sprintf("/projects/%d", project)
+		// Limits in screens (phone, desktop): before issue 10 the page was
+		// 14,382 / 11,101 px for the resident and 18,408 / 14,915 px for
+		// staff (17 and 22 phone screens); staff also get the forms'
+		// folded headings.
+		limits := map[string][2]float64{"resident": {4.5, 3.5}, "xueyuan": {5.5, 4.5}}
+		for _, who := range []string{"resident", "xueyuan"} {
+			if who != "resident" {
+				b.switchUser(who)
+			}
+			b.open(path)
+			phone := b.pageHeight(390, 844, true)
+			desk := b.pageHeight(1366, 900, false)
+			b.shot("project-" + who + "-1366")
+			t.Logf("elevator project page as %s: %d px on a 390×844 phone (%.1f screens), %d px at 1366×900 (%.1f screens)",
+				who, phone, float64(phone)/844, desk, float64(desk)/900)
+			if lim := limits[who]; float64(phone) > lim[0]*844 || float64(desk) > lim[1]*900 {
+				t.Errorf("as %s the page is %d px on a phone, %d px on a desktop: want at most %.1f phone screens and %.1f desktop screens", who, phone, desk, lim[0], lim[1])
+			}
+		}
+		// The stepper: seven phases, all done for a project in service,
+		// each ticked.
+		if n, done := b.count(`[data-test=stepper] li`), b.count(`[data-test=stepper] li.done`); n != 7 || done != 7 {
+			t.Errorf("stepper: %d steps, %d done; want 7 and 7", n, done)
+		}
+		if got := eval[string](b, `document.querySelector('[data-test=step-in_service] .dot').textContent`); got != "✓" {
+			t.Errorf("the done step shows %q, want ✓", got)
+		}
+		if got := b.text(`[data-test=next-milestone]`); !strings.Contains(got, "竣工验收") || !strings.Contains(got, "2026年4月16日") {
+			t.Errorf("next milestone box: %q, want the last one done, 竣工验收 on 2026-04-16", got)
+		}
+		// Staff see no household share; the feed is paged.
+		if n := b.count(`[data-test=my-cost]`); n != 0 {
+			t.Errorf("staff see %d household shares", n)
+		}
+		if n := b.count(`[data-test=update]`); n != projects.FeedPerPage || b.count(`[data-test=more-updates]`) != 1 {
+			t.Errorf("feed: %d updates shown, more link %d; want %d and a more link", n, b.count(`[data-test=more-updates]`), projects.FeedPerPage)
+		}
+		b.load("more updates", chromedp.Click(chromedp.CSS(`[data-test=more-updates]`)))
+		if n := b.count(`[data-test=update]`); n != 2*projects.FeedPerPage {
+			t.Errorf("after 更多动态: %d updates, want %d", n, 2*projects.FeedPerPage)
+		}
+
+		// The gallery: before and after side by side at a size one can
+		// see, on a desktop and on a phone.
+		b.switchUser("resident")
+		b.open(path)
+		for _, phone := range []bool{false, true} {
+			b.pageHeight(1366, 900, phone)
+			sizes := eval[[]float64](b, `Array.from(document.querySelectorAll('[data-test=photo]'), i => [i.getBoundingClientRect().width, i.getBoundingClientRect().top]).flat()`)
+			if len(sizes) != 4 || sizes[0] < 150 || sizes[2] < 150 || sizes[1] != sizes[3] {
+				t.Errorf("phone %v: photos (width, top) %v; want two side by side, each at least 150 px wide", phone, sizes)
+			}
+		}
+		if got := b.text(`[data-test=my-cost-amount]`); !strings.HasPrefix(got, "¥") || got == "¥0.00" {
+			t.Errorf("the resident of 3单元602 reads their share as %q", got)
+		}
+		// A thumbnail opens the photo large, by tap or keyboard; Escape
+		// closes it and gives the focus back.
+		b.do("desktop", chromedp.EmulateViewport(1366, 900))
+		b.do("open the first photo", chromedp.Focus(chromedp.CSS(`a[data-test=photo-open]`)), chromedp.KeyEvent("\r"))
+		b.do("wait for the large photo", chromedp.WaitVisible(chromedp.CSS(`.lightbox:target img[data-test=photo-large]`)))
+		if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`(i => i.complete && i.naturalWidth > 0)(document.querySelector('.lightbox:target img'))`)); err != nil {
+			t.Fatalf("the large photo does not load: %v", err)
+		}
+		if w := eval[int](b, `document.querySelector('.lightbox:target img').getBoundingClientRect().width`); w < 600 {
+			t.Errorf("the large photo is %d px wide on a 1366 screen", w)
+		}
+		b.shot("project-photo-1366")
+		if got := eval[string](b, `document.activeElement.dataset.test || ""`); got != "lightbox-close" {
+			t.Errorf("focus in the open photo is on %q, want its close link", got)
+		}
+		b.do("Escape", chromedp.KeyEvent(kb.Escape))
+		if n := b.count(`.lightbox:target`); n != 0 {
+			t.Errorf("Escape left the photo open")
+		}
+		if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.activeElement.dataset.test === "photo-open"`, chromedp.WithPollingTimeout(2*time.Second))); err != nil {
+			t.Errorf("after closing, focus is on %q, want the thumbnail", eval[string](b, `document.activeElement.dataset.test || document.activeElement.tagName`))
 		}
 	})
 }
