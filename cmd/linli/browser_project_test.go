@@ -233,4 +233,51 @@ func TestBrowserProjectPages(t *testing.T) {
 			t.Errorf("after closing, focus is on %q, want the thumbnail", eval[string](b, `document.activeElement.dataset.test || document.activeElement.tagName`))
 		}
 	})
+
+	t.Run("meeting", func(t *testing.T) {
+		b := openTab(t, s)
+		b.login("xueyuan")
+		b.open(fmt.Sprintf("/meetings/%d", meeting))
+		phone, desk := b.pageHeight(390, 844, true), b.pageHeight(1366, 900, false)
+		t.Logf("first elevator meeting as staff: %d px on a 390×844 phone, %d px at 1366×900", phone, desk)
+		b.shot("meeting-1366")
+		// Every invitee once, the sign-in a status beside the name: 6
+		// people and the 96 households of the building; the sign-in
+		// list is not repeated below.
+		count := b.text(`[data-test=roll-count]`)
+		invited := b.count(`[data-test=roll-entry]:not(.walkin)`)
+		if !strings.HasSuffix(count, "/102") || !strings.HasPrefix(count, "已签到 ") {
+			t.Errorf("roll count %q, want 已签到 n/102", count)
+		}
+		if n := b.count(`[data-test=roll-entry]`); n < 102 || invited != 102 {
+			t.Errorf("%d entries on the roll (%d invitees), want each of the 102 invitees once", n, invited)
+		}
+		signed := b.count(`[data-test=roll-entry].signed:not(.walkin)`)
+		if want := fmt.Sprintf("已签到 %d/102", signed); count != want {
+			t.Errorf("roll count %q but %d entries signed in", count, signed)
+		}
+		if n := b.count(`[data-test=roll-group]`); n != 9 {
+			t.Errorf("%d groups, want the invited people and the 8 units", n)
+		}
+		if n := b.count(`[data-test=attendance]`); n != 0 {
+			t.Errorf("the sign-ins are listed again (%d)", n)
+		}
+		// Folded behind the count.
+		if eval[bool](b, `document.querySelector('[data-test=roll]').open`) {
+			t.Errorf("the roll is open; want it folded behind its count")
+		}
+		// A tap opens it: the units, each with its count.
+		b.do("open the roll", chromedp.Click(chromedp.CSS(`[data-test=roll] > summary`)))
+		if got := b.text(`[data-test=roll-group]:nth-child(3) [data-test=roll-group-count]`); !strings.HasSuffix(got, "/12") {
+			t.Errorf("a unit's count reads %q, want n/12", got)
+		}
+		if got := b.text(`[data-test=roll-group].unit h3`); !strings.HasPrefix(got, "1号楼1单元") {
+			t.Errorf("the first unit on the roll is %q, want 1号楼1单元 (units in order)", got)
+		}
+		b.shot("meeting-roll-1366")
+		// Before issue 10: 9,883 px on a phone, 8,537 px on a desktop.
+		if phone > 3*844 {
+			t.Errorf("the meeting page is %d px on a phone", phone)
+		}
+	})
 }
