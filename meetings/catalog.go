@@ -24,7 +24,7 @@ func catalog() map[string]string {
 		"您已签到": "You are signed in", "我已到会，签到": "I am here: sign me in", "会议已召开": "Mark as held",
 		"发布纪要": "Publish the minutes", "打印纪要": "Print the minutes", "取消会议": "Cancel the meeting", "将通知所有受邀人": "All invitees will be told",
 		"尚未安排议程": "No agenda yet", "增加议程": "Add to the agenda", "议程事项": "Agenda item", "说明（可选）": "Note (optional)",
-		"参会人员": "Invitees", "受邀人": "Invitee", "整户": "Household", "已签到": "Signed in", "未签到": "Not signed in", "尚未邀请": "Nobody invited yet",
+		"参会人员": "Invitees", "受邀人员": "Invited people", "受邀人": "Invitee", "整户": "Household", "已签到": "Signed in", "未签到": "Not signed in", "尚未邀请": "Nobody invited yet",
 		"邀请参会": "Invite", "邀请人员": "Invite people", "邀请住户（按小区、楼栋或单元，全体住户）": "Invite households (every household of an estate, building or unit)",
 		"可多选；受邀住户的居民会收到站内通知": "Pick one or more; residents of invited households are notified in-app", "发出邀请": "Send invitations",
 		"列席人员（按姓名签到）": "Walk-in (sign in by name)", "姓名": "Name", "住户代表或列席人员的姓名": "Name of the household's representative or of the walk-in",

@@ -248,6 +248,7 @@ type detailData struct {
 	Places     []place  // estates, buildings and units whose households can be invited
 	Categories []cases.Category
 	Pending    []Invitee // invitees not yet signed in
+	Roll       roll      // every invitee once, with the sign-in, by unit
 	Flash      string
 }
 
@@ -259,6 +260,9 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	dd := detailData{Detail: d}
+	if dd.Roll, err = h.s.rollOf(ctx, d); err != nil {
+		return nil, err
+	}
 	for _, i := range d.Invitees {
 		if !i.Attended {
 			dd.Pending = append(dd.Pending, i)

@@ -46,6 +46,11 @@ func catalog() map[string]string {
 		"项目动态": "Updates", "发布动态": "Post an update", "发布": "Post", "暂无动态。": "No updates yet.",
 		"施工前后对比": "Before and after", "暂无照片。": "No photos yet.", "上传照片": "Upload photos", "阶段": "Stage", "上传": "Upload",
 		"居民评价与致谢": "Residents' ratings and thanks", "参评": "Rated", "满意（含基本满意）": "Satisfied (incl. basically)",
+		// The process page's overview, gallery and feed (issue 10).
+		"下一个里程碑": "Next milestone", "计划": "Planned for", "未定日期": "No date set", "里程碑全部完成": "Every milestone is done",
+		"完成于": "Done on", "我家需分摊": "My household's share", "分摊户数": "Households sharing", "阶段记录": "Phase history",
+		"步骤": "Steps", "计划完成日期（可选）": "Planned date (optional)", "更多动态": "More updates", "查看大图": "View large",
+		"关闭": "Close", "原图": "Original", "均已办结": "All closed",
 		"您的评价": "Your rating", "登记致谢": "Record thanks", "形式": "Form", "致谢人": "From", "内容": "Text", "日期": "Date",
 		// Milestone undo and the finished project's edit mode (issue 10).
 		"撤销删除": "Undo", "已删除": "Deleted", "完成编辑": "Done editing", "进入下一阶段后不能退回。确定？": "A project cannot go back a stage. Move on?",

@@ -17,10 +17,10 @@ func (s *Service) milestones(ctx context.Context, q storage.Querier, projectID i
 	return storage.Select(ctx, q, func(rows *sql.Rows) (Milestone, error) {
 		var m Milestone
 		var done int64
-		err := rows.Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done)
+		err := rows.Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done, &m.Due)
 		m.DoneAt = storage.FromMillis(done)
 		return m, err
-	}, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones
+	}, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at, due FROM project_milestones
 		WHERE project_id = ? AND deleted_at = 0 ORDER BY sort, id`, projectID)
 }
 
@@ -31,8 +31,8 @@ func errNoMilestone() error {
 func (s *Service) milestone(ctx context.Context, q storage.Querier, projectID, id int64) (Milestone, error) {
 	var m Milestone
 	var done int64
-	err := q.QueryRow(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at FROM project_milestones WHERE id = ? AND project_id = ? AND deleted_at = 0`,
-		id, projectID).Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done)
+	err := q.QueryRow(ctx, `SELECT id, project_id, parent_id, title, weight, progress, sort, done_at, due FROM project_milestones WHERE id = ? AND project_id = ? AND deleted_at = 0`,
+		id, projectID).Scan(&m.ID, &m.ProjectID, &m.ParentID, &m.Title, &m.Weight, &m.Progress, &m.Sort, &done, &m.Due)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, errNoMilestone()
 	}
@@ -54,6 +54,10 @@ func (in *MilestoneInput) check() (int, error) {
 	}
 	if w < 0 || w > 1000000 {
 		v.Add("weight", "权重应为0到1000000的整数 / weight is an integer from 0 to 1000000")
+	}
+	in.Due = strings.TrimSpace(in.Due)
+	if _, err := time.Parse("2006-01-02", in.Due); in.Due != "" && err != nil {
+		v.Add("due", "日期格式如 2026-05-01 / a date like 2026-05-01")
 	}
 	return w, v.Err()
 }
@@ -77,15 +81,15 @@ func (s *Service) AddMilestone(ctx context.Context, a *linli.Actor, projectID in
 	var id int64
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
-		id, err = tx.Insert(ctx, `INSERT INTO project_milestones (project_id, parent_id, title, weight, sort, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			projectID, in.ParentID, in.Title, w, in.Sort, storage.Millis(now), storage.Millis(now))
+		id, err = tx.Insert(ctx, `INSERT INTO project_milestones (project_id, parent_id, title, weight, sort, due, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			projectID, in.ParentID, in.Title, w, in.Sort, in.Due, storage.Millis(now), storage.Millis(now))
 		if err != nil {
 			return err
 		}
 		if err := touch(ctx, tx, projectID, now); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, now, p, "milestone.add", "新增里程碑："+in.Title, nil, map[string]any{"id": id, "parent_id": in.ParentID, "title": in.Title, "weight": w})
+		return s.record(ctx, tx, a, now, p, "milestone.add", "新增里程碑："+in.Title, nil, map[string]any{"id": id, "parent_id": in.ParentID, "title": in.Title, "weight": w, "due": in.Due})
 	})
 	if err != nil {
 		return Milestone{}, err
@@ -110,14 +114,14 @@ func (s *Service) UpdateMilestone(ctx context.Context, a *linli.Actor, projectID
 	}
 	now := s.now()
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE project_milestones SET title = ?, weight = ?, sort = ?, updated_at = ? WHERE id = ?`,
-			in.Title, w, in.Sort, storage.Millis(now), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE project_milestones SET title = ?, weight = ?, sort = ?, due = ?, updated_at = ? WHERE id = ?`,
+			in.Title, w, in.Sort, in.Due, storage.Millis(now), id); err != nil {
 			return err
 		}
 		if err := touch(ctx, tx, projectID, now); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, a, now, p, "milestone.update", "修改里程碑："+in.Title, before, map[string]any{"title": in.Title, "weight": w, "sort": in.Sort})
+		return s.record(ctx, tx, a, now, p, "milestone.update", "修改里程碑："+in.Title, before, map[string]any{"title": in.Title, "weight": w, "sort": in.Sort, "due": in.Due})
 	})
 	if err != nil {
 		return Milestone{}, err

@@ -71,7 +71,8 @@ func Pages() web.Pages {
 			}
 			return fmt.Sprint(def)
 		},
-		"pct": func(n int) string { return strconv.Itoa(n) + "%" },
+		"pct":       func(n int) string { return strconv.Itoa(n) + "%" },
+		"hasPrefix": strings.HasPrefix,
 		"inScope": func(scope []ScopeNode, id int64) bool {
 			for _, n := range scope {
 				if n.ID == id {
@@ -360,7 +361,9 @@ func (h *pages) edit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// detailPage is the project page's data plus the helpers its forms need.
+// detailPage is the project page's data plus what its layout needs: the
+// milestone groups, the next milestone, the photos by stage and one page
+// of the update feed.
 type detailPage struct {
 	Detail
 	Next Phase
@@ -374,6 +377,78 @@ type detailPage struct {
 	// accounts that may be named on the project); the script searches
 	// GET /api/accounts/pick?node= the community.
 	Workers []web.Choice
+
+	// Groups are the top-level milestones, each with its steps (the
+	// page folds the finished ones).
+	Groups []milestoneGroup
+	// NextMilestone is the first unfinished step in plan order (nil when
+	// all are done); LastDone the latest finished one.
+	NextMilestone, LastDone *Milestone
+	NextParent              string // the group NextMilestone belongs to
+	Before, After           []Photo
+	// Feed is the part of the update feed shown: FeedPerPage updates per
+	// page, MoreFeed the page after the last shown (0: none left).
+	Feed     []Update
+	MoreFeed int
+	// AllDone: every milestone is finished (the page folds the list).
+	AllDone bool
+	// OpenComplaints counts the complaints not closed yet (the page
+	// folds a list of closed ones).
+	OpenComplaints int
+}
+
+// FeedPerPage is how many updates the project page adds per "more": the
+// newest few fit a phone screen.
+const FeedPerPage = 5
+
+// milestoneGroup is a top-level milestone with its steps, depth first
+// (the group's own milestone first).
+type milestoneGroup struct {
+	Root  Milestone
+	Items []Milestone
+	Done  bool
+}
+
+// layout fills the page's groups, next milestone, photos and feed page
+// (feed: the number of pages of updates to show, from ?feed=).
+func (d *detailPage) layout(feed int) {
+	d.AllDone = len(d.Milestones) > 0
+	for _, root := range d.Milestones {
+		d.AllDone = d.AllDone && root.Computed == 100
+		g := milestoneGroup{Root: root, Items: Flatten([]Milestone{root}), Done: root.Computed == 100}
+		g.Root.Children = nil
+		d.Groups = append(d.Groups, g)
+		for _, m := range g.Items {
+			if m.Leaf && m.Computed < 100 && d.NextMilestone == nil {
+				m := m
+				d.NextMilestone = &m
+				if m.ID != root.ID {
+					d.NextParent = root.Title
+				}
+			}
+			if !m.DoneAt.IsZero() && (d.LastDone == nil || m.DoneAt.After(d.LastDone.DoneAt)) {
+				m := m
+				d.LastDone = &m
+			}
+		}
+	}
+	for _, ph := range d.Photos {
+		if ph.Stage == "after" {
+			d.After = append(d.After, ph)
+		} else {
+			d.Before = append(d.Before, ph)
+		}
+	}
+	for _, c := range d.Complaints {
+		if c.Open {
+			d.OpenComplaints++
+		}
+	}
+	n := max(feed, 1) * FeedPerPage
+	d.Feed = d.Updates
+	if len(d.Updates) > n {
+		d.Feed, d.MoreFeed = d.Updates[:n], max(feed, 1)+1
+	}
 }
 
 // EditMilestones says whether the milestone controls are shown.
@@ -420,6 +495,8 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 			return nil, err
 		}
 	}
+	feed, _ := strconv.Atoi(r.URL.Query().Get("feed"))
+	dp.layout(min(feed, 100))
 	return &web.Page{Title: d.Project.Title, Data: dp, Flash: web.InLanguage(r.URL.Query().Get("flash"), web.Lang(r)),
 		Crumbs: []web.NavItem{{Href: "/projects", Label: "民生实事项目"}, {Label: d.Project.Title}}}, nil
 }
@@ -520,7 +597,7 @@ func (h *pages) removePerson(r *http.Request, a *linli.Actor, id int64) (string,
 }
 
 func (h *pages) addMilestone(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	in := MilestoneInput{ParentID: web.FormInt(r, "parent_id"), Title: r.FormValue("title"), Sort: int(web.FormInt(r, "sort"))}
+	in := MilestoneInput{ParentID: web.FormInt(r, "parent_id"), Title: r.FormValue("title"), Sort: int(web.FormInt(r, "sort")), Due: r.FormValue("due")}
 	if v := strings.TrimSpace(r.FormValue("weight")); v != "" {
 		w, err := strconv.Atoi(v)
 		if err != nil {

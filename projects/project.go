@@ -11,6 +11,7 @@ import (
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
+	"linli/votes"
 )
 
 // validate checks a project input and resolves its scope: every node a
@@ -258,6 +259,12 @@ func (s *Service) Detail(ctx context.Context, a *linli.Actor, id int64) (Detail,
 	}
 	if d.Satisfaction, err = s.satisfaction(ctx, id, a.AccountID); err != nil {
 		return d, err
+	}
+	d.MyBills = []votes.HouseholdBill{}
+	if s.votes != nil {
+		if d.MyBills, err = s.votes.HouseholdBills(ctx, a, id); err != nil {
+			return d, err
+		}
 	}
 	d.CanRate = p.Phase == InService && d.Satisfaction.Mine == "" && isResidentOf(a, p.Path)
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM project_followers WHERE project_id = ?`, id).Scan(&d.Followers); err != nil {

@@ -16,6 +16,7 @@ import (
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
+	"linli/votes"
 )
 
 // Service is the projects capability; New builds it and nothing changes
@@ -31,11 +32,14 @@ type Service struct {
 	votes VoteGate      // nil: there is no votes capability
 }
 
-// VoteGate says what is missing before a project may leave its
-// consent-vote phase (nothing: the project's votes are valid); the votes
-// capability is one.
+// VoteGate is what projects reads of the votes capability (which is
+// one): what is missing before a project may leave its consent-vote phase
+// (nothing: the project's votes are valid), and what the project's cost
+// plans ask of the reader's own households (nobody else's: the votes
+// capability decides whose lines a reader gets).
 type VoteGate interface {
 	ProjectGate(ctx context.Context, projectID int64) (missing []string, err error)
+	HouseholdBills(ctx context.Context, a *linli.Actor, projectID int64) ([]votes.HouseholdBill, error)
 }
 
 // New builds the projects capability and registers its link resolver: a

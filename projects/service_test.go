@@ -17,6 +17,7 @@ import (
 	"linli/registry"
 	"linli/storage"
 	"linli/storage/storagetest"
+	"linli/votes"
 )
 
 // fixture is one engine's database with the demo places and accounts, the
@@ -50,6 +51,10 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 
 // gateFunc stands in for the votes capability's ProjectGate.
 type gateFunc func(ctx context.Context, projectID int64) ([]string, error)
+
+func (g gateFunc) HouseholdBills(ctx context.Context, a *linli.Actor, projectID int64) ([]votes.HouseholdBill, error) {
+	return nil, nil
+}
 
 func (g gateFunc) ProjectGate(ctx context.Context, projectID int64) ([]string, error) {
 	return g(ctx, projectID)

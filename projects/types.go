@@ -5,6 +5,7 @@ import (
 
 	"linli"
 	"linli/links"
+	"linli/votes"
 )
 
 // Kinds of project, with their Chinese names.
@@ -135,6 +136,7 @@ type Milestone struct {
 	Leaf      bool        `json:"leaf"`
 	Sort      int         `json:"sort"`
 	DoneAt    time.Time   `json:"done_at"`
+	Due       string      `json:"due"` // planned date, 2006-01-02; "" when none
 	Children  []Milestone `json:"children"`
 	Depth     int         `json:"-"`
 }
@@ -145,6 +147,7 @@ type MilestoneInput struct {
 	Title    string `json:"title"`
 	Weight   *int   `json:"weight"` // default 1
 	Sort     int    `json:"sort"`
+	Due      string `json:"due,omitempty"` // planned date, 2006-01-02 (the page shows the next milestone with it)
 }
 
 // ProgressInput sets a leaf milestone's progress.
@@ -364,9 +367,12 @@ type Detail struct {
 	Links        []links.Item       `json:"links"`
 	// Visits counts the door-to-door visits about the project the reader
 	// may see (listed at /visits?subject=project:ID).
-	Visits    int  `json:"visits"`
-	Following bool `json:"following"`
-	Followers int  `json:"followers"`
-	CanManage bool `json:"can_manage"`
-	CanRate   bool `json:"can_rate"`
+	Visits int `json:"visits"`
+	// MyBills is what the project's cost plans ask of the reader's own
+	// households (empty for everyone else, staff included).
+	MyBills   []votes.HouseholdBill `json:"my_bills"`
+	Following bool                  `json:"following"`
+	Followers int                   `json:"followers"`
+	CanManage bool                  `json:"can_manage"`
+	CanRate   bool                  `json:"can_rate"`
 }

@@ -47,6 +47,8 @@ type HouseholdBrief struct {
 	People    int    `json:"people"`
 	Mark      string `json:"mark,omitempty"` // a CSS class set by the capability colouring the view
 	Title     string `json:"title,omitempty"`
+	Glyph     string `json:"glyph,omitempty"` // the mark's glyph (MarkGlyph)
+	State     string `json:"state,omitempty"` // the mark's short text, shown in the cell (a catalogue key)
 }
 
 // Building returns the building view of a building the actor may read.

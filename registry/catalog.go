@@ -28,6 +28,8 @@ func catalog() map[string]string {
 		"12位统计用区划代码": "12-digit division code", "如 XY-01": "e.g. XY-01",
 		"产权共有人（家属或其他关系的共同业主）": "Co-owner (a family member or other person who shares ownership)", "单元": "Units",
 		"只能删除没有下级和住户的地点。": "Only a place without child places and households can be deleted.", "左右滑动查看全部单元": "Swipe sideways to see every unit",
+		// Building view: densities and the marks' default texts (layers.go).
+		"显示方式": "Display", "紧凑": "Compact", "详细": "Detailed", "大屏投影": "Projector", "退出大屏": "Leave the projector view", "范围外": "Outside",
 		"导入结果": "Import result", "无住户": "No household", "未登记业主": "No owner recorded", "这栋楼还没有登记住户。": "No households are recorded in this building yet.",
 		"这里还没有登记住户。": "No households are recorded here yet.",
 	}

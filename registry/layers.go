@@ -17,20 +17,47 @@ import (
 // kind; the page asks for ?layer=kind:id and offers the layers that apply
 // to the building.
 
-// Mark classes a layer may give a household (styled in app.css).
+// Mark classes a layer may give a household (styled in app.css: a
+// saturated colour each, with the glyph of MarkGlyph in the cell, so the
+// state reads without colour and without hovering).
 const (
 	MarkAgree     = "mark-agree"     // agreed / supports
 	MarkDisagree  = "mark-disagree"  // disagreed / opposes
-	MarkAbstain   = "mark-abstain"   // abstained / undecided
+	MarkAbstain   = "mark-abstain"   // abstained
+	MarkUndecided = "mark-undecided" // visited, has not made up its mind
 	MarkNone      = "mark-none"      // no ballot yet / not visited
 	MarkVisited   = "mark-visited"   // visited
 	MarkAttention = "mark-attention" // needs attention (e.g. an open objection)
+	// MarkOutside is set by the building view itself on the households a
+	// layer does not mark: they are outside the matter (another unit's
+	// vote), which is not the same as not having voted.
+	MarkOutside = "mark-outside"
 )
+
+// markStyle is each class's glyph and the short Chinese text the cell
+// shows when the layer gives none (catalogue keys: the page translates).
+var markStyle = map[string]struct{ glyph, label string }{
+	MarkAgree:     {"✓", "同意"},
+	MarkDisagree:  {"✗", "反对"},
+	MarkAbstain:   {"○", "弃权"},
+	MarkUndecided: {"?", "未决定"},
+	MarkNone:      {"…", "未投票"},
+	MarkVisited:   {"●", "已走访"},
+	MarkAttention: {"!", "待解决"},
+	MarkOutside:   {"—", "范围外"},
+}
+
+// MarkGlyph is the glyph a cell of the class carries ("" for an unknown
+// class).
+func MarkGlyph(class string) string { return markStyle[class].glyph }
 
 // HouseholdMark is how a layer shows one household.
 type HouseholdMark struct {
 	Class string `json:"class"`
 	Title string `json:"title"` // hover text / screen-reader label
+	// Label is the short state the cell shows in words (a catalogue key,
+	// at most 3–4 characters: "同意", "未走访"); "" takes the class's.
+	Label string `json:"label,omitempty"`
 }
 
 // LegendItem explains one mark class with its count.
@@ -38,6 +65,7 @@ type LegendItem struct {
 	Class string `json:"class"`
 	Label string `json:"label"`
 	Count int    `json:"count"`
+	Glyph string `json:"glyph"` // set by the building view (MarkGlyph)
 }
 
 // Layer is one matter's colouring of a building.
@@ -53,6 +81,11 @@ type Layer struct {
 	Summary []string                `json:"summary"` // lines such as the live tally
 	Legend  []LegendItem            `json:"legend"`
 	Marks   map[int64]HouseholdMark `json:"-"` // by household id
+	// Outside names, in the legend, the households of the building the
+	// layer does not mark (a catalogue key; "" is "范围外", which their
+	// cells say). A layer that marks no household at all (a reader who
+	// may see only the counts) leaves every cell as it is.
+	Outside string `json:"outside,omitempty"`
 }
 
 // SummaryIn returns the summary lines for a page in the language: of a
@@ -130,18 +163,46 @@ func (s *Service) applyLayer(ctx context.Context, a *linli.Actor, v *BuildingVie
 	if l.Legend == nil {
 		l.Legend = []LegendItem{}
 	}
+	markLayer(v, &l)
+	v.Layer = &l
+	return nil
+}
+
+// markLayer puts the layer's marks in the cells, each with its glyph and
+// short text; households the layer leaves out are marked MarkOutside and
+// counted in the legend.
+func markLayer(v *BuildingView, l *Layer) {
+	outside := 0
+	label := func(m HouseholdMark) string {
+		if m.Label != "" {
+			return m.Label
+		}
+		return markStyle[m.Class].label
+	}
 	for fi := range v.Floors {
 		for ci := range v.Floors[fi].Cells {
 			hs := v.Floors[fi].Cells[ci].Households
 			for hi := range hs {
-				if m, ok := l.Marks[hs[hi].ID]; ok {
-					hs[hi].Mark, hs[hi].Title = m.Class, m.Title
+				m, ok := l.Marks[hs[hi].ID]
+				if !ok {
+					if len(l.Marks) == 0 {
+						continue
+					}
+					outside++
+					m = HouseholdMark{Class: MarkOutside}
 				}
+				hs[hi].Mark, hs[hi].Title, hs[hi].Glyph, hs[hi].State = m.Class, m.Title, MarkGlyph(m.Class), label(m)
 			}
 		}
 	}
-	v.Layer = &l
-	return nil
+	if outside > 0 {
+		l.Legend = append(l.Legend, LegendItem{Class: MarkOutside, Label: label(HouseholdMark{Class: MarkOutside, Label: l.Outside}), Count: outside})
+		// The cells say "范围外" (short); the legend says what the layer
+		// calls it ("不在本次表决范围").
+	}
+	for i := range l.Legend {
+		l.Legend[i].Glyph = MarkGlyph(l.Legend[i].Class)
+	}
 }
 
 // BuildingWithLayer is Building coloured by the layer key ("" for none),

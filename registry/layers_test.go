@@ -31,6 +31,17 @@ func (l ballotLayer) Layer(ctx context.Context, a *linli.Actor, b registry.Node,
 		Marks:  map[int64]registry.HouseholdMark{l.first: {Class: registry.MarkAgree, Title: "101 同意"}}}, nil
 }
 
+// countsLayer gives counts and no marks.
+type countsLayer struct{}
+
+func (countsLayer) LayerOptions(ctx context.Context, a *linli.Actor, b registry.Node) ([]registry.LayerOption, error) {
+	return nil, nil
+}
+
+func (countsLayer) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
+	return registry.Layer{Title: "计数", Legend: []registry.LegendItem{{Class: registry.MarkAgree, Label: "同意", Count: 3}}}, nil
+}
+
 func TestBuildingLayerColoursHouseholds(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		ctx, sys := context.Background(), linli.System()
@@ -73,8 +84,29 @@ func TestBuildingLayerColoursHouseholds(t *testing.T) {
 				}
 			}
 		}
-		if marks[ids[0]] != registry.MarkAgree || marks[ids[1]] != "" || v.Layer == nil || v.Layer.Key != "vote:1" {
-			t.Errorf("marks %v, layer %+v; want only %d agreeing", marks, v.Layer, ids[0])
+		// The household the layer leaves out is outside its matter, said
+		// in the cell and counted in the legend, not left looking like a
+		// household that has not voted.
+		if marks[ids[0]] != registry.MarkAgree || marks[ids[1]] != registry.MarkOutside || v.Layer == nil || v.Layer.Key != "vote:1" {
+			t.Errorf("marks %v, layer %+v; want %d agreeing, %d outside", marks, v.Layer, ids[0], ids[1])
+		}
+		if n := len(v.Layer.Legend); n != 2 || v.Layer.Legend[1].Class != registry.MarkOutside || v.Layer.Legend[1].Count != 1 || v.Layer.Legend[0].Glyph != "✓" {
+			t.Errorf("legend %+v, want agree ✓ 1 and outside 1", v.Layer.Legend)
+		}
+		// A layer that marks nobody (a reader who may see the counts only)
+		// leaves the cells as they are.
+		svc.RegisterLayer("counts", countsLayer{})
+		if v, err = svc.BuildingWithLayer(ctx, sys, b.ID, "counts:1"); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range v.Floors {
+			for _, c := range f.Cells {
+				for _, h := range c.Households {
+					if h.Mark != "" {
+						t.Errorf("a counts-only layer marked %s %q", h.Room, h.Mark)
+					}
+				}
+			}
 		}
 		for key, code := range map[string]string{"vote:2": linli.ENotFound, "poll:1": linli.EBadRequest, "vote:x": linli.EBadRequest, "vote": linli.EBadRequest} {
 			if _, err := svc.BuildingWithLayer(ctx, sys, b.ID, key); linli.ErrorCode(err) != code {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -298,8 +299,38 @@ func (s *Service) pageBuilding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "registry/building.html", &web.Page{Title: v.Estate.Name + v.Building.Name, Crumbs: crumbs(web.ActorFrom(r.Context()), anc, &v.Building), Data: v})
+	page := buildingPage{BuildingView: v, View: r.URL.Query().Get("view")}
+	if page.View != "detail" && page.View != "large" {
+		page.View = "compact"
+	}
+	s.render(w, r, http.StatusOK, "registry/building.html", &web.Page{Title: v.Estate.Name + v.Building.Name, Crumbs: crumbs(web.ActorFrom(r.Context()), anc, &v.Building), Data: page})
 	return nil
+}
+
+// buildingPage is the building view with its density: compact (the
+// default: every unit of a building of eight fits a 1366 px screen; the
+// room, the layer's glyph and state, else the owner), detail (owners and
+// areas, scrolling sideways) or large (a projector: the grid alone on the
+// whole screen, big glyphs).
+type buildingPage struct {
+	BuildingView
+	View string
+}
+
+// ViewURL is the page in another density, keeping the layer.
+func (p buildingPage) ViewURL(view string) string {
+	q := url.Values{}
+	if p.Layer != nil {
+		q.Set("layer", p.Layer.Key)
+	}
+	if view != "compact" {
+		q.Set("view", view)
+	}
+	u := fmt.Sprintf("/buildings/%d", p.Building.ID)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
 }
 
 type householdsData struct {

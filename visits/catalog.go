@@ -21,7 +21,7 @@ func catalog() map[string]string {
 		"其他事项的名称": "Name of the other matter", "选择“其他事项”时填写，例如：楼道堆物清理意见": "When you choose “Another matter”, e.g. clearing the stairwell",
 		// Building-view legends (registry shows them through t): the
 		// visits layer's, and the vote layer's that no catalogue had.
-		"已走访·反对": "Visited · opposed", "有未解决的异议": "Open objection",
+		"已走访·反对": "Visited · opposed", "有未解决的异议": "Open objection", "不在走访范围": "Outside the visits",
 		// Stances and concerns (Go labels shown through t).
 		"支持": "Support", "反对": "Oppose", "未决定": "Undecided",
 		"采光": "Light", "噪音": "Noise", "结构安全": "Structural safety", "费用": "Cost", "隐私": "Privacy", "其他": "Other",

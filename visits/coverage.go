@@ -161,8 +161,11 @@ func (l layerSource) LayerOptions(ctx context.Context, a *linli.Actor, b registr
 	return out, nil
 }
 
-// Layer marks the building's households in the matter's scope: visited
-// (MarkVisited), visited and opposed (MarkAttention), not yet (MarkNone).
+// Layer marks the building's households in the matter's scope by their
+// stance at the latest visit — support (MarkAgree), oppose
+// (MarkDisagree), undecided (MarkUndecided) — or as not visited yet
+// (MarkNone); the building's households outside the matter's scope are
+// marked outside by the building view.
 func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node, id int64) (registry.Layer, error) {
 	s := l.s
 	m, err := s.matter(ctx, s.db, id)
@@ -184,37 +187,38 @@ func (l layerSource) Layer(ctx context.Context, a *linli.Actor, b registry.Node,
 		return registry.Layer{}, err
 	}
 	layer := registry.Layer{Key: fmt.Sprintf("%s:%d", LayerKind, m.ID), Title: "走访：" + m.Title,
-		URL: fmt.Sprintf("/visits/matters/%d?node_id=%d", m.ID, b.ID), Marks: map[int64]registry.HouseholdMark{}}
-	var visited, attention, none int
+		URL: fmt.Sprintf("/visits/matters/%d?node_id=%d", m.ID, b.ID), Marks: map[int64]registry.HouseholdMark{}, Outside: "不在走访范围"}
+	counts := map[string]int{}
 	for _, h := range hs {
 		st, ok := seen[h.ID]
-		switch {
-		case !ok:
-			none++
-			layer.Marks[h.ID] = registry.HouseholdMark{Class: registry.MarkNone, Title: "未走访"}
-		case st.Stance == Oppose:
-			attention++
-			layer.Marks[h.ID] = registry.HouseholdMark{Class: registry.MarkAttention,
-				Title: s.date(storage.FromMillis(st.At)) + " 走访：" + st.Stance.Label()}
-		default:
-			visited++
-			layer.Marks[h.ID] = registry.HouseholdMark{Class: registry.MarkVisited,
+		mk := registry.HouseholdMark{Class: registry.MarkNone, Title: "未走访", Label: "未走访"}
+		if ok {
+			mk = registry.HouseholdMark{Class: stanceMark[st.Stance], Label: st.Stance.Label(),
 				Title: s.date(storage.FromMillis(st.At)) + " 走访：" + st.Stance.Label()}
 		}
+		layer.Marks[h.ID] = mk
+		counts[mk.Class]++
 	}
-	total := len(hs)
+	total, none := len(hs), counts[registry.MarkNone]
 	// "中文 / English": the building page shows the half for its language.
 	layer.Summary = []string{fmt.Sprintf("已走访 %d/%d 户，未走访 %d 户 / %d of %d households visited, %d not yet",
-		visited+attention, total, none, visited+attention, total, none)}
-	if attention > 0 {
-		layer.Summary = append(layer.Summary, fmt.Sprintf("其中 %d 户反对，需重点做工作 / %d of them oppose: they need the most work", attention, attention))
+		total-none, total, none, total-none, total, none)}
+	if n := counts[registry.MarkDisagree]; n > 0 {
+		layer.Summary = append(layer.Summary, fmt.Sprintf("其中 %d 户反对，需重点做工作 / %d of them oppose: they need the most work", n, n))
+	}
+	if n := counts[registry.MarkUndecided]; n > 0 {
+		layer.Summary = append(layer.Summary, fmt.Sprintf("%d 户未决定，可再次走访 / %d have not decided: worth another visit", n, n))
 	}
 	// Legend labels are catalogue keys (visits/catalog.go): the page
 	// translates them.
 	layer.Legend = []registry.LegendItem{
-		{Class: registry.MarkVisited, Label: "已走访", Count: visited},
-		{Class: registry.MarkAttention, Label: "已走访·反对", Count: attention},
+		{Class: registry.MarkAgree, Label: Support.Label(), Count: counts[registry.MarkAgree]},
+		{Class: registry.MarkDisagree, Label: Oppose.Label(), Count: counts[registry.MarkDisagree]},
+		{Class: registry.MarkUndecided, Label: Undecided.Label(), Count: counts[registry.MarkUndecided]},
 		{Class: registry.MarkNone, Label: "未走访", Count: none},
 	}
 	return layer, nil
 }
+
+// stanceMark is the building-view mark of each stance.
+var stanceMark = map[Stance]string{Support: registry.MarkAgree, Oppose: registry.MarkDisagree, Undecided: registry.MarkUndecided}

@@ -13,9 +13,10 @@
 //
 // Coverage counts, under any place, the households visited about a
 // subject (by their latest stance) and lists those not visited yet. The
-// building view shows the same as the layer "visits:<matter id>":
-// visited households MarkVisited, opposed ones MarkAttention, the rest
-// MarkNone.
+// building view shows the same as the layer "visits:<matter id>", by
+// stance at the latest visit: support MarkAgree, oppose MarkDisagree,
+// undecided MarkUndecided, not visited MarkNone (and the building's
+// households outside the matter's scope MarkOutside).
 //
 // Recording needs PermVisitsWrite on the household, and so does reading
 // (staff, grid workers, building and unit heads, residents'

@@ -342,7 +342,10 @@ func TestVisitCoverageAndLayer(t *testing.T) {
 				}
 			}
 		}
-		for room, want := range map[string]string{"101": registry.MarkVisited, "102": registry.MarkAttention, "201": registry.MarkVisited, "202": registry.MarkNone, "602": registry.MarkNone} {
+		// By stance at the latest visit: 201 opposed first, then was
+		// undecided, and undecided must show as such (issue 10: the
+		// undecided households could not be seen).
+		for room, want := range map[string]string{"101": registry.MarkAgree, "102": registry.MarkDisagree, "201": registry.MarkUndecided, "202": registry.MarkNone, "602": registry.MarkNone} {
 			if got := marks[f.room("3单元", room)]; got != want {
 				t.Errorf("3单元%s: mark %q, want %q", room, got, want)
 			}
@@ -354,7 +357,8 @@ func TestVisitCoverageAndLayer(t *testing.T) {
 		for _, l := range v.Layer.Legend {
 			legend[l.Class] = l.Count
 		}
-		if legend[registry.MarkVisited] != 2 || legend[registry.MarkAttention] != 1 || legend[registry.MarkNone] != 93 {
+		if legend[registry.MarkAgree] != 1 || legend[registry.MarkDisagree] != 1 || legend[registry.MarkUndecided] != 1 || legend[registry.MarkNone] != 93 ||
+			legend[registry.MarkOutside] != 0 {
 			t.Errorf("legend %+v", v.Layer.Legend)
 		}
 		// Another community's staff gets neither the option nor the layer.

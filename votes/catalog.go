@@ -7,7 +7,9 @@ func catalog() map[string]string {
 		// The home page's 待办 (home.go).
 		"进行中的表决": "Open votes", "没有进行中的表决": "No open votes", "进行中": "Open",
 		"意见表决": "Consent votes", "发起表决": "Open a vote", "有效通过": "Valid", "尚未通过": "Not valid yet", "截止": "Closes",
-		"已投票": "Voted", "暂无表决": "No votes", "在楼栋图上查看": "Show on the building view",
+		"已投票": "Voted", "暂无表决": "No votes",
+		// Building-view layers (layer.go): the households a layer leaves out.
+		"不在本次表决范围": "Not in this vote", "该单元没有表决": "No vote in this unit", "在楼栋图上查看": "Show on the building view",
 		"依据《民法典》第二百七十八条：专有面积和业主人数均须三分之二以上参与表决。": "Civil Code art. 278: owners holding at least two thirds of the exclusive area and two thirds of the owners must take part.",
 		"总价": "Total cost", "补贴": "Subsidy", "业主分摊": "Owners' share", "专有面积（㎡）": "Exclusive area (m²)", "分摊系数": "Coefficient",
 		"分摊金额（元）": "Share (¥)", "合计": "Total", "舍入规则": "Rounding", "导出Excel": "Export to Excel",

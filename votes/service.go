@@ -55,6 +55,7 @@ func New(d capability.Deps, visits VisitLookup, projects ProjectLookup) *Service
 	}
 	if s.registry != nil {
 		s.registry.RegisterLayer(links.KindVote, layer{s})
+		s.registry.RegisterLayer(UnitVotesKind, unitVotes{s})
 	}
 	return s
 }

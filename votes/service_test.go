@@ -671,6 +671,97 @@ func TestVoteBuildingLayer(t *testing.T) {
 		if _, err := f.reg.BuildingWithLayer(f.ctx, f.actor("jixiang"), building.ID, fmt.Sprintf("vote:%d", v.ID)); err == nil {
 			t.Error("jixiang saw the layer")
 		}
+
+		// The cells: a household outside the vote (another unit) is not
+		// "not voted" (issue 10); each marked cell carries its glyph and
+		// its state in words, not only in the hover title.
+		cells := map[int64]registry.HouseholdBrief{}
+		for _, fl := range view.Floors {
+			for _, c := range fl.Cells {
+				for _, h := range c.Households {
+					cells[h.ID] = h
+				}
+			}
+		}
+		unit4, _, err := f.reg.ListHouseholds(f.ctx, linli.System(), registry.HouseholdFilter{NodeID: f.node(append(pUnit3[:7:7], "4单元")...).ID, Limit: 100})
+		if err != nil || len(unit4) != 12 {
+			t.Fatalf("unit 4: %d households, %v", len(unit4), err)
+		}
+		if c := cells[unit4[0].ID]; c.Mark != registry.MarkOutside || c.Glyph != "—" || c.State != "范围外" {
+			t.Errorf("4单元 in a vote of 3单元: %+v, want outside", c)
+		}
+		for room, want := range map[string][2]string{"101": {"✓", "同意"}, "202": {"✗", "反对"}, "201": {"○", "弃权"}, "602": {"…", "未投票"}, "102": {"!", "异议"}} {
+			if c := cells[f.rooms[room]]; c.Glyph != want[0] || c.State != want[1] {
+				t.Errorf("3单元%s: glyph %q state %q, want %q %q", room, c.Glyph, c.State, want[0], want[1])
+			}
+		}
+		outside := 0
+		for _, li := range l.Legend {
+			if li.Class == registry.MarkOutside {
+				outside = li.Count
+			}
+			if li.Glyph == "" {
+				t.Errorf("legend %s has no glyph", li.Class)
+			}
+		}
+		if outside != 84 || l.Outside != "不在本次表决范围" {
+			t.Errorf("legend counts %d households outside the vote (%q), want the 84 of the other units", outside, l.Outside)
+		}
+	})
+}
+
+// TestUnitVotesLayer: a building whose units vote one by one shows every
+// unit's latest vote at once — the ballots of both units' households,
+// the building's other units outside, one summary line per unit.
+func TestUnitVotesLayer(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		building := f.node(pUnit3[:7]...)
+		unit4 := f.node(append(pUnit3[:7:7], "4单元")...)
+		old := f.newVote(votes.VoteInput{Title: "3单元旧表决"})
+		v3 := f.newVote(votes.VoteInput{})
+		v4 := f.newVote(votes.VoteInput{ScopeID: unit4.ID, Title: "4单元加装电梯意见征询"})
+		f.paper(old.ID, "101", consent.Disagree, "")
+		f.paper(v3.ID, "101", consent.Agree, "")
+		f.clock.Advance(time.Minute)
+		hs4, _, err := f.reg.ListHouseholds(f.ctx, linli.System(), registry.HouseholdFilter{NodeID: unit4.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.CastBallot(f.ctx, f.actor("grid1"), v4.ID, votes.BallotInput{HouseholdID: hs4[0].ID, Choice: consent.Disagree,
+			Method: votes.MethodPaper, Collector: "柴晓燕"}); err != nil {
+			t.Fatal(err)
+		}
+		key := fmt.Sprintf("%s:%d", votes.UnitVotesKind, building.ID)
+		view, err := f.reg.BuildingWithLayer(f.ctx, f.actor("xueyuan"), building.ID, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(view.LayerOptions, func(o registry.LayerOption) bool { return o.Key == key }) {
+			t.Errorf("options %+v lack %s", view.LayerOptions, key)
+		}
+		l := view.Layer
+		if l.Marks[f.rooms["101"]].Class != registry.MarkAgree || l.Marks[hs4[0].ID].Class != registry.MarkDisagree || l.Marks[f.rooms["102"]].Class != registry.MarkNone {
+			t.Errorf("marks: 3单元101 %q (latest vote: agree), 4单元 %q, 3单元102 %q", l.Marks[f.rooms["101"]].Class, l.Marks[hs4[0].ID].Class, l.Marks[f.rooms["102"]].Class)
+		}
+		counts := map[string]int{}
+		for _, li := range l.Legend {
+			counts[li.Class] = li.Count
+		}
+		if counts[registry.MarkAgree] != 1 || counts[registry.MarkDisagree] != 1 || counts[registry.MarkNone] != 22 || counts[registry.MarkOutside] != 72 {
+			t.Errorf("legend %+v", l.Legend)
+		}
+		if len(l.Summary) != 2 || !strings.Contains(l.Summary[0], "3单元") || !strings.Contains(l.Summary[1], "4单元") {
+			t.Errorf("summary %q, want one line per unit in unit order", l.Summary)
+		}
+		// Not offered where fewer than two units vote; a key naming
+		// another building is no layer.
+		if _, err := f.reg.BuildingWithLayer(f.ctx, f.actor("xueyuan"), building.ID, fmt.Sprintf("%s:%d", votes.UnitVotesKind, unit4.ID)); linli.ErrorCode(err) != linli.ENotFound {
+			t.Errorf("unitvotes of another node: %v", err)
+		}
+		if _, err := f.reg.BuildingWithLayer(f.ctx, f.actor("jixiang"), building.ID, key); err == nil {
+			t.Error("jixiang saw the layer")
+		}
 	})
 }
 
@@ -874,6 +965,61 @@ func TestVoteReadersSeeCountsOnly(t *testing.T) {
 		view, err = f.reg.BuildingWithLayer(f.ctx, f.actor("grid1"), building.ID, key)
 		if err != nil || len(view.Layer.Marks) != 12 {
 			t.Errorf("grid worker layer: %d marks, %v", len(view.Layer.Marks), err)
+		}
+	})
+}
+
+// TestHouseholdBillsOnlyOwn: "what it costs my household" on a project
+// page is the reader's own line of the newest cost plan covering the
+// household, and nobody else's: staff and a resident of another unit get
+// nothing, and a resident of the unit gets exactly the bill table's line.
+func TestHouseholdBillsOnlyOwn(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.project(9, f.unit)
+		v := f.newVote(votes.VoteInput{ProjectID: 9})
+		if _, err := f.svc.CreateCostPlan(f.ctx, f.actor("xueyuan"), votes.CostPlanInput{VoteID: v.ID, Title: "旧方案", Total: "100000", Subsidy: "0"}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.svc.CreateCostPlan(f.ctx, f.actor("xueyuan"), votes.CostPlanInput{VoteID: v.ID, Title: "加装电梯费用分摊", Total: "460000", Subsidy: "160000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh, err := f.svc.CostSheet(f.ctx, f.actor("xueyuan"), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want votes.CostBill
+		for _, b := range sh.Bills {
+			if b.HouseholdID == f.rooms["602"] {
+				want = b
+			}
+		}
+		got, err := f.svc.HouseholdBills(f.ctx, f.actor("resident"), 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].HouseholdID != f.rooms["602"] || got[0].AmountFen != want.AmountFen || want.AmountFen == 0 ||
+			got[0].PlanID != p.ID || got[0].PayableFen != 30000000 || got[0].Households != 12 {
+			t.Errorf("resident of 602: %+v, want the newest plan's line %+v", got, want)
+		}
+		// Staff read the whole table on the plan's page, not here.
+		if got, err := f.svc.HouseholdBills(f.ctx, f.actor("xueyuan"), 9); err != nil || len(got) != 0 {
+			t.Errorf("staff: %+v %v", got, err)
+		}
+		// A resident of 4单元 401: the plan covers 3单元 only.
+		unit4 := f.node(append(pUnit3[:7:7], "4单元")...)
+		hs4, _, err := f.reg.ListHouseholds(f.ctx, linli.System(), registry.HouseholdFilter{NodeID: unit4.ID, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := &linli.Actor{AccountID: 999, Username: "r401", Grants: []linli.Grant{{Role: linli.RoleResident, NodeID: unit4.ID, NodePath: unit4.Path, HouseholdID: hs4[0].ID}}}
+		if got, err := f.svc.HouseholdBills(f.ctx, other, 9); err != nil || len(got) != 0 {
+			t.Errorf("resident of another unit: %+v %v", got, err)
+		}
+		// Another project's plans are not this project's.
+		if got, err := f.svc.HouseholdBills(f.ctx, f.actor("resident"), 10); err != nil || len(got) != 0 {
+			t.Errorf("another project: %+v %v", got, err)
 		}
 	})
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,21 +8,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
-
-// shot saves a full-page picture for people to look at (not an assertion).
-func (b *tab) shot(name string) {
-	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		b.t.Fatalf("screenshot: %v", err)
-	}
-	out := filepath.Join(os.TempDir(), name)
-	if err := os.WriteFile(out, png, 0o644); err != nil {
-		b.t.Logf("screenshot not saved: %v", err)
-	} else {
-		b.t.Logf("screenshot: %s", out)
-	}
-}
 
 // The home pages in Chromium: the community secretary's 我的待办 on a
 // desktop, 超期 in red and a click on it landing on the overdue list with
@@ -45,7 +28,7 @@ func TestBrowserHomeTodo(t *testing.T) {
 			t.Errorf("超期 %s is not red: %s", overdue, red)
 		}
 	}
-	b.shot("linli-home-staff.png")
+	b.shot("linli-home-staff")
 	if st := b.load("click 超期", chromedp.Click(chromedp.CSS(`[data-count="overdue"]`))); st != 200 {
 		t.Fatalf("the overdue list: %d", st)
 	}
@@ -61,7 +44,7 @@ func TestBrowserHomeTodo(t *testing.T) {
 	if w := eval[int](b, "document.documentElement.scrollWidth - window.innerWidth"); w > 0 {
 		t.Errorf("on a phone the resident's home is %d px wider than the screen", w)
 	}
-	b.shot("linli-home-resident.png")
+	b.shot("linli-home-resident")
 
 	// Signed out, on the phone: from the login page to registration.
 	if _, err := chromedp.Call(b.ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
@@ -84,5 +67,5 @@ func TestBrowserHomeTodo(t *testing.T) {
 	if got := b.text(`[data-test="code-sent"]`); !strings.Contains(got, "13912340099") {
 		t.Errorf("after sending: %q", got)
 	}
-	b.shot("linli-register.png")
+	b.shot("linli-register")
 }

@@ -198,7 +198,7 @@ func TestVisitHTTP(t *testing.T) {
 
 		// The building view, as JSON and as a page.
 		st, b = grid1.do("GET", fmt.Sprintf("/api/buildings/%d/view?layer=visits:%d", building, v.MatterID), nil)
-		if st != 200 || !strings.Contains(string(b), "已走访 1/96 户，未走访 95 户") || !strings.Contains(string(b), `"mark":"mark-attention"`) {
+		if st != 200 || !strings.Contains(string(b), "已走访 1/96 户，未走访 95 户") || !strings.Contains(string(b), `"mark":"mark-disagree"`) {
 			t.Errorf("layer: %d %.500s", st, b)
 		}
 		st, b = grid1.do("GET", fmt.Sprintf("/buildings/%d?layer=visits:%d", building, v.MatterID), nil)
