@@ -48,6 +48,7 @@ func (b *tab) visit(path string) int64 {
 // logout ends the session through the user menu's form.
 func (b *tab) logout() {
 	b.t.Helper()
+	b.open("/account")
 	b.load("log out", chromedp.Evaluate[chromedp.Void](`document.querySelector('form[action="/logout"]').submit()`))
 }
 
@@ -230,7 +231,9 @@ func TestBrowserElderMode(t *testing.T) {
 			t.Fatalf("%s: status %d", what, st)
 		}
 	}
-	forgetBrowser := func() { b.do("forget the browser's choice", chromedp.Evaluate[chromedp.Void](`document.cookie = "elder=; Max-Age=0; path=/"`)) }
+	forgetBrowser := func() {
+		b.do("forget the browser's choice", chromedp.Evaluate[chromedp.Void](`document.cookie = "elder=; Max-Age=0; path=/"`))
+	}
 	stored := func(user string) int {
 		var v int
 		if err := s.DB.QueryRow(context.Background(), `SELECT elder_mode FROM accounts WHERE username = ?`, user).Scan(&v); err != nil {
