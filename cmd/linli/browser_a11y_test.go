@@ -145,16 +145,17 @@ func TestBrowserAccessibility(t *testing.T) {
 	pages, axed := 0, map[string]bool{}
 	// check runs the 适老化 checks on every page, and axe on the first page
 	// of each kind (its path with the ids as N) and each structure (the set
-	// of element, class, type and role in it): what axe checks depends on
-	// the structure, which roles share where they see the same controls,
-	// and axe is the slow part.
+	// of element, class, type and role in <main>): what axe checks depends
+	// on the structure, which roles share where they see the same controls,
+	// and axe is the slow part (the top bar and navigation are checked on
+	// every role's first pages).
 	check := func(who, path string) {
 		t.Helper()
 		pages++
 		for _, f := range b.elderChecks() {
 			found = append(found, finding{"适老化", who + " " + path, f})
 		}
-		kind := anyID.ReplaceAllString(path, "/N") + " " + eval[string](b, `[...new Set([...document.querySelectorAll('body *')].map(e =>
+		kind := anyID.ReplaceAllString(path, "/N") + " " + eval[string](b, `[...new Set([...document.querySelectorAll('main *')].map(e =>
 			e.tagName + '.' + (e.getAttribute('class') || '') + '.' + (e.getAttribute('type') || '') + '.' + (e.getAttribute('role') || '')))].sort().join(' ')`)
 		if axed[kind] {
 			return
