@@ -195,6 +195,9 @@ type Actor struct {
 	DisplayName string
 	PersonID    int64
 	Grants      []Grant
+	// Elder is the account's 长辈模式 (elder mode): pages in larger text
+	// with more room. A display choice of the account holder, not a right.
+	Elder bool
 }
 
 // System is the actor for work Linli does itself (imports from the CLI,

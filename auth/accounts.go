@@ -549,6 +549,26 @@ func (s *Service) ChangePassword(ctx context.Context, a *linli.Actor, session st
 	return s.setPassword(ctx, a, acc, in.Password, "account.password.change", "修改密码", out)
 }
 
+// SetElder records the account holder's 长辈模式 (elder mode) choice for
+// every later session. It is one's own display preference, like the
+// language, and changes nothing anyone else sees or may do: not audited.
+func (s *Service) SetElder(ctx context.Context, a *linli.Actor, on bool) error {
+	if a == nil || a.AccountID == 0 {
+		return linli.Errorf(linli.EUnauthorized, "请先登录 / please log in")
+	}
+	v := 0
+	if on {
+		v = 1
+	}
+	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE accounts SET elder_mode = ? WHERE id = ?`, v, a.AccountID)
+		if err == nil {
+			tx.AfterCommit(s.tokens.clear)
+		}
+		return err
+	})
+}
+
 // signOut says what a password change ends besides the old password:
 // every session but keep (the hash of one to leave open, or ""), and the
 // API tokens too when tokens is set.

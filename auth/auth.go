@@ -284,15 +284,15 @@ func (s *Service) ActorForToken(ctx context.Context, token string) (*linli.Actor
 func (s *Service) actor(ctx context.Context, q storage.Querier, accountID int64) (*linli.Actor, error) {
 	a := &linli.Actor{AccountID: accountID}
 	var person sql.NullInt64
-	var disabled int64
-	err := q.QueryRow(ctx, `SELECT username, display_name, person_id, disabled FROM accounts WHERE id = ?`, accountID).Scan(&a.Username, &a.DisplayName, &person, &disabled)
+	var disabled, elder int64
+	err := q.QueryRow(ctx, `SELECT username, display_name, person_id, disabled, elder_mode FROM accounts WHERE id = ?`, accountID).Scan(&a.Username, &a.DisplayName, &person, &disabled, &elder)
 	if errors.Is(err, sql.ErrNoRows) || disabled != 0 {
 		return nil, linli.Errorf(linli.EUnauthorized, "账号不可用 / account unavailable")
 	}
 	if err != nil {
 		return nil, err
 	}
-	a.PersonID = person.Int64
+	a.PersonID, a.Elder = person.Int64, elder != 0
 	a.Grants, err = s.actorGrants(ctx, q, accountID)
 	if err != nil {
 		return nil, err

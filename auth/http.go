@@ -40,6 +40,7 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.Page("POST /login", web.Public, h.pageLoginPost)
 	rt.Page("POST /logout", web.Public, h.pageLogout)
 	rt.Page("POST /lang", web.Public, h.pageLang)
+	rt.Page("POST /elder", web.Public, h.pageElder)
 	rt.Page("GET /account", web.LoggedIn, h.pageAccount)
 	rt.Page("POST /account/password", web.LoggedIn, h.pagePassword)
 	rt.Page("POST /account/tokens", web.LoggedIn, h.pageToken)
@@ -120,6 +121,26 @@ func (h *HTTP) pageLang(w http.ResponseWriter, r *http.Request) error {
 		lang = "zh"
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+// pageElder switches 长辈模式 (elder mode) on or off: for the account
+// when logged in (kept for every later session), and for this browser in a
+// cookie (so the login page keeps it too, and a visitor without an account
+// can have it). The layout applies it when either says on (web.Elder).
+func (h *HTTP) pageElder(w http.ResponseWriter, r *http.Request) error {
+	on := r.PostFormValue("elder") == "1"
+	if a := web.ActorFrom(r.Context()); a != nil {
+		if err := h.SetElder(r.Context(), a, on); err != nil {
+			return err
+		}
+	}
+	v, age := "1", 365*24*3600
+	if !on {
+		v, age = "", -1
+	}
+	http.SetCookie(w, &http.Cookie{Name: web.ElderCookie, Value: v, Path: "/", MaxAge: age, SameSite: http.SameSiteLaxMode, Secure: h.SecureCookie})
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }

@@ -64,6 +64,9 @@ type Page struct {
 	Form   url.Values        // what the user typed, kept on error
 	Flash  string
 	Unread int // unread notifications, for the bell
+	// Elder is 长辈模式 (elder mode): larger text and spacing, set by Render
+	// from the account's choice or, for anyone, the browser's cookie.
+	Elder bool
 }
 
 // Err returns the error message for a field.
@@ -379,6 +382,20 @@ func Lang(r *http.Request) string {
 	return "zh"
 }
 
+// ElderCookie remembers 长辈模式 (elder mode) in a browser: for visitors
+// without an account, and on the login page after logging out.
+const ElderCookie = "elder"
+
+// Elder reports whether a request's pages are in 长辈模式: the account
+// chose it (remembered across sessions), or this browser did.
+func Elder(r *http.Request, a *linli.Actor) bool {
+	if a != nil && a.Elder {
+		return true
+	}
+	c, err := r.Cookie(ElderCookie)
+	return err == nil && c.Value == "1"
+}
+
 // Render writes a page with the status.
 func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, name string, p *Page) {
 	lang := Lang(req)
@@ -404,6 +421,7 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	if r.Unread != nil && p.Actor != nil {
 		p.Unread = r.Unread(req, p.Actor)
 	}
+	p.Elder = Elder(req, p.Actor)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		slog.ErrorContext(req.Context(), "render", "page", name, "err", err)

@@ -59,13 +59,20 @@ type tab struct {
 // openTab starts a fresh Chromium (its own profile directory) for one test.
 func openTab(t *testing.T, s *testServer) *tab {
 	t.Helper()
+	return openTabFor(t, s, browserTimeout)
+}
+
+// openTabFor is openTab for a test that needs longer than browserTimeout
+// (a crawl over many pages).
+func openTabFor(t *testing.T, s *testServer, timeout time.Duration) *tab {
+	t.Helper()
 	path := chromiumPath()
 	if path == "" {
 		storagetest.SkipOrFail(t, "no Chromium: install chromium or set LINLI_CHROMIUM to the browser's path")
 		return nil
 	}
 	profile := filepath.Join(t.TempDir(), "profile")
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	actx, acancel := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(path),
 		chromedp.Headless,

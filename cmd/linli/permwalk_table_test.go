@@ -85,6 +85,7 @@ var permRoutes = map[string]permRoute{
 	"POST /login":                                      {public, nil},
 	"POST /logout":                                     {public, nil},
 	"POST /lang":                                       {public, nil},
+	"POST /elder":                                      {public, nil},
 	"GET /account":                                     {login, nil},
 	"POST /account/password":                           {login, nil},
 	"POST /api/account/password":                       {login, nil},
