@@ -16,8 +16,9 @@ import (
 // administrator in the place at path or above it — those WorkerIn accepts
 // there — whose name or username contains q; ten, or with an empty q a
 // hundred (the choices of the form without its script). Only those who
-// manage projects or users at path may search; phones are masked.
-func (s *Service) PickWorkers(ctx context.Context, a *linli.Actor, path, q string) ([]web.Choice, error) {
+// manage projects or users at path may search; phones are masked. Each
+// hint names the role in the language lang ("zh" or "en").
+func (s *Service) PickWorkers(ctx context.Context, a *linli.Actor, path, q, lang string) ([]web.Choice, error) {
 	if !a.Can(linli.PermProjectsManage, path) && !a.Can(linli.PermUsersManage, path) {
 		return nil, linli.Errorf(linli.EForbidden, "无权查找该地的人员 / not allowed to look up people there")
 	}
@@ -44,7 +45,11 @@ func (s *Service) PickWorkers(ctx context.Context, a *linli.Actor, path, q strin
 		hint := ""
 		for _, g := range h.Grants {
 			if linli.Within(g.NodePath, path) || linli.Within(path, g.NodePath) {
-				hint = g.Role.Label() + " · " + g.NodeName
+				hint = g.Role.Label()
+				if lang == "en" {
+					hint = g.Role.LabelEN()
+				}
+				hint += " · " + g.NodeName
 				break
 			}
 		}
@@ -72,7 +77,7 @@ func (h *HTTP) apiPickWorkers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := h.PickWorkers(r.Context(), web.ActorFrom(r.Context()), n.Path, r.URL.Query().Get("q"))
+	cs, err := h.PickWorkers(r.Context(), web.ActorFrom(r.Context()), n.Path, r.URL.Query().Get("q"), web.Lang(r))
 	if err != nil {
 		return err
 	}

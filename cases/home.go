@@ -202,11 +202,12 @@ func (s *Service) reportsPanel(ctx context.Context, a *linli.Actor) (web.Panel, 
 		mine.More = "/cases/mine"
 	}
 	for _, c := range latest {
-		meta := c.Number + " · " + c.State.Label()
+		// Where it stands, as a pair the page shows in its language.
+		zh, en := c.State.Label(), c.State.LabelIn("en")
 		if c.AssigneeName != "" && c.State.Open() {
-			meta += " · " + c.AssigneeName
+			zh, en = zh+" · "+c.AssigneeName, en+" · "+c.AssigneeName
 		}
-		mine.Items = append(mine.Items, web.PanelItem{Href: fmt.Sprintf("/cases/%d", c.ID), Text: c.Title, Meta: meta})
+		mine.Items = append(mine.Items, web.PanelItem{Href: fmt.Sprintf("/cases/%d", c.ID), Text: c.Title, Meta: c.Number, Note: zh + " / " + en})
 	}
 	p.Lists = []web.PanelList{rate, mine}
 	return p, nil

@@ -24,7 +24,8 @@ var actionLabelsEN = map[Action]string{ActAccept: "Register", ActReject: "Do not
 	ActAcknowledge: "Report in", ActStart: "Start work", ActHandle: "Resolved", ActVerify: "Verified", ActSendBack: "Send back for rework",
 	ActClose: "Close", ActRate: "Rate", ActReopen: "Reopen", ActShelve: "Put on the standing ledger", ActResume: "Resume",
 	ActMerge: "Merge", ActNote: "Note", ActRequestExtension: "Request an extension", ActDecideExtension: "Decide on the extension",
-	ActAddCoHandler: "Add a co-handler", ActWhistle: "Blow the whistle", ActReportIn: "Report in to the whistle"}
+	ActAddCoHandler: "Add a co-handler", ActWhistle: "Blow the whistle", ActReportIn: "Report in to the whistle",
+	ActAcceptDispatch: "Register and dispatch"}
 
 // EventLabel names a step of the timeline (an action, or what the system
 // recorded) in the language.
@@ -46,7 +47,7 @@ var eventLabelsEN = map[string]string{"report": "Reported", "response_overdue": 
 // LabelIn is the name of a source in the language.
 func (s Source) LabelIn(lang string) string { return pick(lang, sourceLabels[s], sourceLabelsEN[s]) }
 
-var sourceLabelsEN = map[Source]string{SourceResident: "Resident report", SourcePatrol: "Grid patrol", SourceHotline: "Hotline",
+var sourceLabelsEN = map[Source]string{SourceResident: "Resident report", SourcePatrol: "Grid patrol", SourceVolunteer: "Volunteer patrol", SourceHotline: "Hotline",
 	SourceMeeting: "Meeting action", SourceInspection: "Inspection finding", SourceCamera: "Camera alert"}
 
 // LabelIn is the name of a priority in the language.
@@ -79,6 +80,8 @@ func Labels(lang string) map[string]string {
 	for a := range machine() {
 		out["action "+string(a)] = a.LabelIn(lang)
 	}
+	// 立案并派遣 is two steps of the machine in one.
+	out["action "+string(ActAcceptDispatch)] = ActAcceptDispatch.LabelIn(lang)
 	for k := range eventLabels {
 		out["event "+k] = EventLabel(k, lang)
 	}

@@ -60,9 +60,9 @@ func (s *Service) outlines(ctx context.Context, paths ...string) ([]geomap.Outli
 }
 
 // CasesMap draws the cases that have a point, each a pin linking to its
-// page, on the boundaries of their communities; tr translates a label to
-// the page's language. Nil when none has a point.
-func (s *Service) CasesMap(ctx context.Context, cs []Case, tr func(string) string) (*geomap.Map, error) {
+// page, on the boundaries of their communities, labelled in the language
+// lang; tr translates a label to it. Nil when none has a point.
+func (s *Service) CasesMap(ctx context.Context, cs []Case, lang string, tr func(string) string) (*geomap.Map, error) {
 	var pins []geomap.Pin
 	var communities []string
 	seen := map[int64]bool{}
@@ -71,9 +71,9 @@ func (s *Service) CasesMap(ctx context.Context, cs []Case, tr func(string) strin
 			continue
 		}
 		seen[c.ID] = true
-		// The state as the case lists show it (stateLabel); its English
-		// comes with theirs.
-		title := c.Number + " " + c.Title + " · " + c.State.Label()
+		// The state as the case lists show it (stateLabel), in the
+		// page's language.
+		title := c.Number + " " + c.Title + " · " + c.State.LabelIn(lang)
 		if c.Overdue && c.State.Open() {
 			title += " · " + tr("超期")
 		}

@@ -356,7 +356,7 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 	if err := h.choices(r, a, &d); err != nil {
 		return err
 	}
-	if d.Map, err = h.s.CasesMap(r.Context(), boardPins(d), h.tr(r)); err != nil {
+	if d.Map, err = h.s.CasesMap(r.Context(), boardPins(d), web.Lang(r), h.tr(r)); err != nil {
 		return err
 	}
 	h.r.Render(w, r, http.StatusOK, "cases/board.html", &web.Page{Title: "案件", Data: d})

@@ -148,6 +148,9 @@ type Case struct {
 	CalendarGap int `json:"calendar_gap,omitempty"`
 }
 
+// NameIn is the category's name in the language.
+func (c Category) NameIn(lang string) string { return pick(lang, c.Name, c.NameEN) }
+
 // CategoryIn is the name of the case's category in the language (the
 // Chinese one where the category has no English name).
 func (c Case) CategoryIn(lang string) string { return pick(lang, c.Category, c.CategoryEN) }

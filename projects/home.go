@@ -23,6 +23,7 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 	}
 	p := web.Panel{Key: "projects", Title: "我关注的项目", Order: web.OrderProjects, Empty: "还没有关注项目"}
 	l := web.PanelList{Key: "followed", Title: "我关注的项目"}
+	en := catalog()
 	for _, id := range ids {
 		pr, err := s.Get(ctx, a, id)
 		if linli.ErrorCode(err) == linli.ENotFound || linli.ErrorCode(err) == linli.EForbidden {
@@ -31,8 +32,10 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 		if err != nil {
 			return nil, err
 		}
+		// The phase and progress, a pair the page shows in its language.
+		zh := pr.Phase.Label()
 		l.Items = append(l.Items, web.PanelItem{Href: fmt.Sprintf("/projects/%d", pr.ID), Text: pr.Title,
-			Meta: fmt.Sprintf("%s · %d%%", pr.Phase.Label(), pr.Progress)})
+			Note: fmt.Sprintf("%s · %d%% / %s · %d%%", zh, pr.Progress, en[zh], pr.Progress)})
 	}
 	p.Counts = []web.Count{{Key: "followed", Label: "我关注的项目", N: len(l.Items), Href: "/projects"}}
 	p.Lists = []web.PanelList{l}

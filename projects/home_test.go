@@ -37,7 +37,7 @@ func TestHomePanelFollowedProjects(t *testing.T) {
 		}
 		got := panel("resident")
 		if got == nil || got.Counts[0].N != 1 || got.Counts[0].Href != "/projects" || len(got.Lists[0].Items) != 1 ||
-			got.Lists[0].Items[0].Text != p.Title || got.Lists[0].Items[0].Meta != "提议 · 0%" {
+			got.Lists[0].Items[0].Text != p.Title || got.Lists[0].Items[0].Note != "提议 · 0% / Proposal · 0%" {
 			t.Errorf("after following: %+v", got)
 		}
 	})

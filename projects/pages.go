@@ -486,7 +486,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	dp := detailPage{Detail: d, Next: d.Project.Phase.Next(), Finished: d.Project.Phase == InService, Editing: r.URL.Query().Get("edit") == "1"}
 	if d.CanManage && h.s.au != nil {
-		if dp.Workers, err = h.s.au.PickWorkers(r.Context(), a, d.Project.Path, ""); err != nil {
+		if dp.Workers, err = h.s.au.PickWorkers(r.Context(), a, d.Project.Path, "", web.Lang(r)); err != nil {
 			return nil, err
 		}
 	}
@@ -579,13 +579,13 @@ func (h *pages) advance(r *http.Request, a *linli.Actor, id int64) (string, erro
 	if err != nil {
 		return "", err
 	}
-	return "已进入「" + p.Phase.Label() + "」阶段", nil
+	return "已进入「" + p.Phase.Label() + "」阶段 / Moved on to " + catalog()[p.Phase.Label()], nil
 }
 
 func (h *pages) addPerson(r *http.Request, a *linli.Actor, id int64) (string, error) {
 	_, err := h.s.AddPerson(r.Context(), a, id, PersonInput{Role: Role(r.FormValue("role")), AccountID: web.FormInt(r, "account_id"),
 		Name: r.FormValue("name"), Note: r.FormValue("note")})
-	return "已添加人员", err
+	return "已添加人员 / Person added", err
 }
 
 func (h *pages) removePerson(r *http.Request, a *linli.Actor, id int64) (string, error) {
@@ -593,7 +593,7 @@ func (h *pages) removePerson(r *http.Request, a *linli.Actor, id int64) (string,
 	if err != nil {
 		return "", err
 	}
-	return "已移除", h.s.RemovePerson(r.Context(), a, id, pid)
+	return "已移除 / Removed", h.s.RemovePerson(r.Context(), a, id, pid)
 }
 
 func (h *pages) addMilestone(r *http.Request, a *linli.Actor, id int64) (string, error) {
@@ -606,7 +606,7 @@ func (h *pages) addMilestone(r *http.Request, a *linli.Actor, id int64) (string,
 		in.Weight = &w
 	}
 	_, err := h.s.AddMilestone(r.Context(), a, id, in)
-	return "已添加里程碑", err
+	return "已添加里程碑 / Milestone added", err
 }
 
 func (h *pages) setProgress(r *http.Request, a *linli.Actor, id int64) (string, error) {
@@ -619,7 +619,7 @@ func (h *pages) setProgress(r *http.Request, a *linli.Actor, id int64) (string, 
 		return "", linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "progress", Reason: "应为0到100的整数 / an integer from 0 to 100"})
 	}
 	_, err = h.s.SetProgress(r.Context(), a, id, mid, v)
-	return "进度已更新", err
+	return "进度已更新 / Progress updated", err
 }
 
 func (h *pages) deleteMilestone(r *http.Request, a *linli.Actor, id int64) (string, error) {
@@ -642,14 +642,14 @@ func (h *pages) restoreMilestone(r *http.Request, a *linli.Actor, id int64) (str
 func (h *pages) construction(r *http.Request, a *linli.Actor, id int64) (string, error) {
 	_, err := h.s.SetConstruction(r.Context(), a, id, ConstructionInput{Contractor: r.FormValue("contractor"), StartDate: r.FormValue("start_date"),
 		EndDate: r.FormValue("end_date"), WorkHours: lines(r.FormValue("work_hours")), QuietHours: lines(r.FormValue("quiet_hours")), Reason: r.FormValue("reason")})
-	return "施工安排已保存", err
+	return "施工安排已保存 / Construction schedule saved", err
 }
 
 func (h *pages) complain(r *http.Request, a *linli.Actor, id int64) (string, error) {
 	c, err := h.s.Complain(r.Context(), a, id, ComplaintInput{Category: r.FormValue("category"), Title: r.FormValue("title"),
 		Description: r.FormValue("description"), LocationID: web.FormInt(r, "location_id"), HouseholdID: web.FormInt(r, "household_id"),
 		ReporterName: r.FormValue("reporter_name"), ReporterPhone: r.FormValue("reporter_phone")})
-	return "投诉已受理，编号 " + c.Number, err
+	return "投诉已受理，编号 " + c.Number + " / Complaint registered, number " + c.Number, err
 }
 
 func (h *pages) measure(r *http.Request, a *linli.Actor, id int64) (string, error) {
@@ -658,20 +658,20 @@ func (h *pages) measure(r *http.Request, a *linli.Actor, id int64) (string, erro
 		return "", err
 	}
 	_, err = h.s.RecordMeasure(r.Context(), a, id, cid, r.FormValue("text"))
-	return "措施已记录", err
+	return "措施已记录 / Measure recorded", err
 }
 
 func (h *pages) follow(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	return "已关注，项目动态将通过消息通知您", h.s.Follow(r.Context(), a, id)
+	return "已关注，项目动态将通过消息通知您 / Following: you will be notified of the project's updates", h.s.Follow(r.Context(), a, id)
 }
 
 func (h *pages) unfollow(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	return "已取消关注", h.s.Unfollow(r.Context(), a, id)
+	return "已取消关注 / No longer following", h.s.Unfollow(r.Context(), a, id)
 }
 
 func (h *pages) postUpdate(r *http.Request, a *linli.Actor, id int64) (string, error) {
 	_, err := h.s.PostUpdate(r.Context(), a, id, r.FormValue("text"))
-	return "动态已发布", err
+	return "动态已发布 / Update posted", err
 }
 
 func (h *pages) photos(r *http.Request, a *linli.Actor, id int64) (string, error) {
@@ -683,14 +683,14 @@ func (h *pages) photos(r *http.Request, a *linli.Actor, id int64) (string, error
 		}
 	}
 	_, err := h.s.AddPhotos(r.Context(), a, id, r.FormValue("stage"), r.FormValue("caption"), files)
-	return "照片已上传", err
+	return "照片已上传 / Photos uploaded", err
 }
 
 func (h *pages) rate(r *http.Request, a *linli.Actor, id int64) (string, error) {
-	return "感谢您的评价", h.s.Rate(r.Context(), a, id, RatingInput{Rating: r.FormValue("rating"), Comment: r.FormValue("comment")})
+	return "感谢您的评价 / Thank you for your rating", h.s.Rate(r.Context(), a, id, RatingInput{Rating: r.FormValue("rating"), Comment: r.FormValue("comment")})
 }
 
 func (h *pages) thanks(r *http.Request, a *linli.Actor, id int64) (string, error) {
 	_, err := h.s.AddThanks(r.Context(), a, id, ThanksInput{Kind: r.FormValue("kind"), From: r.FormValue("from"), Text: r.FormValue("text"), Date: r.FormValue("date")})
-	return "致谢已记录", err
+	return "致谢已记录 / Thanks recorded", err
 }

@@ -537,7 +537,8 @@ func (s *Service) pageImportConfirm(w http.ResponseWriter, r *http.Request) erro
 	res, err := s.ConfirmImport(r.Context(), a, id, r.FormValue("token"))
 	if err == nil {
 		d.Result = &res
-		page.Flash = fmt.Sprintf("导入成功：%d户（新增%d，更新%d，未变%d），%d人", res.Households, res.Created, res.Updated, res.Unchanged, res.People)
+		page.Flash = fmt.Sprintf("导入成功：%d户（新增%d，更新%d，未变%d），%d人 / Imported: %d households (%d new, %d changed, %d unchanged), %d people",
+			res.Households, res.Created, res.Updated, res.Unchanged, res.People, res.Households, res.Created, res.Updated, res.Unchanged, res.People)
 	}
 	return s.renderImport(w, r, page, d, err)
 }
