@@ -84,15 +84,18 @@ func TestBrowserProjectPages(t *testing.T) {
 		b := openTab(t, s)
 		b.login("xueyuan")
 		b.do("desktop", chromedp.EmulateViewport(1366, 900))
-		b.open(fmt.Sprintf("/buildings/%d?layer=unitvotes:%d", bn.ID, bn.ID))
-		// All 8 units on a 1366 px screen, no sideways scrolling.
-		fit := eval[int](b, `Array.from(document.querySelectorAll('th[data-test=unit]')).filter(e => e.getBoundingClientRect().right <= document.querySelector('.bv-scroll').getBoundingClientRect().right + 1).length`)
-		over := eval[int](b, `(s => s.scrollWidth - s.clientWidth)(document.querySelector('.bv-scroll'))`)
-		t.Logf("building view at 1366×900: %d of 8 units visible, %d px to scroll", fit, over)
-		b.shot("building-unitvotes-1366")
-		if fit != 8 || over > 0 {
-			t.Errorf("at 1366 px %d of 8 units fit (%d px to scroll sideways)", fit, over)
+		// All 8 units on a 1366 px screen, no sideways scrolling: with the
+		// owners' names (no layer) and with a layer's marks.
+		for _, path := range []string{fmt.Sprintf("/buildings/%d", bn.ID), fmt.Sprintf("/buildings/%d?layer=unitvotes:%d", bn.ID, bn.ID)} {
+			b.open(path)
+			fit := eval[int](b, `Array.from(document.querySelectorAll('th[data-test=unit]')).filter(e => e.getBoundingClientRect().right <= document.querySelector('.bv-scroll').getBoundingClientRect().right + 1).length`)
+			over := eval[int](b, `(s => s.scrollWidth - s.clientWidth)(document.querySelector('.bv-scroll'))`)
+			t.Logf("building view %s at 1366×900: %d of 8 units visible, %d px to scroll", path, fit, over)
+			if fit != 8 || over > 0 {
+				t.Errorf("%s at 1366 px: %d of 8 units fit (%d px to scroll sideways)", path, fit, over)
+			}
 		}
+		b.shot("building-unitvotes-1366")
 		// The whole-building layer: every household of the 8 unit votes
 		// carries a glyph and its state in words inside the cell.
 		if n := b.count(`a[data-test=household] [data-test=glyph]`); n != 96 {
