@@ -104,7 +104,7 @@ func (b *tab) elderChecks() []string {
 			const px = parseFloat(getComputedStyle(e).fontSize);
 			if (px < 13) out.push('text of ' + px + ' px: <' + e.tagName.toLowerCase() + ' class="' + e.className + '">' + n.textContent.trim().slice(0, 30));
 		}
-		const rows = [...document.querySelectorAll('.caselist>li, .tree>li, .tasklist>.task')].filter(r => r.querySelector(':scope > a[href], :scope > .name > a[href]') && r.getClientRects().length);
+		const rows = [...document.querySelectorAll('.caselist>li, .tree>li, .tasklist>.task')].filter(r => r.querySelector(':scope > a[href], :scope > .name > a[href]') && r.checkVisibility());
 		for (const r of rows.slice(0, 3)) {
 			r.scrollIntoView({block: 'center'});
 			const box = r.getBoundingClientRect();
