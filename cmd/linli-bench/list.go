@@ -160,7 +160,7 @@ func runListGenerate(ctx context.Context, cfg config, total, communities int, st
 	step := now.Sub(first) / time.Duration(total+1)
 	seq := map[string]int{}
 	const chunk, rowsPerInsert = 20000, 100
-	const cols = 23
+	const cols = 24
 	var rows []any
 	flush := func(tx *storage.Tx) error {
 		if len(rows) == 0 {
@@ -169,7 +169,7 @@ func runListGenerate(ctx context.Context, cfg config, total, communities int, st
 		q := `INSERT INTO cases (id, number, community_id, grid_id, location_id, address, path, category_id, title, description, source,
 			reporter_name, reporter_phone, state, assignee_kind, assignee_id, assignee_name, response_due, resolve_due, dispatched_at, closed_at,
 			escalation_level, created_at, updated_at) VALUES ` +
-			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'hotline', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?),`, len(rows)/cols), ",")
+			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?),`, len(rows)/cols), ",")
 		if _, err := tx.Exec(ctx, q, rows...); err != nil {
 			return err
 		}
@@ -212,7 +212,7 @@ func runListGenerate(ctx context.Context, cfg config, total, communities int, st
 						}
 					}
 				}
-				rows = append(rows, id, number, p.community.ID, p.grid.ID, p.building.ID, room, p.building.Path, leaf[rng.IntN(len(leaf))], title, desc,
+				rows = append(rows, id, number, p.community.ID, p.grid.ID, p.building.ID, room, p.building.Path, leaf[rng.IntN(len(leaf))], title, desc, genSource(id),
 					name, phone, state, kind, assignee, assigneeName, storage.Millis(respDue), storage.Millis(due), storage.Millis(dispatched),
 					storage.Millis(closed), escalation, storage.Millis(created), storage.Millis(created))
 				if len(rows) >= cols*rowsPerInsert {
@@ -374,6 +374,10 @@ func runListBench(ctx context.Context, cfg config, n int, search bool, stdout io
 		{"list, all, newest first (community)", list(community, cases.Filter{})},
 		{"list, overdue (street)", list(street, cases.Filter{Overdue: true})},
 		{"list, closed, one category, 30 days (street)", list(street, cases.Filter{States: []cases.State{cases.Closed}, Category: 2, From: time.Now().AddDate(0, 0, -30)})},
+		{"list, closed, one category, all time (street)", list(street, cases.Filter{States: []cases.State{cases.Closed}, Category: 2})},
+		{"list, a category group (street)", list(street, cases.Filter{Category: 1})},
+		{"list, one source: volunteers (street)", list(street, cases.Filter{Source: cases.SourceVolunteer})},
+		{"list, a month eleven months ago (street)", list(street, cases.Filter{From: time.Now().AddDate(0, -11, 0), To: time.Now().AddDate(0, -10, 0)})},
 		{"task list (grid worker)", func() (int, error) {
 			p, err := cs.TasksPage(ctx, grid, cases.Filter{})
 			return len(p.Cases), err
@@ -386,4 +390,19 @@ func runListBench(ctx context.Context, cfg config, n int, search bool, stdout io
 		qs = append(qs, benchQuery{"search " + q + " (street)", list(street, cases.Filter{Query: q})})
 	}
 	return timeQueries(stdout, n, qs)
+}
+
+// genSource mixes the ways cases arrive, by id so it draws nothing from
+// the random stream: 55 % residents, 25 % hotline, 15 % patrols and 5 %
+// volunteers, so a filter on a rare source is measured too.
+func genSource(id int64) cases.Source {
+	switch m := id % 20; {
+	case m == 0:
+		return cases.SourceVolunteer
+	case m <= 3:
+		return cases.SourcePatrol
+	case m <= 8:
+		return cases.SourceHotline
+	}
+	return cases.SourceResident
 }
