@@ -99,6 +99,17 @@ func TestCaseLists(t *testing.T) {
 		// none nor all of them.
 		t.Run("filters", func(t *testing.T) {
 			grid := w.leak.GridID
+			// A group of categories filters on the group and the
+			// categories under it.
+			cats, err := f.svc.Categories(f.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parent := map[int64]int64{}
+			for _, k := range cats {
+				parent[k.ID] = k.ParentID
+			}
+			group := parent[w.hotline.CategoryID]
 			for _, c := range []struct {
 				query string
 				keep  func(c cases.Case) bool
@@ -109,6 +120,9 @@ func TestCaseLists(t *testing.T) {
 				{fmt.Sprintf("category_id=%d", w.hotline.CategoryID), func(c cases.Case) bool { return c.CategoryID == w.hotline.CategoryID }},
 				{fmt.Sprintf("grid_id=%d", grid), func(c cases.Case) bool { return c.GridID == grid }},
 				{fmt.Sprintf("assignee=grid:%d", grid), func(c cases.Case) bool { return c.AssigneeKind == "grid" && c.AssigneeID == grid }},
+				{fmt.Sprintf("category_id=%d&source=patrol", group), func(c cases.Case) bool {
+					return parent[c.CategoryID] == group && c.Source == cases.SourcePatrol
+				}},
 				{"source=hotline", func(c cases.Case) bool { return c.Source == cases.SourceHotline }},
 				{"source=patrol", func(c cases.Case) bool { return c.Source == cases.SourcePatrol }},
 				{"period=today&state=all", func(c cases.Case) bool { return !c.CreatedAt.Before(cst(t, 2026, 3, 10, 0, 0)) }},
