@@ -182,7 +182,7 @@ func TestCaseLists(t *testing.T) {
 			// A reporting period is walked by the time of reporting; the
 			// fake clock stands still, so many cases share one millisecond
 			// and the cursor's id must break the tie.
-			for _, order := range []string{"due", "new", "new&from=2026-02-01&to=2026-12-31"} {
+			for _, order := range []string{"due", "new", "new&from=2026-02-01&to=2026-12-31", "new&source=resident"} {
 				before := w.list(t, "street", "state=all&limit=500&order="+order)
 				seen := map[int64]int{}
 				after := ""

@@ -199,12 +199,13 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 		where = append(where, "c.resolve_due >= ?")
 		args = append(args, storage.Millis(s.now()))
 	}
+	oneCategory := false
 	if f.Category != 0 {
-		cond, cargs, err := s.categoryCond(ctx, f.Category)
+		cond, cargs, one, err := s.categoryCond(ctx, f.Category)
 		if err != nil {
 			return Page{}, err
 		}
-		where, args = append(where, cond), append(args, cargs...)
+		where, args, oneCategory = append(where, cond), append(args, cargs...), one
 	}
 	if f.Grid != 0 {
 		where = append(where, "c.grid_id = ?")
@@ -253,12 +254,15 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 	}
 	p := Page{}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	// A reporting period, newest first, walks cases_created (migration
-	// 0048) backwards from the period's end: a month last year then reads
-	// that month, not every newer case first. The order is the time of
-	// reporting, then id — the same as id order except for cases written
-	// in the same millisecond — and the cursor carries both.
-	byTime := f.order() == "new" && idCol == "c.id" && (!f.From.IsZero() || !f.To.IsZero())
+	// A reporting period, one category or one source, newest first, walk
+	// an index by the time of reporting (migration 0048: cases_created,
+	// and cases_category_new, cases_source_new, which hold the time after
+	// the category or source) backwards from the period's end: a month
+	// last year then reads that month, a rare category its own cases, not
+	// every newer case first. The order is the time of reporting, then id
+	// — the same as id order except for cases written in the same
+	// millisecond — and the cursor carries both.
+	byTime := f.order() == "new" && idCol == "c.id" && (!f.From.IsZero() || !f.To.IsZero() || oneCategory || f.Source != "")
 	// The count walks in the page's order, so it stops where the page's
 	// matches are rather than scanning from the oldest case.
 	countOrder := ""
@@ -544,28 +548,28 @@ func (s *Service) DispatchBoard(ctx context.Context, a *linli.Actor, nodeID int6
 }
 
 // categoryCond is the filter on one category, or on a group and the
-// categories under it. A single category is an equality the index
+// categories under it. A single category (one) is an equality the index
 // cases_category_new (migration 0048) walks newest first, so a rare
 // category over a month reads about a page of rows, not the street's
 // month. A group is written as a list with "+" on SQLite, keeping the
 // planner on the primary key: a group holds a large share of all cases,
 // so walking newest first finds a page at once, where the index would
 // collect the group's every case to sort them.
-func (s *Service) categoryCond(ctx context.Context, id int64) (string, []any, error) {
+func (s *Service) categoryCond(ctx context.Context, id int64) (cond string, args []any, one bool, err error) {
 	kids, err := storage.Scalars[int64](ctx, s.DB, `SELECT id FROM categories WHERE parent_id = ? ORDER BY id`, id)
 	if err != nil {
-		return "", nil, err
+		return "", nil, false, err
 	}
 	if len(kids) == 0 {
-		return "c.category_id = ?", []any{id}, nil
+		return "c.category_id = ?", []any{id}, true, nil
 	}
 	col := "c.category_id"
 	if s.DB.Dialect == storage.SQLite {
 		col = "+c.category_id"
 	}
-	marks, args := make([]string, 0, len(kids)+1), make([]any, 0, len(kids)+1)
+	marks := make([]string, 0, len(kids)+1)
 	for _, k := range append([]int64{id}, kids...) {
 		marks, args = append(marks, "?"), append(args, k)
 	}
-	return col + " IN (" + strings.Join(marks, ",") + ")", args, nil
+	return col + " IN (" + strings.Join(marks, ",") + ")", args, false, nil
 }

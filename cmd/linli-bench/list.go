@@ -378,6 +378,7 @@ func runListBench(ctx context.Context, cfg config, n int, search bool, stdout io
 		{"list, a category group (street)", list(street, cases.Filter{Category: 1})},
 		{"list, one source: volunteers (street)", list(street, cases.Filter{Source: cases.SourceVolunteer})},
 		{"list, a month eleven months ago (street)", list(street, cases.Filter{From: time.Now().AddDate(0, -11, 0), To: time.Now().AddDate(0, -10, 0)})},
+		{"list, one category, a month eleven months ago (street)", list(street, cases.Filter{Category: 2, From: time.Now().AddDate(0, -11, 0), To: time.Now().AddDate(0, -10, 0)})},
 		{"task list (grid worker)", func() (int, error) {
 			p, err := cs.TasksPage(ctx, grid, cases.Filter{})
 			return len(p.Cases), err

@@ -1,13 +1,11 @@
--- A category's cases newest first: the case lists filtered by one
--- category (cases/query.go, categoryCond) walk this index and stop after a
--- page and a capped count, instead of reading the street's cases newest
--- first until enough of one category turn up (issue 10: 130 ms for one
--- category over 30 days at a million cases).
-CREATE INDEX cases_category_new ON cases(category_id, id);
--- A source's cases newest first (the filter 来源: volunteers' findings are
--- a few percent of a street's cases).
-CREATE INDEX cases_source_new ON cases(source, id);
--- Cases by the time they were reported: a reporting period far back
--- (a month last year) is found by this range instead of walking every
--- newer case first.
+-- Indexes for the case lists' filters (issue 10), so a filter that selects
+-- few of a street's million cases reads about a page of rows and a capped
+-- count, not every newer case until enough match (cases/query.go: a
+-- period, one category or one source is listed newest first by the time
+-- of reporting, then id — the rowid these indexes end with).
+-- Cases by the time they were reported: a reporting period far back.
 CREATE INDEX cases_created ON cases(created_at);
+-- One category's cases by time (one category over 30 days took 130 ms).
+CREATE INDEX cases_category_new ON cases(category_id, created_at);
+-- One source's cases by time (volunteers' findings are a few percent).
+CREATE INDEX cases_source_new ON cases(source, created_at);
