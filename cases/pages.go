@@ -386,7 +386,7 @@ func (h *pages) choices(r *http.Request, a *linli.Actor, d *listData) error {
 		return err
 	}
 	for _, dp := range depts {
-		d.Assignees = append(d.Assignees, Assignee{Value: AssignDepartment + ":" + strconv.FormatInt(dp.ID, 10), Name: dp.Name})
+		d.Assignees = append(d.Assignees, Assignee{Value: AssignDepartment + ":" + strconv.FormatInt(dp.ID, 10), Name: dp.NameIn(web.Lang(r))})
 	}
 	return nil
 }
