@@ -170,7 +170,20 @@ var summaryWords = map[string][]summaryWord{
 		return "Drew up the cost plan " + q(m[1]) + ": total ¥" + m[2] + ", subsidy ¥" + m[3]
 	})},
 	"cost_plan.update": {sw(`^修改费用分摊方案「(.+)」$`, func(m []string, _ func(string) string) string { return "Changed the cost plan " + q(m[1]) })},
-	"dispute.accept":   {sw(`^受理人民调解 (\S+)：(.+)$`, func(m []string, _ func(string) string) string { return "Accepted mediation " + m[1] + ": " + m[2] })},
+	"dispute.accept": {
+		sw(`^受理人民调解 (\S+)：(.+)（((?:申请人|被申请人)[^（）]*)）$`, func(m []string, _ func(string) string) string {
+			parties := strings.Split(m[3], "、")
+			for i, p := range parties {
+				if n, ok := strings.CutPrefix(p, "被申请人"); ok {
+					parties[i] = "respondent " + n
+				} else if n, ok := strings.CutPrefix(p, "申请人"); ok {
+					parties[i] = "applicant " + n
+				}
+			}
+			return "Accepted mediation " + m[1] + ": " + m[2] + " (" + strings.Join(parties, ", ") + ")"
+		}),
+		sw(`^受理人民调解 (\S+)：(.+)$`, func(m []string, _ func(string) string) string { return "Accepted mediation " + m[1] + ": " + m[2] }),
+	},
 	"dispute.agreement": {sw(`^编辑调解协议书 (.+)$`, func(m []string, _ func(string) string) string {
 		return "Edited the mediation agreement " + m[1]
 	})},

@@ -22,6 +22,7 @@ func TestEnglishSummaries(t *testing.T) {
 		{"project.advance", "项目「加装电梯」由协商进入表决", "Project “加装电梯” moved from consultation to consent vote"},
 		{"visit.create", "走访 1号楼1单元101（加装电梯）：未决定 · 采光、噪音", "Visited 1号楼1单元101 (加装电梯): undecided · light, noise"},
 		{"vote.ballot", "1号楼1单元101户对「征询」投弃权（纸质票，收票人柴晓燕 / paper, collected by 柴晓燕）", "1号楼1单元101 voted abstain on “征询” (paper, collected by 柴晓燕)"},
+		{"dispute.accept", "受理人民调解 （2026）1号：漏水纠纷（申请人畅庆、被申请人杨琴）", "Accepted mediation （2026）1号: 漏水纠纷 (applicant 畅庆, respondent 杨琴)"},
 		{"meeting.sign_in", "许春慧 在「协调会」签到", "许春慧 signed in at “协调会”"},
 		{"project.photos", "上传1张完工后照片", "Added 1 photo(s) (after)"},
 		// An unknown sentence: the action and what it quoted.

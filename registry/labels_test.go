@@ -39,6 +39,7 @@ func TestLayerTextInEnglish(t *testing.T) {
 		{"走访：加装电梯", "Visit: 加装电梯"},
 		{"1单元101：同意", "1单元101: Agree"},
 		{"2025-05-12 走访：支持", "2025-05-12 Visit: Support"},
+		{"2025年3月5日 走访：支持", "2025-03-05 Visit: Support"},
 		{"全部单元表决（8个单元，各单元最近一次）", "All unit votes (8 units, the latest vote of each)"},
 	} {
 		if got := layerText(c.in, "en", tr); got != c.want {
