@@ -5,10 +5,13 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"linli/attach"
+	"linli/cases"
 	"linli/jobs"
 	"linli/storage"
 	"linli/storage/storagetest"
@@ -92,4 +95,35 @@ func photo(t *testing.T, shade uint8) []attach.Checked {
 		t.Fatal(err)
 	}
 	return cs
+}
+
+// The case picker searches as the case search does (the trigram index):
+// the reporter's name, a fragment of the number in lower case, a word of
+// the description — none of which a LIKE on number and title finds; a
+// single character answers nothing (not an error), and the phone is not
+// in the answer.
+func TestPickCasesUsesSearch(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		c := f.open("xueyuan", cases.NewCase{Category: "noise", Title: "夜间施工噪声", Description: "工地彻夜打桩", Source: cases.SourceHotline,
+			LocationID: f.node(append(slices.Clone(pHuicui), "1号楼")...).ID, ReporterName: "王先生", ReporterPhone: "139 1234 5678"})
+		f.leak("resident")
+		for _, q := range []string{"王先生", strings.ToLower(c.Number[3:]), "彻夜打桩"} {
+			got, err := f.svc.PickCases(f.ctx, f.actor("xueyuan"), q)
+			if err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+			if len(got) != 1 || got[0].ID != c.ID {
+				t.Errorf("%q finds %+v, want only case %d", q, got, c.ID)
+			}
+			for _, ch := range got {
+				if strings.Contains(ch.Label+ch.Hint, "1234") || strings.Contains(ch.Label+ch.Hint, "王先生") {
+					t.Errorf("the answer shows the reporter: %+v", ch)
+				}
+			}
+		}
+		if got, err := f.svc.PickCases(f.ctx, f.actor("xueyuan"), "噪"); err != nil || len(got) != 0 {
+			t.Errorf("one character: %v %v", got, err)
+		}
+	})
 }
