@@ -103,6 +103,19 @@ func TestBrowserPhotoViewer(t *testing.T) {
 		if back := src(); back != first {
 			t.Errorf("%s: ← did not come back (%q, want %q)", pg.path, back, first)
 		}
+		// A swipe to the left on the picture moves on, to the right back.
+		swipe := func(dx int) {
+			eval[any](b, fmt.Sprintf(`(i => { const o = {clientX: 400, clientY: 300, pointerType: "touch", bubbles: true};
+				i.dispatchEvent(new PointerEvent("pointerdown", o)); i.dispatchEvent(new PointerEvent("pointerup", {...o, clientX: 400 + %d})) })(document.querySelector("dialog.gallery img"))`, dx))
+		}
+		swipe(-120)
+		if second := src(); second == first || second == "" {
+			t.Errorf("%s: a swipe to the left did not move on (%q)", pg.path, second)
+		}
+		swipe(120)
+		if back := src(); back != first {
+			t.Errorf("%s: a swipe to the right did not come back (%q)", pg.path, back)
+		}
 		b.do("Escape", chromedp.KeyEvent(kb.Escape))
 		if eval[bool](b, `document.querySelector("dialog.gallery").open`) {
 			t.Errorf("%s: Escape left the photo open", pg.path)
