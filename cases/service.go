@@ -34,6 +34,10 @@ type Service struct {
 	Links *links.Registry
 	// MapTiles is the intranet tile server under the maps, if any.
 	MapTiles geomap.Tiles
+	// notifyEN words, per kind, the English of notifications another
+	// capability wrote before they carried it (RegisterNotificationEnglish);
+	// filled at start-up, read only afterwards.
+	notifyEN map[string]func(zh string) string
 
 	staffMu sync.Mutex
 	staff   map[int64]staffEntry

@@ -109,3 +109,20 @@ func outcomeEN(s string, word func(string) string) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// notificationEN is the English of a follower's notification stored
+// without it ("项目：进入「协商」阶段…", written before text_en was
+// filled): the project's title, then the step in English (any kind's
+// words), or the note as typed.
+func notificationEN(zh string) string {
+	title, text, ok := strings.Cut(zh, "：")
+	if !ok {
+		return ""
+	}
+	for _, kind := range []string{"phase", "milestone", "hours", "measure"} {
+		if en := feedEN(kind, text); en != "" {
+			return title + ": " + en
+		}
+	}
+	return title + ": " + text
+}

@@ -50,6 +50,9 @@ func New(d capability.Deps, gate VoteGate) *Service {
 	if s.lk != nil {
 		s.lk.Register(links.KindProject, s.ResolveLinks)
 	}
+	if s.cs != nil {
+		s.cs.RegisterNotificationEnglish("project_update", notificationEN)
+	}
 	return s
 }
 

@@ -439,6 +439,25 @@ func TestProjectFollowersNotified(t *testing.T) {
 		if want := p.Title + ": 3单元电梯通过验收"; ns[1].TextEN != want {
 			t.Errorf("a note in English: %q, want %q", ns[1].TextEN, want)
 		}
+		// A notification stored before text_en was filled reads in
+		// English too (RegisterNotificationEnglish).
+		exec(t, db, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, 1, 'project_update', 'project', ?, ?, '')`,
+			res.AccountID, p.ID, p.Title+"：里程碑完成：2单元电梯")
+		exec(t, db, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, 1, 'project_update', 'project', ?, ?, '')`,
+			res.AccountID, p.ID, p.Title+"：2单元电梯井道开挖完成")
+		all, _, err := f.cases.Notifications(ctx, res, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var old []string
+		for _, n := range all {
+			if n.At.UnixMilli() == 1 {
+				old = append(old, n.TextIn("en"))
+			}
+		}
+		if want := []string{p.Title + ": 2单元电梯井道开挖完成", p.Title + ": Milestone done: 2单元电梯"}; !slices.Equal(old, want) {
+			t.Errorf("old notifications in English: %q, want %q", old, want)
+		}
 		d, _ = f.svc.Detail(ctx, res, p.ID)
 		var en []string
 		for _, u := range d.Updates {
