@@ -20,8 +20,9 @@
 //
 // Originals are kept byte for byte, Exif included — a phone photo may hold
 // the GPS position where it was taken. Thumbnails are re-encoded and carry
-// no metadata. Nothing deletes blobs yet; a later delete must remove a blob
-// only when no attachment refers to it (blobs are shared).
+// no metadata. Only expired pending uploads are deleted (SweepPending); a
+// blob goes with them only when no other attachment refers to it (blobs
+// are shared).
 //
 // Who may see an attachment is the owning capability's decision: this
 // package has no permission checks. A handler loads the owner, checks the

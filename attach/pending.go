@@ -19,21 +19,102 @@ import (
 // Only the uploader can claim or see them (OpenOwned with the account id),
 // so an id typed into another user's form claims nothing.
 //
-// Unclaimed uploads are not deleted yet (like every blob, see the package
-// comment); PendingTTL bounds how long one can be claimed.
+// Unclaimed uploads are deleted once PendingTTL has passed (SweepPending,
+// run by a durable timer of the capability that takes the uploads), and an
+// account holds at most PendingMaxFiles files or PendingMaxBytes bytes of
+// claimable uploads at a time (SavePending answers 429 beyond).
 const PendingOwner = "upload"
+
+// The per-account cap on claimable pending uploads: enough for several
+// reports' photos in progress, too little to use Linli as file storage.
+const (
+	PendingMaxFiles = 30
+	PendingMaxBytes = 100 << 20
+)
 
 // PendingTTL is how long a pending upload can be claimed after it was
 // sent: long enough to finish a form on a slow afternoon, short enough
 // that an old id lying in a page is worthless.
 const PendingTTL = 24 * time.Hour
 
+// pendingCap is the cap SavePending applies (the constants; lowered by
+// tests).
+var pendingCap = struct {
+	files int
+	bytes int64
+}{PendingMaxFiles, PendingMaxBytes}
+
 // SavePending stores checked files as pending uploads of an account.
 func SavePending(ctx context.Context, tx *storage.Tx, by int64, files []Checked, now time.Time) ([]Attachment, error) {
 	if by <= 0 {
 		return nil, fmt.Errorf("attach: pending upload without an account")
 	}
+	var n, size int64
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(size), 0) FROM attachments WHERE owner = ? AND owner_id = ? AND created_at >= ?`,
+		PendingOwner, by, storage.Millis(now.Add(-PendingTTL))).Scan(&n, &size); err != nil {
+		return nil, fmt.Errorf("attach: pending count: %w", err)
+	}
+	for _, f := range files {
+		n, size = n+1, size+int64(len(f.Data))
+	}
+	if n > int64(pendingCap.files) || size > pendingCap.bytes {
+		reason := fmt.Sprintf("待提交的照片最多%d张、共%d MB，请先提交或稍后再试 / at most %d pending uploads of %d MB in all; submit a form first or try later",
+			PendingMaxFiles, PendingMaxBytes>>20, PendingMaxFiles, PendingMaxBytes>>20)
+		return nil, linli.Errorf(linli.ETooMany, "%s", reason).WithFields(linli.FieldError{Field: "photos", Reason: reason})
+	}
 	return Save(ctx, tx, PendingOwner, by, 0, by, files, now)
+}
+
+// SweepPending deletes every pending upload sent before now − PendingTTL
+// (nobody can claim it any more), with the blobs no other attachment
+// shares, inside tx. It returns how many it deleted and when by's oldest
+// remaining upload expires (zero when by has none left), for the timer
+// that runs it to wake again then.
+func SweepPending(ctx context.Context, tx *storage.Tx, by int64, now time.Time) (int, time.Time, error) {
+	cut := storage.Millis(now.Add(-PendingTTL))
+	blobs, err := storage.Scalars[int64](ctx, tx, `SELECT DISTINCT blob_id FROM attachments WHERE owner = ? AND created_at < ?`, PendingOwner, cut)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("attach: sweep: %w", err)
+	}
+	res, err := tx.Exec(ctx, `DELETE FROM attachments WHERE owner = ? AND created_at < ?`, PendingOwner, cut)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("attach: sweep: %w", err)
+	}
+	deleted, _ := res.RowsAffected()
+	// Blobs are shared by identical bytes: one goes only when no
+	// attachment refers to it any more.
+	for len(blobs) > 0 {
+		chunk := blobs[:min(len(blobs), 500)]
+		blobs = blobs[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM blobs WHERE id IN (`+storage.Placeholders(len(chunk))+`)
+			AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.blob_id = blobs.id)`, args...); err != nil {
+			return 0, time.Time{}, fmt.Errorf("attach: sweep blobs: %w", err)
+		}
+	}
+	var next time.Time
+	if by > 0 {
+		if next, err = PendingExpiry(ctx, tx, by); err != nil {
+			return 0, time.Time{}, err
+		}
+	}
+	return int(deleted), next, nil
+}
+
+// PendingExpiry is when by's oldest pending upload stops being claimable
+// (the first instant SweepPending deletes it), or zero when by has none.
+func PendingExpiry(ctx context.Context, q storage.Querier, by int64) (time.Time, error) {
+	var oldest sql.NullInt64
+	if err := q.QueryRow(ctx, `SELECT MIN(created_at) FROM attachments WHERE owner = ? AND owner_id = ?`, PendingOwner, by).Scan(&oldest); err != nil {
+		return time.Time{}, fmt.Errorf("attach: pending expiry: %w", err)
+	}
+	if !oldest.Valid {
+		return time.Time{}, nil
+	}
+	return storage.FromMillis(oldest.Int64 + 1).Add(PendingTTL), nil
 }
 
 // PendingOf returns those of ids that are pending uploads of the account,

@@ -26,6 +26,7 @@ type Entry struct {
 	EntityID  int64     `json:"entity_id"`
 	ScopePath string    `json:"scope_path"`
 	Summary   string    `json:"summary"`
+	SummaryEN string    `json:"summary_en"`
 	Before    string    `json:"before,omitempty"`
 	After     string    `json:"after,omitempty"`
 	IP        string    `json:"ip,omitempty"`
@@ -47,7 +48,10 @@ type Change struct {
 	EntityID  int64
 	ScopePath string // node path of the record; "/" for global records
 	Summary   string // a human sentence, Chinese
-	Before    any    // nil, or a value marshalled to JSON
+	// SummaryEN is its English; empty: worded from Summary by the
+	// action's pattern (English) when recorded.
+	SummaryEN string
+	Before    any // nil, or a value marshalled to JSON
 	After     any
 }
 
@@ -64,9 +68,13 @@ func Record(ctx context.Context, tx *storage.Tx, a *linli.Actor, at time.Time, c
 	if scope == "" {
 		scope = "/"
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, account_id, actor, action, entity, entity_id, scope_path, summary, before_json, after_json, ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		storage.Millis(at), a.AccountID, name, c.Action, c.Entity, c.EntityID, scope, c.Summary, toJSON(c.Before), toJSON(c.After), linli.IPFrom(ctx))
+	en := c.SummaryEN
+	if en == "" {
+		en = English(c.Action, c.Summary, nil)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, account_id, actor, action, entity, entity_id, scope_path, summary, summary_en, before_json, after_json, ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		storage.Millis(at), a.AccountID, name, c.Action, c.Entity, c.EntityID, scope, c.Summary, en, toJSON(c.Before), toJSON(c.After), linli.IPFrom(ctx))
 	return err
 }
 
@@ -132,11 +140,11 @@ func (l *Log) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, erro
 	return storage.Select(ctx, l.DB, func(rows *sql.Rows) (Entry, error) {
 		var e Entry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.AccountID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.ScopePath, &e.Summary, &e.Before, &e.After, &e.IP); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.AccountID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.ScopePath, &e.Summary, &e.SummaryEN, &e.Before, &e.After, &e.IP); err != nil {
 			return e, err
 		}
 		e.At = storage.FromMillis(at)
 		return e, nil
-	}, `SELECT id, at, account_id, actor, action, entity, entity_id, scope_path, summary, before_json, after_json, ip
+	}, `SELECT id, at, account_id, actor, action, entity, entity_id, scope_path, summary, summary_en, before_json, after_json, ip
 		FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, args...)
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"embed"
+	"html/template"
 	"io/fs"
 	"net/http"
 
@@ -14,7 +15,9 @@ var templates embed.FS
 // Pages returns the audit log page.
 func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
-	return web.Pages{FS: sub, Prefix: "audit", Catalog: map[string]string{
+	return web.Pages{FS: sub, Prefix: "audit", LangFuncs: func(lang string, t func(string) string) template.FuncMap {
+		return template.FuncMap{"auditSummary": func(e Entry) string { return e.SummaryIn(lang, t) }}
+	}, Catalog: map[string]string{
 		"时间": "Time", "操作人": "Who", "操作": "Action", "对象": "Record", "摘要": "Summary", "来源IP": "IP", "变更": "Change",
 		"更早": "Older", "暂无记录": "No entries", "按对象筛选": "Filter by record", "审计日志只增不改，记录所有数据变更和敏感信息查看。": "The audit log is append-only: every change and every view of personal data is recorded.",
 	}}

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"linli"
+	"linli/audit"
 	"linli/registry"
 	"linli/storage"
 )
@@ -80,12 +82,16 @@ type Department struct {
 	ID     int64  `json:"id"`
 	Code   string `json:"code"`
 	Name   string `json:"name"`
+	NameEN string `json:"name_en"` // "" shows the Chinese name on English pages
 	NodeID int64  `json:"node_id"`
 }
 
+// NameIn is the department's name in the language.
+func (d Department) NameIn(lang string) string { return pick(lang, d.Name, d.NameEN) }
+
 func (s *Service) departmentByCode(ctx context.Context, q storage.Querier, code string) (Department, error) {
 	var d Department
-	err := q.QueryRow(ctx, `SELECT id, code, name, node_id FROM departments WHERE code = ?`, code).Scan(&d.ID, &d.Code, &d.Name, &d.NodeID)
+	err := q.QueryRow(ctx, `SELECT id, code, name, name_en, node_id FROM departments WHERE code = ?`, code).Scan(&d.ID, &d.Code, &d.Name, &d.NameEN, &d.NodeID)
 	return d, err
 }
 
@@ -93,9 +99,9 @@ func (s *Service) departmentByCode(ctx context.Context, q storage.Querier, code 
 func (s *Service) Departments(ctx context.Context) ([]Department, error) {
 	return storage.Select(ctx, s.DB, func(rows *sql.Rows) (Department, error) {
 		var d Department
-		err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.NodeID)
+		err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.NameEN, &d.NodeID)
 		return d, err
-	}, `SELECT id, code, name, node_id FROM departments ORDER BY id`)
+	}, `SELECT id, code, name, name_en, node_id FROM departments ORDER BY id`)
 }
 
 // CreateDepartment adds a department serving an area (admins only).
@@ -135,6 +141,47 @@ func (s *Service) CreateDepartment(ctx context.Context, a *linli.Actor, code, na
 		return nil
 	})
 	return d, err
+}
+
+// DepartmentInput renames a department; NameEN is its name on English
+// pages ("" shows the Chinese).
+type DepartmentInput struct {
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+}
+
+// UpdateDepartment changes a department's names (administrators and street
+// staff, as for the categories that route to it). Cases keep the name they
+// were dispatched under; English pages read name_en live.
+func (s *Service) UpdateDepartment(ctx context.Context, a *linli.Actor, id int64, in DepartmentInput) (Department, error) {
+	if !a.HasRole(linli.RoleAdmin) && !a.HasRole(linli.RoleStreetStaff) {
+		return Department{}, linli.Errorf(linli.EForbidden, "只有管理员和街道可以设置部门 / only administrators and street staff configure departments")
+	}
+	var before Department
+	if err := s.DB.QueryRow(ctx, `SELECT id, code, name, name_en, node_id FROM departments WHERE id = ?`, id).Scan(&before.ID, &before.Code, &before.Name, &before.NameEN, &before.NodeID); err != nil {
+		return Department{}, linli.Errorf(linli.ENotFound, "部门不存在 / department not found")
+	}
+	in.Name, in.NameEN = strings.TrimSpace(in.Name), strings.TrimSpace(in.NameEN)
+	var v linli.Validation
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 60 {
+		v.Add("name", "名称必填，不超过60字 / name is required, at most 60 characters")
+	}
+	if utf8.RuneCountInString(in.NameEN) > 120 {
+		v.Add("name_en", "英文名称不超过120字 / English name at most 120 characters")
+	}
+	if err := v.Err(); err != nil {
+		return Department{}, err
+	}
+	out := before
+	out.Name, out.NameEN = in.Name, in.NameEN
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE departments SET name = ?, name_en = ? WHERE id = ?`, in.Name, in.NameEN, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "department.update", Entity: "department", EntityID: id, ScopePath: "/",
+			Summary: "修改部门「" + in.Name + "」", SummaryEN: "Changed the department “" + in.Name + "”", Before: before, After: out})
+	})
+	return out, err
 }
 
 // isAssignee reports whether the actor works the case: a grid worker of

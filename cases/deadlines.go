@@ -94,6 +94,8 @@ func (s *Service) JobHandlers() map[string]jobs.Handler {
 		jobResolveWarn: s.onResolveWarn,
 		jobResolveDue:  s.onResolveDue,
 		jobWhistleAck:  s.onWhistleAck,
+		// Not a deadline: the report form's unclaimed photos (photos.go).
+		jobUploadExpire: s.onUploadExpire,
 	}
 }
 

@@ -205,7 +205,7 @@ func (s *Service) reportsPanel(ctx context.Context, a *linli.Actor) (web.Panel, 
 		// Where it stands, as a pair the page shows in its language.
 		zh, en := c.State.Label(), c.State.LabelIn("en")
 		if c.AssigneeName != "" && c.State.Open() {
-			zh, en = zh+" · "+c.AssigneeName, en+" · "+c.AssigneeName
+			zh, en = zh+" · "+c.AssigneeName, en+" · "+c.AssigneeIn("en")
 		}
 		mine.Items = append(mine.Items, web.PanelItem{Href: fmt.Sprintf("/cases/%d", c.ID), Text: c.Title, Meta: c.Number, Note: zh + " / " + en})
 	}

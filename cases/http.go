@@ -18,6 +18,7 @@ func (s *Service) Routes(rt *web.Router) {
 	rt.API("GET /api/categories", web.LoggedIn, s.apiCategories)
 	rt.API("PUT /api/categories/{id}", web.LoggedIn, s.apiUpdateCategory)
 	rt.API("GET /api/departments", web.LoggedIn, s.apiDepartments)
+	rt.API("PUT /api/departments/{id}", web.LoggedIn, s.apiUpdateDepartment)
 	rt.API("POST /api/cases", web.LoggedIn, s.apiCreate)
 	rt.API("GET /api/cases", web.LoggedIn, s.apiList)
 	rt.API("GET /api/cases/mine", web.LoggedIn, s.apiMine)
@@ -39,6 +40,23 @@ func (s *Service) apiCategories(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, map[string]any{"categories": cs})
+	return nil
+}
+
+func (s *Service) apiUpdateDepartment(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in DepartmentInput
+	if err := web.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	d, err := s.UpdateDepartment(r.Context(), web.ActorFrom(r.Context()), id, in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, d)
 	return nil
 }
 

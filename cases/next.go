@@ -18,6 +18,8 @@ type Routing struct {
 	Kind string `json:"kind"` // grid, property, department, community
 	ID   int64  `json:"id"`
 	Name string `json:"name"` // 学苑社区第一网格, the property company, the department
+	// NameEN is a department's English name ("" for the others).
+	NameEN string `json:"name_en,omitempty"`
 	// People are the names of the accounts acting for it (a grid's
 	// workers), at most three.
 	People []string `json:"people,omitempty"`
@@ -39,10 +41,13 @@ func (s *Service) Routing(ctx context.Context, a *linli.Actor, id int64) (Routin
 	return s.routingOf(ctx, c)
 }
 
+// NameIn is the target's name in the language.
+func (r Routing) NameIn(lang string) string { return pick(lang, r.Name, r.NameEN) }
+
 func (s *Service) routingOf(ctx context.Context, c Case) (Routing, error) {
 	var r Routing
 	if c.AssigneeKind != "" {
-		r = Routing{Kind: c.AssigneeKind, ID: c.AssigneeID, Name: c.AssigneeName, ResponseDue: c.ResponseDue, Dispatched: true}
+		r = Routing{Kind: c.AssigneeKind, ID: c.AssigneeID, Name: c.AssigneeName, NameEN: c.AssigneeNameEN, ResponseDue: c.ResponseDue, Dispatched: true}
 	} else {
 		cat, err := s.category(ctx, s.DB, c.CategoryID, "")
 		if err != nil {
@@ -50,6 +55,11 @@ func (s *Service) routingOf(ctx context.Context, c Case) (Routing, error) {
 		}
 		if r.Kind, r.ID, r.Name, err = s.route(ctx, s.DB, c, cat, "", 0); err != nil {
 			return r, err
+		}
+		if r.Kind == AssignDepartment {
+			if err := s.DB.QueryRow(ctx, `SELECT name_en FROM departments WHERE id = ?`, r.ID).Scan(&r.NameEN); err != nil {
+				return r, err
+			}
 		}
 		r.ResponseDue, r.Estimated = cat.ResponseLimit.Deadline(s.WorkingCalendar(), s.now()), true
 	}

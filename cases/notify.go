@@ -162,6 +162,17 @@ type Notification struct {
 // show their Chinese).
 func (n Notification) TextIn(lang string) string { return Text{n.Text, n.TextEN}.In(lang) }
 
+// RegisterNotificationEnglish gives the English of a kind of notification
+// another capability writes (NotifyAbout) for the rows stored without
+// it: rows from before migration 0041, or from before that capability
+// filled text_en. Call it at start-up, before serving.
+func (s *Service) RegisterNotificationEnglish(kind string, en func(zh string) string) {
+	if s.notifyEN == nil {
+		s.notifyEN = map[string]func(string) string{}
+	}
+	s.notifyEN[kind] = en
+}
+
 // Notifications lists the actor's newest notifications and the unread count.
 func (s *Service) Notifications(ctx context.Context, a *linli.Actor, limit int) ([]Notification, int, error) {
 	if limit <= 0 || limit > 200 {
@@ -176,6 +187,9 @@ func (s *Service) Notifications(ctx context.Context, a *linli.Actor, limit int) 
 		var at, read int64
 		err := rows.Scan(&n.ID, &at, &n.Kind, &n.RefKind, &n.RefID, &n.Text, &n.TextEN, &read)
 		n.At, n.Read = storage.FromMillis(at), read != 0
+		if en := s.notifyEN[n.Kind]; n.TextEN == "" && en != nil {
+			n.TextEN = en(n.Text)
+		}
 		return n, err
 	}, `SELECT id, at, kind, ref_kind, ref_id, text, text_en, read_at FROM notifications WHERE account_id = ? ORDER BY id DESC LIMIT ?`, a.AccountID, limit)
 	return out, unread, err

@@ -248,7 +248,11 @@ func (h *pages) reportPost(w http.ResponseWriter, r *http.Request) error {
 		// uploads, so the reporter does not take them again.
 		if len(files) > 0 && a.AccountID != 0 {
 			kept, kerr := h.s.SavePending(r.Context(), a, files)
-			if kerr != nil {
+			if linli.ErrorCode(kerr) == linli.ETooMany {
+				// Over the pending-upload cap: the form comes back with
+				// the reason beside the photos, its text kept.
+				fields["photos"] = linli.ErrorFields(kerr)[0].Reason
+			} else if kerr != nil {
 				return kerr
 			}
 			for _, k := range kept {
@@ -386,7 +390,7 @@ func (h *pages) choices(r *http.Request, a *linli.Actor, d *listData) error {
 		return err
 	}
 	for _, dp := range depts {
-		d.Assignees = append(d.Assignees, Assignee{Value: AssignDepartment + ":" + strconv.FormatInt(dp.ID, 10), Name: dp.Name})
+		d.Assignees = append(d.Assignees, Assignee{Value: AssignDepartment + ":" + strconv.FormatInt(dp.ID, 10), Name: dp.NameIn(web.Lang(r))})
 	}
 	return nil
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"linli"
 	"linli/attach"
+	"linli/jobs"
 	"linli/storage"
 	"linli/web"
 )
@@ -115,13 +117,42 @@ func (s *Service) SavePending(ctx context.Context, a *linli.Actor, files []attac
 	var saved []attach.Attachment
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
-		saved, err = attach.SavePending(ctx, tx, a.AccountID, files, s.now())
-		return err
+		if saved, err = attach.SavePending(ctx, tx, a.AccountID, files, s.now()); err != nil {
+			return err
+		}
+		return s.scheduleUploadExpiry(ctx, tx, a.AccountID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return pendingPhotos(saved), nil
+}
+
+// jobUploadExpire deletes an account's unclaimed report photos once they
+// can no longer be claimed (attach.PendingTTL); keyed by the account, due
+// when its oldest pending upload expires.
+const jobUploadExpire = "cases.upload_expire"
+
+func (s *Service) scheduleUploadExpiry(ctx context.Context, tx *storage.Tx, account int64) error {
+	due, err := attach.PendingExpiry(ctx, tx, account)
+	if err != nil || due.IsZero() {
+		return err
+	}
+	return jobs.Schedule(ctx, tx, jobUploadExpire, strconv.FormatInt(account, 10), due, nil)
+}
+
+// onUploadExpire sweeps the expired pending uploads (every account's:
+// uploads sent before this timer existed go too) and wakes again when the
+// account's next one expires.
+func (s *Service) onUploadExpire(ctx context.Context, tx *storage.Tx, j jobs.Job) error {
+	account, err := strconv.ParseInt(j.Key, 10, 64)
+	if err != nil {
+		return nil
+	}
+	if _, _, err := attach.SweepPending(ctx, tx, account, s.now()); err != nil {
+		return err
+	}
+	return s.scheduleUploadExpiry(ctx, tx, account)
 }
 
 // PendingPhotos are those of ids that are the actor's own claimable

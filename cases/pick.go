@@ -4,20 +4,28 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"linli"
 	"linli/web"
 )
 
 // PickCases answers the case search of a form's picker (the merge form,
-// a meeting's subject): cases the actor reads as staff or worker whose
-// number or title matches q, newest first, at most ten; with an empty q
-// the fifty newest open ones (the choices of the form without its
-// script). The reporter's name and phone are not in the answer.
+// a meeting's subject): cases the actor reads as staff or worker that the
+// case search (search.go: the trigram index) finds for q — a fragment of
+// the number, words of the title or description, the reporter's name, a
+// room, a phone for those who may see phones — newest first, at most ten;
+// with an empty q the fifty newest open ones (the choices of the form
+// without its script). A single character, which the search refuses,
+// answers nothing yet: the picker asks on every keystroke. The reporter's
+// name and phone are not in the answer.
 func (s *Service) PickCases(ctx context.Context, a *linli.Actor, q string) ([]web.Choice, error) {
 	f := Filter{Query: strings.TrimSpace(q), Limit: 10}
-	if f.Query == "" {
+	switch {
+	case f.Query == "":
 		f.States, f.Limit = openStates, 50
+	case utf8.RuneCountInString(f.Query) < 2 && a.CanAny(linli.PermCasesRead):
+		return []web.Choice{}, nil
 	}
 	cs, _, err := s.List(ctx, a, f)
 	if err != nil {

@@ -262,7 +262,7 @@ func (s *Service) query(ctx context.Context, a *linli.Actor, where []string, arg
 			// Newest first straight from the full-text index: FTS5 hands
 			// its matches out by rowid, so a page stops after its rows
 			// instead of collecting every match of a common word first.
-			from, idCol = ` FROM case_search s JOIN cases c ON c.id = s.rowid JOIN categories k ON k.id = c.category_id`, "s.rowid"
+			from, idCol = ` FROM case_search s JOIN cases c ON c.id = s.rowid JOIN categories k ON k.id = c.category_id`+deptJoin, "s.rowid"
 			countFrom = ` FROM case_search s JOIN cases c ON c.id = s.rowid`
 			where = append(where, "case_search MATCH ?")
 			args = append(args, match)

@@ -34,6 +34,10 @@ type Service struct {
 	Links *links.Registry
 	// MapTiles is the intranet tile server under the maps, if any.
 	MapTiles geomap.Tiles
+	// notifyEN words, per kind, the English of notifications another
+	// capability wrote before they carried it (RegisterNotificationEnglish);
+	// filled at start-up, read only afterwards.
+	notifyEN map[string]func(zh string) string
 
 	staffMu sync.Mutex
 	staff   map[int64]staffEntry
@@ -134,9 +138,13 @@ const caseColumns = `c.id, c.number, c.community_id, c.grid_id, c.location_id, c
 	c.category_id, k.name, k.name_en, c.title, c.description, c.source, c.source_ref, c.reporter_id, c.reporter_name, c.reporter_phone, c.priority, c.public,
 	c.state, c.assignee_kind, c.assignee_id, c.assignee_name, c.handler_id, c.response_due, c.resolve_due, c.dispatched_at, c.responded_at,
 	c.handled_at, c.closed_at, c.overdue, c.warned, c.escalation_level, c.reopened, c.extensions, c.rating, c.rating_comment, c.merged_into,
-	c.created_at, c.updated_at, c.version`
+	c.created_at, c.updated_at, c.version, COALESCE(d.name_en, '')`
 
-const caseFrom = ` FROM cases c JOIN categories k ON k.id = c.category_id`
+// caseFrom joins a case's category and, when a department handles it, the
+// department (for its English name).
+const caseFrom = ` FROM cases c JOIN categories k ON k.id = c.category_id` + deptJoin
+
+const deptJoin = ` LEFT JOIN departments d ON c.assignee_kind = 'department' AND d.id = c.assignee_id`
 
 type scanner interface{ Scan(...any) error }
 
@@ -147,7 +155,7 @@ func scanCase(r scanner) (Case, error) {
 		&c.CategoryID, &c.Category, &c.CategoryEN, &c.Title, &c.Description, &c.Source, &c.SourceRef, &c.ReporterID, &c.ReporterName, &c.ReporterPhone, &c.Priority, &pub,
 		&c.State, &c.AssigneeKind, &c.AssigneeID, &c.AssigneeName, &c.HandlerID, &rd, &sd, &dis, &resp,
 		&hand, &clo, &over, &warn, &c.EscalationLevel, &c.Reopened, &c.Extensions, &c.Rating, &c.RatingComment, &c.MergedInto,
-		&cr, &up, &c.Version)
+		&cr, &up, &c.Version, &c.AssigneeNameEN)
 	c.Lat, c.Lon = float64(lat)/1e6, float64(lon)/1e6
 	c.Public, c.Overdue, c.Warned = pub != 0, over != 0, warn != 0
 	c.ResponseDue, c.ResolveDue, c.DispatchedAt, c.RespondedAt = storage.FromMillis(rd), storage.FromMillis(sd), storage.FromMillis(dis), storage.FromMillis(resp)

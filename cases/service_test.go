@@ -938,3 +938,51 @@ func TestMergeShelveTransferNote(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A department carries its English name: set by administrators and street
+// staff (others are refused, a blank name is invalid), read with the
+// department and with every case it handles, the Chinese kept as it was
+// dispatched.
+func TestDepartmentEnglishName(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		in := cases.DepartmentInput{Name: "盐湖区住房和城乡建设局", NameEN: "Yanhu Housing Bureau"}
+		wantCode(t, "community staff rename a department", func() error {
+			_, err := f.svc.UpdateDepartment(f.ctx, f.actor("xueyuan"), f.housing.ID, in)
+			return err
+		}(), linli.EForbidden)
+		wantCode(t, "a blank name", func() error {
+			_, err := f.svc.UpdateDepartment(f.ctx, linli.System(), f.housing.ID, cases.DepartmentInput{NameEN: "x"})
+			return err
+		}(), linli.EInvalid)
+		wantCode(t, "an unknown department", func() error {
+			_, err := f.svc.UpdateDepartment(f.ctx, linli.System(), 99999, in)
+			return err
+		}(), linli.ENotFound)
+		if _, err := f.svc.UpdateDepartment(f.ctx, linli.System(), f.housing.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := f.svc.Departments(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.ID == f.housing.ID && (d.NameIn("en") != "Yanhu Housing Bureau" || d.NameIn("zh") != "盐湖区住房和城乡建设局") {
+				t.Errorf("department names: %+v", d)
+			}
+		}
+		c := f.dispatched("resident", "xueyuan")
+		c = f.act("xueyuan", c.ID, cases.ActionInput{Action: cases.ActTransfer, AssigneeKind: cases.AssignDepartment, AssigneeID: f.housing.ID})
+		got, err := f.svc.Get(f.ctx, f.actor("xueyuan"), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.AssigneeIn("en") != "Yanhu Housing Bureau" || got.AssigneeIn("zh") != "盐湖区住房和城乡建设局" {
+			t.Errorf("case assignee: en %q zh %q", got.AssigneeIn("en"), got.AssigneeIn("zh"))
+		}
+		r, err := f.svc.Routing(f.ctx, f.actor("xueyuan"), c.ID)
+		if err != nil || r.NameIn("en") != "Yanhu Housing Bureau" {
+			t.Errorf("routing in English: %+v %v", r, err)
+		}
+	})
+}

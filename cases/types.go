@@ -92,32 +92,34 @@ type Category struct {
 
 // Case is a reported problem.
 type Case struct {
-	ID              int64     `json:"id"`
-	Number          string    `json:"number"`
-	CommunityID     int64     `json:"community_id"`
-	GridID          int64     `json:"grid_id,omitempty"`
-	LocationID      int64     `json:"location_id"`
-	HouseholdID     int64     `json:"household_id,omitempty"`
-	Lat             float64   `json:"lat,omitempty"`
-	Lon             float64   `json:"lon,omitempty"`
-	Address         string    `json:"address,omitempty"`
-	Path            string    `json:"-"`
-	CategoryID      int64     `json:"category_id"`
-	Category        string    `json:"category"`
-	CategoryEN      string    `json:"category_en"`
-	Title           string    `json:"title"`
-	Description     string    `json:"description"`
-	Source          Source    `json:"source"`
-	SourceRef       string    `json:"source_ref,omitempty"`
-	ReporterID      int64     `json:"reporter_id,omitempty"`
-	ReporterName    string    `json:"reporter_name"`
-	ReporterPhone   string    `json:"reporter_phone,omitempty"` // masked
-	Priority        Priority  `json:"priority"`
-	Public          bool      `json:"public"`
-	State           State     `json:"state"`
-	AssigneeKind    string    `json:"assignee_kind,omitempty"`
-	AssigneeID      int64     `json:"assignee_id,omitempty"`
-	AssigneeName    string    `json:"assignee_name,omitempty"`
+	ID            int64    `json:"id"`
+	Number        string   `json:"number"`
+	CommunityID   int64    `json:"community_id"`
+	GridID        int64    `json:"grid_id,omitempty"`
+	LocationID    int64    `json:"location_id"`
+	HouseholdID   int64    `json:"household_id,omitempty"`
+	Lat           float64  `json:"lat,omitempty"`
+	Lon           float64  `json:"lon,omitempty"`
+	Address       string   `json:"address,omitempty"`
+	Path          string   `json:"-"`
+	CategoryID    int64    `json:"category_id"`
+	Category      string   `json:"category"`
+	CategoryEN    string   `json:"category_en"`
+	Title         string   `json:"title"`
+	Description   string   `json:"description"`
+	Source        Source   `json:"source"`
+	SourceRef     string   `json:"source_ref,omitempty"`
+	ReporterID    int64    `json:"reporter_id,omitempty"`
+	ReporterName  string   `json:"reporter_name"`
+	ReporterPhone string   `json:"reporter_phone,omitempty"` // masked
+	Priority      Priority `json:"priority"`
+	Public        bool     `json:"public"`
+	State         State    `json:"state"`
+	AssigneeKind  string   `json:"assignee_kind,omitempty"`
+	AssigneeID    int64    `json:"assignee_id,omitempty"`
+	AssigneeName  string   `json:"assignee_name,omitempty"`
+	// AssigneeNameEN is a department's English name (departments.name_en).
+	AssigneeNameEN  string    `json:"assignee_name_en,omitempty"`
 	HandlerID       int64     `json:"handler_id,omitempty"`
 	ResponseDue     time.Time `json:"response_due"`
 	ResolveDue      time.Time `json:"resolve_due"`
@@ -154,6 +156,11 @@ func (c Category) NameIn(lang string) string { return pick(lang, c.Name, c.NameE
 // CategoryIn is the name of the case's category in the language (the
 // Chinese one where the category has no English name).
 func (c Case) CategoryIn(lang string) string { return pick(lang, c.Category, c.CategoryEN) }
+
+// AssigneeIn is who handles the case in the language: a department's
+// English name where it has one; other assignees are places and
+// companies, named as registered.
+func (c Case) AssigneeIn(lang string) string { return pick(lang, c.AssigneeName, c.AssigneeNameEN) }
 
 // Event is one step on a case's timeline.
 type Event struct {

@@ -16,11 +16,11 @@ import (
 
 // demoDepartments are the functional departments of 盐湖区 the demo's
 // categories route and escalate to; the "dept" account works for the first.
-var demoDepartments = []struct{ Code, Name string }{
-	{"housing", "盐湖区住房和城乡建设局"},
-	{"urban", "盐湖区城市管理局"},
-	{"emergency", "盐湖区应急管理局"},
-	{"market", "盐湖区市场监督管理局"},
+var demoDepartments = []struct{ Code, Name, NameEN string }{
+	{"housing", "盐湖区住房和城乡建设局", "Yanhu District Housing and Urban-Rural Development Bureau"},
+	{"urban", "盐湖区城市管理局", "Yanhu District Urban Management Bureau"},
+	{"emergency", "盐湖区应急管理局", "Yanhu District Emergency Management Bureau"},
+	{"market", "盐湖区市场监督管理局", "Yanhu District Market Regulation Bureau"},
 }
 
 // LoadCases adds the departments and a realistic few weeks of cases in
@@ -44,7 +44,11 @@ func LoadCases(ctx context.Context, reg *registry.Service, au *auth.Service, cal
 		if i == 0 {
 			members = []int64{deptAcc}
 		}
-		if _, err := cs.CreateDepartment(ctx, sys, d.Code, d.Name, yanhu.ID, members); err != nil {
+		dep, err := cs.CreateDepartment(ctx, sys, d.Code, d.Name, yanhu.ID, members)
+		if err != nil {
+			return 0, fmt.Errorf("department %s: %w", d.Code, err)
+		}
+		if _, err := cs.UpdateDepartment(ctx, sys, dep.ID, cases.DepartmentInput{Name: d.Name, NameEN: d.NameEN}); err != nil {
 			return 0, fmt.Errorf("department %s: %w", d.Code, err)
 		}
 	}

@@ -140,7 +140,8 @@ func server(t *testing.T, w world) *webtest.Server {
 
 // Each role's home page greets it, names its role and place, shows the
 // places it looks after with their counts (and nothing of the places it
-// does not), a resident's own home, and the navigation as shortcuts.
+// does not), a resident's own home, and the navigation (the shortcuts:
+// TestHomeShortcuts).
 func TestHomePage(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		w := newWorld(t, db)
@@ -159,11 +160,11 @@ func TestHomePage(t *testing.T) {
 				[]string{fmt.Sprintf(`<a href="/places/%d">东城街道</a>`, w.street.ID), "<b>3</b><span>小区数</span>", "<b>2</b><span>楼栋数</span>", "<b>1</b><span>住户数</span>"},
 				[]string{"我的家"}},
 			{actor("网格员", on(linli.RoleGridWorker, w.grid)),
-				[]string{"<span>网格员</span><span>第一网格</span>", fmt.Sprintf(`<a href="/places/%d">第一网格</a>`, w.grid.ID), `<a href="/tasks">`, `<a href="/visits">`,
-					`<a href="/report">`}, // a grid worker files patrol reports
+				[]string{"<span>网格员</span><span>第一网格</span>", fmt.Sprintf(`<a href="/places/%d">第一网格</a>`, w.grid.ID), `href="/tasks"`, `href="/visits"`,
+					`href="/report"`}, // a grid worker files patrol reports
 				[]string{"吉祥", `href="/audit"`, `href="/users"`}},
 			{actor("居民", linli.Grant{Role: linli.RoleResident, NodeID: w.household.UnitID, NodePath: w.household.Path, NodeName: "3单元", HouseholdID: w.household.ID}),
-				[]string{"您好，居民", "我的家", myHome, "学苑小区 1号楼3单元602", "86.55 ㎡", `<a href="/report">`, `<a href="/cases/mine">`},
+				[]string{"您好，居民", "我的家", myHome, "学苑小区 1号楼3单元602", "86.55 ㎡", `href="/report"`, `href="/cases/mine"`},
 				[]string{"您负责的范围", "吉祥", `href="/places`, `href="/audit"`, `href="/tasks"`}},
 		} {
 			res := s.As(t, tc.a).Get("/")
@@ -255,4 +256,42 @@ func TestHomePagePanels(t *testing.T) {
 	if en := s.As(t, a).English().Get("/").String(); !strings.Contains(en, "XY-0007 · 3 h 5 min left") {
 		t.Errorf("the English home page does not say the time left: %.2000s", en)
 	}
+}
+
+// 常用 comes first and holds exactly the links a phone's bottom bar hides
+// behind 更多 (the fifth on, when there are more than five); an actor with
+// five links or fewer sees it not at all.
+func TestHomeShortcuts(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		w := newWorld(t, db)
+		s := server(t, w)
+		staff := actor("学苑社区工作人员", on(linli.RoleCommunityStaff, w.xueyuan))
+		body := s.As(t, staff).Get("/").String()
+		start, end := strings.Index(body, `data-test="quick"`), strings.Index(body, "</section>")
+		for end >= 0 && end < start {
+			next := strings.Index(body[end+1:], "</section>")
+			if next < 0 {
+				end = -1
+				break
+			}
+			end += 1 + next
+		}
+		if start < 0 || end < 0 {
+			t.Fatalf("no shortcuts on the staff home page")
+		}
+		if tiles := strings.Index(body, "您负责的范围"); tiles < start {
+			t.Errorf("the shortcuts come after the places (%d < %d)", tiles, start)
+		}
+		quick := body[start:end]
+		nav := home.Nav(staff, "zh", s.Renderer.T)
+		for i, it := range nav {
+			if in := strings.Contains(quick, `href="`+it.Href+`"`); in != (i >= 4) {
+				t.Errorf("%s in the shortcuts: %v, want %v", it.Href, in, i >= 4)
+			}
+		}
+		res := actor("居民", linli.Grant{Role: linli.RoleResident, NodeID: w.household.UnitID, NodePath: w.household.Path, NodeName: "3单元", HouseholdID: w.household.ID})
+		if n := len(home.Nav(res, "zh", s.Renderer.T)); n <= 5 && strings.Contains(s.As(t, res).Get("/").String(), `data-test="quick"`) {
+			t.Errorf("a resident with %d links sees shortcuts", n)
+		}
+	})
 }

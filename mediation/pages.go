@@ -347,6 +347,12 @@ func (h *pages) printFuncs(lang string) template.FuncMap {
 	fm := template.FuncMap{
 		"t":    func(s string) string { return h.r.T(lang, s) },
 		"lang": func() string { return lang },
+		"colon": func() string { // as the renderer's
+			if lang == "en" {
+				return ": "
+			}
+			return "："
+		},
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

@@ -5,7 +5,7 @@ package meetings
 func catalog() map[string]string {
 	return map[string]string{
 		// The home page's 待办 (home.go).
-		"今日会议": "Meetings today", "今天没有会议": "No meetings today",
+		"今日会议": "Meetings today", "全部会议": "All meetings", "今天没有会议": "No meetings today",
 		// Kinds and states.
 		"协调会": "Coordination meeting", "议事会": "Residents' council", "听证会": "Hearing",
 		"待召开": "Planned", "已召开": "Held", "纪要已发布": "Minutes published", "已取消": "Cancelled",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"linli"
 	"linli/web"
@@ -18,21 +17,17 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 	if a == nil || a.AccountID == 0 {
 		return nil, nil
 	}
-	ls, err := s.List(ctx, a, ListFilter{})
+	now := s.now().In(s.zone())
+	start, _ := ParseDay("today", now, s.zone())
+	// The same filter as the list the count links to (/meetings?day=today).
+	ls, err := s.List(ctx, a, ListFilter{Day: start})
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().In(s.zone())
-	start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	end := start.AddDate(0, 0, 1)
 	p := web.Panel{Key: "meetings", Title: "今日会议", Order: web.OrderMeetings, Empty: "今天没有会议"}
 	l := web.PanelList{Key: "today", Title: "今日会议"}
 	var today []Meeting
-	for _, m := range append(append([]Meeting{}, ls.Upcoming...), ls.Past...) {
-		if m.State != Cancelled && !m.StartsAt.Before(start) && m.StartsAt.Before(end) {
-			today = append(today, m)
-		}
-	}
+	today = append(append(today, ls.Upcoming...), ls.Past...)
 	slices.SortStableFunc(today, func(x, y Meeting) int { return x.StartsAt.Compare(y.StartsAt) })
 	for _, m := range today {
 		item := web.PanelItem{Href: fmt.Sprintf("/meetings/%d", m.ID), Text: m.Title, Meta: m.StartsAt.In(s.zone()).Format("15:04") + " " + m.Place}
@@ -41,7 +36,7 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 		}
 		l.Items = append(l.Items, item)
 	}
-	p.Counts = []web.Count{{Key: "today", Label: "今日会议", N: len(l.Items), Href: "/meetings"}}
+	p.Counts = []web.Count{{Key: "today", Label: "今日会议", N: len(l.Items), Href: "/meetings?day=today"}}
 	p.Lists = []web.PanelList{l}
 	if len(l.Items) == 0 && !a.CanAny(linli.PermProjectsManage) {
 		return nil, nil

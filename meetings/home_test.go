@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"linli"
+	"linli/meetings"
 	"linli/storage"
 	"linli/storage/storagetest"
 	"linli/web"
@@ -44,6 +46,52 @@ func TestHomePanelMeetingsToday(t *testing.T) {
 		}
 		if p := today("jxresident"); p != nil {
 			t.Errorf("a resident not invited: %+v", p)
+		}
+	})
+}
+
+// The list's day filter: the meetings starting that day in the
+// deployment's zone, cancelled ones left out — the list 今日会议 links to,
+// whose total is the panel's count.
+func TestListDayFilter(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		d := f.meeting() // 12 March 19:30 (Beijing time)
+		f.clock.Set(cst(t, 2026, time.March, 12, 8, 0))
+		zone, _ := time.LoadLocation("Asia/Shanghai")
+		count := func(day string) int {
+			t.Helper()
+			from, err := meetings.ParseDay(day, f.clock.Now(), zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls, err := f.svc.List(f.ctx, f.a("xueyuan"), meetings.ListFilter{Day: from})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ls.Upcoming) + len(ls.Past)
+		}
+		if n := count("today"); n != 1 {
+			t.Errorf("today: %d meetings, want 1", n)
+		}
+		if n := count("2026-03-13"); n != 0 {
+			t.Errorf("the day after: %d", n)
+		}
+		if n := count(""); n < 1 {
+			t.Errorf("no filter: %d", n)
+		}
+		ps, err := f.svc.HomePanels(f.ctx, f.a("xueyuan"))
+		if err != nil || len(ps) == 0 || ps[0].Counts[0].Href != "/meetings?day=today" || ps[0].Counts[0].N != count("today") {
+			t.Errorf("the panel's count and link: %+v %v", ps, err)
+		}
+		if _, err := meetings.ParseDay("tomorrow", f.clock.Now(), zone); linli.ErrorCode(err) != linli.EInvalid {
+			t.Errorf("a bad day: %v", err)
+		}
+		if _, err := f.svc.Cancel(f.ctx, f.a("xueyuan"), d.ID, meetings.CancelInput{Reason: "改期"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count("today"); n != 0 {
+			t.Errorf("a cancelled meeting is listed today: %d", n)
 		}
 	})
 }

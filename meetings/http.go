@@ -33,7 +33,11 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.List(r.Context(), web.ActorFrom(r.Context()), ListFilter{Limit: limit})
+	day, err := ParseDay(r.URL.Query().Get("day"), s.now(), s.zone())
+	if err != nil {
+		return err
+	}
+	l, err := s.List(r.Context(), web.ActorFrom(r.Context()), ListFilter{Limit: limit, Day: day})
 	if err != nil {
 		return err
 	}

@@ -207,6 +207,10 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) (Lists
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 200
 	}
+	if !f.Day.IsZero() {
+		or = []string{"(" + strings.Join(or, " OR ") + ") AND m.starts_at >= ? AND m.starts_at < ? AND m.state <> ?"}
+		args = append(args, storage.Millis(f.Day), storage.Millis(f.Day.AddDate(0, 0, 1)), Cancelled)
+	}
 	now := s.now()
 	err := storage.Each(ctx, s.db, func(rows *sql.Rows) error {
 		m, err := scanMeeting(rows)

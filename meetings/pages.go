@@ -85,15 +85,24 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 type listData struct {
 	Lists
 	CanCreate bool
+	Day       time.Time // the day filter, zero for none
+	Today     bool      // the day is today
 }
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	l, err := h.s.List(r.Context(), a, ListFilter{})
+	now := h.s.now()
+	day, err := ParseDay(r.URL.Query().Get("day"), now, h.s.zone())
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "meetings/list.html", &web.Page{Title: "会议", Data: listData{Lists: l, CanCreate: a.CanAny(linli.PermProjectsManage)}})
+	l, err := h.s.List(r.Context(), a, ListFilter{Day: day})
+	if err != nil {
+		return err
+	}
+	today, _ := ParseDay("today", now, h.s.zone())
+	h.r.Render(w, r, http.StatusOK, "meetings/list.html", &web.Page{Title: "会议", Data: listData{Lists: l, CanCreate: a.CanAny(linli.PermProjectsManage),
+		Day: day, Today: !day.IsZero() && day.Equal(today)}})
 	return nil
 }
 

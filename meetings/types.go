@@ -503,6 +503,28 @@ type CancelInput struct {
 // ListFilter narrows the meeting list.
 type ListFilter struct {
 	Limit int
+	// Day narrows the list to the meetings starting on that day (from its
+	// midnight in the deployment's zone, for 24 hours), cancelled ones left
+	// out: the home page's 今日会议 links to it. Zero: every meeting.
+	Day time.Time
+}
+
+// ParseDay reads the day filter of a request: "today", a date
+// (2026-12-06) or empty (no filter), as the midnight starting it in zone.
+func ParseDay(v string, now time.Time, zone *time.Location) (time.Time, error) {
+	switch v {
+	case "":
+		return time.Time{}, nil
+	case "today":
+		n := now.In(zone)
+		return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, zone), nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", v, zone)
+	if err != nil {
+		return time.Time{}, linli.Invalid("日期应为 today 或 2026-12-06 的形式 / day must be today or a date like 2026-12-06",
+			linli.FieldError{Field: "day", Reason: "日期格式不对 / not a date"})
+	}
+	return d, nil
 }
 
 // Lists are the meetings a reader may see, upcoming (planned, not yet

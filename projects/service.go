@@ -50,6 +50,9 @@ func New(d capability.Deps, gate VoteGate) *Service {
 	if s.lk != nil {
 		s.lk.Register(links.KindProject, s.ResolveLinks)
 	}
+	if s.cs != nil {
+		s.cs.RegisterNotificationEnglish("project_update", notificationEN)
+	}
 	return s
 }
 
@@ -302,7 +305,7 @@ func (s *Service) post(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Pr
 	if err := s.addUpdate(ctx, tx, a, p, kind, text, at); err != nil {
 		return err
 	}
-	return s.notifyFollowers(ctx, tx, a, p, text, at)
+	return s.notifyFollowers(ctx, tx, a, p, cases.Text{ZH: text, EN: feedTextEN(kind, text)}, at)
 }
 
 // addUpdate adds an update to the feed only: the project page shows it,
@@ -315,7 +318,7 @@ func (s *Service) addUpdate(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 
 // notifyFollowers tells the project's followers, except the one who made
 // the change, in tx.
-func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, text string, at time.Time) error {
+func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.Actor, p Project, text cases.Text, at time.Time) error {
 	followers, err := storage.Scalars[int64](ctx, tx, `SELECT account_id FROM project_followers WHERE project_id = ? ORDER BY account_id`, p.ID)
 	if err != nil {
 		return err
@@ -326,11 +329,10 @@ func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.
 			accs = append(accs, id)
 		}
 	}
-	// The feed's texts are Chinese (what staff typed, or the project's
-	// own words for a step): the English half is left empty, so English
-	// readers see the Chinese.
+	// The feed's own steps have their English (feed.go); a note staff
+	// typed is the same in both.
 	return cases.NotifyAbout(ctx, tx, accs, "project_update", links.Ref{Kind: links.KindProject, ID: p.ID},
-		cases.Text{ZH: fmt.Sprintf("%s：%s", p.Title, text)}, at)
+		cases.Text{ZH: fmt.Sprintf("%s：%s", p.Title, text.ZH), EN: p.Title + ": " + text.EN}, at)
 }
 
 // ResolveLinks describes linked projects the actor may read (a

@@ -425,6 +425,49 @@ func TestProjectFollowersNotified(t *testing.T) {
 		if ns := unread(res); len(ns) != 5 || !strings.Contains(ns[1].Text, "3单元电梯通过验收") || !strings.Contains(ns[0].Text, "施工时间调整") {
 			t.Errorf("note and hours: %+v", ns)
 		}
+		// Each notification has its English: the service's words in
+		// English, a typed note as typed; so has the feed on an English page.
+		ns = unread(res)
+		for _, n := range ns {
+			if n.TextEN == "" || strings.ContainsAny(n.TextEN, "：「」") || strings.Contains(n.TextEN, "里程碑") || strings.Contains(n.TextEN, "施工时间") {
+				t.Errorf("notification %q has English %q", n.Text, n.TextEN)
+			}
+		}
+		if want := p.Title + ": Construction hours changed to 08:00–12:00, 14:30–18:00 (居民反映午休噪声)"; ns[0].TextEN != want {
+			t.Errorf("hours in English: %q, want %q", ns[0].TextEN, want)
+		}
+		if want := p.Title + ": 3单元电梯通过验收"; ns[1].TextEN != want {
+			t.Errorf("a note in English: %q, want %q", ns[1].TextEN, want)
+		}
+		// A notification stored before text_en was filled reads in
+		// English too (RegisterNotificationEnglish).
+		exec(t, db, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, 1, 'project_update', 'project', ?, ?, '')`,
+			res.AccountID, p.ID, p.Title+"：里程碑完成：2单元电梯")
+		exec(t, db, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, 1, 'project_update', 'project', ?, ?, '')`,
+			res.AccountID, p.ID, p.Title+"：2单元电梯井道开挖完成")
+		all, _, err := f.cases.Notifications(ctx, res, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var old []string
+		for _, n := range all {
+			if n.At.UnixMilli() == 1 {
+				old = append(old, n.TextIn("en"))
+			}
+		}
+		if want := []string{p.Title + ": 2单元电梯井道开挖完成", p.Title + ": Milestone done: 2单元电梯"}; !slices.Equal(old, want) {
+			t.Errorf("old notifications in English: %q, want %q", old, want)
+		}
+		d, _ = f.svc.Detail(ctx, res, p.ID)
+		var en []string
+		for _, u := range d.Updates {
+			en = append(en, u.TextIn("en"))
+		}
+		for _, want := range []string{"Milestone done: 井道施工", "Entered the phase “Consultation” (Proposal: Proposed by: 居民; Proposal: 加装电梯)"} {
+			if !slices.Contains(en, want) {
+				t.Errorf("English feed lacks %q: %q", want, en)
+			}
+		}
 		// Unfollowed: no more notifications.
 		if err := f.svc.Unfollow(ctx, res, p.ID); err != nil {
 			t.Fatal(err)

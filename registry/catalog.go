@@ -29,6 +29,8 @@ func catalog() map[string]string {
 		"产权共有人（家属或其他关系的共同业主）": "Co-owner (a family member or other person who shares ownership)", "单元": "Units",
 		"只能删除没有下级和住户的地点。": "Only a place without child places and households can be deleted.", "左右滑动查看全部单元": "Swipe sideways to see every unit",
 		// Building view: densities and the marks' default texts (layers.go).
+		// Words of the layers' titles and cells (layertext.go).
+		"走访": "Visit", "全部单元表决": "All unit votes", "反对，异议待解决": "Opposed, objection open",
 		"显示方式": "Display", "紧凑": "Compact", "详细": "Detailed", "大屏投影": "Projector", "退出大屏": "Leave the projector view", "范围外": "Outside",
 		"导入结果": "Import result", "无住户": "No household", "未登记业主": "No owner recorded", "这栋楼还没有登记住户。": "No households are recorded in this building yet.",
 		"这里还没有登记住户。": "No households are recorded here yet.",

@@ -23,3 +23,30 @@ func TestLabels(t *testing.T) {
 		}
 	}
 }
+
+// A layer's title and its cells' texts read in English: the words around
+// the matter's title translated, the title as written.
+func TestLayerTextInEnglish(t *testing.T) {
+	cat := map[string]string{"表决": "Vote", "走访": "Visit", "同意": "Agree", "支持": "Support"}
+	tr := func(s string) string {
+		if e, ok := cat[s]; ok {
+			return e
+		}
+		return s
+	}
+	for _, c := range []struct{ in, want string }{
+		{"表决：1单元加装电梯（1号楼1单元）", "Vote: 1单元加装电梯（1号楼1单元）"},
+		{"走访：加装电梯", "Visit: 加装电梯"},
+		{"1单元101：同意", "1单元101: Agree"},
+		{"2025-05-12 走访：支持", "2025-05-12 Visit: Support"},
+		{"2025年3月5日 走访：支持", "2025-03-05 Visit: Support"},
+		{"全部单元表决（8个单元，各单元最近一次）", "All unit votes (8 units, the latest vote of each)"},
+	} {
+		if got := layerText(c.in, "en", tr); got != c.want {
+			t.Errorf("layerText(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := layerText(c.in, "zh", tr); got != c.in {
+			t.Errorf("Chinese layerText(%q) = %q", c.in, got)
+		}
+	}
+}

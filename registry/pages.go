@@ -18,7 +18,9 @@ var templates embed.FS
 
 // Pages returns the registry's page templates and English catalogue.
 func Pages() web.Pages {
-	return web.Pages{FS: mustSub(templates, "templates"), Prefix: "registry", Catalog: catalog(), Funcs: template.FuncMap{
+	return web.Pages{FS: mustSub(templates, "templates"), Prefix: "registry", Catalog: catalog(), LangFuncs: func(lang string, t func(string) string) template.FuncMap {
+		return template.FuncMap{"layerText": func(s string) string { return layerText(s, lang, t) }}
+	}, Funcs: template.FuncMap{
 		"relation": RelationLabel,
 		"codeHint": func(k Kind) string {
 			switch k {

@@ -1,6 +1,12 @@
 package web
 
-import "testing"
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // Breadcrumbs the catalogue knows are translated on English pages; data
 // crumbs (a place's name) stay as they are, and Chinese pages keep both.
@@ -48,5 +54,33 @@ func TestPairIn(t *testing.T) {
 		if got := PairIn(c.text, c.lang); got != c.want {
 			t.Errorf("PairIn(%q, %s) = %q, want %q", c.text, c.lang, got, c.want)
 		}
+	}
+}
+
+// A label's colon follows the page's language: no template puts the
+// full-width "：" after a template action (a translated label, most
+// often), and the colon function answers per language.
+func TestColonFollowsLanguage(t *testing.T) {
+	r := &Renderer{}
+	if zh, en := r.funcs("zh")["colon"].(func() string)(), r.funcs("en")["colon"].(func() string)(); zh != "：" || en != ": " {
+		t.Errorf("colon: zh %q, en %q", zh, en)
+	}
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") || !strings.Contains(path, "templates") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "}}：") {
+				t.Errorf("%s:%d: a full-width colon after an action; use {{colon}}", path, i+1)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

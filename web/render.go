@@ -264,6 +264,14 @@ func (r *Renderer) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":    func(s string) string { return r.T(lang, s) },
 		"lang": func() string { return lang },
+		// colon follows a label: the full-width "：" in Chinese, ": " in
+		// English.
+		"colon": func() string {
+			if lang == "en" {
+				return ": "
+			}
+			return "："
+		},
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

@@ -4,7 +4,7 @@ package main
 // walk, permwalk_test.go): who may call it and the kind of record each path
 // parameter names, in order. Kinds: node (a place: community, grid,
 // estate), building, household, member (of a household), person, account,
-// grant, token, category, case, casefile, project, projperson (a person on
+// grant, token, category, department, case, casefile, project, projperson (a person on
 // a project), milestone, complaint (a project's complaint case), projfile
 // (a project photo), vote, objection, costplan, visit, visitfile, followup,
 // matter (a visit matter), meeting, action (a meeting's action item),
@@ -127,6 +127,7 @@ var permRoutes = map[string]permRoute{
 	"GET /api/categories":                              {login, nil},
 	"PUT /api/categories/{id}":                         {cityConfig, []string{"category"}},
 	"GET /api/departments":                             {login, nil},
+	"PUT /api/departments/{id}":                        {cityConfig, []string{"department"}},
 	"POST /api/cases":                                  {login, nil},
 	"GET /api/cases":                                   {login, nil},
 	"GET /api/cases/mine":                              {login, nil},
@@ -343,6 +344,7 @@ var permInputs = map[string]string{
 	"POST /api/happiness/{id}/thanks":               `{"subject": "case:{closedcase}", "kind": "banner", "from": "居民", "text": "谢谢"}`,
 	"POST /happiness/{id}/thanks":                   "form:subject=case:{closedcase}&kind=banner&from=居民&text=谢谢",
 	"POST /api/accounts/{id}/grants":                `{"role": "volunteer", "node_id": {own:node}}`,
+	"PUT /api/departments/{id}":                     `{"name": "盐湖区城市管理局", "name_en": "Yanhu District Urban Management Bureau"}`,
 	"PUT /api/categories/{id}":                      `{"name": "噪声扰民", "name_en": "Noise", "route": "grid", "response_limit": "2wh", "resolve_limit": "1wd", "ack_limit": "15m", "escalation": ["community", "street"], "priority": "urgent", "active": true}`,
 	"POST /api/mediation/{id}/sessions":             `{"held_at": "2026-11-25T10:00", "place": "调解室", "participants": "双方当事人", "record": "调解记录"}`,
 	"POST /api/mediation/{id}/publish":              `{"consent": "双方同意"}`,

@@ -152,6 +152,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 	farHousehold := one(`SELECT MIN(id) FROM households WHERE path LIKE ?`, under(far))
 
 	category := one(`SELECT id FROM categories WHERE code = 'noise'`)
+	department := one(`SELECT id FROM departments WHERE code = 'urban'`)
 	closedCase := func(c string) string {
 		return one(`SELECT MIN(id) FROM cases WHERE community_id = ? AND state = 'closed'`, c)
 	}
@@ -172,7 +173,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 	}
 	sets := map[string]*idSet{}
 	sets["xy"] = &idSet{name: "xy", ids: map[string]string{
-		"node": xy, "building": building(xy), "category": category, "closedcase": closedCase(xy),
+		"node": xy, "building": building(xy), "category": category, "department": department, "closedcase": closedCase(xy),
 		"household": household("resident"), "member": member(household("resident")), "person": person(household("resident")),
 		"account": account("xueyuan"), "grant": grant("xueyuan"), "token": token("xueyuan"),
 		"case":       privateCase(xy, "resident", "rep", "unit", "building"),
@@ -191,7 +192,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"claim":      claim("volunteer", neighbour("resident")),
 	}}
 	sets["jx"] = &idSet{name: "jx", ids: map[string]string{
-		"node": jx, "building": building(jx), "category": category, "closedcase": closedCase(jx),
+		"node": jx, "building": building(jx), "category": category, "department": department, "closedcase": closedCase(jx),
 		"household": household("jxresident"), "member": member(household("jxresident")), "person": person(household("jxresident")),
 		"account": account("jixiang"), "grant": grant("jixiang"), "token": token("jixiang"),
 		"case":    privateCase(jx, "jxresident"),
