@@ -1,0 +1,214 @@
+package outbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"linli/storage"
+)
+
+// Settings are the deployment's own channels, from flags (linli serve
+// --smtp-url, --sms-gateway, --webhook-url …). Community channels are rows
+// of outbox_channels.
+type Settings struct {
+	SMTP    *SMTP
+	SMS     *SMSGateway
+	Webhook *OutgoingWebhook // every webhook row, besides the configured ones
+}
+
+// configured is one row of outbox_channels.
+type configured struct {
+	ID       int64
+	NodeID   int64
+	NodePath string // "" for the deployment (node 0)
+	Kind     string
+	Name     string
+	URL      string
+	Secret   string
+}
+
+// target is one place a row goes, with the secrets to keep out of errors.
+type target struct {
+	label   string
+	sender  Sender
+	secrets []string
+}
+
+// router finds where each row of a batch goes. It is built once per batch
+// from the channels table, so a channel saved on the page is used by the
+// next batch.
+type router struct {
+	w        *Worker
+	channels []configured
+	paths    map[int64]string
+}
+
+func (w *Worker) newRouter(ctx context.Context, rows []row) (*router, error) {
+	r := &router{w: w, paths: map[int64]string{}}
+	err := storage.Each(ctx, w.DB, func(rs *sql.Rows) error {
+		var c configured
+		if err := rs.Scan(&c.ID, &c.NodeID, &c.NodePath, &c.Kind, &c.Name, &c.URL, &c.Secret); err != nil {
+			return err
+		}
+		r.channels = append(r.channels, c)
+		return nil
+	}, `SELECT c.id, c.node_id, COALESCE(n.path, ''), c.kind, c.name, c.url, c.secret
+		FROM outbox_channels c LEFT JOIN nodes n ON n.id = c.node_id WHERE c.enabled = 1 ORDER BY c.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox channels: %w", err)
+	}
+	var ids []any
+	for _, x := range rows {
+		if x.NodeID != 0 && isGroup(x.Channel) {
+			if _, ok := r.paths[x.NodeID]; !ok {
+				r.paths[x.NodeID] = ""
+				ids = append(ids, x.NodeID)
+			}
+		}
+	}
+	if len(ids) > 0 {
+		err = storage.Each(ctx, w.DB, func(rs *sql.Rows) error {
+			var id int64
+			var p string
+			if err := rs.Scan(&id, &p); err != nil {
+				return err
+			}
+			r.paths[id] = p
+			return nil
+		}, `SELECT id, path FROM nodes WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+		if err != nil {
+			return nil, fmt.Errorf("read node paths: %w", err)
+		}
+	}
+	return r, nil
+}
+
+func isGroup(channel string) bool {
+	return channel == WeCom || channel == DingTalk || channel == Webhook
+}
+
+// targets returns where d goes, or a NotConfigured failure.
+func (r *router) targets(ctx context.Context, d *Delivery) ([]target, error) {
+	w := r.w
+	switch d.Channel {
+	case SMS, Notify:
+		if d.Channel == Notify {
+			phone, err := w.accountPhone(ctx, d.AccountID)
+			if err != nil {
+				return nil, err
+			}
+			if phone == "" {
+				return nil, permanent("account %d has no phone number", d.AccountID)
+			}
+			d.To = phone
+		}
+		if w.Settings.SMS == nil {
+			return nil, notConfigured("no SMS channel configured")
+		}
+		g := *w.Settings.SMS
+		g.Client = w.client()
+		var secrets []string
+		for _, vs := range g.Header {
+			secrets = append(secrets, vs...)
+		}
+		return []target{{label: "SMS", sender: g, secrets: secrets}}, nil
+	case Email:
+		if w.Settings.SMTP == nil {
+			return nil, notConfigured("no e-mail (SMTP) channel configured")
+		}
+		return []target{{label: "SMTP", sender: w.Settings.SMTP, secrets: []string{w.Settings.SMTP.Password}}}, nil
+	}
+	// Group channels: the named channel, or the nearest community's.
+	path := r.paths[d.NodeID]
+	name := d.To
+	if strings.HasPrefix(name, "node:") {
+		name = ""
+	}
+	var best []configured
+	bestDepth := -1
+	for _, c := range r.channels {
+		if c.Kind != d.Channel || (c.NodeID != 0 && (path == "" || !strings.HasPrefix(path, c.NodePath))) {
+			continue
+		}
+		if name != "" {
+			if c.Name == name {
+				best = append(best[:0], c)
+				break
+			}
+			continue
+		}
+		depth := strings.Count(c.NodePath, "/")
+		switch {
+		case depth > bestDepth:
+			best, bestDepth = []configured{c}, depth
+		case depth == bestDepth:
+			best = append(best, c)
+		}
+	}
+	var out []target
+	for _, c := range best {
+		out = append(out, r.target(c))
+	}
+	if d.Channel == Webhook && w.Settings.Webhook != nil && (name == "" || name == "deployment") {
+		wh := *w.Settings.Webhook
+		wh.Client, wh.Now = w.client(), w.Clock.Now
+		out = append(out, target{label: "webhook (deployment)", sender: wh, secrets: []string{wh.Secret, wh.URL}})
+	}
+	if len(out) == 0 {
+		return nil, notConfigured("no %s channel configured for this community", labelOf(d.Channel))
+	}
+	return out, nil
+}
+
+func (r *router) target(c configured) target {
+	w := r.w
+	t := target{label: labelOf(c.Kind) + " 「" + c.Name + "」", secrets: []string{c.URL, c.Secret}}
+	switch c.Kind {
+	case WeCom:
+		t.sender = WeComRobot{URL: c.URL, Client: w.client()}
+	case DingTalk:
+		t.sender = DingTalkRobot{URL: c.URL, Secret: c.Secret, Client: w.client(), Now: w.Clock.Now}
+	default:
+		t.sender = OutgoingWebhook{URL: c.URL, Secret: c.Secret, Client: w.client(), Now: w.Clock.Now}
+	}
+	return t
+}
+
+func labelOf(kind string) string {
+	switch kind {
+	case WeCom:
+		return "WeCom"
+	case DingTalk:
+		return "DingTalk"
+	case Webhook:
+		return "webhook"
+	case Email:
+		return "e-mail"
+	}
+	return strings.ToUpper(kind)
+}
+
+// accountPhone is the phone of an account: its own, else its person's.
+func (w *Worker) accountPhone(ctx context.Context, id int64) (string, error) {
+	var phone string
+	err := w.DB.QueryRow(ctx, `SELECT COALESCE(NULLIF(a.phone, ''), p.phone, '') FROM accounts a
+		LEFT JOIN people p ON p.id = a.person_id WHERE a.id = ?`, id).Scan(&phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", permanent("account %d does not exist", id)
+	}
+	return phone, err
+}
+
+func (w *Worker) client() *http.Client {
+	if w.Client != nil {
+		return w.Client
+	}
+	return defaultClient
+}
+
+var defaultClient = &http.Client{Timeout: 10 * time.Second}
