@@ -62,6 +62,9 @@ func send(ctx context.Context, c *http.Client, method, url string, header http.H
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.Header.Set("User-Agent", "Linli-Outbox/1")
+	if c == nil {
+		c = defaultClient
+	}
 	resp, err := c.Do(req)
 	if err != nil {
 		return 0, nil, nil, temporary("%s", redact(err.Error()))

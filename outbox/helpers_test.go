@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -80,3 +81,5 @@ func runDue(t testing.TB, w *Worker) int {
 	}
 	return n
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
