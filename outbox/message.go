@@ -144,7 +144,7 @@ type State struct {
 	Status    string    `json:"status"`
 	Attempts  int       `json:"attempts"`
 	LastError string    `json:"last_error,omitempty"`
-	SentAt    time.Time `json:"sent_at,omitzero"`
+	SentAt    time.Time `json:"sent_at,omitempty,omitzero"`
 }
 
 // States returns the state of each row of ids that exists (notices show

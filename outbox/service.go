@@ -48,8 +48,8 @@ type Entry struct {
 	Status    string    `json:"status"`
 	Attempts  int       `json:"attempts"`
 	LastError string    `json:"last_error,omitempty"`
-	NextAt    time.Time `json:"next_at,omitzero"`
-	SentAt    time.Time `json:"sent_at,omitzero"`
+	NextAt    time.Time `json:"next_at,omitempty,omitzero"`
+	SentAt    time.Time `json:"sent_at,omitempty,omitzero"`
 }
 
 // Filter narrows the list. Before pages backwards by id.
