@@ -94,7 +94,7 @@ type Main struct {
 	// that sends them, started and stopped with Jobs.
 	Outbox  *outbox.Service
 	Deliver *outbox.Worker
-	Links    *links.Registry
+	Links   *links.Registry
 	// Negotiation and projects.
 	Projects  *projects.Service
 	Votes     *votes.Service
