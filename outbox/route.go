@@ -211,4 +211,11 @@ func (w *Worker) client() *http.Client {
 	return defaultClient
 }
 
-var defaultClient = &http.Client{Timeout: 10 * time.Second}
+// defaultClient keeps enough idle connections per host for the worker's
+// parallel sends (net/http keeps 2 by default, and a busy robot or
+// gateway host would see a new connection for almost every message).
+var defaultClient = func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: 10 * time.Second, Transport: t}
+}()

@@ -29,7 +29,7 @@ type Worker struct {
 	Rand func() float64
 	// Name identifies this worker in claimed_by (default host-pid-random).
 	Name        string
-	Batch       int           // rows claimed at once (200)
+	Batch       int           // rows claimed at once (500)
 	Parallel    int           // recipients sent to at the same time (32)
 	Lease       time.Duration // how long a claim holds (2m)
 	MaxAttempts int           // tries before a row is dead (8)
@@ -256,23 +256,33 @@ func (w *Worker) record(ctx context.Context, outs []outcome, lease time.Time) er
 			o.status, o.next, o.attempts, o.msg = w.afterFailure(*o, now)
 		}
 	}
+	var sent, released []any
+	for _, o := range outs {
+		switch {
+		case o.sent:
+			sent = append(sent, o.row.ID)
+		case o.released:
+			released = append(released, o.row.ID)
+		}
+	}
 	err := w.DB.InTx(ctx, func(tx *storage.Tx) error {
+		// The happy path is one statement per 500 rows.
+		if err := updateIn(ctx, tx, `UPDATE outbox SET status = 'sent', sent_at = ?, delivered_at = ?, attempts = attempts + 1,
+			last_error = '', next_at = 0, claimed_until = 0, claimed_by = ''
+			WHERE claimed_by = ? AND claimed_until = ? AND status = 'pending' AND id IN `, []any{ms, ms, me, leaseMS}, sent); err != nil {
+			return err
+		}
+		if err := updateIn(ctx, tx, `UPDATE outbox SET next_at = ?, claimed_until = 0, claimed_by = ''
+			WHERE claimed_by = ? AND claimed_until = ? AND status = 'pending' AND id IN `, []any{ms, me, leaseMS}, released); err != nil {
+			return err
+		}
 		for _, o := range outs {
-			var err error
-			switch {
-			case o.released:
-				_, err = tx.Exec(ctx, `UPDATE outbox SET next_at = ?, claimed_until = 0, claimed_by = ''
-					WHERE id = ? AND claimed_by = ? AND claimed_until = ? AND status = 'pending'`, ms, o.row.ID, me, leaseMS)
-			case o.sent:
-				_, err = tx.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, delivered_at = ?, attempts = attempts + 1,
-					last_error = '', next_at = 0, claimed_until = 0, claimed_by = ''
-					WHERE id = ? AND claimed_by = ? AND claimed_until = ? AND status = 'pending'`, ms, ms, o.row.ID, me, leaseMS)
-			default:
-				_, err = tx.Exec(ctx, `UPDATE outbox SET status = ?, next_at = ?, attempts = ?, last_error = ?, claimed_until = 0, claimed_by = ''
-					WHERE id = ? AND claimed_by = ? AND claimed_until = ? AND status = 'pending'`,
-					o.status, storage.Millis(o.next), o.attempts, o.msg, o.row.ID, me, leaseMS)
+			if o.sent || o.released {
+				continue
 			}
-			if err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE outbox SET status = ?, next_at = ?, attempts = ?, last_error = ?, claimed_until = 0, claimed_by = ''
+				WHERE id = ? AND claimed_by = ? AND claimed_until = ? AND status = 'pending'`,
+				o.status, storage.Millis(o.next), o.attempts, o.msg, o.row.ID, me, leaseMS); err != nil {
 				return err
 			}
 		}
@@ -291,6 +301,18 @@ func (w *Worker) record(ctx context.Context, outs []outcome, lease time.Time) er
 			log.Error("outbox: message dead")
 		default:
 			log.Warn("outbox: delivery failed; will retry", "next", o.next)
+		}
+	}
+	return nil
+}
+
+// updateIn runs q, which ends in "id IN ", for ids in chunks of 500.
+func updateIn(ctx context.Context, tx *storage.Tx, q string, args, ids []any) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		if _, err := tx.Exec(ctx, q+`(?`+strings.Repeat(", ?", len(chunk)-1)+`)`, append(append([]any{}, args...), chunk...)...); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -377,7 +399,7 @@ func orDefault[T int | time.Duration](v, def T) T {
 	return def
 }
 
-func (w *Worker) batch() int               { return orDefault(w.Batch, 200) }
+func (w *Worker) batch() int               { return orDefault(w.Batch, 500) }
 func (w *Worker) parallel() int            { return orDefault(w.Parallel, 32) }
 func (w *Worker) lease() time.Duration     { return orDefault(w.Lease, 2*time.Minute) }
 func (w *Worker) maxAttempts() int         { return orDefault(w.MaxAttempts, 8) }

@@ -26,6 +26,6 @@ UPDATE outbox SET recipient = COALESCE(json_extract(payload, '$.phone'), ''),
 	kind = COALESCE(json_extract(payload, '$.kind'), '') WHERE channel = 'sms' AND json_valid(payload);
 UPDATE outbox SET kind = COALESCE(json_extract(payload, '$.kind'), '') WHERE channel = 'notify' AND json_valid(payload);
 CREATE UNIQUE INDEX outbox_dedup ON outbox(dedup_key) WHERE dedup_key <> '';
-CREATE INDEX outbox_due ON outbox(status, next_at, id);
+CREATE INDEX outbox_due ON outbox(status, id);
 CREATE INDEX outbox_recipient ON outbox(channel, recipient, status, next_at);
 CREATE INDEX outbox_node ON outbox(node_id, status, id);
