@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -17,7 +18,7 @@ var t0 = time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
 
 // newWorker is a worker on a fake clock with a fixed jitter of one half.
 func newWorker(db *storage.DB, clock *linli.FakeClock, s Settings) *Worker {
-	return &Worker{DB: db, Clock: clock, Settings: s, Rand: func() float64 { return 0.5 },
+	return &Worker{DB: db, Clock: clock, Settings: s, Rand: func() float64 { return 0.5 }, Nodes: registry.New(db, clock),
 		Client: &http.Client{Timeout: 2 * time.Second}, Name: "test-worker",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"linli"
+	"linli/registry"
 	"linli/storage"
 	"linli/storage/storagetest"
 	"linli/web/webtest"
@@ -56,7 +57,8 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		t.Fatal(err)
 	}
 	f.srv = webtest.New(t, Pages())
-	New(db, linli.NewFakeClock(t0), Settings{}).Routes(f.srv.Router, f.srv.Renderer)
+	clock := linli.NewFakeClock(t0)
+	New(db, clock, Settings{}, registry.New(db, clock)).Routes(f.srv.Router, f.srv.Renderer)
 	return f
 }
 

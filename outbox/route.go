@@ -3,7 +3,6 @@ package outbox
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -52,17 +51,31 @@ func (w *Worker) newRouter(ctx context.Context, rows []row) (*router, error) {
 	r := &router{w: w, paths: map[int64]string{}}
 	err := storage.Each(ctx, w.DB, func(rs *sql.Rows) error {
 		var c configured
-		if err := rs.Scan(&c.ID, &c.NodeID, &c.NodePath, &c.Kind, &c.Name, &c.URL, &c.Secret); err != nil {
+		if err := rs.Scan(&c.ID, &c.NodeID, &c.Kind, &c.Name, &c.URL, &c.Secret); err != nil {
 			return err
 		}
 		r.channels = append(r.channels, c)
 		return nil
-	}, `SELECT c.id, c.node_id, COALESCE(n.path, ''), c.kind, c.name, c.url, c.secret
-		FROM outbox_channels c LEFT JOIN nodes n ON n.id = c.node_id WHERE c.enabled = 1 ORDER BY c.id`)
+	}, `SELECT id, node_id, kind, name, url, secret FROM outbox_channels WHERE enabled = 1 ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox channels: %w", err)
 	}
-	var ids []any
+	var chNodes []int64
+	for _, c := range r.channels {
+		if c.NodeID != 0 {
+			chNodes = append(chNodes, c.NodeID)
+		}
+	}
+	if len(chNodes) > 0 && w.Nodes != nil {
+		nodes, err := w.Nodes.NodesAt(ctx, w.DB, chNodes)
+		if err != nil {
+			return nil, fmt.Errorf("read channel nodes: %w", err)
+		}
+		for i, c := range r.channels {
+			r.channels[i].NodePath = nodes[c.NodeID].Path
+		}
+	}
+	var ids []int64
 	for _, x := range rows {
 		if x.NodeID != 0 && isGroup(x.Channel) {
 			if _, ok := r.paths[x.NodeID]; !ok {
@@ -71,18 +84,13 @@ func (w *Worker) newRouter(ctx context.Context, rows []row) (*router, error) {
 			}
 		}
 	}
-	if len(ids) > 0 {
-		err = storage.Each(ctx, w.DB, func(rs *sql.Rows) error {
-			var id int64
-			var p string
-			if err := rs.Scan(&id, &p); err != nil {
-				return err
-			}
-			r.paths[id] = p
-			return nil
-		}, `SELECT id, path FROM nodes WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	if len(ids) > 0 && w.Nodes != nil {
+		nodes, err := w.Nodes.NodesAt(ctx, w.DB, ids)
 		if err != nil {
 			return nil, fmt.Errorf("read node paths: %w", err)
+		}
+		for id, n := range nodes {
+			r.paths[id] = n.Path
 		}
 	}
 	return r, nil
@@ -132,7 +140,7 @@ func (r *router) targets(ctx context.Context, d *Delivery) ([]target, error) {
 	var best []configured
 	bestDepth := -1
 	for _, c := range r.channels {
-		if c.Kind != d.Channel || (c.NodeID != 0 && (path == "" || !strings.HasPrefix(path, c.NodePath))) {
+		if c.Kind != d.Channel || (c.NodeID != 0 && (path == "" || c.NodePath == "" || !strings.HasPrefix(path, c.NodePath))) {
 			continue
 		}
 		if name != "" {
@@ -193,15 +201,16 @@ func labelOf(kind string) string {
 	return strings.ToUpper(kind)
 }
 
-// accountPhone is the phone of an account: its own, else its person's.
+// accountPhone is the phone of an account, from AccountPhone (auth's).
 func (w *Worker) accountPhone(ctx context.Context, id int64) (string, error) {
-	var phone string
-	err := w.DB.QueryRow(ctx, `SELECT COALESCE(NULLIF(a.phone, ''), p.phone, '') FROM accounts a
-		LEFT JOIN people p ON p.id = a.person_id WHERE a.id = ?`, id).Scan(&phone)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", permanent("account %d does not exist", id)
+	if w.AccountPhone == nil {
+		return "", notConfigured("no way to look up an account's phone")
 	}
-	return phone, err
+	phone, err := w.AccountPhone(ctx, id)
+	if err != nil {
+		return "", permanent("account %d: %v", id, err)
+	}
+	return phone, nil
 }
 
 func (w *Worker) client() *http.Client {

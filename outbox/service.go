@@ -24,12 +24,13 @@ import (
 type Service struct {
 	DB       *storage.DB
 	Clock    linli.Clock
-	Settings Settings // the deployment's channels, shown masked
+	Settings Settings   // the deployment's channels, shown masked
+	Nodes    NodeReader // the registry: where each row's node lies
 }
 
 // New builds the outbox's staff service.
-func New(db *storage.DB, clock linli.Clock, s Settings) *Service {
-	return &Service{DB: db, Clock: clock, Settings: s}
+func New(db *storage.DB, clock linli.Clock, s Settings, nodes NodeReader) *Service {
+	return &Service{DB: db, Clock: clock, Settings: s, Nodes: nodes}
 }
 
 // Entry is one message as staff see it: the recipient masked (a phone as
@@ -75,31 +76,66 @@ func (f Filter) Check() error {
 // mayManage reports whether a may see the outbox at all.
 func mayManage(a *linli.Actor) bool { return a.CanAny(linli.PermUsersManage) }
 
-// scopeClause is the SQL condition for rows a may see (o: outbox, n: its node).
-func scopeClause(a *linli.Actor) (string, []any) {
-	var parts []string
-	var args []any
-	if a.HasRole(linli.RoleAdmin) {
-		parts = append(parts, "o.node_id = 0")
+// visibleNodes returns, of the nodes in ids, those a may see with their
+// names; node 0 (no community) is visible to administrators only.
+func (s *Service) visibleNodes(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]registry.Node, error) {
+	out := map[int64]registry.Node{}
+	var real []int64
+	for _, id := range ids {
+		if id == 0 {
+			if a.HasRole(linli.RoleAdmin) {
+				out[0] = registry.Node{Path: "/"}
+			}
+			continue
+		}
+		real = append(real, id)
 	}
-	for _, p := range a.Scopes(linli.PermUsersManage) {
-		parts = append(parts, "n.path LIKE ?")
-		args = append(args, p+"%")
+	if len(real) == 0 || s.Nodes == nil {
+		return out, nil
 	}
-	if len(parts) == 0 {
-		return "1 = 0", nil
+	nodes, err := s.Nodes.NodesAt(ctx, s.DB, real)
+	if err != nil {
+		return nil, err
 	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
+	for id, n := range nodes {
+		if a.Can(linli.PermUsersManage, n.Path) {
+			out[id] = n
+		}
+	}
+	return out, nil
 }
 
-const entryColumns = `o.id, o.at, o.channel, o.recipient, o.node_id, COALESCE(n.name, ''), o.kind, o.ref, o.payload,
+// scopeClause is the SQL condition for the rows of outbox (alias o) a
+// may see, and the names of their nodes. The nodes that have messages
+// are few (communities), so they are read and checked here rather than
+// joined.
+func (s *Service) scopeClause(ctx context.Context, a *linli.Actor, table string) (string, []any, map[int64]registry.Node, error) {
+	ids, err := storage.Scalars[int64](ctx, s.DB, `SELECT DISTINCT node_id FROM `+table)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	nodes, err := s.visibleNodes(ctx, a, ids)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if len(nodes) == 0 {
+		return "1 = 0", nil, nodes, nil
+	}
+	var args []any
+	for id := range nodes {
+		args = append(args, id)
+	}
+	return "o.node_id IN (?" + strings.Repeat(", ?", len(args)-1) + ")", args, nodes, nil
+}
+
+const entryColumns = `o.id, o.at, o.channel, o.recipient, o.node_id, o.kind, o.ref, o.payload,
 	o.status, o.attempts, o.last_error, o.next_at, o.sent_at`
 
 func scanEntry(rows interface{ Scan(...any) error }) (Entry, error) {
 	var e Entry
 	var at, next, sent int64
 	var body string
-	if err := rows.Scan(&e.ID, &at, &e.Channel, &e.Recipient, &e.NodeID, &e.NodeName, &e.Kind, &e.Ref, &body,
+	if err := rows.Scan(&e.ID, &at, &e.Channel, &e.Recipient, &e.NodeID, &e.Kind, &e.Ref, &body,
 		&e.Status, &e.Attempts, &e.LastError, &next, &sent); err != nil {
 		return Entry{}, err
 	}
@@ -129,7 +165,10 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, 
 	if err := f.Check(); err != nil {
 		return nil, err
 	}
-	where, args := scopeClause(a)
+	where, args, nodes, err := s.scopeClause(ctx, a, "outbox")
+	if err != nil {
+		return nil, err
+	}
 	if f.Status != "" {
 		where += " AND o.status = ?"
 		args = append(args, f.Status)
@@ -147,8 +186,11 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, 
 		limit = 100
 	}
 	args = append(args, limit)
-	out, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Entry, error) { return scanEntry(rows) },
-		`SELECT `+entryColumns+` FROM outbox o LEFT JOIN nodes n ON n.id = o.node_id WHERE `+where+` ORDER BY o.id DESC LIMIT ?`, args...)
+	out, err := storage.Select(ctx, s.DB, func(rows *sql.Rows) (Entry, error) {
+		e, err := scanEntry(rows)
+		e.NodeName = nodes[e.NodeID].Name
+		return e, err
+	}, `SELECT `+entryColumns+` FROM outbox o WHERE `+where+` ORDER BY o.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
 	}
@@ -161,8 +203,11 @@ func (s *Service) Counts(ctx context.Context, a *linli.Actor) (map[string]int, e
 	if !mayManage(a) {
 		return out, nil
 	}
-	where, args := scopeClause(a)
-	err := storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
+	where, args, _, err := s.scopeClause(ctx, a, "outbox")
+	if err != nil {
+		return nil, err
+	}
+	err = storage.Each(ctx, s.DB, func(rows *sql.Rows) error {
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
@@ -170,28 +215,33 @@ func (s *Service) Counts(ctx context.Context, a *linli.Actor) (map[string]int, e
 		}
 		out[st] = n
 		return nil
-	}, `SELECT o.status, COUNT(*) FROM outbox o LEFT JOIN nodes n ON n.id = o.node_id WHERE `+where+` GROUP BY o.status`, args...)
+	}, `SELECT o.status, COUNT(*) FROM outbox o WHERE `+where+` GROUP BY o.status`, args...)
 	return out, err
 }
 
 // get reads one row of a's scope inside q, or a 404.
 func (s *Service) get(ctx context.Context, q storage.Querier, a *linli.Actor, id int64) (Entry, string, error) {
-	where, args := scopeClause(a)
-	var path string
-	e, err := scanEntry(q.QueryRow(ctx, `SELECT `+entryColumns+` FROM outbox o LEFT JOIN nodes n ON n.id = o.node_id WHERE o.id = ? AND `+where, append([]any{id}, args...)...))
-	if errors.Is(err, sql.ErrNoRows) || !mayManage(a) {
-		return Entry{}, "", linli.Errorf(linli.ENotFound, "没有这条消息 / no such message")
+	notFound := linli.Errorf(linli.ENotFound, "没有这条消息 / no such message")
+	if !mayManage(a) {
+		return Entry{}, "", notFound
+	}
+	e, err := scanEntry(q.QueryRow(ctx, `SELECT `+entryColumns+` FROM outbox o WHERE o.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Entry{}, "", notFound
 	}
 	if err != nil {
 		return Entry{}, "", err
 	}
-	if e.NodeID != 0 {
-		_ = q.QueryRow(ctx, `SELECT path FROM nodes WHERE id = ?`, e.NodeID).Scan(&path)
+	nodes, err := s.visibleNodes(ctx, a, []int64{e.NodeID})
+	if err != nil {
+		return Entry{}, "", err
 	}
-	if path == "" {
-		path = "/"
+	n, ok := nodes[e.NodeID]
+	if !ok {
+		return Entry{}, "", notFound
 	}
-	return e, path, nil
+	e.NodeName = n.Name
+	return e, n.Path, nil
 }
 
 // Get returns one message of a's scope.
@@ -256,15 +306,13 @@ type ChannelInput struct {
 
 // nodeScope returns the path of node id if a may configure channels
 // there; node 0 (the whole deployment) needs an administrator.
-func (s *Service) nodeScope(ctx context.Context, q storage.Querier, a *linli.Actor, id int64) (string, bool) {
-	if id == 0 {
-		return "/", a.HasRole(linli.RoleAdmin)
-	}
-	var path string
-	if err := q.QueryRow(ctx, `SELECT path FROM nodes WHERE id = ?`, id).Scan(&path); err != nil {
+func (s *Service) nodeScope(ctx context.Context, a *linli.Actor, id int64) (string, bool) {
+	nodes, err := s.visibleNodes(ctx, a, []int64{id})
+	if err != nil {
 		return "", false
 	}
-	return path, a.Can(linli.PermUsersManage, path)
+	n, ok := nodes[id]
+	return n.Path, ok
 }
 
 // Check validates a channel input, naming each bad field.
@@ -300,7 +348,7 @@ func (s *Service) SaveChannel(ctx context.Context, a *linli.Actor, in ChannelInp
 	}
 	var out ChannelView
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		path, ok := s.nodeScope(ctx, tx, a, in.NodeID)
+		path, ok := s.nodeScope(ctx, a, in.NodeID)
 		if !ok {
 			v.Add("node_id", "不在您的管辖范围 / not in your scope")
 		}
@@ -328,7 +376,7 @@ func (s *Service) DeleteChannel(ctx context.Context, a *linli.Actor, id int64) e
 	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		var c ChannelView
 		err := tx.QueryRow(ctx, `SELECT node_id, kind, name FROM outbox_channels WHERE id = ?`, id).Scan(&c.NodeID, &c.Kind, &c.Name)
-		path, ok := s.nodeScope(ctx, tx, a, c.NodeID)
+		path, ok := s.nodeScope(ctx, a, c.NodeID)
 		if err != nil || !ok || !mayManage(a) {
 			return linli.Errorf(linli.ENotFound, "没有这个渠道 / no such channel")
 		}
@@ -358,19 +406,22 @@ func (s *Service) Channels(ctx context.Context, a *linli.Actor) ([]ChannelView, 
 			out = append(out, ChannelView{Kind: Webhook, Name: "deployment", URL: MaskURL(w.URL), Secret: mask(w.Secret), Enabled: true, Fixed: true})
 		}
 	}
-	where, args := scopeClause(a)
-	where = strings.ReplaceAll(where, "o.node_id", "c.node_id")
+	where, args, nodes, err := s.scopeClause(ctx, a, "outbox_channels")
+	if err != nil {
+		return nil, err
+	}
 	rows, err := storage.Select(ctx, s.DB, func(rs *sql.Rows) (ChannelView, error) {
 		var c ChannelView
 		var secret string
 		var enabled int64
-		if err := rs.Scan(&c.ID, &c.NodeID, &c.NodeName, &c.Kind, &c.Name, &c.URL, &secret, &enabled); err != nil {
+		if err := rs.Scan(&c.ID, &c.NodeID, &c.Kind, &c.Name, &c.URL, &secret, &enabled); err != nil {
 			return c, err
 		}
+		c.NodeName = nodes[c.NodeID].Name
 		c.URL, c.Secret, c.Enabled = MaskURL(c.URL), mask(secret), storage.Bool(enabled)
 		return c, nil
-	}, `SELECT c.id, c.node_id, COALESCE(n.name, ''), c.kind, c.name, c.url, c.secret, c.enabled
-		FROM outbox_channels c LEFT JOIN nodes n ON n.id = c.node_id WHERE `+where+` ORDER BY c.node_id, c.id`, args...)
+	}, `SELECT o.id, o.node_id, o.kind, o.name, o.url, o.secret, o.enabled
+		FROM outbox_channels o WHERE `+where+` ORDER BY o.node_id, o.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox channels: %w", err)
 	}

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"database/sql"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -24,7 +26,12 @@ type Worker struct {
 	DB       *storage.DB
 	Clock    linli.Clock
 	Settings Settings
-	Client   *http.Client // for the HTTP channels (10 s timeout)
+	// Nodes reads the paths of community nodes (registry's NodesAt), to
+	// find the nearest community's channel; AccountPhone the phone a
+	// "notify" message goes to (auth's AccountPhone).
+	Nodes        NodeReader
+	AccountPhone func(ctx context.Context, accountID int64) (string, error)
+	Client       *http.Client // for the HTTP channels (10 s timeout)
 	// Rand draws the backoff jitter in [0,1); nil: math/rand.
 	Rand func() float64
 	// Name identifies this worker in claimed_by (default host-pid-random).
@@ -42,6 +49,11 @@ type Worker struct {
 	mu       sync.Mutex
 	stop     context.CancelFunc
 	done     chan struct{}
+}
+
+// NodeReader is the registry's read of nodes by id.
+type NodeReader interface {
+	NodesAt(ctx context.Context, q storage.Querier, ids []int64) (map[int64]registry.Node, error)
 }
 
 // row is a claimed outbox row.
@@ -132,12 +144,7 @@ func (w *Worker) claim(ctx context.Context, now, lease time.Time) ([]row, error)
 			q += ` FOR UPDATE SKIP LOCKED`
 		}
 		ms := storage.Millis(now)
-		rs, err := tx.Query(ctx, q, ms, ms, w.batch())
-		if err != nil {
-			return err
-		}
-		defer rs.Close()
-		for rs.Next() {
+		err := storage.Each(ctx, tx, func(rs *sql.Rows) error {
 			var r row
 			var at int64
 			if err := rs.Scan(&r.ID, &at, &r.Channel, &r.AccountID, &r.Payload, &r.Attempts, &r.Recipient, &r.NodeID, &r.Kind, &r.Ref, &r.DedupKey); err != nil {
@@ -145,11 +152,11 @@ func (w *Worker) claim(ctx context.Context, now, lease time.Time) ([]row, error)
 			}
 			r.At = storage.FromMillis(at)
 			rows = append(rows, r)
-		}
-		if err := rs.Err(); err != nil {
+			return nil
+		}, q, ms, ms, w.batch())
+		if err != nil {
 			return err
 		}
-		rs.Close()
 		if len(rows) == 0 {
 			return nil
 		}

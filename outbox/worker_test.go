@@ -165,22 +165,14 @@ func TestNoChannelStaysPendingAndVisible(t *testing.T) {
 
 func TestNotifyGoesToTheAccountsPhone(t *testing.T) {
 	db := storagetest.SQLite(t)
-	ctx := context.Background()
-	var acc, bare int64
-	err := db.InTx(ctx, func(tx *storage.Tx) error {
-		var err error
-		if acc, err = tx.Insert(ctx, `INSERT INTO accounts (username, phone, display_name, password_hash, created_at, updated_at) VALUES ('wang', '13911112222', '王', 'x', 0, 0)`); err != nil {
-			return err
-		}
-		bare, err = tx.Insert(ctx, `INSERT INTO accounts (username, display_name, password_hash, created_at, updated_at) VALUES ('li', '李', 'x', 0, 0)`)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	acc, bare := int64(7), int64(8)
 	rc := &receiver{reply: func(w http.ResponseWriter, r *http.Request, b []byte) {}}
 	srv := serve(t, rc)
 	w := newWorker(db, linli.NewFakeClock(t0), Settings{SMS: &SMSGateway{URL: srv.URL + "/sms?to={{phone}}", Method: "GET"}})
+	// auth.Service.AccountPhone in the server.
+	w.AccountPhone = func(_ context.Context, id int64) (string, error) {
+		return map[int64]string{acc: "13911112222"}[id], nil
+	}
 	ok := enqueue(t, db, t0, Message{Channel: Notify, AccountID: acc, Text: "您的上报已受理"})
 	none := enqueue(t, db, t0, Message{Channel: Notify, AccountID: bare, Text: "您的上报已受理"})
 	runDue(t, w)

@@ -172,8 +172,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Registry, m.Auth, m.Audit, m.Cases, m.Calendar, m.Links = d.Registry, d.Auth, d.Audit, d.Cases, d.CalendarAdmin, d.Links
-	m.Outbox = outbox.New(m.DB, cfg.Clock, channels)
-	m.Deliver = &outbox.Worker{DB: m.DB, Clock: cfg.Clock, Settings: channels, MaxAttempts: cfg.OutboxMaxAttempts}
+	m.Outbox = outbox.New(m.DB, cfg.Clock, channels, m.Registry)
+	m.Deliver = &outbox.Worker{DB: m.DB, Clock: cfg.Clock, Settings: channels, MaxAttempts: cfg.OutboxMaxAttempts, Nodes: m.Registry,
+		AccountPhone: func(ctx context.Context, id int64) (string, error) { return m.Auth.AccountPhone(ctx, m.DB, id) }}
 	caps := m.capabilities(d, cfg)
 	render, err := web.NewRenderer(zone, capability.AllPages(caps)...)
 	if err != nil {
