@@ -211,10 +211,23 @@ func nodeChoices(a *linli.Actor) []web.Choice {
 	return out
 }
 
+// labels are the Chinese names of statuses and channels.
+var labels = map[string]string{
+	Pending: "待发送", Sent: "已发送", Dead: "失败",
+	SMS: "短信", Notify: "账号（短信）", Email: "邮件", WeCom: "企业微信", DingTalk: "钉钉", Webhook: "Webhook",
+}
+
 // Pages returns the outbox pages and their English.
 func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "outbox", Catalog: catalog, Funcs: map[string]any{
+		// obLabel is the Chinese name of a status or channel, for t.
+		"obLabel": func(s string) string {
+			if l, ok := labels[s]; ok {
+				return l
+			}
+			return s
+		},
 		"obStatusClass": func(s string) string {
 			switch s {
 			case Sent:

@@ -105,6 +105,9 @@ func (r *router) targets(ctx context.Context, d *Delivery) ([]target, error) {
 	w := r.w
 	switch d.Channel {
 	case SMS, Notify:
+		if w.Settings.SMS == nil {
+			return nil, notConfigured("no SMS channel configured")
+		}
 		if d.Channel == Notify {
 			phone, err := w.accountPhone(ctx, d.AccountID)
 			if err != nil {
@@ -114,9 +117,6 @@ func (r *router) targets(ctx context.Context, d *Delivery) ([]target, error) {
 				return nil, permanent("account %d has no phone number", d.AccountID)
 			}
 			d.To = phone
-		}
-		if w.Settings.SMS == nil {
-			return nil, notConfigured("no SMS channel configured")
 		}
 		g := *w.Settings.SMS
 		g.Client = w.client()
