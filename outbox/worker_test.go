@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -213,5 +214,37 @@ func TestLeaseExpiryHandsRowsOver(t *testing.T) {
 	}
 	if s := stateOf(t, db, id); s.Status != Sent {
 		t.Fatalf("%+v", s)
+	}
+}
+
+// net/http's errors quote the whole URL, and a robot's key is in it: the
+// row's last_error and the log show the URL with its key masked.
+func TestSecretsStayOutOfErrorsAndLogs(t *testing.T) {
+	db := storagetest.SQLite(t)
+	srv := serve(t, &receiver{})
+	dead := srv.URL
+	srv.Close() // connection refused from now on
+	addChannel(t, db, 0, WeCom, "群", dead+"/cgi-bin/webhook/send?key=SECRET-KEY-123", "")
+	addChannel(t, db, 0, DingTalk, "钉", dead+"/robot/send?access_token=TOKEN-456", "SEC-SIGN-789")
+	var logs strings.Builder
+	w := newWorker(db, linli.NewFakeClock(t0), Settings{})
+	w.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	a := enqueue(t, db, t0, Message{Channel: WeCom, Text: "x"})
+	b := enqueue(t, db, t0, Message{Channel: DingTalk, Text: "x"})
+	runDue(t, w)
+	for _, id := range []int64{a, b} {
+		s := stateOf(t, db, id)
+		if s.Status != Pending || s.Attempts != 1 || !strings.Contains(s.LastError, "••••") {
+			t.Fatalf("%+v", s)
+		}
+	}
+	all := logs.String() + stateOf(t, db, a).LastError + stateOf(t, db, b).LastError
+	for _, secret := range []string{"SECRET-KEY-123", "TOKEN-456", "SEC-SIGN-789"} {
+		if strings.Contains(all, secret) {
+			t.Fatalf("%s leaked: %s", secret, all)
+		}
+	}
+	if !strings.Contains(logs.String(), "will retry") {
+		t.Fatalf("nothing logged: %q", logs.String())
 	}
 }
