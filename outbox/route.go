@@ -120,7 +120,7 @@ func (r *router) targets(ctx context.Context, d *Delivery) ([]target, error) {
 		}
 		g := *w.Settings.SMS
 		g.Client = w.client()
-		var secrets []string
+		secrets := []string{g.URL}
 		for _, vs := range g.Header {
 			secrets = append(secrets, vs...)
 		}
