@@ -9,6 +9,7 @@ import (
 	"linli"
 	"linli/auth"
 	"linli/links"
+	"linli/outbox"
 	"linli/storage"
 )
 
@@ -89,10 +90,18 @@ func (n Notification) URL() string {
 	return fmt.Sprintf("/%ss/%d", n.RefKind, n.RefID)
 }
 
-// notify writes in-app notifications; with outbox, also a row for outside
-// channels (SMS, WeChat) that a delivery worker will drain.
-func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, caseID int64, text Text, outbox bool) error {
+// notify writes in-app notifications; with toOutbox, also an outbox row
+// (package outbox) that the delivery worker sends to the account's phone.
+// The row carries the case's community, so that community's staff see it
+// on /outbox.
+func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, caseID int64, text Text, toOutbox bool) error {
 	now := storage.Millis(s.now())
+	var communityID int64
+	if toOutbox {
+		if err := tx.QueryRow(ctx, `SELECT community_id FROM cases WHERE id = ?`, caseID).Scan(&communityID); err != nil {
+			return err
+		}
+	}
 	seen := map[int64]bool{}
 	for _, acc := range accounts {
 		if acc == 0 || seen[acc] {
@@ -103,9 +112,9 @@ func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, 
 			acc, now, kind, caseID, text.ZH, text.EN); err != nil {
 			return err
 		}
-		if outbox {
-			if _, err := tx.Exec(ctx, `INSERT INTO outbox (at, channel, account_id, payload) VALUES (?, 'notify', ?, ?)`, now, acc,
-				toJSON(map[string]any{"kind": kind, "case_id": caseID, "text": text.ZH})); err != nil {
+		if toOutbox {
+			if _, err := outbox.Enqueue(ctx, tx, s.now(), outbox.Message{Channel: outbox.Notify, AccountID: acc, NodeID: communityID,
+				Kind: kind, Ref: fmt.Sprintf("case:%d", caseID), Text: text.ZH}); err != nil {
 				return err
 			}
 		}
@@ -140,8 +149,8 @@ func (s *Service) notifyReporter(ctx context.Context, tx *storage.Tx, c Case, te
 	if err := tx.QueryRow(ctx, `SELECT reporter_phone FROM cases WHERE id = ?`, c.ID).Scan(&phone); err != nil || phone == "" {
 		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO outbox (at, channel, payload) VALUES (?, 'sms', ?)`, storage.Millis(s.now()),
-		toJSON(map[string]any{"phone": phone, "case_id": c.ID, "text": text.ZH}))
+	_, err := outbox.Enqueue(ctx, tx, s.now(), outbox.Message{Channel: outbox.SMS, To: phone, NodeID: c.CommunityID,
+		Kind: "case", Ref: fmt.Sprintf("case:%d", c.ID), Text: text.ZH})
 	return err
 }
 

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 
+	"linli/outbox"
 	"linli/storage"
 )
 
@@ -13,8 +14,7 @@ import (
 // the caller's own change has committed.
 func (s *Service) SendSMS(ctx context.Context, kind, phone, text string) error {
 	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO outbox (at, channel, payload) VALUES (?, 'sms', ?)`, storage.Millis(s.now()),
-			toJSON(map[string]any{"phone": phone, "kind": kind, "text": text}))
+		_, err := outbox.Enqueue(ctx, tx, s.now(), outbox.Message{Channel: outbox.SMS, To: phone, Kind: kind, Text: text})
 		return err
 	})
 }

@@ -29,6 +29,7 @@ import (
 	"linli/links"
 	"linli/mediation"
 	"linli/meetings"
+	"linli/outbox"
 	"linli/projects"
 	"linli/registry"
 	"linli/stats"
@@ -56,6 +57,12 @@ type Config struct {
 	// SMS gateway needed.
 	Demo     bool
 	MapTiles geomap.Tiles // an intranet tile server under the maps (--map-tiles, --map-attribution)
+	// Channels are the deployment's outside channels (--smtp-url,
+	// --sms-gateway, --webhook-url …); communities add theirs on
+	// /outbox/channels.
+	Channels outbox.Config
+	// OutboxMaxAttempts is how many tries make a message dead (0: 8).
+	OutboxMaxAttempts int
 }
 
 // DefaultConfig is the configuration without flags.
@@ -83,7 +90,11 @@ type Main struct {
 	Calendar *calendar.Admin // years entered by an administrator, swapped into Cases
 	Stats    *stats.Service
 	Jobs     *jobs.Runner
-	Links    *links.Registry
+	// Outbox is the staff's view of outgoing messages; Deliver the worker
+	// that sends them, started and stopped with Jobs.
+	Outbox  *outbox.Service
+	Deliver *outbox.Worker
+	Links   *links.Registry
 	// Negotiation and projects.
 	Projects  *projects.Service
 	Votes     *votes.Service
@@ -133,6 +144,10 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := cfg.MapTiles.Check(); err != nil {
 		return err
 	}
+	channels, err := cfg.Channels.Settings()
+	if err != nil {
+		return err
+	}
 	if m.DB == nil { // tests may hand in an open, migrated database
 		if m.DB, err = OpenDB(ctx, cfg); err != nil {
 			return err
@@ -157,6 +172,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Registry, m.Auth, m.Audit, m.Cases, m.Calendar, m.Links = d.Registry, d.Auth, d.Audit, d.Cases, d.CalendarAdmin, d.Links
+	m.Outbox = outbox.New(m.DB, cfg.Clock, channels, m.Registry)
+	m.Deliver = &outbox.Worker{DB: m.DB, Clock: cfg.Clock, Settings: channels, MaxAttempts: cfg.OutboxMaxAttempts, Nodes: m.Registry,
+		AccountPhone: func(ctx context.Context, id int64) (string, error) { return m.Auth.AccountPhone(ctx, m.DB, id) }}
 	caps := m.capabilities(d, cfg)
 	render, err := web.NewRenderer(zone, capability.AllPages(caps)...)
 	if err != nil {
@@ -218,6 +236,7 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
+		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
 		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness)
 	return append(caps, capability.HomeOf(d, caps))
 }
@@ -272,6 +291,7 @@ func (m *Main) Listen() error {
 	}
 	if !m.Config.NoTimers && m.Jobs != nil {
 		m.Jobs.Start(context.Background(), 5*time.Second)
+		m.Deliver.Start(context.Background(), 2*time.Second)
 		m.startFolding(2 * time.Second)
 	}
 	return nil
@@ -307,6 +327,9 @@ func (m *Main) Close() error {
 	}
 	if m.Jobs != nil {
 		m.Jobs.Stop()
+	}
+	if m.Deliver != nil {
+		m.Deliver.Stop()
 	}
 	if m.stopFold != nil {
 		m.stopFold()

@@ -161,6 +161,29 @@ func (f flags) common(c *Config) {
 	})
 }
 
+// channels registers the flags of the deployment's outside channels
+// (serve and demo). Passwords and keys are better given by their LINLI_*
+// variables than on the command line, where ps shows them.
+func (f flags) channels(c *Config) {
+	ch := &c.Channels
+	f.str(&ch.SMTPURL, "smtp-url", "", "e-mail server: smtp://user:password@host:587?from=address (STARTTLS required; smtps://…:465 for implicit TLS)")
+	f.str(&ch.SMSGateway, "sms-gateway", "", "URL of the SMS HTTP gateway; may hold {{phone}} and {{text}}; empty: SMS messages wait, visible on /outbox")
+	f.str(&ch.SMSMethod, "sms-method", "POST", "HTTP method of the SMS gateway: POST, PUT or GET")
+	f.str(&ch.SMSBody, "sms-body", "", `body template of the SMS gateway, e.g. {"mobile":"{{phone}}","content":"{{text}}"} (JSON-escaped when JSON, form-escaped when a form)`)
+	f.str(&ch.SMSHeaders, "sms-headers", "", `extra headers of the SMS gateway, "Name: value" separated by " | ", e.g. "Authorization: Bearer …"`)
+	f.str(&ch.SMSOKField, "sms-ok-field", "", "path=value the gateway's JSON answer must hold for success, e.g. code=0; empty: any 2xx")
+	f.str(&ch.WebhookURL, "webhook-url", "", "a webhook that receives every webhook message of the deployment (signed with --webhook-secret)")
+	f.str(&ch.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 secret of X-Linli-Signature for --webhook-url")
+	f.fn("outbox-max-attempts", "tries before an outgoing message is dead (default 8)", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return fmt.Errorf("outbox max attempts must be between 1 and 100")
+		}
+		c.OutboxMaxAttempts = n
+		return nil
+	})
+}
+
 // parseWeights reads "0.3,0.35,0.35" into the composite weights.
 func parseWeights(w *stats.Weights, v string) error {
 	parts := strings.Split(v, ",")
@@ -190,6 +213,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f := newFlags("serve", stderr)
 	f.str(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	f.common(&cfg)
+	f.channels(&cfg)
 	f.boolean(&cfg.SecureCookie, "secure-cookie", false, "mark cookies Secure (serve behind HTTPS)")
 	var level string
 	f.str(&level, "log-level", "info", "log level: debug, info, warn, error")

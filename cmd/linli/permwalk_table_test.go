@@ -10,7 +10,8 @@ package main
 // matter (a visit matter), meeting, action (a meeting's action item),
 // dispute, party (a dispute party), claim (a household claim), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
-// names one; its owner-only rule is TestFormsAndActions').
+// names one; its owner-only rule is TestFormsAndActions'), outbox (an
+// outgoing message) and outboxchannel (a community's channel).
 
 // routeAccess says who may call a route.
 type routeAccess int
@@ -160,6 +161,17 @@ var permRoutes = map[string]permRoute{
 	"GET /stats":                                       {login, nil},
 	"GET /api/calendar/years":                          {login, nil},
 	"PUT /api/calendar/years":                          {cityConfig, nil},
+	"GET /api/outbox":                                  {login, nil},
+	"GET /api/outbox/{id}":                             {scoped, []string{"outbox"}},
+	"POST /api/outbox/{id}/retry":                      {scoped, []string{"outbox"}},
+	"GET /api/outbox/channels":                         {login, nil},
+	"POST /api/outbox/channels":                        {login, nil},
+	"DELETE /api/outbox/channels/{id}":                 {scoped, []string{"outboxchannel"}},
+	"GET /outbox":                                      {login, nil},
+	"POST /outbox/{id}/retry":                          {scoped, []string{"outbox"}},
+	"GET /outbox/channels":                             {login, nil},
+	"POST /outbox/channels":                            {login, nil},
+	"POST /outbox/channels/{id}/delete":                {scoped, []string{"outboxchannel"}},
 	"GET /admin/calendar":                              {login, nil},
 	"POST /admin/calendar":                             {cityConfig, nil},
 	"GET /api/projects":                                {login, nil},

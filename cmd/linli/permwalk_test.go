@@ -48,8 +48,11 @@ import (
 	"testing"
 	"time"
 
+	"linli"
 	"linli/apidoc"
 	"linli/auth"
+	"linli/outbox"
+	"linli/storage"
 )
 
 // idSet is one set of record ids by kind (the kinds permRoutes names).
@@ -171,6 +174,34 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		}
 		return strconv.FormatInt(c.ID, 10)
 	}
+	// A dead outgoing message and a channel of each community (package
+	// outbox); the demo has no channels, and its messages may be sent.
+	outboxRow := func(c string) string {
+		t.Helper()
+		n, _ := strconv.ParseInt(c, 10, 64)
+		var id int64
+		err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+			var err error
+			if id, err = outbox.Enqueue(ctx, tx, s.Config.Clock.Now(), outbox.Message{Channel: outbox.SMS, To: "13800000000", NodeID: n, Text: "permwalk"}); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `UPDATE outbox SET status = 'dead' WHERE id = ?`, id)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(id, 10)
+	}
+	outboxChannel := func(c string) string {
+		t.Helper()
+		n, _ := strconv.ParseInt(c, 10, 64)
+		ch, err := s.Outbox.SaveChannel(ctx, linli.System(), outbox.ChannelInput{NodeID: n, Kind: outbox.Webhook, Name: "permwalk", URL: "http://127.0.0.1:9/hook", Enabled: false})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(ch.ID, 10)
+	}
 	sets := map[string]*idSet{}
 	sets["xy"] = &idSet{name: "xy", ids: map[string]string{
 		"node": xy, "building": building(xy), "category": category, "department": department, "closedcase": closedCase(xy),
@@ -190,6 +221,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"meeting":    one(`SELECT MIN(m.id) FROM meetings m JOIN meeting_actions a ON a.meeting_id = m.id WHERE m.community_id = ?`, xy),
 		"action":     one(`SELECT MIN(a.id) FROM meetings m JOIN meeting_actions a ON a.meeting_id = m.id WHERE m.community_id = ?`, xy),
 		"claim":      claim("volunteer", neighbour("resident")),
+		"outbox":     outboxRow(xy), "outboxchannel": outboxChannel(xy),
 	}}
 	sets["jx"] = &idSet{name: "jx", ids: map[string]string{
 		"node": jx, "building": building(jx), "category": category, "department": department, "closedcase": closedCase(jx),
@@ -199,6 +231,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"dispute": one(`SELECT MIN(id) FROM disputes WHERE community_id = ?`, jx),
 		"party":   one(`SELECT MIN(p.id) FROM dispute_parties p JOIN disputes d ON d.id = p.dispute_id WHERE d.community_id = ?`, jx),
 		"claim":   claim("jxgrid", neighbour("jxresident")),
+		"outbox":  outboxRow(jx), "outboxchannel": outboxChannel(jx),
 	}}
 	sets["far"] = &idSet{name: "far", ids: map[string]string{
 		"node": far, "building": building(far),
