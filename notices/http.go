@@ -54,7 +54,9 @@ func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Service) apiGet(w http.ResponseWriter, r *http.Request) error { return web.CallID(w, r, s.Get) }
+func (s *Service) apiGet(w http.ResponseWriter, r *http.Request) error {
+	return web.CallID(w, r, s.Get)
+}
 
 func (s *Service) apiAck(w http.ResponseWriter, r *http.Request) error {
 	return web.CallID(w, r, s.Acknowledge)

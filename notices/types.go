@@ -56,7 +56,6 @@ func (s State) Label() string {
 // KindHouseholds targets every household of the nodes.
 const KindHouseholds = "households"
 
-
 // Recipient is one person or household an audience resolves to: an
 // account (reached in-app), or a household without one, reached by Phone.
 type Recipient struct {
@@ -176,7 +175,9 @@ const (
 func Outcomes() []Outcome { return []Outcome{Reached, NoAnswer, WrongNumber, WillFix} }
 
 // Valid reports whether o is known.
-func (o Outcome) Valid() bool { return o == Reached || o == NoAnswer || o == WrongNumber || o == WillFix }
+func (o Outcome) Valid() bool {
+	return o == Reached || o == NoAnswer || o == WrongNumber || o == WillFix
+}
 
 // Reaches reports whether the call told the person (已接通, 表示会处理).
 func (o Outcome) Reaches() bool { return o == Reached || o == WillFix }
