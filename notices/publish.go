@@ -427,16 +427,18 @@ func (s *Service) residentAccounts(ctx context.Context, q storage.Querier, ids [
 	return out, nil
 }
 
-// roleHolders adds the holders of role on or below path.
+// roleHolders adds the holders of role on, below or above path: "the grid
+// workers of this estate" are those of its grid; "of this community" those
+// of every grid in it.
 func (s *Service) roleHolders(ctx context.Context, q storage.Querier, role linli.Role, path string, add func(resolved)) error {
-	hs, err := s.au.Holders(ctx, q, auth.HolderQuery{Roles: []linli.Role{role}, Under: path})
+	hs, err := s.au.Holders(ctx, q, auth.HolderQuery{Roles: []linli.Role{role}, Under: path, OrAbove: true})
 	if err != nil {
 		return err
 	}
 	for _, h := range hs {
 		r := resolved{Recipient: Recipient{AccountID: h.ID, Name: h.Name}, channel: "app", path: path}
 		for _, g := range h.Grants {
-			if g.Role == role && linli.Within(g.NodePath, path) {
+			if g.Role == role && overlaps(g.NodePath, path) {
 				r.path = g.NodePath
 				break
 			}
