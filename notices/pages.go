@@ -19,6 +19,12 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
+// posterFS holds the poster, a document of its own parsed apart from the
+// layout (its functions are the poster's, not the renderer's).
+//
+//go:embed poster/poster.html
+var posterFS embed.FS
+
 // Pages are the capability's templates and English catalogue. Template
 // functions share one namespace, so these carry the prefix "nt".
 func Pages() web.Pages {
@@ -78,7 +84,7 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	}
 	h := &pages{s: s, r: render, poster: map[string]*template.Template{}}
 	for _, lang := range []string{"zh", "en"} {
-		h.poster[lang] = template.Must(template.New("poster").Funcs(h.posterFuncs(lang)).ParseFS(templates, "templates/_poster.html"))
+		h.poster[lang] = template.Must(template.New("poster").Funcs(h.posterFuncs(lang)).ParseFS(posterFS, "poster/poster.html"))
 	}
 	rt.Page("GET /notices", web.LoggedIn, h.list)
 	rt.Page("GET /notices/new", web.LoggedIn, h.newForm)
@@ -94,13 +100,10 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 
 var crumbList = web.NavItem{Href: "/notices", Label: "通知公告"}
 
+// crumbs are the list, then more (labels already in the page's language:
+// a notice's title is data).
 func (h *pages) crumbs(r *http.Request, more ...web.NavItem) []web.NavItem {
-	out := []web.NavItem{{Href: crumbList.Href, Label: h.t(r, crumbList.Label)}}
-	for _, c := range more {
-		c.Label = h.t(r, c.Label)
-		out = append(out, c)
-	}
-	return out
+	return append([]web.NavItem{{Href: crumbList.Href, Label: h.t(r, crumbList.Label)}}, more...)
 }
 
 type listData struct {
@@ -147,7 +150,11 @@ func (h *pages) newPage(r *http.Request) (*web.Page, error) {
 	}
 	kinds := []kindChoice{{KindHouseholds, h.t(r, "全体住户（有账号的在站内，没有的发短信给业主）")}}
 	for _, role := range offeredRoles {
-		kinds = append(kinds, kindChoice{string(role), h.t(r, role.Label())})
+		label := role.Label()
+		if web.Lang(r) == "en" {
+			label = role.LabelEN()
+		}
+		kinds = append(kinds, kindChoice{string(role), label})
 	}
 	for _, au := range h.s.Audiences() {
 		label := au.LabelZH
@@ -157,7 +164,7 @@ func (h *pages) newPage(r *http.Request) (*web.Page, error) {
 		kinds = append(kinds, kindChoice{au.Key, label})
 	}
 	return &web.Page{Title: "发布通知", Data: newData{Places: places, Kinds: kinds},
-		Crumbs: h.crumbs(r, web.NavItem{Label: "发布通知"})}, nil
+		Crumbs: h.crumbs(r, web.NavItem{Label: h.t(r, "发布通知")})}, nil
 }
 
 func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -215,10 +222,15 @@ func unindexed(err error) error {
 }
 
 func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
-	ups, err := attach.FromMultipart(r, "files", attach.DefaultLimits())
 	var files []attach.Checked
-	if err == nil {
-		files, err = attach.Check(attach.DefaultLimits(), ups)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") { // a form without files may come url-encoded
+		var ups []attach.Upload
+		if ups, err = attach.FromMultipart(r, "files", attach.DefaultLimits()); err == nil {
+			files, err = attach.Check(attach.DefaultLimits(), ups)
+		}
+	} else if err = r.ParseForm(); err != nil {
+		err = linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
 	var in Input
 	if err == nil {
@@ -287,7 +299,7 @@ func (h *pages) recipientsPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	return &web.Page{Title: n.Title, Data: recipientsData{Notice: n, Reach: reach, Groups: gs, All: all, Revealed: map[int64]string{}},
-		Flash: web.Flash(r), Crumbs: h.crumbs(r, web.NavItem{Href: fmt.Sprintf("/notices/%d", id), Label: n.Title}, web.NavItem{Label: "接收情况"})}, nil
+		Flash: web.Flash(r), Crumbs: h.crumbs(r, web.NavItem{Href: fmt.Sprintf("/notices/%d", id), Label: n.Title}, web.NavItem{Label: h.t(r, "接收情况")})}, nil
 }
 
 func (h *pages) recipients(w http.ResponseWriter, r *http.Request) error {
