@@ -15,6 +15,7 @@ import (
 	"linli/registry"
 	"linli/storage"
 	"linli/storage/storagetest"
+	"linli/web"
 )
 
 // fixture is one engine's demo world with the notices service, on a fake
@@ -443,4 +444,38 @@ func TestRegisteredAudience(t *testing.T) {
 			t.Errorf("unknown audience: %v", err)
 		}
 	})
+}
+
+// The home page's 通知公告: a resident sees the warning until they
+// acknowledge it; the grid worker sees the notice to follow up.
+func TestHomePanels(t *testing.T) {
+	f := newFixture(t, storagetest.SQLite(t))
+	d := f.publish(f.windNotice())
+	ps, err := f.svc.HomePanels(f.ctx, f.a("resident"))
+	if err != nil || len(ps) != 1 || ps[0].Order != web.OrderNotices || len(ps[0].Lists) != 1 || len(ps[0].Lists[0].Items) != 1 ||
+		!ps[0].Lists[0].Items[0].Alert || ps[0].Lists[0].Items[0].Href != fmt.Sprintf("/notices/%d", d.ID) {
+		t.Fatalf("resident's panel %+v %v", ps, err)
+	}
+	if _, err := f.svc.Get(f.ctx, f.a("resident"), d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := f.svc.HomePanels(f.ctx, f.a("resident")); len(ps) != 1 || ps[0].Lists[0].Items[0].Note == "" {
+		t.Errorf("read but not acknowledged: %+v", ps)
+	}
+	if _, err := f.svc.Acknowledge(f.ctx, f.a("resident"), d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ := f.svc.HomePanels(f.ctx, f.a("resident")); len(ps) != 0 {
+		t.Errorf("acknowledged, still on the panel: %+v", ps)
+	}
+	// The grid worker is a recipient too (the notice targets grid workers).
+	ps, _ = f.svc.HomePanels(f.ctx, f.a("grid1"))
+	if len(ps) != 1 || len(ps[0].Lists) != 2 || ps[0].Lists[1].Key != "follow" || ps[0].Lists[1].Items[0].Href != fmt.Sprintf("/notices/%d/recipients", d.ID) {
+		t.Errorf("grid worker's panel %+v", ps)
+	}
+	// Past its validity the warning leaves the panels.
+	f.w.Clock.Advance(25 * time.Hour)
+	if ps, _ := f.svc.HomePanels(f.ctx, f.a("grid1")); len(ps) != 0 {
+		t.Errorf("an expired warning stays: %+v", ps)
+	}
 }
