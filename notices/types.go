@@ -78,10 +78,10 @@ type Input struct {
 	Title       string    `json:"title"`
 	Body        string    `json:"body"`
 	Urgency     Urgency   `json:"urgency"`
-	ValidFrom   time.Time `json:"valid_from,omitzero"`
-	ValidUntil  time.Time `json:"valid_until,omitzero"`
-	PublishAt   time.Time `json:"publish_at,omitzero"`
-	ExpiresAt   time.Time `json:"expires_at,omitzero"`
+	ValidFrom   time.Time `json:"valid_from"`
+	ValidUntil  time.Time `json:"valid_until"`
+	PublishAt   time.Time `json:"publish_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
 	AckRequired bool      `json:"ack_required"`
 	Public      bool      `json:"public"`
 	// The target: nodes, and who on them ("households", a role such as
@@ -98,14 +98,14 @@ type Notice struct {
 	Title       string              `json:"title"`
 	Body        string              `json:"body"`
 	Urgency     Urgency             `json:"urgency"`
-	ValidFrom   time.Time           `json:"valid_from,omitzero"`
-	ValidUntil  time.Time           `json:"valid_until,omitzero"`
+	ValidFrom   time.Time           `json:"valid_from"`
+	ValidUntil  time.Time           `json:"valid_until"`
 	PublishAt   time.Time           `json:"publish_at"`
-	ExpiresAt   time.Time           `json:"expires_at,omitzero"`
+	ExpiresAt   time.Time           `json:"expires_at"`
 	AckRequired bool                `json:"ack_required"`
 	Public      bool                `json:"public"`
 	State       State               `json:"state"`
-	PublishedAt time.Time           `json:"published_at,omitzero"`
+	PublishedAt time.Time           `json:"published_at"`
 	Author      string              `json:"author"`
 	CreatedBy   int64               `json:"-"`
 	CreatedAt   time.Time           `json:"created_at"`
@@ -209,10 +209,10 @@ type RecipientRow struct {
 	Room        string    `json:"room,omitempty"`
 	Status      Status    `json:"status"`
 	Reached     bool      `json:"reached"`
-	SentAt      time.Time `json:"sent_at,omitzero"`
-	DeliveredAt time.Time `json:"delivered_at,omitzero"`
-	ReadAt      time.Time `json:"read_at,omitzero"`
-	AckedAt     time.Time `json:"acked_at,omitzero"`
+	SentAt      time.Time `json:"sent_at"`
+	DeliveredAt time.Time `json:"delivered_at"`
+	ReadAt      time.Time `json:"read_at"`
+	AckedAt     time.Time `json:"acked_at"`
 	Calls       []Call    `json:"calls,omitempty"`
 
 	path     string

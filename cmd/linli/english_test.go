@@ -399,14 +399,15 @@ func TestEnglishOtherPages(t *testing.T) {
 	for _, q := range []string{`SELECT '/projects/' || id FROM projects`, `SELECT '/votes/' || id FROM votes`,
 		`SELECT '/meetings/' || id FROM meetings`, `SELECT '/mediation/' || id FROM disputes`,
 		`SELECT '/visits/' || MIN(id) FROM visits`, `SELECT '/visits/matters/' || id FROM visit_matters`,
-		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`} {
+		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`,
+		`SELECT '/notices/' || id FROM notices`} {
 		ps, err := storage.Scalars[string](ctx, s.DB, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		pages = append(pages, ps...)
 	}
-	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness")
+	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness", "/notices", "/notices/new")
 	found := map[string][]string{}
 	seen := 0
 	for _, who := range []string{"xueyuan", "resident", "jixiang"} {
