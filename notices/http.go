@@ -111,7 +111,11 @@ func (s *Service) apiCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusCreated, c)
+	status := http.StatusCreated
+	if c.Replayed {
+		status = http.StatusOK // the same call, sent again (contract 2 of issue 11)
+	}
+	web.WriteJSON(w, status, c)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package notices_test
 
 import (
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -129,6 +130,32 @@ func TestAPIFlow(t *testing.T) {
 	}
 	if res := resident.Get(path + "/recipients"); res.Status != 404 {
 		t.Errorf("resident reads the recipients: %d", res.Status)
+	}
+	// A call logged offline and sent twice is one call: 201, then 200.
+	callPath := fmt.Sprintf("%s/recipients/%d/calls", path, un.Buildings[0].Rows[1].ID)
+	key := map[string]string{"outcome": "no_answer", "idempotency_key": "k-123"}
+	if a, b := grid.JSON("POST", callPath, key).Status, grid.JSON("POST", callPath, key).Status; a != 201 || b != 200 {
+		t.Errorf("replayed call: %d then %d", a, b)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM notice_calls WHERE idempotency_key = 'k-123'`); n != 1 {
+		t.Errorf("%d calls for one key", n)
+	}
+	// The page's form, as the offline queue posts it: multipart, 303 then 200.
+	rid2 := un.Buildings[0].Rows[2].ID
+	post := func() int {
+		var b strings.Builder
+		mw := multipart.NewWriter(&b)
+		_ = mw.WriteField(fmt.Sprintf("call%d_outcome", rid2), "wrong_number")
+		_ = mw.WriteField("idempotency_key", "offline-7")
+		_ = mw.Close()
+		return grid.Do("POST", fmt.Sprintf("/notices/%d/recipients/%d/calls", d.ID, rid2), strings.NewReader(b.String()),
+			http.Header{"Content-Type": {mw.FormDataContentType()}}).Status
+	}
+	if a, b := post(), post(); a != http.StatusSeeOther || b != http.StatusOK {
+		t.Errorf("form replay: %d then %d", a, b)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM notice_calls WHERE recipient_id = ?`, rid2); n != 1 {
+		t.Errorf("%d calls from the replayed form", n)
 	}
 	// The recipients page: a bar per building and a call form per row.
 	p := grid.Get(fmt.Sprintf("/notices/%d/recipients", d.ID)).String()

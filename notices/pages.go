@@ -320,12 +320,21 @@ func (h *pages) call(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	prefix := "call" + strconv.FormatInt(rid, 10) + "_"
-	_, err = h.s.LogCall(r.Context(), web.ActorFrom(r.Context()), id, rid,
-		CallInput{Outcome: Outcome(r.FormValue(prefix + "outcome")), Note: r.FormValue(prefix + "note")})
+	c, err := h.s.LogCall(r.Context(), web.ActorFrom(r.Context()), id, rid,
+		CallInput{Outcome: Outcome(r.FormValue(prefix + "outcome")), Note: r.FormValue(prefix + "note"), IdempotencyKey: r.FormValue("idempotency_key")})
+	if err == nil && c.Replayed { // the offline queue sent it again: the same result, 200
+		p, err := h.recipientsPage(r, id)
+		if err != nil {
+			return err
+		}
+		p.Flash = h.t(r, "已记录电话告知")
+		h.r.Render(w, r, http.StatusOK, "notices/recipients.html", p)
+		return nil
+	}
 	if err == nil {
 		web.RedirectFlash(w, r, fmt.Sprintf("/notices/%d/recipients", id), "已记录电话告知")
 		return nil
@@ -344,6 +353,21 @@ func (h *pages) call(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Error, p.Form, p.Flash = msg, r.Form, ""
 	h.r.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "notices/recipients.html", p)
+	return nil
+}
+
+// parseForm reads a posted form, url-encoded or multipart (the offline
+// queue posts multipart/form-data).
+func parseForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
+	}
 	return nil
 }
 

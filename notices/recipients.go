@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -337,6 +338,9 @@ func (s *Service) LogCall(ctx context.Context, a *linli.Actor, id, rid int64, in
 	if !in.Outcome.Valid() {
 		v.Add("outcome", "请选择通话结果：已接通、无人接听、号码错误或表示会处理 / choose reached, no_answer, wrong_number or will_fix")
 	}
+	if len(in.IdempotencyKey) > 100 {
+		v.Add("idempotency_key", "不超过100个字符 / at most 100 characters")
+	}
 	if utf8.RuneCountInString(in.Note) > maxNote {
 		v.Add("note", fmt.Sprintf("备注不超过%d字 / at most %d characters", maxNote, maxNote))
 	}
@@ -355,9 +359,26 @@ func (s *Service) LogCall(ctx context.Context, a *linli.Actor, id, rid int64, in
 		if !a.Can(linli.PermVisitsWrite, r.path) && !mayPublish(a, n.Path) {
 			return linli.Errorf(linli.EForbidden, "无权记录电话告知 / not allowed to log calls")
 		}
+		if in.IdempotencyKey != "" {
+			var seen Call
+			var at, seenRid int64
+			err := tx.QueryRow(ctx, `SELECT id, recipient_id, outcome, note, by_name, at FROM notice_calls WHERE by_account = ? AND idempotency_key = ?`,
+				a.AccountID, in.IdempotencyKey).Scan(&seen.ID, &seenRid, &seen.Outcome, &seen.Note, &seen.By, &at)
+			if err == nil {
+				if seenRid != rid {
+					return linli.Errorf(linli.EConflict, "这个提交编号已用于另一位接收人 / this idempotency key was used for another recipient")
+				}
+				seen.At, seen.Replayed = storage.FromMillis(at), true
+				c = seen
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		at := storage.Millis(c.At)
-		if c.ID, err = tx.Insert(ctx, `INSERT INTO notice_calls (notice_id, recipient_id, outcome, note, by_account, by_name, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, rid, string(in.Outcome), in.Note, a.AccountID, c.By, at); err != nil {
+		if c.ID, err = tx.Insert(ctx, `INSERT INTO notice_calls (notice_id, recipient_id, outcome, note, by_account, by_name, at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, rid, string(in.Outcome), in.Note, a.AccountID, c.By, at, in.IdempotencyKey); err != nil {
 			return err
 		}
 		if in.Outcome.Reaches() {

@@ -228,12 +228,17 @@ type Call struct {
 	Note    string    `json:"note,omitempty"`
 	By      string    `json:"by"`
 	At      time.Time `json:"at"`
+	// Replayed: the idempotency key was seen before; this is that call.
+	Replayed bool `json:"-"`
 }
 
-// CallInput records a call.
+// CallInput records a call. IdempotencyKey, when given, makes a resend of
+// the same form (an offline phone replaying its queue) return the call
+// recorded the first time instead of a second one.
 type CallInput struct {
-	Outcome Outcome `json:"outcome"`
-	Note    string  `json:"note"`
+	Outcome        Outcome `json:"outcome"`
+	Note           string  `json:"note"`
+	IdempotencyKey string  `json:"idempotency_key,omitempty"`
 }
 
 // Reach counts a notice's recipients by status.

@@ -68,6 +68,10 @@ CREATE TABLE notice_calls (
 	note TEXT NOT NULL DEFAULT '',
 	by_account BIGINT NOT NULL,
 	by_name TEXT NOT NULL DEFAULT '',
-	at BIGINT NOT NULL
+	at BIGINT NOT NULL,
+	-- A call logged from a phone that was offline is sent again when the
+	-- network returns: the key its form carried makes the resend the same call.
+	idempotency_key TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX notice_calls_recipient ON notice_calls(recipient_id, at);
+CREATE UNIQUE INDEX notice_calls_key ON notice_calls(by_account, idempotency_key) WHERE idempotency_key <> '';
