@@ -121,8 +121,6 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in Input, files []
 	if err := s.validate(&in, now); err != nil {
 		return Detail{}, err
 	}
-	in.NodeIDs = slices.Compact(slices.Sorted(slices.Values(in.NodeIDs)))
-	in.Kinds = slices.Compact(slices.Sorted(slices.Values(in.Kinds)))
 	nodes, err := s.reg.NodesAt(ctx, s.db, in.NodeIDs)
 	if err != nil {
 		return Detail{}, err
@@ -140,6 +138,9 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in Input, files []
 	if err := v.Err(); err != nil {
 		return Detail{}, err
 	}
+	// Checked in the order given, so an error names the index sent.
+	in.NodeIDs = slices.Compact(slices.Sorted(slices.Values(in.NodeIDs)))
+	in.Kinds = slices.Compact(slices.Sorted(slices.Values(in.Kinds)))
 	path := commonPath(paths)
 	community := s.communityOf(ctx, in.NodeIDs[0])
 	publishAt := in.PublishAt

@@ -387,6 +387,11 @@ func TestPublishRefusals(t *testing.T) {
 		if _, err := f.svc.Create(f.ctx, f.a("jixiang"), in, nil); code(err) != linli.EInvalid || !hasField(err, "node_ids[0]") {
 			t.Errorf("another community's staff targeting 荟萃: %v %v", err, linli.ErrorFields(err))
 		}
+		mixed := in
+		mixed.NodeIDs = []int64{f.unit3().ID, f.node("运城市", "盐湖区", "东城街道", "吉祥社区").ID}
+		if _, err := f.svc.Create(f.ctx, f.a("xueyuan"), mixed, nil); !hasField(err, "node_ids[1]") || hasField(err, "node_ids[0]") {
+			t.Errorf("the second place outside scope: %v", linli.ErrorFields(err))
+		}
 		if _, err := f.svc.Create(f.ctx, f.a("grid1"), in, nil); code(err) != linli.EForbidden {
 			t.Errorf("grid worker publishing: %v", err)
 		}
