@@ -1,7 +1,11 @@
 package notices_test
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -220,5 +224,47 @@ func TestPagesInEnglish(t *testing.T) {
 	}
 	if miss := srv.Untranslated(); len(miss) > 0 {
 		t.Errorf("untranslated: %q", miss)
+	}
+}
+
+// The form: places from the list and the cascade, kinds, a photo; the
+// notice page then shows the photo, which its readers may open.
+func TestFormWithPhoto(t *testing.T) {
+	f := newFixture(t, storagetest.SQLite(t))
+	srv := f.server()
+	var img bytes.Buffer
+	m := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	m.Set(1, 1, color.RGBA{200, 0, 0, 255})
+	if err := png.Encode(&img, m); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range map[string]string{"title": "停水通知", "body": "明日9:00–12:00停水。", "urgency": "important", "kinds": "households"} {
+		_ = mw.WriteField(k, v)
+	}
+	_ = mw.WriteField("node_ids", fmt.Sprint(f.unit3().ID))
+	_ = mw.WriteField("node_ids", "") // the cascade left unchosen
+	fw, _ := mw.CreateFormFile("files", "map.png")
+	_, _ = fw.Write(img.Bytes())
+	_ = mw.Close()
+	staff := srv.As(t, f.a("xueyuan"))
+	res := staff.Do("POST", "/notices", &b, http.Header{"Content-Type": {mw.FormDataContentType()}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("form: %d %.300s", res.Status, res)
+	}
+	loc := res.Header.Get("Location")
+	page := srv.As(t, f.a("resident")).Get(strings.SplitN(loc, "?", 2)[0]).String()
+	i := strings.Index(page, `<img src="/api/notices/`)
+	if i < 0 {
+		t.Fatalf("no photo on %s", loc)
+	}
+	src := page[i+len(`<img src="`):]
+	src = src[:strings.Index(src, `"`)]
+	if res := srv.As(t, f.a("resident")).Get(strings.ReplaceAll(src, "&amp;", "&")); res.Status != 200 {
+		t.Errorf("resident opens the photo: %d", res.Status)
+	}
+	if res := srv.As(t, f.a("jxresident")).Get(strings.ReplaceAll(src, "&amp;", "&")); res.Status != 404 {
+		t.Errorf("another community's resident opens the photo: %d", res.Status)
 	}
 }

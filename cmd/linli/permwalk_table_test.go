@@ -8,7 +8,8 @@ package main
 // a project), milestone, complaint (a project's complaint case), projfile
 // (a project photo), vote, objection, costplan, visit, visitfile, followup,
 // matter (a visit matter), meeting, action (a meeting's action item),
-// dispute, party (a dispute party), claim (a household claim), upload (a
+// dispute, party (a dispute party), claim (a household claim), notice,
+// recipient (of a notice), noticefile (its photo or file), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions').
 
@@ -253,13 +254,13 @@ var permRoutes = map[string]permRoute{
 	// 404 otherwise (notices/http_test.go).
 	"GET /api/notices":                                {login, nil},
 	"POST /api/notices":                               {login, nil},
-	"GET /api/notices/{id}":                           {public, nil},
+	"GET /api/notices/{id}":                           {public, []string{"notice"}},
 	"POST /api/notices/{id}/ack":                      {scoped, []string{"notice"}},
 	"GET /api/notices/{id}/recipients":                {scoped, []string{"notice"}},
 	"GET /api/notices/{id}/unreached":                 {scoped, []string{"notice"}},
 	"POST /api/notices/{id}/recipients/{rid}/calls":   {scoped, []string{"notice", "recipient"}},
 	"POST /api/notices/{id}/recipients/{rid}/reveal":  {scoped, []string{"notice", "recipient"}},
-	"GET /api/notices/{id}/files/{file}":              {public, nil},
+	"GET /api/notices/{id}/files/{file}":              {public, []string{"notice", "noticefile"}},
 	"GET /notices":                                    {login, nil},
 	"GET /notices/new":                                {login, nil},
 	"POST /notices":                                   {login, nil},
@@ -268,8 +269,8 @@ var permRoutes = map[string]permRoute{
 	"GET /notices/{id}/recipients":                    {scoped, []string{"notice"}},
 	"POST /notices/{id}/recipients/{rid}/calls":       {scoped, []string{"notice", "recipient"}},
 	"POST /notices/{id}/recipients/{rid}/reveal":      {scoped, []string{"notice", "recipient"}},
-	"GET /notices/{id}/poster":                        {public, nil},
-	"GET /n/{id}":                                     {public, nil},
+	"GET /notices/{id}/poster":                        {public, []string{"notice"}},
+	"GET /n/{id}":                                     {public, []string{"notice"}},
 	"GET /api/meetings":                               {login, nil},
 	"POST /api/meetings":                              {login, nil},
 	"GET /api/meetings/{id}":                          {scoped, []string{"meeting"}},
