@@ -330,6 +330,17 @@ func TestCallsAndUnreached(t *testing.T) {
 		if reach.Called != 1 || reach.Reached != 1 || reach.Read != 1 {
 			t.Errorf("reach %+v", reach)
 		}
+		// The staff's lists carry the reach of their part: the grid worker's
+		// estate, the community's every building.
+		for u, want := range map[string]int{"grid1": 96, "xueyuan": all[0].Total + all[1].Total + all[2].Total + all[3].Total} {
+			ls, err := f.svc.List(f.ctx, f.a(u), notices.ListFilter{})
+			if err != nil || len(ls) != 1 || ls[0].Reach == nil || ls[0].Reach.Total != want {
+				t.Fatalf("%s's list %+v %v", u, ls, err)
+			}
+		}
+		if ls, _ := f.svc.List(f.ctx, f.a("jixiang"), notices.ListFilter{}); len(ls) != 0 {
+			t.Errorf("another community's staff list %d", len(ls))
+		}
 		// Neither a resident nor a grid worker of another community follows up.
 		if _, err := f.svc.LogCall(f.ctx, f.a("resident"), d.ID, row.ID, notices.CallInput{Outcome: notices.Reached}); code(err) != linli.ENotFound {
 			t.Errorf("resident logging a call: %v", err)
