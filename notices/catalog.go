@@ -13,7 +13,7 @@ func catalog() map[string]string {
 		"通知公告": "Notices", "暂无新通知": "No new notices", "未读通知": "Unread notices", "待跟进通知": "Notices to follow up", "未触达": "Not reached",
 		// The list.
 		"发布通知": "Publish a notice", "通知、公告和预警：按楼栋、按角色送达，跟进未读的住户。": "Notices, announcements and warnings: sent by building and by role, with a follow-up of the households that have not read them.",
-		"未读": "Unread", "已触达": "Reached", "暂无通知": "No notices",
+		"未读": "Unread", "全部通知": "All notices", "已触达": "Reached", "暂无通知": "No notices",
 		// The form.
 		"标题": "Title", "例如：关于开展太阳能热水器安全隐患排查的通知": "e.g. Notice of the rooftop solar water heater safety inspection",
 		"正文": "Text", "纯文本；空一行分段": "Plain text; a blank line starts a new paragraph", "紧急程度": "Urgency",

@@ -17,21 +17,23 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 	if a == nil || a.AccountID == 0 {
 		return nil, nil
 	}
-	ls, err := s.List(ctx, a, ListFilter{Limit: 100})
+	ls, err := s.List(ctx, a, ListFilter{})
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
+	mine, follows := 0, 0
 	p := web.Panel{Key: "notices", Title: "通知公告", Order: web.OrderNotices, Empty: "暂无新通知"}
 	unread := web.PanelList{Key: "unread", Title: "未读通知"}
 	follow := web.PanelList{Key: "follow", Title: "待跟进通知"}
 	var warnings []web.PanelItem
 	for _, l := range ls {
-		if l.State != Published || l.Expired(now) || (l.Urgency == Warning && !l.ValidUntil.IsZero() && !now.Before(l.ValidUntil)) {
+		if !current(l.Notice, now) {
 			continue
 		}
 		href := fmt.Sprintf("/notices/%d", l.ID)
-		if l.Status != nil && (l.Unread || (l.AckRequired && *l.Status != Acknowledged)) {
+		if l.awaitsMe() {
+			mine++
 			it := web.PanelItem{Href: href, Text: l.Title, Meta: l.PublishedAt.In(s.zone()).Format("01-02 15:04"), Tag: l.Urgency.Label(),
 				Alert: l.Urgency == Warning}
 			if !l.Unread {
@@ -43,7 +45,8 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 				unread.Items = append(unread.Items, it)
 			}
 		}
-		if l.Reach != nil && l.Reach.Total > 0 && l.Reach.Reached < l.Reach.Total {
+		if l.toFollow() {
+			follows++
 			follow.Items = append(follow.Items, web.PanelItem{Href: href + "/recipients", Text: l.Title,
 				Meta: fmt.Sprintf("%d%%", l.Reach.Percent()), Tag: "未触达", Note: fmt.Sprintf("还有%d人未触达 / %d not yet reached",
 					l.Reach.Total-l.Reach.Reached, l.Reach.Total-l.Reach.Reached)})
@@ -51,11 +54,11 @@ func (s *Service) HomePanels(ctx context.Context, a *linli.Actor) ([]web.Panel, 
 	}
 	unread.Items = append(warnings, unread.Items...)
 	if len(unread.Items) > 0 {
-		p.Counts = append(p.Counts, web.Count{Key: "unread", Label: "未读通知", N: len(unread.Items), Href: "/notices", Alert: len(warnings) > 0})
+		p.Counts = append(p.Counts, web.Count{Key: "unread", Label: "未读通知", N: mine, Href: "/notices?unread=1", Alert: len(warnings) > 0})
 		p.Lists = append(p.Lists, unread)
 	}
 	if len(follow.Items) > 0 {
-		p.Counts = append(p.Counts, web.Count{Key: "follow", Label: "待跟进通知", N: len(follow.Items), Href: "/notices"})
+		p.Counts = append(p.Counts, web.Count{Key: "follow", Label: "待跟进通知", N: follows, Href: "/notices?follow=1"})
 		p.Lists = append(p.Lists, follow)
 	}
 	if len(p.Lists) == 0 && !MayPublish(a) {

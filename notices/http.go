@@ -29,7 +29,8 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ls, err := s.List(r.Context(), web.ActorFrom(r.Context()), ListFilter{Limit: limit})
+	q := r.URL.Query()
+	ls, err := s.List(r.Context(), web.ActorFrom(r.Context()), ListFilter{Limit: limit, Unread: q.Get("unread") == "1", Follow: q.Get("follow") == "1"})
 	if err != nil {
 		return err
 	}

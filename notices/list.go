@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"time"
 
 	"linli"
 	"linli/storage"
@@ -13,6 +14,29 @@ import (
 // ListFilter narrows a list.
 type ListFilter struct {
 	Limit int
+	// Unread keeps the notices the reader has still to read (or to
+	// acknowledge); Follow those with recipients still to reach. Both
+	// leave out what is no longer in force (current).
+	Unread, Follow bool
+}
+
+// current reports whether a notice is still in force: published, not
+// expired, and for a warning, within its validity.
+func current(n Notice, now time.Time) bool {
+	if n.State != Published || n.Expired(now) {
+		return false
+	}
+	return n.Urgency != Warning || n.ValidUntil.IsZero() || now.Before(n.ValidUntil)
+}
+
+// awaitsMe: the reader has still to read it, or to acknowledge it.
+func (l Listed) awaitsMe() bool {
+	return l.Status != nil && (l.Unread || (l.AckRequired && *l.Status != Acknowledged))
+}
+
+// toFollow: some recipients in the reader's part are still to reach.
+func (l Listed) toFollow() bool {
+	return l.Reach != nil && l.Reach.Total > 0 && l.Reach.Reached < l.Reach.Total
 }
 
 // List returns the notices the actor sees: staff those of their scopes
@@ -73,6 +97,9 @@ func (s *Service) List(ctx context.Context, a *linli.Actor, f ListFilter) ([]Lis
 			}
 			l.Status = d.Mine
 			l.Unread = d.Mine != nil && d.Mine.rank() < Read.rank()
+		}
+		if (f.Unread && !l.awaitsMe()) || (f.Follow && !l.toFollow()) || ((f.Unread || f.Follow) && !current(n, s.now())) {
+			continue
 		}
 		out = append(out, l)
 	}

@@ -114,11 +114,12 @@ type listData struct {
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	ls, err := h.s.List(r.Context(), a, ListFilter{})
+	q := r.URL.Query()
+	ls, err := h.s.List(r.Context(), a, ListFilter{Unread: q.Get("unread") == "1", Follow: q.Get("follow") == "1"})
 	if err != nil {
 		return err
 	}
-	h.r.Render(w, r, http.StatusOK, "notices/list.html", &web.Page{Title: "通知公告",
+	h.r.Render(w, r, http.StatusOK, "notices/list.html", &web.Page{Title: "通知公告", Form: q,
 		Data: listData{Notices: ls, CanCreate: MayPublish(a), Now: h.s.now()}})
 	return nil
 }

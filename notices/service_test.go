@@ -472,6 +472,16 @@ func TestHomePanels(t *testing.T) {
 		!ps[0].Lists[0].Items[0].Alert || ps[0].Lists[0].Items[0].Href != fmt.Sprintf("/notices/%d", d.ID) {
 		t.Fatalf("resident's panel %+v %v", ps, err)
 	}
+	// Each count is the total of the list it links to.
+	for _, u := range []string{"resident", "grid1", "xueyuan"} {
+		ps, _ := f.svc.HomePanels(f.ctx, f.a(u))
+		for _, c := range ps[0].Counts {
+			ls, err := f.svc.List(f.ctx, f.a(u), notices.ListFilter{Unread: c.Href == "/notices?unread=1", Follow: c.Href == "/notices?follow=1"})
+			if err != nil || len(ls) != c.N || c.N == 0 {
+				t.Errorf("%s: count %s = %d, its list %s has %d", u, c.Key, c.N, c.Href, len(ls))
+			}
+		}
+	}
 	if _, err := f.svc.Get(f.ctx, f.a("resident"), d.ID); err != nil {
 		t.Fatal(err)
 	}
