@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"linli"
 	"linli/attach"
@@ -41,12 +42,21 @@ func (s *Service) apiList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apiCreate takes a notice as JSON, or as the page's multipart form with
+// its photos and files.
 func (s *Service) apiCreate(w http.ResponseWriter, r *http.Request) error {
 	var in Input
-	if err := web.DecodeJSON(w, r, &in); err != nil {
+	var files []attach.Checked
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		in, files, err = s.readForm(r)
+	} else {
+		err = web.DecodeJSON(w, r, &in)
+	}
+	if err != nil {
 		return err
 	}
-	d, err := s.Create(r.Context(), web.ActorFrom(r.Context()), in, nil)
+	d, err := s.Create(r.Context(), web.ActorFrom(r.Context()), in, files)
 	if err != nil {
 		return err
 	}

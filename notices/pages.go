@@ -185,7 +185,7 @@ func (h *pages) newForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // formInput reads the form of a notice; times are local to the deployment.
-func (h *pages) formInput(r *http.Request) (Input, error) {
+func (s *Service) formInput(r *http.Request) (Input, error) {
 	in := Input{Title: r.FormValue("title"), Body: r.FormValue("body"), Urgency: Urgency(r.FormValue("urgency")),
 		AckRequired: r.FormValue("ack_required") == "1", Public: r.FormValue("public") == "1",
 		NodeIDs: web.FormInts(r, "node_ids"), Kinds: r.Form["kinds"]}
@@ -195,7 +195,7 @@ func (h *pages) formInput(r *http.Request) (Input, error) {
 		if text == "" {
 			continue
 		}
-		t, ok := web.ParseLocal(text, h.s.zone())
+		t, ok := web.ParseLocal(text, s.zone())
 		if !ok {
 			v.Add(name, "时间格式有误 / not a valid time")
 		}
@@ -222,7 +222,9 @@ func unindexed(err error) error {
 	return &c
 }
 
-func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
+// readForm reads a notice's form and its files (field "files"): the page
+// posts it, and the API accepts it as multipart/form-data besides JSON.
+func (s *Service) readForm(r *http.Request) (Input, []attach.Checked, error) {
 	var files []attach.Checked
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") { // a form without files may come url-encoded
@@ -233,10 +235,15 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 	} else if err = r.ParseForm(); err != nil {
 		err = linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
-	var in Input
-	if err == nil {
-		in, err = h.formInput(r)
+	if err != nil {
+		return Input{}, nil, err
 	}
+	in, err := s.formInput(r)
+	return in, files, err
+}
+
+func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
+	in, files, err := h.s.readForm(r)
 	var d Detail
 	if err == nil {
 		d, err = h.s.Create(r.Context(), web.ActorFrom(r.Context()), in, files)
