@@ -76,9 +76,23 @@ func (s *Service) rows(ctx context.Context, q storage.Querier, n Notice, x acces
 		return nil, err
 	}
 	var calls map[int64][]Call
-	if withCalls {
+	accountPhones := map[int64]string{}
+	if withCalls { // the follow-up lists: calls, and the masked number of accounts to call
 		if calls, err = s.calls(ctx, q, n.ID); err != nil {
 			return nil, err
+		}
+		var accs []int64
+		for _, r := range rs {
+			if r.phone == "" && r.AccountID != 0 {
+				accs = append(accs, r.AccountID)
+			}
+		}
+		hs, err := s.au.HoldersAt(ctx, q, accs)
+		if err != nil {
+			return nil, err
+		}
+		for id, h := range hs {
+			accountPhones[id] = h.Phone
 		}
 	}
 	for i := range rs {
@@ -87,8 +101,8 @@ func (s *Service) rows(ctx context.Context, q storage.Querier, n Notice, x acces
 			r.DeliveredAt = at
 		}
 		r.Status, r.Reached, r.Calls = r.status(), reached(*r, n.AckRequired), calls[r.ID]
-		if r.phone != "" {
-			r.PhoneMasked = registry.MaskPhone(r.phone)
+		if ph := cmp.Or(r.phone, accountPhones[r.AccountID]); ph != "" {
+			r.PhoneMasked = registry.MaskPhone(ph)
 		}
 	}
 	return rs, nil

@@ -529,3 +529,20 @@ func BenchmarkPublishXunyang(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "recipients")
 }
+
+// On the follow-up lists an account to call shows its login phone masked.
+func TestAccountPhoneMasked(t *testing.T) {
+	f := newFixture(t, storagetest.SQLite(t))
+	d := f.publish(f.windNotice())
+	_, groups, err := f.svc.Unreached(f.ctx, f.a("grid1"), d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range groups {
+		for _, r := range g.Rows {
+			if r.AccountID == f.a("resident").AccountID && (r.PhoneMasked == "" || !strings.Contains(r.PhoneMasked, "****")) {
+				t.Errorf("resident's row %+v", r)
+			}
+		}
+	}
+}
