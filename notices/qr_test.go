@@ -1,6 +1,13 @@
 package notices
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -85,4 +92,47 @@ func render(m [][]bool) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// TestQRDecodes reads the code back with zbar's zbarimg (Debian package
+// zbar-tools) where it is installed: the modules, drawn as the poster
+// draws them with the quiet zone, decode to the text.
+func TestQRDecodes(t *testing.T) {
+	zbar, err := exec.LookPath("zbarimg")
+	if err != nil {
+		t.Skip("zbarimg not installed (apt-get install zbar-tools)")
+	}
+	const text = "https://linli.example.gov.cn/n/42"
+	m, _, err := qrModules(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const scale = 8
+	n := len(m) + 8
+	img := image.NewGray(image.Rect(0, 0, n*scale, n*scale))
+	for y := range n * scale {
+		for x := range n * scale {
+			r, c := y/scale-4, x/scale-4
+			v := color.Gray{255}
+			if r >= 0 && c >= 0 && r < len(m) && c < len(m) && m[r][c] {
+				v = color.Gray{0}
+			}
+			img.SetGray(x, y, v)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(file, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(zbar, "-q", "--raw", file).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != text {
+		t.Errorf("decoded %q, want %q", got, text)
+	}
 }
