@@ -161,6 +161,11 @@ func TestAPIFlow(t *testing.T) {
 	if n := f.count(`SELECT COUNT(*) FROM notice_calls WHERE recipient_id = ?`, rid2); n != 1 {
 		t.Errorf("%d calls from the replayed form", n)
 	}
+	// The page's form shows a bad outcome beside the field, its fold open.
+	bad := grid.PostForm(fmt.Sprintf("/notices/%d/recipients/%d/calls", d.ID, rid2), url.Values{fmt.Sprintf("call%d_outcome", rid2): {"maybe"}})
+	if bad.Status != 422 || !strings.Contains(bad.String(), `data-test="err-outcome"`) || !strings.Contains(bad.String(), `<details class="action-form" open>`) {
+		t.Errorf("bad outcome on the page: %d", bad.Status)
+	}
 	// The recipients page: a bar per building and a call form per row.
 	p := grid.Get(fmt.Sprintf("/notices/%d/recipients", d.ID)).String()
 	for _, want := range []string{`data-test="bar"`, `class="nt-bar-fill" width="16"`, "已触达 2/12", `data-test="call-form"`, "荟萃花园南区1号楼"} {
