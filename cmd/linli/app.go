@@ -29,6 +29,7 @@ import (
 	"linli/links"
 	"linli/mediation"
 	"linli/meetings"
+	"linli/notices"
 	"linli/outbox"
 	"linli/projects"
 	"linli/registry"
@@ -237,7 +238,7 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness)
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, notices.New(d))
 	return append(caps, capability.HomeOf(d, caps))
 }
 

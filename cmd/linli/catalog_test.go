@@ -39,6 +39,7 @@ import (
 	"linli/home"
 	"linli/mediation"
 	"linli/meetings"
+	"linli/notices"
 	"linli/projects"
 	"linli/registry"
 	"linli/stats"
@@ -53,7 +54,7 @@ func capabilityPages() map[string]web.Pages {
 	return map[string]web.Pages{"registry": registry.Pages(), "auth": auth.Pages(), "audit": audit.Pages(), "home": home.Pages(),
 		"cases": cases.Pages(linli.SystemClock{}), "stats": stats.Pages(),
 		"projects": projects.Pages(), "votes": votes.Pages(), "visits": visits.Pages(), "meetings": meetings.Pages(),
-		"mediation": mediation.Pages(), "happiness": happiness.Pages()}
+		"mediation": mediation.Pages(), "happiness": happiness.Pages(), "notices": notices.Pages()}
 }
 
 // misses collects untranslated texts and the page that asked for each.

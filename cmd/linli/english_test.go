@@ -421,14 +421,15 @@ func TestEnglishOtherPages(t *testing.T) {
 	for _, q := range []string{`SELECT '/projects/' || id FROM projects`, `SELECT '/votes/' || id FROM votes`,
 		`SELECT '/meetings/' || id FROM meetings`, `SELECT '/mediation/' || id FROM disputes`,
 		`SELECT '/visits/' || MIN(id) FROM visits`, `SELECT '/visits/matters/' || id FROM visit_matters`,
-		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`} {
+		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`,
+		`SELECT '/notices/' || id FROM notices`} {
 		ps, err := storage.Scalars[string](ctx, s.DB, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		pages = append(pages, ps...)
 	}
-	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness", "/audit", "/meetings?day=today")
+	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness", "/audit", "/meetings?day=today", "/notices", "/notices/new")
 	// The building of the elevator story, and each layer it offers.
 	var building int64
 	if err := s.DB.QueryRow(ctx, `SELECT b.id FROM nodes b JOIN nodes e ON b.parent_id = e.id
