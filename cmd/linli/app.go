@@ -176,6 +176,7 @@ func (m *Main) Open(ctx context.Context) error {
 	rt := web.NewRouter(m.Auth, render, m.Metrics)
 	m.Router = rt
 	rt.Handle("GET /static/", web.Public, web.Static())
+	rt.Handle("GET /sw.js", web.Public, web.ServiceWorker()) // at the root: its scope is every page
 	rt.Handle("GET /healthz", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	}))
