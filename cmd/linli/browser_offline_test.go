@@ -7,9 +7,12 @@ package main
 // real /sw.js and the real security headers (CSP).
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	_ "image/jpeg"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -252,7 +255,8 @@ func (b *tab) poll(what, js string) {
 	}
 }
 
-// photos writes n small files for the file input.
+// photos writes n small files for the file input; the browser cannot
+// decode them, so they are sent as they are.
 func photos(t *testing.T, n int) []string {
 	var out []string
 	for i := 1; i <= n; i++ {
@@ -285,7 +289,7 @@ func TestBrowserOfflineQueue(t *testing.T) {
 
 	fs.setDown(true)
 	b.network(false)
-	files := photos(t, 3)
+	files := append(photos(t, 2), bigPhoto(t))
 	var keys []string
 	for i, file := range files {
 		n := i + 1
@@ -360,7 +364,12 @@ func TestBrowserOfflineQueue(t *testing.T) {
 		if f.Key != keys[i] || f.Household != fmt.Sprintf("1单元%d01", i+1) || f.Note != "支架锈蚀" {
 			t.Errorf("finding %d = %s %s %q, want key %s, household 1单元%d01, in the order recorded", i+1, f.Key, f.Household, f.Note, keys[i], i+1)
 		}
-		if want := fmt.Sprintf("\xff\xd8\xff photo of household %d", i+1); string(f.Photo) != want || f.PhotoName != filepath.Base(files[i]) {
+		if i == 2 { // made smaller on the phone before it was kept
+			cfg, format, err := image.DecodeConfig(bytes.NewReader(f.Photo))
+			if err != nil || format != "jpeg" || cfg.Width != 1600 || cfg.Height != 1067 || f.PhotoName != "IMG_0001.jpg" {
+				t.Errorf("finding 3 photo %s: %s %d×%d (%v), want IMG_0001.jpg, a 1600×1067 JPEG", f.PhotoName, format, cfg.Width, cfg.Height, err)
+			}
+		} else if want := fmt.Sprintf("\xff\xd8\xff photo of household %d", i+1); string(f.Photo) != want || f.PhotoName != filepath.Base(files[i]) {
 			t.Errorf("finding %d photo %q (%s), want %q (%s)", i+1, f.Photo, f.PhotoName, want, filepath.Base(files[i]))
 		}
 		if h := fs.headers[f.Key]; h != f.Key {
@@ -482,4 +491,20 @@ func TestBrowserOfflineLogoutForgetsPages(t *testing.T) {
 		t.Fatalf("after logout at %s", p)
 	}
 	b.poll("no kept page", `caches.open('linli-pages').then(c => c.keys()).then(k => k.length === 0)`)
+}
+
+// TestServiceWorkerRoute: the real server serves the worker at the root,
+// without a login, so its scope covers every page.
+func TestServiceWorkerRoute(t *testing.T) {
+	s := startServer(t, demoSQLite(t))
+	res, err := http.Get(s.URL + "/sw.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/javascript") ||
+		!strings.Contains(string(body), `"/static/offline.js"`) || res.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("GET /sw.js: %d %q, CSP %q, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Security-Policy"), len(body))
+	}
 }

@@ -37,6 +37,7 @@ type permRoute struct {
 
 var permRoutes = map[string]permRoute{
 	"GET /static/":                                     {public, nil},
+	"GET /sw.js":                                       {public, nil},
 	"GET /healthz":                                     {public, nil},
 	"GET /readyz":                                      {public, nil},
 	"GET /metrics":                                     {public, nil},

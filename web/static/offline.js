@@ -117,6 +117,33 @@
     };
   }
 
+  // Photos wait on the phone, perhaps for a whole round: each is made
+  // smaller first (long side 1600 px, JPEG), as the report form does. One
+  // that is small already, or that the browser cannot decode, stays as it is.
+  var SIDE = 1600, QUALITY = 0.85;
+  function smaller(file) {
+    if (!window.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) return Promise.resolve(file);
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (img) {
+      var k = Math.min(1, SIDE / Math.max(img.width, img.height));
+      if (k === 1 && file.type === "image/jpeg") { if (img.close) img.close(); return file; }
+      var c = document.createElement("canvas");
+      c.width = Math.max(1, Math.round(img.width * k));
+      c.height = Math.max(1, Math.round(img.height * k));
+      c.getContext("2d").drawImage(img, 0, 0, c.width, c.height);
+      if (img.close) img.close();
+      return new Promise(function (ok) { c.toBlob(ok, "image/jpeg", QUALITY); }).then(function (b) {
+        if (!b || b.size >= file.size) return file;
+        return new File([b], (file.name || "photo").replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" });
+      });
+    }).catch(function () { return file; });
+  }
+  function smallerPhotos(item) {
+    return Promise.all(item.fields.map(function (f) {
+      if (!f.blob) return null;
+      return smaller(f.blob).then(function (b) { f.blob = b; f.fn = b.name || f.fn; });
+    }));
+  }
+
   // ---- sending ----
   // send posts an item and says what became of it: ok (the server has it),
   // retry (no network, the server is down or busy, or the session is gone)
@@ -149,8 +176,10 @@
         } catch (e) { /* not JSON after all */ }
       } else {
         var doc = new DOMParser().parseFromString(body, "text/html");
-        doc.querySelectorAll(".field .err[id^='e-']").forEach(function (e) {
-          out.errors.push({ field: e.id.slice(2), reason: e.textContent.trim() });
+        doc.querySelectorAll(".field .err").forEach(function (e) {
+          var named = e.closest(".field").querySelector("[name]");
+          var field = /^e-/.test(e.id) ? e.id.slice(2) : named && named.getAttribute("name");
+          if (field) out.errors.push({ field: field, reason: e.textContent.trim() });
         });
         var h = doc.querySelector("main h1");
         out.reason = h ? h.textContent.trim() : "";
@@ -381,37 +410,42 @@
   }
 
   function submit(ev) {
-    var form = ev.target;
+    var form = ev.target, sub = ev.submitter, btn = sub || form.querySelector("[type=submit]");
     ev.preventDefault();
-    var item = capture(form, ev.submitter);
-    var btn = ev.submitter || form.querySelector("[type=submit]");
-    all().then(function (items) {
-      // Offline, or older items still wait: this one goes behind them.
-      if (navigator.onLine === false || waiting(items) > 0) {
-        return queue(form, item).then(function () { return pump(true); });
-      }
-      if (btn) btn.disabled = true;
-      say(T("正在提交…", "Sending…"));
-      return send(item).then(function (out) {
-        if (btn) btn.disabled = false;
-        if (out.kind === "ok") {
-          clearForNext(form);
-          say(T("已提交：", "Submitted: ") + item.label);
-        } else if (out.kind === "retry") {
-          item.reason = out.reason;
-          return queue(form, item);
-        } else {
-          // Refused: nothing was stored; the form keeps what was typed,
-          // with the reasons beside the fields, and a new key.
-          freshKey(form);
-          showErrors(form, out.errors);
-          say(out.reason);
+    if (form.hasAttribute("aria-busy")) return; // a second tap while the first is kept
+    var item = capture(form, sub);
+    form.setAttribute("aria-busy", "true");
+    if (btn) btn.disabled = true;
+    db().then(function () {
+      return smallerPhotos(item).then(all).then(function (items) {
+        // Offline, or older items still wait: this one goes behind them.
+        if (navigator.onLine === false || waiting(items) > 0) {
+          return queue(form, item).then(function () { pump(true); });
         }
-      });
-    }).catch(function () {
+        say(T("正在提交…", "Sending…"));
+        return send(item).then(function (out) {
+          if (out.kind === "ok") {
+            clearForNext(form);
+            say(T("已提交：", "Submitted: ") + item.label);
+          } else if (out.kind === "retry") {
+            item.reason = out.reason;
+            return queue(form, item);
+          } else {
+            // Refused: nothing was stored; the form keeps what was typed,
+            // with the reasons beside the fields, and a new key.
+            freshKey(form);
+            showErrors(form, out.errors);
+            say(out.reason);
+          }
+        });
+      }).catch(function (e) { say(T("出错了：", "Error: ") + e); });
+    }, function () {
       // No IndexedDB (a private window): send it the plain way.
       form.removeEventListener("submit", submit);
-      form.submit();
+      if (form.requestSubmit) form.requestSubmit(sub || undefined); else form.submit();
+    }).then(function () {
+      form.removeAttribute("aria-busy");
+      if (btn) btn.disabled = false;
     });
   }
 
