@@ -329,6 +329,13 @@ func TestBrowserOfflineQueue(t *testing.T) {
 			t.Errorf("queue panel %q lacks %q", labels, want)
 		}
 	}
+	// A picture for people to look at, not an assertion.
+	if png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); err == nil {
+		out := filepath.Join(os.TempDir(), "linli-offline-queue.png")
+		if os.WriteFile(out, png, 0o644) == nil {
+			t.Logf("screenshot of the queue offline: %s", out)
+		}
+	}
 	// A page without the mark was never kept.
 	if st := b.load("open an unmarked page offline", chromedp.Navigate(fs.URL+"/plain")); st != 503 {
 		t.Errorf("unmarked page offline: status %d, want the worker's 503 (it must not be kept)", st)

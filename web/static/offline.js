@@ -97,8 +97,10 @@
   function labelOf(form) {
     var l = form.getAttribute("data-offline-label");
     if (l) return l.replace(/\{([\w.-]+)\}/g, function (_, n) { return shown(form, n); }).trim();
-    var box = form.closest("section, article, .card, details");
-    var h = (box && box.querySelector("h1, h2, h3, summary")) || document.querySelector("main h1");
+    // The heading of the box around the form (not one inside it), else the page's.
+    var box = form.parentElement && form.parentElement.closest("section, article, .card");
+    var h = (box && Array.prototype.filter.call(box.querySelectorAll("h1, h2, h3"), function (x) { return !form.contains(x); })[0]) ||
+      document.querySelector("main h1");
     return (form.getAttribute("aria-label") || (h && h.textContent) || document.title).trim();
   }
   function capture(form, submitter) {
@@ -358,7 +360,9 @@
     });
   }
   function step(force) {
-    if (navigator.onLine === false) return render();
+    if (navigator.onLine === false) {
+      return all().then(function (items) { if (waiting(items)) say(savedText(waiting(items))); }).then(render);
+    }
     return all().then(function (items) {
       var item = items.filter(function (i) { return mine(i) && i.state !== "failed"; })[0];
       if (!item) return render();
