@@ -7,8 +7,7 @@
 -- version for the same household or roof, waiting for staff to pick),
 -- 'rejected' (a version staff did not pick). answers is a JSON object
 -- {item key: value}. lat_e7/lng_e7 are degrees × 10^7 (has_gps says
--- whether the phone gave them). idem_key makes a resend of the same form
--- return the first finding instead of a second one.
+-- whether the phone gave them).
 CREATE TABLE campaign_findings (
 	id {{ID}},
 	campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
@@ -34,15 +33,25 @@ CREATE TABLE campaign_findings (
 	recorded_by BIGINT NOT NULL DEFAULT 0,
 	recorder_name TEXT NOT NULL DEFAULT '',
 	recorded_at BIGINT NOT NULL,
-	idem_key TEXT NOT NULL,
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX campaign_findings_idem ON campaign_findings(idem_key);
 CREATE INDEX campaign_findings_campaign ON campaign_findings(campaign_id, status, household_id);
 CREATE INDEX campaign_findings_task ON campaign_findings(task_id, status);
 CREATE INDEX campaign_findings_household ON campaign_findings(household_id, status);
 CREATE INDEX campaign_findings_path ON campaign_findings(path);
+
+-- Every accepted submission's idempotency key ("<account id>:<key>"), so
+-- a resend of the same form (the phone's offline queue, a retried fetch)
+-- returns what the first one made — a finding, an update of one, or a
+-- conflicting version — and never makes a second. outcome: created,
+-- updated, conflict.
+CREATE TABLE campaign_finding_keys (
+	idem_key TEXT PRIMARY KEY,
+	finding_id BIGINT NOT NULL REFERENCES campaign_findings(id),
+	outcome TEXT NOT NULL,
+	created_at BIGINT NOT NULL
+);
 
 -- Earlier versions of a finding its recorder changed (same person
 -- re-recording is an update, kept here).
