@@ -39,7 +39,9 @@ const PhotoOwner = "campaign_finding"
 // PlanPhotoOwner is the attach owner kind of a plan's re-inspection photos.
 const PlanPhotoOwner = "campaign_plan"
 
-func errFindingNotFound() error { return linli.Errorf(linli.ENotFound, "排查记录不存在 / finding not found") }
+func errFindingNotFound() error {
+	return linli.Errorf(linli.ENotFound, "排查记录不存在 / finding not found")
+}
 
 const findingColumns = `f.id, f.campaign_id, f.task_id, f.target, f.household_id, f.building_id, f.path, f.label, f.answers, f.hazard, f.severity,
 	f.note, f.has_gps, f.lat_e7, f.lng_e7, f.status, f.conflict_of, f.self_reported, f.confirmed_by, f.confirmed_at, f.version,

@@ -31,19 +31,19 @@ func Pages() web.Pages {
 		maps.Copy(cat, m())
 	}
 	return web.Pages{FS: sub, Prefix: "campaigns", Catalog: cat, Funcs: template.FuncMap{
-		"cpState":      func(s State) string { return s.Label() },
-		"cpSeverity":   func(s Severity) string { return s.Label() },
-		"cpSeverities": Severities,
-		"cpItemKind":   func(k ItemKind) string { return k.Label() },
-		"cpItemKinds":  ItemKinds,
-		"cpPlanKind":   func(k PlanKind) string { return k.Label() },
-		"cpPlanKinds":  PlanKinds,
-		"cpTarget":     func(t Target) string { return t.Label() },
-		"cpRole":       func(r MemberRole) string { return r.Label() },
-		"cpRoles":      MemberRoles,
-		"cpHouseClass": func(st string) string { return houseMarks[st].Class },
-		"cpHouseGlyph": func(st string) string { return registry.MarkGlyph(houseMarks[st].Class) },
-		"cpHouseLabel": func(st string) string { return houseMarks[st].Label },
+		"cpState":       func(s State) string { return s.Label() },
+		"cpSeverity":    func(s Severity) string { return s.Label() },
+		"cpSeverities":  Severities,
+		"cpItemKind":    func(k ItemKind) string { return k.Label() },
+		"cpItemKinds":   ItemKinds,
+		"cpPlanKind":    func(k PlanKind) string { return k.Label() },
+		"cpPlanKinds":   PlanKinds,
+		"cpTarget":      func(t Target) string { return t.Label() },
+		"cpRole":        func(r MemberRole) string { return r.Label() },
+		"cpRoles":       MemberRoles,
+		"cpHouseClass":  func(st string) string { return houseMarks[st].Class },
+		"cpHouseGlyph":  func(st string) string { return registry.MarkGlyph(houseMarks[st].Class) },
+		"cpHouseLabel":  func(st string) string { return houseMarks[st].Label },
 		"cpHouseStates": func() []string { return []string{HouseTodo, HouseFine, HouseHazard, HouseFixed, HouseSelf} },
 		"cpStateClass": func(s State) string {
 			switch s {

@@ -17,7 +17,9 @@ import (
 	"linli/storage"
 )
 
-func errPlanNotFound() error { return linli.Errorf(linli.ENotFound, "整改方案不存在 / plan not found") }
+func errPlanNotFound() error {
+	return linli.Errorf(linli.ENotFound, "整改方案不存在 / plan not found")
+}
 
 // DefaultCaseCategory is the category of a case opened for a hazard when
 // the form names none (安全隐患).

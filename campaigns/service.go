@@ -68,7 +68,9 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func ms(t time.Time) int64 { return storage.Millis(t) }
 
-func errNotFound() error { return linli.Errorf(linli.ENotFound, "排查不存在 / campaign not found") }
+func errNotFound() error {
+	return linli.Errorf(linli.ENotFound, "排查不存在 / campaign not found")
+}
 
 func errForbidden() error {
 	return linli.Errorf(linli.EForbidden, "无权管理此排查 / not allowed to run this campaign")

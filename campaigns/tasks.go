@@ -14,7 +14,9 @@ import (
 	"linli/storage"
 )
 
-func errTaskNotFound() error { return linli.Errorf(linli.ENotFound, "任务不存在 / task not found") }
+func errTaskNotFound() error {
+	return linli.Errorf(linli.ENotFound, "任务不存在 / task not found")
+}
 
 const taskColumns = `t.id, t.campaign_id, t.node_id, t.path, t.title, t.households, t.created_at, t.updated_at,
 	(SELECT COUNT(DISTINCT f.household_id) FROM campaign_findings f WHERE f.task_id = t.id AND f.status = 'current' AND f.target = 'household'),
