@@ -2,6 +2,7 @@ package campaigns
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -501,6 +502,28 @@ func (d Day) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON reads "2006-01-02" or null.
+func (d *Day) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = 0
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if s == "" {
+		*d = 0
+		return nil
+	}
+	x, ok := ParseDay(s)
+	if !ok {
+		return fmt.Errorf("campaigns: %q is not a date (2006-01-02)", s)
+	}
+	*d = x
+	return nil
 }
 
 // ParseDay reads "2006-01-02"; ok is false for blank or bad text.
