@@ -200,8 +200,8 @@ type Campaign struct {
 	Scope       []Place   `json:"scope"`
 	Members     []Member  `json:"members"`
 	CreatedBy   int64     `json:"created_by"`
-	ActivatedAt time.Time `json:"activated_at,omitzero"`
-	ClosedAt    time.Time `json:"closed_at,omitzero"`
+	ActivatedAt time.Time `json:"activated_at,omitempty,omitzero"`
+	ClosedAt    time.Time `json:"closed_at,omitempty,omitzero"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 	// Counts over the current findings and plans (List and Get).
@@ -322,7 +322,7 @@ type Finding struct {
 	ConflictOf   int64             `json:"conflict_of,omitempty"`
 	SelfReported bool              `json:"self_reported"`
 	ConfirmedBy  int64             `json:"confirmed_by,omitempty"`
-	ConfirmedAt  time.Time         `json:"confirmed_at,omitzero"`
+	ConfirmedAt  time.Time         `json:"confirmed_at,omitempty,omitzero"`
 	Version      int               `json:"version"`
 	RecordedBy   int64             `json:"recorded_by"`
 	RecorderName string            `json:"recorder_name"`
@@ -413,15 +413,15 @@ type Plan struct {
 	Severity     Severity  `json:"severity,omitempty"`
 	Kind         PlanKind  `json:"kind"`
 	Guidance     string    `json:"guidance,omitempty"`
-	DemoOn       Day       `json:"demo_on,omitzero"`
-	NoticeOn     Day       `json:"notice_on,omitzero"`
+	DemoOn       Day       `json:"demo_on,omitempty,omitzero"`
+	NoticeOn     Day       `json:"notice_on,omitempty,omitzero"`
 	WaitDays     int       `json:"wait_days,omitempty"`
-	DueOn        Day       `json:"due_on,omitzero"`
+	DueOn        Day       `json:"due_on,omitempty,omitzero"`
 	AssigneeID   int64     `json:"assignee_id,omitempty"`
 	AssigneeName string    `json:"assignee_name,omitempty"`
 	State        string    `json:"state"`
 	CaseID       int64     `json:"case_id,omitempty"`
-	DoneAt       time.Time `json:"done_at,omitzero"`
+	DoneAt       time.Time `json:"done_at,omitempty,omitzero"`
 	DoneBy       int64     `json:"done_by,omitempty"`
 	DoneNote     string    `json:"done_note,omitempty"`
 	Photos       []Photo   `json:"photos"`
