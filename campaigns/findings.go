@@ -298,10 +298,14 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in FindingInput, p
 	}
 	rec := newVersion{campaign: c, task: t, target: in.Target, tg: tg, answers: answers, note: in.Note, lat: in.Lat, lng: in.Lng, photos: photos, key: key}
 	out, err := s.store(ctx, a, rec)
-	if err != nil && key != "" && storage.IsUnique(err) {
-		// The same key committed first in a concurrent request: a replay.
+	if err != nil && storage.IsUnique(err) {
+		// A concurrent request committed first: the same key (a replay),
+		// or another finding in force for the household (store again: it
+		// is now a conflicting version or an update).
 		if r, ok, rerr := s.replay(ctx, a, key); ok && rerr == nil {
 			out, err = r, nil
+		} else if rerr == nil {
+			out, err = s.store(ctx, a, rec)
 		}
 	}
 	if err == nil && out.Outcome == OutcomeConflict {

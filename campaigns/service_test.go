@@ -572,3 +572,36 @@ func TestHomePanels(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentFindingsKeepOneInForce: two people sending a finding for
+// the same household at the same moment leave one finding in force and
+// one conflicting version, never two in force.
+func TestConcurrentFindingsKeepOneInForce(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		c, ts := f.active()
+		t1, hs := f.task1(ts)
+		errs := make(chan error, 2)
+		photos := []map[string][]attach.Checked{pngPhoto(t), pngPhoto(t)}
+		for i, who := range []string{"grid1", "volunteer"} {
+			go func() {
+				_, err := f.svc.Record(f.ctx, f.a(who), campaigns.FindingInput{TaskID: t1.ID, HouseholdID: hs[0].ID, Answers: fine(),
+					IdempotencyKey: fmt.Sprintf("race-%d", i)}, photos[i])
+				errs <- err
+			}()
+		}
+		conflicts := 0
+		for range 2 {
+			if err := <-errs; linli.ErrorCode(err) == linli.EConflict {
+				conflicts++
+			} else if err != nil {
+				t.Errorf("record: %v", err)
+			}
+		}
+		cur := f.count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ? AND status = 'current'`, c.ID)
+		con := f.count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ? AND status = 'conflict'`, c.ID)
+		if cur != 1 || con != 1 || conflicts != 1 {
+			t.Errorf("%d in force, %d conflicting, %d answered 409; want 1, 1, 1", cur, con, conflicts)
+		}
+	})
+}

@@ -36,6 +36,10 @@ CREATE TABLE campaign_findings (
 	created_at BIGINT NOT NULL,
 	updated_at BIGINT NOT NULL
 );
+-- One finding in force per household (or roof) and campaign, even when two
+-- phones send at the same moment: the second becomes a conflicting version.
+CREATE UNIQUE INDEX campaign_findings_current ON campaign_findings(campaign_id, target, household_id, building_id)
+	WHERE status = 'current' AND target <> 'unclaimed';
 CREATE INDEX campaign_findings_campaign ON campaign_findings(campaign_id, status, household_id);
 CREATE INDEX campaign_findings_task ON campaign_findings(task_id, status);
 CREATE INDEX campaign_findings_household ON campaign_findings(household_id, status);
