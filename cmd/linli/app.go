@@ -20,6 +20,7 @@ import (
 	"linli/audit"
 	"linli/auth"
 	"linli/calendar"
+	"linli/campaigns"
 	"linli/capability"
 	"linli/cases"
 	"linli/geomap"
@@ -89,6 +90,7 @@ type Main struct {
 	Votes     *votes.Service
 	Visits    *visits.Service
 	Meetings  *meetings.Service
+	Campaigns *campaigns.Service
 	Mediation *mediation.Service
 	Happiness *happiness.Service
 
@@ -217,9 +219,10 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	m.Meetings = meetings.New(d)
 	m.Mediation = mediation.New(d)
 	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
+	m.Campaigns = campaigns.New(d)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness)
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Campaigns)
 	return append(caps, capability.HomeOf(d, caps))
 }
 

@@ -355,7 +355,7 @@ func TestChinesePagesShowNoPair(t *testing.T) {
 }
 
 // capabilityTexts are every text stored by the negotiation capabilities
-// (projects, votes, visits, meetings, mediation, thanks): what people typed
+// (projects, votes, visits, meetings, mediation, thanks) and by campaigns: what people typed
 // there, taken as data by TestEnglishOtherPages. Their generated texts are
 // covered where they are worded in Go at render time (titles of links,
 // states, the happiness list).
@@ -372,7 +372,8 @@ func capabilityTexts(t *testing.T, s *testServer) []string {
 	}
 	var out []string
 	for _, n := range scalars(`SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'project%' OR name LIKE 'vote%'
-		OR name LIKE 'visit%' OR name LIKE 'meeting%' OR name LIKE 'dispute%' OR name = 'thanks' OR name = 'cost_plans')`) {
+		OR name LIKE 'visit%' OR name LIKE 'meeting%' OR name LIKE 'dispute%' OR name = 'thanks' OR name = 'cost_plans'
+		OR name LIKE 'campaign%')`) {
 		for _, c := range scalars(`SELECT name FROM pragma_table_info(?) WHERE type = 'TEXT'`, n) {
 			for _, v := range scalars(`SELECT "` + c + `" FROM "` + n + `"`) {
 				for _, line := range strings.Split(v, "\n") {
@@ -399,14 +400,16 @@ func TestEnglishOtherPages(t *testing.T) {
 	for _, q := range []string{`SELECT '/projects/' || id FROM projects`, `SELECT '/votes/' || id FROM votes`,
 		`SELECT '/meetings/' || id FROM meetings`, `SELECT '/mediation/' || id FROM disputes`,
 		`SELECT '/visits/' || MIN(id) FROM visits`, `SELECT '/visits/matters/' || id FROM visit_matters`,
-		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`} {
+		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`,
+		`SELECT '/campaigns/' || id FROM campaigns`, `SELECT '/campaign-tasks/' || id FROM campaign_tasks`,
+		`SELECT '/campaign-findings/' || id FROM campaign_findings`, `SELECT '/campaign-plans/' || id FROM campaign_plans`} {
 		ps, err := storage.Scalars[string](ctx, s.DB, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		pages = append(pages, ps...)
 	}
-	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness")
+	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness", "/campaigns", "/campaigns/plans", "/campaigns/mine")
 	found := map[string][]string{}
 	seen := 0
 	for _, who := range []string{"xueyuan", "resident", "jixiang"} {

@@ -37,6 +37,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -190,6 +191,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"action":     one(`SELECT MIN(a.id) FROM meetings m JOIN meeting_actions a ON a.meeting_id = m.id WHERE m.community_id = ?`, xy),
 		"claim":      claim("volunteer", neighbour("resident")),
 	}}
+	maps.Copy(sets["xy"].ids, campaignFixture(t, s))
 	sets["jx"] = &idSet{name: "jx", ids: map[string]string{
 		"node": jx, "building": building(jx), "category": category, "closedcase": closedCase(jx),
 		"household": household("jxresident"), "member": member(household("jxresident")), "person": person(household("jxresident")),
