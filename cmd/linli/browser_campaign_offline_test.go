@@ -30,43 +30,34 @@ func TestBrowserCampaignOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The campaign over 荟萃花园南区 (one building) with its task given to
+	// grid1, as the permission walk makes it: one hazard is recorded
+	// already, with its plan. grid1 now walks three households of 2单元.
+	ids := campaignFixture(t, s)
+	cid, _ := strconv.ParseInt(ids["campaign"], 10, 64)
+	taskID, _ := strconv.ParseInt(ids["ctask"], 10, 64)
+	fid, _ := strconv.ParseInt(ids["cfinding"], 10, 64)
+	earlier, err := s.Campaigns.Finding(ctx, staff, fid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	estate := []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"}
 	building, err := s.Registry.FindNode(ctx, append(estate, "1号楼"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	unit, err := s.Registry.FindNode(ctx, append(estate, "1号楼", "1单元"))
+	unit, err := s.Registry.FindNode(ctx, append(estate, "1号楼", "2单元"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs, err := s.Registry.HouseholdsUnder(ctx, s.DB, unit.Path)
 	if err != nil || len(hs) < 3 {
-		t.Fatalf("households of 1单元: %v (%d)", err, len(hs))
+		t.Fatalf("households of 2单元: %v (%d)", err, len(hs))
 	}
 	hs = hs[:3]
-
-	// The campaign over 1号楼, its task given to grid1.
-	tpl, err := s.Campaigns.CreateTemplate(ctx, staff, campaigns.TemplateInput{Title: "太阳能热水器排查表", HazardType: "太阳能热水器", Items: campaigns.SolarHeaterChecklist()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := s.Campaigns.Create(ctx, staff, campaigns.CampaignInput{Title: "太阳能热水器安全隐患排查", HazardType: "太阳能热水器", TemplateID: tpl.ID,
-		ScopeIDs: []int64{building.ID}, StartsOn: "2026-11-20", Deadline: "2026-12-31",
-		Members: []campaigns.MemberInput{{AccountID: grid.AccountID, Role: campaigns.MemberGrid}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Campaigns.Activate(ctx, staff, c.ID); err != nil {
-		t.Fatal(err)
-	}
-	tasks, err := s.Campaigns.Split(ctx, staff, c.ID, campaigns.SplitInput{By: campaigns.ByBuilding, AccountIDs: []int64{grid.AccountID}})
-	if err != nil || len(tasks) != 1 {
-		t.Fatalf("split: %v (%d tasks)", err, len(tasks))
-	}
-	task := tasks[0]
 	count := func(q string) int {
 		var n int
-		if err := s.DB.QueryRow(ctx, q, c.ID).Scan(&n); err != nil {
+		if err := s.DB.QueryRow(ctx, q, cid).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -75,7 +66,7 @@ func TestBrowserCampaignOffline(t *testing.T) {
 	b := openTabFor(t, s, 90*time.Second)
 	b.mobile()
 	b.login("grid1")
-	b.open(fmt.Sprintf("/campaign-tasks/%d", task.ID))
+	b.open(fmt.Sprintf("/campaign-tasks/%d", taskID))
 	if st := b.load("click 记录排查", chromedp.Click(chromedp.CSS(`a[data-test=inspect]`))); st != 200 {
 		t.Fatalf("inspection form: status %d", st)
 	}
@@ -101,8 +92,8 @@ func TestBrowserCampaignOffline(t *testing.T) {
 		b.poll(fmt.Sprintf("%s kept on the phone", h.Room),
 			fmt.Sprintf(`document.querySelector('[data-test=offline-status]').textContent.includes('已保存在手机上，联网后自动发送（%d 条待发送）')`, i+1))
 	}
-	if n := count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`); n != 0 {
-		t.Fatalf("%d findings reached the server while offline", n)
+	if n := count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`); n != 1 {
+		t.Fatalf("%d findings reached the server while offline", n-1)
 	}
 	// Still there after the page is opened again with no network.
 	if st := b.load("reload offline", chromedp.Reload()); st != 200 {
@@ -113,12 +104,12 @@ func TestBrowserCampaignOffline(t *testing.T) {
 	// Back on the ground: the queue empties and each finding arrives once.
 	b.network(true)
 	b.poll("the queue sent", queueItems+`.length === 0`)
-	fs, err := s.Campaigns.Findings(ctx, staff, c.ID)
+	fs, err := s.Campaigns.Findings(ctx, staff, cid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 3 {
-		t.Fatalf("%d findings, want 3: %+v", len(fs), fs)
+	if len(fs) != 4 {
+		t.Fatalf("%d findings, want the earlier one and 3: %+v", len(fs), fs)
 	}
 	byHousehold := map[int64]campaigns.Finding{}
 	for _, f := range fs {
@@ -138,8 +129,8 @@ func TestBrowserCampaignOffline(t *testing.T) {
 				h.Room, f.Hazard, f.Answers["bracket"], len(f.Photos), f.RecordedBy, wantHazard, brackets[i])
 		}
 	}
-	if n := count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`); n != 3 {
-		t.Errorf("%d finding rows (versions and conflicts included), want 3", n)
+	if n := count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`); n != 4 {
+		t.Errorf("%d finding rows (versions and conflicts included), want 4", n)
 	}
 	// The queue sent each with the key the form held when it was recorded.
 	for _, k := range keys {
@@ -160,7 +151,7 @@ func TestBrowserCampaignOffline(t *testing.T) {
 	body, ct := multipartBody(t, map[string]string{"idempotency_key": keys[0], "target": "household", "household_id": fmt.Sprint(hs[0].ID),
 		"answers.present": "yes", "answers.bracket": brackets[0], "answers.anchored": "yes", "answers.tilt": "5"},
 		map[string][2]string{"answers.photo": {"roof.jpg", string(jpg)}})
-	req, _ := http.NewRequest("POST", s.URL+fmt.Sprintf("/campaign-tasks/%d/findings", task.ID), body)
+	req, _ := http.NewRequest("POST", s.URL+fmt.Sprintf("/campaign-tasks/%d/findings", taskID), body)
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Idempotency-Key", keys[0])
@@ -169,8 +160,8 @@ func TestBrowserCampaignOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK || count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`) != 3 {
-		t.Errorf("resending the first finding's key: %d, %d rows; want 200 and still 3", res.StatusCode, count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`))
+	if res.StatusCode != http.StatusOK || count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`) != 4 {
+		t.Errorf("resending the first finding's key: %d, %d rows; want 200 and still 4", res.StatusCode, count(`SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ?`))
 	}
 
 	// Staff set a plan for each hazard, on the finding's page.
@@ -199,15 +190,15 @@ func TestBrowserCampaignOffline(t *testing.T) {
 			t.Errorf("the finding page of %s shows no plan after saving one", hs[p.household].Room)
 		}
 	}
-	if n := count(`SELECT COUNT(*) FROM campaign_plans WHERE finding_id IN (SELECT id FROM campaign_findings WHERE campaign_id = ?)`); n != 2 {
-		t.Errorf("%d plans, want 2", n)
+	if n := count(`SELECT COUNT(*) FROM campaign_plans WHERE finding_id IN (SELECT id FROM campaign_findings WHERE campaign_id = ?)`); n != 3 {
+		t.Errorf("%d plans, want the earlier one and 2", n)
 	}
 
 	// The building view's campaign layer.
-	b.open(fmt.Sprintf("/buildings/%d?layer=campaign:%d", building.ID, c.ID))
+	b.open(fmt.Sprintf("/buildings/%d?layer=campaign:%d", building.ID, cid))
 	marks := eval[map[string]string](b, `Object.fromEntries(Array.from(document.querySelectorAll('a[data-test=household]'),
 		a => [a.getAttribute('href').split('/').pop(), a.dataset.mark || '']))`)
-	want := map[int64]string{hs[0].ID: "mark-disagree", hs[1].ID: "mark-agree", hs[2].ID: "mark-disagree"}
+	want := map[int64]string{hs[0].ID: "mark-disagree", hs[1].ID: "mark-agree", hs[2].ID: "mark-disagree", earlier.HouseholdID: "mark-disagree"}
 	others := 0
 	for id, mark := range marks {
 		n, _ := strconv.ParseInt(id, 10, 64)
