@@ -63,7 +63,7 @@ func TestBrowserCampaignOffline(t *testing.T) {
 		return n
 	}
 
-	b := openTabFor(t, s, 90*time.Second)
+	b := openTabFor(t, s, 3*time.Minute)
 	b.mobile()
 	b.login("grid1")
 	b.open(fmt.Sprintf("/campaign-tasks/%d", taskID))

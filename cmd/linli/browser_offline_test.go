@@ -25,6 +25,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"linli"
@@ -47,6 +48,7 @@ type findingServer struct {
 	mu       sync.Mutex
 	down     bool
 	dropNext bool
+	fail     int // answer every POST with this status, when set
 	records  []finding
 	hits     map[string]int // POSTs per key
 	headers  map[string]string
@@ -171,6 +173,10 @@ func (fs *findingServer) post(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(p)
 	}
+	if fs.fail != 0 {
+		problem(fs.fail, "服务器维护中 / down for maintenance", "", "")
+		return
+	}
 	for i, f := range fs.records {
 		if f.Key == key {
 			web.WriteJSON(w, http.StatusOK, map[string]int{"id": i + 1})
@@ -249,7 +255,9 @@ func (b *tab) network(online bool) {
 // poll waits until a JavaScript expression is truthy in the page.
 func (b *tab) poll(what, js string) {
 	b.t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	// No timeout of its own: the tab's deadline bounds it (a loaded
+	// machine is slow, and the tests must not fail for that).
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0))); err != nil {
 		b.t.Fatalf("waiting for %s (%s): %v; the page says: %.500s", what, js, err,
 			eval[string](b, "(document.querySelector('main')||document.body).innerText"))
 	}
@@ -278,7 +286,7 @@ const queueItems = `document.querySelectorAll('[data-test=offline-item]')`
 // answer was lost after the server had committed it.
 func TestBrowserOfflineQueue(t *testing.T) {
 	fs := newFindingServer(t)
-	b := openTabFor(t, &testServer{URL: fs.URL}, time.Minute)
+	b := openTabFor(t, &testServer{URL: fs.URL}, 2*time.Minute)
 	b.mobile()
 	b.open("/form")
 	// The first visit registers the worker, which keeps this page and the assets.
@@ -394,7 +402,7 @@ func TestBrowserOfflineQueue(t *testing.T) {
 // can be put back in the form to be fixed, or discarded.
 func TestBrowserOfflineRefused(t *testing.T) {
 	fs := newFindingServer(t)
-	b := openTabFor(t, &testServer{URL: fs.URL}, time.Minute)
+	b := openTabFor(t, &testServer{URL: fs.URL}, 2*time.Minute)
 	b.mobile()
 	b.open("/form?lang=en")
 	key := eval[string](b, `document.querySelector('[name=idempotency_key]').value`)
@@ -463,11 +471,88 @@ func TestBrowserOfflineRefused(t *testing.T) {
 	}
 }
 
+// fakeTimers replaces the page's clock and its setInterval before any
+// script runs: the test moves time on and fires the intervals itself.
+const fakeTimers = `(() => {
+	let now = Date.now();
+	const ticks = [];
+	Date.now = () => now;
+	window.setInterval = (f, ms) => ticks.push({ f, ms });
+	window.clearInterval = id => { if (ticks[id - 1]) ticks[id - 1].f = null; };
+	window.__clock = {
+		live: () => ticks.filter(t => t.f).map(t => t.ms),
+		advance: ms => { now += ms; ticks.forEach(t => t.f && t.f()); return true; },
+	};
+})()`
+
+// TestBrowserOfflineRetriesOnTimer: an item the server could not take
+// (503) waits and is tried again by the 30 s timer, later each time, until
+// the server takes it; the timer stops when nothing waits.
+func TestBrowserOfflineRetriesOnTimer(t *testing.T) {
+	fs := newFindingServer(t)
+	b := openTabFor(t, &testServer{URL: fs.URL}, 2*time.Minute)
+	b.do("fake timers", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fakeTimers})
+		return err
+	}))
+	b.open("/form")
+	fs.mu.Lock()
+	fs.fail = http.StatusServiceUnavailable
+	fs.mu.Unlock()
+	key := eval[string](b, `document.querySelector('[name=idempotency_key]').value`)
+	b.do("submit while the server is down",
+		chromedp.SendKeys(chromedp.ID("f-household"), "3单元101"),
+		chromedp.Click(chromedp.CSS(`form[data-offline] button[type=submit]`)))
+	b.poll("kept after a 503", `document.querySelector('[data-test=offline-status]').textContent.includes('（1 条待发送）')`)
+	b.poll("the queue panel drawn", queueItems+`.length === 1`)
+	if got := eval[[]int](b, `__clock.live()`); len(got) != 1 || got[0] != 30000 {
+		t.Fatalf("intervals %v, want one of 30 s while something waits", got)
+	}
+	hits := func() int {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		return fs.hits[key]
+	}
+	idle := queueItems + `[0].dataset.state === 'waiting' && !document.querySelector('[data-test=offline-queue]').hasAttribute('aria-busy')`
+	// 30 s on: tried again, still 503; it waits 30 s ± 25 % now.
+	eval[bool](b, `__clock.advance(30000)`)
+	b.poll("the first retry done", idle)
+	if n := hits(); n != 2 {
+		t.Fatalf("%d posts after the first tick, want 2", n)
+	}
+	if m := eval[string](b, queueItems+`[0].innerText`); !strings.Contains(m, "服务器暂时不可用 (503)") {
+		t.Errorf("the waiting item says %q, want the server's trouble", m)
+	}
+	// 20 s on: not yet.
+	eval[bool](b, `__clock.advance(20000)`)
+	b.poll("the tick done", idle)
+	if n := hits(); n != 2 {
+		t.Errorf("%d posts 20 s after a failure, want no retry before 22.5 s", n)
+	}
+	// 20 s more, and the server is back: sent, and the timer stops.
+	fs.mu.Lock()
+	fs.fail = 0
+	fs.mu.Unlock()
+	eval[bool](b, `__clock.advance(20000)`)
+	b.poll("the queue empty", queueItems+`.length === 0`)
+	if n := hits(); n != 3 {
+		t.Errorf("%d posts in all, want 3", n)
+	}
+	if got := eval[[]int](b, `__clock.live()`); len(got) != 0 {
+		t.Errorf("intervals %v left running with nothing waiting", got)
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if len(fs.records) != 1 || fs.records[0].Key != key {
+		t.Errorf("records %+v, want the one finding", fs.records)
+	}
+}
+
 // TestBrowserOfflineWithoutJavaScript: with scripts off, the same form is a
 // plain multipart POST that the handler takes once.
 func TestBrowserOfflineWithoutJavaScript(t *testing.T) {
 	fs := newFindingServer(t)
-	b := openTabFor(t, &testServer{URL: fs.URL}, time.Minute)
+	b := openTabFor(t, &testServer{URL: fs.URL}, 2*time.Minute)
 	b.do("scripts off", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 		return err
@@ -489,7 +574,7 @@ func TestBrowserOfflineWithoutJavaScript(t *testing.T) {
 // service worker kept, so the next account never sees them.
 func TestBrowserOfflineLogoutForgetsPages(t *testing.T) {
 	fs := newFindingServer(t)
-	b := openTabFor(t, &testServer{URL: fs.URL}, time.Minute)
+	b := openTabFor(t, &testServer{URL: fs.URL}, 2*time.Minute)
 	b.open("/form")
 	b.poll("the page kept", `caches.open('linli-pages').then(c => c.match(location.href)).then(r => !!r)`)
 	b.poll("the worker in control", `!!navigator.serviceWorker.controller`)

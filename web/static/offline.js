@@ -349,15 +349,21 @@
   function pump(force) {
     if (running) { again = again || force; return Promise.resolve(); }
     running = true;
+    busy(true);
     var run = function () { return step(force); };
     var done = navigator.locks ? navigator.locks.request(DB, run) : run();
     return done.catch(function () {}).then(function (end) {
       running = false;
+      busy(false);
       // A call that came while an item was failing to go brings no news.
       var rerun = again && end !== WAIT;
       again = false;
       if (rerun) return pump(true);
     });
+  }
+  function busy(on) {
+    if (!panel) return;
+    if (on) panel.setAttribute("aria-busy", "true"); else panel.removeAttribute("aria-busy");
   }
   function step(force) {
     if (navigator.onLine === false) {
