@@ -48,7 +48,8 @@ type findingServer struct {
 	mu       sync.Mutex
 	down     bool
 	dropNext bool
-	fail     int // answer every POST with this status, when set
+	fail     int  // answer every POST with this status, when set
+	portal   bool // answer every POST with an HTML page, as a Wi-Fi login page does
 	records  []finding
 	hits     map[string]int // POSTs per key
 	headers  map[string]string
@@ -172,6 +173,11 @@ func (fs *findingServer) post(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(p)
+	}
+	if fs.portal {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>Wi-Fi</title><main><h1>Wi-Fi 登录</h1></main>`)
+		return
 	}
 	if fs.fail != 0 {
 		problem(fs.fail, "服务器维护中 / down for maintenance", "", "")
@@ -399,7 +405,8 @@ func TestBrowserOfflineQueue(t *testing.T) {
 // TestBrowserOfflineRefused: on an English page, a refusal while online
 // shows the reason beside the field and queues nothing; a queued item the
 // server refuses (422, 409) stays in the panel as failed with the reason,
-// can be put back in the form to be fixed, or discarded.
+// can be put back in the form to be fixed, discarded or retried; an answer
+// that is not the server's (a Wi-Fi login page) keeps the item too.
 func TestBrowserOfflineRefused(t *testing.T) {
 	fs := newFindingServer(t)
 	b := openTabFor(t, &testServer{URL: fs.URL}, 2*time.Minute)
@@ -464,10 +471,31 @@ func TestBrowserOfflineRefused(t *testing.T) {
 	b.do("discard for good", chromedp.Click(chromedp.CSS(`[data-test=offline-discard]`)))
 	b.poll("an empty queue", queueItems+`.length === 0`)
 
+	// A page that is not Linli's answer (a Wi-Fi login page) does not make
+	// the phone forget the item; once the real network is there, retry sends it.
+	fs.mu.Lock()
+	fs.portal = true
+	fs.mu.Unlock()
+	b.network(false)
+	b.do("queue one behind a Wi-Fi login",
+		chromedp.SendKeys(chromedp.ID("f-household"), "4单元101"),
+		chromedp.Click(chromedp.CSS(`form[data-offline] button[type=submit]`)))
+	b.poll("one waiting", queueItems+`.length === 1`)
+	b.network(true)
+	b.poll("kept as failed", queueItems+`[0].dataset.state === 'failed'`)
+	if m := eval[string](b, queueItems+`[0].innerText`); !strings.Contains(m, "Unexpected answer: Wi-Fi 登录") {
+		t.Errorf("the item behind the Wi-Fi login says %q", m)
+	}
+	fs.mu.Lock()
+	fs.portal = false
+	fs.mu.Unlock()
+	b.do("retry", chromedp.Click(chromedp.CSS(`[data-test=offline-retry]`)))
+	b.poll("sent on retry", queueItems+`.length === 0`)
+
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if len(fs.records) != 0 {
-		t.Errorf("refused submissions stored %d findings", len(fs.records))
+	if len(fs.records) != 1 || fs.records[0].Household != "4单元101" {
+		t.Errorf("stored %+v, want only the one retried", fs.records)
 	}
 }
 

@@ -6,8 +6,8 @@
 // IndexedDB and the form is cleared for the next household; the queue is
 // sent, one at a time and in order, when the network returns (the online
 // event), when a page loads and every 30 s while something waits. An item
-// leaves the queue only when the server has it (2xx, or a redirect after a
-// POST) or refused it for good (4xx but 408/429: kept as failed, with the
+// leaves the queue only when the server has it (2xx with JSON, or a redirect
+// within the site after the POST) or refused it for good (4xx but 408/429: kept as failed, with the
 // reason, until the user retries, puts it back in the form or discards it).
 // The server keeps one record per key, so a resend never makes a second.
 //
@@ -162,10 +162,14 @@
       return { kind: "retry", reason: T("没有网络", "No network") };
     });
   }
+  // Only Linli's own answer counts as taken: a redirect within the site
+  // (POST, then GET) or JSON. A Wi-Fi login page that answers in its place
+  // (another origin, or HTML) must not make the phone forget a finding.
   function answer(res) {
-    var s = res.status;
-    if (res.redirected && new URL(res.url).pathname === "/login") s = 401;
-    else if (res.redirected || (s >= 200 && s < 300)) return { kind: "ok" };
+    var s = res.status, to = new URL(res.url || location.href);
+    if (to.origin !== location.origin) return { kind: "retry", reason: T("没有网络", "No network") };
+    if (res.redirected && to.pathname === "/login") s = 401;
+    else if (res.redirected || s === 204 || (s >= 200 && s < 300 && /json/.test(res.headers.get("Content-Type") || ""))) return { kind: "ok" };
     if (s === 401) return { kind: "retry", reason: T("请先登录，登录后自动发送", "Log in and it will be sent") };
     if (s === 408 || s === 429 || s >= 500) return { kind: "retry", reason: T("服务器暂时不可用", "The server is busy") + " (" + s + ")" };
     return res.text().then(function (body) {
@@ -186,6 +190,7 @@
         var h = doc.querySelector("main h1");
         out.reason = h ? h.textContent.trim() : "";
       }
+      if (s < 300) out.reason = T("意外的回答：", "Unexpected answer: ") + out.reason;
       if (!out.reason) out.reason = s + " " + res.statusText;
       if (s === 409) out.reason = T("冲突：", "Conflict: ") + out.reason;
       return out;
