@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,6 +101,12 @@ func TestBrowserCampaignOffline(t *testing.T) {
 		t.Fatalf("the inspection form offline: status %d", st)
 	}
 	b.poll("three waiting after a reload", queueItems+`.length === 3`)
+	if png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); err == nil { // a picture, not an assertion
+		out := filepath.Join(os.TempDir(), "linli-campaign-offline.png")
+		if os.WriteFile(out, png, 0o644) == nil {
+			t.Logf("screenshot of the inspection form offline: %s", out)
+		}
+	}
 
 	// Back on the ground: the queue empties and each finding arrives once.
 	b.network(true)
