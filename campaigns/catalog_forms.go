@@ -41,6 +41,7 @@ func catalogForms() map[string]string {
 		"整改指导": "Guidance", "现场示范日期": "Demonstration date", "告知日期": "Notice date", "告知期": "Waiting period", "天": "days", "可拆除日期": "Removal from",
 		"查看案件": "View the case", "复查": "Re-inspection", "查看排查记录": "View the finding", "复查销号": "Re-inspect and close",
 		"告知期未满，不能拆除。": "The waiting period after notice has not ended: no removal yet.", "复查照片": "Re-inspection photo", "复查情况": "What was found",
-		"需部门处置：转为案件": "Needs a department: open a case", "类别": "Category", "转为案件": "Open a case", "全部": "All", "暂无待整改": "No open plans",
+		"需部门处置：转为案件": "Needs a department: open a case", "整改指导书": "Guidance sheet", "上传整改指导书": "Add a guidance sheet",
+		"文件（PDF或图片）": "File (PDF or picture)", "上传": "Upload", "类别": "Category", "转为案件": "Open a case", "全部": "All", "暂无待整改": "No open plans",
 	}
 }
