@@ -30,7 +30,7 @@ func catalogForms() map[string]string {
 		"记录楼顶": "Record the roof", "记录无主设备": "Record an unclaimed device", "层": "F", "重录": "Record again", "此任务下没有住户": "No households in this task", "改派": "Reassign",
 		// The inspection form.
 		"入户排查": "Inspection", "排查对象": "What is inspected", "楼栋（楼顶或无主设备）": "Building (roof or unclaimed device)", "备注（可选）": "Note (optional)",
-		"位置（可选）": "Location (optional)", "纬度": "Latitude", "经度": "Longitude", "保存排查记录": "Save the finding", "提交自查": "Send the self-check", "返回任务": "Back to the task",
+		"位置（可选）": "Location (optional)", "使用手机定位": "Use my location", "纬度": "Latitude", "经度": "Longitude", "保存排查记录": "Save the finding", "提交自查": "Send the self-check", "返回任务": "Back to the task",
 		"请如实回答您家设备的情况，社区工作人员会上门或电话确认。": "Answer about your household's device as it is: community staff will confirm by a visit or a call.",
 		// The finding page.
 		"未见隐患": "No hazard", "未采用": "Not taken", "记录人": "Recorded by", "版本": "Version", "位置": "Location", "备注": "Note",
