@@ -42,7 +42,7 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 	svc := campaigns.New(capability.Deps{DB: db, Clock: w.Clock, Zone: w.Zone, Calendar: w.Cases.WorkingCalendar, Links: w.Links,
 		Registry: w.Registry, Auth: w.Auth, Cases: w.Cases})
 	f := &fixture{t: t, ctx: w.Ctx, db: db, w: w, svc: svc, actors: map[string]*linli.Actor{}}
-	w.AddActors(t, f.actors, "xueyuan", "grid1", "volunteer", "contractor", "resident", "unit", "jixiang", "jxgrid", "street")
+	w.AddActors(t, f.actors, "xueyuan", "grid1", "volunteer", "contractor", "resident", "unit", "jixiang", "jxgrid", "street", "dept")
 	return f
 }
 
@@ -386,8 +386,18 @@ func TestPermissions(t *testing.T) {
 		if _, err := f.svc.Walk(f.ctx, f.a("resident"), t1.ID); linli.ErrorCode(err) != linli.ENotFound {
 			t.Errorf("a resident on a task: %v", err)
 		}
+		// A department reads the campaign's progress, not the households' findings.
+		if _, err := f.svc.Record(f.ctx, f.a("grid1"), in, pngPhoto(t)); err != nil {
+			t.Fatal(err)
+		}
+		if fs, err := f.svc.Findings(f.ctx, f.a("dept"), c.ID); err != nil || len(fs) != 0 {
+			t.Errorf("a department lists %d findings (%v)", len(fs), err)
+		}
+		if fs, err := f.svc.Findings(f.ctx, f.a("volunteer"), c.ID); err != nil || len(fs) != 1 {
+			t.Errorf("the task group lists %d findings (%v)", len(fs), err)
+		}
 		// The list: in scope and in the group, not elsewhere.
-		for name, want := range map[string]int{"xueyuan": 1, "grid1": 1, "volunteer": 1, "jixiang": 0, "street": 1} {
+		for name, want := range map[string]int{"xueyuan": 1, "grid1": 1, "volunteer": 1, "jixiang": 0, "street": 1, "dept": 1} {
 			l, err := f.svc.List(f.ctx, f.a(name))
 			if err != nil || len(l) != want {
 				t.Errorf("%s lists %d campaigns, want %d (%v)", name, len(l), want, err)
