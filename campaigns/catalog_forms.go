@@ -21,7 +21,7 @@ func catalogForms() map[string]string {
 		"人员": "People", "输入姓名查找": "Type a name to find", "没有找到": "Nothing found", "分工": "Part",
 		"地点": "Place", "冲突": "Conflicts", "未安排": "Not assigned", "尚未分配任务": "No tasks yet", "分配任务": "Make tasks",
 		"拆分方式": "Split", "按小区": "By estate", "按楼栋": "By building", "交给（工作组成员，可多选）": "Give to (task group members, one or more)",
-		"待制定方案的隐患": "Hazards without a plan", "居民自查": "Self-check", "一户一策": "One plan per household", "等级": "Severity", "方案": "Plan",
+		"待制定方案的隐患": "Hazards without a plan", "待确认的居民自查": "Self-checks to confirm", "居民自查": "Self-check", "一户一策": "One plan per household", "等级": "Severity", "方案": "Plan",
 		"期限": "Due", "负责人": "Responsible", "状态": "State", "超期": "Overdue", "已销号": "Closed", "整改中": "In progress", "案件": "Case",
 		// The task page.
 		"截止": "Deadline", "户": "households", "记录排查": "Record a finding", "待选定的冲突记录": "Conflicting findings to decide",

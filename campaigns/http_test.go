@@ -266,7 +266,7 @@ func TestPlanPagesAndAPI(t *testing.T) {
 		t.Errorf("removal before the waiting period: %d %s", res.Status, res.Body)
 	}
 	// The plan page says when removal may happen and offers no form yet.
-	if pg := grid.Get(fmt.Sprintf("/campaign-plans/%d", p.ID)).String(); !strings.Contains(pg, `data-test="wait"`) || !strings.Contains(pg, "2026-12-10") {
+	if pg := grid.Get(fmt.Sprintf("/campaign-plans/%d", p.ID)).String(); !strings.Contains(pg, `data-test="wait"`) || !strings.Contains(pg, "2026年12月10日") {
 		t.Error("the plan page does not say the waiting period")
 	}
 	f.w.Clock.Advance(3 * 24 * 3600 * 1e9)
