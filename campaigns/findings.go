@@ -281,7 +281,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in FindingInput, p
 	if in.TaskID == 0 {
 		return Recorded{}, linli.Invalid("请选择任务 / choose a task", linli.FieldError{Field: "task_id", Reason: "必填 / required"})
 	}
-	t, c, x, err := s.taskFor(ctx, s.db, a, in.TaskID)
+	t, c, x, err := s.taskFor(ctx, s.db, a, in.TaskID, taskLightColumns)
 	if err != nil {
 		return Recorded{}, err
 	}

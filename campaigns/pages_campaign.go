@@ -325,6 +325,9 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := h.s.countCampaign(ctx, h.s.db, &c); err != nil {
+		return nil, err
+	}
 	d := detailData{C: c, Manage: x.manage, Member: x.member, Today: h.s.today()}
 	if d.Tasks, err = h.s.Tasks(ctx, a, id); err != nil {
 		return nil, err

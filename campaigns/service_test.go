@@ -26,7 +26,7 @@ import (
 // service and the demo accounts, the clock at Monday 2026-12-07 09:00
 // (Beijing).
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	db     *storage.DB
 	w      *demotest.World
@@ -36,7 +36,7 @@ type fixture struct {
 
 var pHuicui = []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"}
 
-func newFixture(t *testing.T, db *storage.DB) *fixture {
+func newFixture(t testing.TB, db *storage.DB) *fixture {
 	t.Helper()
 	w := demotest.New(t, db, time.Date(2026, time.December, 7, 9, 0, 0, 0, demotest.Beijing))
 	svc := campaigns.New(capability.Deps{DB: db, Clock: w.Clock, Zone: w.Zone, Calendar: w.Cases.WorkingCalendar, Links: w.Links,
@@ -103,7 +103,7 @@ func (f *fixture) task1(ts []campaigns.Task) (campaigns.Task, []registry.Househo
 	return campaigns.Task{}, nil
 }
 
-func pngPhoto(t *testing.T) map[string][]attach.Checked {
+func pngPhoto(t testing.TB) map[string][]attach.Checked {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
 	img.Set(1, 1, color.RGBA{R: 200, A: 255})
