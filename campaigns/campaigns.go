@@ -295,7 +295,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in CampaignInput) 
 	if err != nil {
 		return Campaign{}, err
 	}
-	return s.get(ctx, s.db, id, false)
+	return s.full(ctx, id)
 }
 
 func insertMembers(ctx context.Context, tx *storage.Tx, id int64, ms []Member) error {
@@ -312,7 +312,10 @@ func insertMembers(ctx context.Context, tx *storage.Tx, id int64, ms []Member) e
 // Get returns a campaign the actor may read (404 otherwise).
 func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Campaign, error) {
 	c, _, err := s.campaignFor(ctx, s.db, a, id)
-	return c, err
+	if err != nil {
+		return c, err
+	}
+	return c, s.countCampaign(ctx, s.db, &c)
 }
 
 // List returns the campaigns the actor may read: those in its
@@ -375,7 +378,7 @@ func (s *Service) AddMembers(ctx context.Context, a *linli.Actor, id int64, in [
 	if err != nil {
 		return Campaign{}, err
 	}
-	return s.get(ctx, s.db, id, false)
+	return s.full(ctx, id)
 }
 
 // Activate starts the inspections: the campaign needs a checklist
@@ -404,7 +407,7 @@ func (s *Service) Activate(ctx context.Context, a *linli.Actor, id int64) (Campa
 	if err != nil {
 		return Campaign{}, err
 	}
-	return s.get(ctx, s.db, id, false)
+	return s.full(ctx, id)
 }
 
 // SetTemplate chooses a draft's checklist template.
@@ -430,7 +433,7 @@ func (s *Service) SetTemplate(ctx context.Context, a *linli.Actor, id, templateI
 	if err != nil {
 		return Campaign{}, err
 	}
-	return s.get(ctx, s.db, id, false)
+	return s.full(ctx, id)
 }
 
 // Close ends a campaign (draft or active). Open plans stay open: closing
@@ -455,5 +458,5 @@ func (s *Service) Close(ctx context.Context, a *linli.Actor, id int64) (Campaign
 	if err != nil {
 		return Campaign{}, err
 	}
-	return s.get(ctx, s.db, id, false)
+	return s.full(ctx, id)
 }

@@ -21,7 +21,7 @@ func catalogForms() map[string]string {
 		"人员": "People", "输入姓名查找": "Type a name to find", "没有找到": "Nothing found", "分工": "Part",
 		"地点": "Place", "冲突": "Conflicts", "未安排": "Not assigned", "尚未分配任务": "No tasks yet", "分配任务": "Make tasks",
 		"拆分方式": "Split", "按小区": "By estate", "按楼栋": "By building", "交给（工作组成员，可多选）": "Give to (task group members, one or more)",
-		"待制定方案的隐患": "Hazards without a plan", "居民自查": "Self-check", "一户一策": "One plan per household", "等级": "Severity", "方案": "Plan",
+		"待制定方案的隐患": "Hazards without a plan", "待确认的居民自查": "Self-checks to confirm", "居民自查": "Self-check", "一户一策": "One plan per household", "等级": "Severity", "方案": "Plan",
 		"期限": "Due", "负责人": "Responsible", "状态": "State", "超期": "Overdue", "已销号": "Closed", "整改中": "In progress", "案件": "Case",
 		// The task page.
 		"截止": "Deadline", "户": "households", "记录排查": "Record a finding", "待选定的冲突记录": "Conflicting findings to decide",
@@ -30,7 +30,7 @@ func catalogForms() map[string]string {
 		"记录楼顶": "Record the roof", "记录无主设备": "Record an unclaimed device", "层": "F", "重录": "Record again", "此任务下没有住户": "No households in this task", "改派": "Reassign",
 		// The inspection form.
 		"入户排查": "Inspection", "排查对象": "What is inspected", "楼栋（楼顶或无主设备）": "Building (roof or unclaimed device)", "备注（可选）": "Note (optional)",
-		"位置（可选）": "Location (optional)", "纬度": "Latitude", "经度": "Longitude", "保存排查记录": "Save the finding", "提交自查": "Send the self-check", "返回任务": "Back to the task",
+		"位置（可选）": "Location (optional)", "使用手机定位": "Use my location", "纬度": "Latitude", "经度": "Longitude", "保存排查记录": "Save the finding", "提交自查": "Send the self-check", "返回任务": "Back to the task",
 		"请如实回答您家设备的情况，社区工作人员会上门或电话确认。": "Answer about your household's device as it is: community staff will confirm by a visit or a call.",
 		// The finding page.
 		"未见隐患": "No hazard", "未采用": "Not taken", "记录人": "Recorded by", "版本": "Version", "位置": "Location", "备注": "Note",
@@ -41,6 +41,7 @@ func catalogForms() map[string]string {
 		"整改指导": "Guidance", "现场示范日期": "Demonstration date", "告知日期": "Notice date", "告知期": "Waiting period", "天": "days", "可拆除日期": "Removal from",
 		"查看案件": "View the case", "复查": "Re-inspection", "查看排查记录": "View the finding", "复查销号": "Re-inspect and close",
 		"告知期未满，不能拆除。": "The waiting period after notice has not ended: no removal yet.", "复查照片": "Re-inspection photo", "复查情况": "What was found",
-		"需部门处置：转为案件": "Needs a department: open a case", "类别": "Category", "转为案件": "Open a case", "全部": "All", "暂无待整改": "No open plans",
+		"需部门处置：转为案件": "Needs a department: open a case", "整改指导书": "Guidance sheet", "上传整改指导书": "Add a guidance sheet",
+		"文件（PDF或图片）": "File (PDF or picture)", "上传": "Upload", "类别": "Category", "转为案件": "Open a case", "全部": "All", "暂无待整改": "No open plans",
 	}
 }

@@ -35,6 +35,11 @@
 // department opens a case (cases.Service.Open, source inspection) linked
 // campaign → case (rel "hazard") and stored on the plan.
 //
+// The package is open for additions (the progress board, exports): an
+// area adds its routes in a func of its own called from Routes (http.go)
+// and its English in a catalogue func of its own listed in catalogs
+// (pages.go); template functions carry the prefix "cp".
+//
 // The building view's layer "campaign:<id>" colours households not
 // inspected / fine / hazard / fixed. OpenHazardHouseholds lists the
 // households with an open hazard plan under some places, for notices'

@@ -136,10 +136,17 @@ func (s *Service) Finding(ctx context.Context, a *linli.Actor, id int64) (Findin
 	return f, err
 }
 
-// Findings lists a campaign's current findings (and conflicting versions).
+// Findings lists a campaign's current findings (and conflicting
+// versions) for those who run it and its task group; others who read the
+// campaign (the property company, a department) see its counts only, and
+// an empty list here.
 func (s *Service) Findings(ctx context.Context, a *linli.Actor, campaignID int64) ([]Finding, error) {
-	if _, _, err := s.campaignFor(ctx, s.db, a, campaignID); err != nil {
+	_, x, err := s.campaignFor(ctx, s.db, a, campaignID)
+	if err != nil {
 		return nil, err
+	}
+	if !x.manage && !x.member {
+		return []Finding{}, nil
 	}
 	fs, err := s.findingsWhere(ctx, s.db, `f.campaign_id = ? AND f.status IN ('current', 'conflict')`, campaignID)
 	if fs == nil {
@@ -274,7 +281,7 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in FindingInput, p
 	if in.TaskID == 0 {
 		return Recorded{}, linli.Invalid("请选择任务 / choose a task", linli.FieldError{Field: "task_id", Reason: "必填 / required"})
 	}
-	t, c, x, err := s.taskFor(ctx, s.db, a, in.TaskID)
+	t, c, x, err := s.taskFor(ctx, s.db, a, in.TaskID, taskLightColumns)
 	if err != nil {
 		return Recorded{}, err
 	}

@@ -152,6 +152,25 @@ func (s *Service) planAPI(rt *web.Router) {
 		return s.Escalate(r.Context(), web.ActorFrom(r.Context()), id, in)
 	}))
 	rt.API("GET /campaign-plans/{id}/photos/{photo}", web.LoggedIn, s.planPhoto)
+	// The guidance sheet's files: multipart "file" (PDF or pictures).
+	rt.API("POST /api/campaign-plans/{id}/guidance", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		id, err := web.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		files, err := guidanceFiles(r)
+		if err != nil {
+			return err
+		}
+		p, err := s.AddGuidance(r.Context(), web.ActorFrom(r.Context()), id, files)
+		return writeOK(w, p, err)
+	})
+	rt.API("GET /campaign-plans/{id}/guidance/{photo}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		return s.servePhoto(w, r, GuidanceOwner, func(ctx context.Context, a *linli.Actor, id int64) error {
+			_, err := s.Plan(ctx, a, id)
+			return err
+		})
+	})
 }
 
 func writeOK(w http.ResponseWriter, v any, err error) error {
@@ -285,6 +304,19 @@ func uploads(r *http.Request, field string) ([]attach.Checked, error) {
 		return nil, err
 	}
 	return attach.Check(attach.PhotoLimits(), ups)
+}
+
+// guidanceFiles are the checked files of a guidance sheet (PDF or
+// pictures) in the multipart field "file".
+func guidanceFiles(r *http.Request) ([]attach.Checked, error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		return nil, nil
+	}
+	ups, err := attach.FromMultipart(r, "file", attach.DefaultLimits())
+	if err != nil || len(ups) == 0 {
+		return nil, err
+	}
+	return attach.Check(attach.DefaultLimits(), ups)
 }
 
 func (s *Service) findingPhoto(w http.ResponseWriter, r *http.Request) error {

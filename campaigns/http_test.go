@@ -248,12 +248,25 @@ func TestPlanPagesAndAPI(t *testing.T) {
 	if res := staff.JSON("PUT", fmt.Sprintf("/api/campaign-findings/%d/plan", rec.Finding.ID), map[string]any{"kind": "self_fix", "due_on": "2026-12-15"}); res.Status != http.StatusUnprocessableEntity {
 		t.Errorf("self-fix without guidance: %d", res.Status)
 	}
+	// The guidance sheet: a file is required; staff only.
+	gURL := fmt.Sprintf("/api/campaign-plans/%d/guidance", p.ID)
+	if res := post(t, staff, gURL, form{}); res.Status != http.StatusUnprocessableEntity || res.Problem(t).Errors[0].Field != "file" {
+		t.Errorf("guidance without a file: %d", res.Status)
+	}
+	if res := post(t, grid, gURL, form{files: map[string]int{"file": 1}}); res.Status != http.StatusForbidden {
+		t.Errorf("a grid worker adds guidance: %d", res.Status)
+	}
+	var withG campaigns.Plan
+	post(t, staff, gURL, form{files: map[string]int{"file": 1}}).Decode(t, &withG)
+	if len(withG.GuidanceFiles) != 1 || grid.Get(withG.GuidanceFiles[0].URL).Status != http.StatusOK {
+		t.Errorf("guidance files: %+v", withG.GuidanceFiles)
+	}
 	closeURL := fmt.Sprintf("/api/campaign-plans/%d/close", p.ID)
 	if res := post(t, grid, closeURL, form{fields: [][2]string{{"note", "已拆除"}}, files: map[string]int{"photo": 1}}); res.Status != http.StatusConflict {
 		t.Errorf("removal before the waiting period: %d %s", res.Status, res.Body)
 	}
 	// The plan page says when removal may happen and offers no form yet.
-	if pg := grid.Get(fmt.Sprintf("/campaign-plans/%d", p.ID)).String(); !strings.Contains(pg, `data-test="wait"`) || !strings.Contains(pg, "2026-12-10") {
+	if pg := grid.Get(fmt.Sprintf("/campaign-plans/%d", p.ID)).String(); !strings.Contains(pg, `data-test="wait"`) || !strings.Contains(pg, "2026年12月10日") {
 		t.Error("the plan page does not say the waiting period")
 	}
 	f.w.Clock.Advance(3 * 24 * 3600 * 1e9)

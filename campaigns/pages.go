@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"linli"
 	"linli/registry"
@@ -90,6 +91,15 @@ func Pages() web.Pages {
 			}
 			n := template.HTMLEscapeString(name)
 			return template.HTML(`<span class="err" id="e-` + n + `" data-test="err-` + n + `">` + template.HTMLEscapeString(e) + `</span>`)
+		},
+		// cpDay is a date for the layout's date func (which writes it the
+		// page language's way): noon UTC, the same day in any zone within
+		// eleven hours of UTC.
+		"cpDay": func(d Day) time.Time {
+			if d == 0 {
+				return time.Time{}
+			}
+			return d.Time(time.UTC).Add(12 * time.Hour)
 		},
 		"cpNum": func(f *float64) string {
 			if f == nil {

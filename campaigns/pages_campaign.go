@@ -307,21 +307,25 @@ func (h *pages) createTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 type detailData struct {
-	C         Campaign
-	Tasks     []Task
-	Plans     []Plan
-	Hazards   []Finding
-	Templates []Template
-	Manage    bool
-	Member    bool
-	Workers   []web.Choice
-	Today     Day
+	C             Campaign
+	Tasks         []Task
+	Plans         []Plan
+	Hazards       []Finding
+	SelfToConfirm []Finding
+	Templates     []Template
+	Manage        bool
+	Member        bool
+	Workers       []web.Choice
+	Today         Day
 }
 
 func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	ctx, a := r.Context(), web.ActorFrom(r.Context())
 	c, x, err := h.s.campaignFor(ctx, h.s.db, a, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := h.s.countCampaign(ctx, h.s.db, &c); err != nil {
 		return nil, err
 	}
 	d := detailData{C: c, Manage: x.manage, Member: x.member, Today: h.s.today()}
@@ -333,6 +337,10 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	if x.manage || x.member {
 		d.Hazards, err = h.s.findingsWhere(ctx, h.s.db, `f.campaign_id = ? AND f.status = 'current' AND f.hazard = 1 AND NOT EXISTS (SELECT 1 FROM campaign_plans p WHERE p.finding_id = f.id)`, id)
+		if err != nil {
+			return nil, err
+		}
+		d.SelfToConfirm, err = h.s.findingsWhere(ctx, h.s.db, `f.campaign_id = ? AND f.status = 'current' AND f.self_reported = 1 AND f.confirmed_at = 0`, id)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ func (h *pages) planPages(rt *web.Router) {
 	rt.Page("GET /campaign-plans/{id}", web.LoggedIn, h.plan)
 	rt.Page("POST /campaign-plans/{id}/close", web.LoggedIn, h.closePlan)
 	rt.Page("POST /campaign-plans/{id}/case", web.LoggedIn, h.escalate)
+	rt.Page("POST /campaign-plans/{id}/guidance", web.LoggedIn, h.guidance)
 }
 
 type findingData struct {
@@ -210,5 +211,22 @@ func (h *pages) escalate(w http.ResponseWriter, r *http.Request) error {
 		return h.r.FormFailed(w, r, err, "campaigns/plan.html", func() (*web.Page, error) { return h.planPage(r, id) })
 	}
 	web.RedirectFlash(w, r, planURL(id), "已转为案件 / a case was opened")
+	return nil
+}
+
+func (h *pages) guidance(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFindingBody)
+	files, err := guidanceFiles(r)
+	if err == nil {
+		_, err = h.s.AddGuidance(r.Context(), web.ActorFrom(r.Context()), id, files)
+	}
+	if err != nil {
+		return h.r.FormFailed(w, r, err, "campaigns/plan.html", func() (*web.Page, error) { return h.planPage(r, id) })
+	}
+	web.RedirectFlash(w, r, planURL(id), "已上传整改指导书 / guidance sheet added")
 	return nil
 }

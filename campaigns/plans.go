@@ -36,7 +36,7 @@ func scanPlan(r scanner) (Plan, error) {
 	err := r.Scan(&p.ID, &p.CampaignID, &p.FindingID, &p.HouseholdID, &p.Path, &p.Label, &p.Severity, &p.Kind, &p.Guidance, &p.DemoOn, &p.NoticeOn,
 		&p.WaitDays, &p.DueOn, &p.AssigneeID, &p.AssigneeName, &p.State, &p.CaseID, &done, &p.DoneBy, &p.DoneNote, &cr, &up)
 	p.DoneAt, p.CreatedAt, p.UpdatedAt = storage.FromMillis(done), storage.FromMillis(cr), storage.FromMillis(up)
-	p.Photos = []Photo{}
+	p.Photos, p.GuidanceFiles = []Photo{}, []Photo{}
 	return p, err
 }
 
@@ -53,7 +53,48 @@ func (s *Service) planPhotos(ctx context.Context, p *Plan) error {
 	for _, x := range as {
 		p.Photos = append(p.Photos, Photo{ID: x.ID, Name: x.Name, URL: fmt.Sprintf("/campaign-plans/%d/photos/%d", p.ID, x.ID)})
 	}
+	if err != nil {
+		return err
+	}
+	gs, err := attach.List(ctx, s.db, GuidanceOwner, p.ID)
+	for _, x := range gs {
+		p.GuidanceFiles = append(p.GuidanceFiles, Photo{ID: x.ID, Name: x.Name, URL: fmt.Sprintf("/campaign-plans/%d/guidance/%d", p.ID, x.ID)})
+	}
 	return err
+}
+
+// GuidanceOwner is the attach owner kind of a plan's guidance sheet.
+const GuidanceOwner = "campaign_guidance"
+
+// AddGuidance attaches files to a plan's guidance sheet (整改指导书: a PDF
+// or pictures the owner is given). Those who run the campaign add them
+// while the plan is open; a request without a file is a 422 naming "file".
+func (s *Service) AddGuidance(ctx context.Context, a *linli.Actor, id int64, files []attach.Checked) (Plan, error) {
+	p, _, x, err := s.planFor(ctx, a, id)
+	if err != nil {
+		return Plan{}, err
+	}
+	if !x.manage {
+		return Plan{}, errForbidden()
+	}
+	if p.State != PlanOpen {
+		return Plan{}, linli.Errorf(linli.EConflict, "整改方案已完成 / the plan is done")
+	}
+	if len(files) == 0 {
+		return Plan{}, linli.Invalid("请选择文件 / choose a file", linli.FieldError{Field: "file", Reason: "必填 / required"})
+	}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		now := s.now()
+		if _, err := attach.Save(ctx, tx, GuidanceOwner, id, 0, a.AccountID, files, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, a, now, audit.Change{Action: "campaign_plan.guidance", Entity: "campaign_plan", EntityID: id, ScopePath: p.Path,
+			Summary: fmt.Sprintf("整改指导书附件 %d 份：%s", len(files), p.Label)})
+	})
+	if err != nil {
+		return Plan{}, err
+	}
+	return s.Plan(ctx, a, id)
 }
 
 // planFor loads a plan those who run the campaign or its task group may

@@ -171,14 +171,7 @@ func scanCampaign(r scanner) (Campaign, error) {
 // checks; a draft's checklist is its template's current items. In a
 // transaction on PostgreSQL the row is locked.
 func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Campaign, error) {
-	qs := `SELECT ` + campaignColumns + ` FROM campaigns c WHERE c.id = ?`
-	if forUpdate && s.db.Dialect == storage.Postgres {
-		qs += ` FOR UPDATE`
-	}
-	c, err := scanCampaign(q.QueryRow(ctx, qs, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, errNotFound()
-	}
+	c, err := s.row(ctx, q, id, forUpdate)
 	if err != nil {
 		return c, err
 	}
@@ -203,7 +196,31 @@ func (s *Service) get(ctx context.Context, q storage.Querier, id int64, forUpdat
 	if c.Members == nil {
 		c.Members = []Member{}
 	}
-	return c, s.countCampaign(ctx, q, &c)
+	return c, nil
+}
+
+// full is a campaign with its counts, for answers that show them.
+func (s *Service) full(ctx context.Context, id int64) (Campaign, error) {
+	c, err := s.get(ctx, s.db, id, false)
+	if err != nil {
+		return c, err
+	}
+	return c, s.countCampaign(ctx, s.db, &c)
+}
+
+// row loads a campaign's own row only: no scope, task group or template
+// (cheap, for recording a finding; an active campaign carries its
+// checklist).
+func (s *Service) row(ctx context.Context, q storage.Querier, id int64, forUpdate bool) (Campaign, error) {
+	qs := `SELECT ` + campaignColumns + ` FROM campaigns c WHERE c.id = ?`
+	if forUpdate && s.db.Dialect == storage.Postgres {
+		qs += ` FOR UPDATE`
+	}
+	c, err := scanCampaign(q.QueryRow(ctx, qs, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, errNotFound()
+	}
+	return c, err
 }
 
 // scopeOf lists a campaign's places, with their names and kinds.

@@ -26,7 +26,7 @@ import (
 // service and the demo accounts, the clock at Monday 2026-12-07 09:00
 // (Beijing).
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	db     *storage.DB
 	w      *demotest.World
@@ -36,13 +36,13 @@ type fixture struct {
 
 var pHuicui = []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"}
 
-func newFixture(t *testing.T, db *storage.DB) *fixture {
+func newFixture(t testing.TB, db *storage.DB) *fixture {
 	t.Helper()
 	w := demotest.New(t, db, time.Date(2026, time.December, 7, 9, 0, 0, 0, demotest.Beijing))
 	svc := campaigns.New(capability.Deps{DB: db, Clock: w.Clock, Zone: w.Zone, Calendar: w.Cases.WorkingCalendar, Links: w.Links,
 		Registry: w.Registry, Auth: w.Auth, Cases: w.Cases})
 	f := &fixture{t: t, ctx: w.Ctx, db: db, w: w, svc: svc, actors: map[string]*linli.Actor{}}
-	w.AddActors(t, f.actors, "xueyuan", "grid1", "volunteer", "contractor", "resident", "unit", "jixiang", "jxgrid", "street")
+	w.AddActors(t, f.actors, "xueyuan", "grid1", "volunteer", "contractor", "resident", "unit", "jixiang", "jxgrid", "street", "dept")
 	return f
 }
 
@@ -103,7 +103,7 @@ func (f *fixture) task1(ts []campaigns.Task) (campaigns.Task, []registry.Househo
 	return campaigns.Task{}, nil
 }
 
-func pngPhoto(t *testing.T) map[string][]attach.Checked {
+func pngPhoto(t testing.TB) map[string][]attach.Checked {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
 	img.Set(1, 1, color.RGBA{R: 200, A: 255})
@@ -386,8 +386,18 @@ func TestPermissions(t *testing.T) {
 		if _, err := f.svc.Walk(f.ctx, f.a("resident"), t1.ID); linli.ErrorCode(err) != linli.ENotFound {
 			t.Errorf("a resident on a task: %v", err)
 		}
+		// A department reads the campaign's progress, not the households' findings.
+		if _, err := f.svc.Record(f.ctx, f.a("grid1"), in, pngPhoto(t)); err != nil {
+			t.Fatal(err)
+		}
+		if fs, err := f.svc.Findings(f.ctx, f.a("dept"), c.ID); err != nil || len(fs) != 0 {
+			t.Errorf("a department lists %d findings (%v)", len(fs), err)
+		}
+		if fs, err := f.svc.Findings(f.ctx, f.a("volunteer"), c.ID); err != nil || len(fs) != 1 {
+			t.Errorf("the task group lists %d findings (%v)", len(fs), err)
+		}
 		// The list: in scope and in the group, not elsewhere.
-		for name, want := range map[string]int{"xueyuan": 1, "grid1": 1, "volunteer": 1, "jixiang": 0, "street": 1} {
+		for name, want := range map[string]int{"xueyuan": 1, "grid1": 1, "volunteer": 1, "jixiang": 0, "street": 1, "dept": 1} {
 			l, err := f.svc.List(f.ctx, f.a(name))
 			if err != nil || len(l) != want {
 				t.Errorf("%s lists %d campaigns, want %d (%v)", name, len(l), want, err)

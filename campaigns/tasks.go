@@ -57,7 +57,15 @@ func (s *Service) people(ctx context.Context, q storage.Querier, ts []Task) erro
 }
 
 func (s *Service) task(ctx context.Context, q storage.Querier, id int64) (Task, error) {
-	t, err := scanTask(q.QueryRow(ctx, `SELECT `+taskColumns+` FROM campaign_tasks t WHERE t.id = ?`, id))
+	return s.taskOf(ctx, q, id, taskColumns)
+}
+
+// taskLightColumns are a task's own columns without its counts (cheap:
+// recording a finding needs no progress).
+const taskLightColumns = `t.id, t.campaign_id, t.node_id, t.path, t.title, t.households, t.created_at, t.updated_at, 0, 0, 0`
+
+func (s *Service) taskOf(ctx context.Context, q storage.Querier, id int64, columns string) (Task, error) {
+	t, err := scanTask(q.QueryRow(ctx, `SELECT `+columns+` FROM campaign_tasks t WHERE t.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errTaskNotFound()
 	}
@@ -76,12 +84,16 @@ func (t Task) onTask(accountID int64) bool {
 
 // taskFor loads a task the actor may see: those who run the campaign and
 // its task group; anyone else gets 404.
-func (s *Service) taskFor(ctx context.Context, q storage.Querier, a *linli.Actor, id int64) (Task, Campaign, access, error) {
-	t, err := s.task(ctx, q, id)
+func (s *Service) taskFor(ctx context.Context, q storage.Querier, a *linli.Actor, id int64, columns string) (Task, Campaign, access, error) {
+	t, err := s.taskOf(ctx, q, id, columns)
 	if err != nil {
 		return t, Campaign{}, access{}, err
 	}
-	c, err := s.get(ctx, q, t.CampaignID, false)
+	load := s.get
+	if columns == taskLightColumns {
+		load = s.row
+	}
+	c, err := load(ctx, q, t.CampaignID, false)
 	if err != nil {
 		return t, c, access{}, err
 	}
@@ -334,7 +346,7 @@ const (
 
 // Walk returns the task as the inspector walks it.
 func (s *Service) Walk(ctx context.Context, a *linli.Actor, taskID int64) (Walk, error) {
-	t, c, x, err := s.taskFor(ctx, s.db, a, taskID)
+	t, c, x, err := s.taskFor(ctx, s.db, a, taskID, taskColumns)
 	if err != nil {
 		return Walk{}, err
 	}

@@ -404,29 +404,31 @@ const (
 
 // Plan is the one plan of a hazard finding (一户一策).
 type Plan struct {
-	ID           int64     `json:"id"`
-	CampaignID   int64     `json:"campaign_id"`
-	FindingID    int64     `json:"finding_id"`
-	HouseholdID  int64     `json:"household_id,omitempty"`
-	Path         string    `json:"-"`
-	Label        string    `json:"label"`
-	Severity     Severity  `json:"severity,omitempty"`
-	Kind         PlanKind  `json:"kind"`
-	Guidance     string    `json:"guidance,omitempty"`
-	DemoOn       Day       `json:"demo_on,omitempty,omitzero"`
-	NoticeOn     Day       `json:"notice_on,omitempty,omitzero"`
-	WaitDays     int       `json:"wait_days,omitempty"`
-	DueOn        Day       `json:"due_on,omitempty,omitzero"`
-	AssigneeID   int64     `json:"assignee_id,omitempty"`
-	AssigneeName string    `json:"assignee_name,omitempty"`
-	State        string    `json:"state"`
-	CaseID       int64     `json:"case_id,omitempty"`
-	DoneAt       time.Time `json:"done_at,omitempty,omitzero"`
-	DoneBy       int64     `json:"done_by,omitempty"`
-	DoneNote     string    `json:"done_note,omitempty"`
-	Photos       []Photo   `json:"photos"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID          int64    `json:"id"`
+	CampaignID  int64    `json:"campaign_id"`
+	FindingID   int64    `json:"finding_id"`
+	HouseholdID int64    `json:"household_id,omitempty"`
+	Path        string   `json:"-"`
+	Label       string   `json:"label"`
+	Severity    Severity `json:"severity,omitempty"`
+	Kind        PlanKind `json:"kind"`
+	Guidance    string   `json:"guidance,omitempty"`
+	// GuidanceFiles are the guidance sheet's files (a PDF, pictures).
+	GuidanceFiles []Photo   `json:"guidance_files"`
+	DemoOn        Day       `json:"demo_on,omitempty,omitzero"`
+	NoticeOn      Day       `json:"notice_on,omitempty,omitzero"`
+	WaitDays      int       `json:"wait_days,omitempty"`
+	DueOn         Day       `json:"due_on,omitempty,omitzero"`
+	AssigneeID    int64     `json:"assignee_id,omitempty"`
+	AssigneeName  string    `json:"assignee_name,omitempty"`
+	State         string    `json:"state"`
+	CaseID        int64     `json:"case_id,omitempty"`
+	DoneAt        time.Time `json:"done_at,omitempty,omitzero"`
+	DoneBy        int64     `json:"done_by,omitempty"`
+	DoneNote      string    `json:"done_note,omitempty"`
+	Photos        []Photo   `json:"photos"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // RemovableOn is the first day a removal may happen: the notice's day plus
