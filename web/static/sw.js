@@ -21,8 +21,11 @@ var PAGES = "linli-pages";
 self.addEventListener("install", function (ev) {
   ev.waitUntil(caches.open(ASSETS).then(function (c) {
     // cache: "reload" skips the HTTP cache, which may hold the last
-    // release's files for a day.
-    return c.addAll(ASSET_LIST.map(function (u) { return new Request(u, { cache: "reload" }); }));
+    // release's files for a day. One asset that fails to come does not
+    // stop the worker: it is fetched (and kept) when a page asks for it.
+    return Promise.all(ASSET_LIST.map(function (u) {
+      return c.add(new Request(u, { cache: "reload" })).catch(function () {});
+    }));
   }).then(function () { return self.skipWaiting(); }));
 });
 
