@@ -387,6 +387,9 @@ func TestBrowserOfflineQueue(t *testing.T) {
 		}
 		if i == 2 { // made smaller on the phone before it was kept
 			cfg, format, err := image.DecodeConfig(bytes.NewReader(f.Photo))
+			if st, err := os.Stat(files[2]); err == nil {
+				t.Logf("the camera photo: %d bytes chosen, %d bytes kept and sent", st.Size(), len(f.Photo))
+			}
 			if err != nil || format != "jpeg" || cfg.Width != 1600 || cfg.Height != 1067 || f.PhotoName != "IMG_0001.jpg" {
 				t.Errorf("finding 3 photo %s: %s %d×%d (%v), want IMG_0001.jpg, a 1600×1067 JPEG", f.PhotoName, format, cfg.Width, cfg.Height, err)
 			}
