@@ -214,6 +214,7 @@ var linkRels = map[string][2]string{
 	"meeting":   {"协调会", "所属项目"},
 	"visit":     {"入户走访", "走访事项"},
 	"origin":    {"由此产生", "来源"},
+	"hazard":    {"排查隐患转为案件", "来自专项排查"},
 }
 
 // InLanguage picks the half of a "中文 / English" text — the form of

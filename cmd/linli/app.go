@@ -20,6 +20,7 @@ import (
 	"linli/audit"
 	"linli/auth"
 	"linli/calendar"
+	"linli/campaigns"
 	"linli/capability"
 	"linli/cases"
 	"linli/geomap"
@@ -101,6 +102,7 @@ type Main struct {
 	Votes     *votes.Service
 	Visits    *visits.Service
 	Meetings  *meetings.Service
+	Campaigns *campaigns.Service
 	Mediation *mediation.Service
 	Happiness *happiness.Service
 
@@ -195,6 +197,7 @@ func (m *Main) Open(ctx context.Context) error {
 	rt := web.NewRouter(m.Auth, render, m.Metrics)
 	m.Router = rt
 	rt.Handle("GET /static/", web.Public, web.Static())
+	rt.Handle("GET /sw.js", web.Public, web.ServiceWorker()) // at the root: its scope is every page
 	rt.Handle("GET /healthz", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	}))
@@ -235,10 +238,11 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	m.Meetings = meetings.New(d)
 	m.Mediation = mediation.New(d)
 	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
+	m.Campaigns = campaigns.New(d)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, notices.New(d))
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, notices.New(d), m.Campaigns)
 	return append(caps, capability.HomeOf(d, caps))
 }
 

@@ -365,7 +365,7 @@ func TestChinesePagesShowNoPair(t *testing.T) {
 }
 
 // capabilityTexts are every text stored by the negotiation capabilities
-// (projects, votes, visits, meetings, mediation, thanks): what people typed
+// (projects, votes, visits, meetings, mediation, thanks) and by campaigns: what people typed
 // there, taken as data by TestEnglishOtherPages. Their generated texts are
 // covered where they are worded in Go at render time (titles of links,
 // states, the happiness list).
@@ -382,7 +382,8 @@ func capabilityTexts(t *testing.T, s *testServer) []string {
 	}
 	var out []string
 	for _, n := range scalars(`SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'project%' OR name LIKE 'vote%'
-		OR name LIKE 'visit%' OR name LIKE 'meeting%' OR name LIKE 'dispute%' OR name = 'thanks' OR name = 'cost_plans')`) {
+		OR name LIKE 'visit%' OR name LIKE 'meeting%' OR name LIKE 'dispute%' OR name = 'thanks' OR name = 'cost_plans'
+		OR name LIKE 'campaign%')`) {
 		for _, c := range scalars(`SELECT name FROM pragma_table_info(?) WHERE type = 'TEXT'`, n) {
 			if n == "project_updates" && c == "text" {
 				continue // the steps' words are English on English pages; notes are in dataStrings
@@ -422,7 +423,9 @@ func TestEnglishOtherPages(t *testing.T) {
 		`SELECT '/meetings/' || id FROM meetings`, `SELECT '/mediation/' || id FROM disputes`,
 		`SELECT '/visits/' || MIN(id) FROM visits`, `SELECT '/visits/matters/' || id FROM visit_matters`,
 		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`,
-		`SELECT '/notices/' || id FROM notices`} {
+		`SELECT '/notices/' || id FROM notices`,
+		`SELECT '/campaigns/' || id FROM campaigns`, `SELECT '/campaign-tasks/' || id FROM campaign_tasks`,
+		`SELECT '/campaign-findings/' || id FROM campaign_findings`, `SELECT '/campaign-plans/' || id FROM campaign_plans`} {
 		ps, err := storage.Scalars[string](ctx, s.DB, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)

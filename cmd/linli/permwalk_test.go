@@ -37,6 +37,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -223,6 +224,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"claim":      claim("volunteer", neighbour("resident")),
 		"outbox":     outboxRow(xy), "outboxchannel": outboxChannel(xy),
 	}}
+	maps.Copy(sets["xy"].ids, campaignFixture(t, s))
 	sets["jx"] = &idSet{name: "jx", ids: map[string]string{
 		"node": jx, "building": building(jx), "category": category, "department": department, "closedcase": closedCase(jx),
 		"household": household("jxresident"), "member": member(household("jxresident")), "person": person(household("jxresident")),
