@@ -153,7 +153,6 @@ func (s *Service) household(ctx context.Context, q storage.Querier, id int64) (h
 	return house{ID: h.ID, UnitID: h.UnitID, BuildingID: h.BuildingID, Path: h.Path, Label: h.Estate + h.Building + h.Unit + h.Room}, nil
 }
 
-
 func ms(t time.Time) int64 { return storage.Millis(t) }
 
 // date writes a time as the Chinese date in the deployment's zone.
