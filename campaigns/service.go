@@ -265,14 +265,6 @@ func (s *Service) communityOf(ctx context.Context, q storage.Querier, nodeID int
 		linli.FieldError{Field: "scope_ids", Reason: "请选择社区、网格、小区或楼栋 / pick a community, grid, estate or building"})
 }
 
-// date writes a time as the Chinese date and time in the deployment's zone.
-func (s *Service) date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(s.zone()).Format("2006年1月2日 15:04")
-}
-
 // resolveLinks describes campaigns for the links registry: those the actor
 // may read.
 func (s *Service) resolveLinks(ctx context.Context, a *linli.Actor, ids []int64) (map[int64]links.Item, error) {
