@@ -270,7 +270,7 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in CampaignInput) 
 	}
 	path := scope[0].Path
 	for _, n := range scope[1:] {
-		path = commonPath(path, n.Path)
+		path = linli.CommonPath(path, n.Path)
 	}
 	now := s.now()
 	var id int64

@@ -346,9 +346,9 @@ func (s *Service) Escalate(ctx context.Context, a *linli.Actor, planID int64, in
 	if desc == "" {
 		desc = fmt.Sprintf("专项排查「%s」发现%s隐患（%s）：%s", c.Title, c.HazardType, f.Severity.Label(), f.Label)
 	}
-	loc := f.BuildingID
+	loc := f.BuildingID // a roof or an unclaimed device; a household locates itself
 	if f.HouseholdID != 0 {
-		loc = lastID(f.Path)
+		loc = 0
 	}
 	nc := cases.NewCase{Category: in.Category, Title: firstRunes(c.HazardType+"隐患："+f.Label, 80), Description: desc, Source: cases.SourceInspection,
 		SourceRef: fmt.Sprintf("%s:%d", KindCampaign, c.ID), LocationID: loc, HouseholdID: f.HouseholdID,

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"linli"
@@ -264,34 +263,6 @@ func (s *Service) communityOf(ctx context.Context, q storage.Querier, nodeID int
 	}
 	return registry.Node{}, linli.Invalid("地点不在社区内 / the place is in no community",
 		linli.FieldError{Field: "scope_ids", Reason: "请选择社区、网格、小区或楼栋 / pick a community, grid, estate or building"})
-}
-
-// commonPath is the deepest node path containing both paths.
-func commonPath(a, b string) string {
-	as, bs := strings.Split(strings.Trim(a, "/"), "/"), strings.Split(strings.Trim(b, "/"), "/")
-	var out []string
-	for i := 0; i < len(as) && i < len(bs) && as[i] == bs[i]; i++ {
-		out = append(out, as[i])
-	}
-	if len(out) == 0 {
-		return "/"
-	}
-	return "/" + strings.Join(out, "/") + "/"
-}
-
-// lastID is the node id at the end of a path.
-func lastID(path string) int64 {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	n, _ := strconv.ParseInt(segs[len(segs)-1], 10, 64)
-	return n
-}
-
-// date writes a time as the Chinese date and time in the deployment's zone.
-func (s *Service) date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(s.zone()).Format("2006年1月2日 15:04")
 }
 
 // resolveLinks describes campaigns for the links registry: those the actor

@@ -568,7 +568,39 @@ func TestSelfCheck(t *testing.T) {
 func TestHomePanels(t *testing.T) {
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		f.active()
+		_, ts := f.active()
+		t1, hs := f.task1(ts)
+		rec, err := f.svc.Record(f.ctx, f.a("grid1"), campaigns.FindingInput{TaskID: t1.ID, HouseholdID: hs[0].ID, Answers: hazardous()}, pngPhoto(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SetPlan(f.ctx, f.a("xueyuan"), rec.Finding.ID, campaigns.PlanInput{Kind: campaigns.PlanReinforce, DueOn: "2026-12-08",
+			AssigneeID: f.a("contractor").AccountID}); err != nil {
+			t.Fatal(err)
+		}
+		f.w.Clock.Set(time.Date(2026, time.December, 9, 9, 0, 0, 0, demotest.Beijing)) // a day past due
+		counts := func(who string) map[string]int {
+			ps, err := f.svc.HomePanels(f.ctx, f.a(who))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int{}
+			for _, p := range ps {
+				for _, c := range p.Counts {
+					out[c.Key] = c.N
+				}
+			}
+			return out
+		}
+		// Staff see every open plan, the contractor the one given to it; both overdue.
+		for _, who := range []string{"xueyuan", "contractor"} {
+			if c := counts(who); c["plans"] != 1 || c["plans_overdue"] != 1 {
+				t.Errorf("%s's plan counts: %v", who, c)
+			}
+		}
+		if c := counts("volunteer"); c["plans"] != 0 || c["tasks"] == 0 {
+			t.Errorf("the volunteer's counts: %v", c)
+		}
 		ps, err := f.svc.HomePanels(f.ctx, f.a("grid1"))
 		if err != nil || len(ps) != 1 || len(ps[0].Lists) == 0 || ps[0].Lists[0].Key != "tasks" {
 			t.Errorf("grid worker's panel: %+v %v", ps, err)

@@ -245,8 +245,8 @@ func (s *Service) widen(ctx context.Context, tx *storage.Tx, a *linli.Actor, m M
 	if linli.Within(path, m.Path) {
 		return m, nil
 	}
-	np := commonPath(m.Path, path)
-	nid := lastID(np)
+	np := linli.CommonPath(m.Path, path)
+	nid := linli.PathNodeID(np)
 	if nid == 0 {
 		return m, linli.Errorf(linli.EConflict, "走访范围不能跨越不同的市 / a visit matter cannot span cities")
 	}

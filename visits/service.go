@@ -6,8 +6,6 @@ import (
 	"errors"
 	"html/template"
 	"io/fs"
-	"strconv"
-	"strings"
 	"time"
 
 	"linli"
@@ -153,26 +151,6 @@ func (s *Service) household(ctx context.Context, q storage.Querier, id int64) (h
 		return house{}, linli.Invalid("住户不存在 / no such household", linli.FieldError{Field: "household_id", Reason: "住户不存在 / no such household"})
 	}
 	return house{ID: h.ID, UnitID: h.UnitID, BuildingID: h.BuildingID, Path: h.Path, Label: h.Estate + h.Building + h.Unit + h.Room}, nil
-}
-
-// commonPath is the deepest node path containing both paths.
-func commonPath(a, b string) string {
-	as, bs := strings.Split(strings.Trim(a, "/"), "/"), strings.Split(strings.Trim(b, "/"), "/")
-	var out []string
-	for i := 0; i < len(as) && i < len(bs) && as[i] == bs[i]; i++ {
-		out = append(out, as[i])
-	}
-	if len(out) == 0 {
-		return "/"
-	}
-	return "/" + strings.Join(out, "/") + "/"
-}
-
-// lastID is the node id at the end of a path.
-func lastID(path string) int64 {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	n, _ := strconv.ParseInt(segs[len(segs)-1], 10, 64)
-	return n
 }
 
 func ms(t time.Time) int64 { return storage.Millis(t) }
