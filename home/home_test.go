@@ -35,7 +35,7 @@ func actor(name string, gs ...linli.Grant) *linli.Actor {
 // accepts (linli.Actor.MayReport: not a contractor, not an account without
 // a role); every role has home first and the happiness list.
 func TestNav(t *testing.T) {
-	const staffNav = "/ /places /households /cases /stats /report /cases/mine /projects /votes /visits /meetings /campaigns /mediation /happiness /import /users /outbox /audit"
+	const staffNav = "/ /places /households /cases /stats /report /cases/mine /projects /votes /visits /meetings /campaigns /notices /mediation /happiness /import /users /outbox /audit"
 	for _, tc := range []struct {
 		a    *linli.Actor
 		want string
@@ -43,16 +43,16 @@ func TestNav(t *testing.T) {
 		{actor("admin", linli.Grant{Role: linli.RoleAdmin, NodePath: "/"}), staffNav + " /admin/calendar"}, // the working calendar is the administrator's
 		{actor("street", linli.Grant{Role: linli.RoleStreetStaff, NodePath: "/1/"}), staffNav},
 		{actor("xueyuan", linli.Grant{Role: linli.RoleCommunityStaff, NodePath: "/1/2/"}), staffNav},
-		{actor("grid1", linli.Grant{Role: linli.RoleGridWorker, NodePath: "/1/2/5/"}), "/ /places /households /tasks /report /cases/mine /projects /votes /visits /happiness"},
+		{actor("grid1", linli.Grant{Role: linli.RoleGridWorker, NodePath: "/1/2/5/"}), "/ /places /households /tasks /report /cases/mine /projects /votes /visits /notices /happiness"},
 		{actor("building", linli.Grant{Role: linli.RoleBuildingHead, NodePath: "/1/2/5/"}), "/ /places /households /report /cases/mine /projects /votes /visits /happiness"},
-		{actor("property", linli.Grant{Role: linli.RoleProperty, NodePath: "/1/2/5/"}), "/ /places /households /tasks /report /cases/mine /projects /votes /happiness"},
-		{actor("department", linli.Grant{Role: linli.RoleDepartment, NodePath: "/1/"}), "/ /places /households /tasks /report /cases/mine /projects /votes /happiness"},
+		{actor("property", linli.Grant{Role: linli.RoleProperty, NodePath: "/1/2/5/"}), "/ /places /households /tasks /report /cases/mine /projects /votes /notices /happiness"},
+		{actor("department", linli.Grant{Role: linli.RoleDepartment, NodePath: "/1/"}), "/ /places /households /tasks /report /cases/mine /projects /votes /notices /happiness"},
 		{actor("contractor", linli.Grant{Role: linli.RoleContractor, NodePath: "/1/2/5/"}), "/ /projects /votes /happiness"},
 		{actor("volunteer", linli.Grant{Role: linli.RoleVolunteer, NodePath: "/1/2/"}), "/ /report /cases/mine /happiness"},
-		{actor("resident", linli.Grant{Role: linli.RoleResident, NodePath: "/1/2/5/9/", HouseholdID: 42}), "/ /households/42 /report /cases/mine /projects /votes /happiness"},
+		{actor("resident", linli.Grant{Role: linli.RoleResident, NodePath: "/1/2/5/9/", HouseholdID: 42}), "/ /households/42 /report /cases/mine /projects /votes /notices /happiness"},
 		// A grid worker who lives in the community reports like a resident too.
 		{actor("grid-resident", linli.Grant{Role: linli.RoleGridWorker, NodePath: "/1/2/5/"}, linli.Grant{Role: linli.RoleResident, NodePath: "/1/2/5/9/", HouseholdID: 42}),
-			"/ /places /households /households/42 /tasks /report /cases/mine /projects /votes /visits /happiness"},
+			"/ /places /households /households/42 /tasks /report /cases/mine /projects /votes /visits /notices /happiness"},
 		{actor("nobody"), "/ /happiness"},
 	} {
 		t.Run(tc.a.Username, func(t *testing.T) {

@@ -257,7 +257,7 @@ func (s *Service) publish(ctx context.Context, tx *storage.Tx, n Notice, now tim
 		case "app":
 			accounts = append(accounts, r.AccountID)
 		case "sms":
-			if outboxID, err = enqueueSMS(ctx, tx, now, r.Phone, text, n.ID); err != nil {
+			if outboxID, err = enqueueSMS(ctx, tx, now, r.Phone, text, n.ID, n.CommunityID); err != nil {
 				return err
 			}
 		default:
@@ -368,6 +368,19 @@ func (s *Service) households(ctx context.Context, q storage.Querier, path string
 	if err != nil {
 		return err
 	}
+	names := map[int64]string{}
+	for id, os := range owners {
+		if len(os) > 0 {
+			names[id] = os[0].Name
+		}
+	}
+	return s.reachHouseholds(ctx, q, hs, names, add)
+}
+
+// reachHouseholds adds how each household is reached: its residents with
+// an account in-app, otherwise an SMS to the first owner's phone that is
+// known, otherwise nobody (the call list). names are the owners' names.
+func (s *Service) reachHouseholds(ctx context.Context, q storage.Querier, hs []registry.Household, names map[int64]string, add func(resolved)) error {
 	ids := make([]int64, len(hs))
 	for i, h := range hs {
 		ids[i] = h.ID
@@ -387,10 +400,7 @@ func (s *Service) households(ctx context.Context, q storage.Querier, path string
 			continue
 		}
 		r := base
-		r.HouseholdID, r.channel = h.ID, "none"
-		if os := owners[h.ID]; len(os) > 0 {
-			r.Name = os[0].Name
-		}
+		r.HouseholdID, r.Name, r.channel = h.ID, names[h.ID], "none"
 		cs, err := s.reg.OwnerContacts(ctx, q, h.ID)
 		if err != nil {
 			return err
@@ -474,7 +484,22 @@ func (s *Service) audienceOf(ctx context.Context, q storage.Querier, key string,
 	if err != nil {
 		return err
 	}
+	// Households named without an account or a phone are reached the way
+	// a target's households are: residents in-app, else the owner's phone.
+	var bare []registry.Household
+	names := map[int64]string{}
 	for _, r := range rs {
+		if h, ok := hs[r.HouseholdID]; ok && r.AccountID == 0 && r.Phone == "" {
+			bare, names[h.ID] = append(bare, h), r.Name
+		}
+	}
+	if err := s.reachHouseholds(ctx, q, bare, names, add); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if _, ok := hs[r.HouseholdID]; ok && r.AccountID == 0 && r.Phone == "" {
+			continue
+		}
 		x := resolved{Recipient: r, channel: "none", path: ts[0].path}
 		if h, ok := hs[r.HouseholdID]; ok {
 			x.path, x.building, x.room = h.Path, h.Estate+h.Building, h.Unit+h.Room

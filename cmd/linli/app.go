@@ -103,6 +103,7 @@ type Main struct {
 	Visits    *visits.Service
 	Meetings  *meetings.Service
 	Campaigns *campaigns.Service
+	Notices   *notices.Service
 	Mediation *mediation.Service
 	Happiness *happiness.Service
 
@@ -239,10 +240,23 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	m.Mediation = mediation.New(d)
 	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
 	m.Campaigns = campaigns.New(d)
+	m.Notices = notices.New(d)
+	// "Households with an open hazard plan": a notice's audience that
+	// campaigns knows and notices asks for (neither imports the other).
+	m.Notices.RegisterAudience("campaign_hazard_open", notices.Audience{
+		LabelZH: "有未完成隐患整改的住户", LabelEN: "Households with an open hazard plan",
+		Resolve: func(ctx context.Context, q storage.Querier, nodeIDs []int64) ([]notices.Recipient, error) {
+			ids, err := m.Campaigns.OpenHazardHouseholds(ctx, q, nodeIDs)
+			out := make([]notices.Recipient, len(ids))
+			for i, id := range ids {
+				out[i] = notices.Recipient{HouseholdID: id}
+			}
+			return out, err
+		}})
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, notices.New(d), m.Campaigns)
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns)
 	return append(caps, capability.HomeOf(d, caps))
 }
 
