@@ -205,8 +205,10 @@ func TestRecipientStatuses(t *testing.T) {
 				break
 			}
 		}
-		// The delivery worker marks the row sent (a stand-in for package outbox).
-		f.exec(`UPDATE outbox SET delivered_at = ? WHERE payload LIKE ?`, storage.Millis(f.w.Clock.Now()), "%"+fmt.Sprintf(`"dedup_key":"notice:%d:`, d.ID)+"%")
+		// The delivery worker marks the row sent, as package outbox records
+		// a delivery.
+		now := storage.Millis(f.w.Clock.Now())
+		f.exec(`UPDATE outbox SET status = 'sent', sent_at = ?, delivered_at = ? WHERE ref = ?`, now, now, fmt.Sprintf("notice:%d", d.ID))
 		rs, reach, err := f.svc.Recipients(f.ctx, f.a("xueyuan"), d.ID)
 		if err != nil {
 			t.Fatal(err)

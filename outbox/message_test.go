@@ -59,7 +59,7 @@ func TestMigrationKeepsOldRows(t *testing.T) {
 		for _, c := range []string{"status", "next_at", "last_error", "sent_at", "recipient", "node_id", "kind", "ref", "dedup_key", "claimed_until", "claimed_by"} {
 			undo = append(undo, `ALTER TABLE outbox DROP COLUMN `+c)
 		}
-		undo = append(undo, `DELETE FROM schema_migrations WHERE version >= 42`,
+		undo = append(undo, `DELETE FROM schema_migrations WHERE version IN (42, 43)`,
 			`INSERT INTO outbox (at, channel, payload) VALUES (1000, 'sms', '{"phone":"13900000009","kind":"signup_code","text":"码 123456"}')`,
 			`INSERT INTO outbox (at, channel, account_id, payload) VALUES (2000, 'notify', 7, '{"kind":"case","case_id":3,"text":"已受理"}')`,
 			`INSERT INTO outbox (at, channel, payload, delivered_at) VALUES (3000, 'sms', '{"phone":"1","text":"old"}', 3500)`)
