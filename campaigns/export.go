@@ -27,6 +27,7 @@ type Sheet struct {
 
 // SheetRow is one line of a sheet. Phones are masked.
 type SheetRow struct {
+	Target   Target
 	Building string
 	Unit     string
 	Floor    string
@@ -194,7 +195,7 @@ func (s *Service) sheet(ctx context.Context, c Campaign, p Place) (Sheet, error)
 	buildings := map[int64]string{}
 	for _, h := range hs {
 		buildings[h.BuildingID] = h.Building
-		row := SheetRow{Building: h.Building, Unit: h.Unit, Floor: strconv.Itoa(h.Floor), Room: h.Room, State: "未排查"}
+		row := SheetRow{Target: TargetHousehold, Building: h.Building, Unit: h.Unit, Floor: strconv.Itoa(h.Floor), Room: h.Room, State: "未排查"}
 		var names, phones []string
 		for _, o := range owners[h.ID] {
 			names = append(names, o.Name)
@@ -214,7 +215,7 @@ func (s *Service) sheet(ctx context.Context, c Campaign, p Place) (Sheet, error)
 	}
 	sh.Estate.Households = len(hs)
 	for _, f := range others {
-		row := SheetRow{Building: buildings[f.BuildingID], Room: f.Target.Label(), Owner: "—"}
+		row := SheetRow{Target: f.Target, Building: buildings[f.BuildingID], Room: f.Target.Label(), Owner: "—"}
 		if row.Building == "" {
 			row.Building = f.Label
 		}
