@@ -87,10 +87,15 @@ func (s *Service) Board(ctx context.Context, a *linli.Actor, id int64) (Board, e
 	if err != nil {
 		return Board{}, err
 	}
-	if err := s.countCampaign(ctx, s.db, &c); err != nil {
-		return Board{}, err
+	b, err := s.board(ctx, s.db, c)
+	if err != nil {
+		return b, err
 	}
-	return s.board(ctx, s.db, c)
+	// The campaign's counts are the board's (countCampaign would count
+	// the findings again).
+	b.Campaign.Findings, b.Campaign.Hazards, b.Campaign.OpenPlans = b.Devices, b.Hazards, b.OpenPlans
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_tasks WHERE campaign_id = ?`, id).Scan(&b.Campaign.Tasks)
+	return b, err
 }
 
 func (s *Service) board(ctx context.Context, q storage.Querier, c Campaign) (Board, error) {
@@ -124,54 +129,59 @@ func (s *Service) board(ctx context.Context, q storage.Querier, c Campaign) (Boa
 		}
 		return -1
 	}
+	// The findings in force, counted by the database in one pass: by place
+	// (the path of a household's unit, or of a building for roofs and
+	// unclaimed devices), kind and day. A household has at most one
+	// finding in force (a unique index), so rows of target household count
+	// households. Days are in the deployment's zone at its offset on the
+	// campaign's first day (the zones Linli runs in keep one all year).
+	_, off := c.StartsOn.Time(s.zone()).Zone()
+	offMs := int64(off) * 1000
 	sev := map[Severity]int{}
 	perDay := map[Day]*DayCount{}
-	zone := s.zone()
-	seen := map[int64]bool{}
 	err = storage.Each(ctx, q, func(r *sql.Rows) error {
 		var target, path string
-		var household, hazard, self, confirmed, recorded int64
+		var hazard, toReview bool
 		var severity Severity
-		if err := r.Scan(&target, &household, &path, &hazard, &severity, &self, &confirmed, &recorded); err != nil {
+		var day Day
+		var n int
+		if err := r.Scan(&path, &target, &hazard, &severity, &toReview, &day, &n); err != nil {
 			return err
 		}
 		i := place(path)
-		b.Devices++
+		b.Devices += n
 		if i >= 0 {
-			b.Estates[i].Devices++
+			b.Estates[i].Devices += n
 		}
-		if Target(target) == TargetHousehold && !seen[household] {
-			seen[household] = true
-			b.Inspected++
+		if Target(target) == TargetHousehold {
+			b.Inspected += n
 			if i >= 0 {
-				b.Estates[i].Inspected++
+				b.Estates[i].Inspected += n
 			}
 		}
-		switch {
-		case hazard != 0:
-			b.Hazards++
-			sev[severity]++
-			if i >= 0 {
-				b.Estates[i].Hazards++
-			}
-		case self != 0 && confirmed == 0:
-			b.ToReview++
-		default:
-			b.Fine++
-		}
-		d := DayOf(storage.FromMillis(recorded).In(zone))
-		dc := perDay[d]
+		dc := perDay[day]
 		if dc == nil {
-			dc = &DayCount{Day: d}
-			perDay[d] = dc
+			dc = &DayCount{Day: day}
+			perDay[day] = dc
 		}
-		dc.Findings++
-		if hazard != 0 {
-			dc.Hazards++
+		dc.Findings += n
+		switch {
+		case hazard:
+			b.Hazards += n
+			dc.Hazards += n
+			sev[severity] += n
+			if i >= 0 {
+				b.Estates[i].Hazards += n
+			}
+		case toReview:
+			b.ToReview += n
+		default:
+			b.Fine += n
 		}
 		return nil
-	}, `SELECT target, household_id, path, hazard, severity, self_reported, confirmed_at, recorded_at
-		FROM campaign_findings WHERE campaign_id = ? AND status = 'current'`, c.ID)
+	}, `SELECT path, target, hazard <> 0, severity, self_reported <> 0 AND confirmed_at = 0, (recorded_at + ?) / 86400000, COUNT(*)
+		FROM campaign_findings WHERE campaign_id = ? AND status = 'current'
+		GROUP BY path, target, hazard <> 0, severity, self_reported <> 0 AND confirmed_at = 0, (recorded_at + ?) / 86400000`, offMs, c.ID, offMs)
 	if err != nil {
 		return b, err
 	}
