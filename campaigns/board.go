@@ -204,6 +204,8 @@ func (s *Service) board(ctx context.Context, q storage.Querier, c Campaign) (Boa
 	for i := range b.ByPlanKind {
 		plans[b.ByPlanKind[i].Kind] = &b.ByPlanKind[i]
 	}
+	// Plans follow the household's finding in force (Resolve moves them),
+	// so they are counted as the campaign page counts them.
 	planned := 0
 	err = storage.Each(ctx, q, func(r *sql.Rows) error {
 		var kind PlanKind
@@ -229,8 +231,7 @@ func (s *Service) board(ctx context.Context, q storage.Querier, c Campaign) (Boa
 			b.OpenPlans += n
 		}
 		return nil
-	}, `SELECT p.kind, p.state, COUNT(*) FROM campaign_plans p JOIN campaign_findings f ON f.id = p.finding_id
-		WHERE p.campaign_id = ? AND f.status = 'current' GROUP BY p.kind, p.state`, c.ID)
+	}, `SELECT kind, state, COUNT(*) FROM campaign_plans WHERE campaign_id = ? GROUP BY kind, state`, c.ID)
 	if err != nil {
 		return b, err
 	}
