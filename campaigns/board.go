@@ -181,7 +181,7 @@ func (s *Service) board(ctx context.Context, q storage.Querier, c Campaign) (Boa
 		return nil
 	}, `SELECT path, target, hazard <> 0, severity, self_reported <> 0 AND confirmed_at = 0, (recorded_at + ?) / 86400000, COUNT(*)
 		FROM campaign_findings WHERE campaign_id = ? AND status = 'current'
-		GROUP BY path, target, hazard <> 0, severity, self_reported <> 0 AND confirmed_at = 0, (recorded_at + ?) / 86400000`, offMs, c.ID, offMs)
+		GROUP BY 1, 2, 3, 4, 5, 6`, offMs, c.ID)
 	if err != nil {
 		return b, err
 	}
