@@ -35,10 +35,23 @@
 // department opens a case (cases.Service.Open, source inspection) linked
 // campaign → case (rel "hazard") and stored on the plan.
 //
-// The package is open for additions (the progress board, exports): an
-// area adds its routes in a func of its own called from Routes (http.go)
-// and its English in a catalogue func of its own listed in catalogs
-// (pages.go); template functions carry the prefix "cp".
+// The package is open for additions: an area adds its routes in a func of
+// its own called from Routes (http.go) and its English in a catalogue func
+// of its own listed in catalogs (pages.go); template functions carry the
+// prefix "cp".
+//
+// The progress board (board.go, pages_board.go, chart.go) is for anyone
+// who may read the campaign: estates done / to do — a place of the scope
+// is done when every household under it has a finding in force (tasks
+// are not closed by hand) — devices, hazards by severity, plans by kind,
+// fixed, removed and findings per day, counted by the database in one
+// grouped pass and drawn as SVG on the server, each chart with its
+// figures in a table. The reports (export.go) are for those who run the
+// campaign, its task group and those who read the register there (owners'
+// names are the register's): an .xlsx workbook with one sheet per place
+// of the scope, every household a row, phones masked, and an A4 print of
+// one place's list (print/estate.html, a document of its own, with
+// /static/campaign-print.css).
 //
 // The building view's layer "campaign:<id>" colours households not
 // inspected / fine / hazard / fixed. OpenHazardHouseholds lists the

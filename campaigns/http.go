@@ -22,6 +22,7 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	s.findingAPI(rt)
 	s.planAPI(rt)
 	s.pageRoutes(rt, render)
+	s.boardRoutes(rt, render)
 }
 
 func (s *Service) campaignAPI(rt *web.Router) {

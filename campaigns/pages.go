@@ -55,21 +55,7 @@ func Pages() web.Pages {
 			}
 			return ""
 		},
-		"cpAnswer": func(it Item, answers map[string]string) string {
-			v, ok := answers[it.Key]
-			if !ok {
-				return "—"
-			}
-			switch it.Kind {
-			case KindYesNo:
-				return map[string]string{"yes": "是", "no": "否"}[v]
-			case KindNumber:
-				return v + it.Unit
-			case KindPhoto:
-				return v + " 张"
-			}
-			return v
-		},
+		"cpAnswer": answerText,
 		"cpHits": func(it Item, answers map[string]string) bool {
 			v, ok := answers[it.Key]
 			return ok && it.Hazard != nil && ruleHits(it, v)
@@ -111,7 +97,7 @@ func Pages() web.Pages {
 }
 
 // catalogs are the package's English catalogue maps, one per file.
-var catalogs = []func() map[string]string{catalog, catalogForms}
+var catalogs = []func() map[string]string{catalog, catalogForms, catalogBoard}
 
 type pages struct {
 	s *Service

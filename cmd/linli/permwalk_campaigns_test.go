@@ -72,5 +72,5 @@ func campaignFixture(t *testing.T, s *testServer) map[string]string {
 	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return map[string]string{"campaign": id(c.ID), "ctemplate": id(tpl.ID), "ctask": id(ts[0].ID), "cfinding": id(rec.Finding.ID),
-		"cphoto": id(rec.Finding.Photos[0].ID), "cplan": id(p.ID)}
+		"cphoto": id(rec.Finding.Photos[0].ID), "cplan": id(p.ID), "cestate": id(estate.ID)}
 }

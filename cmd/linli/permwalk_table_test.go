@@ -10,7 +10,8 @@ package main
 // matter (a visit matter), meeting, action (a meeting's action item),
 // dispute, party (a dispute party), claim (a household claim), notice,
 // recipient (of a notice), noticefile (its photo or file), campaign,
-// ctemplate, ctask, cfinding, cphoto, cplan (campaigns), upload (a
+// ctemplate, ctask, cfinding, cphoto, cplan, cestate (a place of a
+// campaign's scope) (campaigns), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions'), outbox (an
 // outgoing message) and outboxchannel (a community's channel).
@@ -200,6 +201,7 @@ var permRoutes = map[string]permRoute{
 	"GET /api/campaigns/{id}/plans":                           {scoped, []string{"campaign"}},
 	"GET /api/campaigns/{id}/self-check":                      {scoped, []string{"campaign"}},
 	"GET /api/campaigns/{id}/tasks":                           {scoped, []string{"campaign"}},
+	"GET /api/campaigns/{id}/board":                           {scoped, []string{"campaign"}},
 	"GET /campaign-findings/{id}":                             {scoped, []string{"cfinding"}},
 	"GET /campaign-findings/{id}/photos/{photo}":              {scoped, []string{"cfinding", "cphoto"}},
 	"GET /campaign-plans/{id}":                                {scoped, []string{"cplan"}},
@@ -216,6 +218,9 @@ var permRoutes = map[string]permRoute{
 	"GET /campaigns/templates/new":                            {login, nil},
 	"GET /campaigns/{id}":                                     {scoped, []string{"campaign"}},
 	"GET /campaigns/{id}/self-check":                          {scoped, []string{"campaign"}},
+	"GET /campaigns/{id}/board":                               {scoped, []string{"campaign"}},
+	"GET /campaigns/{id}/export.xlsx":                         {scoped, []string{"campaign"}},
+	"GET /campaigns/{id}/estates/{estate}/print":              {scoped, []string{"campaign", "cestate"}},
 	"POST /api/campaign-findings/{id}/confirm":                {scoped, []string{"cfinding"}},
 	"POST /api/campaign-findings/{id}/resolve":                {scoped, []string{"cfinding"}},
 	"POST /api/campaign-plans/{id}/case":                      {scoped, []string{"cplan"}},
