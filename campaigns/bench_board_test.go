@@ -2,7 +2,6 @@ package campaigns_test
 
 import (
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -51,15 +50,7 @@ func BenchmarkBoard(b *testing.B) {
 		b.Fatal(err)
 	}
 	generateBoard(b, f, c, comm, ts)
-	if os.Getenv("LINLI_BENCH_BOARD_INDEX") != "" {
-		// An experiment: a covering index for the board's one pass.
-		if err := db.InTx(f.ctx, func(tx *storage.Tx) error {
-			_, err := tx.Exec(f.ctx, `CREATE INDEX campaign_findings_board ON campaign_findings(campaign_id, status, path, target, hazard, severity, self_reported, confirmed_at, recorded_at)`)
-			return err
-		}); err != nil {
-			b.Fatal(err)
-		}
-	}
+
 	var n int
 	if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM campaign_findings WHERE campaign_id = ? AND status = 'current'`, c.ID).Scan(&n); err != nil || n != boardBenchFindings {
 		b.Fatalf("findings: %d %v", n, err)
