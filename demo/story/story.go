@@ -34,6 +34,7 @@ import (
 	"linli/attach"
 	"linli/auth"
 	"linli/calendar"
+	"linli/campaigns"
 	"linli/capability"
 	"linli/cases"
 	"linli/consent"
@@ -42,6 +43,7 @@ import (
 	"linli/links"
 	"linli/mediation"
 	"linli/meetings"
+	"linli/notices"
 	"linli/projects"
 	"linli/registry"
 	"linli/visits"
@@ -69,6 +71,7 @@ type Story struct {
 	DisputeID  int64
 	LeakCaseID int64
 	Residents  []string // usernames of the residents' accounts the story adds
+	Xunyang    Xunyang  // the solar-heater sweep
 }
 
 // storyServices are the capabilities on the story's walking clock. They are
@@ -82,6 +85,8 @@ type storyServices struct {
 	meetings  *meetings.Service
 	mediation *mediation.Service
 	happiness *happiness.Service
+	campaigns *campaigns.Service
+	notices   *notices.Service
 
 	// neighbours are residents of 1号楼 with accounts of their own, who
 	// follow the elevator project and rate it.
@@ -197,7 +202,10 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	later.Set(s.projects)
 	s.meetings = meetings.New(d)
 	s.mediation = mediation.New(d)
-	s.happiness = happiness.New(d)
+	s.campaigns = campaigns.New(d)
+	s.notices = notices.New(d)
+	s.notices.RegisterAudience("campaign_hazard_open", hazardAudience(s.campaigns))
+	s.happiness = happiness.New(d, s.campaigns)
 	lk.Register(links.KindCase, cs.ResolveLinks)
 	return s
 }
@@ -223,7 +231,7 @@ func loadCast(ctx context.Context, au *auth.Service, names ...string) (storyCast
 func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *calendar.Calendar, zone *time.Location, now time.Time) (Story, error) {
 	var st Story
 	cast, err := loadCast(ctx, au, "xueyuan", "grid1", "building", "unit", "rep", "resident", "property", "contractor", "dept",
-		"jixiang", "jxgrid", "jxresident")
+		"jixiang", "jxgrid", "jxresident", "xunyang", "xygrid1", "xygrid2", "xygrid3", "xyvolunteer", "xycontractor")
 	if err != nil {
 		return st, err
 	}
@@ -249,6 +257,18 @@ func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *cal
 	}
 	if s.back != nil {
 		return st, fmt.Errorf("leak story: %w", s.back)
+	}
+	for _, u := range demo.XunyangResidents() {
+		if cast[u], err = au.ActorByUsername(ctx, u); err != nil {
+			return st, fmt.Errorf("account %s: %w", u, err)
+		}
+	}
+	s = newStoryServices(reg, cal, zone, now.AddDate(0, 0, -27)) // the sweep is prepared on day -26
+	if err := s.xunyang(ctx, reg, cast, zone, now, &st.Xunyang); err != nil {
+		return st, fmt.Errorf("solar-heater story: %w", err)
+	}
+	if s.back != nil {
+		return st, fmt.Errorf("solar-heater story: %w", s.back)
 	}
 	if err := approvePublicCases(ctx, reg, cast, cal, zone, now); err != nil {
 		return st, fmt.Errorf("happiness list: %w", err)
@@ -1142,6 +1162,6 @@ func ptr(n int) *int { return &n }
 
 // storySummary is a line for the log.
 func (st Story) String() string {
-	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, resident accounts %s", st.ProjectID, len(st.VoteIDs),
-		len(st.MeetingIDs), st.DisputeID, strings.Join(st.Residents, " ")))
+	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, campaign %d (cases %v), resident accounts %s", st.ProjectID, len(st.VoteIDs),
+		len(st.MeetingIDs), st.DisputeID, st.Xunyang.CampaignID, st.Xunyang.CaseIDs, strings.Join(st.Residents, " ")))
 }
