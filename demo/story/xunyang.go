@@ -336,7 +336,7 @@ func (x *xunyangStory) walkEstate(rng *rand.Rand, g *linli.Actor, t campaigns.Ta
 func (x *xunyangStory) record(g *linli.Actor, in campaigns.FindingInput, rng *rand.Rand, at time.Time, found func(int64)) {
 	a := map[string]any{"present": "yes", "bracket": []string{"完好", "完好", "轻微锈蚀"}[rng.IntN(3)], "anchored": "yes", "leak": "no",
 		"tilt": rng.IntN(8), "age": 3 + rng.IntN(15)}
-	switch rng.IntN(12) {
+	switch rng.IntN(20) {
 	case 0:
 		a["bracket"], a["age"] = "严重锈蚀或松动", 15+rng.IntN(10)
 	case 1:
@@ -524,10 +524,7 @@ func (x *xunyangStory) followUp() error {
 				continue // still open: the owner is away
 			}
 			when, note = x.day(7, 9, 0).Add(time.Duration(i)*7*time.Minute), "已按指导加固支架，复查合格"
-		case campaigns.PlanReinforce:
-			if p.CaseID != 0 {
-				continue
-			}
+		case campaigns.PlanReinforce: // the two cases' too: their work is done by then
 			when, note = x.day(8, 9, 0).Add(time.Duration(i)*6*time.Minute), "施工队已加固，复查合格"
 		case campaigns.PlanRemove:
 			if i%4 == 0 {
