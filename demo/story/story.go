@@ -1,4 +1,4 @@
-// Package story plays the demo's two stories, those of the article the
+// Package story plays the demo's three stories, those of the article the
 // project started from, on top of the demo world (package demo: places,
 // accounts, cases). Kept apart from the world so that a capability's tests,
 // which load the world through demo/demotest, do not compile every other
@@ -15,7 +15,10 @@
 //   - 吉祥花园 1号楼 2单元: the leak from 502 into 402's bathroom ceiling,
 //     reported by 402, taken to people's mediation, settled by a written
 //     agreement and checked by a follow-up visit, in the six weeks before
-//     now.
+//     now;
+//   - 郇阳社区 (临猗县): the rooftop solar-heater sweep of its 26 estates,
+//     from the campaign's notice 26 days before now to its close on the
+//     happiness list (xunyang.go).
 //
 // The people are the demo's fictional accounts and households; five owners
 // of 1号楼 get accounts of their own (huicui-<unit>-<room>, with the demo
@@ -225,7 +228,7 @@ func loadCast(ctx context.Context, au *auth.Service, names ...string) (storyCast
 	return c, nil
 }
 
-// Load plays both stories on a database holding the demo world. now is the present: the elevator story is
+// Load plays the stories on a database holding the demo world. now is the present: the elevator story is
 // dated (March 2025 – May 2026) and the leak happens in the six weeks
 // before now.
 func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *calendar.Calendar, zone *time.Location, now time.Time) (Story, error) {
