@@ -419,13 +419,15 @@ func DayString(t time.Time) string { return t.Format(time.DateOnly) }
 // cases (source inspection); the grid worker follows each to its close.
 func (x *xunyangStory) escalate() error {
 	var picked []campaigns.Plan
-	for _, p := range x.plans {
-		if p.Kind == campaigns.PlanReinforce && p.Severity == campaigns.Major && len(picked) < 2 {
-			picked = append(picked, p)
+	for _, major := range []bool{true, false} { // major hazards first, should the world change
+		for _, p := range x.plans {
+			if p.Kind == campaigns.PlanReinforce && (p.Severity == campaigns.Major) == major && len(picked) < 2 {
+				picked = append(picked, p)
+			}
 		}
 	}
 	if len(picked) < 2 {
-		return fmt.Errorf("only %d major hazards to escalate", len(picked))
+		return fmt.Errorf("only %d hazards to reinforce, none to escalate", len(picked))
 	}
 	for i, p := range picked {
 		x.set(x.day(4, 9, 0).Add(time.Duration(i) * 11 * time.Hour))
