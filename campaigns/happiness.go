@@ -38,12 +38,20 @@ func (s *Service) HappinessEntries(ctx context.Context, communityID int64) ([]ha
 	if err != nil {
 		return nil, fmt.Errorf("campaigns: happiness entries: %w", err)
 	}
+	place := ""
+	if len(rs) > 0 {
+		if n, err := s.reg.NodeByID(ctx, communityID); err == nil {
+			place = n.Name // the campaign covers many places: the community names them
+		}
+	}
 	out := make([]happiness.Entry, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, happiness.Entry{Kind: KindHappiness, ID: r.id, Title: r.title,
-			Summary:   fmt.Sprintf("排查范围%d处，记录%s%d处，发现隐患%d处，已整改销号%d处", r.places, r.hazardType, r.findings, r.hazards, r.ok),
+			// Each figure has its measure word (个, 台, 项): the list's
+			// scrubber takes a bare number of three or four digits for a room.
+			Summary:   fmt.Sprintf("排查%d个小区或楼栋，共查%s%d台，发现隐患%d项，已整改销号%d项", r.places, r.hazardType, r.findings, r.hazards, r.ok),
 			SummaryEN: fmt.Sprintf("%d places inspected, %d devices recorded, %d hazards found, %d plans done", r.places, r.findings, r.hazards, r.ok),
-			DoneAt:    storage.FromMillis(r.closed), Photos: []happiness.Photo{}, Thanks: []happiness.Thanks{}})
+			Place:     place, DoneAt: storage.FromMillis(r.closed), Photos: []happiness.Photo{}, Thanks: []happiness.Thanks{}})
 	}
 	return out, nil
 }

@@ -41,8 +41,8 @@ func TestHappinessEntries(t *testing.T) {
 				t.Errorf("counts %v, entries %d", counts, len(es))
 			}
 			for _, e := range es {
-				if e.Kind != campaigns.KindHappiness || e.ID != c.ID || e.Title != c.Title ||
-					!strings.Contains(e.Summary, "记录太阳能热水器2处，发现隐患1处，已整改销号1处") || strings.Contains(e.Summary, hs[0].Room) {
+				if e.Kind != campaigns.KindHappiness || e.ID != c.ID || e.Title != c.Title || e.Place != "学苑社区" ||
+					!strings.Contains(e.Summary, "共查太阳能热水器2台，发现隐患1项，已整改销号1项") || strings.Contains(e.Summary, hs[0].Room) {
 					t.Errorf("entry %+v", e)
 				}
 			}

@@ -51,7 +51,7 @@ func TestStoryXunyang(t *testing.T) {
 		var hl happiness.List
 		wantStatus(t, s.anon(t), "GET", fmt.Sprintf("/api/happiness/%d", c.CommunityID), nil, http.StatusOK, &hl)
 		if !slices.ContainsFunc(hl.Entries, func(e happiness.Entry) bool {
-			return e.Kind == campaigns.KindHappiness && e.ID == c.ID && strings.Contains(e.Summary, "发现隐患")
+			return e.Kind == campaigns.KindHappiness && e.ID == c.ID && strings.Contains(e.Summary, fmt.Sprintf("共查太阳能热水器%d台", c.Findings))
 		}) {
 			t.Errorf("the closed campaign is not on 郇阳社区's happiness list: %+v", hl.Entries)
 		}
