@@ -13,7 +13,20 @@ var (
 	pathXueyuan = []string{"运城市", "盐湖区", "东城街道", "学苑社区"}
 	pathHuicui  = join(pathXueyuan, "第一网格", "荟萃花园南区")
 	pathJixiang = []string{"运城市", "盐湖区", "东城街道", "吉祥社区"}
+	pathXunyang = []string{"运城市", "临猗县", "猗氏镇", "郇阳社区"}
 )
+
+// xunyangResidents are the owners in 郇阳社区 with accounts of their own,
+// who answer the solar-heater self-check: estate, unit (in 1号楼), room.
+var xunyangResidents = []struct {
+	user, estate string
+	unit         int
+	room         string
+}{
+	{"xyresident", "郇阳小区", 1, "401"},
+	{"xyresident2", "桃园小区", 2, "402"},
+	{"xyresident3", "红旗小区", 1, "301"},
+}
 
 // accounts grants one account per role, scoped as the stories run. The
 // building head, unit head, resident representative and residents live in the
@@ -45,7 +58,7 @@ func accounts(roots []Place) []Account {
 	jxResident := dweller("jxresident", "吉祥花园1号楼2单元402业主", "resident", jxUnit2, jxUnit2, "402")
 	jxResident.Room = "402"
 
-	return []Account{
+	list := []Account{
 		staff("admin", "任思远", "平台管理员", "admin", []string{"运城市"}),
 		staff("street", "孙卫东", "东城街道办事处", "street_staff", pathXueyuan[:3]),
 		staff("xueyuan", "韩素芬", "学苑社区党支部书记、主任", "community_staff", pathXueyuan),
@@ -65,6 +78,48 @@ func accounts(roots []Place) []Account {
 		staff("jxgrid", "段海鹏", "吉祥社区第一网格网格员", "grid_worker", join(pathJixiang, "第一网格")),
 		jxResident,
 	}
+	// 郇阳社区 (临猗县), the solar-heater sweep: its staff member, a grid
+	// worker per grid, a volunteer, the contractor that reinforces and
+	// removes devices, and owners who check their own.
+	list = append(list,
+		staff("xunyang", "卫春梅", "郇阳社区党支部书记、主任", "community_staff", pathXunyang),
+		staff("xygrid1", "景宏伟", "郇阳社区第一网格网格员", "grid_worker", join(pathXunyang, "第一网格")),
+		staff("xygrid2", "姚彩霞", "郇阳社区第二网格网格员", "grid_worker", join(pathXunyang, "第二网格")),
+		staff("xygrid3", "尚建平", "郇阳社区第三网格网格员", "grid_worker", join(pathXunyang, "第三网格")),
+		staff("xyvolunteer", "樊小军", "郇阳社区志愿者", "volunteer", pathXunyang),
+		staff("xycontractor", "郭永福", "猗安建筑安装工程队负责人", "contractor", pathXunyang),
+	)
+	for _, r := range xunyangResidents {
+		unit := join(pathXunyang, xunyangGrid(r.estate), r.estate, "1号楼", fmt.Sprintf("%d单元", r.unit))
+		a := dweller(r.user, fmt.Sprintf("%s1号楼%d单元%s业主", r.estate, r.unit, r.room), "resident", unit, unit, r.room)
+		a.Room = r.room
+		list = append(list, a)
+	}
+	return list
+}
+
+// xunyangGrid is the grid of one of 郇阳社区's estates (linyi deals them
+// out in order, a third to each).
+func xunyangGrid(estate string) string {
+	for i, e := range xunyangEstates {
+		if e == estate {
+			return []string{"第一网格", "第二网格", "第三网格"}[i*3/len(xunyangEstates)]
+		}
+	}
+	panic("demo: no estate " + estate + " in 郇阳社区")
+}
+
+// PathXunyang is 郇阳社区 (临猗县), where the solar-heater sweep happens.
+func PathXunyang() []string { return join(pathXunyang) }
+
+// XunyangResidents lists the usernames of the owners in 郇阳社区 with
+// accounts (the story's self-checks).
+func XunyangResidents() []string {
+	out := make([]string, len(xunyangResidents))
+	for i, r := range xunyangResidents {
+		out[i] = r.user
+	}
+	return out
 }
 
 // PathXueyuan is 学苑社区, where the elevator story happens.

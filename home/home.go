@@ -81,7 +81,7 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 	// Notices: those who write them (staff), and residents and workers,
 	// who receive them (their list, unread first).
 	if a.CanAny(linli.PermProjectsManage) || a.HasRole(linli.RoleResident) || worker {
-		items = append(items, web.NavItem{Href: "/notices", Label: t(lang, "通知公告"), Icon: "告"})
+		items = append(items, web.NavItem{Href: "/notices", Label: t(lang, "通知公告"), Icon: "✦"})
 	}
 	if a.CanAny(linli.PermMediate) {
 		items = append(items, web.NavItem{Href: "/mediation", Label: t(lang, "调解"), Icon: "⚖"})

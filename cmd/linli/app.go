@@ -238,8 +238,8 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	later.Set(m.Projects)
 	m.Meetings = meetings.New(d)
 	m.Mediation = mediation.New(d)
-	m.Happiness = happiness.New(d, m.Projects, m.Mediation)
 	m.Campaigns = campaigns.New(d)
+	m.Happiness = happiness.New(d, m.Projects, m.Mediation, m.Campaigns)
 	m.Notices = notices.New(d)
 	// "Households with an open hazard plan": a notice's audience that
 	// campaigns knows and notices asks for (neither imports the other).

@@ -149,6 +149,9 @@ func dataStrings(t *testing.T, s *testServer) []string {
 	if err := rows.Close(); err != nil {
 		t.Fatal(err)
 	}
+	for _, v := range campaignDataStrings(t, s.DB) {
+		add(v)
+	}
 	out := make([]string, 0, len(set))
 	for v := range set {
 		out = append(out, v)

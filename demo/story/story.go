@@ -1,4 +1,4 @@
-// Package story plays the demo's two stories, those of the article the
+// Package story plays the demo's three stories, those of the article the
 // project started from, on top of the demo world (package demo: places,
 // accounts, cases). Kept apart from the world so that a capability's tests,
 // which load the world through demo/demotest, do not compile every other
@@ -15,7 +15,10 @@
 //   - 吉祥花园 1号楼 2单元: the leak from 502 into 402's bathroom ceiling,
 //     reported by 402, taken to people's mediation, settled by a written
 //     agreement and checked by a follow-up visit, in the six weeks before
-//     now.
+//     now;
+//   - 郇阳社区 (临猗县): the rooftop solar-heater sweep of its 26 estates,
+//     from the campaign's notice 26 days before now to its close on the
+//     happiness list (xunyang.go).
 //
 // The people are the demo's fictional accounts and households; five owners
 // of 1号楼 get accounts of their own (huicui-<unit>-<room>, with the demo
@@ -34,6 +37,7 @@ import (
 	"linli/attach"
 	"linli/auth"
 	"linli/calendar"
+	"linli/campaigns"
 	"linli/capability"
 	"linli/cases"
 	"linli/consent"
@@ -42,6 +46,7 @@ import (
 	"linli/links"
 	"linli/mediation"
 	"linli/meetings"
+	"linli/notices"
 	"linli/projects"
 	"linli/registry"
 	"linli/visits"
@@ -69,6 +74,7 @@ type Story struct {
 	DisputeID  int64
 	LeakCaseID int64
 	Residents  []string // usernames of the residents' accounts the story adds
+	Xunyang    Xunyang  // the solar-heater sweep
 }
 
 // storyServices are the capabilities on the story's walking clock. They are
@@ -82,6 +88,8 @@ type storyServices struct {
 	meetings  *meetings.Service
 	mediation *mediation.Service
 	happiness *happiness.Service
+	campaigns *campaigns.Service
+	notices   *notices.Service
 
 	// neighbours are residents of 1号楼 with accounts of their own, who
 	// follow the elevator project and rate it.
@@ -197,7 +205,10 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	later.Set(s.projects)
 	s.meetings = meetings.New(d)
 	s.mediation = mediation.New(d)
-	s.happiness = happiness.New(d)
+	s.campaigns = campaigns.New(d)
+	s.notices = notices.New(d)
+	s.notices.RegisterAudience("campaign_hazard_open", hazardAudience(s.campaigns))
+	s.happiness = happiness.New(d, s.campaigns)
 	lk.Register(links.KindCase, cs.ResolveLinks)
 	return s
 }
@@ -217,13 +228,13 @@ func loadCast(ctx context.Context, au *auth.Service, names ...string) (storyCast
 	return c, nil
 }
 
-// Load plays both stories on a database holding the demo world. now is the present: the elevator story is
+// Load plays the stories on a database holding the demo world. now is the present: the elevator story is
 // dated (March 2025 – May 2026) and the leak happens in the six weeks
 // before now.
 func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *calendar.Calendar, zone *time.Location, now time.Time) (Story, error) {
 	var st Story
 	cast, err := loadCast(ctx, au, "xueyuan", "grid1", "building", "unit", "rep", "resident", "property", "contractor", "dept",
-		"jixiang", "jxgrid", "jxresident")
+		"jixiang", "jxgrid", "jxresident", "xunyang", "xygrid1", "xygrid2", "xygrid3", "xyvolunteer", "xycontractor")
 	if err != nil {
 		return st, err
 	}
@@ -249,6 +260,18 @@ func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *cal
 	}
 	if s.back != nil {
 		return st, fmt.Errorf("leak story: %w", s.back)
+	}
+	for _, u := range demo.XunyangResidents() {
+		if cast[u], err = au.ActorByUsername(ctx, u); err != nil {
+			return st, fmt.Errorf("account %s: %w", u, err)
+		}
+	}
+	s = newStoryServices(reg, cal, zone, now.AddDate(0, 0, -27)) // the sweep is prepared on day -26
+	if err := s.xunyang(ctx, reg, cast, zone, now, &st.Xunyang); err != nil {
+		return st, fmt.Errorf("solar-heater story: %w", err)
+	}
+	if s.back != nil {
+		return st, fmt.Errorf("solar-heater story: %w", s.back)
 	}
 	if err := approvePublicCases(ctx, reg, cast, cal, zone, now); err != nil {
 		return st, fmt.Errorf("happiness list: %w", err)
@@ -1142,6 +1165,6 @@ func ptr(n int) *int { return &n }
 
 // storySummary is a line for the log.
 func (st Story) String() string {
-	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, resident accounts %s", st.ProjectID, len(st.VoteIDs),
-		len(st.MeetingIDs), st.DisputeID, strings.Join(st.Residents, " ")))
+	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, campaign %d (cases %v), resident accounts %s", st.ProjectID, len(st.VoteIDs),
+		len(st.MeetingIDs), st.DisputeID, st.Xunyang.CampaignID, st.Xunyang.CaseIDs, strings.Join(st.Residents, " ")))
 }
