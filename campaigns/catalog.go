@@ -19,6 +19,6 @@ func catalog() map[string]string {
 		// Links between records (web/render.go's relations).
 		"排查隐患转为案件": "A hazard found in an inspection became this case", "来自专项排查": "From an inspection campaign",
 		// Answers shown.
-		"是": "Yes", "否": "No",
+		"是": "Yes", "否": "No", "张": "photos", "—": "—", "已转案件": "Passed on as a case",
 	}
 }

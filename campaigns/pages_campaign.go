@@ -310,6 +310,7 @@ type detailData struct {
 	C             Campaign
 	Tasks         []Task
 	Plans         []Plan
+	ReadableCases map[int64]bool // the plans' cases the viewer may open
 	Hazards       []Finding
 	SelfToConfirm []Finding
 	Templates     []Template
@@ -334,6 +335,12 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	if d.Plans, err = h.s.Plans(ctx, a, id); err != nil {
 		return nil, err
+	}
+	d.ReadableCases = map[int64]bool{}
+	for _, pl := range d.Plans {
+		if pl.CaseID != 0 {
+			d.ReadableCases[pl.CaseID] = h.caseReadable(ctx, a, pl.CaseID)
+		}
 	}
 	if x.manage || x.member {
 		d.Hazards, err = h.s.findingsWhere(ctx, h.s.db, `f.campaign_id = ? AND f.status = 'current' AND f.hazard = 1 AND NOT EXISTS (SELECT 1 FROM campaign_plans p WHERE p.finding_id = f.id)`, id)

@@ -1,6 +1,7 @@
 package campaigns
 
 import (
+	"context"
 	"net/http"
 
 	"linli"
@@ -144,6 +145,9 @@ type planData struct {
 	Manage     bool
 	Today      Day
 	Categories []cases.Category
+	// CaseReadable says the viewer may open the plan's case: it is linked
+	// only then (a case outside one's case scope answers 403).
+	CaseReadable bool
 }
 
 func (h *pages) planPage(r *http.Request, id int64) (*web.Page, error) {
@@ -153,6 +157,7 @@ func (h *pages) planPage(r *http.Request, id int64) (*web.Page, error) {
 		return nil, err
 	}
 	d := planData{P: p, C: c, Manage: x.manage, Today: h.s.today()}
+	d.CaseReadable = h.caseReadable(ctx, a, p.CaseID)
 	if x.manage && p.CaseID == 0 && h.s.cs != nil {
 		all, err := h.s.cs.Categories(ctx)
 		if err != nil {
@@ -229,4 +234,14 @@ func (h *pages) guidance(w http.ResponseWriter, r *http.Request) error {
 	}
 	web.RedirectFlash(w, r, planURL(id), "已上传整改指导书 / guidance sheet added")
 	return nil
+}
+
+// caseReadable says a may open case id (cases decides: a case outside the
+// viewer's case scope is refused there, so it is not linked here).
+func (h *pages) caseReadable(ctx context.Context, a *linli.Actor, id int64) bool {
+	if id == 0 || h.s.cs == nil {
+		return false
+	}
+	_, err := h.s.cs.Get(ctx, a, id)
+	return err == nil
 }

@@ -277,7 +277,7 @@ func (s *Service) resolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 		if err != nil {
 			return nil, err
 		}
-		out[id] = links.Item{Title: c.Title, URL: "/campaigns/" + itoa(id), State: c.State.Label() + " " + c.State.LabelEN()}
+		out[id] = links.Item{Title: c.Title, URL: "/campaigns/" + itoa(id), State: c.State.Label()}
 	}
 	return out, nil
 }

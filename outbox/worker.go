@@ -298,8 +298,16 @@ func (w *Worker) record(ctx context.Context, outs []outcome, lease time.Time) er
 	if err != nil {
 		return fmt.Errorf("record outbox outcomes: %w", err)
 	}
+	// A channel that is not configured holds back every row of its kind,
+	// pass after pass: one line per channel and pass says so, not one per
+	// row (a demo's notices leave thousands of SMS waiting for a gateway).
+	waiting := map[string]int{}
 	for _, o := range outs {
 		if o.sent || o.released {
+			continue
+		}
+		if o.err != nil && failureOf(o.err).Kind == NotConfigured {
+			waiting[o.msg]++
 			continue
 		}
 		log := w.logger().With("id", o.row.ID, "channel", o.row.Channel, "attempts", o.attempts, "error", o.msg)
@@ -309,6 +317,9 @@ func (w *Worker) record(ctx context.Context, outs []outcome, lease time.Time) er
 		default:
 			log.Warn("outbox: delivery failed; will retry", "next", o.next)
 		}
+	}
+	for msg, n := range waiting {
+		w.logger().Info("outbox: messages wait for a channel", "reason", msg, "messages", n)
 	}
 	return nil
 }
