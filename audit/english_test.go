@@ -1,7 +1,6 @@
 package audit_test
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
@@ -9,8 +8,6 @@ import (
 	"linli/storage"
 	"linli/storage/storagetest"
 )
-
-var han = regexp.MustCompile(`\p{Han}`)
 
 // The summaries the capabilities write read in English, with only what
 // they quote (names, titles, typed text) left in Chinese.

@@ -27,20 +27,6 @@ const (
 	maxNote  = 500
 )
 
-// kindLabel names a kind of target people.
-func (s *Service) kindLabel(kind string) string {
-	if kind == KindHouseholds {
-		return "全体住户"
-	}
-	if r := linli.Role(kind); r.Valid() {
-		return r.Label()
-	}
-	if a, ok := s.audience(kind); ok {
-		return a.LabelZH
-	}
-	return kind
-}
-
 // validKind reports whether a target kind is known: households, a role
 // other than resident (residents are reached through their households), or
 // a registered audience.

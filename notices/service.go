@@ -155,8 +155,6 @@ type access struct {
 	mine   bool     // a recipient
 }
 
-func (x access) full() bool { return x.manage }
-
 // within reports whether a recipient at path is one the actor follows.
 func (x access) within(path string) bool {
 	if x.manage {
