@@ -228,13 +228,23 @@ func (s *Service) MarkRead(ctx context.Context, a *linli.Actor, id int64) error 
 // MarkCaseRead marks the actor's notifications about one case read: the
 // person opened the case, so the bell stops counting it.
 func (s *Service) MarkCaseRead(ctx context.Context, a *linli.Actor, caseID int64) error {
+	return s.MarkRefRead(ctx, a, "case", caseID)
+}
+
+// MarkRefRead marks the actor's notifications about one record read — a
+// case, or the record another capability notified about (a notice): the
+// person opened it, so the bell stops counting it.
+func (s *Service) MarkRefRead(ctx context.Context, a *linli.Actor, refKind string, refID int64) error {
+	if a == nil || a.AccountID == 0 {
+		return nil
+	}
 	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = ? AND ref_kind = 'case' AND ref_id = ? AND read_at = 0`, a.AccountID, caseID).Scan(&n); err != nil || n == 0 {
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE account_id = ? AND ref_kind = ? AND ref_id = ? AND read_at = 0`, a.AccountID, refKind, refID).Scan(&n); err != nil || n == 0 {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE account_id = ? AND ref_kind = 'case' AND ref_id = ? AND read_at = 0`,
-			storage.Millis(s.now()), a.AccountID, caseID)
+		_, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE account_id = ? AND ref_kind = ? AND ref_id = ? AND read_at = 0`,
+			storage.Millis(s.now()), a.AccountID, refKind, refID)
 		return err
 	})
 }

@@ -6,7 +6,8 @@ func catalog() map[string]string {
 	return map[string]string{
 		// Urgencies, states, statuses, outcomes.
 		"普通": "Ordinary", "重要": "Important", "预警": "Warning",
-		"定时发布": "Scheduled", "已发布": "Published",
+		"定时发布": "Scheduled", "已发布": "Published", "已撤回": "Withdrawn",
+		"撤回通知": "Withdraw the notice", "通知已撤回，不会发布": "The notice is withdrawn and will not be published",
 		"待发送": "Not sent yet", "无法送达": "Cannot be sent", "已发送": "Sent", "已送达": "Delivered", "已读": "Read", "已确认知晓": "Acknowledged",
 		"已接通": "Reached", "无人接听": "No answer", "号码错误": "Wrong number", "表示会处理": "Will fix it",
 		// The home page's panel.

@@ -17,6 +17,7 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/notices", web.LoggedIn, s.apiCreate)
 	rt.API("GET /api/notices/{id}", web.Public, s.apiGet)
 	rt.API("POST /api/notices/{id}/ack", web.LoggedIn, s.apiAck)
+	rt.API("POST /api/notices/{id}/withdraw", web.LoggedIn, s.apiWithdraw)
 	rt.API("GET /api/notices/{id}/recipients", web.LoggedIn, s.apiRecipients)
 	rt.API("GET /api/notices/{id}/unreached", web.LoggedIn, s.apiUnreached)
 	rt.API("POST /api/notices/{id}/recipients/{rid}/calls", web.LoggedIn, s.apiCall)
@@ -71,6 +72,10 @@ func (s *Service) apiGet(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Service) apiAck(w http.ResponseWriter, r *http.Request) error {
 	return web.CallID(w, r, s.Acknowledge)
+}
+
+func (s *Service) apiWithdraw(w http.ResponseWriter, r *http.Request) error {
+	return web.CallID(w, r, s.Withdraw)
 }
 
 // RecipientList is a notice's recipients as the API returns them.

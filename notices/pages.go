@@ -91,6 +91,7 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /notices", web.LoggedIn, h.create)
 	rt.Page("GET /notices/{id}", web.LoggedIn, h.detail)
 	rt.Page("POST /notices/{id}/ack", web.LoggedIn, h.ack)
+	rt.Page("POST /notices/{id}/withdraw", web.LoggedIn, h.withdraw)
 	rt.Page("GET /notices/{id}/recipients", web.LoggedIn, h.recipients)
 	rt.Page("POST /notices/{id}/recipients/{rid}/calls", web.LoggedIn, h.call)
 	rt.Page("POST /notices/{id}/recipients/{rid}/reveal", web.LoggedIn, h.reveal)
@@ -285,6 +286,18 @@ func (h *pages) ack(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/notices/%d", id), "已确认知晓")
+	return nil
+}
+
+func (h *pages) withdraw(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.s.Withdraw(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/notices/%d", id), "通知已撤回，不会发布")
 	return nil
 }
 

@@ -201,17 +201,22 @@ func (s *Service) detail(ctx context.Context, a *linli.Actor, n Notice, x access
 	return d, nil
 }
 
-// markRead records that the actor opened the notice (the first time only).
+// markRead records that the actor opened the notice (the first time
+// only), and marks their bell notification about it read.
 func (s *Service) markRead(ctx context.Context, a *linli.Actor, n Notice) error {
 	ids, err := s.myRecipients(ctx, s.db, a, n.ID)
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE notice_recipients SET read_at = ? WHERE read_at = 0 AND id IN (`+storage.Placeholders(len(ids))+`)`,
 			append([]any{storage.Millis(s.now())}, storage.Args(ids)...)...)
 		return err
 	})
+	if err != nil || s.cases == nil {
+		return err
+	}
+	return s.cases.MarkRefRead(ctx, a, "notice", n.ID)
 }
 
 // Acknowledge records the actor's 我已知晓 on a notice that asks for it.

@@ -12,6 +12,7 @@ import (
 	"linli"
 	"linli/auth"
 	"linli/capability"
+	"linli/cases"
 	"linli/jobs"
 	"linli/registry"
 	"linli/storage"
@@ -28,6 +29,7 @@ type Service struct {
 	loc   *time.Location
 	reg   *registry.Service
 	au    *auth.Service
+	cases *cases.Service // the bell: opening a notice marks its notification read
 
 	mu        sync.RWMutex
 	audiences map[string]Audience
@@ -35,7 +37,7 @@ type Service struct {
 
 // New builds the notices capability.
 func New(d capability.Deps) *Service {
-	return &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, au: d.Auth, audiences: map[string]Audience{}}
+	return &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, au: d.Auth, cases: d.Cases, audiences: map[string]Audience{}}
 }
 
 // Parts are the capability's templates, routes, timer and home panel.

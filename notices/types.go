@@ -43,12 +43,16 @@ type State string
 const (
 	Scheduled State = "scheduled" // waiting for its publication time
 	Published State = "published"
+	Withdrawn State = "withdrawn" // taken back before its time: never published
 )
 
 // Label is the Chinese name.
 func (s State) Label() string {
-	if s == Scheduled {
+	switch s {
+	case Scheduled:
 		return "定时发布"
+	case Withdrawn:
+		return "已撤回"
 	}
 	return "已发布"
 }

@@ -9,7 +9,7 @@ var catalog = map[string]string{
 	"最近错误": "Last error", "下次尝试": "Next try", "发送时间": "Sent at", "操作": "Action", "重试": "Retry",
 	"失败消息（死信）": "Dead letters", "没有失败的消息": "No dead messages", "没有消息": "No messages", "更早的消息": "Older messages",
 	"短信": "SMS", "账号（短信）": "Account (SMS)", "邮件": "E-mail", "企业微信": "WeCom", "钉钉": "DingTalk", "Webhook": "Webhook",
-	"已重新排队": "Queued again", "已保存": "Saved", "已删除": "Deleted",
+	"已重新排队": "Queued again", "已保存": "Saved", "已删除": "Deleted", "已启用": "Enabled", "已停用": "Disabled", "停用": "Disable", "重新启用": "Enable",
 	"已配置的渠道": "Configured channels", "名称": "Name", "网址": "URL", "密钥": "Secret", "启用": "Enabled", "范围": "Scope",
 	"部署配置（命令行参数）": "Deployment (command-line flags)", "删除": "Delete", "是": "yes", "否": "no",
 	"添加渠道": "Add a channel", "类型": "Kind", "企业微信群机器人": "WeCom group robot", "钉钉群机器人": "DingTalk group robot", "通用 Webhook": "Generic webhook",

@@ -22,7 +22,9 @@ var templates embed.FS
 //	GET  /api/outbox/channels            configured channels, secrets masked
 //	POST /api/outbox/channels            add a channel (422 naming the field)
 //	DELETE /api/outbox/channels/{id}     remove one
-//	GET  /outbox, POST /outbox/{id}/retry, GET|POST /outbox/channels, POST /outbox/channels/{id}/delete
+//	POST /api/outbox/channels/{id}/enable, …/disable   turn one on or off (audited)
+//	GET  /outbox, POST /outbox/{id}/retry, GET|POST /outbox/channels,
+//	POST /outbox/channels/{id}/delete, …/enable, …/disable
 func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("GET /api/outbox", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		f, err := filterOf(r)
@@ -75,6 +77,25 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	})
+	for verb, on := range map[string]bool{"enable": true, "disable": false} {
+		rt.API("POST /api/outbox/channels/{id}/"+verb, web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+			return web.CallID(w, r, func(ctx context.Context, a *linli.Actor, id int64) (ChannelView, error) {
+				return s.SetChannelEnabled(ctx, a, id, on)
+			})
+		})
+		flash := map[bool]string{true: "已启用", false: "已停用"}[on]
+		rt.Page("POST /outbox/channels/{id}/"+verb, web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+			id, err := web.PathID(r, "id")
+			if err != nil {
+				return err
+			}
+			if _, err := s.SetChannelEnabled(r.Context(), web.ActorFrom(r.Context()), id, on); err != nil {
+				return err
+			}
+			web.RedirectFlash(w, r, "/outbox/channels", flash)
+			return nil
+		})
+	}
 
 	rt.Page("GET /outbox", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		f, err := filterOf(r)

@@ -371,14 +371,26 @@ func (s *Service) SaveChannel(ctx context.Context, a *linli.Actor, in ChannelInp
 	return out, err
 }
 
+// ownChannel reads a stored channel of a's scope in tx, with its node's
+// path; one outside the scope is absent.
+func (s *Service) ownChannel(ctx context.Context, tx *storage.Tx, a *linli.Actor, id int64) (ChannelView, string, error) {
+	var c ChannelView
+	var enabled int64
+	err := tx.QueryRow(ctx, `SELECT id, node_id, kind, name, enabled FROM outbox_channels WHERE id = ?`, id).Scan(&c.ID, &c.NodeID, &c.Kind, &c.Name, &enabled)
+	path, ok := s.nodeScope(ctx, a, c.NodeID)
+	if err != nil || !ok || !mayManage(a) {
+		return c, "", linli.Errorf(linli.ENotFound, "没有这个渠道 / no such channel")
+	}
+	c.Enabled = storage.Bool(enabled)
+	return c, path, nil
+}
+
 // DeleteChannel removes a channel of a's scope (audited).
 func (s *Service) DeleteChannel(ctx context.Context, a *linli.Actor, id int64) error {
 	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		var c ChannelView
-		err := tx.QueryRow(ctx, `SELECT node_id, kind, name FROM outbox_channels WHERE id = ?`, id).Scan(&c.NodeID, &c.Kind, &c.Name)
-		path, ok := s.nodeScope(ctx, a, c.NodeID)
-		if err != nil || !ok || !mayManage(a) {
-			return linli.Errorf(linli.ENotFound, "没有这个渠道 / no such channel")
+		c, path, err := s.ownChannel(ctx, tx, a, id)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox_channels WHERE id = ?`, id); err != nil {
 			return err
@@ -386,6 +398,35 @@ func (s *Service) DeleteChannel(ctx context.Context, a *linli.Actor, id int64) e
 		return audit.Record(ctx, tx, a, s.Clock.Now(), audit.Change{Action: "outbox.channel.delete", Entity: "outbox_channel", EntityID: id,
 			ScopePath: path, Summary: fmt.Sprintf("删除外发渠道「%s」（%s）", c.Name, c.Kind)})
 	})
+}
+
+// SetChannelEnabled turns a channel of a's scope on or off (audited when
+// it changes). The worker reads only enabled channels, so a disabled one
+// is as if not configured: its rows wait, pending, until it is enabled.
+func (s *Service) SetChannelEnabled(ctx context.Context, a *linli.Actor, id int64, enabled bool) (ChannelView, error) {
+	var out ChannelView
+	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		c, path, err := s.ownChannel(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		out = c
+		if c.Enabled == enabled {
+			return nil
+		}
+		now := s.Clock.Now()
+		if _, err := tx.Exec(ctx, `UPDATE outbox_channels SET enabled = ?, updated_at = ? WHERE id = ?`, storage.Int(enabled), storage.Millis(now), id); err != nil {
+			return err
+		}
+		out.Enabled = enabled
+		action, verb := "outbox.channel.disable", "停用"
+		if enabled {
+			action, verb = "outbox.channel.enable", "启用"
+		}
+		return audit.Record(ctx, tx, a, now, audit.Change{Action: action, Entity: "outbox_channel", EntityID: id,
+			ScopePath: path, Summary: fmt.Sprintf("%s外发渠道「%s」（%s）", verb, c.Name, c.Kind)})
+	})
+	return out, err
 }
 
 // Channels lists the channels a may see: those of its scope, and, for

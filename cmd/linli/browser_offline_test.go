@@ -407,9 +407,11 @@ func TestBrowserOfflineQueue(t *testing.T) {
 
 // TestBrowserOfflineRefused: on an English page, a refusal while online
 // shows the reason beside the field and queues nothing; a queued item the
-// server refuses (422, 409) stays in the panel as failed with the reason,
-// can be put back in the form to be fixed, discarded or retried; an answer
-// that is not the server's (a Wi-Fi login page) keeps the item too.
+// server refuses (422) stays in the panel as failed with the reason, can be
+// put back in the form to be fixed, discarded or retried; one it answers
+// 409 (stored as a conflicting version) leaves the queue, its reason kept
+// on the page as a notice; an answer that is not the server's (a Wi-Fi
+// login page) keeps the item too.
 func TestBrowserOfflineRefused(t *testing.T) {
 	fs := newFindingServer(t)
 	b := openTabFor(t, &testServer{URL: fs.URL}, 2*time.Minute)
@@ -439,21 +441,31 @@ func TestBrowserOfflineRefused(t *testing.T) {
 		t.Error("the key was not renewed after a refusal")
 	}
 
-	// Offline: one without a household, one in conflict.
+	// Offline: one without a household, one in conflict, and another
+	// without a household (the form keeps only the building).
 	b.network(false)
 	b.do("queue one without a household", chromedp.Click(chromedp.CSS(`form[data-offline] button[type=submit]`)))
 	b.poll("the English status", `document.querySelector('[data-test=offline-status]').textContent.includes('Saved on this phone; it will be sent when the network is back (1 waiting)')`)
 	b.do("queue a conflict",
 		chromedp.SendKeys(chromedp.ID("f-household"), "冲突"),
 		chromedp.Click(chromedp.CSS(`form[data-offline] button[type=submit]`)))
-	b.poll("two waiting", queueItems+`.length === 2`)
+	b.poll("two waiting, the form free again", queueItems+`.length === 2 && !document.querySelector('form[data-offline]').hasAttribute('aria-busy')`)
+	b.do("queue another without a household", chromedp.Click(chromedp.CSS(`form[data-offline] button[type=submit]`)))
+	b.poll("three waiting", queueItems+`.length === 3`)
 	b.network(true)
-	b.poll("both failed", `Array.from(`+queueItems+`).every(li => li.dataset.state === 'failed')`)
+	// The 409 is the server's conflicting version: delivered, not failed.
+	b.poll("the two refused failed, the conflict gone", queueItems+`.length === 2 && Array.from(`+queueItems+`).every(li => li.dataset.state === 'failed')`)
 	panel := eval[string](b, `document.querySelector('[data-test=offline-queue]').innerText`)
-	for _, want := range []string{"Failed", "please check the form", "户号: the household is required", "Conflict: another inspector has recorded this household"} {
+	for _, want := range []string{"Failed", "please check the form", "户号: the household is required"} {
 		if !strings.Contains(panel, want) {
 			t.Errorf("queue panel %q lacks %q", panel, want)
 		}
+	}
+	if strings.Contains(panel, "another inspector") || strings.Contains(panel, "冲突") {
+		t.Errorf("the conflict is still in the queue panel: %q", panel)
+	}
+	if n := b.text(`[data-test=offline-notice]`); n != "Saved as a conflicting version: 巡查 冲突 — another inspector has recorded this household" {
+		t.Errorf("the conflict's notice is %q", n)
 	}
 
 	// Put the first back in the form: its text returns with the reason
@@ -466,7 +478,7 @@ func TestBrowserOfflineRefused(t *testing.T) {
 	if got := eval[string](b, `document.getElementById('f-note').value`); got != "loose bracket" {
 		t.Errorf("put back, the note is %q", got)
 	}
-	// Discard the conflict: it asks once more first.
+	// Discard the other: it asks once more first.
 	b.do("discard", chromedp.Click(chromedp.CSS(`[data-test=offline-discard]`)))
 	if n := b.count(`[data-test=offline-item]`); n != 1 {
 		t.Fatalf("one click discarded it (%d left)", n)

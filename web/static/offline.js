@@ -8,7 +8,9 @@
 // event), when a page loads and every 30 s while something waits. An item
 // leaves the queue only when the server has it (2xx with JSON, or a redirect
 // within the site after the POST) or refused it for good (4xx but 408/429: kept as failed, with the
-// reason, until the user retries, puts it back in the form or discards it).
+// reason, until the user retries, puts it back in the form or discards it). A 409 is neither: by the
+// contract of issue 11 the server stored it as a conflicting version for staff to settle, so the
+// item leaves the queue and the server's reason stays on the page as a notice (已保存为冲突版本).
 // The server keeps one record per key, so a resend never makes a second.
 //
 // Optional markup: data-offline-label="巡查 {room}" names a queued item
@@ -148,8 +150,9 @@
 
   // ---- sending ----
   // send posts an item and says what became of it: ok (the server has it),
-  // retry (no network, the server is down or busy, or the session is gone)
-  // or failed (refused for good), with the reason and any field errors.
+  // conflict (the server has it as a conflicting version: 409), retry (no
+  // network, the server is down or busy, or the session is gone) or failed
+  // (refused for good), with the reason and any field errors.
   function send(item) {
     var fd = new FormData();
     item.fields.forEach(function (f) {
@@ -192,7 +195,7 @@
       }
       if (s < 300) out.reason = T("意外的回答：", "Unexpected answer: ") + out.reason;
       if (!out.reason) out.reason = s + " " + res.statusText;
-      if (s === 409) out.reason = T("冲突：", "Conflict: ") + out.reason;
+      if (s === 409) return { kind: "conflict", reason: out.reason };
       return out;
     });
   }
@@ -244,6 +247,25 @@
 
   // ---- the status line and the queue panel ----
   function say(text) { if (statusEl) statusEl.textContent = text; }
+  // notify keeps a message on the page until it is left (a conflict must
+  // not be overwritten by the next item's "sent").
+  var noticeEl = null;
+  function notify(text) {
+    if (!statusEl) return;
+    if (!noticeEl) {
+      noticeEl = document.createElement("div");
+      noticeEl.className = "flash";
+      noticeEl.setAttribute("role", "status");
+      noticeEl.setAttribute("data-test", "offline-notice");
+      statusEl.after(noticeEl);
+    }
+    var p = document.createElement("p");
+    p.textContent = text;
+    noticeEl.appendChild(p);
+  }
+  function conflictText(item, reason) {
+    return T("已保存为冲突版本：", "Saved as a conflicting version: ") + item.label + " — " + reason;
+  }
   function mine(item) { return item.owner === owner; }
   function waiting(items) {
     return items.filter(function (i) { return mine(i) && i.state !== "failed"; }).length;
@@ -380,6 +402,10 @@
       if (!force && item.nextAt > Date.now()) return render();
       item.state = "sending";
       return save(item).then(render).then(function () { return send(item); }).then(function (out) {
+        if (out.kind === "conflict") {
+          notify(conflictText(item, out.reason));
+          return drop(item.id).then(function () { return step(force); });
+        }
         if (out.kind === "ok") {
           return drop(item.id).then(all).then(function (rest) {
             var n = waiting(rest);
@@ -442,6 +468,10 @@
           if (out.kind === "ok") {
             clearForNext(form);
             say(T("已提交：", "Submitted: ") + item.label);
+          } else if (out.kind === "conflict") {
+            clearForNext(form);
+            say("");
+            notify(conflictText(item, out.reason));
           } else if (out.kind === "retry") {
             item.reason = out.reason;
             return queue(form, item);
