@@ -52,10 +52,10 @@ say "start: linli ${args[*]//$db/\$DB}"
 "$tmp/linli" "${args[@]}" >"$tmp/server.log" 2>&1 &
 pid=$!
 
-say "wait for /readyz (at most 60 s)"
+say "wait for /readyz (at most 180 s: the demo plays three stories first, slower on PostgreSQL)"
 url=""
 ready=""
-for _ in $(seq 1 120); do
+for _ in $(seq 1 360); do
 	kill -0 "$pid" 2>/dev/null || fail "the server exited before it was ready"
 	if [ -z "$url" ]; then
 		url="$(grep -o 'running at http://[0-9.:]*' "$tmp/server.log" | head -n1 | sed 's/^running at //' || true)"
@@ -66,7 +66,7 @@ for _ in $(seq 1 120); do
 	fi
 	sleep 0.5
 done
-[ -n "$ready" ] || fail "not ready after 60 s (url: ${url:-none printed})"
+[ -n "$ready" ] || fail "not ready after 180 s (url: ${url:-none printed})"
 say "ready at $url: $(cat "$tmp/ready.json")"
 
 jar="$tmp/cookies"
