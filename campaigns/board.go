@@ -12,10 +12,12 @@ import (
 // /api/campaigns/{id}/board answers it).
 //
 // An estate (a place of the scope: an estate, or a building picked on its
-// own) is done when every household under it has a finding in force; the
-// package has no other mark of a finished place (tasks are not closed by
-// hand). A place without households is done once anything (a roof, an
-// unclaimed device) was recorded there.
+// own) is done when every household under it has a finding in force, or
+// when every task walking it was marked complete by its inspector (who
+// says how many households were absent and how many have no device: on a
+// sweep of rooftop heaters most lower floors have none). A place without
+// households or tasks is done once anything (a roof, an unclaimed device)
+// was recorded there.
 type Board struct {
 	Campaign    Campaign      `json:"campaign"`
 	Estates     []EstateBoard `json:"estates"`
@@ -23,6 +25,10 @@ type Board struct {
 	EstatesTodo int           `json:"estates_todo"`
 	Households  int           `json:"households"` // under the scope
 	Inspected   int           `json:"inspected"`  // households with a finding in force
+	TasksDone   int           `json:"tasks_done"` // tasks marked complete
+	Tasks       int           `json:"tasks"`
+	Absent      int           `json:"absent"`    // households not met, as the completed tasks say
+	NoDevice    int           `json:"no_device"` // households without a device, as the completed tasks say
 	// Devices are the findings in force: households, roofs, unclaimed
 	// devices (one device each).
 	Devices  int `json:"devices"`
@@ -52,6 +58,10 @@ type EstateBoard struct {
 	Inspected  int    `json:"inspected"`
 	Devices    int    `json:"devices"`
 	Hazards    int    `json:"hazards"`
+	Tasks      int    `json:"tasks"`
+	TasksDone  int    `json:"tasks_done"`
+	Absent     int    `json:"absent"`
+	NoDevice   int    `json:"no_device"`
 	Done       bool   `json:"done"`
 }
 
@@ -93,9 +103,8 @@ func (s *Service) Board(ctx context.Context, a *linli.Actor, id int64) (Board, e
 	}
 	// The campaign's counts are the board's (countCampaign would count
 	// the findings again).
-	b.Campaign.Findings, b.Campaign.Hazards, b.Campaign.OpenPlans = b.Devices, b.Hazards, b.OpenPlans
-	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM campaign_tasks WHERE campaign_id = ?`, id).Scan(&b.Campaign.Tasks)
-	return b, err
+	b.Campaign.Findings, b.Campaign.Hazards, b.Campaign.OpenPlans, b.Campaign.Tasks = b.Devices, b.Hazards, b.OpenPlans, b.Tasks
+	return b, nil
 }
 
 func (s *Service) board(ctx context.Context, q storage.Querier, c Campaign) (Board, error) {
@@ -185,9 +194,35 @@ func (s *Service) board(ctx context.Context, q storage.Querier, c Campaign) (Boa
 	if err != nil {
 		return b, err
 	}
+	// The tasks: each walks a place of the scope or a building in one.
+	err = storage.Each(ctx, q, func(r *sql.Rows) error {
+		var path string
+		var done bool
+		var absent, none int
+		if err := r.Scan(&path, &done, &absent, &none); err != nil {
+			return err
+		}
+		b.Tasks++
+		i := place(path)
+		if i >= 0 {
+			b.Estates[i].Tasks++
+		}
+		if !done {
+			return nil
+		}
+		b.TasksDone, b.Absent, b.NoDevice = b.TasksDone+1, b.Absent+absent, b.NoDevice+none
+		if i >= 0 {
+			e := &b.Estates[i]
+			e.TasksDone, e.Absent, e.NoDevice = e.TasksDone+1, e.Absent+absent, e.NoDevice+none
+		}
+		return nil
+	}, `SELECT path, completed_at <> 0, absent, no_device FROM campaign_tasks WHERE campaign_id = ?`, c.ID)
+	if err != nil {
+		return b, err
+	}
 	for i := range b.Estates {
 		e := &b.Estates[i]
-		e.Done = e.Inspected >= e.Households && (e.Households > 0 || e.Devices > 0)
+		e.Done = (e.Inspected >= e.Households && (e.Households > 0 || e.Devices > 0)) || (e.Tasks > 0 && e.TasksDone == e.Tasks)
 		if e.Done {
 			b.EstatesDone++
 		} else {

@@ -218,6 +218,28 @@ func TestBoardPagesExportAndPrint(t *testing.T) {
 	if last[3] != "楼顶" || !strings.Contains(last[6], "楼顶有太阳能热水器：是") {
 		t.Errorf("roof row: %q", last)
 	}
+	// In English the words the system writes are English; data stays.
+	res = staff.English().Get(fmt.Sprintf("/campaigns/%d/export.xlsx", id))
+	xe, err := excelize.OpenReader(bytes.NewReader(res.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xe.Close()
+	rowsE, _ := xe.GetRows("荟萃花园南区")
+	han := regexp.MustCompile(`\p{Han}`)
+	for _, r := range rowsE {
+		for _, i := range []int{7, 8, 9, 11} { // hazard, severity, plan, state
+			if i < len(r) && han.MatchString(r[i]) {
+				t.Errorf("English export: Chinese %q in column %d of %q", r[i], i+1, r)
+			}
+		}
+	}
+	if h := strings.Join(rowsE[0], "|"); han.MatchString(h) || rowsE[0][3] != "Room" {
+		t.Errorf("English export header: %s", h)
+	}
+	if last := rowsE[len(rowsE)-1]; last[3] != "Roof" {
+		t.Errorf("English roof row: %q", last)
+	}
 	// The print of one estate: a document of its own with the print CSS.
 	print := fmt.Sprintf("/campaigns/%d/estates/%d/print", id, f.huicui.ID)
 	for _, cl := range []*webtest.Client{staff, staff.English()} {

@@ -17,6 +17,11 @@ func catalogBoard() map[string]string {
 		"排查清单": "Inspection list", "打印日期": "Printed", "楼层": "Floor", "房号": "Room",
 		"业主": "Owner", "电话": "Phone", "整改方案": "Plan", "排查结果": "Answers", "排查人": "Inspector", "此处没有住户": "No households here",
 		"排查人（签名）": "Inspector (signature)", "复核人（签名）": "Checked by (signature)",
-		"待定方案": "Plan to be set",
+		"待定方案": "Plan to be set", "整改负责人": "Plan assignee",
+		// Tasks marked walked (the task page and the board).
+		"本任务已走完": "This task is walked", "未遇": "Absent", "无设备": "Without a device", "重新打开": "Reopen",
+		"完成本任务": "Complete this task", "楼栋都走完后标记完成。未排查的住户请说明：未遇到人，或家中没有设备。": "Mark the task complete once every building is walked. Say what became of the households not inspected: nobody was met, or there is no device.",
+		"未遇住户（户）": "Households absent", "无设备住户（户）": "Households without a device", "标记为已走完": "Mark as walked",
+		"已走完": "Walked", "任务已走完": "Tasks walked",
 	}
 }

@@ -45,7 +45,7 @@ type SheetRow struct {
 }
 
 // sheetHeader is the sheet's first row.
-var sheetHeader = []any{"楼栋", "单元", "楼层", "房号", "业主", "电话", "排查结果", "隐患", "等级", "整改方案", "整改期限", "状态", "排查人", "整改负责人"}
+var sheetHeader = []string{"楼栋", "单元", "楼层", "房号", "业主", "电话", "排查结果", "隐患", "等级", "整改方案", "整改期限", "状态", "排查人", "整改负责人"}
 
 // forReport loads a campaign whose sheets the actor may take: those who
 // run it, its task group, and those who may read the register there
@@ -63,8 +63,14 @@ func (s *Service) forReport(ctx context.Context, a *linli.Actor, id int64) (Camp
 }
 
 // Export writes the campaign's findings and plans as an .xlsx workbook,
-// one sheet per place of its scope.
-func (s *Service) Export(ctx context.Context, a *linli.Actor, id int64, w io.Writer) error {
+// one sheet per place of its scope. tr translates the words the system
+// writes (the header, yes/no, states, severities, plan kinds) into the
+// reader's language; nil keeps them in Chinese. Names, places and answers
+// are data and stay as entered.
+func (s *Service) Export(ctx context.Context, a *linli.Actor, id int64, w io.Writer, tr func(string) string) error {
+	if tr == nil {
+		tr = func(s string) string { return s }
+	}
 	c, err := s.forReport(ctx, a, id)
 	if err != nil {
 		return err
@@ -86,31 +92,44 @@ func (s *Service) Export(ctx context.Context, a *linli.Actor, id int64, w io.Wri
 		if err != nil {
 			return err
 		}
-		if err := writeSheet(x, name, sh); err != nil {
+		if err := writeSheet(x, name, sh, tr); err != nil {
 			return err
 		}
 	}
 	if len(c.Scope) == 0 {
-		if err := x.SetSheetName("Sheet1", "排查"); err != nil {
+		if err := x.SetSheetName("Sheet1", tr("排查")); err != nil {
 			return err
 		}
 	}
 	return x.Write(w)
 }
 
-func writeSheet(x *excelize.File, name string, sh Sheet) error {
+func writeSheet(x *excelize.File, name string, sh Sheet, tr func(string) string) error {
 	row := 1
 	set := func(vals []any) error {
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		row++
 		return x.SetSheetRow(name, cell, &vals)
 	}
-	if err := set(sheetHeader); err != nil {
+	header := make([]any, len(sheetHeader))
+	for i, h := range sheetHeader {
+		header[i] = tr(h)
+	}
+	if err := set(header); err != nil {
 		return err
 	}
+	word := func(s string) string {
+		if s == "" {
+			return s
+		}
+		return tr(s)
+	}
 	for _, r := range sh.Rows {
-		if err := set([]any{r.Building, r.Unit, r.Floor, r.Room, r.Owner, r.Phone, r.Answers, r.Hazard, r.Severity.Label(), r.Plan.Label(),
-			r.Due.String(), r.State, r.Who, r.Assignee}); err != nil {
+		if r.Target != TargetHousehold {
+			r.Room = word(r.Room) // 楼顶, 无主/业主不明
+		}
+		if err := set([]any{r.Building, r.Unit, r.Floor, r.Room, r.Owner, r.Phone, r.Answers, word(r.Hazard), word(r.Severity.Label()), word(r.Plan.Label()),
+			r.Due.String(), word(r.State), r.Who, r.Assignee}); err != nil {
 			return err
 		}
 	}

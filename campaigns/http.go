@@ -97,6 +97,10 @@ func (s *Service) taskAPI(rt *web.Router) {
 	rt.API("POST /api/campaign-tasks/{id}/assign", web.LoggedIn, withBody(func(r *http.Request, id int64, in AssignInput) (Task, error) {
 		return s.Assign(r.Context(), web.ActorFrom(r.Context()), id, in)
 	}))
+	rt.API("POST /api/campaign-tasks/{id}/complete", web.LoggedIn, withBody(func(r *http.Request, id int64, in CompleteInput) (Task, error) {
+		return s.CompleteTask(r.Context(), web.ActorFrom(r.Context()), id, in)
+	}))
+	rt.API("POST /api/campaign-tasks/{id}/reopen", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error { return web.CallID(w, r, s.ReopenTask) })
 	// A finding: JSON, or multipart/form-data with photos (contract 2):
 	// 201 a new finding (or an update of one's own), 200 a resend of a key
 	// seen before (the same finding), 409 a conflicting version stored for

@@ -89,7 +89,7 @@ func (h *boardPages) export(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+exportName(c)+`"`)
-	return h.s.Export(ctx, a, id, w)
+	return h.s.Export(ctx, a, id, w, func(s string) string { return h.t(r, s) })
 }
 
 type printData struct {

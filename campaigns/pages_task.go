@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"linli"
 	"linli/web"
@@ -14,6 +16,8 @@ func (h *pages) taskPages(rt *web.Router) {
 	rt.Page("GET /campaign-tasks/{id}/inspect", web.LoggedIn, h.inspect)
 	rt.Page("POST /campaign-tasks/{id}/findings", web.LoggedIn, h.record)
 	rt.Page("POST /campaign-tasks/{id}/assign", web.LoggedIn, h.assign)
+	rt.Page("POST /campaign-tasks/{id}/complete", web.LoggedIn, h.complete)
+	rt.Page("POST /campaign-tasks/{id}/reopen", web.LoggedIn, h.reopen)
 	rt.Page("GET /campaigns/{id}/self-check", web.LoggedIn, h.selfCheck)
 	rt.Page("POST /campaigns/{id}/self-check", web.LoggedIn, h.submitSelfCheck)
 }
@@ -137,6 +141,61 @@ func (h *pages) assign(w http.ResponseWriter, r *http.Request) error {
 		return h.r.FormFailed(w, r, err, "campaigns/task.html", func() (*web.Page, error) { return h.walkPage(r, id) })
 	}
 	web.RedirectFlash(w, r, taskURL(id), "已改派 / reassigned")
+	return nil
+}
+
+// completionForm reads the completion form; a count that is not a whole
+// number is named, not read as 0.
+func completionForm(r *http.Request) (CompleteInput, error) {
+	_ = r.ParseForm()
+	in := CompleteInput{Note: r.FormValue("note")}
+	var fe []linli.FieldError
+	for _, f := range []struct {
+		name string
+		n    *int
+	}{{"absent", &in.Absent}, {"no_device", &in.NoDevice}} {
+		v := strings.TrimSpace(r.FormValue(f.name))
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fe = append(fe, linli.FieldError{Field: f.name, Reason: "请填整数 / a whole number"})
+			continue
+		}
+		*f.n = n
+	}
+	if len(fe) > 0 {
+		return in, linli.Invalid("请核对完成情况 / check the completion", fe...)
+	}
+	return in, nil
+}
+
+func (h *pages) complete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	in, err := completionForm(r)
+	if err == nil {
+		_, err = h.s.CompleteTask(r.Context(), web.ActorFrom(r.Context()), id, in)
+	}
+	if err != nil {
+		return h.r.FormFailed(w, r, err, "campaigns/task.html", func() (*web.Page, error) { return h.walkPage(r, id) })
+	}
+	web.RedirectFlash(w, r, taskURL(id), "任务已标记为走完 / task marked walked")
+	return nil
+}
+
+func (h *pages) reopen(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := h.s.ReopenTask(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, taskURL(id), "任务已重新打开 / task reopened")
 	return nil
 }
 

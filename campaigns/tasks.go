@@ -19,15 +19,21 @@ func errTaskNotFound() error {
 }
 
 const taskColumns = `t.id, t.campaign_id, t.node_id, t.path, t.title, t.households, t.created_at, t.updated_at,
+	t.completed_at, t.completed_by, t.absent, t.no_device, t.completion_note,
 	(SELECT COUNT(DISTINCT f.household_id) FROM campaign_findings f WHERE f.task_id = t.id AND f.status = 'current' AND f.target = 'household'),
 	(SELECT COUNT(*) FROM campaign_findings f WHERE f.task_id = t.id AND f.status = 'current' AND f.hazard = 1),
 	(SELECT COUNT(*) FROM campaign_findings f WHERE f.task_id = t.id AND f.status = 'conflict')`
 
 func scanTask(r scanner) (Task, error) {
 	var t Task
-	var cr, up int64
-	err := r.Scan(&t.ID, &t.CampaignID, &t.NodeID, &t.Path, &t.Title, &t.Households, &cr, &up, &t.Inspected, &t.Hazards, &t.Conflicts)
+	var cr, up, done int64
+	err := r.Scan(&t.ID, &t.CampaignID, &t.NodeID, &t.Path, &t.Title, &t.Households, &cr, &up,
+		&done, &t.CompletedBy, &t.Absent, &t.NoDevice, &t.CompletionNote, &t.Inspected, &t.Hazards, &t.Conflicts)
 	t.CreatedAt, t.UpdatedAt = storage.FromMillis(cr), storage.FromMillis(up)
+	if done != 0 {
+		at := storage.FromMillis(done)
+		t.CompletedAt = &at
+	}
 	return t, err
 }
 
@@ -62,7 +68,8 @@ func (s *Service) task(ctx context.Context, q storage.Querier, id int64) (Task, 
 
 // taskLightColumns are a task's own columns without its counts (cheap:
 // recording a finding needs no progress).
-const taskLightColumns = `t.id, t.campaign_id, t.node_id, t.path, t.title, t.households, t.created_at, t.updated_at, 0, 0, 0`
+const taskLightColumns = `t.id, t.campaign_id, t.node_id, t.path, t.title, t.households, t.created_at, t.updated_at,
+	t.completed_at, t.completed_by, t.absent, t.no_device, t.completion_note, 0, 0, 0`
 
 func (s *Service) taskOf(ctx context.Context, q storage.Querier, id int64, columns string) (Task, error) {
 	t, err := scanTask(q.QueryRow(ctx, `SELECT `+columns+` FROM campaign_tasks t WHERE t.id = ?`, id))

@@ -261,18 +261,26 @@ type AssignInput struct {
 
 // Task is one estate or building of a campaign to walk.
 type Task struct {
-	ID         int64     `json:"id"`
-	CampaignID int64     `json:"campaign_id"`
-	NodeID     int64     `json:"node_id"`
-	Path       string    `json:"-"`
-	Title      string    `json:"title"`
-	Households int       `json:"households"`
-	People     []Member  `json:"people"`
-	Inspected  int       `json:"inspected"` // households with a current finding
-	Hazards    int       `json:"hazards"`
-	Conflicts  int       `json:"conflicts"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         int64    `json:"id"`
+	CampaignID int64    `json:"campaign_id"`
+	NodeID     int64    `json:"node_id"`
+	Path       string   `json:"-"`
+	Title      string   `json:"title"`
+	Households int      `json:"households"`
+	People     []Member `json:"people"`
+	Inspected  int      `json:"inspected"` // households with a current finding
+	Hazards    int      `json:"hazards"`
+	Conflicts  int      `json:"conflicts"`
+	// CompletedAt is set when the inspector marked the task walked
+	// (CompleteTask): Absent households were not met, NoDevice have no
+	// device to inspect; the note says what else. Nil while open.
+	CompletedAt    *time.Time `json:"completed_at,omitempty"`
+	CompletedBy    int64      `json:"completed_by,omitempty"`
+	Absent         int        `json:"absent"`
+	NoDevice       int        `json:"no_device"`
+	CompletionNote string     `json:"completion_note,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // Target is what a finding is about.

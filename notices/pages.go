@@ -482,6 +482,7 @@ func (h *pages) posterFuncs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t":         t,
 		"lang":      func() string { return lang },
+		"colon":     web.Colon(lang),
 		"ntParas":   Paragraphs,
 		"ntUrgency": func(u Urgency) string { return t(u.Label()) },
 		"when": func(at time.Time) string {

@@ -100,6 +100,20 @@ households="$(grep -o 'data-test="household"' "$tmp/building.html" | wc -l | tr 
 [ "$households" = 96 ] || fail "building view shows $households households, want 96"
 say "building view: $units units, $households households"
 
+say "the demo's SMS reach the demo gateway (郇阳社区's notices, as xunyang sees /api/outbox)"
+jar2="$tmp/jar2"
+out="$(curl -sS --max-time 10 -b "$jar2" -c "$jar2" -o /dev/null -w '%{http_code}' \
+	--data-urlencode login=xunyang --data-urlencode password=Linli-demo-2026 "$url/login")"
+[ "$out" = 303 ] || fail "POST /login as xunyang answered $out"
+sent=""
+for _ in $(seq 1 60); do
+	body="$(curl -sS --max-time 10 -b "$jar2" "$url/api/outbox?status=sent&channel=sms&limit=1")" || fail "GET /api/outbox"
+	case "$body" in *'"items":[{'*) sent=yes; break ;; esac
+	sleep 1
+done
+[ -n "$sent" ] || fail "no SMS sent within 60 s: $body"
+say "SMS delivered to the demo gateway"
+
 say "SIGTERM; the server must exit 0 within 20 s"
 kill -TERM "$pid"
 for _ in $(seq 1 40); do

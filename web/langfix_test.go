@@ -66,8 +66,14 @@ func TestColonFollowsLanguage(t *testing.T) {
 		t.Errorf("colon: zh %q, en %q", zh, en)
 	}
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") || !strings.Contains(path, "templates") {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return nil
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {

@@ -261,18 +261,21 @@ func (r *Renderer) T(lang, s string) string {
 	return s
 }
 
+// Colon returns the template function colon of a language: it follows a
+// label, the full-width "：" in Chinese, ": " in English. Templates with
+// functions of their own (a poster, a print) use it too.
+func Colon(lang string) func() string {
+	if lang == "en" {
+		return func() string { return ": " }
+	}
+	return func() string { return "：" }
+}
+
 func (r *Renderer) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":    func(s string) string { return r.T(lang, s) },
-		"lang": func() string { return lang },
-		// colon follows a label: the full-width "：" in Chinese, ": " in
-		// English.
-		"colon": func() string {
-			if lang == "en" {
-				return ": "
-			}
-			return "："
-		},
+		"t":     func(s string) string { return r.T(lang, s) },
+		"lang":  func() string { return lang },
+		"colon": Colon(lang),
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

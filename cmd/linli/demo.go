@@ -12,6 +12,7 @@ import (
 
 	"linli/demo"
 	"linli/demo/story"
+	"linli/outbox"
 )
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -36,6 +37,18 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 	}
+	// Without a gateway of its own the demo sends its texts to one on
+	// this machine, so notices reach households without an account.
+	sms := ""
+	if cfg.Channels.SMSGateway == "" {
+		gw, err := outbox.StartDemoSMS()
+		if err != nil {
+			return err
+		}
+		defer gw.Close()
+		gw.Apply(&cfg.Channels)
+		sms = gw.URL()
+	}
 	m := &Main{Config: cfg}
 	if err := m.Open(ctx); err != nil {
 		return err
@@ -53,7 +66,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if loaded {
 		slog.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond))
 	}
-	printDemo(stdout, m.URL(), d, time.Since(start))
+	printDemo(stdout, m.URL(), d, sms, time.Since(start))
 	select {
 	case <-ctx.Done():
 		return m.Close()
@@ -84,7 +97,9 @@ func ensureDemo(ctx context.Context, m *Main, d demo.Dataset) (bool, error) {
 	return true, nil
 }
 
-func printDemo(w io.Writer, url string, d demo.Dataset, took time.Duration) {
+// printDemo tells how to use the demo; sms is the demo SMS gateway's URL
+// when one was started.
+func printDemo(w io.Writer, url string, d demo.Dataset, sms string, took time.Duration) {
 	fmt.Fprintf(w, "\n邻里 Linli demo is running at %s  (ready in %s)\n\n", url, took.Round(time.Millisecond))
 	fmt.Fprintln(w, "Demo accounts / 演示账号:")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -94,5 +109,8 @@ func printDemo(w io.Writer, url string, d demo.Dataset, took time.Duration) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nOwners in 荟萃花园南区 1号楼 who rated the elevators (same password): %s\n", strings.Join(story.Residents(), " "))
+	if sms != "" {
+		fmt.Fprintf(w, "\nSMS go to a demo gateway on this machine (%s): nothing leaves it; /outbox shows each text.\n短信发往本机的演示网关，不会真正发出；“外发消息”页可查看每条短信。\n", sms)
+	}
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")
 }

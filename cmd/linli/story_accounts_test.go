@@ -14,7 +14,7 @@ import (
 func TestDemoPrintsStoryResidents(t *testing.T) {
 	s := startServer(t, demoSQLite(t))
 	var out bytes.Buffer
-	printDemo(&out, s.URL, s.Data, time.Second)
+	printDemo(&out, s.URL, s.Data, "", time.Second)
 	names := story.Residents()
 	if len(names) == 0 {
 		t.Fatal("the story adds no residents")

@@ -44,6 +44,12 @@ func TestStoryXunyang(t *testing.T) {
 		if len(roles) != 4 {
 			t.Errorf("task group roles %v, want staff, grid workers, a volunteer and the contractor", roles)
 		}
+		var b campaigns.Board
+		wantStatus(t, staff, "GET", fmt.Sprintf("/api/campaigns/%d/board", c.ID), nil, http.StatusOK, &b)
+		if b.EstatesDone != 26 || b.TasksDone != 26 || b.NoDevice == 0 || b.Inspected+b.Absent+b.NoDevice != b.Households {
+			t.Errorf("board: %d estates done, %d tasks walked; %d households = %d inspected + %d absent + %d without a device? want all 26 walked and every household accounted for",
+				b.EstatesDone, b.TasksDone, b.Households, b.Inspected, b.Absent, b.NoDevice)
+		}
 		xunyangFindings(t, staff, c)
 		xunyangPlans(t, staff, c)
 		xunyangNotices(t, s, staff)
@@ -201,7 +207,7 @@ func xunyangNotices(t *testing.T, s *testServer, staff *client) {
 // TestDemoPrintsXunyangAccounts: `linli demo` prints the sweep's accounts.
 func TestDemoPrintsXunyangAccounts(t *testing.T) {
 	var out bytes.Buffer
-	printDemo(&out, "http://127.0.0.1", demo.Build(), time.Second)
+	printDemo(&out, "http://127.0.0.1", demo.Build(), "", time.Second)
 	for _, u := range append([]string{"xunyang", "xygrid1", "xygrid2", "xygrid3", "xyvolunteer", "xycontractor"}, demo.XunyangResidents()...) {
 		if !strings.Contains(out.String(), "  "+u+" ") {
 			t.Errorf("linli demo does not print %s", u)

@@ -4,7 +4,8 @@ package story
 // solar water heaters of its 26 estates without property management
 // (issue 11, the seed's "A safety sweep"). In three days the grid workers
 // and a volunteer walk every estate and record the devices on the top
-// floors, the roofs' shared ones and the abandoned ones nobody claims;
+// floors, the roofs' shared ones and the abandoned ones nobody claims,
+// and mark each estate walked (the lower floors have no heater);
 // staff set one plan per hazard (一户一策): owners fix theirs after a
 // demonstration, the contractor reinforces, abandoned devices are removed
 // after a notice and a seven-day wait, some need nothing. Owners are told
@@ -328,6 +329,19 @@ func (x *xunyangStory) walkEstate(rng *rand.Rand, g *linli.Actor, t campaigns.Ta
 			x.recordAnswers(g, in, map[string]any{"present": "yes", "bracket": "断裂", "anchored": "no", "leak": "yes", "tilt": 20 + rng.IntN(15), "age": 20 + rng.IntN(10)}, at, found)
 		}
 	}
+	// Done with the estate: the lower floors have no heater (the roof holds
+	// two floors' worth), a household or two was not met.
+	absent := rng.IntN(3)
+	x.at(at.Add(10*time.Minute), func() error {
+		w, err := x.campaigns.Walk(ctx, g, t.ID)
+		if err != nil {
+			return err
+		}
+		rest := max(w.Task.Households-w.Task.Inspected, 0)
+		a := min(absent, rest)
+		_, err = x.campaigns.CompleteTask(ctx, g, t.ID, campaigns.CompleteInput{Absent: a, NoDevice: rest - a})
+		return why("complete "+t.Title, err)
+	})
 	return nil
 }
 
