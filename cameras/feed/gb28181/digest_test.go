@@ -41,7 +41,11 @@ func TestVerify(t *testing.T) {
 		{"nonce from another key", answer(other.issue(now), testRealm, testPassword, auth, "MD5"), now, verdictChallenge},
 		{"made-up nonce", answer("0123456789abcdef", testRealm, testPassword, auth, "MD5"), now, verdictChallenge},
 		{"other realm", answer(fresh, "4401000000", testPassword, auth, "MD5"), now, verdictChallenge},
-		{"auth-int", func() *credentials { c := answer(fresh, testRealm, testPassword, auth, "MD5"); c.QOP = "auth-int"; return c }(), now, verdictBad},
+		{"auth-int", func() *credentials {
+			c := answer(fresh, testRealm, testPassword, auth, "MD5")
+			c.QOP = "auth-int"
+			return c
+		}(), now, verdictBad},
 		{"SHA-256", answer(fresh, testRealm, testPassword, auth, "SHA-256"), now, verdictBad},
 		{"qop without cnonce", func() *credentials { c := answer(fresh, testRealm, testPassword, auth, "MD5"); c.Cnonce = ""; return c }(), now, verdictBad},
 	} {
