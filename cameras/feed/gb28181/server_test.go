@@ -86,7 +86,7 @@ type platform struct {
 	logs     *logs
 }
 
-func startPlatform(t *testing.T) *platform {
+func startPlatform(t testing.TB) *platform {
 	t.Helper()
 	p := &platform{sink: &sink{}, counters: &feed.Counters{}, logs: &logs{},
 		clock: &clock{t: time.Date(2026, 12, 6, 13, 30, 0, 0, time.UTC)}}
@@ -120,7 +120,7 @@ type device struct {
 	answers   chan *sip.Request
 }
 
-func newDevice(t *testing.T, p *platform, id, transport string) *device {
+func newDevice(t testing.TB, p *platform, id, transport string) *device {
 	t.Helper()
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent(id), sipgo.WithUserAgentHostname(id[:10]))
 	if err != nil {
@@ -146,7 +146,7 @@ func newDevice(t *testing.T, p *platform, id, transport string) *device {
 	return d
 }
 
-func (d *device) request(t *testing.T, method sip.RequestMethod) *sip.Request {
+func (d *device) request(t testing.TB, method sip.RequestMethod) *sip.Request {
 	t.Helper()
 	host, port, err := sip.ParseAddr(d.platform)
 	if err != nil {
@@ -157,7 +157,7 @@ func (d *device) request(t *testing.T, method sip.RequestMethod) *sip.Request {
 	return req
 }
 
-func (d *device) do(t *testing.T, req *sip.Request) *sip.Response {
+func (d *device) do(t testing.TB, req *sip.Request) *sip.Response {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), waitPeer)
 	defer cancel()
@@ -170,7 +170,7 @@ func (d *device) do(t *testing.T, req *sip.Request) *sip.Response {
 
 // register sends a REGISTER asking for expires seconds, answers the
 // challenge with password, and returns the challenge and the final answer.
-func (d *device) register(t *testing.T, password string, expires int) (challenge, final *sip.Response) {
+func (d *device) register(t testing.TB, password string, expires int) (challenge, final *sip.Response) {
 	t.Helper()
 	req := d.request(t, sip.REGISTER)
 	req.AppendHeader(&sip.ToHeader{Address: sip.Uri{Scheme: "sip", User: d.id, Host: d.id[:10]}})
@@ -189,7 +189,7 @@ func (d *device) register(t *testing.T, password string, expires int) (challenge
 	return challenge, final
 }
 
-func (d *device) message(t *testing.T, contentType string, body []byte) *sip.Response {
+func (d *device) message(t testing.TB, contentType string, body []byte) *sip.Response {
 	t.Helper()
 	req := d.request(t, sip.MESSAGE)
 	req.AppendHeader(sip.NewHeader("Content-Type", contentType))
@@ -197,7 +197,7 @@ func (d *device) message(t *testing.T, contentType string, body []byte) *sip.Res
 	return d.do(t, req)
 }
 
-func wantStatus(t *testing.T, what string, res *sip.Response, code int) {
+func wantStatus(t testing.TB, what string, res *sip.Response, code int) {
 	t.Helper()
 	if res.StatusCode != code {
 		t.Fatalf("%s: %d %s, want %d", what, res.StatusCode, res.Reason, code)
@@ -255,6 +255,9 @@ func TestDeviceOverSIP(t *testing.T) {
 				if !strings.Contains(body, "<CmdType>Alarm</CmdType>") || !strings.Contains(body, "<SN>7</SN>") ||
 					!strings.Contains(body, "<Result>OK</Result>") || answer.From().Address.User != testServerID {
 					t.Fatalf("platform's answer:\n%s", answer)
+				}
+				if answer.Source() != d.platform { // the listening socket (UDP) or the device's own connection (TCP)
+					t.Fatalf("answer came from %s, not the platform's %s", answer.Source(), d.platform)
 				}
 			case <-time.After(waitPeer):
 				t.Fatal("no Response MESSAGE from the platform")
