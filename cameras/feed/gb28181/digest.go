@@ -61,7 +61,7 @@ func (n nonces) check(nonce string, now time.Time) (genuine, fresh bool) {
 }
 
 // challenge is the WWW-Authenticate value: MD5 with qop=auth offered
-// (RFC 2617 §3.2.1; GB/T 28181 §9.1.2 uses it for device registration).
+// (RFC 2617 §3.2.1; GB/T 28181 §9.1 uses it for device registration).
 func challenge(realm, nonce string, stale bool) string {
 	c := digest.Challenge{Realm: realm, Nonce: nonce, Algorithm: "MD5", QOP: []string{"auth"}, Stale: stale}
 	return c.String()

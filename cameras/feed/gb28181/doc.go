@@ -1,7 +1,7 @@
 // Package gb28181 is the way in for cameras and video analysis boxes that
 // speak GB/T 28181 (the national standard for networked video
 // surveillance: "公共安全视频监控联网系统信息传输、交换、控制技术要求",
-// 2016 edition, whose rules the 2022 edition keeps for what is read here).
+// GB/T 28181-2016; section numbers below are that edition's).
 // Linli plays the upper platform's part: devices register with it over
 // SIP and send it their keepalives and alarms. It pulls no video and
 // sends no queries.
@@ -33,11 +33,15 @@
 //     body as received, and EventID DeviceID/AlarmTime/AlarmType/SN, the
 //     same for a device's resend of the same alarm. After the 200 OK the
 //     platform sends the device the Response MESSAGE (CmdType Alarm, SN,
-//     DeviceID, Result OK) that closes the flow of §9.4.2.
+//     DeviceID, Result OK) that closes the flow of §9.4.
 //
 // Bodies are read in the encoding their XML declaration names: GB2312,
 // GBK and GB18030 (all read as GB18030, their superset) or UTF-8; a body
-// with no declared encoding that is not UTF-8 is read as GBK.
+// with no declared encoding that is not UTF-8 is read as GBK. The
+// declaration is believed: a device that declares GB2312 and sends UTF-8
+// gets a garbled Description (its other fields are ASCII and read right);
+// guessing instead would misread short GBK texts that happen to be valid
+// UTF-8.
 //
 // A MESSAGE is answered 403 unless its From device holds a live
 // registration made from the same host; 415 unless it is

@@ -12,7 +12,7 @@ import (
 	"linli/cameras/feed"
 )
 
-// contentType is the MANSCDP body's media type (§A.1), spelled as the
+// contentType is the MANSCDP body's media type (Appendix A), spelled as the
 // standard spells it; it is compared without regard to case.
 const contentType = "Application/MANSCDP+xml"
 
@@ -22,8 +22,8 @@ const answerTimeout = 10 * time.Second
 
 // onMessage reads a device's MESSAGE: a Keepalive (§9.6) becomes a
 // heartbeat, an alarm notification (§9.4) an event. It is answered 200 OK
-// when the Sink took it; 403 when the device has no registration (the
-// device then registers again, as §9.6 expects of a refused keepalive);
+// when the Sink took it; 403 when the device has no live registration
+// from that host (it must register first);
 // 415 for a body that is not MANSCDP; 400 for a body that cannot be read
 // or a command not handled; 500 when the Sink failed, so that the device
 // may send it again.
@@ -89,7 +89,7 @@ func (s *Server) onMessage(req *sip.Request, tx sip.ServerTransaction) {
 }
 
 // answerAlarm sends the platform's Response to an alarm notification,
-// the second half of §9.4.2's flow (device MESSAGE → 200 OK, platform
+// the second half of §9.4's flow (device MESSAGE → 200 OK, platform
 // MESSAGE Response → 200 OK), to where the alarm came from and on its
 // transport: over UDP from the listening socket, over TCP on the
 // device's connection, so it passes the device's NAT as the alarm did.

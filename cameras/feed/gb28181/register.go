@@ -41,7 +41,7 @@ func (s *Server) Registration(deviceID string) (Registration, bool) {
 	return r, true
 }
 
-// onRegister is §9.1.2's registration: a REGISTER without credentials is
+// onRegister is §9.1's registration: a REGISTER without credentials is
 // challenged (401 with a digest challenge); with the right ones the
 // binding is kept and answered 200 OK with Expires and a Date header the
 // device may set its clock by (§9.10); Expires 0 removes it.
