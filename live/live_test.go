@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -143,6 +144,20 @@ func TestLastEventIDQuery(t *testing.T) {
 		t.Errorf("header 4 over query 1: %v", got)
 	}
 
+	// 0 is from the first event (a page rendered with none); no id at all
+	// is from now on.
+	c = dial(t, ts.URL+"?topic=t&last_event_id=0", nil)
+	c.opened(t)
+	if got := ids(t, c, 5); fmt.Sprint(got) != "[1 2 3 4 5]" {
+		t.Errorf("?last_event_id=0: %v", got)
+	}
+	c = dial(t, ts.URL+"?topic=t", nil)
+	c.opened(t)
+	tb.commit(h, "t", "alert", "{}")
+	if got := ids(t, c, 1); fmt.Sprint(got) != "[6]" {
+		t.Errorf("no id: %v, want only the live event 6", got)
+	}
+
 	for _, q := range []string{"last_event_id=x", "last_event_id=-1"} {
 		res, err := http.Get(ts.URL + "?topic=t&" + q)
 		if err != nil {
@@ -157,6 +172,19 @@ func TestLastEventIDQuery(t *testing.T) {
 		if res.StatusCode != 400 || err != nil || p.Code != "bad_request" || len(p.Errors) != 1 || p.Errors[0].Field != "last_event_id" {
 			t.Errorf("?%s: %d %+v %v, want a 400 problem naming last_event_id", q, res.StatusCode, p, err)
 		}
+	}
+}
+
+func TestReplayFails(t *testing.T) {
+	h := NewHub(Options{})
+	ts := serve(t, h, func(context.Context, []string, int64, int) ([]Event, error) {
+		return nil, errors.New("database gone")
+	})
+	c := dial(t, ts.URL+"?topic=t", http.Header{"Last-Event-ID": {"7"}})
+	c.opened(t)
+	c.ended(t) // the browser reconnects after retry: and tries again
+	if n := h.Stats().Subscribers; n != 0 {
+		t.Errorf("%d subscribers after a failed replay", n)
 	}
 }
 

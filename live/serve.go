@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"errors"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -36,7 +37,7 @@ const (
 // caller's job: it decides topics before calling Serve. replay may be nil
 // when the owner keeps no history.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, replay Replay) {
-	after, err := lastEventID(r)
+	after, resume, err := lastEventID(r)
 	if err != nil {
 		web.WriteError(w, r, err)
 		return
@@ -70,11 +71,13 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, rep
 	// Everything up to sent has gone out; live events at or below it were
 	// replayed already.
 	sent := after
-	if replay != nil && after > 0 {
+	if replay != nil && resume {
 		for {
 			page, err := replay(r.Context(), topics, sent, replayPage)
 			if err != nil {
-				return // the client reconnects after retry: and tries again
+				// The client reconnects after retry: and tries again.
+				slog.WarnContext(r.Context(), "live: replay failed", "topics", topics, "after", sent, "err", err)
+				return
 			}
 			for i := range page {
 				if page[i].ID <= sent {
@@ -124,21 +127,22 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, rep
 
 // lastEventID reads where a client resumes: the Last-Event-ID header that
 // EventSource sends on reconnecting wins over ?last_event_id=, which the
-// page's URL keeps from its first load. 0 means from now on.
-func lastEventID(r *http.Request) (int64, error) {
+// page's URL keeps from its first load. Neither (resume false) means from
+// now on; 0 means from the first event.
+func lastEventID(r *http.Request) (id int64, resume bool, err error) {
 	field, v := "Last-Event-ID", r.Header.Get("Last-Event-ID")
 	if v == "" {
 		field, v = "last_event_id", r.URL.Query().Get("last_event_id")
 	}
 	if v == "" {
-		return 0, nil
+		return 0, false, nil
 	}
-	id, err := strconv.ParseInt(v, 10, 64)
+	id, err = strconv.ParseInt(v, 10, 64)
 	if err != nil || id < 0 {
-		return 0, &linli.Error{Code: linli.EBadRequest, Message: field + " 应为事件编号 / must be an event id",
+		return 0, false, &linli.Error{Code: linli.EBadRequest, Message: field + " 应为事件编号 / must be an event id",
 			Fields: []linli.FieldError{{Field: field, Reason: "应为非负整数 / must be a non-negative integer"}}}
 	}
-	return id, nil
+	return id, true, nil
 }
 
 // stream writes one response's events.
