@@ -18,7 +18,8 @@
 // it; then it replays from the table, page by page, everything after the
 // client's Last-Event-ID (or ?last_event_id= in the URL, for clients that
 // cannot set headers, and for a page that was rendered with the events up
-// to some id and wants the stream to start just after them); then it sends
+// to some id and wants the stream to start just after them; 0 replays from
+// the first event, no id at all means from now on); then it sends
 // the queued and later events, skipping those whose id is not above the
 // last one it replayed — an event committed in the gap between disconnect
 // and reconnect is both in the table and in the queue, and goes out once.
@@ -33,7 +34,9 @@
 // and catches up from the table, which costs one query instead of holding
 // memory for, or slowing down, everyone else. Each write to the network
 // has a deadline too, so a client that stops reading holds a goroutine for
-// a bounded time only.
+// a bounded time only. When a stream wakes to find several events queued
+// it frames them all and writes and flushes once: under a burst a client
+// costs one system call, not one per event.
 //
 // An idle stream carries a comment line every Options.Heartbeat, so
 // proxies and NAT tables keep the connection and a client notices a dead

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"linli"
@@ -64,7 +63,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, rep
 		return
 	}
 	st.buf.WriteString("retry: " + strconv.Itoa(retryMin+rand.IntN(retrySpread)) + "\n\n")
-	if st.send(nil) != nil {
+	if st.send() != nil {
 		return
 	}
 
@@ -83,10 +82,14 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, rep
 				if page[i].ID <= sent {
 					continue
 				}
-				if st.event(&page[i]) != nil {
+				st.event(&page[i])
+				sent = page[i].ID
+				if st.full() && st.send() != nil {
 					return
 				}
-				sent = page[i].ID
+			}
+			if st.send() != nil {
+				return
 			}
 			if len(page) < replayPage {
 				break
@@ -100,17 +103,31 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, rep
 	for {
 		select {
 		case e := <-s.queue:
-			if e.ID <= sent {
-				continue
+			if e.ID > sent {
+				st.event(e)
 			}
-			if st.event(e) != nil {
-				return
+			// Whatever else is queued goes in the same write and flush: under
+			// a burst that is one system call for many events.
+			for more := true; more && !st.full(); {
+				select {
+				case e := <-s.queue:
+					if e.ID > sent {
+						st.event(e)
+					}
+				default:
+					more = false
+				}
 			}
-			busy = true
+			if st.pending > 0 {
+				if st.send() != nil {
+					return
+				}
+				busy = true
+			}
 		case <-tick:
 			if !busy {
 				st.buf.WriteString(":\n\n")
-				if st.send(nil) != nil {
+				if st.send() != nil {
 					return
 				}
 			}
@@ -145,18 +162,29 @@ func lastEventID(r *http.Request) (id int64, resume bool, err error) {
 	return id, true, nil
 }
 
-// stream writes one response's events.
+// stream writes one response's events: event frames them into buf, send
+// writes and flushes what buf holds.
 type stream struct {
-	w   http.ResponseWriter
-	rc  *http.ResponseController
-	h   *Hub
-	buf bytes.Buffer
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	h       *Hub
+	buf     bytes.Buffer
+	pending int64 // events in buf
 }
+
+const (
+	// flushAt is how much a stream gathers before it writes, at most.
+	flushAt = 32 << 10
+	// keepBuffer is the largest buffer a stream keeps between writes.
+	keepBuffer = 4 << 10
+)
+
+func (st *stream) full() bool { return st.buf.Len() >= flushAt }
 
 // event frames e (WHATWG HTML §9.2 "Parsing an event stream"): event: its
 // type, id:, then one data: field per line of Data — the client joins them
 // with "\n" — and a blank line that dispatches it.
-func (st *stream) event(e *Event) error {
+func (st *stream) event(e *Event) {
 	if e.Type != "" {
 		st.buf.WriteString("event: ")
 		st.buf.WriteString(oneLine(e.Type))
@@ -177,23 +205,29 @@ func (st *stream) event(e *Event) error {
 		data = rest
 	}
 	st.buf.WriteByte('\n')
-	return st.send(&st.h.delivered)
+	st.pending++
 }
 
-// send writes and flushes what is buffered, within writeTimeout; count,
-// when not nil, counts the write before the flush lets the client see it.
-func (st *stream) send(count *atomic.Int64) error {
+// send writes and flushes what is buffered, within writeTimeout. The
+// events in it count as delivered once written, before the flush lets the
+// client see them.
+func (st *stream) send() error {
+	if st.buf.Len() == 0 {
+		return nil
+	}
 	// Not every ResponseWriter can set a deadline (a recorder in a test);
 	// the write is then only as bounded as the server makes it.
 	_ = st.rc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	_, err := st.w.Write(st.buf.Bytes())
 	st.buf.Reset()
+	if st.buf.Cap() > keepBuffer {
+		st.buf = bytes.Buffer{} // an idle stream keeps no burst's memory
+	}
 	if err != nil {
 		return err
 	}
-	if count != nil {
-		count.Add(1)
-	}
+	st.h.delivered.Add(st.pending)
+	st.pending = 0
 	return st.rc.Flush()
 }
 

@@ -1,10 +1,16 @@
 package live
 
 import (
+	"bufio"
+	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // wrapped is middleware's ResponseWriter (a status logger, say): it hides
@@ -42,5 +48,57 @@ func TestServeNeedsFlush(t *testing.T) {
 	}
 	if n := h.Stats().Subscribers; n != 0 {
 		t.Errorf("%d subscribers left", n)
+	}
+}
+
+// TestBurstOneWrite: events queued while the stream was busy go out in
+// one write and one flush, which is one chunk of the response.
+func TestBurstOneWrite(t *testing.T) {
+	h := NewHub(Options{})
+	ts := serve(t, h, func(context.Context, []string, int64, int) ([]Event, error) {
+		for i := int64(1); i <= 3; i++ { // committed while the replay runs
+			h.Publish(Event{ID: i, Topic: "t", Type: "alert", Data: []byte("{}")})
+		}
+		return nil, nil
+	})
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := conn.Write([]byte("GET /?topic=t HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 0\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	for { // the response header
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line == "\r\n" {
+			break
+		}
+	}
+	chunk := func() string {
+		size, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(size), 16, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make([]byte, n+2)
+		if _, err := io.ReadFull(br, b); err != nil {
+			t.Fatal(err)
+		}
+		return string(b[:n])
+	}
+	if c := chunk(); !strings.HasPrefix(c, "retry: ") {
+		t.Fatalf("first chunk %q", c)
+	}
+	if c := chunk(); strings.Count(c, "id: ") != 3 {
+		t.Errorf("second chunk %q: want the three queued events together", c)
 	}
 }
