@@ -103,10 +103,13 @@ func NewHub(o Options) *Hub {
 // of them; call it after the owner's transaction committed. A subscriber
 // whose queue is full is cut instead. After Close it does nothing.
 func (h *Hub) Publish(e Event) {
-	h.published.Add(1)
 	p := &e
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.published.Add(1)
 	for s := range h.topics[e.Topic] {
 		select {
 		case s.queue <- p:

@@ -50,6 +50,10 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, rep
 	defer h.unsubscribe(s)
 
 	st := &stream{w: w, rc: http.NewResponseController(w), h: h}
+	// The connection may serve other requests after this stream, and
+	// net/http renews a write deadline per request only when the server
+	// has a WriteTimeout: leave none behind.
+	defer st.rc.SetWriteDeadline(time.Time{})
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream; charset=utf-8")
 	hd.Set("Cache-Control", "no-cache")

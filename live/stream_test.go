@@ -52,4 +52,7 @@ func TestCloseEndsStreams(t *testing.T) {
 	}
 	h.Publish(Event{ID: 1, Topic: "t", Data: []byte("{}")}) // does not panic or block
 	h.Close()                                               // twice is fine
+	if n := h.Stats().Published; n != 0 {
+		t.Errorf("Published %d: a Publish after Close counted", n)
+	}
 }

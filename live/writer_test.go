@@ -102,3 +102,39 @@ func TestBurstOneWrite(t *testing.T) {
 		t.Errorf("second chunk %q: want the three queued events together", c)
 	}
 }
+
+// deadlines records the write deadlines a stream sets on its connection.
+type deadlines struct {
+	http.ResponseWriter
+	set []time.Time
+}
+
+func (d *deadlines) Unwrap() http.ResponseWriter { return d.ResponseWriter }
+func (d *deadlines) SetWriteDeadline(t time.Time) error {
+	d.set = append(d.set, t)
+	return http.NewResponseController(d.ResponseWriter).SetWriteDeadline(t)
+}
+
+// TestNoDeadlineLeftBehind: each write of a stream has a deadline, and the
+// last is cleared when the stream ends, so a later request on the same
+// keep-alive connection is not cut by a stale one.
+func TestNoDeadlineLeftBehind(t *testing.T) {
+	h := NewHub(Options{})
+	rec := make(chan *deadlines, 1)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := &deadlines{ResponseWriter: w}
+		h.Serve(d, r, []string{"t"}, nil)
+		rec <- d
+	}))
+	t.Cleanup(ts.Close)
+	c := dial(t, ts.URL, nil)
+	c.opened(t)
+	h.Publish(Event{ID: 1, Topic: "t", Type: "alert", Data: []byte("{}")})
+	c.event(t)
+	h.Close()
+	c.ended(t)
+	d := <-rec
+	if len(d.set) != 3 || d.set[0].IsZero() || d.set[1].IsZero() || !d.set[2].IsZero() {
+		t.Errorf("write deadlines %v: want one per write (retry:, the event), then none", d.set)
+	}
+}
