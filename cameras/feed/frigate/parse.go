@@ -17,6 +17,9 @@ import (
 var (
 	ErrMalformed   = errors.New("frigate: malformed message")
 	ErrUnknownType = errors.New("frigate: unknown message type")
+	// ErrFalsePositive: Frigate flagged the object as a false positive.
+	// It is no error of the message: the subscriber acknowledges and drops it.
+	ErrFalsePositive = errors.New("frigate: object is a false positive")
 )
 
 // trackedObject is the part of a frigate/events "before"/"after" object
@@ -92,6 +95,9 @@ func ParseEvent(payload []byte) (feed.Event, error) {
 	}
 	if o.ID == "" || o.Camera == "" {
 		return feed.Event{}, fmt.Errorf("%w: \"after\" has no id or camera", ErrMalformed)
+	}
+	if o.FalsePositive {
+		return feed.Event{}, fmt.Errorf("%w: %s", ErrFalsePositive, o.ID)
 	}
 	start, err := unixSeconds("start_time", o.StartTime, true)
 	if err != nil {
