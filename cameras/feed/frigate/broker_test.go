@@ -11,13 +11,21 @@ import (
 	"linli/cameras/feed"
 )
 
-func TestEmbeddedBroker(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// startTestBroker runs an embedded broker on a free port with the one
+// account gatebox/gate-2026, until ctx ends.
+func startTestBroker(ctx context.Context, t *testing.T) *Broker {
+	t.Helper()
 	b, err := StartBroker(ctx, BrokerConfig{Addr: "127.0.0.1:0", Users: map[string]string{"gatebox": "gate-2026"}, Log: quietLog()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+func TestEmbeddedBroker(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b := startTestBroker(ctx, t)
 	url := "tcp://" + b.Addr()
 	sink := &recorder{}
 	var c feed.Counters
