@@ -68,4 +68,21 @@
 // not make them readable) and goes on with the next message. An object
 // with after.false_positive set (Frigate does not normally publish one)
 // is acknowledged and dropped.
+//
+// # Subscriber, embedded broker, replay
+//
+// Subscriber (Run) reads a broker with a persistent session (clean session
+// off, a stable ClientID) and QoS 1 subscriptions, so a Linli restart or a
+// network cut loses nothing Frigate published meanwhile; it reconnects
+// with a doubling, capped backoff and subscribes again on every
+// connection; it acknowledges a message only after the Sink took it (see
+// Subscriber.Run for what happens when the Sink refuses).
+//
+// StartBroker runs an MQTT broker inside Linli (mochi-mqtt) on its own
+// port, with password accounts and no anonymous access, for a site whose
+// analytics box should publish straight to Linli; Broker.SubscriberConfig
+// is how Linli's own subscriber reads it over loopback.
+//
+// DayOfEvents and Publish make and replay a day of gate events for the
+// demo.
 package frigate

@@ -51,11 +51,15 @@ type recorder struct {
 	events     []feed.Event
 	heartbeats []feed.Heartbeat
 	refuseOnce map[string]bool
+	refuse     string // an event id refused every time
 }
 
 func (r *recorder) Event(_ context.Context, e feed.Event) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if e.EventID == r.refuse {
+		return fmt.Errorf("storage down")
+	}
 	if r.refuseOnce[e.EventID] {
 		delete(r.refuseOnce, e.EventID)
 		return fmt.Errorf("storage down")

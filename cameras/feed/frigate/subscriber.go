@@ -95,11 +95,12 @@ func backoff(failures int, lo, hi time.Duration) time.Duration {
 // Status is what the cameras page shows of the subscription.
 type Status struct {
 	Connected   bool
-	Since       time.Time // when Connected last changed
-	Connects    int       // successful connections since Run began
-	LastMessage time.Time // when the last message arrived (any topic)
-	LastError   string    // why the last connection failed or was lost
-	Frigate     string    // the last value of <prefix>/available: online, offline, "" when never seen
+	Since       time.Time     // when Connected last changed
+	Connects    int           // successful connections since Run began
+	LastMessage time.Time     // when the last message arrived (any topic)
+	LastError   string        // why the last connection failed or was lost
+	LastWait    time.Duration // the backoff waited before the last reconnection
+	Frigate     string        // the last value of <prefix>/available: online, offline, "" when never seen
 	// Processes holds the last value of each <prefix>/<camera>/status/<role>,
 	// keyed "camera/role".
 	Processes map[string]string
@@ -112,6 +113,8 @@ type Subscriber struct {
 	c    *feed.Counters
 	log  *slog.Logger
 	now  func() time.Time
+	// refused tells Run that the Sink refused a message (see Run).
+	refused chan struct{}
 
 	mu sync.Mutex
 	st Status
@@ -127,7 +130,7 @@ func NewSubscriber(cfg Config, sink feed.Sink, c *feed.Counters, log *slog.Logge
 		log = slog.Default()
 	}
 	return &Subscriber{cfg: cfg, sink: sink, c: c, log: log.With("way_in", "frigate", "broker", cfg.URL),
-		now: func() time.Time { return time.Now().UTC() }, st: Status{Processes: map[string]string{}}}, nil
+		now: func() time.Time { return time.Now().UTC() }, refused: make(chan struct{}, 1), st: Status{Processes: map[string]string{}}}, nil
 }
 
 // Run subscribes with the configuration and hands what it reads to sink
@@ -156,11 +159,14 @@ func (s *Subscriber) Status() Status {
 // session off) and every subscription QoS 1, so what Frigate publishes
 // while Linli is away waits at the broker.
 //
-// A message is acknowledged only once the Sink has taken it: when the Sink
+// A message is acknowledged only once the Sink has taken it. When the Sink
 // returns an error the message is counted Rejected and left
-// unacknowledged, and the broker sends it again on the next connection.
-// Until then it holds one place of the broker's in-flight window
-// (Mosquitto's max_inflight_messages, 20 by default).
+// unacknowledged, and the subscriber disconnects and connects again after
+// the backoff, for MQTT brokers send a session's unacknowledged messages
+// again only on a new connection. The redelivered message then arrives
+// after those read since (the Sink deduplicates and orders by the events'
+// own times). A Sink that keeps refusing makes the waits grow as for a
+// broker that keeps refusing.
 //
 // Messages are handed to the Sink one at a time, in the order received,
 // on paho's reading goroutine: a Sink that blocks for long stops the
@@ -203,6 +209,7 @@ func (s *Subscriber) Run(ctx context.Context) error {
 		filters[t] = 1
 	}
 	failures := 0
+	sinkTrouble := false
 	for {
 		select { // a loss reported for an earlier connection
 		case <-lost:
@@ -215,7 +222,10 @@ func (s *Subscriber) Run(ctx context.Context) error {
 			return nil
 		}
 		if err == nil {
-			failures = 0
+			if !sinkTrouble {
+				failures = 0
+			}
+			sinkTrouble = false
 			s.setConnected(true, "")
 			s.log.Info("connected and subscribed", "topics", s.cfg.Topics)
 			select {
@@ -224,6 +234,10 @@ func (s *Subscriber) Run(ctx context.Context) error {
 				s.setConnected(false, "")
 				return nil
 			case err = <-lost:
+			case <-s.refused:
+				client.Disconnect(250)
+				sinkTrouble = true
+				err = errors.New("the sink refused a message: connecting again for the broker to resend it")
 			}
 			if err == nil {
 				err = errors.New("connection lost")
@@ -232,6 +246,9 @@ func (s *Subscriber) Run(ctx context.Context) error {
 		s.setConnected(false, err.Error())
 		wait := backoff(failures, s.cfg.MinBackoff, s.cfg.MaxBackoff)
 		failures++
+		s.mu.Lock()
+		s.st.LastWait = wait
+		s.mu.Unlock()
 		s.log.Warn("broker connection down, retrying", "err", err, "wait", wait)
 		t := time.NewTimer(wait)
 		select {
@@ -315,6 +332,7 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, payload []byte) 
 	if err := s.sink.Event(ctx, e); err != nil {
 		s.c.Rejected.Add(1)
 		s.log.Error("sink refused event; left unacknowledged for the broker to resend", "event", e.EventID, "err", err)
+		s.signalRefusal()
 		return false
 	}
 	s.c.Accepted.Add(1)
@@ -342,10 +360,18 @@ func (s *Subscriber) availability(ctx context.Context, topic string, payload []b
 	if err := s.sink.Heartbeat(ctx, feed.Heartbeat{Source: feed.SourceFrigate, Camera: a.Camera, At: now}); err != nil {
 		s.c.Rejected.Add(1)
 		s.log.Error("sink refused heartbeat", "camera", a.Camera, "err", err)
+		s.signalRefusal()
 		return false
 	}
 	s.c.Accepted.Add(1)
 	return true
+}
+
+func (s *Subscriber) signalRefusal() {
+	select {
+	case s.refused <- struct{}{}:
+	default:
+	}
 }
 
 // clip keeps a log line short when a broken payload is large.

@@ -109,16 +109,16 @@ func TestSubscriberReconnectsAndReceivesWhatWasPublishedWhileAway(t *testing.T) 
 	eventually(t, "e2 after reconnect", func() bool { return len(sink.got()) == 4 })
 }
 
-// A message the Sink refuses is not acknowledged: the broker sends it again
-// on the next connection, and the messages after it are not held up.
+// A message the Sink refuses is not acknowledged, and the subscriber
+// connects again so that the broker sends it again; the messages after it
+// are not held up.
 func TestSubscriberLeavesRefusedMessageUnacknowledged(t *testing.T) {
 	url := needMosquitto(t)
 	t.Parallel()
 	prefix := uniq(t)
-	p := startProxy(t, mosquitto)
 	sink := &recorder{refuseOnce: map[string]bool{"e1": true}}
 	var c feed.Counters
-	s := startSubscriber(t, Config{URL: p.URL(), ClientID: prefix + "-sub", Prefix: prefix,
+	s := startSubscriber(t, Config{URL: url, ClientID: prefix + "-sub", Prefix: prefix,
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}, sink, &c)
 	pub := publisher(t, url, "", "")
 
@@ -128,13 +128,16 @@ func TestSubscriberLeavesRefusedMessageUnacknowledged(t *testing.T) {
 	if r := c.Rejected.Load(); r != 1 {
 		t.Fatalf("rejected %d, want 1", r)
 	}
-	p.Cut()
-	eventually(t, "subscriber sees the loss", func() bool { return !s.Status().Connected })
-	p.Restore()
 	eventually(t, "e1 sent again by the broker", func() bool { return len(sink.got()) == 2 })
 	if got, want := sink.got(), []string{"e2 new", "e1 new"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("events %q, want %q", got, want)
 	}
+	eventually(t, "connected again", func() bool { return s.Status().Connected })
+	if st := s.Status(); st.Connects != 2 {
+		t.Errorf("connects %d, want 2 (one reconnection to have e1 resent)", st.Connects)
+	}
+	publish(t, pub, prefix+"/events", msg("new", "e3", 1764975603))
+	eventually(t, "e3 on the new connection", func() bool { return len(sink.got()) == 3 })
 }
 
 func TestBackoffDoublesUpToTheCap(t *testing.T) {
@@ -178,5 +181,24 @@ func TestConfig(t *testing.T) {
 	}
 	if got.MinBackoff != time.Second || got.MaxBackoff != time.Minute {
 		t.Errorf("backoff %v..%v, want 1s..1m", got.MinBackoff, got.MaxBackoff)
+	}
+}
+
+// A Sink that keeps refusing a message makes the subscriber wait longer
+// and longer between reconnections, as a broker that keeps refusing would:
+// the waits reach MaxBackoff instead of repeating MinBackoff.
+func TestSubscriberBacksOffWhileTheSinkRefuses(t *testing.T) {
+	url := needMosquitto(t)
+	t.Parallel()
+	prefix := uniq(t)
+	sink := &recorder{refuse: "e1"}
+	var c feed.Counters
+	s := startSubscriber(t, Config{URL: url, ClientID: prefix + "-sub", Prefix: prefix,
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 80 * time.Millisecond}, sink, &c)
+	pub := publisher(t, url, "", "")
+	publish(t, pub, prefix+"/events", msg("new", "e1", 1764975601))
+	eventually(t, "the wait grown to MaxBackoff", func() bool { return s.Status().LastWait == 80*time.Millisecond })
+	if r := c.Rejected.Load(); r < 4 {
+		t.Errorf("rejected %d times, want at least 4 (10, 20, 40, 80 ms)", r)
 	}
 }
