@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -26,22 +27,27 @@ type BrokerConfig struct {
 	// Users are the accounts allowed to connect, username → password.
 	// At least one; anonymous connections are refused.
 	Users map[string]string
-	Log   *slog.Logger
+	// TLS, when set, makes Addr speak MQTT over TLS (ssl:// for clients).
+	TLS *tls.Config
+	Log *slog.Logger
 }
 
 // Broker is a running embedded MQTT broker (mochi-mqtt).
 type Broker struct {
 	srv       *mochi.Server
-	ln        net.Listener
+	ln        net.Listener // Addr, for the analytics boxes
+	local     net.Listener // 127.0.0.1, plain, for Linli's own subscriber
 	localUser string
 	localPass string
 	closeOnce sync.Once
+	done      chan struct{}
 }
 
 // StartBroker listens on cfg.Addr and serves MQTT 3.1.1 and 5 until ctx
 // ends or Close is called. Besides cfg.Users it holds one account of its
-// own, with a random password, for Linli's own subscriber
-// (SubscriberConfig).
+// own, with a random password, for Linli's own subscriber, which reads
+// it on a second, loopback-only plain listener (SubscriberConfig), so that
+// it needs no certificate when Addr speaks TLS.
 func StartBroker(ctx context.Context, cfg BrokerConfig) (*Broker, error) {
 	if len(cfg.Users) == 0 {
 		return nil, errors.New("frigate: the embedded broker needs at least one user (anonymous access is refused)")
@@ -57,7 +63,7 @@ func StartBroker(ctx context.Context, cfg BrokerConfig) (*Broker, error) {
 	}
 	secret := make([]byte, 24)
 	rand.Read(secret)
-	b := &Broker{localUser: "linli-" + hex.EncodeToString(secret[:4]), localPass: hex.EncodeToString(secret[4:])}
+	b := &Broker{done: make(chan struct{}), localUser: "linli-" + hex.EncodeToString(secret[:4]), localPass: hex.EncodeToString(secret[4:])}
 	if _, taken := cfg.Users[b.localUser]; taken {
 		return nil, fmt.Errorf("frigate: broker user name %q is reserved", b.localUser)
 	}
@@ -70,19 +76,29 @@ func StartBroker(ctx context.Context, cfg BrokerConfig) (*Broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("frigate: embedded broker: %w", err)
 	}
+	local, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("frigate: embedded broker, loopback listener: %w", err)
+	}
+	b.local = local
+	if cfg.TLS != nil {
+		ln = tls.NewListener(ln, cfg.TLS)
+	}
 	b.ln = ln
 	b.srv = mochi.New(&mochi.Options{Logger: log.With("component", "mqtt-broker")})
-	if err := b.srv.AddHook(&passwordHook{accounts: accounts}, nil); err != nil {
-		ln.Close()
-		return nil, err
+	err = errors.Join(
+		b.srv.AddHook(&passwordHook{accounts: accounts}, nil),
+		b.srv.AddListener(listeners.NewNet("frigate", ln)),
+		b.srv.AddListener(listeners.NewNet("frigate-local", local)),
+	)
+	if err == nil {
+		err = b.srv.Serve()
 	}
-	if err := b.srv.AddListener(listeners.NewNet("frigate", ln)); err != nil {
+	if err != nil {
 		ln.Close()
-		return nil, err
-	}
-	if err := b.srv.Serve(); err != nil {
-		b.Close()
-		return nil, err
+		local.Close()
+		return nil, fmt.Errorf("frigate: embedded broker: %w", err)
 	}
 	go func() { <-ctx.Done(); b.Close() }()
 	return b, nil
@@ -93,21 +109,23 @@ func StartBroker(ctx context.Context, cfg BrokerConfig) (*Broker, error) {
 func (b *Broker) Addr() string { return b.ln.Addr().String() }
 
 // SubscriberConfig is the Config with which Linli's own subscriber reads
-// this broker over loopback (when it listens on every interface) with the
-// broker's own account.
+// this broker: the loopback listener and the broker's own account.
 func (b *Broker) SubscriberConfig(clientID string) Config {
-	host, port, _ := net.SplitHostPort(b.Addr())
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return Config{URL: "tcp://" + net.JoinHostPort(host, port), ClientID: clientID, Username: b.localUser, Password: b.localPass}
+	return Config{URL: "tcp://" + b.local.Addr().String(), ClientID: clientID, Username: b.localUser, Password: b.localPass}
 }
 
 // Close disconnects every client and stops listening.
 func (b *Broker) Close() error {
-	b.closeOnce.Do(func() { b.srv.Close() })
+	b.closeOnce.Do(func() {
+		b.srv.Close()
+		close(b.done)
+	})
 	return nil
 }
+
+// Done is closed once the broker has stopped (Close, or its context
+// ended).
+func (b *Broker) Done() <-chan struct{} { return b.done }
 
 // passwordHook lets in the accounts it holds, comparing SHA-256 digests in
 // constant time so neither a password nor its length shows in the timing.

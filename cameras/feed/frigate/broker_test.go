@@ -24,7 +24,7 @@ func startTestBroker(ctx context.Context, t *testing.T) *Broker {
 
 func TestEmbeddedBroker(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel) // after the subscribers' cleanups: they stop first
 	b := startTestBroker(ctx, t)
 	url := "tcp://" + b.Addr()
 	sink := &recorder{}
@@ -53,13 +53,17 @@ func TestEmbeddedBroker(t *testing.T) {
 	}
 
 	cancel()
-	eventually(t, "the broker stops listening when its context ends", func() bool {
-		conn, err := net.DialTimeout("tcp", b.Addr(), 200*time.Millisecond)
-		if err == nil {
+	select {
+	case <-b.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the broker did not stop when its context ended")
+	}
+	for _, addr := range []string{b.Addr(), b.local.Addr().String()} {
+		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 			conn.Close()
+			t.Errorf("%s still listening", addr)
 		}
-		return err != nil
-	})
+	}
 }
 
 func TestStartBrokerRefusesAnonymous(t *testing.T) {

@@ -76,12 +76,17 @@
 // network cut loses nothing Frigate published meanwhile; it reconnects
 // with a doubling, capped backoff and subscribes again on every
 // connection; it acknowledges a message only after the Sink took it (see
-// Subscriber.Run for what happens when the Sink refuses).
+// Subscriber.Run for what happens when the Sink refuses). A message is
+// delivered at the lower of the publisher's and the subscriber's QoS, and
+// Frigate publishes at its mqtt.qos, 0 unless configured: set "qos: 1" in
+// Frigate's mqtt section, or the broker keeps nothing for Linli while it
+// is away.
 //
 // StartBroker runs an MQTT broker inside Linli (mochi-mqtt) on its own
-// port, with password accounts and no anonymous access, for a site whose
-// analytics box should publish straight to Linli; Broker.SubscriberConfig
-// is how Linli's own subscriber reads it over loopback.
+// port (plain or TLS), with password accounts and no anonymous access, for
+// a site whose analytics box should publish straight to Linli;
+// Broker.SubscriberConfig is how Linli's own subscriber reads it, on a
+// loopback listener with an account of the broker's own.
 //
 // DayOfEvents and Publish make and replay a day of gate events for the
 // demo.

@@ -42,7 +42,12 @@ func uniq(t *testing.T) string {
 	return fmt.Sprintf("linlitest-%s-%d-%x", r.Replace(t.Name()), os.Getpid(), rand.Uint32())
 }
 
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func quietLog() *slog.Logger {
+	if os.Getenv("FRIGATE_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
 
 // recorder is a Sink that keeps what it got, refusing an event id the
 // first time it sees it when told to.

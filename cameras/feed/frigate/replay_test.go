@@ -93,7 +93,7 @@ func TestReplayGaps(t *testing.T) {
 // A replayed day arrives whole and in order through the embedded broker.
 func TestPublishReplaysThroughABroker(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel) // after the subscribers' cleanups: they stop first
 	b := startTestBroker(ctx, t)
 	sink := &recorder{}
 	var c feed.Counters

@@ -301,6 +301,7 @@ func (s *Subscriber) setConnected(up bool, why string) {
 // message may be acknowledged.
 func (s *Subscriber) deliver(ctx context.Context, topic string, payload []byte) bool {
 	s.c.Received.Add(1)
+	s.log.Debug("message", "topic", topic, "bytes", len(payload))
 	now := s.now()
 	s.mu.Lock()
 	s.st.LastMessage = now
@@ -336,6 +337,7 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, payload []byte) 
 		return false
 	}
 	s.c.Accepted.Add(1)
+	s.log.Debug("event taken", "event", e.EventID, "kind", e.Kind)
 	return true
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,8 +93,9 @@ func TestSubscriberReconnectsAndReceivesWhatWasPublishedWhileAway(t *testing.T) 
 	}
 	p.Restore()
 
-	eventually(t, "the messages published while away", func() bool { return len(sink.got()) == 3 })
-	if got, want := sink.got(), []string{"e1 new", "e1 update", "e1 end"}; !reflect.DeepEqual(got, want) {
+	eventually(t, "the messages published while away", func() bool { return slices.Contains(sink.got(), "e1 end") })
+	// The first e1 may come twice, if the cut took its acknowledgement.
+	if got, want := slices.Compact(sink.got()), []string{"e1 new", "e1 update", "e1 end"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("events %q, want %q", got, want)
 	}
 	// The session's messages come right after the broker accepts the
@@ -106,7 +108,7 @@ func TestSubscriberReconnectsAndReceivesWhatWasPublishedWhileAway(t *testing.T) 
 	}
 	// Subscribed again on the new connection: a fresh message still flows.
 	publish(t, pub, prefix+"/events", msg("new", "e2", 1764975800))
-	eventually(t, "e2 after reconnect", func() bool { return len(sink.got()) == 4 })
+	eventually(t, "e2 after reconnect", func() bool { return slices.Contains(sink.got(), "e2 new") })
 }
 
 // A message the Sink refuses is not acknowledged, and the subscriber
@@ -124,20 +126,23 @@ func TestSubscriberLeavesRefusedMessageUnacknowledged(t *testing.T) {
 
 	publish(t, pub, prefix+"/events", msg("new", "e1", 1764975601))
 	publish(t, pub, prefix+"/events", msg("new", "e2", 1764975602))
-	eventually(t, "e2 read", func() bool { return len(sink.got()) == 1 })
+	eventually(t, "e2 read", func() bool { return slices.Contains(sink.got(), "e2 new") })
 	if r := c.Rejected.Load(); r != 1 {
 		t.Fatalf("rejected %d, want 1", r)
 	}
-	eventually(t, "e1 sent again by the broker", func() bool { return len(sink.got()) == 2 })
-	if got, want := sink.got(), []string{"e2 new", "e1 new"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("events %q, want %q", got, want)
+	eventually(t, "e1 sent again by the broker", func() bool { return slices.Contains(sink.got(), "e1 new") })
+	// Whether e2 is read before the reconnection the refusal of e1 causes,
+	// after it, or both (its acknowledgement lost in the reconnection)
+	// depends on timing: delivery is at least once, the Sink deduplicates.
+	if got := sink.got(); !slices.Contains(got, "e2 new") || len(got) > 3 {
+		t.Errorf("events %q, want e1 once and e2 once or twice", got)
 	}
 	eventually(t, "connected again", func() bool { return s.Status().Connected })
 	if st := s.Status(); st.Connects != 2 {
 		t.Errorf("connects %d, want 2 (one reconnection to have e1 resent)", st.Connects)
 	}
 	publish(t, pub, prefix+"/events", msg("new", "e3", 1764975603))
-	eventually(t, "e3 on the new connection", func() bool { return len(sink.got()) == 3 })
+	eventually(t, "e3 on the new connection", func() bool { return slices.Contains(sink.got(), "e3 new") })
 }
 
 func TestBackoffDoublesUpToTheCap(t *testing.T) {
