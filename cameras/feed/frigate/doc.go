@@ -51,7 +51,8 @@
 //
 // frigate/<camera>/status/<role> says "online", "offline" or "disabled" for
 // one of a camera's processes (detect, record, audio). "online" of the
-// detect role is handed to the Sink as a Heartbeat for that camera; the
+// detect role is handed to the Sink as a Heartbeat for that camera, At
+// the time it arrived (the message carries none); the
 // other values and roles only show on the status (Subscriber.Status).
 // Frigate publishes these on change, not periodically, so a Sink that
 // judges a camera offline after M quiet minutes should count the camera's
@@ -65,7 +66,9 @@
 // out of range wraps ErrMalformed; a type other than new, update and end
 // wraps ErrUnknownType. The subscriber counts them (feed.Counters
 // Malformed, UnknownType), logs them, acknowledges them (a resend would
-// not make them readable) and goes on with the next message. An object
+// not make them readable) and goes on with the next message. A message on
+// a subscribed topic this package does not read counts as UnknownType
+// too. An object
 // with after.false_positive set (Frigate does not normally publish one)
 // is acknowledged and dropped.
 //
@@ -80,7 +83,10 @@
 // delivered at the lower of the publisher's and the subscriber's QoS, and
 // Frigate publishes at its mqtt.qos, 0 unless configured: set "qos: 1" in
 // Frigate's mqtt section, or the broker keeps nothing for Linli while it
-// is away.
+// is away. The broker bounds what it keeps: Mosquitto drops a client's
+// QoS 1 messages beyond max_queued_messages (1000 by default; the demo's
+// day of two gate cameras is about 700 messages), so raise it on a broker
+// that must carry Linli over a long outage.
 //
 // StartBroker runs an MQTT broker inside Linli (mochi-mqtt) on its own
 // port (plain or TLS), with password accounts and no anonymous access, for

@@ -37,9 +37,11 @@ func needMosquitto(t *testing.T) string {
 
 // uniq names a test's topics and client ids so parallel runs on one
 // broker never meet.
-func uniq(t *testing.T) string {
+func uniq(t testing.TB) string { return uniqName(t.Name()) }
+
+func uniqName(name string) string {
 	r := strings.NewReplacer("/", "-", " ", "-", "+", "-", "#", "-")
-	return fmt.Sprintf("linlitest-%s-%d-%x", r.Replace(t.Name()), os.Getpid(), rand.Uint32())
+	return fmt.Sprintf("linlitest-%s-%d-%x", r.Replace(name), os.Getpid(), rand.Uint32())
 }
 
 func quietLog() *slog.Logger {

@@ -169,7 +169,8 @@ func replayGaps(msgs [][]byte, speed float64) []time.Duration {
 // Publish replays msgs on EventsTopic of the broker at brokerURL
 // (tcp://user:password@host:port; credentials optional), QoS 1, waiting
 // between messages the gap between their times divided by speed (60 plays
-// an hour in a minute). It returns when all are published or ctx ends.
+// an hour in a minute; 0 or less publishes them all at once). It returns
+// when all are published or ctx ends.
 func Publish(ctx context.Context, brokerURL string, msgs [][]byte, speed float64) error {
 	u, err := url.Parse(brokerURL)
 	if err != nil {
