@@ -154,7 +154,8 @@ func (s *Subscriber) Status() Status {
 
 // Run connects, subscribes and reads until ctx ends, then disconnects and
 // returns nil. A lost or refused connection is retried after a backoff
-// (MinBackoff doubling up to MaxBackoff, reset by a successful connect);
+// (MinBackoff doubling up to MaxBackoff, back to MinBackoff once a
+// connection has held for MaxBackoff);
 // every connection subscribes again. The session is persistent (clean
 // session off) and every subscription QoS 1, so what Frigate publishes
 // while Linli is away waits at the broker.
@@ -209,7 +210,6 @@ func (s *Subscriber) Run(ctx context.Context) error {
 		filters[t] = 1
 	}
 	failures := 0
-	sinkTrouble := false
 	for {
 		select { // a loss reported for an earlier connection
 		case <-lost:
@@ -222,10 +222,7 @@ func (s *Subscriber) Run(ctx context.Context) error {
 			return nil
 		}
 		if err == nil {
-			if !sinkTrouble {
-				failures = 0
-			}
-			sinkTrouble = false
+			up := s.now()
 			s.setConnected(true, "")
 			s.log.Info("connected and subscribed", "topics", s.cfg.Topics)
 			select {
@@ -236,11 +233,17 @@ func (s *Subscriber) Run(ctx context.Context) error {
 			case err = <-lost:
 			case <-s.refused:
 				client.Disconnect(250)
-				sinkTrouble = true
 				err = errors.New("the sink refused a message: connecting again for the broker to resend it")
 			}
 			if err == nil {
 				err = errors.New("connection lost")
+			}
+			// Only a connection that held counts as a recovery: one dropped
+			// at once (another client with our ClientID taking the session
+			// over, a Sink refusing the message the broker resends) must not
+			// start the waits again from MinBackoff.
+			if s.now().Sub(up) >= s.cfg.MaxBackoff {
+				failures = 0
 			}
 		}
 		s.setConnected(false, err.Error())

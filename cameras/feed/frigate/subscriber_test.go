@@ -1,6 +1,7 @@
 package frigate
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -206,4 +207,28 @@ func TestSubscriberBacksOffWhileTheSinkRefuses(t *testing.T) {
 	if r := c.Rejected.Load(); r < 4 {
 		t.Errorf("rejected %d times, want at least 4 (10, 20, 40, 80 ms)", r)
 	}
+}
+
+// Two subscribers misconfigured with one ClientID take the session from
+// each other at every connection; their waits must grow, not hammer the
+// broker at MinBackoff.
+func TestSubscribersSharingAClientIDBackOff(t *testing.T) {
+	url := needMosquitto(t)
+	t.Parallel()
+	prefix := uniq(t)
+	cfg := Config{URL: url, ClientID: prefix + "-sub", Prefix: prefix,
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 80 * time.Millisecond}
+	var c1, c2 feed.Counters
+	s1, err := NewSubscriber(cfg, &recorder{}, &c1, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s1.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	s2 := startSubscriber(t, cfg, &recorder{}, &c2)
+	eventually(t, "a wait grown to MaxBackoff", func() bool {
+		return s1.Status().LastWait == cfg.MaxBackoff || s2.Status().LastWait == cfg.MaxBackoff
+	})
 }
