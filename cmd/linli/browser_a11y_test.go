@@ -132,6 +132,9 @@ var (
 // violation of impact serious or critical that axeAllowed does not list,
 // and on any 适老化 finding. One demo world, one browser tab.
 func TestBrowserAccessibility(t *testing.T) {
+	// The longest tests of the package run beside each other, after the
+	// others, so the package's tail uses both cores (CI time).
+	t.Parallel()
 	src := axeSource(t)
 	s := startServer(t, demoSQLite(t))
 	b := openTabFor(t, s, 15*time.Minute)

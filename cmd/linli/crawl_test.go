@@ -21,6 +21,9 @@ import (
 // its parts: the crawl of every role's pages for dead links and id fields,
 // the pickers' reads, and who is offered the report form.
 func TestNoDeadEnds(t *testing.T) {
+	// The longest tests of the package run beside each other, after the
+	// others, so the package's tail uses both cores (CI time).
+	t.Parallel()
 	s := startServer(t, demoSQLite(t))
 	t.Run("crawl", func(t *testing.T) { crawlEveryRole(t, s) })
 	t.Run("pickers", func(t *testing.T) { pickersAnswerWithinScope(t, s) })

@@ -417,6 +417,9 @@ func capabilityTexts(t *testing.T, s *testServer) []string {
 // audit/english.go) and the building view under each of its layers (the
 // layers' titles and cells, registry/layertext.go).
 func TestEnglishOtherPages(t *testing.T) {
+	// The longest tests of the package run beside each other, after the
+	// others, so the package's tail uses both cores (CI time).
+	t.Parallel()
 	s := startServer(t, demoSQLite(t))
 	ctx := context.Background()
 	data := append(dataStrings(t, s), capabilityTexts(t, s)...)

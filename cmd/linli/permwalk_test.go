@@ -507,6 +507,9 @@ func checkWalkTable(t *testing.T, s *testServer) {
 // TestPermissionWalk walks every route for every demo role (see the file
 // comment).
 func TestPermissionWalk(t *testing.T) {
+	// The longest tests of the package run beside each other, after the
+	// others, so the package's tail uses both cores (CI time).
+	t.Parallel()
 	eachServer(t, func(t *testing.T, s *testServer) {
 		start := time.Now()
 		if os.Getenv("LINLI_PERMWALK_DUMP") != "" {
