@@ -159,7 +159,7 @@ const (
 	PermMediate        Permission = "mediation.manage" // people's mediation: disputes, sessions, agreements
 	// Gate cameras (issue 12).
 	PermCamerasWatch  Permission = "cameras.watch"  // the alerts of the scope's cameras: board, acknowledge, close, snapshots (audited)
-	PermCamerasManage Permission = "cameras.manage" // cameras, privacy records, rules, ingest sources; escalate alerts
+	PermCamerasManage Permission = "cameras.manage" // cameras, privacy records, rules, ingest sources
 )
 
 // Has reports whether the role carries the permission. Residents read only
