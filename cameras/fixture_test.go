@@ -19,7 +19,7 @@ import (
 // clock at Sunday 2026-12-06 23:00 Beijing; a gate guard of 荟萃花园南区
 // and a meeting (id 1) the consultation may name.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	w      *demotest.World
 	db     *storage.DB
@@ -30,7 +30,7 @@ type fixture struct {
 
 var t0 = time.Date(2026, time.December, 6, 23, 0, 0, 0, demotest.Beijing)
 
-func newFixture(t *testing.T, db *storage.DB) *fixture {
+func newFixture(t testing.TB, db *storage.DB) *fixture {
 	t.Helper()
 	w := demotest.New(t, db, t0)
 	w.Links.Register(links.KindMeeting, func(_ context.Context, _ *linli.Actor, ids []int64) (map[int64]links.Item, error) {

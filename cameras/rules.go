@@ -117,6 +117,7 @@ type Track struct {
 	objects map[string]*object
 	fired   map[string]time.Time // cool-downs: rule|o|event, rule|z|zone
 	seen    map[string][]time.Time
+	limit   int // objects in memory that trigger the next sweep
 }
 
 type object struct {
@@ -135,7 +136,9 @@ func NewTrack() *Track {
 // and appearances long past, go after a day of the events' time.
 const forget = 24 * time.Hour
 
-// maxObjects is when Apply sweeps what it may forget.
+// maxObjects is when Apply first sweeps what it may forget; after a
+// sweep the next comes at twice what stayed, so sweeping costs O(1) per
+// event however many objects are in view.
 const maxObjects = 4096
 
 // Apply runs the rules on one event of the camera and returns what fired.
@@ -151,8 +154,9 @@ func (t *Track) Apply(rules []Rule, e feed.Event, loc *time.Location) []Hit {
 		first = e.Start
 	}
 	if isNew {
-		if len(t.objects) >= maxObjects {
+		if len(t.objects) >= max(t.limit, maxObjects) {
 			t.sweep(e.At)
+			t.limit = 2 * len(t.objects)
 		}
 		o = &object{label: e.Label, zones: map[string]time.Time{"": first}, alerted: map[string]bool{}}
 		t.objects[e.EventID] = o

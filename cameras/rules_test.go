@@ -252,3 +252,19 @@ func TestRuleValidate(t *testing.T) {
 		}
 	}
 }
+
+// Objects whose end never came are forgotten a day later (of the events'
+// time), so the memory stays bounded over a long stream.
+func TestTrackForgets(t *testing.T) {
+	tr := NewTrack()
+	rules := []Rule{loiter(30, 60)}
+	t0 := at(1, 0, 0)
+	for i := range maxObjects {
+		tr.Apply(rules, ev(fmt.Sprint(i), feed.KindNew, t0, t0, "gate"), cst)
+	}
+	later := t0.Add(25 * time.Hour)
+	tr.Apply(rules, ev("new", feed.KindNew, later, later, "gate"), cst)
+	if len(tr.objects) != 1 || len(tr.fired) != 0 {
+		t.Fatalf("objects %d, cool-downs %d after a day", len(tr.objects), len(tr.fired))
+	}
+}
