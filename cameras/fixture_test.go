@@ -2,6 +2,7 @@ package cameras_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -96,18 +97,7 @@ func completePrivacy() cameras.Privacy {
 // on, with the rules given.
 func (f *fixture) activeCamera(code, ref string, rules ...cameras.Rule) cameras.Camera {
 	f.t.Helper()
-	staff := f.a("xueyuan")
-	c, err := f.svc.CreateCamera(f.ctx, staff, f.input(code, ref))
-	f.must(err)
-	_, err = f.svc.SavePrivacy(f.ctx, staff, c.ID, completePrivacy())
-	f.must(err)
-	c, err = f.svc.SetState(f.ctx, staff, c.ID, cameras.Active)
-	f.must(err)
-	for _, r := range rules {
-		_, err := f.svc.SaveRule(f.ctx, staff, c.ID, r)
-		f.must(err)
-	}
-	return c
+	return f.activeCameraFrom(f.input(code, ref), rules...)
 }
 
 func fields(err error) map[string]bool {
@@ -121,4 +111,23 @@ func fields(err error) map[string]bool {
 func event(ref, id string, kind feed.Kind, start, at time.Time, zones ...string) feed.Event {
 	return feed.Event{Source: feed.SourceFrigate, EventID: id, Camera: ref, Kind: kind, Label: "person", Score: 0.9,
 		Zones: zones, Start: start, At: at, Raw: []byte(`{"type":"` + string(kind) + `"}`)}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// activeCameraFrom is activeCamera with a given input.
+func (f *fixture) activeCameraFrom(in cameras.CameraInput, rules ...cameras.Rule) cameras.Camera {
+	f.t.Helper()
+	staff := f.a("xueyuan")
+	c, err := f.svc.CreateCamera(f.ctx, staff, in)
+	f.must(err)
+	_, err = f.svc.SavePrivacy(f.ctx, staff, c.ID, completePrivacy())
+	f.must(err)
+	c, err = f.svc.SetState(f.ctx, staff, c.ID, cameras.Active)
+	f.must(err)
+	for _, r := range rules {
+		_, err := f.svc.SaveRule(f.ctx, staff, c.ID, r)
+		f.must(err)
+	}
+	return c
 }

@@ -68,6 +68,13 @@ func (s *Service) Event(ctx context.Context, e feed.Event) error {
 // Events takes several events in one transaction (the HTTP batch). An
 // event that breaks the shape refuses the whole batch, naming it.
 func (s *Service) Events(ctx context.Context, es []feed.Event) error {
+	return s.events(ctx, es, "/")
+}
+
+// events takes events from a source allowed to report for the cameras
+// under scope: another place's camera is as unknown to it as a camera
+// Linli does not have.
+func (s *Service) events(ctx context.Context, es []feed.Event, scope string) error {
 	var bad []linli.FieldError
 	for i, e := range es {
 		prefix := ""
@@ -96,8 +103,12 @@ func (s *Service) Events(ctx context.Context, es []feed.Event) error {
 			continue
 		}
 		p.mu.Lock()
-		active := p.state == Active
+		active, within := p.state == Active, linli.Within(p.path, scope)
 		p.mu.Unlock()
+		if !within {
+			cnt.Unknown.Add(1)
+			continue
+		}
 		if !active {
 			cnt.Inactive.Add(1)
 			p.dropped.Add(1)

@@ -84,10 +84,9 @@ func New(d capability.Deps) *Service {
 	return s
 }
 
-// Parts are the capability's timers (the routes and pages come with the
-// HTTP way in).
+// Parts are the capability's routes and timers.
 func (s *Service) Parts() capability.Parts {
-	return capability.Parts{Name: "cameras",
+	return capability.Parts{Name: "cameras", Routes: s.Routes,
 		Jobs: map[string]jobs.Handler{JobOfflineCheck: s.offlineJob, JobRetention: s.retentionJob}}
 }
 
