@@ -192,6 +192,7 @@ func (s *Service) Camera(ctx context.Context, a *linli.Actor, id int64) (Camera,
 	if !mayWatch(a, c.Path) {
 		return Camera{}, errNotFound()
 	}
+	c.Online = Online(c, s.now(), onlineWindow)
 	c.Zones, err = storage.Select(ctx, s.db, func(r *sql.Rows) (Zone, error) {
 		var z Zone
 		return z, r.Scan(&z.Name, &z.Covers)
@@ -206,8 +207,12 @@ func (s *Service) Cameras(ctx context.Context, a *linli.Actor) ([]Camera, error)
 		return nil, errForbidden()
 	}
 	where, args := storage.ScopeFilter("path", scopes)
-	return storage.Select(ctx, s.db, func(r *sql.Rows) (Camera, error) { return scanCamera(r) },
-		`SELECT `+cameraCols+` FROM cameras WHERE `+where+` ORDER BY path, code`, args...)
+	now := s.now()
+	return storage.Select(ctx, s.db, func(r *sql.Rows) (Camera, error) {
+		c, err := scanCamera(r)
+		c.Online = Online(c, now, onlineWindow)
+		return c, err
+	}, `SELECT `+cameraCols+` FROM cameras WHERE `+where+` ORDER BY path, code`, args...)
 }
 
 // Privacy returns a camera's privacy record.

@@ -69,6 +69,7 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 			return s.Escalate(ctx, a, id, in.Note)
 		})
 	})
+	s.pageRoutes(rt, render)
 }
 
 type noteInput struct {

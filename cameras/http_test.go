@@ -12,7 +12,7 @@ import (
 )
 
 func (f *fixture) server() *webtest.Server {
-	srv := webtest.New(f.t)
+	srv := webtest.New(f.t, cameras.Pages())
 	f.svc.Routes(srv.Router, srv.Renderer)
 	return srv
 }

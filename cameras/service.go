@@ -86,7 +86,7 @@ func New(d capability.Deps) *Service {
 
 // Parts are the capability's routes and timers.
 func (s *Service) Parts() capability.Parts {
-	return capability.Parts{Name: "cameras", Routes: s.Routes,
+	return capability.Parts{Name: "cameras", Pages: Pages(), Routes: s.Routes,
 		Jobs: map[string]jobs.Handler{JobOfflineCheck: s.offlineJob, JobRetention: s.retentionJob}}
 }
 

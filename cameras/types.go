@@ -29,6 +29,7 @@ type Camera struct {
 	State     State       `json:"state"`
 	// LastHeartbeat is the last sign of life (zero: never).
 	LastHeartbeat time.Time `json:"last_heartbeat"`
+	Online        bool      `json:"online"`  // heard from in the last five minutes
 	Dropped       int64     `json:"dropped"` // events dropped while not active (stored)
 	Zones         []Zone    `json:"zones"`
 	CreatedAt     time.Time `json:"created_at"`
