@@ -46,7 +46,7 @@ func TestPages(t *testing.T) {
 	}
 	id := strings.TrimPrefix(loc, "/cameras/")
 	var c cameras.Camera
-	staff.Get("/api/cameras/" + id).Decode(t, &c)
+	staff.Get("/api/cameras/"+id).Decode(t, &c)
 	if c.State != cameras.Active {
 		t.Fatalf("state %s", c.State)
 	}
