@@ -44,19 +44,31 @@ func (s *Service) logAlert(ctx context.Context, tx *storage.Tx, al Alert, what s
 const alertCols = `a.id, a.camera_id, c.name, a.path, a.rule_id, a.rule_kind, a.source, a.event_id, a.label, a.score, a.zone, a.at, a.state,
 	a.ack_name, a.ack_at, a.ack_note, a.closed_at, a.close_note, a.case_id, a.snapshot_id, a.created_at`
 
+// alertTimes holds an alert row's stored times until they are read into it.
+type alertTimes struct{ at, ackAt, closedAt, snap, created int64 }
+
+// alertDest are the scan destinations of alertCols.
+func alertDest(al *Alert, t *alertTimes) []any {
+	return []any{&al.ID, &al.CameraID, &al.Camera, &al.Path, &al.RuleID, &al.RuleKind, &al.Source, &al.EventID, &al.Label, &al.Score, &al.Zone, &t.at, &al.State,
+		&al.AckBy, &t.ackAt, &al.AckNote, &t.closedAt, &al.CloseNote, &al.CaseID, &t.snap, &t.created}
+}
+
+func (t alertTimes) fill(al *Alert) {
+	al.At, al.CreatedAt = storage.FromMillis(t.at), storage.FromMillis(t.created)
+	if t.ackAt != 0 {
+		al.AckAt = storage.FromMillis(t.ackAt)
+	}
+	if t.closedAt != 0 {
+		al.ClosedAt = storage.FromMillis(t.closedAt)
+	}
+	al.Snapshot = t.snap != 0
+}
+
 func scanAlert(r interface{ Scan(...any) error }) (Alert, error) {
 	var al Alert
-	var at, ackAt, closedAt, snap, created int64
-	err := r.Scan(&al.ID, &al.CameraID, &al.Camera, &al.Path, &al.RuleID, &al.RuleKind, &al.Source, &al.EventID, &al.Label, &al.Score, &al.Zone, &at, &al.State,
-		&al.AckBy, &ackAt, &al.AckNote, &closedAt, &al.CloseNote, &al.CaseID, &snap, &created)
-	al.At, al.CreatedAt = storage.FromMillis(at), storage.FromMillis(created)
-	if ackAt != 0 {
-		al.AckAt = storage.FromMillis(ackAt)
-	}
-	if closedAt != 0 {
-		al.ClosedAt = storage.FromMillis(closedAt)
-	}
-	al.Snapshot = snap != 0
+	var t alertTimes
+	err := r.Scan(alertDest(&al, &t)...)
+	t.fill(&al)
 	return al, err
 }
 

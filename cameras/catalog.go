@@ -39,6 +39,10 @@ func catalog() map[string]string {
 		// Alerts.
 		"全部": "All", "起始日期": "From date", "结束日期": "To date", "筛选": "Filter", "暂无告警": "No alerts",
 		"时间": "Time", "目标类别": "Label", "确认": "Acknowledged", "处理结果": "Outcome", "案件": "Case", "查看案件": "View the case",
+		// The board.
+		"正在连接…": "Connecting…", "连接中断，正在重连…": "Connection lost, reconnecting…", "已连接": "Connected",
+		"提示音：开": "Sound: on", "提示音：关": "Sound: off", "点击开启提示音": "Click to turn the sound on",
+		"详情": "Details", "暂无待处理告警": "No open alerts",
 		"备注": "Note", "确认收到": "Acknowledge", "转为案件": "Escalate to a case",
 	}
 }

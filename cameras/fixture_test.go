@@ -12,6 +12,7 @@ import (
 	"linli/capability"
 	"linli/demo/demotest"
 	"linli/links"
+	"linli/live"
 	"linli/registry"
 	"linli/storage"
 )
@@ -25,6 +26,7 @@ type fixture struct {
 	w      *demotest.World
 	db     *storage.DB
 	svc    *cameras.Service
+	hub    *live.Hub
 	estate registry.Node
 	actors map[string]*linli.Actor
 }
@@ -43,9 +45,11 @@ func newFixture(t testing.TB, db *storage.DB) *fixture {
 		}
 		return out, nil
 	})
+	hub := live.NewHub(live.Options{})
+	t.Cleanup(hub.Close)
 	svc := cameras.New(capability.Deps{DB: db, Clock: w.Clock, Zone: w.Zone, Calendar: w.Cases.WorkingCalendar, Links: w.Links,
-		Registry: w.Registry, Auth: w.Auth, Cases: w.Cases})
-	f := &fixture{t: t, ctx: context.Background(), w: w, db: db, svc: svc, actors: map[string]*linli.Actor{}}
+		Registry: w.Registry, Auth: w.Auth, Cases: w.Cases}, hub)
+	f := &fixture{t: t, ctx: context.Background(), w: w, db: db, svc: svc, hub: hub, actors: map[string]*linli.Actor{}}
 	w.AddActors(t, f.actors, "xueyuan", "grid1", "jixiang", "resident")
 	n, err := w.Registry.FindNode(f.ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"})
 	if err != nil {

@@ -52,6 +52,8 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 		return web.Call(w, r, http.StatusCreated, s.CreateSource)
 	})
 	rt.API("GET /api/cameras/counts", web.LoggedIn, s.apiCounts)
+	// The boards' stream for integrations, with an API token.
+	rt.API("GET /api/cameras/stream", web.LoggedIn, s.stream)
 	rt.API("GET /api/cameras/alerts", web.LoggedIn, s.apiAlerts)
 	rt.API("GET /api/cameras/alerts/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error { return web.CallID(w, r, s.Alert) })
 	rt.API("POST /api/cameras/alerts/{id}/ack", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {

@@ -91,6 +91,8 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /cameras/{id}/privacy", web.LoggedIn, h.privacy)
 	rt.Page("POST /cameras/{id}/state", web.LoggedIn, h.state)
 	rt.Page("POST /cameras/{id}/rules", web.LoggedIn, h.rule)
+	rt.Page("GET /cameras/board", web.LoggedIn, h.board)
+	rt.API("GET /cameras/board/stream", web.LoggedIn, s.stream)
 	rt.Page("GET /cameras/alerts", web.LoggedIn, h.alerts)
 	rt.Page("GET /cameras/alerts/{id}", web.LoggedIn, h.alert)
 	rt.Page("POST /cameras/alerts/{id}/act", web.LoggedIn, h.act)

@@ -12,6 +12,7 @@ import (
 	"linli/cases"
 	"linli/jobs"
 	"linli/links"
+	"linli/live"
 	"linli/registry"
 	"linli/storage"
 )
@@ -40,7 +41,8 @@ type Service struct {
 	cams   map[camKey]*point // by source and the source's name of it
 	byID   map[int64]*point
 	counts map[feed.Source]*Counts
-	notify func(Change) // the board: an alert changed (after commit)
+	hub    *live.Hub    // the boards' stream; nil: none
+	notify func(Change) // tells the boards an alert changed (after commit)
 }
 
 type camKey struct {
@@ -74,9 +76,13 @@ type Counts struct {
 }
 
 // New builds the cameras capability and registers its link resolvers.
-func New(d capability.Deps) *Service {
-	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links,
+// hub carries alerts to the guard-room boards; nil serves no stream.
+func New(d capability.Deps, hub *live.Hub) *Service {
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links, hub: hub,
 		counts: map[feed.Source]*Counts{feed.SourceFrigate: {}, feed.SourceGB28181: {}, feed.SourceHTTP: {}}}
+	if hub != nil {
+		s.notify = func(ch Change) { publish(hub, ch) }
+	}
 	if s.lk != nil {
 		s.lk.Register(KindAlert, s.resolveAlerts)
 		s.lk.Register(KindCamera, s.resolveCameras)
