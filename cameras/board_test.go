@@ -21,7 +21,7 @@ import (
 type tokens map[string]*linli.Actor
 
 func (m tokens) ActorForSession(_ context.Context, t string) (*linli.Actor, error) {
-	return m.ActorForToken(nil, t)
+	return m.ActorForToken(context.TODO(), t)
 }
 
 func (m tokens) ActorForToken(_ context.Context, t string) (*linli.Actor, error) {
