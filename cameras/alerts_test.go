@@ -177,6 +177,16 @@ func TestOfflineCheck(t *testing.T) {
 		if _, ok, err := jobs.Pending(f.ctx, db, cameras.JobOfflineCheck, "all"); err != nil || !ok {
 			t.Fatalf("not rescheduled: %v %v", ok, err)
 		}
+		// A restart keeps the retention job's time.
+		before, _, err := jobs.Pending(f.ctx, db, cameras.JobRetention, "all")
+		f.must(err)
+		clock.Advance(time.Hour)
+		f.must(f.svc.StartTimers(f.ctx))
+		after, _, err := jobs.Pending(f.ctx, db, cameras.JobRetention, "all")
+		f.must(err)
+		if !after.Due.Equal(before.Due) {
+			t.Errorf("a restart moved the purge from %v to %v", before.Due, after.Due)
+		}
 	})
 }
 

@@ -22,15 +22,23 @@ const JobRetention = "camera.retention"
 // CheckEvery is the offline check's period.
 const CheckEvery = time.Minute
 
-// StartTimers schedules the periodic jobs if they are not pending (the
-// wiring calls it once at start; a job scheduled twice stays one).
+// StartTimers schedules the periodic jobs that are not pending (the
+// wiring calls it at every start; a pending job keeps its time, so a
+// server restarted daily still purges).
 func (s *Service) StartTimers(ctx context.Context) error {
-	return s.db.InTx(ctx, func(tx *storage.Tx) error {
-		if err := jobs.Schedule(ctx, tx, JobOfflineCheck, "all", s.now().Add(CheckEvery), nil); err != nil {
+	for kind, after := range map[string]time.Duration{JobOfflineCheck: CheckEvery, JobRetention: 24 * time.Hour} {
+		_, pending, err := jobs.Pending(ctx, s.db, kind, "all")
+		if err != nil {
 			return err
 		}
-		return jobs.Schedule(ctx, tx, JobRetention, "all", s.now().Add(24*time.Hour), nil)
-	})
+		if pending {
+			continue
+		}
+		if err := s.db.InTx(ctx, func(tx *storage.Tx) error { return jobs.Schedule(ctx, tx, kind, "all", s.now().Add(after), nil) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) offlineJob(ctx context.Context, tx *storage.Tx, _ jobs.Job) error {
