@@ -98,6 +98,7 @@ type AlertFilter struct {
 	States   []AlertState
 	From, To time.Time // the alert's own time, To excluded
 	Limit    int       // default 100, at most 500
+	all      bool      // no limit: the statistics, over a bounded period
 }
 
 // Alerts lists the alerts the actor watches, newest first.
@@ -127,7 +128,10 @@ func (s *Service) Alerts(ctx context.Context, a *linli.Actor, f AlertFilter) ([]
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	q += fmt.Sprintf(` ORDER BY a.at DESC, a.id DESC LIMIT %d`, f.Limit)
+	q += ` ORDER BY a.at DESC, a.id DESC`
+	if !f.all {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
 	return storage.Select(ctx, s.db, func(r *sql.Rows) (Alert, error) { return scanAlert(r) }, q, args...)
 }
 

@@ -88,6 +88,17 @@ func TestAlertLifecycle(t *testing.T) {
 		if err != nil || len(open) != 0 {
 			t.Errorf("open after handling: %v %v", open, err)
 		}
+		st, err := f.svc.Statistics(f.ctx, guard, t0.AddDate(0, 0, -6), t0)
+		f.must(err)
+		if st.Alerts != 2 || st.Closed != 2 || st.FalseShare != 50 || st.Acked != 1 || st.AckMedian != 120 || len(st.Cameras) != 1 || st.Cameras[0].PerDay[6] != 2 {
+			t.Errorf("statistics %+v", st)
+		}
+		if other, err := f.svc.Statistics(f.ctx, f.a("jixiang"), t0.AddDate(0, 0, -6), t0); err != nil || other.Alerts != 0 {
+			t.Errorf("another community's statistics: %+v %v", other, err)
+		}
+		if _, err := f.svc.Statistics(f.ctx, guard, t0, t0.AddDate(0, 0, -1)); !fields(err)["to"] {
+			t.Errorf("reversed period: %v", err)
+		}
 	})
 }
 

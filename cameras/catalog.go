@@ -39,6 +39,10 @@ func catalog() map[string]string {
 		// Alerts.
 		"全部": "All", "起始日期": "From date", "结束日期": "To date", "筛选": "Filter", "暂无告警": "No alerts",
 		"时间": "Time", "目标类别": "Label", "确认": "Acknowledged", "处理结果": "Outcome", "案件": "Case", "查看案件": "View the case",
+		// Statistics.
+		"统计（近 30 天）": "Statistics (last 30 days)", "误报占比（已关闭中）": "False alarms (of the closed)",
+		"确认用时（中位数 / 平均）": "Time to acknowledge (median / mean)", "各摄像头告警数": "Alerts per camera",
+		"最近 7 天（每天）": "Last 7 days (per day)",
 		// The board.
 		"正在连接…": "Connecting…", "连接中断，正在重连…": "Connection lost, reconnecting…", "已连接": "Connected",
 		"提示音：开": "Sound: on", "提示音：关": "Sound: off", "点击开启提示音": "Click to turn the sound on",

@@ -54,6 +54,7 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("GET /api/cameras/counts", web.LoggedIn, s.apiCounts)
 	// The boards' stream for integrations, with an API token.
 	rt.API("GET /api/cameras/stream", web.LoggedIn, s.stream)
+	rt.API("GET /api/cameras/stats", web.LoggedIn, s.apiStats)
 	rt.API("GET /api/cameras/alerts", web.LoggedIn, s.apiAlerts)
 	rt.API("GET /api/cameras/alerts/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error { return web.CallID(w, r, s.Alert) })
 	rt.API("POST /api/cameras/alerts/{id}/ack", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
@@ -339,5 +340,37 @@ func (s *Service) apiIngest(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.WriteJSON(w, http.StatusAccepted, map[string]int{"received": len(es)})
+	return nil
+}
+
+// statsPeriod reads from and to (YYYY-MM-DD); by default the last 30 days.
+func (s *Service) statsPeriod(r *http.Request) (from, to time.Time, err error) {
+	to = s.now()
+	from = to.AddDate(0, 0, -29)
+	for _, d := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := r.URL.Query().Get(d.name); v != "" {
+			t, ok := web.ParseDay(v, s.zone())
+			if !ok {
+				return from, to, linli.Invalid("日期有误 / bad date", linli.FieldError{Field: d.name, Reason: "YYYY-MM-DD"})
+			}
+			*d.dst = t
+		}
+	}
+	return from, to, nil
+}
+
+func (s *Service) apiStats(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := s.statsPeriod(r)
+	if err != nil {
+		return err
+	}
+	st, err := s.Statistics(r.Context(), web.ActorFrom(r.Context()), from, to)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, st)
 	return nil
 }

@@ -33,6 +33,15 @@ func Pages() web.Pages {
 		"cmRuleKinds":   RuleKinds,
 		"cmAlertStates": func() []AlertState { return []AlertState{Open, Acknowledged, Handled, FalseAlarm, Escalated} },
 		"cmMinute":      func(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) },
+		"cmLast7": func(days []int) []int {
+			if len(days) > 7 {
+				return days[len(days)-7:]
+			}
+			return days
+		},
+		"cmDuration": func(sec int64) string {
+			return (time.Duration(sec) * time.Second).String()
+		},
 		"cmMasks": func(m [][][2]float64) string {
 			if len(m) == 0 {
 				return ""
@@ -107,6 +116,7 @@ func (h *pages) crumbs(r *http.Request, more ...web.NavItem) []web.NavItem {
 type listData struct {
 	Cameras []Camera
 	Counts  []CountsView
+	Stats   Stats        // the last 30 days
 	Places  []web.Choice // where the actor may add cameras; empty: no form
 }
 
@@ -126,7 +136,12 @@ func (h *pages) listPage(r *http.Request) (*web.Page, error) {
 			return nil, err
 		}
 	}
-	return &web.Page{Title: "门岗摄像头", Data: listData{Cameras: cs, Counts: counts, Places: places}}, nil
+	now := h.s.now()
+	st, err := h.s.Statistics(r.Context(), a, now.AddDate(0, 0, -29), now)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Title: "门岗摄像头", Data: listData{Cameras: cs, Counts: counts, Stats: st, Places: places}}, nil
 }
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {

@@ -268,3 +268,38 @@ func TestTrackForgets(t *testing.T) {
 		t.Fatalf("objects %d, cool-downs %d after a day", len(tr.objects), len(tr.fired))
 	}
 }
+
+// The statistics: per camera per day in the deployment's zone, the share
+// of false alarms among the closed, the median and mean time to
+// acknowledge, escalations.
+func TestSummarize(t *testing.T) {
+	day := func(d, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, cst) }
+	al := func(cam int64, at time.Time, st AlertState, ack time.Duration) Alert {
+		a := Alert{CameraID: cam, Camera: fmt.Sprint("cam", cam), At: at, CreatedAt: at, State: st}
+		if ack > 0 {
+			a.AckAt = at.Add(ack)
+		}
+		return a
+	}
+	alerts := []Alert{
+		al(1, day(1, 23), FalseAlarm, 30*time.Second),
+		al(1, day(2, 0), Handled, 90*time.Second), // 00:00 Beijing is 2 Dec, though 1 Dec in UTC
+		al(1, day(2, 3), Escalated, 0),
+		al(2, day(3, 12), FalseAlarm, 60*time.Second),
+		al(2, day(3, 13), Open, 0),
+		al(2, day(9, 1), Open, 0), // outside the period
+	}
+	st := Summarize(alerts, day(1, 0), day(3, 0), cst)
+	if len(st.Days) != 3 || st.Days[0] != "2026-12-01" || st.Alerts != 5 || st.Closed != 4 || st.FalseAlarm != 2 || st.FalseShare != 50 || st.Escalated != 1 {
+		t.Fatalf("%+v", st)
+	}
+	if len(st.Cameras) != 2 || st.Cameras[0].CameraID != 1 || fmt.Sprint(st.Cameras[0].PerDay) != "[1 2 0]" || fmt.Sprint(st.Cameras[1].PerDay) != "[0 0 2]" {
+		t.Fatalf("cameras %+v", st.Cameras)
+	}
+	if st.Acked != 3 || st.AckMedian != 60 || st.AckMean != 60 {
+		t.Fatalf("ack: %d median %d mean %d", st.Acked, st.AckMedian, st.AckMean)
+	}
+	if e := Summarize(nil, day(1, 0), day(1, 0), cst); e.FalseShare != 0 || e.AckMedian != 0 || len(e.Days) != 1 {
+		t.Fatalf("empty %+v", e)
+	}
+}

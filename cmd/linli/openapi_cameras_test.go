@@ -11,6 +11,7 @@ func init() {
 	oaWritten["Camera"], oaWritten["CameraZone"], oaWritten["CameraAlert"] = cameras.Camera{}, cameras.Zone{}, cameras.Alert{}
 	oaWritten["CameraPrivacy"], oaWritten["CameraRule"] = cameras.Privacy{}, cameras.Rule{}
 	oaWritten["CameraIngestSource"], oaWritten["CameraCounts"] = cameras.IngestSource{}, cameras.CountsView{}
+	oaWritten["CameraStats"], oaWritten["CameraDay"] = cameras.Stats{}, cameras.CameraDay{}
 	oaRead["CameraInput"], oaRead["CameraSourceInput"] = cameras.CameraInput{}, cameras.SourceInput{}
 	// Privacy and Rule are read back by the same routes that write them.
 	oaRead["CameraPrivacy"], oaRead["CameraRule"] = cameras.Privacy{}, cameras.Rule{}
