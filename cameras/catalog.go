@@ -39,6 +39,7 @@ func catalog() map[string]string {
 		// Alerts.
 		"全部": "All", "起始日期": "From date", "结束日期": "To date", "筛选": "Filter", "暂无告警": "No alerts",
 		"时间": "Time", "目标类别": "Label", "确认": "Acknowledged", "处理结果": "Outcome", "案件": "Case", "查看案件": "View the case",
+		"快照": "Snapshot", "告警快照（查看会记入审计日志）": "The alert's snapshot (each view is audited)",
 		// Statistics.
 		"统计（近 30 天）": "Statistics (last 30 days)", "误报占比（已关闭中）": "False alarms (of the closed)",
 		"确认用时（中位数 / 平均）": "Time to acknowledge (median / mean)", "各摄像头告警数": "Alerts per camera",

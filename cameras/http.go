@@ -24,6 +24,7 @@ import (
 func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	// The HTTP way in authenticates by the source's token, not an account.
 	rt.API("POST /api/cameras/ingest", web.Public, s.apiIngest)
+	rt.API("POST /api/cameras/ingest/snapshot", web.Public, s.apiSnapshotIn)
 	rt.API("GET /api/cameras", web.LoggedIn, s.apiList)
 	rt.API("POST /api/cameras", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		return web.Call(w, r, http.StatusCreated, s.CreateCamera)
@@ -307,18 +308,32 @@ func badJSON(err error, prefix string) error {
 		Fields: []linli.FieldError{{Field: prefix + field, Reason: reason}}}
 }
 
+// bearerSource is the ingest source whose token the request presents.
+func (s *Service) bearerSource(r *http.Request) (IngestSource, error) {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return s.sourceForToken(r.Context(), strings.TrimSpace(token))
+}
+
+// readBody reads at most limit bytes of the body (413 beyond).
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		return nil, linli.Errorf(linli.ETooLarge, "请求体超过%d字节 / body larger than %d bytes", limit, limit)
+	}
+	return body, nil
+}
+
 // apiIngest is the HTTP way in: Authorization: Bearer <source token>, a
 // generic event or an array of them. 202 once stored (or dropped and
 // counted: an unknown camera is not the sender's error to fix by retrying).
 func (s *Service) apiIngest(w http.ResponseWriter, r *http.Request) error {
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	src, err := s.sourceForToken(r.Context(), strings.TrimSpace(token))
+	src, err := s.bearerSource(r)
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, web.MaxJSONBody))
+	body, err := readBody(w, r, web.MaxJSONBody)
 	if err != nil {
-		return linli.Errorf(linli.ETooLarge, "请求体超过%d字节 / body larger than %d bytes", web.MaxJSONBody, web.MaxJSONBody)
+		return err
 	}
 	var es []feed.Event
 	switch r.URL.Query().Get("format") {

@@ -105,6 +105,7 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("GET /cameras/alerts", web.LoggedIn, h.alerts)
 	rt.Page("GET /cameras/alerts/{id}", web.LoggedIn, h.alert)
 	rt.Page("POST /cameras/alerts/{id}/act", web.LoggedIn, h.act)
+	rt.Page("GET /cameras/alerts/{id}/snapshot", web.LoggedIn, h.snapshotPage)
 }
 
 var crumbList = web.NavItem{Href: "/cameras", Label: "门岗摄像头"}

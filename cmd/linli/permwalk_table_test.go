@@ -351,6 +351,7 @@ var permRoutes = map[string]permRoute{
 	// source's token, not an account: public here, its refusals are
 	// cameras/http_test.go's.
 	"POST /api/cameras/ingest":                        {public, nil},
+	"POST /api/cameras/ingest/snapshot":               {public, nil},
 	"GET /api/cameras":                                {login, nil},
 	"POST /api/cameras":                               {login, nil},
 	"GET /api/cameras/{id}":                           {scoped, []string{"camera"}},
@@ -363,6 +364,7 @@ var permRoutes = map[string]permRoute{
 	"DELETE /api/cameras/rules/{id}/{rule}":           {scoped, []string{"camera", "camrule"}},
 	"POST /api/cameras/sources":                       {login, nil},
 	"GET /api/cameras/counts":                         {login, nil},
+	"GET /api/cameras/stats":                          {login, nil},
 	"GET /api/cameras/stream":                         {login, nil},
 	"GET /api/cameras/alerts":                         {login, nil},
 	"GET /api/cameras/alerts/{id}":                    {scoped, []string{"calert"}},
@@ -380,6 +382,7 @@ var permRoutes = map[string]permRoute{
 	"GET /cameras/alerts":                             {login, nil},
 	"GET /cameras/alerts/{id}":                        {scoped, []string{"calert"}},
 	"POST /cameras/alerts/{id}/act":                   {scoped, []string{"calert"}},
+	"GET /cameras/alerts/{id}/snapshot":               {scoped, []string{"calert"}},
 	"GET /notices":                                    {login, nil},
 	"GET /notices/new":                                {login, nil},
 	"POST /notices":                                   {login, nil},
