@@ -15,7 +15,7 @@ import (
 // BenchmarkIngest measures events through the Sink into the rules on
 // SQLite, beside the bare inserts of the same raw rows as the baseline:
 //
-//	event:    one Event per call from 64 goroutines (group commit)
+//	event:    one Event per call from 64 goroutines (gathered into shared writes)
 //	batch100: Events with 100 events per call (the HTTP batch)
 //	baseline: INSERT of the raw rows, 100 per transaction, no rules
 //

@@ -19,8 +19,9 @@
 //     memory) measure from the events' own times, never from arrival, so a
 //     replayed or delayed stream raises the same alerts;
 //   - the event row, any alert and its log row are written in one
-//     transaction shared with concurrent events (storage.DB.Batch: one
-//     commit for many on SQLite).
+//     transaction shared with concurrent events: Event gathers what
+//     callers hand in at the same time into one write of up to 512 events
+//     (one commit, no savepoint per event), through storage.DB.Batch.
 //
 // A camera cannot be switched to active until its privacy record is
 // complete (PIPL art. 26; the regulation on the administration of public

@@ -49,6 +49,7 @@ func newFixture(t testing.TB, db *storage.DB) *fixture {
 	t.Cleanup(hub.Close)
 	svc := cameras.New(capability.Deps{DB: db, Clock: w.Clock, Zone: w.Zone, Calendar: w.Cases.WorkingCalendar, Links: w.Links,
 		Registry: w.Registry, Auth: w.Auth, Cases: w.Cases}, hub)
+	t.Cleanup(svc.Stop)
 	f := &fixture{t: t, ctx: context.Background(), w: w, db: db, svc: svc, hub: hub, actors: map[string]*linli.Actor{}}
 	w.AddActors(t, f.actors, "xueyuan", "grid1", "jixiang", "resident")
 	n, err := w.Registry.FindNode(f.ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"})

@@ -61,8 +61,96 @@ func kindRank(k feed.Kind) int {
 
 // Event takes one event of a way in (feed.Sink). See the package comment
 // for what happens to it; an error means it was not stored.
+//
+// Events from concurrent callers are gathered (gather) and written
+// together, up to maxGather in one transaction: one commit and no
+// savepoint per event, which is what makes a busy MQTT subscription
+// affordable on SQLite's single writer (BenchmarkIngest).
 func (s *Service) Event(ctx context.Context, e feed.Event) error {
-	return s.Events(ctx, []feed.Event{e})
+	if bad := checkEvent(e, ""); len(bad) > 0 {
+		return linli.Invalid("事件格式有误 / malformed event", bad...)
+	}
+	s.gatherOnce.Do(func() { go s.gather() })
+	errStopped := linli.Errorf(linli.EInternal, "摄像头服务已停止 / cameras stopped")
+	select {
+	case <-s.closing:
+		return errStopped
+	default:
+	}
+	r := eventReq{e: e, done: make(chan error, 1)}
+	select {
+	case s.queue <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return errStopped
+	}
+	// Once queued the event is written or refused: wait for the answer
+	// even if the caller gives up, so "accepted" never means "maybe". A
+	// request gather never took (it stopped) was not written.
+	select {
+	case err := <-r.done:
+		return err
+	case <-s.stopped:
+		select {
+		case err := <-r.done:
+			return err
+		default:
+			return errStopped
+		}
+	}
+}
+
+// maxGather bounds one gathered transaction.
+const maxGather = 512
+
+type eventReq struct {
+	e    feed.Event
+	done chan error
+}
+
+// gather writes the queued events, as many as are waiting at once, until
+// Stop; every batch it took is answered before it returns.
+func (s *Service) gather() {
+	defer close(s.stopped)
+	for {
+		var first eventReq
+		select {
+		case first = <-s.queue:
+		case <-s.closing:
+			return
+		}
+		select {
+		case <-s.closing: // both were ready: stopping wins
+			first.done <- linli.Errorf(linli.EInternal, "摄像头服务已停止 / cameras stopped")
+			return
+		default:
+		}
+		reqs := []eventReq{first}
+	more:
+		for len(reqs) < maxGather {
+			select {
+			case r := <-s.queue:
+				reqs = append(reqs, r)
+			default:
+				break more
+			}
+		}
+		es := make([]feed.Event, len(reqs))
+		for i, r := range reqs {
+			es[i] = r.e
+		}
+		err := s.events(context.Background(), es, "/")
+		for _, r := range reqs {
+			r.done <- err
+		}
+	}
+}
+
+// Stop stops the gathering of events (the wiring calls it at shutdown):
+// the batch being written is finished, events still queued are refused.
+func (s *Service) Stop() {
+	s.closeOnce.Do(func() { close(s.closing) })
 }
 
 // Events takes several events in one transaction (the HTTP batch). An

@@ -41,8 +41,14 @@ type Service struct {
 	cams   map[camKey]*point // by source and the source's name of it
 	byID   map[int64]*point
 	counts map[feed.Source]*Counts
-	hub    *live.Hub    // the boards' stream; nil: none
-	notify func(Change) // tells the boards an alert changed (after commit)
+	hub    *live.Hub // the boards' stream; nil: none
+
+	queue      chan eventReq // events waiting to be written together
+	gatherOnce sync.Once
+	closing    chan struct{} // closed by Stop
+	stopped    chan struct{} // closed when gather has returned
+	closeOnce  sync.Once
+	notify     func(Change) // tells the boards an alert changed (after commit)
 }
 
 type camKey struct {
@@ -79,7 +85,8 @@ type Counts struct {
 // hub carries alerts to the guard-room boards; nil serves no stream.
 func New(d capability.Deps, hub *live.Hub) *Service {
 	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, reg: d.Registry, cs: d.Cases, lk: d.Links, hub: hub,
-		counts: map[feed.Source]*Counts{feed.SourceFrigate: {}, feed.SourceGB28181: {}, feed.SourceHTTP: {}}}
+		counts: map[feed.Source]*Counts{feed.SourceFrigate: {}, feed.SourceGB28181: {}, feed.SourceHTTP: {}},
+		queue:  make(chan eventReq, 4*maxGather), closing: make(chan struct{}), stopped: make(chan struct{})}
 	if hub != nil {
 		s.notify = func(ch Change) { publish(hub, ch) }
 	}

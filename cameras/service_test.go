@@ -1,6 +1,7 @@
 package cameras_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -214,6 +215,37 @@ func TestIngestBatch(t *testing.T) {
 		f.must(f.svc.Events(f.ctx, es))
 		if n := f.count(`SELECT COUNT(*) FROM camera_alerts WHERE rule_kind = 'night_entry'`); n != 2 {
 			t.Fatalf("night entries %d", n)
+		}
+	})
+}
+
+// Concurrent events are gathered into shared transactions: every one is
+// stored once and answered; after Stop an event is refused, not left
+// hanging.
+func TestEventsGathered(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.activeCamera("XY-01", "south_gate", cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
+		const n = 200
+		errs := make(chan error, n)
+		for i := range n {
+			go func() {
+				at := t0.Add(time.Duration(i) * time.Second)
+				errs <- f.svc.Event(f.ctx, event("south_gate", fmt.Sprint("c", i), feed.KindNew, at, at, "gate"))
+			}()
+		}
+		for range n {
+			f.must(<-errs)
+		}
+		if got := f.count(`SELECT COUNT(*) FROM camera_events`); got != n {
+			t.Fatalf("stored %d of %d", got, n)
+		}
+		if got := f.count(`SELECT COUNT(*) FROM camera_alerts`); got != n {
+			t.Fatalf("alerts %d of %d", got, n)
+		}
+		f.svc.Stop()
+		if err := f.svc.Event(f.ctx, event("south_gate", "late", feed.KindNew, t0, t0, "gate")); err == nil {
+			t.Fatal("an event after Stop was accepted")
 		}
 	})
 }

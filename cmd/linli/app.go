@@ -365,6 +365,9 @@ func (m *Main) Close() error {
 	if m.Deliver != nil {
 		m.Deliver.Stop()
 	}
+	if m.Cameras != nil {
+		m.Cameras.Stop()
+	}
 	if m.stopFold != nil {
 		m.stopFold()
 	}
