@@ -265,7 +265,17 @@ func (s *Service) ingest(ctx context.Context, tx *storage.Tx, p *point, e feed.E
 	p.mu.Lock()
 	hits := p.track.Apply(p.rules, e, s.zone())
 	name, path := p.name, p.path
+	// An event is a sign of life too (an HTTP box sends no heartbeats).
+	alive := e.At.Sub(p.hb) >= hbEvery
+	if alive {
+		p.hb = e.At
+	}
 	p.mu.Unlock()
+	if alive {
+		if _, err := tx.Exec(ctx, `UPDATE cameras SET last_heartbeat = ? WHERE id = ? AND last_heartbeat < ?`, storage.Millis(e.At), p.id, storage.Millis(e.At)); err != nil {
+			return err
+		}
+	}
 	for _, h := range hits {
 		al := Alert{CameraID: p.id, Camera: name, Path: path, RuleID: h.Rule.ID, RuleKind: h.Rule.Kind, Source: e.Source, EventID: e.EventID,
 			Label: h.Label, Score: h.Score, Zone: h.Zone, At: h.At, State: Open, CreatedAt: s.now()}

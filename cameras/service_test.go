@@ -153,6 +153,10 @@ func TestIngest(t *testing.T) {
 		if n := f.count(`SELECT COUNT(*) FROM camera_events`); n != 1 {
 			t.Errorf("rows for one event: %d", n)
 		}
+		// Stored at most every 30 s: the update at 59 s, not the one at 60 s.
+		if got, err := f.svc.Camera(f.ctx, staff, c.ID); err != nil || !got.LastHeartbeat.Equal(at(59)) {
+			t.Errorf("an event is a sign of life: last heartbeat %v (%v)", got.LastHeartbeat, err)
+		}
 		if n := f.count(`SELECT at FROM camera_events WHERE event_id = 'e1'`); int64(n) != storage.Millis(at(60)) {
 			t.Errorf("the late update was applied: at %d", n)
 		}
