@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"linli"
+	"linli/attach"
 	"linli/cameras/feed"
 	"linli/links"
+	"linli/storage"
 	"linli/web"
 )
 
@@ -234,25 +236,78 @@ func (h *pages) privacy(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
+	a := web.ActorFrom(r.Context())
+	cur, err := h.s.Privacy(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		err = r.ParseMultipartForm(4 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
 		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
 	p := Privacy{Purpose: r.FormValue("purpose"), Consultation: strings.TrimSpace(r.FormValue("consultation")), NoPrivateView: r.FormValue("no_private_view") == "1",
-		ViewPhotoID: web.FormInt(r, "view_photo_id"), SignagePhotoID: web.FormInt(r, "signage_photo_id"), SignageText: r.FormValue("signage_text"),
+		ViewPhotoID: cur.ViewPhotoID, SignagePhotoID: cur.SignagePhotoID, SignageText: r.FormValue("signage_text"),
 		Reviewer: r.FormValue("reviewer"), ReviewedOn: r.FormValue("reviewed_on")}
 	if m := strings.TrimSpace(r.FormValue("masks")); m != "" {
 		if json.Unmarshal([]byte(m), &p.Masks) != nil {
 			err = linli.Invalid("遮挡区域格式有误 / masks unreadable", linli.FieldError{Field: "masks", Reason: "须为 JSON 多边形列表 / a JSON list of polygons"})
 		}
 	}
+	// The photos of the view and of the sign: a new upload replaces the
+	// one on record.
+	for _, ph := range []struct {
+		field string
+		dst   *int64
+	}{{"view_photo", &p.ViewPhotoID}, {"signage_photo", &p.SignagePhotoID}} {
+		if err != nil || r.MultipartForm == nil {
+			break
+		}
+		var pid int64
+		if pid, err = h.s.savePhoto(r, a, id, ph.field); err == nil && pid != 0 {
+			*ph.dst = pid
+		}
+	}
 	if err == nil {
-		_, err = h.s.SavePrivacy(r.Context(), web.ActorFrom(r.Context()), id, p)
+		_, err = h.s.SavePrivacy(r.Context(), a, id, p)
 	}
 	if err != nil {
 		return h.r.FormFailed(w, r, unindexed(err), "cameras/camera.html", func() (*web.Page, error) { return h.cameraPage(r) })
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "隐私记录已保存 / privacy record saved")
 	return nil
+}
+
+// savePhoto stores the one photo of a form field as an attachment of the
+// camera and returns its id (0: none sent).
+func (s *Service) savePhoto(r *http.Request, a *linli.Actor, cameraID int64, field string) (int64, error) {
+	ups, err := attach.FromMultipart(r, field, attach.PhotoLimits())
+	if err != nil || len(ups) == 0 {
+		return 0, err
+	}
+	files, err := attach.Check(attach.PhotoLimits(), ups[:1])
+	if err != nil {
+		return 0, err
+	}
+	c, err := s.Camera(r.Context(), a, cameraID)
+	if err != nil {
+		return 0, err
+	}
+	if !a.Can(linli.PermCamerasManage, c.Path) {
+		return 0, errForbidden()
+	}
+	var id int64
+	err = s.db.InTx(r.Context(), func(tx *storage.Tx) error {
+		saved, err := attach.Save(r.Context(), tx, KindCamera, cameraID, 0, a.AccountID, files, s.now())
+		if err == nil {
+			id = saved[0].ID
+		}
+		return err
+	})
+	return id, err
 }
 
 // unindexed drops the index of list fields ("masks[0]" → "masks"), so

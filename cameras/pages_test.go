@@ -1,6 +1,8 @@
 package cameras_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,11 +33,24 @@ func TestPages(t *testing.T) {
 	if !strings.Contains(page.String(), `data-test="missing"`) || !strings.Contains(page.String(), `data-field="consultation"`) {
 		t.Fatalf("missing fields not listed: %s", page)
 	}
-	r = staff.PostForm(loc+"/privacy", url.Values{"purpose": {"出入口安全"}, "consultation": {"meeting:1"}, "no_private_view": {"1"},
-		"view_photo_id": {"3"}, "masks": {"[[[0,0],[0.1,0],[0.1,0.1]]]"}, "signage_photo_id": {"4"}, "signage_text": {"视频监控区域"},
-		"reviewer": {"韩素芬"}, "reviewed_on": {"2026-11-20"}})
+	// The privacy form with the two photos, as the browser sends it.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"purpose": "出入口安全", "consultation": "meeting:1", "no_private_view": "1",
+		"masks": "[[[0,0],[0.1,0],[0.1,0.1]]]", "signage_text": "视频监控区域", "reviewer": "韩素芬", "reviewed_on": "2026-11-20"} {
+		_ = mw.WriteField(k, v)
+	}
+	for _, field := range []string{"view_photo", "signage_photo"} {
+		fw, _ := mw.CreateFormFile(field, field+".png")
+		_, _ = fw.Write(pngBytes(t))
+	}
+	mw.Close()
+	r = staff.Do("POST", loc+"/privacy", &body, http.Header{"Content-Type": {mw.FormDataContentType()}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("privacy: %d %s", r.Status, r)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM attachments WHERE owner = 'camera'`); n != 2 {
+		t.Fatalf("photos stored: %d", n)
 	}
 	if r := staff.PostForm(loc+"/privacy", url.Values{"masks": {"[[1,2"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), `data-test="err-masks"`) {
 		t.Errorf("bad masks: %d", r.Status)
