@@ -340,11 +340,7 @@ func (s *Service) apiIngest(w http.ResponseWriter, r *http.Request) error {
 	case "", "generic":
 		es, err = readGeneric(body)
 	case "frigate":
-		// MERGE(frigate): the one place Frigate-shaped JSON comes in over
-		// HTTP. At merge: es, err = frigate.ParseEvents(body) — the
-		// cameras/feed/frigate parser the MQTT way in uses — with each
-		// event's Source left as feed.SourceFrigate.
-		err = linli.Invalid("尚未支持 Frigate 格式 / the Frigate format is not wired yet", linli.FieldError{Field: "format", Reason: "generic"})
+		es, err = readFrigate(body)
 	default:
 		err = linli.Invalid("未知格式 / unknown format", linli.FieldError{Field: "format", Reason: "generic | frigate"})
 	}

@@ -67,6 +67,9 @@ type Config struct {
 	Channels outbox.Config
 	// OutboxMaxAttempts is how many tries make a message dead (0: 8).
 	OutboxMaxAttempts int
+	// Ingest is the ways camera events come in besides HTTP (Frigate over
+	// MQTT, the embedded broker, GB/T 28181), each off unless configured.
+	Ingest IngestConfig
 }
 
 // DefaultConfig is the configuration without flags.
@@ -113,6 +116,7 @@ type Main struct {
 	// streams do not hold the shutdown).
 	Cameras *cameras.Service
 	Live    *live.Hub
+	ingest  *ingest
 
 	Handler http.Handler
 	Router  *web.Router
@@ -199,6 +203,8 @@ func (m *Main) Open(ctx context.Context) error {
 
 	m.Metrics = prometheus.NewRegistry()
 	m.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.ingest = newIngest()
+	m.Metrics.MustRegister(m.ingest.collector())
 	for name, pool := range m.DB.Pools() {
 		m.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
@@ -317,6 +323,9 @@ func (m *Main) Listen() error {
 			return err
 		}
 	}
+	if err := m.ingest.start(m.Config.Ingest, m.Cameras, m.Cameras.DeviceSecret); err != nil {
+		return err
+	}
 	if !m.Config.NoTimers && m.Jobs != nil {
 		if err := m.Cameras.StartTimers(context.Background()); err != nil {
 			return err
@@ -364,6 +373,9 @@ func (m *Main) Close() error {
 	}
 	if m.Deliver != nil {
 		m.Deliver.Stop()
+	}
+	if m.ingest != nil {
+		m.ingest.stop() // before the Sink stops taking events
 	}
 	if m.Cameras != nil {
 		m.Cameras.Stop()

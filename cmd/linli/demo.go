@@ -23,6 +23,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.str(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	f.common(&cfg)
 	f.channels(&cfg)
+	f.cameraFlags(&cfg)
 	var reset bool
 	f.boolean(&reset, "reset", false, "delete the demo data directory and load the demo data again")
 	var level string

@@ -184,6 +184,24 @@ func (f flags) channels(c *Config) {
 	})
 }
 
+// cameraFlags registers the ways camera events come in besides HTTP
+// (serve and demo); each is off unless given.
+func (f flags) cameraFlags(c *Config) {
+	in := &c.Ingest
+	f.str(&in.FrigateURL, "frigate-mqtt-url", "", "MQTT broker carrying Frigate's events: tcp://host:1883, ssl://host:8883, ws://host/mqtt; empty: off")
+	f.str(&in.FrigateClientID, "frigate-mqtt-client-id", "linli", "MQTT client id (stable and unique on the broker: it keeps Linli's session)")
+	f.str(&in.FrigateUser, "frigate-mqtt-user", "", "MQTT username")
+	f.str(&in.FrigatePassword, "frigate-mqtt-password", "", "MQTT password (better given by its LINLI_* variable)")
+	f.str(&in.FrigateCA, "frigate-mqtt-ca", "", "PEM file of the CA certificates trusted for ssl:// brokers")
+	f.str(&in.FrigatePrefix, "frigate-prefix", "frigate", "Frigate's MQTT topic prefix")
+	f.str(&in.BrokerAddr, "mqtt-broker-addr", "", "run the embedded MQTT broker on this address (e.g. :1884) for analytics boxes to publish to; empty: off")
+	f.str(&in.BrokerUsers, "mqtt-broker-users", "", "accounts of the embedded broker, name:password separated by commas (better given by its LINLI_* variable)")
+	f.str(&in.SIPUDP, "gb28181-udp", "", "GB/T 28181 SIP over UDP on this address (the standard's port is :5060); empty: off")
+	f.str(&in.SIPTCP, "gb28181-tcp", "", "GB/T 28181 SIP over TCP on this address; empty: off")
+	f.str(&in.SIPID, "gb28181-id", "", "the platform's 20-digit GB/T 28181 SIP ID")
+	f.str(&in.SIPRealm, "gb28181-realm", "", "the SIP domain (default: the first 10 digits of the ID)")
+}
+
 // parseWeights reads "0.3,0.35,0.35" into the composite weights.
 func parseWeights(w *stats.Weights, v string) error {
 	parts := strings.Split(v, ",")
@@ -214,6 +232,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.str(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	f.common(&cfg)
 	f.channels(&cfg)
+	f.cameraFlags(&cfg)
 	f.boolean(&cfg.SecureCookie, "secure-cookie", false, "mark cookies Secure (serve behind HTTPS)")
 	var level string
 	f.str(&level, "log-level", "info", "log level: debug, info, warn, error")

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"testing"
+	"time"
+
+	"linli/cameras"
+	"linli/cameras/feed"
+	"linli/cameras/feed/frigate"
+	"linli/demo"
+	"linli/storage/storagetest"
+)
+
+// startIngestServer is startServer with ways in configured.
+func startIngestServer(t *testing.T, in IngestConfig) *testServer {
+	t.Helper()
+	m, clock := newTestMain(t, demoSQLite(t))
+	m.Config.Ingest = in
+	ctx := context.Background()
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d := demo.Build()
+	if _, err := ensureDemo(ctx, m, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return &testServer{Main: m, URL: m.URL(), Clock: clock, Data: d}
+}
+
+// frigateCamera makes an active Frigate camera named ref at 荟萃花园南区
+// with a night-entry rule on zone gate.
+func frigateCamera(t *testing.T, s *testServer, ref string) cameras.Camera {
+	t.Helper()
+	ctx := context.Background()
+	staff, err := s.Auth.ActorByUsername(ctx, "xueyuan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	estate, err := s.Registry.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meeting int64
+	if err := s.DB.QueryRow(ctx, `SELECT MIN(id) FROM meetings`).Scan(&meeting); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Cameras.CreateCamera(ctx, staff, cameras.CameraInput{Code: "E2E-" + ref[len(ref)-4:], Name: "荟萃花园南区南门", NodeID: estate.ID,
+		Source: feed.SourceFrigate, SourceRef: ref, Zones: []cameras.Zone{{Name: "gate"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Cameras.SavePrivacy(ctx, staff, c.ID, cameras.Privacy{Purpose: "出入口安全", Consultation: fmt.Sprintf("meeting:%d", meeting),
+		NoPrivateView: true, ViewPhotoID: 1, Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}}, SignagePhotoID: 1, SignageText: "视频监控区域",
+		Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Cameras.SetState(ctx, staff, c.ID, cameras.Active); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Cameras.SaveRule(ctx, staff, c.ID, cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// frigateNew is Frigate's message of a person entering zone gate of
+// camera at 23:10 Beijing time.
+func frigateNew(camera, id string) []byte {
+	return []byte(`{"type":"new","before":{"id":"` + id + `","camera":"` + camera + `","label":"person","score":0.7,"top_score":0.8,"start_time":1796569800.0,"end_time":null,"current_zones":[],"entered_zones":[]},` +
+		`"after":{"id":"` + id + `","camera":"` + camera + `","label":"person","score":0.8,"top_score":0.8,"start_time":1796569800.0,"end_time":null,"frame_time":1796569805.2,"current_zones":["gate"],"entered_zones":["gate"],"stationary":false,"has_snapshot":false}}`)
+}
+
+// waitAlert waits (bounded) for an alert of camera c.
+func waitAlert(t *testing.T, s *testServer, c cameras.Camera) cameras.Alert {
+	t.Helper()
+	staff, err := s.Auth.ActorByUsername(context.Background(), "xueyuan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		as, err := s.Cameras.Alerts(context.Background(), staff, cameras.AlertFilter{CameraID: c.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(as) > 0 {
+			return as[0]
+		}
+	}
+	t.Fatalf("no alert of camera %s within 15 s; feed counters: %+v", c.SourceRef, s.ingest.counters[feed.SourceFrigate].Received.Load())
+	return cameras.Alert{}
+}
+
+// TestIngestFrigateMQTT: `linli serve --frigate-mqtt-url` subscribes to
+// the site's broker (the Mosquitto on 127.0.0.1:1883); a Frigate message
+// published there becomes an alert of the camera it names.
+func TestIngestFrigateMQTT(t *testing.T) {
+	conn, err := net.DialTimeout("tcp", "127.0.0.1:1883", time.Second)
+	if err != nil {
+		storagetest.SkipOrFail(t, "no MQTT broker on 127.0.0.1:1883: "+err.Error())
+		return
+	}
+	conn.Close()
+	ref := fmt.Sprintf("e2e_gate_%08x", rand.Uint32())
+	s := startIngestServer(t, IngestConfig{FrigateURL: "tcp://127.0.0.1:1883", FrigateClientID: "linli-e2e-" + ref})
+	c := frigateCamera(t, s, ref)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// The subscriber may still be connecting: QoS 1 to a session that
+	// does not exist yet would be lost, so publish until it is in.
+	for end := time.Now().Add(10 * time.Second); !s.ingestConnected() && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	}
+	if err := frigate.Publish(ctx, "tcp://127.0.0.1:1883", [][]byte{frigateNew(ref, "1796569800.0-"+ref)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	a := waitAlert(t, s, c)
+	if a.Label != "person" {
+		t.Errorf("alert %+v", a)
+	}
+}
+
+// TestIngestEmbeddedBroker: with --mqtt-broker-addr Linli runs the broker
+// itself; an analytics box with an account publishes straight into it.
+func TestIngestEmbeddedBroker(t *testing.T) {
+	ref := fmt.Sprintf("e2e_gate_%08x", rand.Uint32())
+	s := startIngestServer(t, IngestConfig{BrokerAddr: "127.0.0.1:0", BrokerUsers: "gatebox:s3cret-Pass"})
+	c := frigateCamera(t, s, ref)
+	for end := time.Now().Add(10 * time.Second); !s.ingestConnected() && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	addr := s.ingest.broker.Addr()
+	if err := frigate.Publish(ctx, "tcp://gatebox:wrong@"+addr, [][]byte{frigateNew(ref, "x")}, 1); err == nil {
+		t.Error("a wrong password was let in")
+	}
+	if err := frigate.Publish(ctx, "tcp://gatebox:s3cret-Pass@"+addr, [][]byte{frigateNew(ref, "1796569800.0-"+ref)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitAlert(t, s, c)
+}
+
+// TestIngestFlags: the broker's accounts are read or refused by name.
+func TestIngestFlags(t *testing.T) {
+	if u, err := brokerUsers("a:1, b:2"); err != nil || len(u) != 2 || u["b"] != "2" {
+		t.Errorf("%v %v", u, err)
+	}
+	for _, bad := range []string{"", "a", "a:", ":1"} {
+		if _, err := brokerUsers(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// ingestConnected reports whether every subscriber is connected.
+func (s *testServer) ingestConnected() bool {
+	for _, sub := range s.ingest.subs {
+		if !sub.Status().Connected {
+			return false
+		}
+	}
+	return len(s.ingest.subs) > 0
+}
