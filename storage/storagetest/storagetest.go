@@ -360,7 +360,10 @@ func Postgres(t testing.TB) *storage.DB {
 	q.Set("search_path", schema)
 	// A test's commits need not wait for the disk: the test server's
 	// crash safety is not under test here (scripts/crashtest.sh tests it).
-	q.Set("synchronous_commit", "off")
+	// Benchmarks keep the flush, so they time what production does.
+	if _, bench := t.(*testing.B); !bench {
+		q.Set("synchronous_commit", "off")
+	}
 	u.RawQuery = q.Encode()
 	db, err := storage.Open(ctx, u.String())
 	if err != nil {
