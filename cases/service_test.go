@@ -13,7 +13,7 @@ import (
 	"linli/auth"
 	"linli/calendar"
 	"linli/cases"
-	"linli/demo"
+	"linli/demo/demotest"
 	"linli/jobs"
 	"linli/registry"
 	"linli/storage"
@@ -62,12 +62,8 @@ func newFixture(t *testing.T, db *storage.DB) *fixture {
 		t.Fatal(err)
 	}
 	// Tuesday 2026-03-10 09:00: an ordinary working day.
-	clock := linli.NewFakeClock(cst(t, 2026, time.March, 10, 9, 0))
-	reg := registry.New(db, clock)
-	au := auth.New(db, clock, reg, auth.CheapHashParams(), auth.DefaultPolicy())
-	if _, err := demo.Load(ctx, reg, au, demo.Build()); err != nil {
-		t.Fatalf("demo load: %v %v", err, linli.ErrorFields(err))
-	}
+	w := demotest.New(t, db, cst(t, 2026, time.March, 10, 9, 0))
+	clock, reg, au := w.Clock, w.Registry, w.Auth
 	svc := cases.New(db, clock, cal, reg, zone)
 	if err := svc.Seed(ctx); err != nil {
 		t.Fatal(err)
