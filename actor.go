@@ -12,7 +12,7 @@ type Role string
 // staff, community secretary/director and staff, grid worker, building
 // head, unit head, resident representative, resident (owner or tenant),
 // property company (物业), contractor (施工方), functional department
-// (职能部门) and volunteer; admin runs the deployment.
+// (职能部门), volunteer and gate guard (门岗/保安); admin runs the deployment.
 const (
 	RoleAdmin          Role = "admin"
 	RoleStreetStaff    Role = "street_staff"
@@ -26,12 +26,15 @@ const (
 	RoleContractor     Role = "contractor"
 	RoleDepartment     Role = "department"
 	RoleVolunteer      Role = "volunteer"
+	// RoleGuard is the gate guard (门岗/保安) of an estate, granted on the
+	// estate: watches the camera alerts of its gates and handles them.
+	RoleGuard Role = "guard"
 )
 
 // Roles lists every role, most senior first.
 func Roles() []Role {
 	return []Role{RoleAdmin, RoleStreetStaff, RoleCommunityStaff, RoleDepartment, RoleGridWorker,
-		RoleProperty, RoleBuildingHead, RoleUnitHead, RoleResidentRep, RoleContractor, RoleVolunteer, RoleResident}
+		RoleProperty, RoleBuildingHead, RoleUnitHead, RoleResidentRep, RoleContractor, RoleGuard, RoleVolunteer, RoleResident}
 }
 
 // Valid reports whether r is a known role.
@@ -61,6 +64,8 @@ func (r Role) rank() int {
 		return 44
 	case RoleContractor:
 		return 40
+	case RoleGuard:
+		return 35
 	case RoleVolunteer:
 		return 30
 	case RoleResident:
@@ -96,6 +101,8 @@ func (r Role) Label() string {
 		return "职能部门"
 	case RoleVolunteer:
 		return "志愿者"
+	case RoleGuard:
+		return "门岗保安"
 	}
 	return string(r)
 }
@@ -127,6 +134,8 @@ func (r Role) LabelEN() string {
 		return "Functional department"
 	case RoleVolunteer:
 		return "Volunteer"
+	case RoleGuard:
+		return "Gate guard"
 	}
 	return string(r)
 }
@@ -148,6 +157,9 @@ const (
 	PermProjectsManage Permission = "projects.manage"  // create and run projects, votes, cost plans, meetings
 	PermVisitsWrite    Permission = "visits.write"     // record door-to-door visits; sign people in at meetings
 	PermMediate        Permission = "mediation.manage" // people's mediation: disputes, sessions, agreements
+	// Gate cameras (issue 12).
+	PermCamerasWatch  Permission = "cameras.watch"  // the alerts of the scope's cameras: board, acknowledge, close, snapshots (audited)
+	PermCamerasManage Permission = "cameras.manage" // cameras, privacy records, rules, ingest sources
 )
 
 // Has reports whether the role carries the permission. Residents read only
@@ -172,6 +184,10 @@ func (r Role) Has(p Permission) bool {
 	case RoleContractor:
 		// A contractor sees the projects it builds (granted on their scope).
 		return p == PermProjectsRead
+	case RoleGuard:
+		// A gate guard sees and handles the camera alerts of its estate,
+		// nothing of the residents' records.
+		return p == PermCamerasWatch
 	}
 	return false
 }
@@ -270,7 +286,8 @@ func (a *Actor) Scopes(p Permission) []string {
 // ReportScopes are the node paths within which the actor may report a
 // problem (我要上报) at any place: where it reads cases (staff, grid
 // workers, property companies, departments, building and unit heads) and
-// the community it volunteers in (volunteers patrol it). Residents report
+// the community it volunteers in (volunteers patrol it) and the estate a
+// gate guard watches (a camera alert becomes a case there). Residents report
 // in their own community besides (the cases service checks the household);
 // contractors and others report nowhere: their complaints about a project
 // go through the project.
@@ -280,7 +297,7 @@ func (a *Actor) ReportScopes() []string {
 	}
 	out := a.Scopes(PermCasesRead)
 	for _, g := range a.Grants {
-		if g.Role == RoleVolunteer {
+		if g.Role == RoleVolunteer || g.Role == RoleGuard {
 			out = append(out, g.NodePath)
 		}
 	}

@@ -92,6 +92,7 @@ func TestMayReport(t *testing.T) {
 		{on(linli.RoleGridWorker, "/1/2/5/"), true, 1},
 		{on(linli.RoleProperty, "/1/2/5/7/"), true, 1},
 		{on(linli.RoleVolunteer, "/1/2/"), true, 1}, // volunteers patrol their community
+		{on(linli.RoleGuard, "/1/2/5/7/"), true, 1}, // a guard escalates a camera alert in its estate
 		{on(linli.RoleResident, "/1/2/5/7/8/9/"), true, 0},
 		{on(linli.RoleContractor, "/1/2/5/7/"), false, 0},
 		{&linli.Actor{}, false, 0},
@@ -107,5 +108,21 @@ func TestMayReport(t *testing.T) {
 		if got := len(tc.a.ReportScopes()); got != tc.scopes {
 			t.Errorf("%s: %d report scopes, want %d", name, got, tc.scopes)
 		}
+	}
+}
+
+// A gate guard watches and handles the camera alerts of its estate and
+// reads nothing of the residents' records.
+func TestGuardWatchesCamerasOnly(t *testing.T) {
+	g := linli.RoleGuard
+	if !g.Valid() || g.Label() == string(g) || g.LabelEN() == string(g) {
+		t.Fatalf("guard: valid %v, labels %q %q", g.Valid(), g.Label(), g.LabelEN())
+	}
+	if !g.Has(linli.PermCamerasWatch) || g.Has(linli.PermCamerasManage) || g.Has(linli.PermRegistryRead) || g.Has(linli.PermCasesRead) {
+		t.Fatal("guard: wrong permissions")
+	}
+	staff := &linli.Actor{Grants: []linli.Grant{{Role: linli.RoleCommunityStaff, NodePath: "/1/2/"}}}
+	if !staff.CanGrant(g, "/1/2/5/") {
+		t.Fatal("community staff cannot grant the guard role")
 	}
 }

@@ -26,7 +26,7 @@ func Pages() web.Pages {
 		"您好": "Hello", "您负责的范围": "Your scope", "小区数": "Estates", "楼栋数": "Buildings", "住户数": "Households", "楼栋": "Buildings", "住户": "Households",
 		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export", "外发消息": "Outgoing messages",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
-		"首页": "Home", "项目": "Projects", "会议": "Meetings", "专项排查": "Inspection campaigns", "通知公告": "Notices", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
+		"首页": "Home", "项目": "Projects", "会议": "Meetings", "专项排查": "Inspection campaigns", "通知公告": "Notices", "门岗摄像头": "Gate cameras", "告警看板": "Alert board", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
 		// Shown by home's own nav and page; the same English as votes' and registry's catalogues.
 		"意见表决": "Consent votes", "建筑面积": "Floor area",
 		"年工作日历未加载": "working calendar not loaded", "我的待办": "My to-do", "全部": "All", "工作日历": "Working calendar", "件在办案件的期限排到了该年，只扣除了周末，可能落在节假日。请管理员加载该年的节假日安排。": "open cases are due in that year; their deadlines skip weekends only and may fall on a public holiday. Ask an administrator to load that year's holidays.",
@@ -82,6 +82,13 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 	// who receive them (their list, unread first).
 	if a.CanAny(linli.PermProjectsManage) || a.HasRole(linli.RoleResident) || worker {
 		items = append(items, web.NavItem{Href: "/notices", Label: t(lang, "通知公告"), Icon: "✦"})
+	}
+	// Gate cameras: staff manage them (the list leads to the board);
+	// gate guards go straight to the board.
+	if a.CanAny(linli.PermCamerasManage) {
+		items = append(items, web.NavItem{Href: "/cameras", Label: t(lang, "门岗摄像头"), Icon: "◉"})
+	} else if a.CanAny(linli.PermCamerasWatch) {
+		items = append(items, web.NavItem{Href: "/cameras/board", Label: t(lang, "告警看板"), Icon: "◉"})
 	}
 	if a.CanAny(linli.PermMediate) {
 		items = append(items, web.NavItem{Href: "/mediation", Label: t(lang, "调解"), Icon: "⚖"})

@@ -35,7 +35,7 @@ func actor(name string, gs ...linli.Grant) *linli.Actor {
 // accepts (linli.Actor.MayReport: not a contractor, not an account without
 // a role); every role has home first and the happiness list.
 func TestNav(t *testing.T) {
-	const staffNav = "/ /places /households /cases /stats /report /cases/mine /projects /votes /visits /meetings /campaigns /notices /mediation /happiness /import /users /outbox /audit"
+	const staffNav = "/ /places /households /cases /stats /report /cases/mine /projects /votes /visits /meetings /campaigns /notices /cameras /mediation /happiness /import /users /outbox /audit"
 	for _, tc := range []struct {
 		a    *linli.Actor
 		want string
@@ -49,6 +49,7 @@ func TestNav(t *testing.T) {
 		{actor("department", linli.Grant{Role: linli.RoleDepartment, NodePath: "/1/"}), "/ /places /households /tasks /report /cases/mine /projects /votes /notices /happiness"},
 		{actor("contractor", linli.Grant{Role: linli.RoleContractor, NodePath: "/1/2/5/"}), "/ /projects /votes /happiness"},
 		{actor("volunteer", linli.Grant{Role: linli.RoleVolunteer, NodePath: "/1/2/"}), "/ /report /cases/mine /happiness"},
+		{actor("guard", linli.Grant{Role: linli.RoleGuard, NodePath: "/1/2/5/"}), "/ /report /cases/mine /cameras/board /happiness"},
 		{actor("resident", linli.Grant{Role: linli.RoleResident, NodePath: "/1/2/5/9/", HouseholdID: 42}), "/ /households/42 /report /cases/mine /projects /votes /notices /happiness"},
 		// A grid worker who lives in the community reports like a resident too.
 		{actor("grid-resident", linli.Grant{Role: linli.RoleGridWorker, NodePath: "/1/2/5/"}, linli.Grant{Role: linli.RoleResident, NodePath: "/1/2/5/9/", HouseholdID: 42}),

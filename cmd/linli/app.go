@@ -20,6 +20,7 @@ import (
 	"linli/audit"
 	"linli/auth"
 	"linli/calendar"
+	"linli/cameras"
 	"linli/campaigns"
 	"linli/capability"
 	"linli/cases"
@@ -28,6 +29,7 @@ import (
 	"linli/home"
 	"linli/jobs"
 	"linli/links"
+	"linli/live"
 	"linli/mediation"
 	"linli/meetings"
 	"linli/notices"
@@ -106,6 +108,11 @@ type Main struct {
 	Notices   *notices.Service
 	Mediation *mediation.Service
 	Happiness *happiness.Service
+	// Gate cameras, and the hub that carries their alerts to the
+	// guard-room boards (closed before the server shuts down, so open
+	// streams do not hold the shutdown).
+	Cameras *cameras.Service
+	Live    *live.Hub
 
 	Handler http.Handler
 	Router  *web.Router
@@ -253,10 +260,12 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 			}
 			return out, err
 		}})
+	m.Live = live.NewHub(live.Options{})
+	m.Cameras = cameras.New(d, m.Live)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns)
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras)
 	return append(caps, capability.HomeOf(d, caps))
 }
 
@@ -309,6 +318,9 @@ func (m *Main) Listen() error {
 		}
 	}
 	if !m.Config.NoTimers && m.Jobs != nil {
+		if err := m.Cameras.StartTimers(context.Background()); err != nil {
+			return err
+		}
 		m.Jobs.Start(context.Background(), 5*time.Second)
 		m.Deliver.Start(context.Background(), 2*time.Second)
 		m.startFolding(2 * time.Second)
@@ -339,6 +351,9 @@ func (m *Main) Wait() error {
 // and closes the database.
 func (m *Main) Close() error {
 	var err error
+	if m.Live != nil {
+		m.Live.Close()
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
@@ -349,6 +364,9 @@ func (m *Main) Close() error {
 	}
 	if m.Deliver != nil {
 		m.Deliver.Stop()
+	}
+	if m.Cameras != nil {
+		m.Cameras.Stop()
 	}
 	if m.stopFold != nil {
 		m.stopFold()

@@ -386,7 +386,7 @@ func capabilityTexts(t *testing.T, s *testServer) []string {
 	var out []string
 	for _, n := range scalars(`SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'project%' OR name LIKE 'vote%'
 		OR name LIKE 'visit%' OR name LIKE 'meeting%' OR name LIKE 'dispute%' OR name = 'thanks' OR name = 'cost_plans'
-		OR name LIKE 'campaign%')`) {
+		OR name LIKE 'campaign%' OR name LIKE 'camera%')`) {
 		for _, c := range scalars(`SELECT name FROM pragma_table_info(?) WHERE type = 'TEXT'`, n) {
 			if n == "project_updates" && c == "text" {
 				continue // the steps' words are English on English pages; notes are in dataStrings
@@ -422,6 +422,7 @@ func TestEnglishOtherPages(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, demoSQLite(t))
 	ctx := context.Background()
+	cameraFixture(t, s) // a camera with an alert, for the camera pages
 	data := append(dataStrings(t, s), capabilityTexts(t, s)...)
 	sort.Slice(data, func(i, j int) bool { return len(data[i]) > len(data[j]) })
 	var pages []string
@@ -431,14 +432,16 @@ func TestEnglishOtherPages(t *testing.T) {
 		`SELECT '/happiness/' || id FROM nodes WHERE kind = 'community'`, `SELECT '/cost-plans/' || id FROM cost_plans`,
 		`SELECT '/notices/' || id FROM notices`,
 		`SELECT '/campaigns/' || id FROM campaigns`, `SELECT '/campaign-tasks/' || id FROM campaign_tasks`,
-		`SELECT '/campaign-findings/' || id FROM campaign_findings`, `SELECT '/campaign-plans/' || id FROM campaign_plans`} {
+		`SELECT '/campaign-findings/' || id FROM campaign_findings`, `SELECT '/campaign-plans/' || id FROM campaign_plans`,
+		`SELECT '/cameras/' || id FROM cameras`, `SELECT '/cameras/alerts/' || id FROM camera_alerts`} {
 		ps, err := storage.Scalars[string](ctx, s.DB, q)
 		if err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		pages = append(pages, ps...)
 	}
-	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness", "/audit", "/meetings?day=today", "/notices", "/notices/new")
+	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness", "/audit", "/meetings?day=today", "/notices", "/notices/new",
+		"/cameras", "/cameras/alerts", "/cameras/board")
 	// The building of the elevator story, and each layer it offers.
 	var building int64
 	if err := s.DB.QueryRow(ctx, `SELECT b.id FROM nodes b JOIN nodes e ON b.parent_id = e.id

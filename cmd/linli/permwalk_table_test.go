@@ -11,7 +11,8 @@ package main
 // dispute, party (a dispute party), claim (a household claim), notice,
 // recipient (of a notice), noticefile (its photo or file), campaign,
 // ctemplate, ctask, cfinding, cphoto, cplan, cestate (a place of a
-// campaign's scope) (campaigns), upload (a
+// campaign's scope) (campaigns), camera, camrule (a camera's rule) and
+// calert (a camera alert) (cameras), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions'), outbox (an
 // outgoing message) and outboxchannel (a community's channel).
@@ -340,16 +341,52 @@ var permRoutes = map[string]permRoute{
 	// kind notice to try (the demo story of issue 11 adds them). The public
 	// page, the poster and the files answer anyone for a public notice and
 	// 404 otherwise (notices/http_test.go).
-	"GET /api/notices":                                {login, nil},
-	"POST /api/notices":                               {login, nil},
-	"GET /api/notices/{id}":                           {public, []string{"notice"}},
-	"POST /api/notices/{id}/ack":                      {scoped, []string{"notice"}},
-	"POST /api/notices/{id}/withdraw":                 {scoped, []string{"notice"}},
-	"GET /api/notices/{id}/recipients":                {scoped, []string{"notice"}},
-	"GET /api/notices/{id}/unreached":                 {scoped, []string{"notice"}},
-	"POST /api/notices/{id}/recipients/{rid}/calls":   {scoped, []string{"notice", "recipient"}},
-	"POST /api/notices/{id}/recipients/{rid}/reveal":  {scoped, []string{"notice", "recipient"}},
-	"GET /api/notices/{id}/files/{file}":              {public, []string{"notice", "noticefile"}},
+	"GET /api/notices":                               {login, nil},
+	"POST /api/notices":                              {login, nil},
+	"GET /api/notices/{id}":                          {public, []string{"notice"}},
+	"POST /api/notices/{id}/ack":                     {scoped, []string{"notice"}},
+	"POST /api/notices/{id}/withdraw":                {scoped, []string{"notice"}},
+	"GET /api/notices/{id}/recipients":               {scoped, []string{"notice"}},
+	"GET /api/notices/{id}/unreached":                {scoped, []string{"notice"}},
+	"POST /api/notices/{id}/recipients/{rid}/calls":  {scoped, []string{"notice", "recipient"}},
+	"POST /api/notices/{id}/recipients/{rid}/reveal": {scoped, []string{"notice", "recipient"}},
+	"GET /api/notices/{id}/files/{file}":             {public, []string{"notice", "noticefile"}},
+	// Gate cameras (package cameras). The HTTP way in answers to a
+	// source's token, not an account: public here, its refusals are
+	// cameras/http_test.go's.
+	"POST /api/cameras/ingest":                        {public, nil},
+	"POST /api/cameras/ingest/snapshot":               {public, nil},
+	"GET /api/cameras":                                {login, nil},
+	"POST /api/cameras":                               {login, nil},
+	"GET /api/cameras/{id}":                           {scoped, []string{"camera"}},
+	"POST /api/cameras/{id}":                          {scoped, []string{"camera"}},
+	"GET /api/cameras/privacy/{id}":                   {scoped, []string{"camera"}},
+	"POST /api/cameras/privacy/{id}":                  {scoped, []string{"camera"}},
+	"POST /api/cameras/state/{id}":                    {scoped, []string{"camera"}},
+	"GET /api/cameras/rules/{id}":                     {scoped, []string{"camera"}},
+	"POST /api/cameras/rules/{id}":                    {scoped, []string{"camera"}},
+	"DELETE /api/cameras/rules/{id}/{rule}":           {scoped, []string{"camera", "camrule"}},
+	"POST /api/cameras/sources":                       {login, nil},
+	"GET /api/cameras/counts":                         {login, nil},
+	"GET /api/cameras/stats":                          {login, nil},
+	"GET /api/cameras/stream":                         {login, nil},
+	"GET /api/cameras/alerts":                         {login, nil},
+	"GET /api/cameras/alerts/{id}":                    {scoped, []string{"calert"}},
+	"POST /api/cameras/alerts/{id}/ack":               {scoped, []string{"calert"}},
+	"POST /api/cameras/alerts/{id}/close":             {scoped, []string{"calert"}},
+	"POST /api/cameras/alerts/{id}/escalate":          {scoped, []string{"calert"}},
+	"GET /cameras":                                    {login, nil},
+	"POST /cameras":                                   {login, nil},
+	"GET /cameras/{id}":                               {scoped, []string{"camera"}},
+	"POST /cameras/{id}/privacy":                      {scoped, []string{"camera"}},
+	"POST /cameras/{id}/state":                        {scoped, []string{"camera"}},
+	"POST /cameras/{id}/rules":                        {scoped, []string{"camera"}},
+	"GET /cameras/board":                              {login, nil},
+	"GET /cameras/board/stream":                       {login, nil},
+	"GET /cameras/alerts":                             {login, nil},
+	"GET /cameras/alerts/{id}":                        {scoped, []string{"calert"}},
+	"POST /cameras/alerts/{id}/act":                   {scoped, []string{"calert"}},
+	"GET /cameras/alerts/{id}/snapshot":               {scoped, []string{"calert"}},
 	"GET /notices":                                    {login, nil},
 	"GET /notices/new":                                {login, nil},
 	"POST /notices":                                   {login, nil},

@@ -225,6 +225,8 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"outbox":     outboxRow(xy), "outboxchannel": outboxChannel(xy),
 	}}
 	maps.Copy(sets["xy"].ids, campaignFixture(t, s))
+	camXY, camJX := cameraFixture(t, s)
+	maps.Copy(sets["xy"].ids, camXY)
 	sets["jx"] = &idSet{name: "jx", ids: map[string]string{
 		"node": jx, "building": building(jx), "category": category, "department": department, "closedcase": closedCase(jx),
 		"household": household("jxresident"), "member": member(household("jxresident")), "person": person(household("jxresident")),
@@ -235,6 +237,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"claim":   claim("jxgrid", neighbour("jxresident")),
 		"outbox":  outboxRow(jx), "outboxchannel": outboxChannel(jx),
 	}}
+	maps.Copy(sets["jx"].ids, camJX)
 	sets["far"] = &idSet{name: "far", ids: map[string]string{
 		"node": far, "building": building(far),
 		"household": farHousehold, "member": member(farHousehold), "person": person(farHousehold),

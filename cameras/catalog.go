@@ -1,0 +1,53 @@
+package cameras
+
+// catalog is the English of the camera pages and of the Chinese texts the
+// package hands them (states, rule kinds).
+func catalog() map[string]string {
+	return map[string]string{
+		// States, rule kinds.
+		"草稿": "Draft", "已启用": "Active", "已停用": "Inactive",
+		"待处理": "Open", "已确认": "Acknowledged", "已处理": "Handled", "误报": "False alarm", "已转案件": "Escalated",
+		"异常徘徊": "Loitering", "夜间进入": "Night entry", "反复出现": "Reappearing", "摄像头离线": "Camera offline",
+		// The list.
+		"门岗摄像头": "Gate cameras", "门岗告警看板": "Guard-room board", "告警记录": "Alerts",
+		"邻里不存视频、不做识别：接收已有分析设备的事件，按社区规则提醒门岗，并留存隐私保护记录。": "Linli stores no video and runs no detection: it takes the events of the analytics already in place, alerts the guard by the community's rules, and keeps the privacy records.",
+		"摄像头": "Camera", "编号": "Code", "名称": "Name", "状态": "State", "在线": "Online", "离线": "Offline",
+		"未启用时丢弃的事件": "Events dropped while not active", "暂无摄像头": "No cameras",
+		"事件接收情况（本次启动以来）": "Events received (since start)", "来源": "Source", "已接收": "Accepted", "重复": "Duplicates",
+		"乱序未用": "Late, not applied", "未知摄像头": "Unknown camera", "未启用摄像头": "Camera not active", "告警": "Alert",
+		"新增摄像头": "Add a camera", "例如：LD-YYJ-01": "e.g. LD-YYJ-01", "例如：颐源居南门": "e.g. Yiyuanju south gate",
+		"安装位置（小区大门或楼栋入口）": "Place (estate gate or building entrance)", "朝向": "Direction", "事件来源": "Event source",
+		"来源中的名称": "Name in the source", "Frigate 摄像头名或国标设备/通道编号": "The Frigate camera name or the GB/T 28181 device or channel ID",
+		"区域（每行一个：名称=覆盖范围）": "Zones (one a line: name=what it covers)", "例如：gate=大门内侧人行道": "e.g. gate=the footpath inside the gate",
+		"允许保存告警快照": "Snapshots of alerts may be stored",
+		// The camera page.
+		"最近心跳": "Last heartbeat", "是": "Yes", "否": "No", "区域": "Zone", "本摄像头的告警": "This camera's alerts",
+		"停用": "Switch off", "启用": "Switch on", "隐私记录不完整，不能启用": "The privacy record is incomplete: the camera cannot be switched on",
+		"隐私保护记录": "Privacy record",
+		"依据《个人信息保护法》第二十六条和《公共安全视频图像信息系统管理条例》：写明用途，经居民协商，画面不含阳台、窗户等私密空间，设置提示标识。": "Under PIPL art. 26 and the regulation on public security video image systems: state the purpose, consult the residents, keep balconies, windows and other private spaces out of view, put up signs.",
+		"用途": "Purpose", "居民协商（会议或走访）": "Residents' consultation (meeting or visit)", "例如：meeting:12 或 visit:7": "e.g. meeting:12 or visit:7",
+		"已确认画面中没有阳台、窗户或私人空间": "Confirmed: no balcony, window or private space is in view",
+		"画面照片（附件编号）":         "Photo of the view (attachment id)", "遮挡区域（JSON 多边形）": "Masks (JSON polygons)",
+		"例如：[[[0,0],[0.2,0],[0.2,0.3]]]": "e.g. [[[0,0],[0.2,0],[0.2,0.3]]]",
+		"提示牌照片（附件编号）":                    "Photo of the sign (attachment id)", "提示牌文字": "Text of the sign", "审核人": "Reviewer", "审核日期": "Review date",
+		"保存隐私记录": "Save the privacy record",
+		"告警规则":   "Rules", "秒": "s", "暂无规则": "No rules", "规则类型": "Kind of rule", "区域（留空为整个画面）": "Zone (empty: the whole view)",
+		"目标类别（逗号分隔，留空为全部）": "Labels (comma-separated; empty: all)", "例如：person": "e.g. person",
+		"时长（秒）": "Seconds", "徘徊：停留时长；反复出现：时间窗；离线：离线时长": "Loitering: time in the zone; reappearing: the window; offline: time without a heartbeat",
+		"次数（反复出现）": "Count (reappearing)", "起始时间": "From", "起止相同为全天；可跨午夜": "Equal: all day; may cross midnight",
+		"结束时间": "To", "冷却时间（秒）": "Cool-down (seconds)", "添加规则": "Add the rule",
+		// Alerts.
+		"全部": "All", "起始日期": "From date", "结束日期": "To date", "筛选": "Filter", "暂无告警": "No alerts",
+		"时间": "Time", "目标类别": "Label", "确认": "Acknowledged", "处理结果": "Outcome", "案件": "Case", "查看案件": "View the case",
+		"快照": "Snapshot", "告警快照（查看会记入审计日志）": "The alert's snapshot (each view is audited)",
+		// Statistics.
+		"统计（近 30 天）": "Statistics (last 30 days)", "误报占比（已关闭中）": "False alarms (of the closed)",
+		"确认用时（中位数 / 平均）": "Time to acknowledge (median / mean)", "各摄像头告警数": "Alerts per camera",
+		"最近 7 天（每天）": "Last 7 days (per day)",
+		// The board.
+		"正在连接…": "Connecting…", "连接中断，正在重连…": "Connection lost, reconnecting…", "已连接": "Connected",
+		"提示音：开": "Sound: on", "提示音：关": "Sound: off", "点击开启提示音": "Click to turn the sound on",
+		"详情": "Details", "暂无待处理告警": "No open alerts",
+		"备注": "Note", "确认收到": "Acknowledge", "转为案件": "Escalate to a case",
+	}
+}

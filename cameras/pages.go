@@ -1,0 +1,397 @@
+package cameras
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"linli"
+	"linli/cameras/feed"
+	"linli/links"
+	"linli/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// onlineWindow is how recent a heartbeat must be for a camera to show as
+// online.
+const onlineWindow = 5 * time.Minute
+
+// Pages are the capability's templates and English catalogue; template
+// functions carry the prefix "cm".
+func Pages() web.Pages {
+	sub, _ := fs.Sub(templates, "templates")
+	return web.Pages{FS: sub, Prefix: "cameras", Catalog: catalog(), Funcs: template.FuncMap{
+		"cmSources":     func() []feed.Source { return []feed.Source{feed.SourceFrigate, feed.SourceGB28181, feed.SourceHTTP} },
+		"cmRuleKinds":   RuleKinds,
+		"cmAlertStates": func() []AlertState { return []AlertState{Open, Acknowledged, Handled, FalseAlarm, Escalated} },
+		"cmMinute":      func(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) },
+		"cmLast7": func(days []int) []int {
+			if len(days) > 7 {
+				return days[len(days)-7:]
+			}
+			return days
+		},
+		"cmDuration": func(sec int64) string {
+			return (time.Duration(sec) * time.Second).String()
+		},
+		"cmMasks": func(m [][][2]float64) string {
+			if len(m) == 0 {
+				return ""
+			}
+			b, _ := json.Marshal(m)
+			return string(b)
+		},
+	}, LangFuncs: func(lang string, t func(string) string) template.FuncMap {
+		return template.FuncMap{
+			"cmState":      func(s State) string { return t(stateLabel(s)) },
+			"cmAlertState": func(s AlertState) string { return t(alertStateLabel(s)) },
+			"cmRule":       func(k RuleKind) string { return t(ruleLabel(k)) },
+		}
+	}}
+}
+
+func stateLabel(s State) string {
+	switch s {
+	case Active:
+		return "已启用"
+	case Inactive:
+		return "已停用"
+	}
+	return "草稿"
+}
+
+func alertStateLabel(s AlertState) string {
+	switch s {
+	case Acknowledged:
+		return "已确认"
+	case Handled:
+		return "已处理"
+	case FalseAlarm:
+		return "误报"
+	case Escalated:
+		return "已转案件"
+	}
+	return "待处理"
+}
+
+type pages struct {
+	s *Service
+	r *web.Renderer
+}
+
+func (h *pages) t(r *http.Request, zh string) string { return h.r.T(web.Lang(r), zh) }
+
+func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
+	if render == nil {
+		return
+	}
+	h := &pages{s: s, r: render}
+	rt.Page("GET /cameras", web.LoggedIn, h.list)
+	rt.Page("POST /cameras", web.LoggedIn, h.create)
+	rt.Page("GET /cameras/{id}", web.LoggedIn, h.camera)
+	rt.Page("POST /cameras/{id}/privacy", web.LoggedIn, h.privacy)
+	rt.Page("POST /cameras/{id}/state", web.LoggedIn, h.state)
+	rt.Page("POST /cameras/{id}/rules", web.LoggedIn, h.rule)
+	rt.Page("GET /cameras/board", web.LoggedIn, h.board)
+	rt.API("GET /cameras/board/stream", web.LoggedIn, s.stream)
+	rt.Page("GET /cameras/alerts", web.LoggedIn, h.alerts)
+	rt.Page("GET /cameras/alerts/{id}", web.LoggedIn, h.alert)
+	rt.Page("POST /cameras/alerts/{id}/act", web.LoggedIn, h.act)
+	rt.Page("GET /cameras/alerts/{id}/snapshot", web.LoggedIn, h.snapshotPage)
+}
+
+var crumbList = web.NavItem{Href: "/cameras", Label: "门岗摄像头"}
+
+func (h *pages) crumbs(r *http.Request, more ...web.NavItem) []web.NavItem {
+	return append([]web.NavItem{{Href: crumbList.Href, Label: h.t(r, crumbList.Label)}}, more...)
+}
+
+type listData struct {
+	Cameras []Camera
+	Counts  []CountsView
+	Stats   Stats        // the last 30 days
+	Places  []web.Choice // where the actor may add cameras; empty: no form
+}
+
+func (h *pages) listPage(r *http.Request) (*web.Page, error) {
+	a := web.ActorFrom(r.Context())
+	cs, err := h.s.Cameras(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := h.s.CountsAll(a)
+	if err != nil {
+		return nil, err
+	}
+	var places []web.Choice
+	if scopes := a.Scopes(linli.PermCamerasManage); len(scopes) > 0 {
+		if places, err = h.s.reg.PlaceChoicesIn(r.Context(), scopes, 400); err != nil {
+			return nil, err
+		}
+	}
+	now := h.s.now()
+	st, err := h.s.Statistics(r.Context(), a, now.AddDate(0, 0, -29), now)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Title: "门岗摄像头", Data: listData{Cameras: cs, Counts: counts, Stats: st, Places: places}}, nil
+}
+
+func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.listPage(r)
+	if err != nil {
+		return err
+	}
+	p.Form = r.URL.Query()
+	h.r.Render(w, r, http.StatusOK, "cameras/list.html", p)
+	return nil
+}
+
+// zonesOf reads "name=covers" lines.
+func zonesOf(text string) []Zone {
+	var out []Zone
+	for _, line := range strings.Split(text, "\n") {
+		name, covers, _ := strings.Cut(strings.TrimSpace(line), "=")
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, Zone{Name: name, Covers: strings.TrimSpace(covers)})
+		}
+	}
+	return out
+}
+
+func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
+	}
+	in := CameraInput{Code: r.FormValue("code"), Name: r.FormValue("name"), NodeID: web.FormInt(r, "node_id"), Direction: r.FormValue("direction"),
+		Source: feed.Source(r.FormValue("source")), SourceRef: r.FormValue("source_ref"), Snapshots: r.FormValue("snapshots") == "1",
+		Zones: zonesOf(r.FormValue("zones"))}
+	c, err := h.s.CreateCamera(r.Context(), web.ActorFrom(r.Context()), in)
+	if err != nil {
+		return h.r.FormFailed(w, r, err, "cameras/list.html", func() (*web.Page, error) { return h.listPage(r) })
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", c.ID), "摄像头已添加，请填写隐私保护记录后启用 / camera added: complete its privacy record, then switch it on")
+	return nil
+}
+
+type cameraData struct {
+	Camera  Camera
+	Privacy Privacy
+	Rules   []Rule
+	Manage  bool
+	Missing []linli.FieldError
+	Links   []links.Item
+}
+
+func (h *pages) cameraPage(r *http.Request) (*web.Page, error) {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	a := web.ActorFrom(r.Context())
+	c, err := h.s.Camera(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	pv, err := h.s.Privacy(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := h.s.Rules(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := h.s.lk.Items(r.Context(), a, links.Ref{Kind: KindCamera, ID: id})
+	if err != nil {
+		return nil, err
+	}
+	d := cameraData{Camera: c, Privacy: pv, Rules: rules, Manage: a.Can(linli.PermCamerasManage, c.Path), Links: ls}
+	if c.State != Active {
+		d.Missing = pv.Missing()
+	}
+	return &web.Page{Title: c.Name, Data: d, Crumbs: h.crumbs(r, web.NavItem{Label: c.Code})}, nil
+}
+
+func (h *pages) camera(w http.ResponseWriter, r *http.Request) error {
+	p, err := h.cameraPage(r)
+	if err != nil {
+		return err
+	}
+	h.r.Render(w, r, http.StatusOK, "cameras/camera.html", p)
+	return nil
+}
+
+func (h *pages) privacy(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
+	}
+	p := Privacy{Purpose: r.FormValue("purpose"), Consultation: strings.TrimSpace(r.FormValue("consultation")), NoPrivateView: r.FormValue("no_private_view") == "1",
+		ViewPhotoID: web.FormInt(r, "view_photo_id"), SignagePhotoID: web.FormInt(r, "signage_photo_id"), SignageText: r.FormValue("signage_text"),
+		Reviewer: r.FormValue("reviewer"), ReviewedOn: r.FormValue("reviewed_on")}
+	if m := strings.TrimSpace(r.FormValue("masks")); m != "" {
+		if json.Unmarshal([]byte(m), &p.Masks) != nil {
+			err = linli.Invalid("遮挡区域格式有误 / masks unreadable", linli.FieldError{Field: "masks", Reason: "须为 JSON 多边形列表 / a JSON list of polygons"})
+		}
+	}
+	if err == nil {
+		_, err = h.s.SavePrivacy(r.Context(), web.ActorFrom(r.Context()), id, p)
+	}
+	if err != nil {
+		return h.r.FormFailed(w, r, unindexed(err), "cameras/camera.html", func() (*web.Page, error) { return h.cameraPage(r) })
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "隐私记录已保存 / privacy record saved")
+	return nil
+}
+
+// unindexed drops the index of list fields ("masks[0]" → "masks"), so
+// the form shows the error beside the field.
+func unindexed(err error) error {
+	e, ok := err.(*linli.Error)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	c := *e
+	c.Fields = nil
+	for _, f := range e.Fields {
+		f.Field, _, _ = strings.Cut(f.Field, "[")
+		c.Fields = append(c.Fields, f)
+	}
+	return &c
+}
+
+func (h *pages) state(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	_, err = h.s.SetState(r.Context(), web.ActorFrom(r.Context()), id, State(r.FormValue("state")))
+	if linli.ErrorCode(err) == linli.EInvalid {
+		// The missing fields are listed on the camera page itself.
+		web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "隐私记录不完整，不能启用 / the privacy record is incomplete: the camera cannot be switched on")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "状态已更新 / state changed")
+	return nil
+}
+
+// minuteOf reads "HH:MM" into minutes of the day; "" is 0.
+func minuteOf(s string) (int, bool) {
+	if s == "" {
+		return 0, true
+	}
+	t, err := time.Parse("15:04", s)
+	return t.Hour()*60 + t.Minute(), err == nil
+}
+
+func (h *pages) rule(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
+	}
+	ru := Rule{Kind: RuleKind(r.FormValue("kind")), Zone: strings.TrimSpace(r.FormValue("zone")), Labels: strings.Split(r.FormValue("labels"), ","),
+		Seconds: web.FormInt(r, "seconds"), Cooldown: web.FormInt(r, "cooldown"), Count: int(web.FormInt(r, "count")), Enabled: true}
+	var v linli.Validation
+	var ok bool
+	if ru.FromMinute, ok = minuteOf(r.FormValue("from")); !ok {
+		v.Add("from", "时间格式为 HH:MM / time as HH:MM")
+	}
+	if ru.ToMinute, ok = minuteOf(r.FormValue("to")); !ok {
+		v.Add("to", "时间格式为 HH:MM / time as HH:MM")
+	}
+	err = v.Err()
+	if err == nil {
+		_, err = h.s.SaveRule(r.Context(), web.ActorFrom(r.Context()), id, ru)
+	}
+	if err != nil {
+		return h.r.FormFailed(w, r, err, "cameras/camera.html", func() (*web.Page, error) { return h.cameraPage(r) })
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "规则已添加 / rule added")
+	return nil
+}
+
+type alertsData struct {
+	Alerts  []Alert
+	Cameras []Camera
+}
+
+func (h *pages) alerts(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	f, err := h.s.alertFilter(r)
+	if err != nil {
+		return err
+	}
+	as, err := h.s.Alerts(r.Context(), a, f)
+	if err != nil {
+		return err
+	}
+	cs, err := h.s.Cameras(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	h.r.Render(w, r, http.StatusOK, "cameras/alerts.html", &web.Page{Title: "告警记录", Form: r.URL.Query(),
+		Data: alertsData{Alerts: as, Cameras: cs}, Crumbs: h.crumbs(r, web.NavItem{Label: h.t(r, "告警记录")})})
+	return nil
+}
+
+type alertData struct{ Alert Alert }
+
+func (h *pages) alert(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	al, err := h.s.Alert(r.Context(), web.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	h.r.Render(w, r, http.StatusOK, "cameras/alert.html", &web.Page{Title: "告警", Data: alertData{al},
+		Crumbs: h.crumbs(r, web.NavItem{Href: "/cameras/alerts", Label: h.t(r, "告警记录")}, web.NavItem{Label: strconv.FormatInt(id, 10)})})
+	return nil
+}
+
+// act is the alert page's one form: acknowledge, close as handled or as
+// a false alarm, or escalate to a case, with the note.
+func (h *pages) act(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a, note := web.ActorFrom(r.Context()), r.FormValue("note")
+	flash := ""
+	switch r.FormValue("do") {
+	case "ack":
+		_, err = h.s.Acknowledge(r.Context(), a, id, note)
+		flash = "已确认收到 / acknowledged"
+	case "handled", "false_alarm":
+		_, err = h.s.Close(r.Context(), a, id, AlertState(r.FormValue("do")), note)
+		flash = "告警已关闭 / alert closed"
+	case "escalate":
+		_, err = h.s.Escalate(r.Context(), a, id, note)
+		flash = "已转为案件 / escalated to a case"
+	default:
+		err = linli.Invalid("未知操作 / unknown action", linli.FieldError{Field: "do", Reason: "ack | handled | false_alarm | escalate"})
+	}
+	if err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/alerts/%d", id), flash)
+	return nil
+}

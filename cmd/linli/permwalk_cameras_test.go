@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"linli/cameras"
+	"linli/cameras/feed"
+)
+
+// cameraFixture makes the walk's camera records: in 学苑社区 (荟萃花园南区)
+// an active camera with a rule and an open alert; in 吉祥社区 (吉祥花园) a
+// draft camera. Kinds: camera, camrule, calert.
+func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	staff, err := s.Auth.ActorByUsername(ctx, "xueyuan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	estate, err := s.Registry.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meeting int64
+	if err := s.DB.QueryRow(ctx, `SELECT MIN(id) FROM meetings`).Scan(&meeting); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Cameras.CreateCamera(ctx, staff, cameras.CameraInput{Code: "PW-01", Name: "荟萃花园南区南门", NodeID: estate.ID,
+		Source: feed.SourceHTTP, SourceRef: "pw-south", Zones: []cameras.Zone{{Name: "gate"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Cameras.SavePrivacy(ctx, staff, c.ID, cameras.Privacy{Purpose: "出入口安全", Consultation: fmt.Sprintf("meeting:%d", meeting),
+		NoPrivateView: true, ViewPhotoID: 1, Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}}, SignagePhotoID: 1, SignageText: "视频监控区域",
+		Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Cameras.SetState(ctx, staff, c.ID, cameras.Active); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Cameras.SaveRule(ctx, staff, c.ID, cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := s.Clock.Now()
+	if err := s.Cameras.Event(ctx, feed.Event{Source: feed.SourceHTTP, EventID: "pw-1", Camera: "pw-south", Kind: feed.KindNew, Label: "person",
+		Zones: []string{"gate"}, Start: now, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	as, err := s.Cameras.Alerts(ctx, staff, cameras.AlertFilter{CameraID: c.ID})
+	if err != nil || len(as) == 0 {
+		t.Fatalf("camera fixture: no alert (%v)", err)
+	}
+	jxStaff, err := s.Auth.ActorByUsername(ctx, "jixiang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	garden, err := s.Registry.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := s.Cameras.CreateCamera(ctx, jxStaff, cameras.CameraInput{Code: "PW-JX", Name: "吉祥花园东门", NodeID: garden.ID, Source: feed.SourceHTTP, SourceRef: "pw-jx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"camera": id(c.ID), "camrule": id(r.ID), "calert": id(as[0].ID)}, map[string]string{"camera": id(j.ID)}
+}
