@@ -15,6 +15,7 @@ import (
 
 	"linli"
 	"linli/cameras/feed"
+	"linli/cameras/feed/frigate"
 	"linli/web"
 )
 
@@ -290,6 +291,39 @@ func readGeneric(body []byte) ([]feed.Event, error) {
 	return out, nil
 }
 
+// readFrigate reads one frigate/events message, or an array of them
+// (≤ 1000), with the parser of the MQTT way in: the events keep Source
+// frigate, so they reach the cameras whose Frigate name they carry. A
+// false positive is dropped, as the subscriber drops it.
+func readFrigate(body []byte) ([]feed.Event, error) {
+	body = bytes.TrimSpace(body)
+	raws := []json.RawMessage{body}
+	if len(body) > 0 && body[0] == '[' {
+		if err := json.Unmarshal(body, &raws); err != nil {
+			return nil, linli.Errorf(linli.EBadRequest, "请求体不是有效的JSON / body is not valid JSON")
+		}
+		if len(raws) == 0 || len(raws) > 1000 {
+			return nil, linli.Invalid("一批 1 到 1000 个事件 / a batch holds 1 to 1000 events", linli.FieldError{Field: "[]", Reason: "1..1000"})
+		}
+	}
+	out := make([]feed.Event, 0, len(raws))
+	for i, raw := range raws {
+		e, err := frigate.ParseEvent(raw)
+		if errors.Is(err, frigate.ErrFalsePositive) {
+			continue // Frigate itself says nothing was there
+		}
+		if err != nil {
+			field := "body"
+			if len(raws) > 1 {
+				field = fmt.Sprintf("[%d]", i)
+			}
+			return nil, linli.Invalid("Frigate 事件无法读取 / unreadable Frigate event: "+field, linli.FieldError{Field: field, Reason: err.Error()})
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
 // badJSON names the field a decoding error is about.
 func badJSON(err error, prefix string) error {
 	var typ *json.UnmarshalTypeError
@@ -340,11 +374,7 @@ func (s *Service) apiIngest(w http.ResponseWriter, r *http.Request) error {
 	case "", "generic":
 		es, err = readGeneric(body)
 	case "frigate":
-		// MERGE(frigate): the one place Frigate-shaped JSON comes in over
-		// HTTP. At merge: es, err = frigate.ParseEvents(body) — the
-		// cameras/feed/frigate parser the MQTT way in uses — with each
-		// event's Source left as feed.SourceFrigate.
-		err = linli.Invalid("尚未支持 Frigate 格式 / the Frigate format is not wired yet", linli.FieldError{Field: "format", Reason: "generic"})
+		es, err = readFrigate(body)
 	default:
 		err = linli.Invalid("未知格式 / unknown format", linli.FieldError{Field: "format", Reason: "generic | frigate"})
 	}
