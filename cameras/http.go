@@ -15,6 +15,7 @@ import (
 
 	"linli"
 	"linli/cameras/feed"
+	"linli/cameras/feed/frigate"
 	"linli/web"
 )
 
@@ -286,6 +287,39 @@ func readGeneric(body []byte) ([]feed.Event, error) {
 		}
 		out = append(out, feed.Event{Source: feed.SourceHTTP, EventID: g.EventID, Camera: g.Camera, Kind: g.Kind, Label: g.Label, Score: g.Score,
 			Zones: g.Zones, Start: g.Start.Time, At: g.At.Time, End: g.End.Time, Raw: append([]byte(nil), raw...)})
+	}
+	return out, nil
+}
+
+// readFrigate reads one frigate/events message, or an array of them
+// (≤ 1000), with the parser of the MQTT way in: the events keep Source
+// frigate, so they reach the cameras whose Frigate name they carry. A
+// false positive is dropped, as the subscriber drops it.
+func readFrigate(body []byte) ([]feed.Event, error) {
+	body = bytes.TrimSpace(body)
+	raws := []json.RawMessage{body}
+	if len(body) > 0 && body[0] == '[' {
+		if err := json.Unmarshal(body, &raws); err != nil {
+			return nil, linli.Errorf(linli.EBadRequest, "请求体不是有效的JSON / body is not valid JSON")
+		}
+		if len(raws) == 0 || len(raws) > 1000 {
+			return nil, linli.Invalid("一批 1 到 1000 个事件 / a batch holds 1 to 1000 events", linli.FieldError{Field: "[]", Reason: "1..1000"})
+		}
+	}
+	out := make([]feed.Event, 0, len(raws))
+	for i, raw := range raws {
+		e, err := frigate.ParseEvent(raw)
+		if errors.Is(err, frigate.ErrFalsePositive) {
+			continue // Frigate itself says nothing was there
+		}
+		if err != nil {
+			field := "body"
+			if len(raws) > 1 {
+				field = fmt.Sprintf("[%d]", i)
+			}
+			return nil, linli.Invalid("Frigate 事件无法读取 / unreadable Frigate event: "+field, linli.FieldError{Field: field, Reason: err.Error()})
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }

@@ -142,3 +142,41 @@ func TestAPI(t *testing.T) {
 		t.Errorf("counts %+v", counts)
 	}
 }
+
+// Frigate-shaped JSON over HTTP (?format=frigate): a frigate/events
+// message reaches the camera by its Frigate name (Source frigate), an
+// unreadable one is a 422 naming it; a source created with a given token
+// (the demo's) takes it.
+func TestHTTPIngestFrigate(t *testing.T) {
+	f := newFixture(t, storagetest.SQLite(t))
+	f.activeCamera("XY-01", "south_gate", cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
+	if _, err := f.svc.CreateSource(f.ctx, f.a("xueyuan"), cameras.SourceInput{Kind: cameras.SourceKindHTTP, Name: "盒子", NodeID: f.estate.ID, Token: "short"}); fields(err)["token"] == false {
+		t.Errorf("a short given token: %v", err)
+	}
+	src, err := f.svc.CreateSource(f.ctx, f.a("xueyuan"), cameras.SourceInput{Kind: cameras.SourceKindHTTP, Name: "盒子", NodeID: f.estate.ID, Token: "cam_given_token_for_the_demo"})
+	f.must(err)
+	if src.Token != "cam_given_token_for_the_demo" {
+		t.Fatalf("token %q", src.Token)
+	}
+	box := f.server().Bearer(t, src.Token)
+	post := func(body string) *webtest.Response {
+		return box.Do("POST", "/api/cameras/ingest?format=frigate", strings.NewReader(body), http.Header{"Content-Type": {"application/json"}})
+	}
+	msg := `{"type":"new","before":{},"after":{"id":"1796569200.5-abc","camera":"south_gate","label":"person","score":0.8,"top_score":0.8,
+		"start_time":1796569200.5,"frame_time":1796569201.0,"current_zones":["gate"],"entered_zones":["gate"]}}`
+	if r := post(msg); r.Status != http.StatusAccepted {
+		t.Fatalf("frigate: %d %s", r.Status, r)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM camera_events WHERE source = 'frigate' AND event_id = '1796569200.5-abc'`); n != 1 {
+		t.Fatalf("stored %d", n)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM camera_alerts`); n != 1 {
+		t.Errorf("alerts %d", n)
+	}
+	if r := post(`{"type":"new","after":{"camera":"south_gate"}}`); r.Status != http.StatusUnprocessableEntity || r.Problem(t).Errors[0].Field != "body" {
+		t.Errorf("unreadable: %d %s", r.Status, r)
+	}
+	if r := post(`[` + msg + `,{"type":"gone"}]`); r.Status != http.StatusUnprocessableEntity || r.Problem(t).Errors[0].Field != "[1]" {
+		t.Errorf("batch with a bad one: %d %s", r.Status, r)
+	}
+}

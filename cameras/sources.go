@@ -41,6 +41,10 @@ type SourceInput struct {
 	NodeID   int64  `json:"node_id"`
 	DeviceID string `json:"device_id"` // GB/T 28181: the device's 20-digit ID
 	Secret   string `json:"secret"`    // GB/T 28181: its SIP digest password
+	// Token is an HTTP source's token given instead of a drawn one. Only
+	// the demo sets it, so that `linli demo` can print a ready replay
+	// command; the API cannot (json "-").
+	Token string `json:"-"`
 }
 
 func hashToken(t string) string {
@@ -67,6 +71,9 @@ func (s *Service) CreateSource(ctx context.Context, a *linli.Actor, in SourceInp
 			v.Add("secret", "8 到 64 个字符 / 8 to 64 characters")
 		}
 	}
+	if in.Token != "" && (in.Kind != SourceKindHTTP || !strings.HasPrefix(in.Token, "cam_") || len(in.Token) < 24) {
+		v.Add("token", "须为 cam_ 开头、至少 24 个字符 / must start with cam_, at least 24 characters")
+	}
 	if err := v.Err(); err != nil {
 		return IngestSource{}, err
 	}
@@ -77,9 +84,12 @@ func (s *Service) CreateSource(ctx context.Context, a *linli.Actor, in SourceInp
 	out := IngestSource{Kind: in.Kind, Name: in.Name, Path: n.Path, DeviceID: in.DeviceID}
 	hash := ""
 	if in.Kind == SourceKindHTTP {
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		out.Token = "cam_" + hex.EncodeToString(b)
+		out.Token = in.Token
+		if out.Token == "" {
+			b := make([]byte, 24)
+			_, _ = rand.Read(b)
+			out.Token = "cam_" + hex.EncodeToString(b)
+		}
 		hash = hashToken(out.Token)
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {

@@ -14,6 +14,8 @@ var (
 	pathHuicui  = join(pathXueyuan, "第一网格", "荟萃花园南区")
 	pathJixiang = []string{"运城市", "盐湖区", "东城街道", "吉祥社区"}
 	pathXunyang = []string{"运城市", "临猗县", "猗氏镇", "郇阳社区"}
+	pathLindao  = []string{"运城市", "河津市", "城区街道", "麟岛社区"}
+	pathYiyuan  = join(pathLindao, "第一网格", "颐源居")
 )
 
 // xunyangResidents are the owners in 郇阳社区 with accounts of their own,
@@ -89,6 +91,13 @@ func accounts(roots []Place) []Account {
 		staff("xyvolunteer", "樊小军", "郇阳社区志愿者", "volunteer", pathXunyang),
 		staff("xycontractor", "郭永福", "猗安建筑安装工程队负责人", "contractor", pathXunyang),
 	)
+	// 麟岛社区 (河津市), the gate cameras of 颐源居: the community's staff
+	// member who set them up, and the guard in the gate house who watches
+	// the alerts (the guard role sees the estate's alerts, nothing else).
+	list = append(list,
+		staff("lindao", "贾玉琴", "麟岛社区党支部书记、主任", "community_staff", pathLindao),
+		staff("ydguard", "薛建国", "颐源居门岗保安", "guard", pathYiyuan),
+	)
 	for _, r := range xunyangResidents {
 		unit := join(pathXunyang, xunyangGrid(r.estate), r.estate, "1号楼", fmt.Sprintf("%d单元", r.unit))
 		a := dweller(r.user, fmt.Sprintf("%s1号楼%d单元%s业主", r.estate, r.unit, r.room), "resident", unit, unit, r.room)
@@ -121,6 +130,12 @@ func XunyangResidents() []string {
 	}
 	return out
 }
+
+// PathLindao is 麟岛社区 (河津市), whose estate 颐源居 got gate cameras.
+func PathLindao() []string { return join(pathLindao) }
+
+// PathYiyuanju is 颐源居 in 麟岛社区's first grid, the estate of the cameras.
+func PathYiyuanju() []string { return join(pathYiyuan) }
 
 // PathXueyuan is 学苑社区, where the elevator story happens.
 func PathXueyuan() []string { return join(pathXueyuan) }

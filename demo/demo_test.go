@@ -252,7 +252,7 @@ func TestJixiangLeakHouseholds(t *testing.T) {
 var roles = map[string]bool{
 	"admin": true, "street_staff": true, "community_staff": true, "grid_worker": true,
 	"building_head": true, "unit_head": true, "resident_rep": true, "resident": true,
-	"property": true, "contractor": true, "department": true, "volunteer": true,
+	"property": true, "contractor": true, "department": true, "volunteer": true, "guard": true,
 }
 
 func TestAccounts(t *testing.T) {

@@ -45,7 +45,7 @@ type Account struct {
 	Username, Password, DisplayName, Phone string
 	// Role is one of: admin street_staff community_staff grid_worker
 	// building_head unit_head resident_rep resident property contractor
-	// department volunteer.
+	// department volunteer guard.
 	Role string
 	// Place holds the names from the root down to the node the role is
 	// granted on, e.g. ["运城市","盐湖区","东城街道","学苑社区"].

@@ -110,6 +110,9 @@ func printDemo(w io.Writer, url string, d demo.Dataset, sms string, took time.Du
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nOwners in 荟萃花园南区 1号楼 who rated the elevators (same password): %s\n", strings.Join(story.Residents(), " "))
+	fmt.Fprintf(w, "\nGate cameras of 颐源居: log in as ydguard (the guard) and open %s/cameras/board, then replay a day of camera events:\n"+
+		"颐源居门岗摄像头：以 ydguard（保安）登录打开告警看板，再回放一天的摄像头事件：\n  linli camera-replay --url %s --token %s --speed 60\n",
+		url, url, story.DemoCameraToken)
 	if sms != "" {
 		fmt.Fprintf(w, "\nSMS go to a demo gateway on this machine (%s): nothing leaves it; /outbox shows each text.\n短信发往本机的演示网关，不会真正发出；“外发消息”页可查看每条短信。\n", sms)
 	}

@@ -6,6 +6,7 @@
 //	linli user      create accounts, reset passwords, grant roles
 //	linli import    import a community's household ledger
 //	linli export    export a household ledger
+//	linli camera-replay  replay a day of gate-camera events into a running Linli
 //	linli version   print the version
 package main
 
@@ -50,6 +51,8 @@ Usage:
   linli import  [--dry-run] --community PATH FILE.xlsx|FILE.csv       import a household ledger (--dry-run: show the changes only)
   linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
   linli stats   rebuild                                                recompute case statistics from the timelines
+  linli camera-replay --url URL --token TOKEN [--speed 60] [--day YYYY-MM-DD]
+                                                                       replay a day of gate-camera events (Frigate) into a running Linli
   linli version                                                        print the version
 
 Every flag can also be set by an environment variable: --addr is LINLI_ADDR,
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runExport(ctx, rest, stdout, stderr)
 	case "stats":
 		return runStats(ctx, rest, stdout, stderr)
+	case "camera-replay":
+		return runCameraReplay(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "linli", version)
 		return nil

@@ -86,3 +86,35 @@ func BannerPicture() []byte {
 	}
 	return encode(img)
 }
+
+// GatePicture draws a gate camera's view of 颐源居's entrance: the gate
+// posts and the walkway below, the nearest building's windows and
+// balconies above them covered by the grey masks the privacy record
+// documents (the top 35% of the frame).
+func GatePicture() []byte {
+	const w, h = 960, 540
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	fill(img, img.Bounds(), ground)
+	fill(img, image.Rect(0, 0, w, 190), wall)
+	for x := 60; x < w; x += 150 { // windows and balconies, to be masked
+		fill(img, image.Rect(x, 40, x+70, 110), window)
+	}
+	fill(img, image.Rect(0, 0, w, 189), color.RGBA{0x55, 0x55, 0x55, 0xff}) // the mask
+	fill(img, image.Rect(180, 190, 230, 500), steel)                        // gate posts
+	fill(img, image.Rect(730, 190, 780, 500), steel)
+	fill(img, image.Rect(230, 420, 730, 540), color.RGBA{0xb8, 0xb2, 0xa4, 0xff}) // the walkway: zone "gate"
+	return encode(img)
+}
+
+// SignPicture draws the sign at the gate (视频监控区域 on a blue board).
+func SignPicture() []byte {
+	const w, h = 480, 320
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	fill(img, img.Bounds(), wall)
+	fill(img, image.Rect(40, 40, w-40, h-40), color.RGBA{0x1f, 0x4e, 0x9c, 0xff})
+	for i := 0; i < 6; i++ { // white blocks stand for the characters
+		x := 70 + i*58
+		fill(img, image.Rect(x, 120, x+40, 170), color.RGBA{0xff, 0xff, 0xff, 0xff})
+	}
+	return encode(img)
+}

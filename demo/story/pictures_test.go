@@ -7,7 +7,8 @@ import (
 )
 
 func TestPicturesPassTheUploadCheck(t *testing.T) {
-	ups := []attach.Upload{{Name: "before.jpg", Data: BuildingPicture(false)}, {Name: "after.jpg", Data: BuildingPicture(true)}, {Name: "banner.jpg", Data: BannerPicture()}}
+	ups := []attach.Upload{{Name: "before.jpg", Data: BuildingPicture(false)}, {Name: "after.jpg", Data: BuildingPicture(true)}, {Name: "banner.jpg", Data: BannerPicture()},
+		{Name: "gate.jpg", Data: GatePicture()}, {Name: "sign.jpg", Data: SignPicture()}}
 	cs, err := attach.Check(attach.Limits{}, ups)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-// Package story plays the demo's three stories, those of the article the
+// Package story plays the demo's four stories, those of the article the
 // project started from, on top of the demo world (package demo: places,
 // accounts, cases). Kept apart from the world so that a capability's tests,
 // which load the world through demo/demotest, do not compile every other
@@ -18,7 +18,12 @@
 //     now;
 //   - 郇阳社区 (临猗县): the rooftop solar-heater sweep of its 26 estates,
 //     from the campaign's notice 26 days before now to its close on the
-//     happiness list (xunyang.go).
+//     happiness list (xunyang.go);
+//   - 麟岛社区 (河津市): the two gate cameras of 颐源居, from the residents'
+//     meeting 40 days before now through their privacy records and rules
+//     to the two nights before now, whose Frigate events go through the
+//     cameras service: the guard acknowledges the loitering alerts,
+//     closes one as a false alarm and escalates one to a case (lindao.go).
 //
 // The people are the demo's fictional accounts and households; five owners
 // of 1号楼 get accounts of their own (huicui-<unit>-<room>, with the demo
@@ -37,6 +42,7 @@ import (
 	"linli/attach"
 	"linli/auth"
 	"linli/calendar"
+	"linli/cameras"
 	"linli/campaigns"
 	"linli/capability"
 	"linli/cases"
@@ -75,6 +81,7 @@ type Story struct {
 	LeakCaseID int64
 	Residents  []string // usernames of the residents' accounts the story adds
 	Xunyang    Xunyang  // the solar-heater sweep
+	Lindao     Lindao   // the gate cameras of 颐源居
 }
 
 // storyServices are the capabilities on the story's walking clock. They are
@@ -90,6 +97,7 @@ type storyServices struct {
 	happiness *happiness.Service
 	campaigns *campaigns.Service
 	notices   *notices.Service
+	cameras   *cameras.Service
 
 	// neighbours are residents of 1号楼 with accounts of their own, who
 	// follow the elevator project and rate it.
@@ -209,6 +217,7 @@ func newStoryServices(reg *registry.Service, cal *calendar.Calendar, zone *time.
 	s.notices = notices.New(d)
 	s.notices.RegisterAudience("campaign_hazard_open", hazardAudience(s.campaigns))
 	s.happiness = happiness.New(d, s.campaigns)
+	s.cameras = cameras.New(d, nil)
 	lk.Register(links.KindCase, cs.ResolveLinks)
 	return s
 }
@@ -234,7 +243,8 @@ func loadCast(ctx context.Context, au *auth.Service, names ...string) (storyCast
 func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *calendar.Calendar, zone *time.Location, now time.Time) (Story, error) {
 	var st Story
 	cast, err := loadCast(ctx, au, "xueyuan", "grid1", "building", "unit", "rep", "resident", "property", "contractor", "dept",
-		"jixiang", "jxgrid", "jxresident", "xunyang", "xygrid1", "xygrid2", "xygrid3", "xyvolunteer", "xycontractor")
+		"jixiang", "jxgrid", "jxresident", "xunyang", "xygrid1", "xygrid2", "xygrid3", "xyvolunteer", "xycontractor",
+		"lindao", "ydguard")
 	if err != nil {
 		return st, err
 	}
@@ -272,6 +282,15 @@ func Load(ctx context.Context, reg *registry.Service, au *auth.Service, cal *cal
 	}
 	if s.back != nil {
 		return st, fmt.Errorf("solar-heater story: %w", s.back)
+	}
+	s = newStoryServices(reg, cal, zone, now.AddDate(0, 0, -41)) // the consultation is called on day -40
+	err = s.lindao(ctx, reg, cast, zone, now, &st.Lindao)
+	s.cameras.Stop()
+	if err != nil {
+		return st, fmt.Errorf("gate-camera story: %w", err)
+	}
+	if s.back != nil {
+		return st, fmt.Errorf("gate-camera story: %w", s.back)
 	}
 	if err := approvePublicCases(ctx, reg, cast, cal, zone, now); err != nil {
 		return st, fmt.Errorf("happiness list: %w", err)
@@ -1165,6 +1184,7 @@ func ptr(n int) *int { return &n }
 
 // storySummary is a line for the log.
 func (st Story) String() string {
-	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, campaign %d (cases %v), resident accounts %s", st.ProjectID, len(st.VoteIDs),
-		len(st.MeetingIDs), st.DisputeID, st.Xunyang.CampaignID, st.Xunyang.CaseIDs, strings.Join(st.Residents, " ")))
+	return strings.TrimSpace(fmt.Sprintf("project %d, %d votes, %d meetings, mediation %d, campaign %d (cases %v), cameras %v (%d alerts, case %d), resident accounts %s",
+		st.ProjectID, len(st.VoteIDs), len(st.MeetingIDs), st.DisputeID, st.Xunyang.CampaignID, st.Xunyang.CaseIDs, st.Lindao.CameraIDs, len(st.Lindao.AlertIDs),
+		st.Lindao.CaseID, strings.Join(st.Residents, " ")))
 }
