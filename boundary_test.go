@@ -258,7 +258,9 @@ func TestRowsReadThroughStorage(t *testing.T) {
 	defer v.check()
 	fset := token.NewFileSet()
 	for dir, files := range goPackages(t) {
-		if dir == "storage" {
+		// storage, and its test helper that copies whole schemas over a
+		// held *sql.Conn (no Querier there), read rows themselves.
+		if dir == "storage" || dir == "storage/storagetest" {
 			continue
 		}
 		for _, file := range files {

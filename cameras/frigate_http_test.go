@@ -14,7 +14,7 @@ import (
 // batch, through the parser the MQTT way in uses: stored as Frigate
 // events of the camera named in them; a message that is not Frigate's is
 // a 422 naming its place in the batch, and nothing of the batch is stored.
-func TestHTTPIngestFrigate(t *testing.T) {
+func TestHTTPIngestFrigateBatch(t *testing.T) {
 	f := newFixture(t, storagetest.SQLite(t))
 	f.activeCameraFrom(f.input("XY-02", "south_gate"), cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
 	src, err := f.svc.CreateSource(f.ctx, f.a("xueyuan"), cameras.SourceInput{Kind: cameras.SourceKindHTTP, Name: "门岗分析盒", NodeID: f.estate.ID})

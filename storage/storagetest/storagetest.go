@@ -267,6 +267,10 @@ func takePostgres(db *storage.DB) (*Snapshot, error) {
 		}
 		s.tables = append(s.tables, name)
 	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return nil, err
+	}
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
