@@ -60,44 +60,16 @@ fail() {
 	exit 1
 }
 
-# start_server LOG: start `linli demo` in the background, set pid and url,
-# and wait (at most 60 s) until /readyz answers.
-url=""
-start_server() {
-	local log="$1" args=(demo --addr 127.0.0.1:0 --data "$tmp/data")
-	[ -n "$db" ] && args+=(--db "$db")
-	"$tmp/linli" "${args[@]}" >"$log" 2>&1 &
-	pid=$!
-	url=""
-	for _ in $(seq 1 120); do
-		kill -0 "$pid" 2>/dev/null || fail "the server exited before it was ready (see $(basename "$log"))"
-		if [ -z "$url" ]; then
-			url="$(grep -o 'running at http://[0-9.:]*' "$log" | head -n1 | sed 's/^running at //' || true)"
-		fi
-		if [ -n "$url" ] && curl -fsS --max-time 2 "$url/readyz" >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.5
-	done
-	fail "the server was not ready after 60 s (url: ${url:-none printed})"
-}
-
-# wait_gone PID SECONDS: wait for a process of ours to end, at most SECONDS.
-wait_gone() {
-	local i
-	for i in $(seq 1 $(($2 * 10))); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	return 1
-}
+. scripts/lib.sh
+server_args=(--data "$tmp/data")
+[ -n "$db" ] && server_args+=(--db "$db")
 
 say "build ./cmd/linli and ./cmd/linli-bench (the load tool)"
 go build -o "$tmp/linli" ./cmd/linli
 go build -o "$tmp/linli-bench" ./cmd/linli-bench
 
 say "start the demo server"
-start_server "$tmp/server-1.log"
+start_server "$tmp/server-1.log" "${server_args[@]}"
 say "ready at $url"
 
 record="$tmp/created.txt"
@@ -133,7 +105,7 @@ grep -E '^create ' "$tmp/load.log" | sed 's/^/    /' || true
 say "$before 201s recorded before the kill"
 
 say "restart on the same data"
-start_server "$tmp/server-2.log"
+start_server "$tmp/server-2.log" "${server_args[@]}"
 say "ready again at $url"
 
 verify=(loadtest --verify "$record" --url "$url")

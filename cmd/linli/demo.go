@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,9 +34,18 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	setupLogging(stderr, level)
 	start := time.Now()
-	if reset && cfg.DB == "" {
-		if err := os.RemoveAll(cfg.Data); err != nil {
+	if cfg.DB == "" {
+		// The lock before --reset: a second demo on the same directory
+		// must not delete the database under the first.
+		unlock, err := lockData(cfg.Data)
+		if err != nil {
 			return err
+		}
+		defer unlock()
+		if reset {
+			if err := clearData(cfg.Data); err != nil {
+				return err
+			}
 		}
 	}
 	// Without a gateway of its own the demo sends its texts to one on
@@ -117,4 +127,21 @@ func printDemo(w io.Writer, url string, d demo.Dataset, sms string, took time.Du
 		fmt.Fprintf(w, "\nSMS go to a demo gateway on this machine (%s): nothing leaves it; /outbox shows each text.\n短信发往本机的演示网关，不会真正发出；“外发消息”页可查看每条短信。\n", sms)
 	}
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")
+}
+
+// clearData empties the data directory for --reset, all but its lock.
+func clearData(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() == lockName {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }

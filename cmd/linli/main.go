@@ -7,6 +7,8 @@
 //	linli import    import a community's household ledger
 //	linli export    export a household ledger
 //	linli camera-replay  replay a day of gate-camera events into a running Linli
+//	linli backup    write a consistent copy of the database while it serves
+//	linli restore   put a backup in place (refuses a served or, without --force, an existing database)
 //	linli version   print the version
 package main
 
@@ -53,6 +55,8 @@ Usage:
   linli stats   rebuild                                                recompute case statistics from the timelines
   linli camera-replay --url URL --token TOKEN [--speed 60] [--day YYYY-MM-DD]
                                                                        replay a day of gate-camera events (Frigate) into a running Linli
+  linli backup  [--data DIR | --db URL] -o FILE                       a consistent copy while serving (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
+  linli restore --from FILE [--data DIR | --db URL] [--force]         put a backup in place
   linli version                                                        print the version
 
 Every flag can also be set by an environment variable: --addr is LINLI_ADDR,
@@ -83,6 +87,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runStats(ctx, rest, stdout, stderr)
 	case "camera-replay":
 		return runCameraReplay(ctx, rest, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "linli", version)
 		return nil
@@ -245,6 +253,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	setupLogging(stderr, level)
+	if cfg.DB == "" {
+		unlock, err := lockData(cfg.Data)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	m := &Main{Config: cfg}
 	if err := m.Open(ctx); err != nil {
 		return err
