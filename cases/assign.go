@@ -35,8 +35,10 @@ func (s *Service) route(ctx context.Context, tx storage.Querier, c Case, cat Cat
 		case cat.Route == AssignProperty && p.Estate.ID != 0 && p.Estate.PropertyCompany != "":
 			return AssignProperty, p.Estate.ID, p.Estate.PropertyCompany, nil
 		case strings.HasPrefix(cat.Route, "department:"):
+			// Categories are city-wide; a department serves its area only.
+			// Outside it the case goes to the grid, as with no department.
 			d, err := s.departmentByCode(ctx, tx, strings.TrimPrefix(cat.Route, "department:"))
-			if err == nil {
+			if err == nil && s.serves(ctx, d, p) {
 				return AssignDepartment, d.ID, d.Name, nil
 			}
 		}
@@ -67,11 +69,14 @@ func (s *Service) route(ctx context.Context, tx storage.Querier, c Case, cat Cat
 		}
 		return "", 0, "", bad("承办对象类型不符 / the assignee does not match its kind")
 	case AssignDepartment:
-		var name string
-		if err := tx.QueryRow(ctx, `SELECT name FROM departments WHERE id = ?`, id).Scan(&name); err != nil {
+		d, err := s.department(ctx, tx, id)
+		if err != nil {
 			return "", 0, "", bad("部门不存在 / department not found")
 		}
-		return kind, id, name, nil
+		if !s.serves(ctx, d, p) {
+			return "", 0, "", bad(errNotServed)
+		}
+		return kind, id, d.Name, nil
 	}
 	return "", 0, "", linli.Invalid("承办类型应为 grid、property、department 或 community / unknown assignee kind",
 		linli.FieldError{Field: "assignee_kind", Reason: "未知类型 / unknown kind"})
@@ -89,6 +94,26 @@ type Department struct {
 // NameIn is the department's name in the language.
 func (d Department) NameIn(lang string) string { return pick(lang, d.Name, d.NameEN) }
 
+// errNotServed is the answer for a department given a case outside the
+// area it serves.
+const errNotServed = "该部门不负责本案所在区域 / the department does not serve the case's area"
+
+// serves reports whether the department serves the place: a department
+// serves an area (its node, a district or a street) and is dispatched,
+// whistled or added as co-handler only for cases inside it. Its members
+// read the whole case and may reveal the reporter's phone, so a
+// department of another district must never be made its handler.
+func (s *Service) serves(ctx context.Context, d Department, p place) bool {
+	n, err := s.Registry.NodeByID(ctx, d.NodeID)
+	return err == nil && linli.Within(p.Location.Path, n.Path)
+}
+
+func (s *Service) department(ctx context.Context, q storage.Querier, id int64) (Department, error) {
+	var d Department
+	err := q.QueryRow(ctx, `SELECT id, code, name, name_en, node_id FROM departments WHERE id = ?`, id).Scan(&d.ID, &d.Code, &d.Name, &d.NameEN, &d.NodeID)
+	return d, err
+}
+
 func (s *Service) departmentByCode(ctx context.Context, q storage.Querier, code string) (Department, error) {
 	var d Department
 	err := q.QueryRow(ctx, `SELECT id, code, name, name_en, node_id FROM departments WHERE code = ?`, code).Scan(&d.ID, &d.Code, &d.Name, &d.NameEN, &d.NodeID)
@@ -102,6 +127,26 @@ func (s *Service) Departments(ctx context.Context) ([]Department, error) {
 		err := rows.Scan(&d.ID, &d.Code, &d.Name, &d.NameEN, &d.NodeID)
 		return d, err
 	}, `SELECT id, code, name, name_en, node_id FROM departments ORDER BY id`)
+}
+
+// DepartmentsServing lists the departments that serve a case's place:
+// the ones its dispatch, whistle and co-handler forms offer.
+func (s *Service) DepartmentsServing(ctx context.Context, c Case) ([]Department, error) {
+	p, err := s.locate(ctx, s.DB, c.LocationID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Departments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, d := range all {
+		if s.serves(ctx, d, p) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // CreateDepartment adds a department serving an area (admins only).
@@ -157,8 +202,18 @@ func (s *Service) UpdateDepartment(ctx context.Context, a *linli.Actor, id int64
 	if !a.HasRole(linli.RoleAdmin) && !a.HasRole(linli.RoleStreetStaff) {
 		return Department{}, linli.Errorf(linli.EForbidden, "只有管理员和街道可以设置部门 / only administrators and street staff configure departments")
 	}
-	var before Department
-	if err := s.DB.QueryRow(ctx, `SELECT id, code, name, name_en, node_id FROM departments WHERE id = ?`, id).Scan(&before.ID, &before.Code, &before.Name, &before.NameEN, &before.NodeID); err != nil {
+	before, err := s.department(ctx, s.DB, id)
+	if err != nil {
+		return Department{}, linli.Errorf(linli.ENotFound, "部门不存在 / department not found")
+	}
+	// Street staff hold their street: a department whose area is not
+	// theirs (another street's, or the district's above them) is not
+	// theirs to rename, and looks to them as if it did not exist.
+	area, err := s.Registry.NodeByID(ctx, before.NodeID)
+	if err != nil {
+		return Department{}, err
+	}
+	if !a.HasRole(linli.RoleAdmin) && !a.Can(linli.PermCasesManage, area.Path) {
 		return Department{}, linli.Errorf(linli.ENotFound, "部门不存在 / department not found")
 	}
 	in.Name, in.NameEN = strings.TrimSpace(in.Name), strings.TrimSpace(in.NameEN)
@@ -174,11 +229,11 @@ func (s *Service) UpdateDepartment(ctx context.Context, a *linli.Actor, id int64
 	}
 	out := before
 	out.Name, out.NameEN = in.Name, in.NameEN
-	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE departments SET name = ?, name_en = ? WHERE id = ?`, in.Name, in.NameEN, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "department.update", Entity: "department", EntityID: id, ScopePath: "/",
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "department.update", Entity: "department", EntityID: id, ScopePath: area.Path,
 			Summary: "修改部门「" + in.Name + "」", SummaryEN: "Changed the department “" + in.Name + "”", Before: before, After: out})
 	})
 	return out, err

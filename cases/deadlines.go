@@ -231,8 +231,11 @@ func (s *Service) target(ctx context.Context, tx *storage.Tx, c Case, level stri
 		}
 	case strings.HasPrefix(level, "department:"):
 		d, err := s.departmentByCode(ctx, tx, strings.TrimPrefix(level, "department:"))
-		if err == nil {
+		if err == nil && s.serves(ctx, d, p) {
 			return AssignDepartment, d.ID, d.Name, nil
+		}
+		if err == nil {
+			return "", 0, "", linli.Invalid(errNotServed, linli.FieldError{Field: "targets", Reason: errNotServed + ": " + level})
 		}
 	}
 	return "", 0, "", linli.Invalid("无法吹哨到「"+level+"」 / no such level or department: "+level,
@@ -242,6 +245,12 @@ func (s *Service) target(ctx context.Context, tx *storage.Tx, c Case, level stri
 // blow records a whistle to one level and schedules its report-in limit.
 func (s *Service) blow(ctx context.Context, tx *storage.Tx, a *linli.Actor, c Case, cat Category, level string, n int, auto bool, reason string, now time.Time) error {
 	kind, id, name, err := s.target(ctx, tx, c, level)
+	if err != nil && auto && strings.HasPrefix(level, "department:") {
+		// A category's escalation names a department that does not
+		// serve this place (categories are city-wide): the timer still
+		// reaches someone, the district, instead of failing for ever.
+		kind, id, name, err = s.target(ctx, tx, c, "district")
+	}
 	if err != nil {
 		return err
 	}
@@ -477,6 +486,15 @@ func (s *Service) addCoHandler(ctx context.Context, tx *storage.Tx, a *linli.Act
 		var d Department
 		d, err = s.departmentByCode(ctx, tx, ref)
 		id, name = d.ID, d.Name
+		if err == nil {
+			p, perr := s.locate(ctx, tx, c.LocationID)
+			if perr != nil {
+				return perr
+			}
+			if !s.serves(ctx, d, p) {
+				return linli.Invalid(errNotServed, linli.FieldError{Field: "cohandler", Reason: errNotServed})
+			}
+		}
 	case AssignGrid, AssignProperty:
 		id, err = strconv.ParseInt(ref, 10, 64)
 		if err == nil {

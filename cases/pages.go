@@ -484,7 +484,7 @@ func (h *pages) detailPage(r *http.Request, id int64) (*web.Page, error) {
 	if d.Routing != nil {
 		dd.Due = fmtDue(d.Routing.ResponseDue, h.s.Zone, web.Lang(r))
 	}
-	if dd.Depts, err = h.s.Departments(r.Context()); err != nil {
+	if dd.Depts, err = h.s.DepartmentsServing(r.Context(), d.Case); err != nil {
 		return nil, err
 	}
 	if dd.Map, err = h.s.caseMap(r.Context(), d.Case); err != nil {

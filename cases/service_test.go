@@ -982,3 +982,74 @@ func TestDepartmentEnglishName(t *testing.T) {
 		}
 	})
 }
+
+// A department serves an area: dispatching, whistling or adding it as
+// co-handler for a case outside that area is refused (422 naming the
+// field) and changes nothing — its members would read the whole case and
+// could reveal the reporter's phone. A category routing to it falls back
+// to the grid there; the case page offers only the departments that serve
+// the case. Street staff rename only their street's departments.
+func TestDepartmentServesItsArea(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		linyi := f.node("运城市", "临猗县")
+		far, err := f.svc.CreateDepartment(f.ctx, linli.System(), "linyi-housing", "临猗县住房和城乡建设局", linyi.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := f.dispatched("resident", "xueyuan") // 学苑社区, 盐湖区
+		before := f.get(c.ID)
+		for _, tc := range []struct {
+			name  string
+			in    cases.ActionInput
+			field string
+		}{
+			{"transfer", cases.ActionInput{Action: cases.ActTransfer, AssigneeKind: cases.AssignDepartment, AssigneeID: far.ID, Note: "转临猗"}, "assignee_id"},
+			{"whistle", cases.ActionInput{Action: cases.ActWhistle, Targets: []string{"department:linyi-housing"}, Reason: "x"}, "targets"},
+			{"co-handler", cases.ActionInput{Action: cases.ActAddCoHandler, CoHandler: "department:linyi-housing"}, "cohandler"},
+		} {
+			err := f.actErr("xueyuan", c.ID, tc.in)
+			wantCode(t, tc.name, err, linli.EInvalid)
+			var got []string
+			for _, fe := range linli.ErrorFields(err) {
+				got = append(got, fe.Field)
+			}
+			if !slices.Contains(got, tc.field) {
+				t.Errorf("%s: fields %v, want %s", tc.name, got, tc.field)
+			}
+		}
+		after := f.get(c.ID)
+		if after.AssigneeKind != before.AssigneeKind || after.AssigneeID != before.AssigneeID || len(f.whistles(c.ID)) != 0 {
+			t.Errorf("refused actions changed the case: %+v → %+v, whistles %v", before, after, f.whistles(c.ID))
+		}
+		// The district's own department is still fine.
+		f.act("xueyuan", c.ID, cases.ActionInput{Action: cases.ActAddCoHandler, CoHandler: "department:housing"})
+		ds, err := f.svc.DepartmentsServing(f.ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			if d.ID == far.ID {
+				t.Errorf("the case page offers %s, which does not serve 学苑社区", d.Name)
+			}
+		}
+		if len(ds) < 2 {
+			t.Errorf("departments serving the case: %v, want 盐湖区's", ds)
+		}
+		// Street staff of 东城街道 rename neither 临猗县's department nor
+		// the district's above them; the answer is the unknown one.
+		in := cases.DepartmentInput{Name: "改名", NameEN: "Renamed"}
+		for _, id := range []int64{far.ID, f.housing.ID} {
+			_, err := f.svc.UpdateDepartment(f.ctx, f.actor("street"), id, in)
+			wantCode(t, "street staff rename a department outside their street", err, linli.ENotFound)
+		}
+		dong := f.node("运城市", "盐湖区", "东城街道")
+		own, err := f.svc.CreateDepartment(f.ctx, linli.System(), "dc-office", "东城街道城管科", dong.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.UpdateDepartment(f.ctx, f.actor("street"), own.ID, in); err != nil {
+			t.Errorf("street staff rename their street's department: %v", err)
+		}
+	})
+}

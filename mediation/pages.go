@@ -172,6 +172,14 @@ func (h *pages) newPage(ctx context.Context, a *linli.Actor, form url.Values) (*
 				scope = []string{n.Path}
 			}
 		}
+		// Reading a case is not mediating in its community: a worker of
+		// one community who is a resident of another reads that one's
+		// public cases. The form lists the community's households with
+		// their owners, so it needs what accepting the dispute needs.
+		if len(scope) == 0 || !a.Can(linli.PermMediate, scope[0]) {
+			return nil, linli.Invalid("案件不存在或无权查看 / case not found",
+				linli.FieldError{Field: "case_id", Reason: "案件不存在或无权查看 / no such case in your scope"})
+		}
 		// Pre-fill from the case unless the form was posted back.
 		if _, posted := form["title"]; !posted {
 			form.Set("title", c.Title)

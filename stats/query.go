@@ -98,10 +98,37 @@ func (s *Service) scope(ctx context.Context, a *linli.Actor, id int64) (registry
 		return registry.Node{}, err
 	}
 	n := line[len(line)-1]
-	if !a.Can(linli.PermCasesRead, n.Path) {
-		return n, linli.Errorf(linli.EForbidden, "无权查看该范围的统计 / not allowed for this scope")
+	// The rollups go no finer than a grid: the figures of an estate,
+	// building or unit are its grid's, so reading them needs the grid
+	// (a building head does not read the whole grid's counts through
+	// the building's id).
+	need := n.Path
+	if belowGrid(n.Kind) {
+		for _, x := range line {
+			if x.Kind == registry.KindGrid {
+				need = x.Path
+			}
+		}
+	}
+	if !a.Can(linli.PermCasesRead, need) {
+		// The same answer as for an unknown place: a place's existence
+		// outside one's scope is not told either.
+		return n, linli.Errorf(linli.ENotFound, "地点不存在或无权查看 / no such place in your scope")
 	}
 	return n, nil
+}
+
+// belowGrid reports whether a place lies inside a grid (its figures are
+// the grid's).
+func belowGrid(k registry.Kind) bool {
+	return k == registry.KindEstate || k == registry.KindBuilding || k == registry.KindUnit
+}
+
+// ByCategoryAllowed reports whether the scope can be grouped by category:
+// the category rollups are kept per community, so a grid (or a place in
+// one) cannot — its category rows would be the whole community's.
+func (r Report) ByCategoryAllowed() bool {
+	return r.Scope.Kind != registry.KindGrid && !belowGrid(r.Scope.Kind)
 }
 
 // plan says which rollups answer a query (see migration 0008): totals and
@@ -201,6 +228,10 @@ func (s *Service) Report(ctx context.Context, a *linli.Actor, q Query) (Report, 
 	}
 	if q.By == "" {
 		q.By = defaultGroup(n.Kind)
+	}
+	if q.By == ByCategory && !(Report{Scope: n}).ByCategoryAllowed() {
+		return Report{}, linli.Invalid("网格及以下不能按类别统计：类别汇总只到社区 / by category is kept per community: a grid cannot be grouped by category",
+			linli.FieldError{Field: "by", Reason: "网格及以下不按类别 / not below a community"})
 	}
 	if s.Fresh != nil {
 		if _, err := s.Fresh(ctx); err != nil {

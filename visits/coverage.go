@@ -69,6 +69,19 @@ func (s *Service) Coverage(ctx context.Context, a *linli.Actor, subject links.Re
 	if !ok && subject.Kind == KindMatter {
 		return Coverage{}, errNoMatter()
 	}
+	// The matter's title and the subject are told only to those who may
+	// see them: a matter whose scope is not the actor's, or a project,
+	// vote or dispute they cannot see, answers as an unknown one (the
+	// place checked below is the actor's own, so it says nothing).
+	if ok && !overlaps(a, m.Path) {
+		return Coverage{}, errNoMatter()
+	}
+	if err := s.checkSubject(ctx, a, subject); err != nil {
+		if linli.ErrorCode(err) == linli.EInvalid {
+			return Coverage{}, errNoMatter()
+		}
+		return Coverage{}, err
+	}
 	c := Coverage{Subject: subject.String(), Title: subjectLabel(subject), Pending: []CoverageHousehold{}}
 	if ok {
 		c.MatterID, c.Title = m.ID, m.Title

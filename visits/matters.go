@@ -250,6 +250,15 @@ func (s *Service) widen(ctx context.Context, tx *storage.Tx, a *linli.Actor, m M
 	if nid == 0 {
 		return m, linli.Errorf(linli.EConflict, "走访范围不能跨越不同的市 / a visit matter cannot span cities")
 	}
+	// A matter stays in one community: its subjects (a building's vote,
+	// a community's project or dispute) do, and a matter widened to the
+	// street would show its title and coverage to every visitor there.
+	if top, err := s.registry.NodeByID(ctx, nid); err != nil {
+		return m, err
+	} else if !withinCommunity(top.Kind) {
+		return m, linli.Invalid("走访事项属于另一个社区 / the visit matter belongs to another community",
+			linli.FieldError{Field: "subject", Reason: "走访事项属于另一个社区 / the visit matter belongs to another community"})
+	}
 	if _, err := tx.Exec(ctx, `UPDATE visit_matters SET scope_id = ?, scope_path = ?, updated_at = ? WHERE id = ?`, nid, np, ms(s.now()), m.ID); err != nil {
 		return m, err
 	}
@@ -260,4 +269,14 @@ func (s *Service) widen(ctx context.Context, tx *storage.Tx, a *linli.Actor, m M
 	}
 	return m, audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "visit_matter.widen", Entity: "visit_matter", EntityID: m.ID,
 		ScopePath: m.Path, Summary: "走访事项「" + m.Title + "」的范围扩大到" + m.Scope, Before: before, After: m})
+}
+
+// withinCommunity reports whether a place of this kind lies in one
+// community (the community itself or below it).
+func withinCommunity(k registry.Kind) bool {
+	switch k {
+	case registry.KindCommunity, registry.KindGrid, registry.KindEstate, registry.KindBuilding, registry.KindUnit:
+		return true
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"linli"
+	"linli/links"
 	"linli/storage"
 	"linli/storage/storagetest"
 	"linli/visits"
@@ -37,6 +38,42 @@ func TestVisitVisitorsStayInScope(t *testing.T) {
 		in.VisitorIDs = []int64{f.actors["building"].AccountID, f.actors["xueyuan"].AccountID}
 		if v := f.record("grid1", in); len(v.Visitors) != 2 {
 			t.Errorf("the community's own visitors: %+v", v.Visitors)
+		}
+	})
+}
+
+// TestVisitMatterStaysInItsCommunity: coverage tells a matter's title only
+// to those whose scope it overlaps and only about subjects they see — to
+// anyone else, even asking about their own place, it answers as for an
+// unknown matter; and no visit widens a matter beyond its community.
+func TestVisitMatterStaysInItsCommunity(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		v := f.record("grid1", visits.VisitInput{HouseholdID: f.room("3单元", "602"), Subject: "project:3", Stance: visits.Support})
+		jxb := f.node("运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼")
+		for _, subject := range []links.Ref{{Kind: visits.KindMatter, ID: v.MatterID}, {Kind: links.KindProject, ID: 3}} {
+			c, err := f.svc.Coverage(f.ctx, f.actors["jxgrid"], subject, jxb.ID)
+			if linli.ErrorCode(err) != linli.ENotFound || c.Title != "" {
+				t.Errorf("吉祥社区's grid worker, coverage of %s at her own building: %+v %v, want not found", subject, c, err)
+			}
+		}
+		if _, err := f.svc.Coverage(f.ctx, f.actors["grid1"], links.Ref{Kind: visits.KindMatter, ID: v.MatterID}, 0); err != nil {
+			t.Errorf("the matter's own grid worker: %v", err)
+		}
+		// Someone who sees both communities records a visit in 吉祥社区
+		// about 学苑社区's project: the matter would become the street's.
+		jxu := f.node("运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼", "2单元")
+		h, err := f.reg.HouseholdByRoom(f.ctx, jxu.ID, "402")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Record(f.ctx, linli.System(), visits.VisitInput{HouseholdID: h, Subject: "project:3", Stance: visits.Support})
+		if wantCode(t, "a visit in another community", err, linli.EInvalid); !hasField(err, "subject") {
+			t.Errorf("fields %v, want subject", linli.ErrorFields(err))
+		}
+		m, err := f.svc.Matter(f.ctx, linli.System(), v.MatterID)
+		if err != nil || m.Scope == "东城街道" || len(m.Path) < len(f.node(pHuicui[:4]...).Path) {
+			t.Errorf("the matter after the refused visit: %+v %v", m, err)
 		}
 	})
 }
