@@ -47,6 +47,9 @@ type Rule struct {
 	Cooldown   int64    `json:"cooldown"` // seconds between two alerts of the rule for one object, and for one zone
 	Count      int      `json:"count"`    // reappear: K
 	Enabled    bool     `json:"enabled"`
+	// Notify are the community's group robots its alerts go to through
+	// the outbox (NotifyChannels: wecom, dingtalk); empty: none.
+	Notify []string `json:"notify"`
 }
 
 func (r Rule) validate() error {
@@ -72,6 +75,7 @@ func (r Rule) validate() error {
 	if r.Cooldown < 0 {
 		v.Add("cooldown", "不能为负 / must not be negative")
 	}
+	checkNotify(&v, r.Notify)
 	return v.Err()
 }
 
