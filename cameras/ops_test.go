@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -244,4 +245,38 @@ func TestRulesMemorySavedWithEvents(t *testing.T) {
 			t.Errorf("state %s", state)
 		}
 	})
+}
+
+// The rule form offers the group robots: a rule added with WeCom ticked
+// keeps it and the list says so, in both languages; a channel that is not
+// a robot is refused beside the field, with the ticked boxes kept.
+func TestRuleFormNotify(t *testing.T) {
+	f := newFixture(t, storagetest.SQLite(t))
+	srv := f.server()
+	staff := srv.As(t, f.a("xueyuan"))
+	c := f.activeCamera("XY-F1", "f_gate")
+	loc := "/cameras/" + itoa(c.ID)
+	page := staff.Get(loc).String()
+	if !strings.Contains(page, `name="notify" value="wecom"`) || !strings.Contains(page, `name="notify" value="dingtalk"`) {
+		t.Fatalf("the rule form has no notify boxes:\n%s", page)
+	}
+	bad := staff.PostForm(loc+"/rules", url.Values{"kind": {"night_entry"}, "zone": {"gate"}, "from": {"22:00"}, "to": {"06:00"}, "notify": {"dingtalk", "sms"}})
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.String(), `data-test="err-notify"`) ||
+		!strings.Contains(bad.String(), `value="dingtalk" checked`) {
+		t.Fatalf("bad notify: %d\n%s", bad.Status, bad)
+	}
+	if r := staff.PostForm(loc+"/rules", url.Values{"kind": {"night_entry"}, "zone": {"gate"}, "from": {"22:00"}, "to": {"06:00"}, "notify": {"wecom"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("rule: %d %s", r.Status, r)
+	}
+	rules, err := f.svc.Rules(f.ctx, f.a("xueyuan"), c.ID)
+	f.must(err)
+	if len(rules) != 1 || strings.Join(rules[0].Notify, ",") != "wecom" {
+		t.Fatalf("rules %+v", rules)
+	}
+	if !strings.Contains(staff.Get(loc).String(), "通知 企业微信群") || !strings.Contains(staff.English().Get(loc).String(), "Notify WeCom group") {
+		t.Error("the rule's notify is not shown")
+	}
+	if u := srv.Untranslated(); len(u) > 0 {
+		t.Errorf("untranslated: %q", u)
+	}
 }

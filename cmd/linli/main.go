@@ -51,8 +51,8 @@ Usage:
   linli import  [--dry-run] --community PATH FILE.xlsx|FILE.csv       import a household ledger (--dry-run: show the changes only)
   linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
   linli stats   rebuild                                                recompute case statistics from the timelines
-  linli camera-replay --url URL --token TOKEN [--speed 60] [--day YYYY-MM-DD]
-                                                                       replay a day of gate-camera events (Frigate) into a running Linli
+  linli camera-replay --url URL --token TOKEN | --mqtt URL | --sip HOST:PORT … [--speed 60] [--day YYYY-MM-DD]
+                                                                       replay a day of gate-camera events (Frigate over HTTP or MQTT, GB/T 28181 alarms) into a running Linli
   linli version                                                        print the version
 
 Every flag can also be set by an environment variable: --addr is LINLI_ADDR,
