@@ -178,6 +178,18 @@ func TestCountsSurviveRestart(t *testing.T) {
 		check("before the restart")
 		f.restart()
 		check("after the restart")
+		// The API and the page show the same.
+		srv := f.server()
+		var got struct{ Sources []cameras.CountsView }
+		srv.As(t, f.a("guard")).Get("/api/cameras/counts").Decode(t, &got)
+		if len(got.Sources) != 3 || got.Sources[0] != want {
+			t.Errorf("API counts %+v", got.Sources)
+		}
+		page := srv.As(t, f.a("guard")).Get("/cameras").String()
+		if i := strings.Index(page, `data-source="frigate"`); i < 0 || !strings.Contains(page[i:], `data-test="unknown">1<`) ||
+			!strings.Contains(page[i:], `<td data-label="已接收">3</td><td data-label="重复">1</td>`) {
+			t.Errorf("the page's counts:\n%s", page)
+		}
 		c, err := f.svc.Camera(f.ctx, f.a("xueyuan"), draft.ID)
 		f.must(err)
 		if c.Dropped != 1 {
@@ -279,4 +291,20 @@ func TestRuleFormNotify(t *testing.T) {
 	if u := srv.Untranslated(); len(u) > 0 {
 		t.Errorf("untranslated: %q", u)
 	}
+}
+
+// An offline rule's alert goes to its robots too.
+func TestOfflineAlertNotifies(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.activeCamera("XY-O1", "o_gate", cameras.Rule{Kind: cameras.Offline, Seconds: 600, Enabled: true, Notify: []string{"dingtalk"}})
+		f.must(f.svc.Heartbeat(f.ctx, feed.Heartbeat{Source: feed.SourceFrigate, Camera: "o_gate", At: f.w.Clock.Now()}))
+		f.w.Clock.Advance(601 * time.Second)
+		f.must(db.InTx(f.ctx, func(tx *storage.Tx) error { return f.svc.CheckOffline(f.ctx, tx) }))
+		var text string
+		f.must(db.QueryRow(f.ctx, `SELECT payload FROM outbox WHERE channel = 'dingtalk' AND kind = 'camera_alert'`).Scan(&text))
+		if !strings.Contains(text, "摄像头离线") || !strings.Contains(text, "Camera offline") || !strings.Contains(text, "南门XY-O1") {
+			t.Errorf("payload %s", text)
+		}
+	})
 }

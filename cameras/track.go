@@ -109,11 +109,18 @@ func (s *Service) writeTrack(ctx context.Context, tx *storage.Tx, id int64, stat
 // it was last saved (Stop calls it; so may a test).
 func (s *Service) SaveTracks(ctx context.Context) error {
 	s.mu.RLock()
-	ps := make([]*point, 0, len(s.byID))
+	var ps []*point
 	for _, p := range s.byID {
-		ps = append(ps, p)
+		p.mu.Lock()
+		if p.dirty {
+			ps = append(ps, p)
+		}
+		p.mu.Unlock()
 	}
 	s.mu.RUnlock()
+	if len(ps) == 0 {
+		return nil
+	}
 	return s.db.InTx(ctx, func(tx *storage.Tx) error {
 		for _, p := range ps {
 			p.mu.Lock()
