@@ -114,9 +114,13 @@ type Hit struct {
 
 // Track is what the rules remember of one camera between its events:
 // the objects in view and where they entered each zone, when each rule
-// last fired per object and per zone, and recent appearances. It is
-// memory only: after a restart an object already in view is measured
-// from its next message's Start.
+// last fired per object and per zone, and recent appearances. The
+// Service saves it with the camera's events at most once a minute and at
+// Stop (MarshalJSON, table camera_tracks) and reads it back at start, so
+// an object already in view is measured from when it entered its zone
+// and an alert already raised is not raised again; after a crash what
+// changed since the last save is lost, and an object seen again is then
+// measured from its message's Start.
 type Track struct {
 	objects map[string]*object
 	fired   map[string]time.Time // cool-downs: rule|o|event, rule|z|zone
