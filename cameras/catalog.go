@@ -36,6 +36,9 @@ func catalog() map[string]string {
 		"时长（秒）": "Seconds", "徘徊：停留时长；反复出现：时间窗；离线：离线时长": "Loitering: time in the zone; reappearing: the window; offline: time without a heartbeat",
 		"次数（反复出现）": "Count (reappearing)", "起始时间": "From", "起止相同为全天；可跨午夜": "Equal: all day; may cross midnight",
 		"结束时间": "To", "冷却时间（秒）": "Cool-down (seconds)", "添加规则": "Add the rule",
+		// A rule's notify field.
+		"企业微信群": "WeCom group", "钉钉群": "DingTalk group", "通知": "Notify",
+		"告警同时发到群机器人（在“外发渠道”配置）": "Also send the alerts to the group robots (set up under Outgoing channels)",
 		// Alerts.
 		"全部": "All", "起始日期": "From date", "结束日期": "To date", "筛选": "Filter", "暂无告警": "No alerts",
 		"时间": "Time", "目标类别": "Label", "确认": "Acknowledged", "处理结果": "Outcome", "案件": "Case", "查看案件": "View the case",

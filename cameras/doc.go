@@ -10,14 +10,21 @@
 // feed.Sink:
 //
 //   - an event of an unknown camera, or of a camera that is not active, is
-//     dropped and counted (per source; per camera for inactive ones);
+//     dropped and counted (per source; per camera for inactive ones); the
+//     counts of each source (accepted, duplicate, late, unknown, inactive,
+//     alerts) are added up in the transaction that stores the events
+//     (camera_feed_counts), so they survive restarts;
 //   - an event is stored once per (source, event id): Frigate's new,
 //     update and end of one object share the id, so the row keeps the
 //     latest message; the same message twice is nothing, an older one
 //     arriving late is counted and not applied;
 //   - the rules (rules.go, plain functions over a per-camera state kept in
-//     memory) measure from the events' own times, never from arrival, so a
-//     replayed or delayed stream raises the same alerts;
+//     memory, saved at most once a minute and at Stop and read back at
+//     start: track.go) measure from the events' own times, never from
+//     arrival, so a replayed or delayed stream raises the same alerts;
+//   - an alert of a rule whose Notify names the group robots (wecom,
+//     dingtalk) is also an outbox message in the same transaction
+//     (notify.go), delivered to the nearest community's robot;
 //   - the event row, any alert and its log row are written in one
 //     transaction shared with concurrent events: Event gathers what
 //     callers hand in at the same time into one write of up to 512 events

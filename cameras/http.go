@@ -3,6 +3,7 @@ package cameras
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"linli"
 	"linli/cameras/feed"
 	"linli/cameras/feed/frigate"
+	"linli/storage"
 	"linli/web"
 )
 
@@ -140,23 +142,36 @@ type CountsView struct {
 	Alerts     int64       `json:"alerts"`
 }
 
-// CountsAll returns the counts of every source since start, for those
+// CountsAll returns the stored counts of every source (camera_feed_counts:
+// since the database was made, across restarts and replicas), for those
 // who watch cameras somewhere.
-func (s *Service) CountsAll(a *linli.Actor) ([]CountsView, error) {
+func (s *Service) CountsAll(ctx context.Context, a *linli.Actor) ([]CountsView, error) {
 	if len(watchScopes(a)) == 0 {
 		return nil, errForbidden()
 	}
+	stored, err := storage.Select(ctx, s.db, func(r *sql.Rows) (CountsView, error) {
+		var c CountsView
+		err := r.Scan(&c.Source, &c.Accepted, &c.Duplicate, &c.OutOfOrder, &c.Unknown, &c.Inactive, &c.Alerts)
+		return c, err
+	}, `SELECT source, accepted, duplicate, out_of_order, unknown, inactive, alerts FROM camera_feed_counts`)
+	if err != nil {
+		return nil, err
+	}
 	var out []CountsView
 	for _, src := range []feed.Source{feed.SourceFrigate, feed.SourceGB28181, feed.SourceHTTP} {
-		c := s.counts[src]
-		out = append(out, CountsView{Source: src, Accepted: c.Accepted.Load(), Duplicate: c.Duplicate.Load(), OutOfOrder: c.OutOfOrder.Load(),
-			Unknown: c.Unknown.Load(), Inactive: c.Inactive.Load(), Alerts: c.Alerts.Load()})
+		c := CountsView{Source: src}
+		for _, x := range stored {
+			if x.Source == src {
+				c = x
+			}
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }
 
 func (s *Service) apiCounts(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.CountsAll(web.ActorFrom(r.Context()))
+	cs, err := s.CountsAll(r.Context(), web.ActorFrom(r.Context()))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cameras
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"strings"
 	"time"
@@ -147,10 +148,19 @@ func (s *Service) gather() {
 	}
 }
 
-// Stop stops the gathering of events (the wiring calls it at shutdown):
-// the batch being written is finished, events still queued are refused.
+// Stop stops the gathering of events (the wiring calls it at shutdown,
+// before the database closes): the batch being written is finished,
+// events still queued are refused, and the rules' memory of every camera
+// is saved for the next start.
 func (s *Service) Stop() {
-	s.closeOnce.Do(func() { close(s.closing) })
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		s.gatherOnce.Do(func() { close(s.stopped) }) // gather never started
+		<-s.stopped
+		if err := s.SaveTracks(context.Background()); err != nil {
+			slog.Error("saving the camera rules' memory", "err", err)
+		}
+	})
 }
 
 // Events takes several events in one transaction (the HTTP batch). An
@@ -174,12 +184,16 @@ func (s *Service) events(ctx context.Context, es []feed.Event, scope string) err
 	if len(bad) > 0 {
 		return linli.Invalid("事件格式有误 / malformed event", bad...)
 	}
+	if len(es) == 0 {
+		return nil
+	}
 	type job struct {
 		p *point
 		e feed.Event
 	}
 	var todo []job
 	var dropped []*point
+	tl := tally{}
 	for _, e := range es {
 		p, err := s.camera(ctx, e.Source, e.Camera)
 		if err != nil {
@@ -188,6 +202,7 @@ func (s *Service) events(ctx context.Context, es []feed.Event, scope string) err
 		cnt := s.counts[e.Source]
 		if p == nil {
 			cnt.Unknown.Add(1)
+			tl.add(e.Source).Unknown++
 			continue
 		}
 		p.mu.Lock()
@@ -195,18 +210,17 @@ func (s *Service) events(ctx context.Context, es []feed.Event, scope string) err
 		p.mu.Unlock()
 		if !within {
 			cnt.Unknown.Add(1)
+			tl.add(e.Source).Unknown++
 			continue
 		}
 		if !active {
 			cnt.Inactive.Add(1)
+			tl.add(e.Source).Inactive++
 			p.dropped.Add(1)
 			dropped = append(dropped, p)
 			continue
 		}
 		todo = append(todo, job{p, e})
-	}
-	if len(todo) == 0 && len(dropped) == 0 {
-		return nil
 	}
 	return s.db.Batch(ctx, func(tx *storage.Tx) error {
 		for _, p := range dropped {
@@ -215,18 +229,44 @@ func (s *Service) events(ctx context.Context, es []feed.Event, scope string) err
 			}
 		}
 		for _, j := range todo {
-			if err := s.ingest(ctx, tx, j.p, j.e); err != nil {
+			if err := s.ingest(ctx, tx, j.p, j.e, tl); err != nil {
 				return err
 			}
 		}
-		return nil
+		return tl.write(ctx, tx)
 	})
 }
 
+// tally is what one transaction adds to camera_feed_counts, by source.
+type tally map[feed.Source]*CountsView
+
+func (t tally) add(src feed.Source) *CountsView {
+	c := t[src]
+	if c == nil {
+		c = &CountsView{Source: src}
+		t[src] = c
+	}
+	return c
+}
+
+// write adds the tally to the stored counts in tx, one statement a source.
+func (t tally) write(ctx context.Context, tx *storage.Tx) error {
+	for src, c := range t {
+		if _, err := tx.Exec(ctx, `INSERT INTO camera_feed_counts AS c (source, accepted, duplicate, out_of_order, unknown, inactive, alerts)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET accepted = c.accepted + excluded.accepted,
+			duplicate = c.duplicate + excluded.duplicate, out_of_order = c.out_of_order + excluded.out_of_order,
+			unknown = c.unknown + excluded.unknown, inactive = c.inactive + excluded.inactive, alerts = c.alerts + excluded.alerts`,
+			src, c.Accepted, c.Duplicate, c.OutOfOrder, c.Unknown, c.Inactive, c.Alerts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ingest stores one event of an active camera, runs the rules and writes
-// the alerts, in tx.
-func (s *Service) ingest(ctx context.Context, tx *storage.Tx, p *point, e feed.Event) error {
-	cnt := s.counts[e.Source]
+// the alerts, in tx, counting into tl.
+func (s *Service) ingest(ctx context.Context, tx *storage.Tx, p *point, e feed.Event, tl tally) error {
+	cnt, tc := s.counts[e.Source], tl.add(e.Source)
 	zones := strings.Join(e.Zones, ",")
 	start := e.Start
 	if start.IsZero() {
@@ -251,9 +291,11 @@ func (s *Service) ingest(ctx context.Context, tx *storage.Tx, p *point, e feed.E
 		}
 		switch t := storage.Millis(e.At); {
 		case t < at || t == at && kindRank(e.Kind) < kindRank(kind):
+			tc.OutOfOrder++
 			tx.AfterCommit(func() { cnt.OutOfOrder.Add(1) })
 			return nil
 		case t == at && kindRank(e.Kind) == kindRank(kind):
+			tc.Duplicate++
 			tx.AfterCommit(func() { cnt.Duplicate.Add(1) })
 			return nil
 		}
@@ -264,13 +306,23 @@ func (s *Service) ingest(ctx context.Context, tx *storage.Tx, p *point, e feed.E
 	}
 	p.mu.Lock()
 	hits := p.track.Apply(p.rules, e, s.zone())
-	name, path := p.name, p.path
+	p.dirty = true
+	state, err := s.trackState(p, false)
+	name, path, nodeID := p.name, p.path, p.nodeID
 	// An event is a sign of life too (an HTTP box sends no heartbeats).
 	alive := e.At.Sub(p.hb) >= hbEvery
 	if alive {
 		p.hb = e.At
 	}
 	p.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if state != nil {
+		if err := s.writeTrack(ctx, tx, p.id, state); err != nil {
+			return err
+		}
+	}
 	if alive {
 		if _, err := tx.Exec(ctx, `UPDATE cameras SET last_heartbeat = ? WHERE id = ? AND last_heartbeat < ?`, storage.Millis(e.At), p.id, storage.Millis(e.At)); err != nil {
 			return err
@@ -279,17 +331,20 @@ func (s *Service) ingest(ctx context.Context, tx *storage.Tx, p *point, e feed.E
 	for _, h := range hits {
 		al := Alert{CameraID: p.id, Camera: name, Path: path, RuleID: h.Rule.ID, RuleKind: h.Rule.Kind, Source: e.Source, EventID: e.EventID,
 			Label: h.Label, Score: h.Score, Zone: h.Zone, At: h.At, State: Open, CreatedAt: s.now()}
-		if err := s.raise(ctx, tx, al); err != nil {
+		if err := s.raise(ctx, tx, al, nodeID, h.Rule.Notify); err != nil {
 			return err
 		}
+		tc.Alerts++
 	}
+	tc.Accepted++
 	tx.AfterCommit(func() { cnt.Accepted.Add(1) })
 	return nil
 }
 
-// raise writes a new alert and its log row in tx; the board hears of it
-// after commit.
-func (s *Service) raise(ctx context.Context, tx *storage.Tx, al Alert) error {
+// raise writes a new alert and its log row in tx, and its message to the
+// group robots of notify (nodeID is the camera's place); the board hears
+// of it after commit.
+func (s *Service) raise(ctx context.Context, tx *storage.Tx, al Alert, nodeID int64, notify []string) error {
 	id, err := tx.Insert(ctx, `INSERT INTO camera_alerts (camera_id, path, rule_id, rule_kind, source, event_id, label, score, zone, at, state, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		al.CameraID, al.Path, al.RuleID, al.RuleKind, al.Source, al.EventID, al.Label, al.Score, al.Zone, storage.Millis(al.At), al.State, storage.Millis(al.CreatedAt))
@@ -298,6 +353,9 @@ func (s *Service) raise(ctx context.Context, tx *storage.Tx, al Alert) error {
 	}
 	al.ID = id
 	if err := s.logAlert(ctx, tx, al, "raised"); err != nil {
+		return err
+	}
+	if err := s.enqueueAlert(ctx, tx, al, nodeID, notify); err != nil {
 		return err
 	}
 	if c := s.counts[al.Source]; c != nil {

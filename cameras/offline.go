@@ -52,6 +52,8 @@ func (s *Service) offlineJob(ctx context.Context, tx *storage.Tx, _ jobs.Job) er
 func (s *Service) CheckOffline(ctx context.Context, tx *storage.Tx) error {
 	type due struct {
 		cam       int64
+		node      int64
+		notify    string
 		name      string
 		path      string
 		last      int64
@@ -63,7 +65,7 @@ func (s *Service) CheckOffline(ctx context.Context, tx *storage.Tx) error {
 	err := storage.Each(ctx, tx, func(r *sql.Rows) error {
 		var d due
 		var created int64
-		if err := r.Scan(&d.cam, &d.name, &d.path, &d.last, &created, &d.rule.ID, &d.rule.Seconds, &d.lastAlert); err != nil {
+		if err := r.Scan(&d.cam, &d.node, &d.name, &d.path, &d.last, &created, &d.rule.ID, &d.rule.Seconds, &d.notify, &d.lastAlert); err != nil {
 			return err
 		}
 		if d.last == 0 {
@@ -74,7 +76,7 @@ func (s *Service) CheckOffline(ctx context.Context, tx *storage.Tx) error {
 			list = append(list, d)
 		}
 		return nil
-	}, `SELECT c.id, c.name, c.path, c.last_heartbeat, c.created_at, r.id, r.seconds,
+	}, `SELECT c.id, c.node_id, c.name, c.path, c.last_heartbeat, c.created_at, r.id, r.seconds, r.notify,
 			COALESCE((SELECT MAX(a.at) FROM camera_alerts a WHERE a.camera_id = c.id AND a.rule_id = r.id), 0)
 		FROM cameras c JOIN camera_rules r ON r.camera_id = c.id
 		WHERE c.state = 'active' AND r.kind = 'offline' AND r.enabled = 1`)
@@ -84,7 +86,7 @@ func (s *Service) CheckOffline(ctx context.Context, tx *storage.Tx) error {
 	for _, d := range list {
 		at := storage.FromMillis(d.last).Add(time.Duration(d.rule.Seconds) * time.Second)
 		if err := s.raise(ctx, tx, Alert{CameraID: d.cam, Camera: d.name, Path: d.path, RuleID: d.rule.ID, RuleKind: Offline,
-			At: at, State: Open, CreatedAt: now}); err != nil {
+			At: at, State: Open, CreatedAt: now}, d.node, notifyList(d.notify)); err != nil {
 			return err
 		}
 	}

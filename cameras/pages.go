@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,10 +32,12 @@ const onlineWindow = 5 * time.Minute
 func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "cameras", Catalog: catalog(), Funcs: template.FuncMap{
-		"cmSources":     func() []feed.Source { return []feed.Source{feed.SourceFrigate, feed.SourceGB28181, feed.SourceHTTP} },
-		"cmRuleKinds":   RuleKinds,
-		"cmAlertStates": func() []AlertState { return []AlertState{Open, Acknowledged, Handled, FalseAlarm, Escalated} },
-		"cmMinute":      func(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) },
+		"cmSources":        func() []feed.Source { return []feed.Source{feed.SourceFrigate, feed.SourceGB28181, feed.SourceHTTP} },
+		"cmRuleKinds":      RuleKinds,
+		"cmNotifyChannels": NotifyChannels,
+		"cmChecked":        func(vs []string, v string) bool { return slices.Contains(vs, v) },
+		"cmAlertStates":    func() []AlertState { return []AlertState{Open, Acknowledged, Handled, FalseAlarm, Escalated} },
+		"cmMinute":         func(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) },
 		"cmLast7": func(days []int) []int {
 			if len(days) > 7 {
 				return days[len(days)-7:]
@@ -56,6 +59,7 @@ func Pages() web.Pages {
 			"cmState":      func(s State) string { return t(stateLabel(s)) },
 			"cmAlertState": func(s AlertState) string { return t(alertStateLabel(s)) },
 			"cmRule":       func(k RuleKind) string { return t(ruleLabel(k)) },
+			"cmNotify":     func(ch string) string { return t(notifyLabel(ch)) },
 		}
 	}}
 }
@@ -129,7 +133,7 @@ func (h *pages) listPage(r *http.Request) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts, err := h.s.CountsAll(a)
+	counts, err := h.s.CountsAll(r.Context(), a)
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +366,8 @@ func (h *pages) rule(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
 	ru := Rule{Kind: RuleKind(r.FormValue("kind")), Zone: strings.TrimSpace(r.FormValue("zone")), Labels: strings.Split(r.FormValue("labels"), ","),
-		Seconds: web.FormInt(r, "seconds"), Cooldown: web.FormInt(r, "cooldown"), Count: int(web.FormInt(r, "count")), Enabled: true}
+		Seconds: web.FormInt(r, "seconds"), Cooldown: web.FormInt(r, "cooldown"), Count: int(web.FormInt(r, "count")), Enabled: true,
+		Notify: r.Form["notify"]}
 	var v linli.Validation
 	var ok bool
 	if ru.FromMinute, ok = minuteOf(r.FormValue("from")); !ok {

@@ -47,6 +47,9 @@ type Rule struct {
 	Cooldown   int64    `json:"cooldown"` // seconds between two alerts of the rule for one object, and for one zone
 	Count      int      `json:"count"`    // reappear: K
 	Enabled    bool     `json:"enabled"`
+	// Notify are the community's group robots its alerts go to through
+	// the outbox (NotifyChannels: wecom, dingtalk); empty: none.
+	Notify []string `json:"notify"`
 }
 
 func (r Rule) validate() error {
@@ -72,6 +75,7 @@ func (r Rule) validate() error {
 	if r.Cooldown < 0 {
 		v.Add("cooldown", "不能为负 / must not be negative")
 	}
+	checkNotify(&v, r.Notify)
 	return v.Err()
 }
 
@@ -110,9 +114,13 @@ type Hit struct {
 
 // Track is what the rules remember of one camera between its events:
 // the objects in view and where they entered each zone, when each rule
-// last fired per object and per zone, and recent appearances. It is
-// memory only: after a restart an object already in view is measured
-// from its next message's Start.
+// last fired per object and per zone, and recent appearances. The
+// Service saves it with the camera's events at most once a minute and at
+// Stop (MarshalJSON, table camera_tracks) and reads it back at start, so
+// an object already in view is measured from when it entered its zone
+// and an alert already raised is not raised again; after a crash what
+// changed since the last save is lost, and an object seen again is then
+// measured from its message's Start.
 type Track struct {
 	objects map[string]*object
 	fired   map[string]time.Time // cool-downs: rule|o|event, rule|z|zone

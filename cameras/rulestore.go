@@ -12,16 +12,17 @@ import (
 	"linli/storage"
 )
 
-const ruleCols = `id, camera_id, kind, zone, labels, seconds, from_minute, to_minute, cooldown, count, enabled`
+const ruleCols = `id, camera_id, kind, zone, labels, seconds, from_minute, to_minute, cooldown, count, enabled, notify`
 
 func scanRule(r interface{ Scan(...any) error }) (Rule, error) {
 	var x Rule
-	var labels string
+	var labels, notify string
 	var enabled int64
-	err := r.Scan(&x.ID, &x.CameraID, &x.Kind, &x.Zone, &labels, &x.Seconds, &x.FromMinute, &x.ToMinute, &x.Cooldown, &x.Count, &enabled)
+	err := r.Scan(&x.ID, &x.CameraID, &x.Kind, &x.Zone, &labels, &x.Seconds, &x.FromMinute, &x.ToMinute, &x.Cooldown, &x.Count, &enabled, &notify)
 	if labels != "" {
 		x.Labels = strings.Split(labels, ",")
 	}
+	x.Notify = notifyList(notify)
 	x.Enabled = enabled != 0
 	return x, err
 }
@@ -70,20 +71,20 @@ func (s *Service) SaveRule(ctx context.Context, a *linli.Actor, cameraID int64, 
 		return Rule{}, err
 	}
 	r.CameraID = cameraID
-	labels := cleanLabels(r.Labels)
+	labels, notify := cleanLabels(r.Labels), cleanNotify(r.Notify)
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		now := storage.Millis(s.now())
 		if r.ID == 0 {
-			r.ID, err = tx.Insert(ctx, `INSERT INTO camera_rules (camera_id, kind, zone, labels, seconds, from_minute, to_minute, cooldown, count, enabled, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				cameraID, r.Kind, r.Zone, labels, r.Seconds, r.FromMinute, r.ToMinute, r.Cooldown, r.Count, storage.Int(r.Enabled), now, now)
+			r.ID, err = tx.Insert(ctx, `INSERT INTO camera_rules (camera_id, kind, zone, labels, seconds, from_minute, to_minute, cooldown, count, enabled, notify, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				cameraID, r.Kind, r.Zone, labels, r.Seconds, r.FromMinute, r.ToMinute, r.Cooldown, r.Count, storage.Int(r.Enabled), notify, now, now)
 			if err != nil {
 				return err
 			}
 		} else {
-			res, err := tx.Exec(ctx, `UPDATE camera_rules SET kind = ?, zone = ?, labels = ?, seconds = ?, from_minute = ?, to_minute = ?, cooldown = ?, count = ?, enabled = ?, updated_at = ?
+			res, err := tx.Exec(ctx, `UPDATE camera_rules SET kind = ?, zone = ?, labels = ?, seconds = ?, from_minute = ?, to_minute = ?, cooldown = ?, count = ?, enabled = ?, notify = ?, updated_at = ?
 				WHERE id = ? AND camera_id = ?`,
-				r.Kind, r.Zone, labels, r.Seconds, r.FromMinute, r.ToMinute, r.Cooldown, r.Count, storage.Int(r.Enabled), now, r.ID, cameraID)
+				r.Kind, r.Zone, labels, r.Seconds, r.FromMinute, r.ToMinute, r.Cooldown, r.Count, storage.Int(r.Enabled), notify, now, r.ID, cameraID)
 			if err != nil {
 				return err
 			}

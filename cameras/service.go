@@ -59,6 +59,7 @@ type camKey struct {
 // point is a camera as the ingestion path sees it.
 type point struct {
 	id        int64
+	nodeID    int64
 	name      string
 	path      string
 	state     State
@@ -67,6 +68,8 @@ type point struct {
 
 	mu      sync.Mutex // serialises the camera's events through its Track
 	track   *Track
+	dirty   bool         // track changed since it was saved
+	saved   time.Time    // when track was last saved (the clock's time)
 	hb      time.Time    // the last heartbeat written
 	dropped atomic.Int64 // dropped since start while not active
 }
@@ -144,6 +147,16 @@ func (s *Service) reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// At start the rules' memory is what the last run saved.
+	s.mu.RLock()
+	first := s.byID == nil
+	s.mu.RUnlock()
+	var saved map[int64]*Track
+	if first {
+		if saved, err = s.loadTracks(ctx); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	byKey := make(map[camKey]*point, len(cams))
@@ -151,10 +164,13 @@ func (s *Service) reload(ctx context.Context) error {
 	for _, c := range cams {
 		l := s.byID[c.ID]
 		if l == nil {
-			l = &point{id: c.ID, track: NewTrack(), hb: c.LastHeartbeat}
+			l = &point{id: c.ID, track: NewTrack(), hb: c.LastHeartbeat, saved: s.now()}
+			if t := saved[c.ID]; t != nil {
+				l.track = t
+			}
 		}
 		l.mu.Lock()
-		l.name, l.path, l.state, l.snapshots, l.rules = c.Name, c.Path, c.State, c.Snapshots, rules[c.ID]
+		l.nodeID, l.name, l.path, l.state, l.snapshots, l.rules = c.NodeID, c.Name, c.Path, c.State, c.Snapshots, rules[c.ID]
 		l.mu.Unlock()
 		byKey[camKey{c.Source, c.SourceRef}] = l
 		byID[c.ID] = l

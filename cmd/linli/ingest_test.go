@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"testing"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"linli/cameras/feed"
 	"linli/cameras/feed/frigate"
 	"linli/demo"
-	"linli/storage/storagetest"
 )
 
 // startIngestServer is startServer with ways in configured.
@@ -39,6 +37,13 @@ func startIngestServer(t *testing.T, in IngestConfig) *testServer {
 // with a night-entry rule on zone gate.
 func frigateCamera(t *testing.T, s *testServer, ref string) cameras.Camera {
 	t.Helper()
+	return e2eCamera(t, s, feed.SourceFrigate, ref, cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
+}
+
+// e2eCamera makes an active camera of the source named ref at 荟萃花园南区,
+// with a zone gate, a complete privacy record and the rules.
+func e2eCamera(t *testing.T, s *testServer, src feed.Source, ref string, rules ...cameras.Rule) cameras.Camera {
+	t.Helper()
 	ctx := context.Background()
 	staff, err := s.Auth.ActorByUsername(ctx, "xueyuan")
 	if err != nil {
@@ -53,7 +58,7 @@ func frigateCamera(t *testing.T, s *testServer, ref string) cameras.Camera {
 		t.Fatal(err)
 	}
 	c, err := s.Cameras.CreateCamera(ctx, staff, cameras.CameraInput{Code: "E2E-" + ref[len(ref)-4:], Name: "荟萃花园南区南门", NodeID: estate.ID,
-		Source: feed.SourceFrigate, SourceRef: ref, Zones: []cameras.Zone{{Name: "gate"}}})
+		Source: src, SourceRef: ref, Zones: []cameras.Zone{{Name: "gate"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +70,10 @@ func frigateCamera(t *testing.T, s *testServer, ref string) cameras.Camera {
 	if _, err := s.Cameras.SetState(ctx, staff, c.ID, cameras.Active); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Cameras.SaveRule(ctx, staff, c.ID, cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true}); err != nil {
-		t.Fatal(err)
+	for _, r := range rules {
+		if _, err := s.Cameras.SaveRule(ctx, staff, c.ID, r); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return c
 }
@@ -102,12 +109,9 @@ func waitAlert(t *testing.T, s *testServer, c cameras.Camera) cameras.Alert {
 // the site's broker (the Mosquitto on 127.0.0.1:1883); a Frigate message
 // published there becomes an alert of the camera it names.
 func TestIngestFrigateMQTT(t *testing.T) {
-	conn, err := net.DialTimeout("tcp", "127.0.0.1:1883", time.Second)
-	if err != nil {
-		storagetest.SkipOrFail(t, "no MQTT broker on 127.0.0.1:1883: "+err.Error())
+	if !mosquitto(t) {
 		return
 	}
-	conn.Close()
 	ref := fmt.Sprintf("e2e_gate_%08x", rand.Uint32())
 	s := startIngestServer(t, IngestConfig{FrigateURL: "tcp://127.0.0.1:1883", FrigateClientID: "linli-e2e-" + ref})
 	c := frigateCamera(t, s, ref)

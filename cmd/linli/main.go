@@ -53,8 +53,8 @@ Usage:
   linli import  [--dry-run] --community PATH FILE.xlsx|FILE.csv       import a household ledger (--dry-run: show the changes only)
   linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
   linli stats   rebuild                                                recompute case statistics from the timelines
-  linli camera-replay --url URL --token TOKEN [--speed 60] [--day YYYY-MM-DD]
-                                                                       replay a day of gate-camera events (Frigate) into a running Linli
+  linli camera-replay --url URL --token TOKEN | --mqtt URL | --sip HOST:PORT … [--speed 60] [--day YYYY-MM-DD]
+                                                                       replay a day of gate-camera events (Frigate over HTTP or MQTT, GB/T 28181 alarms) into a running Linli
   linli backup  [--data DIR | --db URL] -o FILE                       a consistent copy while serving (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
   linli restore --from FILE [--data DIR | --db URL] [--force]         put a backup in place
   linli version                                                        print the version

@@ -53,6 +53,10 @@
 // (AuthFailed, NotRegistered) and logged; nothing a device sends can stop
 // the server.
 //
+// Device (device.go) plays the other side, a device registering and
+// sending Keepalives and alarms in GBK: `linli camera-replay --sip` and
+// the end-to-end tests use it.
+//
 // Not done: nonce-count replay tracking (a captured REGISTER can be
 // replayed within the nonce's five minutes; it re-registers the same
 // device), TLS, catalog and device-info queries, subscriptions, media.
