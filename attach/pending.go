@@ -176,3 +176,11 @@ func Claim(ctx context.Context, tx *storage.Tx, by int64, ids []int64, owner str
 	}
 	return len(seen), nil
 }
+
+// Count is how many attachments the database holds (linli backup and
+// restore say it, so the two can be compared).
+func Count(ctx context.Context, q storage.Querier) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM attachments`).Scan(&n)
+	return n, err
+}

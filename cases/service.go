@@ -390,3 +390,11 @@ func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 	}
 	return out, nil
 }
+
+// Count is how many cases the database holds (linli backup and restore
+// say it, so the two can be compared).
+func Count(ctx context.Context, q storage.Querier) (int64, error) {
+	var n int64
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM cases`).Scan(&n)
+	return n, err
+}

@@ -23,6 +23,8 @@ import (
 	"strings"
 	"time"
 
+	"linli/attach"
+	"linli/cases"
 	"linli/storage"
 )
 
@@ -44,8 +46,19 @@ func (s dbSummary) String() string {
 
 func summarize(ctx context.Context, db *storage.DB) (dbSummary, error) {
 	var s dbSummary
-	err := db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM attachments),
-		(SELECT COALESCE(MAX(version), 0) FROM schema_migrations)`).Scan(&s.Cases, &s.Attachments, &s.Migration)
+	var err error
+	if s.Cases, err = cases.Count(ctx, db); err != nil {
+		return s, err
+	}
+	if s.Attachments, err = attach.Count(ctx, db); err != nil {
+		return s, err
+	}
+	st, err := db.Status(ctx)
+	for _, m := range st {
+		if m.Applied && int64(m.Version) > s.Migration {
+			s.Migration = int64(m.Version)
+		}
+	}
 	return s, err
 }
 
