@@ -11,7 +11,7 @@ var catalog = map[string]string{
 	"只发送所选地点及其下级的事件；不选则为整个部署（仅限管理员）。": "Only events of the chosen places and below are sent; none chosen means the whole deployment (administrators only).",
 	"保存后显示一次签名密钥，之后只显示为 ••••。":        "The signing secret is shown once after saving, and as •••• afterwards.",
 	"返回事件订阅": "Back to webhooks", "签名密钥": "Signing secret", "请现在复制保存：离开本页后不再显示。": "Copy it now: it is not shown again once you leave this page.",
-	"投递记录": "Deliveries", "编号": "No.", "时间": "Time", "对象": "Subject", "状态": "Status", "尝试": "Tries", "最近错误": "Last error",
+	"投递记录": "Deliveries", "编号": "No.", "时间": "Time", "事件对象": "Subject", "状态": "Status", "尝试": "Tries", "最近错误": "Last error",
 	"下次尝试": "Next try", "发送时间": "Sent at", "操作": "Action", "待发送": "Pending", "已发送": "Sent", "失败": "Dead",
 	"重新投递": "Redeliver", "还没有投递": "No deliveries yet", "更早的投递": "Older deliveries", "已重新排队": "Queued again",
 	"案件上报": "Case reported", "案件状态变化": "Case state changed", "案件升级（吹哨）": "Case escalated (whistle)", "案件超期": "Case overdue",

@@ -74,7 +74,7 @@ type CaseData struct {
 	CommunityID int64     `json:"community_id"`
 	GridID      int64     `json:"grid_id,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
-	ResolveDue  time.Time `json:"resolve_due,omitzero"`
+	ResolveDue  time.Time `json:"resolve_due,omitempty,omitzero"`
 	// case.state_changed
 	FromState string `json:"from_state,omitempty"`
 	Action    string `json:"action,omitempty"`

@@ -350,8 +350,8 @@ type Delivery struct {
 	Attempts  int       `json:"attempts"`
 	LastError string    `json:"last_error,omitempty"`
 	At        time.Time `json:"at"`
-	NextAt    time.Time `json:"next_at,omitzero"`
-	SentAt    time.Time `json:"sent_at,omitzero"`
+	NextAt    time.Time `json:"next_at,omitempty,omitzero"`
+	SentAt    time.Time `json:"sent_at,omitempty,omitzero"`
 }
 
 func deliveryOf(e outbox.Entry) Delivery {
