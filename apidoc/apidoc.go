@@ -11,8 +11,9 @@
 // renamed field fails the build until openapi.json says so too.
 //
 // Each capability added after the case loop keeps its routes in its own
-// fragment, parts/<capability>.json, holding "tags", "paths" and
-// "components" (schemas, parameters) to add; they are merged into the
+// fragment, parts/<capability>.json, holding "tags", "paths", "webhooks"
+// (OpenAPI 3.1's outgoing requests) and "components" (schemas,
+// parameters) to add; they are merged into the
 // document when the package loads, and a name defined twice is an error.
 //
 // When you add or change a route: edit openapi.json or the capability's part (path, operationId,
@@ -79,6 +80,7 @@ func merge(base string, parts fs.FS) (string, error) {
 		var part struct {
 			Tags       []any                     `json:"tags"`
 			Paths      map[string]any            `json:"paths"`
+			Webhooks   map[string]any            `json:"webhooks"`
 			Components map[string]map[string]any `json:"components"`
 		}
 		if err := json.Unmarshal(b, &part); err != nil {
@@ -94,6 +96,15 @@ func merge(base string, parts fs.FS) (string, error) {
 				return "", fmt.Errorf("apidoc: %s: path %s is already documented", name, k)
 			}
 			paths[k] = v
+		}
+		if len(part.Webhooks) > 0 {
+			hooks := section(doc, "webhooks")
+			for k, v := range part.Webhooks {
+				if _, dup := hooks[k]; dup {
+					return "", fmt.Errorf("apidoc: %s: webhook %s is already documented", name, k)
+				}
+				hooks[k] = v
+			}
 		}
 		comps := section(doc, "components")
 		for kind, defs := range part.Components {

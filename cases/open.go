@@ -383,7 +383,10 @@ func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *li
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		caseID, storage.Millis(at), actorID, actorName(a), action, from, to, note, js, storage.Int(public))
-	return err
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, caseID, at, action, from, to, data)
 }
 
 // communityStaff is accountsFor(community) through a cache of a few

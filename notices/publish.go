@@ -18,6 +18,7 @@ import (
 	"linli/links"
 	"linli/registry"
 	"linli/storage"
+	"linli/webhooks"
 )
 
 // Limits of the texts people type.
@@ -265,6 +266,11 @@ func (s *Service) publish(ctx context.Context, tx *storage.Tx, n Notice, now tim
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE notices SET state = ?, published_at = ? WHERE id = ?`, string(Published), storage.Millis(now), n.ID); err != nil {
+		return err
+	}
+	if err := webhooks.Emit(ctx, tx, webhooks.Event{Type: webhooks.NoticePublished, At: now, Path: n.Path, CommunityID: n.CommunityID,
+		Subject: fmt.Sprintf("notice:%d", n.ID), Data: webhooks.NoticeData{NoticeID: n.ID, Title: n.Title, Urgency: string(n.Urgency),
+			CommunityID: n.CommunityID, Public: n.Public, PublishedAt: now.UTC()}}); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, nil, now, audit.Change{Action: "notice.publish", Entity: "notice", EntityID: n.ID, ScopePath: n.Path,

@@ -17,5 +17,5 @@ var catalog = map[string]string{
 	"企业微信：群机器人的 Webhook 地址（含 key）。钉钉：机器人 Webhook 地址（含 access_token），密钥填“加签”的 SEC 开头的字符串。Webhook：接收方地址，密钥用于 X-Linli-Signature 签名。": "WeCom: the group robot's webhook URL (with its key). DingTalk: the robot's webhook URL (with access_token); the secret is its 加签 string starting with SEC. Webhook: the receiver's URL; the secret signs X-Linli-Signature.",
 	"保存后网址中的参数和密钥只显示为 ••••。":                    "After saving, the URL's parameters and the secret show only as ••••.",
 	"短信和邮件在部署时用 --sms-gateway 和 --smtp-url 配置。": "SMS and e-mail are configured at deployment with --sms-gateway and --smtp-url.",
-	"管理渠道": "Manage channels", "返回外发消息": "Back to outgoing messages",
+	"管理渠道": "Manage channels", "返回外发消息": "Back to outgoing messages", "事件订阅": "Webhooks",
 }

@@ -25,7 +25,8 @@ type Delivery struct {
 	Subject   string
 	Text      string
 	Markdown  string
-	Attempt   int // 1 for the first try
+	Body      []byte // a webhook's own JSON body (Message.Body); nil: the envelope
+	Attempt   int    // 1 for the first try
 	At        time.Time
 }
 

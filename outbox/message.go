@@ -52,16 +52,20 @@ type Message struct {
 	Text      string
 	Markdown  string
 	DedupKey  string
+	// Body, for a webhook message, is the JSON posted as it is instead of
+	// the envelope (WebhookBody): the event webhooks send theirs so.
+	Body json.RawMessage
 }
 
 // payload is the stored body of a row. Phone is written for sms rows so
 // rows read by older code keep their shape.
 type payload struct {
-	Phone    string `json:"phone,omitempty"`
-	Kind     string `json:"kind,omitempty"`
-	Subject  string `json:"subject,omitempty"`
-	Text     string `json:"text"`
-	Markdown string `json:"markdown,omitempty"`
+	Phone    string          `json:"phone,omitempty"`
+	Kind     string          `json:"kind,omitempty"`
+	Subject  string          `json:"subject,omitempty"`
+	Text     string          `json:"text"`
+	Markdown string          `json:"markdown,omitempty"`
+	Body     json.RawMessage `json:"body,omitempty"`
 }
 
 // ValidChannel reports whether c names a channel.
@@ -103,7 +107,10 @@ func (m Message) check() error {
 			v.Add("to", "必填 / required")
 		}
 	}
-	if strings.TrimSpace(m.Text) == "" && strings.TrimSpace(m.Markdown) == "" {
+	if len(m.Body) > 0 && (m.Channel != Webhook || !json.Valid(m.Body)) {
+		v.Add("body", "仅用于 webhook，且须为 JSON / webhook only, and JSON")
+	}
+	if strings.TrimSpace(m.Text) == "" && strings.TrimSpace(m.Markdown) == "" && len(m.Body) == 0 {
 		v.Add("text", "必填 / required")
 	}
 	return v.Err()
@@ -116,7 +123,7 @@ func Enqueue(ctx context.Context, tx *storage.Tx, at time.Time, m Message) (int6
 	if err := m.check(); err != nil {
 		return 0, err
 	}
-	p := payload{Kind: m.Kind, Subject: m.Subject, Text: m.Text, Markdown: m.Markdown}
+	p := payload{Kind: m.Kind, Subject: m.Subject, Text: m.Text, Markdown: m.Markdown, Body: m.Body}
 	if m.Channel == SMS {
 		p.Phone = m.To
 	}

@@ -31,6 +31,14 @@ type configured struct {
 	Secret   string
 }
 
+// Endpoint is where a webhook row of another package's recipient goes
+// (Worker.Endpoint).
+type Endpoint struct {
+	Name   string // shown in errors: 「name」
+	URL    string
+	Secret string
+}
+
 // target is one place a row goes, with the secrets to keep out of errors.
 type target struct {
 	label   string
@@ -130,6 +138,16 @@ func (r *router) targets(ctx context.Context, d *Delivery) ([]target, error) {
 			return nil, notConfigured("no e-mail (SMTP) channel configured")
 		}
 		return []target{{label: "SMTP", sender: w.Settings.SMTP, secrets: []string{w.Settings.SMTP.Password}}}, nil
+	}
+	if d.Channel == Webhook && w.Endpoint != nil {
+		e, ok, err := w.Endpoint(ctx, d.To)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			wh := OutgoingWebhook{URL: e.URL, Secret: e.Secret, Client: w.client(), Now: w.Clock.Now}
+			return []target{{label: "webhook 「" + e.Name + "」", sender: wh, secrets: []string{e.URL, e.Secret}}}, nil
+		}
 	}
 	// Group channels: the named channel, or the nearest community's.
 	path := r.paths[d.NodeID]

@@ -142,6 +142,9 @@ func scanEntry(rows interface{ Scan(...any) error }) (Entry, error) {
 	var p payload
 	_ = json.Unmarshal([]byte(body), &p)
 	e.Subject, e.Text = p.Subject, textOf(Delivery{Text: p.Text, Markdown: p.Markdown})
+	if e.Text == "" {
+		e.Text = string(p.Body)
+	}
 	e.At, e.SentAt = storage.FromMillis(at), storage.FromMillis(sent)
 	if e.Status == Pending {
 		e.NextAt = storage.FromMillis(next)
@@ -264,8 +267,7 @@ func (s *Service) Retry(ctx context.Context, a *linli.Actor, id int64) (Entry, e
 			return linli.Errorf(linli.EConflict, "只有失败的消息可以重试 / only a dead message can be retried")
 		}
 		now := s.Clock.Now()
-		if _, err := tx.Exec(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, claimed_until = 0, claimed_by = '' WHERE id = ? AND status = 'dead'`,
-			storage.Millis(now), id); err != nil {
+		if err := Requeue(ctx, tx, id, now); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, a, now, audit.Change{Action: "outbox.retry", Entity: "outbox", EntityID: id, ScopePath: path,
@@ -278,6 +280,51 @@ func (s *Service) Retry(ctx context.Context, a *linli.Actor, id int64) (Entry, e
 		return nil
 	})
 	return out, err
+}
+
+// Requeue puts a dead row back to pending, due at now, with its tries
+// counted afresh. The caller checks who may, and audits it; a row that is
+// not dead is a 409.
+func Requeue(ctx context.Context, tx *storage.Tx, id int64, now time.Time) error {
+	res, err := tx.Exec(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_at = ?, claimed_until = 0, claimed_by = '' WHERE id = ? AND status = 'dead'`,
+		storage.Millis(now), id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return linli.Errorf(linli.EConflict, "只有失败的消息可以重试 / only a dead message can be retried")
+	}
+	return nil
+}
+
+// OfRecipient returns the rows of one recipient of a channel, newest
+// first, older than before (0: from the newest), at most limit (≤ 500).
+// It checks no permission: the caller shows it to those who may see that
+// recipient (package webhooks: a subscription's delivery log).
+func OfRecipient(ctx context.Context, q storage.Querier, channel, recipient string, before int64, limit int) ([]Entry, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	if before <= 0 {
+		before = 1 << 62
+	}
+	out, err := storage.Select(ctx, q, func(rows *sql.Rows) (Entry, error) { return scanEntry(rows) }, `SELECT `+entryColumns+` FROM outbox o WHERE o.channel = ? AND o.recipient = ? AND o.id < ?
+		ORDER BY o.id DESC LIMIT ?`, channel, recipient, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("outbox rows of %s: %w", recipient, err)
+	}
+	return out, nil
+}
+
+// Row returns one row by id (no permission checked; see OfRecipient).
+func Row(ctx context.Context, q storage.Querier, id int64) (Entry, error) {
+	e, err := scanEntry(q.QueryRow(ctx, `SELECT `+entryColumns+` FROM outbox o WHERE o.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, linli.Errorf(linli.ENotFound, "没有这条消息 / no such message")
+	}
+	return e, err
 }
 
 // ChannelView is a configured channel as a page shows it: URL masked,

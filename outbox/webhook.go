@@ -57,17 +57,23 @@ func WebhookSignature(secret, timestamp string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
-// Send posts the message.
+// Send posts the message: its own Body when it has one (an event of
+// package webhooks), else the envelope WebhookBody.
 func (w OutgoingWebhook) Send(ctx context.Context, d Delivery) error {
-	body, err := json.Marshal(WebhookBody{ID: d.DeliveryID(), Channel: d.Channel, Kind: d.Kind, Ref: d.Ref, NodeID: d.NodeID,
-		To: d.To, Subject: d.Subject, Text: d.Text, Markdown: d.Markdown, CreatedAt: d.At, Attempt: d.Attempt})
-	if err != nil {
-		return permanent("encode: %v", err)
+	body := d.Body
+	if body == nil {
+		var err error
+		body, err = json.Marshal(WebhookBody{ID: d.DeliveryID(), Channel: d.Channel, Kind: d.Kind, Ref: d.Ref, NodeID: d.NodeID,
+			To: d.To, Subject: d.Subject, Text: d.Text, Markdown: d.Markdown, CreatedAt: d.At, Attempt: d.Attempt})
+		if err != nil {
+			return permanent("encode: %v", err)
+		}
 	}
 	ts := strconv.FormatInt(w.Now().Unix(), 10)
 	h := http.Header{}
 	h.Set("X-Linli-Delivery", d.DeliveryID())
 	h.Set("X-Linli-Timestamp", ts)
+	h.Set("X-Linli-Attempt", strconv.Itoa(d.Attempt))
 	if w.Secret != "" {
 		h.Set("X-Linli-Signature", WebhookSignature(w.Secret, ts, body))
 	}

@@ -31,7 +31,13 @@ type Worker struct {
 	// "notify" message goes to (auth's AccountPhone).
 	Nodes        NodeReader
 	AccountPhone func(ctx context.Context, accountID int64) (string, error)
-	Client       *http.Client // for the HTTP channels (10 s timeout)
+	// Endpoint resolves a webhook row whose recipient is not a configured
+	// channel's name ("subscription:7", package webhooks's): its URL and
+	// signing secret, ok=false when the recipient is not its own. An error
+	// that is a *Failure says what becomes of the row (NotConfigured: it
+	// waits; Permanent: it is dead).
+	Endpoint func(ctx context.Context, recipient string) (e Endpoint, ok bool, err error)
+	Client   *http.Client // for the HTTP channels (10 s timeout)
 	// Rand draws the backoff jitter in [0,1); nil: math/rand.
 	Rand func() float64
 	// Name identifies this worker in claimed_by (default host-pid-random).
@@ -235,7 +241,7 @@ func (w *Worker) sendOne(ctx context.Context, rt *router, r row) (err error) {
 		return permanent("unreadable payload")
 	}
 	d := Delivery{ID: r.ID, Channel: r.Channel, To: r.Recipient, AccountID: r.AccountID, NodeID: r.NodeID, Kind: r.Kind,
-		Ref: r.Ref, DedupKey: r.DedupKey, Subject: p.Subject, Text: p.Text, Markdown: p.Markdown, Attempt: r.Attempts + 1, At: r.At}
+		Ref: r.Ref, DedupKey: r.DedupKey, Subject: p.Subject, Text: p.Text, Markdown: p.Markdown, Body: p.Body, Attempt: r.Attempts + 1, At: r.At}
 	if d.To == "" && r.Channel == SMS {
 		d.To = p.Phone
 	}

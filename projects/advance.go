@@ -7,6 +7,7 @@ import (
 
 	"linli"
 	"linli/storage"
+	"linli/webhooks"
 )
 
 // gate gathers what the phase rules look at besides the input: the vote
@@ -164,6 +165,11 @@ func (s *Service) Advance(ctx context.Context, a *linli.Actor, projectID int64, 
 			text += "（" + from.Label() + "：" + outcome + "）"
 		}
 		if err := s.post(ctx, tx, a, p, "phase", text, now); err != nil {
+			return err
+		}
+		if err := webhooks.Emit(ctx, tx, webhooks.Event{Type: webhooks.ProjectPhaseChanged, At: now, Path: p.Path, CommunityID: p.CommunityID,
+			Subject: fmt.Sprintf("project:%d", p.ID), Data: webhooks.ProjectData{ProjectID: p.ID, Title: p.Title, Kind: p.Kind,
+				CommunityID: p.CommunityID, Phase: string(in.To), FromPhase: string(from)}}); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, now, p, "advance", fmt.Sprintf("项目「%s」由%s进入%s", p.Title, from.Label(), in.To.Label()),

@@ -12,6 +12,7 @@ import (
 	"linli/jobs"
 	"linli/registry/ledger"
 	"linli/storage"
+	"linli/webhooks"
 )
 
 // A closed vote is a legal record: its tally, and the bills of a cost plan
@@ -100,6 +101,15 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 		return time.Time{}, err
 	}
 	at := storage.FromMillis(storage.Millis(now))
+	closed := now
+	if !v.ClosesAt.IsZero() && v.ClosesAt.Before(now) {
+		closed = v.ClosesAt // the timer, or the first read after it
+	}
+	if err := webhooks.Emit(ctx, tx, webhooks.Event{Type: webhooks.VoteClosed, At: now, Path: v.Path, CommunityID: v.CommunityID,
+		Subject: fmt.Sprintf("vote:%d", v.ID), Data: webhooks.VoteData{VoteID: v.ID, Title: v.Title, CommunityID: v.CommunityID,
+			ScopeID: v.ScopeID, ProjectID: v.ProjectID, ClosedAt: closed.UTC()}}); err != nil {
+		return time.Time{}, err
+	}
 	return at, audit.Record(ctx, tx, a, now, audit.Change{Action: "vote.snapshot", Entity: "vote", EntityID: v.ID, ScopePath: v.Path,
 		Summary: fmt.Sprintf("表决「%s」结束，冻结表决名册：%d户，专有面积%s㎡", v.Title, len(hs), ledger.FormatArea(area)),
 		After:   map[string]any{"households": len(hs), "area_centi": area, "taken_at": at}})

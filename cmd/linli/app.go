@@ -41,6 +41,7 @@ import (
 	"linli/visits"
 	"linli/votes"
 	"linli/web"
+	"linli/webhooks"
 )
 
 // Config is everything Main needs; flags and LINLI_* variables fill it.
@@ -67,6 +68,9 @@ type Config struct {
 	Channels outbox.Config
 	// OutboxMaxAttempts is how many tries make a message dead (0: 8).
 	OutboxMaxAttempts int
+	// WebhookAllowHTTP accepts plain-http event webhook URLs to intranet
+	// hosts (--webhook-allow-http); otherwise they must be https.
+	WebhookAllowHTTP bool
 	// Ingest is the ways camera events come in besides HTTP (Frigate over
 	// MQTT, the embedded broker, GB/T 28181), each off unless configured.
 	Ingest IngestConfig
@@ -101,7 +105,9 @@ type Main struct {
 	// that sends them, started and stopped with Jobs.
 	Outbox  *outbox.Service
 	Deliver *outbox.Worker
-	Links   *links.Registry
+	// Webhooks are the integrators' event subscriptions, delivered by Deliver.
+	Webhooks *webhooks.Service
+	Links    *links.Registry
 	// Negotiation and projects.
 	Projects  *projects.Service
 	Votes     *votes.Service
@@ -190,6 +196,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Outbox = outbox.New(m.DB, cfg.Clock, channels, m.Registry)
 	m.Deliver = &outbox.Worker{DB: m.DB, Clock: cfg.Clock, Settings: channels, MaxAttempts: cfg.OutboxMaxAttempts, Nodes: m.Registry,
 		AccountPhone: func(ctx context.Context, id int64) (string, error) { return m.Auth.AccountPhone(ctx, m.DB, id) }}
+	m.Webhooks = webhooks.New(m.DB, cfg.Clock, m.Registry, cfg.WebhookAllowHTTP)
+	m.Deliver.Endpoint = m.Webhooks.Endpoint
 	caps := m.capabilities(d, cfg)
 	render, err := web.NewRenderer(zone, capability.AllPages(caps)...)
 	if err != nil {
@@ -271,6 +279,7 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
+		capability.Of(capability.Parts{Name: "webhooks", Pages: webhooks.Pages(), Routes: m.Webhooks.Routes}),
 		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras)
 	return append(caps, capability.HomeOf(d, caps))
 }

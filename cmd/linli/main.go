@@ -187,6 +187,7 @@ func (f flags) channels(c *Config) {
 	f.str(&ch.SMSOKField, "sms-ok-field", "", "path=value the gateway's JSON answer must hold for success, e.g. code=0; empty: any 2xx")
 	f.str(&ch.WebhookURL, "webhook-url", "", "a webhook that receives every webhook message of the deployment (signed with --webhook-secret)")
 	f.str(&ch.WebhookSecret, "webhook-secret", "", "HMAC-SHA256 secret of X-Linli-Signature for --webhook-url")
+	f.boolean(&c.WebhookAllowHTTP, "webhook-allow-http", false, "accept plain-http event webhook URLs to intranet hosts (loopback, private addresses, names without a dot or under .local/.lan/.internal/.intranet); otherwise https only")
 	f.fn("outbox-max-attempts", "tries before an outgoing message is dead (default 8)", func(v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100 {

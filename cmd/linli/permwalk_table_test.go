@@ -15,7 +15,9 @@ package main
 // calert (a camera alert) (cameras), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions'), outbox (an
-// outgoing message) and outboxchannel (a community's channel).
+// outgoing message), outboxchannel (a community's channel), webhook (an
+// event subscription) and webhookdelivery (one of its deliveries: their
+// routes are added in permwalk_webhooks_test.go).
 
 // routeAccess says who may call a route.
 type routeAccess int

@@ -227,6 +227,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 	maps.Copy(sets["xy"].ids, campaignFixture(t, s))
 	camXY, camJX := cameraFixture(t, s)
 	maps.Copy(sets["xy"].ids, camXY)
+	maps.Copy(sets["xy"].ids, webhookFixture(t, s, xy))
 	sets["jx"] = &idSet{name: "jx", ids: map[string]string{
 		"node": jx, "building": building(jx), "category": category, "department": department, "closedcase": closedCase(jx),
 		"household": household("jxresident"), "member": member(household("jxresident")), "person": person(household("jxresident")),
@@ -238,6 +239,7 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 		"outbox":  outboxRow(jx), "outboxchannel": outboxChannel(jx),
 	}}
 	maps.Copy(sets["jx"].ids, camJX)
+	maps.Copy(sets["jx"].ids, webhookFixture(t, s, jx))
 	sets["far"] = &idSet{name: "far", ids: map[string]string{
 		"node": far, "building": building(far),
 		"household": farHousehold, "member": member(farHousehold), "person": person(farHousehold),
