@@ -69,7 +69,24 @@ type Attribute struct {
 	DatatypeDescription string  `xml:"datatype_description" json:"datatype_description"`
 	Order               int     `xml:"order" json:"order"`
 	Description         string  `xml:"description" json:"description"`
-	Values              []Value `xml:"values>value,omitempty" json:"values,omitempty"`
+	Values              []Value `xml:"-" json:"values,omitempty"`
+}
+
+// MarshalXML writes the attribute with its values element only when it
+// has values (a list attribute).
+func (a Attribute) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	type plain Attribute
+	type values struct {
+		Values []Value `xml:"value"`
+	}
+	var v *values
+	if len(a.Values) > 0 {
+		v = &values{Values: a.Values}
+	}
+	return e.EncodeElement(struct {
+		plain
+		List *values `xml:"values,omitempty"`
+	}{plain(a), v}, start)
 }
 
 // Value is one choice of a list attribute.
