@@ -11,6 +11,7 @@ package cases
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -151,7 +152,7 @@ func (s *Service) PublicSteps(ctx context.Context, q storage.Querier, path strin
 // number.
 func (s *Service) CaseByNumber(ctx context.Context, q storage.Querier, number string) (id int64, path string, state State, ok bool, err error) {
 	err = q.QueryRow(ctx, `SELECT id, path, state FROM cases WHERE number = ?`, number).Scan(&id, &path, &state)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", "", false, nil
 	}
 	return id, path, state, err == nil, err
@@ -161,7 +162,7 @@ func (s *Service) CaseByNumber(ctx context.Context, q storage.Querier, number st
 // for an unknown id.
 func (s *Service) CaseNumber(ctx context.Context, q storage.Querier, id int64) (number string, state State, ok bool, err error) {
 	err = q.QueryRow(ctx, `SELECT number, state FROM cases WHERE id = ?`, id).Scan(&number, &state)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", false, nil
 	}
 	return number, state, err == nil, err
