@@ -15,12 +15,23 @@ import (
 const Prefix = "/open311/v2"
 
 // Routes registers the GeoReport v2 server, the integrators' API and page.
-// The server's resources are named with their format's suffix
-// (services.xml, requests/XY-20261206-0001.json), so each pattern takes
-// the last segment whole and splits the suffix itself.
+// The server's resources are named with their format's suffix: the lists
+// have a route per format (services.xml, services.json); the records'
+// patterns take the last segment whole (requests/XY-20261206-0001.json)
+// and split the suffix themselves.
 func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
-	rt.Handle("GET "+Prefix+"/{res}", web.Public, s.handler(s.getRoot))
-	rt.Handle("POST "+Prefix+"/{res}", web.Public, s.handler(s.postRoot))
+	for _, format := range []string{FormatXML, FormatJSON} {
+		for _, name := range []string{"discovery", "services", "requests", "servicerequestupdates"} {
+			rt.Handle("GET "+Prefix+"/"+name+"."+format, web.Public, s.handler(s.getRoot))
+		}
+		for _, name := range []string{"requests", "servicerequestupdates"} {
+			rt.Handle("POST "+Prefix+"/"+name+"."+format, web.Public, s.handler(s.postRoot))
+		}
+	}
+	// Anything else under the prefix: the same resources without a suffix
+	// (XML), and the standard's errors for unknown resources and formats.
+	rt.Handle("GET "+Prefix+"/", web.Public, s.handler(s.getRoot))
+	rt.Handle("POST "+Prefix+"/", web.Public, s.handler(s.postRoot))
 	rt.Handle("GET "+Prefix+"/services/{res}", web.Public, s.handler(s.getDefinition))
 	rt.Handle("GET "+Prefix+"/requests/{res}", web.Public, s.handler(s.getRequest))
 	rt.Handle("GET "+Prefix+"/tokens/{res}", web.Public, s.handler(s.getToken))
@@ -46,7 +57,14 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 // JSON forms) or an error, written in the standard's error format.
 func (s *Service) handler(f func(r *http.Request, name string, en bool) (int, any, any, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name, format, ok := split(r.PathValue("res"))
+		res := r.PathValue("res")
+		if res == "" {
+			res = strings.TrimPrefix(r.URL.Path, Prefix+"/")
+		}
+		name, format, ok := split(res)
+		if strings.Contains(res, "/") {
+			name = "" // no resource has a deeper path
+		}
 		if !ok {
 			writeError(w, FormatXML, linli.Errorf(linli.EBadRequest, "格式应为 .xml 或 .json / the format must be .xml or .json"))
 			return
