@@ -45,7 +45,7 @@ var t0 = time.Date(2026, time.December, 6, 10, 0, 0, 0, demotest.Beijing)
 // real HTTP, and an integrator (the 12345 platform) that may report into
 // 学苑社区.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	w       *demotest.World
 	db      *storage.DB
@@ -55,7 +55,7 @@ type fixture struct {
 	hotline open311.Integrator
 }
 
-func newFixture(t *testing.T, db *storage.DB) *fixture {
+func newFixture(t testing.TB, db *storage.DB) *fixture {
 	t.Helper()
 	w := demotest.New(t, db, t0)
 	svc := open311.New(capability.Deps{DB: db, Clock: w.Clock, Zone: w.Zone, Calendar: w.Cases.WorkingCalendar, Links: w.Links,
@@ -198,7 +198,7 @@ func (f *fixture) post(path string, form url.Values) (int, string) {
 	return read(f.t, res)
 }
 
-func read(t *testing.T, res *http.Response) (int, string) {
+func read(t testing.TB, res *http.Response) (int, string) {
 	t.Helper()
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
