@@ -237,17 +237,11 @@ func (s *Service) Updates(ctx context.Context, q Query) ([]UpdateDoc, error) {
 	return out, nil
 }
 
-// stepLabel names a timeline step: the action's name, "上报" for the
-// report itself.
+// stepLabel names a timeline step as the case page does; a step without
+// a name is a progress update.
 func stepLabel(a cases.Action, en bool) string {
-	if l := a.LabelIn(lang(en)); l != "" && l != string(a) {
+	if l := cases.EventLabel(string(a), lang(en)); l != "" && l != string(a) {
 		return l
-	}
-	if a == "report" {
-		if en {
-			return "Reported"
-		}
-		return "上报"
 	}
 	if en {
 		return "Update"
