@@ -1,6 +1,7 @@
 package open311_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,7 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"linli"
+	"linli/calendar"
+	"linli/capability"
 	"linli/cases"
+	"linli/demo/demotest"
+	"linli/open311"
+	"linli/registry"
+	"linli/storage"
 	"linli/storage/storagetest"
 )
 
@@ -88,6 +96,74 @@ func BenchmarkRequestsJSON(b *testing.B) {
 		for range b.N {
 			rows, err := f.w.Cases.PublicRequests(f.ctx, f.db, cases.PublicFilter{Path: f.node("学苑社区").Path, Limit: 1000,
 				From: f.w.Clock.Now().Add(-90 * 24 * time.Hour), To: f.w.Clock.Now()})
+			if err != nil || len(rows) != 1000 {
+				b.Fatalf("%v %d", err, len(rows))
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/call")
+	})
+}
+
+// BenchmarkRequestsAtScale times the same call on a large database made by
+// `linli-bench list-generate` (one street of 20 communities, cases over
+// the last year), named by O311_BENCH_DB (its linli.db); skipped without
+// it. The generator writes no public cases: make some public first (see
+// docs/performance.md, "Open311"). Against the services directly, beside
+// the same baselines as BenchmarkRequestsJSON's (the case list's service,
+// two pages of 500 newest first, as the system; the bare read):
+//
+//	street, community: open311's GET requests for the street (149901001000)
+//	  and for its first community (149901001001), 1,000 results
+func BenchmarkRequestsAtScale(b *testing.B) {
+	path := os.Getenv("O311_BENCH_DB")
+	if path == "" {
+		b.Skip("O311_BENCH_DB is not set")
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	cal, err := calendar.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := linli.SystemClock{}
+	reg := registry.New(db, clock)
+	cs := cases.New(db, clock, cal, reg, demotest.Beijing)
+	svc := open311.New(capability.Deps{DB: db, Clock: clock, Zone: demotest.Beijing, Registry: reg, Cases: cs})
+	for _, j := range []struct{ name, code string }{{"street", "149901001000"}, {"community", "149901001001"}} {
+		b.Run(j.name, func(b *testing.B) {
+			for range b.N {
+				l, err := svc.Requests(ctx, open311.Query{Jurisdiction: j.code})
+				if err != nil || len(l) != 1000 {
+					b.Fatalf("%v %d", err, len(l))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/call")
+		})
+	}
+	street, err := reg.NodesUnder(ctx, db, "/", registry.KindStreet)
+	if err != nil || len(street) != 1 {
+		b.Fatalf("%v %d streets", err, len(street))
+	}
+	b.Run("caselist", func(b *testing.B) {
+		for range b.N {
+			p, err := cs.ListPage(ctx, linli.System(), cases.Filter{NodeID: street[0].ID, Order: "new", Limit: 500})
+			if err != nil || len(p.Cases) != 500 {
+				b.Fatalf("%v %d", err, len(p.Cases))
+			}
+			if _, err := cs.ListPage(ctx, linli.System(), cases.Filter{NodeID: street[0].ID, Order: "new", Limit: 500, After: p.Next}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/call")
+	})
+	b.Run("read", func(b *testing.B) {
+		now := time.Now()
+		for range b.N {
+			rows, err := cs.PublicRequests(ctx, db, cases.PublicFilter{Path: street[0].Path, Limit: 1000, From: now.Add(-90 * 24 * time.Hour), To: now})
 			if err != nil || len(rows) != 1000 {
 				b.Fatalf("%v %d", err, len(rows))
 			}
