@@ -48,7 +48,7 @@ var eventLabelsEN = map[string]string{"report": "Reported", "response_overdue": 
 func (s Source) LabelIn(lang string) string { return pick(lang, sourceLabels[s], sourceLabelsEN[s]) }
 
 var sourceLabelsEN = map[Source]string{SourceResident: "Resident report", SourcePatrol: "Grid patrol", SourceVolunteer: "Volunteer patrol", SourceHotline: "Hotline",
-	SourceMeeting: "Meeting action", SourceInspection: "Inspection finding", SourceCamera: "Camera alert"}
+	SourceMeeting: "Meeting action", SourceInspection: "Inspection finding", SourceCamera: "Camera alert", SourceOpen311: "Open311"}
 
 // LabelIn is the name of a priority in the language.
 func (p Priority) LabelIn(lang string) string {

@@ -23,13 +23,16 @@ const (
 	SourceMeeting    Source = "meeting"
 	SourceInspection Source = "inspection"
 	SourceCamera     Source = "camera"
+	// SourceOpen311 is a report an integrator posted to the Open311
+	// GeoReport v2 server (package open311).
+	SourceOpen311 Source = "open311"
 )
 
 // Label is the Chinese name of a source.
 func (s Source) Label() string { return sourceLabels[s] }
 
 var sourceLabels = map[Source]string{SourceResident: "居民上报", SourcePatrol: "网格巡查", SourceVolunteer: "志愿者巡查", SourceHotline: "热线转办", SourceMeeting: "会议事项",
-	SourceInspection: "排查发现", SourceCamera: "视频告警"}
+	SourceInspection: "排查发现", SourceCamera: "视频告警", SourceOpen311: "开放接口"}
 
 // Valid reports whether s is a known source.
 func (s Source) Valid() bool { return s.Label() != "" }

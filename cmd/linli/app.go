@@ -33,6 +33,7 @@ import (
 	"linli/mediation"
 	"linli/meetings"
 	"linli/notices"
+	"linli/open311"
 	"linli/outbox"
 	"linli/projects"
 	"linli/registry"
@@ -122,6 +123,8 @@ type Main struct {
 	// streams do not hold the shutdown).
 	Cameras *cameras.Service
 	Live    *live.Hub
+	// Open311 is the GeoReport v2 server and its integrator accounts.
+	Open311 *open311.Service
 	ingest  *ingest
 
 	Handler http.Handler
@@ -276,11 +279,12 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 		}})
 	m.Live = live.NewHub(live.Options{})
 	m.Cameras = cameras.New(d, m.Live)
+	m.Open311 = open311.New(d)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
 		capability.Of(capability.Parts{Name: "webhooks", Pages: webhooks.Pages(), Routes: m.Webhooks.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras)
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras, m.Open311)
 	return append(caps, capability.HomeOf(d, caps))
 }
 

@@ -441,7 +441,7 @@ func TestEnglishOtherPages(t *testing.T) {
 		pages = append(pages, ps...)
 	}
 	pages = append(pages, "/projects", "/votes", "/visits", "/meetings", "/mediation", "/happiness", "/audit", "/meetings?day=today", "/notices", "/notices/new",
-		"/cameras", "/cameras/alerts", "/cameras/board")
+		"/cameras", "/cameras/alerts", "/cameras/board", "/open311/integrators")
 	// The building of the elevator story, and each layer it offers.
 	var building int64
 	if err := s.DB.QueryRow(ctx, `SELECT b.id FROM nodes b JOIN nodes e ON b.parent_id = e.id

@@ -12,7 +12,8 @@ package main
 // recipient (of a notice), noticefile (its photo or file), campaign,
 // ctemplate, ctask, cfinding, cphoto, cplan, cestate (a place of a
 // campaign's scope) (campaigns), camera, camrule (a camera's rule) and
-// calert (a camera alert) (cameras), upload (a
+// calert (a camera alert) (cameras), integrator (an Open311 integrator
+// account), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions'), outbox (an
 // outgoing message), outboxchannel (a community's channel), webhook (an
@@ -353,6 +354,33 @@ var permRoutes = map[string]permRoute{
 	"POST /api/notices/{id}/recipients/{rid}/calls":  {scoped, []string{"notice", "recipient"}},
 	"POST /api/notices/{id}/recipients/{rid}/reveal": {scoped, []string{"notice", "recipient"}},
 	"GET /api/notices/{id}/files/{file}":             {public, []string{"notice", "noticefile"}},
+	// Open311 GeoReport v2 (package open311): outside clients with an
+	// api_key, not accounts; public here, its refusals (bad key, out of
+	// scope) are open311's tests. o311service, o311request and o311token
+	// name a service code, a case number and a token in the last segment.
+	"GET /open311/v2/discovery.xml":               {public, nil},
+	"GET /open311/v2/services.xml":                {public, nil},
+	"GET /open311/v2/requests.xml":                {public, nil},
+	"GET /open311/v2/servicerequestupdates.xml":   {public, nil},
+	"POST /open311/v2/requests.xml":               {public, nil},
+	"POST /open311/v2/servicerequestupdates.xml":  {public, nil},
+	"GET /open311/v2/discovery.json":              {public, nil},
+	"GET /open311/v2/services.json":               {public, nil},
+	"GET /open311/v2/requests.json":               {public, nil},
+	"GET /open311/v2/servicerequestupdates.json":  {public, nil},
+	"POST /open311/v2/requests.json":              {public, nil},
+	"POST /open311/v2/servicerequestupdates.json": {public, nil},
+	"GET /open311/v2/":                            {public, nil},
+	"POST /open311/v2/":                           {public, nil},
+	"GET /open311/v2/services/{res}":              {public, []string{"o311service"}},
+	"GET /open311/v2/requests/{res}":              {public, []string{"o311request"}},
+	"GET /open311/v2/tokens/{res}":                {public, []string{"o311token"}},
+	"GET /api/open311/integrators":                {login, nil},
+	"POST /api/open311/integrators":               {login, nil},
+	"POST /api/open311/integrators/{id}/revoke":   {scoped, []string{"integrator"}},
+	"GET /open311/integrators":                    {login, nil},
+	"POST /open311/integrators":                   {login, nil},
+	"POST /open311/integrators/{id}/revoke":       {scoped, []string{"integrator"}},
 	// Gate cameras (package cameras). The HTTP way in answers to a
 	// source's token, not an account: public here, its refusals are
 	// cameras/http_test.go's.

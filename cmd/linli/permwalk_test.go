@@ -240,6 +240,9 @@ func walkFixtures(t *testing.T, s *testServer) map[string]*idSet {
 	}}
 	maps.Copy(sets["jx"].ids, camJX)
 	maps.Copy(sets["jx"].ids, webhookFixture(t, s, jx))
+	o311XY, o311JX := open311Fixture(t, s)
+	maps.Copy(sets["xy"].ids, o311XY)
+	maps.Copy(sets["jx"].ids, o311JX)
 	sets["far"] = &idSet{name: "far", ids: map[string]string{
 		"node": far, "building": building(far),
 		"household": farHousehold, "member": member(farHousehold), "person": person(farHousehold),
