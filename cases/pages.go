@@ -396,7 +396,7 @@ func (h *pages) choices(r *http.Request, a *linli.Actor, d *listData) error {
 }
 
 var (
-	allSources = []Source{SourceResident, SourcePatrol, SourceHotline, SourceMeeting, SourceInspection, SourceCamera}
+	allSources = []Source{SourceResident, SourcePatrol, SourceVolunteer, SourceHotline, SourceMeeting, SourceInspection, SourceCamera, SourceOpen311}
 )
 
 // listFilter is a list page's filter from its query (the home page's

@@ -24,7 +24,7 @@ func Pages() web.Pages {
 	sub, _ := fs.Sub(templates, "templates")
 	return web.Pages{FS: sub, Prefix: "home", Catalog: map[string]string{
 		"您好": "Hello", "您负责的范围": "Your scope", "小区数": "Estates", "楼栋数": "Buildings", "住户数": "Households", "楼栋": "Buildings", "住户": "Households",
-		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export", "外发消息": "Outgoing messages",
+		"常用": "Shortcuts", "我的住户": "My household", "账号": "Accounts", "审计日志": "Audit log", "导入导出": "Import/export", "外发消息": "Outgoing messages", "对外接口": "Integrations",
 		"地点": "Places", "问题发现 → 协商解决 → 监督反馈": "Discover → negotiate → supervise", "我的家": "My home",
 		"首页": "Home", "项目": "Projects", "会议": "Meetings", "专项排查": "Inspection campaigns", "通知公告": "Notices", "门岗摄像头": "Gate cameras", "告警看板": "Alert board", "调解": "Mediation", "幸福清单": "Happiness list", "我的任务": "My tasks", "案件": "Cases", "统计": "Statistics", "我要上报": "Report a problem", "我的上报": "My reports",
 		// Shown by home's own nav and page; the same English as votes' and registry's catalogues.
@@ -102,6 +102,9 @@ func Nav(a *linli.Actor, lang string, t func(lang, s string) string) []web.NavIt
 		// Those who manage accounts in a scope see its outgoing messages
 		// (package outbox checks the same permission).
 		items = append(items, web.NavItem{Href: "/outbox", Label: t(lang, "外发消息"), Icon: "✉"})
+		// The same people connect integrators: event subscriptions,
+		// and from there the Open311 integrators.
+		items = append(items, web.NavItem{Href: "/webhooks", Label: t(lang, "对外接口"), Icon: "⇄"})
 	}
 	if a.CanAny(linli.PermAuditRead) {
 		items = append(items, web.NavItem{Href: "/audit", Label: t(lang, "审计日志"), Icon: "≡"})

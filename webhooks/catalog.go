@@ -2,7 +2,7 @@ package webhooks
 
 // catalog is the English of every text on the webhooks pages.
 var catalog = map[string]string{
-	"事件订阅": "Webhooks", "外发消息": "Outgoing messages", "订阅": "Subscriptions", "添加订阅": "Add a subscription",
+	"事件订阅": "Webhooks", "外发消息": "Outgoing messages", "Open311 接入方": "Open311 integrators", "订阅": "Subscriptions", "添加订阅": "Add a subscription",
 	"对接方（12345 热线平台、城市运行大屏等）订阅 Linli 的事件：每个事件以签名的 JSON 发送到订阅的网址，失败自动重试。": "Integrators (the 12345 hotline platform, a city dashboard) subscribe to Linli's events: each event is posted as signed JSON to the subscription's URL, and retried when it fails.",
 	"名称": "Name", "网址": "URL", "事件": "Events", "范围": "Scope", "启用": "Enabled", "是": "yes", "否": "no", "密钥": "Secret",
 	"整个部署": "Whole deployment", "还没有订阅": "No subscription yet", "保存": "Save", "已保存": "Saved", "已删除": "Deleted",
