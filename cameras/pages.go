@@ -15,7 +15,6 @@ import (
 	"linli/attach"
 	"linli/cameras/feed"
 	"linli/links"
-	"linli/storage"
 	"linli/web"
 )
 
@@ -43,6 +42,29 @@ func Pages() web.Pages {
 		},
 		"cmDuration": func(sec int64) string {
 			return (time.Duration(sec) * time.Second).String()
+		},
+		// cmPoints is a mask polygon as SVG points in the 0..1 frame.
+		"cmPoints": func(poly [][2]float64) string {
+			var b strings.Builder
+			for i, pt := range poly {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "%g,%g", pt[0], pt[1])
+			}
+			return b.String()
+		},
+		// cmPercent is a mask polygon for people: its corners in percent
+		// of the frame's width and height.
+		"cmPercent": func(poly [][2]float64) string {
+			var b strings.Builder
+			for i, pt := range poly {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "(%.0f%%, %.0f%%)", pt[0]*100, pt[1]*100)
+			}
+			return b.String()
 		},
 		"cmMasks": func(m [][][2]float64) string {
 			if len(m) == 0 {
@@ -99,6 +121,7 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("GET /cameras", web.LoggedIn, h.list)
 	rt.Page("POST /cameras", web.LoggedIn, h.create)
 	rt.Page("GET /cameras/{id}", web.LoggedIn, h.camera)
+	rt.API("GET /cameras/photos/{file}", web.LoggedIn, h.photo)
 	rt.Page("POST /cameras/{id}/privacy", web.LoggedIn, h.privacy)
 	rt.Page("POST /cameras/{id}/state", web.LoggedIn, h.state)
 	rt.Page("POST /cameras/{id}/rules", web.LoggedIn, h.rule)
@@ -288,26 +311,23 @@ func (s *Service) savePhoto(r *http.Request, a *linli.Actor, cameraID int64, fie
 	if err != nil || len(ups) == 0 {
 		return 0, err
 	}
-	files, err := attach.Check(attach.PhotoLimits(), ups[:1])
+	att, err := s.AddPhoto(r.Context(), a, cameraID, ups[0])
+	return att.ID, err
+}
+
+// photo serves a privacy photo (?thumb=1: its thumbnail) to whoever may
+// see its camera.
+func (h *pages) photo(w http.ResponseWriter, r *http.Request) error {
+	fid, err := web.PathID(r, "file")
 	if err != nil {
-		return 0, err
-	}
-	c, err := s.Camera(r.Context(), a, cameraID)
-	if err != nil {
-		return 0, err
-	}
-	if !a.Can(linli.PermCamerasManage, c.Path) {
-		return 0, errForbidden()
-	}
-	var id int64
-	err = s.db.InTx(r.Context(), func(tx *storage.Tx) error {
-		saved, err := attach.Save(r.Context(), tx, KindCamera, cameraID, 0, a.AccountID, files, s.now())
-		if err == nil {
-			id = saved[0].ID
-		}
 		return err
-	})
-	return id, err
+	}
+	att, data, err := h.s.Photo(r.Context(), web.ActorFrom(r.Context()), fid, r.URL.Query().Get("thumb") == "1")
+	if err != nil {
+		return err
+	}
+	attach.Serve(w, r, att, data)
+	return nil
 }
 
 // unindexed drops the index of list fields ("masks[0]" → "masks"), so

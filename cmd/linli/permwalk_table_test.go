@@ -12,7 +12,8 @@ package main
 // recipient (of a notice), noticefile (its photo or file), campaign,
 // ctemplate, ctask, cfinding, cphoto, cplan, cestate (a place of a
 // campaign's scope) (campaigns), camera, camrule (a camera's rule) and
-// calert (a camera alert) (cameras), upload (a
+// calert (a camera alert), camphoto (a photo of a camera's privacy
+// record) (cameras), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions'), outbox (an
 // outgoing message) and outboxchannel (a community's channel).
@@ -363,6 +364,7 @@ var permRoutes = map[string]permRoute{
 	"GET /api/cameras/privacy/{id}":                   {scoped, []string{"camera"}},
 	"POST /api/cameras/privacy/{id}":                  {scoped, []string{"camera"}},
 	"POST /api/cameras/state/{id}":                    {scoped, []string{"camera"}},
+	"POST /api/cameras/photos/{id}":                   {scoped, []string{"camera"}},
 	"GET /api/cameras/rules/{id}":                     {scoped, []string{"camera"}},
 	"POST /api/cameras/rules/{id}":                    {scoped, []string{"camera"}},
 	"DELETE /api/cameras/rules/{id}/{rule}":           {scoped, []string{"camera", "camrule"}},
@@ -378,6 +380,7 @@ var permRoutes = map[string]permRoute{
 	"GET /cameras":                                    {login, nil},
 	"POST /cameras":                                   {login, nil},
 	"GET /cameras/{id}":                               {scoped, []string{"camera"}},
+	"GET /cameras/photos/{file}":                      {scoped, []string{"camphoto"}},
 	"POST /cameras/{id}/privacy":                      {scoped, []string{"camera"}},
 	"POST /cameras/{id}/state":                        {scoped, []string{"camera"}},
 	"POST /cameras/{id}/rules":                        {scoped, []string{"camera"}},
