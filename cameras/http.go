@@ -55,6 +55,8 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/cameras/sources", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		return web.Call(w, r, http.StatusCreated, s.CreateSource)
 	})
+	rt.API("GET /api/cameras/sources", web.LoggedIn, s.apiSources)
+	rt.API("DELETE /api/cameras/sources/{id}", web.LoggedIn, s.apiRevokeSource)
 	rt.API("GET /api/cameras/counts", web.LoggedIn, s.apiCounts)
 	// The boards' stream for integrations, with an API token.
 	rt.API("GET /api/cameras/stream", web.LoggedIn, s.stream)

@@ -49,6 +49,7 @@ type Service struct {
 	stopped    chan struct{} // closed when gather has returned
 	closeOnce  sync.Once
 	notify     func(Change) // tells the boards an alert changed (after commit)
+	used       sync.Map     // HTTP source id → when its last_used_at was last written (sources.go)
 }
 
 type camKey struct {

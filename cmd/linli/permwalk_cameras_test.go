@@ -17,7 +17,8 @@ import (
 
 // cameraFixture makes the walk's camera records: in 学苑社区 (荟萃花园南区)
 // an active camera with a rule and an open alert; in 吉祥社区 (吉祥花园) a
-// draft camera. Kinds: camera, camrule, calert, camphoto.
+// draft camera; an HTTP ingest source of 荟萃花园南区. Kinds: camera,
+// camrule, calert, camphoto, camsource.
 func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
 	t.Helper()
 	ctx := context.Background()
@@ -45,6 +46,10 @@ func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
 	if err != nil || len(as) == 0 {
 		t.Fatalf("camera fixture: no alert (%v)", err)
 	}
+	src, err := s.Cameras.CreateSource(ctx, staff, cameras.SourceInput{Kind: cameras.SourceKindHTTP, Name: "permwalk box", NodeID: c.NodeID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	jxStaff, err := s.Auth.ActorByUsername(ctx, "jixiang")
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +62,7 @@ func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{"camera": id(c.ID), "camrule": id(r.ID), "calert": id(as[0].ID), "camphoto": id(pv.ViewPhotoID)}, map[string]string{"camera": id(j.ID)}
+	return map[string]string{"camera": id(c.ID), "camrule": id(r.ID), "calert": id(as[0].ID), "camphoto": id(pv.ViewPhotoID), "camsource": id(src.ID)}, map[string]string{"camera": id(j.ID)}
 }
 
 // activeCamera makes an active camera of 荟萃花园南区 reporting through

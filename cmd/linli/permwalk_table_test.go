@@ -13,7 +13,7 @@ package main
 // ctemplate, ctask, cfinding, cphoto, cplan, cestate (a place of a
 // campaign's scope) (campaigns), camera, camrule (a camera's rule) and
 // calert (a camera alert), camphoto (a photo of a camera's privacy
-// record) (cameras), upload (a
+// record), camsource (an ingest source) (cameras), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions'), outbox (an
 // outgoing message) and outboxchannel (a community's channel).
@@ -369,6 +369,8 @@ var permRoutes = map[string]permRoute{
 	"POST /api/cameras/rules/{id}":                    {scoped, []string{"camera"}},
 	"DELETE /api/cameras/rules/{id}/{rule}":           {scoped, []string{"camera", "camrule"}},
 	"POST /api/cameras/sources":                       {login, nil},
+	"GET /api/cameras/sources":                        {login, nil},
+	"DELETE /api/cameras/sources/{id}":                {scoped, []string{"camsource"}},
 	"GET /api/cameras/counts":                         {login, nil},
 	"GET /api/cameras/stats":                          {login, nil},
 	"GET /api/cameras/stream":                         {login, nil},
@@ -384,6 +386,9 @@ var permRoutes = map[string]permRoute{
 	"POST /cameras/{id}/privacy":                      {scoped, []string{"camera"}},
 	"POST /cameras/{id}/state":                        {scoped, []string{"camera"}},
 	"POST /cameras/{id}/rules":                        {scoped, []string{"camera"}},
+	"GET /cameras/sources":                            {login, nil},
+	"POST /cameras/sources":                           {login, nil},
+	"POST /cameras/sources/{id}/revoke":               {scoped, []string{"camsource"}},
 	"GET /cameras/board":                              {login, nil},
 	"GET /cameras/board/stream":                       {login, nil},
 	"GET /cameras/alerts":                             {login, nil},
