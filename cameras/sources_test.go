@@ -13,7 +13,6 @@ import (
 	"linli/storage/storagetest"
 )
 
-
 // The sources page: staff of the place add an HTTP source (its token is
 // shown once, on the answer), see when it was last used and revoke it
 // (audited; the token is refused from then on); a GB/T 28181 device's
