@@ -450,6 +450,9 @@ func (s *Service) SetState(ctx context.Context, a *linli.Actor, id int64, to Sta
 	if !a.Can(linli.PermCamerasManage, c.Path) {
 		return Camera{}, errForbidden()
 	}
+	if c.State == Retired {
+		return Camera{}, linli.Errorf(linli.EConflict, "该摄像头已退役，不能再启用或停用 / the camera is retired: it cannot be switched on or off")
+	}
 	if to != Active && to != Inactive {
 		return Camera{}, linli.Invalid("状态须为 active 或 inactive / state must be active or inactive", linli.FieldError{Field: "state", Reason: "active | inactive"})
 	}

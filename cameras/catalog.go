@@ -39,6 +39,14 @@ func catalog() map[string]string {
 		"时长（秒）": "Seconds", "徘徊：停留时长；反复出现：时间窗；离线：离线时长": "Loitering: time in the zone; reappearing: the window; offline: time without a heartbeat",
 		"次数（反复出现）": "Count (reappearing)", "起始时间": "From", "起止相同为全天；可跨午夜": "Equal: all day; may cross midnight",
 		"结束时间": "To", "冷却时间（秒）": "Cool-down (seconds)", "添加规则": "Add the rule",
+		// Delete or retire.
+		"已退役": "Retired", "该摄像头已退役：不再接收事件，告警记录保留，不在看板显示。": "This camera is retired: its events are no longer taken, its alerts are kept for the record and left off the board.",
+		"删除或退役": "Delete or retire", "该摄像头从未产生事件或告警，可以删除（连同区域、规则、隐私记录和照片）。": "This camera never produced an event or alert: it may be deleted (with its zones, rules, privacy record and photos).",
+		"删除后不能恢复。确定删除该摄像头？": "A deleted camera cannot be restored. Delete it?", "删除摄像头": "Delete the camera",
+		"该摄像头已有事件或告警，不能删除，只能退役。退役后不能再启用，并且：": "This camera has events or alerts: it cannot be deleted, only retired. A retired camera cannot be switched on again, and:",
+		"已存的事件删除": "Its stored events are deleted", "告警保留备查，不再显示在看板上": "Its alerts are kept for the record, off the board",
+		"之后收到的事件一律丢弃并计数":     "Events arriving later are dropped and counted",
+		"退役后不能再启用。确定退役该摄像头？": "A retired camera cannot be switched on again. Retire it?", "退役摄像头": "Retire the camera",
 		// Ingest sources.
 		"事件来源设备": "Event sources", "允许哪些分析设备推送事件：HTTP 来源凭令牌推送，国标设备凭设备编号和密码注册。只有本地点的工作人员能查看和管理。": "Which analytics boxes may send events: an HTTP source posts with its token, a GB/T 28181 device registers with its ID and password. Only the place's staff see and manage them.",
 		"新令牌（只显示一次）": "New token (shown this once)", "令牌": "Token",

@@ -39,6 +39,18 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/cameras/privacy/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		return callIDBody(w, r, s.SavePrivacy)
 	})
+	rt.API("DELETE /api/cameras/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		id, err := web.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if err := s.DeleteCamera(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	rt.API("POST /api/cameras/retire/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error { return web.CallID(w, r, s.RetireCamera) })
 	rt.API("POST /api/cameras/photos/{id}", web.LoggedIn, s.apiPhoto)
 	rt.API("POST /api/cameras/state/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		return callIDBody(w, r, func(ctx context.Context, a *linli.Actor, id int64, in struct {

@@ -88,6 +88,8 @@ func stateLabel(s State) string {
 		return "已启用"
 	case Inactive:
 		return "已停用"
+	case Retired:
+		return "已退役"
 	}
 	return "草稿"
 }
@@ -125,6 +127,8 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /cameras/{id}/privacy", web.LoggedIn, h.privacy)
 	rt.Page("POST /cameras/{id}/state", web.LoggedIn, h.state)
 	rt.Page("POST /cameras/{id}/rules", web.LoggedIn, h.rule)
+	rt.Page("POST /cameras/{id}/delete", web.LoggedIn, h.deleteCamera)
+	rt.Page("POST /cameras/{id}/retire", web.LoggedIn, h.retireCamera)
 	rt.Page("GET /cameras/sources", web.LoggedIn, h.sources)
 	rt.Page("POST /cameras/sources", web.LoggedIn, h.createSource)
 	rt.Page("POST /cameras/sources/{id}/revoke", web.LoggedIn, h.revokeSource)
@@ -217,6 +221,7 @@ type cameraData struct {
 	Manage  bool
 	Missing []linli.FieldError
 	Links   []links.Item
+	Use     Use // for the managers: delete (never used) or retire
 }
 
 func (h *pages) cameraPage(r *http.Request) (*web.Page, error) {
@@ -242,8 +247,13 @@ func (h *pages) cameraPage(r *http.Request) (*web.Page, error) {
 		return nil, err
 	}
 	d := cameraData{Camera: c, Privacy: pv, Rules: rules, Manage: a.Can(linli.PermCamerasManage, c.Path), Links: ls}
-	if c.State != Active {
+	if c.State != Active && c.State != Retired {
 		d.Missing = pv.Missing()
+	}
+	if d.Manage {
+		if d.Use, err = h.s.use(r.Context(), h.s.db, id); err != nil {
+			return nil, err
+		}
 	}
 	return &web.Page{Title: c.Name, Data: d, Crumbs: h.crumbs(r, web.NavItem{Label: c.Code})}, nil
 }
@@ -364,6 +374,30 @@ func (h *pages) state(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "状态已更新 / state changed")
+	return nil
+}
+
+func (h *pages) deleteCamera(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.s.DeleteCamera(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, "/cameras", "摄像头已删除 / camera deleted")
+	return nil
+}
+
+func (h *pages) retireCamera(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.s.RetireCamera(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "摄像头已退役，告警记录保留 / camera retired; its alerts are kept")
 	return nil
 }
 

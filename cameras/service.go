@@ -157,7 +157,11 @@ func (s *Service) reload(ctx context.Context) error {
 		l.mu.Lock()
 		l.name, l.path, l.state, l.snapshots, l.rules = c.Name, c.Path, c.State, c.Snapshots, rules[c.ID]
 		l.mu.Unlock()
-		byKey[camKey{c.Source, c.SourceRef}] = l
+		// A retired camera gives its source's name up to the one that
+		// replaced it.
+		if k := (camKey{c.Source, c.SourceRef}); c.State != Retired || byKey[k] == nil {
+			byKey[k] = l
+		}
 		byID[c.ID] = l
 	}
 	s.cams, s.byID, s.loaded = byKey, byID, true

@@ -91,7 +91,7 @@ func (s *Service) CreateSource(ctx context.Context, a *linli.Actor, in SourceInp
 	if err != nil {
 		return IngestSource{}, err
 	}
-	out := IngestSource{Kind: in.Kind, Name: in.Name, Path: n.Path, DeviceID: in.DeviceID, Place: n.Name, CreatedBy: a.DisplayName, CreatedAt: s.now()}
+	out := IngestSource{Kind: in.Kind, Name: in.Name, Path: n.Path, DeviceID: in.DeviceID, Place: n.Name, CreatedBy: name(a), CreatedAt: s.now()}
 	hash := ""
 	if in.Kind == SourceKindHTTP {
 		out.Token = in.Token
@@ -103,8 +103,8 @@ func (s *Service) CreateSource(ctx context.Context, a *linli.Actor, in SourceInp
 		hash = hashToken(out.Token)
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		out.ID, err = tx.Insert(ctx, `INSERT INTO camera_sources (kind, name, path, token_hash, device_id, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.Kind, in.Name, n.Path, hash, in.DeviceID, in.Secret, a.AccountID, storage.Millis(s.now()))
+		out.ID, err = tx.Insert(ctx, `INSERT INTO camera_sources (kind, name, path, token_hash, device_id, secret, created_by, created_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Kind, in.Name, n.Path, hash, in.DeviceID, in.Secret, a.AccountID, name(a), storage.Millis(s.now()))
 		if err != nil {
 			return err
 		}
@@ -166,8 +166,8 @@ func (s *Service) Sources(ctx context.Context, a *linli.Actor) ([]IngestSource, 
 			src.RevokedAt = storage.FromMillis(revoked)
 		}
 		return src, err
-	}, `SELECT s.id, s.kind, s.name, s.path, s.device_id, COALESCE(u.display_name, ''), s.created_at, s.last_used_at, s.revoked_at
-		FROM camera_sources s LEFT JOIN accounts u ON u.id = s.created_by WHERE `+where+` ORDER BY s.revoked_at <> 0, s.path, s.id`, args...)
+	}, `SELECT s.id, s.kind, s.name, s.path, s.device_id, s.created_name, s.created_at, s.last_used_at, s.revoked_at
+		FROM camera_sources s WHERE `+where+` ORDER BY s.revoked_at <> 0, s.path, s.id`, args...)
 	if err != nil {
 		return nil, err
 	}
