@@ -39,6 +39,8 @@ func catalog() map[string]string {
 		"时长（秒）": "Seconds", "徘徊：停留时长；反复出现：时间窗；离线：离线时长": "Loitering: time in the zone; reappearing: the window; offline: time without a heartbeat",
 		"次数（反复出现）": "Count (reappearing)", "起始时间": "From", "起止相同为全天；可跨午夜": "Equal: all day; may cross midnight",
 		"结束时间": "To", "冷却时间（秒）": "Cool-down (seconds)", "添加规则": "Add the rule",
+		"告警数": "Alerts", "所转案件": "Case", "所在地点": "Place", "停用此来源": "Revoke",
+		"%d 秒": "%d s", "%d 分钟": "%d min", "%d 小时 %d 分": "%d h %d min",
 		// Delete or retire.
 		"已退役": "Retired", "该摄像头已退役：不再接收事件，告警记录保留，不在看板显示。": "This camera is retired: its events are no longer taken, its alerts are kept for the record and left off the board.",
 		"删除或退役": "Delete or retire", "该摄像头从未产生事件或告警，可以删除（连同区域、规则、隐私记录和照片）。": "This camera never produced an event or alert: it may be deleted (with its zones, rules, privacy record and photos).",

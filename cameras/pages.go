@@ -15,6 +15,7 @@ import (
 	"linli/attach"
 	"linli/cameras/feed"
 	"linli/links"
+	"linli/registry"
 	"linli/web"
 )
 
@@ -39,9 +40,6 @@ func Pages() web.Pages {
 				return days[len(days)-7:]
 			}
 			return days
-		},
-		"cmDuration": func(sec int64) string {
-			return (time.Duration(sec) * time.Second).String()
 		},
 		// cmPoints is a mask polygon as SVG points in the 0..1 frame.
 		"cmPoints": func(poly [][2]float64) string {
@@ -78,6 +76,17 @@ func Pages() web.Pages {
 			"cmState":      func(s State) string { return t(stateLabel(s)) },
 			"cmAlertState": func(s AlertState) string { return t(alertStateLabel(s)) },
 			"cmRule":       func(k RuleKind) string { return t(ruleLabel(k)) },
+			// cmDuration is a time to acknowledge: seconds under a
+			// minute, minutes under an hour, then hours and minutes.
+			"cmDuration": func(sec int64) string {
+				switch {
+				case sec < 60:
+					return fmt.Sprintf(t("%d 秒"), sec)
+				case sec < 3600:
+					return fmt.Sprintf(t("%d 分钟"), sec/60)
+				}
+				return fmt.Sprintf(t("%d 小时 %d 分"), sec/3600, sec%3600/60)
+			},
 		}
 	}}
 }
@@ -163,11 +172,9 @@ func (h *pages) listPage(r *http.Request) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	var places []web.Choice
-	if scopes := a.Scopes(linli.PermCamerasManage); len(scopes) > 0 {
-		if places, err = h.s.reg.PlaceChoicesIn(r.Context(), scopes, 400); err != nil {
-			return nil, err
-		}
+	places, err := h.s.cameraPlaces(r, a)
+	if err != nil {
+		return nil, err
 	}
 	now := h.s.now()
 	st, err := h.s.Statistics(r.Context(), a, now.AddDate(0, 0, -29), now)
@@ -175,6 +182,23 @@ func (h *pages) listPage(r *http.Request) (*web.Page, error) {
 		return nil, err
 	}
 	return &web.Page{Title: "门岗摄像头", Data: listData{Cameras: cs, Counts: counts, Stats: st, Places: places}}, nil
+}
+
+// cameraPlaces are where the actor may put a camera or a source: the
+// estates, buildings and units where it manages cameras.
+func (s *Service) cameraPlaces(r *http.Request, a *linli.Actor) ([]web.Choice, error) {
+	scopes := a.Scopes(linli.PermCamerasManage)
+	if len(scopes) == 0 {
+		return nil, nil
+	}
+	all, err := s.reg.PlaceChoicesIn(r.Context(), scopes, 400)
+	out := all[:0]
+	for _, c := range all {
+		if k := registry.Kind(c.Kind); k == registry.KindEstate || k == registry.KindBuilding || k == registry.KindUnit {
+			out = append(out, c)
+		}
+	}
+	return out, err
 }
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {

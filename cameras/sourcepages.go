@@ -23,7 +23,7 @@ func (h *pages) sourcesPage(r *http.Request, created *IngestSource) (*web.Page, 
 	if err != nil {
 		return nil, err
 	}
-	places, err := h.s.reg.PlaceChoicesIn(r.Context(), a.Scopes(linli.PermCamerasManage), 400)
+	places, err := h.s.cameraPlaces(r, a)
 	if err != nil {
 		return nil, err
 	}

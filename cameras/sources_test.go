@@ -32,6 +32,16 @@ func TestSourcesPage(t *testing.T) {
 		if r := srv.As(t, f.a("guard")).Get("/cameras"); strings.Contains(r.String(), `href="/cameras/sources"`) {
 			t.Error("the guard is offered the sources page")
 		}
+		// The place choices are estates, buildings and units, not the
+		// community or its grids.
+		community, err := f.w.Registry.FindNode(f.ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区"})
+		f.must(err)
+		for _, path := range []string{"/cameras/sources", "/cameras"} {
+			page := staff.Get(path).String()
+			if !strings.Contains(page, `<option value="`+itoa(f.estate.ID)+`"`) || strings.Contains(page, `<option value="`+itoa(community.ID)+`"`) {
+				t.Errorf("%s: the places offered are not the estates and entrances", path)
+			}
+		}
 		r := staff.PostForm("/cameras/sources", url.Values{"kind": {"http"}, "name": {"门岗分析盒"}, "node_id": {itoa(f.estate.ID)}})
 		if r.Status != http.StatusOK {
 			t.Fatalf("create: %d %s", r.Status, r)
