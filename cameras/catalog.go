@@ -31,7 +31,7 @@ func catalog() map[string]string {
 		"例如：[[[0,0],[0.2,0],[0.2,0.3]]]": "e.g. [[[0,0],[0.2,0],[0.2,0.3]]]",
 		"提示牌照片":                          "Photo of the sign", "提示牌文字": "Text of the sign", "审核人": "Reviewer", "审核日期": "Review date",
 		"保存隐私记录":         "Save the privacy record",
-		"画面不含阳台、窗户或私人空间": "No balcony, window or private space in view", "审核": "Review",
+		"画面无私密空间": "No private space in view", "审核": "Review",
 		"（红色为遮挡区域）": " (red: the masks)", "遮挡区域": "Masks", "坐标为画面宽、高的百分比，从左上角起。": "Corners in percent of the frame's width and height, from the top left.",
 		"编辑隐私记录": "Edit the privacy record",
 		"告警规则":   "Rules", "秒": "s", "暂无规则": "No rules", "规则类型": "Kind of rule", "区域（留空为整个画面）": "Zone (empty: the whole view)",
