@@ -81,19 +81,8 @@ func SweepPending(ctx context.Context, tx *storage.Tx, by int64, now time.Time) 
 		return 0, time.Time{}, fmt.Errorf("attach: sweep: %w", err)
 	}
 	deleted, _ := res.RowsAffected()
-	// Blobs are shared by identical bytes: one goes only when no
-	// attachment refers to it any more.
-	for len(blobs) > 0 {
-		chunk := blobs[:min(len(blobs), 500)]
-		blobs = blobs[len(chunk):]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM blobs WHERE id IN (`+storage.Placeholders(len(chunk))+`)
-			AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.blob_id = blobs.id)`, args...); err != nil {
-			return 0, time.Time{}, fmt.Errorf("attach: sweep blobs: %w", err)
-		}
+	if err := dropUnused(ctx, tx, blobs); err != nil {
+		return 0, time.Time{}, err
 	}
 	var next time.Time
 	if by > 0 {
@@ -183,4 +172,38 @@ func Count(ctx context.Context, q storage.Querier) (int64, error) {
 	var n int64
 	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM attachments`).Scan(&n)
 	return n, err
+}
+
+// dropUnused deletes those of blobs no attachment refers to any more
+// (blobs are shared by identical bytes).
+func dropUnused(ctx context.Context, tx *storage.Tx, blobs []int64) error {
+	for len(blobs) > 0 {
+		chunk := blobs[:min(len(blobs), 500)]
+		blobs = blobs[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM blobs WHERE id IN (`+storage.Placeholders(len(chunk))+`)
+			AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.blob_id = blobs.id)`, args...); err != nil {
+			return fmt.Errorf("attach: drop blobs: %w", err)
+		}
+	}
+	return nil
+}
+
+// DeleteOwned deletes every attachment of one record (owner, ownerID),
+// and their bytes where no other attachment shares them, inside tx: for
+// a record that is itself deleted. It returns how many it deleted.
+func DeleteOwned(ctx context.Context, tx *storage.Tx, owner string, ownerID int64) (int, error) {
+	blobs, err := storage.Scalars[int64](ctx, tx, `SELECT DISTINCT blob_id FROM attachments WHERE owner = ? AND owner_id = ?`, owner, ownerID)
+	if err != nil {
+		return 0, fmt.Errorf("attach: delete %s %d: %w", owner, ownerID, err)
+	}
+	res, err := tx.Exec(ctx, `DELETE FROM attachments WHERE owner = ? AND owner_id = ?`, owner, ownerID)
+	if err != nil {
+		return 0, fmt.Errorf("attach: delete %s %d: %w", owner, ownerID, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), dropUnused(ctx, tx, blobs)
 }

@@ -187,3 +187,53 @@ func TestSweepPending(t *testing.T) {
 		}
 	})
 }
+
+// DeleteOwned deletes one record's attachments, and their bytes unless
+// another record's attachment shares them.
+func TestDeleteOwned(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		shared := mustCheck(t, Upload{Name: "s.jpg", Data: jpegOf(t, gradient(50, 40))})
+		alone := mustCheck(t, Upload{Name: "o.jpg", Data: jpegOf(t, gradient(40, 50))})
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := db.QueryRow(ctx, q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		var deleted int
+		if err := db.InTx(ctx, func(tx *storage.Tx) error {
+			for _, s := range []struct {
+				owner string
+				id    int64
+				files []Checked
+			}{{"camera", 3, shared}, {"camera", 3, alone}, {"case", 7, shared}, {"camera", 4, alone}} {
+				if _, err := Save(ctx, tx, s.owner, s.id, 0, 42, s.files, now); err != nil {
+					return err
+				}
+			}
+			var err error
+			deleted, err = DeleteOwned(ctx, tx, "camera", 3)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if deleted != 2 || count(`SELECT COUNT(*) FROM attachments WHERE owner = 'camera' AND owner_id = 3`) != 0 {
+			t.Errorf("deleted %d", deleted)
+		}
+		if n := count(`SELECT COUNT(*) FROM attachments`); n != 2 {
+			t.Errorf("others' attachments: %d, want 2", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM blobs`); n != 2 {
+			t.Errorf("blobs %d, want 2 (both still used)", n)
+		}
+		if err := db.InTx(ctx, func(tx *storage.Tx) error { _, err := DeleteOwned(ctx, tx, "camera", 4); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(`SELECT COUNT(*) FROM blobs`); n != 1 {
+			t.Errorf("blobs %d, want 1 (the case's)", n)
+		}
+	})
+}

@@ -78,9 +78,11 @@ func (s *Service) boardTopics(ctx context.Context, a *linli.Actor) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = cameraTopic(c.ID)
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if c.State != Retired { // a retired camera's alerts are off the board
+			out = append(out, cameraTopic(c.ID))
+		}
 	}
 	return out, nil
 }
@@ -119,6 +121,9 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if as, err = h.s.offBoard(r.Context(), a, as); err != nil {
+		return err
+	}
 	labels := map[string]string{}
 	for _, k := range RuleKinds() {
 		labels[string(k)] = h.t(r, ruleLabel(k))
@@ -134,4 +139,24 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 	h.r.Render(w, r, http.StatusOK, "cameras/board.html", &web.Page{Title: "门岗告警看板",
 		Data: boardData{Alerts: as, LastID: last, Labels: string(b)}, Crumbs: h.crumbs(r, web.NavItem{Label: h.t(r, "门岗告警看板")})})
 	return nil
+}
+
+// offBoard leaves out the alerts of retired cameras: kept for the record,
+// not for the guard to act on.
+func (s *Service) offBoard(ctx context.Context, a *linli.Actor, as []Alert) ([]Alert, error) {
+	cs, err := s.Cameras(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	retired := map[int64]bool{}
+	for _, c := range cs {
+		retired[c.ID] = c.State == Retired
+	}
+	out := as[:0]
+	for _, al := range as {
+		if !retired[al.CameraID] {
+			out = append(out, al)
+		}
+	}
+	return out, nil
 }

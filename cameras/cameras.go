@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"linli"
+	"linli/attach"
 	"linli/audit"
 	"linli/cameras/feed"
 	"linli/links"
@@ -331,6 +332,9 @@ func (s *Service) SavePrivacy(ctx context.Context, a *linli.Actor, id int64, p P
 	if err != nil {
 		return Privacy{}, err
 	}
+	if err := s.ownPhotos(ctx, id, p); err != nil {
+		return Privacy{}, err
+	}
 	if !ref.IsZero() {
 		ok, err := s.lk.Visible(ctx, a, ref)
 		if err != nil {
@@ -369,6 +373,72 @@ func (s *Service) SavePrivacy(ctx context.Context, a *linli.Actor, id int64, p P
 	return s.privacy(ctx, s.db, id)
 }
 
+// ownPhotos refuses a photo id that is not an attachment of this camera:
+// the id comes from the client, and a case's photo or another estate's
+// camera photo named here would be shown on this camera's page.
+func (s *Service) ownPhotos(ctx context.Context, cameraID int64, p Privacy) error {
+	var v linli.Validation
+	for _, ph := range []struct {
+		field string
+		id    int64
+	}{{"view_photo_id", p.ViewPhotoID}, {"signage_photo_id", p.SignagePhotoID}} {
+		if ph.id == 0 {
+			continue
+		}
+		att, err := attach.Get(ctx, s.db, ph.id)
+		if err != nil && linli.ErrorCode(err) != linli.ENotFound {
+			return err
+		}
+		if err != nil || att.Owner != KindCamera || att.OwnerID != cameraID || !att.IsImage() {
+			v.Add(ph.field, "须为本摄像头上传的照片 / must be a photo uploaded for this camera")
+		}
+	}
+	return v.Err()
+}
+
+// AddPhoto stores a photo (of the view or of the sign) as an attachment
+// of the camera, for its privacy record to name.
+func (s *Service) AddPhoto(ctx context.Context, a *linli.Actor, cameraID int64, up attach.Upload) (attach.Attachment, error) {
+	c, err := s.Camera(ctx, a, cameraID)
+	if err != nil {
+		return attach.Attachment{}, err
+	}
+	if !a.Can(linli.PermCamerasManage, c.Path) {
+		return attach.Attachment{}, errForbidden()
+	}
+	files, err := attach.Check(attach.PhotoLimits(), []attach.Upload{up})
+	if err != nil {
+		return attach.Attachment{}, err
+	}
+	var out attach.Attachment
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		saved, err := attach.Save(ctx, tx, KindCamera, cameraID, 0, a.AccountID, files, s.now())
+		if err != nil {
+			return err
+		}
+		out = saved[0]
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "camera.photo", Entity: "camera", EntityID: cameraID, ScopePath: c.Path,
+			Summary: "上传摄像头照片 " + c.Code, SummaryEN: "Uploaded a photo of camera " + c.Code, After: out})
+	})
+	return out, err
+}
+
+// Photo returns a photo of a camera's privacy record (or its thumbnail)
+// to whoever may see the camera; a file of another record is not found.
+func (s *Service) Photo(ctx context.Context, a *linli.Actor, fileID int64, thumb bool) (attach.Attachment, []byte, error) {
+	att, err := attach.Get(ctx, s.db, fileID)
+	if err != nil {
+		return att, nil, err
+	}
+	if att.Owner != KindCamera {
+		return attach.Attachment{}, nil, errNotFound()
+	}
+	if _, err := s.Camera(ctx, a, att.OwnerID); err != nil {
+		return attach.Attachment{}, nil, err
+	}
+	return attach.OpenOwned(ctx, s.db, KindCamera, att.OwnerID, fileID, thumb)
+}
+
 // SetState switches a camera on (active) or off (inactive). A camera is
 // switched on only with a complete privacy record: the refusal names
 // every missing field.
@@ -379,6 +449,9 @@ func (s *Service) SetState(ctx context.Context, a *linli.Actor, id int64, to Sta
 	}
 	if !a.Can(linli.PermCamerasManage, c.Path) {
 		return Camera{}, errForbidden()
+	}
+	if c.State == Retired {
+		return Camera{}, linli.Errorf(linli.EConflict, "该摄像头已退役，不能再启用或停用 / the camera is retired: it cannot be switched on or off")
 	}
 	if to != Active && to != Inactive {
 		return Camera{}, linli.Invalid("状态须为 active 或 inactive / state must be active or inactive", linli.FieldError{Field: "state", Reason: "active | inactive"})

@@ -1,12 +1,16 @@
 package cameras_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/png"
 	"strconv"
 	"testing"
 	"time"
 
 	"linli"
+	"linli/attach"
 	"linli/cameras"
 	"linli/cameras/feed"
 	"linli/capability"
@@ -92,10 +96,31 @@ func (f *fixture) input(code, ref string) cameras.CameraInput {
 		Zones: []cameras.Zone{{Name: "gate", Covers: "大门内侧人行道"}}}
 }
 
-func completePrivacy() cameras.Privacy {
-	return cameras.Privacy{Purpose: "大门出入口安全防范", Consultation: "meeting:1", NoPrivateView: true, ViewPhotoID: 11,
-		Masks: [][][2]float64{{{0, 0}, {0.2, 0}, {0.2, 0.3}}}, SignagePhotoID: 12, SignageText: "视频监控区域",
+// completePrivacy is a complete privacy record for camera id, with a
+// photo of the view and one of the sign uploaded for it.
+func (f *fixture) completePrivacy(id int64) cameras.Privacy {
+	f.t.Helper()
+	return cameras.Privacy{Purpose: "大门出入口安全防范", Consultation: "meeting:1", NoPrivateView: true, ViewPhotoID: f.photo(id),
+		Masks: [][][2]float64{{{0, 0}, {0.2, 0}, {0.2, 0.3}}}, SignagePhotoID: f.photo(id), SignageText: "视频监控区域",
 		Reviewer: "韩素芬", ReviewedOn: "2026-11-20"}
+}
+
+// photo uploads a small PNG as a photo of camera id and returns its id.
+func (f *fixture) photo(id int64) int64 {
+	f.t.Helper()
+	return f.photoBy("xueyuan", id)
+}
+
+// photoBy is photo uploaded by user u.
+func (f *fixture) photoBy(u string, id int64) int64 {
+	f.t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
+		f.t.Fatal(err)
+	}
+	att, err := f.svc.AddPhoto(f.ctx, f.a(u), id, attach.Upload{Field: "photo", Name: "view.png", Data: b.Bytes()})
+	f.must(err)
+	return att.ID
 }
 
 // activeCamera creates a camera with a complete privacy record, switched
@@ -126,7 +151,7 @@ func (f *fixture) activeCameraFrom(in cameras.CameraInput, rules ...cameras.Rule
 	staff := f.a("xueyuan")
 	c, err := f.svc.CreateCamera(f.ctx, staff, in)
 	f.must(err)
-	_, err = f.svc.SavePrivacy(f.ctx, staff, c.ID, completePrivacy())
+	_, err = f.svc.SavePrivacy(f.ctx, staff, c.ID, f.completePrivacy(c.ID))
 	f.must(err)
 	c, err = f.svc.SetState(f.ctx, staff, c.ID, cameras.Active)
 	f.must(err)
@@ -135,4 +160,17 @@ func (f *fixture) activeCameraFrom(in cameras.CameraInput, rules ...cameras.Rule
 		f.must(err)
 	}
 	return c
+}
+
+// jixiangCamera is a draft camera of 吉祥花园 (吉祥社区), another
+// community's, added by its staff.
+func (f *fixture) jixiangCamera() int64 {
+	f.t.Helper()
+	n, err := f.w.Registry.FindNode(f.ctx, []string{"运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园"})
+	f.must(err)
+	in := f.input("JX-01", "jx_gate")
+	in.NodeID = n.ID
+	c, err := f.svc.CreateCamera(f.ctx, f.a("jixiang"), in)
+	f.must(err)
+	return c.ID
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/attach"
 	"linli/cameras/feed"
 	"linli/cameras/feed/frigate"
 	"linli/storage"
@@ -40,6 +41,19 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/cameras/privacy/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		return callIDBody(w, r, s.SavePrivacy)
 	})
+	rt.API("DELETE /api/cameras/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		id, err := web.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if err := s.DeleteCamera(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	rt.API("POST /api/cameras/retire/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error { return web.CallID(w, r, s.RetireCamera) })
+	rt.API("POST /api/cameras/photos/{id}", web.LoggedIn, s.apiPhoto)
 	rt.API("POST /api/cameras/state/{id}", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		return callIDBody(w, r, func(ctx context.Context, a *linli.Actor, id int64, in struct {
 			State State `json:"state"`
@@ -55,6 +69,8 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("POST /api/cameras/sources", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
 		return web.Call(w, r, http.StatusCreated, s.CreateSource)
 	})
+	rt.API("GET /api/cameras/sources", web.LoggedIn, s.apiSources)
+	rt.API("DELETE /api/cameras/sources/{id}", web.LoggedIn, s.apiRevokeSource)
 	rt.API("GET /api/cameras/counts", web.LoggedIn, s.apiCounts)
 	// The boards' stream for integrations, with an API token.
 	rt.API("GET /api/cameras/stream", web.LoggedIn, s.stream)
@@ -77,6 +93,30 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 		})
 	})
 	s.pageRoutes(rt, render)
+}
+
+// apiPhoto takes one photo (multipart field "photo") for camera id's
+// privacy record and answers its description: its id is what
+// view_photo_id or signage_photo_id then names.
+func (s *Service) apiPhoto(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, attach.PhotoLimits().MaxBytes+1<<20)
+	ups, err := attach.FromMultipart(r, "photo", attach.PhotoLimits())
+	if err != nil {
+		return err
+	}
+	if len(ups) != 1 {
+		return linli.Invalid("请上传一张照片 / send one photo", linli.FieldError{Field: "photo", Reason: "须为一张照片 / exactly one photo"})
+	}
+	att, err := s.AddPhoto(r.Context(), web.ActorFrom(r.Context()), id, ups[0])
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, att)
+	return nil
 }
 
 type noteInput struct {

@@ -16,7 +16,7 @@ import (
 	"linli/attach"
 	"linli/cameras/feed"
 	"linli/links"
-	"linli/storage"
+	"linli/registry"
 	"linli/web"
 )
 
@@ -44,8 +44,28 @@ func Pages() web.Pages {
 			}
 			return days
 		},
-		"cmDuration": func(sec int64) string {
-			return (time.Duration(sec) * time.Second).String()
+		// cmPoints is a mask polygon as SVG points in the 0..1 frame.
+		"cmPoints": func(poly [][2]float64) string {
+			var b strings.Builder
+			for i, pt := range poly {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "%g,%g", pt[0], pt[1])
+			}
+			return b.String()
+		},
+		// cmPercent is a mask polygon for people: its corners in percent
+		// of the frame's width and height.
+		"cmPercent": func(poly [][2]float64) string {
+			var b strings.Builder
+			for i, pt := range poly {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				fmt.Fprintf(&b, "(%.0f%%, %.0f%%)", pt[0]*100, pt[1]*100)
+			}
+			return b.String()
 		},
 		"cmMasks": func(m [][][2]float64) string {
 			if len(m) == 0 {
@@ -60,6 +80,17 @@ func Pages() web.Pages {
 			"cmAlertState": func(s AlertState) string { return t(alertStateLabel(s)) },
 			"cmRule":       func(k RuleKind) string { return t(ruleLabel(k)) },
 			"cmNotify":     func(ch string) string { return t(notifyLabel(ch)) },
+			// cmDuration is a time to acknowledge: seconds under a
+			// minute, minutes under an hour, then hours and minutes.
+			"cmDuration": func(sec int64) string {
+				switch {
+				case sec < 60:
+					return fmt.Sprintf(t("%d 秒"), sec)
+				case sec < 3600:
+					return fmt.Sprintf(t("%d 分钟"), sec/60)
+				}
+				return fmt.Sprintf(t("%d 小时 %d 分"), sec/3600, sec%3600/60)
+			},
 		}
 	}}
 }
@@ -70,6 +101,8 @@ func stateLabel(s State) string {
 		return "已启用"
 	case Inactive:
 		return "已停用"
+	case Retired:
+		return "已退役"
 	}
 	return "草稿"
 }
@@ -103,9 +136,15 @@ func (s *Service) pageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("GET /cameras", web.LoggedIn, h.list)
 	rt.Page("POST /cameras", web.LoggedIn, h.create)
 	rt.Page("GET /cameras/{id}", web.LoggedIn, h.camera)
+	rt.API("GET /cameras/photos/{file}", web.LoggedIn, h.photo)
 	rt.Page("POST /cameras/{id}/privacy", web.LoggedIn, h.privacy)
 	rt.Page("POST /cameras/{id}/state", web.LoggedIn, h.state)
 	rt.Page("POST /cameras/{id}/rules", web.LoggedIn, h.rule)
+	rt.Page("POST /cameras/{id}/delete", web.LoggedIn, h.deleteCamera)
+	rt.Page("POST /cameras/{id}/retire", web.LoggedIn, h.retireCamera)
+	rt.Page("GET /cameras/sources", web.LoggedIn, h.sources)
+	rt.Page("POST /cameras/sources", web.LoggedIn, h.createSource)
+	rt.Page("POST /cameras/sources/{id}/revoke", web.LoggedIn, h.revokeSource)
 	rt.Page("GET /cameras/board", web.LoggedIn, h.board)
 	rt.API("GET /cameras/board/stream", web.LoggedIn, s.stream)
 	rt.Page("GET /cameras/alerts", web.LoggedIn, h.alerts)
@@ -137,11 +176,9 @@ func (h *pages) listPage(r *http.Request) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	var places []web.Choice
-	if scopes := a.Scopes(linli.PermCamerasManage); len(scopes) > 0 {
-		if places, err = h.s.reg.PlaceChoicesIn(r.Context(), scopes, 400); err != nil {
-			return nil, err
-		}
+	places, err := h.s.cameraPlaces(r, a)
+	if err != nil {
+		return nil, err
 	}
 	now := h.s.now()
 	st, err := h.s.Statistics(r.Context(), a, now.AddDate(0, 0, -29), now)
@@ -149,6 +186,23 @@ func (h *pages) listPage(r *http.Request) (*web.Page, error) {
 		return nil, err
 	}
 	return &web.Page{Title: "门岗摄像头", Data: listData{Cameras: cs, Counts: counts, Stats: st, Places: places}}, nil
+}
+
+// cameraPlaces are where the actor may put a camera or a source: the
+// estates, buildings and units where it manages cameras.
+func (s *Service) cameraPlaces(r *http.Request, a *linli.Actor) ([]web.Choice, error) {
+	scopes := a.Scopes(linli.PermCamerasManage)
+	if len(scopes) == 0 {
+		return nil, nil
+	}
+	all, err := s.reg.PlaceChoicesIn(r.Context(), scopes, 400)
+	out := all[:0]
+	for _, c := range all {
+		if k := registry.Kind(c.Kind); k == registry.KindEstate || k == registry.KindBuilding || k == registry.KindUnit {
+			out = append(out, c)
+		}
+	}
+	return out, err
 }
 
 func (h *pages) list(w http.ResponseWriter, r *http.Request) error {
@@ -195,6 +249,7 @@ type cameraData struct {
 	Manage  bool
 	Missing []linli.FieldError
 	Links   []links.Item
+	Use     Use // for the managers: delete (never used) or retire
 }
 
 func (h *pages) cameraPage(r *http.Request) (*web.Page, error) {
@@ -220,8 +275,13 @@ func (h *pages) cameraPage(r *http.Request) (*web.Page, error) {
 		return nil, err
 	}
 	d := cameraData{Camera: c, Privacy: pv, Rules: rules, Manage: a.Can(linli.PermCamerasManage, c.Path), Links: ls}
-	if c.State != Active {
+	if c.State != Active && c.State != Retired {
 		d.Missing = pv.Missing()
+	}
+	if d.Manage {
+		if d.Use, err = h.s.use(r.Context(), h.s.db, id); err != nil {
+			return nil, err
+		}
 	}
 	return &web.Page{Title: c.Name, Data: d, Crumbs: h.crumbs(r, web.NavItem{Label: c.Code})}, nil
 }
@@ -292,26 +352,23 @@ func (s *Service) savePhoto(r *http.Request, a *linli.Actor, cameraID int64, fie
 	if err != nil || len(ups) == 0 {
 		return 0, err
 	}
-	files, err := attach.Check(attach.PhotoLimits(), ups[:1])
+	att, err := s.AddPhoto(r.Context(), a, cameraID, ups[0])
+	return att.ID, err
+}
+
+// photo serves a privacy photo (?thumb=1: its thumbnail) to whoever may
+// see its camera.
+func (h *pages) photo(w http.ResponseWriter, r *http.Request) error {
+	fid, err := web.PathID(r, "file")
 	if err != nil {
-		return 0, err
-	}
-	c, err := s.Camera(r.Context(), a, cameraID)
-	if err != nil {
-		return 0, err
-	}
-	if !a.Can(linli.PermCamerasManage, c.Path) {
-		return 0, errForbidden()
-	}
-	var id int64
-	err = s.db.InTx(r.Context(), func(tx *storage.Tx) error {
-		saved, err := attach.Save(r.Context(), tx, KindCamera, cameraID, 0, a.AccountID, files, s.now())
-		if err == nil {
-			id = saved[0].ID
-		}
 		return err
-	})
-	return id, err
+	}
+	att, data, err := h.s.Photo(r.Context(), web.ActorFrom(r.Context()), fid, r.URL.Query().Get("thumb") == "1")
+	if err != nil {
+		return err
+	}
+	attach.Serve(w, r, att, data)
+	return nil
 }
 
 // unindexed drops the index of list fields ("masks[0]" → "masks"), so
@@ -345,6 +402,30 @@ func (h *pages) state(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "状态已更新 / state changed")
+	return nil
+}
+
+func (h *pages) deleteCamera(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.s.DeleteCamera(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, "/cameras", "摄像头已删除 / camera deleted")
+	return nil
+}
+
+func (h *pages) retireCamera(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.s.RetireCamera(r.Context(), web.ActorFrom(r.Context()), id); err != nil {
+		return err
+	}
+	web.RedirectFlash(w, r, fmt.Sprintf("/cameras/%d", id), "摄像头已退役，告警记录保留 / camera retired; its alerts are kept")
 	return nil
 }
 

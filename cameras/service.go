@@ -49,6 +49,7 @@ type Service struct {
 	stopped    chan struct{} // closed when gather has returned
 	closeOnce  sync.Once
 	notify     func(Change) // tells the boards an alert changed (after commit)
+	used       sync.Map     // HTTP source id → when its last_used_at was last written (sources.go)
 }
 
 type camKey struct {
@@ -172,7 +173,11 @@ func (s *Service) reload(ctx context.Context) error {
 		l.mu.Lock()
 		l.nodeID, l.name, l.path, l.state, l.snapshots, l.rules = c.NodeID, c.Name, c.Path, c.State, c.Snapshots, rules[c.ID]
 		l.mu.Unlock()
-		byKey[camKey{c.Source, c.SourceRef}] = l
+		// A retired camera gives its source's name up to the one that
+		// replaced it.
+		if k := (camKey{c.Source, c.SourceRef}); c.State != Retired || byKey[k] == nil {
+			byKey[k] = l
+		}
 		byID[c.ID] = l
 	}
 	s.cams, s.byID, s.loaded = byKey, byID, true

@@ -74,7 +74,7 @@ func TestActivationNeedsPrivacyRecord(t *testing.T) {
 				t.Errorf("missing %s not named: %v", want, fs)
 			}
 		}
-		p := completePrivacy()
+		p := f.completePrivacy(c.ID)
 		p.NoPrivateView = false
 		_, err = f.svc.SavePrivacy(f.ctx, staff, c.ID, p)
 		f.must(err)
@@ -82,7 +82,7 @@ func TestActivationNeedsPrivacyRecord(t *testing.T) {
 		if fs := fields(err); len(fs) != 1 || !fs["no_private_view"] {
 			t.Fatalf("only the confirmation is missing: %v", fs)
 		}
-		bad := completePrivacy()
+		bad := f.completePrivacy(c.ID)
 		bad.Consultation = "meeting:99"
 		if _, err := f.svc.SavePrivacy(f.ctx, staff, c.ID, bad); !fields(err)["consultation"] {
 			t.Errorf("unknown meeting: %v", err)
@@ -91,10 +91,10 @@ func TestActivationNeedsPrivacyRecord(t *testing.T) {
 		if fs := fields(errOf(f.svc.SavePrivacy(f.ctx, staff, c.ID, bad))); !fs["consultation"] || !fs["reviewed_on"] {
 			t.Errorf("a case is no consultation: %v", fs)
 		}
-		if _, err := f.svc.SavePrivacy(f.ctx, f.a("guard"), c.ID, completePrivacy()); linli.ErrorCode(err) != linli.EForbidden {
+		if _, err := f.svc.SavePrivacy(f.ctx, f.a("guard"), c.ID, f.completePrivacy(c.ID)); linli.ErrorCode(err) != linli.EForbidden {
 			t.Errorf("guard edited the privacy record: %v", err)
 		}
-		_, err = f.svc.SavePrivacy(f.ctx, staff, c.ID, completePrivacy())
+		_, err = f.svc.SavePrivacy(f.ctx, staff, c.ID, f.completePrivacy(c.ID))
 		f.must(err)
 		c, err = f.svc.SetState(f.ctx, staff, c.ID, cameras.Active)
 		f.must(err)

@@ -7,7 +7,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"linli"
@@ -32,6 +34,14 @@ type IngestSource struct {
 	// Token is the HTTP source's bearer token, returned once when the
 	// source is created and never again (only its SHA-256 is stored).
 	Token string `json:"token,omitempty"`
+	// The list's fields (Sources): the place's name, who added it and
+	// when, when an HTTP source's token was last accepted (to the
+	// minute; zero: never), when it was revoked (zero: in use).
+	Place     string    `json:"place,omitempty"`
+	CreatedBy string    `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	LastUsed  time.Time `json:"last_used_at"`
+	RevokedAt time.Time `json:"revoked_at"`
 }
 
 // SourceInput creates an ingest source on a place.
@@ -81,7 +91,7 @@ func (s *Service) CreateSource(ctx context.Context, a *linli.Actor, in SourceInp
 	if err != nil {
 		return IngestSource{}, err
 	}
-	out := IngestSource{Kind: in.Kind, Name: in.Name, Path: n.Path, DeviceID: in.DeviceID}
+	out := IngestSource{Kind: in.Kind, Name: in.Name, Path: n.Path, DeviceID: in.DeviceID, Place: n.Name, CreatedBy: name(a), CreatedAt: s.now()}
 	hash := ""
 	if in.Kind == SourceKindHTTP {
 		out.Token = in.Token
@@ -93,8 +103,8 @@ func (s *Service) CreateSource(ctx context.Context, a *linli.Actor, in SourceInp
 		hash = hashToken(out.Token)
 	}
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		out.ID, err = tx.Insert(ctx, `INSERT INTO camera_sources (kind, name, path, token_hash, device_id, secret, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.Kind, in.Name, n.Path, hash, in.DeviceID, in.Secret, a.AccountID, storage.Millis(s.now()))
+		out.ID, err = tx.Insert(ctx, `INSERT INTO camera_sources (kind, name, path, token_hash, device_id, secret, created_by, created_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.Kind, in.Name, n.Path, hash, in.DeviceID, in.Secret, a.AccountID, name(a), storage.Millis(s.now()))
 		if err != nil {
 			return err
 		}
@@ -112,7 +122,100 @@ func (s *Service) sourceForToken(ctx context.Context, token string) (IngestSourc
 	if errors.Is(err, sql.ErrNoRows) || token == "" {
 		return src, linli.Errorf(linli.EUnauthorized, "事件来源令牌无效 / invalid source token")
 	}
+	if err == nil {
+		s.touchSource(ctx, src.ID)
+	}
 	return src, err
+}
+
+// usedEvery is how often a source's last use is written: the sources page
+// shows it to the minute, and a busy box must not cost a write a request.
+const usedEvery = time.Minute
+
+// touchSource records that a source's token was accepted now, at most
+// once a usedEvery per source (a failed write is only a stale "last used").
+func (s *Service) touchSource(ctx context.Context, id int64) {
+	now := s.now()
+	if last, ok := s.used.Load(id); ok && now.Sub(last.(time.Time)) < usedEvery {
+		return
+	}
+	s.used.Store(id, now)
+	_ = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE camera_sources SET last_used_at = ? WHERE id = ?`, storage.Millis(now), id)
+		return err
+	})
+}
+
+// Sources lists the ingest sources of the places where the actor manages
+// cameras (staff; guards do not see them), the revoked ones last.
+func (s *Service) Sources(ctx context.Context, a *linli.Actor) ([]IngestSource, error) {
+	scopes := a.Scopes(linli.PermCamerasManage)
+	if len(scopes) == 0 {
+		return nil, errForbidden()
+	}
+	where, args := storage.ScopeFilter("s.path", scopes)
+	out, err := storage.Select(ctx, s.db, func(r *sql.Rows) (IngestSource, error) {
+		var src IngestSource
+		var created, used, revoked int64
+		err := r.Scan(&src.ID, &src.Kind, &src.Name, &src.Path, &src.DeviceID, &src.CreatedBy, &created, &used, &revoked)
+		src.CreatedAt = storage.FromMillis(created)
+		if used != 0 {
+			src.LastUsed = storage.FromMillis(used)
+		}
+		if revoked != 0 {
+			src.RevokedAt = storage.FromMillis(revoked)
+		}
+		return src, err
+	}, `SELECT s.id, s.kind, s.name, s.path, s.device_id, s.created_name, s.created_at, s.last_used_at, s.revoked_at
+		FROM camera_sources s WHERE `+where+` ORDER BY s.revoked_at <> 0, s.path, s.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	// The places' names, from the last id of each path.
+	ids := make([]int64, 0, len(out))
+	for _, src := range out {
+		if id, ok := pathNode(src.Path); ok {
+			ids = append(ids, id)
+		}
+	}
+	nodes, err := s.reg.NodesAt(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, src := range out {
+		if id, ok := pathNode(src.Path); ok {
+			out[i].Place = nodes[id].Name
+		}
+	}
+	return out, nil
+}
+
+// pathNode is the node a path ends with ("/1/5/9/" → 9).
+func pathNode(path string) (int64, bool) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	id, err := strconv.ParseInt(parts[len(parts)-1], 10, 64)
+	return id, err == nil
+}
+
+// RevokeSource stops an ingest source: its token (or the device's
+// password) is refused from now on. Revoking twice is nothing.
+func (s *Service) RevokeSource(ctx context.Context, a *linli.Actor, id int64) error {
+	var name, path string
+	var revoked int64
+	err := s.db.QueryRow(ctx, `SELECT name, path, revoked_at FROM camera_sources WHERE id = ?`, id).Scan(&name, &path, &revoked)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !a.Can(linli.PermCamerasManage, path)) {
+		return linli.Errorf(linli.ENotFound, "事件来源不存在 / source not found")
+	}
+	if err != nil || revoked != 0 {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE camera_sources SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at = 0`, storage.Millis(s.now()), a.AccountID, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "camera.source_revoke", Entity: "camera_source", EntityID: id, ScopePath: path,
+			Summary: "停用摄像头事件来源 " + name, SummaryEN: "Revoked camera event source " + name})
+	})
 }
 
 // DeviceSecret is the SIP digest password of a registered GB/T 28181

@@ -13,6 +13,10 @@ const (
 	Draft    State = "draft"    // being set up; its events are dropped
 	Active   State = "active"   // its events go through the rules
 	Inactive State = "inactive" // switched off; its events are dropped
+	// Retired is decommissioned, for good: its events are dropped, its
+	// stored events were deleted, its alerts are kept for the record and
+	// left off the board.
+	Retired State = "retired"
 )
 
 // Camera is a monitoring point.

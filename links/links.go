@@ -85,6 +85,13 @@ func Add(ctx context.Context, tx *storage.Tx, from, to Ref, rel string, at time.
 	return err
 }
 
+// Remove deletes every link touching ref, either way, in the caller's
+// transaction: for a record that is itself deleted.
+func Remove(ctx context.Context, tx *storage.Tx, ref Ref) error {
+	_, err := tx.Exec(ctx, `DELETE FROM links WHERE (from_kind = ? AND from_id = ?) OR (to_kind = ? AND to_id = ?)`, ref.Kind, ref.ID, ref.Kind, ref.ID)
+	return err
+}
+
 // List returns every link touching ref, either way, oldest first.
 func List(ctx context.Context, db *storage.DB, ref Ref) ([]Link, error) {
 	return storage.Select(ctx, db, func(rows *sql.Rows) (Link, error) {

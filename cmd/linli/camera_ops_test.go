@@ -89,7 +89,7 @@ func TestCameraReplayMQTT(t *testing.T) {
 	}
 	ref := fmt.Sprintf("e2e_replay_%08x", rand.Uint32())
 	s := startIngestServer(t, IngestConfig{FrigateURL: "tcp://127.0.0.1:1883", FrigateClientID: "linli-e2e-" + ref})
-	c := frigateCamera(t, s, ref)
+	c := activeCamera(t, s, feed.SourceFrigate, ref)
 	for end := time.Now().Add(10 * time.Second); !s.ingestConnected() && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 	}
 	// What the day holds: its objects, and those entering the zone at night.
@@ -134,7 +134,7 @@ func TestCameraReplayMQTT(t *testing.T) {
 func TestCameraFeedMetrics(t *testing.T) {
 	ref := fmt.Sprintf("e2e_metrics_%08x", rand.Uint32())
 	s := startIngestServer(t, IngestConfig{BrokerAddr: "127.0.0.1:0", BrokerUsers: "gatebox:s3cret-Pass"})
-	frigateCamera(t, s, ref)
+	activeCamera(t, s, feed.SourceFrigate, ref)
 	for end := time.Now().Add(10 * time.Second); !s.ingestConnected() && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 	}
 	if n := feedMetric(t, s, "frigate", "received"); n != 0 {
@@ -180,7 +180,7 @@ func TestGB28181EndToEnd(t *testing.T) {
 	devices := map[string]string{"34020000001320000011": "tcp-pass-2026", "34020000001320000012": "udp-pass-2026"}
 	cams := map[string]cameras.Camera{}
 	for id, pw := range devices {
-		cams[id] = e2eCamera(t, s, feed.SourceGB28181, id, loiter)
+		cams[id] = activeCamera(t, s, feed.SourceGB28181, id, loiter)
 		if _, err := s.Cameras.CreateSource(ctx, staff, cameras.SourceInput{Kind: cameras.SourceKindGB28181, Name: "门岗分析盒 " + id[16:],
 			NodeID: cams[id].NodeID, DeviceID: id, Secret: pw}); err != nil {
 			t.Fatal(err)

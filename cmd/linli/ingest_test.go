@@ -33,51 +33,6 @@ func startIngestServer(t *testing.T, in IngestConfig) *testServer {
 	return &testServer{Main: m, URL: m.URL(), Clock: clock, Data: d}
 }
 
-// frigateCamera makes an active Frigate camera named ref at 荟萃花园南区
-// with a night-entry rule on zone gate.
-func frigateCamera(t *testing.T, s *testServer, ref string) cameras.Camera {
-	t.Helper()
-	return e2eCamera(t, s, feed.SourceFrigate, ref, cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
-}
-
-// e2eCamera makes an active camera of the source named ref at 荟萃花园南区,
-// with a zone gate, a complete privacy record and the rules.
-func e2eCamera(t *testing.T, s *testServer, src feed.Source, ref string, rules ...cameras.Rule) cameras.Camera {
-	t.Helper()
-	ctx := context.Background()
-	staff, err := s.Auth.ActorByUsername(ctx, "xueyuan")
-	if err != nil {
-		t.Fatal(err)
-	}
-	estate, err := s.Registry.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var meeting int64
-	if err := s.DB.QueryRow(ctx, `SELECT MIN(id) FROM meetings`).Scan(&meeting); err != nil {
-		t.Fatal(err)
-	}
-	c, err := s.Cameras.CreateCamera(ctx, staff, cameras.CameraInput{Code: "E2E-" + ref[len(ref)-4:], Name: "荟萃花园南区南门", NodeID: estate.ID,
-		Source: src, SourceRef: ref, Zones: []cameras.Zone{{Name: "gate"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Cameras.SavePrivacy(ctx, staff, c.ID, cameras.Privacy{Purpose: "出入口安全", Consultation: fmt.Sprintf("meeting:%d", meeting),
-		NoPrivateView: true, ViewPhotoID: 1, Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}}, SignagePhotoID: 1, SignageText: "视频监控区域",
-		Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Cameras.SetState(ctx, staff, c.ID, cameras.Active); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rules {
-		if _, err := s.Cameras.SaveRule(ctx, staff, c.ID, r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return c
-}
-
 // frigateNew is Frigate's message of a person entering zone gate of
 // camera at 23:10 Beijing time.
 func frigateNew(camera, id string) []byte {
@@ -114,7 +69,7 @@ func TestIngestFrigateMQTT(t *testing.T) {
 	}
 	ref := fmt.Sprintf("e2e_gate_%08x", rand.Uint32())
 	s := startIngestServer(t, IngestConfig{FrigateURL: "tcp://127.0.0.1:1883", FrigateClientID: "linli-e2e-" + ref})
-	c := frigateCamera(t, s, ref)
+	c := activeCamera(t, s, feed.SourceFrigate, ref)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	// The subscriber may still be connecting: QoS 1 to a session that
@@ -135,7 +90,7 @@ func TestIngestFrigateMQTT(t *testing.T) {
 func TestIngestEmbeddedBroker(t *testing.T) {
 	ref := fmt.Sprintf("e2e_gate_%08x", rand.Uint32())
 	s := startIngestServer(t, IngestConfig{BrokerAddr: "127.0.0.1:0", BrokerUsers: "gatebox:s3cret-Pass"})
-	c := frigateCamera(t, s, ref)
+	c := activeCamera(t, s, feed.SourceFrigate, ref)
 	for end := time.Now().Add(10 * time.Second); !s.ingestConnected() && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

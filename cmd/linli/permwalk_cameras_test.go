@@ -1,18 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"strconv"
+	"strings"
 	"testing"
 
+	"linli/attach"
 	"linli/cameras"
 	"linli/cameras/feed"
 )
 
 // cameraFixture makes the walk's camera records: in 学苑社区 (荟萃花园南区)
 // an active camera with a rule and an open alert; in 吉祥社区 (吉祥花园) a
-// draft camera. Kinds: camera, camrule, calert.
+// draft camera; an HTTP ingest source of 荟萃花园南区. Kinds: camera,
+// camrule, calert, camphoto, camsource.
 func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
 	t.Helper()
 	ctx := context.Background()
@@ -21,28 +27,13 @@ func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	estate, err := s.Registry.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"})
-	if err != nil {
-		t.Fatal(err)
+	c := activeCamera(t, s, feed.SourceHTTP, "pw-south")
+	rs, err := s.Cameras.Rules(ctx, staff, c.ID)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("camera fixture: rules %v %v", rs, err)
 	}
-	var meeting int64
-	if err := s.DB.QueryRow(ctx, `SELECT MIN(id) FROM meetings`).Scan(&meeting); err != nil {
-		t.Fatal(err)
-	}
-	c, err := s.Cameras.CreateCamera(ctx, staff, cameras.CameraInput{Code: "PW-01", Name: "荟萃花园南区南门", NodeID: estate.ID,
-		Source: feed.SourceHTTP, SourceRef: "pw-south", Zones: []cameras.Zone{{Name: "gate"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Cameras.SavePrivacy(ctx, staff, c.ID, cameras.Privacy{Purpose: "出入口安全", Consultation: fmt.Sprintf("meeting:%d", meeting),
-		NoPrivateView: true, ViewPhotoID: 1, Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}}, SignagePhotoID: 1, SignageText: "视频监控区域",
-		Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Cameras.SetState(ctx, staff, c.ID, cameras.Active); err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.Cameras.SaveRule(ctx, staff, c.ID, cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", Enabled: true})
+	r := rs[0]
+	pv, err := s.Cameras.Privacy(ctx, staff, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +45,10 @@ func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
 	as, err := s.Cameras.Alerts(ctx, staff, cameras.AlertFilter{CameraID: c.ID})
 	if err != nil || len(as) == 0 {
 		t.Fatalf("camera fixture: no alert (%v)", err)
+	}
+	src, err := s.Cameras.CreateSource(ctx, staff, cameras.SourceInput{Kind: cameras.SourceKindHTTP, Name: "permwalk box", NodeID: c.NodeID})
+	if err != nil {
+		t.Fatal(err)
 	}
 	jxStaff, err := s.Auth.ActorByUsername(ctx, "jixiang")
 	if err != nil {
@@ -67,5 +62,59 @@ func cameraFixture(t *testing.T, s *testServer) (xy, jx map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]string{"camera": id(c.ID), "camrule": id(r.ID), "calert": id(as[0].ID)}, map[string]string{"camera": id(j.ID)}
+	return map[string]string{"camera": id(c.ID), "camrule": id(r.ID), "calert": id(as[0].ID), "camphoto": id(pv.ViewPhotoID), "camsource": id(src.ID)}, map[string]string{"camera": id(j.ID)}
+}
+
+// activeCamera makes an active camera of 荟萃花园南区 reporting through
+// source under the name ref, with its privacy record complete (the photos
+// of the view and of the sign uploaded for it) and a night-entry rule on
+// zone gate, all day.
+func activeCamera(t *testing.T, s *testServer, source feed.Source, ref string, rules ...cameras.Rule) cameras.Camera {
+	t.Helper()
+	ctx := context.Background()
+	staff, err := s.Auth.ActorByUsername(ctx, "xueyuan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	estate, err := s.Registry.FindNode(ctx, []string{"运城市", "盐湖区", "东城街道", "学苑社区", "第一网格", "荟萃花园南区"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meeting int64
+	if err := s.DB.QueryRow(ctx, `SELECT MIN(id) FROM meetings`).Scan(&meeting); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Cameras.CreateCamera(ctx, staff, cameras.CameraInput{Code: strings.ToUpper(ref), Name: "荟萃花园南区南门", NodeID: estate.ID,
+		Source: source, SourceRef: ref, Zones: []cameras.Zone{{Name: "gate"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo := func(name string) int64 {
+		var b bytes.Buffer
+		if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
+			t.Fatal(err)
+		}
+		att, err := s.Cameras.AddPhoto(ctx, staff, c.ID, attach.Upload{Field: "photo", Name: name, Data: b.Bytes()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return att.ID
+	}
+	if _, err := s.Cameras.SavePrivacy(ctx, staff, c.ID, cameras.Privacy{Purpose: "出入口安全", Consultation: fmt.Sprintf("meeting:%d", meeting),
+		NoPrivateView: true, ViewPhotoID: photo("view.png"), Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}}, SignagePhotoID: photo("sign.png"),
+		SignageText: "视频监控区域", Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Cameras.SetState(ctx, staff, c.ID, cameras.Active); err != nil {
+		t.Fatal(err)
+	}
+	if len(rules) == 0 {
+		rules = []cameras.Rule{{Kind: cameras.NightEntry, Zone: "gate", Enabled: true}}
+	}
+	for _, r := range rules {
+		if _, err := s.Cameras.SaveRule(ctx, staff, c.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
 }

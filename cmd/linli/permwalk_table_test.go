@@ -12,8 +12,9 @@ package main
 // recipient (of a notice), noticefile (its photo or file), campaign,
 // ctemplate, ctask, cfinding, cphoto, cplan, cestate (a place of a
 // campaign's scope) (campaigns), camera, camrule (a camera's rule) and
-// calert (a camera alert) (cameras), integrator (an Open311 integrator
-// account), upload (a
+// calert (a camera alert), camphoto (a photo of a camera's privacy
+// record), camsource (an ingest source) (cameras), integrator (an Open311
+// integrator account), upload (a
 // pending report photo: it belongs to an account, not a place, so no set
 // names one; its owner-only rule is TestFormsAndActions'), outbox (an
 // outgoing message), outboxchannel (a community's channel), webhook (an
@@ -393,10 +394,15 @@ var permRoutes = map[string]permRoute{
 	"GET /api/cameras/privacy/{id}":                   {scoped, []string{"camera"}},
 	"POST /api/cameras/privacy/{id}":                  {scoped, []string{"camera"}},
 	"POST /api/cameras/state/{id}":                    {scoped, []string{"camera"}},
+	"POST /api/cameras/photos/{id}":                   {scoped, []string{"camera"}},
+	"DELETE /api/cameras/{id}":                        {scoped, []string{"camera"}},
+	"POST /api/cameras/retire/{id}":                   {scoped, []string{"camera"}},
 	"GET /api/cameras/rules/{id}":                     {scoped, []string{"camera"}},
 	"POST /api/cameras/rules/{id}":                    {scoped, []string{"camera"}},
 	"DELETE /api/cameras/rules/{id}/{rule}":           {scoped, []string{"camera", "camrule"}},
 	"POST /api/cameras/sources":                       {login, nil},
+	"GET /api/cameras/sources":                        {login, nil},
+	"DELETE /api/cameras/sources/{id}":                {scoped, []string{"camsource"}},
 	"GET /api/cameras/counts":                         {login, nil},
 	"GET /api/cameras/stats":                          {login, nil},
 	"GET /api/cameras/stream":                         {login, nil},
@@ -408,9 +414,15 @@ var permRoutes = map[string]permRoute{
 	"GET /cameras":                                    {login, nil},
 	"POST /cameras":                                   {login, nil},
 	"GET /cameras/{id}":                               {scoped, []string{"camera"}},
+	"GET /cameras/photos/{file}":                      {scoped, []string{"camphoto"}},
 	"POST /cameras/{id}/privacy":                      {scoped, []string{"camera"}},
 	"POST /cameras/{id}/state":                        {scoped, []string{"camera"}},
 	"POST /cameras/{id}/rules":                        {scoped, []string{"camera"}},
+	"POST /cameras/{id}/delete":                       {scoped, []string{"camera"}},
+	"POST /cameras/{id}/retire":                       {scoped, []string{"camera"}},
+	"GET /cameras/sources":                            {login, nil},
+	"POST /cameras/sources":                           {login, nil},
+	"POST /cameras/sources/{id}/revoke":               {scoped, []string{"camsource"}},
 	"GET /cameras/board":                              {login, nil},
 	"GET /cameras/board/stream":                       {login, nil},
 	"GET /cameras/alerts":                             {login, nil},
