@@ -13,7 +13,7 @@ func catalog() map[string]string {
 		"邻里不存视频、不做识别：接收已有分析设备的事件，按社区规则提醒门岗，并留存隐私保护记录。": "Linli stores no video and runs no detection: it takes the events of the analytics already in place, alerts the guard by the community's rules, and keeps the privacy records.",
 		"摄像头": "Camera", "编号": "Code", "名称": "Name", "状态": "State", "在线": "Online", "离线": "Offline",
 		"未启用时丢弃的事件": "Events dropped while not active", "暂无摄像头": "No cameras",
-		"事件接收情况（本次启动以来）": "Events received (since start)", "来源": "Source", "已接收": "Accepted", "重复": "Duplicates",
+		"事件接收情况（累计）": "Events received (all time)", "来源": "Source", "已接收": "Accepted", "重复": "Duplicates",
 		"乱序未用": "Late, not applied", "未知摄像头": "Unknown camera", "未启用摄像头": "Camera not active", "告警": "Alert",
 		"新增摄像头": "Add a camera", "例如：LD-YYJ-01": "e.g. LD-YYJ-01", "例如：颐源居南门": "e.g. Yiyuanju south gate",
 		"安装位置（小区大门或楼栋入口）": "Place (estate gate or building entrance)", "朝向": "Direction", "事件来源": "Event source",
