@@ -203,23 +203,30 @@ func (cb *camBench) message(k, kind int) []byte {
 
 // boards holds the SSE clients and the latencies they measured: for each
 // alert, the time from publishing the Frigate message that raised it to
-// a client reading its data: line.
+// a client reading its data: line. The latencies go into a histogram
+// of fixed size, so a long run's memory is the server's, not the
+// measurement's.
 type boards struct {
 	sent  []atomic.Int64 // publish time of object k's update, Unix ns
 	conns []net.Conn
+	hist  []atomic.Int64 // by latency in histStep, the last bucket holds the rest
 
-	mu     sync.Mutex
-	lat    []time.Duration
 	got    atomic.Int64 // alerts read, all clients
 	stray  atomic.Int64 // data lines whose object this run did not publish
 	closed atomic.Int64 // streams that ended
 }
 
+const (
+	histStep = 100 * time.Microsecond
+	histMax  = 30 * time.Second
+)
+
 // openBoards connects n streams, n/len(tokens) per estate, each waiting
-// for its retry: line (the hub has subscribed it by then).
-func (cb *camBench) openBoards(b *testing.B, n, objects int) *boards {
+// for its retry: line (the hub has subscribed it by then); with read
+// set, a goroutine per stream reads the alerts.
+func (cb *camBench) openBoards(b *testing.B, n, objects int, read bool) *boards {
 	b.Helper()
-	bd := &boards{sent: make([]atomic.Int64, objects)}
+	bd := &boards{sent: make([]atomic.Int64, objects), hist: make([]atomic.Int64, histMax/histStep+1)}
 	u, err := url.Parse(cb.s.URL)
 	if err != nil {
 		b.Fatal(err)
@@ -249,7 +256,9 @@ func (cb *camBench) openBoards(b *testing.B, n, objects int) *boards {
 				break
 			}
 		}
-		go bd.read(br)
+		if read {
+			go bd.read(br)
+		}
 	}
 	return bd
 }
@@ -258,12 +267,6 @@ var eventIDField = []byte(`"event_id":"`)
 
 func (bd *boards) read(br *bufio.Reader) {
 	defer bd.closed.Add(1)
-	var d []time.Duration
-	defer func() {
-		bd.mu.Lock()
-		bd.lat = append(bd.lat, d...)
-		bd.mu.Unlock()
-	}()
 	for {
 		line, err := br.ReadSlice('\n')
 		if err != nil {
@@ -281,33 +284,48 @@ func (bd *boards) read(br *bufio.Reader) {
 			bd.stray.Add(1)
 			continue
 		}
-		d = append(d, time.Duration(now-bd.sent[k].Load()))
+		d := time.Duration(now - bd.sent[k].Load())
+		bd.hist[min(max(d, 0)/histStep, histMax/histStep)].Add(1)
 		bd.got.Add(1)
 	}
 }
 
-// close ends the streams and returns the latencies, sorted.
-func (bd *boards) close() []time.Duration {
+// close ends the streams, waiting (bounded) for their readers.
+func (bd *boards) close() {
 	for _, c := range bd.conns {
 		c.Close()
 	}
 	for end := time.Now().Add(10 * time.Second); int(bd.closed.Load()) < len(bd.conns) && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 	}
-	bd.mu.Lock()
-	defer bd.mu.Unlock()
-	slices.Sort(bd.lat)
-	return bd.lat
 }
 
-func quantile(d []time.Duration, q float64) time.Duration {
-	if len(d) == 0 {
+// quantile is the latency below which q of those read fall, to histStep.
+func (bd *boards) quantile(q float64) time.Duration {
+	n := bd.got.Load()
+	if n == 0 {
 		return 0
 	}
-	return d[int(q*float64(len(d)-1))]
+	rank := int64(q * float64(n-1))
+	var seen int64
+	for i := range bd.hist {
+		seen += bd.hist[i].Load()
+		if seen > rank {
+			return time.Duration(i+1) * histStep
+		}
+	}
+	return histMax
 }
 
-// publisher sends messages at a fixed rate, a burst every 10 ms, QoS 1
-// without waiting for each acknowledgement (as a Frigate box does).
+// report adds the latency metrics.
+func (bd *boards) report(b *testing.B) {
+	b.ReportMetric(float64(bd.quantile(0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(bd.quantile(0.99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(bd.quantile(1).Microseconds())/1000, "max-ms")
+}
+
+// publisher sends messages at a fixed rate, QoS 1, without waiting for
+// each acknowledgement (as a Frigate box does): every 10 ms, those due by
+// then, so a late tick on a busy machine is made up at the next.
 type publisher struct {
 	c mqtt.Client
 }
@@ -343,18 +361,17 @@ func benchClient(b *testing.B, brokerURL, role string) mqtt.Client {
 // run calls next(i) for i = 0 … n-1, perSecond a second, publishing what
 // it returns on topic; next may return nil to skip.
 func (p *publisher) run(topic string, perSecond, n int, next func(i int) []byte) {
-	const every = 10 * time.Millisecond
-	burst := max(1, perSecond/int(time.Second/every))
-	tk := time.NewTicker(time.Second / time.Duration(perSecond) * time.Duration(burst))
+	tk := time.NewTicker(10 * time.Millisecond)
 	defer tk.Stop()
+	start := time.Now()
 	var last mqtt.Token
 	for i := 0; i < n; {
 		<-tk.C
-		for j := 0; j < burst && i < n; j++ {
+		due := min(n, int(time.Since(start).Seconds()*float64(perSecond)))
+		for ; i < due; i++ {
 			if m := next(i); m != nil {
 				last = p.c.Publish(topic, 1, false, m)
 			}
-			i++
 		}
 	}
 	if last != nil {
@@ -438,7 +455,7 @@ func (cb *camBench) endToEnd(b *testing.B, rate, steps int) {
 	// after them so their ids are new to the service.
 	base := cb.nextObject
 	cb.nextObject += steps + 2
-	bd := cb.openBoards(b, camBenchClients, base+steps+2)
+	bd := cb.openBoards(b, camBenchClients, base+steps+2, true)
 	topic := cb.prefix + "/events"
 	pub := newPublisher(b, cb.broker)
 	c := cb.s.ingest.counters[feed.SourceFrigate]
@@ -446,8 +463,29 @@ func (cb *camBench) endToEnd(b *testing.B, rate, steps int) {
 	hub0 := cb.s.Live.Stats()
 	runtime.GC()
 	b.ResetTimer()
-	// Step j: new of object j, update of j-1, end of j-2.
-	pub.run(topic, rate, 3*(steps+2), func(i int) []byte {
+	pub.run(topic, rate, 3*(steps+2), cb.step(bd, base, steps))
+	alerts := (steps + personEvery - 1) / personEvery
+	want := int64(alerts * camBenchClients / camBenchEstates)
+	for end := time.Now().Add(15 * time.Second); bd.got.Load() < want && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+	}
+	b.StopTimer()
+	bd.close()
+	hub := cb.s.Live.Stats()
+	b.ReportMetric(float64(want-bd.got.Load()), "lost")
+	bd.report(b)
+	b.ReportMetric(float64(c.Received.Load()-recv0)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(hub.Published-hub0.Published), "alerts")
+	b.ReportMetric(float64(hub.Dropped-hub0.Dropped), "cut")
+	if n := bd.stray.Load(); n > 0 {
+		b.Logf("%d data lines of no object of this run", n)
+	}
+}
+
+// step is the publisher's i'th message of objects base … base+steps-1:
+// step j = i/3 carries the new of object j, the update of j-1 and the
+// end of j-2. The update's publish time is noted for the boards.
+func (cb *camBench) step(bd *boards, base, steps int) func(i int) []byte {
+	return func(i int) []byte {
 		j, kind := i/3, i%3
 		k := base + j - kind
 		if k < base || k >= base+steps {
@@ -457,24 +495,15 @@ func (cb *camBench) endToEnd(b *testing.B, rate, steps int) {
 			bd.sent[k].Store(time.Now().UnixNano())
 		}
 		return cb.message(k, kind)
-	})
-	alerts := (steps + personEvery - 1) / personEvery
-	want := int64(alerts * camBenchClients / camBenchEstates)
-	for end := time.Now().Add(15 * time.Second); bd.got.Load() < want && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 	}
-	b.StopTimer()
-	lat := bd.close()
-	hub := cb.s.Live.Stats()
-	b.ReportMetric(float64(want-int64(len(lat))), "lost")
-	b.ReportMetric(float64(quantile(lat, 0.5).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(quantile(lat, 0.99).Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(quantile(lat, 1).Microseconds())/1000, "max-ms")
-	b.ReportMetric(float64(c.Received.Load()-recv0)/b.Elapsed().Seconds(), "msgs/s")
-	b.ReportMetric(float64(hub.Published-hub0.Published), "alerts")
-	b.ReportMetric(float64(hub.Dropped-hub0.Dropped), "cut")
-	if n := bd.stray.Load(); n > 0 {
-		b.Logf("%d data lines of no object of this run", n)
+}
+
+// quantile of sorted latencies.
+func quantile(d []time.Duration, q float64) time.Duration {
+	if len(d) == 0 {
+		return 0
 	}
+	return d[int(q*float64(len(d)-1))]
 }
 
 func envInt(name string, def int) int {
@@ -482,4 +511,133 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+// BenchmarkCameraStreamIdle: what 1,000 idle board streams hold through
+// the real server (authentication by API token, the cameras handler,
+// net/http, the hub), per stream: the growth of HeapInuse + StackInuse
+// after a collection, with the client's bare TCP connection and 1 KiB
+// reader in it, as BenchmarkIdleMemory of package live measures the hub
+// alone.
+func BenchmarkCameraStreamIdle(b *testing.B) {
+	cb := newCamBench(b, true)
+	for range b.N {
+		heap0, stack0 := inUse()
+		bd := cb.openBoards(b, camBenchClients, 1, false)
+		heap1, stack1 := inUse()
+		b.ReportMetric((heap1-heap0)/camBenchClients/1024, "heap-kB/stream")
+		b.ReportMetric((stack1-stack0)/camBenchClients/1024, "stack-kB/stream")
+		b.ReportMetric((heap1+stack1-heap0-stack0)/camBenchClients/1024, "kB/stream")
+		bd.close()
+	}
+}
+
+func inUse() (heap, stack float64) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapInuse), float64(m.StackInuse)
+}
+
+// BenchmarkCameraBoardSoak replays the site into the server at
+// LINLI_SOAK_RATE messages a second (default 1,000) for LINLI_SOAK
+// (default 2m) with the 1,000 boards reading, and samples the process
+// every LINLI_SOAK/12 after a collection: heap in use, stacks, RSS,
+// goroutines. It logs the series and reports the first, middle and last
+// samples. The process holds the server and the clients; the clients'
+// part is allocated before the first sample and does not grow.
+func BenchmarkCameraBoardSoak(b *testing.B) {
+	dur, err := time.ParseDuration(os.Getenv("LINLI_SOAK"))
+	if err != nil || dur <= 0 {
+		dur = 2 * time.Minute
+	}
+	rate := envInt("LINLI_SOAK_RATE", 1000)
+	cb := newCamBench(b, os.Getenv("LINLI_SOAK_BROKER") == "embedded")
+	for range b.N {
+		steps := int(dur.Seconds()) * rate / 3
+		base := cb.nextObject
+		cb.nextObject += steps + 2
+		bd := cb.openBoards(b, camBenchClients, base+steps+2, true)
+		pub := newPublisher(b, cb.broker)
+		type sample struct {
+			at                   time.Duration
+			heap, stack, rss     float64 // MB
+			goroutines           int
+			received, alertsRead int64
+			p99SoFar             time.Duration
+		}
+		var samples []sample
+		c := cb.s.ingest.counters[feed.SourceFrigate]
+		start := time.Now()
+		// The series goes to stdout as it is taken (a benchmark's log is
+		// cut short).
+		fmt.Printf("soak: %d messages at %d/s for %s (event time %s), %d boards\n", 3*steps, rate, dur, time.Duration(steps)*objectGap, camBenchClients)
+		fmt.Printf("soak: %8s %9s %9s %8s %10s %10s %12s %9s %6s\n", "t", "heap-MB", "stack-MB", "RSS-MB", "goroutines", "received", "alerts-read", "p99-so-far", "load")
+		take := func() {
+			heap, stack := inUse()
+			s := sample{at: time.Since(start).Round(time.Second), heap: heap / 1e6, stack: stack / 1e6, rss: rssMB(),
+				goroutines: runtime.NumGoroutine(), received: c.Received.Load(), alertsRead: bd.got.Load(), p99SoFar: bd.quantile(0.99)}
+			samples = append(samples, s)
+			fmt.Printf("soak: %8s %9.1f %9.1f %8.1f %10d %10d %12d %9s %6s\n", s.at, s.heap, s.stack, s.rss, s.goroutines, s.received, s.alertsRead,
+				s.p99SoFar.Round(time.Millisecond/10), loadavg())
+		}
+		take()
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			tk := time.NewTicker(dur / 12)
+			defer tk.Stop()
+			for {
+				select {
+				case <-tk.C:
+					take()
+				case <-stop:
+					return
+				}
+			}
+		}()
+		b.ResetTimer()
+		pub.run(cb.prefix+"/events", rate, 3*(steps+2), cb.step(bd, base, steps))
+		time.Sleep(2 * time.Second) // the last alerts reach the boards
+		close(stop)
+		<-done
+		take()
+		b.StopTimer()
+		bd.close()
+		first, mid, last := samples[0], samples[len(samples)/2], samples[len(samples)-1]
+		b.ReportMetric(first.heap, "heap-MB-start")
+		b.ReportMetric(mid.heap, "heap-MB-mid")
+		b.ReportMetric(last.heap, "heap-MB-end")
+		b.ReportMetric(first.rss, "rss-MB-start")
+		b.ReportMetric(last.rss, "rss-MB-end")
+		b.ReportMetric(float64(last.goroutines-first.goroutines), "goroutines-added")
+		b.ReportMetric(float64(cb.s.Live.Stats().Dropped), "cut")
+		bd.report(b)
+	}
+}
+
+// loadavg is the machine's load over the last minute.
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}
+
+// rssMB is the process's resident set (VmRSS), in MB.
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1000
+		}
+	}
+	return 0
 }
