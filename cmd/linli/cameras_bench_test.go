@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,7 +45,9 @@ import (
 //	go test -run '^$' -bench 'BenchmarkCameraStreamIdle' -benchtime 1x ./cmd/linli/
 //	LINLI_SOAK=20m go test -run '^$' -bench 'BenchmarkCameraBoardSoak' -benchtime 1x -timeout 60m ./cmd/linli/
 //
-// LINLI_BENCH_ENGINE=postgres runs them on PostgreSQL (LINLI_TEST_POSTGRES).
+// LINLI_BENCH_ENGINE=postgres runs them on PostgreSQL (LINLI_TEST_POSTGRES);
+// LINLI_BENCH_PPROF=127.0.0.1:PORT serves the process's profiles while
+// they run.
 const (
 	camBenchEstates = 100
 	camBenchClients = 1000
@@ -84,6 +88,11 @@ func newCamBench(b *testing.B, embedded bool) *camBench {
 		c.Close()
 	}
 	cb.s = startIngestServerOn(b, benchDB(b), in)
+	if addr := os.Getenv("LINLI_BENCH_PPROF"); addr != "" { // e.g. 127.0.0.1:6061, for go tool pprof
+		if err := servePprof(addr); err != nil {
+			b.Fatal(err)
+		}
+	}
 	if embedded {
 		cb.broker = "tcp://gatebox:bench-Pass-1@" + cb.s.ingest.broker.Addr()
 	}
@@ -604,6 +613,9 @@ func BenchmarkCameraBoardSoak(b *testing.B) {
 		<-done
 		take()
 		b.StopTimer()
+		if dir := os.Getenv("LINLI_SOAK_PROFILES"); dir != "" {
+			writeProfiles(b, dir)
+		}
 		bd.close()
 		first, mid, last := samples[0], samples[len(samples)/2], samples[len(samples)-1]
 		b.ReportMetric(first.heap, "heap-MB-start")
@@ -614,6 +626,24 @@ func BenchmarkCameraBoardSoak(b *testing.B) {
 		b.ReportMetric(float64(last.goroutines-first.goroutines), "goroutines-added")
 		b.ReportMetric(float64(cb.s.Live.Stats().Dropped), "cut")
 		bd.report(b)
+	}
+}
+
+// writeProfiles writes the goroutines (grouped by stack) and the heap
+// into dir, to see what a growing sample holds.
+func writeProfiles(b *testing.B, dir string) {
+	for _, name := range []string{"goroutine", "heap"} {
+		f, err := os.Create(filepath.Join(dir, "soak-"+name+".txt"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		err = pprof.Lookup(name).WriteTo(f, 1)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
