@@ -51,8 +51,17 @@ import (
 const (
 	camBenchEstates = 100
 	camBenchClients = 1000
-	mosquittoURL    = "tcp://127.0.0.1:1883"
 )
+
+// benchMosquitto is the broker the "mosquitto" runs use: 127.0.0.1:1883,
+// or LINLI_BENCH_MQTT (host:port, e.g. a Mosquitto started with other
+// limits).
+func benchMosquitto() string {
+	if a := os.Getenv("LINLI_BENCH_MQTT"); a != "" {
+		return a
+	}
+	return "127.0.0.1:1883"
+}
 
 // camBench is a server set up for the camera benchmarks.
 type camBench struct {
@@ -78,12 +87,13 @@ func benchDB(b *testing.B) *storage.DB {
 func newCamBench(b *testing.B, embedded bool) *camBench {
 	b.Helper()
 	tag := fmt.Sprintf("%06x", rand.Uint32()&0xffffff)
+	mosquittoURL := "tcp://" + benchMosquitto()
 	cb := &camBench{prefix: "bench" + tag, broker: mosquittoURL}
 	in := IngestConfig{FrigateURL: mosquittoURL, FrigateClientID: "linli-bench-" + tag, FrigatePrefix: cb.prefix}
 	if embedded {
 		in = IngestConfig{BrokerAddr: "127.0.0.1:0", BrokerUsers: "gatebox:bench-Pass-1", FrigatePrefix: cb.prefix}
-	} else if c, err := net.DialTimeout("tcp", "127.0.0.1:1883", time.Second); err != nil {
-		b.Skip("no MQTT broker on 127.0.0.1:1883")
+	} else if c, err := net.DialTimeout("tcp", benchMosquitto(), time.Second); err != nil {
+		b.Skip("no MQTT broker on " + benchMosquitto())
 	} else {
 		c.Close()
 	}
