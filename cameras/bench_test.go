@@ -13,7 +13,8 @@ import (
 )
 
 // BenchmarkIngest measures events through the Sink into the rules on
-// SQLite, beside the bare inserts of the same raw rows as the baseline:
+// SQLite and on PostgreSQL (LINLI_TEST_POSTGRES), beside the bare inserts
+// of the same raw rows on the same engine as the baseline:
 //
 //	event:    one Event per call from 64 goroutines (gathered into shared writes)
 //	batch100: Events with 100 events per call (the HTTP batch)
@@ -23,7 +24,15 @@ import (
 // loitering and a night-entry rule (every event raises a night-entry alert
 // during the night hours, so alerts are written too).
 func BenchmarkIngest(b *testing.B) {
-	db := storagetest.SQLite(b)
+	b.Run("sqlite", func(b *testing.B) { benchIngest(b, storagetest.SQLite(b)) })
+	b.Run("postgres", func(b *testing.B) {
+		if db := storagetest.Postgres(b); db != nil {
+			benchIngest(b, db)
+		}
+	})
+}
+
+func benchIngest(b *testing.B, db *storage.DB) {
 	f := newFixture(b, db)
 	night := cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Cooldown: 3600, Enabled: true}
 	loiter := cameras.Rule{Kind: cameras.Loiter, Zone: "gate", Seconds: 30, Enabled: true}

@@ -13,7 +13,7 @@ import (
 	"linli/storage"
 )
 
-var _ feed.Sink = (*Service)(nil)
+var _ feed.Queuer = (*Service)(nil)
 
 // hbEvery is how far a camera's stored heartbeat may lag: the offline rule
 // counts in minutes, so a heartbeat every few seconds need not be a write.
@@ -68,38 +68,53 @@ func kindRank(k feed.Kind) int {
 // savepoint per event, which is what makes a busy MQTT subscription
 // affordable on SQLite's single writer (BenchmarkIngest).
 func (s *Service) Event(ctx context.Context, e feed.Event) error {
-	if bad := checkEvent(e, ""); len(bad) > 0 {
-		return linli.Invalid("事件格式有误 / malformed event", bad...)
-	}
-	s.gatherOnce.Do(func() { go s.gather() })
-	errStopped := linli.Errorf(linli.EInternal, "摄像头服务已停止 / cameras stopped")
-	select {
-	case <-s.closing:
-		return errStopped
-	default:
-	}
-	r := eventReq{e: e, done: make(chan error, 1)}
-	select {
-	case s.queue <- r:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.closing:
-		return errStopped
+	answer := make(chan error, 1)
+	if err := s.Queue(ctx, e, func(err error) { answer <- err }); err != nil {
+		return err
 	}
 	// Once queued the event is written or refused: wait for the answer
 	// even if the caller gives up, so "accepted" never means "maybe". A
 	// request gather never took (it stopped) was not written.
 	select {
-	case err := <-r.done:
+	case err := <-answer:
 		return err
 	case <-s.stopped:
 		select {
-		case err := <-r.done:
+		case err := <-answer:
 			return err
 		default:
-			return errStopped
+			return errStopped()
 		}
 	}
+}
+
+// Queue queues an event for the next gathered write without waiting for
+// it (feed.Queuer): events queued one after another are written in that
+// order, and done hears the outcome from gather's goroutine. The Frigate
+// subscriber reads one ordered stream: waiting for each commit before
+// reading the next message would hold it to one commit per event.
+func (s *Service) Queue(ctx context.Context, e feed.Event, done func(error)) error {
+	if bad := checkEvent(e, ""); len(bad) > 0 {
+		return linli.Invalid("事件格式有误 / malformed event", bad...)
+	}
+	s.gatherOnce.Do(func() { go s.gather() })
+	select {
+	case <-s.closing:
+		return errStopped()
+	default:
+	}
+	select {
+	case s.queue <- eventReq{e: e, done: done}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.closing:
+		return errStopped()
+	}
+}
+
+func errStopped() error {
+	return linli.Errorf(linli.EInternal, "摄像头服务已停止 / cameras stopped")
 }
 
 // maxGather bounds one gathered transaction.
@@ -107,7 +122,7 @@ const maxGather = 512
 
 type eventReq struct {
 	e    feed.Event
-	done chan error
+	done func(error) // called once with the outcome, by gather
 }
 
 // gather writes the queued events, as many as are waiting at once, until
@@ -123,7 +138,7 @@ func (s *Service) gather() {
 		}
 		select {
 		case <-s.closing: // both were ready: stopping wins
-			first.done <- linli.Errorf(linli.EInternal, "摄像头服务已停止 / cameras stopped")
+			first.done(errStopped())
 			return
 		default:
 		}
@@ -143,7 +158,7 @@ func (s *Service) gather() {
 		}
 		err := s.events(context.Background(), es, "/")
 		for _, r := range reqs {
-			r.done <- err
+			r.done(err)
 		}
 	}
 }

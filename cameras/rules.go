@@ -238,6 +238,13 @@ func (t *Track) Apply(rules []Rule, e feed.Event, loc *time.Location) []Hit {
 	}
 	if e.Kind == feed.KindEnd {
 		delete(t.objects, e.EventID)
+		// Its cool-downs go with it (an ended object's id does not come
+		// again): objects that end never reach the sweep, and each
+		// alert's key would otherwise stay for good.
+		for _, r := range rules {
+			ko, _ := coolKeys(r, e.EventID, r.Zone)
+			delete(t.fired, ko)
+		}
 	}
 	return hits
 }

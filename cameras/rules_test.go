@@ -303,3 +303,28 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("empty %+v", e)
 	}
 }
+
+// A night of objects that each raise an alert and end leaves no
+// cool-downs of theirs behind: the tracker's memory stays flat however
+// long it runs (the board's soak, BenchmarkCameraBoardSoak), while the
+// zone's cool-down stays.
+func TestTrackForgetsEndedObjects(t *testing.T) {
+	tr := NewTrack()
+	night := Rule{ID: 2, Kind: NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true}
+	rules := []Rule{night, loiter(30, 0)}
+	t0 := at(23, 0, 0)
+	alerts := 0
+	for i := range 3 * maxObjects {
+		id := fmt.Sprint("o", i)
+		start := t0.Add(time.Duration(i) * time.Second)
+		tr.Apply(rules, ev(id, feed.KindNew, start, start), cst)
+		alerts += len(tr.Apply(rules, ev(id, feed.KindUpdate, start, start.Add(time.Second), "gate"), cst))
+		tr.Apply(rules, ev(id, feed.KindEnd, start, start.Add(2*time.Second)), cst)
+	}
+	if alerts != 3*maxObjects {
+		t.Fatalf("%d alerts, want one per object (%d)", alerts, 3*maxObjects)
+	}
+	if len(tr.objects) != 0 || len(tr.fired) > len(rules) {
+		t.Fatalf("after %d objects: %d objects and %d cool-downs kept", 3*maxObjects, len(tr.objects), len(tr.fired))
+	}
+}

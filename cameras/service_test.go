@@ -2,6 +2,7 @@ package cameras_test
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -250,6 +251,57 @@ func TestEventsGathered(t *testing.T) {
 		f.svc.Stop()
 		if err := f.svc.Event(f.ctx, event("south_gate", "late", feed.KindNew, t0, t0, "gate")); err == nil {
 			t.Fatal("an event after Stop was accepted")
+		}
+	})
+}
+
+// Queue takes events without waiting for them to be stored, writes them in
+// the order queued (an object's new, update and end, queued back to back,
+// leave the row at its end and raise the night-entry alert once), and
+// answers each through done after its commit; a malformed event is
+// refused at once, and after Stop nothing is queued.
+func TestQueueKeepsOrderAndAnswersAfterCommit(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		f.activeCamera("XY-01", "south_gate", cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
+		const objects = 50
+		answers := make(chan error, 3*objects)
+		var stored atomic.Int64
+		for i := range objects {
+			id := fmt.Sprint("q", i)
+			at := t0.Add(time.Duration(i) * time.Minute)
+			for j, e := range []feed.Event{event("south_gate", id, feed.KindNew, at, at),
+				event("south_gate", id, feed.KindUpdate, at, at.Add(time.Second), "gate"),
+				event("south_gate", id, feed.KindEnd, at, at.Add(5*time.Second))} {
+				if j == 2 {
+					e.End = e.At
+				}
+				f.must(f.svc.Queue(f.ctx, e, func(err error) {
+					if err == nil && f.count(`SELECT COUNT(*) FROM camera_events WHERE event_id = ?`, e.EventID) == 1 {
+						stored.Add(1)
+					}
+					answers <- err
+				}))
+			}
+		}
+		for range 3 * objects {
+			f.must(<-answers)
+		}
+		if n := stored.Load(); n != 3*objects {
+			t.Errorf("%d of %d answers came before their row was committed", 3*objects-n, 3*objects)
+		}
+		if got := f.count(`SELECT COUNT(*) FROM camera_events WHERE kind = 'end'`); got != objects {
+			t.Errorf("%d of %d rows end with their end message", got, objects)
+		}
+		if got := f.count(`SELECT COUNT(*) FROM camera_alerts`); got != objects {
+			t.Errorf("alerts %d, want one per object (%d)", got, objects)
+		}
+		if err := f.svc.Queue(f.ctx, feed.Event{Source: feed.SourceFrigate}, func(error) { t.Error("done called for a refused event") }); err == nil {
+			t.Error("a malformed event was queued")
+		}
+		f.svc.Stop()
+		if err := f.svc.Queue(f.ctx, event("south_gate", "late", feed.KindNew, t0, t0), func(error) {}); err == nil {
+			t.Error("an event was queued after Stop")
 		}
 	})
 }

@@ -74,6 +74,20 @@ type Sink interface {
 	Heartbeat(ctx context.Context, h Heartbeat) error
 }
 
+// Queuer is a Sink that can also take an event without waiting for it to
+// be stored. Queue returns once the event is queued — events queued one
+// after another are stored in that order — or with the error that refused
+// it; done is then called once, from another goroutine, with the outcome
+// of storing it (nil: stored), as Event would have returned it. done is
+// not called for an event the Sink stopped before storing. A way in that
+// reads one ordered stream (MQTT) uses it to read on while the events
+// before are written, so that one commit can take many of them; it
+// acknowledges each message in done.
+type Queuer interface {
+	Sink
+	Queue(ctx context.Context, e Event, done func(error)) error
+}
+
 // Counters are one way in's counts, exported on /metrics and the cameras
 // page. Every field only grows.
 type Counters struct {

@@ -11,12 +11,20 @@ import (
 	"linli/cameras/feed"
 	"linli/cameras/feed/frigate"
 	"linli/demo"
+	"linli/storage"
 )
 
 // startIngestServer is startServer with ways in configured.
-func startIngestServer(t *testing.T, in IngestConfig) *testServer {
+func startIngestServer(t testing.TB, in IngestConfig) *testServer {
 	t.Helper()
-	m, clock := newTestMain(t, demoSQLite(t))
+	return startIngestServerOn(t, demoSQLite(t), in)
+}
+
+// startIngestServerOn is startIngestServer on a demo database of the
+// caller's choice.
+func startIngestServerOn(t testing.TB, db *storage.DB, in IngestConfig) *testServer {
+	t.Helper()
+	m, clock := newTestMain(t, db)
 	m.Config.Ingest = in
 	ctx := context.Background()
 	if err := m.Open(ctx); err != nil {

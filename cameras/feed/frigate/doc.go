@@ -79,7 +79,10 @@
 // network cut loses nothing Frigate published meanwhile; it reconnects
 // with a doubling, capped backoff and subscribes again on every
 // connection; it acknowledges a message only after the Sink took it (see
-// Subscriber.Run for what happens when the Sink refuses). A message is
+// Subscriber.Run for what happens when the Sink refuses). A Sink that can
+// queue (feed.Queuer: the cameras service) is handed the next message's
+// event while the ones before are being stored, so one commit takes many
+// events and the subscriber is not held to one commit per message. A message is
 // delivered at the lower of the publisher's and the subscriber's QoS, and
 // Frigate publishes at its mqtt.qos, 0 unless configured: set "qos: 1" in
 // Frigate's mqtt section, or the broker keeps nothing for Linli while it

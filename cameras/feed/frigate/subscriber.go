@@ -172,11 +172,23 @@ func (s *Subscriber) Status() Status {
 // Messages are handed to the Sink one at a time, in the order received,
 // on paho's reading goroutine: a Sink that blocks for long stops the
 // reading of keep-alive answers too, and the connection is dropped and
-// made again.
+// made again. A Sink that can queue (feed.Queuer, as the cameras service
+// is) is not waited for: the next message is read while the events before
+// it are being stored, so that one commit takes many of them, and each
+// message is acknowledged once its event is stored.
 func (s *Subscriber) Run(ctx context.Context) error {
 	lost := make(chan error, 1)
+	// A Sink that can queue (feed.Queuer) is handed each event without
+	// waiting for it to be stored; the acknowledger acknowledges, in the
+	// order read, each message once its event is stored, holding at most
+	// maxPending: the broker's own in-flight limit is usually lower.
+	var pending chan pendingAck
+	if _, ok := s.sink.(feed.Queuer); ok {
+		pending = make(chan pendingAck, maxPending)
+		go s.acknowledge(ctx, pending)
+	}
 	handle := func(_ mqtt.Client, m mqtt.Message) {
-		if s.deliver(ctx, m.Topic(), m.Payload()) {
+		if s.deliver(ctx, m.Topic(), m.Payload(), pending, m.Ack) {
 			m.Ack()
 		}
 	}
@@ -300,9 +312,53 @@ func (s *Subscriber) setConnected(up bool, why string) {
 	}
 }
 
+// maxPending bounds the events queued to a feed.Queuer and not yet stored.
+const maxPending = 512
+
+// pendingAck is a message whose event was queued: stored tells the
+// outcome, ack acknowledges the message.
+type pendingAck struct {
+	id     string
+	stored chan error
+	ack    func()
+}
+
+// acknowledge acknowledges the queued messages, in order, as their events
+// are stored; a refused one is counted, logged and left unacknowledged,
+// and Run reconnects for the broker to send it again.
+func (s *Subscriber) acknowledge(ctx context.Context, pending <-chan pendingAck) {
+	for {
+		var p pendingAck
+		select {
+		case p = <-pending:
+		case <-ctx.Done():
+			return
+		}
+		var err error
+		select {
+		case err = <-p.stored:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			s.refuse(p.id, err)
+			continue
+		}
+		s.c.Accepted.Add(1)
+		p.ack()
+	}
+}
+
+func (s *Subscriber) refuse(id string, err error) {
+	s.c.Rejected.Add(1)
+	s.log.Error("sink refused event; left unacknowledged for the broker to resend", "event", id, "err", err)
+	s.signalRefusal()
+}
+
 // deliver reads one message and hands it on; it reports whether the
-// message may be acknowledged.
-func (s *Subscriber) deliver(ctx context.Context, topic string, payload []byte) bool {
+// message may be acknowledged now. An event queued to a feed.Queuer
+// (pending is not nil) is acknowledged later, by acknowledge, with ack.
+func (s *Subscriber) deliver(ctx context.Context, topic string, payload []byte, pending chan<- pendingAck, ack func()) bool {
 	s.c.Received.Add(1)
 	s.log.Debug("message", "topic", topic, "bytes", len(payload))
 	now := s.now()
@@ -333,10 +389,20 @@ func (s *Subscriber) deliver(ctx context.Context, topic string, payload []byte) 
 		s.log.Warn("malformed message", "topic", topic, "err", err, "payload", clip(payload))
 		return true
 	}
+	if q, ok := s.sink.(feed.Queuer); ok && pending != nil {
+		stored := make(chan error, 1)
+		if err := q.Queue(ctx, e, func(err error) { stored <- err }); err != nil {
+			s.refuse(e.EventID, err)
+			return false
+		}
+		select {
+		case pending <- pendingAck{id: e.EventID, stored: stored, ack: ack}:
+		case <-ctx.Done():
+		}
+		return false
+	}
 	if err := s.sink.Event(ctx, e); err != nil {
-		s.c.Rejected.Add(1)
-		s.log.Error("sink refused event; left unacknowledged for the broker to resend", "event", e.EventID, "err", err)
-		s.signalRefusal()
+		s.refuse(e.EventID, err)
 		return false
 	}
 	s.c.Accepted.Add(1)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -231,4 +232,103 @@ func TestSubscribersSharingAClientIDBackOff(t *testing.T) {
 	eventually(t, "a wait grown to MaxBackoff", func() bool {
 		return s1.Status().LastWait == cfg.MaxBackoff || s2.Status().LastWait == cfg.MaxBackoff
 	})
+}
+
+// queuer is a feed.Queuer: Queue notes each event and returns at once;
+// the events are stored (recorder.Event, which may refuse) in the order
+// queued, once release is closed.
+type queuer struct {
+	recorder
+	release chan struct{}
+	jobs    chan func()
+	start   sync.Once
+
+	qmu    sync.Mutex
+	queued []string
+}
+
+func newQueuer() *queuer {
+	return &queuer{release: make(chan struct{}), jobs: make(chan func(), 100)}
+}
+
+func (q *queuer) Queue(ctx context.Context, e feed.Event, done func(error)) error {
+	q.start.Do(func() {
+		go func() {
+			<-q.release
+			for job := range q.jobs {
+				job()
+			}
+		}()
+	})
+	q.qmu.Lock()
+	q.queued = append(q.queued, e.EventID+" "+string(e.Kind))
+	q.qmu.Unlock()
+	q.jobs <- func() { done(q.recorder.Event(ctx, e)) }
+	return nil
+}
+
+func (q *queuer) gotQueued() []string {
+	q.qmu.Lock()
+	defer q.qmu.Unlock()
+	return slices.Clone(q.queued)
+}
+
+// A Sink that can queue is handed the next message's event while the
+// ones before are still being stored (so its commits can take many), in
+// the order read; each message counts as accepted, and is acknowledged,
+// only once its event is stored.
+func TestSubscriberQueuesWithoutWaitingForTheStore(t *testing.T) {
+	url := needMosquitto(t)
+	t.Parallel()
+	prefix := uniq(t)
+	sink := newQueuer()
+	var c feed.Counters
+	startSubscriber(t, Config{URL: url, ClientID: prefix + "-sub", Prefix: prefix}, sink, &c)
+	pub := publisher(t, url, "", "")
+
+	publish(t, pub, prefix+"/events", msg("new", "e1", 1764975601))
+	publish(t, pub, prefix+"/events", msg("update", "e1", 1764975640))
+	publish(t, pub, prefix+"/events", msg("new", "e2", 1764975650))
+	want := []string{"e1 new", "e1 update", "e2 new"}
+	eventually(t, "three events queued before any is stored", func() bool { return len(sink.gotQueued()) == 3 })
+	if got := sink.gotQueued(); !reflect.DeepEqual(got, want) {
+		t.Errorf("queued %q, want %q", got, want)
+	}
+	if got, a := sink.got(), c.Accepted.Load(); len(got) != 0 || a != 0 {
+		t.Fatalf("stored %q, accepted %d before the store ran", got, a)
+	}
+	close(sink.release)
+	eventually(t, "all three stored and accepted", func() bool { return c.Accepted.Load() == 3 })
+	if got := sink.got(); !reflect.DeepEqual(got, want) {
+		t.Errorf("stored %q, want %q", got, want)
+	}
+}
+
+// A queued event the Sink then fails to store is counted rejected and left
+// unacknowledged; the subscriber connects again and the broker resends it.
+func TestSubscriberResendsAQueuedEventThatWasNotStored(t *testing.T) {
+	url := needMosquitto(t)
+	t.Parallel()
+	prefix := uniq(t)
+	sink := newQueuer()
+	sink.refuseOnce = map[string]bool{"e1": true}
+	close(sink.release)
+	var c feed.Counters
+	s := startSubscriber(t, Config{URL: url, ClientID: prefix + "-sub", Prefix: prefix,
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond}, sink, &c)
+	pub := publisher(t, url, "", "")
+
+	publish(t, pub, prefix+"/events", msg("new", "e1", 1764975601))
+	publish(t, pub, prefix+"/events", msg("new", "e2", 1764975602))
+	eventually(t, "e1 sent again by the broker and stored", func() bool { return slices.Contains(sink.got(), "e1 new") })
+	if r := c.Rejected.Load(); r != 1 {
+		t.Errorf("rejected %d, want 1", r)
+	}
+	if got := sink.got(); !slices.Contains(got, "e2 new") {
+		t.Errorf("stored %q, want e2 too", got)
+	}
+	eventually(t, "connected again", func() bool { return s.Status().Connected })
+	if st := s.Status(); st.Connects < 2 {
+		t.Errorf("connects %d, want a reconnection for e1 to be resent", st.Connects)
+	}
 }
