@@ -133,3 +133,14 @@ func hashRecovery(code string) string {
 	sum := sha256.Sum256([]byte("linli-recovery:" + normalizeCode(code)))
 	return hex.EncodeToString(sum[:])
 }
+
+// TOTPCode is the code of a base32 secret at t, as an authenticator app
+// shows it ("" for a secret that is not base32). The server never needs
+// it (matchTOTP checks); tests and tools that act as the app do.
+func TOTPCode(secret string, t time.Time) string {
+	key, err := b32.DecodeString(strings.ToUpper(secret))
+	if err != nil {
+		return ""
+	}
+	return totpCode(key, totpStepAt(t), totpDigits)
+}
