@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -258,4 +259,52 @@ func accountID(t *testing.T, s *testServer, username string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// The retention only goes up: a period under 180 days stops the start
+// with an error naming the minimum, from the flag, the variable and the
+// configuration alike; bad limits and roles are refused too.
+func TestHardeningFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--audit-retention-days", "90"}, {"--audit-retention-days", "179"},
+	} {
+		err := run(context.Background(), append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, args...), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "legal minimum of 180 days") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	t.Setenv("LINLI_AUDIT_RETENTION_DAYS", "30")
+	if err := run(context.Background(), []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "LINLI_AUDIT_RETENTION_DAYS") {
+		t.Errorf("variable: %v", err)
+	}
+	t.Setenv("LINLI_AUDIT_RETENTION_DAYS", "")
+	os.Unsetenv("LINLI_AUDIT_RETENTION_DAYS")
+	for _, args := range [][]string{
+		{"--limit-login-account", "ten/m"}, {"--totp-required", "street_staff,mayor"}, {"--trusted-proxy", "10.0.0.0/99"},
+	} {
+		err := run(context.Background(), append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, args...), io.Discard, io.Discard)
+		if err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	// Opening with a shorter period in the configuration fails too.
+	m, _ := newTestMain(t, nil)
+	m.Config.Hardening.AuditRetention = 100 * 24 * time.Hour
+	if err := m.Open(context.Background()); err == nil || !strings.Contains(err.Error(), "180") {
+		t.Errorf("Open: %v", err)
+	}
+	m.Close()
+	// The flags set what they say.
+	cfg := DefaultConfig()
+	f := newFlags("serve", io.Discard)
+	f.hardening(&cfg)
+	if err := f.Parse([]string{"--totp-required", "none", "--limit-token-account", "100/s", "--audit-retention-days", "365"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Policy.FactorRoles) != 0 || cfg.Hardening.Limits.TokenAccount != (web.Rate{N: 100, Per: time.Second}) || cfg.Hardening.AuditRetention != 365*24*time.Hour {
+		t.Errorf("parsed %+v %+v", cfg.Policy.FactorRoles, cfg.Hardening)
+	}
+	if d := DefaultConfig(); len(d.Policy.FactorRoles) != 2 || d.Hardening.AuditRetention != 180*24*time.Hour || !d.Hardening.Limits.TokenAccount.Off() || d.Hardening.Limits.LoginAccount.Off() {
+		t.Errorf("defaults %+v %+v", d.Policy.FactorRoles, d.Hardening)
+	}
 }
