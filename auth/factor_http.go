@@ -126,6 +126,7 @@ func (h *HTTP) pageLoginCodePost(w http.ResponseWriter, r *http.Request) error {
 		case linli.EInvalid:
 			return h.loginStep(w, r, http.StatusUnprocessableEntity, c.Value, enrol, next, err)
 		case linli.ETooMany:
+			web.SetRetryAfter(w, err)
 			h.Renderer.Render(w, r, http.StatusTooManyRequests, "auth/login.html", &web.Page{Title: "登录", Error: linli.ErrorMessage(err), Form: url.Values{"next": {next}}})
 			return nil
 		}

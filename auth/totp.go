@@ -111,16 +111,21 @@ const recoveryAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 const RecoveryCodes = 10
 
 // newRecoveryCode draws a code of 10 characters (about 50 bits), shown as
-// XXXXX-XXXXX.
+// XXXXX-XXXXX. Bytes past the last whole multiple of the alphabet's size
+// are drawn again, so every character is equally likely.
 func newRecoveryCode() string {
-	b := make([]byte, 10)
-	_, _ = rand.Read(b)
+	limit := byte(256 - 256%len(recoveryAlphabet))
 	out := make([]byte, 0, 11)
-	for i, c := range b {
-		if i == 5 {
+	var b [1]byte
+	for len(out) < 11 {
+		if len(out) == 5 {
 			out = append(out, '-')
+			continue
 		}
-		out = append(out, recoveryAlphabet[int(c)%len(recoveryAlphabet)])
+		_, _ = rand.Read(b[:])
+		if b[0] < limit {
+			out = append(out, recoveryAlphabet[int(b[0])%len(recoveryAlphabet)])
+		}
 	}
 	return string(out)
 }

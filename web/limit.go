@@ -288,7 +288,7 @@ func (rt *Router) limit(rl RouteLimit, hasLimit bool, a *linli.Actor, token bool
 	if !hasLimit {
 		return nil
 	}
-	if a != nil && a.AccountID != 0 {
+	if a != nil && a.AccountID != 0 && !rl.PerAccount.Off() {
 		if err := rt.limiter.Take(rl.Name+"_account", fmt.Sprint(a.AccountID), rl.PerAccount); err != nil {
 			return err
 		}
