@@ -6,7 +6,6 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
 	"time"
@@ -137,14 +136,6 @@ func (l *Log) List(ctx context.Context, a *linli.Actor, f Filter) ([]Entry, erro
 		args = append(args, f.BeforeID)
 	}
 	args = append(args, f.Limit)
-	return storage.Select(ctx, l.DB, func(rows *sql.Rows) (Entry, error) {
-		var e Entry
-		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.AccountID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.ScopePath, &e.Summary, &e.SummaryEN, &e.Before, &e.After, &e.IP); err != nil {
-			return e, err
-		}
-		e.At = storage.FromMillis(at)
-		return e, nil
-	}, `SELECT id, at, account_id, actor, action, entity, entity_id, scope_path, summary, summary_en, before_json, after_json, ip
+	return storage.Select(ctx, l.DB, scanEntry, `SELECT id, at, account_id, actor, action, entity, entity_id, scope_path, summary, summary_en, before_json, after_json, ip
 		FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, args...)
 }

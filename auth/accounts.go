@@ -28,6 +28,8 @@ type Account struct {
 	LastLoginAt time.Time     `json:"last_login_at"`
 	CreatedAt   time.Time     `json:"created_at"`
 	Grants      []linli.Grant `json:"grants"`
+	// SecondFactor: the account logs in with a code (TOTP) too.
+	SecondFactor bool `json:"second_factor"`
 
 	// homePath is the place a role-less account belongs to (see sees);
 	// empty means administrators only.
@@ -223,6 +225,11 @@ func (s *Service) account(ctx context.Context, q storage.Querier, id int64) (Acc
 	}
 	acc.PersonID, acc.Disabled = person.Int64, disabled != 0
 	acc.LastLoginAt, acc.CreatedAt = storage.FromMillis(last), storage.FromMillis(created)
+	_, confirmed, _, enrolled, err := factorRow(ctx, q, id)
+	if err != nil {
+		return acc, err
+	}
+	acc.SecondFactor = enrolled && confirmed != 0
 	act, err := s.actorGrants(ctx, q, id)
 	acc.Grants = act
 	return acc, err

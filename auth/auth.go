@@ -35,6 +35,7 @@ import (
 	"linli/audit"
 	"linli/registry"
 	"linli/storage"
+	"linli/web"
 )
 
 // Policy holds the session and lockout settings.
@@ -44,13 +45,22 @@ type Policy struct {
 	MaxFailures     int           // failed logins within FailureWindow before a lockout
 	FailureWindow   time.Duration
 	LockoutDuration time.Duration
+	// FactorRoles are the roles whose holders must log in with a second
+	// factor (TOTP); empty: none must (anyone may still enrol).
+	FactorRoles []linli.Role
 }
 
 // DefaultPolicy: 2 hours idle, 7 days at most, 5 failures in 15 minutes
-// lock the login name for 15 minutes.
+// lock the login name for 15 minutes; street staff and administrators
+// must have a second factor.
 func DefaultPolicy() Policy {
-	return Policy{SessionIdle: 2 * time.Hour, SessionMax: 7 * 24 * time.Hour, MaxFailures: 5, FailureWindow: 15 * time.Minute, LockoutDuration: 15 * time.Minute}
+	return Policy{SessionIdle: 2 * time.Hour, SessionMax: 7 * 24 * time.Hour, MaxFailures: 5, FailureWindow: 15 * time.Minute, LockoutDuration: 15 * time.Minute,
+		FactorRoles: DefaultFactorRoles()}
 }
+
+// DefaultFactorRoles are the roles that must have a second factor unless
+// configured otherwise (--totp-required).
+func DefaultFactorRoles() []linli.Role { return []linli.Role{linli.RoleStreetStaff, linli.RoleAdmin} }
 
 // Service is the account store.
 type Service struct {
@@ -88,6 +98,11 @@ func newToken(prefix string) string {
 type Session struct {
 	Token string // the cookie value; only its hash is stored
 	Actor *linli.Actor
+	// Challenge is set instead of Token when the password was right and a
+	// second-factor code must follow (LoginCode): the token of that step.
+	// Enrol says the account must first enrol its factor there.
+	Challenge string
+	Enrol     bool
 }
 
 var errBadLogin = linli.Errorf(linli.EUnauthorized, "用户名或密码错误 / wrong login or password")
@@ -131,35 +146,63 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	if !CheckPassword(hash, password) || disabled != 0 {
 		return Session{}, s.fail(ctx, key, now)
 	}
-	tok := newToken("")
-	var actor *linli.Actor
+	var sess Session
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		// A lock set by failures that finished while this password was
 		// being checked holds too.
 		if err := s.checkLock(ctx, tx, key, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE login = ?`, key); err != nil {
+		// With a second factor (or one the policy requires), the password
+		// opens only the step that asks for the code (LoginCode); the
+		// failures counted so far stay until the code is right.
+		_, confirmed, _, has, err := factorRow(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		ms := storage.Millis(now)
-		if _, err := tx.Exec(ctx, `INSERT INTO sessions (id, account_id, created_at, last_seen_at, expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			hashToken(tok), id, ms, ms, storage.Millis(now.Add(s.Policy.SessionMax)), truncate(userAgent, 200), ip); err != nil {
+		grants, err := s.actorGrants(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE accounts SET last_login_at = ? WHERE id = ?`, ms, id); err != nil {
+		if enrolled := has && confirmed != 0; enrolled || s.Policy.FactorRequired(grants) {
+			sess.Enrol = !enrolled
+			sess.Challenge, err = s.newChallenge(ctx, tx, id, sess.Enrol, now)
 			return err
 		}
-		var err error
-		if actor, err = s.actor(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, now, audit.Change{Action: "account.login", Entity: "account", EntityID: id, ScopePath: "/", Summary: "登录"})
+		sess, err = s.openSession(ctx, tx, id, key, now, ip, userAgent, "")
+		return err
 	})
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Token: tok, Actor: actor}, nil
+	return sess, nil
+}
+
+// openSession ends a successful login in tx: the failures of key are
+// forgotten, the session row written, the login audited (factor: the
+// second factor used, "" for none).
+func (s *Service) openSession(ctx context.Context, tx *storage.Tx, id int64, key string, now time.Time, ip, userAgent, factor string) (Session, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE login = ?`, key); err != nil {
+		return Session{}, err
+	}
+	tok := newToken("")
+	ms := storage.Millis(now)
+	if _, err := tx.Exec(ctx, `INSERT INTO sessions (id, account_id, created_at, last_seen_at, expires_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		hashToken(tok), id, ms, ms, storage.Millis(now.Add(s.Policy.SessionMax)), truncate(userAgent, 200), ip); err != nil {
+		return Session{}, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE accounts SET last_login_at = ? WHERE id = ?`, ms, id); err != nil {
+		return Session{}, err
+	}
+	actor, err := s.actor(ctx, tx, id)
+	if err != nil {
+		return Session{}, err
+	}
+	var after any
+	if factor != "" {
+		after = map[string]string{"factor": factor}
+	}
+	return Session{Token: tok, Actor: actor}, audit.Record(ctx, tx, actor, now, audit.Change{Action: "account.login", Entity: "account", EntityID: id, ScopePath: "/", Summary: "登录", After: after})
 }
 
 // checkLock answers 429 while the key is locked.
@@ -176,7 +219,8 @@ func (s *Service) checkLock(ctx context.Context, q storage.Querier, key string, 
 	if wait < time.Minute {
 		wait = time.Minute
 	}
-	return linli.Errorf(linli.ETooMany, "登录失败次数过多，请%d分钟后再试 / too many failed logins, try again in %d minutes", int(wait.Minutes()), int(wait.Minutes()))
+	return web.TooMany(storage.FromMillis(lockedUntil).Sub(now),
+		linli.Errorf(linli.ETooMany, "登录失败次数过多，请%d分钟后再试 / too many failed logins, try again in %d minutes", int(wait.Minutes()), int(wait.Minutes())))
 }
 
 func truncate(s string, n int) string {

@@ -2,6 +2,18 @@ package auth
 
 func catalog() map[string]string {
 	return map[string]string{
+		// The second factor (factor.go, factor_http.go).
+		"两步验证": "Two-step verification", "您的角色须使用两步验证。请用身份验证器应用扫描二维码，再输入它显示的6位验证码。": "Your role requires two-step verification. Scan the QR code with an authenticator app, then type the 6-digit code it shows.",
+		"请输入身份验证器应用显示的6位验证码，或一个恢复码。": "Type the 6-digit code your authenticator app shows, or a recovery code.", "验证": "Verify",
+		"手机丢失请联系管理员重置两步验证。": "Lost your phone? Ask an administrator to reset your two-step verification.",
+		"两步验证二维码":           "QR code for two-step verification", "无法扫码时手动输入密钥": "If you cannot scan, type the key", "恢复码": "Recovery codes",
+		"两步验证已启用。请把这10个恢复码抄下或打印并妥善保管：手机丢失时每个可代替验证码登录一次。它们只显示这一次。": "Two-step verification is on. Write down or print these 10 recovery codes and keep them safe: if you lose your phone, each one logs you in once instead of a code. They are shown only this once.",
+		"我已保存，继续": "I have saved them, continue", "两步验证已启用。": "Two-step verification is on.", "剩余恢复码": "Recovery codes left",
+		"您的角色须使用两步验证，不能关闭；手机丢失请联系管理员重置。": "Your role requires two-step verification, so it cannot be turned off; if you lose your phone, ask an administrator to reset it.",
+		"当前验证码": "Current code", "关闭两步验证": "Turn off two-step verification", "用身份验证器应用扫描二维码，再输入它显示的6位验证码以确认。": "Scan the QR code with an authenticator app, then type the 6-digit code it shows to confirm.",
+		"启用两步验证": "Turn on two-step verification", "已启用": "On", "未启用": "Off", "设置两步验证": "Set up two-step verification",
+		"重置两步验证": "Reset two-step verification", "重置后该账号下次登录时须重新设置两步验证（如其角色要求）。": "After a reset the account sets up two-step verification again at its next login (where its role requires it).",
+		"确定重置该账号的两步验证？": "Reset this account's two-step verification?",
 		// Registration and household claims (signup.go, claims.go).
 		"注册": "Register", "居民注册": "Resident registration", "用手机号注册，再认领您的房屋": "Register with your phone, then claim your home",
 		"我们将发送6位验证码": "We will send a 6-digit code", "获取验证码": "Send code", "验证码已发送至": "Code sent to", "有效期至": "valid until",

@@ -31,6 +31,23 @@ type HTTP struct {
 	*Service
 	Renderer     *web.Renderer
 	SecureCookie bool
+	// LoginLimit, when set, is asked before each password is checked,
+	// with the account's key ("account:<id>", or "name:<typed>" for a name
+	// no account has): the per-account login rate limit (429).
+	LoginLimit func(key string) error
+}
+
+// limitLogin applies LoginLimit to the account a login name names.
+func (h *HTTP) limitLogin(r *http.Request, login string) error {
+	if h.LoginLimit == nil {
+		return nil
+	}
+	login = strings.TrimSpace(login)
+	id, err := h.FindAccount(r.Context(), login)
+	if err != nil && linli.ErrorCode(err) != linli.ENotFound {
+		return err
+	}
+	return h.LoginLimit(failureKey(id, login))
 }
 
 // Routes registers login, logout, the language switch, account pages and
@@ -68,6 +85,7 @@ func (h *HTTP) Routes(rt *web.Router) {
 	rt.API("DELETE /api/accounts/{id}/grants/{grant}", web.LoggedIn, h.apiRevoke)
 	rt.API("POST /api/accounts/{id}/password", web.LoggedIn, h.apiReset)
 	rt.API("POST /api/accounts/{id}/disable", web.LoggedIn, h.apiDisable)
+	h.factorRoutes(rt)
 }
 
 func (h *HTTP) setSession(w http.ResponseWriter, tok string) {
@@ -91,14 +109,25 @@ func (h *HTTP) pageLoginPost(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return linli.Errorf(linli.EBadRequest, "表单无法读取 / bad form")
 	}
-	sess, err := h.Login(r.Context(), r.PostFormValue("login"), r.PostFormValue("password"), web.ClientIP(r), r.UserAgent())
+	err := h.limitLogin(r, r.PostFormValue("login"))
+	var sess Session
+	if err == nil {
+		sess, err = h.Login(r.Context(), r.PostFormValue("login"), r.PostFormValue("password"), linli.IPFrom(r.Context()), r.UserAgent())
+	}
 	if err != nil {
 		code := linli.ErrorCode(err)
 		if code == linli.EInternal {
 			return err
 		}
 		form := url.Values{"login": {r.PostFormValue("login")}, "next": {r.PostFormValue("next")}}
+		if code == linli.ETooMany {
+			web.SetRetryAfter(w, err)
+		}
 		h.Renderer.Render(w, r, web.StatusOf(code), "auth/login.html", &web.Page{Title: "登录", Error: linli.ErrorMessage(err), Form: form})
+		return nil
+	}
+	if sess.Challenge != "" {
+		h.pageChallenge(w, r, sess)
 		return nil
 	}
 	h.setSession(w, sess.Token)
@@ -436,9 +465,15 @@ func (h *HTTP) apiLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sess, err := h.Login(r.Context(), in.Login, in.Password, web.ClientIP(r), r.UserAgent())
+	if err := h.limitLogin(r, in.Login); err != nil {
+		return err
+	}
+	sess, err := h.Login(r.Context(), in.Login, in.Password, linli.IPFrom(r.Context()), r.UserAgent())
 	if err != nil {
 		return err
+	}
+	if sess.Challenge != "" {
+		return h.apiChallenge(w, r, sess)
 	}
 	h.setSession(w, sess.Token)
 	web.WriteJSON(w, http.StatusOK, map[string]any{"account_id": sess.Actor.AccountID, "display_name": sess.Actor.DisplayName, "grants": sess.Actor.Grants})

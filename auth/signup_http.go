@@ -62,7 +62,7 @@ func (h *SignupHTTP) pageRegisterPost(w http.ResponseWriter, r *http.Request) er
 	}
 	if r.PostFormValue("step") == "create" {
 		sess, err := h.Register(r.Context(), RegisterInput{Phone: phone, Code: r.PostFormValue("code"),
-			DisplayName: r.PostFormValue("display_name"), Password: r.PostFormValue("password")}, web.ClientIP(r), r.UserAgent())
+			DisplayName: r.PostFormValue("display_name"), Password: r.PostFormValue("password")}, linli.IPFrom(r.Context()), r.UserAgent())
 		if err != nil {
 			return h.Renderer.FormFailed(w, r, err, "auth/register.html", codeStep)
 		}
@@ -70,7 +70,7 @@ func (h *SignupHTTP) pageRegisterPost(w http.ResponseWriter, r *http.Request) er
 		web.RedirectFlash(w, r, "/claim", "注册成功，请认领您的房屋")
 		return nil
 	}
-	sent, err := h.SendCode(r.Context(), phone, web.ClientIP(r))
+	sent, err := h.SendCode(r.Context(), phone, linli.IPFrom(r.Context()))
 	if err != nil {
 		return h.Renderer.FormFailed(w, r, err, "auth/register.html", func() (*web.Page, error) {
 			return &web.Page{Title: "注册", Data: registerData{}}, nil
@@ -230,7 +230,7 @@ func (h *SignupHTTP) apiSendCode(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sent, err := h.SendCode(r.Context(), in.Phone, web.ClientIP(r))
+	sent, err := h.SendCode(r.Context(), in.Phone, linli.IPFrom(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func (h *SignupHTTP) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	sess, err := h.Register(r.Context(), in, web.ClientIP(r), r.UserAgent())
+	sess, err := h.Register(r.Context(), in, linli.IPFrom(r.Context()), r.UserAgent())
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,12 @@ type CoreOptions struct {
 	// Demo shows registration codes on the page instead of needing an SMS
 	// gateway (`linli demo` only).
 	Demo bool
+	// LoginLimit is the per-account login rate limit (auth.HTTP.LoginLimit);
+	// nil: none.
+	LoginLimit func(key string) error
+	// Retention exports and removes audit entries past the retention
+	// period (a daily durable timer); nil: entries are kept for ever.
+	Retention *audit.Retention
 }
 
 // Core returns the data owners built by Build as capabilities: registry,
@@ -40,10 +46,10 @@ func Core(d Deps, o CoreOptions) []Capability {
 			d.Registry.Routes(rt)
 		}},
 		part{Name: "auth", Pages: auth.Pages(), Home: su.HomePanels, Routes: func(rt *web.Router, rd *web.Renderer) {
-			(&auth.HTTP{Service: d.Auth, Renderer: rd, SecureCookie: o.SecureCookie}).Routes(rt)
+			(&auth.HTTP{Service: d.Auth, Renderer: rd, SecureCookie: o.SecureCookie, LoginLimit: o.LoginLimit}).Routes(rt)
 			(&auth.SignupHTTP{Signup: su, Renderer: rd, SecureCookie: o.SecureCookie}).Routes(rt)
 		}},
-		part{Name: "audit", Pages: audit.Pages(), Routes: d.Audit.Routes},
+		part{Name: "audit", Pages: audit.Pages(), Routes: d.Audit.Routes, Jobs: auditJobs(o.Retention)},
 		part{Name: "cases", Pages: cases.Pages(d.Clock), Jobs: d.Cases.JobHandlers(), Home: d.Cases.HomePanels, Routes: func(rt *web.Router, rd *web.Renderer) {
 			d.Cases.Routes(rt)
 			d.Cases.PageRoutes(rt, rd)

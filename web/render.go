@@ -497,6 +497,7 @@ func errorsIn(errs map[string]string, lang string) map[string]string {
 // Error renders an error page with the status of err.
 func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, err error) {
 	p := ProblemOf(req, err)
+	SetRetryAfter(w, err)
 	r.Render(w, req, p.Status, "web/error.html", &Page{Title: fmt.Sprint(p.Status), Data: p})
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -32,6 +33,12 @@ type Router struct {
 	latency  *prometheus.HistogramVec
 	patterns []string
 	flashKey []byte // signs flash cookies (flash.go)
+
+	// Rate limits (limit.go).
+	limiter     *Limiter
+	routeLimits map[string]RouteLimit
+	tokenLimit  RouteLimit
+	trusted     []netip.Prefix
 }
 
 // Patterns lists every registered route pattern, in registration order
@@ -106,16 +113,24 @@ func (rt *Router) Handle(pattern string, access Access, h http.Handler) {
 	rt.patterns = append(rt.patterns, pattern)
 	counter := rt.requests
 	hist := rt.latency.WithLabelValues(route)
+	rl, limited := rt.routeLimits[pattern]
 	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		ctx := linli.WithIP(r.Context(), ClientIP(r))
+		ip := rt.clientIP(r)
+		ctx := linli.WithIP(r.Context(), ip)
 		a, api := rt.identify(r)
 		if a != nil {
 			ctx = WithActor(ctx, a)
 		}
 		r = rt.takeFlash(sw, r.WithContext(ctx))
-		if a == nil && access == LoggedIn {
+		if err := rt.limit(rl, limited, a, api, ip); err != nil {
+			if api || strings.HasPrefix(r.URL.Path, "/api/") {
+				WriteError(sw, r, err)
+			} else {
+				rt.render.Error(sw, r, err)
+			}
+		} else if a == nil && access == LoggedIn {
 			if api || strings.HasPrefix(r.URL.Path, "/api/") {
 				WriteError(sw, r, linli.Errorf(linli.EUnauthorized, "请先登录 / please log in"))
 			} else {

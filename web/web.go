@@ -85,6 +85,7 @@ func ProblemOf(r *http.Request, err error) Problem {
 // WriteError writes err as application/problem+json.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	p := ProblemOf(r, err)
+	SetRetryAfter(w, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)

@@ -75,11 +75,14 @@ type Config struct {
 	// Ingest is the ways camera events come in besides HTTP (Frigate over
 	// MQTT, the embedded broker, GB/T 28181), each off unless configured.
 	Ingest IngestConfig
+	// Hardening is the rate limits and the audit retention (hardening.go).
+	Hardening Hardening
 }
 
 // DefaultConfig is the configuration without flags.
 func DefaultConfig() Config {
-	return Config{Addr: ":8080", Data: "./linli-data", Zone: "Asia/Shanghai", Clock: linli.SystemClock{}, Hash: auth.DefaultHashParams(), Policy: auth.DefaultPolicy(), Weights: stats.DefaultWeights()}
+	return Config{Addr: ":8080", Data: "./linli-data", Zone: "Asia/Shanghai", Clock: linli.SystemClock{}, Hash: auth.DefaultHashParams(), Policy: auth.DefaultPolicy(), Weights: stats.DefaultWeights(),
+		Hardening: DefaultHardening()}
 }
 
 // DSN returns the database to open.
@@ -126,6 +129,10 @@ type Main struct {
 	// Open311 is the GeoReport v2 server and its integrator accounts.
 	Open311 *open311.Service
 	ingest  *ingest
+	// limiter keeps the rate limits' buckets; auditRetention is the audit
+	// log's export-then-remove timer (nil: kept for ever).
+	limiter        *web.Limiter
+	auditRetention *audit.Retention
 
 	Handler http.Handler
 	Router  *web.Router
@@ -201,6 +208,10 @@ func (m *Main) Open(ctx context.Context) error {
 		AccountPhone: func(ctx context.Context, id int64) (string, error) { return m.Auth.AccountPhone(ctx, m.DB, id) }}
 	m.Webhooks = webhooks.New(m.DB, cfg.Clock, m.Registry, cfg.WebhookAllowHTTP)
 	m.Deliver.Endpoint = m.Webhooks.Endpoint
+	if m.auditRetention, err = m.retention(cfg); err != nil {
+		return err
+	}
+	m.limiter = web.NewLimiter(cfg.Clock, nil)
 	caps := m.capabilities(d, cfg)
 	render, err := web.NewRenderer(zone, capability.AllPages(caps)...)
 	if err != nil {
@@ -219,8 +230,12 @@ func (m *Main) Open(ctx context.Context) error {
 	for name, pool := range m.DB.Pools() {
 		m.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
+	m.Metrics.MustRegister(m.limiter.Collector())
 	rt := web.NewRouter(m.Auth, render, m.Metrics)
 	m.Router = rt
+	if err := m.limitRoutes(rt, cfg.Hardening); err != nil {
+		return err
+	}
 	rt.Handle("GET /static/", web.Public, web.Static())
 	rt.Handle("GET /sw.js", web.Public, web.ServiceWorker()) // at the root: its scope is every page
 	rt.Handle("GET /healthz", web.Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -280,7 +295,8 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 	m.Live = live.NewHub(live.Options{})
 	m.Cameras = cameras.New(d, m.Live)
 	m.Open311 = open311.New(d)
-	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
+	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo,
+		LoginLimit: m.loginLimit, Retention: m.auditRetention}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
 		capability.Of(capability.Parts{Name: "webhooks", Pages: webhooks.Pages(), Routes: m.Webhooks.Routes}),
@@ -341,6 +357,9 @@ func (m *Main) Listen() error {
 	}
 	if !m.Config.NoTimers && m.Jobs != nil {
 		if err := m.Cameras.StartTimers(context.Background()); err != nil {
+			return err
+		}
+		if err := capability.StartAuditRetention(context.Background(), m.auditRetention); err != nil {
 			return err
 		}
 		m.Jobs.Start(context.Background(), 5*time.Second)

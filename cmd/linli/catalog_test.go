@@ -243,6 +243,8 @@ func TestEnglishCatalogueRendered(t *testing.T) {
 	get(r, "resident", "/", http.StatusOK)
 	get(r, "resident", fmt.Sprintf("/households/%d", household), http.StatusOK)
 	get(r, "resident", "/account", http.StatusOK)
+	get(r, "resident", "/account/factor", http.StatusOK) // the enrolment, with its QR code
+	post(r, "resident", "/account/factor", url.Values{"code": {"x"}}, http.StatusUnprocessableEntity)
 	m.at("resident GET /places")
 	r.do("GET", "/places", nil) // an empty list or a refusal, both translated
 	get(r, "resident", "/users", http.StatusForbidden)

@@ -20,11 +20,17 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg := DefaultConfig()
 	cfg.Data = "./linli-demo"
 	cfg.Demo = true
+	// The demo accounts log in with the password alone and the stories'
+	// audit entries, months old, stay: --totp-required and
+	// --audit-retention-days turn either on (README).
+	cfg.Policy.FactorRoles = nil
+	cfg.Hardening.AuditRetention = 0
 	f := newFlags("demo", stderr)
 	f.str(&cfg.Addr, "addr", cfg.Addr, "listen address")
 	f.common(&cfg)
 	f.channels(&cfg)
 	f.cameraFlags(&cfg)
+	f.hardening(&cfg)
 	var reset bool
 	f.boolean(&reset, "reset", false, "delete the demo data directory and load the demo data again")
 	var level string

@@ -247,6 +247,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.common(&cfg)
 	f.channels(&cfg)
 	f.cameraFlags(&cfg)
+	f.hardening(&cfg)
 	f.boolean(&cfg.SecureCookie, "secure-cookie", false, "mark cookies Secure (serve behind HTTPS)")
 	var level string
 	f.str(&level, "log-level", "info", "log level: debug, info, warn, error")

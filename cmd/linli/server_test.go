@@ -39,6 +39,11 @@ func newTestMain(tb testing.TB, db *storage.DB) (*Main, *linli.FakeClock) {
 	cfg.Clock = clock
 	cfg.Hash = auth.CheapHashParams()
 	cfg.NoTimers = true // tests advance the fake clock and run due timers themselves
+	// The demo accounts log in without a second factor (as in `linli
+	// demo`), and no rate limit: the fake clock never refills a bucket.
+	// The tests of both set their own (hardening_test.go).
+	cfg.Policy.FactorRoles = nil
+	cfg.Hardening.Limits = Limits{}
 	return &Main{Config: cfg, DB: db}, clock
 }
 
