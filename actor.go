@@ -214,6 +214,10 @@ type Actor struct {
 	// Elder is the account's 长辈模式 (elder mode): pages in larger text
 	// with more room. A display choice of the account holder, not a right.
 	Elder bool
+	// ViaToken is set when the actor came from an API token rather than a
+	// login: a token acts with its account's rights but does not make
+	// further tokens (they would outlive its revocation).
+	ViaToken bool
 }
 
 // System is the actor for work Linli does itself (imports from the CLI,

@@ -319,6 +319,7 @@ func (s *Service) ActorForToken(ctx context.Context, token string) (*linli.Actor
 	}
 	a, err := s.actor(ctx, s.DB, accountID)
 	if err == nil {
+		a.ViaToken = true
 		s.tokens.put(h, a)
 	}
 	return a, err
@@ -353,6 +354,12 @@ func (s *Service) CreateToken(ctx context.Context, a *linli.Actor, name string) 
 	}
 	if a == nil || a.AccountID == 0 {
 		return "", linli.Errorf(linli.EUnauthorized, "请先登录 / please log in")
+	}
+	if a.ViaToken {
+		// A token that makes tokens survives its own revocation through
+		// them: only a login (password, and the second factor where
+		// required) makes one.
+		return "", linli.Errorf(linli.EForbidden, "API 令牌不能创建令牌，请登录后在账号页创建 / an API token cannot make tokens: log in and make one on the account page")
 	}
 	tok := newToken("lnl_")
 	err := s.DB.InTx(ctx, func(tx *storage.Tx) error {

@@ -117,6 +117,7 @@ func TestTrust(t *testing.T) {
 			{"ChangePasswordSignOutEverywhere", testChangePasswordSignOutEverywhere},
 			{"CreateAccountPersonInScope", testCreateAccountPersonInScope},
 			{"WorkerIn", testWorkerIn},
+			{"TokenMakesNoTokens", testTokenMakesNoTokens},
 		} {
 			t.Run(tc.name, func(t *testing.T) { tc.f(t, w) })
 		}
@@ -495,4 +496,25 @@ func hasField(err error, field string) bool {
 		}
 	}
 	return false
+}
+
+// A token acts with its account's rights but makes no further tokens:
+// one made through it would outlive its revocation. A login makes them.
+func testTokenMakesNoTokens(t *testing.T, w *world) {
+	grid := w.actor(t, "grid1")
+	tok, err := w.auth.CreateToken(w.ctx, grid, "巡查App")
+	if err != nil {
+		t.Fatal(err)
+	}
+	via, err := w.auth.ActorForToken(w.ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.auth.Tokens(w.ctx, grid)
+	if _, err := w.auth.CreateToken(w.ctx, via, "第二个"); linli.ErrorCode(err) != linli.EForbidden {
+		t.Errorf("a token makes a token: %v, want forbidden", err)
+	}
+	if after, _ := w.auth.Tokens(w.ctx, grid); len(after) != len(before) {
+		t.Errorf("tokens %d → %d after the refusal", len(before), len(after))
+	}
 }
