@@ -41,6 +41,19 @@ type Column struct {
 	Width float64 // 0: from the kind
 }
 
+// DisplayWidth is the column's width in characters: Width, or one for
+// its kind wide enough for its header.
+func (c Column) DisplayWidth() float64 {
+	if c.Width != 0 {
+		return c.Width
+	}
+	w := map[Kind]float64{Text: 16, Int: 10, Percent: 11, Date: 12, DateTime: 17}[c.Kind]
+	if n := float64(utf8.RuneCountInString(c.Name))*2 + 2; n > w {
+		w = n
+	}
+	return w
+}
+
 // Number formats (the built-in ids of SpreadsheetML; custom ones below).
 const (
 	fmtText    = 49 // "@"
@@ -118,14 +131,7 @@ func (b *Book) Sheet(name string, cols []Column) (*Sheet, error) {
 	}
 	s := &Sheet{b: b, sw: sw, cols: cols, row: 1}
 	for i, c := range cols {
-		w := c.Width
-		if w == 0 {
-			w = map[Kind]float64{Text: 16, Int: 10, Percent: 11, Date: 12, DateTime: 17}[c.Kind]
-			if n := float64(utf8.RuneCountInString(c.Name))*2 + 2; n > w {
-				w = n
-			}
-		}
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+		if err := sw.SetColWidth(i+1, i+1, c.DisplayWidth()); err != nil {
 			return nil, err
 		}
 	}

@@ -36,6 +36,7 @@ import (
 	"linli/outbox"
 	"linli/projects"
 	"linli/registry"
+	"linli/reports"
 	"linli/stats"
 	"linli/storage"
 	"linli/visits"
@@ -96,6 +97,7 @@ type Main struct {
 	Cases    *cases.Service
 	Calendar *calendar.Admin // years entered by an administrator, swapped into Cases
 	Stats    *stats.Service
+	Reports  *reports.Service // the monthly report, upward
 	Jobs     *jobs.Runner
 	// Outbox is the staff's view of outgoing messages; Deliver the worker
 	// that sends them, started and stopped with Jobs.
@@ -266,12 +268,13 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 			}
 			return out, err
 		}})
+	m.Reports = reports.New(d, m.Stats, m.Projects, m.Mediation, m.Happiness)
 	m.Live = live.NewHub(live.Options{})
 	m.Cameras = cameras.New(d, m.Live)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo}),
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras)
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras, m.Reports)
 	return append(caps, capability.HomeOf(d, caps))
 }
 
