@@ -22,9 +22,11 @@ import (
 //go:embed print/report.html
 var printFS embed.FS
 
-// Parts: the report page, its export and its API.
+// Parts: the report page, its export and its API. The document is parsed
+// apart from the layout (Routes); Pages carries its English (printFS has
+// no page of the layout's kind at its root).
 func (s *Service) Parts() capability.Parts {
-	return capability.Parts{Name: "reports", Pages: web.Pages{Prefix: "reports", Catalog: catalog}, Routes: s.Routes}
+	return capability.Parts{Name: "reports", Pages: web.Pages{FS: printFS, Prefix: "reports", Catalog: catalog}, Routes: s.Routes}
 }
 
 // Routes registers GET /api/reports, the page /reports and

@@ -15,7 +15,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // fromCounts sums the period's reported cases by source, and finds the
 // problems reported more than once at the same place.
-func (s *Service) fromCounts(ctx context.Context, r *Report, counts []cases.PeriodCount) error {
+func (s *Service) fromCounts(ctx context.Context, r *Report, counts []cases.PeriodCount, cats map[int64]cases.Category) error {
 	bySource := map[cases.Source]int{}
 	type spot struct{ category, location int64 }
 	bySpot := map[spot]int{}
@@ -50,25 +50,22 @@ func (s *Service) fromCounts(ctx context.Context, r *Report, counts []cases.Peri
 		}
 		return a.location < b.location
 	})
-	cats, err := s.categoryNames(ctx)
-	if err != nil {
-		return err
-	}
 	for _, k := range spots[:min(len(spots), maxRecurring)] {
 		place, err := s.place(ctx, k.location, r.Scope)
 		if err != nil {
 			return err
 		}
-		r.Recurring = append(r.Recurring, Recurring{Category: cats[k.category], Place: place, N: bySpot[k]})
+		c := cats[k.category]
+		r.Recurring = append(r.Recurring, Recurring{Category: c.Name, CategoryEN: c.NameEN, Place: place, N: bySpot[k]})
 	}
 	return nil
 }
 
-func (s *Service) categoryNames(ctx context.Context) (map[int64]string, error) {
+func (s *Service) categoryNames(ctx context.Context) (map[int64]cases.Category, error) {
 	cs, err := s.cases.Categories(ctx)
-	out := map[int64]string{}
+	out := map[int64]cases.Category{}
 	for _, c := range cs {
-		out[c.ID] = c.Name
+		out[c.ID] = c
 	}
 	return out, err
 }
@@ -93,13 +90,10 @@ func (s *Service) place(ctx context.Context, id int64, scope registry.Node) (str
 
 // nameAll names the categories of the escalations and the communities of
 // the projects and disputes.
-func (s *Service) nameAll(ctx context.Context, r *Report) error {
-	cats, err := s.categoryNames(ctx)
-	if err != nil {
-		return err
-	}
+func (s *Service) nameAll(ctx context.Context, r *Report, cats map[int64]cases.Category) error {
 	for i := range r.Escalations {
-		r.Escalations[i].Category = cats[r.Escalations[i].CategoryID]
+		c := cats[r.Escalations[i].CategoryID]
+		r.Escalations[i].Category, r.Escalations[i].CategoryEN = c.Name, c.NameEN
 	}
 	var ids []int64
 	for _, p := range r.Projects {

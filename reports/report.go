@@ -121,23 +121,26 @@ type CountLine struct {
 
 // Share is a count out of a whole.
 type Share struct {
-	Key   string  `json:"key"` // a category's id, a source's code, a state
-	Name  string  `json:"name"`
-	N     int     `json:"n"`
-	Share float64 `json:"share"` // of the whole, 0–1
+	Key    string  `json:"key"` // a category's id, a source's code, a state
+	Name   string  `json:"name"`
+	NameEN string  `json:"name_en,omitempty"`
+	N      int     `json:"n"`
+	Share  float64 `json:"share"` // of the whole, 0–1
 }
 
 // Recurring is one problem reported more than once at one place.
 type Recurring struct {
-	Category string `json:"category"`
-	Place    string `json:"place"`
-	N        int    `json:"n"`
+	Category   string `json:"category"`
+	CategoryEN string `json:"category_en"`
+	Place      string `json:"place"`
+	N          int    `json:"n"`
 }
 
 // Escalation is a call upward and what it was about.
 type Escalation struct {
 	cases.Escalation
-	Category string `json:"category"`
+	Category   string `json:"category"`
+	CategoryEN string `json:"category_en"`
 }
 
 // Project is a project under way with its community named.
@@ -245,11 +248,15 @@ func (s *Service) Build(ctx context.Context, a *linli.Actor, q Query) (Report, e
 	r.Area = strings.Join(area, " ")
 	r.Rates, r.Counts = compare(cur.Total, prev.Total)
 	r.Units, r.UnitsBy = units.Rows, units.By
-	r.Categories = categories(cur.Rows, cur.Total.Reported)
-	if err := s.fromCounts(ctx, &r, counts); err != nil {
+	cats, err := s.categoryNames(ctx)
+	if err != nil {
 		return Report{}, err
 	}
-	if err := s.nameAll(ctx, &r); err != nil {
+	r.Categories = categories(cur.Rows, cur.Total.Reported, cats)
+	if err := s.fromCounts(ctx, &r, counts, cats); err != nil {
+		return Report{}, err
+	}
+	if err := s.nameAll(ctx, &r, cats); err != nil {
 		return Report{}, err
 	}
 	return r, nil
@@ -285,11 +292,11 @@ func compare(now, before stats.Row) ([]RateLine, []CountLine) {
 }
 
 // categories are the categories' reported counts, most first.
-func categories(rows []stats.Row, total int) []Share {
+func categories(rows []stats.Row, total int, cats map[int64]cases.Category) []Share {
 	var out []Share
 	for _, r := range rows {
 		if r.Reported > 0 {
-			out = append(out, Share{Key: itoa(r.ID), Name: r.Name, N: r.Reported, Share: share(r.Reported, total)})
+			out = append(out, Share{Key: itoa(r.ID), Name: r.Name, NameEN: cats[r.ID].NameEN, N: r.Reported, Share: share(r.Reported, total)})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].N > out[j].N })

@@ -30,6 +30,13 @@ func rate(r stats.Rate) any {
 // Tables are the report's tables in the language; t translates the
 // words the system writes (data stays as entered).
 func (r Report) Tables(lang string, t func(string) string) []Table {
+	// in picks a category's name in the language.
+	in := func(zh, en string) string {
+		if lang == "en" && en != "" {
+			return en
+		}
+		return zh
+	}
 	col := func(name string, k workbook.Kind) workbook.Column { return workbook.Column{Name: t(name), Kind: k} }
 	wide := func(name string, w float64) workbook.Column {
 		return workbook.Column{Name: t(name), Kind: workbook.Text, Width: w}
@@ -59,7 +66,7 @@ func (r Report) Tables(lang string, t func(string) string) []Table {
 
 	cats := Table{Key: "categories", Title: t("案件分类"), Cols: []workbook.Column{wide("类别", 24), col("件数", workbook.Int), col("占比", workbook.Percent)}}
 	for _, c := range r.Categories {
-		cats.Rows = append(cats.Rows, []any{c.Name, c.N, c.Share})
+		cats.Rows = append(cats.Rows, []any{in(c.Name, c.NameEN), c.N, c.Share})
 	}
 	srcs := Table{Key: "sources", Title: t("案件来源"), Cols: []workbook.Column{wide("来源", 16), col("件数", workbook.Int), col("占比", workbook.Percent)}}
 	for _, c := range r.Sources {
@@ -71,7 +78,7 @@ func (r Report) Tables(lang string, t func(string) string) []Table {
 	}
 	rec := Table{Key: "recurring", Title: t("高频问题"), Cols: []workbook.Column{wide("类别", 20), wide("地点", 36), col("次数", workbook.Int)}}
 	for _, x := range r.Recurring {
-		rec.Rows = append(rec.Rows, []any{x.Category, x.Place, x.N})
+		rec.Rows = append(rec.Rows, []any{in(x.Category, x.CategoryEN), x.Place, x.N})
 	}
 	out = append(out, cats, srcs, rank, rec)
 
@@ -82,7 +89,7 @@ func (r Report) Tables(lang string, t func(string) string) []Table {
 		if e.Automatic {
 			how = t("超期升级")
 		}
-		esc.Rows = append(esc.Rows, []any{e.At, e.Number, e.Title, e.Category, how, e.Target, e.Reason, e.State.LabelIn(lang)})
+		esc.Rows = append(esc.Rows, []any{e.At, e.Number, e.Title, in(e.Category, e.CategoryEN), how, e.Target, e.Reason, e.State.LabelIn(lang)})
 	}
 	if r.EscalationsTotal > len(r.Escalations) {
 		esc.Note = fmt.Sprintf(t("共 %d 次，列出最近 %d 次"), r.EscalationsTotal, len(r.Escalations))
@@ -108,11 +115,7 @@ func (r Report) Tables(lang string, t func(string) string) []Table {
 	happy := Table{Key: "happiness", Title: t("幸福清单"), Cols: []workbook.Column{wide("社区", 14), wide("类别", 10), wide("事项", 32), wide("地点", 24), col("完成日期", workbook.Date)}}
 	kinds := map[string]string{"project": "民生项目", "dispute": "人民调解", "case": "居民诉求"}
 	for _, h := range r.Happiness {
-		title := h.Title
-		if lang == "en" && h.TitleEN != "" {
-			title = h.TitleEN
-		}
-		happy.Rows = append(happy.Rows, []any{h.Community, t(kinds[h.Kind]), title, h.Place, h.DoneAt})
+		happy.Rows = append(happy.Rows, []any{h.Community, t(kinds[h.Kind]), in(h.Title, h.TitleEN), h.Place, h.DoneAt})
 	}
 	return append(out, esc, proj, disp, happy)
 }
