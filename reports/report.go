@@ -57,6 +57,9 @@ func New(d capability.Deps, st Stats, p Projects, m Mediation, h Happiness) *Ser
 	return &Service{db: d.DB, reg: d.Registry, cases: d.Cases, stats: st, projects: p, mediation: m, happiness: h, zone: d.Zone, clock: d.Clock}
 }
 
+// Zone is the deployment's zone, whose calendar months the report takes.
+func (s *Service) Zone() *time.Location { return s.zone }
+
 // Limits of the report's lists (the totals are always whole).
 const (
 	maxRecurring   = 10

@@ -51,6 +51,8 @@ Usage:
   linli import  [--dry-run] --community PATH FILE.xlsx|FILE.csv       import a household ledger (--dry-run: show the changes only)
   linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
   linli stats   rebuild                                                recompute case statistics from the timelines
+  linli report  --community|--street|--district CODE|NAME|PATH [--month 2026-11|--quarter 2026-Q4] -o FILE.xlsx
+                                                                       the monthly work report as a spreadsheet
   linli camera-replay --url URL --token TOKEN [--speed 60] [--day YYYY-MM-DD]
                                                                        replay a day of gate-camera events (Frigate) into a running Linli
   linli version                                                        print the version
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runExport(ctx, rest, stdout, stderr)
 	case "stats":
 		return runStats(ctx, rest, stdout, stderr)
+	case "report":
+		return runReport(ctx, rest, stdout, stderr)
 	case "camera-replay":
 		return runCameraReplay(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":
