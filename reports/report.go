@@ -262,7 +262,18 @@ func (s *Service) Build(ctx context.Context, a *linli.Actor, q Query) (Report, e
 	if err := s.nameAll(ctx, &r, cats); err != nil {
 		return Report{}, err
 	}
+	// Empty lists are [] in the JSON, never null.
+	r.Categories, r.Sources, r.DisputeStates = orEmpty(r.Categories), orEmpty(r.Sources), orEmpty(r.DisputeStates)
+	r.Recurring, r.Escalations, r.Projects = orEmpty(r.Recurring), orEmpty(r.Escalations), orEmpty(r.Projects)
+	r.Disputes, r.Happiness = orEmpty(r.Disputes), orEmpty(r.Happiness)
 	return r, nil
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // compare sets this period's rates and counts beside the previous ones.
