@@ -17,5 +17,5 @@ var catalog = map[string]string{
 	"原因": "Reason", "状态": "State", "吹哨": "Whistle", "超期升级": "Overdue escalation", "共 %d 次，列出最近 %d 次": "%d in all, the latest %d listed",
 	"民生项目": "Livelihood projects", "项目": "Project", "类型": "Kind", "当前阶段": "Phase now", "本期进入阶段": "Phases entered in the period",
 	"人民调解": "People’s mediation", "受理日期": "Accepted", "结束日期": "Ended", "幸福清单": "Happiness list", "居民诉求": "Residents' reports",
-	"完成日期": "Done", "每日上报与结案": "Reported and closed per day", "三率对比": "The three rates compared", "月度报告": "Monthly report",
+	"完成日期": "Done", "范围较大，幸福清单见各街道的报告": "A large scope: each street's report has its happiness lists", "每日上报与结案": "Reported and closed per day", "三率对比": "The three rates compared", "月度报告": "Monthly report",
 }

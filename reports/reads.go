@@ -128,21 +128,26 @@ func (s *Service) nameAll(ctx context.Context, r *Report, cats map[int64]cases.C
 }
 
 // happinessOf lists the entries of the happiness lists of the scope's
-// communities done in the period, newest first.
-func (s *Service) happinessOf(ctx context.Context, n registry.Node, p Period) ([]HappinessEntry, error) {
+// communities done in the period, newest first. A scope of more than
+// maxHappinessCommunities communities is skipped (true): its lists are
+// read one community at a time.
+func (s *Service) happinessOf(ctx context.Context, n registry.Node, p Period) ([]HappinessEntry, bool, error) {
 	communities := []registry.Node{n}
 	if n.Kind != registry.KindCommunity {
 		var err error
 		if communities, err = s.reg.NodesUnder(ctx, s.db, n.Path, registry.KindCommunity); err != nil {
-			return nil, err
+			return nil, false, err
 		}
+	}
+	if len(communities) > maxHappinessCommunities {
+		return nil, true, nil
 	}
 	var out []HappinessEntry
 	end := p.End()
 	for _, c := range communities {
 		l, err := s.happiness.List(ctx, c.ID)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		for _, e := range l.Entries {
 			if !e.DoneAt.Before(p.From) && e.DoneAt.Before(end) {
@@ -151,7 +156,7 @@ func (s *Service) happinessOf(ctx context.Context, n registry.Node, p Period) ([
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DoneAt.After(out[j].DoneAt) })
-	return out[:min(len(out), maxHappiness)], nil
+	return out[:min(len(out), maxHappiness)], false, nil
 }
 
 // points is a difference of rates in percentage points: "+2.5", "−1".

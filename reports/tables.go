@@ -117,5 +117,8 @@ func (r Report) Tables(lang string, t func(string) string) []Table {
 	for _, h := range r.Happiness {
 		happy.Rows = append(happy.Rows, []any{h.Community, t(kinds[h.Kind]), in(h.Title, h.TitleEN), h.Place, h.DoneAt})
 	}
+	if r.HappinessSkipped {
+		happy.Note = t("范围较大，幸福清单见各街道的报告")
+	}
 	return append(out, esc, proj, disp, happy)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"linli"
+	"linli/auth"
 	"linli/calendar"
 	"linli/capability"
 	"linli/happiness"
@@ -36,7 +37,8 @@ func runReportBench(ctx context.Context, cfg config, n int, month string, stdout
 		return err
 	}
 	// The services as the server wires them (cmd/linli/app.go).
-	d, err := capability.Build(ctx, db, capability.Config{Clock: cfg.Clock, Zone: zone, Calendar: cal, BasicWeight: stats.DefaultWeights().Basic})
+	d, err := capability.Build(ctx, db, capability.Config{Clock: cfg.Clock, Zone: zone, Calendar: cal,
+		Hash: auth.DefaultHashParams(), Policy: auth.DefaultPolicy(), BasicWeight: stats.DefaultWeights().Basic})
 	if err != nil {
 		return err
 	}
@@ -56,6 +58,30 @@ func runReportBench(ctx context.Context, cfg config, n int, month string, stdout
 		return err
 	}
 	sys := linli.System()
+	// The parts, once each, to see where the time goes.
+	dn, err := d.Registry.NodeByID(ctx, district)
+	if err != nil {
+		return err
+	}
+	for _, part := range []struct {
+		name string
+		f    func() error
+	}{
+		{"cases.ReportedIn", func() error { _, err := d.Cases.ReportedIn(ctx, dn.Path, p.From, p.End()); return err }},
+		{"cases.EscalationsIn", func() error { _, _, err := d.Cases.EscalationsIn(ctx, dn.Path, p.From, p.End(), 30); return err }},
+		{"projects.InPeriod", func() error { _, err := pj.InPeriod(ctx, dn.Path, p.From, p.End(), 40); return err }},
+		{"mediation.InPeriod", func() error { _, err := md.InPeriod(ctx, dn.Path, p.From, p.End(), 40); return err }},
+		{"stats by category", func() error {
+			_, err := st.Report(ctx, sys, stats.Query{NodeID: district, From: p.From, To: p.To, By: stats.ByCategory})
+			return err
+		}},
+	} {
+		start := time.Now()
+		if err := part.f(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "part %-24s %s\n", part.name, time.Since(start).Round(100*time.Microsecond))
+	}
 	var page, report []time.Duration
 	var rep reports.Report
 	for i := 0; i < n; i++ {
