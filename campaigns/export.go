@@ -7,13 +7,13 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"linli"
 	"linli/registry"
 	"linli/storage"
+	"linli/workbook"
 )
 
 // Sheet is one place of a campaign's scope as a task group reports it
@@ -83,7 +83,7 @@ func (s *Service) Export(ctx context.Context, a *linli.Actor, id int64, w io.Wri
 		if err != nil {
 			return err
 		}
-		name := sheetName(p.Name, used)
+		name := workbook.SheetName(p.Name, used)
 		if i == 0 {
 			err = x.SetSheetName("Sheet1", name)
 		} else {
@@ -134,32 +134,6 @@ func writeSheet(x *excelize.File, name string, sh Sheet, tr func(string) string)
 		}
 	}
 	return x.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-}
-
-// sheetName is a place's name as a sheet may carry it (no []:*?/\, at
-// most 31 characters), made unique within the workbook.
-func sheetName(s string, used map[string]bool) string {
-	s = strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`[]:*?/\`, r) {
-			return '_'
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if s == "" {
-		s = "排查"
-	}
-	base := s
-	for n := 2; ; n++ {
-		if utf8.RuneCountInString(s) > 31 {
-			s = string([]rune(s)[:31])
-		}
-		if !used[s] {
-			used[s] = true
-			return s
-		}
-		suffix := "(" + strconv.Itoa(n) + ")"
-		s = string([]rune(base)[:min(utf8.RuneCountInString(base), 31-utf8.RuneCountInString(suffix))]) + suffix
-	}
 }
 
 // EstateSheet is one place of the scope for the print (the same rules as

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"linli"
 	"linli/web"
+	"linli/workbook"
 )
 
 // exportCap bounds an export: a spreadsheet of the filtered list, at most
@@ -19,28 +17,31 @@ const exportCap = 20000
 // exportSheet is the name of the export's only sheet.
 const exportSheet = "案件"
 
+// exportColumns is the sheet's header: Chinese names, the times as dates
+// a spreadsheet can sort and filter (package workbook).
+var exportColumns = []workbook.Column{
+	{Name: "编号", Kind: workbook.Text, Width: 20}, {Name: "标题", Kind: workbook.Text, Width: 30}, {Name: "分类", Kind: workbook.Text},
+	{Name: "状态", Kind: workbook.Text, Width: 10}, {Name: "来源", Kind: workbook.Text, Width: 10}, {Name: "地址", Kind: workbook.Text, Width: 30},
+	{Name: "反映人", Kind: workbook.Text, Width: 10}, {Name: "电话", Kind: workbook.Text, Width: 14}, {Name: "承办", Kind: workbook.Text},
+	{Name: "上报时间", Kind: workbook.DateTime}, {Name: "办结时限", Kind: workbook.DateTime},
+	{Name: "超期", Kind: workbook.Text, Width: 6}, {Name: "临期", Kind: workbook.Text, Width: 6}, {Name: "已升级", Kind: workbook.Text, Width: 8},
+}
+
 // Export writes the cases of a filtered list (the same filters and the
 // same permission as ListPage: cases.read in the scope) as an .xlsx
 // sheet, least time left first for open cases as on the page. Phones are
-// masked, as on the page.
-func (s *Service) Export(ctx context.Context, a *linli.Actor, f Filter, w func(*excelize.File) error) error {
+// masked, as on the page. The permission is checked (the first page read)
+// before w is called with the finished workbook.
+func (s *Service) Export(ctx context.Context, a *linli.Actor, f Filter, w func(*workbook.Book) error) error {
 	f.After, f.Limit = "", 500
-	x := excelize.NewFile()
-	defer x.Close()
-	if err := x.SetSheetName("Sheet1", exportSheet); err != nil {
+	b, err := workbook.New(s.Zone)
+	if err != nil {
 		return err
 	}
-	row := 1
-	set := func(vals ...any) error {
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		row++
-		return x.SetSheetRow(exportSheet, cell, &vals)
-	}
-	if err := set("编号", "标题", "分类", "状态", "来源", "地址", "反映人", "电话", "承办", "上报时间", "办结时限", "超期", "临期", "已升级"); err != nil {
-		return err
-	}
-	yes := func(b bool) string {
-		if b {
+	defer b.Close()
+	var sh *workbook.Sheet
+	yes := func(v bool) string {
+		if v {
 			return "是"
 		}
 		return ""
@@ -50,31 +51,29 @@ func (s *Service) Export(ctx context.Context, a *linli.Actor, f Filter, w func(*
 		if err != nil {
 			return err
 		}
+		if sh == nil {
+			if sh, err = b.Sheet(exportSheet, exportColumns); err != nil {
+				return err
+			}
+		}
 		for _, c := range p.Cases {
 			if n == exportCap {
-				if err := set(fmt.Sprintf("仅导出前%d条，请缩小筛选范围 / only the first %d rows: narrow the filter", exportCap, exportCap)); err != nil {
+				if err := sh.Row(fmt.Sprintf("仅导出前%d条，请缩小筛选范围 / only the first %d rows: narrow the filter", exportCap, exportCap)); err != nil {
 					return err
 				}
-				return w(x)
+				return w(b)
 			}
 			n++
-			if err := set(c.Number, c.Title, c.Category, c.State.Label(), c.Source.Label(), c.Address, c.ReporterName, c.ReporterPhone, c.AssigneeName,
-				s.sheetTime(c.CreatedAt), s.sheetTime(c.ResolveDue), yes(c.Overdue), yes(c.Warning), yes(c.EscalationLevel > 0)); err != nil {
+			if err := sh.Row(c.Number, c.Title, c.Category, c.State.Label(), c.Source.Label(), c.Address, c.ReporterName, c.ReporterPhone, c.AssigneeName,
+				c.CreatedAt, c.ResolveDue, yes(c.Overdue), yes(c.Warning), yes(c.EscalationLevel > 0)); err != nil {
 				return err
 			}
 		}
 		if p.Next == "" {
-			return w(x)
+			return w(b)
 		}
 		f.After = p.Next
 	}
-}
-
-func (s *Service) sheetTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(s.Zone).Format("2006-01-02 15:04")
 }
 
 func (h *pages) export(w http.ResponseWriter, r *http.Request) error {
@@ -83,9 +82,9 @@ func (h *pages) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	listState(r, &f)
-	return h.s.Export(r.Context(), web.ActorFrom(r.Context()), f, func(x *excelize.File) error {
+	return h.s.Export(r.Context(), web.ActorFrom(r.Context()), f, func(b *workbook.Book) error {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="cases-`+h.s.now().In(h.s.Zone).Format("20060102")+`.xlsx"`)
-		return x.Write(w)
+		return b.Write(w)
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"linli/storage"
 	"linli/storage/storagetest"
 	"linli/web/webtest"
+	"linli/workbook/workbooktest"
 )
 
 // listWorld is a fixture with a dozen cases in two communities, of
@@ -295,6 +296,17 @@ func TestCaseLists(t *testing.T) {
 			}
 			if rows[1][7] != "139****5678" || strings.Contains(strings.Join(rows[1], ","), "13912345678") {
 				t.Errorf("phone in the export %q, want it masked", rows[1][7])
+			}
+			// The layout a street office forwards: Chinese header, text
+			// cells, times as dates in the deployment's zone.
+			workbooktest.Header(t, x, "案件", "编号", "标题", "分类", "状态", "来源", "地址", "反映人", "电话", "承办", "上报时间", "办结时限", "超期", "临期", "已升级")
+			workbooktest.Text(t, x, "案件", "A2", w.hotline.Number)
+			workbooktest.Text(t, x, "案件", "G2", "赵秀兰")
+			workbooktest.DateTime(t, x, "案件", "J2", "2026-03-10 09:00")
+			if due := w.hotline.ResolveDue; due.IsZero() {
+				workbooktest.Empty(t, x, "案件", "K2")
+			} else {
+				workbooktest.DateTime(t, x, "案件", "K2", due.In(cst(t, 2026, time.March, 10, 9, 0).Location()).Format("2006-01-02 15:04"))
 			}
 			if st := w.srv.As(t, f.actor("resident")).Get("/cases/export.xlsx").Status; st != 403 {
 				t.Errorf("a resident exports the case list: %d, want 403", st)

@@ -28,6 +28,7 @@ func Pages() web.Pages {
 		"按期结案率：应结案件中，在办结时限前结案的比例。延期率：应结案件中，获批延期的比例。":                           "On-time closure: of the due cases, the share closed by the deadline. Extension: of the due cases, the share with an approved extension.",
 		"返工率：本时段结案的案件中，之后被重新办理的比例。解决率：本时段评价中满意与基本满意的比例；满意率=(满意+0.9×基本满意)/已评价。": "Rework: of the cases closed in the period, the share reopened since. Resolution: of the ratings given in the period, the share satisfied or basically satisfied; satisfaction = (satisfied + 0.9 × basically satisfied) / rated.",
 		"例：11月应结8件，6件按期结案、1件12月逾期结案、1件未结：结案率 7/8=87.5%，按期结案率 6/8=75%。":         "Example: 8 cases due in November, 6 closed on time, 1 closed late in December, 1 still open: closure 7/8 = 87.5 %, on-time closure 6/8 = 75 %.",
+		"日期": "Date", "导出 Excel": "Export to Excel", "月度工作报告": "Monthly work report",
 		"范围": "Scope", "名称": "Name", "时段": "Period", "范围较大：网格和类别按所涉及的整月统计，合计与趋势按日精确统计。": "Large scope: grids and categories are counted by the whole calendar months the period touches; totals and the trend are exact to the day.", "分组": "Group", "查看": "View",
 	}, Funcs: template.FuncMap{
 		"barChart":   func(rows []Row, a, b, c string) template.HTML { return BarChart(rows, [3]string{a, b, c}) },
@@ -57,6 +58,7 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 		render.Render(w, r, http.StatusOK, "stats/stats.html", &web.Page{Title: "统计", Data: rep, Form: r.URL.Query()})
 		return nil
 	})
+	s.exportRoute(rt, render)
 }
 
 func (s *Service) fromRequest(r *http.Request) (Report, error) {

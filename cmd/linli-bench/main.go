@@ -6,6 +6,7 @@
 //	linli-bench loadtest        drive the HTTP API of a Linli on this machine
 //	linli-bench stats-generate  fill a fresh database with a city and millions of cases
 //	linli-bench stats-bench     time the statistics queries on such a database
+//	linli-bench report-bench    time the monthly report of a district on it
 //	linli-bench list-generate   fill a fresh database with one street of a million cases
 //	linli-bench list-bench      time the case lists, board and search on it
 package main
@@ -51,6 +52,8 @@ Usage:
                                      fill a FRESH database with a city and its cases
   linli-bench stats-bench --data DIR|--db URL [--n RUNS]
                                      time the statistics queries on it
+  linli-bench report-bench --data DIR|--db URL [--n RUNS] [--month 2026-11]
+                                     time the monthly report of its district (baseline: the statistics page)
   linli-bench list-generate --data DIR|--db URL [--cases N] [--communities N]
                                      fill a FRESH database with one street of cases
   linli-bench list-bench --data DIR|--db URL [--n RUNS]
@@ -69,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "loadtest":
 		return loadtest.Command(ctx, rest, stdout, stderr)
-	case "stats-generate", "stats-bench":
+	case "stats-generate", "stats-bench", "report-bench":
 		return runStats(ctx, cmd, rest, stdout, stderr)
 	case "list-generate", "list-bench":
 		return runList(ctx, cmd, rest, stdout, stderr)
@@ -118,6 +121,10 @@ func runStats(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	envString(f, &cfg.DB, "db", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory")
 	envString(f, &cfg.Zone, "zone", "Asia/Shanghai", "time zone of the statistics' days")
 	var grids, total, days, runs int
+	var month string
+	if cmd == "report-bench" {
+		f.StringVar(&month, "month", "", "the month, 2026-11 (default: last month)")
+	}
 	if cmd == "stats-generate" {
 		f.IntVar(&grids, "grids", 5000, "number of grids")
 		f.IntVar(&total, "cases", 1000000, "number of cases")
@@ -131,8 +138,11 @@ func runStats(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	if f.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q", cmd, f.Arg(0))
 	}
-	if cmd == "stats-bench" {
+	switch cmd {
+	case "stats-bench":
 		return runStatsBench(ctx, cfg, runs, stdout)
+	case "report-bench":
+		return runReportBench(ctx, cfg, runs, month, stdout)
 	}
 	return runStatsGenerate(ctx, cfg, grids, total, days, stdout)
 }

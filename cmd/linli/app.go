@@ -37,6 +37,7 @@ import (
 	"linli/outbox"
 	"linli/projects"
 	"linli/registry"
+	"linli/reports"
 	"linli/stats"
 	"linli/storage"
 	"linli/visits"
@@ -104,6 +105,7 @@ type Main struct {
 	Cases    *cases.Service
 	Calendar *calendar.Admin // years entered by an administrator, swapped into Cases
 	Stats    *stats.Service
+	Reports  *reports.Service // the monthly report, upward
 	Jobs     *jobs.Runner
 	// Outbox is the staff's view of outgoing messages; Deliver the worker
 	// that sends them, started and stopped with Jobs.
@@ -292,6 +294,7 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 			}
 			return out, err
 		}})
+	m.Reports = reports.New(d, m.Stats, m.Projects, m.Mediation, m.Happiness)
 	m.Live = live.NewHub(live.Options{})
 	m.Cameras = cameras.New(d, m.Live)
 	m.Open311 = open311.New(d)
@@ -300,7 +303,7 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 		capability.Of(capability.Parts{Name: "stats", Pages: stats.Pages(), Routes: m.Stats.Routes}),
 		capability.Of(capability.Parts{Name: "outbox", Pages: outbox.Pages(), Routes: m.Outbox.Routes}),
 		capability.Of(capability.Parts{Name: "webhooks", Pages: webhooks.Pages(), Routes: m.Webhooks.Routes}),
-		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras, m.Open311)
+		m.Projects, m.Votes, m.Visits, m.Meetings, m.Mediation, m.Happiness, m.Notices, m.Campaigns, m.Cameras, m.Open311, m.Reports)
 	return append(caps, capability.HomeOf(d, caps))
 }
 

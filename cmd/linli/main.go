@@ -53,6 +53,8 @@ Usage:
   linli import  [--dry-run] --community PATH FILE.xlsx|FILE.csv       import a household ledger (--dry-run: show the changes only)
   linli export  --place PATH [--format xlsx|csv] -o FILE               export a household ledger
   linli stats   rebuild                                                recompute case statistics from the timelines
+  linli report  --community|--street|--district CODE|NAME|PATH [--month 2026-11|--quarter 2026-Q4] -o FILE.xlsx
+                                                                       the monthly work report as a spreadsheet
   linli camera-replay --url URL --token TOKEN | --mqtt URL | --sip HOST:PORT … [--speed 60] [--day YYYY-MM-DD]
                                                                        replay a day of gate-camera events (Frigate over HTTP or MQTT, GB/T 28181 alarms) into a running Linli
   linli backup  [--data DIR | --db URL] -o FILE                       a consistent copy while serving (SQLite: VACUUM INTO; PostgreSQL: pg_dump)
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runExport(ctx, rest, stdout, stderr)
 	case "stats":
 		return runStats(ctx, rest, stdout, stderr)
+	case "report":
+		return runReport(ctx, rest, stdout, stderr)
 	case "camera-replay":
 		return runCameraReplay(ctx, rest, stdout, stderr)
 	case "backup":

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"linli/workbook/workbooktest"
 )
 
 // The statistics table shows, beside the due cases, how many of them are
@@ -36,4 +38,56 @@ func TestStatsTableShowsTheDueCohortClosed(t *testing.T) {
 			t.Errorf("total row does not show due %d beside due-closed %d", api.Total.Due, api.Total.DueClosed)
 		}
 	})
+}
+
+// TestStatsExport: the statistics tables as .xlsx — the rows and the
+// total with counts as numbers and rates as percent numbers (empty where
+// there is no rate), the ranking, the trend by date — the same values
+// the API gives; the reader's scope only.
+func TestStatsExport(t *testing.T) {
+	s := startServer(t, demoSQLite(t))
+	c := s.login(t, "street")
+	var api struct {
+		Total struct {
+			Reported int `json:"reported"`
+			Due      int `json:"due"`
+			Rates    struct {
+				Response struct {
+					Value float64 `json:"value"`
+					Valid bool    `json:"valid"`
+				} `json:"response"`
+			} `json:"rates"`
+		} `json:"total"`
+		Rows  []struct{ Name string } `json:"rows"`
+		Trend []struct {
+			Reported int `json:"reported"`
+		} `json:"trend"`
+	}
+	if st := c.json("GET", "/api/stats?period=30d", nil, &api); st != 200 {
+		t.Fatalf("api: %d", st)
+	}
+	st, body := c.do("GET", "/stats/export.xlsx?period=30d", nil)
+	if st != 200 {
+		t.Fatalf("export: %d", st)
+	}
+	x := workbooktest.Open(t, body)
+	if sheets := x.GetSheetList(); strings.Join(sheets, ",") != "三率统计,网格按期结案排名,每日上报与结案" {
+		t.Fatalf("sheets %q", sheets)
+	}
+	workbooktest.Header(t, x, "三率统计", "名称", "上报", "派遣", "应结", "应结已结", "结案", "已评价", "响应率", "解决率", "满意率", "结案率", "按期结案率", "返工率", "延期率", "升级", "综合得分")
+	total := fmt.Sprint(len(api.Rows) + 2)
+	workbooktest.Text(t, x, "三率统计", "A"+total, "合计")
+	workbooktest.Text(t, x, "三率统计", "A2", api.Rows[0].Name)
+	workbooktest.Number(t, x, "三率统计", "B"+total, float64(api.Total.Reported))
+	workbooktest.Number(t, x, "三率统计", "D"+total, float64(api.Total.Due))
+	if api.Total.Rates.Response.Valid {
+		workbooktest.Percent(t, x, "三率统计", "H"+total, api.Total.Rates.Response.Value)
+	} else {
+		workbooktest.Empty(t, x, "三率统计", "H"+total)
+	}
+	workbooktest.Date(t, x, "每日上报与结案", "A31", "2026-11-26")
+	workbooktest.Number(t, x, "每日上报与结案", "B31", float64(api.Trend[29].Reported))
+	if st, _ := s.login(t, "resident").do("GET", "/stats/export.xlsx", nil); st != 403 {
+		t.Errorf("a resident exports the statistics: %d", st)
+	}
 }
