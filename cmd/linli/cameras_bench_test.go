@@ -132,7 +132,8 @@ func newCamBench(b *testing.B, embedded bool) *camBench {
 			b.Fatal(err)
 		}
 		if _, err := cb.s.Cameras.SavePrivacy(ctx, staff, c.ID, cameras.Privacy{Purpose: "出入口安全", Consultation: fmt.Sprintf("meeting:%d", meeting),
-			NoPrivateView: true, ViewPhotoID: 1, Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}}, SignagePhotoID: 1, SignageText: "视频监控区域",
+			NoPrivateView: true, ViewPhotoID: cameraPhoto(b, cb.s, staff, c.ID, "view.png"), Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}},
+			SignagePhotoID: cameraPhoto(b, cb.s, staff, c.ID, "sign.png"), SignageText: "视频监控区域",
 			Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
 			b.Fatal(err)
 		}

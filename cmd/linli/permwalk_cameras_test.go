@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"linli"
 	"linli/attach"
 	"linli/cameras"
 	"linli/cameras/feed"
@@ -89,20 +90,10 @@ func activeCamera(t *testing.T, s *testServer, source feed.Source, ref string, r
 	if err != nil {
 		t.Fatal(err)
 	}
-	photo := func(name string) int64 {
-		var b bytes.Buffer
-		if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
-			t.Fatal(err)
-		}
-		att, err := s.Cameras.AddPhoto(ctx, staff, c.ID, attach.Upload{Field: "photo", Name: name, Data: b.Bytes()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return att.ID
-	}
 	if _, err := s.Cameras.SavePrivacy(ctx, staff, c.ID, cameras.Privacy{Purpose: "出入口安全", Consultation: fmt.Sprintf("meeting:%d", meeting),
-		NoPrivateView: true, ViewPhotoID: photo("view.png"), Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}}, SignagePhotoID: photo("sign.png"),
-		SignageText: "视频监控区域", Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
+		NoPrivateView: true, ViewPhotoID: cameraPhoto(t, s, staff, c.ID, "view.png"), Masks: [][][2]float64{{{0, 0}, {0.1, 0}, {0.1, 0.1}}},
+		SignagePhotoID: cameraPhoto(t, s, staff, c.ID, "sign.png"),
+		SignageText:    "视频监控区域", Reviewer: "韩素芬", ReviewedOn: "2026-01-05"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Cameras.SetState(ctx, staff, c.ID, cameras.Active); err != nil {
@@ -117,4 +108,19 @@ func activeCamera(t *testing.T, s *testServer, source feed.Source, ref string, r
 		}
 	}
 	return c
+}
+
+// cameraPhoto uploads a small PNG as one of the camera's own photos (a
+// privacy record names only those) and returns its attachment id.
+func cameraPhoto(tb testing.TB, s *testServer, staff *linli.Actor, cameraID int64, name string) int64 {
+	tb.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
+		tb.Fatal(err)
+	}
+	att, err := s.Cameras.AddPhoto(context.Background(), staff, cameraID, attach.Upload{Field: "photo", Name: name, Data: b.Bytes()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return att.ID
 }
