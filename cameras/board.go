@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -93,7 +94,23 @@ func (s *Service) stream(w http.ResponseWriter, r *http.Request) error {
 	if s.hub == nil {
 		return linli.Errorf(linli.ENotFound, "实时推送未启用 / live stream not enabled")
 	}
-	topics, err := s.boardTopics(r.Context(), web.ActorFrom(r.Context()))
+	// The query runs on a goroutine of its own: this one then parks in
+	// the hub for hours, and the deep frames of the SQL driver would
+	// leave its stack grown for all that time (Go shrinks a parked
+	// stack only by halves) — a few kB per open board.
+	var topics []string
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { // the router's recovery does not reach this goroutine
+			if p := recover(); p != nil {
+				err = fmt.Errorf("cameras: board topics: %v", p)
+			}
+		}()
+		topics, err = s.boardTopics(r.Context(), web.ActorFrom(r.Context()))
+	}()
+	<-done
 	if err != nil {
 		return err
 	}
