@@ -11,7 +11,7 @@ demo:
 # scripts/a11y/node_modules from its lock file. Without npm the
 # accessibility test skips (or fails under LINLI_TEST_STRICT=1).
 test: a11y-tools
-	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -race -count=1 -timeout 45m ./...
 
 a11y-tools:
 	@if [ ! -f scripts/a11y/node_modules/axe-core/axe.min.js ]; then \
