@@ -53,14 +53,14 @@ func catalog() map[string]string {
 		"之后收到的事件一律丢弃并计数":     "Events arriving later are dropped and counted",
 		"退役后不能再启用。确定退役该摄像头？": "A retired camera cannot be switched on again. Retire it?", "退役摄像头": "Retire the camera",
 		// Ingest sources.
-		"事件来源设备": "Event sources", "允许哪些分析设备推送事件：HTTP 来源凭令牌推送，国标设备凭设备编号和密码注册。只有本地点的工作人员能查看和管理。": "Which analytics boxes may send events: an HTTP source posts with its token, a GB/T 28181 device registers with its ID and password. Only the place's staff see and manage them.",
+		"事件来源设备": "Event sources", "允许哪些分析设备推送事件：HTTP 来源凭令牌推送，国标设备凭国标编码和密码注册。只有本地点的工作人员能查看和管理。": "Which analytics boxes may send events: an HTTP source posts with its token, a GB/T 28181 device registers with its code and password. Only the place's staff see and manage them.",
 		"新令牌（只显示一次）": "New token (shown this once)", "令牌": "Token",
 		"请现在复制（选中后 Ctrl+C，手机上长按），填入分析设备的 Authorization: Bearer 配置。离开本页后无法再次查看，只能停用后重新创建。": "Copy it now (select it and press Ctrl+C; on a phone, long-press) into the analytics box's Authorization: Bearer setting. Once you leave this page it cannot be shown again: revoke the source and add a new one.",
 		"类型": "Kind", "地点": "Place", "添加": "Added", "最近使用": "Last used", "国标设备": "GB/T 28181 device", "从未": "Never",
 		"停用后该设备推送的事件将被拒绝，且不能恢复。确定停用？": "Once revoked, this source's events are refused, for good. Revoke it?",
 		"使用中": "In use", "暂无事件来源": "No event sources", "新增事件来源": "Add an event source",
 		"HTTP（凭令牌推送）": "HTTP (posts with a token)", "国标设备（GB/T 28181）": "GB/T 28181 device", "例如：颐源居门岗分析盒": "e.g. Yiyuanju gate-house analytics box",
-		"地点（其下的摄像头）": "Place (the cameras under it)", "设备编号（仅国标设备）": "Device ID (GB/T 28181 only)", "20 位数字": "20 digits",
+		"地点（其下的摄像头）": "Place (the cameras under it)", "国标编码（仅国标设备）": "Device code (GB/T 28181 only)", "20 位数字": "20 digits",
 		"注册密码（仅国标设备）": "Registration password (GB/T 28181 only)", "8 到 64 个字符": "8 to 64 characters",
 		// Alerts.
 		"全部": "All", "起始日期": "From date", "结束日期": "To date", "筛选": "Filter", "暂无告警": "No alerts",

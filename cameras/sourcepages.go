@@ -47,9 +47,20 @@ func (h *pages) createSource(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EBadRequest, "无法读取表单 / cannot read the form")
 	}
 	in := SourceInput{Kind: r.FormValue("kind"), Name: r.FormValue("name"), NodeID: web.FormInt(r, "node_id"),
-		DeviceID: r.FormValue("device_id"), Secret: r.FormValue("secret")}
+		DeviceID: r.FormValue("device_code"), Secret: r.FormValue("secret")}
 	src, err := h.s.CreateSource(r.Context(), web.ActorFrom(r.Context()), in)
 	if err != nil {
+		// The form calls the device's 20-digit GB/T 28181 code
+		// device_code (a code from the device, not a record of Linli's);
+		// the API's field is device_id.
+		if fes := linli.ErrorFields(err); len(fes) > 0 {
+			for i := range fes {
+				if fes[i].Field == "device_id" {
+					fes[i].Field = "device_code"
+				}
+			}
+			err = linli.Invalid(linli.ErrorMessage(err), fes...)
+		}
 		return h.r.FormFailed(w, r, err, "cameras/sources.html", func() (*web.Page, error) { return h.sourcesPage(r, nil) })
 	}
 	p, err := h.sourcesPage(r, &src)

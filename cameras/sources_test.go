@@ -58,11 +58,11 @@ func TestSourcesPage(t *testing.T) {
 			t.Error("the token is shown again")
 		}
 		r = staff.PostForm("/cameras/sources", url.Values{"kind": {"gb28181"}, "name": {"北门国标设备"}, "node_id": {itoa(f.estate.ID)},
-			"device_id": {"34020000001320000001"}, "secret": {"s3cret-pass"}})
+			"device_code": {"34020000001320000001"}, "secret": {"s3cret-pass"}})
 		if r.Status != http.StatusOK || strings.Contains(r.String(), "s3cret-pass") {
 			t.Fatalf("gb28181: %d (or the password shown)", r.Status)
 		}
-		if r := staff.PostForm("/cameras/sources", url.Values{"kind": {"gb28181"}, "name": {"x"}, "node_id": {itoa(f.estate.ID)}, "device_id": {"12"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), `data-test="err-device_id"`) {
+		if r := staff.PostForm("/cameras/sources", url.Values{"kind": {"gb28181"}, "name": {"x"}, "node_id": {itoa(f.estate.ID)}, "device_code": {"12"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.String(), `data-test="err-device_code"`) {
 			t.Errorf("bad device id: %d", r.Status)
 		}
 		// The token works, and its use shows.

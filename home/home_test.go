@@ -35,7 +35,7 @@ func actor(name string, gs ...linli.Grant) *linli.Actor {
 // accepts (linli.Actor.MayReport: not a contractor, not an account without
 // a role); every role has home first and the happiness list.
 func TestNav(t *testing.T) {
-	const staffNav = "/ /places /households /cases /stats /report /cases/mine /projects /votes /visits /meetings /campaigns /notices /cameras /mediation /happiness /import /users /outbox /audit"
+	const staffNav = "/ /places /households /cases /stats /report /cases/mine /projects /votes /visits /meetings /campaigns /notices /cameras /mediation /happiness /import /users /outbox /webhooks /audit"
 	for _, tc := range []struct {
 		a    *linli.Actor
 		want string

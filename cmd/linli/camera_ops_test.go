@@ -89,7 +89,7 @@ func TestCameraReplayMQTT(t *testing.T) {
 	}
 	ref := fmt.Sprintf("e2e_replay_%08x", rand.Uint32())
 	s := startIngestServer(t, IngestConfig{FrigateURL: "tcp://127.0.0.1:1883", FrigateClientID: "linli-e2e-" + ref})
-	c := activeCamera(t, s, feed.SourceFrigate, ref)
+	c := activeCamera(t, s, feed.SourceFrigate, ref, cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
 	for end := time.Now().Add(10 * time.Second); !s.ingestConnected() && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 	}
 	// What the day holds: its objects, and those entering the zone at night.
@@ -149,6 +149,10 @@ func TestCameraFeedMetrics(t *testing.T) {
 	}
 	cnt := s.ingest.counters[feed.SourceFrigate]
 	for end := time.Now().Add(15 * time.Second); cnt.Received.Load() < 5 && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	}
+	// A message is counted accepted once its event is stored, after the
+	// subscriber read it (it queues without waiting for the commit).
+	for end := time.Now().Add(15 * time.Second); feedMetric(t, s, "frigate", "accepted") < 3 && time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 	}
 	for outcome, want := range map[string]int{"received": 5, "accepted": 3, "malformed": 2, "rejected": 0} {
 		if got := feedMetric(t, s, "frigate", outcome); got != want {

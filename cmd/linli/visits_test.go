@@ -153,8 +153,10 @@ func TestVisitHTTP(t *testing.T) {
 		if st, _ := grid1.do("GET", "/api/visits/coverage", nil); st != http.StatusBadRequest {
 			t.Errorf("coverage without subject: %d", st)
 		}
-		if st, _ := grid1.do("GET", "/api/visits/coverage?subject=project:4", nil); st != http.StatusUnprocessableEntity {
-			t.Errorf("coverage of an unvisited subject without a place: %d", st)
+		// A project the worker cannot see (there is no project 4) is not
+		// told apart from one without visits: 404, not 422 for the place.
+		if st, _ := grid1.do("GET", "/api/visits/coverage?subject=project:4", nil); st != http.StatusNotFound {
+			t.Errorf("coverage of an unknown subject without a place: %d", st)
 		}
 		st, b = grid1.do("GET", "/api/visits/matters", nil)
 		oaFits(t, "GET", "/api/visits/matters", st, b)
