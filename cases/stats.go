@@ -1,9 +1,11 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"linli/storage"
 )
@@ -95,13 +97,24 @@ func (s *Service) Fold(ctx context.Context) (int, error) {
 				sums[c] += d
 				n++
 				return nil
-			}, `SELECT id, day, community_id, grid_id, category_id, col, d FROM stats_deltas ORDER BY id LIMIT `+fmt.Sprint(foldBatch))
+			}, // Take exactly the rows read: on PostgreSQL a delta whose
+				// id is below the last one read may commit after the read
+				// (ids are handed out before commit), and a separate
+				// "DELETE … WHERE id <= last" would drop it uncounted.
+				`DELETE FROM stats_deltas WHERE id IN (SELECT id FROM stats_deltas ORDER BY id LIMIT `+fmt.Sprint(foldBatch)+`)
+				RETURNING id, day, community_id, grid_id, category_id, col, d`)
 			if err != nil {
 				return err
 			}
 			if n == 0 {
 				return nil
 			}
+			// The same order in every fold, whatever order the rows came
+			// back in: two folds never take the rollups' rows crosswise.
+			slices.SortFunc(order, func(a, b cell) int {
+				return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.community, b.community), cmp.Compare(a.grid, b.grid),
+					cmp.Compare(a.cat, b.cat), cmp.Compare(a.col, b.col))
+			})
 			for _, c := range order {
 				if sums[c] == 0 {
 					continue
@@ -110,8 +123,7 @@ func (s *Service) Fold(ctx context.Context) (int, error) {
 					return err
 				}
 			}
-			_, err = tx.Exec(ctx, `DELETE FROM stats_deltas WHERE id <= ?`, last)
-			return err
+			return nil
 		})
 		if err != nil {
 			return total, err
