@@ -152,6 +152,9 @@ func (h *pages) board(w http.ResponseWriter, r *http.Request) error {
 		"soundOn": "提示音：开", "soundOff": "提示音：关", "soundStart": "点击开启提示音"} {
 		labels[k] = h.t(r, zh)
 	}
+	for class := range objectNames {
+		labels["object."+class] = objectLabel(class, func(zh string) string { return h.t(r, zh) })
+	}
 	b, _ := json.Marshal(labels)
 	h.r.Render(w, r, http.StatusOK, "cameras/board.html", &web.Page{Title: "门岗告警看板",
 		Data: boardData{Alerts: as, LastID: last, Labels: string(b)}, Crumbs: h.crumbs(r, web.NavItem{Label: h.t(r, "门岗告警看板")})})

@@ -4,10 +4,12 @@ package cameras
 // package hands them (states, rule kinds).
 func catalog() map[string]string {
 	return map[string]string{
+		// The home page's panel.
+		"门岗告警": "Gate camera alerts", "没有待处理的告警": "No alerts waiting", "待处理告警": "Alerts waiting", "最新告警": "Newest alerts",
 		// States, rule kinds.
 		"草稿": "Draft", "已启用": "Active", "已停用": "Inactive",
 		"待处理": "Open", "已确认": "Acknowledged", "已处理": "Handled", "误报": "False alarm", "已转案件": "Escalated",
-		"异常徘徊": "Loitering", "夜间进入": "Night entry", "反复出现": "Reappearing", "摄像头离线": "Camera offline",
+		"异常徘徊": "Loitering", "人员": "Person", "人脸": "Face", "汽车": "Car", "货车": "Truck", "公交车": "Bus", "摩托车": "Motorcycle", "自行车": "Bicycle", "车牌": "Licence plate", "包裹": "Parcel", "狗": "Dog", "猫": "Cat", "鸟": "Bird", "马": "Horse", "雨伞": "Umbrella", "背包": "Backpack", "行李箱": "Suitcase", "明火": "Fire", "烟雾": "Smoke", "目标": "Object", "夜间进入": "Night entry", "反复出现": "Reappearing", "摄像头离线": "Camera offline",
 		// The list.
 		"门岗摄像头": "Gate cameras", "门岗告警看板": "Guard-room board", "告警记录": "Alerts",
 		"邻里不存视频、不做识别：接收已有分析设备的事件，按社区规则提醒门岗，并留存隐私保护记录。": "Linli stores no video and runs no detection: it takes the events of the analytics already in place, alerts the guard by the community's rules, and keeps the privacy records.",

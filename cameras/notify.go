@@ -71,8 +71,8 @@ func (s *Service) alertText(al Alert, place string) string {
 		fmt.Fprintf(&eng, "Zone: %s\n", al.Zone)
 	}
 	if al.Label != "" {
-		fmt.Fprintf(&zh, "目标类别：%s\n", al.Label)
-		fmt.Fprintf(&eng, "Label: %s\n", al.Label)
+		fmt.Fprintf(&zh, "目标类别：%s\n", objectLabel(al.Label, func(s string) string { return s }))
+		fmt.Fprintf(&eng, "Object: %s\n", objectLabel(al.Label, func(zh string) string { return en[zh] }))
 	}
 	fmt.Fprintf(&zh, "时间：%s\n", at)
 	fmt.Fprintf(&eng, "Time: %s (%s)\n", at, s.zone())

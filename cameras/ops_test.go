@@ -111,8 +111,8 @@ func TestAlertNotifiesGroupRobot(t *testing.T) {
 		if len(got) != 1 {
 			t.Fatalf("the robot got %d messages: %q", len(got), got)
 		}
-		for _, want := range []string{"门岗告警", "夜间进入", "南门XY-N1", "荟萃花园南区", "gate", "person", "2026-12-06 23:10:00",
-			"Gate camera alert", "Night entry", "Camera: 南门XY-N1 (荟萃花园南区)", "Label: person"} {
+		for _, want := range []string{"门岗告警", "夜间进入", "南门XY-N1", "荟萃花园南区", "gate", "人员", "Object: Person", "2026-12-06 23:10:00",
+			"Gate camera alert", "Night entry", "Camera: 南门XY-N1 (荟萃花园南区)", "Zone: gate"} {
 			if !strings.Contains(got[0], want) {
 				t.Errorf("message lacks %q:\n%s", want, got[0])
 			}

@@ -80,6 +80,7 @@ func Pages() web.Pages {
 			"cmAlertState": func(s AlertState) string { return t(alertStateLabel(s)) },
 			"cmRule":       func(k RuleKind) string { return t(ruleLabel(k)) },
 			"cmNotify":     func(ch string) string { return t(notifyLabel(ch)) },
+			"cmObject":     func(class string) string { return objectLabel(class, t) },
 			// cmDuration is a time to acknowledge: seconds under a
 			// minute, minutes under an hour, then hours and minutes.
 			"cmDuration": func(sec int64) string {

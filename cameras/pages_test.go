@@ -90,6 +90,13 @@ func TestPages(t *testing.T) {
 			}
 		}
 	}
+	// The analytics' object class is named for people: 人员 / Person, not "person".
+	if b := guard.Get(alert).String(); !strings.Contains(b, "<dd>人员") {
+		t.Error("the alert page names the object class as the box sent it, not 人员")
+	}
+	if b := guard.English().Get("/cameras/board").String(); !strings.Contains(b, "Person") || strings.Contains(b, " · person") {
+		t.Error("the English board does not name the object class Person")
+	}
 	if strings.Contains(guard.Get(loc).String(), `action="/cameras/`+id+`/privacy"`) {
 		t.Error("the guard is offered the privacy form")
 	}

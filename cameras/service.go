@@ -104,7 +104,7 @@ func New(d capability.Deps, hub *live.Hub) *Service {
 // Parts are the capability's routes and timers.
 func (s *Service) Parts() capability.Parts {
 	return capability.Parts{Name: "cameras", Pages: Pages(), Routes: s.Routes,
-		Jobs: map[string]jobs.Handler{JobOfflineCheck: s.offlineJob, JobRetention: s.retentionJob}}
+		Jobs: map[string]jobs.Handler{JobOfflineCheck: s.offlineJob, JobRetention: s.retentionJob}, Home: s.HomePanels}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now() }

@@ -27,6 +27,7 @@ type Panel struct {
 // The order of the panels on a home page. Notices for a resident's
 // building will take OrderNotices.
 const (
+	OrderCameras  = 5 // a guard's open alerts come before everything
 	OrderCases    = 10
 	OrderNotices  = 20
 	OrderVotes    = 30

@@ -26,6 +26,7 @@ func TestHomeCountsAgreeWithTheirLists(t *testing.T) {
 			{"street", []string{"cases"}, []string{"reported", "accepted", "dispatched", "overdue", "handled", "extension"}},
 			{"grid1", []string{"tasks"}, []string{"dispatched", "working", "overdue", "extension"}},
 			{"resident", []string{"reports", "projects"}, []string{"rate", "mine"}},
+			{"ydguard", []string{"cameras", "reports"}, []string{"open", "mine"}},
 		} {
 			c := s.login(t, tc.user)
 			st, body := c.do("GET", "/", nil)

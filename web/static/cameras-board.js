@@ -99,7 +99,7 @@
     li.appendChild(text("cm-cam", a.camera));
     var more = when(a.at);
     if (a.zone) more += " · " + L("zone") + " " + a.zone;
-    if (a.label) more += " · " + a.label;
+    if (a.label) more += " · " + (labels["object." + a.label] || a.label);
     li.appendChild(text("cm-when", more));
     li.appendChild(text("cm-state", L(a.state)));
     if (a.state === "open") li.appendChild(ackButton(a.id));
