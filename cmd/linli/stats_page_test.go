@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,4 +91,25 @@ func TestStatsExport(t *testing.T) {
 	if st, _ := s.login(t, "resident").do("GET", "/stats/export.xlsx", nil); st != 403 {
 		t.Errorf("a resident exports the statistics: %d", st)
 	}
+}
+
+// TestStatsRowsDrillDown: a street's table by community names each
+// community as a link to that community's own statistics, in the same
+// period, and the link opens it.
+func TestStatsRowsDrillDown(t *testing.T) {
+	eachServer(t, func(t *testing.T, s *testServer) {
+		c := s.login(t, "street")
+		st, body := c.do("GET", "/stats?by=community&period=30d", nil)
+		if st != 200 {
+			t.Fatalf("page: %d", st)
+		}
+		m := regexp.MustCompile(`<a href="(/stats\?node_id=\d+&amp;period=30d)" data-test="drill">([^<]+)</a>`).FindStringSubmatch(string(body))
+		if m == nil {
+			t.Fatalf("no row links to its own statistics:\n%s", body)
+		}
+		st, body = c.do("GET", strings.ReplaceAll(m[1], "&amp;", "&"), nil)
+		if st != 200 || !strings.Contains(string(body), "三率统计 · "+m[2]) {
+			t.Errorf("following %s: %d, heading for %s missing", m[1], st, m[2])
+		}
+	})
 }
