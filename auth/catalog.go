@@ -11,7 +11,7 @@ func catalog() map[string]string {
 		"我已保存，继续": "I have saved them, continue", "两步验证已启用。": "Two-step verification is on.", "剩余恢复码": "Recovery codes left",
 		"您的角色须使用两步验证，不能关闭；手机丢失请联系管理员重置。": "Your role requires two-step verification, so it cannot be turned off; if you lose your phone, ask an administrator to reset it.",
 		"当前验证码": "Current code", "关闭两步验证": "Turn off two-step verification", "用身份验证器应用扫描二维码，再输入它显示的6位验证码以确认。": "Scan the QR code with an authenticator app, then type the 6-digit code it shows to confirm.",
-		"启用两步验证": "Turn on two-step verification", "已启用": "On", "未启用": "Off", "设置两步验证": "Set up two-step verification",
+		"启用两步验证": "Turn on two-step verification", "最近登录": "Last login", "从未登录": "Never", "创建于": "Created", "已启用": "On", "未启用": "Off", "设置两步验证": "Set up two-step verification",
 		"重置两步验证": "Reset two-step verification", "重置后该账号下次登录时须重新设置两步验证（如其角色要求）。": "After a reset the account sets up two-step verification again at its next login (where its role requires it).",
 		"确定重置该账号的两步验证？": "Reset this account's two-step verification?",
 		// Registration and household claims (signup.go, claims.go).
