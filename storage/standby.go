@@ -35,7 +35,9 @@ import (
 // more under a long query or a network hiccup): figures read there may miss
 // the newest changes by that much. A standby that does not answer is not an
 // outage: its reads go to the primary, counted in StandbyStats, and it is
-// tried again after StandbyOptions.Retry.
+// tried again after StandbyOptions.Retry. (A read whose rows were already
+// coming when the standby went away fails, like any read cut off halfway;
+// the next one finds the standby down.)
 
 // heavyKey marks a context whose reads may be answered by the standby.
 type heavyKey struct{}
