@@ -11,6 +11,7 @@ import (
 
 	"linli/capability"
 	"linli/stats"
+	"linli/storage"
 	"linli/web"
 	"linli/workbook"
 )
@@ -75,7 +76,9 @@ func (s *Service) fromRequest(r *http.Request) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	return s.Build(r.Context(), web.ActorFrom(r.Context()), Query{NodeID: int64(node), Period: p})
+	// Every read of the report (stats, cases, projects, mediation,
+	// happiness) may be answered by the hot standby (storage.HeavyRead).
+	return s.Build(storage.HeavyRead(r.Context()), web.ActorFrom(r.Context()), Query{NodeID: int64(node), Period: p})
 }
 
 // Doc is what the report's document shows.

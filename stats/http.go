@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"linli"
+	"linli/storage"
 	"linli/web"
 )
 
@@ -71,5 +72,8 @@ func (s *Service) fromRequest(r *http.Request) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	return s.Report(r.Context(), web.ActorFrom(r.Context()), Query{NodeID: int64(node), From: from, To: to, By: Group(q.Get("by"))})
+	// The statistics, their page and their export read the rollups on the
+	// hot standby when there is one (storage.HeavyRead): they may lag the
+	// primary by its replay delay.
+	return s.Report(storage.HeavyRead(r.Context()), web.ActorFrom(r.Context()), Query{NodeID: int64(node), From: from, To: to, By: Group(q.Get("by"))})
 }

@@ -32,7 +32,8 @@ const (
 
 // DB is the database. For SQLite, writes go through a one-connection pool
 // (SQLite has one writer; queueing in Go beats spinning on SQLITE_BUSY) and
-// reads through a wider pool; for PostgreSQL both are the same pool.
+// reads through a wider pool; for PostgreSQL both are the same pool, and
+// the heavy reads may go to a hot standby (standby.go).
 type DB struct {
 	Dialect Dialect
 	write   *sql.DB
@@ -46,6 +47,8 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 	closing               chan struct{}
 	closeOnce             sync.Once
+	// standby answers the heavy reads when set (standby.go).
+	standby *standby
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or otherwise a
@@ -127,15 +130,22 @@ func (db *DB) Close() error {
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
+	if db.standby != nil {
+		err = errors.Join(err, db.standby.pool.Close())
+	}
 	return err
 }
 
 // Pools returns the underlying pools for metrics (name → pool).
 func (db *DB) Pools() map[string]*sql.DB {
-	if db.read == db.write {
-		return map[string]*sql.DB{"main": db.write}
+	pools := map[string]*sql.DB{"main": db.write}
+	if db.read != db.write {
+		pools = map[string]*sql.DB{"write": db.write, "read": db.read}
 	}
-	return map[string]*sql.DB{"write": db.write, "read": db.read}
+	if db.standby != nil {
+		pools["standby"] = db.standby.pool
+	}
+	return pools
 }
 
 // Ping checks that the database answers.
@@ -167,8 +177,12 @@ func (db *DB) Rebind(q string) string {
 	return b.String()
 }
 
-// Query runs a read query outside a transaction.
+// Query runs a read query outside a transaction (on the hot standby when
+// ctx is marked HeavyRead and one answers).
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if rows, ok, err := db.heavyQuery(ctx, q, args); ok {
+		return rows, err
+	}
 	if db.readStmts != nil {
 		if st := db.readStmts.get(ctx, db.read, q); st != nil {
 			rows, err := st.QueryContext(ctx, args...)
@@ -179,8 +193,12 @@ func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return rows, withStatement(q, err)
 }
 
-// QueryRow runs a one-row read query outside a transaction.
+// QueryRow runs a one-row read query outside a transaction (on the hot
+// standby when ctx is marked HeavyRead and one answers).
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
+	if r := db.heavyQueryRow(ctx, q, args); r != nil {
+		return r
+	}
 	if db.readStmts != nil {
 		if st := db.readStmts.get(ctx, db.read, q); st != nil {
 			return &Row{row: st.QueryRowContext(ctx, args...), q: q}

@@ -51,6 +51,7 @@ type Config struct {
 	Addr         string // listen address, ":8080"; "127.0.0.1:0" picks a port
 	Data         string // data directory (SQLite file, uploads)
 	DB           string // postgres:// URL; empty means SQLite in Data
+	DBRead       string // a hot standby of DB answering statistics, exports, reports (--db-read; standby.go)
 	Zone         string // display time zone
 	SecureCookie bool   // set Secure on cookies (behind HTTPS)
 	Clock        linli.Clock
@@ -186,6 +187,11 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
+	if cfg.DBRead != "" {
+		if err := useStandby(ctx, m.DB, cfg.DBRead); err != nil {
+			return err
+		}
+	}
 	cal, err := calendar.Default()
 	if err != nil {
 		return err
@@ -231,6 +237,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Metrics.MustRegister(m.ingest.collector())
 	for name, pool := range m.DB.Pools() {
 		m.Metrics.MustRegister(collectors.NewDBStatsCollector(pool, name))
+	}
+	if _, ok := m.DB.StandbyStats(); ok {
+		m.Metrics.MustRegister(standbyMetrics(m.DB)...)
 	}
 	m.Metrics.MustRegister(m.limiter.Collector())
 	rt := web.NewRouter(m.Auth, render, m.Metrics)

@@ -253,6 +253,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.cameraFlags(&cfg)
 	f.hardening(&cfg)
 	f.boolean(&cfg.SecureCookie, "secure-cookie", false, "mark cookies Secure (serve behind HTTPS)")
+	f.str(&cfg.DBRead, "db-read", "", "a hot standby of --db (postgres://…) that answers statistics, exports and reports; they may lag by its replay delay, and go to --db while it does not answer")
 	var level string
 	f.str(&level, "log-level", "info", "log level: debug, info, warn, error")
 	if err := f.Parse(args); err != nil {

@@ -384,3 +384,23 @@ func migrate(t testing.TB, db *storage.DB) {
 		t.Fatal(err)
 	}
 }
+
+// DSN is the URL of a PostgreSQL test database (Postgres): its database on
+// LINLI_TEST_POSTGRES's server with its schema on the search path, for a
+// second pool on the same data.
+func DSN(t testing.TB, db *storage.DB) string {
+	t.Helper()
+	var schema, database string
+	if err := db.QueryRow(context.Background(), `SELECT current_schema(), current_database()`).Scan(&schema, &database); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(os.Getenv("LINLI_TEST_POSTGRES"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + database
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
