@@ -117,7 +117,7 @@ func (s *Service) placePage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	if !a.Can(linli.PermRegistryRead, n.Path) && !a.Can(linli.PermRegistryWrite, n.Path) {
 		// Breadcrumb-only visibility: show nothing of the subtree.
-		return nil, errForbidden()
+		return nil, refused(a, n.Path, errNotFound("地点", "place"))
 	}
 	anc, err := s.Ancestors(r.Context(), n)
 	if err != nil {

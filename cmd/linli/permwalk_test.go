@@ -731,10 +731,11 @@ type bodyCase struct {
 	own, cross        map[string]any
 }
 
-// walkBodies sends the main create routes ids of another community (or, for
-// a resident, another household) in their bodies; it returns the number of
-// requests.
-func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func(walkResult, bool)) int {
+// bodyCases are the create requests walkBodies and
+// TestForeignIdsAnswerLikeUnknown send: each names one record of the
+// actor's own scope (own) and one of another community or household
+// (cross) in the field.
+func bodyCases(t *testing.T, s *testServer, sets map[string]*idSet) []bodyCase {
 	t.Helper()
 	ctx := context.Background()
 	one := func(q string, args ...any) int64 {
@@ -790,7 +791,7 @@ func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func
 	caseIn := map[string]any{"category": "noise", "title": "夜间噪声", "location_id": xyBuilding}
 	thanks := map[string]any{"subject": fmt.Sprintf("project:%d", project), "kind": "banner", "from": "居民", "text": "谢谢", "at": now}
 	happy := fmt.Sprintf("/api/happiness/%d/thanks", xy)
-	cases := []bodyCase{
+	return []bodyCase{
 		{"POST /api/mediation", "xueyuan", "/api/mediation", "location_id", dispute, with(dispute, "location_id", jxBuilding)},
 		{"POST /api/mediation", "xueyuan", "/api/mediation", "parties[].household_id", dispute, with(dispute, "parties", party("household_id", jxHH))},
 		{"POST /api/mediation", "xueyuan", "/api/mediation", "parties[].person_id", dispute, with(dispute, "parties", party("person_id", n("jx", "person")))},
@@ -825,6 +826,14 @@ func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func
 		{"POST /api/households", "xueyuan", "/api/households", "unit_id", map[string]any{"unit_id": xyUnit, "floor": 1, "room": "1999", "area": "80.00"}, map[string]any{"unit_id": jxUnit, "floor": 1, "room": "1999", "area": "80.00"}},
 		{"POST /api/accounts/{id}/grants", "xueyuan", fmt.Sprintf("/api/accounts/%d/grants", account("grid1")), "node_id", map[string]any{"role": "grid_worker", "node_id": grid(xy)}, map[string]any{"role": "grid_worker", "node_id": grid(jx)}},
 	}
+}
+
+// walkBodies sends the main create routes ids of another community (or, for
+// a resident, another household) in their bodies; it returns the number of
+// requests.
+func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func(walkResult, bool)) int {
+	t.Helper()
+	cases := bodyCases(t, s, sets)
 	walkers := map[string]*walker{}
 	requests := 0
 	created := map[string]string{} // route of the create → id of the control's record
