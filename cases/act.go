@@ -49,7 +49,7 @@ func (s *Service) Act(ctx context.Context, a *linli.Actor, id int64, in ActionIn
 			return err
 		}
 		if !s.canRead(ctx, a, c) {
-			return errForbidden()
+			return errNotFound() // like an unknown id: see getAs
 		}
 		if in.Action == ActAcceptDispatch {
 			// 立案并派遣: both steps, one transaction; the dispatch goes

@@ -46,3 +46,23 @@ func TestMergeNeedsReadOnTheTarget(t *testing.T) {
 		}
 	})
 }
+
+// A case the actor may not see answers reads and actions exactly like a
+// case that does not exist (it answered 403), so its id cannot be probed.
+func TestUnreadableCaseAnswersLikeUnknown(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storagetest.SQLite(t))
+	jx := f.leak("jxresident")
+	same := func(what string, got, want error) {
+		t.Helper()
+		g, _ := got.(*linli.Error)
+		w, _ := want.(*linli.Error)
+		if g == nil || w == nil || !reflect.DeepEqual(*g, *w) {
+			t.Errorf("%s: %#v; an unknown case: %#v", what, got, want)
+		}
+	}
+	_, unknown := f.svc.Get(f.ctx, f.actor("xueyuan"), 1<<40)
+	_, got := f.svc.Get(f.ctx, f.actor("xueyuan"), jx.ID)
+	same("read", got, unknown)
+	same("act", f.actErr("xueyuan", jx.ID, cases.ActionInput{Action: cases.ActAccept}), f.actErr("xueyuan", 1<<40, cases.ActionInput{Action: cases.ActAccept}))
+}

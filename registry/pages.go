@@ -551,7 +551,7 @@ func (s *Service) renderImport(w http.ResponseWriter, r *http.Request, page *web
 	status := http.StatusOK
 	if err != nil {
 		code := linli.ErrorCode(err)
-		if code == linli.EInternal || code == linli.EForbidden {
+		if code == linli.EInternal || code == linli.EForbidden || code == linli.ENotFound {
 			return err
 		}
 		status = web.StatusOf(code)
