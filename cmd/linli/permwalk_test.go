@@ -833,35 +833,14 @@ func bodyCases(t *testing.T, s *testServer, sets map[string]*idSet) []bodyCase {
 // requests.
 func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func(walkResult, bool)) int {
 	t.Helper()
-	cases := bodyCases(t, s, sets)
 	walkers := map[string]*walker{}
 	requests := 0
 	created := map[string]string{} // route of the create → id of the control's record
-	for _, c := range cases {
-		w := walkers[c.user]
-		if w == nil {
-			w = newWalker(t, s, c.user)
-			walkers[c.user] = w
-		}
-		path := c.path
-		if strings.Contains(path, "{new}") {
-			parent := strings.SplitN(c.route, "/{id}", 2)[0]
-			id := created[parent]
-			if id == "" {
-				t.Errorf("%s: no record of %s to add to", c.route, parent)
-				continue
-			}
-			path = strings.ReplaceAll(path, "{new}", id)
-		}
-		ownBody, _ := json.Marshal(c.own)
-		ctl := w.sendJSON(c.route, c.field, path, ownBody)
+	for _, c := range bodyCases(t, s, sets) {
+		w, path, ok := controlBody(t, s, walkers, created, c)
 		requests++
-		if ctl.status < 200 || ctl.status > 299 {
-			t.Errorf("control for %s %s (%s): %d %.300s", c.route, c.field, c.user, ctl.status, ctl.body)
+		if !ok {
 			continue
-		}
-		if id := createdID(ctl.body); id != "" {
-			created["POST "+c.path] = id
 		}
 		crossBody, _ := json.Marshal(c.cross)
 		r := w.sendJSON(c.route, c.field, path, crossBody)
@@ -870,6 +849,40 @@ func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func
 		record(r.walkResult, false)
 	}
 	return requests
+}
+
+// controlBody sends a body case's own request, which must succeed, as
+// its user (walkers keeps one walker per user); created maps the route of
+// a create to the id of the record its control made, for the requests that
+// add to it ("{new}" in their path). It returns the walker and the path
+// the case's other requests go to.
+func controlBody(t *testing.T, s *testServer, walkers map[string]*walker, created map[string]string, c bodyCase) (*walker, string, bool) {
+	t.Helper()
+	w := walkers[c.user]
+	if w == nil {
+		w = newWalker(t, s, c.user)
+		walkers[c.user] = w
+	}
+	path := c.path
+	if strings.Contains(path, "{new}") {
+		parent := strings.SplitN(c.route, "/{id}", 2)[0]
+		id := created[parent]
+		if id == "" {
+			t.Errorf("%s: no record of %s to add to", c.route, parent)
+			return w, path, false
+		}
+		path = strings.ReplaceAll(path, "{new}", id)
+	}
+	ownBody, _ := json.Marshal(c.own)
+	ctl := w.sendJSON(c.route, c.field, path, ownBody)
+	if ctl.status < 200 || ctl.status > 299 {
+		t.Errorf("control for %s %s (%s): %d %.300s", c.route, c.field, c.user, ctl.status, ctl.body)
+		return w, path, false
+	}
+	if id := createdID(ctl.body); id != "" {
+		created["POST "+c.path] = id
+	}
+	return w, path, true
 }
 
 // bodyResult is a walk result with the answer's body.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -24,24 +23,9 @@ func TestForeignIdsAnswerLikeUnknown(t *testing.T) {
 	walkers := map[string]*walker{}
 	created := map[string]string{}
 	for _, c := range bodyCases(t, s, sets) {
-		w := walkers[c.user]
-		if w == nil {
-			w = newWalker(t, s, c.user)
-			walkers[c.user] = w
-		}
-		path := c.path
-		if strings.Contains(path, "{new}") {
-			parent := strings.SplitN(c.route, "/{id}", 2)[0]
-			path = strings.ReplaceAll(path, "{new}", created[parent])
-		}
-		own, _ := json.Marshal(c.own)
-		ctl := w.sendJSON(c.route, c.field, path, own)
-		if ctl.status < 200 || ctl.status > 299 {
-			t.Errorf("control for %s %s (%s): %d %.300s", c.route, c.field, c.user, ctl.status, ctl.body)
+		w, path, ok := controlBody(t, s, walkers, created, c)
+		if !ok {
 			continue
-		}
-		if id := createdID(ctl.body); id != "" {
-			created["POST "+c.path] = id
 		}
 		cross, _ := json.Marshal(c.cross)
 		var foreign []string
