@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -38,8 +40,15 @@ func TestTokenScopesEndToEnd(t *testing.T) {
 			ReadOnly bool   `json:"read_only"`
 		}
 	}
+	// The account page's form makes the same narrowed token.
+	if res := staff.postForm("/account/tokens", url.Values{"name": {"页面令牌"}, "node_id": {fmt.Sprint(p.xyGrid1)}, "read_only": {"1"}}); res.StatusCode != 200 {
+		t.Errorf("token form: %d", res.StatusCode)
+	}
+	if st, body := staff.do("GET", "/account", nil); st != 200 || !strings.Contains(string(body), "限于 第一网格") || !strings.Contains(string(body), "只读") {
+		t.Errorf("account page: %d, the tokens' narrowing not shown", st)
+	}
 	wantStatus(t, staff, "GET", "/api/tokens", nil, 200, &list)
-	if len(list.Tokens) != 2 || !list.Tokens[0].ReadOnly || list.Tokens[1].NodeID != p.xyGrid1 {
+	if len(list.Tokens) != 3 || !list.Tokens[0].ReadOnly || list.Tokens[0].NodeID != p.xyGrid1 || !list.Tokens[1].ReadOnly || list.Tokens[2].NodeID != p.xyGrid1 {
 		t.Errorf("tokens %+v", list.Tokens)
 	}
 }
