@@ -2,6 +2,7 @@ package linli
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -218,6 +219,51 @@ type Actor struct {
 	// login: a token acts with its account's rights but does not make
 	// further tokens (they would outlive its revocation).
 	ViaToken bool
+	// ReadOnly is set for a read-only API token: it holds no permission
+	// that writes (Permission.Writes), and audit.Record refuses any change
+	// it would make (every change of state records one).
+	ReadOnly bool
+}
+
+// Writes reports whether the permission is one to change records rather
+// than read them. A read-only token holds none of these.
+func (p Permission) Writes() bool {
+	switch p {
+	case PermRegistryWrite, PermUsersManage, PermCasesManage, PermProjectsManage, PermVisitsWrite, PermMediate, PermCamerasManage:
+		return true
+	}
+	return false
+}
+
+// holds reports whether grant g carries p for the actor: its role has it,
+// and a read-only actor holds no permission that writes.
+func (a *Actor) holds(g Grant, p Permission) bool {
+	return g.Role.Has(p) && !(a.ReadOnly && p.Writes())
+}
+
+// Narrowed is the actor of an API token scoped to the subtree at scope
+// (a node; zero keeps every grant) and, when readOnly, to reading. A grant
+// on or below the scope is kept; a grant above it acts only within the
+// scope (its node becomes the scope's); any other grant is dropped. The
+// token can do nothing its account cannot, and nothing outside its node.
+func (a *Actor) Narrowed(scope Grant, readOnly bool) *Actor {
+	n := *a
+	n.ReadOnly = a.ReadOnly || readOnly
+	if scope.NodePath == "" {
+		n.Grants = slices.Clone(a.Grants)
+		return &n
+	}
+	n.Grants = nil
+	for _, g := range a.Grants {
+		switch {
+		case Within(g.NodePath, scope.NodePath):
+			n.Grants = append(n.Grants, g)
+		case Within(scope.NodePath, g.NodePath) && g.Role != RoleResident:
+			g.NodeID, g.NodePath, g.NodeName = scope.NodeID, scope.NodePath, scope.NodeName
+			n.Grants = append(n.Grants, g)
+		}
+	}
+	return &n
 }
 
 // System is the actor for work Linli does itself (imports from the CLI,
@@ -235,7 +281,7 @@ func (a *Actor) Can(p Permission, path string) bool {
 		return false
 	}
 	for _, g := range a.Grants {
-		if g.Role.Has(p) && Within(path, g.NodePath) {
+		if a.holds(g, p) && Within(path, g.NodePath) {
 			return true
 		}
 	}
@@ -265,7 +311,7 @@ func (a *Actor) CanAny(p Permission) bool {
 		return false
 	}
 	for _, g := range a.Grants {
-		if g.Role.Has(p) {
+		if a.holds(g, p) {
 			return true
 		}
 	}
@@ -280,7 +326,7 @@ func (a *Actor) Scopes(p Permission) []string {
 	}
 	var out []string
 	for _, g := range a.Grants {
-		if g.Role.Has(p) {
+		if a.holds(g, p) {
 			out = append(out, g.NodePath)
 		}
 	}
@@ -312,6 +358,9 @@ func (a *Actor) ReportScopes() []string {
 // navigation offers 我要上报 and the report form is shown only then, so no
 // one fills in a form whose submission would be refused.
 func (a *Actor) MayReport() bool {
+	if a != nil && a.ReadOnly {
+		return false
+	}
 	if len(a.ReportScopes()) > 0 {
 		return true
 	}
@@ -324,7 +373,7 @@ func (a *Actor) CanGrant(r Role, path string) bool {
 		return false
 	}
 	for _, g := range a.Grants {
-		if !g.Role.Has(PermUsersManage) || !Within(path, g.NodePath) {
+		if !a.holds(g, PermUsersManage) || !Within(path, g.NodePath) {
 			continue
 		}
 		if g.Role == RoleAdmin || r.rank() < g.Role.rank() {

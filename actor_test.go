@@ -126,3 +126,55 @@ func TestGuardWatchesCamerasOnly(t *testing.T) {
 		t.Fatal("community staff cannot grant the guard role")
 	}
 }
+
+// A token narrowed to a place keeps the grants on or below it, acts within
+// it through a grant above it, and loses every other; read-only drops the
+// permissions that write, and reading stays.
+func TestNarrowed(t *testing.T) {
+	staff := &linli.Actor{AccountID: 7, Grants: []linli.Grant{
+		{Role: linli.RoleCommunityStaff, NodeID: 4, NodePath: "/1/2/3/4/", NodeName: "学苑社区"},
+		{Role: linli.RoleGridWorker, NodeID: 40, NodePath: "/1/2/3/9/40/", NodeName: "吉祥第一网格"},
+		{Role: linli.RoleResident, NodeID: 8, NodePath: "/1/2/3/4/5/6/7/8/", HouseholdID: 3},
+	}}
+	grid := linli.Grant{NodeID: 5, NodePath: "/1/2/3/4/5/", NodeName: "学苑第一网格"}
+	n := staff.Narrowed(grid, false)
+	if len(n.Grants) != 2 || n.Grants[0].NodePath != grid.NodePath || n.Grants[0].NodeID != 5 || n.Grants[0].Role != linli.RoleCommunityStaff || n.Grants[1].Role != linli.RoleResident {
+		t.Fatalf("narrowed grants %+v", n.Grants)
+	}
+	for _, tc := range []struct {
+		path string
+		p    linli.Permission
+		want bool
+	}{
+		{"/1/2/3/4/5/77/", linli.PermCasesManage, true},     // inside the grid
+		{"/1/2/3/4/", linli.PermCasesRead, false},           // the community above it
+		{"/1/2/3/4/66/", linli.PermCasesRead, false},        // another grid of the community
+		{"/1/2/3/9/40/41/", linli.PermCasesRead, false},     // the other community's grid
+		{"/1/2/3/4/5/6/7/8/", linli.PermRegistryRead, true}, // the resident's unit lies inside
+	} {
+		if got := n.Can(tc.p, tc.path); got != tc.want {
+			t.Errorf("Can(%s, %s) = %v, want %v", tc.p, tc.path, got, tc.want)
+		}
+	}
+	if len(staff.Grants) != 3 || staff.Grants[0].NodePath != "/1/2/3/4/" {
+		t.Errorf("narrowing changed the account's actor: %+v", staff.Grants)
+	}
+	if all := staff.Narrowed(linli.Grant{}, false); len(all.Grants) != 3 || all.ReadOnly {
+		t.Errorf("no scope: %+v", all)
+	}
+
+	ro := staff.Narrowed(linli.Grant{}, true)
+	for _, p := range []linli.Permission{linli.PermRegistryWrite, linli.PermUsersManage, linli.PermCasesManage, linli.PermProjectsManage, linli.PermVisitsWrite, linli.PermMediate, linli.PermCamerasManage} {
+		if ro.Can(p, "/1/2/3/4/5/") || ro.CanAny(p) || len(ro.Scopes(p)) != 0 {
+			t.Errorf("read-only holds %s", p)
+		}
+	}
+	for _, p := range []linli.Permission{linli.PermRegistryRead, linli.PermCasesRead, linli.PermProjectsRead, linli.PermAuditRead, linli.PermPeopleReveal} {
+		if !ro.Can(p, "/1/2/3/4/5/") {
+			t.Errorf("read-only lost %s", p)
+		}
+	}
+	if ro.CanGrant(linli.RoleGridWorker, "/1/2/3/4/5/") || ro.MayReport() {
+		t.Error("read-only grants roles or reports problems")
+	}
+}

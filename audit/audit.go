@@ -52,12 +52,22 @@ type Change struct {
 	SummaryEN string
 	Before    any // nil, or a value marshalled to JSON
 	After     any
+	// Read marks the record of a read (a phone number revealed, a photo
+	// or snapshot viewed, an export), not of a change: a read-only API
+	// token may make it.
+	Read bool
 }
 
 // Record appends an entry inside tx.
 func Record(ctx context.Context, tx *storage.Tx, a *linli.Actor, at time.Time, c Change) error {
 	if a == nil {
 		a = linli.System()
+	}
+	if a.ReadOnly && !c.Read {
+		// Every change of state records its entry here, in its own
+		// transaction: refusing the entry refuses the change, whatever
+		// route or service it came through.
+		return errReadOnly()
 	}
 	name := a.DisplayName
 	if name == "" {
@@ -75,6 +85,10 @@ func Record(ctx context.Context, tx *storage.Tx, a *linli.Actor, at time.Time, c
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		storage.Millis(at), a.AccountID, name, c.Action, c.Entity, c.EntityID, scope, c.Summary, en, toJSON(c.Before), toJSON(c.After), linli.IPFrom(ctx))
 	return err
+}
+
+func errReadOnly() error {
+	return linli.Errorf(linli.EForbidden, "只读令牌不能修改数据 / a read-only token makes no changes")
 }
 
 func toJSON(v any) string {

@@ -282,3 +282,31 @@ func TestActorInLanguage(t *testing.T) {
 		t.Errorf("an account named 系统 was renamed: %q", p.ActorIn("en"))
 	}
 }
+
+// A read-only token's actor makes no change: every change records its
+// entry in its own transaction, and Record refuses the entry (so the
+// change rolls back) unless it is the record of a read — a reveal, a view.
+func TestReadOnlyRecordsOnlyReads(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ro := xueyuan.Narrowed(linli.Grant{}, true)
+		count := func() int {
+			var n int
+			if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			return audit.Record(ctx, tx, ro, at, audit.Change{Action: "node.update", Entity: "node", EntityID: 2, ScopePath: "/1/2/", Summary: "改名"})
+		})
+		if linli.ErrorCode(err) != linli.EForbidden || count() != 0 {
+			t.Fatalf("a change by a read-only token: %v, %d rows", err, count())
+		}
+		record(t, db, ctx, ro, audit.Change{Action: "person.reveal", Entity: "person", EntityID: 9, ScopePath: "/1/2/", Summary: "查看", Read: true})
+		record(t, db, ctx, xueyuan, audit.Change{Action: "node.update", Entity: "node", EntityID: 2, ScopePath: "/1/2/", Summary: "改名"})
+		if n := count(); n != 2 {
+			t.Errorf("%d rows, want the read and the login's change", n)
+		}
+	})
+}

@@ -428,6 +428,12 @@ func (s *Service) grant(ctx context.Context, tx *storage.Tx, a *linli.Actor, tar
 	if !in.Role.Valid() {
 		return 0, linli.Invalid("角色无效 / unknown role", linli.FieldError{Field: "role", Reason: "角色无效 / unknown role"})
 	}
+	if !a.CanAny(linli.PermUsersManage) {
+		return 0, linli.Errorf(linli.EForbidden, "无权授予该角色 / not allowed to grant this role here")
+	}
+	// A household or place the actor does not see (registry.Sees) answers
+	// exactly like one that does not exist: a 403 there would tell an
+	// attacker which ids exist in other communities.
 	nodeID := in.NodeID
 	if in.Role == linli.RoleResident {
 		if in.HouseholdID == 0 {
@@ -438,7 +444,7 @@ func (s *Service) grant(ctx context.Context, tx *storage.Tx, a *linli.Actor, tar
 			return 0, err
 		}
 		h, ok := hs[in.HouseholdID]
-		if !ok {
+		if !ok || !registry.Sees(a, h.Path) {
 			return 0, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
 		}
 		nodeID = h.UnitID
@@ -450,7 +456,7 @@ func (s *Service) grant(ctx context.Context, tx *storage.Tx, a *linli.Actor, tar
 		return 0, err
 	}
 	n, ok := ns[nodeID]
-	if !ok {
+	if !ok || !registry.Sees(a, n.Path) {
 		return 0, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
 	}
 	path := n.Path

@@ -227,7 +227,7 @@ func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
 
 func (h *HTTP) pageToken(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
-	tok, err := h.CreateToken(r.Context(), a, r.PostFormValue("name"))
+	tok, err := h.CreateScopedToken(r.Context(), a, TokenInput{Name: r.PostFormValue("name"), NodeID: web.FormInt(r, "node_id"), ReadOnly: r.PostFormValue("read_only") == "1"})
 	acc, aerr := h.Account(r.Context(), a, a.AccountID)
 	if aerr != nil {
 		return aerr
@@ -517,13 +517,11 @@ func (h *HTTP) apiPassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *HTTP) apiToken(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Name string `json:"name"`
-	}
+	var in TokenInput
 	if err := web.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	tok, err := h.CreateToken(r.Context(), web.ActorFrom(r.Context()), in.Name)
+	tok, err := h.CreateScopedToken(r.Context(), web.ActorFrom(r.Context()), in)
 	if err != nil {
 		return err
 	}

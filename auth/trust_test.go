@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -118,6 +119,8 @@ func TestTrust(t *testing.T) {
 			{"CreateAccountPersonInScope", testCreateAccountPersonInScope},
 			{"WorkerIn", testWorkerIn},
 			{"TokenMakesNoTokens", testTokenMakesNoTokens},
+			{"GrantOutOfScopeAnswersLikeUnknown", testGrantOutOfScopeAnswersLikeUnknown},
+			{"TokenScopes", testTokenScopes},
 		} {
 			t.Run(tc.name, func(t *testing.T) { tc.f(t, w) })
 		}
@@ -353,7 +356,7 @@ func testCreateAccountWithFirstRole(t *testing.T, w *world) {
 		g    auth.GrantInput
 		code string
 	}{
-		{"grid worker in 吉祥社区", auth.GrantInput{Role: linli.RoleGridWorker, NodeID: w.node(t, "吉祥社区", "第一网格")}, linli.EForbidden},
+		{"grid worker in 吉祥社区 (answers like an unknown place)", auth.GrantInput{Role: linli.RoleGridWorker, NodeID: w.node(t, "吉祥社区", "第一网格")}, linli.EInvalid},
 		{"community staff (not below the actor)", auth.GrantInput{Role: linli.RoleCommunityStaff, NodeID: w.node(t, "学苑社区")}, linli.EForbidden},
 		{"unknown role", auth.GrantInput{Role: "emperor", NodeID: grid2}, linli.EInvalid},
 		{"resident without household", auth.GrantInput{Role: linli.RoleResident, NodeID: grid2}, linli.EInvalid},
@@ -516,5 +519,114 @@ func testTokenMakesNoTokens(t *testing.T, w *world) {
 	}
 	if after, _ := w.auth.Tokens(w.ctx, grid); len(after) != len(before) {
 		t.Errorf("tokens %d → %d after the refusal", len(before), len(after))
+	}
+}
+
+// A place or household outside the actor's user-management scope answers
+// a grant exactly like an id that does not exist (the same code, message
+// and field, hence the same problem body): 学苑社区's staff cannot probe
+// which ids 吉祥社区 has. Within scope, a role above the actor's is still
+// a 403: the place is known to the actor.
+func testGrantOutOfScopeAnswersLikeUnknown(t *testing.T, w *world) {
+	xueyuan := w.actor(t, "xueyuan")
+	acc, err := w.auth.CreateAccount(w.ctx, xueyuan, auth.AccountInput{Username: "probe-target", DisplayName: "探测对象", Password: "Probe-target-2026"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got, want error) {
+		t.Helper()
+		g, _ := got.(*linli.Error)
+		wt, _ := want.(*linli.Error)
+		if g == nil || wt == nil || wt.Code != linli.EInvalid || !reflect.DeepEqual(*g, *wt) {
+			t.Errorf("%s: %#v, an unknown id: %#v", what, got, want)
+		}
+	}
+	grant := func(in auth.GrantInput) error {
+		_, err := w.auth.Grant(w.ctx, xueyuan, acc.ID, in)
+		return err
+	}
+	unknownPlace := grant(auth.GrantInput{Role: linli.RoleGridWorker, NodeID: 1 << 40})
+	same("another community's grid", grant(auth.GrantInput{Role: linli.RoleGridWorker, NodeID: w.node(t, "吉祥社区", "第一网格")}), unknownPlace)
+	same("another community (role above the actor's)", grant(auth.GrantInput{Role: linli.RoleCommunityStaff, NodeID: w.node(t, "吉祥社区")}), unknownPlace)
+
+	hs, err := w.reg.HouseholdsUnder(w.ctx, w.db, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jixiang := w.node(t, "吉祥社区")
+	var theirs int64
+	for _, h := range hs {
+		if n, err := w.reg.NodeByID(w.ctx, jixiang); err == nil && linli.Within(h.Path, n.Path) {
+			theirs = h.ID
+			break
+		}
+	}
+	if theirs == 0 {
+		t.Fatal("no household in 吉祥社区")
+	}
+	unknownHousehold := grant(auth.GrantInput{Role: linli.RoleResident, HouseholdID: 1 << 40})
+	same("another community's household", grant(auth.GrantInput{Role: linli.RoleResident, HouseholdID: theirs}), unknownHousehold)
+
+	err = grant(auth.GrantInput{Role: linli.RoleCommunityStaff, NodeID: w.node(t, "学苑社区")})
+	wantCode(t, "a role above the actor's in its own community", err, linli.EForbidden)
+}
+
+// A token narrowed to a place acts only within it, whatever its account
+// holds; a read-only token holds no permission that writes, and the
+// registry (a service, without the HTTP layer) refuses its change. A place
+// where the account has no role answers like an unknown one. The owner's
+// list shows each token's narrowing.
+func testTokenScopes(t *testing.T, w *world) {
+	xueyuan := w.actor(t, "xueyuan")
+	grid1, grid2 := w.node(t, "学苑社区", "第一网格"), w.node(t, "学苑社区", "第二网格")
+	tok, err := w.auth.CreateScopedToken(w.ctx, xueyuan, auth.TokenInput{Name: "第一网格对接", NodeID: grid1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	via, err := w.auth.ActorForToken(w.ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := w.reg.NodeByID(w.ctx, grid1)
+	out, _ := w.reg.NodeByID(w.ctx, grid2)
+	if !via.Can(linli.PermCasesManage, in.Path) || via.Can(linli.PermCasesRead, out.Path) || via.ReadOnly {
+		t.Errorf("scoped token: grants %+v", via.Grants)
+	}
+	if _, err := w.reg.Node(w.ctx, via, grid2); linli.ErrorCode(err) != linli.ENotFound {
+		t.Errorf("the scoped token reads the second grid: %v", err)
+	}
+	if _, err := w.reg.Node(w.ctx, via, grid1); err != nil {
+		t.Errorf("the scoped token reads its grid: %v", err)
+	}
+
+	ro, err := w.auth.CreateScopedToken(w.ctx, xueyuan, auth.TokenInput{Name: "只读统计", ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := w.auth.ActorForToken(w.ctx, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reader.ReadOnly || reader.Can(linli.PermRegistryWrite, in.Path) || !reader.Can(linli.PermRegistryRead, in.Path) {
+		t.Errorf("read-only token: %+v", reader)
+	}
+	if _, err := w.reg.UpdateNode(w.ctx, reader, grid1, registry.NodeInput{Kind: in.Kind, Name: "改名"}); linli.ErrorCode(err) != linli.EForbidden {
+		t.Errorf("a read-only token renames a grid: %v", err)
+	}
+	if n, _ := w.reg.NodeByID(w.ctx, grid1); n.Name != in.Name {
+		t.Errorf("renamed to %q", n.Name)
+	}
+
+	unknown := func(node int64) error {
+		_, err := w.auth.CreateScopedToken(w.ctx, xueyuan, auth.TokenInput{Name: "越权", NodeID: node})
+		return err
+	}
+	got, want := unknown(w.node(t, "吉祥社区")), unknown(1<<40)
+	if linli.ErrorCode(want) != linli.EInvalid || fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", want) {
+		t.Errorf("a token for 吉祥社区: %#v; for no place: %#v", got, want)
+	}
+	ts, err := w.auth.Tokens(w.ctx, xueyuan)
+	if err != nil || len(ts) != 2 || !ts[0].ReadOnly || ts[0].NodeID != 0 || ts[1].NodeID != grid1 || ts[1].NodeName != "第一网格" || ts[1].ReadOnly {
+		t.Errorf("token list %+v %v", ts, err)
 	}
 }

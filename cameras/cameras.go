@@ -73,11 +73,20 @@ func (in *CameraInput) validate() error {
 }
 
 // place checks the camera's node: an estate (its gate), a building or a
-// unit (its entrance), on which the actor manages cameras.
+// unit (its entrance), on which the actor manages cameras. A place the
+// actor does not see (registry.Sees) answers exactly like an unknown one
+// (the same 422 on node_id, before its kind is looked at): a 403 there, or
+// a kind error, would tell which ids exist in other communities.
 func (s *Service) place(ctx context.Context, a *linli.Actor, nodeID int64) (registry.Node, error) {
+	if !a.CanAny(linli.PermCamerasManage) {
+		return registry.Node{}, errForbidden() // tells nothing of the id
+	}
 	n, err := s.reg.NodeByID(ctx, nodeID)
+	if err == nil && !registry.Sees(a, n.Path) {
+		err = linli.Errorf(linli.ENotFound, "no place in view")
+	}
 	if linli.ErrorCode(err) == linli.ENotFound {
-		return n, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
+		return registry.Node{}, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_id", Reason: "地点不存在 / place not found"})
 	}
 	if err != nil {
 		return n, err
@@ -87,7 +96,7 @@ func (s *Service) place(ctx context.Context, a *linli.Actor, nodeID int64) (regi
 			linli.FieldError{Field: "node_id", Reason: "须为小区、楼栋或单元 / must be an estate, building or unit"})
 	}
 	if !a.Can(linli.PermCamerasManage, n.Path) {
-		return n, errForbidden()
+		return n, errForbidden() // a place the actor sees, not its to equip
 	}
 	return n, nil
 }
@@ -155,8 +164,9 @@ func (s *Service) UpdateCamera(ctx context.Context, a *linli.Actor, id int64, in
 	if err := in.validate(); err != nil {
 		return Camera{}, err
 	}
-	if _, err := s.place(ctx, a, before.NodeID); err != nil {
-		return Camera{}, err
+	if !a.Can(linli.PermCamerasManage, before.Path) {
+		// Seen (a guard watches it) but not the actor's to change.
+		return Camera{}, errForbidden()
 	}
 	n, err := s.place(ctx, a, in.NodeID)
 	if err != nil {
@@ -425,6 +435,10 @@ func (s *Service) AddPhoto(ctx context.Context, a *linli.Actor, cameraID int64, 
 
 // Photo returns a photo of a camera's privacy record (or its thumbnail)
 // to whoever may see the camera; a file of another record is not found.
+// A photo of the view shows the street and whoever walks in it: every
+// full-size view is audited, like an alert's snapshot (ViewSnapshot) and a
+// phone number's reveal. The thumbnails on the record's page are not: at
+// that size no one is recognisable, and each page view would write rows.
 func (s *Service) Photo(ctx context.Context, a *linli.Actor, fileID int64, thumb bool) (attach.Attachment, []byte, error) {
 	att, err := attach.Get(ctx, s.db, fileID)
 	if err != nil {
@@ -433,10 +447,23 @@ func (s *Service) Photo(ctx context.Context, a *linli.Actor, fileID int64, thumb
 	if att.Owner != KindCamera {
 		return attach.Attachment{}, nil, errNotFound()
 	}
-	if _, err := s.Camera(ctx, a, att.OwnerID); err != nil {
+	c, err := s.Camera(ctx, a, att.OwnerID)
+	if err != nil {
 		return attach.Attachment{}, nil, err
 	}
-	return attach.OpenOwned(ctx, s.db, KindCamera, att.OwnerID, fileID, thumb)
+	att, data, err := attach.OpenOwned(ctx, s.db, KindCamera, att.OwnerID, fileID, thumb)
+	if err != nil || thumb {
+		return att, data, err
+	}
+	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "camera.photo_view", Entity: "camera", EntityID: c.ID, ScopePath: c.Path, Read: true,
+			Summary: fmt.Sprintf("查看摄像头 %s 的隐私备案照片 %d", c.Code, fileID), SummaryEN: fmt.Sprintf("Viewed photo %d of the privacy record of camera %s", fileID, c.Code),
+			After: map[string]int64{"file_id": fileID}})
+	})
+	if err != nil {
+		return attach.Attachment{}, nil, err
+	}
+	return att, data, nil
 }
 
 // SetState switches a camera on (active) or off (inactive). A camera is

@@ -185,3 +185,40 @@ func (f *fixture) casePhoto() int64 {
 	}))
 	return id
 }
+
+// Viewing a privacy photo full size is audited like a snapshot or a
+// phone number: one row per view, at the camera's place, naming the file;
+// a thumbnail and a refused view write none.
+func TestPrivacyPhotoViewsAudited(t *testing.T) {
+	f := newFixture(t, storagetest.SQLite(t))
+	c, err := f.svc.CreateCamera(f.ctx, f.a("xueyuan"), f.input("XY-01", "south_gate"))
+	f.must(err)
+	photo := f.photo(c.ID)
+	srv := f.server()
+	views := func() int {
+		return f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'camera.photo_view' AND entity = 'camera' AND entity_id = ? AND scope_path = ?`, c.ID, c.Path)
+	}
+	if r := srv.As(t, f.a("guard")).Get("/cameras/photos/" + itoa(photo) + "?thumb=1"); r.Status != http.StatusOK {
+		t.Fatalf("thumbnail: %d", r.Status)
+	}
+	if n := views(); n != 0 {
+		t.Errorf("a thumbnail wrote %d audit rows", n)
+	}
+	for i := 1; i <= 2; i++ {
+		if r := srv.As(t, f.a("guard")).Get("/cameras/photos/" + itoa(photo)); r.Status != http.StatusOK {
+			t.Fatalf("view: %d", r.Status)
+		}
+		if n := views(); n != i {
+			t.Errorf("after %d views: %d audit rows", i, n)
+		}
+	}
+	if r := srv.As(t, f.a("jixiang")).Get("/cameras/photos/" + itoa(photo)); r.Status != http.StatusNotFound {
+		t.Errorf("another community: %d", r.Status)
+	}
+	if n := views(); n != 2 {
+		t.Errorf("a refused view was audited: %d rows", n)
+	}
+	if n := f.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'camera.photo_view' AND summary LIKE ? AND actor = ?`, "%"+itoa(photo)+"%", "门岗老王"); n != 2 {
+		t.Errorf("rows naming the file and the guard: %d", n)
+	}
+}

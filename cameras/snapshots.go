@@ -89,7 +89,7 @@ func (s *Service) ViewSnapshot(ctx context.Context, a *linli.Actor, alertID int6
 			}
 			return err
 		}
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "camera_alert.snapshot_view", Entity: "camera_alert", EntityID: alertID, ScopePath: al.Path,
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "camera_alert.snapshot_view", Read: true, Entity: "camera_alert", EntityID: alertID, ScopePath: al.Path,
 			Summary: fmt.Sprintf("查看告警 %d 的快照", alertID), SummaryEN: fmt.Sprintf("Viewed the snapshot of alert %d", alertID)})
 	})
 	return mime, data, err

@@ -49,7 +49,7 @@ func (s *Service) Act(ctx context.Context, a *linli.Actor, id int64, in ActionIn
 			return err
 		}
 		if !s.canRead(ctx, a, c) {
-			return errForbidden()
+			return errNotFound() // like an unknown id: see getAs
 		}
 		if in.Action == ActAcceptDispatch {
 			// 立案并派遣: both steps, one transaction; the dispatch goes
@@ -413,7 +413,9 @@ func (st *step) merge() error {
 		return linli.Invalid("请选择要合并到的案件 / choose the case to merge into", linli.FieldError{Field: "merge_into", Reason: "必填 / required"})
 	}
 	target, err := st.s.get(st.ctx, st.tx, in.MergeInto, false)
-	if err != nil || target.CommunityID != c.CommunityID || !target.State.Open() {
+	// A target the actor cannot read answers like one that does not exist:
+	// the merge would tell its number (timeline, the reporter's notice).
+	if err != nil || target.CommunityID != c.CommunityID || !target.State.Open() || !st.s.canRead(st.ctx, st.a, target) {
 		return linli.Invalid("目标案件不存在或不在同一社区 / the target must be an open case of the same community", linli.FieldError{Field: "merge_into", Reason: "目标无效 / invalid target"})
 	}
 	st.set["merged_into"] = target.ID

@@ -88,7 +88,7 @@ func (s *Service) RevealReporterPhone(ctx context.Context, a *linli.Actor, id in
 		if phone == "" {
 			return linli.Errorf(linli.ENotFound, "反映人没有留下电话 / the reporter left no phone number")
 		}
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "case.reporter_reveal", Entity: "case", EntityID: c.ID, ScopePath: c.Path,
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "case.reporter_reveal", Read: true, Entity: "case", EntityID: c.ID, ScopePath: c.Path,
 			Summary: fmt.Sprintf("查看案件%s反映人「%s」的完整手机号", c.Number, c.ReporterName)})
 	})
 	return phone, err

@@ -237,7 +237,7 @@ func TestManualWhistleLapses(t *testing.T) {
 			{"unknown level", "grid1", []string{"city"}, linli.EInvalid},
 			{"unknown department", "grid1", []string{"department:nosuch"}, linli.EInvalid},
 			{"reporter", "resident", []string{"community"}, linli.EForbidden},
-			{"other community's grid", "jxgrid", []string{"community"}, linli.EForbidden},
+			{"other community's grid", "jxgrid", []string{"community"}, linli.ENotFound},
 		} {
 			wantCode(t, tc.name, f.actErr(tc.who, c.ID, cases.ActionInput{Action: cases.ActWhistle, Targets: tc.targets, Reason: "x"}), tc.code)
 		}
@@ -338,7 +338,7 @@ func TestExtension(t *testing.T) {
 			{"new due not later", "grid1", cases.ActionInput{NewDue: oldDue, Reason: "等配件"}, linli.EInvalid},
 			{"new due earlier", "grid1", cases.ActionInput{NewDue: oldDue.Add(-time.Hour), Reason: "等配件"}, linli.EInvalid},
 			{"reporter asks", "resident", cases.ActionInput{NewDue: newDue, Reason: "等配件"}, linli.EForbidden},
-			{"other grid asks", "jxgrid", cases.ActionInput{NewDue: newDue, Reason: "等配件"}, linli.EForbidden},
+			{"other grid asks", "jxgrid", cases.ActionInput{NewDue: newDue, Reason: "等配件"}, linli.ENotFound},
 		} {
 			tc.in.Action = cases.ActRequestExtension
 			wantCode(t, tc.name, f.actErr(tc.who, c.ID, tc.in), tc.code)

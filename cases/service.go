@@ -268,7 +268,7 @@ func (s *Service) Get(ctx context.Context, a *linli.Actor, id int64) (Case, erro
 	return c, nil
 }
 
-// getAs loads a case, whole, with the actor's access to it; forbidden
+// getAs loads a case, whole, with the actor's access to it; not found
 // when there is none.
 func (s *Service) getAs(ctx context.Context, a *linli.Actor, id int64) (Case, access, error) {
 	c, err := s.get(ctx, s.DB, id, false)
@@ -277,7 +277,9 @@ func (s *Service) getAs(ctx context.Context, a *linli.Actor, id int64) (Case, ac
 	}
 	acc := s.accessTo(ctx, a, c)
 	if acc == noAccess {
-		return Case{}, noAccess, errForbidden()
+		// A case the actor may not see answers like one that does not
+		// exist: a 403 would tell which ids (and so how many cases) exist.
+		return Case{}, noAccess, errNotFound()
 	}
 	return c, acc, nil
 }

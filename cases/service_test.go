@@ -473,17 +473,17 @@ func TestPermissions(t *testing.T) {
 		}{
 			{"resident dispatches", "resident", accepted.ID, cases.ActionInput{Action: cases.ActDispatch}, linli.EForbidden},
 			{"grid worker dispatches", "grid1", accepted.ID, cases.ActionInput{Action: cases.ActDispatch}, linli.EForbidden},
-			{"other community's grid acknowledges", "jxgrid", xy.ID, cases.ActionInput{Action: cases.ActAcknowledge}, linli.EForbidden},
-			{"other community's grid handles", "jxgrid", xy.ID, cases.ActionInput{Action: cases.ActHandle, Note: "x"}, linli.EForbidden},
-			{"other community's staff dispatches", "jixiang", accepted.ID, cases.ActionInput{Action: cases.ActDispatch}, linli.EForbidden},
-			{"grid1 acknowledges a 吉祥 case", "grid1", jx.ID, cases.ActionInput{Action: cases.ActAcknowledge}, linli.EForbidden},
-			{"grid1 notes a 吉祥 case", "grid1", jx.ID, cases.ActionInput{Action: cases.ActNote, Note: "x"}, linli.EForbidden},
+			{"other community's grid acknowledges", "jxgrid", xy.ID, cases.ActionInput{Action: cases.ActAcknowledge}, linli.ENotFound},
+			{"other community's grid handles", "jxgrid", xy.ID, cases.ActionInput{Action: cases.ActHandle, Note: "x"}, linli.ENotFound},
+			{"other community's staff dispatches", "jixiang", accepted.ID, cases.ActionInput{Action: cases.ActDispatch}, linli.ENotFound},
+			{"grid1 acknowledges a 吉祥 case", "grid1", jx.ID, cases.ActionInput{Action: cases.ActAcknowledge}, linli.ENotFound},
+			{"grid1 notes a 吉祥 case", "grid1", jx.ID, cases.ActionInput{Action: cases.ActNote, Note: "x"}, linli.ENotFound},
 			{"building head acknowledges", "building", xy.ID, cases.ActionInput{Action: cases.ActAcknowledge}, linli.EForbidden},
 			{"resident acknowledges own case", "resident", xy.ID, cases.ActionInput{Action: cases.ActAcknowledge}, linli.EForbidden},
 			{"staff rates", "xueyuan", closed.ID, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied}, linli.EForbidden},
 			{"grid worker rates", "grid1", closed.ID, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied}, linli.EForbidden},
 			{"building head rates", "building", closed.ID, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied}, linli.EForbidden},
-			{"other resident rates", "jxresident", closed.ID, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied}, linli.EForbidden},
+			{"other resident rates", "jxresident", closed.ID, cases.ActionInput{Action: cases.ActRate, Rating: cases.Satisfied}, linli.ENotFound},
 			{"close a dispatched case", "xueyuan", xy.ID, cases.ActionInput{Action: cases.ActClose}, linli.EConflict},
 			{"unknown action", "xueyuan", xy.ID, cases.ActionInput{Action: "explode"}, linli.EInvalid},
 		}
@@ -521,11 +521,11 @@ func TestPermissions(t *testing.T) {
 			id   int64
 			code string
 		}{
-			{"jixiang", xy.ID, linli.EForbidden},
-			{"jxgrid", xy.ID, linli.EForbidden},
-			{"jxresident", xy.ID, linli.EForbidden},
-			{"xueyuan", jx.ID, linli.EForbidden},
-			{"resident", jx.ID, linli.EForbidden},
+			{"jixiang", xy.ID, linli.ENotFound},
+			{"jxgrid", xy.ID, linli.ENotFound},
+			{"jxresident", xy.ID, linli.ENotFound},
+			{"xueyuan", jx.ID, linli.ENotFound},
+			{"resident", jx.ID, linli.ENotFound},
 			{"street", xy.ID, ""},
 			{"grid1", xy.ID, ""},
 			{"resident", xy.ID, ""},
@@ -534,7 +534,7 @@ func TestPermissions(t *testing.T) {
 			_, err := f.svc.Get(f.ctx, f.actor(tc.who), tc.id)
 			wantCode(t, tc.who+" reads case "+itoa(tc.id), err, tc.code)
 		}
-		if _, err := f.svc.Timeline(f.ctx, f.actor("jixiang"), xy.ID); linli.ErrorCode(err) != linli.EForbidden {
+		if _, err := f.svc.Timeline(f.ctx, f.actor("jixiang"), xy.ID); linli.ErrorCode(err) != linli.ENotFound {
 			t.Errorf("jixiang reads the timeline of a 学苑 case: %v", err)
 		}
 		// A public case is readable by the residents of its community, a
@@ -548,9 +548,9 @@ func TestPermissions(t *testing.T) {
 			code string
 		}{
 			{"resident", pub.ID, ""},
-			{"resident", priv.ID, linli.EForbidden},
-			{"jxresident", pub.ID, linli.EForbidden},
-			{"grid1", pub.ID, linli.EForbidden}, // 书香苑 is in the second grid
+			{"resident", priv.ID, linli.ENotFound},
+			{"jxresident", pub.ID, linli.ENotFound},
+			{"grid1", pub.ID, linli.ENotFound}, // 书香苑 is in the second grid
 		} {
 			_, err := f.svc.Get(f.ctx, f.actor(tc.who), tc.id)
 			wantCode(t, tc.who+" reads "+itoa(tc.id)+" at 书香苑", err, tc.code)

@@ -118,6 +118,10 @@ type Item struct {
 	// TitleEN is the title on English pages where its owner words it
 	// (a visit's "2 Mar 2026 visit: Oppose"); empty keeps Title.
 	TitleEN string `json:"-"`
+	// Path is the place of the record (a node path) where its owner knows
+	// one: a vote's scope, a project's community, a dispute's place. Used
+	// to keep what refers to it in the same community; never shown.
+	Path string `json:"-"`
 }
 
 // TitleIn is the item's title in the language.

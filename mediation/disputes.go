@@ -491,7 +491,7 @@ func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 		if !canManage(a, d) && !isParty(a, d) {
 			continue
 		}
-		out[id] = links.Item{Title: "人民调解 " + d.Number + " " + d.Title, URL: fmt.Sprintf("/mediation/%d", id), State: d.State.Label(), At: d.AcceptedAt}
+		out[id] = links.Item{Title: "人民调解 " + d.Number + " " + d.Title, URL: fmt.Sprintf("/mediation/%d", id), State: d.State.Label(), At: d.AcceptedAt, Path: d.path}
 	}
 	return out, nil
 }

@@ -126,7 +126,7 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, partyID i
 		if strings.Contains(out.Phone, "*") {
 			out.Phone = ""
 		}
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "dispute.reveal", Entity: "dispute", EntityID: id, ScopePath: d.path,
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "dispute.reveal", Read: true, Entity: "dispute", EntityID: id, ScopePath: d.path,
 			Summary: fmt.Sprintf("查看调解 %s %s「%s」的完整手机号", d.Number, RoleLabel(role), out.Name),
 			After:   map[string]any{"party_id": partyID, "field": "phone"}})
 	})

@@ -434,7 +434,7 @@ func (s *Service) RevealPhone(ctx context.Context, a *linli.Actor, id, rid int64
 		if phone == "" {
 			return linli.Errorf(linli.ENotFound, "没有登记电话 / no phone number on file")
 		}
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "notice.reveal_phone", Entity: "notice", EntityID: n.ID, ScopePath: r.path,
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "notice.reveal_phone", Read: true, Entity: "notice", EntityID: n.ID, ScopePath: r.path,
 			Summary: fmt.Sprintf("为电话告知查看「%s」%s %s的完整手机号", r.Name, r.Building, r.Room)})
 	})
 	return phone, err

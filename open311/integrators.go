@@ -14,6 +14,7 @@ import (
 
 	"linli"
 	"linli/audit"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -92,7 +93,9 @@ func (s *Service) CreateIntegrator(ctx context.Context, a *linli.Actor, in Integ
 		}
 		seen[id] = true
 		n, err := s.reg.NodeByID(ctx, id)
-		if err != nil {
+		if err != nil || !registry.Sees(a, n.Path) {
+			// A place the actor does not see answers like one that does
+			// not exist: its id cannot be probed.
 			return Integrator{}, linli.Invalid("地点不存在 / place not found", linli.FieldError{Field: "node_ids", Reason: "地点不存在 / place not found"})
 		}
 		if !a.Can(linli.PermUsersManage, n.Path) {

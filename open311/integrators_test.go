@@ -2,6 +2,7 @@ package open311_test
 
 import (
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -44,7 +45,16 @@ func TestIntegrators(t *testing.T) {
 			t.Fatalf("jixiang revokes: %v", err)
 		}
 		// Nobody makes an account for places they do not manage.
-		for who, nodes := range map[string][]int64{"jixiang": {f.node("学苑社区").ID}, "grid1": {f.node("学苑第一网格").ID}, "resident": {f.node("荟萃1号楼").ID}} {
+		// 吉祥's staff do not see 学苑社区: it answers like a place that
+		// does not exist (the same error), so its id cannot be probed.
+		unknown := func(who string, id int64) error {
+			_, err := f.svc.CreateIntegrator(f.ctx, f.actors[who], open311.IntegratorInput{Name: "x", NodeIDs: []int64{id}})
+			return err
+		}
+		if got, want := unknown("jixiang", f.node("学苑社区").ID), unknown("jixiang", 1<<40); linli.ErrorCode(want) != linli.EInvalid || fmt.Sprintf("%#v", got) != fmt.Sprintf("%#v", want) {
+			t.Errorf("jixiang names 学苑社区: %#v; an unknown place: %#v", got, want)
+		}
+		for who, nodes := range map[string][]int64{"grid1": {f.node("学苑第一网格").ID}, "resident": {f.node("荟萃1号楼").ID}} {
 			_, err := f.svc.CreateIntegrator(f.ctx, f.actors[who], open311.IntegratorInput{Name: "x", NodeIDs: nodes})
 			if linli.ErrorCode(err) != linli.EForbidden {
 				t.Errorf("%s: %v", who, err)

@@ -280,7 +280,7 @@ func (h *pages) create(w http.ResponseWriter, r *http.Request) error {
 func (h *pages) badBudget(r *http.Request, in ProjectInput) error {
 	in.BudgetFen = 0
 	fields := []linli.FieldError{{Field: "budget_fen", Reason: "金额格式如 1234.56 / amount like 1234.56"}}
-	if _, _, err := h.s.validate(r.Context(), &in); err != nil {
+	if _, _, err := h.s.validate(r.Context(), web.ActorFrom(r.Context()), &in); err != nil {
 		fields = append(fields, linli.ErrorFields(err)...)
 	}
 	return linli.Invalid("输入有误 / invalid input", fields...)

@@ -16,8 +16,10 @@ import (
 
 // validate checks a project input and resolves its scope: every node a
 // unit, building or estate inside the community. It returns the community
-// and the scope nodes.
-func (s *Service) validate(ctx context.Context, in *ProjectInput) (registry.Node, []registry.Node, error) {
+// and the scope nodes. A place the actor does not see (registry.Sees) is
+// answered like one that does not exist, so the answer never tells which
+// ids exist in other communities.
+func (s *Service) validate(ctx context.Context, a *linli.Actor, in *ProjectInput) (registry.Node, []registry.Node, error) {
 	var v linli.Validation
 	in.Title = strings.TrimSpace(in.Title)
 	in.Description = strings.TrimSpace(in.Description)
@@ -40,7 +42,7 @@ func (s *Service) validate(ctx context.Context, in *ProjectInput) (registry.Node
 	var scope []registry.Node
 	if in.CommunityID == 0 {
 		v.Add("community_id", "请选择社区 / community is required")
-	} else if n, err := s.reg.NodeByID(ctx, in.CommunityID); err != nil || n.Kind != registry.KindCommunity {
+	} else if n, err := s.reg.NodeByID(ctx, in.CommunityID); err != nil || n.Kind != registry.KindCommunity || !registry.Sees(a, n.Path) {
 		v.Add("community_id", "不是社区 / not a community")
 	} else {
 		community = n
@@ -53,7 +55,7 @@ func (s *Service) validate(ctx context.Context, in *ProjectInput) (registry.Node
 		field := fmt.Sprintf("scope[%d]", i)
 		n, err := s.reg.NodeByID(ctx, id)
 		switch {
-		case err != nil:
+		case err != nil || !registry.Sees(a, n.Path):
 			v.Add(field, "地点不存在 / no such place")
 		case n.Kind != registry.KindUnit && n.Kind != registry.KindBuilding && n.Kind != registry.KindEstate:
 			v.Add(field, "范围只能是单元、楼栋或小区 / the scope holds units, buildings or estates")
@@ -72,7 +74,7 @@ func (s *Service) validate(ctx context.Context, in *ProjectInput) (registry.Node
 // Create starts a project in its proposal phase. Staff holding
 // projects.manage on the community create.
 func (s *Service) Create(ctx context.Context, a *linli.Actor, in ProjectInput) (Project, error) {
-	community, scope, err := s.validate(ctx, &in)
+	community, scope, err := s.validate(ctx, a, &in)
 	if community.ID != 0 && !a.Can(linli.PermProjectsManage, community.Path) {
 		if !registry.Sees(a, community.Path) {
 			// A community the actor cannot see is answered like one
@@ -127,7 +129,7 @@ func (s *Service) Update(ctx context.Context, a *linli.Actor, id int64, in Proje
 		return Project{}, linli.Invalid("项目不能移到其他社区 / a project cannot move to another community",
 			linli.FieldError{Field: "community_id", Reason: "不能更改 / cannot change"})
 	}
-	_, scope, err := s.validate(ctx, &in)
+	_, scope, err := s.validate(ctx, a, &in)
 	if err != nil {
 		return Project{}, err
 	}

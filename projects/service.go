@@ -347,7 +347,7 @@ func (s *Service) ResolveLinks(ctx context.Context, a *linli.Actor, ids []int64)
 		if err != nil {
 			return nil, err
 		}
-		out[id] = links.Item{Title: p.Title, URL: fmt.Sprintf("/projects/%d", id), State: p.Phase.Label(), At: p.CreatedAt}
+		out[id] = links.Item{Title: p.Title, URL: fmt.Sprintf("/projects/%d", id), State: p.Phase.Label(), At: p.CreatedAt, Path: p.Path}
 	}
 	return out, nil
 }

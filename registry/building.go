@@ -59,7 +59,7 @@ func (s *Service) Building(ctx context.Context, a *linli.Actor, buildingID int64
 		return v, err
 	}
 	if !a.Can(linli.PermRegistryRead, b.Path) {
-		return v, errForbidden()
+		return v, refused(a, b.Path, errNotFound("地点", "place"))
 	}
 	if b.Kind != KindBuilding {
 		return v, linli.Errorf(linli.ENotFound, "不是楼栋 / not a building")

@@ -167,7 +167,7 @@ func (s *Service) Household(ctx context.Context, a *linli.Actor, id int64) (Hous
 		return h, err
 	}
 	if !a.CanHousehold(linli.PermRegistryRead, h.Path, h.ID) {
-		return Household{}, errForbidden()
+		return Household{}, refused(a, h.Path, errNotFound("住户", "household"))
 	}
 	return h, nil
 }
@@ -191,7 +191,7 @@ func (s *Service) ListHouseholds(ctx context.Context, a *linli.Actor, f Househol
 			return nil, 0, err
 		}
 		if !a.Can(linli.PermRegistryRead, n.Path) {
-			return nil, 0, errForbidden()
+			return nil, 0, refused(a, n.Path, errNotFound("地点", "place"))
 		}
 		where = append(where, "h.path LIKE ?")
 		args = append(args, n.Path+"%")
@@ -249,7 +249,7 @@ func (s *Service) unitFor(ctx context.Context, tx *storage.Tx, a *linli.Actor, u
 		return u, err
 	}
 	if !a.Can(linli.PermRegistryWrite, u.Path) {
-		return u, errForbidden()
+		return u, refused(a, u.Path, linli.Invalid("单元不存在 / unit not found", linli.FieldError{Field: "unit_id", Reason: "单元不存在 / unit not found"}))
 	}
 	if u.Kind != KindUnit {
 		return u, linli.Invalid("住户只能建在单元下 / households belong to a unit", linli.FieldError{Field: "unit_id", Reason: "不是单元 / not a unit"})
@@ -321,6 +321,9 @@ func (s *Service) UpdateHousehold(ctx context.Context, a *linli.Actor, id int64,
 		if err != nil {
 			return err
 		}
+		if !a.Can(linli.PermRegistryWrite, before.Path) {
+			return refused(a, before.Path, errNotFound("住户", "household"))
+		}
 		u, err := s.unitFor(ctx, tx, a, before.UnitID)
 		if err != nil {
 			return err
@@ -350,7 +353,7 @@ func (s *Service) DeleteHousehold(ctx context.Context, a *linli.Actor, id int64)
 			return err
 		}
 		if !a.Can(linli.PermRegistryWrite, before.Path) {
-			return errForbidden()
+			return refused(a, before.Path, errNotFound("住户", "household"))
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM households WHERE id = ?`, id); err != nil {
 			if storage.IsForeignKey(err) {
@@ -372,7 +375,7 @@ func (s *Service) AddMember(ctx context.Context, a *linli.Actor, householdID int
 			return err
 		}
 		if !a.Can(linli.PermRegistryWrite, before.Path) {
-			return errForbidden()
+			return refused(a, before.Path, errNotFound("住户", "household"))
 		}
 		if err := in.validate(); err != nil {
 			return err
@@ -408,7 +411,7 @@ func (s *Service) RemoveMember(ctx context.Context, a *linli.Actor, householdID,
 			return err
 		}
 		if !a.Can(linli.PermRegistryWrite, before.Path) {
-			return errForbidden()
+			return refused(a, before.Path, errNotFound("住户", "household"))
 		}
 		res, err := tx.Exec(ctx, `DELETE FROM household_members WHERE id = ? AND household_id = ?`, memberID, householdID)
 		if err != nil {

@@ -378,7 +378,7 @@ func (s *Service) apiImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !a.Can(linli.PermRegistryWrite, n.Path) {
-		return errForbidden()
+		return refused(a, n.Path, errNotFound("地点", "place"))
 	}
 	q := r.URL.Query()
 	dryRun, err := strconv.ParseBool(cmp.Or(q.Get("dry_run"), "false"))

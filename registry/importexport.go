@@ -213,7 +213,7 @@ func (s *Service) RegisterProblems(ctx context.Context, a *linli.Actor, communit
 		return nil, err
 	}
 	if !a.Can(linli.PermRegistryWrite, comm.Path) {
-		return nil, errForbidden()
+		return nil, refused(a, comm.Path, errNotFound("地点", "place"))
 	}
 	if comm.Kind != KindCommunity {
 		return nil, nil // Import says so
@@ -294,7 +294,7 @@ func (s *Service) Export(ctx context.Context, a *linli.Actor, nodeID int64) ([]l
 		return nil, err
 	}
 	if !a.Can(linli.PermRegistryWrite, n.Path) || !a.Can(linli.PermPeopleReveal, n.Path) {
-		return nil, errForbidden()
+		return nil, refused(a, n.Path, errNotFound("地点", "place"))
 	}
 	var out []ledger.Household
 	index := map[int64]int{}
@@ -330,7 +330,7 @@ func (s *Service) Export(ctx context.Context, a *linli.Actor, nodeID int64) ([]l
 		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "registry.export", Entity: "node", EntityID: n.ID, ScopePath: n.Path,
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "registry.export", Read: true, Entity: "node", EntityID: n.ID, ScopePath: n.Path,
 			Summary: fmt.Sprintf("导出「%s」住户台账（%d户，含完整联系方式）", n.Name, len(out))})
 	})
 	return out, err

@@ -265,7 +265,7 @@ func (s *Service) importTarget(ctx context.Context, a *linli.Actor, communityID 
 		return Node{}, err
 	}
 	if !a.Can(linli.PermRegistryWrite, comm.Path) {
-		return Node{}, errForbidden()
+		return Node{}, refused(a, comm.Path, errNotFound("地点", "place"))
 	}
 	if comm.Kind != KindCommunity {
 		return Node{}, linli.Invalid("只能导入到社区 / import into a community", linli.FieldError{Field: "community_id", Reason: "不是社区 / not a community"})

@@ -66,7 +66,7 @@ func (s *Service) Node(ctx context.Context, a *linli.Actor, id int64) (Node, err
 		return n, err
 	}
 	if !canSee(a, n.Path) {
-		return Node{}, errForbidden()
+		return Node{}, refused(a, n.Path, errNotFound("地点", "place"))
 	}
 	return n, nil
 }
@@ -319,7 +319,7 @@ func (s *Service) CreateNode(ctx context.Context, a *linli.Actor, in NodeInput) 
 			parent, parentPath = p, p.Path
 		}
 		if !a.Can(linli.PermRegistryWrite, parentPath) {
-			return errForbidden()
+			return refused(a, parentPath, linli.Invalid("上级不存在 / parent not found", linli.FieldError{Field: "parent_id", Reason: "上级不存在 / parent not found"}))
 		}
 		if err := in.validate(parent, s.now().Year()); err != nil {
 			return err
@@ -362,7 +362,7 @@ func (s *Service) UpdateNode(ctx context.Context, a *linli.Actor, id int64, in N
 			return err
 		}
 		if !a.Can(linli.PermRegistryWrite, before.Path) {
-			return errForbidden()
+			return refused(a, before.Path, errNotFound("地点", "place"))
 		}
 		var parent Node
 		if before.ParentID != 0 {
@@ -399,7 +399,7 @@ func (s *Service) MoveNode(ctx context.Context, a *linli.Actor, id, newParentID 
 			return err
 		}
 		if !a.Can(linli.PermRegistryWrite, n.Path) {
-			return errForbidden()
+			return refused(a, n.Path, errNotFound("地点", "place"))
 		}
 		np, err := s.node(ctx, tx, newParentID)
 		if err != nil {
@@ -409,7 +409,7 @@ func (s *Service) MoveNode(ctx context.Context, a *linli.Actor, id, newParentID 
 			return err
 		}
 		if !a.Can(linli.PermRegistryWrite, np.Path) {
-			return errForbidden()
+			return refused(a, np.Path, linli.Invalid("新上级不存在 / new parent not found", linli.FieldError{Field: "parent_id", Reason: "新上级不存在 / new parent not found"}))
 		}
 		if linli.Within(np.Path, n.Path) {
 			return linli.Invalid("不能移到自己的下级 / cannot move a node under itself", linli.FieldError{Field: "parent_id", Reason: "不能移到自己的下级 / cannot move a node under itself"})
@@ -459,7 +459,7 @@ func (s *Service) DeleteNode(ctx context.Context, a *linli.Actor, id int64) erro
 			return err
 		}
 		if !a.Can(linli.PermRegistryWrite, n.Path) {
-			return errForbidden()
+			return refused(a, n.Path, errNotFound("地点", "place"))
 		}
 		if n.Children > 0 || n.Households > 0 {
 			return linli.Errorf(linli.EConflict, "「%s」下还有%d个下级、%d户，不能删除 / not empty", n.Name, n.Children, n.Households)

@@ -117,7 +117,7 @@ func (s *Service) placePage(r *http.Request, id int64) (*web.Page, error) {
 	}
 	if !a.Can(linli.PermRegistryRead, n.Path) && !a.Can(linli.PermRegistryWrite, n.Path) {
 		// Breadcrumb-only visibility: show nothing of the subtree.
-		return nil, errForbidden()
+		return nil, refused(a, n.Path, errNotFound("地点", "place"))
 	}
 	anc, err := s.Ancestors(r.Context(), n)
 	if err != nil {
@@ -551,7 +551,7 @@ func (s *Service) renderImport(w http.ResponseWriter, r *http.Request, page *web
 	status := http.StatusOK
 	if err != nil {
 		code := linli.ErrorCode(err)
-		if code == linli.EInternal || code == linli.EForbidden {
+		if code == linli.EInternal || code == linli.EForbidden || code == linli.ENotFound {
 			return err
 		}
 		status = web.StatusOf(code)

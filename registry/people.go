@@ -128,14 +128,21 @@ func (s *Service) Reveal(ctx context.Context, a *linli.Actor, personID int64, fi
 			}
 		}
 		if scope == "" {
-			return errForbidden()
+			// Someone the actor sees in no household is answered like
+			// nobody: a 403 would tell that the id is a person.
+			for _, p := range paths {
+				if Sees(a, p) {
+					return errForbidden()
+				}
+			}
+			return errNotFound("人员", "person")
 		}
 		value = phone
 		label := "手机号"
 		if field == "id_number" {
 			value, label = idn, "身份证号"
 		}
-		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "person.reveal", Entity: "person", EntityID: personID, ScopePath: scope,
+		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "person.reveal", Read: true, Entity: "person", EntityID: personID, ScopePath: scope,
 			Summary: fmt.Sprintf("查看「%s」的完整%s", name, label), After: map[string]string{"field": field}})
 	})
 	return value, err

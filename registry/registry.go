@@ -152,6 +152,17 @@ func errNotFound(zh, en string) error {
 	return linli.Errorf(linli.ENotFound, "%s不存在 / %s not found", zh, en)
 }
 
+// refused answers an actor who may not act on the record at path: like an
+// unknown id (missing) when the actor does not see the place at all
+// (Sees), so a refusal never tells that a record exists in another
+// community; a plain 403 for a record within the actor's view.
+func refused(a *linli.Actor, path string, missing error) error {
+	if !Sees(a, path) {
+		return missing
+	}
+	return errForbidden()
+}
+
 // errForbidden says no more than "no": the record's content never leaks.
 func errForbidden() error {
 	return linli.Errorf(linli.EForbidden, "无权访问 / not allowed")

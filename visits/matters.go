@@ -178,6 +178,9 @@ func (s *Service) CreateMatter(ctx context.Context, a *linli.Actor, in MatterInp
 	if err := s.checkSubject(ctx, a, subject); err != nil {
 		return Matter{}, err
 	}
+	if err := s.sameCommunity(ctx, a, subject, scope.Path); err != nil {
+		return Matter{}, err
+	}
 	var m Matter
 	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
 		if !subject.IsZero() {
@@ -269,6 +272,27 @@ func (s *Service) widen(ctx context.Context, tx *storage.Tx, a *linli.Actor, m M
 	}
 	return m, audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "visit_matter.widen", Entity: "visit_matter", EntityID: m.ID,
 		ScopePath: m.Path, Summary: "走访事项「" + m.Title + "」的范围扩大到" + m.Scope, Before: before, After: m})
+}
+
+// sameCommunity refuses a matter about subject placed at path when the
+// subject (a vote, project or dispute, whose place its owner tells through
+// links) lies in another community: the matter is the subject's, so it
+// stays in the subject's community (someone who sees two communities
+// could otherwise open a vote's matter in the wrong one).
+func (s *Service) sameCommunity(ctx context.Context, a *linli.Actor, subject links.Ref, path string) error {
+	if subject.IsZero() || subject.Kind == KindMatter || s.links == nil {
+		return nil
+	}
+	it, ok, err := s.links.Describe(ctx, a, subject)
+	if err != nil || !ok || it.Path == "" {
+		return err
+	}
+	top, err := s.registry.NodeByID(ctx, linli.PathNodeID(linli.CommonPath(it.Path, path)))
+	if linli.ErrorCode(err) == linli.ENotFound || (err == nil && !withinCommunity(top.Kind)) {
+		return linli.Invalid("走访事项属于另一个社区 / the visit matter belongs to another community",
+			linli.FieldError{Field: "subject", Reason: "走访事项属于另一个社区 / the visit matter belongs to another community"})
+	}
+	return err
 }
 
 // withinCommunity reports whether a place of this kind lies in one

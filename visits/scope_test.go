@@ -77,3 +77,41 @@ func TestVisitMatterStaysInItsCommunity(t *testing.T) {
 		}
 	})
 }
+
+// The first visit about another community's project, by someone who sees
+// both, does not open the project's matter in the visitor's community
+// (it did, at the household's building): the matter is the subject's and
+// stays in the subject's community, so the visit is refused naming the
+// subject and nothing is created. An explicit matter for it elsewhere is
+// refused the same way; in the subject's community it is made.
+func TestFirstVisitMatterInTheSubjectsCommunity(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		both := linli.System()
+		_, err := f.svc.Record(f.ctx, both, visits.VisitInput{HouseholdID: f.room("3单元", "602"), Subject: "project:8", Stance: visits.Support})
+		if wantCode(t, "a first visit in 学苑 about 吉祥's project", err, linli.EInvalid); !hasField(err, "subject") {
+			t.Errorf("fields %v, want subject", linli.ErrorFields(err))
+		}
+		var n int
+		if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM visit_matters WHERE subject_kind = 'project' AND subject_id = 8`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("matters of project 8: %d %v", n, err)
+		}
+		_, err = f.svc.CreateMatter(f.ctx, both, visits.MatterInput{Subject: "project:8", ScopeID: f.node(pBuilding...).ID})
+		if wantCode(t, "a matter in 学苑 for 吉祥's project", err, linli.EInvalid); !hasField(err, "subject") {
+			t.Errorf("fields %v, want subject", linli.ErrorFields(err))
+		}
+		jxb := f.node("运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼")
+		m, err := f.svc.CreateMatter(f.ctx, both, visits.MatterInput{Subject: "project:8", ScopeID: jxb.ID})
+		if err != nil || m.Path != jxb.Path {
+			t.Errorf("the matter in 吉祥: %+v %v", m, err)
+		}
+		jxu := f.node("运城市", "盐湖区", "东城街道", "吉祥社区", "第一网格", "吉祥花园", "1号楼", "2单元")
+		h, err := f.reg.HouseholdByRoom(f.ctx, jxu.ID, "402")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := f.svc.Record(f.ctx, both, visits.VisitInput{HouseholdID: h, Subject: "project:8", Stance: visits.Support}); err != nil || v.MatterID != m.ID {
+			t.Errorf("a visit in 吉祥 about its project: %+v %v", v, err)
+		}
+	})
+}

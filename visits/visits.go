@@ -166,6 +166,9 @@ func (s *Service) Record(ctx context.Context, a *linli.Actor, in VisitInput) (Vi
 			if err != nil {
 				return err
 			}
+			if err := s.sameCommunity(ctx, a, subject, b.Path); err != nil {
+				return err
+			}
 			if m, err = s.insertMatter(ctx, tx, a, subject, in.MatterTitle, b.ID, b.Path); err != nil {
 				return err
 			}

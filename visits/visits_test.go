@@ -72,7 +72,7 @@ func registerSubjects(t *testing.T, ctx context.Context, reg *registry.Service, 
 				p, ok := owner[links.Ref{Kind: kind, ID: id}]
 				for _, sc := range a.Scopes(linli.PermProjectsRead) {
 					if ok && (linli.Within(sc, p) || linli.Within(p, sc)) {
-						out[id] = links.Item{Title: kind + " " + itoa(id)}
+						out[id] = links.Item{Title: kind + " " + itoa(id), Path: p}
 					}
 				}
 			}

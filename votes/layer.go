@@ -251,7 +251,7 @@ func (s *Service) resolveVotes(ctx context.Context, a *linli.Actor, ids []int64)
 		if t.Valid {
 			state += " · 有效通过"
 		}
-		out[id] = links.Item{Title: v.Title + "（" + v.Scope + "）", URL: fmt.Sprintf("/votes/%d", id), State: state, At: v.CreatedAt}
+		out[id] = links.Item{Title: v.Title + "（" + v.Scope + "）", URL: fmt.Sprintf("/votes/%d", id), State: state, At: v.CreatedAt, Path: v.Path}
 	}
 	return out, nil
 }

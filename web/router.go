@@ -130,6 +130,10 @@ func (rt *Router) Handle(pattern string, access Access, h http.Handler) {
 			} else {
 				rt.render.Error(sw, r, err)
 			}
+		} else if a != nil && a.ReadOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// A read-only token sends no change; the services refuse one
+			// too (linli.Actor.ReadOnly, audit.Record), this says so first.
+			WriteError(sw, r, linli.Errorf(linli.EForbidden, "只读令牌不能修改数据 / a read-only token makes no changes"))
 		} else if a == nil && access == LoggedIn {
 			if api || strings.HasPrefix(r.URL.Path, "/api/") {
 				WriteError(sw, r, linli.Errorf(linli.EUnauthorized, "请先登录 / please log in"))

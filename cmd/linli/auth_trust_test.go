@@ -113,7 +113,7 @@ func TestAuthTrustAccounts(t *testing.T) {
 				t.Errorf("API: grants of the new account %+v", acc.Grants)
 			}
 			wantProblem(t, xueyuan, "POST", "/api/accounts", map[string]any{"username": "elsewhere", "display_name": "越权", "password": "Elsewhere-2026",
-				"grant": map[string]any{"role": "grid_worker", "node_id": p.jxGrid}}, 403)
+				"grant": map[string]any{"role": "grid_worker", "node_id": p.jxGrid}}, 422)
 			if _, err := s.Auth.FindAccount(context.Background(), "elsewhere"); err == nil {
 				t.Errorf("a refused first role left the account behind")
 			}

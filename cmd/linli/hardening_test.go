@@ -13,30 +13,9 @@ import (
 	"time"
 
 	"linli/auth"
-	"linli/demo"
 	"linli/storage"
 	"linli/web"
 )
-
-// startServerWith is startServer with the configuration changed first.
-func startServerWith(t *testing.T, db *storage.DB, change func(*Config)) *testServer {
-	t.Helper()
-	m, clock := newTestMain(t, db)
-	change(&m.Config)
-	ctx := context.Background()
-	if err := m.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	d := demo.Build()
-	if _, err := ensureDemo(ctx, m, d); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.server.Close() })
-	return &testServer{Main: m, URL: m.URL(), Clock: clock, Data: d}
-}
 
 // TestSecondFactorHTTP is the whole login with a code over real HTTP, no
 // browser, on both engines, with the deployment's default policy (street

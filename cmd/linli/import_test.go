@@ -134,7 +134,7 @@ func TestImportAPI(t *testing.T) {
 			}
 			// A grid worker sees them; the other community does not.
 			wantStatus(t, s.login(t, "xueyuan"), "GET", fmt.Sprintf("/api/households/%d", h.ID), nil, 200, nil)
-			wantProblem(t, s.login(t, "jixiang"), "GET", fmt.Sprintf("/api/households/%d", h.ID), nil, 403)
+			wantProblem(t, s.login(t, "jixiang"), "GET", fmt.Sprintf("/api/households/%d", h.ID), nil, 404)
 			if !hasAction(auditEntries(t, xueyuan, "action=registry.import"), "registry.import", p.xueyuan) {
 				t.Errorf("no registry.import audit entry")
 			}

@@ -731,10 +731,11 @@ type bodyCase struct {
 	own, cross        map[string]any
 }
 
-// walkBodies sends the main create routes ids of another community (or, for
-// a resident, another household) in their bodies; it returns the number of
-// requests.
-func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func(walkResult, bool)) int {
+// bodyCases are the create requests walkBodies and
+// TestForeignIdsAnswerLikeUnknown send: each names one record of the
+// actor's own scope (own) and one of another community or household
+// (cross) in the field.
+func bodyCases(t *testing.T, s *testServer, sets map[string]*idSet) []bodyCase {
 	t.Helper()
 	ctx := context.Background()
 	one := func(q string, args ...any) int64 {
@@ -790,7 +791,7 @@ func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func
 	caseIn := map[string]any{"category": "noise", "title": "夜间噪声", "location_id": xyBuilding}
 	thanks := map[string]any{"subject": fmt.Sprintf("project:%d", project), "kind": "banner", "from": "居民", "text": "谢谢", "at": now}
 	happy := fmt.Sprintf("/api/happiness/%d/thanks", xy)
-	cases := []bodyCase{
+	return []bodyCase{
 		{"POST /api/mediation", "xueyuan", "/api/mediation", "location_id", dispute, with(dispute, "location_id", jxBuilding)},
 		{"POST /api/mediation", "xueyuan", "/api/mediation", "parties[].household_id", dispute, with(dispute, "parties", party("household_id", jxHH))},
 		{"POST /api/mediation", "xueyuan", "/api/mediation", "parties[].person_id", dispute, with(dispute, "parties", party("person_id", n("jx", "person")))},
@@ -825,34 +826,21 @@ func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func
 		{"POST /api/households", "xueyuan", "/api/households", "unit_id", map[string]any{"unit_id": xyUnit, "floor": 1, "room": "1999", "area": "80.00"}, map[string]any{"unit_id": jxUnit, "floor": 1, "room": "1999", "area": "80.00"}},
 		{"POST /api/accounts/{id}/grants", "xueyuan", fmt.Sprintf("/api/accounts/%d/grants", account("grid1")), "node_id", map[string]any{"role": "grid_worker", "node_id": grid(xy)}, map[string]any{"role": "grid_worker", "node_id": grid(jx)}},
 	}
+}
+
+// walkBodies sends the main create routes ids of another community (or, for
+// a resident, another household) in their bodies; it returns the number of
+// requests.
+func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func(walkResult, bool)) int {
+	t.Helper()
 	walkers := map[string]*walker{}
 	requests := 0
 	created := map[string]string{} // route of the create → id of the control's record
-	for _, c := range cases {
-		w := walkers[c.user]
-		if w == nil {
-			w = newWalker(t, s, c.user)
-			walkers[c.user] = w
-		}
-		path := c.path
-		if strings.Contains(path, "{new}") {
-			parent := strings.SplitN(c.route, "/{id}", 2)[0]
-			id := created[parent]
-			if id == "" {
-				t.Errorf("%s: no record of %s to add to", c.route, parent)
-				continue
-			}
-			path = strings.ReplaceAll(path, "{new}", id)
-		}
-		ownBody, _ := json.Marshal(c.own)
-		ctl := w.sendJSON(c.route, c.field, path, ownBody)
+	for _, c := range bodyCases(t, s, sets) {
+		w, path, ok := controlBody(t, s, walkers, created, c)
 		requests++
-		if ctl.status < 200 || ctl.status > 299 {
-			t.Errorf("control for %s %s (%s): %d %.300s", c.route, c.field, c.user, ctl.status, ctl.body)
+		if !ok {
 			continue
-		}
-		if id := createdID(ctl.body); id != "" {
-			created["POST "+c.path] = id
 		}
 		crossBody, _ := json.Marshal(c.cross)
 		r := w.sendJSON(c.route, c.field, path, crossBody)
@@ -861,6 +849,40 @@ func walkBodies(t *testing.T, s *testServer, sets map[string]*idSet, record func
 		record(r.walkResult, false)
 	}
 	return requests
+}
+
+// controlBody sends a body case's own request, which must succeed, as
+// its user (walkers keeps one walker per user); created maps the route of
+// a create to the id of the record its control made, for the requests that
+// add to it ("{new}" in their path). It returns the walker and the path
+// the case's other requests go to.
+func controlBody(t *testing.T, s *testServer, walkers map[string]*walker, created map[string]string, c bodyCase) (*walker, string, bool) {
+	t.Helper()
+	w := walkers[c.user]
+	if w == nil {
+		w = newWalker(t, s, c.user)
+		walkers[c.user] = w
+	}
+	path := c.path
+	if strings.Contains(path, "{new}") {
+		parent := strings.SplitN(c.route, "/{id}", 2)[0]
+		id := created[parent]
+		if id == "" {
+			t.Errorf("%s: no record of %s to add to", c.route, parent)
+			return w, path, false
+		}
+		path = strings.ReplaceAll(path, "{new}", id)
+	}
+	ownBody, _ := json.Marshal(c.own)
+	ctl := w.sendJSON(c.route, c.field, path, ownBody)
+	if ctl.status < 200 || ctl.status > 299 {
+		t.Errorf("control for %s %s (%s): %d %.300s", c.route, c.field, c.user, ctl.status, ctl.body)
+		return w, path, false
+	}
+	if id := createdID(ctl.body); id != "" {
+		created["POST "+c.path] = id
+	}
+	return w, path, true
 }
 
 // bodyResult is a walk result with the answer's body.

@@ -51,7 +51,17 @@ func newTestMain(tb testing.TB, db *storage.DB) (*Main, *linli.FakeClock) {
 // already holds it (the copies demoSQLite and demoPostgres give do).
 func startServer(t testing.TB, db *storage.DB) *testServer {
 	t.Helper()
+	return startServerWith(t, db, nil)
+}
+
+// startServerWith is startServer with the configuration changed first
+// (change may be nil).
+func startServerWith(t testing.TB, db *storage.DB, change func(*Config)) *testServer {
+	t.Helper()
 	m, clock := newTestMain(t, db)
+	if change != nil {
+		change(&m.Config)
+	}
 	ctx := context.Background()
 	if err := m.Open(ctx); err != nil {
 		t.Fatal(err)

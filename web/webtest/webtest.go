@@ -288,3 +288,14 @@ func (r *Response) Problem(t testing.TB) web.Problem {
 	}
 	return p
 }
+
+// SameAs fails the test unless r answers exactly like other: the same
+// status and the same problem body. A record out of the caller's scope must
+// answer like one that does not exist, so its id cannot be probed.
+func (r *Response) SameAs(t testing.TB, other *Response) {
+	t.Helper()
+	r.Problem(t)
+	if r.Status != other.Status || !bytes.Equal(r.Body, other.Body) {
+		t.Errorf("%s answers %d %s; %s answers %d %s: an attacker tells them apart", r.what, r.Status, r.Body, other.what, other.Status, other.Body)
+	}
+}
