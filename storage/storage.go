@@ -46,6 +46,8 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 	closing               chan struct{}
 	closeOnce             sync.Once
+	// sig are the handlers of signals between replicas (notify.go).
+	sig signals
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or otherwise a
@@ -195,6 +197,8 @@ type Tx struct {
 	db    *DB
 	tx    *sql.Tx
 	after []func()
+	// signalled are the (channel, payload) pairs Notify queued.
+	signalled [][2]string
 }
 
 // stmt returns the transaction's handle on a cached prepared statement,
