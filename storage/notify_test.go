@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -157,4 +158,46 @@ func waitUp(t *testing.T, l *storage.Listener) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// BenchmarkSignalAcrossReplicas times a signal from the commit on one
+// replica to the handler on the other (two pools and two listeners on one
+// PostgreSQL): what a cache invalidation costs in delay. Reports the
+// median and the 99th percentile.
+func BenchmarkSignalAcrossReplicas(b *testing.B) {
+	a, dsn := storagetest.PostgresDSN(b)
+	if a == nil {
+		return
+	}
+	ctx := context.Background()
+	other, err := storage.Open(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer other.Close()
+	got := make(chan struct{}, 1)
+	other.Subscribe("bench", func(string) { got <- struct{}{} })
+	l := other.Listen(dsn)
+	defer l.Stop()
+	for !l.Up() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	took := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		if err := a.InTx(ctx, func(tx *storage.Tx) error { return tx.Notify(ctx, "bench", "") }); err != nil {
+			b.Fatal(err)
+		}
+		<-got
+		took = append(took, time.Since(start))
+	}
+	b.StopTimer()
+	reportPercentiles(b, took)
+}
+
+func reportPercentiles(b *testing.B, took []time.Duration) {
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 }

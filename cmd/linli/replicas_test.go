@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"linli/live"
 	"linli/storage"
 	"linli/storage/storagetest"
 )
@@ -774,4 +776,84 @@ func TestReplicasRunEachTimerOnce(t *testing.T) {
 		t.Fatalf("%d (case, overdue|warning) pairs written more than once", twice)
 	}
 	t.Logf("timers run by the four runners of two replicas: %v; %d deadline entries written", ran, after-before)
+}
+
+// BenchmarkReplicaLiveEvent times a live event from the hub of one
+// replica to a guard's board stream served by another (two Mains in this
+// process on one PostgreSQL, each with its listener; the event relayed
+// through NOTIFY), from Publish to the frame read by the client. Reports
+// the median and the 99th percentile.
+func BenchmarkReplicaLiveEvent(b *testing.B) {
+	db, dsn := demoPostgresDSN(b)
+	if db == nil {
+		return
+	}
+	ctx := context.Background()
+	other, err := storage.Open(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var mains [2]*Main
+	for i, d := range []*storage.DB{db, other} {
+		m, _ := newTestMain(b, d)
+		m.Config.DB = dsn // so it listens
+		if err := m.Open(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Listen(); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { m.Close() })
+		mains[i] = m
+	}
+	for _, m := range mains {
+		for !m.signals.Up() {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	s := &testServer{Main: mains[1], URL: mains[1].URL()}
+	guard := s.login(b, "ydguard")
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.URL+"/api/cameras/stream", nil)
+	res, err := guard.http.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		b.Fatalf("stream: %v %v", err, res)
+	}
+	defer res.Body.Close()
+	ids := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if id, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
+				ids <- id
+			}
+		}
+	}()
+	next := int64(1_000_000_000)
+	// across: published on A, streamed by B; same: published on B, the
+	// baseline of one replica in the same run.
+	for _, bc := range []struct {
+		name string
+		on   *Main
+	}{{"across", mains[0]}, {"same", mains[1]}} {
+		b.Run(bc.name, func(b *testing.B) {
+			took := make([]time.Duration, 0, b.N)
+			for range b.N {
+				next++
+				start := time.Now()
+				bc.on.Live.Publish(live.Event{ID: next, Topic: "camera/1", Type: "alert", Data: []byte(`{"bench":true}`)})
+				select {
+				case got := <-ids:
+					if got != fmt.Sprint(next) {
+						b.Fatalf("got id %s, want %d", got, next)
+					}
+				case <-time.After(10 * time.Second):
+					b.Fatal("no event on the stream in 10 s")
+				}
+				took = append(took, time.Since(start))
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
+		})
+	}
 }
