@@ -134,7 +134,12 @@ func (l *Listener) session(ctx context.Context, again bool) (listened bool, err 
 		return false, err
 	}
 	l.pid.Store(conn.PgConn().PID())
-	defer conn.Close(context.Background())
+	defer func() {
+		// A dead connection must not hold the reconnect up.
+		cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		conn.Close(cctx)
+	}()
 	var channel string
 	if err := conn.QueryRow(ctx, `SELECT `+pgChannel).Scan(&channel); err != nil {
 		return false, err

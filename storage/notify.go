@@ -25,14 +25,16 @@ import (
 //
 // All of Linli's signals travel on one PostgreSQL channel per schema
 // ("linli.public"; NOTIFY reaches the whole database, and tests run
-// databases side by side in schemas of one), as "origin channel payload": origin tells a replica its own signals (run
-// already, at commit) from the others'. A payload should be small — an
-// id, or nothing ("something changed, forget it all") — since PostgreSQL
-// caps a notification at 8000 bytes.
+// databases side by side in schemas of one), as "origin channel
+// payload": origin tells a replica its own signals (run already, at
+// commit) from the others'. A payload should be small — an id, or nothing
+// ("something changed, forget it all") — since PostgreSQL caps a
+// notification at 8000 bytes.
 
 // pgChannel is the PostgreSQL channel every replica LISTENs on, followed
-// by the schema: the SQL that names it.
-const pgChannel = `'linli.' || current_schema()`
+// by the schema: the SQL that names it (a channel name is at most 63
+// bytes).
+const pgChannel = `left('linli.' || current_schema(), 63)`
 
 // MaxPayload is the longest payload Notify and Broadcast take: PostgreSQL's
 // 8000 bytes less room for the origin and the channel.
