@@ -62,13 +62,11 @@ func TestReplicas(t *testing.T) {
 			t.Fatalf("token of A on B: %d", st)
 		}
 		// B has the token's actor in its cache now (tokenTTL, 2 s); A
-		// revokes it, and B refuses it at the next request.
+		// revokes it, and B refuses it as soon as it hears A's signal.
 		if st := c.json(a, "DELETE", fmt.Sprintf("/api/tokens/%d", tokID), nil, nil); st != 204 && st != 200 {
 			t.Fatalf("revoke on A: %d", st)
 		}
-		if st := bearer.json(b, "GET", "/api/me", nil, nil); st != 401 {
-			t.Fatalf("token revoked on A still answered %d on B", st)
-		}
+		soon(t, "token revoked on A refused on B", func() bool { return bearer.json(b, "GET", "/api/me", nil, nil) == 401 })
 	})
 
 	t.Run("category change seen at once", func(t *testing.T) {
@@ -98,9 +96,7 @@ func TestReplicas(t *testing.T) {
 		if st := street.json(a, "PUT", fmt.Sprintf("/api/categories/%d", noise), in, nil); st != 200 {
 			t.Fatalf("deactivate on A: %d", st)
 		}
-		if st := staff.json(b, "POST", "/api/cases", report, nil); st != 422 {
-			t.Fatalf("a report of the category A deactivated answered %d on B, want 422", st)
-		}
+		soon(t, "a report of the category A deactivated refused on B", func() bool { return staff.json(b, "POST", "/api/cases", report, nil) == 422 })
 	})
 
 	t.Run("live event from A on a stream of B", func(t *testing.T) {
@@ -155,6 +151,24 @@ func TestReplicas(t *testing.T) {
 		checkAcknowledged(t, db, acked)
 		t.Logf("%d cases acknowledged (%d by the killed replica), all present with their timelines", len(acked), load.ackedOn(c))
 	})
+}
+
+// soon waits for ok to hold, asking every 2 ms for at most 500 ms. A
+// signal reaches the other replica a fraction of a millisecond after the
+// commit (docs/scale.md), but the test's next request can still beat it;
+// the caches it clears keep what they hold for 2 s (tokens) or 5 s
+// (categories), so an answer within 500 ms is the signal's doing, not
+// the cache's lifetime running out.
+func soon(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	start := time.Now()
+	for !ok() {
+		if time.Since(start) > 500*time.Millisecond {
+			t.Fatalf("%s: not within 500 ms", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Logf("%s after %v", what, time.Since(start).Round(100*time.Microsecond))
 }
 
 // buildLinli builds this command into a temporary directory.
@@ -597,9 +611,7 @@ func TestReplicasSurvivePostgresRestart(t *testing.T) {
 		t.Fatalf("token of A on B: %d", st)
 	}
 	c.json(a, "DELETE", fmt.Sprintf("/api/tokens/%d", tokID), nil, nil)
-	if st := bearer.json(b, "GET", "/api/me", nil, nil); st != 401 {
-		t.Fatalf("after the restart, a token revoked on A still answered %d on B", st)
-	}
+	soon(t, "after the restart, a token revoked on A refused on B", func() bool { return bearer.json(b, "GET", "/api/me", nil, nil) == 401 })
 }
 
 // privatePostgres is a postmaster of our own in a temporary directory.
