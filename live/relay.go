@@ -107,6 +107,7 @@ func (r *Relay) run() {
 			r.drain(batch[:0])
 			return
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		for more := true; more && len(batch) < relayBatch; {
 			select {
 			case p := <-r.queue:
@@ -115,32 +116,35 @@ func (r *Relay) run() {
 				more = false
 			}
 		}
-		r.flush(batch)
+		r.flush(ctx, batch)
+		cancel()
 	}
 }
 
+// drain sends what is queued at Close, all within a few seconds: a
+// database that does not answer must not hold the shutdown.
 func (r *Relay) drain(batch []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
 	for {
 		select {
 		case p := <-r.queue:
 			batch = append(batch, p)
 			if len(batch) == relayBatch {
-				r.flush(batch)
+				r.flush(ctx, batch)
 				batch = batch[:0]
 			}
 		default:
-			r.flush(batch)
+			r.flush(ctx, batch)
 			return
 		}
 	}
 }
 
-func (r *Relay) flush(batch []string) {
+func (r *Relay) flush(ctx context.Context, batch []string) {
 	if len(batch) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
 	if err := r.send(ctx, batch...); err != nil {
 		r.lost.Add(int64(len(batch)))
 		slog.Warn("live: relaying events to the other replicas failed", "events", len(batch), "err", err)

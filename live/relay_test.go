@@ -90,3 +90,16 @@ func TestResyncEndsStreams(t *testing.T) {
 		t.Fatalf("subscribers after resync: %d", s.Subscribers)
 	}
 }
+
+// What the relay cannot send is counted (its browsers catch up when they
+// next reconnect), and Close does not wait for a database that fails.
+func TestRelayCountsWhatItLoses(t *testing.T) {
+	r := NewRelay(func(context.Context, ...string) error { return context.DeadlineExceeded })
+	for i := range 3 {
+		r.Publish(Event{ID: int64(i + 1), Topic: "t", Data: []byte("{}")})
+	}
+	r.Close()
+	if r.Lost() != 3 {
+		t.Fatalf("lost %d, want 3", r.Lost())
+	}
+}
