@@ -278,6 +278,7 @@ func (m *Main) Open(ctx context.Context) error {
 // reads another is listed after it and given it.
 func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capability {
 	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Cases: m.Cases, Weights: cfg.Weights, Zone: d.Zone, Clock: d.Clock, Fresh: m.Cases.Fold}
+	m.statsNamesFollow()
 	m.Visits = visits.New(d)
 	later := &projects.Later{} // votes and projects read each other
 	m.Votes = votes.New(d, m.Visits, later)

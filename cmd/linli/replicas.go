@@ -27,8 +27,6 @@ const channelLive = "live"
 // the listener was away it ends every stream, whose browser then replays
 // what it missed.
 func (m *Main) liveHub() *live.Hub {
-	m.DB.Subscribe(registry.ChannelTree, func(string) { m.Stats.ForgetNames() })
-	m.DB.Subscribe(cases.ChannelCategories, func(string) { m.Stats.ForgetNames() })
 	if m.DB.Dialect != storage.Postgres {
 		return live.NewHub(live.Options{})
 	}
@@ -40,6 +38,13 @@ func (m *Main) liveHub() *live.Hub {
 	db.Subscribe(channelLive, hub.Receive)
 	db.OnResync(hub.Resync)
 	return hub
+}
+
+// statsNamesFollow makes the statistics' cache of names forget on a
+// place or category renamed on any replica.
+func (m *Main) statsNamesFollow() {
+	m.DB.Subscribe(registry.ChannelTree, func(string) { m.Stats.ForgetNames() })
+	m.DB.Subscribe(cases.ChannelCategories, func(string) { m.Stats.ForgetNames() })
 }
 
 // listen starts hearing the other replicas (PostgreSQL only, and only with
