@@ -135,7 +135,9 @@ func (s *Service) CreateAccount(ctx context.Context, a *linli.Actor, in AccountI
 		if acc, err = s.account(ctx, tx, id); err != nil {
 			return err
 		}
-		tx.AfterCommit(s.tokens.clear)
+		if err := s.accountsChanged(ctx, tx); err != nil {
+			return err
+		}
 		if err := audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "account.create", Entity: "account", EntityID: id, ScopePath: "/",
 			Summary: fmt.Sprintf("创建账号「%s」", in.Username), After: acc}); err != nil {
 			return err
@@ -471,7 +473,9 @@ func (s *Service) grant(ctx context.Context, tx *storage.Tx, a *linli.Actor, tar
 	if err != nil {
 		return 0, err
 	}
-	tx.AfterCommit(s.tokens.clear)
+	if err := s.accountsChanged(ctx, tx); err != nil {
+		return 0, err
+	}
 	return nodeID, audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "grant.create", Entity: "account", EntityID: target.ID, ScopePath: path,
 		Summary: fmt.Sprintf("授予「%s」%s角色", target.Username, in.Role.Label()), After: map[string]any{"grant_id": id, "role": in.Role, "node_id": nodeID, "household_id": in.HouseholdID}})
 }
@@ -512,7 +516,9 @@ func (s *Service) Revoke(ctx context.Context, a *linli.Actor, accountID, grantID
 		if acc, err = s.account(ctx, tx, accountID); err != nil {
 			return err
 		}
-		tx.AfterCommit(s.tokens.clear)
+		if err := s.accountsChanged(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "grant.revoke", Entity: "account", EntityID: accountID, ScopePath: g.NodePath,
 			Summary: fmt.Sprintf("撤销「%s」的%s角色", target.Username, g.Role.Label()), Before: g})
 	})
@@ -576,7 +582,7 @@ func (s *Service) SetElder(ctx context.Context, a *linli.Actor, on bool) error {
 	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE accounts SET elder_mode = ? WHERE id = ?`, v, a.AccountID)
 		if err == nil {
-			tx.AfterCommit(s.tokens.clear)
+			err = s.accountsChanged(ctx, tx)
 		}
 		return err
 	})
@@ -615,7 +621,9 @@ func (s *Service) setPassword(ctx context.Context, a *linli.Actor, acc Account, 
 			}
 			after["tokens_revoked"] = n
 		}
-		tx.AfterCommit(s.tokens.clear)
+		if err := s.accountsChanged(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: action, Entity: "account", EntityID: acc.ID, ScopePath: "/", Summary: summary + "「" + acc.Username + "」", After: after})
 	})
 }
@@ -662,7 +670,9 @@ func (s *Service) SetDisabled(ctx context.Context, a *linli.Actor, accountID int
 		if disabled {
 			word = "停用"
 		}
-		tx.AfterCommit(s.tokens.clear)
+		if err := s.accountsChanged(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "account.disable", Entity: "account", EntityID: accountID, ScopePath: "/", Summary: word + "账号「" + acc.Username + "」", After: map[string]bool{"disabled": disabled}})
 	})
 	return acc, err

@@ -78,7 +78,11 @@ func New(db *storage.DB, clock linli.Clock, reg *registry.Service, hash HashPara
 	if clock == nil {
 		clock = linli.SystemClock{}
 	}
-	return &Service{DB: db, Clock: clock, Registry: reg, Hash: hash, Policy: p, dummy: hash.Hash("not-a-password-0")}
+	s := &Service{DB: db, Clock: clock, Registry: reg, Hash: hash, Policy: p, dummy: hash.Hash("not-a-password-0")}
+	if db != nil {
+		db.Subscribe(ChannelAccounts, func(string) { s.tokens.clear() })
+	}
+	return s
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now() }
@@ -302,8 +306,8 @@ func (s *Service) ActorForSession(ctx context.Context, token string) (*linli.Act
 // ActorForToken returns the actor of an API bearer token.
 //
 // Integrations call with the same token many times a second, so the actor
-// is kept for tokenTTL; changes to accounts and roles made through this
-// process clear the cache at once (another replica's within tokenTTL).
+// is kept for tokenTTL; a change to accounts, roles or tokens clears the
+// cache of every replica at once (ChannelAccounts).
 func (s *Service) ActorForToken(ctx context.Context, token string) (*linli.Actor, error) {
 	h := hashToken(token)
 	if a, ok := s.tokens.get(h); ok {
@@ -482,7 +486,9 @@ func (s *Service) RevokeToken(ctx context.Context, a *linli.Actor, id int64) err
 		if n, _ := res.RowsAffected(); n == 0 {
 			return linli.Errorf(linli.ENotFound, "令牌不存在或已撤销 / no such active token")
 		}
-		tx.AfterCommit(s.tokens.clear)
+		if err := s.accountsChanged(ctx, tx); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "token.revoke", Entity: "api_token", EntityID: id, ScopePath: "/", Summary: "撤销API令牌"})
 	})
 }

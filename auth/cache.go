@@ -1,10 +1,12 @@
 package auth
 
 import (
+	"context"
 	"sync"
 	"time"
 
 	"linli"
+	"linli/storage"
 )
 
 // tokenTTL bounds how long a cached bearer-token actor is used.
@@ -44,4 +46,16 @@ func (c *tokenCache) clear() {
 	c.mu.Lock()
 	c.m = nil
 	c.mu.Unlock()
+}
+
+// ChannelAccounts is the signal (storage.Tx.Notify) of a change to
+// accounts, roles or API tokens, sent in the transaction that made it:
+// every replica forgets its cached token actors when it commits, and
+// whoever else caches who holds a role (cases' staff lists) subscribes to
+// it too. tokenTTL stays as a backstop for a signal never heard.
+const ChannelAccounts = "accounts"
+
+// accountsChanged signals ChannelAccounts in tx.
+func (s *Service) accountsChanged(ctx context.Context, tx *storage.Tx) error {
+	return tx.Notify(ctx, ChannelAccounts, "")
 }

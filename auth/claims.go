@@ -187,7 +187,9 @@ func (s *Service) ClaimHousehold(ctx context.Context, a *linli.Actor, in ClaimIn
 		} else if _, err := tx.Exec(ctx, `UPDATE accounts SET home_node_id = COALESCE(home_node_id, ?) WHERE id = ?`, h.UnitID, a.AccountID); err != nil {
 			return err
 		}
-		tx.AfterCommit(s.tokens.clear)
+		if err := s.accountsChanged(ctx, tx); err != nil {
+			return err
+		}
 		if err := audit.Record(ctx, tx, a, now, audit.Change{Action: "claim.create", Entity: "household_claim", EntityID: id, ScopePath: h.Path,
 			Summary: summary, After: map[string]any{"household_id": h.ID, "relation": in.Relation, "state": state}}); err != nil {
 			return err
@@ -330,7 +332,9 @@ func (s *Service) DecideClaim(ctx context.Context, a *linli.Actor, id int64, d D
 		if d.Approve {
 			word = "通过"
 		}
-		tx.AfterCommit(s.tokens.clear)
+		if err := s.accountsChanged(ctx, tx); err != nil {
+			return err
+		}
 		if err := audit.Record(ctx, tx, a, now, audit.Change{Action: "claim." + map[bool]string{true: "approve", false: "refuse"}[d.Approve],
 			Entity: "household_claim", EntityID: id, ScopePath: c.path,
 			Summary: fmt.Sprintf("%s「%s」认领 %s（%s）", word, c.AccountName, c.Household, relationLabels[c.Relation]),

@@ -130,7 +130,8 @@ func (s *Service) category(ctx context.Context, q storage.Querier, id int64, cod
 }
 
 // categoryCached is category by code through a short-lived cache (every
-// report looks its category up); UpdateCategory clears it.
+// report looks its category up); UpdateCategory clears it on every
+// replica (ChannelCategories).
 func (s *Service) categoryCached(ctx context.Context, code string) (Category, error) {
 	s.catMu.Lock()
 	if time.Since(s.catAt) > 5*time.Second {
@@ -218,7 +219,9 @@ func (s *Service) UpdateCategory(ctx context.Context, a *linli.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		tx.AfterCommit(func() { s.catMu.Lock(); s.catAt = time.Time{}; s.catMu.Unlock() })
+		if err := tx.Notify(ctx, ChannelCategories, ""); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "category.update", Entity: "category", EntityID: id, ScopePath: "/",
 			Summary: "修改案件类别「" + out.Name + "」", Before: before, After: out})
 	})

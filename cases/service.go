@@ -58,8 +58,10 @@ func New(db *storage.DB, clock linli.Clock, cal *calendar.Calendar, reg *registr
 	if clock == nil {
 		clock = linli.SystemClock{}
 	}
-	return &Service{DB: db, Clock: clock, Calendar: cal, Registry: reg, Zone: zone, BasicWeight: 0.9,
+	s := &Service{DB: db, Clock: clock, Calendar: cal, Registry: reg, Zone: zone, BasicWeight: 0.9,
 		holders: &auth.Service{DB: db, Clock: clock, Registry: reg}}
+	s.forgetOnSignals()
+	return s
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now() }

@@ -36,6 +36,10 @@ type Options struct {
 	// reconnects and replays).
 	Buffer int
 	Clock  linli.Clock // for the heartbeat ticker in tests; nil = real clock
+	// Relay, when set, is handed every published event after the local
+	// subscribers, to carry it to the other replicas' hubs (Relay.Publish,
+	// relay.go); it must not block. Nil: one process.
+	Relay func(Event)
 }
 
 // Stats are the hub's counters since NewHub.
@@ -56,6 +60,7 @@ type Hub struct {
 	heartbeat time.Duration
 	buffer    int
 	ticks     func(time.Duration) (<-chan time.Time, func())
+	relay     func(Event)
 
 	mu     sync.Mutex
 	topics map[string]map[*subscriber]struct{}
@@ -70,6 +75,7 @@ type Hub struct {
 // Publish shares one copy of the event among all its subscribers.
 type subscriber struct {
 	topics []string
+	replay Replay // the owner's, to read back an event relayed without its data
 	queue  chan *Event
 	cut    chan struct{} // closed when the hub dropped it for being slow
 }
@@ -82,7 +88,7 @@ type ticking interface {
 
 // NewHub makes a hub; Close ends it.
 func NewHub(o Options) *Hub {
-	h := &Hub{heartbeat: o.Heartbeat, buffer: o.Buffer, topics: map[string]map[*subscriber]struct{}{}, done: make(chan struct{})}
+	h := &Hub{heartbeat: o.Heartbeat, buffer: o.Buffer, relay: o.Relay, topics: map[string]map[*subscriber]struct{}{}, done: make(chan struct{})}
 	if h.heartbeat <= 0 {
 		h.heartbeat = defaultHeartbeat
 	}
@@ -100,14 +106,22 @@ func NewHub(o Options) *Hub {
 }
 
 // Publish hands e to every subscriber of e.Topic without waiting for any
-// of them; call it after the owner's transaction committed. A subscriber
-// whose queue is full is cut instead. After Close it does nothing.
+// of them, and to Options.Relay for the other replicas; call it after the
+// owner's transaction committed. A subscriber whose queue is full is cut
+// instead. After Close it does nothing.
 func (h *Hub) Publish(e Event) {
+	if h.deliver(e) && h.relay != nil {
+		h.relay(e)
+	}
+}
+
+// deliver hands e to this hub's subscribers; false after Close.
+func (h *Hub) deliver(e Event) bool {
 	p := &e
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return
+		return false
 	}
 	h.published.Add(1)
 	for s := range h.topics[e.Topic] {
@@ -119,11 +133,31 @@ func (h *Hub) Publish(e Event) {
 			h.dropped.Add(1)
 		}
 	}
+	return true
+}
+
+// Resync cuts every stream, as if each had fallen behind: events may have
+// been missed (the relay lost its connection for a while), and each
+// browser reconnects and is replayed from the owner's table what it did
+// not get.
+func (h *Hub) Resync() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	all := map[*subscriber]struct{}{}
+	for _, set := range h.topics {
+		for s := range set {
+			all[s] = struct{}{}
+		}
+	}
+	for s := range all {
+		h.removeLocked(s)
+		close(s.cut)
+	}
 }
 
 // subscribe registers a stream for topics; nil when the hub is closed.
-func (h *Hub) subscribe(topics []string) *subscriber {
-	s := &subscriber{topics: topics, queue: make(chan *Event, h.buffer), cut: make(chan struct{})}
+func (h *Hub) subscribe(topics []string, replay Replay) *subscriber {
+	s := &subscriber{topics: topics, replay: replay, queue: make(chan *Event, h.buffer), cut: make(chan struct{})}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {

@@ -41,7 +41,7 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, topics []string, rep
 		web.WriteError(w, r, err)
 		return
 	}
-	s := h.subscribe(topics)
+	s := h.subscribe(topics, replay)
 	if s == nil {
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "live: shutting down", http.StatusServiceUnavailable)

@@ -44,3 +44,11 @@ func (c *lineageCache) clear() {
 	c.m = nil
 	c.mu.Unlock()
 }
+
+// ChannelTree is the signal (storage.Tx.Notify) of a change to the tree —
+// a node added, renamed, moved or removed, a ledger imported — sent in the
+// transaction that made it: every replica forgets its cached lineages
+// when it commits, and whoever else caches names of places (statistics)
+// subscribes to it too. lineageTTL stays as a backstop for a signal never
+// heard.
+const ChannelTree = "tree"

@@ -151,7 +151,9 @@ func (s *Service) commitImport(ctx context.Context, a *linli.Actor, communityID 
 			}
 		}
 		res.Households = len(hs)
-		tx.AfterCommit(s.lineages.clear)
+		if err := tx.Notify(ctx, ChannelTree, ""); err != nil {
+			return err
+		}
 		summary := fmt.Sprintf("导入住户台账：%d户（新增%d，更新%d，未变%d），%d人", res.Households, res.Created, res.Updated, res.Unchanged, res.People)
 		if c.token != "" {
 			summary += "；按预览确认，文件SHA-256 " + c.file

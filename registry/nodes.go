@@ -346,7 +346,9 @@ func (s *Service) CreateNode(ctx context.Context, a *linli.Actor, in NodeInput) 
 		if err != nil {
 			return err
 		}
-		tx.AfterCommit(s.lineages.clear)
+		if err := tx.Notify(ctx, ChannelTree, ""); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.create", Entity: "node", EntityID: id, ScopePath: path,
 			Summary: fmt.Sprintf("新建%s「%s」", in.Kind.Label(), in.Name), After: created})
 	})
@@ -382,7 +384,9 @@ func (s *Service) UpdateNode(ctx context.Context, a *linli.Actor, id int64, in N
 		if updated, err = s.node(ctx, tx, id); err != nil {
 			return err
 		}
-		tx.AfterCommit(s.lineages.clear)
+		if err := tx.Notify(ctx, ChannelTree, ""); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.update", Entity: "node", EntityID: id, ScopePath: before.Path,
 			Summary: fmt.Sprintf("修改%s「%s」", before.Kind.Label(), updated.Name), Before: before, After: updated})
 	})
@@ -434,7 +438,9 @@ func (s *Service) MoveNode(ctx context.Context, a *linli.Actor, id, newParentID 
 		if moved, err = s.node(ctx, tx, id); err != nil {
 			return err
 		}
-		tx.AfterCommit(s.lineages.clear)
+		if err := tx.Notify(ctx, ChannelTree, ""); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.move", Entity: "node", EntityID: id, ScopePath: np.Path,
 			Summary: fmt.Sprintf("将%s「%s」移到「%s」下", n.Kind.Label(), n.Name, np.Name), Before: n, After: moved})
 	})
@@ -470,7 +476,9 @@ func (s *Service) DeleteNode(ctx context.Context, a *linli.Actor, id int64) erro
 			}
 			return err
 		}
-		tx.AfterCommit(s.lineages.clear)
+		if err := tx.Notify(ctx, ChannelTree, ""); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a, s.now(), audit.Change{Action: "node.delete", Entity: "node", EntityID: id, ScopePath: n.Path,
 			Summary: fmt.Sprintf("删除%s「%s」", n.Kind.Label(), n.Name), Before: n})
 	})

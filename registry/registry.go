@@ -142,7 +142,11 @@ func New(db *storage.DB, clock linli.Clock) *Service {
 	if clock == nil {
 		clock = linli.SystemClock{}
 	}
-	return &Service{DB: db, Clock: clock}
+	s := &Service{DB: db, Clock: clock}
+	if db != nil {
+		db.Subscribe(ChannelTree, func(string) { s.lineages.clear() })
+	}
+	return s
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now() }

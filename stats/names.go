@@ -168,3 +168,11 @@ func itoa(n int64) string {
 	}
 	return string(b[i:])
 }
+
+// ForgetNames drops the cached names: places or categories were renamed
+// (registry.ChannelTree, cases.ChannelCategories, on any replica).
+func (s *Service) ForgetNames() {
+	s.names.mu.Lock()
+	s.names.byKey = nil
+	s.names.mu.Unlock()
+}

@@ -49,6 +49,8 @@ type DB struct {
 	closeOnce             sync.Once
 	// standby answers the heavy reads when set (standby.go).
 	standby *standby
+	// sig are the handlers of signals between replicas (notify.go).
+	sig signals
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or otherwise a
@@ -213,6 +215,8 @@ type Tx struct {
 	db    *DB
 	tx    *sql.Tx
 	after []func()
+	// signalled are the (channel, payload) pairs Notify queued.
+	signalled [][2]string
 }
 
 // stmt returns the transaction's handle on a cached prepared statement,

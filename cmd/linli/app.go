@@ -141,6 +141,11 @@ type Main struct {
 	Router  *web.Router
 	Metrics *prometheus.Registry
 
+	// signals hears the other replicas (PostgreSQL LISTEN, replicas.go);
+	// relay sends them this hub's events.
+	signals *storage.Listener
+	relay   *live.Relay
+
 	server   *http.Server
 	stopFold func()
 	listener net.Listener
@@ -242,6 +247,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.Metrics.MustRegister(standbyMetrics(m.DB)...)
 	}
 	m.Metrics.MustRegister(m.limiter.Collector())
+	m.Metrics.MustRegister(m.replicaCollectors()...)
 	rt := web.NewRouter(m.Auth, render, m.Metrics)
 	m.Router = rt
 	if err := m.limitRoutes(rt, cfg.Hardening); err != nil {
@@ -281,6 +287,7 @@ func (m *Main) Open(ctx context.Context) error {
 // reads another is listed after it and given it.
 func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capability {
 	m.Stats = &stats.Service{DB: m.DB, Registry: m.Registry, Cases: m.Cases, Weights: cfg.Weights, Zone: d.Zone, Clock: d.Clock, Fresh: m.Cases.Fold}
+	m.statsNamesFollow()
 	m.Visits = visits.New(d)
 	later := &projects.Later{} // votes and projects read each other
 	m.Votes = votes.New(d, m.Visits, later)
@@ -304,7 +311,7 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 			return out, err
 		}})
 	m.Reports = reports.New(d, m.Stats, m.Projects, m.Mediation, m.Happiness)
-	m.Live = live.NewHub(live.Options{})
+	m.Live = m.liveHub()
 	m.Cameras = cameras.New(d, m.Live)
 	m.Open311 = open311.New(d)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo,
@@ -346,6 +353,12 @@ func (m *Main) ready(w http.ResponseWriter, r *http.Request) {
 		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "migrations pending"})
 		return
 	}
+	if m.signals != nil && !m.signals.Up() {
+		// It cannot hear the other replicas' changes: its caches and live
+		// streams would lag behind them until it can.
+		web.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not hearing the other replicas (LISTEN)"})
+		return
+	}
 	web.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "db": string(m.DB.Dialect)})
 }
 
@@ -356,6 +369,7 @@ func (m *Main) Listen() error {
 		return err
 	}
 	m.listener = ln
+	m.listen()
 	m.server = &http.Server{Handler: m.Handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	m.done = make(chan error, 1)
 	go func() { m.done <- m.server.Serve(ln) }()
@@ -426,6 +440,10 @@ func (m *Main) Close() error {
 	}
 	if m.stopFold != nil {
 		m.stopFold()
+	}
+	m.signals.Stop()
+	if m.relay != nil {
+		m.relay.Close()
 	}
 	if m.DB != nil {
 		err = errors.Join(err, m.DB.Close())

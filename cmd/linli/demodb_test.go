@@ -150,10 +150,18 @@ func withDatabase(dsn, name string) (string, error) {
 // skips (fails under LINLI_TEST_STRICT=1) without LINLI_TEST_POSTGRES.
 func demoPostgres(tb testing.TB) *storage.DB {
 	tb.Helper()
+	db, _ := demoPostgresDSN(tb)
+	return db
+}
+
+// demoPostgresDSN is demoPostgres and the URL of its database, for
+// replicas (replicas_test.go).
+func demoPostgresDSN(tb testing.TB) (*storage.DB, string) {
+	tb.Helper()
 	dsn := os.Getenv("LINLI_TEST_POSTGRES")
 	if dsn == "" {
 		storagetest.SkipOrFail(tb, "LINLI_TEST_POSTGRES is not set")
-		return nil
+		return nil, ""
 	}
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", dsn)
@@ -212,5 +220,5 @@ func demoPostgres(tb testing.TB) *storage.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	return db
+	return db, copyDSN
 }

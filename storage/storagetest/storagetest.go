@@ -334,10 +334,18 @@ func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `"
 // only when called through Engines.
 func Postgres(t testing.TB) *storage.DB {
 	t.Helper()
+	db, _ := PostgresDSN(t)
+	return db
+}
+
+// PostgresDSN is Postgres and the URL that opens the same schema again:
+// for a second replica, or a signal listener (DB.Listen).
+func PostgresDSN(t testing.TB) (*storage.DB, string) {
+	t.Helper()
 	dsn := os.Getenv("LINLI_TEST_POSTGRES")
 	if dsn == "" {
 		SkipOrFail(t, "LINLI_TEST_POSTGRES is not set")
-		return nil
+		return nil, ""
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -375,7 +383,7 @@ func Postgres(t testing.TB) *storage.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	migrate(t, db)
-	return db
+	return db, u.String()
 }
 
 func migrate(t testing.TB, db *storage.DB) {
