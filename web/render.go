@@ -83,8 +83,8 @@ type Renderer struct {
 	// look there first, so a word two capabilities translate differently
 	// (编号: "Number" for a case, "No." for a delivery) shows each its own
 	// English, whichever capability was registered last.
-	own map[string]map[string]string
-	Zone    *time.Location
+	own  map[string]map[string]string
+	Zone *time.Location
 	// Nav builds the navigation for an actor; set by the wiring.
 	Nav func(a *linli.Actor, lang string) []NavItem
 	// Unread counts an actor's unread notifications; set by the wiring.
