@@ -191,6 +191,38 @@ func TestModeratedTokens(t *testing.T) {
 	})
 }
 
+// A moderated request's case and token are one transaction: when the
+// token cannot be written, no case is left behind without it.
+func TestModeratedCaseAndTokenTogether(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		app := f.integrator("xueyuan", "居民小程序", true, 0, f.node("荟萃1号楼").ID)
+		count := func() (n int) {
+			if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM cases`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		// The token's table is gone, as a crash between the two writes
+		// would lose the second.
+		if err := db.InTx(f.ctx, func(tx *storage.Tx) error {
+			_, err := tx.Exec(f.ctx, `DROP TABLE open311_tokens`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"api_key": {app.APIKey}, "service_code": {"noise"}, "address_id": {"household:" + itoa(f.household("resident"))},
+			"description": {"夜间装修噪声"}}
+		if status, body := f.post("/open311/v2/requests.json", form); status != 500 {
+			t.Fatalf("token not writable: %d %s, want 500", status, body)
+		}
+		if n := count(); n != before {
+			t.Fatalf("%d cases after a failed moderated request, want %d (a case without its token)", n, before)
+		}
+	})
+}
+
 type updDoc struct {
 	ID        string `json:"update_id" xml:"update_id"`
 	RequestID string `json:"service_request_id" xml:"service_request_id"`
