@@ -46,8 +46,8 @@ func (s *Service) PostRequest(ctx context.Context, in NewRequest) (Created, erro
 	if err != nil {
 		return Created{}, err
 	}
-	if !s.allow(ig.ID, ig.Rate) {
-		return Created{}, linli.Errorf(linli.ETooMany, "超过每分钟 %d 次的限制 / more than %d requests a minute", ig.Rate, ig.Rate)
+	if err := s.allow(ctx, ig); err != nil {
+		return Created{}, err
 	}
 	if strings.TrimSpace(in.ServiceCode) == "" {
 		return Created{}, linli.Errorf(linli.EBadRequest, "缺少 service_code / service_code is required")
@@ -249,8 +249,8 @@ func (s *Service) PostUpdate(ctx context.Context, in NewUpdate) (UpdateDoc, erro
 	if err != nil {
 		return UpdateDoc{}, err
 	}
-	if !s.allow(ig.ID, ig.Rate) {
-		return UpdateDoc{}, linli.Errorf(linli.ETooMany, "超过每分钟 %d 次的限制 / more than %d requests a minute", ig.Rate, ig.Rate)
+	if err := s.allow(ctx, ig); err != nil {
+		return UpdateDoc{}, err
 	}
 	if strings.TrimSpace(in.RequestID) == "" {
 		return UpdateDoc{}, linli.Errorf(linli.EBadRequest, "缺少 service_request_id / service_request_id is required")

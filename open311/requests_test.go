@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"linli"
+	"linli/capability"
 	"linli/cases"
 	"linli/demo/demotest"
 	"linli/open311"
@@ -219,6 +222,42 @@ func TestModeratedCaseAndTokenTogether(t *testing.T) {
 		}
 		if n := count(); n != before {
 			t.Fatalf("%d cases after a failed moderated request, want %d (a case without its token)", n, before)
+		}
+	})
+}
+
+// The rate limit is the deployment's, not a process's: two replicas on
+// one database (two services here, each its own server) share an
+// integrator's minute, and a refused request is not counted.
+func TestRateLimitHoldsAcrossReplicas(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		other := open311.New(capability.Deps{DB: db, Clock: f.w.Clock, Zone: f.w.Zone, Calendar: f.w.Cases.WorkingCalendar, Links: f.w.Links,
+			Registry: f.w.Registry, Auth: f.w.Auth, Cases: f.w.Cases})
+		slow := f.integrator("xueyuan", "慢速接入方", false, 3, f.node("学苑社区").ID)
+		replicas := []*open311.Service{f.svc, other}
+		post := func(i int) error {
+			_, err := replicas[i%2].PostRequest(f.ctx, open311.NewRequest{APIKey: slow.APIKey, ServiceCode: "noise", Lat: inXueyuan[0], Long: inXueyuan[1],
+				Description: "噪声" + strconv.Itoa(i)})
+			return err
+		}
+		for i, want := range []string{"", "", "", linli.ETooMany, linli.ETooMany} {
+			if got := linli.ErrorCode(post(i)); got != want {
+				t.Fatalf("request %d (replica %d): %q, want %q", i, i%2, got, want)
+			}
+		}
+		f.w.Clock.Advance(time.Minute)
+		for i := range 3 {
+			if err := post(i); err != nil {
+				t.Fatalf("next minute, request %d: %v", i, err)
+			}
+		}
+		if err := post(3); linli.ErrorCode(err) != linli.ETooMany {
+			t.Fatalf("fourth of the next minute: %v", err)
+		}
+		// Earlier minutes are forgotten: one row per integrator.
+		if n := f.count(`SELECT COUNT(*) FROM open311_rate WHERE integrator_id = ?`, slow.ID); n != 1 {
+			t.Fatalf("%d window rows, want 1", n)
 		}
 	})
 }
