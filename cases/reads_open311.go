@@ -48,12 +48,16 @@ type PublicRequest struct {
 // the jurisdiction); Numbers, when given, overrides the other conditions
 // but Path.
 type PublicFilter struct {
-	Path     string
-	Numbers  []string
-	Category string    // a category's code
-	From, To time.Time // reported in [From, To]
-	Status   string    // "open", "closed" or "" for both (Open311's two states)
-	Limit    int
+	Path string
+	// CommunityID is the community whose path Path is, when it is one's:
+	// the read then walks that community's public cases alone
+	// (cases_community_public) instead of every public case of the window.
+	CommunityID int64
+	Numbers     []string
+	Category    string    // a category's code
+	From, To    time.Time // reported in [From, To]
+	Status      string    // "open", "closed" or "" for both (Open311's two states)
+	Limit       int
 }
 
 // Open311Closed are the states Open311 calls closed: finished for good
@@ -66,6 +70,10 @@ var Open311Closed = []State{Closed, Rejected, Merged}
 func (s *Service) PublicRequests(ctx context.Context, q storage.Querier, f PublicFilter) ([]PublicRequest, error) {
 	where := []string{`c.public = 1`, `c.path LIKE ?`}
 	args := []any{f.Path + "%"}
+	if f.CommunityID != 0 {
+		where = append(where, `c.community_id = ?`)
+		args = append(args, f.CommunityID)
+	}
 	if len(f.Numbers) > 0 {
 		where = append(where, `c.number IN (`+storage.Placeholders(len(f.Numbers))+`)`)
 		for _, n := range f.Numbers {

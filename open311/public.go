@@ -37,6 +37,9 @@ func (s *Service) Requests(ctx context.Context, q Query) ([]RequestDoc, error) {
 		return nil, err
 	}
 	f := cases.PublicFilter{Path: j.Path, Limit: MaxResults}
+	if j.Kind == registry.KindCommunity {
+		f.CommunityID = j.ID
+	}
 	if ids := strings.TrimSpace(q.IDs); ids != "" {
 		for _, id := range strings.Split(ids, ",") {
 			if id = strings.TrimSpace(id); id != "" {
@@ -75,10 +78,21 @@ func (s *Service) Requests(ctx context.Context, q Query) ([]RequestDoc, error) {
 	for _, c := range list {
 		byCode[c.Code] = c
 	}
+	// The photos of the listed requests, in one read for the page.
+	var listed []int64
+	for _, p := range rows {
+		if p.Listed {
+			listed = append(listed, p.ID)
+		}
+	}
+	photos, err := attach.ListOf(ctx, s.db, "case", listed)
+	if err != nil {
+		return nil, err
+	}
 	places := map[int64]string{}
 	out := make([]RequestDoc, 0, len(rows))
 	for _, p := range rows {
-		d, err := s.requestDoc(ctx, p, byCode[p.CategoryCode], places, q)
+		d, err := s.requestDoc(ctx, p, byCode[p.CategoryCode], places, photos[p.ID], q)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +136,7 @@ func Status(st cases.State) string {
 
 // requestDoc shapes a public case: only what the happiness list would
 // show (see the package documentation).
-func (s *Service) requestDoc(ctx context.Context, p cases.PublicRequest, cat cases.Category, places map[int64]string, q Query) (RequestDoc, error) {
+func (s *Service) requestDoc(ctx context.Context, p cases.PublicRequest, cat cases.Category, places map[int64]string, atts []attach.Attachment, q Query) (RequestDoc, error) {
 	d := RequestDoc{ID: p.Number, Status: Status(p.State), ServiceCode: p.CategoryCode, ServiceName: p.CategoryName,
 		AgencyResponsible: p.AssigneeName, RequestedDatetime: w3c(p.CreatedAt, s.zone), UpdatedDatetime: w3c(p.UpdatedAt, s.zone)}
 	if q.English && p.CategoryEN != "" {
@@ -155,10 +169,6 @@ func (s *Service) requestDoc(ctx context.Context, p cases.PublicRequest, cat cas
 		d.Lat, d.Long = &lat, &lon
 	}
 	if p.Listed {
-		atts, err := attach.List(ctx, s.db, "case", p.ID)
-		if err != nil {
-			return d, err
-		}
 		for _, a := range atts {
 			if a.IsImage() {
 				d.MediaURL = fmt.Sprintf("%s/happiness/%d/photos/%d?thumb=1", q.BaseURL, p.CommunityID, a.ID)
