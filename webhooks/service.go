@@ -207,8 +207,7 @@ func (s *Service) Rotate(ctx context.Context, a *linli.Actor, id int64, overlap 
 	}
 	var out Created
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		sub, err := s.own(ctx, tx, a, id)
-		if err != nil {
+		if _, err := s.own(ctx, tx, a, id); err != nil {
 			return err
 		}
 		now := s.Clock.Now()
@@ -223,7 +222,8 @@ func (s *Service) Rotate(ctx context.Context, a *linli.Actor, id int64, overlap 
 			secret, previous, until, storage.Millis(now), id); err != nil {
 			return err
 		}
-		if sub, err = s.read(ctx, tx, id); err != nil {
+		sub, err := s.read(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		out = Created{Subscription: sub, SigningSecret: secret}
