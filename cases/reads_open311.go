@@ -50,8 +50,9 @@ type PublicRequest struct {
 type PublicFilter struct {
 	Path string
 	// CommunityID is the community whose path Path is, when it is one's:
-	// the read then walks that community's public cases alone
-	// (cases_community_public) instead of every public case of the window.
+	// the read then selects by it instead of the path and walks that
+	// community's public cases alone (cases_community_public) instead of
+	// every public case of the window.
 	CommunityID int64
 	Numbers     []string
 	Category    string    // a category's code
@@ -88,11 +89,14 @@ func (s *Service) PublicRequests(ctx context.Context, q storage.Querier, f Publi
 
 // publicRequestsSQL is PublicRequests' query for f.
 func publicRequestsSQL(f PublicFilter) (string, []any) {
+	// A community's cases are named by its id alone: the path's prefix
+	// says the same, and beside it PostgreSQL chose to combine both
+	// indexes and sort every case of the window (190 ms) rather than walk
+	// cases_community_public backwards to the 1,000th (7 ms).
 	where := []string{`c.public = 1`, `c.path LIKE ?`}
 	args := []any{f.Path + "%"}
 	if f.CommunityID != 0 {
-		where = append(where, `c.community_id = ?`)
-		args = append(args, f.CommunityID)
+		where[1], args[0] = `c.community_id = ?`, f.CommunityID
 	}
 	if len(f.Numbers) > 0 {
 		where = append(where, `c.number IN (`+storage.Placeholders(len(f.Numbers))+`)`)

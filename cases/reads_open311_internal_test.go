@@ -25,6 +25,7 @@ func TestPublicRequestsUseTheirIndexes(t *testing.T) {
 		f           PublicFilter
 	}{
 		{"community", "cases_community_public", PublicFilter{Path: "/1/2/3/4/", CommunityID: 4, From: now.AddDate(0, 0, -90), To: now, Limit: 1000}},
+		{"community, the window open-ended", "cases_community_public", PublicFilter{Path: "/1/2/3/4/", CommunityID: 4, From: now.AddDate(0, 0, -90), Limit: 1000}},
 		{"community, open only", "cases_community_public", PublicFilter{Path: "/1/2/3/4/", CommunityID: 4, From: now.AddDate(0, 0, -90), To: now, Status: "open", Limit: 1000}},
 		{"street", "cases_public_new", PublicFilter{Path: "/1/2/3/", From: now.AddDate(0, 0, -90), To: now, Limit: 1000}},
 	} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"linli"
 	"linli/attach"
@@ -50,8 +51,17 @@ func (s *Service) Requests(ctx context.Context, q Query) ([]RequestDoc, error) {
 			return nil, linli.Errorf(linli.EBadRequest, "service_request_id 最多 %d 个 / at most %d service_request_id", MaxResults, MaxResults)
 		}
 	} else {
+		now := s.now()
 		if f.From, f.To, err = s.window(q.StartDate, q.EndDate); err != nil {
 			return nil, err
+		}
+		// A window ending now or later bounds nothing (no case is reported
+		// in the future), and without the bound PostgreSQL's generic plan
+		// of the prepared read walks cases_community_public backwards to
+		// the 1,000th (2 ms) instead of sorting the whole window (55 ms):
+		// it guesses a closed range on parameters to hold few rows.
+		if !f.To.Before(now) {
+			f.To = time.Time{}
 		}
 		switch st := strings.ToLower(strings.TrimSpace(q.Status)); st {
 		case "", "open", "closed":
