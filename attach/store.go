@@ -107,6 +107,30 @@ func List(ctx context.Context, db *storage.DB, owner string, ownerID int64) ([]A
 	return out, nil
 }
 
+// ListOf returns the attachments of many records of one owner kind, by
+// record id, each in the order they were attached: one query for a page
+// of records rather than one per record.
+func ListOf(ctx context.Context, db *storage.DB, owner string, ownerIDs []int64) (map[int64][]Attachment, error) {
+	out := map[int64][]Attachment{}
+	for len(ownerIDs) > 0 {
+		chunk := ownerIDs[:min(len(ownerIDs), 500)]
+		ownerIDs = ownerIDs[len(chunk):]
+		args := []any{owner}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		as, err := storage.Select(ctx, db, func(rows *sql.Rows) (Attachment, error) { return scanAttachment(rows) },
+			selectAttachments("")+` WHERE a.owner = ? AND a.owner_id IN (`+storage.Placeholders(len(chunk))+`) ORDER BY a.id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("attach: list of %d: %w", len(chunk), err)
+		}
+		for _, a := range as {
+			out[a.OwnerID] = append(out[a.OwnerID], a)
+		}
+	}
+	return out, nil
+}
+
 func notFound() error { return linli.Errorf(linli.ENotFound, "附件不存在 / attachment not found") }
 
 // Get returns one attachment's description; linli.ENotFound if none.

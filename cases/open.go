@@ -41,6 +41,10 @@ type NewCase struct {
 	// case claims in its transaction: photos sent ahead by the phone, or
 	// kept from a form that was refused.
 	Uploads []int64 `json:"-"`
+	// Also writes the caller's own rows of the new case (Open311's
+	// moderated-intake token) in the case's transaction: both are stored,
+	// or neither.
+	Also func(ctx context.Context, tx *storage.Tx, c Case) error `json:"-"`
 }
 
 func (in *NewCase) validate() error {
@@ -134,8 +138,10 @@ func (s *Service) OpenIdempotent(ctx context.Context, a *linli.Actor, in NewCase
 			}
 		}
 		var err error
-		c, err = s.writeOpen(ctx, tx, a, in, o)
-		return err
+		if c, err = s.writeOpen(ctx, tx, a, in, o); err != nil || in.Also == nil {
+			return err
+		}
+		return in.Also(ctx, tx, c)
 	})
 	if err != nil && in.IdempotencyKey != "" && a.AccountID != 0 && storage.IsUnique(err) {
 		// A concurrent call with the same key committed first: a replay.

@@ -76,10 +76,17 @@ func (s *Service) ListedCounts(ctx context.Context, q storage.Querier) (map[int6
 		err := r.Scan(&id, &n)
 		out[id] = n
 		return err
-	}, `SELECT c.community_id, COUNT(*) FROM cases c JOIN case_publications p ON p.case_id = c.id
-		WHERE `+listed+` GROUP BY c.community_id`)
+	}, listedCountsSQL)
 	return out, err
 }
+
+// listedCountsSQL reads from the publications, the few cases staff
+// approved, and looks each case up by its key: read from the cases, it
+// walked every public case of the city (5.4 s at a million cases) for the
+// public index /happiness. CROSS JOIN keeps SQLite from turning the join
+// around; PostgreSQL plans it as the inner join it is.
+const listedCountsSQL = `SELECT c.community_id, COUNT(*) FROM case_publications p CROSS JOIN cases c
+		WHERE c.id = p.case_id AND ` + listed + ` GROUP BY c.community_id`
 
 // IsListed reports whether the case is on the community's happiness list
 // now.

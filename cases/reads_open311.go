@@ -48,12 +48,17 @@ type PublicRequest struct {
 // the jurisdiction); Numbers, when given, overrides the other conditions
 // but Path.
 type PublicFilter struct {
-	Path     string
-	Numbers  []string
-	Category string    // a category's code
-	From, To time.Time // reported in [From, To]
-	Status   string    // "open", "closed" or "" for both (Open311's two states)
-	Limit    int
+	Path string
+	// CommunityID is the community whose path Path is, when it is one's:
+	// the read then selects by it instead of the path and walks that
+	// community's public cases alone (cases_community_public) instead of
+	// every public case of the window.
+	CommunityID int64
+	Numbers     []string
+	Category    string    // a category's code
+	From, To    time.Time // reported in [From, To]
+	Status      string    // "open", "closed" or "" for both (Open311's two states)
+	Limit       int
 }
 
 // Open311Closed are the states Open311 calls closed: finished for good
@@ -64,8 +69,35 @@ var Open311Closed = []State{Closed, Rejected, Merged}
 // PublicRequests returns the public cases under f.Path matching f, newest
 // report first, at most f.Limit.
 func (s *Service) PublicRequests(ctx context.Context, q storage.Querier, f PublicFilter) ([]PublicRequest, error) {
+	query, args := publicRequestsSQL(f)
+	return storage.Select(ctx, q, func(r *sql.Rows) (PublicRequest, error) {
+		var p PublicRequest
+		var lat, lon, created, updated, due, closedAt int64
+		var pubAt sql.NullInt64
+		var title, summary sql.NullString
+		err := r.Scan(&p.ID, &p.Number, &p.CommunityID, &p.GridID, &p.LocationID, &p.CategoryCode, &p.CategoryName, &p.CategoryEN, &p.State,
+			&lat, &lon, &p.AssigneeKind, &p.AssigneeName, &created, &updated, &due, &closedAt, &pubAt, &title, &summary)
+		p.Lat, p.Lon = float64(lat)/1e6, float64(lon)/1e6
+		p.CreatedAt, p.UpdatedAt, p.ResolveDue, p.ClosedAt = fromMs(created), fromMs(updated), fromMs(due), fromMs(closedAt)
+		p.Listed = p.State == Closed && pubAt.Valid && pubAt.Int64 >= closedAt
+		if p.Listed {
+			p.PubTitle, p.PubSummary = title.String, summary.String
+		}
+		return p, err
+	}, query, args...)
+}
+
+// publicRequestsSQL is PublicRequests' query for f.
+func publicRequestsSQL(f PublicFilter) (string, []any) {
+	// A community's cases are named by its id alone: the path's prefix
+	// says the same, and beside it PostgreSQL chose to combine both
+	// indexes and sort every case of the window (190 ms) rather than walk
+	// cases_community_public backwards to the 1,000th (7 ms).
 	where := []string{`c.public = 1`, `c.path LIKE ?`}
 	args := []any{f.Path + "%"}
+	if f.CommunityID != 0 {
+		where[1], args[0] = `c.community_id = ?`, f.CommunityID
+	}
 	if len(f.Numbers) > 0 {
 		where = append(where, `c.number IN (`+storage.Placeholders(len(f.Numbers))+`)`)
 		for _, n := range f.Numbers {
@@ -96,27 +128,13 @@ func (s *Service) PublicRequests(ctx context.Context, q storage.Querier, f Publi
 	if limit <= 0 {
 		limit = 1000
 	}
-	return storage.Select(ctx, q, func(r *sql.Rows) (PublicRequest, error) {
-		var p PublicRequest
-		var lat, lon, created, updated, due, closedAt int64
-		var pubAt sql.NullInt64
-		var title, summary sql.NullString
-		err := r.Scan(&p.ID, &p.Number, &p.CommunityID, &p.GridID, &p.LocationID, &p.CategoryCode, &p.CategoryName, &p.CategoryEN, &p.State,
-			&lat, &lon, &p.AssigneeKind, &p.AssigneeName, &created, &updated, &due, &closedAt, &pubAt, &title, &summary)
-		p.Lat, p.Lon = float64(lat)/1e6, float64(lon)/1e6
-		p.CreatedAt, p.UpdatedAt, p.ResolveDue, p.ClosedAt = fromMs(created), fromMs(updated), fromMs(due), fromMs(closedAt)
-		p.Listed = p.State == Closed && pubAt.Valid && pubAt.Int64 >= closedAt
-		if p.Listed {
-			p.PubTitle, p.PubSummary = title.String, summary.String
-		}
-		return p, err
-	}, `SELECT c.id, c.number, c.community_id, c.grid_id, c.location_id, g.code, g.name, g.name_en, c.state,
+	return `SELECT c.id, c.number, c.community_id, c.grid_id, c.location_id, g.code, g.name, g.name_en, c.state,
 		c.lat_e6, c.lon_e6, c.assignee_kind, c.assignee_name, c.created_at, c.updated_at, c.resolve_due, c.closed_at,
 		p.approved_at, p.title, p.summary
 		FROM cases c JOIN categories g ON g.id = c.category_id
 		LEFT JOIN case_publications p ON p.case_id = c.id
-		WHERE `+strings.Join(where, ` AND `)+`
-		ORDER BY c.created_at DESC, c.id DESC LIMIT `+fmt.Sprint(limit), args...)
+		WHERE ` + strings.Join(where, ` AND `) + `
+		ORDER BY c.created_at DESC, c.id DESC LIMIT ` + fmt.Sprint(limit), args
 }
 
 // PublicStep is one public step on a public case's timeline: what

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"linli"
 	"linli/attach"
@@ -37,6 +38,9 @@ func (s *Service) Requests(ctx context.Context, q Query) ([]RequestDoc, error) {
 		return nil, err
 	}
 	f := cases.PublicFilter{Path: j.Path, Limit: MaxResults}
+	if j.Kind == registry.KindCommunity {
+		f.CommunityID = j.ID
+	}
 	if ids := strings.TrimSpace(q.IDs); ids != "" {
 		for _, id := range strings.Split(ids, ",") {
 			if id = strings.TrimSpace(id); id != "" {
@@ -47,8 +51,17 @@ func (s *Service) Requests(ctx context.Context, q Query) ([]RequestDoc, error) {
 			return nil, linli.Errorf(linli.EBadRequest, "service_request_id 最多 %d 个 / at most %d service_request_id", MaxResults, MaxResults)
 		}
 	} else {
+		now := s.now()
 		if f.From, f.To, err = s.window(q.StartDate, q.EndDate); err != nil {
 			return nil, err
+		}
+		// A window ending now or later bounds nothing (no case is reported
+		// in the future), and without the bound PostgreSQL's generic plan
+		// of the prepared read walks cases_community_public backwards to
+		// the 1,000th (2 ms) instead of sorting the whole window (55 ms):
+		// it guesses a closed range on parameters to hold few rows.
+		if !f.To.Before(now) {
+			f.To = time.Time{}
 		}
 		switch st := strings.ToLower(strings.TrimSpace(q.Status)); st {
 		case "", "open", "closed":
@@ -75,10 +88,21 @@ func (s *Service) Requests(ctx context.Context, q Query) ([]RequestDoc, error) {
 	for _, c := range list {
 		byCode[c.Code] = c
 	}
+	// The photos of the listed requests, in one read for the page.
+	var listed []int64
+	for _, p := range rows {
+		if p.Listed {
+			listed = append(listed, p.ID)
+		}
+	}
+	photos, err := attach.ListOf(ctx, s.db, "case", listed)
+	if err != nil {
+		return nil, err
+	}
 	places := map[int64]string{}
 	out := make([]RequestDoc, 0, len(rows))
 	for _, p := range rows {
-		d, err := s.requestDoc(ctx, p, byCode[p.CategoryCode], places, q)
+		d, err := s.requestDoc(ctx, p, byCode[p.CategoryCode], places, photos[p.ID], q)
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +146,7 @@ func Status(st cases.State) string {
 
 // requestDoc shapes a public case: only what the happiness list would
 // show (see the package documentation).
-func (s *Service) requestDoc(ctx context.Context, p cases.PublicRequest, cat cases.Category, places map[int64]string, q Query) (RequestDoc, error) {
+func (s *Service) requestDoc(ctx context.Context, p cases.PublicRequest, cat cases.Category, places map[int64]string, atts []attach.Attachment, q Query) (RequestDoc, error) {
 	d := RequestDoc{ID: p.Number, Status: Status(p.State), ServiceCode: p.CategoryCode, ServiceName: p.CategoryName,
 		AgencyResponsible: p.AssigneeName, RequestedDatetime: w3c(p.CreatedAt, s.zone), UpdatedDatetime: w3c(p.UpdatedAt, s.zone)}
 	if q.English && p.CategoryEN != "" {
@@ -155,10 +179,6 @@ func (s *Service) requestDoc(ctx context.Context, p cases.PublicRequest, cat cas
 		d.Lat, d.Long = &lat, &lon
 	}
 	if p.Listed {
-		atts, err := attach.List(ctx, s.db, "case", p.ID)
-		if err != nil {
-			return d, err
-		}
 		for _, a := range atts {
 			if a.IsImage() {
 				d.MediaURL = fmt.Sprintf("%s/happiness/%d/photos/%d?thumb=1", q.BaseURL, p.CommunityID, a.ID)

@@ -46,8 +46,8 @@ func (s *Service) PostRequest(ctx context.Context, in NewRequest) (Created, erro
 	if err != nil {
 		return Created{}, err
 	}
-	if !s.allow(ig.ID, ig.Rate) {
-		return Created{}, linli.Errorf(linli.ETooMany, "超过每分钟 %d 次的限制 / more than %d requests a minute", ig.Rate, ig.Rate)
+	if err := s.allow(ctx, ig); err != nil {
+		return Created{}, err
 	}
 	if strings.TrimSpace(in.ServiceCode) == "" {
 		return Created{}, linli.Errorf(linli.EBadRequest, "缺少 service_code / service_code is required")
@@ -87,22 +87,25 @@ func (s *Service) PostRequest(ctx context.Context, in NewRequest) (Created, erro
 	if len([]rune(nc.Description)) > 4000 {
 		return Created{}, linli.Errorf(linli.EBadRequest, "description 过长（不超过 4000 字）/ description is too long (at most 4000 characters)")
 	}
+	// A moderated account's token is written in the case's own
+	// transaction: a crash cannot leave a case without its token.
+	var token string
+	if ig.Moderated {
+		token = hex.EncodeToString(randBytes(16))
+		nc.Also = func(ctx context.Context, tx *storage.Tx, c cases.Case) error {
+			_, err := tx.Exec(ctx, `INSERT INTO open311_tokens (token, integrator_id, case_id, created_at) VALUES (?, ?, ?, ?)`,
+				token, ig.ID, c.ID, storage.Millis(s.now()))
+			return err
+		}
+	}
 	c, err := s.cs.Open(ctx, reporter(ig), nc)
 	if err != nil {
 		return Created{}, err
 	}
-	if !ig.Moderated {
-		return Created{ID: c.Number, ServiceNotice: notice(cat, strings.HasPrefix(in.Locale, "en"))}, nil
+	if ig.Moderated {
+		return Created{Token: token}, nil
 	}
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	token := hex.EncodeToString(b)
-	err = s.db.InTx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO open311_tokens (token, integrator_id, case_id, created_at) VALUES (?, ?, ?, ?)`,
-			token, ig.ID, c.ID, storage.Millis(s.now()))
-		return err
-	})
-	return Created{Token: token}, err
+	return Created{ID: c.Number, ServiceNotice: notice(cat, strings.HasPrefix(in.Locale, "en"))}, nil
 }
 
 // reporter is the actor an integrator's reports are opened as: reporting
@@ -246,8 +249,8 @@ func (s *Service) PostUpdate(ctx context.Context, in NewUpdate) (UpdateDoc, erro
 	if err != nil {
 		return UpdateDoc{}, err
 	}
-	if !s.allow(ig.ID, ig.Rate) {
-		return UpdateDoc{}, linli.Errorf(linli.ETooMany, "超过每分钟 %d 次的限制 / more than %d requests a minute", ig.Rate, ig.Rate)
+	if err := s.allow(ctx, ig); err != nil {
+		return UpdateDoc{}, err
 	}
 	if strings.TrimSpace(in.RequestID) == "" {
 		return UpdateDoc{}, linli.Errorf(linli.EBadRequest, "缺少 service_request_id / service_request_id is required")

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"linli"
+	"linli/capability"
 	"linli/cases"
 	"linli/demo/demotest"
 	"linli/open311"
@@ -187,6 +190,74 @@ func TestModeratedTokens(t *testing.T) {
 		form.Set("address_id", "building:"+itoa(f.node("吉祥1号楼").ID))
 		if status, _ := f.post("/open311/v2/requests.json", form); status != 403 {
 			t.Fatalf("other building: %d", status)
+		}
+	})
+}
+
+// A moderated request's case and token are one transaction: when the
+// token cannot be written, no case is left behind without it.
+func TestModeratedCaseAndTokenTogether(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		app := f.integrator("xueyuan", "居民小程序", true, 0, f.node("荟萃1号楼").ID)
+		count := func() (n int) {
+			if err := db.QueryRow(f.ctx, `SELECT COUNT(*) FROM cases`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := count()
+		// The token's table is gone, as a crash between the two writes
+		// would lose the second.
+		if err := db.InTx(f.ctx, func(tx *storage.Tx) error {
+			_, err := tx.Exec(f.ctx, `DROP TABLE open311_tokens`)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"api_key": {app.APIKey}, "service_code": {"noise"}, "address_id": {"household:" + itoa(f.household("resident"))},
+			"description": {"夜间装修噪声"}}
+		if status, body := f.post("/open311/v2/requests.json", form); status != 500 {
+			t.Fatalf("token not writable: %d %s, want 500", status, body)
+		}
+		if n := count(); n != before {
+			t.Fatalf("%d cases after a failed moderated request, want %d (a case without its token)", n, before)
+		}
+	})
+}
+
+// The rate limit is the deployment's, not a process's: two replicas on
+// one database (two services here, each its own server) share an
+// integrator's minute, and a refused request is not counted.
+func TestRateLimitHoldsAcrossReplicas(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		f := newFixture(t, db)
+		other := open311.New(capability.Deps{DB: db, Clock: f.w.Clock, Zone: f.w.Zone, Calendar: f.w.Cases.WorkingCalendar, Links: f.w.Links,
+			Registry: f.w.Registry, Auth: f.w.Auth, Cases: f.w.Cases})
+		slow := f.integrator("xueyuan", "慢速接入方", false, 3, f.node("学苑社区").ID)
+		replicas := []*open311.Service{f.svc, other}
+		post := func(i int) error {
+			_, err := replicas[i%2].PostRequest(f.ctx, open311.NewRequest{APIKey: slow.APIKey, ServiceCode: "noise", Lat: inXueyuan[0], Long: inXueyuan[1],
+				Description: "噪声" + strconv.Itoa(i)})
+			return err
+		}
+		for i, want := range []string{"", "", "", linli.ETooMany, linli.ETooMany} {
+			if got := linli.ErrorCode(post(i)); got != want {
+				t.Fatalf("request %d (replica %d): %q, want %q", i, i%2, got, want)
+			}
+		}
+		f.w.Clock.Advance(time.Minute)
+		for i := range 3 {
+			if err := post(i); err != nil {
+				t.Fatalf("next minute, request %d: %v", i, err)
+			}
+		}
+		if err := post(3); linli.ErrorCode(err) != linli.ETooMany {
+			t.Fatalf("fourth of the next minute: %v", err)
+		}
+		// Earlier minutes are forgotten: one row per integrator.
+		if n := f.count(`SELECT COUNT(*) FROM open311_rate WHERE integrator_id = ?`, slow.ID); n != 1 {
+			t.Fatalf("%d window rows, want 1", n)
 		}
 	})
 }

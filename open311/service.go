@@ -1,7 +1,9 @@
 package open311
 
 import (
-	"sync"
+	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"linli"
@@ -19,13 +21,6 @@ type Service struct {
 	zone  *time.Location
 	reg   *registry.Service
 	cs    *cases.Service
-
-	// The requests of each integrator in the current minute, for its
-	// rate limit (per process: a deployment with several replicas allows
-	// that many times the limit).
-	mu     sync.Mutex
-	minute int64
-	counts map[int64]int
 }
 
 // New builds the Open311 capability.
@@ -34,7 +29,7 @@ func New(d capability.Deps) *Service {
 	if zone == nil {
 		zone = time.UTC
 	}
-	return &Service{db: d.DB, clock: d.Clock, zone: zone, reg: d.Registry, cs: d.Cases, counts: map[int64]int{}}
+	return &Service{db: d.DB, clock: d.Clock, zone: zone, reg: d.Registry, cs: d.Cases}
 }
 
 // Parts are the capability's pages and routes.
@@ -44,18 +39,28 @@ func (s *Service) Parts() capability.Parts {
 
 func (s *Service) now() time.Time { return s.clock.Now() }
 
-// allow counts one request of the integrator against its limit per
-// minute (fixed windows of the clock's minutes).
-func (s *Service) allow(id int64, perMinute int) bool {
+// allow takes one request of the integrator from its limit per minute
+// (fixed windows of the clock's minutes), or answers 429. The count is a
+// row of open311_rate, so every replica on one database shares it: the
+// limit is the city's, not each process's. One upsert that counts only
+// below the limit: at the limit it updates nothing and returns no row.
+func (s *Service) allow(ctx context.Context, ig Integrator) error {
 	m := s.now().Unix() / 60
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if m != s.minute {
-		s.minute, s.counts = m, map[int64]int{}
+	err := s.db.Batch(ctx, func(tx *storage.Tx) error {
+		var taken int
+		err := tx.QueryRow(ctx, `INSERT INTO open311_rate (integrator_id, minute, taken) VALUES (?, ?, 1)
+			ON CONFLICT (integrator_id, minute) DO UPDATE SET taken = open311_rate.taken + 1 WHERE open311_rate.taken < ?
+			RETURNING taken`, ig.ID, m, ig.Rate).Scan(&taken)
+		if err != nil {
+			return err
+		}
+		if taken == 1 { // the minute's first request: forget the earlier ones
+			_, err = tx.Exec(ctx, `DELETE FROM open311_rate WHERE integrator_id = ? AND minute < ?`, ig.ID, m)
+		}
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return linli.Errorf(linli.ETooMany, "超过每分钟 %d 次的限制 / more than %d requests a minute", ig.Rate, ig.Rate)
 	}
-	if s.counts[id] >= perMinute {
-		return false
-	}
-	s.counts[id]++
-	return true
+	return err
 }

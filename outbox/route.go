@@ -37,6 +37,8 @@ type Endpoint struct {
 	Name   string // shown in errors: 「name」
 	URL    string
 	Secret string
+	// PreviousSecret, during a rotation's overlap, signs beside Secret.
+	PreviousSecret string
 }
 
 // target is one place a row goes, with the secrets to keep out of errors.
@@ -145,8 +147,8 @@ func (r *router) targets(ctx context.Context, d *Delivery) ([]target, error) {
 			return nil, err
 		}
 		if ok {
-			wh := OutgoingWebhook{URL: e.URL, Secret: e.Secret, Client: w.client(), Now: w.Clock.Now}
-			return []target{{label: "webhook 「" + e.Name + "」", sender: wh, secrets: []string{e.URL, e.Secret}}}, nil
+			wh := OutgoingWebhook{URL: e.URL, Secret: e.Secret, PreviousSecret: e.PreviousSecret, Client: w.client(), Now: w.Clock.Now}
+			return []target{{label: "webhook 「" + e.Name + "」", sender: wh, secrets: []string{e.URL, e.Secret, e.PreviousSecret}}}, nil
 		}
 	}
 	// Group channels: the named channel, or the nearest community's.

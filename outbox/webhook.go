@@ -22,15 +22,21 @@ import (
 //	X-Linli-Timestamp: Unix seconds when this try was sent
 //	X-Linli-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + "." + body))
 //
-// The receiver recomputes the signature over the raw body, compares in
-// constant time, and refuses timestamps far from its clock (replays). A
+// While a subscription's secret is being rotated (package webhooks,
+// Rotate), the signature header carries one value per secret, the new
+// one's first, separated by a comma: "sha256=<new>,sha256=<previous>".
+// The receiver recomputes the signature over the raw body, accepts it
+// when it equals any of the values (constant-time compares), and refuses
+// timestamps far from its clock (replays). A
 // 2xx answer is delivered; 429 backs off; 408 and 5xx retry; other 4xx
 // are dead at once.
 type OutgoingWebhook struct {
 	URL    string
 	Secret string
-	Client *http.Client
-	Now    func() time.Time
+	// PreviousSecret, when set, signs too (a rotation's overlap).
+	PreviousSecret string
+	Client         *http.Client
+	Now            func() time.Time
 }
 
 // WebhookBody is the JSON an outgoing webhook receives.
@@ -75,7 +81,11 @@ func (w OutgoingWebhook) Send(ctx context.Context, d Delivery) error {
 	h.Set("X-Linli-Timestamp", ts)
 	h.Set("X-Linli-Attempt", strconv.Itoa(d.Attempt))
 	if w.Secret != "" {
-		h.Set("X-Linli-Signature", WebhookSignature(w.Secret, ts, body))
+		sig := WebhookSignature(w.Secret, ts, body)
+		if w.PreviousSecret != "" && w.PreviousSecret != w.Secret {
+			sig += "," + WebhookSignature(w.PreviousSecret, ts, body)
+		}
+		h.Set("X-Linli-Signature", sig)
 	}
 	status, rh, ans, err := postJSON(ctx, w.Client, w.URL, h, body)
 	if err != nil {

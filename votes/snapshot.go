@@ -105,14 +105,37 @@ func (s *Service) freeze(ctx context.Context, tx *storage.Tx, a *linli.Actor, v 
 	if !v.ClosesAt.IsZero() && v.ClosesAt.Before(now) {
 		closed = v.ClosesAt // the timer, or the first read after it
 	}
-	if err := webhooks.Emit(ctx, tx, webhooks.Event{Type: webhooks.VoteClosed, At: now, Path: v.Path, CommunityID: v.CommunityID,
-		Subject: fmt.Sprintf("vote:%d", v.ID), Data: webhooks.VoteData{VoteID: v.ID, Title: v.Title, CommunityID: v.CommunityID,
-			ScopeID: v.ScopeID, ProjectID: v.ProjectID, ClosedAt: closed.UTC()}}); err != nil {
+	// The event carries the tally over the electorate just frozen, counted
+	// only when a subscription wants it.
+	err = webhooks.EmitFunc(ctx, tx, webhooks.VoteClosed, func() (webhooks.Event, error) {
+		choices, err := currentChoices(ctx, tx, v.ID)
+		if err != nil {
+			return webhooks.Event{}, err
+		}
+		return webhooks.Event{At: now, Path: v.Path, CommunityID: v.CommunityID, Subject: fmt.Sprintf("vote:%d", v.ID),
+			Data: webhooks.VoteData{VoteID: v.ID, Title: v.Title, CommunityID: v.CommunityID, ScopeID: v.ScopeID, ProjectID: v.ProjectID,
+				ClosedAt: closed.UTC(), Tally: webhookTally(evaluate(v, hs, choices))}}, nil
+	})
+	if err != nil {
 		return time.Time{}, err
 	}
 	return at, audit.Record(ctx, tx, a, now, audit.Change{Action: "vote.snapshot", Entity: "vote", EntityID: v.ID, ScopePath: v.Path,
 		Summary: fmt.Sprintf("表决「%s」结束，冻结表决名册：%d户，专有面积%s㎡", v.Title, len(hs), ledger.FormatArea(area)),
 		After:   map[string]any{"households": len(hs), "area_centi": area, "taken_at": at}})
+}
+
+// webhookTally is a tally as the vote.closed event carries it: counts,
+// areas and shares, no household named.
+func webhookTally(t Tally) webhooks.VoteTally {
+	return webhooks.VoteTally{Households: t.Households, For: t.Agree, Against: t.Disagree, Abstain: t.Abstain,
+		NoBallot:    t.Households - t.Agree - t.Disagree - t.Abstain,
+		TotalOwners: t.TotalOwners, ParticipatingOwners: t.ParticipatingOwners, AgreeOwners: t.AgreeOwners,
+		TotalAreaCenti: t.TotalAreaCenti, ParticipatingAreaCenti: t.ParticipatingAreaCenti, AgreeAreaCenti: t.AgreeAreaCenti,
+		ParticipationAreaShare:  webhooks.Share(t.ParticipatingAreaCenti, t.TotalAreaCenti),
+		ParticipationOwnerShare: webhooks.Share(t.ParticipatingOwners, t.TotalOwners),
+		ApprovalAreaShare:       webhooks.Share(t.AgreeAreaCenti, t.ParticipatingAreaCenti),
+		ApprovalOwnerShare:      webhooks.Share(t.AgreeOwners, t.ParticipatingOwners),
+		Passed:                  t.Valid}
 }
 
 // snapshotOf reads the frozen electorate of a vote, in register order,

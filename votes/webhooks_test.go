@@ -1,11 +1,13 @@
 package votes_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"linli/consent"
 	"linli/outbox"
 	"linli/storage"
 	"linli/storage/storagetest"
@@ -26,6 +28,8 @@ func TestCloseEmitsWebhook(t *testing.T) {
 		}
 		byHand := f.newVote(votes.VoteInput{Title: "提前结束"})
 		atTime := f.newVote(votes.VoteInput{Title: "到时结束"})
+		f.castAll(byHand.ID)
+		f.paper(atTime.ID, "101", consent.Abstain, "")
 		if _, err := f.svc.CloseVote(f.ctx, f.actor("xueyuan"), byHand.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -50,6 +54,39 @@ func TestCloseEmitsWebhook(t *testing.T) {
 		}
 		if want := `"closed_at":"` + atTime.ClosesAt.UTC().Format(time.RFC3339); !strings.Contains(rows[0].Text, want) {
 			t.Errorf("closed at its time: %s, want %s", rows[0].Text, want)
+		}
+		// Each carries its tally over the frozen electorate, as the vote's
+		// own count says it, and names no household.
+		for i, v := range []int64{atTime.ID, byHand.ID} {
+			var body struct {
+				Data struct {
+					Tally webhooks.VoteTally `json:"tally"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal([]byte(rows[i].Text), &body); err != nil {
+				t.Fatal(err)
+			}
+			got, want := body.Data.Tally, f.tally(v)
+			if got.Households != want.Households || got.For != want.Agree || got.Against != want.Disagree || got.Abstain != want.Abstain ||
+				got.NoBallot != want.Households-want.Agree-want.Disagree-want.Abstain || got.Passed != want.Valid ||
+				got.TotalAreaCenti != want.TotalAreaCenti || got.AgreeAreaCenti != want.AgreeAreaCenti || got.AgreeOwners != want.AgreeOwners ||
+				got.ApprovalAreaShare != webhooks.Share(want.AgreeAreaCenti, want.ParticipatingAreaCenti) {
+				t.Errorf("vote %d: tally %+v, the vote counts %+v", v, got, want)
+			}
+			if strings.Contains(rows[i].Text, "601") || strings.Contains(rows[i].Text, "柴晓燕") {
+				t.Errorf("vote %d: the event names a household or person: %s", v, rows[i].Text)
+			}
+		}
+		var first, second struct {
+			Data struct {
+				Tally webhooks.VoteTally `json:"tally"`
+			} `json:"data"`
+		}
+		_ = json.Unmarshal([]byte(rows[1].Text), &first)
+		_ = json.Unmarshal([]byte(rows[0].Text), &second)
+		if a, b := first.Data.Tally, second.Data.Tally; a.Households != 12 || a.For != 10 || a.Against != 2 || !a.Passed ||
+			a.ParticipationAreaShare != 1 || b.Abstain != 1 || b.NoBallot != 11 || b.Passed {
+			t.Errorf("tallies: by hand %+v (want 10 for, 2 against of 12, passed), at its time %+v (want 1 abstaining, 11 without a ballot)", a, b)
 		}
 	})
 }

@@ -13,14 +13,14 @@ import (
 func TestCrumbsInLanguage(t *testing.T) {
 	r := &Renderer{catalog: map[string]string{"人民调解": "People's mediation"}}
 	in := []NavItem{{Href: "/mediation", Label: "人民调解"}, {Label: "学苑社区"}}
-	en := r.crumbsIn(in, "en")
+	en := r.crumbsIn("", in, "en")
 	if en[0].Label != "People's mediation" || en[1].Label != "学苑社区" {
 		t.Errorf("English crumbs: %+v", en)
 	}
 	if in[0].Label != "人民调解" {
 		t.Errorf("the handler's crumbs were changed: %+v", in)
 	}
-	if zh := r.crumbsIn(in, "zh"); zh[0].Label != "人民调解" {
+	if zh := r.crumbsIn("", in, "zh"); zh[0].Label != "人民调解" {
 		t.Errorf("Chinese crumbs: %+v", zh)
 	}
 }
@@ -35,7 +35,7 @@ func TestFlashInLanguage(t *testing.T) {
 		{"已保存", "en", "Saved"},
 		{"已保存", "zh", "已保存"},
 	} {
-		if got := r.flashIn(c.msg, c.lang); got != c.want {
+		if got := r.flashIn("", c.msg, c.lang); got != c.want {
 			t.Errorf("flashIn(%q, %s) = %q, want %q", c.msg, c.lang, got, c.want)
 		}
 	}

@@ -78,8 +78,13 @@ func (p *Page) Val(field string) string { return p.Form.Get(field) }
 // Renderer renders pages in Chinese or English.
 type Renderer struct {
 	sets    map[string]map[string]*template.Template // lang → page → template
-	catalog map[string]string
-	Zone    *time.Location
+	catalog map[string]string                        // every catalogue merged (the layout's, then each capability's)
+	// own is each capability's catalogue by its page prefix: its pages
+	// look there first, so a word two capabilities translate differently
+	// (编号: "Number" for a case, "No." for a delivery) shows each its own
+	// English, whichever capability was registered last.
+	own  map[string]map[string]string
+	Zone *time.Location
 	// Nav builds the navigation for an actor; set by the wiring.
 	Nav func(a *linli.Actor, lang string) []NavItem
 	// Unread counts an actor's unread notifications; set by the wiring.
@@ -91,13 +96,22 @@ type Renderer struct {
 // NewRenderer parses the layout with every capability's pages, once per
 // language.
 func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
-	r := &Renderer{sets: map[string]map[string]*template.Template{}, catalog: map[string]string{}, Zone: zone}
+	r := &Renderer{sets: map[string]map[string]*template.Template{}, catalog: map[string]string{}, own: map[string]map[string]string{}, Zone: zone}
 	for k, v := range baseCatalog() {
 		r.catalog[k] = v
 	}
 	for _, p := range pages {
 		for k, v := range p.Catalog {
 			r.catalog[k] = v
+		}
+		if p.Prefix == "" || len(p.Catalog) == 0 {
+			continue
+		}
+		if r.own[p.Prefix] == nil {
+			r.own[p.Prefix] = map[string]string{}
+		}
+		for k, v := range p.Catalog {
+			r.own[p.Prefix][k] = v
 		}
 	}
 	// Template functions share one namespace: a name two capabilities
@@ -126,13 +140,12 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 	}
 	for _, lang := range []string{"zh", "en"} {
 		fm := r.funcs(lang)
-		t := func(s string) string { return r.T(lang, s) }
 		for _, p := range pages {
 			for k, f := range p.Funcs {
 				fm[k] = f
 			}
 			if p.LangFuncs != nil {
-				for k, f := range p.LangFuncs(lang, t) {
+				for k, f := range p.LangFuncs(lang, r.tOf(p.Prefix, lang)) {
 					fm[k] = f
 				}
 			}
@@ -170,6 +183,8 @@ func NewRenderer(zone *time.Location, pages ...Pages) (*Renderer, error) {
 			if err != nil {
 				return nil, err
 			}
+			// The capability's pages translate with its own catalogue first.
+			capBase.Funcs(template.FuncMap{"t": r.tOf(p.Prefix, lang)})
 			var pagesOnly []string
 			for _, f := range files {
 				if !strings.HasPrefix(f, "_") {
@@ -248,17 +263,37 @@ func PairIn(text, lang string) string {
 var latinStartRE = regexp.MustCompile(`^\s*[A-Za-z]`)
 
 // T translates Chinese text for the language.
-func (r *Renderer) T(lang, s string) string {
+func (r *Renderer) T(lang, s string) string { return r.TIn("", lang, s) }
+
+// TIn translates Chinese text for the language as the capability whose
+// pages are named prefix/… says it: its own catalogue first, then every
+// catalogue (the layout's words, another capability's crumb).
+func (r *Renderer) TIn(prefix, lang, s string) string {
 	if lang != "en" {
 		return s
 	}
-	if e, ok := r.catalog[s]; ok {
+	if e, ok := r.lookup(prefix, s); ok {
 		return e
 	}
 	if r.Untranslated != nil {
 		r.Untranslated(s)
 	}
 	return s
+}
+
+// lookup is the English of s for the capability's pages, if a catalogue
+// has it.
+func (r *Renderer) lookup(prefix, s string) (string, bool) {
+	if e, ok := r.own[prefix][s]; ok {
+		return e, true
+	}
+	e, ok := r.catalog[s]
+	return e, ok
+}
+
+// tOf is TIn for one capability and language, as a template function.
+func (r *Renderer) tOf(prefix, lang string) func(string) string {
+	return func(s string) string { return r.TIn(prefix, lang, s) }
 }
 
 // Colon returns the template function colon of a language: it follows a
@@ -418,8 +453,9 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	}
 	p.Lang, p.URL = lang, req.URL
 	p.Error, p.Errors = InLanguage(p.Error, lang), errorsIn(p.Errors, lang)
-	p.Flash = r.flashIn(p.Flash, lang)
-	p.Crumbs = r.crumbsIn(p.Crumbs, lang)
+	prefix, _, _ := strings.Cut(name, "/")
+	p.Flash = r.flashIn(prefix, p.Flash, lang)
+	p.Crumbs = r.crumbsIn(prefix, p.Crumbs, lang)
 	if p.Actor == nil {
 		p.Actor = ActorFrom(req.Context())
 	}
@@ -450,13 +486,13 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 // flash as a "中文 / English" pair (or plain Chinese the catalogue knows);
 // many pages take it from the URL as it came, so the renderer picks the
 // half here, once for every page — a Chinese page never shows the pair.
-func (r *Renderer) flashIn(msg, lang string) string {
+func (r *Renderer) flashIn(prefix, msg, lang string) string {
 	if msg == "" {
 		return msg
 	}
 	msg = InLanguage(msg, lang)
 	if lang == "en" && hanRE.MatchString(msg) {
-		return r.T(lang, msg)
+		return r.TIn(prefix, lang, msg)
 	}
 	return msg
 }
@@ -467,13 +503,13 @@ var hanRE = regexp.MustCompile(`\p{Han}`)
 // catalogue knows ("民生实事项目", "人民调解") is interface and translated;
 // any other (a place, a project's title) is data and kept. A new slice:
 // handlers may share theirs between requests.
-func (r *Renderer) crumbsIn(cs []NavItem, lang string) []NavItem {
+func (r *Renderer) crumbsIn(prefix string, cs []NavItem, lang string) []NavItem {
 	if lang != "en" || len(cs) == 0 {
 		return cs
 	}
 	out := make([]NavItem, len(cs))
 	for i, c := range cs {
-		if e, ok := r.catalog[c.Label]; ok && e != "" {
+		if e, ok := r.lookup(prefix, c.Label); ok && e != "" {
 			c.Label = e
 		}
 		out[i] = c

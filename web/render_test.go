@@ -91,6 +91,39 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// Each capability's pages speak its own English: two capabilities
+// translating one Chinese word differently (编号 is a case's "Number" but
+// a delivery's "No.") each show theirs, in the page, its crumbs, its flash
+// and its LangFuncs, whichever was registered last; a word only the
+// layout or another capability knows is still found.
+func TestEachCapabilityHasItsOwnEnglish(t *testing.T) {
+	page := func(prefix, en string) web.Pages {
+		return web.Pages{Prefix: prefix, Catalog: map[string]string{"编号": en, "已保存": en + " saved"},
+			LangFuncs: func(lang string, tr func(string) string) template.FuncMap {
+				return template.FuncMap{prefix + "Word": func() string { return tr("编号") }}
+			},
+			FS: fstest.MapFS{"p.html": {Data: []byte(`{{define "title"}}{{t "编号"}}{{end}}{{define "content"}}<b>{{t "编号"}}</b><i>{{` + prefix + `Word}}</i><u>{{t "便签"}}</u>{{end}}`)}}}
+	}
+	notes := notesPages()
+	s := webtest.New(t, page("cases", "Number"), page("outbox", "No."), notes)
+	for _, prefix := range []string{"cases", "outbox"} {
+		s.Router.Page("GET /"+prefix, web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+			s.Renderer.Render(w, r, http.StatusOK, prefix+"/p.html", &web.Page{Title: "编号", Flash: "已保存",
+				Crumbs: []web.NavItem{{Href: "/", Label: "编号"}}})
+			return nil
+		})
+	}
+	en := s.As(t, staff).English()
+	for prefix, word := range map[string]string{"cases": "Number", "outbox": "No."} {
+		body := en.Get("/" + prefix).String()
+		for _, want := range []string{"<b>" + word + "</b>", "<i>" + word + "</i>", word + " saved", ">" + word + "</a>", "<u>Notes</u>"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("/%s lacks %q (its own English): %s", prefix, want, body)
+			}
+		}
+	}
+}
+
 // Template functions share one namespace, so a capability may not take a
 // name another one (or web) already has.
 func TestRendererRefusesSharedFuncNames(t *testing.T) {

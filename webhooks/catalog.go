@@ -14,6 +14,10 @@ var catalog = map[string]string{
 	"投递记录": "Deliveries", "编号": "No.", "时间": "Time", "事件对象": "Subject", "状态": "Status", "尝试": "Tries", "最近错误": "Last error",
 	"下次尝试": "Next try", "发送时间": "Sent at", "操作": "Action", "待发送": "Pending", "已发送": "Sent", "失败": "Dead",
 	"重新投递": "Redeliver", "还没有投递": "No deliveries yet", "更早的投递": "Older deliveries", "已重新排队": "Queued again",
+	"新的签名密钥": "New signing secret", "已更换签名密钥": "Signing secret rotated", "更换签名密钥": "Rotate the signing secret",
+	"过渡期": "Overlap", "小时": "hours", "无：旧密钥立即失效": "None: the old secret stops at once", "旧密钥同时签名至": "Old secret also signs until",
+	"过渡期内每次投递同时带新旧两个签名，接收方换用新密钥后即可。":                           "During the overlap every delivery carries both signatures: switch the receiver to the new secret within it.",
+	"更换后新密钥只显示一次；过渡期内每次投递同时带新旧两个签名（X-Linli-Signature 中以逗号分隔）。": "The new secret is shown once; during the overlap every delivery carries both signatures (comma-separated in X-Linli-Signature).",
 	"案件上报": "Case reported", "案件状态变化": "Case state changed", "案件升级（吹哨）": "Case escalated (whistle)", "案件超期": "Case overdue",
 	"案件评价": "Case rated", "项目进入新阶段": "Project phase changed", "表决结束": "Vote closed", "通知发布": "Notice published",
 }

@@ -140,7 +140,8 @@ type got struct {
 		Subject    string            `json:"subject"`
 		Data       webhooks.CaseData `json:"data"`
 	}
-	Raw string
+	Raw        string
+	Signatures int // values in X-Linli-Signature
 }
 
 // receiver is an integrator's endpoint: it verifies every request's
@@ -211,14 +212,17 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	ts := req.Header.Get("X-Linli-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	want := outbox.WebhookSignature(secret, ts, body)
+	// The header holds one signature per secret during a rotation's
+	// overlap (comma-separated): any may match.
+	sigs := strings.Split(req.Header.Get("X-Linli-Signature"), ",")
 	if secret == "" || err != nil || r.clock.Now().Sub(time.Unix(sec, 0)).Abs() > 5*time.Minute ||
-		!hmac.Equal([]byte(req.Header.Get("X-Linli-Signature")), []byte(want)) {
+		!slices.ContainsFunc(sigs, func(sig string) bool { return hmac.Equal([]byte(strings.TrimSpace(sig)), []byte(want)) }) {
 		r.bad++
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
 	}
 	var g got
-	g.Delivery, g.Raw = req.Header.Get("X-Linli-Delivery"), string(body)
+	g.Delivery, g.Raw, g.Signatures = req.Header.Get("X-Linli-Delivery"), string(body), len(sigs)
 	if err := json.Unmarshal(body, &g.Body); err != nil {
 		r.bad++
 		http.Error(w, "bad body", http.StatusBadRequest)

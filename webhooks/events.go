@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,6 +105,44 @@ type VoteData struct {
 	ScopeID     int64     `json:"scope_id"`
 	ProjectID   int64     `json:"project_id,omitempty"`
 	ClosedAt    time.Time `json:"closed_at"`
+	// Tally is the count over the electorate frozen at closing, as the
+	// vote's page shows it (added in version 1: a new field).
+	Tally VoteTally `json:"tally"`
+}
+
+// VoteTally is a closed vote's count (Civil Code art. 278: participation
+// by ≥ 2/3 of the exclusive area and of the owners; approval by more than
+// half, or 3/4, of the participating area and owners). Households count
+// ballots by flat; owners count an owner of several flats once; areas are
+// in 0.01 m². Shares are fractions (0–1, four decimals): participation of
+// the whole, approval of those taking part. No household or owner is named.
+type VoteTally struct {
+	Households              int     `json:"households"`
+	For                     int     `json:"for"`
+	Against                 int     `json:"against"`
+	Abstain                 int     `json:"abstain"`
+	NoBallot                int     `json:"no_ballot"`
+	TotalOwners             int64   `json:"total_owners"`
+	ParticipatingOwners     int64   `json:"participating_owners"`
+	AgreeOwners             int64   `json:"agree_owners"`
+	TotalAreaCenti          int64   `json:"total_area_centi"`
+	ParticipatingAreaCenti  int64   `json:"participating_area_centi"`
+	AgreeAreaCenti          int64   `json:"agree_area_centi"`
+	ParticipationAreaShare  float64 `json:"participation_area_share"`
+	ParticipationOwnerShare float64 `json:"participation_owner_share"`
+	ApprovalAreaShare       float64 `json:"approval_area_share"`
+	ApprovalOwnerShare      float64 `json:"approval_owner_share"`
+	// Passed: the decision is valid (participation, approval, and where the
+	// vote requires them unanimity and the named households' consent).
+	Passed bool `json:"passed"`
+}
+
+// Share is part/whole as a fraction to four decimals, 0 for an empty whole.
+func Share(part, whole int64) float64 {
+	if whole <= 0 {
+		return 0
+	}
+	return math.Round(float64(part)/float64(whole)*1e4) / 1e4
 }
 
 // NoticeData is the data of notice.published.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"linli"
 	"linli/web"
@@ -25,7 +26,8 @@ var templates embed.FS
 //	POST   /api/webhooks/{id}/enable, …/disable   turn it on or off
 //	GET    /api/webhooks/{id}/deliveries          its delivery log (?before=&limit=)
 //	POST   /api/webhooks/{id}/deliveries/{delivery}/redeliver   a dead delivery again
-//	GET|POST /webhooks, GET /webhooks/{id}, POST /webhooks/{id}/enable|disable|delete,
+//	POST   /api/webhooks/{id}/rotate              a new signing secret ({"overlap_hours": 24}; the answer's signing_secret, shown once)
+//	GET|POST /webhooks, GET /webhooks/{id}, POST /webhooks/{id}/enable|disable|delete|rotate,
 //	POST /webhooks/{id}/deliveries/{delivery}/redeliver
 func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 	rt.API("GET /api/webhooks", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
@@ -71,6 +73,45 @@ func (s *Service) Routes(rt *web.Router, render *web.Renderer) {
 			return err
 		}
 		web.WriteJSON(w, http.StatusOK, d)
+		return nil
+	})
+	rt.API("POST /api/webhooks/{id}/rotate", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		id, err := web.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		in := RotateInput{OverlapHours: DefaultOverlapHours}
+		if err := web.DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		c, err := s.Rotate(r.Context(), web.ActorFrom(r.Context()), id, time.Duration(in.OverlapHours)*time.Hour)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusOK, c)
+		return nil
+	})
+	rt.Page("POST /webhooks/{id}/rotate", web.LoggedIn, func(w http.ResponseWriter, r *http.Request) error {
+		id, err := web.PathID(r, "id")
+		if err != nil {
+			return err
+		}
+		hours, err := strconv.Atoi(r.PostFormValue("overlap_hours"))
+		if err != nil {
+			return linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "overlap_hours", Reason: "应为小时数 / must be a number of hours"})
+		}
+		a := web.ActorFrom(r.Context())
+		c, err := s.Rotate(r.Context(), a, id, time.Duration(hours)*time.Hour)
+		if err != nil {
+			return err
+		}
+		// The new secret is shown on this answer only, as on creation.
+		d, err := s.detail(r.Context(), a, id, 0)
+		if err != nil {
+			return err
+		}
+		d.SigningSecret, d.Rotated = c.SigningSecret, true
+		render.Render(w, r, http.StatusOK, "webhooks/webhook.html", &web.Page{Title: "事件订阅", Data: d, Flash: "已更换签名密钥"})
 		return nil
 	})
 	for verb, on := range map[string]bool{"enable": true, "disable": false} {
@@ -203,8 +244,19 @@ type detailData struct {
 	Subscription  Subscription
 	Deliveries    []Delivery
 	More          int64  // id to page on from; 0 on the last page
-	SigningSecret string // only on the answer that created it
+	SigningSecret string // only on the answer that created it, or rotated it
+	Rotated       bool   // the answer to a rotation
+	Overlaps      []int  // the overlap choices of the rotation form, in hours
 }
+
+// RotateInput is a rotation asked through the API.
+type RotateInput struct {
+	OverlapHours int `json:"overlap_hours"` // 0–168; absent: DefaultOverlapHours
+}
+
+// DefaultOverlapHours is a rotation's overlap unless one is given: a day
+// for the receiver to take the new secret.
+const DefaultOverlapHours = 24
 
 const pageSize = 50
 
@@ -217,7 +269,7 @@ func (s *Service) detail(ctx context.Context, a *linli.Actor, id, before int64) 
 	if err != nil {
 		return detailData{}, err
 	}
-	d := detailData{Subscription: sub, Deliveries: ds}
+	d := detailData{Subscription: sub, Deliveries: ds, Overlaps: []int{DefaultOverlapHours, 72, 168, 0}}
 	if len(ds) == pageSize {
 		d.More = ds[len(ds)-1].ID
 	}

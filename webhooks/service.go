@@ -50,15 +50,18 @@ type ScopeNode struct {
 
 // Subscription is a subscription as staff see it: the secret masked.
 type Subscription struct {
-	ID        int64       `json:"id"`
-	Name      string      `json:"name"`
-	URL       string      `json:"url"`
-	Events    []string    `json:"events"`
-	Scope     []ScopeNode `json:"scope"` // empty: the whole deployment
-	Secret    string      `json:"secret"`
-	Enabled   bool        `json:"enabled"`
-	CreatedAt time.Time   `json:"created_at"`
-	UpdatedAt time.Time   `json:"updated_at"`
+	ID     int64       `json:"id"`
+	Name   string      `json:"name"`
+	URL    string      `json:"url"`
+	Events []string    `json:"events"`
+	Scope  []ScopeNode `json:"scope"` // empty: the whole deployment
+	Secret string      `json:"secret"`
+	// PreviousUntil: after a rotation, the previous secret signs
+	// deliveries beside the new one until then (zero: no overlap now).
+	PreviousUntil time.Time `json:"previous_secret_until,omitempty,omitzero"`
+	Enabled       bool      `json:"enabled"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // Created is a new subscription with its secret in clear, shown this once.
@@ -141,11 +144,10 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in Input) (Created
 	if err != nil {
 		return Created{}, err
 	}
-	var raw [24]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	secret, err := newSecret()
+	if err != nil {
 		return Created{}, err
 	}
-	secret := "whsec_" + hex.EncodeToString(raw[:])
 	enabled := in.Enabled == nil || *in.Enabled
 	now := s.Clock.Now()
 	var out Created
@@ -173,6 +175,71 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in Input) (Created
 	return out, err
 }
 
+// newSecret is a fresh signing secret.
+func newSecret() (string, error) {
+	var raw [24]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	return "whsec_" + hex.EncodeToString(raw[:]), nil
+}
+
+// MaxOverlap bounds a rotation's overlap: long enough for a receiver's
+// change to pass its own release, short enough that a leaked secret stops
+// signing within a week.
+const MaxOverlap = 7 * 24 * time.Hour
+
+// Rotate gives a subscription a new signing secret, returned in clear
+// this once. For overlap after now the previous secret goes on signing
+// deliveries beside the new one (X-Linli-Signature carries both), so the
+// receiver can switch without refusing a delivery; with no overlap it
+// stops at once (a leaked secret). Rotating again during an overlap
+// replaces the previous secret by the current one: at most two sign.
+// Audited, without either secret.
+func (s *Service) Rotate(ctx context.Context, a *linli.Actor, id int64, overlap time.Duration) (Created, error) {
+	if overlap < 0 || overlap > MaxOverlap {
+		return Created{}, linli.Invalid("输入有误 / invalid input", linli.FieldError{Field: "overlap_hours",
+			Reason: fmt.Sprintf("0 到 %d 小时 / 0 to %d hours", int(MaxOverlap.Hours()), int(MaxOverlap.Hours()))})
+	}
+	secret, err := newSecret()
+	if err != nil {
+		return Created{}, err
+	}
+	var out Created
+	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := s.own(ctx, tx, a, id); err != nil {
+			return err
+		}
+		now := s.Clock.Now()
+		previous, until := "", int64(0)
+		if overlap > 0 {
+			if err := tx.QueryRow(ctx, `SELECT secret FROM webhook_subscriptions WHERE id = ?`, id).Scan(&previous); err != nil {
+				return err
+			}
+			until = storage.Millis(now.Add(overlap))
+		}
+		if _, err := tx.Exec(ctx, `UPDATE webhook_subscriptions SET secret = ?, previous_secret = ?, previous_until = ?, updated_at = ? WHERE id = ?`,
+			secret, previous, until, storage.Millis(now), id); err != nil {
+			return err
+		}
+		sub, err := s.read(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = Created{Subscription: sub, SigningSecret: secret}
+		zh, en := "旧密钥立即失效", "the old secret stops at once"
+		if overlap > 0 {
+			zh = fmt.Sprintf("旧密钥继续签名至 %s", sub.PreviousUntil.In(time.UTC).Format("2006-01-02 15:04 UTC"))
+			en = fmt.Sprintf("the old secret also signs until %s", sub.PreviousUntil.In(time.UTC).Format("2006-01-02 15:04 UTC"))
+		}
+		return audit.Record(ctx, tx, a, now, audit.Change{Action: "webhook.rotate", Entity: "webhook_subscription", EntityID: id,
+			ScopePath: scopePath(sub.Scope), Summary: fmt.Sprintf("更换事件订阅「%s」的签名密钥，%s", sub.Name, zh),
+			SummaryEN: fmt.Sprintf("Rotated the signing secret of the webhook subscription “%s”; %s", sub.Name, en),
+			After:     map[string]any{"overlap_hours": overlap.Hours(), "previous_secret_until": sub.PreviousUntil}})
+	})
+	return out, err
+}
+
 // scopePath is where a subscription's audit rows belong: the common
 // path of its scope ("/" for the whole deployment).
 func scopePath(scope []ScopeNode) string {
@@ -190,9 +257,9 @@ func scopePath(scope []ScopeNode) string {
 func (s *Service) read(ctx context.Context, q storage.Querier, id int64) (Subscription, error) {
 	var sub Subscription
 	var events, secret string
-	var enabled, created, updated int64
-	err := q.QueryRow(ctx, `SELECT id, name, url, secret, events, enabled, created_at, updated_at FROM webhook_subscriptions WHERE id = ?`, id).
-		Scan(&sub.ID, &sub.Name, &sub.URL, &secret, &events, &enabled, &created, &updated)
+	var enabled, created, updated, previousUntil int64
+	err := q.QueryRow(ctx, `SELECT id, name, url, secret, events, enabled, created_at, updated_at, previous_until FROM webhook_subscriptions WHERE id = ?`, id).
+		Scan(&sub.ID, &sub.Name, &sub.URL, &secret, &events, &enabled, &created, &updated, &previousUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sub, notFound()
 	}
@@ -204,6 +271,9 @@ func (s *Service) read(ctx context.Context, q storage.Querier, id int64) (Subscr
 	sub.Events = strings.Fields(events)
 	sub.Enabled = storage.Bool(enabled)
 	sub.CreatedAt, sub.UpdatedAt = storage.FromMillis(created), storage.FromMillis(updated)
+	if until := storage.FromMillis(previousUntil); previousUntil != 0 && until.After(s.Clock.Now()) {
+		sub.PreviousUntil = until
+	}
 	sub.Scope = []ScopeNode{}
 	err = storage.Each(ctx, q, func(rs *sql.Rows) error {
 		var n ScopeNode
@@ -412,8 +482,10 @@ func (s *Service) Endpoint(ctx context.Context, recipient string) (outbox.Endpoi
 		return outbox.Endpoint{}, false, nil
 	}
 	var e outbox.Endpoint
-	var enabled int64
-	err := s.DB.QueryRow(ctx, `SELECT name, url, secret, enabled FROM webhook_subscriptions WHERE id = ?`, id).Scan(&e.Name, &e.URL, &e.Secret, &enabled)
+	var enabled, previousUntil int64
+	var previous string
+	err := s.DB.QueryRow(ctx, `SELECT name, url, secret, enabled, previous_secret, previous_until FROM webhook_subscriptions WHERE id = ?`, id).
+		Scan(&e.Name, &e.URL, &e.Secret, &enabled, &previous, &previousUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, true, &outbox.Failure{Kind: outbox.Permanent, Msg: fmt.Sprintf("subscription %d was deleted", id)}
 	}
@@ -422,6 +494,10 @@ func (s *Service) Endpoint(ctx context.Context, recipient string) (outbox.Endpoi
 	}
 	if !storage.Bool(enabled) {
 		return e, true, &outbox.Failure{Kind: outbox.NotConfigured, Msg: fmt.Sprintf("subscription 「%s」 is disabled", e.Name)}
+	}
+	// Within a rotation's overlap the previous secret signs too.
+	if previous != "" && storage.Millis(s.Clock.Now()) < previousUntil {
+		e.PreviousSecret = previous
 	}
 	return e, true, nil
 }

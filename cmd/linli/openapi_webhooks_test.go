@@ -12,7 +12,8 @@ func init() {
 	oaWritten["WebhookDelivery"], oaWritten["WebhookEvent"] = webhooks.Delivery{}, webhooks.Body{}
 	oaWritten["WebhookCaseData"], oaWritten["WebhookProjectData"] = webhooks.CaseData{}, webhooks.ProjectData{}
 	oaWritten["WebhookVoteData"], oaWritten["WebhookNoticeData"] = webhooks.VoteData{}, webhooks.NoticeData{}
-	oaRead["WebhookInput"] = webhooks.Input{}
+	oaWritten["WebhookVoteTally"] = webhooks.VoteTally{}
+	oaRead["WebhookInput"], oaRead["WebhookRotateInput"] = webhooks.Input{}, webhooks.RotateInput{}
 }
 
 // TestOpenAPIWebhookEvents: the documented event types are the code's, and

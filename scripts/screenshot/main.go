@@ -47,7 +47,10 @@ func main() {
 		chromedp.WaitVisible("main"),
 	}
 	if *lang == "en" {
-		tasks = append(tasks, chromedp.Click("[data-test=lang-en]"), chromedp.WaitVisible("main"))
+		// Wait for the English page itself: "main" is visible on the
+		// Chinese page already, and navigating on at once could beat the
+		// switch's cookie (an "English" screenshot came out in Chinese).
+		tasks = append(tasks, chromedp.Click("[data-test=lang-en]"), chromedp.WaitReady(`html[lang="en"]`))
 	}
 	if err := chromedp.Do(ctx, tasks...); err != nil {
 		log.Fatal(err)
