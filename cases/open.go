@@ -295,7 +295,7 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	if err != nil {
 		return c, err
 	}
-	if err := s.indexCase(ctx, tx, c.ID, makeSearchDoc(c, o.label, reporterPhone)); err != nil {
+	if err := s.indexNew(ctx, tx, c.ID, makeSearchDoc(c, o.label, reporterPhone)); err != nil {
 		return c, err
 	}
 	if err := s.event(ctx, tx, c.ID, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
@@ -363,12 +363,15 @@ func (s *Service) mayReport(a *linli.Actor, path string, householdID int64, comm
 
 // nextNumber returns the next sequence number of a community's day. One
 // upsert, so two first reports of the day cannot both insert the row (on
-// PostgreSQL the second would fail with a duplicate key).
+// PostgreSQL the second would fail with a duplicate key). It runs through
+// storage's Tx.Counter: on PostgreSQL the counter row is locked for that
+// one statement, not until the report commits, so a community's reports
+// no longer run one at a time — and a report that fails after taking its
+// number leaves a gap (see the package comment).
 func (s *Service) nextNumber(ctx context.Context, tx *storage.Tx, community int64, day int) (int, error) {
-	var seq int
-	err := tx.QueryRow(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
-		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day).Scan(&seq)
-	return seq, err
+	seq, err := tx.Counter(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day)
+	return int(seq), err
 }
 
 // event appends a timeline step.
