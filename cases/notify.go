@@ -121,7 +121,7 @@ func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, 
 		for _, acc := range chunk {
 			args = append(args, acc, now, kind, caseID, text.ZH, text.EN)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES `+
+		if err := tx.Queue(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES `+
 			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, 'case', ?, ?, ?), `, len(chunk)), ", "), args...); err != nil {
 			return err
 		}

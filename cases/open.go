@@ -298,10 +298,13 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	if err := s.indexNew(ctx, tx, c.ID, makeSearchDoc(c, o.label, reporterPhone)); err != nil {
 		return c, err
 	}
-	if err := s.event(ctx, tx, c.ID, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
+	// The search row, the statistics change and the timeline step are
+	// queued (storage.Tx.Queue): on PostgreSQL they reach the server
+	// together, when the event's webhook lookup runs.
+	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
 		return c, err
 	}
-	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
+	if err := s.event(ctx, tx, c.ID, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
 		return c, err
 	}
 	photos := len(in.Photos)
@@ -384,7 +387,7 @@ func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *li
 	if a != nil {
 		actorID = a.AccountID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err := tx.Queue(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		caseID, storage.Millis(at), actorID, actorName(a), action, from, to, note, js, storage.Int(public))
 	if err != nil {
 		return err

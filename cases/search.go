@@ -79,8 +79,7 @@ func (s *Service) indexCase(ctx context.Context, tx *storage.Tx, id int64, d sea
 // (cases are never deleted, so its id has none yet): one statement less
 // per report than indexCase.
 func (s *Service) indexNew(ctx context.Context, tx *storage.Tx, id int64, d searchDoc) error {
-	_, err := tx.Exec(ctx, `INSERT INTO case_search (`+s.searchKey()+`, doc, phone, pairs) VALUES (?, ?, ?, ?)`, id, d.doc, d.phone, d.pairs)
-	return err
+	return tx.Queue(ctx, `INSERT INTO case_search (`+s.searchKey()+`, doc, phone, pairs) VALUES (?, ?, ?, ?)`, id, d.doc, d.phone, d.pairs)
 }
 
 // searchKey is case_search's case column: the FTS5 table's rowid on SQLite.
