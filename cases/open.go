@@ -372,10 +372,17 @@ func (s *Service) mayReport(a *linli.Actor, path string, householdID int64, comm
 // no longer run one at a time — and a report that fails after taking its
 // number leaves a gap (see the package comment).
 func (s *Service) nextNumber(ctx context.Context, tx *storage.Tx, community int64, day int) (int, error) {
-	seq, err := tx.Counter(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
-		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day)
+	seq, err := tx.Counter(ctx, bumpNumber, newNumber, community, day)
 	return int(seq), err
 }
+
+// bumpNumber and newNumber are nextNumber's statements (storage's
+// Tx.Counter runs the first and, for the day's first report, the second).
+const (
+	bumpNumber = `UPDATE case_counters SET last = last + 1 WHERE community_id = ? AND day = ? RETURNING last`
+	newNumber  = `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`
+)
 
 // event appends a timeline step.
 func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *linli.Actor, at time.Time, action string, from, to State, note string, data any, public bool) error {

@@ -165,10 +165,10 @@ many_rate="$rate" many_p50="$p50" many_p99="$p99" many_fail="$failures"
 
 echo
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-echo "pgbench case-shaped (ceiling):        $ceiling tps ($clients clients)"
-echo "pgbench with the counter upsert first: $counter_first tps"
-echo "linli create, 1 community:            $(verdict "$one_rate" "$one_p99") (p50 $one_p50 ms, failures $one_fail)"
-echo "linli create, $communities communities:$(printf '%*s' $((7 - ${#communities})) '')$(verdict "$many_rate" "$many_p99") (p50 $many_p50 ms, failures $many_fail)"
+echo "pgbench case-shaped (the ceiling):      $ceiling tps ($clients clients)"
+echo "pgbench with a counter upsert first:     $counter_first tps"
+echo "linli create in 1 community:             $(verdict "$one_rate" "$one_p99") (p50 $one_p50 ms, failures $one_fail)"
+echo "linli create over $communities communities: $(verdict "$many_rate" "$many_p99") (p50 $many_p50 ms, failures $many_fail)"
 
 kill -TERM "$pid"
 wait_gone "$pid" 20 || fail "the server did not stop within 20 s of SIGTERM"

@@ -12,8 +12,11 @@ import (
 	"linli/storage/storagetest"
 )
 
-const bumpCounter = `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
+const (
+	bumpCounter = `UPDATE case_counters SET last = last + 1 WHERE community_id = ? AND day = ? RETURNING last`
+	newCounter  = `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
 	ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`
+)
 
 // Concurrent writers of one counter row get distinct, consecutive values
 // on both engines.
@@ -27,7 +30,7 @@ func TestCounterConcurrentValuesAreDistinct(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				errs[i] = db.InTx(ctx, func(tx *storage.Tx) error {
-					v, err := tx.Counter(ctx, bumpCounter, 7, 20261206)
+					v, err := tx.Counter(ctx, bumpCounter, newCounter, 7, 20261206)
 					got[i] = v
 					return err
 				})
@@ -59,7 +62,7 @@ func TestCounterIsNotHeldUntilCommit(t *testing.T) {
 			var v int64
 			err := db.InTx(ctx, func(tx *storage.Tx) error {
 				var err error
-				v, err = tx.Counter(ctx, bumpCounter, 7, 20261206)
+				v, err = tx.Counter(ctx, bumpCounter, newCounter, 7, 20261206)
 				return err
 			})
 			return v, err
@@ -69,7 +72,7 @@ func TestCounterIsNotHeldUntilCommit(t *testing.T) {
 		var firstErr, secondErr error
 		err := db.InTx(ctx, func(tx *storage.Tx) error {
 			// No t.Fatal in here: the transaction must end either way.
-			first, firstErr = tx.Counter(ctx, bumpCounter, 7, 20261206)
+			first, firstErr = tx.Counter(ctx, bumpCounter, newCounter, 7, 20261206)
 			if db.Dialect == storage.Postgres && firstErr == nil {
 				// A deadline only as a guard: without it a held row
 				// would block this test for ever.

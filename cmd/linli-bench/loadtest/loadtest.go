@@ -804,7 +804,8 @@ func insertRawCase(ctx context.Context, tx *storage.Tx, community, category, n i
 	now := time.Now()
 	ms := storage.Millis(now)
 	day := now.Year()*10000 + int(now.Month())*100 + now.Day()
-	seq, err := tx.Counter(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
+	seq, err := tx.Counter(ctx, `UPDATE case_counters SET last = last + 1 WHERE community_id = ? AND day = ? RETURNING last`,
+		`INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
 		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day)
 	if err != nil {
 		return err
