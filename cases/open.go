@@ -295,12 +295,11 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	if err != nil {
 		return c, err
 	}
-	if err := s.indexNew(ctx, tx, c.ID, makeSearchDoc(c, o.label, reporterPhone)); err != nil {
-		return c, err
-	}
-	// The search row, the statistics change and the timeline step are
-	// queued (storage.Tx.Queue): on PostgreSQL they reach the server
-	// together, when the event's webhook lookup runs.
+	doc := makeSearchDoc(c, o.label, reporterPhone)
+	// The statistics change and the timeline step are queued
+	// (storage.Tx.Queue): on PostgreSQL they reach the server together,
+	// when the event's webhook lookup runs. The search row is queued last
+	// (see the end).
 	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
 		return c, err
 	}
@@ -331,9 +330,16 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 		if c, err = s.transition(ctx, tx, a, c, ActAccept, ActionInput{Note: "巡查发现，自动立案", trusted: true}); err != nil {
 			return c, err
 		}
-		return s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true})
+		c, err = s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true})
+	} else {
+		err = s.notify(ctx, tx, o.staff, "case", c.ID, Text{fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), fmt.Sprintf("New report: %s (%s)", c.Title, c.Number)}, false)
 	}
-	return c, s.notify(ctx, tx, o.staff, "case", c.ID, Text{fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), fmt.Sprintf("New report: %s (%s)", c.Title, c.Number)}, false)
+	if err != nil {
+		return c, err
+	}
+	// Last, so nothing after it sends it: on SQLite a group commit then
+	// writes all its reports' search rows together (storage.Tx.Queue).
+	return c, s.indexNew(ctx, tx, c.ID, doc)
 }
 
 func maxPriority(a, b Priority) Priority {

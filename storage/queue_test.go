@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"linli/storage"
@@ -55,6 +56,44 @@ func TestQueuedWrites(t *testing.T) {
 		}
 		if n := count(); n != 4 {
 			t.Errorf("%d rows after the failed transaction, want 4", n)
+		}
+	})
+}
+
+// In a group commit, writes a request leaves queued are kept with the
+// batch's commit, and a queued write that fails fails its own request
+// only (the batch is run again with a savepoint per request).
+func TestQueuedWritesInBatch(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		ins := `INSERT INTO people (name, created_at, updated_at) VALUES (?, ?, ?)`
+		if err := db.InTx(ctx, func(tx *storage.Tx) error { return tx.Queue(ctx, ins, "甲", 1, 1) }); err != nil {
+			t.Fatal(err)
+		}
+		const n = 16
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				errs[i] = db.Batch(ctx, func(tx *storage.Tx) error {
+					if i == 5 { // a duplicate id: this request alone fails
+						return tx.Queue(ctx, `INSERT INTO people (id, name, created_at, updated_at) VALUES ((SELECT MIN(id) FROM people), ?, ?, ?)`, "重复", 1, 1)
+					}
+					return tx.Queue(ctx, ins, "乙", 1, 1)
+				})
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if i == 5 && !storage.IsUnique(err) {
+				t.Errorf("request %d: %v, want a unique violation", i, err)
+			} else if i != 5 && err != nil {
+				t.Errorf("request %d: %v", i, err)
+			}
+		}
+		var k int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM people`).Scan(&k); err != nil || k != n {
+			t.Errorf("%d rows (%v), want %d: the first and each request's but the failed one", k, err, n)
 		}
 	})
 }

@@ -251,6 +251,11 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	if err := t.flush(ctx); err != nil {
 		return nil, err
 	}
+	return t.exec(ctx, q, args...)
+}
+
+// exec runs a statement without sending the queued writes first.
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	if st := t.stmt(ctx, q); st != nil {
 		res, err := st.ExecContext(ctx, args...)
 		return res, withStatement(q, err)
@@ -291,13 +296,18 @@ func (t *Tx) Insert(ctx context.Context, q string, args ...any) (int64, error) {
 }
 
 // Queue runs q, an INSERT, UPDATE or DELETE without RETURNING whose
-// result the caller does not need, as part of the transaction. On SQLite
-// it runs at once. On PostgreSQL it is held until the transaction's next
-// statement or its commit, and the writes held together go to the server
-// as one statement (each a data-modifying WITH clause of it): one round
-// trip instead of one each, which is what a write costs on PostgreSQL
-// when the process is not busy. A report writes its search row, timeline
-// step and statistics change this way.
+// result the caller does not need, as part of the transaction: it is held
+// until the transaction's next statement or its commit. On PostgreSQL the
+// writes held together go to the server as one statement (each a
+// data-modifying WITH clause of it): one round trip instead of one each,
+// which is what a write costs on PostgreSQL when the process is not busy.
+// On SQLite they run one by one; in a group commit (Batch) the writes
+// still held when a request ends run after every request of the batch,
+// alike statements together — so FTS5 search rows are written out to the
+// index once per batch, not once per report (any statement with a
+// statement journal between two of them makes FTS5 write a segment). A
+// report writes its search row, timeline step and statistics change this
+// way.
 //
 // Writes queued together run on one snapshot, in no set order: queue only
 // writes that do not depend on each other's effects (rows of different
@@ -305,21 +315,26 @@ func (t *Tx) Insert(ctx context.Context, q string, args ...any) (int64, error) {
 // An error of a queued write surfaces at that next statement or at the
 // commit, naming the combined statement.
 func (t *Tx) Queue(ctx context.Context, q string, args ...any) error {
-	if t.db.Dialect != Postgres {
-		_, err := t.Exec(ctx, q, args...)
-		return err
-	}
 	t.queue = append(t.queue, queued{q: q, args: args})
 	return nil
 }
 
-// flush sends the queued writes, as one statement.
+// flush sends the queued writes: one by one on SQLite, as one statement
+// on PostgreSQL.
 func (t *Tx) flush(ctx context.Context) error {
 	if len(t.queue) == 0 {
 		return nil
 	}
 	qs := t.queue
 	t.queue = nil
+	if t.db.Dialect != Postgres {
+		for _, w := range qs {
+			if _, err := t.exec(ctx, w.q, w.args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	q, args := qs[0].q, qs[0].args
 	if len(qs) > 1 {
 		var b strings.Builder
