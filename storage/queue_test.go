@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -94,6 +95,32 @@ func TestQueuedWritesInBatch(t *testing.T) {
 		var k int
 		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM people`).Scan(&k); err != nil || k != n {
 			t.Errorf("%d rows (%v), want %d: the first and each request's but the failed one", k, err, n)
+		}
+	})
+}
+
+// A long run of queued writes (a bulk import) is sent in bounded
+// statements: one combined statement would pass PostgreSQL's 65,535
+// parameters.
+func TestQueuedWritesManyInOneTransaction(t *testing.T) {
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		const n = 12000 // × 6 parameters > 65,535
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			for i := range n {
+				if err := tx.Queue(ctx, `INSERT INTO people (name, phone, id_number, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+					"甲", "", "", strings.Repeat("x", i%7), 1, 1); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var k int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM people`).Scan(&k); err != nil || k != n {
+			t.Errorf("%d rows (%v), want %d", k, err, n)
 		}
 	})
 }

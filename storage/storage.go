@@ -315,9 +315,19 @@ func (t *Tx) Insert(ctx context.Context, q string, args ...any) (int64, error) {
 // An error of a queued write surfaces at that next statement or at the
 // commit, naming the combined statement.
 func (t *Tx) Queue(ctx context.Context, q string, args ...any) error {
+	if len(t.queue) >= maxQueued {
+		// A long loop of queued writes (a bulk import) goes out in
+		// bounded statements: PostgreSQL takes at most 65,535 parameters.
+		if err := t.flush(ctx); err != nil {
+			return err
+		}
+	}
 	t.queue = append(t.queue, queued{q: q, args: args})
 	return nil
 }
+
+// maxQueued bounds the writes one transaction holds back.
+const maxQueued = 64
 
 // flush sends the queued writes: one by one on SQLite, as one statement
 // on PostgreSQL.
