@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"linli"
@@ -103,24 +104,43 @@ func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, 
 		}
 	}
 	seen := map[int64]bool{}
+	var to []int64
 	for _, acc := range accounts {
-		if acc == 0 || seen[acc] {
-			continue
+		if acc != 0 && !seen[acc] {
+			seen[acc] = true
+			to = append(to, acc)
 		}
-		seen[acc] = true
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, ?, ?, 'case', ?, ?, ?)`,
-			acc, now, kind, caseID, text.ZH, text.EN); err != nil {
+	}
+	// One statement per notifyRows accounts, not one per account: every
+	// report notifies its community's staff, and on PostgreSQL each
+	// statement is a round trip inside the report's transaction.
+	for rest := to; len(rest) > 0; {
+		chunk := rest[:min(len(rest), notifyRows)]
+		rest = rest[len(chunk):]
+		args := make([]any, 0, 6*len(chunk))
+		for _, acc := range chunk {
+			args = append(args, acc, now, kind, caseID, text.ZH, text.EN)
+		}
+		if err := tx.Queue(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES `+
+			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, 'case', ?, ?, ?), `, len(chunk)), ", "), args...); err != nil {
 			return err
 		}
-		if toOutbox {
-			if _, err := outbox.Enqueue(ctx, tx, s.now(), outbox.Message{Channel: outbox.Notify, AccountID: acc, NodeID: communityID,
-				Kind: kind, Ref: fmt.Sprintf("case:%d", caseID), Text: text.ZH}); err != nil {
-				return err
-			}
+	}
+	if !toOutbox {
+		return nil
+	}
+	for _, acc := range to {
+		if _, err := outbox.Enqueue(ctx, tx, s.now(), outbox.Message{Channel: outbox.Notify, AccountID: acc, NodeID: communityID,
+			Kind: kind, Ref: fmt.Sprintf("case:%d", caseID), Text: text.ZH}); err != nil {
+			return err
 		}
 	}
 	return nil
 }
+
+// notifyRows bounds one multi-row insert of notifications (6 placeholders
+// a row, well under either engine's limit).
+const notifyRows = 100
 
 func (s *Service) notifyStaff(ctx context.Context, tx *storage.Tx, c Case, text Text) error {
 	accs, err := s.accountsFor(ctx, tx, AssignCommunity, c.CommunityID)

@@ -301,13 +301,15 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	if err != nil {
 		return c, err
 	}
-	if err := s.indexCase(ctx, tx, c.ID, makeSearchDoc(c, o.label, reporterPhone)); err != nil {
+	doc := makeSearchDoc(c, o.label, reporterPhone)
+	// The statistics change and the timeline step are queued
+	// (storage.Tx.Queue): on PostgreSQL they reach the server together,
+	// when the event's webhook lookup runs. The search row is queued last
+	// (see the end).
+	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
 		return c, err
 	}
 	if err := s.event(ctx, tx, c.ID, a, now, "report", "", Reported, in.Title, nil, true); err != nil {
-		return c, err
-	}
-	if err := s.bump(ctx, tx, day, p.Community.ID, p.Grid.ID, cat.ID, "reported", 1); err != nil {
 		return c, err
 	}
 	photos := len(in.Photos)
@@ -334,9 +336,16 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 		if c, err = s.transition(ctx, tx, a, c, ActAccept, ActionInput{Note: "巡查发现，自动立案", trusted: true}); err != nil {
 			return c, err
 		}
-		return s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true})
+		c, err = s.transition(ctx, tx, a, c, ActDispatch, ActionInput{AssigneeKind: "grid", AssigneeID: p.Grid.ID, Note: "巡查发现，派本网格", trusted: true})
+	} else {
+		err = s.notify(ctx, tx, o.staff, "case", c.ID, Text{fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), fmt.Sprintf("New report: %s (%s)", c.Title, c.Number)}, false)
 	}
-	return c, s.notify(ctx, tx, o.staff, "case", c.ID, Text{fmt.Sprintf("新上报：%s（%s）", c.Title, c.Number), fmt.Sprintf("New report: %s (%s)", c.Title, c.Number)}, false)
+	if err != nil {
+		return c, err
+	}
+	// Last, so nothing after it sends it: on SQLite a group commit then
+	// writes all its reports' search rows together (storage.Tx.Queue).
+	return c, s.indexNew(ctx, tx, c.ID, doc)
 }
 
 func maxPriority(a, b Priority) Priority {
@@ -369,13 +378,23 @@ func (s *Service) mayReport(a *linli.Actor, path string, householdID int64, comm
 
 // nextNumber returns the next sequence number of a community's day. One
 // upsert, so two first reports of the day cannot both insert the row (on
-// PostgreSQL the second would fail with a duplicate key).
+// PostgreSQL the second would fail with a duplicate key). It runs through
+// storage's Tx.Counter: on PostgreSQL the counter row is locked for that
+// one statement, not until the report commits, so a community's reports
+// no longer run one at a time — and a report that fails after taking its
+// number leaves a gap (see the package comment).
 func (s *Service) nextNumber(ctx context.Context, tx *storage.Tx, community int64, day int) (int, error) {
-	var seq int
-	err := tx.QueryRow(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
-		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day).Scan(&seq)
-	return seq, err
+	seq, err := tx.Counter(ctx, bumpNumber, newNumber, community, day)
+	return int(seq), err
 }
+
+// bumpNumber and newNumber are nextNumber's statements (storage's
+// Tx.Counter runs the first and, for the day's first report, the second).
+const (
+	bumpNumber = `UPDATE case_counters SET last = last + 1 WHERE community_id = ? AND day = ? RETURNING last`
+	newNumber  = `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`
+)
 
 // event appends a timeline step.
 func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *linli.Actor, at time.Time, action string, from, to State, note string, data any, public bool) error {
@@ -387,7 +406,7 @@ func (s *Service) event(ctx context.Context, tx *storage.Tx, caseID int64, a *li
 	if a != nil {
 		actorID = a.AccountID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err := tx.Queue(ctx, `INSERT INTO case_events (case_id, at, actor_id, actor_name, action, from_state, to_state, note, data, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		caseID, storage.Millis(at), actorID, actorName(a), action, from, to, note, js, storage.Int(public))
 	if err != nil {
 		return err

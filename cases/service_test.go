@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -634,13 +635,15 @@ func TestIdempotentOpen(t *testing.T) {
 }
 
 // Concurrent reports: a client retrying while its first request is still in
-// flight gets the same case back, and the first reports of a day get
-// distinct numbers. (On PostgreSQL both used to fail with duplicate keys.)
+// flight gets the same case back, and concurrent reports in one community
+// get distinct numbers, gap-free when none fails, on both engines (the
+// PostgreSQL counter is bumped outside the report's transaction since
+// issue 14). (On PostgreSQL both used to fail with duplicate keys.)
 func TestConcurrentReports(t *testing.T) {
 	t.Parallel()
 	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
 		f := newFixture(t, db)
-		const n = 8
+		const n = 24
 		type result struct {
 			c      cases.Case
 			replay bool
@@ -692,8 +695,8 @@ func TestConcurrentReports(t *testing.T) {
 		}
 		slices.Sort(numbers)
 		for i, num := range numbers {
-			if want := "XY-20260311-000" + strconv.Itoa(i+1); num != want {
-				t.Errorf("numbers %v, want XY-20260311-0001 … -000%d", numbers, n)
+			if want := fmt.Sprintf("XY-20260311-%04d", i+1); num != want {
+				t.Errorf("numbers %v, want XY-20260311-0001 … -%04d, each once", numbers, n)
 				break
 			}
 		}

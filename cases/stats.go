@@ -36,9 +36,8 @@ func (s *Service) bump(ctx context.Context, tx *storage.Tx, day int, community, 
 	if !statColumns[col] {
 		return fmt.Errorf("unknown statistics column %q", col)
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO stats_deltas (day, community_id, grid_id, category_id, col, d) VALUES (?, ?, ?, ?, ?, ?)`,
+	return tx.Queue(ctx, `INSERT INTO stats_deltas (day, community_id, grid_id, category_id, col, d) VALUES (?, ?, ?, ?, ?, ?)`,
 		day, community, grid, category, col, d)
-	return err
 }
 
 // apply adds d to one counter in every rollup.

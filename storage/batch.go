@@ -143,7 +143,11 @@ func (b *batcher) attempt(batch []*batchReq, savepoints bool) (errs []error, ok 
 			_ = sqlTx.Rollback()
 			return fail(err)
 		}
-		if err := safeCall(r.f, tx); err != nil {
+		err := safeCall(r.f, tx)
+		if err == nil {
+			err = tx.flush(ctx)
+		}
+		if err != nil {
 			errs[i] = err
 			if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO req"); rerr != nil {
 				_ = sqlTx.Rollback()
@@ -155,6 +159,12 @@ func (b *batcher) attempt(batch []*batchReq, savepoints bool) (errs []error, ok 
 		if _, err := sqlTx.ExecContext(ctx, "RELEASE req"); err != nil {
 			_ = sqlTx.Rollback()
 			return fail(err)
+		}
+	}
+	if !savepoints {
+		if err := flushAlike(ctx, batch); err != nil {
+			_ = sqlTx.Rollback()
+			return nil, false
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -188,4 +198,37 @@ func safeCall(f func(*Tx) error, tx *Tx) (err error) {
 		}
 	}()
 	return f(tx)
+}
+
+// flushAlike runs the writes the batch's requests left queued (Tx.Queue),
+// alike statements together in the order each first appeared, so that the
+// FTS5 search rows of a whole batch are indexed in one go.
+func flushAlike(ctx context.Context, batch []*batchReq) error {
+	var order []string
+	byQuery := map[string][]queuedOn{}
+	for _, r := range batch {
+		if r.tx == nil {
+			continue
+		}
+		for _, w := range r.tx.queue {
+			if _, ok := byQuery[w.q]; !ok {
+				order = append(order, w.q)
+			}
+			byQuery[w.q] = append(byQuery[w.q], queuedOn{r.tx, w})
+		}
+		r.tx.queue = nil
+	}
+	for _, q := range order {
+		for _, w := range byQuery[q] {
+			if _, err := w.tx.exec(ctx, w.q, w.args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type queuedOn struct {
+	tx *Tx
+	queued
 }

@@ -26,10 +26,14 @@ var (
 type Row struct {
 	row *sql.Row
 	q   string
+	err error // the query was not sent: queued writes before it failed
 }
 
 // Scan copies the row's columns into dest.
 func (r *Row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
 	if err := r.row.Scan(dest...); err != nil {
 		return withStatement(r.q, err)
 	}
@@ -37,7 +41,12 @@ func (r *Row) Scan(dest ...any) error {
 }
 
 // Err returns the error of the query, if any, without scanning.
-func (r *Row) Err() error { return withStatement(r.q, r.row.Err()) }
+func (r *Row) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return withStatement(r.q, r.row.Err())
+}
 
 // Each runs query and calls each for every row. It always closes the rows
 // and returns rows.Err(): a connection lost halfway must be an error, never

@@ -35,7 +35,49 @@ func TestLoadtest(t *testing.T) {
 			}
 		}
 		t.Run("verify", func(t *testing.T) { checkRecordVerify(t, s) })
+		t.Run("communities", func(t *testing.T) { checkCommunities(t, s) })
 	})
+}
+
+// checkCommunities: --communities 1 puts every creation in one demo
+// community; 3 makes three load communities (once: a second run reuses
+// them) and spreads the creations over them.
+func checkCommunities(t *testing.T, s *testServer) {
+	ctx := context.Background()
+	spread := func(n int) map[int64]bool {
+		record := filepath.Join(t.TempDir(), "created.txt")
+		cfg := quickLoad(s, t, "create")
+		cfg.Warmup, cfg.Record, cfg.Communities = 0, record, n
+		if _, err := loadtest.Run(ctx, cfg, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := loadtest.ReadRecord(record)
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("--communities %d: %d cases recorded (%v)", n, len(recs), err)
+		}
+		seen := map[int64]bool{}
+		for _, r := range recs {
+			var c int64
+			if err := s.DB.QueryRow(ctx, `SELECT community_id FROM cases WHERE id = ?`, r.ID).Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			seen[c] = true
+		}
+		return seen
+	}
+	if got := spread(1); len(got) != 1 {
+		t.Errorf("--communities 1: creations in %d communities", len(got))
+	}
+	first := spread(3)
+	if len(first) != 3 {
+		t.Errorf("--communities 3: creations in %d communities, want 3", len(first))
+	}
+	again := spread(3)
+	for c := range again {
+		if !first[c] {
+			t.Errorf("a second --communities 3 run used community %d, not one of the first run's %v", c, first)
+		}
+	}
 }
 
 func checkMode(t *testing.T, s *testServer, mode string) {

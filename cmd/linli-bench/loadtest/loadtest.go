@@ -46,6 +46,11 @@ type Config struct {
 	Duration    time.Duration // measured time of each phase
 	Warmup      time.Duration // unmeasured load before each measurement
 	Concurrency int
+	// Communities is where the create phase reports: 1 or 2, the demo
+	// residents of that many demo communities; more, that many load
+	// communities under the first street, reported in by the demo admin,
+	// a load spread as a city's is.
+	Communities int
 	MaxRequests int64  // hard cap per phase (requests or raw transactions)
 	Password    string // of the demo accounts
 	DB          string // postgres:// for the raw baseline's scratch schema and --verify's check
@@ -65,6 +70,7 @@ func Command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured time of each phase")
 	f.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "unmeasured load before each phase's measurement")
 	f.IntVar(&cfg.Concurrency, "concurrency", 64, "concurrent workers")
+	f.IntVar(&cfg.Communities, "communities", 2, "create: 1 or 2 demo communities' residents report; more: the admin reports in that many load communities (made once, named 压测社区 N)")
 	f.Int64Var(&cfg.MaxRequests, "max-requests", 2_000_000, "hard cap on requests (raw: transactions) per phase")
 	f.StringVar(&cfg.Password, "password", "Linli-demo-2026", "password of the demo accounts")
 	envString(f, &cfg.DB, "db", "PostgreSQL URL: the raw baseline uses a scratch schema there; --verify checks that database")
@@ -122,6 +128,8 @@ func (c Config) check() error {
 		return fmt.Errorf("loadtest: --concurrency %d: want 1…4096", c.Concurrency)
 	case c.Duration <= 0 || c.Warmup < 0:
 		return errors.New("loadtest: --duration must be positive and --warmup not negative")
+	case c.Communities < 1 || c.Communities > maxLoadCommunities:
+		return fmt.Errorf("loadtest: --communities %d: want 1…%d", c.Communities, maxLoadCommunities)
 	case c.MaxRequests < 1:
 		return errors.New("loadtest: --max-requests must be positive")
 	case c.Record != "" && c.Mode != "create":
@@ -132,6 +140,9 @@ func (c Config) check() error {
 
 // Run runs the phases of cfg.Mode; progress goes to log.
 func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
+	if cfg.Communities == 0 {
+		cfg.Communities = 2 // the flag's default, for callers that build a Config
+	}
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -165,7 +176,11 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 				return nil, err
 			}
 		}
-		rep.add(createPhase(ctx, c, cfg, teams, rec))
+		reporters, err := createReporters(ctx, c, cfg, teams)
+		if err != nil {
+			return nil, err
+		}
+		rep.add(createPhase(ctx, c, cfg, reporters, rec))
 		if rec != nil {
 			if err := rec.close(); err != nil {
 				return nil, err
@@ -517,16 +532,124 @@ type createdCase struct {
 	Number string `json:"number"`
 }
 
-// createPhase: residents report cases, each with its own idempotency key.
-func createPhase(ctx context.Context, c *loadClient, cfg Config, teams []loadTeam, rec *recordFile) phaseReport {
+// reporter is who reports in the create phase, and where: a demo resident
+// in their household, or the admin at a load community.
+type reporter struct {
+	acc       *loadAccount
+	community int64 // 0: acc's own household
+}
+
+func (r reporter) body(n int) map[string]any {
+	b := loadCaseBody(r.acc, n)
+	if r.community != 0 {
+		delete(b, "household_id")
+		b["location_id"] = r.community
+	}
+	return b
+}
+
+// createReporters picks the create phase's reporters by cfg.Communities:
+// the first one or two demo teams' residents, or the admin in that many
+// load communities. Worker i reports as reporters[i % len].
+func createReporters(ctx context.Context, c *loadClient, cfg Config, teams []loadTeam) ([]reporter, error) {
+	var out []reporter
+	if cfg.Communities <= len(teams) {
+		for _, t := range teams[:cfg.Communities] {
+			out = append(out, reporter{acc: t.resident})
+		}
+		return out, nil
+	}
+	admin, err := c.login(ctx, "admin", cfg.Password)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := loadCommunities(ctx, c, admin, cfg.Communities)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		out = append(out, reporter{acc: admin, community: id})
+	}
+	return out, nil
+}
+
+type loadNode struct {
+	ID   int64  `json:"id"`
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+	Code string `json:"code"`
+}
+
+// maxLoadCommunities: load community i gets the division code of the
+// street's first 9 digits and 400+i, clear of the 001–199 of real
+// residents' committees.
+const maxLoadCommunities = 500
+
+// loadCommunities returns n communities named 压测社区 1…n under the
+// first street of the register, making those that do not exist yet (so
+// runs on one database reuse them).
+func loadCommunities(ctx context.Context, c *loadClient, admin *loadAccount, n int) ([]int64, error) {
+	children := func(parent int64) ([]loadNode, error) {
+		var out struct {
+			Nodes []loadNode `json:"nodes"`
+		}
+		_, err := c.do(ctx, apiCall{token: admin.token, method: "GET", path: fmt.Sprintf("/api/nodes?parent_id=%d", parent), out: &out})
+		return out.Nodes, err
+	}
+	var street loadNode
+	for parent := int64(0); street.ID == 0; {
+		ns, err := children(parent)
+		if err != nil {
+			return nil, err
+		}
+		if len(ns) == 0 {
+			return nil, errors.New("loadtest: --communities: the register has no street")
+		}
+		if ns[0].Kind == "street" {
+			street = ns[0]
+		}
+		parent = ns[0].ID
+	}
+	have := map[string]int64{}
+	if len(street.Code) != 12 {
+		return nil, fmt.Errorf("loadtest: --communities: street %s has no 12-digit code", street.Name)
+	}
+	ns, err := children(street.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, nd := range ns {
+		have[nd.Name] = nd.ID
+	}
+	ids := make([]int64, 0, n)
+	for i := 1; i <= n; i++ {
+		name := fmt.Sprintf("压测社区 %d", i)
+		if id, ok := have[name]; ok {
+			ids = append(ids, id)
+			continue
+		}
+		var made loadNode
+		if _, err := c.do(ctx, apiCall{token: admin.token, method: "POST", path: "/api/nodes",
+			body: map[string]any{"parent_id": street.ID, "kind": "community", "name": name, "code": fmt.Sprintf("%s%03d", street.Code[:9], 400+i),
+				"abbr": fmt.Sprintf("LT%d", i)}, out: &made}); err != nil {
+			return nil, fmt.Errorf("loadtest: make %s: %w", name, err)
+		}
+		ids = append(ids, made.ID)
+	}
+	return ids, nil
+}
+
+// createPhase: the reporters report cases, each with its own idempotency key.
+func createPhase(ctx context.Context, c *loadClient, cfg Config, reporters []reporter, rec *recordFile) phaseReport {
 	const op = "POST /api/cases"
 	run := loadRunID()
 	return runPhase(ctx, "create", cfg, c, []string{op}, func(w *loadWorker) {
-		acc := teams[w.id%len(teams)].resident
+		r := reporters[w.id%len(reporters)]
+		acc := r.acc
 		for w.more() {
 			w.seq++
 			var cc createdCase
-			st := w.call(op, apiCall{token: acc.token, method: "POST", path: "/api/cases", body: loadCaseBody(acc, w.seq),
+			st := w.call(op, apiCall{token: acc.token, method: "POST", path: "/api/cases", body: r.body(w.seq),
 				idemKey: fmt.Sprintf("lt-%s-%d-%d", run, w.id, w.seq), out: &cc})
 			if st == http.StatusCreated && rec != nil {
 				rec.add(cc.ID, cc.Number, acc.user)
@@ -681,9 +804,10 @@ func insertRawCase(ctx context.Context, tx *storage.Tx, community, category, n i
 	now := time.Now()
 	ms := storage.Millis(now)
 	day := now.Year()*10000 + int(now.Month())*100 + now.Day()
-	var seq int
-	if err := tx.QueryRow(ctx, `INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
-		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day).Scan(&seq); err != nil {
+	seq, err := tx.Counter(ctx, `UPDATE case_counters SET last = last + 1 WHERE community_id = ? AND day = ? RETURNING last`,
+		`INSERT INTO case_counters (community_id, day, last) VALUES (?, ?, 1)
+		ON CONFLICT (community_id, day) DO UPDATE SET last = case_counters.last + 1 RETURNING last`, community, day)
+	if err != nil {
 		return err
 	}
 	title := fmt.Sprintf("压测上报 %d：楼上漏水", n)
@@ -899,8 +1023,8 @@ func fmtMs(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float
 
 func (r *Report) Print(w io.Writer) {
 	c := r.cfg
-	fmt.Fprintf(w, "\nLinli load test: %s, %d workers, %s warm-up + %s measured per phase, cap %d requests per phase\n",
-		r.base, c.Concurrency, c.Warmup, c.Duration, c.MaxRequests)
+	fmt.Fprintf(w, "\nLinli load test: %s, %d workers, %s warm-up + %s measured per phase, cap %d requests per phase, creations in %d communities\n",
+		r.base, c.Concurrency, c.Warmup, c.Duration, c.MaxRequests, c.Communities)
 	fmt.Fprintf(w, "machine: %d CPUs, %s/%s, %s; the load generator shares the CPUs with the server\n\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%-15s %-26s %9s %9s %10s %8s %8s %8s %8s  %s\n", "phase", "operation", "n", "ok", "ok/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "failures")
