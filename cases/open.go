@@ -167,6 +167,27 @@ type opening struct {
 	label string
 }
 
+// notReportable is the answer for a household or place that does not
+// exist or is outside where the actor may report: one answer for both.
+func notReportable(field string) error {
+	what := "地点不存在或不在您可上报的范围 / no such place where you may report"
+	if field == "household_id" {
+		what = "住户不存在或不在您可上报的范围 / no such household where you may report"
+	}
+	return linli.Invalid(what, linli.FieldError{Field: field, Reason: what})
+}
+
+// belongsTo reports whether one of the actor's roles is held in the
+// community at path, above it or below it.
+func belongsTo(a *linli.Actor, community string) bool {
+	for _, g := range a.Grants {
+		if linli.Within(community, g.NodePath) || linli.Within(g.NodePath, community) {
+			return true
+		}
+	}
+	return false
+}
+
 // prepareOpen resolves and checks a report with reads only.
 func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (opening, error) {
 	var o opening
@@ -176,12 +197,14 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 	}
 	o.loc = in.LocationID
 	var room string
+	seesHousehold := false
 	if in.HouseholdID != 0 {
 		h, err := s.Registry.HouseholdAt(ctx, s.DB, in.HouseholdID)
 		if err != nil {
-			return o, linli.Invalid("住户不存在 / household not found", linli.FieldError{Field: "household_id", Reason: "住户不存在 / household not found"})
+			return o, notReportable("household_id")
 		}
 		o.loc, room = h.UnitID, h.Room
+		seesHousehold = a.CanHousehold(linli.PermRegistryRead, h.Path, h.ID)
 	}
 	if o.loc == 0 {
 		// A map point: the grid whose boundary contains it.
@@ -191,14 +214,27 @@ func (s *Service) prepareOpen(ctx context.Context, a *linli.Actor, in NewCase) (
 	}
 	if o.place, err = s.locate(ctx, s.DB, o.loc); err != nil {
 		if linli.ErrorCode(err) == linli.ENotFound {
-			return o, linli.Invalid("地点不存在 / location not found", linli.FieldError{Field: "location_id", Reason: "地点不存在 / location not found"})
+			return o, notReportable("location_id")
 		}
 		return o, err
 	}
 	o.label = o.place.Label + room
 	path := o.place.Location.Path
 	if !s.mayReport(a, path, in.HouseholdID, o.place.Community.Path) {
-		return o, errForbidden()
+		// A household the actor may read, or a place in a community the
+		// actor belongs to, is known to them: the refusal is a 403.
+		// Otherwise the same answer as an unknown id — a 403 would tell
+		// which ids exist where the actor cannot look.
+		if in.HouseholdID != 0 {
+			if seesHousehold {
+				return o, errForbidden()
+			}
+			return o, notReportable("household_id")
+		}
+		if belongsTo(a, o.place.Community.Path) {
+			return o, errForbidden()
+		}
+		return o, notReportable("location_id")
 	}
 	if in.Source == SourcePatrol && !a.HasRole(linli.RoleGridWorker) {
 		return o, linli.Invalid("只有网格员可以提交巡查发现 / only grid workers report patrol findings", linli.FieldError{Field: "source", Reason: "巡查来源仅限网格员 / patrol is for grid workers"})

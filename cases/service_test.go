@@ -565,10 +565,11 @@ func TestPermissions(t *testing.T) {
 			in   cases.NewCase
 			code string
 		}{
-			{"学苑 resident at a 吉祥 place", "resident", cases.NewCase{Category: "noise", Title: "x", LocationID: jxUnit.ID}, linli.EForbidden},
-			{"学苑 resident at a 吉祥 household", "resident", cases.NewCase{Category: "noise", Title: "x", HouseholdID: f.household("jxresident")}, linli.EForbidden},
-			{"resident at a neighbour's household", "jxresident", cases.NewCase{Category: "noise", Title: "x", HouseholdID: f.household("resident")}, linli.EForbidden},
-			{"grid1 in 吉祥", "grid1", cases.NewCase{Category: "noise", Title: "x", LocationID: jxUnit.ID}, linli.EForbidden},
+			{"学苑 resident at a 吉祥 place", "resident", cases.NewCase{Category: "noise", Title: "x", LocationID: jxUnit.ID}, linli.EInvalid},
+			{"学苑 resident at a 吉祥 household", "resident", cases.NewCase{Category: "noise", Title: "x", HouseholdID: f.household("jxresident")}, linli.EInvalid},
+			// Outside the actor's communities a place answers like an unknown one.
+			{"resident at a neighbour's household", "jxresident", cases.NewCase{Category: "noise", Title: "x", HouseholdID: f.household("resident")}, linli.EInvalid},
+			{"grid1 in 吉祥", "grid1", cases.NewCase{Category: "noise", Title: "x", LocationID: jxUnit.ID}, linli.EInvalid},
 			{"resident claims a patrol", "resident", cases.NewCase{Category: "noise", Title: "x", Source: cases.SourcePatrol, HouseholdID: f.household("resident")}, linli.EInvalid},
 			{"resident enters a hotline call", "resident", cases.NewCase{Category: "noise", Title: "x", Source: cases.SourceHotline, HouseholdID: f.household("resident")}, linli.EInvalid},
 			{"unknown category", "resident", cases.NewCase{Category: "nosuch", Title: "x", HouseholdID: f.household("resident")}, linli.EInvalid},
@@ -747,8 +748,8 @@ func TestVolunteerReportsInTheCommunityContractorDoesNot(t *testing.T) {
 			t.Errorf("volunteer's report: %s from %s, want reported from volunteer", c.State, c.Source)
 		}
 		if _, err := f.svc.Open(f.ctx, f.actor("volunteer"), cases.NewCase{Category: "safety_hazard", Title: "别的社区", Source: cases.SourceVolunteer,
-			LocationID: f.node(pJxGdn...).ID}); linli.ErrorCode(err) != linli.EForbidden {
-			t.Errorf("volunteer reports in another community: %v, want 403", err)
+			LocationID: f.node(pJxGdn...).ID}); linli.ErrorCode(err) != linli.EInvalid {
+			t.Errorf("volunteer reports in another community: %v, want 422 as for an unknown place", err)
 		}
 		if _, err := f.svc.Open(f.ctx, f.actor("grid1"), cases.NewCase{Category: "safety_hazard", Title: "冒充", Source: cases.SourceVolunteer,
 			LocationID: building}); linli.ErrorCode(err) != linli.EInvalid {

@@ -67,16 +67,7 @@ var digits = regexp.MustCompile(`[0-9]+`)
 
 // probeKnown are the requests whose foreign id still answers unlike an
 // unknown one, with the reason they are left.
-var probeKnown = map[string]string{
-	// A report at a place (or household) outside where the actor may
-	// report is a 403; an unknown place a 422. The check sits in the case
-	// creation path (cases/open.go), which another branch was changing
-	// in this stop.
-	"POST /api/cases|location_id|xueyuan":   "cases/open.go creation path",
-	"POST /api/cases|household_id|xueyuan":  "cases/open.go creation path",
-	"POST /api/cases|household_id|resident": "cases/open.go creation path",
-	"POST /api/cases|location_id|resident":  "cases/open.go creation path",
-}
+var probeKnown = map[string]string{}
 
 // unknownIn is cross with every number that differs from own (and every
 // number in a string that differs, as in "case:17") replaced by unknownID;
