@@ -116,6 +116,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		switch {
 		case errors.As(err, &tooBig):
 			return linli.Errorf(linli.ETooLarge, "请求体超过%d字节 / body larger than %d bytes", tooBig.Limit, tooBig.Limit)
+		case errors.As(err, &typ) && typ.Field == "":
+			// The body itself is of the wrong type (a number, an array):
+			// there is no field to name.
+			return linli.Errorf(linli.EBadRequest, "请求体须为JSON对象 / the body must be a JSON object")
 		case errors.As(err, &typ):
 			return &linli.Error{Code: linli.EBadRequest, Message: "字段类型错误 / wrong type for field " + typ.Field,
 				Fields: []linli.FieldError{{Field: typ.Field, Reason: "应为" + typ.Type.String() + " / must be " + typ.Type.String()}}}
@@ -123,6 +127,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 			return linli.Errorf(linli.EBadRequest, "请求体不是有效的JSON / body is not valid JSON")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			if f == "" {
+				// {"": …}: a key with no name cannot be marked on a form.
+				return linli.Errorf(linli.EBadRequest, "未知字段（空名）/ unknown field with an empty name")
+			}
 			return &linli.Error{Code: linli.EBadRequest, Message: "未知字段 " + f + " / unknown field " + f,
 				Fields: []linli.FieldError{{Field: f, Reason: "未知字段 / unknown field"}}}
 		}
