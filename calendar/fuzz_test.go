@@ -66,3 +66,23 @@ func FuzzParseYear(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseLimit: a category's time limit as typed ("4wh", "15 工作日")
+// is read or refused with a 422, and what is read writes back to the
+// same limit.
+func FuzzParseLimit(f *testing.F) {
+	for _, s := range []string{"4wh", "15wd", "30m", "24h", " 2 wd ", "15工作日", "0h", "-1h", "99999999999999999999h", "h", "", "4 wh x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := ParseLimit(s)
+		if err != nil {
+			webtest.ClientError(t, err, linli.EInvalid)
+			return
+		}
+		back, err := ParseLimit(l.Short())
+		if err != nil || back != l {
+			t.Fatalf("%q read as %+v, written %q, read back %+v %v", s, l, l.Short(), back, err)
+		}
+	})
+}
