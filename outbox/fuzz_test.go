@@ -27,7 +27,7 @@ func FuzzGatewayAnswer(f *testing.F) {
 		{429, "99999999999999999999", ""},
 		{503, "", "<html>Service Unavailable</html>"},
 		{400, "", "\xb6\xcc\xd0\xc5\xb7\xa2\xcb\xcd\xca\xa7\xb0\xdc"}, // 短信发送失败 in GBK
-		{500, "", "错误" + strings.Repeat("a", 193) + "错误"}, // cut at 200 bytes inside 错
+		{500, "", "错误" + strings.Repeat("a", 193) + "错误"},             // cut at 200 bytes inside 错
 		{302, "-1", "see https://user:pw@gw.example/send?key=secret"},
 	} {
 		f.Add(s.status, s.retry, []byte(s.body))
