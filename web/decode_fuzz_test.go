@@ -37,8 +37,9 @@ type fuzzMember struct {
 }
 
 // FuzzDecodeJSON: DecodeJSON never panics; a body it refuses is a 400 or
-// 413 whose field errors name a field; a body it accepts decodes to a
-// value that survives encoding and decoding again unchanged.
+// 413 whose field errors name a field; a body it accepts is one JSON
+// document and decodes to a value that survives encoding and decoding
+// again unchanged.
 func FuzzDecodeJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"parent_id": 3, "name": "第一网格"}`,
@@ -60,6 +61,9 @@ func FuzzDecodeJSON(f *testing.F) {
 		var in fuzzInput
 		if err := webtest.DecodeJSON(t, body, &in); err != nil {
 			return
+		}
+		if !json.Valid(body) {
+			t.Fatalf("accepted %q, which is not one JSON document", body)
 		}
 		again, err := json.Marshal(in)
 		if err != nil {

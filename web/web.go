@@ -104,7 +104,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 const MaxJSONBody = 1 << 20
 
 // DecodeJSON reads a JSON body into dst: 413 past the limit, 400 for
-// unreadable JSON or unknown fields.
+// unreadable JSON, unknown fields or anything after the JSON value.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxJSONBody)
 	dec := json.NewDecoder(r.Body)
@@ -135,6 +135,15 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 				Fields: []linli.FieldError{{Field: f, Reason: "未知字段 / unknown field"}}}
 		}
 		return linli.Errorf(linli.EBadRequest, "无法读取请求体 / cannot read body: %v", err)
+	}
+	// One JSON value and nothing after it but white space: a second
+	// object, or a fragment, would otherwise be silently ignored.
+	if _, err := dec.Token(); err != io.EOF {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return linli.Errorf(linli.ETooLarge, "请求体超过%d字节 / body larger than %d bytes", tooBig.Limit, tooBig.Limit)
+		}
+		return linli.Errorf(linli.EBadRequest, "JSON之后还有内容 / data after the JSON value")
 	}
 	return nil
 }
