@@ -5,7 +5,7 @@
 # calendar files, the camera ways in, Open311 forms) and the rule packages
 # fuzzed against their invariants. docs/fuzzing.md lists them.
 #
-#   scripts/fuzz.sh                  every target, FUZZTIME each (default 5s)
+#   scripts/fuzz.sh                  every target, FUZZTIME each (default 4s)
 #   FUZZTIME=60s scripts/fuzz.sh     longer, for a local session
 #   scripts/fuzz.sh Ledger           only the targets whose name matches
 #
@@ -24,7 +24,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-fuzztime="${FUZZTIME:-5s}"
+fuzztime="${FUZZTIME:-4s}"
 parallel="${FUZZPARALLEL:-1}"
 only="${1:-}"
 
