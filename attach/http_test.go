@@ -75,7 +75,7 @@ func TestServe(t *testing.T) {
 
 // form builds a multipart body: each part is field, file name ("" for a
 // plain value) and content.
-func form(t *testing.T, parts ...[3]string) (string, *bytes.Buffer) {
+func form(t testing.TB, parts ...[3]string) (string, *bytes.Buffer) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

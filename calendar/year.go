@@ -127,6 +127,10 @@ func ParseYear(r io.Reader) (Year, error) {
 
 func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field == "" {
+		// The file itself is a number or a list: there is no entry to name.
+		return linli.Errorf(linli.EBadRequest, "calendar file: must be a JSON object, not %s", te.Value)
+	}
 	if errors.As(err, &te) {
 		e := linli.Errorf(linli.EBadRequest, "calendar file: %s must be a JSON %s", te.Field, jsonKind(te.Type.Kind().String()))
 		e.Fields = []linli.FieldError{{Field: te.Field, Reason: "wrong type: " + te.Value}}

@@ -393,8 +393,17 @@ func badJSON(err error, prefix string) error {
 	default:
 		return linli.Errorf(linli.EBadRequest, "请求体不是有效的JSON / body is not valid JSON")
 	}
-	return &linli.Error{Code: linli.EBadRequest, Message: "事件无法读取 / unreadable event: " + prefix + field,
-		Fields: []linli.FieldError{{Field: prefix + field, Reason: reason}}}
+	name := prefix + field
+	if field == "" {
+		// The event itself is not an object ({"": …} or a number): name
+		// the event, as readFrigate does.
+		name = strings.TrimSuffix(prefix, ".")
+		if name == "" {
+			name = "body"
+		}
+	}
+	return &linli.Error{Code: linli.EBadRequest, Message: "事件无法读取 / unreadable event: " + name,
+		Fields: []linli.FieldError{{Field: name, Reason: reason}}}
 }
 
 // bearerSource is the ingest source whose token the request presents.

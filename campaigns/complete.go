@@ -3,6 +3,7 @@ package campaigns
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"linli"
@@ -33,9 +34,12 @@ func checkCompletion(t Task, in CompleteInput) error {
 		fe = append(fe, linli.FieldError{Field: "absent", Reason: "不能为负数 / must not be negative"})
 	case in.NoDevice < 0:
 		fe = append(fe, linli.FieldError{Field: "no_device", Reason: "不能为负数 / must not be negative"})
-	case in.Absent+in.NoDevice > left:
+	case in.Absent > left || in.NoDevice > left-in.Absent:
+		// Compared without adding: two huge counts would wrap around to a
+		// small (negative) sum and pass.
+		sum := strconv.FormatUint(uint64(in.Absent)+uint64(in.NoDevice), 10)
 		fe = append(fe, linli.FieldError{Field: "no_device",
-			Reason: fmt.Sprintf("未遇和无设备合计 %d 户，多于未查的 %d 户 / absent and without a device add up to %d, more than the %d households not inspected", in.Absent+in.NoDevice, left, in.Absent+in.NoDevice, left)})
+			Reason: fmt.Sprintf("未遇和无设备合计 %s 户，多于未查的 %d 户 / absent and without a device add up to %s, more than the %d households not inspected", sum, left, sum, left)})
 	case in.Absent+in.NoDevice < left && strings.TrimSpace(in.Note) == "":
 		fe = append(fe, linli.FieldError{Field: "note",
 			Reason: fmt.Sprintf("还有 %d 户既未查也未说明，请写明情况 / %d households are neither inspected nor accounted for: say why", left-in.Absent-in.NoDevice, left-in.Absent-in.NoDevice)})

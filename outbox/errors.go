@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // A channel's Send returns nil (delivered), or an error that says what to
@@ -83,9 +84,17 @@ func redact(msg string, secrets ...string) string {
 		}
 		b.WriteString(w)
 	}
-	out := b.String()
+	// The message is kept in a text column, which PostgreSQL refuses to
+	// hold invalid UTF-8 in: a gateway answering in GBK, or a snippet cut
+	// inside a character, would fail the transaction recording a whole
+	// pass's outcomes.
+	out := strings.ToValidUTF8(b.String(), "\uFFFD")
 	if len(out) > 1000 {
-		out = out[:1000]
+		cut := 1000
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut]
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package projects
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -24,17 +25,27 @@ func parseClock(s string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	var hh, mm int
-	if _, err := fmt.Sscanf(h, "%d", &hh); err != nil || len(h) > 2 || len(h) == 0 {
+	// Digits only: Sscanf's %d stops at the first other character and
+	// would read "1a" as 1 and "0x" as 0.
+	h, m = strings.TrimSpace(h), strings.TrimSpace(m)
+	if len(h) == 0 || len(h) > 2 || len(m) != 2 || !allDigits(h) || !allDigits(m) {
 		return 0, false
 	}
-	if _, err := fmt.Sscanf(m, "%d", &mm); err != nil || len(m) != 2 {
-		return 0, false
-	}
-	if hh < 0 || mm < 0 || mm > 59 || hh > 24 || (hh == 24 && mm != 0) {
+	hh, _ := strconv.Atoi(h)
+	mm, _ := strconv.Atoi(m)
+	if mm > 59 || hh > 24 || (hh == 24 && mm != 0) {
 		return 0, false
 	}
 	return hh*60 + mm, true
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseSpans reads a list of ranges; it returns them sorted and written

@@ -156,6 +156,9 @@ func TestProjectHours(t *testing.T) {
 		{[]string{"8点-12点"}, nil, "应写作"},
 		{[]string{"25:00-26:00"}, nil, "应写作"},
 		{[]string{"08:60-09:00"}, nil, "应写作"},
+		{[]string{"1a:00-2:00"}, nil, "应写作"},  // not 01:00-02:00 (found by FuzzProjectInputs)
+		{[]string{"08:0x-09:00"}, nil, "应写作"}, // not 08:00-09:00
+		{[]string{"8 : 00 - 12:00"}, []string{"08:00-12:00"}, ""},
 	} {
 		got, why := parseSpans(tc.in)
 		if tc.bad != "" {

@@ -79,6 +79,8 @@ func TestDecodeJSON(t *testing.T) {
 		{"truncated", `{"parent_id": 1, "name": `, linli.EBadRequest, ""},
 		{"not JSON", `not json`, linli.EBadRequest, ""},
 		{"empty", ``, linli.EBadRequest, ""},
+		{"two values", `{"name": "x"} {"name": "y"}`, linli.EBadRequest, ""},
+		{"trailing garbage", `{"name": "x"} ]`, linli.EBadRequest, ""},
 		{"too large", big, linli.ETooLarge, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

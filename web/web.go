@@ -104,7 +104,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 const MaxJSONBody = 1 << 20
 
 // DecodeJSON reads a JSON body into dst: 413 past the limit, 400 for
-// unreadable JSON or unknown fields.
+// unreadable JSON, unknown fields or anything after the JSON value.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxJSONBody)
 	dec := json.NewDecoder(r.Body)
@@ -116,6 +116,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		switch {
 		case errors.As(err, &tooBig):
 			return linli.Errorf(linli.ETooLarge, "请求体超过%d字节 / body larger than %d bytes", tooBig.Limit, tooBig.Limit)
+		case errors.As(err, &typ) && typ.Field == "":
+			// The body itself is of the wrong type (a number, an array):
+			// there is no field to name.
+			return linli.Errorf(linli.EBadRequest, "请求体须为JSON对象 / the body must be a JSON object")
 		case errors.As(err, &typ):
 			return &linli.Error{Code: linli.EBadRequest, Message: "字段类型错误 / wrong type for field " + typ.Field,
 				Fields: []linli.FieldError{{Field: typ.Field, Reason: "应为" + typ.Type.String() + " / must be " + typ.Type.String()}}}
@@ -123,10 +127,23 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 			return linli.Errorf(linli.EBadRequest, "请求体不是有效的JSON / body is not valid JSON")
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			if f == "" {
+				// {"": …}: a key with no name cannot be marked on a form.
+				return linli.Errorf(linli.EBadRequest, "未知字段（空名）/ unknown field with an empty name")
+			}
 			return &linli.Error{Code: linli.EBadRequest, Message: "未知字段 " + f + " / unknown field " + f,
 				Fields: []linli.FieldError{{Field: f, Reason: "未知字段 / unknown field"}}}
 		}
 		return linli.Errorf(linli.EBadRequest, "无法读取请求体 / cannot read body: %v", err)
+	}
+	// One JSON value and nothing after it but white space: a second
+	// object, or a fragment, would otherwise be silently ignored.
+	if _, err := dec.Token(); err != io.EOF {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return linli.Errorf(linli.ETooLarge, "请求体超过%d字节 / body larger than %d bytes", tooBig.Limit, tooBig.Limit)
+		}
+		return linli.Errorf(linli.EBadRequest, "JSON之后还有内容 / data after the JSON value")
 	}
 	return nil
 }
