@@ -131,17 +131,21 @@ func (r Report) ByCategoryAllowed() bool {
 	return r.Scope.Kind != registry.KindGrid && !belowGrid(r.Scope.Kind)
 }
 
-// plan says which rollups answer a query (see migration 0008): totals and
-// the trend come from the community-by-day rollup (or the grid's own rows
-// for a grid); grids and categories come from the by-day rollups when the
-// scope holds few communities, else from the by-month ones over the months
-// the period touches.
+// plan says which rollups answer a query (see migrations 0008 and 0066):
+// totals and the trend come from the by-day rollup of the scope's own
+// level (a district's or a city's from its districts' rows, a street's
+// from its own, a community's from its own, a grid's from the grid's), so
+// a city's dashboard reads a few rows a day whatever its size; rows by
+// street come from the street rollup; grids and categories come from the
+// by-day rollups when the scope holds few communities, else from the
+// by-month ones over the months the period touches (a district's or a
+// city's categories from the district rollup).
 type plan struct {
-	scopeCond string // on alias st: which rows belong to the scope
-	scopeArgs []any
-	gridOnly  int64 // the scope is one grid
-	exact     bool  // small scope: breakdowns by day
-	from, to  int   // days YYYYMMDD
+	kind     registry.Kind // of the scope
+	areas    map[registry.Kind][]int64
+	gridOnly int64 // the scope is one grid (or a place in one)
+	exact    bool  // small scope: breakdowns by day
+	from, to int   // days YYYYMMDD
 }
 
 // smallScope is the most communities whose grids and categories are
@@ -149,7 +153,7 @@ type plan struct {
 const smallScope = 20
 
 func (s *Service) plan(ctx context.Context, n registry.Node, from, to time.Time) (plan, error) {
-	p := plan{from: s.day(from), to: s.day(to)}
+	p := plan{kind: n.Kind, from: s.day(from), to: s.day(to), areas: map[registry.Kind][]int64{}}
 	switch n.Kind {
 	case registry.KindGrid, registry.KindEstate, registry.KindBuilding, registry.KindUnit:
 		// A grid (or a place inside one): its grid's rows.
@@ -162,53 +166,75 @@ func (s *Service) plan(ctx context.Context, n registry.Node, from, to time.Time)
 				p.gridOnly = x.ID
 			}
 			if x.Kind == registry.KindCommunity {
-				p.scopeCond, p.scopeArgs = `st.community_id = ?`, []any{x.ID}
+				p.areas[registry.KindCommunity] = []int64{x.ID}
 			}
 		}
 		p.exact = true
 		return p, nil
 	case registry.KindCommunity:
-		p.scopeCond, p.scopeArgs, p.exact = `st.community_id = ?`, []any{n.ID}, true
+		p.areas[registry.KindCommunity], p.exact = []int64{n.ID}, true
 		return p, nil
 	}
-	communities, err := s.Registry.NodesUnder(ctx, s.DB, n.Path, registry.KindCommunity)
+	var err error
+	p.areas, err = s.Registry.IDsUnder(ctx, s.DB, n.Path, registry.KindDistrict, registry.KindStreet, registry.KindCommunity)
 	if err != nil {
 		return p, err
 	}
-	count := len(communities)
-	p.scopeCond, p.scopeArgs = "1 = 0", nil
-	if count > 0 {
-		p.scopeCond = `st.community_id IN (` + storage.Placeholders(count) + `)`
-		for _, c := range communities {
-			p.scopeArgs = append(p.scopeArgs, c.ID)
-		}
-	}
-	p.exact = count <= smallScope
+	p.exact = len(p.areas[registry.KindCommunity]) <= smallScope
 	return p, nil
 }
 
-// source returns the table and the WHERE clause for one rollup family:
+// aboveCommunity reports whether the scope is a street, a district or a city.
+func (p plan) aboveCommunity() bool {
+	return p.kind == registry.KindStreet || p.kind == registry.KindDistrict || p.kind == registry.KindCity
+}
+
+// source returns the table and the WHERE clause (on alias st) for one
+// family of rows: "total" (the totals and the trend), "street",
 // "community", "grid" or "category".
 func (p plan) source(family string) (string, string, []any) {
-	args := append([]any(nil), p.scopeArgs...)
-	cond := p.scopeCond
+	level := registry.KindCommunity
 	table := "stats_community_day"
 	from, to := p.from, p.to
+	var cond string
+	var args []any
 	switch family {
+	case "total":
+		switch p.kind {
+		case registry.KindStreet:
+			level, table = registry.KindStreet, "stats_street_day"
+		case registry.KindDistrict, registry.KindCity:
+			level, table = registry.KindDistrict, "stats_district_day"
+		}
+	case "street":
+		if p.aboveCommunity() {
+			level, table = registry.KindStreet, "stats_street_day"
+		}
 	case "grid", "category":
 		table = "stats_" + family + "_day"
 		if !p.exact {
 			table = "stats_" + family + "_month"
 			from, to = from/100, to/100
+			if family == "category" && len(p.areas[registry.KindDistrict]) > 0 {
+				level, table = registry.KindDistrict, "stats_district_category_month"
+			}
 		}
 	}
-	if p.gridOnly != 0 {
-		if family == "community" || family == "grid" {
-			table = "stats_grid_day"
-			from, to = p.from, p.to
-			cond += ` AND st.ref_id = ?`
-			args = append(args, p.gridOnly)
-		}
+	ids := p.areas[level]
+	switch len(ids) {
+	case 0:
+		cond = "1 = 0"
+	case 1:
+		cond, args = `st.community_id = ?`, []any{ids[0]}
+	default:
+		cond, args = `st.community_id IN (`+storage.Placeholders(len(ids))+`)`, storage.Args(ids)
+	}
+	if p.gridOnly != 0 && family != "category" {
+		// Totals, trend and every grouping but categories: the grid's rows.
+		table = "stats_grid_day"
+		from, to = p.from, p.to
+		cond += ` AND st.ref_id = ?`
+		args = append(args, p.gridOnly)
 	}
 	args = append(args, from, to)
 	return table, ` WHERE ` + cond + ` AND st.period BETWEEN ? AND ?`, args
@@ -291,8 +317,15 @@ func (s *Service) rows(ctx context.Context, by Group, p plan) ([]Row, error) {
 		family, key = "grid", "st.ref_id"
 	case ByCategory:
 		family, key = "category", "st.ref_id"
-	case ByCommunity, ByStreet:
+	case ByCommunity:
 		family, key = "community", "st.community_id"
+	case ByStreet:
+		// A street or above reads the street rollup; a community or a
+		// grid sums its own rows into its street.
+		family, key = "community", "st.community_id"
+		if p.aboveCommunity() {
+			family = "street"
+		}
 	default:
 		return nil, linli.Invalid("分组应为 grid、community、street 或 category / by must be grid, community, street or category", linli.FieldError{Field: "by", Reason: "未知分组 / unknown grouping"})
 	}
@@ -301,7 +334,7 @@ func (s *Service) rows(ctx context.Context, by Group, p plan) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	if by == ByStreet {
+	if by == ByStreet && family == "community" {
 		if out, err = s.rollUpToParents(ctx, out); err != nil {
 			return nil, err
 		}
@@ -390,7 +423,7 @@ type dayCounters struct {
 
 // trend sums every counter per day of the period.
 func (s *Service) trend(ctx context.Context, p plan) ([]dayCounters, error) {
-	table, cond, args := p.source("community")
+	table, cond, args := p.source("total")
 	return storage.Select(ctx, s.DB, func(rows *sql.Rows) (dayCounters, error) {
 		var d dayCounters
 		err := rows.Scan(append([]any{&d.day}, counterPtrs(&d.c)...)...)
