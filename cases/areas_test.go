@@ -1,7 +1,9 @@
 package cases_test
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -101,6 +103,25 @@ func TestAreaRollupsEqualCommunitySums(t *testing.T) {
 		for _, r := range city.Rows {
 			if want := report(r.ID, "").Total.Counters; r.Counters != want {
 				t.Errorf("street %s: city row %+v, the street's own report %+v", r.Name, r.Counters, want)
+			}
+		}
+		// The ranking: the grids with any due case, best on-time closure
+		// first, with all their counters.
+		var ranked []stats.Row
+		for _, r := range report(f.node("运城市").ID, stats.ByGrid).Rows {
+			if r.Due > 0 {
+				ranked = append(ranked, r)
+			}
+		}
+		slices.SortStableFunc(ranked, func(a, b stats.Row) int {
+			return cmp.Or(cmp.Compare(float64(b.ClosedOnTime)/float64(b.Due), float64(a.ClosedOnTime)/float64(a.Due)), cmp.Compare(a.ID, b.ID))
+		})
+		if len(ranked) < 2 || len(city.Ranking) != len(ranked) {
+			t.Fatalf("ranking %+v, want %+v", city.Ranking, ranked)
+		}
+		for i, r := range ranked {
+			if city.Ranking[i].ID != r.ID || city.Ranking[i].Counters != r.Counters {
+				t.Errorf("ranking %d: %d %+v, want %d %+v", i, city.Ranking[i].ID, city.Ranking[i].Counters, r.ID, r.Counters)
 			}
 		}
 		for _, p := range city.Trend {

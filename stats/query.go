@@ -394,11 +394,17 @@ func addCounters(d *Counters, c Counters) {
 }
 
 // ranking returns the grids with the best on-time closure, best first,
-// ordered in SQL so only the top rows are named.
+// ordered in SQL so only the top rows are named. The order is found from
+// the two counters it needs; only the top grids' rows are summed whole
+// (at a city's 5,000 grids, summing all seventeen counters of every grid
+// cost four times the ranking itself).
 func (s *Service) ranking(ctx context.Context, p plan, limit int) ([]Row, error) {
 	table, cond, args := p.source("grid")
-	out, err := s.scanRows(ctx, `SELECT st.ref_id, '', `+sums+` FROM `+table+` st`+cond+` GROUP BY st.ref_id
-		HAVING SUM(st.due) > 0 ORDER BY CAST(SUM(st.closed_on_time) AS REAL) / SUM(st.due) DESC, st.ref_id LIMIT `+fmt.Sprint(limit), args)
+	const order = ` ORDER BY CAST(SUM(st.closed_on_time) AS REAL) / SUM(st.due) DESC, st.ref_id`
+	top := `SELECT t.ref_id FROM (SELECT st.ref_id FROM ` + table + ` st` + cond + ` GROUP BY st.ref_id HAVING SUM(st.due) > 0` + order +
+		` LIMIT ` + fmt.Sprint(limit) + `) t`
+	out, err := s.scanRows(ctx, `SELECT st.ref_id, '', `+sums+` FROM `+table+` st`+cond+` AND st.ref_id IN (`+top+`) GROUP BY st.ref_id`+order,
+		append(append([]any(nil), args...), args...))
 	if err != nil {
 		return nil, err
 	}
