@@ -67,7 +67,8 @@ func runReportBench(ctx context.Context, cfg config, n int, month string, stdout
 		name string
 		f    func() error
 	}{
-		{"cases.ReportedIn", func() error { _, err := d.Cases.ReportedIn(ctx, dn.Path, p.From, p.End()); return err }},
+		{"cases.ReportedBySource", func() error { _, err := d.Cases.ReportedBySource(ctx, dn.Path, p.From, p.End()); return err }},
+		{"cases.Recurring", func() error { _, err := d.Cases.Recurring(ctx, dn.Path, p.From, p.End(), 10); return err }},
 		{"cases.EscalationsIn", func() error { _, _, err := d.Cases.EscalationsIn(ctx, dn.Path, p.From, p.End(), 30); return err }},
 		{"projects.InPeriod", func() error { _, err := pj.InPeriod(ctx, dn.Path, p.From, p.End(), 40); return err }},
 		{"mediation.InPeriod", func() error { _, err := md.InPeriod(ctx, dn.Path, p.From, p.End(), 40); return err }},
