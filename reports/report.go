@@ -208,11 +208,11 @@ func (s *Service) Build(ctx context.Context, a *linli.Actor, q Query) (Report, e
 	}
 	end := q.Period.End()
 	run(0, func() (err error) {
-		prev, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: r.Previous.From, To: r.Previous.To, By: stats.ByCategory})
+		prev, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: r.Previous.From, To: r.Previous.To, By: stats.ByCategory, NoRanking: true})
 		return err
 	})
 	run(1, func() (err error) {
-		units, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: q.Period.From, To: q.Period.To})
+		units, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: q.Period.From, To: q.Period.To, NoRanking: true})
 		return err
 	})
 	run(2, func() (err error) {

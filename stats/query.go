@@ -31,6 +31,9 @@ type Query struct {
 	From   time.Time // first day (inclusive), in the deployment's zone
 	To     time.Time // last day (inclusive)
 	By     Group
+	// NoRanking leaves the ranking out, for a caller that only wants the
+	// totals or the rows (the monthly report's other reads).
+	NoRanking bool
 }
 
 // Row is one line of a report.
@@ -278,7 +281,12 @@ func (s *Service) Report(ctx context.Context, a *linli.Actor, q Query) (Report, 
 	wg.Add(3)
 	go func() { defer wg.Done(); trend, errs[0] = s.trend(ctx, p) }()
 	go func() { defer wg.Done(); r.Rows, errs[1] = s.rows(ctx, q.By, p) }()
-	go func() { defer wg.Done(); r.Ranking, errs[2] = s.ranking(ctx, p, 20) }()
+	go func() {
+		defer wg.Done()
+		if !q.NoRanking {
+			r.Ranking, errs[2] = s.ranking(ctx, p, 20)
+		}
+	}()
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
