@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"sort"
+	"syscall"
 	"time"
 
 	"linli"
@@ -341,7 +342,9 @@ func runStatsBench(ctx context.Context, cfg config, n int, stdout io.Writer) err
 		return err
 	}
 	sys := linli.System()
-	fmt.Fprintf(stdout, "%-40s %10s %10s %8s\n", "query", "p50", "p95", "rows")
+	// cpu/op is the process's CPU time (user + system) per run: on a
+	// machine shared with other work it moves far less than the wall times.
+	fmt.Fprintf(stdout, "%-40s %10s %10s %10s %8s\n", "query", "p50", "p95", "cpu/op", "rows")
 	for _, scope := range []struct {
 		name string
 		id   int64
@@ -353,6 +356,7 @@ func runStatsBench(ctx context.Context, cfg config, n int, stdout io.Writer) err
 			}
 			for _, by := range []stats.Group{"", stats.ByGrid, stats.ByCategory} {
 				var times []time.Duration
+				cpu0 := cpuTime()
 				rows := 0
 				for i := 0; i < n; i++ {
 					start := time.Now()
@@ -365,9 +369,20 @@ func runStatsBench(ctx context.Context, cfg config, n int, stdout io.Writer) err
 				}
 				sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
 				label := fmt.Sprintf("%s %s by %s", scope.name, period, by)
-				fmt.Fprintf(stdout, "%-40s %10s %10s %8d\n", label, times[len(times)/2].Round(10*time.Microsecond), times[len(times)*95/100].Round(10*time.Microsecond), rows)
+				cpu := (cpuTime() - cpu0) / time.Duration(n)
+				fmt.Fprintf(stdout, "%-40s %10s %10s %10s %8d\n", label, times[len(times)/2].Round(10*time.Microsecond), times[len(times)*95/100].Round(10*time.Microsecond),
+					cpu.Round(10*time.Microsecond), rows)
 			}
 		}
 	}
 	return nil
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"linli"
+	"linli/cases"
+	"linli/storage/storagetest"
+)
+
+// The generator's bulk writes (COPY on PostgreSQL, multi-row INSERTs on
+// SQLite) give every rollup each case once, and its street rollup is its
+// community rollup summed by the tree — over two streets.
+func TestStatsGenerateRollups(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			cfg := config{Zone: "Asia/Shanghai", Clock: linli.NewFakeClock(time.Date(2026, 12, 6, 2, 0, 0, 0, time.UTC))}
+			if engine == "sqlite" {
+				cfg.Data = t.TempDir()
+			} else {
+				dsn := os.Getenv("LINLI_TEST_POSTGRES")
+				if dsn == "" {
+					storagetest.SkipOrFail(t, "LINLI_TEST_POSTGRES is not set")
+				}
+				admin, err := sql.Open("pgx", dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer admin.Close()
+				schema := fmt.Sprintf("statsgen_%d", time.Now().UnixNano())
+				if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _, _ = admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`) })
+				sep := "?"
+				if strings.Contains(dsn, "?") {
+					sep = "&"
+				}
+				cfg.DB = dsn + sep + "search_path=" + schema
+			}
+			const total = 3000
+			if err := runStatsGenerate(ctx, cfg, 120, total, 60, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			db, err := cfg.open(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			var closed int
+			if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM cases WHERE closed_at <> 0`).Scan(&closed); err != nil {
+				t.Fatal(err)
+			}
+			for _, tb := range cases.StatTables {
+				var reported, c int
+				if err := db.QueryRow(ctx, `SELECT COALESCE(SUM(reported), 0), COALESCE(SUM(closed), 0) FROM `+tb.Name).Scan(&reported, &c); err != nil {
+					t.Fatal(err)
+				}
+				if reported != total || c != closed {
+					t.Errorf("%s: %d reported, %d closed; want %d, %d", tb.Name, reported, c, total, closed)
+				}
+			}
+			var streets, wrong int
+			if err := db.QueryRow(ctx, `SELECT COUNT(DISTINCT community_id) FROM stats_street_day`).Scan(&streets); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (
+				SELECT s.id, st.period, SUM(st.reported) AS r, SUM(st.due_closed) AS dc FROM stats_community_day st
+				JOIN nodes c ON c.id = st.community_id JOIN nodes s ON s.id = c.parent_id GROUP BY s.id, st.period) a
+				LEFT JOIN stats_street_day b ON b.community_id = a.id AND b.period = a.period
+				WHERE COALESCE(b.reported, -1) <> a.r OR COALESCE(b.due_closed, -1) <> a.dc`).Scan(&wrong); err != nil {
+				t.Fatal(err)
+			}
+			if streets != 2 || wrong != 0 {
+				t.Errorf("%d streets in the street rollup (want 2), %d street-days differing from their communities' sums", streets, wrong)
+			}
+		})
+	}
+}
