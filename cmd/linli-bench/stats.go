@@ -165,12 +165,13 @@ func runStatsGenerate(ctx context.Context, cfg config, grids, total, days int, s
 			cell := r.StatCell
 			cell.Category = cat
 			cell.Day = dayOf(created)
+			onTime := rng.IntN(10) > 0 // drawn once: bump runs f for every rollup
 			bump(cell, func(c *stats.Counters) {
 				c.Reported++
 				c.Dispatched++
 				c.Responded++
 				c.ResponseDue++ // the response deadline falls on the day (cohort, see package stats)
-				if rng.IntN(10) > 0 {
+				if onTime {
 					c.RespondedOnTime++
 				}
 			})

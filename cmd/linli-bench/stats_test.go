@@ -73,10 +73,10 @@ func TestStatsGenerateRollups(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM (
-				SELECT s.id, st.period, SUM(st.reported) AS r, SUM(st.due_closed) AS dc FROM stats_community_day st
+				SELECT s.id, st.period, SUM(st.reported) AS r, SUM(st.due_closed) AS dc, SUM(st.responded_on_time) AS rot FROM stats_community_day st
 				JOIN nodes c ON c.id = st.community_id JOIN nodes s ON s.id = c.parent_id GROUP BY s.id, st.period) a
 				LEFT JOIN stats_street_day b ON b.community_id = a.id AND b.period = a.period
-				WHERE COALESCE(b.reported, -1) <> a.r OR COALESCE(b.due_closed, -1) <> a.dc`).Scan(&wrong); err != nil {
+				WHERE COALESCE(b.reported, -1) <> a.r OR COALESCE(b.due_closed, -1) <> a.dc OR COALESCE(b.responded_on_time, -1) <> a.rot`).Scan(&wrong); err != nil {
 				t.Fatal(err)
 			}
 			if streets != 2 || wrong != 0 {
