@@ -163,19 +163,22 @@ func checkAreaRollups(t *testing.T, f *fixture, wantStreets int) {
 		}
 		want[key] = sum
 	}
-	for _, src := range []string{"stats_community_day", "stats_category_month"} {
+	for _, src := range []string{"stats_community_day", "stats_category_month", "stats_grid_month"} {
 		for k, v := range rollupRows(t, f.db, src) {
-			if src == "stats_community_day" {
+			switch src {
+			case "stats_community_day":
 				add("stats_street_day", k.period, up(k.area, registry.KindStreet), 0, v)
 				add("stats_district_day", k.period, up(k.area, registry.KindDistrict), 0, v)
-			} else {
+			case "stats_category_month":
 				add("stats_district_category_month", k.period, up(k.area, registry.KindDistrict), k.ref, v)
+			default:
+				add("stats_district_grid_month", k.period, up(k.area, registry.KindDistrict), k.ref, v)
 			}
 		}
 	}
 	got := map[string][17]int{}
 	streets := map[int64]bool{}
-	for _, tb := range []string{"stats_street_day", "stats_district_day", "stats_district_category_month"} {
+	for _, tb := range []string{"stats_street_day", "stats_district_day", "stats_district_category_month", "stats_district_grid_month"} {
 		for k, v := range rollupRows(t, f.db, tb) {
 			got[fmt.Sprint(tb, k.period, k.area, k.ref)] = v
 			if tb == "stats_street_day" {

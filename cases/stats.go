@@ -17,7 +17,7 @@ var statColumns = map[string]bool{"reported": true, "dispatched": true, "respond
 	"closed": true, "closed_on_time": true, "resolved": true, "satisfied": true, "basic": true, "unsatisfied": true, "rework": true,
 	"extended": true, "escalated": true, "response_due": true, "due_closed": true, "due_extended": true}
 
-// StatTables are the rollups (see migrations 0008 and 0066): the table,
+// StatTables are the rollups (see migrations 0008, 0066 and 0067): the table,
 // whether it is by month (else by day), what community_id holds and what
 // ref_id holds.
 var StatTables = []StatTable{
@@ -29,6 +29,7 @@ var StatTables = []StatTable{
 	{"stats_street_day", false, "street", ""},
 	{"stats_district_day", false, "district", ""},
 	{"stats_district_category_month", true, "district", "category"},
+	{"stats_district_grid_month", true, "district", "grid"},
 }
 
 // StatTable is one rollup.

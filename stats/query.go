@@ -142,7 +142,7 @@ func (r Report) ByCategoryAllowed() bool {
 // street come from the street rollup; grids and categories come from the
 // by-day rollups when the scope holds few communities, else from the
 // by-month ones over the months the period touches (a district's or a
-// city's categories from the district rollup).
+// city's from the district rollups, picked by district).
 type plan struct {
 	kind     registry.Kind // of the scope
 	areas    map[registry.Kind][]int64
@@ -218,8 +218,8 @@ func (p plan) source(family string) (string, string, []any) {
 		if !p.exact {
 			table = "stats_" + family + "_month"
 			from, to = from/100, to/100
-			if family == "category" && len(p.areas[registry.KindDistrict]) > 0 {
-				level, table = registry.KindDistrict, "stats_district_category_month"
+			if len(p.areas[registry.KindDistrict]) > 0 {
+				level, table = registry.KindDistrict, "stats_district_"+family+"_month"
 			}
 		}
 	}

@@ -12,6 +12,8 @@ import (
 
 	"linli"
 	"linli/cases"
+	"linli/registry"
+	"linli/stats"
 	"linli/storage/storagetest"
 )
 
@@ -47,7 +49,9 @@ func TestStatsGenerateRollups(t *testing.T) {
 				cfg.DB = dsn + sep + "search_path=" + schema
 			}
 			const total = 3000
-			if err := runStatsGenerate(ctx, cfg, 120, total, 60, io.Discard); err != nil {
+			// 25 communities: more than a "small scope", so the city's grids
+			// and categories come from the district rollups by month.
+			if err := runStatsGenerate(ctx, cfg, 250, total, 60, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 			db, err := cfg.open(ctx)
@@ -79,8 +83,30 @@ func TestStatsGenerateRollups(t *testing.T) {
 				WHERE COALESCE(b.reported, -1) <> a.r OR COALESCE(b.due_closed, -1) <> a.dc OR COALESCE(b.responded_on_time, -1) <> a.rot`).Scan(&wrong); err != nil {
 				t.Fatal(err)
 			}
-			if streets != 2 || wrong != 0 {
-				t.Errorf("%d streets in the street rollup (want 2), %d street-days differing from their communities' sums", streets, wrong)
+			if streets != 3 || wrong != 0 {
+				t.Errorf("%d streets in the street rollup (want 3), %d street-days differing from their communities' sums", streets, wrong)
+			}
+			// The city by grid and by category, over whole months: every case once.
+			reg := registry.New(db, cfg.Clock)
+			zone, _ := time.LoadLocation(cfg.Zone)
+			st := &stats.Service{DB: db, Registry: reg, Weights: stats.DefaultWeights(), Zone: zone, Clock: cfg.Clock}
+			var city int64
+			if err := db.QueryRow(ctx, `SELECT id FROM nodes WHERE kind = 'city'`).Scan(&city); err != nil {
+				t.Fatal(err)
+			}
+			now := cfg.Clock.Now()
+			for _, by := range []stats.Group{stats.ByGrid, stats.ByCategory} {
+				r, err := st.Report(ctx, linli.System(), stats.Query{NodeID: city, From: now.AddDate(0, 0, -70), To: now, By: by})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := 0
+				for _, row := range r.Rows {
+					sum += row.Reported
+				}
+				if !r.Monthly || sum != total || len(r.Ranking) != 20 {
+					t.Errorf("city by %s: monthly %v, %d reported in its rows (want %d), %d ranked", by, r.Monthly, sum, total, len(r.Ranking))
+				}
 			}
 		})
 	}
