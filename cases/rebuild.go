@@ -8,12 +8,6 @@ import (
 	"linli/storage"
 )
 
-// statKey is one counter cell: day, community, grid, category.
-type statKey struct {
-	day                       int
-	community, grid, category int64
-}
-
 // RebuildStats recomputes the statistics rollups from the timelines, replaying each
 // case's events with the same rules Act and the timers apply as they go
 // (the cohorts of cohort.go: a deadline that has passed by now counts as
@@ -36,14 +30,10 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	counts := map[statKey]map[string]int{}
+	counts := map[change]int{}
 	add := func(caseID int64, day int, col string, d int) {
 		ci := infos[caseID]
-		k := statKey{day, ci.community, ci.grid, ci.category}
-		if counts[k] == nil {
-			counts[k] = map[string]int{}
-		}
-		counts[k][col] += d
+		counts[change{day, ci.community, ci.grid, ci.category, col}] += d
 	}
 	// One case's replay: the deadlines of its current round and whether
 	// the case is already in its response and due cohorts (cohort.go).
@@ -184,25 +174,21 @@ func (s *Service) RebuildStats(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err = s.DB.InTx(ctx, func(tx *storage.Tx) error {
-		for _, t := range append(StatTables[:len(StatTables):len(StatTables)], struct {
-			Name    string
-			Monthly bool
-			Ref     string
-		}{Name: "stats_deltas"}) {
+		for _, t := range append(StatTables[:len(StatTables):len(StatTables)], StatTable{Name: "stats_deltas"}) {
 			if _, err := tx.Exec(ctx, `DELETE FROM `+t.Name); err != nil {
 				return err
 			}
 		}
-		for k, cols := range counts {
-			for col, v := range cols {
-				if v == 0 {
-					continue
-				}
-				if err := apply(ctx, tx, k.day, k.community, k.grid, k.category, col, v); err != nil {
-					return err
-				}
+		cells := map[change]bool{}
+		for c, d := range counts {
+			if d != 0 {
+				c.col = ""
+				cells[c] = true
 			}
-			n++
+		}
+		n = len(cells)
+		if err := s.applyChanges(ctx, tx, counts); err != nil {
+			return err
 		}
 		// The markers that keep the maintained counting from counting a
 		// case twice (cohort.go) follow the replay.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	"linli"
+	"linli/registry"
 	"linli/storage"
 )
 
@@ -15,18 +17,60 @@ var statColumns = map[string]bool{"reported": true, "dispatched": true, "respond
 	"closed": true, "closed_on_time": true, "resolved": true, "satisfied": true, "basic": true, "unsatisfied": true, "rework": true,
 	"extended": true, "escalated": true, "response_due": true, "due_closed": true, "due_extended": true}
 
-// StatTables are the rollups (see migration 0008): the table, whether it
-// is by month (else by day), and what ref_id holds.
-var StatTables = []struct {
+// StatTables are the rollups (see migrations 0008, 0066 and 0067): the table,
+// whether it is by month (else by day), what community_id holds and what
+// ref_id holds.
+var StatTables = []StatTable{
+	{"stats_community_day", false, "community", ""},
+	{"stats_grid_day", false, "community", "grid"},
+	{"stats_grid_month", true, "community", "grid"},
+	{"stats_category_day", false, "community", "category"},
+	{"stats_category_month", true, "community", "category"},
+	{"stats_street_day", false, "street", ""},
+	{"stats_district_day", false, "district", ""},
+	{"stats_district_category_month", true, "district", "category"},
+	{"stats_district_grid_month", true, "district", "grid"},
+}
+
+// StatTable is one rollup.
+type StatTable struct {
 	Name    string
 	Monthly bool
-	Ref     string // "", "grid" or "category"
-}{
-	{"stats_community_day", false, ""},
-	{"stats_grid_day", false, "grid"},
-	{"stats_grid_month", true, "grid"},
-	{"stats_category_day", false, "category"},
-	{"stats_category_month", true, "category"},
+	Area    string // what community_id holds: "community", "street" or "district"
+	Ref     string // what ref_id holds: "", "grid" or "category"
+}
+
+// StatCell is where one counter change is counted: its day (YYYYMMDD)
+// and the places and category of its case.
+type StatCell struct {
+	Day                         int
+	Community, Street, District int64
+	Grid, Category              int64
+}
+
+// Key is the row of rollup t the cell is counted in (period, community_id,
+// ref_id); ok is false when the cell has no such row (a community that
+// lies under no street, say).
+func (t StatTable) Key(c StatCell) (period int, area, ref int64, ok bool) {
+	period = c.Day
+	if t.Monthly {
+		period /= 100
+	}
+	switch t.Area {
+	case "community":
+		area = c.Community
+	case "street":
+		area = c.Street
+	case "district":
+		area = c.District
+	}
+	switch t.Ref {
+	case "grid":
+		ref = c.Grid
+	case "category":
+		ref = c.Category
+	}
+	return period, area, ref, area != 0 || t.Area == "community"
 }
 
 // bump records that one counter changed by d, in the caller's
@@ -40,27 +84,91 @@ func (s *Service) bump(ctx context.Context, tx *storage.Tx, day int, community, 
 		day, community, grid, category, col, d)
 }
 
-// apply adds d to one counter in every rollup.
-func apply(ctx context.Context, tx *storage.Tx, day int, community, grid, category int64, col string, d int) error {
-	for _, t := range StatTables {
-		period := day
-		if t.Monthly {
-			period = day / 100
+// change is one counter change of one cell.
+type change struct {
+	day                       int
+	community, grid, category int64
+	col                       string
+}
+
+// rollupRow is one counter of one row of one rollup.
+type rollupRow struct {
+	table, period int
+	area, ref     int64
+	col           string
+}
+
+// applyChanges adds the summed changes to every rollup: each row's counter
+// once, the rows in one fixed order (rollup, period, place, ref, counter)
+// whatever order the changes came in, so two folds never take the
+// rollups' rows crosswise. The street and district of each community
+// come from the tree as it is now.
+func (s *Service) applyChanges(ctx context.Context, tx *storage.Tx, sums map[change]int) error {
+	areas := map[int64][2]int64{} // community → street, district
+	rows := map[rollupRow]int{}
+	for c, d := range sums {
+		if d == 0 {
+			continue
 		}
-		var ref int64
-		switch t.Ref {
-		case "grid":
-			ref = grid
-		case "category":
-			ref = category
+		a, ok := areas[c.community]
+		if !ok {
+			var err error
+			if a, err = s.areasOf(ctx, tx, c.community); err != nil {
+				return err
+			}
+			areas[c.community] = a
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO `+t.Name+` (period, community_id, ref_id, `+col+`) VALUES (?, ?, ?, ?)
-			ON CONFLICT (`+conflictKey(t.Monthly)+`) DO UPDATE SET `+col+` = `+t.Name+`.`+col+` + excluded.`+col,
-			period, community, ref, d); err != nil {
+		cell := StatCell{Day: c.day, Community: c.community, Street: a[0], District: a[1], Grid: c.grid, Category: c.category}
+		for i, t := range StatTables {
+			if period, area, ref, ok := t.Key(cell); ok {
+				rows[rollupRow{i, period, area, ref, c.col}] += d
+			}
+		}
+	}
+	order := make([]rollupRow, 0, len(rows))
+	for r, d := range rows {
+		if d != 0 {
+			order = append(order, r)
+		}
+	}
+	slices.SortFunc(order, func(a, b rollupRow) int {
+		return cmp.Or(cmp.Compare(a.table, b.table), cmp.Compare(a.period, b.period), cmp.Compare(a.area, b.area),
+			cmp.Compare(a.ref, b.ref), cmp.Compare(a.col, b.col))
+	})
+	for _, r := range order {
+		t := StatTables[r.table]
+		if _, err := tx.Exec(ctx, `INSERT INTO `+t.Name+` (period, community_id, ref_id, `+r.col+`) VALUES (?, ?, ?, ?)
+			ON CONFLICT (`+conflictKey(t.Monthly)+`) DO UPDATE SET `+r.col+` = `+t.Name+`.`+r.col+` + excluded.`+r.col,
+			r.period, r.area, r.ref, rows[r]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// areasOf returns the street and district a community lies in (0 where
+// it lies in none, or is no longer a place).
+func (s *Service) areasOf(ctx context.Context, tx *storage.Tx, community int64) ([2]int64, error) {
+	var a [2]int64
+	if community == 0 {
+		return a, nil
+	}
+	line, err := s.Registry.Lineage(ctx, tx, community)
+	if linli.ErrorCode(err) == linli.ENotFound {
+		return a, nil
+	}
+	if err != nil {
+		return a, err
+	}
+	for _, n := range line {
+		switch n.Kind {
+		case registry.KindStreet:
+			a[0] = n.ID
+		case registry.KindDistrict:
+			a[1] = n.ID
+		}
+	}
+	return a, nil
 }
 
 // foldBatch bounds one folding transaction.
@@ -76,22 +184,14 @@ func (s *Service) Fold(ctx context.Context) (int, error) {
 	for {
 		n := 0
 		err := s.DB.Batch(ctx, func(tx *storage.Tx) error {
-			type cell struct {
-				day                  int
-				community, grid, cat int64
-				col                  string
-			}
-			sums := map[cell]int{}
-			var order []cell
-			var last int64
+			n = 0 // a batch that is retried runs this again
+			sums := map[change]int{}
 			err := storage.Each(ctx, tx, func(rows *sql.Rows) error {
-				var c cell
+				var id int64
+				var c change
 				var d int
-				if err := rows.Scan(&last, &c.day, &c.community, &c.grid, &c.cat, &c.col, &d); err != nil {
+				if err := rows.Scan(&id, &c.day, &c.community, &c.grid, &c.category, &c.col, &d); err != nil {
 					return err
-				}
-				if _, ok := sums[c]; !ok {
-					order = append(order, c)
 				}
 				sums[c] += d
 				n++
@@ -102,27 +202,10 @@ func (s *Service) Fold(ctx context.Context) (int, error) {
 				// "DELETE … WHERE id <= last" would drop it uncounted.
 				`DELETE FROM stats_deltas WHERE id IN (SELECT id FROM stats_deltas ORDER BY id LIMIT `+fmt.Sprint(foldBatch)+`)
 				RETURNING id, day, community_id, grid_id, category_id, col, d`)
-			if err != nil {
+			if err != nil || n == 0 {
 				return err
 			}
-			if n == 0 {
-				return nil
-			}
-			// The same order in every fold, whatever order the rows came
-			// back in: two folds never take the rollups' rows crosswise.
-			slices.SortFunc(order, func(a, b cell) int {
-				return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.community, b.community), cmp.Compare(a.grid, b.grid),
-					cmp.Compare(a.cat, b.cat), cmp.Compare(a.col, b.col))
-			})
-			for _, c := range order {
-				if sums[c] == 0 {
-					continue
-				}
-				if err := apply(ctx, tx, c.day, c.community, c.grid, c.cat, c.col, sums[c]); err != nil {
-					return err
-				}
-			}
-			return nil
+			return s.applyChanges(ctx, tx, sums)
 		})
 		if err != nil {
 			return total, err

@@ -13,17 +13,12 @@ import (
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// fromCounts sums the period's reported cases by source, and finds the
-// problems reported more than once at the same place.
-func (s *Service) fromCounts(ctx context.Context, r *Report, counts []cases.PeriodCount, cats map[int64]cases.Category) error {
-	bySource := map[cases.Source]int{}
-	type spot struct{ category, location int64 }
-	bySpot := map[spot]int{}
+// fromCounts shares the period's reported cases out by source, and names
+// the places of the problems reported more than once.
+func (s *Service) fromCounts(ctx context.Context, r *Report, bySource map[cases.Source]int, recurring []cases.PlaceCount, cats map[int64]cases.Category) error {
 	total := 0
-	for _, c := range counts {
-		bySource[c.Source] += c.N
-		bySpot[spot{c.CategoryID, c.LocationID}] += c.N
-		total += c.N
+	for _, n := range bySource {
+		total += n
 	}
 	for src, n := range bySource {
 		r.Sources = append(r.Sources, Share{Key: string(src), Name: src.Label(), N: n, Share: share(n, total)})
@@ -34,29 +29,13 @@ func (s *Service) fromCounts(ctx context.Context, r *Report, counts []cases.Peri
 		}
 		return r.Sources[i].Key < r.Sources[j].Key
 	})
-	var spots []spot
-	for k, n := range bySpot {
-		if n > 1 {
-			spots = append(spots, k)
-		}
-	}
-	sort.Slice(spots, func(i, j int) bool {
-		a, b := spots[i], spots[j]
-		if bySpot[a] != bySpot[b] {
-			return bySpot[a] > bySpot[b]
-		}
-		if a.category != b.category {
-			return a.category < b.category
-		}
-		return a.location < b.location
-	})
-	for _, k := range spots[:min(len(spots), maxRecurring)] {
-		place, err := s.place(ctx, k.location, r.Scope)
+	for _, k := range recurring {
+		place, err := s.place(ctx, k.LocationID, r.Scope)
 		if err != nil {
 			return err
 		}
-		c := cats[k.category]
-		r.Recurring = append(r.Recurring, Recurring{Category: c.Name, CategoryEN: c.NameEN, Place: place, N: bySpot[k]})
+		c := cats[k.CategoryID]
+		r.Recurring = append(r.Recurring, Recurring{Category: c.Name, CategoryEN: c.NameEN, Place: place, N: k.N})
 	}
 	return nil
 }

@@ -197,24 +197,32 @@ func (s *Service) Build(ctx context.Context, a *linli.Actor, q Query) (Report, e
 	r := Report{Scope: n, Period: q.Period, Previous: q.Period.Previous(s.zone), Total: cur.Total, Trend: cur.Trend, Ranking: cur.Ranking, Monthly: cur.Monthly}
 	var prev stats.Report
 	var units stats.Report
-	var counts []cases.PeriodCount
+	var bySource map[cases.Source]int
+	var recurring []cases.PlaceCount
 	var line []registry.Node
 	var wg sync.WaitGroup
-	errs := make([]error, 7)
+	errs := make([]error, 8)
 	run := func(i int, f func() error) {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs[i] = f() }()
 	}
 	end := q.Period.End()
 	run(0, func() (err error) {
-		prev, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: r.Previous.From, To: r.Previous.To, By: stats.ByCategory})
+		prev, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: r.Previous.From, To: r.Previous.To, By: stats.ByCategory, NoRanking: true})
 		return err
 	})
 	run(1, func() (err error) {
-		units, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: q.Period.From, To: q.Period.To})
+		units, err = s.stats.Report(ctx, a, stats.Query{NodeID: n.ID, From: q.Period.From, To: q.Period.To, NoRanking: true})
 		return err
 	})
-	run(2, func() (err error) { counts, err = s.cases.ReportedIn(ctx, n.Path, q.Period.From, end); return err })
+	run(2, func() (err error) {
+		bySource, err = s.cases.ReportedBySource(ctx, n.Path, q.Period.From, end)
+		return err
+	})
+	run(7, func() (err error) {
+		recurring, err = s.cases.Recurring(ctx, n.Path, q.Period.From, end, maxRecurring)
+		return err
+	})
 	run(3, func() (err error) {
 		es, total, err := s.cases.EscalationsIn(ctx, n.Path, q.Period.From, end, maxEscalations)
 		r.EscalationsTotal = total
@@ -262,7 +270,7 @@ func (s *Service) Build(ctx context.Context, a *linli.Actor, q Query) (Report, e
 		return Report{}, err
 	}
 	r.Categories = categories(cur.Rows, cur.Total.Reported, cats)
-	if err := s.fromCounts(ctx, &r, counts, cats); err != nil {
+	if err := s.fromCounts(ctx, &r, bySource, recurring, cats); err != nil {
 		return Report{}, err
 	}
 	if err := s.nameAll(ctx, &r, cats); err != nil {

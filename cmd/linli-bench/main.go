@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // intranet machines may lack a zoneinfo database
@@ -121,7 +122,7 @@ func runStats(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	envString(f, &cfg.DB, "db", "", "PostgreSQL URL (postgres://…); empty uses SQLite in the data directory")
 	envString(f, &cfg.Zone, "zone", "Asia/Shanghai", "time zone of the statistics' days")
 	var grids, total, days, runs int
-	var month string
+	var month, cpuProfile string
 	if cmd == "report-bench" {
 		f.StringVar(&month, "month", "", "the month, 2026-11 (default: last month)")
 	}
@@ -131,12 +132,24 @@ func runStats(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		f.IntVar(&days, "days", 365, "spread the cases over this many days back from now")
 	} else {
 		f.IntVar(&runs, "n", 50, "runs per query")
+		f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the timed runs to this file (go tool pprof)")
 	}
 	if err := f.Parse(args); err != nil {
 		return err
 	}
 	if f.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected argument %q", cmd, f.Arg(0))
+	}
+	if cpuProfile != "" {
+		out, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	switch cmd {
 	case "stats-bench":

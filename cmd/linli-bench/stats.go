@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"sort"
-	"strings"
+	"syscall"
 	"time"
 
 	"linli"
@@ -21,9 +22,10 @@ import (
 // runStatsGenerate fills a FRESH database with a city of many grids and
 // millions of cases, with their statistics, to measure the dashboards at
 // scale: `linli-bench stats-generate --data /tmp/big --grids 5000 --cases 10000000`.
-// Cases are written straight into the tables in large transactions (the
-// case service would take hours for ten million); their statistics rows
-// are summed in memory the way the service maintains them.
+// Cases are written straight into the tables in bulk (COPY on PostgreSQL,
+// multi-row INSERTs on SQLite: the case service would take hours for ten
+// million); their statistics rows are summed in memory into every rollup
+// of cases.StatTables, keyed as the fold keys them, and written in bulk too.
 func runStatsGenerate(ctx context.Context, cfg config, grids, total, days int, stdout io.Writer) error {
 	db, err := cfg.open(ctx)
 	if err != nil {
@@ -55,7 +57,10 @@ func runStatsGenerate(ctx context.Context, cfg config, grids, total, days int, s
 	if err != nil {
 		return err
 	}
-	type gridRef struct{ community, grid int64 }
+	type gridRef struct {
+		cases.StatCell // the places; Day and Category set per case
+		path           string
+	}
 	var refs []gridRef
 	perCommunity := 10
 	communities := (grids + perCommunity - 1) / perCommunity
@@ -75,7 +80,7 @@ func runStatsGenerate(ctx context.Context, cfg config, grids, total, days int, s
 				if err != nil {
 					return err
 				}
-				refs = append(refs, gridRef{cm.ID, gr.ID})
+				refs = append(refs, gridRef{cases.StatCell{Community: cm.ID, Street: st.ID, District: district.ID, Grid: gr.ID}, gr.Path})
 			}
 		}
 	}
@@ -94,18 +99,29 @@ func runStatsGenerate(ctx context.Context, cfg config, grids, total, days int, s
 			leaf = append(leaf, c.ID)
 		}
 	}
-	type key struct {
-		day                  int
-		community, grid, cat int64
+	// Every rollup's rows, summed as the fold sums them.
+	type row struct {
+		period    int
+		area, ref int64
 	}
-	counts := map[key]*stats.Counters{}
-	bump := func(k key, f func(c *stats.Counters)) {
-		c := counts[k]
-		if c == nil {
-			c = &stats.Counters{}
-			counts[k] = c
+	rollups := make([]map[row]*stats.Counters, len(cases.StatTables))
+	for i := range rollups {
+		rollups[i] = map[row]*stats.Counters{}
+	}
+	bump := func(c cases.StatCell, f func(c *stats.Counters)) {
+		for i, t := range cases.StatTables {
+			period, area, ref, ok := t.Key(c)
+			if !ok {
+				continue
+			}
+			k := row{period, area, ref}
+			sum := rollups[i][k]
+			if sum == nil {
+				sum = &stats.Counters{}
+				rollups[i][k] = sum
+			}
+			f(sum)
 		}
-		f(c)
 	}
 	dayOf := func(t time.Time) int { t = t.In(zone); return t.Year()*10000 + int(t.Month())*100 + t.Day() }
 	rng := rand.New(rand.NewPCG(10, 5000))
@@ -113,179 +129,187 @@ func runStatsGenerate(ctx context.Context, cfg config, grids, total, days int, s
 	first := now.Add(-time.Duration(days) * 24 * time.Hour)
 	const chunk = 20000
 	// Fresh tables: ids are assigned here, so cases and their first events
-	// go in as multi-row INSERTs.
-	const rowsPerInsert = 200
-	var caseRows, eventRows []any
-	flush := func(tx *storage.Tx) error {
-		if len(eventRows) == 0 {
-			return nil
-		}
-		n := len(eventRows) / 2
-		q := `INSERT INTO cases (id, number, community_id, grid_id, location_id, path, category_id, title, source, state, response_due, resolve_due, dispatched_at, closed_at, rating, created_at, updated_at) VALUES ` +
-			strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, '', ?, '生成的案件', 'resident', ?, ?, ?, ?, ?, ?, ?, ?),`, n), ",")
-		if _, err := tx.Exec(ctx, q, caseRows...); err != nil {
-			return err
-		}
-		q = `INSERT INTO case_events (case_id, at, actor_name, action, to_state) VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, '生成', 'report', 'reported'),`, n), ",")
-		if _, err := tx.Exec(ctx, q, eventRows...); err != nil {
-			return err
-		}
-		caseRows, eventRows = caseRows[:0], eventRows[:0]
-		return nil
+	// go in as bulk rows.
+	caseColumns := []string{"id", "number", "community_id", "grid_id", "location_id", "path", "category_id", "title", "source", "state",
+		"response_due", "resolve_due", "dispatched_at", "closed_at", "rating", "created_at", "updated_at"}
+	eventColumns := []string{"case_id", "at", "actor_name", "action", "to_state"}
+	caseRows, eventRows := make([][]any, 0, chunk), make([][]any, 0, chunk)
+	// Filling the tables and then building their indexes once is many
+	// times faster than keeping a dozen indexes up to date row by row.
+	indexes, err := dropIndexes(ctx, db, "cases", "case_events")
+	if err != nil {
+		return err
 	}
 	for done := 0; done < total; {
-		err := db.InTx(ctx, func(tx *storage.Tx) error {
-			for i := 0; i < chunk && done < total; i, done = i+1, done+1 {
-				r := refs[rng.IntN(len(refs))]
-				cat := leaf[rng.IntN(len(leaf))]
-				created := first.Add(time.Duration(rng.Int64N(int64(now.Sub(first)))))
-				due := created.Add(time.Duration(24+rng.IntN(24*10)) * time.Hour)
-				state, closedAt, rating := cases.Closed, created.Add(time.Duration(rng.IntN(24*12))*time.Hour), cases.Rating("")
-				switch x := rng.IntN(100); {
-				case x < 8:
-					state, closedAt = cases.InProgress, time.Time{}
-				case x < 80:
-					rating = []cases.Rating{cases.Satisfied, cases.Satisfied, cases.Satisfied, cases.Basic, cases.Unsatisfied}[rng.IntN(5)]
-				}
-				if !closedAt.IsZero() && closedAt.After(now) {
-					state, closedAt, rating = cases.InProgress, time.Time{}, ""
-				}
-				ms := storage.Millis(created)
-				id := int64(done + 1)
-				caseRows = append(caseRows, id, fmt.Sprintf("G-%09d", id), r.community, r.grid, r.grid, cat, state, ms+4*3600000, storage.Millis(due), ms, storage.Millis(closedAt), rating, ms, ms)
-				eventRows = append(eventRows, id, ms)
-				if len(eventRows) >= 2*rowsPerInsert {
-					if err := flush(tx); err != nil {
-						return err
-					}
-				}
-				d := dayOf(created)
-				k := key{d, r.community, r.grid, cat}
-				bump(k, func(c *stats.Counters) {
-					c.Reported++
-					c.Dispatched++
-					c.Responded++
-					c.ResponseDue++ // the response deadline falls on the day (cohort, see package stats)
-					if rng.IntN(10) > 0 {
-						c.RespondedOnTime++
-					}
-				})
-				// The due cohort is dated by the deadline (package stats).
-				bump(key{dayOf(due), r.community, r.grid, cat}, func(c *stats.Counters) {
-					c.Due++
-					if !closedAt.IsZero() {
-						c.DueClosed++
-						if !closedAt.After(due) {
-							c.ClosedOnTime++
-						}
-					}
-				})
-				if !closedAt.IsZero() {
-					bump(key{dayOf(closedAt), r.community, r.grid, cat}, func(c *stats.Counters) {
-						c.Closed++
-						switch rating {
-						case cases.Satisfied:
-							c.Satisfied++
-							c.Resolved++
-						case cases.Basic:
-							c.Basic++
-							c.Resolved++
-						case cases.Unsatisfied:
-							c.Unsatisfied++
-						}
-					})
-				}
+		caseRows, eventRows = caseRows[:0], eventRows[:0]
+		for i := 0; i < chunk && done < total; i, done = i+1, done+1 {
+			r := refs[rng.IntN(len(refs))]
+			cat := leaf[rng.IntN(len(leaf))]
+			created := first.Add(time.Duration(rng.Int64N(int64(now.Sub(first)))))
+			due := created.Add(time.Duration(24+rng.IntN(24*10)) * time.Hour)
+			state, closedAt, rating := cases.Closed, created.Add(time.Duration(rng.IntN(24*12))*time.Hour), cases.Rating("")
+			switch x := rng.IntN(100); {
+			case x < 8:
+				state, closedAt = cases.InProgress, time.Time{}
+			case x < 80:
+				rating = []cases.Rating{cases.Satisfied, cases.Satisfied, cases.Satisfied, cases.Basic, cases.Unsatisfied}[rng.IntN(5)]
 			}
-			return flush(tx)
-		})
-		if err != nil {
+			if !closedAt.IsZero() && closedAt.After(now) {
+				state, closedAt, rating = cases.InProgress, time.Time{}, ""
+			}
+			ms := storage.Millis(created)
+			id := int64(done + 1)
+			caseRows = append(caseRows, []any{id, fmt.Sprintf("G-%09d", id), r.Community, r.Grid, r.Grid, r.path, cat, "生成的案件", "resident", string(state),
+				ms + 4*3600000, storage.Millis(due), ms, storage.Millis(closedAt), string(rating), ms, ms})
+			eventRows = append(eventRows, []any{id, ms, "生成", "report", "reported"})
+			cell := r.StatCell
+			cell.Category = cat
+			cell.Day = dayOf(created)
+			onTime := rng.IntN(10) > 0 // drawn once: bump runs f for every rollup
+			bump(cell, func(c *stats.Counters) {
+				c.Reported++
+				c.Dispatched++
+				c.Responded++
+				c.ResponseDue++ // the response deadline falls on the day (cohort, see package stats)
+				if onTime {
+					c.RespondedOnTime++
+				}
+			})
+			// The due cohort is dated by the deadline (package stats).
+			cell.Day = dayOf(due)
+			bump(cell, func(c *stats.Counters) {
+				c.Due++
+				if !closedAt.IsZero() {
+					c.DueClosed++
+					if !closedAt.After(due) {
+						c.ClosedOnTime++
+					}
+				}
+			})
+			if !closedAt.IsZero() {
+				cell.Day = dayOf(closedAt)
+				bump(cell, func(c *stats.Counters) {
+					c.Closed++
+					switch rating {
+					case cases.Satisfied:
+						c.Satisfied++
+						c.Resolved++
+					case cases.Basic:
+						c.Basic++
+						c.Resolved++
+					case cases.Unsatisfied:
+						c.Unsatisfied++
+					}
+				})
+			}
+		}
+		if err := db.CopyRows(ctx, "cases", caseColumns, caseRows); err != nil {
+			return err
+		}
+		if err := db.CopyRows(ctx, "case_events", eventColumns, eventRows); err != nil {
 			return err
 		}
 		if done%1000000 == 0 || done == total {
 			fmt.Fprintf(stdout, "cases: %d (%s)\n", done, time.Since(start).Round(time.Second))
 		}
 	}
-	if db.Dialect == storage.Postgres {
-		if _, err := db.Query(ctx, `SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))`); err != nil {
-			return err
-		}
-	}
-	// Roll the cells up the way cases.bump does, then write each rollup.
-	type cell struct {
-		period         int
-		community, ref int64
-	}
-	rollups := make([]map[cell]*stats.Counters, len(cases.StatTables))
-	for i := range rollups {
-		rollups[i] = map[cell]*stats.Counters{}
-	}
-	for k, c := range counts {
-		for i, t := range cases.StatTables {
-			period := k.day
-			if t.Monthly {
-				period /= 100
-			}
-			var ref int64
-			switch t.Ref {
-			case "grid":
-				ref = k.grid
-			case "category":
-				ref = k.cat
-			}
-			ce := cell{period, k.community, ref}
-			sum := rollups[i][ce]
-			if sum == nil {
-				sum = &stats.Counters{}
-				rollups[i][ce] = sum
-			}
-			addCounters(sum, c)
-		}
-	}
-	rowsWritten := 0
-	for i, t := range cases.StatTables {
-		cells := make([]cell, 0, len(rollups[i]))
-		for ce := range rollups[i] {
-			cells = append(cells, ce)
-		}
-		sort.Slice(cells, func(a, b int) bool { return cells[a].period < cells[b].period })
-		for j := 0; j < len(cells); j += chunk {
-			err := db.InTx(ctx, func(tx *storage.Tx) error {
-				for _, ce := range cells[j:min(j+chunk, len(cells))] {
-					c := rollups[i][ce]
-					if _, err := tx.Exec(ctx, `INSERT INTO `+t.Name+` (period, community_id, ref_id, reported, dispatched, responded, responded_on_time, due, closed, closed_on_time, resolved, satisfied, basic, unsatisfied, response_due, due_closed)
-						VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ce.period, ce.community, ce.ref, c.Reported, c.Dispatched, c.Responded, c.RespondedOnTime,
-						c.Due, c.Closed, c.ClosedOnTime, c.Resolved, c.Satisfied, c.Basic, c.Unsatisfied, c.ResponseDue, c.DueClosed); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
+	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+		for _, ddl := range indexes {
+			if _, err := tx.Exec(ctx, ddl); err != nil {
 				return err
 			}
 		}
-		rowsWritten += len(cells)
-		fmt.Fprintf(stdout, "%s: %d rows\n", t.Name, len(cells))
+		return nil
+	}); err != nil {
+		return err
 	}
-	keys := counts
-	fmt.Fprintf(stdout, "statistics cells: %d, rollup rows: %d; total %s\n", len(keys), rowsWritten, time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "indexes: %d rebuilt (%s)\n", len(indexes), time.Since(start).Round(time.Second))
+	if db.Dialect == storage.Postgres {
+		var last int64
+		if err := db.QueryRow(ctx, `SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT MAX(id) FROM cases))`).Scan(&last); err != nil {
+			return err
+		}
+	}
+	rollupColumns := []string{"period", "community_id", "ref_id", "reported", "dispatched", "responded", "responded_on_time", "due", "closed",
+		"closed_on_time", "resolved", "satisfied", "basic", "unsatisfied", "response_due", "due_closed"}
+	rowsWritten := 0
+	for i, t := range cases.StatTables {
+		keys := make([]row, 0, len(rollups[i]))
+		for k := range rollups[i] {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(a, b int) bool { return keys[a].period < keys[b].period })
+		const bulk = 100000
+		for j := 0; j < len(keys); j += bulk {
+			var out [][]any
+			for _, k := range keys[j:min(j+bulk, len(keys))] {
+				c := rollups[i][k]
+				out = append(out, []any{k.period, k.area, k.ref, c.Reported, c.Dispatched, c.Responded, c.RespondedOnTime,
+					c.Due, c.Closed, c.ClosedOnTime, c.Resolved, c.Satisfied, c.Basic, c.Unsatisfied, c.ResponseDue, c.DueClosed})
+			}
+			if err := db.CopyRows(ctx, t.Name, rollupColumns, out); err != nil {
+				return err
+			}
+		}
+		rowsWritten += len(keys)
+		rollups[i] = nil
+		fmt.Fprintf(stdout, "%s: %d rows (%s)\n", t.Name, len(keys), time.Since(start).Round(time.Second))
+	}
+	if db.Dialect == storage.Postgres {
+		// Fresh tables have no planner statistics and no visibility map
+		// until autovacuum gets round to them: without the map an
+		// index-only scan (the monthly report's pass over a month of
+		// cases) visits every row's page. VACUUM cannot run in a
+		// transaction.
+		for _, t := range append([]string{"cases", "case_events"}, tableNames()...) {
+			rows, err := db.Query(ctx, `VACUUM ANALYZE `+t)
+			if err != nil {
+				return err
+			}
+			rows.Close()
+		}
+	}
+	fmt.Fprintf(stdout, "rollup rows: %d; total %s\n", rowsWritten, time.Since(start).Round(time.Second))
 	return nil
 }
 
-func addCounters(dst, c *stats.Counters) {
-	dst.Reported += c.Reported
-	dst.Dispatched += c.Dispatched
-	dst.Responded += c.Responded
-	dst.RespondedOnTime += c.RespondedOnTime
-	dst.Due += c.Due
-	dst.Closed += c.Closed
-	dst.ClosedOnTime += c.ClosedOnTime
-	dst.Resolved += c.Resolved
-	dst.Satisfied += c.Satisfied
-	dst.Basic += c.Basic
-	dst.Unsatisfied += c.Unsatisfied
-	dst.ResponseDue += c.ResponseDue
-	dst.DueClosed += c.DueClosed
+// dropIndexes drops the secondary indexes of the tables (not those of
+// primary keys or constraints) and returns the statements that create
+// them again.
+func dropIndexes(ctx context.Context, db *storage.DB, tables ...string) ([]string, error) {
+	type index struct{ name, ddl string }
+	q := `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (` + storage.Placeholders(len(tables)) + `)`
+	if db.Dialect == storage.Postgres {
+		q = `SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename IN (` + storage.Placeholders(len(tables)) + `)
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`
+	}
+	found, err := storage.Select(ctx, db, func(rows *sql.Rows) (index, error) {
+		var x index
+		err := rows.Scan(&x.name, &x.ddl)
+		return x, err
+	}, q, storage.Args(tables)...)
+	if err != nil {
+		return nil, err
+	}
+	var ddl []string
+	err = db.InTx(ctx, func(tx *storage.Tx) error {
+		for _, x := range found {
+			if _, err := tx.Exec(ctx, `DROP INDEX `+x.name); err != nil {
+				return err
+			}
+			ddl = append(ddl, x.ddl)
+		}
+		return nil
+	})
+	return ddl, err
+}
+
+func tableNames() []string {
+	var out []string
+	for _, t := range cases.StatTables {
+		out = append(out, t.Name)
+	}
+	return out
 }
 
 // runStatsBench times statistics queries on a generated database: the
@@ -318,7 +342,9 @@ func runStatsBench(ctx context.Context, cfg config, n int, stdout io.Writer) err
 		return err
 	}
 	sys := linli.System()
-	fmt.Fprintf(stdout, "%-40s %10s %10s %8s\n", "query", "p50", "p95", "rows")
+	// cpu/op is the process's CPU time (user + system) per run: on a
+	// machine shared with other work it moves far less than the wall times.
+	fmt.Fprintf(stdout, "%-40s %10s %10s %10s %8s\n", "query", "p50", "p95", "cpu/op", "rows")
 	for _, scope := range []struct {
 		name string
 		id   int64
@@ -330,6 +356,7 @@ func runStatsBench(ctx context.Context, cfg config, n int, stdout io.Writer) err
 			}
 			for _, by := range []stats.Group{"", stats.ByGrid, stats.ByCategory} {
 				var times []time.Duration
+				cpu0 := cpuTime()
 				rows := 0
 				for i := 0; i < n; i++ {
 					start := time.Now()
@@ -342,9 +369,20 @@ func runStatsBench(ctx context.Context, cfg config, n int, stdout io.Writer) err
 				}
 				sort.Slice(times, func(a, b int) bool { return times[a] < times[b] })
 				label := fmt.Sprintf("%s %s by %s", scope.name, period, by)
-				fmt.Fprintf(stdout, "%-40s %10s %10s %8d\n", label, times[len(times)/2].Round(10*time.Microsecond), times[len(times)*95/100].Round(10*time.Microsecond), rows)
+				cpu := (cpuTime() - cpu0) / time.Duration(n)
+				fmt.Fprintf(stdout, "%-40s %10s %10s %10s %8d\n", label, times[len(times)/2].Round(10*time.Microsecond), times[len(times)*95/100].Round(10*time.Microsecond),
+					cpu.Round(10*time.Microsecond), rows)
 			}
 		}
 	}
 	return nil
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
