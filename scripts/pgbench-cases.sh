@@ -118,9 +118,19 @@ insert_event="INSERT INTO bench_events (case_id, at, action, note) VALUES (:id, 
 	echo 'END;'
 } >"$tmp/case-counter.sql"
 
-# pgbench_tps NAME SCRIPT: run pgbench, print its tps.
+# wal_lsn: the database's current WAL position.
+wal_lsn() { psql -qAtX -d "$dburl" -c "SELECT pg_current_wal_lsn()"; }
+
+# wal_per LSN_BEFORE N: WAL bytes written since LSN_BEFORE, per one of N.
+wal_per() { psql -qAtX -d "$dburl" -c "SELECT round(pg_wal_lsn_diff(pg_current_wal_lsn(), '$1') / greatest($2, 1))"; }
+
+# pgbench_tps NAME SCRIPT: run pgbench, print its tps; the WAL bytes per
+# transaction go to $tmp/wal-NAME.
 pgbench_tps() {
+	local lsn
+	lsn="$(wal_lsn)"
 	pgbench -n -M prepared -c "$clients" -j 2 -T "$seconds" -f "$2" "$dburl" >"$tmp/pgbench-$1.log" 2>&1 || fail "pgbench $1"
+	wal_per "$lsn" "$(grep -E '^number of transactions actually processed' "$tmp/pgbench-$1.log" | awk '{print $NF}')" >"$tmp/wal-$1"
 	grep -E '^tps = ' "$tmp/pgbench-$1.log" | head -n1 | awk '{printf "%.0f", $3}'
 }
 say "pgbench: case-shaped transaction (1 case + 4 events, 7 round trips), $clients clients, ${seconds}s"
@@ -134,8 +144,12 @@ say "start linli demo on $dbname"
 start_server "$tmp/server.log" --data "$tmp/data" --db "$dburl"
 say "ready at $url"
 
-# create_run N: loadtest's create phase in N communities; sets rate, p50, p99.
+# create_run N: loadtest's create phase in N communities; sets rate, p50,
+# p99, and wal (WAL bytes per case created, warm-up included).
 create_run() {
+	local lsn before
+	lsn="$(wal_lsn)"
+	before="$(psql -qAtX -d "$dburl" -c "SELECT count(*) FROM cases")"
 	"$tmp/linli-bench" loadtest --url "$url" --mode create --concurrency "$concurrency" --warmup 2s --duration "${seconds}s" \
 		--communities "$1" >"$tmp/load-$1.log" 2>&1 || fail "loadtest --communities $1"
 	local row
@@ -145,6 +159,7 @@ create_run() {
 	p50="$(echo "$row" | awk '{print $7}')"
 	p99="$(echo "$row" | awk '{print $9}')"
 	failures="$(echo "$row" | awk '{print $11}')"
+	wal="$(wal_per "$lsn" "$(($(psql -qAtX -d "$dburl" -c "SELECT count(*) FROM cases") - before))")"
 	sed 's/^/    /' "$tmp/load-$1.log" | grep -E 'create|failure' || true
 }
 
@@ -158,17 +173,17 @@ verdict() { # rate p99
 
 say "linli-bench loadtest: creation in one community, $concurrency workers"
 create_run 1
-one_rate="$rate" one_p50="$p50" one_p99="$p99" one_fail="$failures"
+one_rate="$rate" one_p50="$p50" one_p99="$p99" one_fail="$failures" one_wal="$wal"
 say "linli-bench loadtest: creation spread over $communities communities, $concurrency workers"
 create_run "$communities"
-many_rate="$rate" many_p50="$p50" many_p99="$p99" many_fail="$failures"
+many_rate="$rate" many_p50="$p50" many_p99="$p99" many_fail="$failures" many_wal="$wal"
 
 echo
 say "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-echo "pgbench case-shaped (the ceiling):      $ceiling tps ($clients clients)"
-echo "pgbench with a counter upsert first:     $counter_first tps"
-echo "linli create in 1 community:             $(verdict "$one_rate" "$one_p99") (p50 $one_p50 ms, failures $one_fail)"
-echo "linli create over $communities communities: $(verdict "$many_rate" "$many_p99") (p50 $many_p50 ms, failures $many_fail)"
+echo "pgbench case-shaped (the ceiling):      $ceiling tps ($clients clients), $(cat "$tmp/wal-case") WAL bytes a transaction"
+echo "pgbench with a counter upsert first:     $counter_first tps, $(cat "$tmp/wal-counter") WAL bytes a transaction"
+echo "linli create in 1 community:             $(verdict "$one_rate" "$one_p99") (p50 $one_p50 ms, failures $one_fail, $one_wal WAL bytes a case)"
+echo "linli create over $communities communities: $(verdict "$many_rate" "$many_p99") (p50 $many_p50 ms, failures $many_fail, $many_wal WAL bytes a case)"
 
 kill -TERM "$pid"
 wait_gone "$pid" 20 || fail "the server did not stop within 20 s of SIGTERM"
