@@ -113,8 +113,8 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	// Enough transactions in flight for the server's group commit to
 	// share each WAL flush among many; a request waits here for a
 	// connection rather than in PostgreSQL for a lock.
-	p.SetMaxOpenConns(32)
-	p.SetMaxIdleConns(32)
+	p.SetMaxOpenConns(DefaultPool)
+	p.SetMaxIdleConns(DefaultPool)
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()

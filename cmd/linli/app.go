@@ -52,6 +52,7 @@ type Config struct {
 	Data         string // data directory (SQLite file, uploads)
 	DB           string // postgres:// URL; empty means SQLite in Data
 	DBRead       string // a hot standby of DB answering statistics, exports, reports (--db-read; standby.go)
+	DBPool       int    // PostgreSQL connections at most for the work (--db-pool); 0: storage.DefaultPool
 	Zone         string // display time zone
 	SecureCookie bool   // set Secure on cookies (behind HTTPS)
 	Clock        linli.Clock
@@ -190,6 +191,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.DB == nil { // tests may hand in an open, migrated database
 		if m.DB, err = OpenDB(ctx, cfg); err != nil {
 			return err
+		}
+	}
+	if cfg.DBPool != 0 {
+		if err := m.DB.SetPoolSize(cfg.DBPool); err != nil {
+			return fmt.Errorf("--db-pool: %w", err)
 		}
 	}
 	if cfg.DBRead != "" {

@@ -254,6 +254,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.hardening(&cfg)
 	f.boolean(&cfg.SecureCookie, "secure-cookie", false, "mark cookies Secure (serve behind HTTPS)")
 	f.str(&cfg.DBRead, "db-read", "", "a hot standby of --db (postgres://…) that answers statistics, exports and reports; they may lag by its replay delay, and go to --db while it does not answer")
+	f.fn("db-pool", "PostgreSQL connections this replica opens at most for its work (default 32; the replicas' sum must fit the server's max_connections)", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 || n > 1000 {
+			return fmt.Errorf("want a number from 2 to 1000, not %q", v)
+		}
+		cfg.DBPool = n
+		return nil
+	})
 	var level string
 	f.str(&level, "log-level", "info", "log level: debug, info, warn, error")
 	if err := f.Parse(args); err != nil {
