@@ -18,6 +18,7 @@ func init() {
 		"GET /api/webhooks": {login, nil}, "POST /api/webhooks": {login, nil},
 		"GET /api/webhooks/{id}": {scoped, hook}, "DELETE /api/webhooks/{id}": {scoped, hook},
 		"POST /api/webhooks/{id}/enable": {scoped, hook}, "POST /api/webhooks/{id}/disable": {scoped, hook},
+		"POST /api/webhooks/{id}/rotate": {scoped, hook}, "POST /webhooks/{id}/rotate": {scoped, hook},
 		"GET /api/webhooks/{id}/deliveries":                       {scoped, hook},
 		"POST /api/webhooks/{id}/deliveries/{delivery}/redeliver": {scoped, delivery},
 		"GET /webhooks": {login, nil}, "POST /webhooks": {login, nil}, "GET /webhooks/{id}": {scoped, hook},

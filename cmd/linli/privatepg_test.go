@@ -98,16 +98,17 @@ func (p *privatePostgres) load(t *testing.T, from string) string {
 		t.Fatal(err)
 	}
 	restore.Stdin = pipe
-	var errs bytes.Buffer
-	dump.Stderr, restore.Stderr, restore.Stdout = &errs, &errs, io.Discard
+	// One buffer each: the two processes' stderr are copied by two goroutines.
+	var dumpErrs, errs bytes.Buffer
+	dump.Stderr, restore.Stderr, restore.Stdout = &dumpErrs, &errs, io.Discard
 	if err := dump.Start(); err != nil {
 		t.Fatal(err)
 	}
 	if err := restore.Run(); err != nil {
-		t.Fatalf("psql: %v\n%s", err, errs.String())
+		t.Fatalf("psql: %v\n%s\n%s", err, errs.String(), dumpErrs.String())
 	}
 	if err := dump.Wait(); err != nil {
-		t.Fatalf("pg_dump: %v\n%s", err, errs.String())
+		t.Fatalf("pg_dump: %v\n%s", err, dumpErrs.String())
 	}
 	return dsn
 }
