@@ -17,6 +17,10 @@ func TestHomePanelCountsOpenAlerts(t *testing.T) {
 	if len(ps) != 1 || ps[0].Counts[0].N != 0 {
 		t.Fatalf("a guard with nothing waiting: %+v", ps)
 	}
+	// Staff who watch cameras get no empty card at the top of their page.
+	if ps, err := f.svc.HomePanels(f.ctx, f.a("xueyuan")); err != nil || ps != nil {
+		t.Errorf("staff with nothing waiting: %+v %v", ps, err)
+	}
 	f.activeCamera("XY-01", "south", cameras.Rule{Kind: cameras.NightEntry, Zone: "gate", FromMinute: 22 * 60, ToMinute: 6 * 60, Enabled: true})
 	f.must(f.svc.Event(f.ctx, event("south", "p1", "new", t0, t0, "gate")))
 	ps, err = f.svc.HomePanels(f.ctx, guard)
@@ -32,6 +36,10 @@ func TestHomePanelCountsOpenAlerts(t *testing.T) {
 	}
 	if it := ps[0].Lists[0].Items; len(it) != 1 || it[0].Href != "/cameras/alerts/"+itoa(open[0].ID) {
 		t.Errorf("items %+v", it)
+	}
+	// Once something waits, staff see it too.
+	if ps, err := f.svc.HomePanels(f.ctx, f.a("xueyuan")); err != nil || len(ps) != 1 || ps[0].Counts[0].N != 1 {
+		t.Errorf("staff with an alert waiting: %+v %v", ps, err)
 	}
 	// Someone who watches no camera gets no panel.
 	if ps, err := f.svc.HomePanels(f.ctx, f.a("resident")); err != nil || ps != nil {
