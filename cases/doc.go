@@ -22,10 +22,13 @@
 // disk flush (issue 14: 29 of 32 connections waiting on that row, 230
 // reports/s). A report that fails after taking its number — the
 // connection drops, the server stops mid-write — leaves that number
-// unused. That is acceptable because a case number is a reference to
+// unused, and so does a retry with an idempotency key already used (the
+// insert is the check, see writeOpen: a look-up first cost a round trip
+// and, on a young table, a plan that read all of an integrator's cases). That is acceptable because a case number is a reference to
 // quote on the phone and on paper, not a count: nothing is derived from
 // the sequence (how many reports a day had comes from the statistics),
 // no rule asks case numbers to be gap-free as it does invoice numbers,
 // and failures after the checks are rare (the reads and checks of a
-// report run before its number is taken).
+// report run before its number is taken), as are retries of a report
+// that did arrive.
 package cases

@@ -126,25 +126,15 @@ func (s *Service) OpenIdempotent(ctx context.Context, a *linli.Actor, in NewCase
 	replay := false
 	var c Case
 	err = s.DB.Batch(ctx, func(tx *storage.Tx) error {
-		if in.IdempotencyKey != "" && a.AccountID != 0 {
-			var id int64
-			err := tx.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&id)
-			if err == nil {
-				replay, c.ID = true, id
-				return nil
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-		}
 		var err error
 		if c, err = s.writeOpen(ctx, tx, a, in, o); err != nil || in.Also == nil {
 			return err
 		}
 		return in.Also(ctx, tx, c)
 	})
-	if err != nil && in.IdempotencyKey != "" && a.AccountID != 0 && storage.IsUnique(err) {
-		// A concurrent call with the same key committed first: a replay.
+	if errors.Is(err, errReplay) || (err != nil && in.IdempotencyKey != "" && a.AccountID != 0 && storage.IsUnique(err)) {
+		// The key was used before (errReplay), or a concurrent call with
+		// the same key committed first: a replay of that case.
 		if s.DB.QueryRow(ctx, `SELECT id FROM cases WHERE reporter_id = ? AND idem_key = ?`, a.AccountID, in.IdempotencyKey).Scan(&c.ID) == nil {
 			err, replay = nil, true
 		}
@@ -329,11 +319,23 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	if reporterPhone != "" {
 		c.ReporterPhone = registry.MaskPhone(reporterPhone)
 	}
-	c.ID, err = tx.Insert(ctx, `INSERT INTO cases (number, community_id, grid_id, location_id, household_id, lat_e6, lon_e6, address, path, category_id,
-		title, description, source, source_ref, reporter_id, reporter_name, reporter_phone, priority, public, state, idem_key, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	// With an idempotency key the insert itself is the check: a key the
+	// reporter used before inserts nothing, and the report is a replay
+	// (errReplay rolls this request back; the caller reads the first case).
+	// One statement instead of a look-up first — and no plan to go wrong:
+	// PostgreSQL, planning the look-up on a young table, may walk all of
+	// an integrator's cases through cases_reporter on every report.
+	insert := insertCase
+	replayable := in.IdempotencyKey != "" && a.AccountID != 0
+	if replayable {
+		insert += ` ON CONFLICT (reporter_id, idem_key) DO NOTHING`
+	}
+	c.ID, err = tx.Insert(ctx, insert,
 		c.Number, c.CommunityID, c.GridID, c.LocationID, c.HouseholdID, int64(in.Lat*1e6), int64(in.Lon*1e6), c.Address, path, cat.ID,
 		c.Title, c.Description, c.Source, c.SourceRef, a.AccountID, reporterName, reporterPhone, c.Priority, storage.Int(c.Public), Reported, idem, ms, ms)
+	if replayable && errors.Is(err, sql.ErrNoRows) {
+		return c, errReplay
+	}
 	if err != nil {
 		return c, err
 	}
@@ -383,6 +385,14 @@ func (s *Service) writeOpen(ctx context.Context, tx *storage.Tx, a *linli.Actor,
 	// writes all its reports' search rows together (storage.Tx.Queue).
 	return c, s.indexNew(ctx, tx, c.ID, doc)
 }
+
+// insertCase is writeOpen's INSERT (storage's Tx.Insert adds RETURNING id).
+const insertCase = `INSERT INTO cases (number, community_id, grid_id, location_id, household_id, lat_e6, lon_e6, address, path, category_id,
+		title, description, source, source_ref, reporter_id, reporter_name, reporter_phone, priority, public, state, idem_key, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// errReplay: the reporter's idempotency key is already on a case.
+var errReplay = errors.New("cases: idempotency key already used")
 
 func maxPriority(a, b Priority) Priority {
 	rank := map[Priority]int{Normal: 0, Urgent: 1, Emergency: 2}

@@ -109,10 +109,7 @@ func scanHousehold(r scanner) (Household, error) {
 }
 
 func (s *Service) household(ctx context.Context, q storage.Querier, id int64) (Household, error) {
-	h, err := scanHousehold(q.QueryRow(ctx, `SELECT `+householdColumns+householdFrom+` WHERE h.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return h, errNotFound("住户", "household")
-	}
+	h, err := s.HouseholdAt(ctx, q, id)
 	if err != nil {
 		return h, err
 	}

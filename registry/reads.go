@@ -21,7 +21,11 @@ import (
 // HouseholdAt is one household with its estate, building and unit names,
 // without members; an unknown id is a 404.
 func (s *Service) HouseholdAt(ctx context.Context, q storage.Querier, id int64) (Household, error) {
-	return s.household(ctx, q, id)
+	h, err := scanHousehold(q.QueryRow(ctx, `SELECT `+householdColumns+householdFrom+` WHERE h.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, errNotFound("住户", "household")
+	}
+	return h, err
 }
 
 // HouseholdsAt returns the households with the given ids (unknown ids are
