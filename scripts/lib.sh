@@ -27,6 +27,23 @@ start_server() {
 	fail "the server was not ready after 180 s (url: ${url:-none printed})"
 }
 
+# wait_settled PID: wait until the server has finished its start-up work
+# (the demo indexes and folds what it played for a few seconds after it
+# answers /readyz): until it used under 50 ms of CPU in one second, at most
+# 30 s. A measurement started earlier counts that work against the load.
+wait_settled() {
+	local before after i
+	before="$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0)"
+	for i in $(seq 1 30); do
+		sleep 1
+		after="$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0)"
+		if [ $((after - before)) -lt 5 ]; then
+			return 0
+		fi
+		before="$after"
+	done
+}
+
 # wait_gone PID SECONDS: wait for a process of ours to end, at most SECONDS.
 wait_gone() {
 	local i

@@ -142,7 +142,8 @@ say "  $counter_first tps"
 
 say "start linli demo on $dbname"
 start_server "$tmp/server.log" --data "$tmp/data" --db "$dburl"
-say "ready at $url"
+say "ready at $url; waiting for its start-up work to finish"
+wait_settled "$pid"
 
 # create_run N: loadtest's create phase in N communities; sets rate, p50,
 # p99, and wal (WAL bytes per case created, warm-up included).
