@@ -47,14 +47,7 @@ func TestBuildingLayerColoursHouseholds(t *testing.T) {
 		ctx, sys := context.Background(), linli.System()
 		svc := registry.New(db, nil)
 		_, estate := benchPlaces(t, svc)
-		b, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindBuilding, Name: "1号楼", ParentID: estate.ID, Floors: 6})
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindUnit, Name: "3单元", ParentID: b.ID, Floors: 6})
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, u := buildingUnit(t, svc, estate.ID, "1号楼", "3单元")
 		var ids []int64
 		for _, room := range []string{"101", "102"} {
 			h, err := svc.CreateHousehold(ctx, sys, registry.HouseholdInput{UnitID: u.ID, Floor: 1, Room: room, Area: registry.Decimal("87.66")}, nil)
@@ -174,4 +167,19 @@ func TestBuildingLayerSummaryInTheLanguage(t *testing.T) {
 	if got := web.InLanguage("楼道 / 电梯 / stairs and lifts", "zh"); got != "楼道 / 电梯" {
 		t.Errorf("the last ' / ' divides: %q", got)
 	}
+}
+
+// buildingUnit creates a six-storey building under estate and one unit in it.
+func buildingUnit(t *testing.T, svc *registry.Service, estate int64, building, unit string) (registry.Node, registry.Node) {
+	t.Helper()
+	ctx, sys := context.Background(), linli.System()
+	b, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindBuilding, Name: building, ParentID: estate, Floors: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindUnit, Name: unit, ParentID: b.ID, Floors: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, u
 }

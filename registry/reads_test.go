@@ -18,14 +18,7 @@ func TestHouseholdAtReadsNoMembers(t *testing.T) {
 		ctx, sys := context.Background(), linli.System()
 		svc := registry.New(db, nil)
 		_, estate := benchPlaces(t, svc)
-		b, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindBuilding, Name: "2号楼", ParentID: estate.ID, Floors: 6})
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindUnit, Name: "1单元", ParentID: b.ID, Floors: 6})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, u := buildingUnit(t, svc, estate.ID, "2号楼", "1单元")
 		h, err := svc.CreateHousehold(ctx, sys, registry.HouseholdInput{UnitID: u.ID, Floor: 3, Room: "301", Area: registry.Decimal("66.50")},
 			[]registry.MemberInput{{Name: "赵一鸣", Relation: registry.RelOwner, IsOwner: true, Phone: "13900001111"}})
 		if err != nil {
