@@ -200,6 +200,15 @@ func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// nodeOptions are places for a select, each indented by its depth.
+func nodeOptions(ns []registry.Node) []NodeOption {
+	out := make([]NodeOption, len(ns))
+	for i, n := range ns {
+		out[i] = NodeOption{ID: n.ID, Label: strings.Repeat("　", max(n.Depth-1, 0)) + n.Name}
+	}
+	return out
+}
+
 // tokenPlaces lists, by name, the places a new API token may be narrowed
 // to: those where the account holds a role and every place under them down
 // to estates (the token form's choice; CreateScopedToken checks it again).
@@ -221,11 +230,7 @@ func (h *HTTP) tokenPlaces(r *http.Request, a *linli.Actor) ([]NodeOption, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]NodeOption, len(ns))
-	for i, n := range ns {
-		out[i] = NodeOption{ID: n.ID, Label: strings.Repeat("　", max(n.Depth-1, 0)) + n.Name}
-	}
-	return out, nil
+	return nodeOptions(ns), nil
 }
 
 func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
@@ -410,11 +415,7 @@ func (h *HTTP) grantablePlaces(r *http.Request, a *linli.Actor) ([]NodeOption, e
 	if err != nil {
 		return nil, err
 	}
-	out := make([]NodeOption, len(ns))
-	for i, n := range ns {
-		out[i] = NodeOption{ID: n.ID, Label: strings.Repeat("　", max(n.Depth-1, 0)) + n.Name}
-	}
-	return out, nil
+	return nodeOptions(ns), nil
 }
 
 func (h *HTTP) pageUser(w http.ResponseWriter, r *http.Request) error {
