@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -178,6 +179,7 @@ type accountData struct {
 	Account Account
 	Token   string
 	Tokens  []Token
+	Places  []NodeOption // where a new token may be narrowed to
 }
 
 func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
@@ -190,8 +192,45 @@ func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.Renderer.Render(w, r, http.StatusOK, "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc, Tokens: ts}, Flash: r.URL.Query().Get("flash")})
+	places, err := h.tokenPlaces(r, a)
+	if err != nil {
+		return err
+	}
+	h.Renderer.Render(w, r, http.StatusOK, "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc, Tokens: ts, Places: places}, Flash: r.URL.Query().Get("flash")})
 	return nil
+}
+
+// nodeOptions are places for a select, each indented by its depth.
+func nodeOptions(ns []registry.Node) []NodeOption {
+	out := make([]NodeOption, len(ns))
+	for i, n := range ns {
+		out[i] = NodeOption{ID: n.ID, Label: strings.Repeat("　", max(n.Depth-1, 0)) + n.Name}
+	}
+	return out
+}
+
+// tokenPlaces lists, by name, the places a new API token may be narrowed
+// to: those where the account holds a role and every place under them down
+// to estates (the token form's choice; CreateScopedToken checks it again).
+func (h *HTTP) tokenPlaces(r *http.Request, a *linli.Actor) ([]NodeOption, error) {
+	var scopes []string
+	for _, g := range a.Grants {
+		scopes = append(scopes, g.NodePath)
+	}
+	// A role inside another role's place adds no place: list each once.
+	slices.Sort(scopes)
+	var outer []string
+	for _, sc := range scopes {
+		if len(outer) == 0 || !strings.HasPrefix(sc, outer[len(outer)-1]) {
+			outer = append(outer, sc)
+		}
+	}
+	ns, err := h.Registry.PlacesIn(r.Context(), outer, 2000,
+		registry.KindCity, registry.KindDistrict, registry.KindStreet, registry.KindCommunity, registry.KindGrid, registry.KindEstate)
+	if err != nil {
+		return nil, err
+	}
+	return nodeOptions(ns), nil
 }
 
 func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
@@ -211,7 +250,15 @@ func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
 		if aerr != nil {
 			return aerr
 		}
-		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc}, Errors: fields, Error: msg})
+		ts, terr := h.Tokens(r.Context(), a)
+		if terr != nil {
+			return terr
+		}
+		places, perr := h.tokenPlaces(r, a)
+		if perr != nil {
+			return perr
+		}
+		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc, Tokens: ts, Places: places}, Errors: fields, Error: msg})
 		return nil
 	}
 	if !everywhere {
@@ -236,14 +283,19 @@ func (h *HTTP) pageToken(w http.ResponseWriter, r *http.Request) error {
 	if terr != nil {
 		return terr
 	}
-	p := &web.Page{Title: "我的账号", Data: accountData{Account: acc, Token: tok, Tokens: ts}}
+	places, perr := h.tokenPlaces(r, a)
+	if perr != nil {
+		return perr
+	}
+	p := &web.Page{Title: "我的账号", Data: accountData{Account: acc, Token: tok, Tokens: ts, Places: places}}
 	status := http.StatusOK
 	if err != nil {
 		fields, msg := web.FormErrors(err)
 		if fields == nil {
 			return err
 		}
-		p.Errors, p.Error, status = fields, msg, web.StatusOf(linli.ErrorCode(err))
+		// The form comes back as it was sent: name, place and read-only.
+		p.Errors, p.Error, p.Form, status = fields, msg, r.PostForm, web.StatusOf(linli.ErrorCode(err))
 	}
 	h.Renderer.Render(w, r, status, "auth/account.html", p)
 	return nil
@@ -363,11 +415,7 @@ func (h *HTTP) grantablePlaces(r *http.Request, a *linli.Actor) ([]NodeOption, e
 	if err != nil {
 		return nil, err
 	}
-	out := make([]NodeOption, len(ns))
-	for i, n := range ns {
-		out[i] = NodeOption{ID: n.ID, Label: strings.Repeat("　", max(n.Depth-1, 0)) + n.Name}
-	}
-	return out, nil
+	return nodeOptions(ns), nil
 }
 
 func (h *HTTP) pageUser(w http.ResponseWriter, r *http.Request) error {

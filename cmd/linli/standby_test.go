@@ -63,11 +63,13 @@ func TestHeavyPagesReadTheHotStandby(t *testing.T) {
 		return rep.Total.Reported
 	}
 	reported() // folds the new cases' counters into the rollups, on the primary
+	campaign := campaignFixture(t, s)["campaign"]
 	r.WaitReplay(t)
 
 	// Each heavy page, and the SQL that tells its main read: the
 	// statistics' trend, the case list's page, the report's counts by
-	// source. Each runs on the standby and not on the primary.
+	// source, the campaign workbook's findings of a place. Each runs on
+	// the standby and not on the primary.
 	type page struct{ path, sql string }
 	for _, p := range []page{
 		{"/api/stats", "FROM stats_community_day st"},
@@ -76,6 +78,7 @@ func TestHeavyPagesReadTheHotStandby(t *testing.T) {
 		{"/cases/export.xlsx?state=all", "FROM cases c"},
 		{"/api/reports?month=2026-11", "GROUP BY c.category_id, c.location_id HAVING"},
 		{"/reports/export.xlsx?month=2026-11", "GROUP BY c.category_id, c.location_id HAVING"},
+		{"/campaigns/" + campaign + "/export.xlsx", "f.status = 'current' AND f.path LIKE"},
 	} {
 		fromP, fromS := storagetest.LogSize(t, r.PrimaryLog), storagetest.LogSize(t, r.StandbyLog)
 		if st, b := staff.do("GET", p.path, nil); st != 200 {
