@@ -43,8 +43,10 @@ type subscriptionCache struct {
 	cur atomic.Pointer[subscriptionSet] // nil: read them again
 	mu  sync.Mutex
 	gen uint64 // bumped by each forget, under mu
-	// loads counts the reads of the subscriptions (tests).
-	loads atomic.Int64
+	// loads counts the reads of the subscriptions; afterRead, when set,
+	// runs after each (tests).
+	loads     atomic.Int64
+	afterRead func()
 }
 
 // subscriptionSet is what one read found.
@@ -102,6 +104,9 @@ func (c *subscriptionCache) wanting(ctx context.Context, q storage.Querier, typ 
 			return nil, err
 		}
 		c.loads.Add(1)
+		if c.afterRead != nil {
+			c.afterRead()
+		}
 		c.mu.Lock()
 		if c.gen == gen {
 			c.cur.Store(set)
@@ -113,7 +118,9 @@ func (c *subscriptionCache) wanting(ctx context.Context, q storage.Querier, typ 
 
 // wanting picks the subscriptions whose events hold typ: the word between
 // spaces, as the column is written (Create) and as the query matched it
-// (events LIKE '% typ %').
+// (events LIKE '% typ %', case-sensitive on both engines). LIKE took the
+// _ of case.state_changed for any character; no stored list differs from
+// a type only there, since Create writes only Types.
 func (s *subscriptionSet) wanting(typ string) []wanted {
 	if len(s.subs) == 0 {
 		return nil

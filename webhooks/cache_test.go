@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,9 +81,17 @@ func emitted(t *testing.T, db *storage.DB, typ, path, subject string) []string {
 // as the service does.
 func addRaw(t *testing.T, db *storage.DB, events string, enabled int, paths ...string) int64 {
 	t.Helper()
+	id, err := insertRaw(db, events, enabled, paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func insertRaw(db *storage.DB, events string, enabled int, paths ...string) (int64, error) {
 	ctx := context.Background()
 	var id int64
-	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
 		id, err = tx.Insert(ctx, `INSERT INTO webhook_subscriptions (name, url, secret, events, enabled, created_at, updated_at)
 			VALUES ('s', 'https://hook.example.cn/', 's', ?, ?, 0, 0)`, events, enabled)
@@ -95,10 +104,8 @@ func addRaw(t *testing.T, db *storage.DB, events string, enabled int, paths ...s
 			}
 		}
 		return tx.Notify(ctx, webhooks.ChannelSubscriptions, "")
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return id
+	})
+	return id, err
 }
 
 // The subscriptions an event goes to are those the query found before the
@@ -335,5 +342,99 @@ func TestReplicaSeesSubscriptionChange(t *testing.T) {
 	onB()
 	if got := webhooks.Loads(b) - before; got != 1 {
 		t.Fatalf("after B's listener came back, an event read the subscriptions %d times, want 1", got)
+	}
+}
+
+// A change whose signal was never heard (here: rows written without one)
+// decides events once the cache is older than its lifetime, and not before.
+func TestCacheLifetimeBackstop(t *testing.T) {
+	t.Parallel()
+	db := storagetest.SQLite(t)
+	webhooks.New(db, linli.SystemClock{}, nil, false)
+	if got := emitted(t, db, webhooks.CaseCreated, "/1/", "e:1"); len(got) != 0 {
+		t.Fatalf("went to %v", got)
+	}
+	ctx := context.Background()
+	var id int64
+	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+		var err error
+		id, err = tx.Insert(ctx, `INSERT INTO webhook_subscriptions (name, url, secret, events, enabled, created_at, updated_at)
+			VALUES ('s', 'https://hook.example.cn/', 's', ' case.created ', 1, 0, 0)`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	webhooks.AgeCache(db, webhooks.CacheTTL-time.Second)
+	if got := emitted(t, db, webhooks.CaseCreated, "/1/", "e:2"); len(got) != 0 || webhooks.Loads(db) != 1 {
+		t.Fatalf("within the lifetime: went to %v, %d reads", got, webhooks.Loads(db))
+	}
+	webhooks.AgeCache(db, 2*time.Second)
+	if got := emitted(t, db, webhooks.CaseCreated, "/1/", "e:3"); !slices.Equal(got, []string{webhooks.Recipient(id)}) || webhooks.Loads(db) != 2 {
+		t.Fatalf("past the lifetime: went to %v, %d reads", got, webhooks.Loads(db))
+	}
+}
+
+// Events and changes at once, on both engines: once they are done, the
+// next event goes where the query says.
+func TestCacheUnderConcurrentChanges(t *testing.T) {
+	t.Parallel()
+	storagetest.Engines(t, func(t *testing.T, db *storage.DB) {
+		webhooks.New(db, linli.SystemClock{}, nil, false)
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 100)
+		for g := range 4 {
+			wg.Go(func() {
+				for i := range 10 {
+					err := db.InTx(ctx, func(tx *storage.Tx) error {
+						return webhooks.Emit(ctx, tx, webhooks.Event{Type: webhooks.CaseCreated, At: time.Now(), Path: "/1/4/",
+							Subject: fmt.Sprintf("c:%d:%d", g, i), Data: webhooks.CaseData{CaseID: 1}})
+					})
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Go(func() {
+			for i := range 10 {
+				if _, err := insertRaw(db, " case.created ", i%2, "/1/"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		got := emitted(t, db, webhooks.CaseCreated, "/1/4/", "last")
+		if want := byQuery(t, db, webhooks.CaseCreated, "/1/4/"); len(want) != 5 || !slices.Equal(got, want) {
+			t.Fatalf("went to %v, the query says %v", got, want)
+		}
+	})
+}
+
+// A read of the subscriptions that a change overtook (its signal heard
+// while the read ran) serves its own event but is not kept: the next
+// event reads them again.
+func TestOvertakenReadNotKept(t *testing.T) {
+	t.Parallel()
+	db := storagetest.SQLite(t)
+	webhooks.New(db, linli.SystemClock{}, nil, false)
+	once := true
+	webhooks.AfterRead(db, func() {
+		if once {
+			once = false
+			webhooks.Forget(db)
+		}
+	})
+	emitted(t, db, webhooks.CaseCreated, "/1/", "e:1")
+	emitted(t, db, webhooks.CaseCreated, "/1/", "e:2")
+	emitted(t, db, webhooks.CaseCreated, "/1/", "e:3")
+	if got := webhooks.Loads(db); got != 2 {
+		t.Fatalf("read %d times, want 2 (the overtaken read, then one kept)", got)
 	}
 }
