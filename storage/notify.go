@@ -13,7 +13,8 @@ import (
 // Signals between the replicas that share one database.
 //
 // Several `linli serve` processes on one PostgreSQL keep small caches
-// (token actors, lineages, categories, staff lists) and serve live
+// (token actors, lineages, categories, staff lists, webhook
+// subscriptions) and serve live
 // streams; a change made on one must reach the others at once. A
 // capability says what changed with Tx.Notify inside the transaction that
 // changed it; every replica's handlers registered with Subscribe for that

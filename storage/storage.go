@@ -54,6 +54,8 @@ type DB struct {
 	standby *standby
 	// sig are the handlers of signals between replicas (notify.go).
 	sig signals
+	// locals is what capabilities keep beside the DB (local.go).
+	locals locals
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or otherwise a

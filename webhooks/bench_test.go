@@ -13,7 +13,8 @@ import (
 )
 
 // What emitting an event adds to the transaction of a change, on SQLite:
-// with no subscription (the one query every case step now makes), with
+// with no subscription (what every case step pays; the subscriptions are
+// cached, read once per run: cache.go), with
 // subscriptions that do not want the event or whose scope does not hold
 // it, and with 1 and 10 that do (one outbox row each). The baseline of the
 // same run is the transaction with the change's own outbox row and no

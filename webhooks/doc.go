@@ -8,7 +8,10 @@
 // phase changes; votes' closing; notices' publication). Emit fans each
 // event out to the enabled subscriptions that want its type and whose
 // scope holds its place, as one outbox row per subscription (channel
-// webhook, recipient "subscription:<id>"). The outbox's worker then
+// webhook, recipient "subscription:<id>"); which do is decided from a
+// cache of the subscriptions that each process keeps and every replica
+// forgets on a change (cache.go), so an event that none wants reads
+// nothing. The outbox's worker then
 // delivers them after commit, signed (X-Linli-Signature), in id order per
 // subscription — so in order per case — with retries, backoff and dead
 // letters; this package resolves the recipient to the URL and secret

@@ -3,7 +3,6 @@ package webhooks
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -176,10 +175,11 @@ func Emit(ctx context.Context, tx *storage.Tx, e Event) error {
 }
 
 // EmitFunc is Emit for an emitter whose event costs a read to build: load
-// is called only when an enabled subscription wants the type, so a
-// deployment without subscriptions pays one small query per event.
+// is called only when an enabled subscription wants the type. Which do is
+// decided from the process's cache of subscriptions (cache.go), so a
+// deployment without subscriptions reads nothing per event.
 func EmitFunc(ctx context.Context, tx *storage.Tx, typ string, load func() (Event, error)) error {
-	subs, err := wanting(ctx, tx, typ)
+	subs, err := txCache(tx).wanting(ctx, tx, typ)
 	if err != nil || len(subs) == 0 {
 		return err
 	}
@@ -223,32 +223,4 @@ func (w wanted) covers(path string) bool {
 		}
 	}
 	return false
-}
-
-// wanting reads the enabled subscriptions that want typ, in id order.
-func wanting(ctx context.Context, q storage.Querier, typ string) ([]wanted, error) {
-	var out []wanted
-	idx := map[int64]int{}
-	err := storage.Each(ctx, q, func(rs *sql.Rows) error {
-		var id int64
-		var path sql.NullString
-		if err := rs.Scan(&id, &path); err != nil {
-			return err
-		}
-		i, ok := idx[id]
-		if !ok {
-			i = len(out)
-			idx[id] = i
-			out = append(out, wanted{id: id})
-		}
-		if path.Valid {
-			out[i].paths = append(out[i].paths, path.String)
-		}
-		return nil
-	}, `SELECT s.id, c.path FROM webhook_subscriptions s LEFT JOIN webhook_scopes c ON c.subscription_id = s.id
-		WHERE s.enabled = 1 AND s.events LIKE ? ORDER BY s.id`, "% "+typ+" %")
-	if err != nil {
-		return nil, fmt.Errorf("webhooks: subscriptions of %s: %w", typ, err)
-	}
-	return out, nil
 }

@@ -36,8 +36,12 @@ type NodeReader interface {
 	NodesAt(ctx context.Context, q storage.Querier, ids []int64) (map[int64]registry.Node, error)
 }
 
-// New builds the service.
+// New builds the service, and the cache its database's events are
+// matched with (cache.go), subscribed to the signals that clear it.
 func New(db *storage.DB, clock linli.Clock, nodes NodeReader, allowIntranetHTTP bool) *Service {
+	if db != nil {
+		cacheOf(db)
+	}
 	return &Service{DB: db, Clock: clock, Nodes: nodes, AllowIntranetHTTP: allowIntranetHTTP}
 }
 
@@ -162,6 +166,9 @@ func (s *Service) Create(ctx context.Context, a *linli.Actor, in Input) (Created
 			if _, err := tx.Exec(ctx, `INSERT INTO webhook_scopes (subscription_id, node_id, path) VALUES (?, ?, ?)`, id, n.ID, n.path); err != nil {
 				return err
 			}
+		}
+		if err := changed(ctx, tx, id); err != nil {
+			return err
 		}
 		sub, err := s.read(ctx, tx, id)
 		if err != nil {
@@ -380,6 +387,9 @@ func (s *Service) SetEnabled(ctx context.Context, a *linli.Actor, id int64, enab
 		if _, err := tx.Exec(ctx, `UPDATE webhook_subscriptions SET enabled = ?, updated_at = ? WHERE id = ?`, storage.Int(enabled), storage.Millis(now), id); err != nil {
 			return err
 		}
+		if err := changed(ctx, tx, id); err != nil {
+			return err
+		}
 		out.Enabled, out.UpdatedAt = enabled, storage.FromMillis(storage.Millis(now))
 		action, zh, en := "webhook.disable", "停用", "Disabled"
 		if enabled {
@@ -403,6 +413,9 @@ func (s *Service) Delete(ctx context.Context, a *linli.Actor, id int64) error {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM webhook_subscriptions WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if err := changed(ctx, tx, id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, a, s.Clock.Now(), audit.Change{Action: "webhook.delete", Entity: "webhook_subscription", EntityID: id,
