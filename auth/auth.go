@@ -81,6 +81,7 @@ func New(db *storage.DB, clock linli.Clock, reg *registry.Service, hash HashPara
 	s := &Service{DB: db, Clock: clock, Registry: reg, Hash: hash, Policy: p, dummy: hash.Hash("not-a-password-0")}
 	if db != nil {
 		db.Subscribe(ChannelAccounts, func(string) { s.tokens.clear() })
+		db.OnResync(s.tokens.clear)
 	}
 	return s
 }

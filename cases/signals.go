@@ -19,14 +19,18 @@ func (s *Service) forgetOnSignals() {
 	if s.DB == nil {
 		return
 	}
-	s.DB.Subscribe(ChannelCategories, func(string) {
+	forgetCategories := func() {
 		s.catMu.Lock()
 		s.catAt = time.Time{}
 		s.catMu.Unlock()
-	})
-	s.DB.Subscribe(auth.ChannelAccounts, func(string) {
+	}
+	forgetStaff := func() {
 		s.staffMu.Lock()
 		s.staff = nil
 		s.staffMu.Unlock()
-	})
+	}
+	s.DB.Subscribe(ChannelCategories, func(string) { forgetCategories() })
+	s.DB.Subscribe(auth.ChannelAccounts, func(string) { forgetStaff() })
+	// A listener that was away heard nothing: forget both.
+	s.DB.OnResync(func() { forgetCategories(); forgetStaff() })
 }

@@ -145,6 +145,7 @@ func New(db *storage.DB, clock linli.Clock) *Service {
 	s := &Service{DB: db, Clock: clock}
 	if db != nil {
 		db.Subscribe(ChannelTree, func(string) { s.lineages.clear() })
+		db.OnResync(s.lineages.clear)
 	}
 	return s
 }

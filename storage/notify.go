@@ -91,6 +91,11 @@ func (db *DB) deliver(channel, payload string) {
 	}
 }
 
+// Resync runs the OnResync handlers now, as the listener does when it
+// has its connection back: every cache that registered forgets what it
+// holds. For an operator who changed the tables by hand, and for tests.
+func (db *DB) Resync() { db.resyncAll() }
+
 // resyncAll runs the OnResync handlers.
 func (db *DB) resyncAll() {
 	db.sig.mu.RLock()

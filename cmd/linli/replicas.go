@@ -45,6 +45,7 @@ func (m *Main) liveHub() *live.Hub {
 func (m *Main) statsNamesFollow() {
 	m.DB.Subscribe(registry.ChannelTree, func(string) { m.Stats.ForgetNames() })
 	m.DB.Subscribe(cases.ChannelCategories, func(string) { m.Stats.ForgetNames() })
+	m.DB.OnResync(m.Stats.ForgetNames)
 }
 
 // listen starts hearing the other replicas (PostgreSQL only, and only with
