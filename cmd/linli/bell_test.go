@@ -53,9 +53,12 @@ func noBell(t *testing.T, what string, events <-chan sseEvent, wait time.Duratio
 // The bell is live: a notification written for an account rings that
 // account's stream, and only that one; reading rings it again; the page
 // then reads the new count and the newest notification. Anonymous
-// visitors have no bell stream.
+// visitors have no bell stream. On both engines.
 func TestBellRingsOnlyItsAccount(t *testing.T) {
-	s := startServer(t, demoSQLite(t))
+	eachServer(t, bellRingsOnlyItsAccount)
+}
+
+func bellRingsOnlyItsAccount(t *testing.T, s *testServer) {
 	staff, guard := s.login(t, "xueyuan"), s.login(t, "ydguard")
 	if st, _ := s.anon(t).do("GET", "/notifications/live", nil); st != 401 && st != 303 {
 		t.Fatalf("anonymous bell stream: %d", st)
