@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 // without a reload — a case notification written by another client shows
 // on it within a second, reading all of them takes it away — and the
 // polite live region says the count, in Chinese, and in English on an
-// English page.
+// English page. A hidden tab holds no stream, and reads its count when
+// shown; a dropped stream reconnects and reads it too.
 func TestBrowserBellIsLive(t *testing.T) {
 	s := startServer(t, demoSQLite(t))
 	api := s.login(t, "xueyuan")
@@ -76,4 +78,42 @@ func TestBrowserBellIsLive(t *testing.T) {
 		t.Fatalf("report: %d", st)
 	}
 	waitFor("said in English", `document.getElementById("bell-say").textContent.startsWith("1 unread notification Newest: New report: 铃声测试")`)
+
+	// A hidden tab lets its stream go; shown again, it reads what changed
+	// meanwhile.
+	subscribers := func(what string, want int) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); s.Main.Live.Stats().Subscribers != want; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d streams, want %d", what, s.Main.Live.Stats().Subscribers, want)
+			}
+		}
+	}
+	visible := func(shown bool) {
+		eval[bool](b, fmt.Sprintf(`Object.defineProperty(document, "hidden", {value: %t, configurable: true}),
+			document.dispatchEvent(new Event("visibilitychange")), true`, !shown))
+	}
+	visible(false)
+	subscribers("tab hidden", 0)
+	if st := api.json("POST", "/api/notifications/read", nil, nil); st != 204 {
+		t.Fatalf("mark all read: %d", st)
+	}
+	visible(true)
+	subscribers("tab shown", 1)
+	waitFor("no badge after reading all while hidden", `!document.querySelector('[data-test="unread"]')`)
+	waitFor("said so in English", `document.getElementById("bell-say").textContent === "No unread notifications"`)
+
+	// The stream drops (as when the replica's listener lost PostgreSQL);
+	// a notification written before the browser is back is not missed:
+	// reconnected, the page reads its count.
+	s.Main.Live.Resync()
+	subscribers("stream dropped", 0)
+	if st := api.json("POST", "/api/cases", bellReport, nil); st != 201 {
+		t.Fatalf("report: %d", st)
+	}
+	if n := s.Main.Live.Stats().Subscribers; n != 0 {
+		t.Fatalf("the page was back before the report (%d streams): the test proves nothing", n)
+	}
+	subscribers("reconnected", 1)
+	waitFor("badge 1 after reconnecting", `(document.querySelector('[data-test="unread"]')||{}).textContent === "1"`)
 }

@@ -7,6 +7,7 @@
 // whatever changed while the connection was down shows as well. A change
 // of the count is said in the polite live region #bell-say, in the page's
 // language (its words are rendered into the region's data- attributes).
+// Only a tab that is shown follows the stream.
 (function () {
   "use strict";
 
@@ -70,9 +71,22 @@
       });
   }
 
-  window.Linli.live(bell.getAttribute("data-live"), {
-    types: ["bell"],
-    onEvent: read,
-    onState: function (s) { if (s === "open") read(); }
-  });
+  // A hidden tab lets its stream go and reads the count when shown again:
+  // a browser speaking HTTP/1.1 holds at most six connections to a site,
+  // and a stream for every open tab would soon take them all.
+  var stream = null;
+  function follow() {
+    if (document.hidden) {
+      if (stream) stream.close();
+      stream = null;
+    } else if (!stream) {
+      stream = window.Linli.live(bell.getAttribute("data-live"), {
+        types: ["bell"],
+        onEvent: read,
+        onState: function (s) { if (s === "open") read(); }
+      });
+    }
+  }
+  document.addEventListener("visibilitychange", follow);
+  follow();
 })();
