@@ -17,15 +17,22 @@ import (
 	"linli/web"
 )
 
+// bellService is a service on a fresh SQLite database ringing on a hub
+// of its own.
+func bellService(t *testing.T) (*Service, *live.Hub) {
+	s := New(storagetest.SQLite(t), nil, nil, nil, time.UTC)
+	hub := live.NewHub(live.Options{})
+	t.Cleanup(hub.Close)
+	s.SetBell(hub)
+	return s, hub
+}
+
 // The bell rings after the commit only, one event per account for a few
 // accounts and one for every open bell (bellAll) for many — a notice to a
 // whole community does not send thousands through the relay.
 func TestRingAfterCommitOnce(t *testing.T) {
-	db := storagetest.SQLite(t)
-	s := New(db, nil, nil, nil, time.UTC)
-	hub := live.NewHub(live.Options{})
-	defer hub.Close()
-	s.SetBell(hub)
+	s, hub := bellService(t)
+	db := s.DB
 	ctx := context.Background()
 	ring := func(n int, fail bool) int64 {
 		t.Helper()
@@ -63,11 +70,8 @@ func TestRingAfterCommitOnce(t *testing.T) {
 // An account's bell stream hears its own account and every bell, never
 // another account.
 func TestBellStreamHearsItsTopics(t *testing.T) {
-	db := storagetest.SQLite(t)
-	s := New(db, nil, nil, nil, time.UTC)
-	hub := live.NewHub(live.Options{})
-	defer hub.Close()
-	s.SetBell(hub)
+	s, _ := bellService(t)
+	db := s.DB
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(web.WithActor(r.Context(), &linli.Actor{AccountID: 7}))
 		if err := s.bellStream(w, r); err != nil {
