@@ -96,12 +96,12 @@ func (s *Service) bellStream(w http.ResponseWriter, r *http.Request) error {
 		return linli.Errorf(linli.EUnauthorized, "请先登录 / log in first")
 	}
 	// No history to resume from: the page reads the count on each open.
+	r = r.WithContext(r.Context()) // a copy, whose URL is this handler's to change
 	r.Header.Del("Last-Event-ID")
 	u := *r.URL
 	u.RawQuery = ""
-	r2 := *r
-	r2.URL = &u
-	s.bell.Serve(w, &r2, []string{BellTopic(a.AccountID), bellAll}, nil)
+	r.URL = &u
+	s.bell.Serve(w, r, []string{BellTopic(a.AccountID), bellAll}, nil)
 	return nil
 }
 
