@@ -63,19 +63,23 @@ func (t Text) In(lang string) string {
 
 // NotifyAbout writes in-app notifications about a record of another
 // capability (a project update to its followers, a meeting invitation) in
-// the caller's transaction; the bell links to url.
-func NotifyAbout(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, ref links.Ref, text Text, at time.Time) error {
+// the caller's transaction; the bell links to url, and rings on the
+// accounts' open pages once the transaction committed.
+func (s *Service) NotifyAbout(ctx context.Context, tx *storage.Tx, accounts []int64, kind string, ref links.Ref, text Text, at time.Time) error {
 	seen := map[int64]bool{}
+	var to []int64
 	for _, acc := range accounts {
 		if acc == 0 || seen[acc] {
 			continue
 		}
 		seen[acc] = true
+		to = append(to, acc)
 		if _, err := tx.Exec(ctx, `INSERT INTO notifications (account_id, at, kind, ref_kind, ref_id, text, text_en) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			acc, storage.Millis(at), kind, ref.Kind, ref.ID, text.ZH, text.EN); err != nil {
 			return err
 		}
 	}
+	s.ring(tx, to)
 	return nil
 }
 
@@ -126,6 +130,7 @@ func (s *Service) notify(ctx context.Context, tx *storage.Tx, accounts []int64, 
 			return err
 		}
 	}
+	s.ring(tx, to)
 	if !toOutbox {
 		return nil
 	}
@@ -240,8 +245,14 @@ func (s *Service) MarkRead(ctx context.Context, a *linli.Actor, id int64) error 
 			q += ` AND id = ?`
 			args = append(args, id)
 		}
-		_, err := tx.Exec(ctx, q, args...)
-		return err
+		res, err := tx.Exec(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			s.ring(tx, []int64{a.AccountID})
+		}
+		return nil
 	})
 }
 
@@ -265,6 +276,7 @@ func (s *Service) MarkRefRead(ctx context.Context, a *linli.Actor, refKind strin
 	return s.DB.InTx(ctx, func(tx *storage.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE notifications SET read_at = ? WHERE account_id = ? AND ref_kind = ? AND ref_id = ? AND read_at = 0`,
 			storage.Millis(s.now()), a.AccountID, refKind, refID)
+		s.ring(tx, []int64{a.AccountID})
 		return err
 	})
 }

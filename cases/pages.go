@@ -130,6 +130,9 @@ func (s *Service) PageRoutes(rt *web.Router, render *web.Renderer) {
 	rt.Page("POST /cases/{id}/reporter/reveal", web.LoggedIn, h.revealReporter)
 	rt.Page("GET /notifications", web.LoggedIn, h.notifications)
 	rt.Page("POST /notifications/read", web.LoggedIn, h.markRead)
+	// The bell, live (bell.go): the page's stream and what it reads.
+	rt.API("GET /notifications/live", web.LoggedIn, s.bellStream)
+	rt.API("GET /notifications/unread", web.LoggedIn, s.bellNow)
 }
 
 type pages struct {

@@ -16,6 +16,7 @@ import (
 	"linli/calendar"
 	"linli/geomap"
 	"linli/links"
+	"linli/live"
 	"linli/registry"
 	"linli/storage"
 )
@@ -38,6 +39,8 @@ type Service struct {
 	// capability wrote before they carried it (RegisterNotificationEnglish);
 	// filled at start-up, read only afterwards.
 	notifyEN map[string]func(zh string) string
+	// bell rings the accounts' open pages (bell.go); nil: none.
+	bell *live.Hub
 
 	staffMu sync.Mutex
 	staff   map[int64]staffEntry

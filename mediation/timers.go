@@ -44,7 +44,7 @@ func (s *Service) handleDue(ctx context.Context, tx *storage.Tx, j jobs.Job) err
 	}
 	text := cases.Text{ZH: fmt.Sprintf("人民调解 %s「%s」已超过一个月调解期限（%s），请尽快调结或终止调解", d.Number, d.Title, d.DueDate.In(s.zone()).Format("2006年1月2日")),
 		EN: fmt.Sprintf("Mediation %s “%s” is past its one-month limit (%s): settle or end it soon", d.Number, d.Title, d.DueDate.In(s.zone()).Format("2 January 2006"))}
-	if err := cases.NotifyAbout(ctx, tx, mediatorIDs(d), "mediation", links.Ref{Kind: links.KindDispute, ID: id}, text, now); err != nil {
+	if err := s.cs.NotifyAbout(ctx, tx, mediatorIDs(d), "mediation", links.Ref{Kind: links.KindDispute, ID: id}, text, now); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, linli.System(), now, audit.Change{Action: "dispute.overdue", Entity: "dispute", EntityID: id, ScopePath: d.path,
@@ -76,7 +76,7 @@ func (s *Service) handleCourtReminder(ctx context.Context, tx *storage.Tx, j job
 	now := s.now()
 	text := cases.Text{ZH: fmt.Sprintf("调解协议 %s 的司法确认申请期限将于%s届满，请询问双方当事人是否共同申请司法确认", d.Number, ag.CourtDeadline.In(s.zone()).Format("2006年1月2日")),
 		EN: fmt.Sprintf("The time to apply for court confirmation of agreement %s ends on %s: ask both parties whether they apply together", d.Number, ag.CourtDeadline.In(s.zone()).Format("2 January 2006"))}
-	if err := cases.NotifyAbout(ctx, tx, mediatorIDs(d), "mediation", links.Ref{Kind: links.KindDispute, ID: id}, text, now); err != nil {
+	if err := s.cs.NotifyAbout(ctx, tx, mediatorIDs(d), "mediation", links.Ref{Kind: links.KindDispute, ID: id}, text, now); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE dispute_agreements SET reminded_at = ? WHERE dispute_id = ?`, storage.Millis(now), id); err != nil {

@@ -101,7 +101,7 @@ func (s *Service) AddAction(ctx context.Context, a *linli.Actor, id int64, in Ac
 		if act.OwnerAccountID != 0 {
 			text := cases.Text{ZH: fmt.Sprintf("%s「%s」交办您：%s，期限%s", m.Kind.Label(), m.Title, act.Title, act.Due),
 				EN: fmt.Sprintf("%s “%s” gave you an action: %s, due %s", m.Kind.LabelEN(), m.Title, act.Title, act.Due)}
-			if err := cases.NotifyAbout(ctx, tx, []int64{act.OwnerAccountID}, "meeting_action", links.Ref{Kind: links.KindMeeting, ID: id}, text, now); err != nil {
+			if err := s.cs.NotifyAbout(ctx, tx, []int64{act.OwnerAccountID}, "meeting_action", links.Ref{Kind: links.KindMeeting, ID: id}, text, now); err != nil {
 				return err
 			}
 		}

@@ -375,7 +375,7 @@ func (s *Service) invite(ctx context.Context, tx *storage.Tx, a *linli.Actor, m 
 	notify = append(notify, residents...)
 	text := cases.Text{ZH: fmt.Sprintf("邀请您参加%s「%s」：%s，%s", m.Kind.Label(), m.Title, m.StartsAt.In(s.zone()).Format("1月2日 15:04"), m.Place),
 		EN: fmt.Sprintf("You are invited to the %s “%s”: %s, %s", strings.ToLower(m.Kind.LabelEN()), m.Title, m.StartsAt.In(s.zone()).Format("2 Jan 15:04"), m.Place)}
-	if err := cases.NotifyAbout(ctx, tx, notify, "meeting_invite", links.Ref{Kind: links.KindMeeting, ID: m.ID}, text, now); err != nil {
+	if err := s.cs.NotifyAbout(ctx, tx, notify, "meeting_invite", links.Ref{Kind: links.KindMeeting, ID: m.ID}, text, now); err != nil {
 		return nil, err
 	}
 	if len(added) == 0 {
@@ -509,7 +509,7 @@ func (s *Service) Cancel(ctx context.Context, a *linli.Actor, id int64, in Cance
 		}
 		text := cases.Text{ZH: fmt.Sprintf("%s「%s」（%s）已取消：%s", m.Kind.Label(), m.Title, m.StartsAt.In(s.zone()).Format("1月2日 15:04"), in.Reason),
 			EN: fmt.Sprintf("%s “%s” (%s) is cancelled: %s", m.Kind.LabelEN(), m.Title, m.StartsAt.In(s.zone()).Format("2 Jan 15:04"), in.Reason)}
-		if err := cases.NotifyAbout(ctx, tx, who, "meeting_cancelled", links.Ref{Kind: links.KindMeeting, ID: m.ID}, text, now); err != nil {
+		if err := s.cs.NotifyAbout(ctx, tx, who, "meeting_cancelled", links.Ref{Kind: links.KindMeeting, ID: m.ID}, text, now); err != nil {
 			return err
 		}
 		return record(ctx, tx, a, now, *m, "cancel", fmt.Sprintf("取消「%s」：%s", m.Title, in.Reason), map[string]State{"state": Planned}, map[string]any{"state": Cancelled, "reason": in.Reason})
@@ -565,7 +565,7 @@ func (s *Service) PublishMinutes(ctx context.Context, a *linli.Actor, id int64) 
 		}
 		text := cases.Text{ZH: fmt.Sprintf("%s「%s」的会议纪要已发布", m.Kind.Label(), m.Title),
 			EN: fmt.Sprintf("The minutes of the %s “%s” are published", strings.ToLower(m.Kind.LabelEN()), m.Title)}
-		if err := cases.NotifyAbout(ctx, tx, append(who, res...), "meeting_minutes", links.Ref{Kind: links.KindMeeting, ID: m.ID}, text, now); err != nil {
+		if err := s.cs.NotifyAbout(ctx, tx, append(who, res...), "meeting_minutes", links.Ref{Kind: links.KindMeeting, ID: m.ID}, text, now); err != nil {
 			return err
 		}
 		return record(ctx, tx, a, now, *m, "publish", fmt.Sprintf("发布「%s」的会议纪要", m.Title), map[string]State{"state": Held}, map[string]State{"state": Published})

@@ -22,7 +22,7 @@
 // publishes it then, in the timer's transaction.
 //
 // Publication resolves the recipients once into notice_recipients, in the
-// same transaction: the bell (cases.NotifyAbout) for accounts, an outbox
+// same transaction: the bell (cases.Service.NotifyAbout) for accounts, an outbox
 // row (outbox.go, the local adapter until package outbox is merged) for
 // households reached by SMS. Each recipient's status is the furthest of
 // sent → delivered (in-app at once; SMS when its outbox row went out) →

@@ -261,7 +261,7 @@ func (s *Service) publish(ctx context.Context, tx *storage.Tx, n Notice, now tim
 		urgent = "【" + n.Urgency.Label() + "】"
 	}
 	en := map[Urgency]string{Important: "[Important] ", Warning: "[Warning] "}[n.Urgency]
-	if err := cases.NotifyAbout(ctx, tx, accounts, "notice", links.Ref{Kind: "notice", ID: n.ID},
+	if err := s.cases.NotifyAbout(ctx, tx, accounts, "notice", links.Ref{Kind: "notice", ID: n.ID},
 		cases.Text{ZH: urgent + "新通知：" + n.Title, EN: en + "New notice: " + n.Title}, now); err != nil {
 		return err
 	}

@@ -331,7 +331,7 @@ func (s *Service) notifyFollowers(ctx context.Context, tx *storage.Tx, a *linli.
 	}
 	// The feed's own steps have their English (feed.go); a note staff
 	// typed is the same in both.
-	return cases.NotifyAbout(ctx, tx, accs, "project_update", links.Ref{Kind: links.KindProject, ID: p.ID},
+	return s.cs.NotifyAbout(ctx, tx, accs, "project_update", links.Ref{Kind: links.KindProject, ID: p.ID},
 		cases.Text{ZH: fmt.Sprintf("%s：%s", p.Title, text.ZH), EN: p.Title + ": " + text.EN}, at)
 }
 

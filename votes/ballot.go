@@ -160,7 +160,7 @@ func (s *Service) CastBallot(ctx context.Context, a *linli.Actor, voteID int64, 
 				actorName(a), label, v.Title, choiceLabel(in.Choice), in.OverrideReason),
 				EN: fmt.Sprintf("Staff (%s) changed your household's online ballot in “%s” to %s: %s. Contact the community if you disagree.",
 					actorName(a), v.Title, string(in.Choice), in.OverrideReason)}
-			if err := cases.NotifyAbout(ctx, tx, notice, "vote.override", links.Ref{Kind: links.KindVote, ID: v.ID}, text, now); err != nil {
+			if err := s.cases.NotifyAbout(ctx, tx, notice, "vote.override", links.Ref{Kind: links.KindVote, ID: v.ID}, text, now); err != nil {
 				return err
 			}
 		}

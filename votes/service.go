@@ -7,6 +7,7 @@ import (
 	"linli"
 	"linli/auth"
 	"linli/capability"
+	"linli/cases"
 	"linli/jobs"
 	"linli/links"
 	"linli/registry"
@@ -25,6 +26,7 @@ type Service struct {
 	links    *links.Registry
 	visits   VisitLookup
 	projects ProjectLookup
+	cases    *cases.Service // the bell, for the notices of an overridden ballot
 
 	render *web.Renderer // error pages for the spreadsheet downloads
 }
@@ -48,7 +50,7 @@ type ProjectLookup interface {
 // may be nil: no visits shown, no project ids accepted), and registers its
 // link resolvers and its building-view layer.
 func New(d capability.Deps, visits VisitLookup, projects ProjectLookup) *Service {
-	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, auth: d.Auth, links: d.Links, visits: visits, projects: projects}
+	s := &Service{db: d.DB, clock: d.Clock, loc: d.Zone, registry: d.Registry, auth: d.Auth, links: d.Links, visits: visits, projects: projects, cases: d.Cases}
 	if s.links != nil {
 		s.links.Register(links.KindVote, s.resolveVotes)
 		s.links.Register(links.KindCostPlan, s.resolvePlans)

@@ -57,5 +57,8 @@ func baseCatalog() map[string]string {
 		"请检查网址，或从导航重新进入。":       "Check the address, or start again from the navigation.",
 		"清除": "Clear",
 		"管理": "Manage",
+		// The bell's live region (static/bell.js): {n} is the count.
+		"没有未读消息": "No unread notifications", "1 条未读消息": "1 unread notification",
+		"{n} 条未读消息": "{n} unread notifications", "最新：": "Newest: ",
 	}
 }

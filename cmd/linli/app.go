@@ -126,7 +126,7 @@ type Main struct {
 	Mediation *mediation.Service
 	Happiness *happiness.Service
 	// Gate cameras, and the hub that carries their alerts to the
-	// guard-room boards (closed before the server shuts down, so open
+	// guard-room boards and the bell's changes to every page (closed before the server shuts down, so open
 	// streams do not hold the shutdown).
 	Cameras *cameras.Service
 	Live    *live.Hub
@@ -318,6 +318,7 @@ func (m *Main) capabilities(d capability.Deps, cfg Config) []capability.Capabili
 		}})
 	m.Reports = reports.New(d, m.Stats, m.Projects, m.Mediation, m.Happiness)
 	m.Live = m.liveHub()
+	m.Cases.SetBell(m.Live) // the bell rings on every replica's pages
 	m.Cameras = cameras.New(d, m.Live)
 	m.Open311 = open311.New(d)
 	caps := append(capability.Core(d, capability.CoreOptions{SecureCookie: cfg.SecureCookie, Demo: cfg.Demo,

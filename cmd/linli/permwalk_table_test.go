@@ -174,6 +174,8 @@ var permRoutes = map[string]permRoute{
 	"POST /cases/{id}/actions":                         {scoped, []string{"case"}},
 	"POST /cases/{id}/reporter/reveal":                 {scoped, []string{"case"}},
 	"GET /notifications":                               {login, nil},
+	"GET /notifications/live":                          {login, nil},
+	"GET /notifications/unread":                        {login, nil},
 	"POST /notifications/read":                         {login, nil},
 	"GET /cases/{id}/files/{file}":                     {scoped, []string{"case", "casefile"}},
 	"GET /api/cases/{id}/files/{file}":                 {scoped, []string{"case", "casefile"}},

@@ -22,7 +22,8 @@ import (
 // channelLive carries the hub's events between replicas.
 const channelLive = "live"
 
-// liveHub is the hub of the guard-room boards: on PostgreSQL it relays
+// liveHub is the hub of the guard-room boards and of the bell (package
+// cases, bell.go): on PostgreSQL it relays
 // what is published here to the other replicas and takes theirs; after
 // the listener was away it ends every stream, whose browser then replays
 // what it missed.
