@@ -69,11 +69,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // sqliteDSN keeps every pragma in the DSN so each pooled connection has it:
 // WAL for concurrent readers, foreign keys on, a busy timeout, and
-// synchronous=FULL so an acknowledged commit survives power loss.
+// synchronous=FULL so an acknowledged commit survives power loss. The
+// writer keeps its temporary storage in memory (temp_store=MEMORY): a
+// group commit gives each request a savepoint, and each savepoint's
+// statement journal went to a temporary file — system calls on the one
+// writer for what is never needed after the commit (issue 14: report
+// creation 950–1,225/s before, 1,325–1,355/s after, in alternating runs).
 func sqliteDSN(path string, readOnly bool) string {
 	// case_sensitive_like lets "path LIKE '/1/4/%'" use the index on
 	// path (materialised paths hold only digits and slashes).
-	q := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=case_sensitive_like(1)&_txlock=immediate"
+	q := "_pragma=journal_mode(WAL)&_pragma=temp_store(MEMORY)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_pragma=case_sensitive_like(1)&_txlock=immediate"
 	if readOnly {
 		q = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=case_sensitive_like(1)&mode=ro"
 	}

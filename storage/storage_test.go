@@ -129,3 +129,19 @@ func TestIDsAndCounts(t *testing.T) {
 		}
 	})
 }
+
+// The writer keeps statement journals and temporary tables in memory
+// (sqliteDSN): PRAGMA temp_store is 2 (MEMORY) inside a write transaction.
+func TestSQLiteWriterTempStoreInMemory(t *testing.T) {
+	db := storagetest.SQLite(t)
+	ctx := context.Background()
+	var mode int
+	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+		return tx.QueryRow(ctx, `PRAGMA temp_store`).Scan(&mode)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if mode != 2 {
+		t.Errorf("temp_store in the writer = %d, want 2 (memory)", mode)
+	}
+}
