@@ -405,14 +405,21 @@ func addCounters(d *Counters, c Counters) {
 // ordered in SQL so only the top rows are named. The order is found from
 // the two counters it needs; only the top grids' rows are summed whole
 // (at a city's 5,000 grids, summing all seventeen counters of every grid
-// cost four times the ranking itself).
+// cost four times the ranking itself). The top grids' ids are read first
+// and then named in the second query: as one query with the first as a
+// subquery, PostgreSQL read all the grids' rows a second time to join
+// them to the twenty (a bitmap scan and a hash join; 4,000 buffers and
+// 9.5 ms a call at a city of 5,000 grids, half the city API's time).
 func (s *Service) ranking(ctx context.Context, p plan, limit int) ([]Row, error) {
 	table, cond, args := p.source("grid")
 	const order = ` ORDER BY CAST(SUM(st.closed_on_time) AS REAL) / SUM(st.due) DESC, st.ref_id`
-	top := `SELECT t.ref_id FROM (SELECT st.ref_id FROM ` + table + ` st` + cond + ` GROUP BY st.ref_id HAVING SUM(st.due) > 0` + order +
-		` LIMIT ` + fmt.Sprint(limit) + `) t`
-	out, err := s.scanRows(ctx, `SELECT st.ref_id, '', `+sums+` FROM `+table+` st`+cond+` AND st.ref_id IN (`+top+`) GROUP BY st.ref_id`+order,
-		append(append([]any(nil), args...), args...))
+	ids, err := storage.Scalars[int64](ctx, s.DB, `SELECT st.ref_id FROM `+table+` st`+cond+` GROUP BY st.ref_id HAVING SUM(st.due) > 0`+order+
+		` LIMIT `+fmt.Sprint(limit), args...)
+	if err != nil || len(ids) == 0 {
+		return []Row{}, err
+	}
+	out, err := s.scanRows(ctx, `SELECT st.ref_id, '', `+sums+` FROM `+table+` st`+cond+` AND st.ref_id IN (`+storage.Placeholders(len(ids))+`) GROUP BY st.ref_id`+order,
+		append(append([]any(nil), args...), storage.Args(ids)...))
 	if err != nil {
 		return nil, err
 	}

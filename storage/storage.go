@@ -219,10 +219,11 @@ func (db *DB) Rebind(q string) string {
 // Query runs a read query outside a transaction (on the hot standby when
 // ctx is marked HeavyRead and one answers).
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	args = db.planned(ctx, args)
 	if rows, ok, err := db.heavyQuery(ctx, q, args); ok {
 		return rows, err
 	}
-	if db.readStmts != nil {
+	if db.readStmts != nil && !isHeavy(ctx) {
 		if st := db.readStmts.get(ctx, db.read, q); st != nil {
 			rows, err := st.QueryContext(ctx, args...)
 			return rows, withStatement(q, err)
@@ -235,10 +236,11 @@ func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 // QueryRow runs a one-row read query outside a transaction (on the hot
 // standby when ctx is marked HeavyRead and one answers).
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
+	args = db.planned(ctx, args)
 	if r := db.heavyQueryRow(ctx, q, args); r != nil {
 		return r
 	}
-	if db.readStmts != nil {
+	if db.readStmts != nil && !isHeavy(ctx) {
 		if st := db.readStmts.get(ctx, db.read, q); st != nil {
 			return &Row{row: st.QueryRowContext(ctx, args...), q: q}
 		}
