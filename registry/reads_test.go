@@ -2,6 +2,7 @@ package registry_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"linli"
@@ -42,4 +43,50 @@ func TestHouseholdAtReadsNoMembers(t *testing.T) {
 			t.Errorf("unknown household: %v, want not found", err)
 		}
 	})
+}
+
+// IDsUnder (the statistics' places) is cached for a few seconds and
+// forgotten at every change to the tree: a community added through the
+// service is counted at once; one written behind the cache's back is not,
+// until the cache is cleared; a transaction always reads afresh.
+func TestIDsUnderCachedUntilTheTreeChanges(t *testing.T) {
+	db := storagetest.SQLite(t)
+	ctx, sys := context.Background(), linli.System()
+	svc := registry.New(db, nil)
+	community, _ := benchPlaces(t, svc)
+	city := "/" + strings.Split(strings.Trim(community.Path, "/"), "/")[0] + "/"
+	count := func(q storage.Querier) int {
+		ids, err := svc.IDsUnder(ctx, q, city, registry.KindCommunity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ids[registry.KindCommunity])
+	}
+	if n := count(db); n != 1 {
+		t.Fatalf("%d communities, want 1", n)
+	}
+	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO nodes (parent_id, kind, name, path, depth, sort, created_at, updated_at) VALUES (?, 'community', '暗中社区', ?, ?, 99, 0, 0)`,
+			community.ParentID, city+"9999/", community.Depth)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(db); n != 1 {
+		t.Errorf("a place written without a signal is counted at once (%d): the answer is not cached", n)
+	}
+	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+		if n := count(tx); n != 2 {
+			t.Errorf("inside a transaction %d communities, want 2 (read afresh)", n)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateNode(ctx, sys, registry.NodeInput{Kind: registry.KindCommunity, Name: "新建社区", Code: "140802001002", ParentID: community.ParentID}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(db); n != 3 {
+		t.Errorf("after a community was added through the service: %d communities, want 3", n)
+	}
 }

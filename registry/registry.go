@@ -133,7 +133,8 @@ type Service struct {
 	Clock    linli.Clock
 	Renderer *web.Renderer // for pages; nil when used without HTTP
 
-	lineages lineageCache
+	lineages ttlCache[int64, []Node]            // lineages by node id
+	under    ttlCache[string, map[Kind][]int64] // IDsUnder's answers
 	layers   map[string]LayerSource
 }
 
@@ -143,9 +144,10 @@ func New(db *storage.DB, clock linli.Clock) *Service {
 		clock = linli.SystemClock{}
 	}
 	s := &Service{DB: db, Clock: clock}
+	s.lineages.max, s.under.max = 100000, 10000
 	if db != nil {
-		db.Subscribe(ChannelTree, func(string) { s.lineages.clear() })
-		db.OnResync(s.lineages.clear)
+		db.Subscribe(ChannelTree, func(string) { s.lineages.clear(); s.under.clear() })
+		db.OnResync(func() { s.lineages.clear(); s.under.clear() })
 	}
 	return s
 }
