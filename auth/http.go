@@ -182,21 +182,28 @@ type accountData struct {
 	Places  []NodeOption // where a new token may be narrowed to
 }
 
-func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
-	a := web.ActorFrom(r.Context())
+// accountPage reads what /account shows: the account, its tokens and
+// the places a new token may be narrowed to.
+func (h *HTTP) accountPage(r *http.Request, a *linli.Actor) (accountData, error) {
 	acc, err := h.Account(r.Context(), a, a.AccountID)
 	if err != nil {
-		return err
+		return accountData{}, err
 	}
 	ts, err := h.Tokens(r.Context(), a)
 	if err != nil {
-		return err
+		return accountData{}, err
 	}
 	places, err := h.tokenPlaces(r, a)
+	return accountData{Account: acc, Tokens: ts, Places: places}, err
+}
+
+func (h *HTTP) pageAccount(w http.ResponseWriter, r *http.Request) error {
+	a := web.ActorFrom(r.Context())
+	d, err := h.accountPage(r, a)
 	if err != nil {
 		return err
 	}
-	h.Renderer.Render(w, r, http.StatusOK, "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc, Tokens: ts, Places: places}, Flash: r.URL.Query().Get("flash")})
+	h.Renderer.Render(w, r, http.StatusOK, "auth/account.html", &web.Page{Title: "我的账号", Data: d, Flash: r.URL.Query().Get("flash")})
 	return nil
 }
 
@@ -246,19 +253,11 @@ func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
 		if fields == nil {
 			return err
 		}
-		acc, aerr := h.Account(r.Context(), a, a.AccountID)
-		if aerr != nil {
-			return aerr
+		d, derr := h.accountPage(r, a)
+		if derr != nil {
+			return derr
 		}
-		ts, terr := h.Tokens(r.Context(), a)
-		if terr != nil {
-			return terr
-		}
-		places, perr := h.tokenPlaces(r, a)
-		if perr != nil {
-			return perr
-		}
-		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/account.html", &web.Page{Title: "我的账号", Data: accountData{Account: acc, Tokens: ts, Places: places}, Errors: fields, Error: msg})
+		h.Renderer.Render(w, r, web.StatusOf(linli.ErrorCode(err)), "auth/account.html", &web.Page{Title: "我的账号", Data: d, Errors: fields, Error: msg})
 		return nil
 	}
 	if !everywhere {
@@ -275,19 +274,12 @@ func (h *HTTP) pagePassword(w http.ResponseWriter, r *http.Request) error {
 func (h *HTTP) pageToken(w http.ResponseWriter, r *http.Request) error {
 	a := web.ActorFrom(r.Context())
 	tok, err := h.CreateScopedToken(r.Context(), a, TokenInput{Name: r.PostFormValue("name"), NodeID: web.FormInt(r, "node_id"), ReadOnly: r.PostFormValue("read_only") == "1"})
-	acc, aerr := h.Account(r.Context(), a, a.AccountID)
-	if aerr != nil {
-		return aerr
+	d, derr := h.accountPage(r, a)
+	if derr != nil {
+		return derr
 	}
-	ts, terr := h.Tokens(r.Context(), a)
-	if terr != nil {
-		return terr
-	}
-	places, perr := h.tokenPlaces(r, a)
-	if perr != nil {
-		return perr
-	}
-	p := &web.Page{Title: "我的账号", Data: accountData{Account: acc, Token: tok, Tokens: ts, Places: places}}
+	d.Token = tok
+	p := &web.Page{Title: "我的账号", Data: d}
 	status := http.StatusOK
 	if err != nil {
 		fields, msg := web.FormErrors(err)
